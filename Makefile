@@ -1,0 +1,91 @@
+# longsd build. One command builds (`make`), one tests (`make test`).
+#   make SAN=1 ...   builds into build-san/ with ASan+UBSan (used by .ci/run)
+#   make fuzz        builds libFuzzer targets with clang into build-fuzz/
+#   make bench       builds the benchmarks
+CC      ?= cc
+SAN     ?= 0
+PKGS    := jansson libzip libcurl libpng openblas
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDSAN   := -fsanitize=address,undefined
+else
+BUILD   ?= build
+OPT     := -O2 -g
+LDSAN   :=
+endif
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
+           $(OPT) -pthread -Iinclude -Isrc/lib -Isrc/engine $(PKG_CFLAGS) \
+           -DLONGSD_VERSION='"$(VERSION)"'
+LDLIBS  += $(PKG_LIBS) -lm -pthread
+LDFLAGS += $(LDSAN)
+
+LIB_SRC    := $(sort $(wildcard src/lib/*.c) $(wildcard src/engine/*.c))
+CLI_SRC    := $(sort $(wildcard src/cli/*.c))
+TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC   := $(sort $(wildcard fuzz/fuzz_*.c))
+BENCH_SRC  := $(sort $(wildcard bench/bench_*.c))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIB        := $(BUILD)/liblongsd.a
+BIN        := $(BUILD)/longsd
+TEST_BINS  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+REPLAY_BINS:= $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/replay_%)
+BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all test check bench fuzz clean quickstart
+all: $(BIN) $(TEST_BINS) $(REPLAY_BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+# Fuzz targets double as corpus replayers (fuzz/replay.c supplies main) so the
+# stored corpora run under the sanitizers in every test run, without libFuzzer.
+$(BUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< fuzz/replay.c $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+test: all
+	BUILD=$(BUILD) sh tests/run.sh
+
+check: test
+
+bench: $(BIN) $(BENCH_BINS)
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang \
+	  OPT='-O1 -g -fsanitize=fuzzer-no-link,address,undefined' LDSAN='-fsanitize=address,undefined' \
+	  build-fuzz/liblongsd.a
+	@mkdir -p build-fuzz/fuzz
+	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  clang $(CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $$f build-fuzz/liblongsd.a $(LDLIBS) -o build-fuzz/fuzz/$$n || exit 1; done
+
+quickstart: $(BIN)
+	$(BIN) -C examples run tom-sawyer-fence
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

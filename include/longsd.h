@@ -1,0 +1,251 @@
+/* longsd.h - the whole public API of liblongsd (if it is not here, it is not
+ * published). longsd turns a long text into illustration ideas, prompts for
+ * Stable Diffusion, images and illustrated documents.
+ *
+ * Ownership, once for the whole API: functions named *_new / *_load / *_build
+ * hand you a handle you free with the matching *_free (free(NULL) is a no-op).
+ * Strings returned as `const char *` are borrowed from the handle they came
+ * from and stay valid until that handle is modified or freed. Strings returned
+ * as `char *` are yours: free them with longsd_free().
+ *
+ * Errors: every fallible call returns a longsd_status; the detail (which file,
+ * which byte or field, what to do) is in longsd_errmsg(ctx) until the next
+ * call on that context. The library never exits or prints on its own: log
+ * lines go to the callback set with longsd_set_log().
+ */
+#ifndef LONGSD_H
+#define LONGSD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes. Never renumbered; retired codes keep their slot. */
+typedef enum {
+    LONGSD_OK = 0,
+    LONGSD_ERR_NOMEM = 1,       /* out of memory */
+    LONGSD_ERR_IO = 2,          /* a file could not be read or written */
+    LONGSD_ERR_INPUT = 3,       /* the input text is unusable (empty, binary, ...) */
+    LONGSD_ERR_ENCODING = 4,    /* not UTF-8 */
+    LONGSD_ERR_TOO_BIG = 5,     /* over a size cap */
+    LONGSD_ERR_PLAN = 6,        /* a plan file is malformed or from an unknown schema */
+    LONGSD_ERR_PARAM = 7,       /* an invalid parameter (a usage error) */
+    LONGSD_ERR_NOT_FOUND = 8,   /* a named thing does not exist (style, file, idea) */
+    LONGSD_ERR_ABORTED = 9,     /* the abort callback asked to stop */
+    LONGSD_ERR_NO_IDEAS = 10,   /* the text has no passage that can be illustrated */
+    LONGSD_ERR_DOC = 11,        /* a document could not be assembled */
+    LONGSD_ERR_UNSUPPORTED = 12,/* not built in, or not supported by this backend */
+    LONGSD_ERR_NETWORK = 13,    /* connection, timeout, TLS */
+    LONGSD_ERR_BACKEND = 14,    /* a server answered with an error or garbage */
+    LONGSD_ERR_MODEL = 15,      /* a model file is malformed or incomplete */
+    LONGSD_ERR_IMAGE = 16       /* an image is malformed */
+} longsd_status;
+
+/* A short, static description of a status code. */
+const char *longsd_strerror(longsd_status code);
+/* "0.1.0" */
+const char *longsd_version(void);
+/* Free memory the library handed to you. */
+void longsd_free(void *p);
+
+/* ------------------------------------------------------------------------
+ * Context: carries the last error, the log callback and the abort callback.
+ * One context per thread of use. */
+typedef struct longsd_ctx longsd_ctx;
+
+enum { LONGSD_LOG_ERROR = 0, LONGSD_LOG_WARN = 1, LONGSD_LOG_INFO = 2, LONGSD_LOG_DEBUG = 3 };
+typedef void (*longsd_log_fn)(void *user_data, int level, const char *message);
+/* Return non-zero to ask long work to stop (with LONGSD_ERR_ABORTED). */
+typedef int (*longsd_abort_fn)(void *user_data);
+
+longsd_ctx *longsd_ctx_new(void); /* NULL if out of memory */
+void longsd_ctx_free(longsd_ctx *ctx);
+void longsd_set_log(longsd_ctx *ctx, longsd_log_fn fn, void *user_data);
+void longsd_set_abort(longsd_ctx *ctx, longsd_abort_fn fn, void *user_data);
+/* The detailed message of the last failed call on ctx ("" if none). */
+const char *longsd_errmsg(const longsd_ctx *ctx);
+longsd_status longsd_errcode(const longsd_ctx *ctx);
+
+/* ------------------------------------------------------------------------
+ * Story: a text file ingested into paragraphs, sentences and chapters. Every
+ * unit keeps its byte span in the original file. */
+typedef struct longsd_story longsd_story;
+
+typedef struct {
+    size_t max_bytes;     /* refuse larger files; default 64 MiB */
+    int keep_gutenberg;   /* 1 = keep a Project Gutenberg header/footer */
+} longsd_story_params;
+
+longsd_story_params longsd_story_default_params(void);
+
+/* Load and ingest a UTF-8 text file. */
+longsd_status longsd_story_load(longsd_ctx *ctx, const char *path, const longsd_story_params *params,
+                                longsd_story **out /* OUT */);
+/* Same from memory; `name` is used in messages (e.g. the file name). */
+longsd_status longsd_story_load_memory(longsd_ctx *ctx, const char *name, const void *data, size_t n,
+                                       const longsd_story_params *params, longsd_story **out /* OUT */);
+void longsd_story_free(longsd_story *story);
+
+typedef struct {
+    size_t start, end;  /* byte span [start, end) in the original file */
+    int chapter;        /* index of its chapter, -1 before the first */
+    int is_heading;     /* 1 if this paragraph is a chapter heading */
+    size_t n_words;
+} longsd_paragraph_info;
+
+const char *longsd_story_title(const longsd_story *story);   /* best guess, never NULL */
+const char *longsd_story_author(const longsd_story *story);  /* "" if unknown */
+const char *longsd_story_language(const longsd_story *story);/* "en", "de", "fr", ... or "und" */
+const char *longsd_story_sha256(const longsd_story *story);  /* of the file's bytes, hex */
+size_t longsd_story_size(const longsd_story *story);          /* bytes in the file */
+size_t longsd_story_n_words(const longsd_story *story);
+size_t longsd_story_n_paragraphs(const longsd_story *story);
+size_t longsd_story_n_chapters(const longsd_story *story);
+longsd_status longsd_story_paragraph(const longsd_story *story, size_t i, longsd_paragraph_info *info /* OUT */);
+/* Clean text of paragraph i (hard wraps joined, whitespace collapsed).
+ * Free with longsd_free. NULL if i is out of range or out of memory. */
+char *longsd_story_paragraph_text(const longsd_story *story, size_t i);
+/* Title of chapter i (borrowed), NULL if out of range. */
+const char *longsd_story_chapter_title(const longsd_story *story, size_t i);
+
+/* ------------------------------------------------------------------------
+ * Styles: prompt-English presets (suffix, quality tags, negative prompt). */
+typedef struct {
+    const char *name;
+    const char *description;
+    const char *suffix;     /* style words appended to the scene */
+    const char *quality;    /* quality tags, dropped first when over budget */
+    const char *negative;   /* negative prompt */
+} longsd_style;
+
+size_t longsd_n_builtin_styles(void);
+const longsd_style *longsd_builtin_style(size_t i);
+
+/* ------------------------------------------------------------------------
+ * Plan: the single record of a run (parts, ideas, cast, prompts, image
+ * states), stored as image_prompts/<name>.json. See docs/plan.md. */
+typedef struct longsd_plan longsd_plan;
+
+typedef struct {
+    int n_parts;            /* default 3: beginning, middle, end */
+    int by_chapter;         /* 1 = one part per chapter (n_parts ignored) */
+    int ideas_per_part;     /* default 5 */
+    const char *style;      /* preset name; default "artstation" */
+    const char *styles_file;/* optional JSON file of user presets */
+    const char *cast_file;  /* optional JSON file of cast descriptions */
+    int width, height;      /* default 768x512, the original's landscape */
+    int steps;              /* default 30 */
+    float cfg_scale;        /* default 7.0 */
+    const char *sampler;    /* default "Euler a" */
+    int force;              /* 1 = redo every stage */
+} longsd_plan_params;
+
+longsd_plan_params longsd_plan_default_params(void);
+
+/* Stages that longsd_plan_update() redid, as bits. */
+enum {
+    LONGSD_STAGE_PARTS = 1 << 0,
+    LONGSD_STAGE_IDEAS = 1 << 1,
+    LONGSD_STAGE_CAST = 1 << 2,
+    LONGSD_STAGE_PROMPTS = 1 << 3
+};
+
+/* Bring *plan up to date with story and params: stages whose inputs are
+ * unchanged are kept (so a re-run redoes nothing), the rest are redone. If
+ * *plan is NULL a new plan is created. `name` is the workspace name of the
+ * text (file stem), `source_path` what to record as its origin. */
+longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **plan /* IN/OUT */, const char *name,
+                                 const char *source_path, const longsd_story *story,
+                                 const longsd_plan_params *params, unsigned *redone /* OUT, may be NULL */);
+longsd_status longsd_plan_load(longsd_ctx *ctx, const char *path, longsd_plan **out /* OUT */);
+longsd_status longsd_plan_load_memory(longsd_ctx *ctx, const char *name, const void *data, size_t n,
+                                      longsd_plan **out /* OUT */);
+/* Write atomically (temp file + rename). */
+longsd_status longsd_plan_save(longsd_ctx *ctx, const longsd_plan *plan, const char *path);
+/* Serialise to JSON; free with longsd_free. */
+char *longsd_plan_to_json(const longsd_plan *plan);
+void longsd_plan_free(longsd_plan *plan);
+
+typedef struct {
+    const char *id;         /* "beginning", "middle", "end", "part-04", "chapter-12" */
+    const char *label;      /* "Beginning", "Chapter XII: ..." */
+    size_t start, end;      /* byte span in the source */
+    size_t first_paragraph, n_paragraphs;
+    size_t n_words;
+    size_t n_ideas;         /* ideas planned in this part */
+    size_t n_wanted;        /* ideas asked for (n_ideas < n_wanted: too few passages) */
+} longsd_part_info;
+
+enum { LONGSD_IMAGE_PENDING = 0, LONGSD_IMAGE_DONE = 1, LONGSD_IMAGE_FAILED = 2 };
+
+typedef struct {
+    const char *id;         /* "beginning-01" */
+    size_t part;            /* index of its part */
+    const char *title;      /* a few words */
+    const char *scene;      /* what to paint, in words */
+    const char *quote;      /* the verbatim passage it illustrates */
+    size_t paragraph;       /* anchor paragraph index */
+    size_t start, end;      /* anchor byte span in the source */
+    size_t n_characters;
+    const char *const *characters; /* cast names present */
+    const char *prompt;     /* prompt-English */
+    const char *negative;   /* negative prompt */
+    int prompt_tokens;      /* CLIP tokens incl. start/end (<= 77) */
+    uint32_t seed;
+    int width, height;
+    int steps;
+    float cfg_scale;
+    const char *sampler;
+    const char *style;
+    int image_state;        /* LONGSD_IMAGE_* */
+    const char *image_file; /* relative to the workspace, NULL if none */
+    const char *image_error;/* why it failed, NULL if it did not */
+} longsd_idea_info;
+
+typedef struct {
+    const char *name;       /* "Tom" */
+    const char *full_name;  /* "Tom Sawyer" */
+    size_t mentions;
+    const char *description;/* visual description; "" = not described yet */
+} longsd_character_info;
+
+const char *longsd_plan_name(const longsd_plan *plan);
+const char *longsd_plan_title(const longsd_plan *plan);
+const char *longsd_plan_author(const longsd_plan *plan);
+const char *longsd_plan_language(const longsd_plan *plan);
+const char *longsd_plan_source(const longsd_plan *plan);   /* path as recorded */
+const char *longsd_plan_source_sha256(const longsd_plan *plan);
+size_t longsd_plan_n_parts(const longsd_plan *plan);
+size_t longsd_plan_n_ideas(const longsd_plan *plan);
+size_t longsd_plan_n_characters(const longsd_plan *plan);
+size_t longsd_plan_n_notes(const longsd_plan *plan);
+longsd_status longsd_plan_part(const longsd_plan *plan, size_t i, longsd_part_info *info /* OUT */);
+longsd_status longsd_plan_idea(const longsd_plan *plan, size_t i, longsd_idea_info *info /* OUT */);
+longsd_status longsd_plan_character(const longsd_plan *plan, size_t i, longsd_character_info *info /* OUT */);
+const char *longsd_plan_note(const longsd_plan *plan, size_t i); /* human-readable remarks */
+
+/* Record an image's state for idea i (file relative to the workspace). */
+longsd_status longsd_plan_set_image(longsd_plan *plan, size_t i, int state, const char *file, const char *error);
+
+/* ------------------------------------------------------------------------
+ * Documents */
+typedef struct {
+    const char *workspace;  /* images are resolved relative to this; default "." */
+    const char *layout;     /* "gallery" (the original's), later "story" */
+    const longsd_story *story; /* optional: the text, for layouts that show it */
+} longsd_doc_params;
+
+longsd_doc_params longsd_doc_default_params(void);
+
+/* Write a DOCX atomically to path. Ideas without a rendered image get a
+ * visible "not rendered yet" placeholder. */
+longsd_status longsd_docx_write(longsd_ctx *ctx, const longsd_plan *plan, const char *path,
+                                const longsd_doc_params *params);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,54 @@
+/* prompt.h - prompt-English: a scene plus a style preset, within CLIP's
+ * 77-token budget, never cutting a word; seeds; style presets. */
+#ifndef LONGSD_PROMPT_H
+#define LONGSD_PROMPT_H
+
+#include <stdint.h>
+
+#include "ideas.h"
+
+#define LS_CLIP_MAX_TOKENS 77 /* including <|startoftext|> and <|endoftext|> */
+
+/* A set of style presets: the built-ins plus any loaded from a user file. */
+typedef struct ls_styles ls_styles;
+
+longsd_status ls_styles_new(ls_styles **out, lserr *err);          /* built-ins only */
+/* Add or override presets from a JSON file:
+ *   {"styles": [{"name": "...", "suffix": "...", "quality": "...", "negative": "...", "description": "..."}]}
+ * Every field but name is optional. Errors name the file and the field. */
+longsd_status ls_styles_load_file(ls_styles *st, const char *path, lserr *err);
+const longsd_style *ls_styles_find(const ls_styles *st, const char *name); /* NULL if unknown */
+size_t ls_styles_count(const ls_styles *st);
+const longsd_style *ls_styles_at(const ls_styles *st, size_t i);
+void ls_styles_free(ls_styles *st);
+
+/* Approximate CLIP token count of s, excluding start/end tokens (upper-ish
+ * estimate of the real BPE count: the real tokenizer replaces it later). */
+int ls_prompt_count_tokens(const char *s);
+
+/* Make s safe to put in a prompt: control characters stripped, whitespace
+ * collapsed, and the characters prompt syntaxes give meaning to (A1111
+ * weights "()[]", "<lora:...>", ComfyUI/dynamic prompts "{}|", ":" weights,
+ * the word BREAK, backslashes) removed, so text cannot steer the model beyond
+ * the scene itself. Free with longsd__free. */
+char *ls_prompt_sanitize(const char *s);
+
+typedef struct {
+    char *positive;         /* free with longsd__free */
+    char *negative;
+    int tokens;             /* count incl. start/end tokens, <= 77 */
+} ls_prompt;
+
+/* Build prompt-English for an idea: the scene (with each present character's
+ * description when it has one), then the style suffix, then quality tags,
+ * trimmed at word/comma boundaries so the total fits 77 tokens. The scene is
+ * trimmed before the suffix; quality tags are dropped before either. */
+longsd_status ls_prompt_build(const ls_idea *idea, const ls_character *cast, size_t n_cast, const longsd_style *style,
+                              ls_prompt *out, lserr *err);
+void ls_prompt_clear(ls_prompt *p);
+
+/* Seed from the text's SHA-256 (hex) and the idea id: stable across runs and
+ * machines, in [0, 2^32 - 2] so every backend accepts it. */
+uint32_t ls_prompt_seed(const char *text_sha256_hex, const char *idea_id);
+
+#endif

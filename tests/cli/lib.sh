@@ -1,0 +1,20 @@
+# tests/cli/lib.sh - helpers for the shell tests: sourced, not run.
+# Each test script calls pass/fail/skip and ends with `finish`.
+# LONGSD_REQUIRE_CONSUMERS=1 (set in CI) turns a missing consumer (LibreOffice,
+# python3-docx, ...) from a skip into a failure.
+: "${LONGSD_BIN:=$PWD/build/longsd}"
+REPO=$PWD
+CORPUS=${LONGSD_CORPUS:-$REPO/../shared/corpus}
+PY=/usr/bin/python3
+T_PASS=0; T_FAIL=0; T_SKIP=0
+TMP=$(mktemp -d /tmp/longsd-cli-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+pass() { echo "ok   $1"; T_PASS=$((T_PASS + 1)); }
+fail() { echo "FAIL $1"; [ -n "${2:-}" ] && echo "  $2"; T_FAIL=$((T_FAIL + 1)); }
+skip() {
+    if [ "${LONGSD_REQUIRE_CONSUMERS:-0}" = 1 ]; then fail "$1" "required but unavailable: $2"
+    else echo "skip $1 ($2)"; T_SKIP=$((T_SKIP + 1)); fi
+}
+# check NAME COMMAND...: pass if the command succeeds
+check() { n=$1; shift; if "$@" >"$TMP/.out" 2>&1; then pass "$n"; else fail "$n" "$(head -c 600 "$TMP/.out")"; fi; }
+finish() { echo "$T_PASS passed, $T_FAIL failed, $T_SKIP skipped"; [ "$T_FAIL" -eq 0 ]; }
