@@ -32,7 +32,7 @@ for r in "$BUILD"/fuzz/replay_*; do
     if "$r" "$dir" >"$log" 2>&1; then echo "ok   fuzz replay $name: $(cat "$log")"; passed=$((passed + 1))
     else cat "$log"; echo "FAIL fuzz replay $name"; failed=$((failed + 1)); fi
 done
-for s in tests/cli/*.sh; do
+for s in tests/cli/test_*.sh; do
     [ -f "$s" ] || continue
     echo "== $s"
     sh "$s" >"$log" 2>&1; rc=$?

@@ -13,7 +13,10 @@ typedef struct {
     size_t n_aliases;
     size_t mentions;
     char *description;      /* visual description; "" = placeholder, user-editable */
+    int gender;             /* LS_GENDER_*: guessed from titles, names and pronouns; 0 = unknown */
 } ls_character;
+
+enum { LS_GENDER_UNKNOWN = 0, LS_GENDER_MALE = 1, LS_GENDER_FEMALE = 2 };
 
 typedef struct {
     char id[48];            /* "<part id>-NN", NN from 01 */
@@ -23,13 +26,16 @@ typedef struct {
     char *quote;            /* verbatim clean text of the anchor */
     size_t para;            /* anchor paragraph */
     size_t start, end;      /* anchor span (whole sentences) in the original bytes */
-    char **characters;      /* cast names present in the scene */
+    char **characters;      /* cast names present in the span (name, full name or alias),
+                             * plus the one a pronoun of the scene was resolved to */
     size_t n_characters;
     double score;           /* paintability, for diagnostics */
 } ls_idea;
 
 /* Find recurring characters (capitalised names by frequency, with titles such
- * as "Aunt", "Mr.", "Dr."), most mentioned first, at most max_cast. */
+ * as "Aunt", "Mr.", "Dr."), most mentioned first (ties by name), at most
+ * max_cast (0 = no limit), each mentioned at least 3 times. Descriptions are
+ * "" (placeholders). Free with ls_cast_free. */
 longsd_status ls_cast_find(const longsd_story *s, size_t max_cast, ls_character **cast, size_t *n_cast, lserr *err);
 void ls_cast_free(ls_character *cast, size_t n);
 
@@ -41,5 +47,34 @@ longsd_status ls_ideas_extract(const longsd_story *s, const ls_part *part, size_
                                size_t *n_out, lserr *err);
 void ls_idea_clear(ls_idea *idea);
 void ls_ideas_free(ls_idea *ideas, size_t n);
+
+/* ---- helpers shared by cast.c and ideas_extract.c, exposed for tests */
+
+/* One surface form of a cast member (name, full name or alias) as a sequence
+ * of word hashes (lslex_word_hash). */
+typedef struct {
+    uint64_t tok[4];
+    size_t n_tok;
+    size_t character;       /* index into the cast */
+} ls_cast_form;
+
+/* The forms of every cast member, sorted by first word (then longest first)
+ * for ls_cast_match. Free with longsd__free. */
+longsd_status ls_cast_forms(const ls_character *cast, size_t n_cast, ls_cast_form **forms, size_t *n_forms);
+/* If a form starts at word i of h[0..n), return its length in words and set
+ * *character; else 0. The longest form wins ("Injun Joe" over "Joe"). */
+size_t ls_cast_match(const ls_cast_form *forms, size_t n_forms, const uint64_t *h, size_t n, size_t i,
+                     size_t *character);
+
+/* Paintability of a clean text (what the extractor ranks by): people, places,
+ * objects, actions, light and colour count for, dialogue and abstract words
+ * against. lang as in longsd_story_language(). */
+double ls_ideas_score_text(const char *text, const char *lang, const ls_character *cast, size_t n_cast);
+
+/* The scene for sentences [first, first + n) of s: dialogue stripped when
+ * mixed with narration, a leading "And"/"But"/"So" dropped, he/she/him/her/his
+ * replaced by the one character named just before (see ideas_extract.c).
+ * Free with longsd__free; NULL if out of memory. */
+char *ls_ideas_scene(const longsd_story *s, size_t first, size_t n, const ls_character *cast, size_t n_cast);
 
 #endif

@@ -15,8 +15,19 @@ typedef struct ls_styles ls_styles;
 longsd_status ls_styles_new(ls_styles **out, lserr *err);          /* built-ins only */
 /* Add or override presets from a JSON file:
  *   {"styles": [{"name": "...", "suffix": "...", "quality": "...", "negative": "...", "description": "..."}]}
- * Every field but name is optional. Errors name the file and the field. */
+ * Every field but name is optional. Errors name the file and the field.
+ * Names are 1 to 32 of [a-z0-9_-]; a preset with a known name (a built-in
+ * or one loaded before) overrides it and keeps the fields it does not give;
+ * strings are sanitized like scene text (ls_prompt_sanitize). A malformed
+ * file is LONGSD_ERR_PARAM ("styles.json: styles[2].suffix: expected a
+ * string"), over the caps below LONGSD_ERR_TOO_BIG. */
 longsd_status ls_styles_load_file(ls_styles *st, const char *path, lserr *err);
+/* Same from memory (the fuzz target and tests use it); `name` stands for the
+ * file in messages. On any error st is left unchanged. */
+longsd_status ls_styles_load_memory(ls_styles *st, const char *name, const char *data, size_t n, lserr *err);
+#define LS_STYLES_MAX_BYTES ((size_t)1 << 20) /* a presets file is a few KiB; refuse more than 1 MiB */
+#define LS_STYLES_MAX_FIELD 1024              /* bytes per string field */
+#define LS_STYLES_MAX_PRESETS 256             /* presets per file */
 const longsd_style *ls_styles_find(const ls_styles *st, const char *name); /* NULL if unknown */
 size_t ls_styles_count(const ls_styles *st);
 const longsd_style *ls_styles_at(const ls_styles *st, size_t i);
@@ -30,7 +41,11 @@ int ls_prompt_count_tokens(const char *s);
  * collapsed, and the characters prompt syntaxes give meaning to (A1111
  * weights "()[]", "<lora:...>", ComfyUI/dynamic prompts "{}|", ":" weights,
  * the word BREAK, backslashes) removed, so text cannot steer the model beyond
- * the scene itself. Free with longsd__free. */
+ * the scene itself. Also drops "Negative prompt" (it would split A1111's
+ * PNG parameters) and lower-cases the A1111 keyword AND. Keeps accents, CJK,
+ * emoji and ordinary punctuation; never a space at either end; sanitizing
+ * the result again changes nothing. NULL is read as "". Free with
+ * longsd__free; NULL only when out of memory. */
 char *ls_prompt_sanitize(const char *s);
 
 typedef struct {
@@ -42,7 +57,11 @@ typedef struct {
 /* Build prompt-English for an idea: the scene (with each present character's
  * description when it has one), then the style suffix, then quality tags,
  * trimmed at word/comma boundaries so the total fits 77 tokens. The scene is
- * trimmed before the suffix; quality tags are dropped before either. */
+ * trimmed before the suffix; quality tags are dropped before either.
+ * The form is "<scene>; <Name>, <description>; ..., <suffix>, <quality>"
+ * (order of giving up in prompt.c). style NULL means the default preset.
+ * LONGSD_ERR_INPUT, naming the idea, when the scene has no usable word. On
+ * error *out holds nothing to free. */
 longsd_status ls_prompt_build(const ls_idea *idea, const ls_character *cast, size_t n_cast, const longsd_style *style,
                               ls_prompt *out, lserr *err);
 void ls_prompt_clear(ls_prompt *p);

@@ -1,0 +1,23 @@
+#!/bin/sh
+# scripts/deps.sh - install what longsd needs from Debian 12's packages (run as
+# root). Only packages that are missing are installed.
+#   sh scripts/deps.sh          build dependencies
+#   sh scripts/deps.sh --test   also the programs the test suite checks our
+#                               documents with (python3-docx, LibreOffice,
+#                               poppler-utils, pandoc) and clang for fuzzing
+set -eu
+BUILD_PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libzip-dev libpng-dev zlib1g-dev libopenblas-dev"
+TEST_PKGS="python3 python3-docx libreoffice-writer-nogui poppler-utils pandoc"
+pkgs=$BUILD_PKGS
+[ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST_PKGS"
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing
+fi

@@ -1,0 +1,33 @@
+/* cli.h - the longsd command-line tool: shared options and the commands.
+ * The tool uses only the public API in include/longsd.h. */
+#ifndef LONGSD_CLI_H
+#define LONGSD_CLI_H
+
+#include "longsd.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+    const char *workspace;  /* -C */
+    int verbosity;          /* -q: -1, default 0, -v: 1+ */
+    int json;               /* --json */
+    int force;
+    const char *output;     /* -o for docx */
+    longsd_plan_params plan;
+    const char *args[8];
+    int n_args;
+} cli_opts;
+
+/* Each command returns an exit status. */
+int cmd_run(longsd_ctx *ctx, cli_opts *o);
+int cmd_ideas(longsd_ctx *ctx, cli_opts *o);
+int cmd_prompts(longsd_ctx *ctx, cli_opts *o);
+int cmd_docx(longsd_ctx *ctx, cli_opts *o);
+int cmd_styles(longsd_ctx *ctx, cli_opts *o);
+
+/* Messages: errors always, notes unless -q, details with -v. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_note(const cli_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_interrupted(void *unused);
+
+#endif

@@ -1,0 +1,370 @@
+/* commands.c - run, ideas, prompts, docx and styles: resolve the text and the
+ * workspace paths, drive the library, print a summary (or --json). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+/* Paths of one text in the workspace. */
+typedef struct {
+    char text[4096];        /* the text file to read */
+    char name[80];          /* workspace name: sanitised stem */
+    char plan[4200];        /* image_prompts/<name>.json */
+    char docx[4200];        /* docx/<name>.docx */
+} ws_paths;
+
+static int is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* The workspace name of a text: its file stem reduced to a safe, bounded
+ * ASCII slug, so nothing raw from a file name reaches our output paths. */
+static void stem_name(const char *path, char *out, size_t max)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char stem[256];
+    snprintf(stem, sizeof stem, "%s", base);
+    char *dot = strrchr(stem, '.');
+    if (dot && dot != stem && strcmp(dot, ".txt") == 0)
+        *dot = '\0';
+    size_t o = 0;
+    int dash = 0;
+    for (const unsigned char *p = (const unsigned char *)stem; *p && o + 2 < max; p++) {
+        int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
+        if (ok) {
+            if (dash && o)
+                out[o++] = '-';
+            dash = 0;
+            out[o++] = (char)*p;
+        } else if (*p == '-' || *p == ' ' || *p == '.' || *p >= 0x80) {
+            dash = 1;
+        } else {
+            dash = 1;
+        }
+    }
+    out[o] = '\0';
+    if (!o)
+        snprintf(out, max, "text");
+}
+
+static int resolve(const cli_opts *o, const char *arg, ws_paths *w)
+{
+    int has_sep = strchr(arg, '/') != NULL;
+    size_t n = strlen(arg);
+    int looks_path = has_sep || (n > 4 && strcmp(arg + n - 4, ".txt") == 0);
+    if (is_file(arg) || looks_path) {
+        snprintf(w->text, sizeof w->text, "%s", arg);
+    } else {
+        snprintf(w->text, sizeof w->text, "%s/texts/%s.txt", o->workspace, arg);
+        if (!is_file(w->text)) {
+            cli_error("%s: no such file, and no texts/%s.txt in the workspace %s", arg, arg, o->workspace);
+            return -1;
+        }
+    }
+    stem_name(w->text, w->name, sizeof w->name);
+    snprintf(w->plan, sizeof w->plan, "%s/image_prompts/%s.json", o->workspace, w->name);
+    snprintf(w->docx, sizeof w->docx, "%s/docx/%s.docx", o->workspace, w->name);
+    return 0;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* Load the story and bring its plan up to date; save the plan if anything
+ * was redone. A plan that cannot be read is never overwritten without --force. */
+static int prepare(longsd_ctx *ctx, cli_opts *o, ws_paths *w, longsd_story **story, longsd_plan **plan,
+                   unsigned *redone, int *saved)
+{
+    *story = NULL;
+    *plan = NULL;
+    *saved = 0;
+    if (resolve(o, o->args[0], w))
+        return EXIT_USAGE;
+    longsd_story_params sp = longsd_story_default_params();
+    if (longsd_story_load(ctx, w->text, &sp, story)) {
+        cli_error("%s", longsd_errmsg(ctx));
+        return EXIT_RUNTIME;
+    }
+    if (is_file(w->plan) && longsd_plan_load(ctx, w->plan, plan)) {
+        if (!o->force) {
+            cli_error("%s", longsd_errmsg(ctx));
+            return EXIT_RUNTIME;
+        }
+        cli_note(o, "%s: unreadable, rebuilt because of --force", w->plan);
+        *plan = NULL;
+    }
+    if (longsd_plan_update(ctx, plan, w->name, w->text, *story, &o->plan, redone)) {
+        cli_error("%s", longsd_errmsg(ctx));
+        return longsd_errcode(ctx) == LONGSD_ERR_PARAM || longsd_errcode(ctx) == LONGSD_ERR_NOT_FOUND ? EXIT_USAGE
+                                                                                                      : EXIT_RUNTIME;
+    }
+    if (*redone || !is_file(w->plan)) {
+        if (longsd_plan_save(ctx, *plan, w->plan)) {
+            cli_error("%s", longsd_errmsg(ctx));
+            return EXIT_RUNTIME;
+        }
+        *saved = 1;
+    }
+    for (size_t i = 0; i < longsd_plan_n_notes(*plan) && *saved; i++)
+        cli_note(o, "note: %s", longsd_plan_note(*plan, i));
+    return EXIT_OK;
+}
+
+static double mtime_of(const char *p)
+{
+    struct stat st;
+    if (stat(p, &st) != 0)
+        return -1;
+    return (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec * 1e-9;
+}
+
+/* The DOCX is current when it is newer than the plan and every image. */
+static int docx_current(const char *ws, const char *docx, const char *plan_path, const longsd_plan *plan)
+{
+    double d = mtime_of(docx);
+    if (d < 0 || mtime_of(plan_path) > d)
+        return 0;
+    for (size_t i = 0; i < longsd_plan_n_ideas(plan); i++) {
+        longsd_idea_info ii;
+        longsd_plan_idea(plan, i, &ii);
+        if (ii.image_file) {
+            char p[4200];
+            snprintf(p, sizeof p, "%s/%s", ws, ii.image_file);
+            if (mtime_of(p) > d)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+static size_t count_images(const longsd_plan *plan)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < longsd_plan_n_ideas(plan); i++) {
+        longsd_idea_info ii;
+        longsd_plan_idea(plan, i, &ii);
+        n += ii.image_state == LONGSD_IMAGE_DONE;
+    }
+    return n;
+}
+
+static void print_summary_json(const ws_paths *w, const longsd_plan *plan, unsigned redone, int docx_written,
+                               const char *docx)
+{
+    printf("{\"name\": ");
+    json_str(stdout, w->name);
+    printf(", \"title\": ");
+    json_str(stdout, longsd_plan_title(plan));
+    printf(", \"source\": ");
+    json_str(stdout, w->text);
+    printf(", \"plan\": ");
+    json_str(stdout, w->plan);
+    if (docx) {
+        printf(", \"docx\": ");
+        json_str(stdout, docx);
+    }
+    printf(", \"parts\": [");
+    for (size_t i = 0; i < longsd_plan_n_parts(plan); i++) {
+        longsd_part_info pi;
+        longsd_plan_part(plan, i, &pi);
+        printf("%s{\"id\": ", i ? ", " : "");
+        json_str(stdout, pi.id);
+        printf(", \"ideas\": %zu, \"wanted\": %zu, \"words\": %zu}", pi.n_ideas, pi.n_wanted, pi.n_words);
+    }
+    printf("], \"ideas\": %zu, \"characters\": %zu, \"images\": {\"done\": %zu, \"total\": %zu}",
+           longsd_plan_n_ideas(plan), longsd_plan_n_characters(plan), count_images(plan), longsd_plan_n_ideas(plan));
+    printf(", \"redone\": {\"parts\": %s, \"ideas\": %s, \"cast\": %s, \"prompts\": %s, \"docx\": %s}",
+           redone & LONGSD_STAGE_PARTS ? "true" : "false", redone & LONGSD_STAGE_IDEAS ? "true" : "false",
+           redone & LONGSD_STAGE_CAST ? "true" : "false", redone & LONGSD_STAGE_PROMPTS ? "true" : "false",
+           docx_written ? "true" : "false");
+    printf(", \"notes\": [");
+    for (size_t i = 0; i < longsd_plan_n_notes(plan); i++) {
+        printf("%s", i ? ", " : "");
+        json_str(stdout, longsd_plan_note(plan, i));
+    }
+    printf("]}\n");
+}
+
+int cmd_run(longsd_ctx *ctx, cli_opts *o)
+{
+    ws_paths w;
+    longsd_story *story = NULL;
+    longsd_plan *plan = NULL;
+    unsigned redone = 0;
+    int saved = 0, docx_written = 0;
+    int rc = prepare(ctx, o, &w, &story, &plan, &redone, &saved);
+    if (rc)
+        goto out;
+    if (o->force || saved || !docx_current(o->workspace, w.docx, w.plan, plan)) {
+        longsd_doc_params dp = longsd_doc_default_params();
+        dp.workspace = o->workspace;
+        dp.story = story;
+        if (longsd_docx_write(ctx, plan, w.docx, &dp)) {
+            cli_error("%s", longsd_errmsg(ctx));
+            rc = EXIT_RUNTIME;
+            goto out;
+        }
+        docx_written = 1;
+    }
+    size_t n_ideas = longsd_plan_n_ideas(plan), n_img = count_images(plan);
+    if (o->json) {
+        print_summary_json(&w, plan, redone, docx_written, w.docx);
+    } else {
+        cli_note(o, "%s: %zu parts, %zu ideas, %zu characters%s", w.name, longsd_plan_n_parts(plan), n_ideas,
+                 longsd_plan_n_characters(plan), redone ? "" : " (up to date, nothing redone)");
+        cli_note(o, "  plan:    %s%s", w.plan, saved ? "" : " (unchanged)");
+        cli_note(o, "  docx:    %s%s", w.docx, docx_written ? "" : " (unchanged)");
+    }
+    if (n_img < n_ideas)
+        cli_note(o, "images: %zu of %zu rendered; no image backend is configured, so paste the prompts from %s "
+                    "into any Stable Diffusion UI (server backends come with --backend)",
+                 n_img, n_ideas, w.plan);
+out:
+    longsd_plan_free(plan);
+    longsd_story_free(story);
+    return rc;
+}
+
+static int list_ideas(longsd_ctx *ctx, cli_opts *o, int with_prompts)
+{
+    ws_paths w;
+    longsd_story *story = NULL;
+    longsd_plan *plan = NULL;
+    unsigned redone = 0;
+    int saved = 0;
+    int rc = prepare(ctx, o, &w, &story, &plan, &redone, &saved);
+    if (rc)
+        goto out;
+    if (o->json) {
+        char *js = longsd_plan_to_json(plan);
+        if (!js) {
+            cli_error("out of memory");
+            rc = EXIT_RUNTIME;
+            goto out;
+        }
+        fputs(js, stdout);
+        longsd_free(js);
+        goto out;
+    }
+    if (o->verbosity < 0)
+        goto out;
+    if (!with_prompts && longsd_plan_n_characters(plan)) {
+        printf("Cast:");
+        for (size_t i = 0; i < longsd_plan_n_characters(plan); i++) {
+            longsd_character_info ci;
+            longsd_plan_character(plan, i, &ci);
+            printf("%s %s (%zu)", i ? "," : "", ci.full_name, ci.mentions);
+        }
+        printf("\n");
+    }
+    for (size_t p = 0; p < longsd_plan_n_parts(plan); p++) {
+        longsd_part_info pi;
+        longsd_plan_part(plan, p, &pi);
+        printf("\n== %s (%zu words, %zu ideas)\n", pi.label, pi.n_words, pi.n_ideas);
+        for (size_t i = 0; i < longsd_plan_n_ideas(plan); i++) {
+            longsd_idea_info ii;
+            longsd_plan_idea(plan, i, &ii);
+            if (ii.part != p)
+                continue;
+            if (with_prompts)
+                printf("%s  seed %u, %d tokens\n  %s\n  negative: %s\n", ii.id, ii.seed, ii.prompt_tokens, ii.prompt,
+                       ii.negative);
+            else
+                printf("%s  [paragraph %zu, bytes %zu-%zu] %s\n  %s\n", ii.id, ii.paragraph, ii.start, ii.end,
+                       ii.title, ii.scene);
+        }
+    }
+    printf("\nplan: %s%s\n", w.plan, saved ? "" : " (unchanged)");
+out:
+    longsd_plan_free(plan);
+    longsd_story_free(story);
+    return rc;
+}
+
+int cmd_ideas(longsd_ctx *ctx, cli_opts *o) { return list_ideas(ctx, o, 0); }
+
+int cmd_prompts(longsd_ctx *ctx, cli_opts *o) { return list_ideas(ctx, o, 1); }
+
+int cmd_docx(longsd_ctx *ctx, cli_opts *o)
+{
+    const char *arg = o->args[0];
+    char plan_path[4200], docx[4200], name[80];
+    size_t n = strlen(arg);
+    if (n > 5 && strcmp(arg + n - 5, ".json") == 0) {
+        snprintf(plan_path, sizeof plan_path, "%s", arg);
+    } else {
+        stem_name(arg, name, sizeof name);
+        snprintf(plan_path, sizeof plan_path, "%s/image_prompts/%s.json", o->workspace, name);
+    }
+    longsd_plan *plan = NULL;
+    if (longsd_plan_load(ctx, plan_path, &plan)) {
+        cli_error("%s%s", longsd_errmsg(ctx),
+                  longsd_errcode(ctx) == LONGSD_ERR_IO ? " (run `longsd run` on the text first)" : "");
+        return EXIT_RUNTIME;
+    }
+    if (o->output)
+        snprintf(docx, sizeof docx, "%s", o->output);
+    else
+        snprintf(docx, sizeof docx, "%s/docx/%s.docx", o->workspace, longsd_plan_name(plan));
+    longsd_doc_params dp = longsd_doc_default_params();
+    dp.workspace = o->workspace;
+    int rc = EXIT_OK;
+    if (longsd_docx_write(ctx, plan, docx, &dp)) {
+        cli_error("%s", longsd_errmsg(ctx));
+        rc = EXIT_RUNTIME;
+    } else if (o->json) {
+        printf("{\"docx\": ");
+        json_str(stdout, docx);
+        printf(", \"ideas\": %zu, \"images\": %zu}\n", longsd_plan_n_ideas(plan), count_images(plan));
+    } else {
+        cli_note(o, "%s: %zu ideas, %zu images", docx, longsd_plan_n_ideas(plan), count_images(plan));
+    }
+    longsd_plan_free(plan);
+    return rc;
+}
+
+int cmd_styles(longsd_ctx *ctx, cli_opts *o)
+{
+    (void)ctx;
+    if (o->plan.styles_file)
+        cli_note(o, "(user presets from %s are applied by run/prompts; built-ins below)", o->plan.styles_file);
+    for (size_t i = 0; i < longsd_n_builtin_styles(); i++) {
+        const longsd_style *s = longsd_builtin_style(i);
+        if (o->json) {
+            printf("%s", i ? ",\n " : "[");
+            printf("{\"name\": ");
+            json_str(stdout, s->name);
+            printf(", \"description\": ");
+            json_str(stdout, s->description);
+            printf(", \"suffix\": ");
+            json_str(stdout, s->suffix);
+            printf(", \"quality\": ");
+            json_str(stdout, s->quality);
+            printf(", \"negative\": ");
+            json_str(stdout, s->negative);
+            printf("}");
+        } else {
+            printf("%-14s %s\n               %s\n", s->name, s->description, s->suffix);
+        }
+    }
+    if (o->json)
+        printf("]\n");
+    return EXIT_OK;
+}

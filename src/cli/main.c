@@ -1,0 +1,267 @@
+/* main.c - longsd's entry point: global and per-command options, --help for
+ * every command, dispatch. Exit 0 success, 1 runtime failure, 2 usage error. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(longsd_ctx *, cli_opts *);
+    int min_args, max_args;
+    const char *usage;
+    const char *help;
+} command;
+
+#define PLAN_OPTS                                                                                      \
+    "  --parts N             split into N parts balanced by words (default 3: beginning, middle, end)\n" \
+    "  --by-chapter          one part per chapter instead\n"                                            \
+    "  --ideas-per-part K    ideas per part (default 5)\n"                                              \
+    "  --style NAME          prompt style preset (default artstation; `longsd styles` lists them)\n"    \
+    "  --styles FILE         JSON file of your own presets ({\"styles\": [{\"name\", \"suffix\", ...}]})\n" \
+    "  --cast FILE           JSON file of character descriptions ({\"Tom\": \"a barefoot boy ...\"})\n" \
+    "  --size WxH            image size (default 768x512, landscape)\n"                                 \
+    "  --steps N             sampling steps recorded for rendering (default 30)\n"                      \
+    "  --cfg X               guidance scale (default 7)\n"                                              \
+    "  --sampler NAME        sampler name (default \"Euler a\")\n"                                      \
+    "  --force               redo every stage even if nothing changed\n"
+
+static const command commands[] = {
+    {"run", cmd_run, 1, 1, "longsd run [options] <file|name>",
+     "Take a text to a plan, prompts and documents. <name> means texts/<name>.txt in the workspace.\n"
+     "Writes image_prompts/<name>.json and docx/<name>.docx. A re-run with the same inputs redoes nothing.\n\n"
+     "Options:\n" PLAN_OPTS},
+    {"ideas", cmd_ideas, 1, 1, "longsd ideas [options] <file|name>",
+     "Split the text into parts, find the cast and the illustration ideas; update the plan; print them.\n\n"
+     "Options:\n" PLAN_OPTS},
+    {"prompts", cmd_prompts, 1, 1, "longsd prompts [options] <file|name>",
+     "Like `ideas`, then write each idea as prompt-English (style, 77-token budget, seed); print them.\n\n"
+     "Options:\n" PLAN_OPTS},
+    {"docx", cmd_docx, 1, 1, "longsd docx [-o FILE] <name|plan.json>",
+     "Re-assemble the DOCX from the plan and the images on disk (the original's dump_docx.py).\n\n"
+     "Options:\n"
+     "  -o, --output FILE     where to write it (default docx/<name>.docx in the workspace)\n"},
+    {"styles", cmd_styles, 0, 0, "longsd styles [--styles FILE]",
+     "List the prompt style presets (built-in, and those of --styles FILE).\n"},
+};
+
+static void usage_main(FILE *f)
+{
+    fprintf(f, "usage: longsd [-C DIR] [-q|-v] [--json] <command> [options] [args]\n\n"
+               "longsd turns a long text into illustration ideas, Stable Diffusion prompts and documents.\n\n"
+               "Commands:\n"
+               "  run <file|name>       text -> plan -> prompts -> documents (the whole job)\n"
+               "  ideas <file|name>     parts, cast and ideas only\n"
+               "  prompts <file|name>   ideas and their prompt-English\n"
+               "  docx <name>           re-assemble the DOCX from the plan and images\n"
+               "  styles                list style presets\n\n"
+               "Global options:\n"
+               "  -C DIR                workspace folder (default: the current one)\n"
+               "  -q, --quiet           errors only\n"
+               "  -v, --verbose         more detail\n"
+               "  --json                machine-readable output on stdout\n"
+               "  --version             print the version\n"
+               "  -h, --help            help (also `longsd <command> --help`)\n\n"
+               "Example: longsd -C examples run tom-sawyer-fence\n");
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("longsd: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_note(const cli_opts *o, const char *fmt, ...)
+{
+    if (o->verbosity < 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    /* with --json, stdout is for the machine: human notes go to stderr */
+    FILE *f = o->json ? stderr : stdout;
+    vfprintf(f, fmt, ap);
+    fputc('\n', f);
+    va_end(ap);
+}
+
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig) { (void)sig; interrupted = 1; }
+int cli_interrupted(void *unused) { (void)unused; return interrupted; }
+
+static void log_cb(void *user, int level, const char *msg)
+{
+    const cli_opts *o = user;
+    if (level == LONGSD_LOG_ERROR)
+        fprintf(stderr, "longsd: error: %s\n", msg);
+    else if (level == LONGSD_LOG_WARN && o->verbosity >= 0)
+        fprintf(stderr, "longsd: warning: %s\n", msg);
+    else if (level == LONGSD_LOG_INFO && o->verbosity >= 1)
+        fprintf(stderr, "longsd: %s\n", msg);
+    else if (level == LONGSD_LOG_DEBUG && o->verbosity >= 2)
+        fprintf(stderr, "longsd: debug: %s\n", msg);
+}
+
+static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi) {
+        cli_error("%s: expected a whole number from %d to %d, got \"%s\"", opt, lo, hi, s);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+enum {
+    OPT_PARTS = 256, OPT_BY_CHAPTER, OPT_IDEAS, OPT_STYLE, OPT_STYLES, OPT_CAST, OPT_SIZE, OPT_STEPS, OPT_CFG,
+    OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION
+};
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, 0, 'h'},          {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},       {"output", required_argument, 0, 'o'},
+        {"json", no_argument, 0, OPT_JSON},     {"version", no_argument, 0, OPT_VERSION},
+        {"parts", required_argument, 0, OPT_PARTS}, {"by-chapter", no_argument, 0, OPT_BY_CHAPTER},
+        {"ideas-per-part", required_argument, 0, OPT_IDEAS}, {"style", required_argument, 0, OPT_STYLE},
+        {"styles", required_argument, 0, OPT_STYLES}, {"cast", required_argument, 0, OPT_CAST},
+        {"size", required_argument, 0, OPT_SIZE}, {"steps", required_argument, 0, OPT_STEPS},
+        {"cfg", required_argument, 0, OPT_CFG},   {"sampler", required_argument, 0, OPT_SAMPLER},
+        {"force", no_argument, 0, OPT_FORCE},     {0, 0, 0, 0},
+    };
+    cli_opts o = {.workspace = ".", .plan = longsd_plan_default_params()};
+    int want_help = 0, c;
+    const char *cmdname = NULL;
+    opterr = 0;
+    /* "-" hands positionals back in order (code 1), so options may stand before
+     * or after the command: `longsd -C ws run --force x` */
+    {
+        while ((c = getopt_long(argc, argv, "-hqvC:o:", longopts, NULL)) != -1) {
+            switch (c) {
+            case 1: /* the command, then its arguments */
+                if (!cmdname)
+                    cmdname = optarg;
+                else if (o.n_args < (int)(sizeof o.args / sizeof o.args[0]))
+                    o.args[o.n_args++] = optarg;
+                else {
+                    cli_error("too many arguments");
+                    return EXIT_USAGE;
+                }
+                break;
+            case 'h': want_help = 1; break;
+            case 'q': o.verbosity = -1; break;
+            case 'v': if (o.verbosity >= 0) o.verbosity++; break;
+            case 'C': o.workspace = optarg; break;
+            case 'o': o.output = optarg; break;
+            case OPT_JSON: o.json = 1; break;
+            case OPT_VERSION:
+                printf("longsd %s\n", longsd_version());
+                return EXIT_OK;
+            case OPT_PARTS:
+                if (parse_int("--parts", optarg, 1, 100, &o.plan.n_parts)) return EXIT_USAGE;
+                break;
+            case OPT_BY_CHAPTER: o.plan.by_chapter = 1; break;
+            case OPT_IDEAS:
+                if (parse_int("--ideas-per-part", optarg, 1, 50, &o.plan.ideas_per_part)) return EXIT_USAGE;
+                break;
+            case OPT_STYLE: o.plan.style = optarg; break;
+            case OPT_STYLES: o.plan.styles_file = optarg; break;
+            case OPT_CAST: o.plan.cast_file = optarg; break;
+            case OPT_SIZE: {
+                int w, h, n = 0;
+                if (sscanf(optarg, "%dx%d%n", &w, &h, &n) != 2 || optarg[n] || w < 64 || h < 64 || w > 4096 ||
+                    h > 4096 || w % 8 || h % 8) {
+                    cli_error("--size: expected WxH with multiples of 8 from 64 to 4096 (e.g. 768x512), got \"%s\"",
+                              optarg);
+                    return EXIT_USAGE;
+                }
+                o.plan.width = w;
+                o.plan.height = h;
+                break;
+            }
+            case OPT_STEPS:
+                if (parse_int("--steps", optarg, 1, 1000, &o.plan.steps)) return EXIT_USAGE;
+                break;
+            case OPT_CFG: {
+                char *end;
+                double v = strtod(optarg, &end);
+                if (!*optarg || *end || !(v >= 0 && v <= 100)) {
+                    cli_error("--cfg: expected a number from 0 to 100, got \"%s\"", optarg);
+                    return EXIT_USAGE;
+                }
+                o.plan.cfg_scale = (float)v;
+                break;
+            }
+            case OPT_SAMPLER: o.plan.sampler = optarg; break;
+            case OPT_FORCE: o.force = o.plan.force = 1; break;
+            case '?':
+            default:
+                if (optopt)
+                    cli_error("option -%c: unknown, or missing its value (see longsd --help)", optopt);
+                else
+                    cli_error("unknown option \"%s\" (see longsd --help)", argv[optind - 1]);
+                return EXIT_USAGE;
+            }
+        }
+    }
+    for (int i = optind; i < argc; i++) { /* after "--" */
+        if (!cmdname)
+            cmdname = argv[i];
+        else if (o.n_args < (int)(sizeof o.args / sizeof o.args[0]))
+            o.args[o.n_args++] = argv[i];
+    }
+    if (!cmdname) {
+        usage_main(want_help ? stdout : stderr);
+        return want_help ? EXIT_OK : EXIT_USAGE;
+    }
+    if (strcmp(cmdname, "help") == 0) {
+        if (o.n_args == 0) {
+            usage_main(stdout);
+            return EXIT_OK;
+        }
+        cmdname = o.args[0];
+        o.n_args = 0;
+        want_help = 1;
+    }
+    const command *cmd = NULL;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, cmdname) == 0)
+            cmd = &commands[i];
+    if (!cmd) {
+        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, styles)", cmdname);
+        return EXIT_USAGE;
+    }
+    if (want_help) {
+        printf("usage: %s\n\n%s", cmd->usage, cmd->help);
+        return EXIT_OK;
+    }
+    if (o.n_args < cmd->min_args || o.n_args > cmd->max_args) {
+        cli_error("%s", o.n_args < cmd->min_args ? "missing argument" : "too many arguments");
+        fprintf(stderr, "usage: %s\n", cmd->usage);
+        return EXIT_USAGE;
+    }
+    longsd_ctx *ctx = longsd_ctx_new();
+    if (!ctx) {
+        cli_error("out of memory");
+        return EXIT_RUNTIME;
+    }
+    struct sigaction sa = {0};
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    longsd_set_log(ctx, log_cb, &o);
+    longsd_set_abort(ctx, cli_interrupted, NULL);
+    int rc = cmd->fn(ctx, &o);
+    longsd_ctx_free(ctx);
+    return rc;
+}

@@ -1,0 +1,367 @@
+/* pipeline.c - longsd_plan_update: runs the stages that fill a plan (parts,
+ * ideas and cast, then prompts), redoing only those whose inputs changed.
+ * Each stage's inputs are hashed into a key stored in the plan; equal key,
+ * nothing to do. User edits to cast descriptions survive a redo. */
+#include <jansson.h>
+#include <string.h>
+
+#include "ctx.h"
+#include "plan.h"
+
+#define IDEAS_VERSION "builtin-1"
+#define PROMPTS_VERSION "rules-1"
+
+longsd_plan_params longsd_plan_default_params(void)
+{
+    return (longsd_plan_params){
+        .n_parts = 3,
+        .by_chapter = 0,
+        .ideas_per_part = 5,
+        .style = "artstation",
+        .styles_file = NULL,
+        .cast_file = NULL,
+        .width = 768,
+        .height = 512,
+        .steps = 30,
+        .cfg_scale = 7.0f,
+        .sampler = "Euler a",
+        .force = 0,
+    };
+}
+
+static longsd_status check_params(const longsd_plan_params *p, lserr *err)
+{
+    if (p->n_parts < 1 || p->n_parts > 100)
+        return lserr_set(err, LONGSD_ERR_PARAM, "--parts must be between 1 and 100 (got %d)", p->n_parts);
+    if (p->ideas_per_part < 1 || p->ideas_per_part > 50)
+        return lserr_set(err, LONGSD_ERR_PARAM, "--ideas-per-part must be between 1 and 50 (got %d)",
+                         p->ideas_per_part);
+    if (p->width < 64 || p->width > 4096 || p->height < 64 || p->height > 4096 || p->width % 8 || p->height % 8)
+        return lserr_set(err, LONGSD_ERR_PARAM,
+                         "--size %dx%d: width and height must be multiples of 8 between 64 and 4096", p->width,
+                         p->height);
+    if (p->steps < 1 || p->steps > 1000)
+        return lserr_set(err, LONGSD_ERR_PARAM, "--steps must be between 1 and 1000 (got %d)", p->steps);
+    if (!(p->cfg_scale >= 0 && p->cfg_scale <= 100))
+        return lserr_set(err, LONGSD_ERR_PARAM, "--cfg must be between 0 and 100");
+    return LONGSD_OK;
+}
+
+static void key_hex(const char *s, char out[17])
+{
+    snprintf(out, 17, "%016llx", (unsigned long long)lsfnv1a64(s, strlen(s), LSFNV_SEED));
+}
+
+static longsd_status set_str(char **dst, const char *src)
+{
+    char *d = longsd__strdup(src ? src : "");
+    if (!d)
+        return LONGSD_ERR_NOMEM;
+    longsd__free(*dst);
+    *dst = d;
+    return LONGSD_OK;
+}
+
+/* A cast file maps names to visual descriptions: {"Tom": "a barefoot boy ..."}.
+ * Names not in the cast are reported, not fatal: the text may have changed. */
+static longsd_status apply_cast_file(longsd_ctx *ctx, longsd_plan *plan, const char *path)
+{
+    char *data = NULL;
+    size_t n = 0;
+    longsd_status rc = lsfile_read(path, (size_t)16 << 20, &data, &n, &ctx->err);
+    if (rc)
+        return rc;
+    json_error_t je;
+    json_t *root = json_loadb(data, n, JSON_REJECT_DUPLICATES, &je);
+    longsd__free(data);
+    if (!root)
+        return lserr_set(&ctx->err, LONGSD_ERR_PARAM, "%s: not valid JSON at line %d, column %d: %s", path, je.line,
+                         je.column, je.text);
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return lserr_set(&ctx->err, LONGSD_ERR_PARAM,
+                         "%s: expected an object mapping names to descriptions, e.g. {\"Tom\": \"a barefoot boy\"}",
+                         path);
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v)
+    {
+        if (!json_is_string(v)) {
+            rc = lserr_set(&ctx->err, LONGSD_ERR_PARAM, "%s: \"%s\": expected a string description", path, key);
+            break;
+        }
+        size_t i;
+        for (i = 0; i < plan->n_cast; i++)
+            if (strcmp(plan->cast[i].name, key) == 0 || strcmp(plan->cast[i].full_name, key) == 0)
+                break;
+        if (i == plan->n_cast) {
+            longsd__log(ctx, LONGSD_LOG_WARN, "%s: \"%s\" is not in the cast of this text; ignored", path, key);
+            continue;
+        }
+        char *clean = ls_prompt_sanitize(json_string_value(v));
+        if (!clean) {
+            rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+            break;
+        }
+        longsd__free(plan->cast[i].description);
+        plan->cast[i].description = clean;
+    }
+    json_decref(root);
+    return rc;
+}
+
+/* Parts, cast and ideas, from scratch. Old cast descriptions are kept by name. */
+static longsd_status run_ideas(longsd_ctx *ctx, longsd_plan *plan, const longsd_story *story,
+                               const longsd_plan_params *pp)
+{
+    ls_part *parts = NULL;
+    size_t n_parts = 0;
+    ls_character *cast = NULL;
+    size_t n_cast = 0;
+    ls_idea *ideas = NULL;
+    size_t n_ideas = 0;
+    int fell_back = 0;
+    longsd_status rc = ls_split(story, pp->n_parts, pp->by_chapter, &parts, &n_parts, &fell_back, &ctx->err);
+    if (rc)
+        goto out;
+    rc = ls_cast_find(story, 24, &cast, &n_cast, &ctx->err);
+    if (rc)
+        goto out;
+    /* keep descriptions the user wrote into the old plan */
+    for (size_t i = 0; i < n_cast; i++)
+        for (size_t j = 0; j < plan->n_cast; j++)
+            if (strcmp(cast[i].name, plan->cast[j].name) == 0 && plan->cast[j].description &&
+                plan->cast[j].description[0]) {
+                if ((rc = set_str(&cast[i].description, plan->cast[j].description)))
+                    goto out;
+            }
+    size_t *got = longsd__calloc(n_parts, sizeof *got);
+    if (!got) {
+        rc = LONGSD_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n_parts; i++) {
+        if (longsd__aborted(ctx)) {
+            rc = lserr_set(&ctx->err, LONGSD_ERR_ABORTED, "aborted");
+            break;
+        }
+        rc = ls_ideas_extract(story, &parts[i], i, pp->ideas_per_part, cast, n_cast, &ideas, &n_ideas, &got[i],
+                              &ctx->err);
+        if (rc == LONGSD_ERR_NO_IDEAS) { /* a part with nothing to paint: note it, go on */
+            got[i] = 0;
+            rc = LONGSD_OK;
+        }
+        if (rc)
+            break;
+    }
+    if (!rc && n_ideas == 0)
+        rc = lserr_set(&ctx->err, LONGSD_ERR_NO_IDEAS,
+                       "%s: found no passage that can be illustrated (no sentences with people, places, objects "
+                       "or actions); is this a story?",
+                       story->name);
+    if (rc) {
+        longsd__free(got);
+        goto out;
+    }
+
+    ls_plan_clear_content(plan);
+    plan->parts = longsd__calloc(n_parts, sizeof *plan->parts);
+    plan->ideas = longsd__calloc(n_ideas, sizeof *plan->ideas);
+    if (!plan->parts || !plan->ideas) {
+        longsd__free(got);
+        rc = LONGSD_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n_parts; i++) {
+        ls_plan_part *d = &plan->parts[i];
+        plan->n_parts = i + 1;
+        if (!(d->id = longsd__strdup(parts[i].id)) || !(d->label = longsd__strdup(parts[i].label))) {
+            rc = LONGSD_ERR_NOMEM;
+            break;
+        }
+        d->start = parts[i].start;
+        d->end = parts[i].end;
+        d->first_para = parts[i].first_para;
+        d->n_paras = parts[i].n_paras;
+        d->n_words = parts[i].n_words;
+        d->n_wanted = (size_t)pp->ideas_per_part;
+        if (got[i] < (size_t)pp->ideas_per_part) {
+            ls_plan_add_note(plan, "%s: only %zu usable passage%s, %d ideas asked for", d->label, got[i],
+                             got[i] == 1 ? "" : "s", pp->ideas_per_part);
+            longsd__log(ctx, LONGSD_LOG_WARN, "%s: only %zu usable passage%s, %d ideas asked for", d->label, got[i],
+                        got[i] == 1 ? "" : "s", pp->ideas_per_part);
+        }
+    }
+    longsd__free(got);
+    if (rc)
+        goto out;
+    if (fell_back) {
+        ls_plan_add_note(plan, "no chapter headings found: split into %zu parts instead", n_parts);
+        longsd__log(ctx, LONGSD_LOG_WARN, "--by-chapter: no chapter headings found; split into %zu parts instead",
+                    n_parts);
+    }
+    /* the ideas move into the plan: ownership of their strings goes with them */
+    for (size_t i = 0; i < n_ideas; i++)
+        plan->ideas[i].idea = ideas[i];
+    plan->n_ideas = n_ideas;
+    longsd__free(ideas);
+    ideas = NULL;
+    n_ideas = 0;
+    plan->cast = cast;
+    plan->n_cast = n_cast;
+    cast = NULL;
+    n_cast = 0;
+out:
+    if (rc == LONGSD_ERR_NOMEM && ctx->err.code != LONGSD_ERR_NOMEM)
+        lserr_set(&ctx->err, rc, "out of memory");
+    ls_parts_free(parts, n_parts);
+    ls_cast_free(cast, n_cast);
+    ls_ideas_free(ideas, n_ideas);
+    return rc;
+}
+
+static int str_eq(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
+
+static longsd_status run_prompts(longsd_ctx *ctx, longsd_plan *plan, const longsd_style *style,
+                                 const longsd_plan_params *pp)
+{
+    for (size_t i = 0; i < plan->n_ideas; i++) {
+        ls_plan_idea *pi = &plan->ideas[i];
+        ls_prompt pr = {0};
+        longsd_status rc = ls_prompt_build(&pi->idea, plan->cast, plan->n_cast, style, &pr, &ctx->err);
+        if (rc)
+            return rc;
+        uint32_t seed = ls_prompt_seed(plan->sha256, pi->idea.id);
+        int changed = !str_eq(pi->prompt, pr.positive) || !str_eq(pi->negative, pr.negative) || pi->seed != seed ||
+                      pi->width != pp->width || pi->height != pp->height || pi->steps != pp->steps ||
+                      pi->cfg_scale != pp->cfg_scale || !str_eq(pi->sampler, pp->sampler);
+        longsd__free(pi->prompt);
+        longsd__free(pi->negative);
+        pi->prompt = pr.positive;
+        pi->negative = pr.negative;
+        pi->tokens = pr.tokens;
+        pi->seed = seed;
+        pi->width = pp->width;
+        pi->height = pp->height;
+        pi->steps = pp->steps;
+        pi->cfg_scale = pp->cfg_scale;
+        if (set_str(&pi->sampler, pp->sampler) || set_str(&pi->style, style->name))
+            return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        /* an image drawn from another prompt no longer shows this one */
+        if (changed && pi->image_state != LONGSD_IMAGE_PENDING) {
+            pi->image_state = LONGSD_IMAGE_PENDING;
+            longsd__free(pi->image_error);
+            pi->image_error = NULL;
+        }
+    }
+    return LONGSD_OK;
+}
+
+longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const char *name, const char *source_path,
+                                 const longsd_story *story, const longsd_plan_params *params, unsigned *redone)
+{
+    longsd_plan_params pp = params ? *params : longsd_plan_default_params();
+    ls_styles *styles = NULL;
+    longsd_plan *plan = *planp;
+    int created = 0;
+    unsigned did = 0;
+    lserr_clear(&ctx->err);
+    if (redone)
+        *redone = 0;
+    if (!pp.style)
+        pp.style = "artstation";
+    if (!pp.sampler)
+        pp.sampler = "Euler a";
+    longsd_status rc = check_params(&pp, &ctx->err);
+    if (rc)
+        return rc;
+    if ((rc = ls_styles_new(&styles, &ctx->err)))
+        return rc;
+    if (pp.styles_file && (rc = ls_styles_load_file(styles, pp.styles_file, &ctx->err)))
+        goto out;
+    const longsd_style *style = ls_styles_find(styles, pp.style);
+    if (!style) {
+        rc = lserr_set(&ctx->err, LONGSD_ERR_NOT_FOUND, "unknown style \"%s\" (`longsd styles` lists them)",
+                       pp.style);
+        goto out;
+    }
+    if (!plan) {
+        if (!(plan = ls_plan_new())) {
+            rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        created = 1;
+    }
+
+    char buf[512];
+    char ideas_key[17], prompts_key[17];
+    snprintf(buf, sizeof buf, "%s|%s|%d|%d|%d", IDEAS_VERSION, story->sha256, pp.n_parts, pp.by_chapter,
+             pp.ideas_per_part);
+    key_hex(buf, ideas_key);
+
+    if (pp.force || created || strcmp(plan->ideas_key, ideas_key) != 0 || strcmp(plan->sha256, story->sha256) != 0) {
+        if ((rc = run_ideas(ctx, plan, story, &pp)))
+            goto out;
+        memcpy(plan->sha256, story->sha256, 65);
+        memcpy(plan->ideas_key, ideas_key, sizeof ideas_key);
+        plan->prompts_key[0] = '\0';
+        did |= LONGSD_STAGE_PARTS | LONGSD_STAGE_IDEAS | LONGSD_STAGE_CAST;
+    }
+    if (set_str(&plan->name, name) || set_str(&plan->title, story->title) || set_str(&plan->author, story->author) ||
+        set_str(&plan->language, story->lang)) {
+        rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (did || !plan->source) {
+        if ((rc = set_str(&plan->source, source_path)))
+            goto out;
+    }
+    plan->source_bytes = story->len;
+    if (pp.cast_file && (rc = apply_cast_file(ctx, plan, pp.cast_file)))
+        goto out;
+
+    /* prompts depend on the ideas, the style's words, the render settings and
+     * the cast's descriptions */
+    lsbuf kb;
+    lsbuf_init(&kb, 0);
+    lsbuf_printf(&kb, "%s|%s|%s|%s|%s|%s|%d|%d|%d|%.3f|%s", PROMPTS_VERSION, ideas_key, style->name, style->suffix,
+                 style->quality, style->negative, pp.width, pp.height, pp.steps, (double)pp.cfg_scale, pp.sampler);
+    for (size_t i = 0; i < plan->n_cast; i++)
+        lsbuf_printf(&kb, "|%s=%s", plan->cast[i].name, plan->cast[i].description ? plan->cast[i].description : "");
+    if (!kb.data) {
+        rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    key_hex(kb.data, prompts_key);
+    lsbuf_free(&kb);
+    if (pp.force || strcmp(plan->prompts_key, prompts_key) != 0) {
+        if ((rc = run_prompts(ctx, plan, style, &pp)))
+            goto out;
+        memcpy(plan->prompts_key, prompts_key, sizeof prompts_key);
+        did |= LONGSD_STAGE_PROMPTS;
+    }
+    ls_plan_settings *s = &plan->settings;
+    s->n_parts = pp.n_parts;
+    s->by_chapter = pp.by_chapter;
+    s->ideas_per_part = pp.ideas_per_part;
+    s->width = pp.width;
+    s->height = pp.height;
+    s->steps = pp.steps;
+    s->cfg_scale = pp.cfg_scale;
+    if (set_str(&s->style, style->name) || set_str(&s->sampler, pp.sampler)) {
+        rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+out:
+    ls_styles_free(styles);
+    if (rc) {
+        if (created)
+            longsd_plan_free(plan);
+        return rc;
+    }
+    *planp = plan;
+    if (redone)
+        *redone = did;
+    return LONGSD_OK;
+}

@@ -1,0 +1,78 @@
+/* plan.h - the plan behind longsd_plan: the single record of a run. JSON
+ * (schema "longsd.plan", version 1; docs/plan.md) read and written here; the
+ * stages that fill it (parts, ideas, cast, prompts) run in pipeline.c. */
+#ifndef LONGSD_PLAN_H
+#define LONGSD_PLAN_H
+
+#include "ideas.h"
+#include "prompt.h"
+
+#define LS_PLAN_SCHEMA "longsd.plan"
+#define LS_PLAN_VERSION 1
+#define LS_PLAN_MAX_BYTES ((size_t)256 << 20)
+
+typedef struct {
+    char *id;
+    char *label;
+    size_t start, end;
+    size_t first_para, n_paras;
+    size_t n_words;
+    size_t n_wanted;        /* ideas asked for */
+} ls_plan_part;
+
+typedef struct {
+    ls_idea idea;           /* anchor, scene, title, characters */
+    char *prompt;
+    char *negative;
+    int tokens;
+    uint32_t seed;
+    int width, height, steps;
+    float cfg_scale;
+    char *sampler;
+    char *style;
+    int image_state;        /* LONGSD_IMAGE_* */
+    char *image_file;       /* relative to the workspace */
+    char *image_error;
+} ls_plan_idea;
+
+/* Settings that decide the content of the plan, recorded so a re-run can
+ * tell what changed. Strings owned. */
+typedef struct {
+    int n_parts;
+    int by_chapter;
+    int ideas_per_part;
+    char *style;
+    int width, height, steps;
+    float cfg_scale;
+    char *sampler;
+} ls_plan_settings;
+
+struct longsd_plan {
+    char *name;
+    char *title;
+    char *author;
+    char *language;
+    char *source;           /* path as given */
+    char sha256[65];
+    size_t source_bytes;
+    ls_plan_settings settings;
+    char ideas_key[17];     /* hash of what parts/ideas/cast depend on */
+    char prompts_key[17];   /* hash of what prompts depend on */
+    ls_plan_part *parts;
+    size_t n_parts;
+    ls_plan_idea *ideas;
+    size_t n_ideas;
+    ls_character *cast;
+    size_t n_cast;
+    char **notes;
+    size_t n_notes;
+};
+
+longsd_plan *ls_plan_new(void);
+void ls_plan_clear_content(longsd_plan *p); /* parts, ideas, cast, notes */
+longsd_status ls_plan_add_note(longsd_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Parse plan JSON (name used in messages). Every field is checked; errors
+ * name the file and the field path ("ideas[3].prompt.seed"). */
+longsd_status ls_plan_parse(const char *name, const char *json, size_t n, longsd_plan **out, lserr *err);
+
+#endif
