@@ -232,18 +232,52 @@ longsd_status longsd_plan_set_image(longsd_plan *plan, size_t i, int state, cons
 
 /* ------------------------------------------------------------------------
  * Documents */
+/* Layouts, for every format:
+ *   "story"   (the default) title, the whole text with its chapter headings,
+ *             each image right after the paragraph it illustrates with the
+ *             idea as caption, then an appendix table of prompts, negative
+ *             prompts and seeds. Needs the text (params.story) and refuses a
+ *             text whose SHA-256 differs from the plan's (the anchors would
+ *             point at the wrong bytes).
+ *   "gallery" the original project's layout: per part a heading, then each
+ *             image with its passage and prompt, in story order. */
+#define LONGSD_LAYOUT_STORY "story"
+#define LONGSD_LAYOUT_GALLERY "gallery"
+
 typedef struct {
-    const char *workspace;  /* images are resolved relative to this; default "." */
-    const char *layout;     /* "gallery" (the original's), later "story" */
-    const longsd_story *story; /* optional: the text, for layouts that show it */
+    const char *workspace;     /* image files of the plan resolve against it; default "." */
+    const char *layout;        /* "story" (default) or "gallery"; NULL = "story" */
+    const longsd_story *story; /* the text; required by "story" */
+    const char *language;      /* BCP 47 tag overriding the plan's detected one; NULL = detected */
+    const char *cover;         /* EPUB cover: an idea id whose image is rendered
+                                * ("beginning-01"); NULL = a generated title page */
+    int single_file;           /* HTML: one self-contained file, images inlined
+                                * as data: URLs; 0 = a folder (index.html + images/) */
 } longsd_doc_params;
 
 longsd_doc_params longsd_doc_default_params(void);
 
-/* Write a DOCX atomically to path. Ideas without a rendered image get a
- * visible "not rendered yet" placeholder. */
+/* Each writer is atomic: on failure the previous document (file or folder)
+ * is left as it was and nothing half-written is left behind. Ideas without a
+ * rendered image on disk get a visible "not rendered yet" placeholder; every
+ * image carries the idea as alternative text. Text from the story and the
+ * plan is escaped, characters XML 1.0 forbids are dropped, everything else
+ * (accents, CJK, right-to-left scripts, emoji) is kept. */
+
+/* DOCX: Word styles (Title, Heading 1/2, Caption), core properties, page
+ * breaks before chapters, images at the text width and true aspect ratio. */
 longsd_status longsd_docx_write(longsd_ctx *ctx, const longsd_plan *plan, const char *path,
-                                const longsd_doc_params *params);
+                                const longsd_doc_params *opts);
+/* EPUB 3: one XHTML file per chapter (or part), navigation document, cover
+ * or generated title page, metadata (title, author, language, identifier,
+ * modified date); the mimetype entry first and stored. */
+longsd_status longsd_epub_write(longsd_ctx *ctx, const longsd_plan *plan, const char *path,
+                                const longsd_doc_params *opts);
+/* HTML: path is a folder that receives index.html and images/ (replaced as
+ * a whole), or with opts->single_file the .html file itself. Responsive,
+ * with a print stylesheet. */
+longsd_status longsd_html_write(longsd_ctx *ctx, const longsd_plan *plan, const char *path,
+                                const longsd_doc_params *opts);
 
 #ifdef __cplusplus
 }

@@ -22,7 +22,6 @@ typedef struct {
 int cmd_run(longsd_ctx *ctx, cli_opts *o);
 int cmd_ideas(longsd_ctx *ctx, cli_opts *o);
 int cmd_prompts(longsd_ctx *ctx, cli_opts *o);
-int cmd_docx(longsd_ctx *ctx, cli_opts *o);
 int cmd_styles(longsd_ctx *ctx, cli_opts *o);
 
 /* Messages: errors always, notes unless -q, details with -v. */

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cmd_docs.h"
 
 /* Paths of one text in the workspace. */
 typedef struct {
@@ -29,7 +30,7 @@ static void stem_name(const char *path, char *out, size_t max)
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     char stem[256];
-    snprintf(stem, sizeof stem, "%s", base);
+    snprintf(stem, sizeof stem, "%.*s", (int)(sizeof stem - 1), base);
     char *dot = strrchr(stem, '.');
     if (dot && dot != stem && strcmp(dot, ".txt") == 0)
         *dot = '\0';
@@ -127,33 +128,6 @@ static int prepare(longsd_ctx *ctx, cli_opts *o, ws_paths *w, longsd_story **sto
     return EXIT_OK;
 }
 
-static double mtime_of(const char *p)
-{
-    struct stat st;
-    if (stat(p, &st) != 0)
-        return -1;
-    return (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec * 1e-9;
-}
-
-/* The DOCX is current when it is newer than the plan and every image. */
-static int docx_current(const char *ws, const char *docx, const char *plan_path, const longsd_plan *plan)
-{
-    double d = mtime_of(docx);
-    if (d < 0 || mtime_of(plan_path) > d)
-        return 0;
-    for (size_t i = 0; i < longsd_plan_n_ideas(plan); i++) {
-        longsd_idea_info ii;
-        longsd_plan_idea(plan, i, &ii);
-        if (ii.image_file) {
-            char p[4200];
-            snprintf(p, sizeof p, "%s/%s", ws, ii.image_file);
-            if (mtime_of(p) > d)
-                return 0;
-        }
-    }
-    return 1;
-}
-
 static size_t count_images(const longsd_plan *plan)
 {
     size_t n = 0;
@@ -166,7 +140,7 @@ static size_t count_images(const longsd_plan *plan)
 }
 
 static void print_summary_json(const ws_paths *w, const longsd_plan *plan, unsigned redone, int docx_written,
-                               const char *docx)
+                               const char *docx, const cli_docs_result *dr)
 {
     printf("{\"name\": ");
     json_str(stdout, w->name);
@@ -180,6 +154,14 @@ static void print_summary_json(const ws_paths *w, const longsd_plan *plan, unsig
         printf(", \"docx\": ");
         json_str(stdout, docx);
     }
+    if (dr && (dr->chosen & CLI_FMT_EPUB)) {
+        printf(", \"epub\": ");
+        json_str(stdout, dr->epub);
+    }
+    if (dr && (dr->chosen & CLI_FMT_HTML)) {
+        printf(", \"html\": ");
+        json_str(stdout, dr->html);
+    }
     printf(", \"parts\": [");
     for (size_t i = 0; i < longsd_plan_n_parts(plan); i++) {
         longsd_part_info pi;
@@ -190,10 +172,16 @@ static void print_summary_json(const ws_paths *w, const longsd_plan *plan, unsig
     }
     printf("], \"ideas\": %zu, \"characters\": %zu, \"images\": {\"done\": %zu, \"total\": %zu}",
            longsd_plan_n_ideas(plan), longsd_plan_n_characters(plan), count_images(plan), longsd_plan_n_ideas(plan));
-    printf(", \"redone\": {\"parts\": %s, \"ideas\": %s, \"cast\": %s, \"prompts\": %s, \"docx\": %s}",
+    printf(", \"redone\": {\"parts\": %s, \"ideas\": %s, \"cast\": %s, \"prompts\": %s, \"docx\": %s",
            redone & LONGSD_STAGE_PARTS ? "true" : "false", redone & LONGSD_STAGE_IDEAS ? "true" : "false",
            redone & LONGSD_STAGE_CAST ? "true" : "false", redone & LONGSD_STAGE_PROMPTS ? "true" : "false",
            docx_written ? "true" : "false");
+    /* the other formats only when chosen, so "everything redone" stays all-true */
+    if (dr && (dr->chosen & CLI_FMT_EPUB))
+        printf(", \"epub\": %s", (dr->written & CLI_FMT_EPUB) ? "true" : "false");
+    if (dr && (dr->chosen & CLI_FMT_HTML))
+        printf(", \"html\": %s", (dr->written & CLI_FMT_HTML) ? "true" : "false");
+    printf("}");
     printf(", \"notes\": [");
     for (size_t i = 0; i < longsd_plan_n_notes(plan); i++) {
         printf("%s", i ? ", " : "");
@@ -212,25 +200,24 @@ int cmd_run(longsd_ctx *ctx, cli_opts *o)
     int rc = prepare(ctx, o, &w, &story, &plan, &redone, &saved);
     if (rc)
         goto out;
-    if (o->force || saved || !docx_current(o->workspace, w.docx, w.plan, plan)) {
-        longsd_doc_params dp = longsd_doc_default_params();
-        dp.workspace = o->workspace;
-        dp.story = story;
-        if (longsd_docx_write(ctx, plan, w.docx, &dp)) {
-            cli_error("%s", longsd_errmsg(ctx));
-            rc = EXIT_RUNTIME;
-            goto out;
-        }
-        docx_written = 1;
-    }
+    cli_docs_result dr;
+    rc = cli_docs_write(ctx, o, w.name, w.plan, plan, story, o->force || saved, &dr);
+    if (rc)
+        goto out;
+    docx_written = (dr.written & CLI_FMT_DOCX) != 0;
     size_t n_ideas = longsd_plan_n_ideas(plan), n_img = count_images(plan);
     if (o->json) {
-        print_summary_json(&w, plan, redone, docx_written, w.docx);
+        print_summary_json(&w, plan, redone, docx_written, (dr.chosen & CLI_FMT_DOCX) ? dr.docx : NULL, &dr);
     } else {
         cli_note(o, "%s: %zu parts, %zu ideas, %zu characters%s", w.name, longsd_plan_n_parts(plan), n_ideas,
                  longsd_plan_n_characters(plan), redone ? "" : " (up to date, nothing redone)");
         cli_note(o, "  plan:    %s%s", w.plan, saved ? "" : " (unchanged)");
-        cli_note(o, "  docx:    %s%s", w.docx, docx_written ? "" : " (unchanged)");
+        if (dr.chosen & CLI_FMT_DOCX)
+            cli_note(o, "  docx:    %s%s", dr.docx, docx_written ? "" : " (unchanged)");
+        if (dr.chosen & CLI_FMT_EPUB)
+            cli_note(o, "  epub:    %s%s", dr.epub, (dr.written & CLI_FMT_EPUB) ? "" : " (unchanged)");
+        if (dr.chosen & CLI_FMT_HTML)
+            cli_note(o, "  html:    %s%s", dr.html, (dr.written & CLI_FMT_HTML) ? "" : " (unchanged)");
     }
     if (n_img < n_ideas)
         cli_note(o, "images: %zu of %zu rendered; no image backend is configured, so paste the prompts from %s "
@@ -301,44 +288,6 @@ out:
 int cmd_ideas(longsd_ctx *ctx, cli_opts *o) { return list_ideas(ctx, o, 0); }
 
 int cmd_prompts(longsd_ctx *ctx, cli_opts *o) { return list_ideas(ctx, o, 1); }
-
-int cmd_docx(longsd_ctx *ctx, cli_opts *o)
-{
-    const char *arg = o->args[0];
-    char plan_path[4200], docx[4200], name[80];
-    size_t n = strlen(arg);
-    if (n > 5 && strcmp(arg + n - 5, ".json") == 0) {
-        snprintf(plan_path, sizeof plan_path, "%s", arg);
-    } else {
-        stem_name(arg, name, sizeof name);
-        snprintf(plan_path, sizeof plan_path, "%s/image_prompts/%s.json", o->workspace, name);
-    }
-    longsd_plan *plan = NULL;
-    if (longsd_plan_load(ctx, plan_path, &plan)) {
-        cli_error("%s%s", longsd_errmsg(ctx),
-                  longsd_errcode(ctx) == LONGSD_ERR_IO ? " (run `longsd run` on the text first)" : "");
-        return EXIT_RUNTIME;
-    }
-    if (o->output)
-        snprintf(docx, sizeof docx, "%s", o->output);
-    else
-        snprintf(docx, sizeof docx, "%s/docx/%s.docx", o->workspace, longsd_plan_name(plan));
-    longsd_doc_params dp = longsd_doc_default_params();
-    dp.workspace = o->workspace;
-    int rc = EXIT_OK;
-    if (longsd_docx_write(ctx, plan, docx, &dp)) {
-        cli_error("%s", longsd_errmsg(ctx));
-        rc = EXIT_RUNTIME;
-    } else if (o->json) {
-        printf("{\"docx\": ");
-        json_str(stdout, docx);
-        printf(", \"ideas\": %zu, \"images\": %zu}\n", longsd_plan_n_ideas(plan), count_images(plan));
-    } else {
-        cli_note(o, "%s: %zu ideas, %zu images", docx, longsd_plan_n_ideas(plan), count_images(plan));
-    }
-    longsd_plan_free(plan);
-    return rc;
-}
 
 int cmd_styles(longsd_ctx *ctx, cli_opts *o)
 {

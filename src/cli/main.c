@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_docs.h"
 
 typedef struct {
     const char *name;
@@ -16,6 +17,13 @@ typedef struct {
     const char *usage;
     const char *help;
 } command;
+
+#define DOC_OPTS                                                                                        \
+    "  --layout story|gallery  story: the whole text, each image after its passage, prompts in an\n"     \
+    "                        appendix (default); gallery: per part the images and their prompts\n"     \
+    "  --single-file         HTML as one file with the images inlined (html/<name>.html)\n"            \
+    "  --cover IDEA          EPUB cover: the image of that idea (e.g. beginning-01); default a title page\n" \
+    "  --language TAG        declare this language (en, de, pt-BR) instead of the detected one\n"
 
 #define PLAN_OPTS                                                                                      \
     "  --parts N             split into N parts balanced by words (default 3: beginning, middle, end)\n" \
@@ -33,18 +41,29 @@ typedef struct {
 static const command commands[] = {
     {"run", cmd_run, 1, 1, "longsd run [options] <file|name>",
      "Take a text to a plan, prompts and documents. <name> means texts/<name>.txt in the workspace.\n"
-     "Writes image_prompts/<name>.json and docx/<name>.docx. A re-run with the same inputs redoes nothing.\n\n"
-     "Options:\n" PLAN_OPTS},
+     "Writes image_prompts/<name>.json and the documents (docx/<name>.docx, html/<name>/index.html,\n"
+     "epub/<name>.epub). A re-run with the same inputs redoes nothing.\n\n"
+     "Options:\n" PLAN_OPTS
+     "  --formats LIST        documents to write: docx,epub,html or all (default docx,html)\n" DOC_OPTS},
     {"ideas", cmd_ideas, 1, 1, "longsd ideas [options] <file|name>",
      "Split the text into parts, find the cast and the illustration ideas; update the plan; print them.\n\n"
      "Options:\n" PLAN_OPTS},
     {"prompts", cmd_prompts, 1, 1, "longsd prompts [options] <file|name>",
      "Like `ideas`, then write each idea as prompt-English (style, 77-token budget, seed); print them.\n\n"
      "Options:\n" PLAN_OPTS},
-    {"docx", cmd_docx, 1, 1, "longsd docx [-o FILE] <name|plan.json>",
+    {"docx", cmd_docs_docx, 1, 1, "longsd docx [--layout story|gallery] [-o FILE] <name|plan.json>",
      "Re-assemble the DOCX from the plan and the images on disk (the original's dump_docx.py).\n\n"
      "Options:\n"
-     "  -o, --output FILE     where to write it (default docx/<name>.docx in the workspace)\n"},
+     "  -o, --output FILE     where to write it (default docx/<name>.docx in the workspace)\n" DOC_OPTS},
+    {"epub", cmd_epub, 1, 1, "longsd epub [--layout story|gallery] [--cover IDEA] [-o FILE] <name|plan.json>",
+     "Re-assemble the EPUB 3 book from the plan and the images on disk.\n\n"
+     "Options:\n"
+     "  -o, --output FILE     where to write it (default epub/<name>.epub in the workspace)\n" DOC_OPTS},
+    {"html", cmd_html, 1, 1, "longsd html [--layout story|gallery] [--single-file] [-o PATH] <name|plan.json>",
+     "Re-assemble the HTML page from the plan and the images on disk: a folder with index.html and\n"
+     "images/ (replaced as a whole), or with --single-file one .html file with the images inlined.\n\n"
+     "Options:\n"
+     "  -o, --output PATH     the folder (or file) to write (default html/<name> or html/<name>.html)\n" DOC_OPTS},
     {"styles", cmd_styles, 0, 0, "longsd styles [--styles FILE]",
      "List the prompt style presets (built-in, and those of --styles FILE).\n"},
 };
@@ -58,6 +77,8 @@ static void usage_main(FILE *f)
                "  ideas <file|name>     parts, cast and ideas only\n"
                "  prompts <file|name>   ideas and their prompt-English\n"
                "  docx <name>           re-assemble the DOCX from the plan and images\n"
+               "  epub <name>           re-assemble the EPUB 3 book\n"
+               "  html <name>           re-assemble the HTML page (folder, or --single-file)\n"
                "  styles                list style presets\n\n"
                "Global options:\n"
                "  -C DIR                workspace folder (default: the current one)\n"
@@ -123,7 +144,8 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 
 enum {
     OPT_PARTS = 256, OPT_BY_CHAPTER, OPT_IDEAS, OPT_STYLE, OPT_STYLES, OPT_CAST, OPT_SIZE, OPT_STEPS, OPT_CFG,
-    OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION
+    OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
+    OPT_LANGUAGE
 };
 
 int main(int argc, char **argv)
@@ -137,7 +159,10 @@ int main(int argc, char **argv)
         {"styles", required_argument, 0, OPT_STYLES}, {"cast", required_argument, 0, OPT_CAST},
         {"size", required_argument, 0, OPT_SIZE}, {"steps", required_argument, 0, OPT_STEPS},
         {"cfg", required_argument, 0, OPT_CFG},   {"sampler", required_argument, 0, OPT_SAMPLER},
-        {"force", no_argument, 0, OPT_FORCE},     {0, 0, 0, 0},
+        {"force", no_argument, 0, OPT_FORCE},     {"layout", required_argument, 0, OPT_LAYOUT},
+        {"formats", required_argument, 0, OPT_FORMATS}, {"single-file", no_argument, 0, OPT_SINGLE_FILE},
+        {"cover", required_argument, 0, OPT_COVER}, {"language", required_argument, 0, OPT_LANGUAGE},
+        {0, 0, 0, 0},
     };
     cli_opts o = {.workspace = ".", .plan = longsd_plan_default_params()};
     int want_help = 0, c;
@@ -204,6 +229,11 @@ int main(int argc, char **argv)
             }
             case OPT_SAMPLER: o.plan.sampler = optarg; break;
             case OPT_FORCE: o.force = o.plan.force = 1; break;
+            case OPT_LAYOUT: cli_docs.layout = optarg; break;
+            case OPT_FORMATS: cli_docs.formats = optarg; break;
+            case OPT_SINGLE_FILE: cli_docs.single_file = 1; break;
+            case OPT_COVER: cli_docs.cover = optarg; break;
+            case OPT_LANGUAGE: cli_docs.language = optarg; break;
             case '?':
             default:
                 if (optopt)
@@ -238,13 +268,15 @@ int main(int argc, char **argv)
         if (strcmp(commands[i].name, cmdname) == 0)
             cmd = &commands[i];
     if (!cmd) {
-        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, styles)", cmdname);
+        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, styles)", cmdname);
         return EXIT_USAGE;
     }
     if (want_help) {
         printf("usage: %s\n\n%s", cmd->usage, cmd->help);
         return EXIT_OK;
     }
+    if (cli_docs_check(&cli_docs, NULL))
+        return EXIT_USAGE;
     if (o.n_args < cmd->min_args || o.n_args > cmd->max_args) {
         cli_error("%s", o.n_args < cmd->min_args ? "missing argument" : "too many arguments");
         fprintf(stderr, "usage: %s\n", cmd->usage);

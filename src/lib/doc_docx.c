@@ -18,18 +18,13 @@
 
 longsd_doc_params longsd_doc_default_params(void)
 {
-    return (longsd_doc_params){.workspace = ".", .layout = "gallery", .story = NULL};
-}
-
-longsd_doc_options longsd_doc_default_options(void)
-{
-    return (longsd_doc_options){
+    return (longsd_doc_params){
         .workspace = ".", .layout = LONGSD_LAYOUT_STORY, .story = NULL, .language = NULL, .cover = NULL,
         .single_file = 0};
 }
 
 /* The picture of idea pi, or its placeholder. */
-static longsd_status idea_picture(ls_docx *d, const longsd_doc_options *o, const ls_plan_idea *pi, lserr *err)
+static longsd_status idea_picture(ls_docx *d, const longsd_doc_params *o, const ls_plan_idea *pi, lserr *err)
 {
     longsd_status rc;
     if (pi->image_state == LONGSD_IMAGE_DONE && pi->image_file && *pi->image_file) {
@@ -53,7 +48,7 @@ static longsd_status idea_picture(ls_docx *d, const longsd_doc_options *o, const
     return rc;
 }
 
-static longsd_status gallery_idea(ls_docx *d, const longsd_doc_options *o, const ls_plan_idea *pi, lserr *err)
+static longsd_status gallery_idea(ls_docx *d, const longsd_doc_params *o, const ls_plan_idea *pi, lserr *err)
 {
     char line[256];
     longsd_status rc = ls_docx_para(d, "Heading2", pi->idea.title ? pi->idea.title : pi->idea.id);
@@ -118,10 +113,10 @@ out:
     return rc;
 }
 
-longsd_status longsd_docx_write_opts(longsd_ctx *ctx, const longsd_plan *plan, const char *path,
-                                     const longsd_doc_options *opts)
+longsd_status longsd_docx_write(longsd_ctx *ctx, const longsd_plan *plan, const char *path,
+                                     const longsd_doc_params *opts)
 {
-    longsd_doc_options o = opts ? *opts : longsd_doc_default_options();
+    longsd_doc_params o = opts ? *opts : longsd_doc_default_params();
     ls_layout L;
     ls_docx *d = NULL;
     char line[256];
@@ -201,15 +196,4 @@ out:
     ls_docx_free(d);
     ls_layout_free(&L);
     return rc;
-}
-
-longsd_status longsd_docx_write(longsd_ctx *ctx, const longsd_plan *plan, const char *path,
-                                const longsd_doc_params *params)
-{
-    longsd_doc_params dp = params ? *params : longsd_doc_default_params();
-    longsd_doc_options o = longsd_doc_default_options();
-    o.workspace = dp.workspace;
-    o.layout = dp.layout ? dp.layout : LONGSD_LAYOUT_GALLERY;
-    o.story = dp.story;
-    return longsd_docx_write_opts(ctx, plan, path, &o);
 }

@@ -73,10 +73,7 @@ static longsd_status add_section(builder *b, const char *title, int chapter)
     s->title = title;
     s->chapter = chapter;
     s->first_item = l->n_items;
-    if (title)
-        snprintf(s->id, sizeof s->id, "s%03zu", l->n_sections + 1);
-    else
-        snprintf(s->id, sizeof s->id, "front");
+    snprintf(s->id, sizeof s->id, "s%03zu", l->n_sections + 1); /* unique, whatever the titles */
     l->n_sections++;
     return title ? add_item(b, LS_ITEM_HEADING, l->n_sections - 1) : LONGSD_OK;
 }
@@ -200,7 +197,7 @@ static longsd_status build_gallery(builder *b, const longsd_plan *plan)
     return rc;
 }
 
-longsd_status ls_layout_build(const longsd_plan *plan, const longsd_doc_options *opts, ls_layout *out, lserr *err)
+longsd_status ls_layout_build(const longsd_plan *plan, const longsd_doc_params *opts, ls_layout *out, lserr *err)
 {
     memset(out, 0, sizeof *out);
     if (!plan)
@@ -280,7 +277,7 @@ void ls_doc_settings_text(const ls_plan_idea *pi, char *buf, size_t n)
              (double)pi->cfg_scale, pi->sampler ? pi->sampler : "");
 }
 
-const char *ls_doc_language(const longsd_plan *plan, const longsd_doc_options *opts)
+const char *ls_doc_language(const longsd_plan *plan, const longsd_doc_params *opts)
 {
     if (opts && opts->language && *opts->language)
         return opts->language;
@@ -469,9 +466,11 @@ longsd_status ls_doc_xhtml_section(lsbuf *b, const longsd_plan *plan, const ls_l
     return rc;
 }
 
-static longsd_status cell(lsbuf *b, const char *text)
+/* A cell; its column name travels along (data-label) so a phone, where the
+ * table is shown row by row, can label each cell. */
+static longsd_status cell(lsbuf *b, const char *label, const char *text)
 {
-    longsd_status rc = lsbuf_adds(b, ls_text_rtl(text) == 1 ? "<td dir=\"rtl\">" : "<td>");
+    longsd_status rc = lsbuf_printf(b, "<td data-label=\"%s\"%s>", label, ls_text_rtl(text) == 1 ? " dir=\"rtl\"" : "");
     if (!rc)
         rc = ls_xml_escapes(b, text ? text : "", LS_XML_TEXT);
     if (!rc)
@@ -502,11 +501,11 @@ longsd_status ls_doc_xhtml_appendix(lsbuf *b, const longsd_plan *plan, const ls_
         if (!rc)
             rc = lsbuf_adds(b, "</td>");
         if (!rc)
-            rc = cell(b, pi->prompt);
+            rc = cell(b, "Prompt", pi->prompt);
         if (!rc)
-            rc = cell(b, pi->negative);
+            rc = cell(b, "Negative prompt", pi->negative);
         if (!rc)
-            rc = cell(b, line);
+            rc = cell(b, "Seed", line);
         if (!rc)
             rc = lsbuf_adds(b, "</tr>\n");
     }

@@ -6,7 +6,6 @@
 #ifndef LONGSD_DOC_LAYOUT_H
 #define LONGSD_DOC_LAYOUT_H
 
-#include "longsd_docs_draft.h"
 #include "plan.h"
 
 enum {
@@ -23,7 +22,7 @@ typedef struct {
 
 typedef struct {
     const char *title;       /* borrowed from the story or plan; NULL = untitled front matter */
-    char id[16];             /* "front", "s001", ...: safe in file names and XML ids */
+    char id[16];             /* "s001", "s002", ...: unique, safe in file names and XML ids */
     int chapter;             /* 1 if it is a chapter of the text (page break before it in DOCX) */
     size_t first_item, n_items;
 } ls_layout_section;
@@ -42,7 +41,7 @@ typedef struct {
 int ls_layout_kind(const char *name);
 /* Build the layout named by opts (story needs opts->story, with the SHA-256
  * the plan records). Errors in err. */
-longsd_status ls_layout_build(const longsd_plan *plan, const longsd_doc_options *opts, ls_layout *out, lserr *err);
+longsd_status ls_layout_build(const longsd_plan *plan, const longsd_doc_params *opts, ls_layout *out, lserr *err);
 void ls_layout_free(ls_layout *l);
 
 /* An idea's rendered image, read and checked. */
@@ -65,7 +64,7 @@ char *ls_doc_placeholder_text(const ls_plan_idea *pi);
 void ls_doc_settings_text(const ls_plan_idea *pi, char *buf, size_t n);
 /* The language to declare: opts->language if set, else the plan's, else
  * "und". Borrowed. */
-const char *ls_doc_language(const longsd_plan *plan, const longsd_doc_options *opts);
+const char *ls_doc_language(const longsd_plan *plan, const longsd_doc_params *opts);
 
 /* 1 if s is a plausible BCP 47 tag ("en", "pt-BR", "und"): letters,
  * digits and '-', 2 to 35 characters. */

@@ -99,39 +99,12 @@ static int style_known(const char *style)
     return 0;
 }
 
-/* Direction of the first strong character: 1 if right-to-left (Hebrew,
- * Arabic, Syriac, Thaana, N'Ko, ... and their presentation forms), 0 if
- * left-to-right, -1 if there is none. Enough to lay out an Arabic paragraph
- * from the right; the reader's bidi algorithm orders the characters inside. */
-static int first_strong_rtl(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s), i = 0;
-    while (i < n) {
-        int l = lsutf8_seqlen(p + i, n - i);
-        if (!l) {
-            i++;
-            continue;
-        }
-        uint32_t c = lsutf8_decode(p + i, l);
-        i += (size_t)l;
-        if ((c >= 0x0590 && c <= 0x08FF) || (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFE) ||
-            (c >= 0x10800 && c <= 0x10FFF) || (c >= 0x1E800 && c <= 0x1EFFF))
-            return 1;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0xC0 && c < 0x0590 && c != 0xD7 && c != 0xF7) ||
-            (c >= 0x0900 && c < 0x2000) || (c >= 0x2C00 && c < 0x2E00) || (c >= 0x3040 && c < 0xD800) ||
-            (c >= 0xF900 && c < 0xFB1D) || (c >= 0x20000 && c < 0x30000))
-            return 0;
-    }
-    return -1;
-}
-
 /* Open a paragraph: <w:p> with its style (Normal is implied) and direction. */
 static longsd_status para_open(lsbuf *b, const char *style, const char *label, const char *text)
 {
-    int dir = label ? first_strong_rtl(label) : -1;
+    int dir = label ? ls_text_rtl(label) : -1;
     if (dir < 0)
-        dir = first_strong_rtl(text);
+        dir = ls_text_rtl(text);
     int rtl = dir == 1;
     int normal = strcmp(style, "Normal") == 0;
     longsd_status rc = lsbuf_adds(b, "<w:p>");

@@ -50,17 +50,18 @@ import json,sys; s=json.load(open('$TMP/summary.json'))
 assert s['ideas']==15 and s['redone']['ideas'] and s['redone']['docx'] and s['images']['done']==0, s"
 
 if $PY -c "import docx" 2>/dev/null; then
-    check "python3-docx opens the DOCX: title, 3 part headings, 15 placeholders and prompts" $PY - "$DOCX" <<'PYEOF'
+    check "python3-docx opens the DOCX: title, chapters, 15 placeholders with captions, prompts appendix" $PY - "$DOCX" <<'PYEOF'
 import docx, sys
 d = docx.Document(sys.argv[1])
 paras = d.paragraphs
 styles = [p.style.name for p in paras]
 assert styles[0] == "Title", styles[:3]
 heads = [p.text for p in paras if p.style.name == "Heading 1"]
-assert heads == ["Beginning", "Middle", "End"], heads
+assert heads[0] == "CHAPTER I" and heads[-1] == "Appendix: prompts" and len(heads) == 36, heads
 ph = [p for p in paras if "not rendered yet" in p.text]
 assert len(ph) == 15, len(ph)
-assert sum(1 for p in paras if p.text.startswith("Prompt: ")) == 15
+assert sum(1 for p in paras if p.style.name == "Caption") == 15
+assert len(d.tables) == 1 and len(d.tables[0].rows) == 16
 PYEOF
 else skip "python3-docx opens the DOCX" "python3-docx not installed"; fi
 
