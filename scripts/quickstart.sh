@@ -8,4 +8,5 @@ sh scripts/deps.sh --test
 make -j"$(nproc)"
 ./build/longsd -C examples run tom-sawyer-fence
 echo
-echo "Open examples/docx/tom-sawyer-fence.docx, or read examples/image_prompts/tom-sawyer-fence.json."
+echo "Open examples/docx/tom-sawyer-fence.docx or examples/html/tom-sawyer-fence/index.html;"
+echo "the plan is examples/image_prompts/tom-sawyer-fence.json."
