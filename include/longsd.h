@@ -125,6 +125,33 @@ size_t longsd_n_builtin_styles(void);
 const longsd_style *longsd_builtin_style(size_t i);
 
 /* ------------------------------------------------------------------------
+ * Idea sources: the built-in extractor or any OpenAI-compatible LLM
+ * (docs/llm.md). Part of longsd_plan_params. */
+/* Who writes prompt-English. */
+enum { LONGSD_PROMPT_WRITER_RULES = 0, LONGSD_PROMPT_WRITER_LLM = 1 };
+
+typedef struct {
+    const char *kind;          /* "builtin" (default, no network) or "openai" */
+    const char *url;           /* base URL ending in /v1; NULL = $OPENAI_BASE_URL, else https://api.openai.com/v1 */
+    const char *model;         /* NULL = "gpt-4o-mini" */
+    const char *api_key;       /* NULL = $OPENAI_API_KEY, else $OPENAI_TOKEN; may stay unset for local servers.
+                                * Never logged, cached, or written anywhere. */
+    int context;               /* the model's context window in tokens (estimated as bytes/4); default 8192.
+                                * Parts longer than fits are sent in chunks. */
+    int parallel;              /* requests in flight at once, 1..32; default 4 */
+    int no_cache;              /* 1 = neither read nor write the reply cache */
+    const char *cache_dir;     /* NULL = $XDG_CACHE_HOME/longsd, else $HOME/.cache/longsd */
+    long timeout_ms;           /* one attempt, whole transfer; default 120000 */
+    long connect_timeout_ms;   /* default 10000 */
+    int max_retries;           /* transport retries after the first attempt; default 2 */
+    size_t max_reply_bytes;    /* reply cap; default 8 MiB */
+    double temperature;        /* default 0.2 */
+    int prompt_writer;         /* LONGSD_PROMPT_WRITER_*; default RULES */
+} longsd_llm_params;
+
+longsd_llm_params longsd_llm_default_params(void);
+
+/* ------------------------------------------------------------------------
  * Plan: the single record of a run (parts, ideas, cast, prompts, image
  * states), stored as image_prompts/<name>.json. See docs/plan.md. */
 typedef struct longsd_plan longsd_plan;
@@ -141,6 +168,7 @@ typedef struct {
     float cfg_scale;        /* default 7.0 */
     const char *sampler;    /* default "Euler a" */
     int force;              /* 1 = redo every stage */
+    longsd_llm_params llm;  /* who finds ideas and cast (default: built-in) */
 } longsd_plan_params;
 
 longsd_plan_params longsd_plan_default_params(void);

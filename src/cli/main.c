@@ -36,7 +36,14 @@ typedef struct {
     "  --steps N             sampling steps recorded for rendering (default 30)\n"                      \
     "  --cfg X               guidance scale (default 7)\n"                                              \
     "  --sampler NAME        sampler name (default \"Euler a\")\n"                                      \
-    "  --force               redo every stage even if nothing changed\n"
+    "  --force               redo every stage even if nothing changed\n"                                 \
+    "  --llm builtin|openai  who finds ideas and cast (default builtin; openai: any OpenAI-compatible server)\n" \
+    "  --llm-url URL         its base URL (default $OPENAI_BASE_URL, else https://api.openai.com/v1)\n" \
+    "  --llm-model NAME      model (default gpt-4o-mini); the key comes from $OPENAI_API_KEY\n"      \
+    "  --llm-context N       the model's context window in tokens (default 8192)\n"                  \
+    "  --llm-parallel N      requests in flight (default 4)\n"                                       \
+    "  --no-cache            neither read nor write the LLM reply cache\n"                           \
+    "  --prompt-writer rules|llm  who writes prompt-English (default rules)\n"
 
 static const command commands[] = {
     {"run", cmd_run, 1, 1, "longsd run [options] <file|name>",
@@ -145,7 +152,8 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 enum {
     OPT_PARTS = 256, OPT_BY_CHAPTER, OPT_IDEAS, OPT_STYLE, OPT_STYLES, OPT_CAST, OPT_SIZE, OPT_STEPS, OPT_CFG,
     OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
-    OPT_LANGUAGE
+    OPT_LANGUAGE,
+    OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER
 };
 
 int main(int argc, char **argv)
@@ -162,6 +170,10 @@ int main(int argc, char **argv)
         {"force", no_argument, 0, OPT_FORCE},     {"layout", required_argument, 0, OPT_LAYOUT},
         {"formats", required_argument, 0, OPT_FORMATS}, {"single-file", no_argument, 0, OPT_SINGLE_FILE},
         {"cover", required_argument, 0, OPT_COVER}, {"language", required_argument, 0, OPT_LANGUAGE},
+        {"llm", required_argument, 0, OPT_LLM}, {"llm-url", required_argument, 0, OPT_LLM_URL},
+        {"llm-model", required_argument, 0, OPT_LLM_MODEL}, {"llm-context", required_argument, 0, OPT_LLM_CONTEXT},
+        {"llm-parallel", required_argument, 0, OPT_LLM_PARALLEL}, {"no-cache", no_argument, 0, OPT_NO_CACHE},
+        {"prompt-writer", required_argument, 0, OPT_PROMPT_WRITER},
         {0, 0, 0, 0},
     };
     cli_opts o = {.workspace = ".", .plan = longsd_plan_default_params()};
@@ -229,6 +241,24 @@ int main(int argc, char **argv)
             }
             case OPT_SAMPLER: o.plan.sampler = optarg; break;
             case OPT_FORCE: o.force = o.plan.force = 1; break;
+            case OPT_LLM: o.plan.llm.kind = optarg; break;
+            case OPT_LLM_URL: o.plan.llm.url = optarg; break;
+            case OPT_LLM_MODEL: o.plan.llm.model = optarg; break;
+            case OPT_LLM_CONTEXT:
+                if (parse_int("--llm-context", optarg, 1024, 10000000, &o.plan.llm.context)) return EXIT_USAGE;
+                break;
+            case OPT_LLM_PARALLEL:
+                if (parse_int("--llm-parallel", optarg, 1, 32, &o.plan.llm.parallel)) return EXIT_USAGE;
+                break;
+            case OPT_NO_CACHE: o.plan.llm.no_cache = 1; break;
+            case OPT_PROMPT_WRITER:
+                if (strcmp(optarg, "rules") != 0 && strcmp(optarg, "llm") != 0) {
+                    cli_error("--prompt-writer: expected rules or llm, got \"%s\"", optarg);
+                    return EXIT_USAGE;
+                }
+                o.plan.llm.prompt_writer = strcmp(optarg, "llm") == 0 ? LONGSD_PROMPT_WRITER_LLM
+                                                                     : LONGSD_PROMPT_WRITER_RULES;
+                break;
             case OPT_LAYOUT: cli_docs.layout = optarg; break;
             case OPT_FORMATS: cli_docs.formats = optarg; break;
             case OPT_SINGLE_FILE: cli_docs.single_file = 1; break;

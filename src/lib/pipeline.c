@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "llm.h"
 #include "plan.h"
 
 #define IDEAS_VERSION "builtin-1"
@@ -26,6 +27,7 @@ longsd_plan_params longsd_plan_default_params(void)
         .cfg_scale = 7.0f,
         .sampler = "Euler a",
         .force = 0,
+        .llm = longsd_llm_default_params(),
     };
 }
 
@@ -112,9 +114,10 @@ static longsd_status apply_cast_file(longsd_ctx *ctx, longsd_plan *plan, const c
 }
 
 /* Parts, cast and ideas, from scratch. Old cast descriptions are kept by name. */
-static longsd_status run_ideas(longsd_ctx *ctx, longsd_plan *plan, const longsd_story *story,
+static longsd_status run_ideas(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, const longsd_story *story,
                                const longsd_plan_params *pp)
 {
+    ls_llm_part_result *res = NULL;
     ls_part *parts = NULL;
     size_t n_parts = 0;
     ls_character *cast = NULL;
@@ -125,7 +128,7 @@ static longsd_status run_ideas(longsd_ctx *ctx, longsd_plan *plan, const longsd_
     longsd_status rc = ls_split(story, pp->n_parts, pp->by_chapter, &parts, &n_parts, &fell_back, &ctx->err);
     if (rc)
         goto out;
-    rc = ls_cast_find(story, 24, &cast, &n_cast, &ctx->err);
+    rc = llm->ops->cast(llm, story, 24, &cast, &n_cast, &ctx->err);
     if (rc)
         goto out;
     /* keep descriptions the user wrote into the old plan */
@@ -141,19 +144,37 @@ static longsd_status run_ideas(longsd_ctx *ctx, longsd_plan *plan, const longsd_
         rc = LONGSD_ERR_NOMEM;
         goto out;
     }
-    for (size_t i = 0; i < n_parts; i++) {
-        if (longsd__aborted(ctx)) {
-            rc = lserr_set(&ctx->err, LONGSD_ERR_ABORTED, "aborted");
-            break;
+    res = longsd__calloc(n_parts, sizeof *res);
+    if (!res) {
+        longsd__free(got);
+        rc = LONGSD_ERR_NOMEM;
+        goto out;
+    }
+    rc = llm->ops->ideas(llm, story, parts, n_parts, pp->ideas_per_part, cast, n_cast, res, &ctx->err);
+    for (size_t i = 0; !rc && i < n_parts; i++) {
+        got[i] = res[i].n_ideas;
+        if (res[i].rc && res[i].rc != LONGSD_ERR_NO_IDEAS) /* that part failed; the others go on */
+            longsd__log(ctx, LONGSD_LOG_ERROR, "%s", res[i].error ? res[i].error : longsd_strerror(res[i].rc));
+        if (res[i].n_ideas) {
+            ls_idea *grown = longsd__realloc(ideas, (n_ideas + res[i].n_ideas) * sizeof *grown);
+            if (!grown) {
+                rc = LONGSD_ERR_NOMEM;
+                break;
+            }
+            ideas = grown;
+            memcpy(ideas + n_ideas, res[i].ideas, res[i].n_ideas * sizeof *ideas);
+            n_ideas += res[i].n_ideas;
+            longsd__free(res[i].ideas);
+            res[i].ideas = NULL;
+            res[i].n_ideas = 0;
         }
-        rc = ls_ideas_extract(story, &parts[i], i, pp->ideas_per_part, cast, n_cast, &ideas, &n_ideas, &got[i],
-                              &ctx->err);
-        if (rc == LONGSD_ERR_NO_IDEAS) { /* a part with nothing to paint: note it, go on */
-            got[i] = 0;
-            rc = LONGSD_OK;
-        }
-        if (rc)
-            break;
+    }
+    if (!rc && n_ideas == 0) { /* every part failed: the first reason is the run's */
+        for (size_t i = 0; i < n_parts; i++)
+            if (res[i].error) {
+                rc = lserr_set(&ctx->err, res[i].rc, "%s", res[i].error);
+                break;
+            }
     }
     if (!rc && n_ideas == 0)
         rc = lserr_set(&ctx->err, LONGSD_ERR_NO_IDEAS,
@@ -215,6 +236,14 @@ static longsd_status run_ideas(longsd_ctx *ctx, longsd_plan *plan, const longsd_
 out:
     if (rc == LONGSD_ERR_NOMEM && ctx->err.code != LONGSD_ERR_NOMEM)
         lserr_set(&ctx->err, rc, "out of memory");
+    for (size_t i = 0; res && i < n_parts; i++) {
+        for (size_t j = 0; !rc && j < res[i].n_notes; j++)
+            ls_plan_add_note(plan, "%s", res[i].notes[j]);
+        if (!rc && res[i].error)
+            ls_plan_add_note(plan, "%s", res[i].error);
+        ls_llm_part_result_clear(&res[i]);
+    }
+    longsd__free(res);
     ls_parts_free(parts, n_parts);
     ls_cast_free(cast, n_cast);
     ls_ideas_free(ideas, n_ideas);
@@ -223,15 +252,48 @@ out:
 
 static int str_eq(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
 
-static longsd_status run_prompts(longsd_ctx *ctx, longsd_plan *plan, const longsd_style *style,
+static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, const longsd_style *style,
                                  const longsd_plan_params *pp)
 {
+    ls_prompt *lp = NULL;      /* the LLM's prompts, when it writes them */
+    longsd_status *lrc = NULL;
+    if (pp->llm.prompt_writer == LONGSD_PROMPT_WRITER_LLM && llm->ops->write_prompts && plan->n_ideas) {
+        ls_idea *iv = longsd__calloc(plan->n_ideas, sizeof *iv);
+        lp = longsd__calloc(plan->n_ideas, sizeof *lp);
+        lrc = longsd__calloc(plan->n_ideas, sizeof *lrc);
+        if (!iv || !lp || !lrc) {
+            longsd__free(iv);
+            longsd__free(lp);
+            longsd__free(lrc);
+            return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < plan->n_ideas; i++)
+            iv[i] = plan->ideas[i].idea; /* borrowed */
+        longsd_status rc = llm->ops->write_prompts(llm, iv, plan->n_ideas, plan->cast, plan->n_cast, style, lp, lrc,
+                                                   &ctx->err);
+        longsd__free(iv);
+        if (rc) {
+            longsd__free(lp);
+            longsd__free(lrc);
+            return rc;
+        }
+    }
     for (size_t i = 0; i < plan->n_ideas; i++) {
         ls_plan_idea *pi = &plan->ideas[i];
         ls_prompt pr = {0};
-        longsd_status rc = ls_prompt_build(&pi->idea, plan->cast, plan->n_cast, style, &pr, &ctx->err);
-        if (rc)
+        longsd_status rc = LONGSD_OK;
+        if (lp && lrc[i] == LONGSD_OK) {
+            pr = lp[i];
+            memset(&lp[i], 0, sizeof lp[i]);
+        } else /* the rule-based writer, also for ideas the LLM could not write */
+            rc = ls_prompt_build(&pi->idea, plan->cast, plan->n_cast, style, &pr, &ctx->err);
+        if (rc) {
+            for (size_t j = 0; lp && j < plan->n_ideas; j++)
+                ls_prompt_clear(&lp[j]);
+            longsd__free(lp);
+            longsd__free(lrc);
             return rc;
+        }
         uint32_t seed = ls_prompt_seed(plan->sha256, pi->idea.id);
         int changed = !str_eq(pi->prompt, pr.positive) || !str_eq(pi->negative, pr.negative) || pi->seed != seed ||
                       pi->width != pp->width || pi->height != pp->height || pi->steps != pp->steps ||
@@ -246,8 +308,11 @@ static longsd_status run_prompts(longsd_ctx *ctx, longsd_plan *plan, const longs
         pi->height = pp->height;
         pi->steps = pp->steps;
         pi->cfg_scale = pp->cfg_scale;
-        if (set_str(&pi->sampler, pp->sampler) || set_str(&pi->style, style->name))
+        if (set_str(&pi->sampler, pp->sampler) || set_str(&pi->style, style->name)) {
+            longsd__free(lp);
+            longsd__free(lrc);
             return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        }
         /* an image drawn from another prompt no longer shows this one */
         if (changed && pi->image_state != LONGSD_IMAGE_PENDING) {
             pi->image_state = LONGSD_IMAGE_PENDING;
@@ -255,6 +320,8 @@ static longsd_status run_prompts(longsd_ctx *ctx, longsd_plan *plan, const longs
             pi->image_error = NULL;
         }
     }
+    longsd__free(lp);
+    longsd__free(lrc);
     return LONGSD_OK;
 }
 
@@ -264,6 +331,7 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
     longsd_plan_params pp = params ? *params : longsd_plan_default_params();
     ls_styles *styles = NULL;
     longsd_plan *plan = *planp;
+    ls_llm *llm = NULL;
     int created = 0;
     unsigned did = 0;
     lserr_clear(&ctx->err);
@@ -278,6 +346,8 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
         return rc;
     if ((rc = ls_styles_new(&styles, &ctx->err)))
         return rc;
+    if ((rc = ls_llm_from_params(ctx, &pp.llm, &llm, &ctx->err)))
+        goto out;
     if (pp.styles_file && (rc = ls_styles_load_file(styles, pp.styles_file, &ctx->err)))
         goto out;
     const longsd_style *style = ls_styles_find(styles, pp.style);
@@ -296,12 +366,12 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
 
     char buf[512];
     char ideas_key[17], prompts_key[17];
-    snprintf(buf, sizeof buf, "%s|%s|%d|%d|%d", IDEAS_VERSION, story->sha256, pp.n_parts, pp.by_chapter,
-             pp.ideas_per_part);
+    snprintf(buf, sizeof buf, "%s|%s|%s|%d|%d|%d", IDEAS_VERSION, llm->key, story->sha256, pp.n_parts,
+             pp.by_chapter, pp.ideas_per_part);
     key_hex(buf, ideas_key);
 
     if (pp.force || created || strcmp(plan->ideas_key, ideas_key) != 0 || strcmp(plan->sha256, story->sha256) != 0) {
-        if ((rc = run_ideas(ctx, plan, story, &pp)))
+        if ((rc = run_ideas(ctx, llm, plan, story, &pp)))
             goto out;
         memcpy(plan->sha256, story->sha256, 65);
         memcpy(plan->ideas_key, ideas_key, sizeof ideas_key);
@@ -325,7 +395,8 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
      * the cast's descriptions */
     lsbuf kb;
     lsbuf_init(&kb, 0);
-    lsbuf_printf(&kb, "%s|%s|%s|%s|%s|%s|%d|%d|%d|%.3f|%s", PROMPTS_VERSION, ideas_key, style->name, style->suffix,
+    lsbuf_printf(&kb, "%s|%s|%s|%s|%s|%s|%s|%d|%d|%d|%.3f|%s", PROMPTS_VERSION,
+                 pp.llm.prompt_writer == LONGSD_PROMPT_WRITER_LLM ? llm->key : "rules", ideas_key, style->name, style->suffix,
                  style->quality, style->negative, pp.width, pp.height, pp.steps, (double)pp.cfg_scale, pp.sampler);
     for (size_t i = 0; i < plan->n_cast; i++)
         lsbuf_printf(&kb, "|%s=%s", plan->cast[i].name, plan->cast[i].description ? plan->cast[i].description : "");
@@ -336,7 +407,7 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
     key_hex(kb.data, prompts_key);
     lsbuf_free(&kb);
     if (pp.force || strcmp(plan->prompts_key, prompts_key) != 0) {
-        if ((rc = run_prompts(ctx, plan, style, &pp)))
+        if ((rc = run_prompts(ctx, llm, plan, style, &pp)))
             goto out;
         memcpy(plan->prompts_key, prompts_key, sizeof prompts_key);
         did |= LONGSD_STAGE_PROMPTS;
@@ -354,6 +425,7 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
         goto out;
     }
 out:
+    ls_llm_free(llm);
     ls_styles_free(styles);
     if (rc) {
         if (created)
