@@ -307,6 +307,90 @@ longsd_status longsd_epub_write(longsd_ctx *ctx, const longsd_plan *plan, const 
 longsd_status longsd_html_write(longsd_ctx *ctx, const longsd_plan *plan, const char *path,
                                 const longsd_doc_params *opts);
 
+/* ------------------------------------------------------------------------
+ * Engine: the in-process Stable Diffusion 1.x engine (src/engine/,
+ * docs/engine.md): load a model, turn a prompt into an image on the CPU.
+ *
+ * Ownership: the caller owns every buffer it passes in; the engine copies
+ * what it keeps. Strings returned by the engine are borrowed from the
+ * handle until its next call.
+ *
+ * Threads: a handle is used by one thread at a time (it holds the
+ * activation arena). sgemm runs on OpenBLAS's threads (OPENBLAS_NUM_THREADS),
+ * the engine's own element-wise work on as many. Weights are mmap'ed
+ * read-only, so several processes loading one model share its pages.
+ *
+ *   longsd_sd *sd = longsd_sd_new();
+ *   if (longsd_sd_load(sd, "models/stable-diffusion-v1-5") != LONGSD_OK)
+ *       fprintf(stderr, "%s\n", longsd_sd_errmsg(sd));
+ *   longsd_sd_params p = longsd_sd_default_params();
+ *   p.prompt = "a lighthouse at dusk";
+ *   uint8_t *rgb = malloc((size_t)p.width * p.height * 3);
+ *   longsd_sd_generate(sd, &p, NULL, rgb);
+ *   longsd_sd_free(sd); */
+typedef struct longsd_sd longsd_sd;
+
+/* Never renumbered. */
+typedef enum {
+    LONGSD_SAMPLER_EULER = 0,
+    LONGSD_SAMPLER_EULER_A = 1,
+    LONGSD_SAMPLER_DDIM = 2,
+    LONGSD_SAMPLER_DPMPP_2M = 3
+} longsd_sampler;
+
+typedef struct {
+    const char *prompt;          /* UTF-8; NULL = "" */
+    const char *negative_prompt; /* UTF-8; NULL = "" */
+    int width, height;           /* pixels: multiples of 64 for SD 1.x */
+    int steps;                   /* 1..1000 */
+    float cfg_scale;             /* classifier-free guidance; <= 1 runs the prompt alone */
+    uint64_t seed;               /* x_T and ancestral noise, see docs/engine.md */
+    longsd_sampler sampler;
+    int karras;                  /* Karras sigmas (Euler, DPM++ 2M) */
+    /* Optional, for reproducing another implementation: x_T as a standard
+     * normal draw (latent_ch, h, w), and for Euler ancestral the noise of
+     * every step (steps, latent_ch, h, w). NULL = drawn from seed. */
+    const float *init_noise;
+    const float *step_noise;
+    /* Optional callbacks: progress after each step; abort (non-zero stops
+     * with LONGSD_ERR_ABORTED), polled before each step and between the
+     * blocks of the UNet and the VAE, so a stop takes effect within a
+     * fraction of a step. */
+    void (*progress)(void *user_data, int step, int steps);
+    int (*abort)(void *user_data);
+    void *user_data;
+} longsd_sd_params;
+
+longsd_sd_params longsd_sd_default_params(void);
+
+longsd_sd *longsd_sd_new(void); /* NULL if out of memory */
+void longsd_sd_free(longsd_sd *sd); /* NULL is a no-op */
+/* A diffusers folder (model_index.json, tokenizer/, text_encoder/, unet/,
+ * vae/; fp32 or .fp16 safetensors). Replaces a model loaded before. */
+longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
+/* A single-file checkpoint (.safetensors) with the original CompVis tensor
+ * names (model.diffusion_model., first_stage_model.,
+ * cond_stage_model.transformer.text_model.). It holds no tokenizer: vocab
+ * names a diffusers tokenizer/ folder or open_clip's
+ * bpe_simple_vocab_16e6.txt (gunzipped). config_dir (may be NULL) is a
+ * diffusers folder whose {text_encoder,unet,vae}/config.json give the
+ * shapes; NULL means SD 1.5's. */
+longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *vocab, const char *config_dir);
+/* The last error's message (borrowed until the next call on sd). */
+const char *longsd_sd_errmsg(const longsd_sd *sd);
+/* Latent size of an image: width / factor (8 for SD 1.x), and channels. */
+int longsd_sd_latent_factor(const longsd_sd *sd);
+int longsd_sd_latent_channels(const longsd_sd *sd);
+
+/* Run the pipeline. latents (OUT, may be NULL): (latent_ch, h, w) before
+ * decoding; rgb (OUT, may be NULL): height * width * 3 bytes, row-major. */
+longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float *latents, uint8_t *rgb);
+
+/* The text encoder's output (77, hidden) for one prompt; hidden is
+ * longsd_sd_text_dim(sd). */
+longsd_status longsd_sd_encode_text(longsd_sd *sd, const char *prompt, float *hidden);
+int longsd_sd_text_dim(const longsd_sd *sd);
+
 #ifdef __cplusplus
 }
 #endif

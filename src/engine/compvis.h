@@ -1,0 +1,21 @@
+/* compvis.h - tensor names of single-file (CompVis / original LDM)
+ * checkpoints: the engine asks for diffusers names, these map them to the
+ * original ones (REFERENCE.md's table, checked against diffusers' own
+ * single-file converters by tests/engine/make_fixtures.py). */
+#ifndef LONGSD_COMPVIS_H
+#define LONGSD_COMPVIS_H
+
+#include <stddef.h>
+
+#include "nets.h"
+
+#define SDCV_UNET_PREFIX "model.diffusion_model."
+#define SDCV_VAE_PREFIX "first_stage_model."
+#define SDCV_CLIP_PREFIX "cond_stage_model.transformer.text_model."
+
+/* Write the CompVis name of a diffusers UNet / VAE tensor name (without
+ * prefix) into out; 0 when the name has no mapping (out is then a copy). */
+int sdcv_unet_name(const sdunet_cfg *cfg, const char *name, char *out, size_t cap);
+int sdcv_vae_name(const sdvae_cfg *cfg, const char *name, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,102 @@
+/* kernels.h - the engine's numeric building blocks: an activation arena,
+ * a weight accessor that converts fp16/bf16 tensors one layer at a time,
+ * and f32 kernels (conv2d by im2col + sgemm, linear, norms, activations,
+ * attention in bounded-memory chunks). Images are NCHW with N handled by
+ * the caller: one image is (C, H, W); token sequences are (n, dim). */
+#ifndef LONGSD_KERNELS_H
+#define LONGSD_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "safetensors.h"
+#include "util.h"
+
+/* ---- arena: activations are bump-allocated from one preallocated block
+ * and released by resetting to a mark. What does not fit is malloc'ed
+ * separately (and freed at the reset); when the arena next becomes empty,
+ * the block grows to the peak seen, so from the second step on a model
+ * allocates nothing. */
+typedef struct sdarena_ov sdarena_ov;
+#define SDW_SLOTS 8
+typedef struct {
+    unsigned char *base;
+    size_t size;  /* bytes of base */
+    size_t off;   /* bytes of base in use */
+    size_t used;  /* live bytes, base and overflow (the mark space) */
+    size_t peak;  /* largest used seen */
+    size_t cap;   /* hard cap on used (0 = 64 GiB): beyond it allocations fail */
+    sdarena_ov *ov; /* overflow blocks, newest first */
+    /* Weight conversion buffers kept between forward passes (see sdw), so
+     * a step does not map and fault in ~100 MB of fresh pages. */
+    float *wbuf[SDW_SLOTS];
+    size_t wcap[SDW_SLOTS];
+} sdarena;
+
+void sdarena_init(sdarena *a, size_t cap);
+void sdarena_free(sdarena *a);
+/* n floats, 64-byte aligned, or NULL (out of memory or over the cap). */
+float *sdarena_alloc(sdarena *a, size_t n_floats);
+size_t sdarena_mark(const sdarena *a);
+void sdarena_reset(sdarena *a, size_t mark);
+
+/* ---- weights: name lookup with a prefix, numel check, f32 view or a
+ * conversion into one of a few reusable slot buffers (per layer). The
+ * first error is kept in *err and later lookups return zeros, so a forward
+ * pass runs to the end and reports the first missing or misshapen tensor. */
+typedef struct {
+    const sdst_file *f;
+    const char *prefix;    /* prepended to every name ("" for none) */
+    float *buf[SDW_SLOTS];
+    size_t cap[SDW_SLOTS];
+    lserr *err;
+    longsd_status rc;
+    /* Optional name translation applied before the prefix (single-file
+     * checkpoints): writes the stored name of a diffusers name. */
+    int (*map)(const void *ctx, const char *name, char *out, size_t cap);
+    const void *map_ctx;
+    sdarena *home; /* where the slot buffers come from and go back to, or NULL */
+} sdw;
+
+/* home (may be NULL) lends its kept conversion buffers to w until sdw_free. */
+void sdw_init(sdw *w, const sdst_file *f, const char *prefix, sdarena *home, lserr *err);
+void sdw_free(sdw *w);
+/* The tensor NAME (printf-style) with exactly numel elements, as f32,
+ * borrowed until the same slot is used again. */
+const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Non-zero when the tensor exists (no error recorded otherwise). */
+int sdw_has(sdw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- kernels */
+/* y(O, Ho, Wo) = conv(x(C, H, W), w(O, C, k, k)) + b; col is scratch from
+ * the arena (sdk_conv2d_scratch floats). */
+size_t sdk_conv2d_scratch(int C, int H, int W, int k, int stride, int pad);
+void sdk_conv2d(const float *x, int C, int H, int W, const float *w, const float *b, int O, int k, int stride, int pad,
+                float *y, float *col);
+/* y(n, out) = x(n, in) w(out, in)^T + b (b may be NULL); y may not alias x. */
+void sdk_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y);
+/* In place over x(C, HW): G groups, affine gamma/beta per channel. */
+void sdk_group_norm(float *x, int C, int HW, int G, const float *gamma, const float *beta, float eps);
+/* y(n, d) = layer_norm(x(n, d)); y may alias x. */
+void sdk_layer_norm(const float *x, int n, int d, const float *gamma, const float *beta, float eps, float *y);
+void sdk_silu(float *x, size_t n);
+void sdk_gelu(float *x, size_t n);       /* exact, erf */
+void sdk_quick_gelu(float *x, size_t n); /* x * sigmoid(1.702 x) */
+/* y(n, d) = x[:, :d] * gelu(x[:, d:]) for x(n, 2d). */
+void sdk_geglu(const float *x, int n, int d, float *y);
+void sdk_softmax_rows(float *x, int rows, int cols);
+/* y(C, 2H, 2W) = nearest-neighbour upsampling of x(C, H, W). */
+void sdk_upsample2x(const float *x, int C, int H, int W, float *y);
+/* y(cols, rows) = x(rows, cols)^T */
+void sdk_transpose(const float *x, int rows, int cols, float *y);
+void sdk_add(float *y, const float *x, size_t n); /* y += x */
+
+/* Multi-head attention: q(nq, heads*dh), k and v (nk, heads*dh), all with
+ * row stride heads*dh; out(nq, heads*dh). Scores are computed for at most
+ * as many query rows at a time as fit sdk_attention_scratch floats. causal
+ * masks key j > query i (CLIP). */
+size_t sdk_attention_scratch(int nq, int nk);
+void sdk_attention(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
+                   float *out, float *scratch);
+
+#endif

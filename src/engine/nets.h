@@ -1,0 +1,72 @@
+/* nets.h - the three networks of Stable Diffusion 1.x in f32: the CLIP
+ * text encoder, the UNet2DConditionModel and the AutoencoderKL decoder.
+ * Shapes come from the diffusers config.json of each component (or from
+ * SD 1.5's numbers for single-file checkpoints); weights are borrowed from
+ * an open safetensors file under a name prefix. A forward pass converts
+ * fp16/bf16 weights layer by layer and keeps activations in an arena. */
+#ifndef LONGSD_NETS_H
+#define LONGSD_NETS_H
+
+#include "kernels.h"
+#include "safetensors.h"
+#include "util.h"
+
+#define SDNET_MAX_BLOCKS 6
+
+typedef struct {
+    int vocab, hidden, inter, layers, heads, max_pos;
+    int gelu;  /* 0: quick_gelu (SD 1.x), 1: exact gelu */
+    float eps; /* layer norm */
+} sdclip_cfg;
+
+typedef struct {
+    int in_ch, out_ch, n_blocks, layers;
+    int ch[SDNET_MAX_BLOCKS];         /* block_out_channels */
+    int down_cross[SDNET_MAX_BLOCKS]; /* CrossAttnDownBlock2D? */
+    int up_cross[SDNET_MAX_BLOCKS];   /* CrossAttnUpBlock2D? (up block order) */
+    int heads[SDNET_MAX_BLOCKS];      /* attention heads per down block */
+    int ctx_dim, groups, tlayers;     /* cross_attention_dim, norm_num_groups, transformer layers */
+    float eps;                        /* norm_eps */
+    int flip_sin_to_cos, freq_shift;
+} sdunet_cfg;
+
+typedef struct {
+    int latent_ch, out_ch, n_blocks, layers, groups;
+    int ch[SDNET_MAX_BLOCKS];
+    float scaling; /* latents are divided by this before decoding */
+} sdvae_cfg;
+
+/* Optional cancellation for the long forward passes: fn(user_data) is
+ * polled between blocks; non-zero stops with LONGSD_ERR_ABORTED. */
+typedef struct {
+    int (*fn)(void *user_data);
+    void *user_data;
+} sdabort;
+
+sdclip_cfg sdclip_sd15_cfg(void);
+sdunet_cfg sdunet_sd15_cfg(void);
+sdvae_cfg sdvae_sd15_cfg(void);
+/* Read a diffusers config.json; unsupported options are LONGSD_ERR_UNSUPPORTED. */
+longsd_status sdclip_cfg_load(const char *path, sdclip_cfg *cfg, lserr *err);
+longsd_status sdunet_cfg_load(const char *path, sdunet_cfg *cfg, lserr *err);
+longsd_status sdvae_cfg_load(const char *path, sdvae_cfg *cfg, lserr *err);
+
+/* hidden(max_pos, hidden) = last_hidden_state (after final_layer_norm) for
+ * ids[0..max_pos). prefix: "text_model." for diffusers folders, or the
+ * CompVis one. */
+longsd_status sdclip_forward(const sdclip_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                             const int32_t *ids, float *hidden, lserr *err);
+/* out(B, out_ch, H, W) = unet(x(B, in_ch, H, W), t, ctx(B, n_ctx, ctx_dim)):
+ * B samples at one timestep (B = 2 for classifier-free guidance), every
+ * weight converted once for the batch. H and W must be divisible by
+ * 2^(n_blocks-1). The prefix "model.diffusion_model." (single-file
+ * checkpoints) also switches to CompVis tensor names. */
+longsd_status sdunet_forward(const sdunet_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                             const float *x, int B, int H, int W, float t, const float *ctx, int n_ctx, float *out,
+                             const sdabort *ab, lserr *err);
+/* img(out_ch, H*2^(n-1), W*2^(n-1)) in about [-1, 1] from latents z(latent_ch,
+ * H, W). The prefix "first_stage_model." switches to CompVis names. */
+longsd_status sdvae_decode(const sdvae_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                           const float *z, int H, int W, float *img, const sdabort *ab, lserr *err);
+
+#endif

@@ -1,0 +1,244 @@
+/* sampler.c - diffusers-compatible samplers (see sampler.h). The schedule is
+ * computed as diffusers does, including where it rounds to float32
+ * (betas, alphas_cumprod, the sigma table) and where it works in float64
+ * (interpolation, Karras), so timesteps and sigmas agree to the last bit
+ * or nearly. */
+#include "sampler.h"
+
+#include <math.h>
+#include <string.h>
+
+static void train_tables(sdsched *s, float *sig /* OUT: train sigmas, float32 */)
+{
+    /* betas = linspace(sqrt(0.00085), sqrt(0.012), 1000, float32) ** 2 */
+    float a = sqrtf(0.00085f), b = sqrtf(0.012f);
+    float cum = 1.0f;
+    for (int i = 0; i < SDS_TRAIN_STEPS; i++) {
+        /* torch.linspace: start + i*step for the first half, end - (n-1-i)*step for the rest */
+        double step = ((double)b - (double)a) / (SDS_TRAIN_STEPS - 1);
+        float v = i < SDS_TRAIN_STEPS / 2 ? (float)(a + step * i) : (float)(b - step * (SDS_TRAIN_STEPS - 1 - i));
+        float beta = v * v;
+        cum *= 1.0f - beta;
+        s->alphas_cumprod[i] = cum;
+        sig[i] = sqrtf((1.0f - cum) / cum);
+    }
+}
+
+/* np.interp(t, arange(1000), sig) */
+static double interp(const float *sig, double t)
+{
+    if (t <= 0)
+        return sig[0];
+    if (t >= SDS_TRAIN_STEPS - 1)
+        return sig[SDS_TRAIN_STEPS - 1];
+    int lo = (int)floor(t);
+    double w = t - lo;
+    return (double)sig[lo] + w * ((double)sig[lo + 1] - (double)sig[lo]);
+}
+
+/* diffusers' _sigma_to_t against float32 log sigmas. */
+static double sigma_to_t(const float *logsig, double sigma)
+{
+    double ls = log(sigma > 1e-10 ? sigma : 1e-10);
+    int lo = 0;
+    for (int i = 0; i < SDS_TRAIN_STEPS; i++)
+        if (ls - logsig[i] >= 0)
+            lo = i;
+    if (lo > SDS_TRAIN_STEPS - 2)
+        lo = SDS_TRAIN_STEPS - 2;
+    double low = logsig[lo], high = logsig[lo + 1];
+    double w = (low - ls) / (low - high);
+    w = w < 0 ? 0 : w > 1 ? 1 : w;
+    return (1 - w) * lo + w * (lo + 1);
+}
+
+static void karras(double smin, double smax, int n, double *out)
+{
+    const double rho = 7.0;
+    double mi = pow(smin, 1 / rho), ma = pow(smax, 1 / rho);
+    for (int i = 0; i < n; i++) {
+        double ramp = n > 1 ? (double)i / (n - 1) : 0;
+        out[i] = pow(ma + ramp * (mi - ma), rho);
+    }
+}
+
+longsd_status sdsched_init(sdsched *s, sds_kind kind, int karras_on, int steps, lserr *err)
+{
+    memset(s, 0, sizeof *s);
+    if (steps < 1 || steps > SDS_MAX_STEPS)
+        return lserr_set(err, LONGSD_ERR_PARAM, "steps must be 1..%d, not %d", SDS_MAX_STEPS, steps);
+    if ((unsigned)kind > SDS_DPMPP_2M)
+        return lserr_set(err, LONGSD_ERR_PARAM, "unknown sampler %d", (int)kind);
+    if (karras_on && (kind == SDS_DDIM || kind == SDS_EULER_A))
+        return lserr_set(err, LONGSD_ERR_PARAM, "Karras sigmas are available for Euler and DPM++ 2M only");
+    s->kind = kind;
+    s->karras = karras_on;
+    s->steps = steps;
+    float sig[SDS_TRAIN_STEPS], logsig[SDS_TRAIN_STEPS];
+    train_tables(s, sig);
+    for (int i = 0; i < SDS_TRAIN_STEPS; i++)
+        logsig[i] = logf(sig[i]);
+    double kk[SDS_MAX_STEPS];
+    if (kind == SDS_DDIM) {
+        int ratio = SDS_TRAIN_STEPS / steps;
+        for (int i = 0; i < steps; i++)
+            s->timesteps[i] = (float)((steps - 1 - i) * ratio + 1); /* leading + steps_offset */
+        s->init_sigma = 1.0f;
+        return LONGSD_OK;
+    }
+    if (kind == SDS_DPMPP_2M) {
+        /* linspace(0, 999, steps + 1).round()[::-1][:-1] */
+        for (int i = 0; i < steps; i++) {
+            double v = (double)(SDS_TRAIN_STEPS - 1) * (steps - i) / steps;
+            s->timesteps[i] = (float)nearbyint(v); /* round half to even, like numpy */
+        }
+        if (karras_on) {
+            karras(sig[0], sig[SDS_TRAIN_STEPS - 1], steps, kk);
+            for (int i = 0; i < steps; i++) {
+                s->sigmas[i] = (float)kk[i];
+                s->timesteps[i] = (float)nearbyint(sigma_to_t(logsig, kk[i]));
+            }
+        } else {
+            for (int i = 0; i < steps; i++)
+                s->sigmas[i] = (float)interp(sig, s->timesteps[i]);
+        }
+        s->sigmas[steps] = 0.0f;
+        s->init_sigma = 1.0f;
+        return LONGSD_OK;
+    }
+    /* Euler, Euler ancestral: linspace(0, 999, steps, float32)[::-1] */
+    for (int i = 0; i < steps; i++) {
+        double v = steps > 1 ? (double)(SDS_TRAIN_STEPS - 1) * (steps - 1 - i) / (steps - 1) : 0.0;
+        s->timesteps[i] = (float)v;
+        kk[i] = interp(sig, (double)s->timesteps[i]);
+    }
+    if (karras_on) {
+        karras(kk[steps - 1], kk[0], steps, kk);
+        for (int i = 0; i < steps; i++)
+            s->timesteps[i] = (float)sigma_to_t(logsig, kk[i]);
+    }
+    float mx = 0;
+    for (int i = 0; i < steps; i++) {
+        s->sigmas[i] = (float)kk[i];
+        if (s->sigmas[i] > mx)
+            mx = s->sigmas[i];
+    }
+    s->sigmas[steps] = 0.0f;
+    s->init_sigma = mx; /* linspace spacing: the largest sigma */
+    return LONGSD_OK;
+}
+
+void sdsched_free(sdsched *s)
+{
+    longsd__free(s->prev_x0);
+    s->prev_x0 = NULL;
+    s->prev_n = 0;
+}
+
+float sdsched_input_scale(const sdsched *s, int i)
+{
+    if (s->kind == SDS_EULER || s->kind == SDS_EULER_A)
+        return 1.0f / sqrtf(s->sigmas[i] * s->sigmas[i] + 1.0f);
+    return 1.0f;
+}
+
+longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t n, const float *noise, lserr *err)
+{
+    if (i < 0 || i >= s->steps)
+        return lserr_set(err, LONGSD_ERR_PARAM, "step %d outside 0..%d", i, s->steps - 1);
+    switch (s->kind) {
+    case SDS_EULER: {
+        /* x0 = x - sigma eps; x += (x - x0)/sigma * (sigma_next - sigma) = eps * dt */
+        float sigma = s->sigmas[i], dt = s->sigmas[i + 1] - sigma;
+        for (size_t k = 0; k < n; k++) {
+            float x0 = x[k] - sigma * eps[k];
+            x[k] = x[k] + (x[k] - x0) / sigma * dt;
+        }
+        return LONGSD_OK;
+    }
+    case SDS_EULER_A: {
+        if (!noise)
+            return lserr_set(err, LONGSD_ERR_PARAM, "Euler ancestral needs noise for step %d", i);
+        float sf = s->sigmas[i], st = s->sigmas[i + 1];
+        float up = sqrtf(st * st * (sf * sf - st * st) / (sf * sf)), down = sqrtf(st * st - up * up);
+        float dt = down - sf;
+        for (size_t k = 0; k < n; k++) {
+            float x0 = x[k] - sf * eps[k];
+            x[k] = x[k] + (x[k] - x0) / sf * dt + noise[k] * up;
+        }
+        return LONGSD_OK;
+    }
+    case SDS_DDIM: {
+        int t = (int)s->timesteps[i], prev = t - SDS_TRAIN_STEPS / s->steps;
+        double at = s->alphas_cumprod[t], ap = prev >= 0 ? s->alphas_cumprod[prev] : s->alphas_cumprod[0];
+        double bt = 1 - at, sa = sqrt(at), sb = sqrt(bt), sap = sqrt(ap), dir = sqrt(1 - ap);
+        for (size_t k = 0; k < n; k++) {
+            double x0 = (x[k] - sb * eps[k]) / sa;
+            x[k] = (float)(sap * x0 + dir * eps[k]);
+        }
+        return LONGSD_OK;
+    }
+    case SDS_DPMPP_2M: {
+        if (s->prev_n != n) {
+            longsd__free(s->prev_x0);
+            s->prev_x0 = longsd__malloc(n * sizeof *s->prev_x0);
+            s->prev_n = s->prev_x0 ? n : 0;
+            if (!s->prev_x0)
+                return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+            s->lower_order_nums = 0;
+        }
+        if (i == 0)
+            s->lower_order_nums = 0;
+        /* The last step is first order (final sigma 0), as is the first. */
+        int first = s->lower_order_nums < 1 || i == s->steps - 1;
+        double sg0 = s->sigmas[i], sg1 = s->sigmas[i + 1];
+        double a0 = 1 / sqrt(sg0 * sg0 + 1), s0 = sg0 * a0;
+        double a1 = 1 / sqrt(sg1 * sg1 + 1), s1 = sg1 * a1;
+        double l0 = log(a0) - log(s0), l1 = log(a1) - log(s1); /* l1 = +inf at sigma 0: exp(-h) = 0 */
+        double h = l1 - l0, em = exp(-h) - 1.0;
+        double ratio = s1 / s0;
+        double r0 = 0, lp = 0;
+        if (!first) {
+            double sgp = s->sigmas[i - 1], ap = 1 / sqrt(sgp * sgp + 1), sp = sgp * ap;
+            lp = log(ap) - log(sp);
+            r0 = (l0 - lp) / h;
+        }
+        for (size_t k = 0; k < n; k++) {
+            double x0 = (x[k] - s0 * eps[k]) / a0;
+            double xn;
+            if (first)
+                xn = ratio * x[k] - a1 * em * x0;
+            else
+                xn = ratio * x[k] - a1 * em * x0 - 0.5 * a1 * em * (1.0 / r0) * (x0 - s->prev_x0[k]);
+            s->prev_x0[k] = (float)x0;
+            x[k] = (float)xn;
+        }
+        if (s->lower_order_nums < 2)
+            s->lower_order_nums++;
+        return LONGSD_OK;
+    }
+    }
+    return lserr_set(err, LONGSD_ERR_PARAM, "unknown sampler");
+}
+
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+void sdrng_normal(uint64_t seed, uint64_t stream, float *out, size_t n)
+{
+    uint64_t base = splitmix64(seed ^ splitmix64(stream * 0xd1b54a32d192ed03ULL + 1));
+    for (size_t k = 0; k < n; k += 2) {
+        uint64_t r1 = splitmix64(base + 2 * k), r2 = splitmix64(base + 2 * k + 1);
+        double u1 = ((r1 >> 11) + 1.0) * 0x1p-53; /* (0, 1]: log is finite */
+        double u2 = (r2 >> 11) * 0x1p-53;
+        double rad = sqrt(-2.0 * log(u1)), th = 6.283185307179586 * u2;
+        out[k] = (float)(rad * cos(th));
+        if (k + 1 < n)
+            out[k + 1] = (float)(rad * sin(th));
+    }
+}

@@ -1,0 +1,38 @@
+/* tokenizer.h - the CLIP byte-level BPE tokenizer of Stable Diffusion 1.x,
+ * matching transformers' CLIPTokenizer (tokenizers backend): NFC (pairs and
+ * singletons), whitespace runs to one space, Unicode lower-case, the CLIP
+ * pre-tokenisation regex, bytes-to-unicode, "</w>" word ends, merges by rank,
+ * <|startoftext|> ... <|endoftext|>, truncation and padding to a fixed
+ * length. Vocabularies load from a diffusers tokenizer/ folder (vocab.json +
+ * merges.txt) or from open_clip's bpe_simple_vocab_16e6.txt (uncompressed). */
+#ifndef LONGSD_TOKENIZER_H
+#define LONGSD_TOKENIZER_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+#define SDTOK_MAX_LEN 77 /* SD 1.x context length */
+
+typedef struct sdtok sdtok;
+
+/* Load vocab_json and merges_txt (the diffusers/transformers files). */
+longsd_status sdtok_load(const char *vocab_json, const char *merges_txt, sdtok **out, lserr *err);
+/* Load DIR/vocab.json and DIR/merges.txt. */
+longsd_status sdtok_load_dir(const char *dir, sdtok **out, lserr *err);
+/* Load open_clip's merge list (bpe_simple_vocab_16e6.txt, gunzipped): the
+ * vocabulary is 256 byte tokens, the same with "</w>", one token per merge
+ * (the first n_merges, 0 = 48894 as in CLIP), then the two special tokens. */
+longsd_status sdtok_load_bpe(const char *path, int n_merges, sdtok **out, lserr *err);
+void sdtok_free(sdtok *t); /* NULL is a no-op */
+
+int sdtok_vocab_size(const sdtok *t);
+int32_t sdtok_bos(const sdtok *t); /* <|startoftext|> */
+int32_t sdtok_eos(const sdtok *t); /* <|endoftext|>, also the padding token */
+
+/* Tokenise text (UTF-8) into ids[0..max_len): BOS, at most max_len-2 tokens
+ * (the rest is cut off), EOS, then EOS as padding. *n_used (may be NULL)
+ * gets the count before padding. Invalid UTF-8 is LONGSD_ERR_ENCODING. */
+longsd_status sdtok_encode(const sdtok *t, const char *text, int32_t *ids, int max_len, int *n_used, lserr *err);
+
+#endif

@@ -1,0 +1,293 @@
+/* unet.c - UNet2DConditionModel as configured for SD 1.x (see nets.h):
+ * sinusoidal time embedding, down blocks (ResNet [+ spatial transformer])
+ * with skip connections, the cross-attention mid block, up blocks that
+ * concatenate the skips, then norm, SiLU and conv_out. Block layout,
+ * channels, heads and cross-attention width come from config.json. */
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+#include "compvis.h"
+#include "layers.h"
+#include "nets.h"
+
+sdunet_cfg sdunet_sd15_cfg(void)
+{
+    return (sdunet_cfg){
+        .in_ch = 4, .out_ch = 4, .n_blocks = 4, .layers = 2,
+        .ch = {320, 640, 1280, 1280}, .down_cross = {1, 1, 1, 0}, .up_cross = {0, 1, 1, 1},
+        .heads = {8, 8, 8, 8}, .ctx_dim = 768, .groups = 32, .tlayers = 1, .eps = 1e-5f,
+        .flip_sin_to_cos = 1, .freq_shift = 0,
+    };
+}
+
+static int int_list(json_t *v, int *out, int n, int def)
+{
+    if (json_is_integer(v)) {
+        for (int i = 0; i < n; i++)
+            out[i] = (int)json_integer_value(v);
+        return 1;
+    }
+    if (json_is_array(v)) {
+        if ((int)json_array_size(v) != n)
+            return 0;
+        for (int i = 0; i < n; i++) {
+            json_t *e = json_array_get(v, (size_t)i);
+            if (!json_is_integer(e))
+                return 0;
+            out[i] = (int)json_integer_value(e);
+        }
+        return 1;
+    }
+    for (int i = 0; i < n; i++)
+        out[i] = def;
+    return v == NULL || json_is_null(v);
+}
+
+longsd_status sdunet_cfg_load(const char *path, sdunet_cfg *cfg, lserr *err)
+{
+    json_error_t je;
+    json_t *o = json_load_file(path, 0, &je);
+    longsd_status rc = LONGSD_OK;
+    if (!o || !json_is_object(o)) {
+        json_decref(o);
+        return lserr_set(err, LONGSD_ERR_MODEL, "%s: not a JSON object: %s", path, o ? "" : je.text);
+    }
+    sdunet_cfg c = sdunet_sd15_cfg();
+    json_t *bo = json_object_get(o, "block_out_channels"), *down = json_object_get(o, "down_block_types"),
+           *up = json_object_get(o, "up_block_types");
+    int n = json_is_array(bo) ? (int)json_array_size(bo) : 0;
+    if (n < 1 || n > SDNET_MAX_BLOCKS || !json_is_array(down) || !json_is_array(up) ||
+        (int)json_array_size(down) != n || (int)json_array_size(up) != n) {
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: block_out_channels, down_block_types and up_block_types must "
+                       "be lists of the same length (1..%d)", path, SDNET_MAX_BLOCKS);
+        goto out;
+    }
+    c.n_blocks = n;
+    for (int i = 0; i < n; i++) {
+        json_t *ch = json_array_get(bo, (size_t)i);
+        const char *d = json_string_value(json_array_get(down, (size_t)i)),
+                   *u = json_string_value(json_array_get(up, (size_t)i));
+        c.ch[i] = json_is_integer(ch) ? (int)json_integer_value(ch) : 0;
+        if (!d || !u || (strcmp(d, "CrossAttnDownBlock2D") && strcmp(d, "DownBlock2D")) ||
+            (strcmp(u, "CrossAttnUpBlock2D") && strcmp(u, "UpBlock2D"))) {
+            rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: block type '%s'/'%s' is not supported", path,
+                           d ? d : "?", u ? u : "?");
+            goto out;
+        }
+        c.down_cross[i] = strcmp(d, "CrossAttnDownBlock2D") == 0;
+        c.up_cross[i] = strcmp(u, "CrossAttnUpBlock2D") == 0;
+    }
+    c.in_ch = sdnet_geti(o, "in_channels", 4);
+    c.out_ch = sdnet_geti(o, "out_channels", 4);
+    c.layers = sdnet_geti(o, "layers_per_block", 2);
+    c.ctx_dim = sdnet_geti(o, "cross_attention_dim", 768);
+    c.groups = sdnet_geti(o, "norm_num_groups", 32);
+    c.freq_shift = sdnet_geti(o, "freq_shift", 0);
+    c.tlayers = sdnet_geti(o, "transformer_layers_per_block", 1);
+    json_t *fl = json_object_get(o, "flip_sin_to_cos");
+    c.flip_sin_to_cos = fl ? json_is_true(fl) : 1;
+    json_t *e = json_object_get(o, "norm_eps");
+    if (json_is_number(e))
+        c.eps = (float)json_number_value(e);
+    /* diffusers' legacy naming: without num_attention_heads, the value of
+     * attention_head_dim is the number of heads (SD 1.x: 8). */
+    json_t *nh = json_object_get(o, "num_attention_heads");
+    if (!int_list(nh && !json_is_null(nh) ? nh : json_object_get(o, "attention_head_dim"), c.heads, n, 8)) {
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: attention_head_dim must be an integer or one per block", path);
+        goto out;
+    }
+    static const char *const unsupported[] = {"class_embed_type", "addition_embed_type", "time_cond_proj_dim",
+                                              "encoder_hid_dim", "time_embedding_dim"};
+    for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
+        json_t *v = json_object_get(o, unsupported[i]);
+        if (v && !json_is_null(v)) {
+            rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: %s is not supported (SD 1.x UNets only)", path,
+                           unsupported[i]);
+            goto out;
+        }
+    }
+    /* Options that change the computation in ways SD 1.x never uses. */
+    static const struct {
+        const char *key, *want; /* want: the only accepted string value ("" = must be false) */
+    } must[] = {
+        {"center_input_sample", ""},           {"only_cross_attention", ""},
+        {"dual_cross_attention", ""},          {"resnet_time_scale_shift", "default"},
+        {"time_embedding_type", "positional"}, {"mid_block_type", "UNetMidBlock2DCrossAttn"},
+        {"act_fn", "silu"},                    {"resnet_skip_time_act", ""},
+    };
+    for (size_t i = 0; i < sizeof must / sizeof *must; i++) {
+        json_t *v = json_object_get(o, must[i].key);
+        int ok = !v || json_is_null(v) || (must[i].want[0] ? json_is_string(v) && !strcmp(json_string_value(v), must[i].want)
+                                                           : json_is_false(v));
+        if (!ok) {
+            rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: this value of %s is not supported (SD 1.x UNets only)",
+                           path, must[i].key);
+            goto out;
+        }
+    }
+    if (sdnet_geti(o, "conv_in_kernel", 3) != 3 || sdnet_geti(o, "conv_out_kernel", 3) != 3) {
+        rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: conv_in/conv_out kernels other than 3 are not supported", path);
+        goto out;
+    }
+    json_t *ca = json_object_get(o, "cross_attention_dim");
+    if (ca && !json_is_integer(ca)) {
+        rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: per-block cross_attention_dim is not supported", path);
+        goto out;
+    }
+    for (int i = 0; i < n; i++)
+        if (c.ch[i] <= 0 || c.ch[i] > 8192 || c.heads[i] <= 0 || c.ch[i] % c.heads[i] || c.ch[i] % c.groups) {
+            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: block %d: %d channels do not split into %d heads and %d groups",
+                           path, i, c.ch[i], c.heads[i], c.groups);
+            goto out;
+        }
+    if (c.in_ch <= 0 || c.out_ch <= 0 || c.layers <= 0 || c.layers > 8 || c.ctx_dim <= 0 || c.groups <= 0 ||
+        c.tlayers <= 0 || c.tlayers > 16 || c.ch[0] % 2) {
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: inconsistent sizes", path);
+        goto out;
+    }
+out:
+    json_decref(o);
+    if (rc == LONGSD_OK)
+        *cfg = c;
+    return rc;
+}
+
+static int map_unet(const void *cfg, const char *name, char *out, size_t cap)
+{
+    return sdcv_unet_name(cfg, name, out, cap);
+}
+
+/* Skips pushed on the way down, popped on the way up. */
+typedef struct {
+    float *x[1 + SDNET_MAX_BLOCKS * 9];
+    int c[1 + SDNET_MAX_BLOCKS * 9];
+    int n;
+} skips;
+
+longsd_status sdunet_forward(const sdunet_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                             const float *xin, int B, int H, int W, float t, const float *ctx, int n_ctx, float *out,
+                             const sdabort *ab, lserr *err)
+{
+    const sdunet_cfg *c = cfg;
+    int nb = c->n_blocks, G = c->groups, ch0 = c->ch[0], tdim = 4 * ch0;
+    if (B < 1 || B > 64)
+        return lserr_set(err, LONGSD_ERR_PARAM, "unet: batch of %d", B);
+    if (H % (1 << (nb - 1)) || W % (1 << (nb - 1)) || H <= 0 || W <= 0)
+        return lserr_set(err, LONGSD_ERR_PARAM, "unet: latent size %dx%d is not a multiple of %d", W, H,
+                         1 << (nb - 1));
+    longsd_status rc = LONGSD_OK;
+    sdrun r = {.a = a};
+    sdw_init(&r.w, f, prefix, a, err);
+    if (strcmp(prefix, SDCV_UNET_PREFIX) == 0) { /* a single-file checkpoint */
+        r.w.map = map_unet;
+        r.w.map_ctx = cfg;
+    }
+    size_t mark = sdarena_mark(a);
+    char name[256];
+    skips s = {.n = 0};
+#define NEED(p)                                                              \
+    do {                                                                     \
+        if (!(p)) {                                                          \
+            rc = lserr_set(err, LONGSD_ERR_NOMEM, "unet: out of memory");   \
+            goto out;                                                        \
+        }                                                                    \
+        if (ab && ab->fn && ab->fn(ab->user_data)) {                         \
+            rc = lserr_set(err, LONGSD_ERR_ABORTED, "unet: aborted");       \
+            goto out;                                                        \
+        }                                                                    \
+    } while (0)
+
+    /* Time embedding in float32 as diffusers computes it (get_timestep_embedding). */
+    float *temb = sdarena_alloc(a, (size_t)ch0);
+    NEED(temb);
+    int half = ch0 / 2;
+    for (int i = 0; i < half; i++) {
+        float ex = -logf(10000.0f) * (float)i / ((float)half - (float)c->freq_shift);
+        float arg = t * expf(ex);
+        float sn = sinf(arg), cs = cosf(arg);
+        temb[c->flip_sin_to_cos ? i : half + i] = cs;
+        temb[c->flip_sin_to_cos ? half + i : i] = sn;
+    }
+    float *e1 = sdl_linear(&r, "time_embedding.linear_1", temb, 1, ch0, tdim);
+    NEED(e1);
+    sdk_silu(e1, (size_t)tdim);
+    float *emb = sdl_linear(&r, "time_embedding.linear_2", e1, 1, tdim, tdim);
+    NEED(emb);
+    sdk_silu(emb, (size_t)tdim); /* every resnet applies SiLU before time_emb_proj */
+
+    float *x = sdl_conv(&r, "conv_in", xin, B, c->in_ch, H, W, ch0, 3, 1, 1);
+    NEED(x);
+    int C = ch0;
+    s.x[s.n] = x;
+    s.c[s.n++] = C;
+    for (int i = 0; i < nb; i++) {
+        for (int j = 0; j < c->layers; j++) {
+            snprintf(name, sizeof name, "down_blocks.%d.resnets.%d", i, j);
+            NEED(x = sdl_resnet(&r, name, x, B, C, H, W, c->ch[i], emb, tdim, G, c->eps));
+            C = c->ch[i];
+            if (c->down_cross[i]) {
+                snprintf(name, sizeof name, "down_blocks.%d.attentions.%d", i, j);
+                NEED(x = sdl_transformer(&r, name, x, B, C, H, W, c->heads[i], c->tlayers, ctx, n_ctx, c->ctx_dim, G));
+            }
+            s.x[s.n] = x;
+            s.c[s.n++] = C;
+        }
+        if (i < nb - 1) {
+            snprintf(name, sizeof name, "down_blocks.%d.downsamplers.0.conv", i);
+            NEED(x = sdl_conv(&r, name, x, B, C, H, W, C, 3, 2, 1));
+            H /= 2;
+            W /= 2;
+            s.x[s.n] = x;
+            s.c[s.n++] = C;
+        }
+    }
+    int top = c->ch[nb - 1];
+    NEED(x = sdl_resnet(&r, "mid_block.resnets.0", x, B, C, H, W, top, emb, tdim, G, c->eps));
+    C = top;
+    NEED(x = sdl_transformer(&r, "mid_block.attentions.0", x, B, C, H, W, c->heads[nb - 1], c->tlayers, ctx, n_ctx,
+                             c->ctx_dim, G));
+    NEED(x = sdl_resnet(&r, "mid_block.resnets.1", x, B, C, H, W, C, emb, tdim, G, c->eps));
+    for (int i = 0; i < nb; i++) {
+        int co = c->ch[nb - 1 - i], heads = c->heads[nb - 1 - i];
+        for (int j = 0; j <= c->layers; j++) {
+            s.n--;
+            int cs = s.c[s.n];
+            size_t hw = (size_t)H * W;
+            float *cat = sdarena_alloc(a, (size_t)B * (C + cs) * hw);
+            NEED(cat);
+            for (int b = 0; b < B; b++) { /* per image: its channels, then its skip's */
+                memcpy(cat + (size_t)b * (C + cs) * hw, x + (size_t)b * C * hw, (size_t)C * hw * sizeof *cat);
+                memcpy(cat + ((size_t)b * (C + cs) + C) * hw, s.x[s.n] + (size_t)b * cs * hw,
+                       (size_t)cs * hw * sizeof *cat);
+            }
+            snprintf(name, sizeof name, "up_blocks.%d.resnets.%d", i, j);
+            NEED(x = sdl_resnet(&r, name, cat, B, C + cs, H, W, co, emb, tdim, G, c->eps));
+            C = co;
+            if (c->up_cross[i]) {
+                snprintf(name, sizeof name, "up_blocks.%d.attentions.%d", i, j);
+                NEED(x = sdl_transformer(&r, name, x, B, C, H, W, heads, c->tlayers, ctx, n_ctx, c->ctx_dim, G));
+            }
+        }
+        if (i < nb - 1) {
+            float *u = sdarena_alloc(a, (size_t)B * C * 4 * H * W);
+            NEED(u);
+            sdk_upsample2x(x, B * C, H, W, u); /* channels are independent: the batch is more channels */
+            H *= 2;
+            W *= 2;
+            snprintf(name, sizeof name, "up_blocks.%d.upsamplers.0.conv", i);
+            NEED(x = sdl_conv(&r, name, u, B, C, H, W, C, 3, 1, 1));
+        }
+    }
+    sdl_group_norm(&r, "conv_norm_out", x, B, C, H * W, G, c->eps);
+    sdk_silu(x, (size_t)B * C * H * W);
+    float *y = sdl_conv(&r, "conv_out", x, B, C, H, W, c->out_ch, 3, 1, 1);
+    NEED(y);
+    memcpy(out, y, (size_t)B * c->out_ch * H * W * sizeof *out);
+    rc = r.w.rc;
+#undef NEED
+out:
+    sdarena_reset(a, mark);
+    sdw_free(&r.w);
+    return rc;
+}

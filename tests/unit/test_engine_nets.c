@@ -1,0 +1,202 @@
+/* test_engine_nets.c - the C networks against upstream tensors computed by
+ * tests/engine/make_fixtures.py (transformers/diffusers, float64, from the
+ * same stored weights: text encoder F32, UNet F16, VAE BF16). The error
+ * measure is max|c - ref| / max|ref| over the whole tensor; fp32 compute
+ * should land near 1e-6, and the tests require < 1e-4. */
+#include <math.h>
+
+#include "nets.h"
+#include "t.h"
+#include "tokenizer.h"
+
+#define TOL 1e-4
+
+static double rel_err(const float *a, const float *ref, size_t n)
+{
+    double d = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = fabs((double)a[i] - ref[i]);
+        if (!(e <= d))
+            d = e; /* NaN sticks */
+        if (fabs(ref[i]) > m)
+            m = fabs(ref[i]);
+    }
+    return m > 0 ? d / m : d;
+}
+
+/* The fixture tensor name from file as a malloc'ed f32 array. */
+static float *load(const char *file, const char *name, size_t *n)
+{
+    sdst_file *f = NULL;
+    lserr err = {0};
+    REQUIRE(sdst_open(file, &f, &err) == LONGSD_OK);
+    const sdst_tensor *t = sdst_find(f, name);
+    REQUIRE(t);
+    float *p = malloc(t->numel * sizeof *p);
+    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
+    if (n)
+        *n = t->numel;
+    sdst_close(f);
+    return p;
+}
+
+TEST(clip_matches_transformers)
+{
+    sdclip_cfg cfg;
+    lserr err = {0};
+    REQUIRE(sdclip_cfg_load("tests/engine/tiny-sd/text_encoder/config.json", &cfg, &err) == LONGSD_OK);
+    CHECK_INT(cfg.hidden, 32);
+    CHECK_INT(cfg.layers, 2);
+    sdst_file *w = NULL;
+    REQUIRE(sdst_open("tests/engine/tiny-sd/text_encoder/model.safetensors", &w, &err) == LONGSD_OK);
+    const char *prefix = sdst_find(w, "text_model.final_layer_norm.weight") ? "text_model." : "";
+    sdtok *tok = NULL;
+    REQUIRE(sdtok_load_dir("tests/engine/tiny-sd/tokenizer", &tok, &err) == LONGSD_OK);
+    size_t n;
+    float *ref = load("tests/engine/ref_clip.safetensors", "hidden", &n);
+    REQUIRE(n == 2 * 77 * 32);
+    const char *prompts[2] = {"a photo of an astronaut riding a horse on mars", "blurry, ugly"};
+    sdarena a;
+    sdarena_init(&a, 0);
+    float out[77 * 32];
+    for (int p = 0; p < 2; p++) {
+        int32_t ids[77];
+        REQUIRE(sdtok_encode(tok, prompts[p], ids, 77, NULL, &err) == LONGSD_OK);
+        REQUIRE(sdclip_forward(&cfg, w, prefix, &a, ids, out, &err) == LONGSD_OK);
+        double e = rel_err(out, ref + p * 77 * 32, 77 * 32);
+        printf("  clip prompt %d: max rel err %.2e\n", p, e);
+        CHECK(e < TOL);
+    }
+    CHECK_INT(sdarena_mark(&a), 0);
+    sdarena_free(&a);
+    free(ref);
+    sdtok_free(tok);
+    sdst_close(w);
+}
+
+TEST(unet_matches_diffusers)
+{
+    sdunet_cfg cfg;
+    lserr err = {0};
+    REQUIRE(sdunet_cfg_load("tests/engine/tiny-sd/unet/config.json", &cfg, &err) == LONGSD_OK);
+    CHECK_INT(cfg.n_blocks, 2);
+    CHECK_INT(cfg.heads[0], 4);
+    sdst_file *w = NULL;
+    REQUIRE(sdst_open("tests/engine/tiny-sd/unet/diffusion_pytorch_model.safetensors", &w, &err) == LONGSD_OK);
+    const char *R = "tests/engine/ref_unet.safetensors";
+    float *x = load(R, "sample", NULL), *ctx = load(R, "context", NULL), *t = load(R, "timestep", NULL),
+          *ref = load(R, "out", NULL);
+    int H = 8, W = 12, per = 4 * H * W;
+    float out[4 * 8 * 12];
+    sdarena a;
+    sdarena_init(&a, 0);
+    float out2[2 * 4 * 8 * 12];
+    REQUIRE(sdunet_forward(&cfg, w, "", &a, x, 2, H, W, t[0], ctx, 77, out2, NULL, &err) == LONGSD_OK);
+    for (int b = 0; b < 2; b++) {
+        double e = rel_err(out2 + b * per, ref + b * per, (size_t)per);
+        printf("  unet sample %d of a batch of 2: max rel err %.2e\n", b, e);
+        CHECK(e < TOL);
+    }
+    /* One image alone gives the same answer as in the batch. */
+    REQUIRE(sdunet_forward(&cfg, w, "", &a, x + per, 1, H, W, t[0], ctx + 77 * 32, 77, out, NULL, &err) == LONGSD_OK);
+    double e1 = rel_err(out, ref + per, (size_t)per);
+    printf("  unet sample 1 alone: max rel err %.2e\n", e1);
+    CHECK(e1 < TOL);
+    /* A second run reuses the grown arena and gives the same bits. */
+    float again[4 * 8 * 12];
+    REQUIRE(sdunet_forward(&cfg, w, "", &a, x + per, 1, H, W, t[0], ctx + 77 * 32, 77, again, NULL, &err) == LONGSD_OK);
+    CHECK(memcmp(out, again, sizeof out) == 0);
+    CHECK(a.size >= a.peak);
+    CHECK_INT(sdunet_forward(&cfg, w, "", &a, x, 1, 7, W, t[0], ctx, 77, out, NULL, &err), LONGSD_ERR_PARAM);
+    CHECK_STR(err.msg, "unet: latent size 12x7 is not a multiple of 2");
+    sdarena_free(&a);
+    free(x);
+    free(ctx);
+    free(t);
+    free(ref);
+    sdst_close(w);
+}
+
+TEST(unet_reports_missing_tensor)
+{
+    sdunet_cfg cfg;
+    lserr err = {0};
+    REQUIRE(sdunet_cfg_load("tests/engine/tiny-sd/unet/config.json", &cfg, &err) == LONGSD_OK);
+    sdst_file *w = NULL;
+    /* The VAE file has none of the UNet's tensors. */
+    REQUIRE(sdst_open("tests/engine/tiny-sd/vae/diffusion_pytorch_model.safetensors", &w, &err) == LONGSD_OK);
+    float x[4 * 8 * 8] = {0}, ctx[77 * 32] = {0}, out[4 * 8 * 8];
+    sdarena a;
+    sdarena_init(&a, 0);
+    CHECK_INT(sdunet_forward(&cfg, w, "", &a, x, 1, 8, 8, 10.0f, ctx, 77, out, NULL, &err), LONGSD_ERR_MODEL);
+    CHECK_STR(err.msg, "tests/engine/tiny-sd/vae/diffusion_pytorch_model.safetensors: no tensor "
+                       "'time_embedding.linear_1.weight'");
+    sdarena_free(&a);
+    sdst_close(w);
+}
+
+TEST(vae_matches_diffusers)
+{
+    sdvae_cfg cfg;
+    lserr err = {0};
+    REQUIRE(sdvae_cfg_load("tests/engine/tiny-sd/vae/config.json", &cfg, &err) == LONGSD_OK);
+    sdst_file *w = NULL;
+    REQUIRE(sdst_open("tests/engine/tiny-sd/vae/diffusion_pytorch_model.safetensors", &w, &err) == LONGSD_OK);
+    float *z = load("tests/engine/ref_vae.safetensors", "latents", NULL);
+    size_t n;
+    float *ref = load("tests/engine/ref_vae.safetensors", "image", &n);
+    REQUIRE(n == 3 * 16 * 24);
+    float img[3 * 16 * 24];
+    sdarena a;
+    sdarena_init(&a, 0);
+    REQUIRE(sdvae_decode(&cfg, w, "", &a, z, 8, 12, img, NULL, &err) == LONGSD_OK);
+    double e = rel_err(img, ref, n);
+    printf("  vae decode: max rel err %.2e\n", e);
+    CHECK(e < TOL);
+    sdarena_free(&a);
+    free(z);
+    free(ref);
+    sdst_close(w);
+}
+
+TEST(config_errors)
+{
+    const char *dir = t_tmpdir();
+    char p[512];
+    snprintf(p, sizeof p, "%s/config.json", dir);
+    lserr err = {0};
+    sdunet_cfg u;
+    const char *bad = "{\"block_out_channels\": [16, 32], \"down_block_types\": [\"CrossAttnDownBlock2D\", "
+                      "\"DownBlock2D\"], \"up_block_types\": [\"UpBlock2D\", \"CrossAttnUpBlock2D\"], "
+                      "\"addition_embed_type\": \"text_time\"}";
+    t_write(p, bad, strlen(bad));
+    CHECK_INT(sdunet_cfg_load(p, &u, &err), LONGSD_ERR_UNSUPPORTED);
+    CHECK_CONTAINS(err.msg, "addition_embed_type is not supported (SD 1.x UNets only)");
+    const char *bad2 = "{\"block_out_channels\": [16, 32], \"down_block_types\": [\"CrossAttnDownBlock2D\"], "
+                       "\"up_block_types\": [\"UpBlock2D\", \"CrossAttnUpBlock2D\"]}";
+    t_write(p, bad2, strlen(bad2));
+    CHECK_INT(sdunet_cfg_load(p, &u, &err), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(err.msg, "must be lists of the same length");
+    const char *bad3 = "{\"block_out_channels\": [20], \"down_block_types\": [\"DownBlock2D\"], "
+                       "\"up_block_types\": [\"UpBlock2D\"], \"attention_head_dim\": 8}";
+    t_write(p, bad3, strlen(bad3));
+    CHECK_INT(sdunet_cfg_load(p, &u, &err), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(err.msg, "block 0: 20 channels do not split into 8 heads and 32 groups");
+    const char *bad5 = "{\"block_out_channels\": [16, 32], \"down_block_types\": [\"CrossAttnDownBlock2D\", "
+                       "\"DownBlock2D\"], \"up_block_types\": [\"UpBlock2D\", \"CrossAttnUpBlock2D\"], "
+                       "\"resnet_time_scale_shift\": \"scale_shift\"}";
+    t_write(p, bad5, strlen(bad5));
+    CHECK_INT(sdunet_cfg_load(p, &u, &err), LONGSD_ERR_UNSUPPORTED);
+    CHECK_CONTAINS(err.msg, "this value of resnet_time_scale_shift is not supported");
+    sdvae_cfg v;
+    t_write(p, "[]", 2);
+    CHECK_INT(sdvae_cfg_load(p, &v, &err), LONGSD_ERR_MODEL);
+    sdclip_cfg c;
+    const char *bad4 = "{\"hidden_act\": \"relu\"}";
+    t_write(p, bad4, strlen(bad4));
+    CHECK_INT(sdclip_cfg_load(p, &c, &err), LONGSD_ERR_UNSUPPORTED);
+    CHECK_CONTAINS(err.msg, "hidden_act 'relu' is not supported");
+}
+
+RUN_TESTS(clip_matches_transformers, unet_matches_diffusers, unet_reports_missing_tensor, vae_matches_diffusers,
+          config_errors)
