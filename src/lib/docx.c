@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <zip.h>
 
 #include "xml.h"
+#include "zipw.h"
 
 #define MAX_IMAGE_BYTES ((size_t)64 << 20)  /* one image file */
 #define MAX_MEDIA_BYTES ((size_t)512 << 20) /* all images of one document */
@@ -602,55 +602,21 @@ static longsd_status part_app(lsbuf *b)
                       "<Application>longsd</Application></Properties>");
 }
 
-/* The time stamped into core.xml and the zip entries: SOURCE_DATE_EPOCH
- * when set (reproducible output), else now. */
-static time_t doc_time(void)
-{
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    if (s && *s) {
-        char *end = NULL;
-        long long v = strtoll(s, &end, 10);
-        if (end && !*end && v >= 315532800LL) /* zip times start in 1980 */
-            return (time_t)v;
-    }
-    return time(NULL);
-}
-
 enum { P_TYPES, P_RELS, P_DOC, P_STYLES, P_SETTINGS, P_DOC_RELS, P_CORE, P_APP, N_PARTS };
 static const char *const PART_NAMES[N_PARTS] = {
     "[Content_Types].xml", "_rels/.rels",          "word/document.xml", "word/styles.xml",
     "word/settings.xml",   "word/_rels/document.xml.rels", "docProps/core.xml", "docProps/app.xml",
 };
 
-/* Add one entry to the archive; data must outlive zip_close. */
-static int zip_put(zip_t *za, const char *name, const void *data, size_t len, int store, time_t mtime)
-{
-    zip_source_t *s = zip_source_buffer(za, data, len, 0);
-    if (!s)
-        return -1;
-    zip_int64_t idx = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
-    if (idx < 0) {
-        zip_source_free(s);
-        return -1;
-    }
-    if (zip_set_file_compression(za, (zip_uint64_t)idx, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) != 0)
-        return -1;
-    return zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0);
-}
-
 longsd_status ls_docx_save(ls_docx *d, const char *path, lserr *err)
 {
     lsbuf parts[N_PARTS];
-    zip_error_t ze;
-    zip_source_t *src = NULL;
-    zip_t *za = NULL;
-    char *zipped = NULL;
+    ls_zipw *z = NULL;
     longsd_status rc = LONGSD_OK;
-    time_t now = doc_time();
+    time_t now = ls_doc_time();
 
     for (int i = 0; i < N_PARTS; i++)
         lsbuf_init(&parts[i], 0);
-    zip_error_init(&ze);
     if (!d || !path || !*path) {
         rc = lserr_set(err, LONGSD_ERR_PARAM, "ls_docx_save: no document or no path");
         goto out;
@@ -671,65 +637,27 @@ longsd_status ls_docx_save(ls_docx *d, const char *path, lserr *err)
         rc = part_core(d, &parts[P_CORE], now);
     if (!rc)
         rc = part_app(&parts[P_APP]);
+    /* The zip is built in memory, then written with one atomic rename. */
+    if (!rc && !(z = ls_zipw_new()))
+        rc = LONGSD_ERR_NOMEM;
+    for (int i = 0; i < N_PARTS && !rc; i++) {
+        size_t len = parts[i].len;
+        char *data = lsbuf_steal(&parts[i]);
+        rc = data ? ls_zipw_add_take(z, PART_NAMES[i], data, len, 0) : LONGSD_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < d->n_media && !rc; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "word/media/image%zu.%s", i + 1, d->media[i].is_png ? "png" : "jpeg");
+        /* PNG and JPEG are compressed already: store them. */
+        rc = ls_zipw_add(z, name, d->media[i].data, d->media[i].len, 1);
+    }
     if (rc) {
         lserr_set(err, rc, "%s: %s", path, rc == LONGSD_ERR_TOO_BIG ? "the document is too big" : "out of memory");
         goto out;
     }
-
-    /* The zip is built in memory, then written with one atomic rename. */
-    src = zip_source_buffer_create(NULL, 0, 0, &ze);
-    if (!src)
-        goto zip_failed;
-    za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
-    if (!za)
-        goto zip_failed;
-    zip_source_keep(src); /* we read the archive back from it after zip_close */
-    for (int i = 0; i < N_PARTS; i++)
-        if (zip_put(za, PART_NAMES[i], parts[i].data ? parts[i].data : "", parts[i].len, 0, now) != 0)
-            goto zip_failed_za;
-    for (size_t i = 0; i < d->n_media; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "word/media/image%zu.%s", i + 1, d->media[i].is_png ? "png" : "jpeg");
-        /* PNG and JPEG are compressed already: store them. */
-        if (zip_put(za, name, d->media[i].data, d->media[i].len, 1, now) != 0)
-            goto zip_failed_za;
-    }
-    if (zip_close(za) != 0)
-        goto zip_failed_za;
-    za = NULL;
-
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_source_stat(src, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(src) != 0)
-        goto zip_failed_src;
-    size_t zlen = (size_t)st.size;
-    zipped = longsd__malloc(zlen);
-    if (!zipped) {
-        zip_source_close(src);
-        rc = lserr_set(err, LONGSD_ERR_NOMEM, "%s: out of memory", path);
-        goto out;
-    }
-    zip_int64_t got = zip_source_read(src, zipped, zlen);
-    zip_source_close(src);
-    if (got < 0 || (size_t)got != zlen)
-        goto zip_failed_src;
-    rc = lsfile_write_atomic(path, zipped, zlen, err);
-    goto out;
-
-zip_failed_za:
-    zip_error_set(&ze, zip_error_code_zip(zip_get_error(za)), zip_error_code_system(zip_get_error(za)));
-    goto zip_failed;
-zip_failed_src:
-    zip_error_set(&ze, zip_error_code_zip(zip_source_error(src)), zip_error_code_system(zip_source_error(src)));
-zip_failed:
-    rc = lserr_set(err, LONGSD_ERR_DOC, "%s: cannot build the DOCX archive: %s", path, zip_error_strerror(&ze));
+    rc = ls_zipw_save(z, path, now, err);
 out:
-    if (za)
-        zip_discard(za);
-    if (src)
-        zip_source_free(src);
-    zip_error_fini(&ze);
-    longsd__free(zipped);
+    ls_zipw_free(z);
     for (int i = 0; i < N_PARTS; i++)
         lsbuf_free(&parts[i]);
     return rc;
