@@ -259,6 +259,99 @@ const char *longsd_plan_note(const longsd_plan *plan, size_t i); /* human-readab
 longsd_status longsd_plan_set_image(longsd_plan *plan, size_t i, int state, const char *file, const char *error);
 
 /* ------------------------------------------------------------------------
+ * Rendering: every pending idea of a plan drawn exactly once across a pool
+ * of image servers (docs/backends.md), or one prompt for `longsd sd`.
+ * Writes images/<name>/<part>-<NN>-<slug>.png with A1111's "parameters"
+ * text chunk and a JSON sidecar, and records each image's state in the plan. */
+/* One image server. */
+typedef struct {
+    const char *kind;       /* "a1111" (also "forge", "sdnext", "sdcpp"), "comfyui", "openai" */
+    const char *url;        /* base URL, e.g. "http://127.0.0.1:7860" */
+    int jobs;               /* concurrent jobs on it; 0 = longsd_render_params.per_backend */
+    const char *model;      /* optional: openai "model"; comfyui ckpt_name */
+    const char *workflow;   /* optional, comfyui: API-format workflow file with %prompt% etc. */
+    const char *api_key;    /* optional, openai: default $OPENAI_API_KEY (or $OPENAI_TOKEN) */
+} longsd_backend_spec;
+
+typedef struct {
+    const longsd_backend_spec *backends; /* the pool */
+    size_t n_backends;
+    int per_backend;          /* default 1: concurrent jobs per backend */
+    double timeout_s;         /* one request, whole transfer; default 300 */
+    double connect_timeout_s; /* default 10 */
+    int retries;              /* retries of a transient HTTP failure on one backend; default 2 */
+    double backoff_s;         /* first retry wait, doubled each time (max 8 s); default 0.5 */
+    int max_failures;         /* consecutive failures that set a backend aside; default 3 */
+    int max_attempts;         /* attempts of one job across the pool; default 0 = 2 + n_backends */
+    int blank_retries;        /* new seeds for a blank (safety-filtered) image; default 2 */
+    int force;                /* 1 = redraw images that are already done and valid */
+    size_t max_image_bytes;   /* cap on one reply; default 64 MiB */
+    const char *plan_path;    /* optional: the plan is saved here after every image */
+} longsd_render_params;
+
+longsd_render_params longsd_render_default_params(void);
+
+typedef struct {
+    const char *label;      /* "a1111 127.0.0.1:7860" */
+    int set_aside;          /* 1 once it kept failing: it takes no more jobs */
+    int running;            /* jobs in flight on it */
+    size_t done;            /* images it finished */
+    size_t failures;        /* failed attempts on it */
+    const char *last_error; /* "" if none */
+} longsd_backend_progress;
+
+typedef struct {
+    size_t total;           /* images in the plan */
+    size_t skipped;         /* already rendered and valid (resume) */
+    size_t done;            /* finished in this run */
+    size_t failed;          /* given up (every backend failed, or blank) */
+    size_t running, queued;
+    double elapsed_s;
+    double per_minute;      /* images finished per minute in this run */
+    double eta_s;           /* -1 = unknown */
+    size_t n_backends;
+    const longsd_backend_progress *backends; /* borrowed for the callback */
+    const char *event;      /* one log line for this update ("done beginning-01 ..."), or NULL */
+    int final;              /* 1 on the last call */
+} longsd_render_progress;
+
+typedef void (*longsd_render_progress_fn)(void *user_data, const longsd_render_progress *p);
+
+/* Render every idea of plan whose image is not done and valid, over the
+ * pool, into workspace (images/<plan name>/...), and update the plan's
+ * image states (done + file, or failed + reason). Progress is reported on
+ * the calling thread. Returns LONGSD_OK when every image is done,
+ * LONGSD_ERR_BACKEND when some failed (the plan says which and why; the
+ * others are done), LONGSD_ERR_ABORTED when the abort callback fired (work
+ * finished so far is kept and recorded), or an error that stopped the
+ * run before it started (LONGSD_ERR_PARAM for a bad pool). */
+longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char *workspace,
+                                 const longsd_render_params *params, longsd_render_progress_fn progress,
+                                 void *user_data);
+
+/* One image from one prompt, for `longsd sd`. */
+typedef struct {
+    const char *prompt;
+    const char *negative;   /* default "" */
+    uint32_t seed;
+    int width, height;      /* default 768x512 */
+    int steps;              /* default 30 */
+    float cfg_scale;        /* default 7 */
+    const char *sampler;    /* default "Euler a" */
+} longsd_image_request;
+
+longsd_image_request longsd_image_default_request(void);
+
+/* Render req over the pool into out_path (PNG with "parameters"; JPEG kept
+ * as sent) plus a sidecar <out_path without extension>.json. */
+longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req, const char *out_path,
+                                const longsd_render_params *params, longsd_render_progress_fn progress,
+                                void *user_data);
+
+/* Kinds of backend built in, "a1111, comfyui, openai" (static string). */
+const char *longsd_backend_kinds(void);
+
+/* ------------------------------------------------------------------------
  * Documents */
 /* Layouts, for every format:
  *   "story"   (the default) title, the whole text with its chapter headings,
@@ -388,6 +481,10 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
 
 /* The text encoder's output (77, hidden) for one prompt; hidden is
  * longsd_sd_text_dim(sd). */
+/* Threads for the engine's sgemm and element-wise work (default: OpenBLAS's
+ * choice, every core). Process-wide; call before generating. */
+void longsd_sd_set_threads(int n);
+
 longsd_status longsd_sd_encode_text(longsd_sd *sd, const char *prompt, float *hidden);
 int longsd_sd_text_dim(const longsd_sd *sd);
 

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cmd_docs.h"
+#include "render.h"
 
 /* Paths of one text in the workspace. */
 typedef struct {
@@ -200,6 +201,14 @@ int cmd_run(longsd_ctx *ctx, cli_opts *o)
     int rc = prepare(ctx, o, &w, &story, &plan, &redone, &saved);
     if (rc)
         goto out;
+    int render_rc = EXIT_OK;
+    if (cli_render()->n > 0) { /* --backend: render what is pending; the documents then embed it */
+        render_rc = cli_render_plan(ctx, o, plan, w.plan);
+        if (render_rc == EXIT_USAGE || cli_interrupted(NULL)) {
+            rc = render_rc ? render_rc : EXIT_RUNTIME;
+            goto out;
+        }
+    }
     cli_docs_result dr;
     rc = cli_docs_write(ctx, o, w.name, w.plan, plan, story, o->force || saved, &dr);
     if (rc)
@@ -219,9 +228,12 @@ int cmd_run(longsd_ctx *ctx, cli_opts *o)
         if (dr.chosen & CLI_FMT_HTML)
             cli_note(o, "  html:    %s%s", dr.html, (dr.written & CLI_FMT_HTML) ? "" : " (unchanged)");
     }
-    if (n_img < n_ideas)
-        cli_note(o, "images: %zu of %zu rendered; no image backend is configured, so paste the prompts from %s "
-                    "into any Stable Diffusion UI (server backends come with --backend)",
+    if (render_rc)
+        rc = render_rc; /* some images failed: documents written, reasons in the plan, exit 1 */
+    else if (n_img < n_ideas && cli_render()->n == 0)
+        cli_note(o, "images: %zu of %zu rendered; no image backend configured: add --backend a1111=http://127.0.0.1:7860 "
+                    "(or comfyui=URL, openai=URL, native=MODEL_DIR), or paste the prompts from %s into any "
+                    "Stable Diffusion UI",
                  n_img, n_ideas, w.plan);
 out:
     longsd_plan_free(plan);

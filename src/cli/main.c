@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cmd_docs.h"
+#include "render.h"
 
 typedef struct {
     const char *name;
@@ -45,13 +46,25 @@ typedef struct {
     "  --no-cache            neither read nor write the LLM reply cache\n"                           \
     "  --prompt-writer rules|llm  who writes prompt-English (default rules)\n"
 
+#define RENDER_OPTS                                                                                       \
+    "  --backend KIND=URL    an image server: a1111 (also forge, sdnext, sdcpp), comfyui, openai;\n"       \
+    "                        or native=PATH: the built-in engine on a diffusers folder or .safetensors\n"   \
+    "  --threads N           threads of the native engine (default: every core)\n"                          \
+    "                        repeat for a pool; extras after a space: jobs=N model=NAME workflow=FILE\n"   \
+    "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
+    "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
+    "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
+    "  --timeout S           seconds one request may take (default 300)\n"
+
 static const command commands[] = {
     {"run", cmd_run, 1, 1, "longsd run [options] <file|name>",
      "Take a text to a plan, prompts and documents. <name> means texts/<name>.txt in the workspace.\n"
      "Writes image_prompts/<name>.json and the documents (docx/<name>.docx, html/<name>/index.html,\n"
-     "epub/<name>.epub). A re-run with the same inputs redoes nothing.\n\n"
+     "epub/<name>.epub). A re-run with the same inputs redoes nothing.\n"
+     "With --backend, every idea without a valid image is rendered into images/<name>/ first and the\n"
+     "documents embed the images; a re-run skips images already done, --force redraws them.\n\n"
      "Options:\n" PLAN_OPTS
-     "  --formats LIST        documents to write: docx,epub,html or all (default docx,html)\n" DOC_OPTS},
+     "  --formats LIST        documents to write: docx,epub,html or all (default docx,html)\n" DOC_OPTS RENDER_OPTS},
     {"ideas", cmd_ideas, 1, 1, "longsd ideas [options] <file|name>",
      "Split the text into parts, find the cast and the illustration ideas; update the plan; print them.\n\n"
      "Options:\n" PLAN_OPTS},
@@ -71,6 +84,14 @@ static const command commands[] = {
      "images/ (replaced as a whole), or with --single-file one .html file with the images inlined.\n\n"
      "Options:\n"
      "  -o, --output PATH     the folder (or file) to write (default html/<name> or html/<name>.html)\n" DOC_OPTS},
+    {"sd", cmd_sd, 1, 1, "longsd sd [options] \"prompt\" [-o out.png]",
+     "Render one prompt to one image on the given backend(s), with the PNG \"parameters\" chunk and a\n"
+     "JSON sidecar (out.json).\n\n"
+     "Options:\n"
+     "  -o, --output FILE     the image to write (default out.png)\n"
+     "  --negative TEXT       negative prompt\n"
+     "  --seed N              seed (default: derived from the prompt)\n"
+     "  --size WxH, --steps N, --cfg X, --sampler NAME   as for run\n" RENDER_OPTS},
     {"styles", cmd_styles, 0, 0, "longsd styles [--styles FILE]",
      "List the prompt style presets (built-in, and those of --styles FILE).\n"},
 };
@@ -86,6 +107,7 @@ static void usage_main(FILE *f)
                "  docx <name>           re-assemble the DOCX from the plan and images\n"
                "  epub <name>           re-assemble the EPUB 3 book\n"
                "  html <name>           re-assemble the HTML page (folder, or --single-file)\n"
+               "  sd \"prompt\"           render one prompt to one image (needs --backend)\n"
                "  styles                list style presets\n\n"
                "Global options:\n"
                "  -C DIR                workspace folder (default: the current one)\n"
@@ -153,7 +175,8 @@ enum {
     OPT_PARTS = 256, OPT_BY_CHAPTER, OPT_IDEAS, OPT_STYLE, OPT_STYLES, OPT_CAST, OPT_SIZE, OPT_STEPS, OPT_CFG,
     OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
-    OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER
+    OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
+    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS
 };
 
 int main(int argc, char **argv)
@@ -174,6 +197,10 @@ int main(int argc, char **argv)
         {"llm-model", required_argument, 0, OPT_LLM_MODEL}, {"llm-context", required_argument, 0, OPT_LLM_CONTEXT},
         {"llm-parallel", required_argument, 0, OPT_LLM_PARALLEL}, {"no-cache", no_argument, 0, OPT_NO_CACHE},
         {"prompt-writer", required_argument, 0, OPT_PROMPT_WRITER},
+        {"backend", required_argument, 0, OPT_BACKEND}, {"backends", required_argument, 0, OPT_BACKENDS},
+        {"threads", required_argument, 0, OPT_THREADS},
+        {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
+        {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
         {0, 0, 0, 0},
     };
     cli_opts o = {.workspace = ".", .plan = longsd_plan_default_params()};
@@ -241,6 +268,42 @@ int main(int argc, char **argv)
             }
             case OPT_SAMPLER: o.plan.sampler = optarg; break;
             case OPT_FORCE: o.force = o.plan.force = 1; break;
+            case OPT_THREADS: {
+                int n;
+                if (parse_int("--threads", optarg, 1, 256, &n)) return EXIT_USAGE;
+                longsd_sd_set_threads(n);
+                break;
+            }
+            case OPT_BACKEND:
+                if (cli_render_add_backend(optarg)) return EXIT_USAGE;
+                break;
+            case OPT_BACKENDS:
+                if (cli_render_load_backends(optarg)) return EXIT_USAGE;
+                break;
+            case OPT_PER_BACKEND:
+                if (parse_int("--per-backend", optarg, 1, 64, &cli_render()->per_backend)) return EXIT_USAGE;
+                break;
+            case OPT_TIMEOUT: {
+                char *end;
+                double v = strtod(optarg, &end);
+                if (!*optarg || *end || !(v > 0 && v <= 86400)) {
+                    cli_error("--timeout: expected seconds from 0 to 86400, got \"%s\"", optarg);
+                    return EXIT_USAGE;
+                }
+                cli_render()->timeout_s = v;
+                break;
+            }
+            case OPT_NEGATIVE: cli_render()->negative = optarg; break;
+            case OPT_SEED: {
+                char *end;
+                long long v = strtoll(optarg, &end, 10);
+                if (!*optarg || *end || v < 0 || v > 4294967295LL) {
+                    cli_error("--seed: expected a whole number from 0 to 4294967295, got \"%s\"", optarg);
+                    return EXIT_USAGE;
+                }
+                cli_render()->seed = v;
+                break;
+            }
             case OPT_LLM: o.plan.llm.kind = optarg; break;
             case OPT_LLM_URL: o.plan.llm.url = optarg; break;
             case OPT_LLM_MODEL: o.plan.llm.model = optarg; break;
@@ -298,7 +361,7 @@ int main(int argc, char **argv)
         if (strcmp(commands[i].name, cmdname) == 0)
             cmd = &commands[i];
     if (!cmd) {
-        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, styles)", cmdname);
+        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, sd, styles)", cmdname);
         return EXIT_USAGE;
     }
     if (want_help) {
@@ -325,5 +388,6 @@ int main(int argc, char **argv)
     longsd_set_abort(ctx, cli_interrupted, NULL);
     int rc = cmd->fn(ctx, &o);
     longsd_ctx_free(ctx);
+    cli_render_free();
     return rc;
 }

@@ -4,6 +4,7 @@
  * StableDiffusionPipeline step by step so the fixtures can check it. */
 #include "sd.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <string.h>
 
@@ -343,4 +344,10 @@ out:
     longsd__free(noise);
     longsd__free(img);
     return rc;
+}
+
+void longsd_sd_set_threads(int n)
+{
+    if (n > 0)
+        openblas_set_num_threads(n);
 }

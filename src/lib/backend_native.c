@@ -1,0 +1,144 @@
+/* backend_native.c - the in-process Stable Diffusion engine (src/engine/) as
+ * an image backend: `--backend native=PATH`, PATH a diffusers folder or a
+ * single-file CompVis checkpoint (.safetensors; its tokenizer from
+ * $LONGSD_CLIP_VOCAB or a tokenizer/ folder beside it). The engine uses every
+ * core for one image, so jobs on one native backend run one at a time: a
+ * mutex serialises render() whatever --per-backend says. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backend.h"
+#include "png_write.h"
+#include "sd.h"
+
+typedef struct {
+    longsd_sd *sd;
+    pthread_mutex_t lock;
+} native_state;
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static longsd_status native_create(const ls_backend_opts *o, void **state, lserr *err)
+{
+    *state = NULL;
+    const char *path = o->url;
+    if (!path || !*path)
+        return lserr_set(err, LONGSD_ERR_PARAM, "native: give a model, e.g. --backend native=models/sd-v1-5");
+    native_state *ns = longsd__calloc(1, sizeof *ns);
+    if (!ns || !(ns->sd = longsd_sd_new())) {
+        longsd__free(ns);
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    }
+    pthread_mutex_init(&ns->lock, NULL);
+    longsd_status rc;
+    if (is_dir(path)) {
+        rc = longsd_sd_load(ns->sd, path);
+    } else {
+        /* a single file holds no tokenizer: take it from the environment or
+         * from a diffusers tokenizer/ folder next to the checkpoint */
+        const char *vocab = getenv("LONGSD_CLIP_VOCAB");
+        char *beside = NULL;
+        if (!vocab || !*vocab) {
+            const char *slash = strrchr(path, '/');
+            beside = longsd__asprintf("%.*stokenizer", slash ? (int)(slash - path + 1) : 0, path);
+            vocab = beside;
+        }
+        rc = vocab ? longsd_sd_load_file(ns->sd, path, vocab, NULL) : LONGSD_ERR_NOMEM;
+        longsd__free(beside);
+    }
+    if (rc) {
+        lserr_set(err, rc, "native: %s", longsd_sd_errmsg(ns->sd));
+        longsd_sd_free(ns->sd);
+        pthread_mutex_destroy(&ns->lock);
+        longsd__free(ns);
+        return rc;
+    }
+    *state = ns;
+    return LONGSD_OK;
+}
+
+/* A1111 sampler names, which the plan records, to the engine's samplers. */
+static int map_sampler(const char *name, longsd_sampler *s, int *karras)
+{
+    static const struct {
+        const char *name;
+        longsd_sampler s;
+        int karras;
+    } map[] = {
+        {"Euler a", LONGSD_SAMPLER_EULER_A, 0},   {"Euler", LONGSD_SAMPLER_EULER, 0},
+        {"Euler Karras", LONGSD_SAMPLER_EULER, 1}, {"DDIM", LONGSD_SAMPLER_DDIM, 0},
+        {"DPM++ 2M", LONGSD_SAMPLER_DPMPP_2M, 0}, {"DPM++ 2M Karras", LONGSD_SAMPLER_DPMPP_2M, 1},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (lsstr_casecmp_ascii(name ? name : "Euler a", map[i].name) == 0) {
+            *s = map[i].s;
+            *karras = map[i].karras;
+            return 0;
+        }
+    return -1;
+}
+
+static longsd_status native_render(void *state, ls_http *http, const ls_render_job *job, ls_render_image *out,
+                                   lserr *err)
+{
+    (void)http;
+    native_state *ns = state;
+    memset(out, 0, sizeof *out);
+    longsd_sd_params p = longsd_sd_default_params();
+    if (map_sampler(job->sampler, &p.sampler, &p.karras))
+        return lserr_set(err, LONGSD_ERR_UNSUPPORTED,
+                         "native: sampler \"%s\" is not built in (Euler a, Euler, Euler Karras, DDIM, DPM++ 2M, "
+                         "DPM++ 2M Karras)",
+                         job->sampler);
+    if (job->width % 64 || job->height % 64)
+        return lserr_set(err, LONGSD_ERR_UNSUPPORTED, "native: %dx%d: SD 1.x needs multiples of 64 (e.g. 768x512)",
+                         job->width, job->height);
+    p.prompt = job->prompt;
+    p.negative_prompt = job->negative;
+    p.width = job->width;
+    p.height = job->height;
+    p.steps = job->steps;
+    p.cfg_scale = job->cfg_scale;
+    p.seed = job->seed;
+    uint8_t *rgb = longsd__malloc((size_t)job->width * (size_t)job->height * 3);
+    if (!rgb)
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    pthread_mutex_lock(&ns->lock);
+    longsd_status rc = longsd_sd_generate(ns->sd, &p, NULL, rgb);
+    if (rc)
+        lserr_set(err, rc, "native: %s", longsd_sd_errmsg(ns->sd));
+    pthread_mutex_unlock(&ns->lock);
+    if (!rc) {
+        rc = ls_png_encode_rgb(rgb, job->width, job->height, &out->data, &out->len, err);
+        out->seed_used = job->seed;
+    }
+    longsd__free(rgb);
+    return rc;
+}
+
+static void native_destroy(void *state)
+{
+    native_state *ns = state;
+    if (!ns)
+        return;
+    longsd_sd_free(ns->sd);
+    pthread_mutex_destroy(&ns->lock);
+    longsd__free(ns);
+}
+
+const ls_backend_ops ls_backend_native = {
+    .name = "native",
+    .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder or a .safetensors file)",
+    .caps = LS_CAP_ALL,
+    .create = native_create,
+    .render = native_render,
+    .destroy = native_destroy,
+    .in_process = 1,
+    .instance_caps = NULL,
+};

@@ -1,0 +1,250 @@
+/* render_api.c - the public render API (longsd.h, section "Rendering"): turns the
+ * plan's ideas into pool jobs with their file names, skips images that are
+ * already done and valid, and records each outcome in the plan as it comes. */
+#include <string.h>
+
+#include "plan.h"
+#include "pool.h"
+
+longsd_render_params longsd_render_default_params(void)
+{
+    return (longsd_render_params){
+        .backends = NULL,
+        .n_backends = 0,
+        .per_backend = 1,
+        .timeout_s = 300,
+        .connect_timeout_s = 10,
+        .retries = 2,
+        .backoff_s = 0.5,
+        .max_failures = 3,
+        .max_attempts = 0,
+        .blank_retries = 2,
+        .force = 0,
+        .max_image_bytes = (size_t)64 << 20,
+        .plan_path = NULL,
+    };
+}
+
+longsd_image_request longsd_image_default_request(void)
+{
+    return (longsd_image_request){
+        .prompt = "",
+        .negative = "",
+        .seed = 0,
+        .width = 768,
+        .height = 512,
+        .steps = 30,
+        .cfg_scale = 7.0f,
+        .sampler = "Euler a",
+    };
+}
+
+static longsd_status check_params(lserr *err, const longsd_render_params *p)
+{
+    if (!p)
+        return lserr_set(err, LONGSD_ERR_PARAM, "no render parameters");
+    if (p->timeout_s <= 0 || p->connect_timeout_s <= 0)
+        return lserr_set(err, LONGSD_ERR_PARAM, "timeouts must be positive");
+    if (p->retries < 0 || p->retries > 20 || p->blank_retries < 0 || p->blank_retries > 20)
+        return lserr_set(err, LONGSD_ERR_PARAM, "retries must be 0..20");
+    if (p->max_failures < 1)
+        return lserr_set(err, LONGSD_ERR_PARAM, "max_failures must be at least 1");
+    if (p->max_image_bytes < 1024)
+        return lserr_set(err, LONGSD_ERR_PARAM, "max_image_bytes is too small");
+    return LONGSD_OK;
+}
+
+static longsd_status check_job(lserr *err, const ls_render_job *j, const char *what)
+{
+    if (!j->prompt || !j->prompt[0])
+        return lserr_set(err, LONGSD_ERR_PARAM, "%s: empty prompt", what);
+    if (j->width < 8 || j->height < 8 || j->width > 8192 || j->height > 8192)
+        return lserr_set(err, LONGSD_ERR_PARAM, "%s: size %dx%d is out of range (8..8192)", what, j->width,
+                         j->height);
+    if (j->steps < 1 || j->steps > 1000)
+        return lserr_set(err, LONGSD_ERR_PARAM, "%s: steps %d is out of range (1..1000)", what, j->steps);
+    return LONGSD_OK;
+}
+
+typedef struct {
+    longsd_ctx *ctx;
+    longsd_plan *plan;
+    const char *ws;
+    const char *plan_path;
+    longsd_render_progress_fn progress;
+    void *user;
+} plan_run;
+
+static void on_plan_job(void *user, const ls_pool_job *j)
+{
+    plan_run *r = user;
+    size_t wl = strlen(r->ws);
+    const char *rel = j->file && strncmp(j->file, r->ws, wl) == 0 && j->file[wl] == '/' ? j->file + wl + 1 : j->file;
+    longsd_status rc = longsd_plan_set_image(r->plan, j->tag, j->state == LS_JOB_DONE ? LONGSD_IMAGE_DONE
+                                                                                      : LONGSD_IMAGE_FAILED,
+                                             rel, j->state == LS_JOB_DONE ? NULL : j->error);
+    if (rc)
+        longsd__log(r->ctx, LONGSD_LOG_WARN, "could not record image %s in the plan: %s", j->id, longsd_strerror(rc));
+    if (r->plan_path) {
+        lserr keep = r->ctx->err; /* the save must not clobber the run's own error */
+        if (longsd_plan_save(r->ctx, r->plan, r->plan_path))
+            longsd__log(r->ctx, LONGSD_LOG_WARN, "could not save the plan: %s", longsd_errmsg(r->ctx));
+        r->ctx->err = keep;
+    }
+}
+
+static void on_plan_progress(void *user, const longsd_render_progress *pr)
+{
+    plan_run *r = user;
+    if (r->progress)
+        r->progress(r->user, pr);
+}
+
+longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char *workspace,
+                                 const longsd_render_params *params, longsd_render_progress_fn progress,
+                                 void *user_data)
+{
+    lserr *err = &ctx->err;
+    lserr_clear(err);
+    longsd_status rc = check_params(err, params);
+    if (rc)
+        return rc;
+    if (!plan)
+        return lserr_set(err, LONGSD_ERR_PARAM, "no plan");
+    ls_pool *pool = NULL;
+    char *dir = NULL, *full = NULL;
+    char **stems = NULL;
+    size_t skipped = 0;
+    const char *ws = workspace && workspace[0] ? workspace : ".";
+    char dname[80];
+    ls_pool_dir_name(plan->name, dname, sizeof dname);
+    if ((rc = ls_pool_new(ctx, params, &pool)))
+        goto out;
+    if (!(dir = longsd__asprintf("%s/images/%s", ws, dname)) || !(stems = longsd__calloc(plan->n_ideas + 1, sizeof *stems))) {
+        rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = lsfile_mkdirs(dir, 1, err)))
+        goto out;
+    ls_pool_clean_temps(dir);
+    for (size_t i = 0; i < plan->n_ideas; i++) {
+        ls_plan_idea *pi = &plan->ideas[i];
+        ls_render_job job = {
+            .prompt = pi->prompt,
+            .negative = pi->negative ? pi->negative : "",
+            .seed = pi->seed,
+            .width = pi->width,
+            .height = pi->height,
+            .steps = pi->steps,
+            .cfg_scale = pi->cfg_scale,
+            .sampler = pi->sampler ? pi->sampler : "Euler a",
+        };
+        const char *id = pi->idea.id[0] ? pi->idea.id : "image";
+        lserr jerr;
+        if (check_job(&jerr, &job, id)) {
+            if ((rc = longsd_plan_set_image(plan, i, LONGSD_IMAGE_FAILED, NULL, jerr.msg)))
+                goto out;
+            continue;
+        }
+        /* unique stem: <part>-<NN>-<slug of the title> */
+        char stem[96], uniq[112];
+        ls_pool_image_stem(id, pi->idea.title, stem, sizeof stem);
+        snprintf(uniq, sizeof uniq, "%s", stem);
+        for (int k = 2;; k++) {
+            size_t s = 0;
+            while (s < i && (!stems[s] || strcmp(stems[s], uniq) != 0))
+                s++;
+            if (s == i)
+                break;
+            snprintf(uniq, sizeof uniq, "%s-%d", stem, k);
+        }
+        if (!(stems[i] = longsd__strdup(uniq))) {
+            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        longsd__free(full);
+        if (!(full = longsd__asprintf("%s/%s.png", dir, uniq))) {
+            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        char key[17];
+        ls_pool_job_key(&job, key);
+        char *found = NULL;
+        int blank = 0;
+        if (!params->force && ls_pool_resume_check(full, key, &found, &blank)) {
+            size_t wl = strlen(ws);
+            const char *rel = strncmp(found, ws, wl) == 0 && found[wl] == '/' ? found + wl + 1 : found;
+            rc = longsd_plan_set_image(plan, i, blank ? LONGSD_IMAGE_FAILED : LONGSD_IMAGE_DONE, rel,
+                                       blank ? "blank image (safety filter?) on every seed tried" : NULL);
+            longsd__free(found);
+            if (rc)
+                goto out;
+            skipped++;
+            continue;
+        }
+        if ((rc = ls_pool_add(pool, &job, id, full, key, i))) {
+            lserr_set(err, rc, "out of memory");
+            goto out;
+        }
+    }
+    longsd__log(ctx, LONGSD_LOG_INFO, "rendering %zu of %zu images (%zu already done) on %zu backend%s",
+                ls_pool_n_jobs(pool), plan->n_ideas, skipped, params->n_backends, params->n_backends == 1 ? "" : "s");
+    plan_run r = {ctx, plan, ws, params->plan_path, progress, user_data};
+    rc = ls_pool_run(pool, on_plan_job, on_plan_progress, &r, plan->n_ideas, skipped);
+    if (!rc) {
+        for (size_t i = 0; i < plan->n_ideas; i++) /* ideas failed before the pool (no prompt) */
+            if (plan->ideas[i].image_state == LONGSD_IMAGE_FAILED) {
+                rc = lserr_set(err, LONGSD_ERR_BACKEND, "some images failed (reasons in the plan)");
+                break;
+            }
+    }
+out:
+    ls_pool_free(pool);
+    for (size_t i = 0; stems && i < plan->n_ideas; i++)
+        longsd__free(stems[i]);
+    longsd__free(stems);
+    longsd__free(dir);
+    longsd__free(full);
+    return rc;
+}
+
+longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req, const char *out_path,
+                                const longsd_render_params *params, longsd_render_progress_fn progress,
+                                void *user_data)
+{
+    lserr *err = &ctx->err;
+    lserr_clear(err);
+    longsd_status rc = check_params(err, params);
+    if (rc)
+        return rc;
+    if (!req || !out_path || !out_path[0])
+        return lserr_set(err, LONGSD_ERR_PARAM, "no prompt or no output path");
+    ls_render_job job = {
+        .prompt = req->prompt,
+        .negative = req->negative ? req->negative : "",
+        .seed = req->seed,
+        .width = req->width,
+        .height = req->height,
+        .steps = req->steps,
+        .cfg_scale = req->cfg_scale,
+        .sampler = req->sampler && req->sampler[0] ? req->sampler : "Euler a",
+    };
+    if ((rc = check_job(err, &job, "sd")))
+        return rc;
+    ls_pool *pool = NULL;
+    if ((rc = lsfile_mkdirs(out_path, 0, err)) || (rc = ls_pool_new(ctx, params, &pool)))
+        goto out;
+    char key[17];
+    ls_pool_job_key(&job, key);
+    if ((rc = ls_pool_add(pool, &job, "image", out_path, key, 0))) {
+        lserr_set(err, rc, "out of memory");
+        goto out;
+    }
+    rc = ls_pool_run(pool, NULL, progress, user_data, 1, 0);
+    const ls_pool_job *j = ls_pool_job_at(pool, 0);
+    if (rc == LONGSD_ERR_BACKEND && j && j->error)
+        lserr_set(err, rc, "%s%s%s", j->error, j->file ? "; kept at " : "", j->file ? j->file : "");
+out:
+    ls_pool_free(pool);
+    return rc;
+}
