@@ -3,6 +3,8 @@
 #ifndef LONGSD_CLI_H
 #define LONGSD_CLI_H
 
+#include <stdio.h>
+
 #include "longsd.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -28,5 +30,14 @@ int cmd_styles(longsd_ctx *ctx, cli_opts *o);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_note(const cli_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_interrupted(void *unused);
+
+/* Helpers the commands share (commands.c). */
+int cli_is_file(const char *path);
+/* The workspace name of a text: its file stem as a safe, bounded ASCII slug. */
+void cli_stem_name(const char *path, char *out, size_t max);
+/* s as a JSON string literal on f. */
+void cli_json_str(FILE *f, const char *s);
+/* Ideas of plan whose image is done. */
+size_t cli_count_images(const longsd_plan *plan);
 
 #endif

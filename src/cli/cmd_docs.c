@@ -58,11 +58,6 @@ int cli_docs_check(const cli_doc_opts *d, unsigned *mask)
     return 0;
 }
 
-static int is_file(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0;
-}
 
 static double mtime_of(const char *p)
 {
@@ -91,30 +86,7 @@ static int doc_current(const char *ws, const char *doc, const char *plan_path, c
     return 1;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
 
-static size_t count_images(const longsd_plan *plan)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < longsd_plan_n_ideas(plan); i++) {
-        longsd_idea_info ii;
-        longsd_plan_idea(plan, i, &ii);
-        n += ii.image_state == LONGSD_IMAGE_DONE;
-    }
-    return n;
-}
 
 static int status_exit(longsd_ctx *ctx)
 {
@@ -200,45 +172,17 @@ static longsd_story *load_source(longsd_ctx *ctx, const cli_opts *o, const longs
     char alt[4200];
     longsd_story_params sp = longsd_story_default_params();
     longsd_story *s = NULL;
-    if (src && *src && is_file(src)) {
+    if (src && *src && cli_is_file(src)) {
         if (longsd_story_load(ctx, src, &sp, &s) == LONGSD_OK)
             return s;
         return NULL;
     }
     snprintf(alt, sizeof alt, "%s/texts/%s.txt", o->workspace, longsd_plan_name(plan));
-    if (is_file(alt) && longsd_story_load(ctx, alt, &sp, &s) == LONGSD_OK)
+    if (cli_is_file(alt) && longsd_story_load(ctx, alt, &sp, &s) == LONGSD_OK)
         return s;
     return NULL;
 }
 
-/* The workspace name of a text: its stem as a safe, bounded ASCII slug, the
- * way `run` names its files. */
-static void stem_name(const char *path, char *out, size_t max)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    char stem[256];
-    snprintf(stem, sizeof stem, "%s", base);
-    char *dot = strrchr(stem, '.');
-    if (dot && dot != stem && strcmp(dot, ".txt") == 0)
-        *dot = '\0';
-    size_t o = 0;
-    int dash = 0;
-    for (const unsigned char *p = (const unsigned char *)stem; *p && o + 2 < max; p++) {
-        int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
-        if (ok) {
-            if (dash && o)
-                out[o++] = '-';
-            dash = 0;
-            out[o++] = (char)*p;
-        } else {
-            dash = 1;
-        }
-    }
-    out[o] = '\0';
-    if (!o)
-        snprintf(out, max, "text");
-}
 
 static int reassemble(longsd_ctx *ctx, cli_opts *o, unsigned fmt)
 {
@@ -251,7 +195,7 @@ static int reassemble(longsd_ctx *ctx, cli_opts *o, unsigned fmt)
         snprintf(plan_path, sizeof plan_path, "%s", arg);
     } else {
         char name[80];
-        stem_name(arg, name, sizeof name);
+        cli_stem_name(arg, name, sizeof name);
         snprintf(plan_path, sizeof plan_path, "%s/image_prompts/%s.json", o->workspace, name);
     }
     longsd_plan *plan = NULL;
@@ -283,11 +227,11 @@ static int reassemble(longsd_ctx *ctx, cli_opts *o, unsigned fmt)
     const char *fname = fmt == CLI_FMT_DOCX ? "docx" : fmt == CLI_FMT_EPUB ? "epub" : "html";
     if (o->json) {
         printf("{\"%s\": ", fname);
-        json_str(stdout, out);
+        cli_json_str(stdout, out);
         printf(", \"layout\": \"%s\", \"ideas\": %zu, \"images\": %zu}\n", story_layout ? "story" : "gallery",
-               longsd_plan_n_ideas(plan), count_images(plan));
+               longsd_plan_n_ideas(plan), cli_count_images(plan));
     } else {
-        cli_note(o, "%s: %zu ideas, %zu images, %s layout", out, longsd_plan_n_ideas(plan), count_images(plan),
+        cli_note(o, "%s: %zu ideas, %zu images, %s layout", out, longsd_plan_n_ideas(plan), cli_count_images(plan),
                  story_layout ? "story" : "gallery");
     }
 out:

@@ -18,7 +18,7 @@ typedef struct {
     char docx[4200];        /* docx/<name>.docx */
 } ws_paths;
 
-static int is_file(const char *p)
+int cli_is_file(const char *p)
 {
     struct stat st;
     return stat(p, &st) == 0;
@@ -26,7 +26,7 @@ static int is_file(const char *p)
 
 /* The workspace name of a text: its file stem reduced to a safe, bounded
  * ASCII slug, so nothing raw from a file name reaches our output paths. */
-static void stem_name(const char *path, char *out, size_t max)
+void cli_stem_name(const char *path, char *out, size_t max)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -44,9 +44,7 @@ static void stem_name(const char *path, char *out, size_t max)
                 out[o++] = '-';
             dash = 0;
             out[o++] = (char)*p;
-        } else if (*p == '-' || *p == ' ' || *p == '.' || *p >= 0x80) {
-            dash = 1;
-        } else {
+        } else { /* anything else, UTF-8 included, becomes one '-' */
             dash = 1;
         }
     }
@@ -60,22 +58,22 @@ static int resolve(const cli_opts *o, const char *arg, ws_paths *w)
     int has_sep = strchr(arg, '/') != NULL;
     size_t n = strlen(arg);
     int looks_path = has_sep || (n > 4 && strcmp(arg + n - 4, ".txt") == 0);
-    if (is_file(arg) || looks_path) {
+    if (cli_is_file(arg) || looks_path) {
         snprintf(w->text, sizeof w->text, "%s", arg);
     } else {
         snprintf(w->text, sizeof w->text, "%s/texts/%s.txt", o->workspace, arg);
-        if (!is_file(w->text)) {
+        if (!cli_is_file(w->text)) {
             cli_error("%s: no such file, and no texts/%s.txt in the workspace %s", arg, arg, o->workspace);
             return -1;
         }
     }
-    stem_name(w->text, w->name, sizeof w->name);
+    cli_stem_name(w->text, w->name, sizeof w->name);
     snprintf(w->plan, sizeof w->plan, "%s/image_prompts/%s.json", o->workspace, w->name);
     snprintf(w->docx, sizeof w->docx, "%s/docx/%s.docx", o->workspace, w->name);
     return 0;
 }
 
-static void json_str(FILE *f, const char *s)
+void cli_json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
@@ -104,7 +102,7 @@ static int prepare(longsd_ctx *ctx, cli_opts *o, ws_paths *w, longsd_story **sto
         cli_error("%s", longsd_errmsg(ctx));
         return EXIT_RUNTIME;
     }
-    if (is_file(w->plan) && longsd_plan_load(ctx, w->plan, plan)) {
+    if (cli_is_file(w->plan) && longsd_plan_load(ctx, w->plan, plan)) {
         if (!o->force) {
             cli_error("%s", longsd_errmsg(ctx));
             return EXIT_RUNTIME;
@@ -117,7 +115,7 @@ static int prepare(longsd_ctx *ctx, cli_opts *o, ws_paths *w, longsd_story **sto
         return longsd_errcode(ctx) == LONGSD_ERR_PARAM || longsd_errcode(ctx) == LONGSD_ERR_NOT_FOUND ? EXIT_USAGE
                                                                                                       : EXIT_RUNTIME;
     }
-    if (*redone || !is_file(w->plan)) {
+    if (*redone || !cli_is_file(w->plan)) {
         if (longsd_plan_save(ctx, *plan, w->plan)) {
             cli_error("%s", longsd_errmsg(ctx));
             return EXIT_RUNTIME;
@@ -129,7 +127,7 @@ static int prepare(longsd_ctx *ctx, cli_opts *o, ws_paths *w, longsd_story **sto
     return EXIT_OK;
 }
 
-static size_t count_images(const longsd_plan *plan)
+size_t cli_count_images(const longsd_plan *plan)
 {
     size_t n = 0;
     for (size_t i = 0; i < longsd_plan_n_ideas(plan); i++) {
@@ -144,35 +142,35 @@ static void print_summary_json(const ws_paths *w, const longsd_plan *plan, unsig
                                const char *docx, const cli_docs_result *dr)
 {
     printf("{\"name\": ");
-    json_str(stdout, w->name);
+    cli_json_str(stdout, w->name);
     printf(", \"title\": ");
-    json_str(stdout, longsd_plan_title(plan));
+    cli_json_str(stdout, longsd_plan_title(plan));
     printf(", \"source\": ");
-    json_str(stdout, w->text);
+    cli_json_str(stdout, w->text);
     printf(", \"plan\": ");
-    json_str(stdout, w->plan);
+    cli_json_str(stdout, w->plan);
     if (docx) {
         printf(", \"docx\": ");
-        json_str(stdout, docx);
+        cli_json_str(stdout, docx);
     }
     if (dr && (dr->chosen & CLI_FMT_EPUB)) {
         printf(", \"epub\": ");
-        json_str(stdout, dr->epub);
+        cli_json_str(stdout, dr->epub);
     }
     if (dr && (dr->chosen & CLI_FMT_HTML)) {
         printf(", \"html\": ");
-        json_str(stdout, dr->html);
+        cli_json_str(stdout, dr->html);
     }
     printf(", \"parts\": [");
     for (size_t i = 0; i < longsd_plan_n_parts(plan); i++) {
         longsd_part_info pi;
         longsd_plan_part(plan, i, &pi);
         printf("%s{\"id\": ", i ? ", " : "");
-        json_str(stdout, pi.id);
+        cli_json_str(stdout, pi.id);
         printf(", \"ideas\": %zu, \"wanted\": %zu, \"words\": %zu}", pi.n_ideas, pi.n_wanted, pi.n_words);
     }
     printf("], \"ideas\": %zu, \"characters\": %zu, \"images\": {\"done\": %zu, \"total\": %zu}",
-           longsd_plan_n_ideas(plan), longsd_plan_n_characters(plan), count_images(plan), longsd_plan_n_ideas(plan));
+           longsd_plan_n_ideas(plan), longsd_plan_n_characters(plan), cli_count_images(plan), longsd_plan_n_ideas(plan));
     printf(", \"redone\": {\"parts\": %s, \"ideas\": %s, \"cast\": %s, \"prompts\": %s, \"docx\": %s",
            redone & LONGSD_STAGE_PARTS ? "true" : "false", redone & LONGSD_STAGE_IDEAS ? "true" : "false",
            redone & LONGSD_STAGE_CAST ? "true" : "false", redone & LONGSD_STAGE_PROMPTS ? "true" : "false",
@@ -186,7 +184,7 @@ static void print_summary_json(const ws_paths *w, const longsd_plan *plan, unsig
     printf(", \"notes\": [");
     for (size_t i = 0; i < longsd_plan_n_notes(plan); i++) {
         printf("%s", i ? ", " : "");
-        json_str(stdout, longsd_plan_note(plan, i));
+        cli_json_str(stdout, longsd_plan_note(plan, i));
     }
     printf("]}\n");
 }
@@ -214,7 +212,7 @@ int cmd_run(longsd_ctx *ctx, cli_opts *o)
     if (rc)
         goto out;
     docx_written = (dr.written & CLI_FMT_DOCX) != 0;
-    size_t n_ideas = longsd_plan_n_ideas(plan), n_img = count_images(plan);
+    size_t n_ideas = longsd_plan_n_ideas(plan), n_img = cli_count_images(plan);
     if (o->json) {
         print_summary_json(&w, plan, redone, docx_written, (dr.chosen & CLI_FMT_DOCX) ? dr.docx : NULL, &dr);
     } else {
@@ -311,15 +309,15 @@ int cmd_styles(longsd_ctx *ctx, cli_opts *o)
         if (o->json) {
             printf("%s", i ? ",\n " : "[");
             printf("{\"name\": ");
-            json_str(stdout, s->name);
+            cli_json_str(stdout, s->name);
             printf(", \"description\": ");
-            json_str(stdout, s->description);
+            cli_json_str(stdout, s->description);
             printf(", \"suffix\": ");
-            json_str(stdout, s->suffix);
+            cli_json_str(stdout, s->suffix);
             printf(", \"quality\": ");
-            json_str(stdout, s->quality);
+            cli_json_str(stdout, s->quality);
             printf(", \"negative\": ");
-            json_str(stdout, s->negative);
+            cli_json_str(stdout, s->negative);
             printf("}");
         } else {
             printf("%-14s %s\n               %s\n", s->name, s->description, s->suffix);
