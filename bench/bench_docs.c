@@ -76,7 +76,7 @@ static long file_size(const char *p)
 
 int main(int argc, char **argv)
 {
-    const char *text = argc > 1 ? argv[1] : "../shared/corpus/en-twain1.txt";
+    const char *text = argc > 1 ? argv[1] : "tests/corpus/en-twain1.txt";
     char ws[] = "/tmp/longsd-bench-docs-XXXXXX";
     if (!mkdtemp(ws)) {
         perror("mkdtemp");

@@ -45,7 +45,7 @@ static double time_plan(longsd_ctx *ctx, const char *data, size_t n, int reps, s
 
 int main(int argc, char **argv)
 {
-    const char *path = argc > 1 ? argv[1] : "../shared/corpus/en-twain1.txt";
+    const char *path = argc > 1 ? argv[1] : "tests/corpus/en-twain1.txt";
     FILE *f = fopen(path, "rb");
     if (!f) {
         perror(path);

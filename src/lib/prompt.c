@@ -18,7 +18,7 @@
  * (with bpe_simple_vocab_16e6) replaces it once the engine ships it.
  *
  * Prices, in eighths of a token, were fitted against the real tokenizer on
- * the texts in shared/corpus (word list below from en-twain1/en-twain3, the
+ * the texts in tests/corpus (word list below from en-twain1/en-twain3, the
  * fit checked on sentences of the other files) so that the estimate errs
  * high: on English sentences it is 7-13% over the real count and under it
  * for ~2% of them, by at most 5 tokens; on German 8-10% over (under for 6%

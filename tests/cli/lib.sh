@@ -4,7 +4,7 @@
 # python3-docx, ...) from a skip into a failure.
 : "${LONGSD_BIN:=$PWD/build/longsd}"
 REPO=$PWD
-CORPUS=${LONGSD_CORPUS:-$REPO/../shared/corpus}
+CORPUS=${LONGSD_CORPUS:-$REPO/tests/corpus}
 PY=/usr/bin/python3
 T_PASS=0; T_FAIL=0; T_SKIP=0
 TMP=$(mktemp -d /tmp/longsd-cli-XXXXXX)

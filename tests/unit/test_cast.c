@@ -6,7 +6,7 @@
 #include "lexicon.h"
 #include "t.h"
 
-#define CORPUS "../shared/corpus/"
+#define CORPUS "tests/corpus/"
 
 static longsd_story *load_corpus(const char *file)
 {

@@ -568,7 +568,7 @@ TEST(docs_sample)
         return;
     char ws[700], corpus[700];
     const char *cdir = getenv("LONGSD_CORPUS");
-    snprintf(corpus, sizeof corpus, "%s", cdir && *cdir ? cdir : "../shared/corpus");
+    snprintf(corpus, sizeof corpus, "%s", cdir && *cdir ? cdir : "tests/corpus");
     fixture f;
 
     /* hostile: half the ideas rendered */

@@ -9,7 +9,7 @@
 #include "ideas.h"
 #include "t.h"
 
-#define CORPUS "../shared/corpus/"
+#define CORPUS "tests/corpus/"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SLOW 8.0

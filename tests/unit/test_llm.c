@@ -2,7 +2,7 @@
  * scripted OpenAI-compatible server on 127.0.0.1: replies valid, fenced,
  * wrapped in prose, cut off, refused, miscounted; 429 with Retry-After, 500,
  * stalls, resets, 50 MB bodies; the cache, chunking, secrets, and a run on
- * ../shared/corpus/en-twain1.txt. Every case starts its own server and
+ * tests/corpus/en-twain1.txt. Every case starts its own server and
  * kills it on exit (the server also exits on its own after a minute). */
 #include <ftw.h>
 #include <jansson.h>
@@ -925,7 +925,7 @@ TEST(spread_picks_in_order)
 /* The acceptance run: en-twain1 against the fake server. */
 TEST(twain_run)
 {
-    const char *path = "../shared/corpus/en-twain1.txt";
+    const char *path = "tests/corpus/en-twain1.txt";
     char *data = NULL;
     size_t n = 0;
     lserr err = {0};

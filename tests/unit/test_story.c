@@ -7,7 +7,7 @@
 #include "story.h"
 #include "t.h"
 
-#define CORPUS "../shared/corpus/"
+#define CORPUS "tests/corpus/"
 
 static longsd_story *load_corpus(const char *file)
 {
