@@ -441,7 +441,9 @@ TEST(every_fault_at_once)
     CHECK_CONTAINS(g.errs[7], "bytes");
     CHECK(g.bp[0].done > 0);
     CHECK(g.bp[2].done > 0); /* 503 once, then fine */
-    CHECK(g.bp[8].done <= 2 && g.bp[8].failures > 0);
+    /* it died after 2 images; whether it is offered a third job before the
+     * queue drains depends on scheduling, so only its count is asserted */
+    CHECK(g.bp[8].done <= 2);
     longsd_plan_free(plan);
     longsd_ctx_free(ctx);
     for (int i = 0; i < NS; i++)
