@@ -125,26 +125,32 @@ static longsd_status open_weights(longsd_sd *sd, const char *dir, const char *su
     return rc;
 }
 
+/* The three config.json files of a diffusers folder, into sd's configs. */
+static longsd_status load_configs(longsd_sd *sd, const char *dir)
+{
+    static const char *const sub[3] = {"text_encoder", "unet", "vae"};
+    for (int i = 0; i < 3; i++) {
+        char *p = longsd__asprintf("%s/%s/config.json", dir, sub[i]);
+        if (!p)
+            return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+        longsd_status rc = i == 0   ? sdclip_cfg_load(p, &sd->clip_cfg, &sd->err)
+                           : i == 1 ? sdunet_cfg_load(p, &sd->unet_cfg, &sd->err)
+                                    : sdvae_cfg_load(p, &sd->vae_cfg, &sd->err);
+        longsd__free(p);
+        if (rc != LONGSD_OK)
+            return rc;
+    }
+    return LONGSD_OK;
+}
+
 longsd_status longsd_sd_load(longsd_sd *sd, const char *dir)
 {
     lserr_clear(&sd->err);
     unload(sd);
     longsd_status rc;
     char *p = NULL;
-#define CFG(sub, fn, cfg)                                                           \
-    do {                                                                            \
-        p = longsd__asprintf("%s/%s/config.json", dir, sub);                       \
-        if (!p)                                                                     \
-            return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");         \
-        rc = fn(p, cfg, &sd->err);                                                  \
-        longsd__free(p);                                                            \
-        if (rc != LONGSD_OK)                                                        \
-            goto fail;                                                              \
-    } while (0)
-    CFG("text_encoder", sdclip_cfg_load, &sd->clip_cfg);
-    CFG("unet", sdunet_cfg_load, &sd->unet_cfg);
-    CFG("vae", sdvae_cfg_load, &sd->vae_cfg);
-#undef CFG
+    if ((rc = load_configs(sd, dir)) != LONGSD_OK)
+        goto fail;
     p = longsd__asprintf("%s/tokenizer", dir);
     if (!p)
         return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
@@ -172,21 +178,8 @@ longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *v
     unload(sd);
     longsd_status rc;
     if (config_dir) {
-        char *p = NULL;
-#define CFG(sub, fn, cfg)                                                       \
-    do {                                                                        \
-        p = longsd__asprintf("%s/%s/config.json", config_dir, sub);            \
-        if (!p)                                                                 \
-            return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");     \
-        rc = fn(p, cfg, &sd->err);                                              \
-        longsd__free(p);                                                        \
-        if (rc != LONGSD_OK)                                                    \
-            goto fail;                                                          \
-    } while (0)
-        CFG("text_encoder", sdclip_cfg_load, &sd->clip_cfg);
-        CFG("unet", sdunet_cfg_load, &sd->unet_cfg);
-        CFG("vae", sdvae_cfg_load, &sd->vae_cfg);
-#undef CFG
+        if ((rc = load_configs(sd, config_dir)) != LONGSD_OK)
+            goto fail;
     } else {
         sd->clip_cfg = sdclip_sd15_cfg();
         sd->unet_cfg = sdunet_sd15_cfg();
