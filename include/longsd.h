@@ -50,6 +50,12 @@ const char *longsd_strerror(longsd_status code);
 const char *longsd_version(void);
 /* Free memory the library handed to you. */
 void longsd_free(void *p);
+/* Text from outside (a server, an LLM, a plan) made fit to print on a
+ * terminal: API keys and anything shaped like one become "[redacted]", then
+ * control characters (ESC, BEL, CR, C1, bidi overrides; LF and TAB too unless
+ * keep_newlines) are shown as escapes ("\x1b"). Writes at most out_size
+ * bytes including the NUL, never cutting a character; returns out. */
+char *longsd_term_text(const char *s, char *out, size_t out_size, int keep_newlines);
 
 /* ------------------------------------------------------------------------
  * Context: carries the last error, the log callback and the abort callback.
@@ -191,8 +197,20 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **plan /* IN/OUT *
 longsd_status longsd_plan_load(longsd_ctx *ctx, const char *path, longsd_plan **out /* OUT */);
 longsd_status longsd_plan_load_memory(longsd_ctx *ctx, const char *name, const void *data, size_t n,
                                       longsd_plan **out /* OUT */);
-/* Write atomically (temp file + rename). */
-longsd_status longsd_plan_save(longsd_ctx *ctx, const longsd_plan *plan, const char *path);
+/* The workspace lock: an advisory flock on "<plan_path>.lock", held while a
+ * run writes the plan (the file stays; only the lock matters). Fails at once
+ * with LONGSD_ERR_IO and a message naming the holder's pid when another run
+ * holds it. Release with longsd_plan_unlock (NULL is a no-op); the lock is
+ * also released when the process ends. */
+typedef struct longsd_lock longsd_lock;
+longsd_status longsd_plan_lock(longsd_ctx *ctx, const char *plan_path, longsd_lock **out /* OUT */);
+void longsd_plan_unlock(longsd_lock *lock);
+/* Write atomically (temp file + rename). If the file at path changed since
+ * this handle last loaded or saved it (a hand edit during a run), its
+ * user-editable fields (each idea's title, scene and prompt) are merged into
+ * plan first, so the edit is kept; an idea whose prompt changed goes back to
+ * pending. */
+longsd_status longsd_plan_save(longsd_ctx *ctx, longsd_plan *plan, const char *path);
 /* Serialise to JSON; free with longsd_free. */
 char *longsd_plan_to_json(const longsd_plan *plan);
 void longsd_plan_free(longsd_plan *plan);

@@ -27,6 +27,9 @@ int cmd_prompts(longsd_ctx *ctx, cli_opts *o);
 int cmd_styles(longsd_ctx *ctx, cli_opts *o);
 
 /* Messages: errors always, notes unless -q, details with -v. */
+/* s made safe for a terminal line (keys redacted, control characters as
+ * escapes); borrowed from a ring of 8 per-thread buffers of 16 KiB. */
+const char *cli_safe(const char *s);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_note(const cli_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_interrupted(void *unused);

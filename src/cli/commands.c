@@ -87,6 +87,23 @@ void cli_json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* 1 if plan was made from a different file than text: another path (by
+ * identity where both exist, by name otherwise) and other bytes. The same
+ * path with new bytes is an edit, the same bytes elsewhere a moved file;
+ * both update the plan as usual. */
+static int other_source(const longsd_plan *plan, const char *text, const longsd_story *story)
+{
+    if (strcmp(longsd_plan_source_sha256(plan), longsd_story_sha256(story)) == 0)
+        return 0;
+    const char *was = longsd_plan_source(plan);
+    if (!was[0])
+        return 0; /* an old plan that did not record it */
+    struct stat a, b;
+    if (stat(was, &a) == 0 && stat(text, &b) == 0)
+        return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+    return strcmp(was, text) != 0;
+}
+
 /* Load the story and bring its plan up to date; save the plan if anything
  * was redone. A plan that cannot be read is never overwritten without --force. */
 static int prepare(longsd_ctx *ctx, cli_opts *o, ws_paths *w, longsd_story **story, longsd_plan **plan,
@@ -102,6 +119,13 @@ static int prepare(longsd_ctx *ctx, cli_opts *o, ws_paths *w, longsd_story **sto
         cli_error("%s", longsd_errmsg(ctx));
         return EXIT_RUNTIME;
     }
+    /* the workspace lock, held until the process ends: a second run on the
+     * same plan stops here instead of rendering everything twice */
+    static longsd_lock *held;
+    if (!held && longsd_plan_lock(ctx, w->plan, &held)) {
+        cli_error("%s", longsd_errmsg(ctx));
+        return EXIT_RUNTIME;
+    }
     if (cli_is_file(w->plan) && longsd_plan_load(ctx, w->plan, plan)) {
         if (!o->force) {
             cli_error("%s", longsd_errmsg(ctx));
@@ -109,6 +133,13 @@ static int prepare(longsd_ctx *ctx, cli_opts *o, ws_paths *w, longsd_story **sto
         }
         cli_note(o, "%s: unreadable, rebuilt because of --force", w->plan);
         *plan = NULL;
+    }
+    if (*plan && !o->force && other_source(*plan, w->text, *story)) {
+        cli_error("%s was made from %s, not from %s (another text with the same name, so the same plan); "
+                  "replacing it would lose that plan and its hand edits: rename this text, or give --force to "
+                  "replace the plan",
+                  w->plan, longsd_plan_source(*plan), w->text);
+        return EXIT_RUNTIME;
     }
     if (longsd_plan_update(ctx, plan, w->name, w->text, *story, &o->plan, redone)) {
         cli_error("%s", longsd_errmsg(ctx));
@@ -267,25 +298,26 @@ static int list_ideas(longsd_ctx *ctx, cli_opts *o, int with_prompts)
         for (size_t i = 0; i < longsd_plan_n_characters(plan); i++) {
             longsd_character_info ci;
             longsd_plan_character(plan, i, &ci);
-            printf("%s %s (%zu)", i ? "," : "", ci.full_name, ci.mentions);
+            printf("%s %s (%zu)", i ? "," : "", cli_safe(ci.full_name), ci.mentions);
         }
         printf("\n");
     }
     for (size_t p = 0; p < longsd_plan_n_parts(plan); p++) {
         longsd_part_info pi;
         longsd_plan_part(plan, p, &pi);
-        printf("\n== %s (%zu words, %zu ideas)\n", pi.label, pi.n_words, pi.n_ideas);
+        /* plan strings are a file's text: printed through the sanitiser */
+        printf("\n== %s (%zu words, %zu ideas)\n", cli_safe(pi.label), pi.n_words, pi.n_ideas);
         for (size_t i = 0; i < longsd_plan_n_ideas(plan); i++) {
             longsd_idea_info ii;
             longsd_plan_idea(plan, i, &ii);
             if (ii.part != p)
                 continue;
             if (with_prompts)
-                printf("%s  seed %u, %d tokens\n  %s\n  negative: %s\n", ii.id, ii.seed, ii.prompt_tokens, ii.prompt,
-                       ii.negative);
+                printf("%s  seed %u, %d tokens\n  %s\n  negative: %s\n", cli_safe(ii.id), ii.seed, ii.prompt_tokens,
+                       cli_safe(ii.prompt), cli_safe(ii.negative));
             else
-                printf("%s  [paragraph %zu, bytes %zu-%zu] %s\n  %s\n", ii.id, ii.paragraph, ii.start, ii.end,
-                       ii.title, ii.scene);
+                printf("%s  [paragraph %zu, bytes %zu-%zu] %s\n  %s\n", cli_safe(ii.id), ii.paragraph, ii.start,
+                       ii.end, cli_safe(ii.title), cli_safe(ii.scene));
         }
     }
     printf("\nplan: %s%s\n", w.plan, saved ? "" : " (unchanged)");

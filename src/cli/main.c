@@ -119,13 +119,29 @@ static void usage_main(FILE *f)
                "Example: longsd -C examples run tom-sawyer-fence\n");
 }
 
+/* Every message line goes through the library's terminal sanitiser: it
+ * quotes servers, LLMs and plans, whose text may hold keys, ESC sequences or
+ * a CR/LF that forges a "longsd:" line of its own. */
+static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+    char raw[8192], safe[16384];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    fprintf(f, "%s%s\n", prefix, longsd_term_text(raw, safe, sizeof safe, 0));
+}
+
+const char *cli_safe(const char *s)
+{
+    static _Thread_local char ring[8][16384];
+    static _Thread_local unsigned next;
+    char *b = ring[next++ % 8];
+    return longsd_term_text(s ? s : "", b, sizeof ring[0], 0);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("longsd: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vline(stderr, "longsd: error: ", fmt, ap);
     va_end(ap);
 }
 
@@ -136,9 +152,7 @@ void cli_note(const cli_opts *o, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     /* with --json, stdout is for the machine: human notes go to stderr */
-    FILE *f = o->json ? stderr : stdout;
-    vfprintf(f, fmt, ap);
-    fputc('\n', f);
+    vline(o->json ? stderr : stdout, "", fmt, ap);
     va_end(ap);
 }
 
@@ -150,13 +164,13 @@ static void log_cb(void *user, int level, const char *msg)
 {
     const cli_opts *o = user;
     if (level == LONGSD_LOG_ERROR)
-        fprintf(stderr, "longsd: error: %s\n", msg);
+        fprintf(stderr, "longsd: error: %s\n", cli_safe(msg));
     else if (level == LONGSD_LOG_WARN && o->verbosity >= 0)
-        fprintf(stderr, "longsd: warning: %s\n", msg);
+        fprintf(stderr, "longsd: warning: %s\n", cli_safe(msg));
     else if (level == LONGSD_LOG_INFO && o->verbosity >= 1)
-        fprintf(stderr, "longsd: %s\n", msg);
+        fprintf(stderr, "longsd: %s\n", cli_safe(msg));
     else if (level == LONGSD_LOG_DEBUG && o->verbosity >= 2)
-        fprintf(stderr, "longsd: debug: %s\n", msg);
+        fprintf(stderr, "longsd: debug: %s\n", cli_safe(msg));
 }
 
 static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)

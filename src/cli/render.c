@@ -196,7 +196,8 @@ static void draw_bar(cli_progress *g, const longsd_render_progress *p)
     for (size_t i = 0; i < p->n_backends && i < 8; i++) {
         const longsd_backend_progress *b = &p->backends[i];
         const char *host = strchr(b->label, ' ');
-        fprintf(stderr, " | %s %zu%s", host ? host + 1 : b->label, b->done, b->set_aside ? " (set aside)" : "");
+        fprintf(stderr, " | %s %zu%s", cli_safe(host ? host + 1 : b->label), b->done,
+                b->set_aside ? " (set aside)" : "");
         if (b->failures)
             fprintf(stderr, " !%zu", b->failures);
     }
@@ -215,7 +216,7 @@ void cli_render_progress(void *user, const longsd_render_progress *p)
     if (p->event && (important || !g->tty || g->o->verbosity > 0)) {
         if (g->bar_shown)
             fputs("\r\033[K", stderr);
-        fprintf(stderr, "longsd: %s\n", p->event);
+        fprintf(stderr, "longsd: %s\n", cli_safe(p->event)); /* quotes servers */
         g->bar_shown = 0;
     }
     if (g->tty && (p->final || mono() - g->last_draw > 0.1 || !g->bar_shown)) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "redact.h"
 #include "base64.h"
 
 typedef struct {
@@ -26,6 +27,7 @@ static longsd_status o_create(const ls_backend_opts *o, void **state, lserr *err
     /* A base URL that already ends in /v1 (OPENAI_BASE_URL style) takes the route without it. */
     int has_v1 = ul >= 3 && memcmp(o->url + ul - 3, "/v1", 3) == 0;
     s->url = ls_backend_url(o->url, has_v1 ? "/images/generations" : "/v1/images/generations");
+    longsd__redact_add_secret(o->api_key); /* also when created outside the pool */
     if (o->api_key && o->api_key[0])
         s->auth = longsd__asprintf("Authorization: Bearer %s", o->api_key);
     if (o->model && o->model[0])

@@ -8,9 +8,13 @@
 
 #include "ctx.h"
 #include "doc_layout.h"
+#include "tmpfile.h"
 #include "docx.h"
 #include "plan.h"
 #include "story.h"
+#include "wspath.h"
+
+#define DOC_IMAGE_BYTES ((size_t)64 << 20) /* one image, as docx.c takes it */
 
 /* Wider than the text area of both page sizes: ls_docx_image shrinks it to
  * the text width (A4's 6.27", the narrower), keeping the aspect ratio. */
@@ -28,17 +32,19 @@ static longsd_status idea_picture(ls_docx *d, const longsd_doc_params *o, const 
 {
     longsd_status rc;
     if (pi->image_state == LONGSD_IMAGE_DONE && pi->image_file && *pi->image_file) {
-        char *path = pi->image_file[0] == '/'
-                         ? longsd__strdup(pi->image_file)
-                         : longsd__asprintf("%s/%s", o->workspace ? o->workspace : ".", pi->image_file);
-        if (!path)
-            return LONGSD_ERR_NOMEM;
-        if (lsfile_exists(path)) {
-            rc = ls_docx_image(d, path, IMAGE_WIDTH_IN, pi->idea.scene, err);
-            longsd__free(path);
-            return rc;
+        /* through the workspace path policy: a link out of it is refused */
+        char *data = NULL;
+        size_t len = 0;
+        int missing = 0;
+        rc = ls_wspath_read(o->workspace, pi->image_file, DOC_IMAGE_BYTES, &data, &len, &missing, err);
+        if (!rc) {
+            char shown[4200];
+            snprintf(shown, sizeof shown, "%s/%s", o->workspace ? o->workspace : ".", pi->image_file);
+            return ls_docx_image_data(d, shown, data, len, IMAGE_WIDTH_IN, pi->idea.scene, err);
         }
-        longsd__free(path);
+        if (!missing)
+            return rc;
+        lserr_clear(err); /* a missing image gets its placeholder */
     }
     char *line = ls_doc_placeholder_text(pi);
     if (!line)
@@ -122,6 +128,8 @@ longsd_status longsd_docx_write(longsd_ctx *ctx, const longsd_plan *plan, const 
     char line[256];
     char *text = NULL;
     longsd_status rc;
+    if (path)
+        lstmp_sweep_beside(path); /* temp files of a run killed while writing */
 
     lserr_clear(&ctx->err);
     if (!plan || !path || !*path)

@@ -9,6 +9,7 @@
 
 #include "ctx.h"
 #include "doc_layout.h"
+#include "tmpfile.h"
 #include "story.h"
 #include "xml.h"
 #include "zipw.h"
@@ -66,6 +67,8 @@ longsd_status longsd_epub_write(longsd_ctx *ctx, const longsd_plan *plan, const 
     longsd_status rc;
     size_t cover = (size_t)-1;
     char uuid[64], when[32], name[64];
+    if (path)
+        lstmp_sweep_beside(path); /* temp files of a run killed while writing */
 
     lsbuf_init(&b, MAX_XHTML_BYTES);
     lserr_clear(&ctx->err);

@@ -16,6 +16,7 @@
 #include "base64.h"
 #include "ctx.h"
 #include "doc_layout.h"
+#include "tmpfile.h"
 #include "story.h"
 #include "xml.h"
 
@@ -126,43 +127,78 @@ static void rm_tree(const char *dir)
         nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* 1 if dir holds nothing but what we write (index.html, images/ of plain
- * files): only such a folder may be replaced, so a mistyped -o never
- * deletes someone's files. */
-static int is_our_folder(const char *dir)
+/* The manifest longsd writes into every HTML folder: the first line says
+ * what it is, then one line per file we wrote. Only a folder whose every
+ * entry is in its manifest may be replaced, so `html -o ~/site` never
+ * deletes files longsd did not make (a name-based guess matched any site,
+ * and a folder named index.html passed). */
+#define MANIFEST ".longsd-html"
+#define MANIFEST_HEAD "longsd html folder; files written by longsd:\n"
+
+/* Check dir against its manifest: LONGSD_OK if it may be replaced, else an
+ * error naming the first entry that is not ours. */
+static longsd_status check_our_folder(const char *dir, lserr *err)
 {
-    char p[4096];
-    int ok = 1;
+    char p[4096], *man = NULL;
+    size_t mlen = 0;
+    longsd_status rc = LONGSD_OK;
     DIR *d = opendir(dir);
     if (!d)
-        return 0;
+        return lserr_set(err, LONGSD_ERR_IO, "%s: cannot read the folder: %s", dir, strerror(errno));
+    int empty = 1;
     struct dirent *e;
-    while (ok && (e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 || strcmp(e->d_name, "index.html") == 0)
-            continue;
-        if (strcmp(e->d_name, "images") != 0) {
-            ok = 0;
-            break;
-        }
-        snprintf(p, sizeof p, "%s/images", dir);
-        DIR *di = opendir(p);
-        if (!di) {
-            ok = 0;
-            break;
-        }
-        struct dirent *f;
-        while (ok && (f = readdir(di))) {
-            if (strcmp(f->d_name, ".") == 0 || strcmp(f->d_name, "..") == 0)
-                continue;
-            struct stat st;
-            snprintf(p, sizeof p, "%s/images/%s", dir, f->d_name);
-            if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode))
-                ok = 0;
-        }
-        closedir(di);
-    }
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            empty = 0;
     closedir(d);
-    return ok;
+    if (empty)
+        return LONGSD_OK;
+    snprintf(p, sizeof p, "%s/" MANIFEST, dir);
+    struct stat st;
+    lserr ign;
+    if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode) || lsfile_read(p, (size_t)4 << 20, &man, &mlen, &ign) ||
+        mlen < sizeof MANIFEST_HEAD - 1 || memcmp(man, MANIFEST_HEAD, sizeof MANIFEST_HEAD - 1) != 0) {
+        longsd__free(man);
+        return lserr_set(err, LONGSD_ERR_IO,
+                         "%s: exists and was not written by longsd html (no " MANIFEST " listing its files); not "
+                         "replacing it: choose another path, or remove the folder yourself",
+                         dir);
+    }
+    /* every entry: the manifest, the folder images/, or a plain file it lists */
+    const char *sub[] = {"", "images/"};
+    for (int k = 0; k < 2 && !rc; k++) {
+        snprintf(p, sizeof p, "%s/%s", dir, sub[k]);
+        if (k == 1 && (lstat(p, &st) != 0 || !S_ISDIR(st.st_mode)))
+            break; /* no images/ (or not a folder: caught at level 0) */
+        if (!(d = opendir(p))) {
+            rc = lserr_set(err, LONGSD_ERR_IO, "%s: cannot read the folder: %s", p, strerror(errno));
+            break;
+        }
+        while (!rc && (e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char rel[600], line[610];
+            snprintf(rel, sizeof rel, "%s%s", sub[k], e->d_name);
+            if (k == 0 && !strcmp(e->d_name, MANIFEST))
+                continue;
+            snprintf(p, sizeof p, "%s/%s", dir, rel);
+            if (lstat(p, &st) != 0)
+                continue;
+            if (k == 0 && !strcmp(e->d_name, "images") && S_ISDIR(st.st_mode))
+                continue;
+            snprintf(line, sizeof line, "\n%s\n", rel);
+            /* the manifest starts with a line of its own, so "\nname\n" finds whole lines */
+            if (!S_ISREG(st.st_mode) || !memmem(man + sizeof MANIFEST_HEAD - 2, mlen - (sizeof MANIFEST_HEAD - 2),
+                                                line, strlen(line)))
+                rc = lserr_set(err, LONGSD_ERR_IO,
+                               "%s: holds %s, which longsd did not write; not replacing the folder: move that "
+                               "away or choose another path",
+                               dir, rel);
+        }
+        closedir(d);
+    }
+    longsd__free(man);
+    return rc;
 }
 
 static longsd_status write_folder(const char *dir, const char *html, size_t n, const longsd_plan *plan,
@@ -171,22 +207,20 @@ static longsd_status write_folder(const char *dir, const char *html, size_t n, c
     struct stat st;
     char *tmp = NULL, *p = NULL;
     longsd_status rc = LONGSD_OK;
+    lsbuf man;
+    lsbuf_init(&man, (size_t)4 << 20);
     int exists = lstat(dir, &st) == 0;
-    if (exists && (!S_ISDIR(st.st_mode) || !is_our_folder(dir)))
-        return lserr_set(err, LONGSD_ERR_IO,
-                         "%s: exists and is not an HTML folder written by longsd (only index.html and images/); "
-                         "not replacing it, choose another path",
+    if (exists && !S_ISDIR(st.st_mode))
+        return lserr_set(err, LONGSD_ERR_IO, "%s: exists and is not a folder; not replacing it, choose another path",
                          dir);
+    if (exists && (rc = check_our_folder(dir, err)))
+        return rc;
     if ((rc = lsfile_mkdirs(dir, 0, err)))
         return rc;
-    tmp = longsd__asprintf("%s.tmp-XXXXXX", dir);
-    if (!tmp)
-        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
-    if (!mkdtemp(tmp)) {
-        rc = lserr_set(err, LONGSD_ERR_IO, "%s: cannot create a folder beside it: %s", dir, strerror(errno));
-        longsd__free(tmp);
-        return rc;
-    }
+    lstmp_sweep_beside(dir); /* folders left by a killed run */
+    if (!(tmp = lstmp_mkdir(dir, err)))
+        return err ? err->code : LONGSD_ERR_IO;
+    rc = lsbuf_adds(&man, MANIFEST_HEAD "index.html\n");
     p = longsd__asprintf("%s/images", tmp);
     if (!p || mkdir(p, 0777) != 0) {
         rc = p ? lserr_set(err, LONGSD_ERR_IO, "%s: %s", p, strerror(errno)) : LONGSD_ERR_NOMEM;
@@ -200,6 +234,13 @@ static longsd_status write_folder(const char *dir, const char *html, size_t n, c
         longsd__free(p);
         p = longsd__asprintf("%s/images/%s", tmp, name);
         rc = p ? lsfile_write_atomic(p, m->img[i].data, m->img[i].len, err) : LONGSD_ERR_NOMEM;
+        if (!rc)
+            rc = lsbuf_printf(&man, "images/%s\n", name);
+    }
+    if (!rc) {
+        longsd__free(p);
+        p = longsd__asprintf("%s/" MANIFEST, tmp);
+        rc = p ? lsfile_write_atomic(p, man.data, man.len, err) : LONGSD_ERR_NOMEM;
     }
     longsd__free(p);
     p = longsd__asprintf("%s/index.html", tmp);
@@ -231,6 +272,7 @@ out:
         rm_tree(tmp); /* the failed new folder, or the old one after the exchange */
     longsd__free(p);
     longsd__free(tmp);
+    lsbuf_free(&man);
     return rc;
 }
 
@@ -243,6 +285,8 @@ longsd_status longsd_html_write(longsd_ctx *ctx, const longsd_plan *plan, const 
     char **src = NULL;
     lsbuf b;
     longsd_status rc;
+    if (path)
+        lstmp_sweep_beside(path); /* temp files of a run killed while writing */
 
     lsbuf_init(&b, MAX_HTML_BYTES);
     lserr_clear(&ctx->err);

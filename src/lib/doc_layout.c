@@ -10,6 +10,7 @@
 
 #include "docx.h"
 #include "story.h"
+#include "wspath.h"
 #include "xml.h"
 
 #define MAX_DOC_IMAGE_BYTES ((size_t)64 << 20)
@@ -236,17 +237,17 @@ int ls_doc_image_load(const char *workspace, const ls_plan_idea *pi, ls_doc_imag
     memset(img, 0, sizeof *img);
     if (pi->image_state != LONGSD_IMAGE_DONE || !pi->image_file || !*pi->image_file)
         return 0;
-    char *path = pi->image_file[0] == '/' ? longsd__strdup(pi->image_file)
-                                          : longsd__asprintf("%s/%s", workspace ? workspace : ".", pi->image_file);
+    char *path = longsd__asprintf("%s/%s", workspace ? workspace : ".", pi->image_file);
     if (!path) {
         lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
         return -1;
     }
-    int r = 0;
-    if (!lsfile_exists(path))
-        goto out;
-    if (lsfile_read(path, MAX_DOC_IMAGE_BYTES, &img->data, &img->len, err)) {
-        r = -1;
+    int r = 0, missing = 0;
+    /* through the workspace path policy: a link out of it is refused */
+    if (ls_wspath_read(workspace, pi->image_file, MAX_DOC_IMAGE_BYTES, &img->data, &img->len, &missing, err)) {
+        r = missing ? 0 : -1;
+        if (missing)
+            lserr_clear(err); /* a missing image gets its placeholder */
         goto out;
     }
     if (ls_image_dims((const unsigned char *)img->data, img->len, &img->w, &img->h, &img->is_png) != 0) {

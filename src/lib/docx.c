@@ -272,18 +272,31 @@ longsd_status ls_docx_table(ls_docx *d, size_t n_cols, const double *weights, co
 longsd_status ls_docx_image(ls_docx *d, const char *path, double width_in, const char *alt, lserr *err)
 {
     char *data = NULL;
-    size_t len = 0, mark;
+    size_t len = 0;
+    if (!d || !path)
+        return lserr_set(err, LONGSD_ERR_PARAM, "ls_docx_image: no document or no path");
+    longsd_status rc = lsfile_read(path, MAX_IMAGE_BYTES, &data, &len, err);
+    if (rc)
+        return rc;
+    return ls_docx_image_data(d, path, data, len, width_in, alt, err);
+}
+
+longsd_status ls_docx_image_data(ls_docx *d, const char *path, char *data, size_t len, double width_in,
+                                 const char *alt, lserr *err)
+{
+    size_t mark;
     int w = 0, h = 0, is_png = 0;
     longsd_status rc;
 
-    if (!d || !path)
-        return lserr_set(err, LONGSD_ERR_PARAM, "ls_docx_image: no document or no path");
-    if (!(width_in > 0.0 && width_in <= 100.0)) /* also catches NaN */
-        return lserr_set(err, LONGSD_ERR_PARAM, "%s: image width %g in is not between 0 and 100 inches", path,
-                         width_in);
-    rc = lsfile_read(path, MAX_IMAGE_BYTES, &data, &len, err);
-    if (rc)
-        return rc;
+    if (!d || !path) {
+        rc = lserr_set(err, LONGSD_ERR_PARAM, "ls_docx_image: no document or no path");
+        goto out;
+    }
+    if (!(width_in > 0.0 && width_in <= 100.0)) { /* also catches NaN */
+        rc = lserr_set(err, LONGSD_ERR_PARAM, "%s: image width %g in is not between 0 and 100 inches", path,
+                       width_in);
+        goto out;
+    }
     if (ls_image_dims((const unsigned char *)data, len, &w, &h, &is_png) != 0) {
         rc = lserr_set(err, LONGSD_ERR_IMAGE,
                        "%s: not a PNG or JPEG image (or a damaged one); only complete PNG and baseline or "

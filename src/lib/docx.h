@@ -38,6 +38,10 @@ longsd_status ls_docx_table(ls_docx *d, size_t n_cols, const double *weights, co
  * paragraph of its own. If it would not fit the text area of the page it is
  * shrunk (aspect kept) until it does. Errors in err. */
 longsd_status ls_docx_image(ls_docx *d, const char *path, double width_in, const char *alt, lserr *err);
+/* The same with the file's bytes already read (data is consumed, freed here
+ * on every path; path is for messages). */
+longsd_status ls_docx_image_data(ls_docx *d, const char *path, char *data, size_t len, double width_in,
+                                 const char *alt, lserr *err);
 /* Write the package atomically to path. */
 longsd_status ls_docx_save(ls_docx *d, const char *path, lserr *err);
 

@@ -3,6 +3,7 @@
  * Retry-After when within retry_after_max_ms, else exponential backoff with
  * jitter. */
 #include "http.h"
+#include "redact.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -253,12 +254,16 @@ static int curl_transient(CURLcode c)
 /* The start of a body as one printable line for messages. */
 static void body_excerpt(const lsbuf *b, char *out, size_t out_size)
 {
+    /* redact before cutting: a key that straddles the cut would otherwise
+     * show its first half */
+    char red[4096];
+    size_t rn = longsd__redact_into(b->data ? b->data : "", b->len < 3000 ? b->len : 3000, red, sizeof red);
     size_t o = 0;
-    for (size_t i = 0; i < b->len && o + 4 < out_size && i < 200; i++) {
-        unsigned char c = (unsigned char)b->data[i];
+    for (size_t i = 0; i < rn && o + 4 < out_size && i < 200; i++) {
+        unsigned char c = (unsigned char)red[i];
         out[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : ' ';
     }
-    if (b->len > 200 && o + 4 < out_size) {
+    if ((b->len > 200 || rn > 200) && o + 4 < out_size) {
         memcpy(out + o, "...", 3);
         o += 3;
     }

@@ -26,6 +26,7 @@
 #include "llm.h"
 #include "llm_cache.h"
 #include "llm_json.h"
+#include "redact.h"
 
 #define DEFAULT_URL "https://api.openai.com/v1"
 #define DEFAULT_MODEL "gpt-4o-mini"
@@ -58,20 +59,13 @@ typedef struct {
 /* ------------------------------------------------------------------------
  * secrets */
 
-/* Replace every occurrence of the key in s (in place) with "[redacted]"
- * or as much of it as fits. */
+/* Redact s (in place, a buffer of at least strlen(s)+1 bytes): the key and
+ * anything shaped like one (redact.c). */
 static void scrub(const oa *b, char *s)
 {
-    if (!b->key || strlen(b->key) < 4 || !s)
-        return;
-    size_t kl = strlen(b->key);
-    char *p;
-    while ((p = strstr(s, b->key))) {
-        static const char rep[] = "[redacted]";
-        size_t rl = sizeof rep - 1 < kl ? sizeof rep - 1 : kl;
-        memcpy(p, rep, rl);
-        memmove(p + rl, p + kl, strlen(p + kl) + 1);
-    }
+    (void)b; /* the key was registered with the redactor in create */
+    if (s)
+        longsd__redact_inplace(s, strlen(s) + 1);
 }
 
 /* ------------------------------------------------------------------------
@@ -731,7 +725,10 @@ static int job_problem(const job *j, char *why, size_t why_size, int *final)
         return 1;
     }
     if (j->refusal) {
-        snprintf(why, why_size, "the model refused: %.300s", j->refusal);
+        /* the refusal is the server's text: redact all of it before the cut */
+        char *r = longsd__redact_dup(j->refusal);
+        snprintf(why, why_size, "the model refused: %.300s", r ? r : "(out of memory)");
+        longsd__free(r);
         *final = 1;
         return 1;
     }
@@ -1450,6 +1447,7 @@ static longsd_status oa_create(longsd_ctx *ctx, const longsd_llm_params *p, ls_l
     b->chat_url = longsd__asprintf("%.*s/chat/completions", (int)ul, url);
     b->model = longsd__strdup(p->model && *p->model ? p->model : DEFAULT_MODEL);
     if (key && *key) {
+        longsd__redact_add_secret(key); /* before any request can echo it */
         b->key = longsd__strdup(key);
         b->auth = longsd__asprintf("Authorization: Bearer %s", key);
     }

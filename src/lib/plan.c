@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "redact.h"
+#include "tmpfile.h"
+#include "wspath.h"
 
 longsd_plan *ls_plan_new(void) { return longsd__calloc(1, sizeof(longsd_plan)); }
 
@@ -60,6 +63,7 @@ void longsd_plan_free(longsd_plan *p)
     longsd__free(p->source);
     longsd__free(p->settings.style);
     longsd__free(p->settings.sampler);
+    longsd__free(p->disk_path);
     longsd__free(p);
 }
 
@@ -70,6 +74,7 @@ longsd_status ls_plan_add_note(longsd_plan *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    longsd__redact_inplace(msg, sizeof msg); /* notes quote servers */
     char **nn = longsd__realloc(p->notes, (p->n_notes + 1) * sizeof *nn);
     if (!nn)
         return LONGSD_ERR_NOMEM;
@@ -173,7 +178,7 @@ longsd_status longsd_plan_set_image(longsd_plan *p, size_t i, int state, const c
         return LONGSD_ERR_PARAM;
     ls_plan_idea *pi = &p->ideas[i];
     char *f = file ? longsd__strdup(file) : NULL;
-    char *e = error ? longsd__strdup(error) : NULL;
+    char *e = error ? longsd__redact_dup(error) : NULL; /* errors quote servers */
     if ((file && !f) || (error && !e)) {
         longsd__free(f);
         longsd__free(e);
@@ -191,13 +196,12 @@ longsd_status longsd_plan_set_image(longsd_plan *p, size_t i, int state, const c
 
 static json_t *jstr(const char *s) { return json_string(s ? s : ""); }
 
-static json_t *idea_to_json(const longsd_plan *p, size_t i)
+/* index: the idea's 1-based position within its part, counted by the
+ * caller in one pass (counting here made a save quadratic). */
+static json_t *idea_to_json(const longsd_plan *p, size_t i, json_int_t index)
 {
     const ls_plan_idea *pi = &p->ideas[i];
     const ls_idea *id = &pi->idea;
-    json_int_t index = 1; /* 1-based position within its part */
-    for (size_t k = 0; k < i; k++)
-        index += p->ideas[k].idea.part == id->part;
     json_t *chars = json_array();
     for (size_t k = 0; k < id->n_characters; k++)
         json_array_append_new(chars, jstr(id->characters[k]));
@@ -245,8 +249,12 @@ char *longsd_plan_to_json(const longsd_plan *p)
                                               c->full_name ? c->full_name : nz(c->name), "aliases", al, "mentions",
                                               (json_int_t)c->mentions, "description", nz(c->description)));
     }
+    json_int_t *per_part = longsd__calloc(p->n_parts ? p->n_parts : 1, sizeof *per_part);
+    if (!per_part)
+        goto out;
     for (size_t i = 0; i < p->n_ideas; i++)
-        json_array_append_new(ideas, idea_to_json(p, i));
+        json_array_append_new(ideas, idea_to_json(p, i, ++per_part[p->ideas[i].idea.part]));
+    longsd__free(per_part);
     for (size_t i = 0; i < p->n_notes; i++)
         json_array_append_new(notes, jstr(p->notes[i]));
     const ls_plan_settings *s = &p->settings;
@@ -278,13 +286,36 @@ out:
     return out;
 }
 
-longsd_status longsd_plan_save(longsd_ctx *ctx, const longsd_plan *p, const char *path)
+longsd_status longsd_plan_save(longsd_ctx *ctx, longsd_plan *p, const char *path)
 {
+    if (ls_plan_disk_changed(p, path)) {
+        /* edited by hand since we read or wrote it: merge, do not overwrite */
+        longsd_plan *disk = NULL;
+        lserr perr;
+        char *data = NULL;
+        size_t n = 0;
+        if (lsfile_read(path, LS_PLAN_MAX_BYTES, &data, &n, &perr) == LONGSD_OK &&
+            ls_plan_parse(path, data, n, &disk, &perr) == LONGSD_OK) {
+            size_t merged = 0;
+            if (ls_plan_merge_edits(p, disk, &merged))
+                longsd__log(ctx, LONGSD_LOG_WARN, "%s: out of memory while merging hand edits", path);
+            else if (merged)
+                longsd__log(ctx, LONGSD_LOG_INFO, "%s: kept hand edits to %zu idea%s made during the run", path,
+                            merged, merged == 1 ? "" : "s");
+        } else {
+            longsd__log(ctx, LONGSD_LOG_WARN, "%s: changed during the run but cannot be read (%s); writing the run's "
+                        "plan over it", path, perr.msg);
+        }
+        longsd_plan_free(disk);
+        longsd__free(data);
+    }
     char *json = longsd_plan_to_json(p);
     if (!json)
         return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory while writing the plan");
     longsd_status rc = lsfile_write_atomic(path, json, strlen(json), &ctx->err);
     longsd__free(json);
+    if (!rc)
+        ls_plan_note_disk(p, path);
     return rc;
 }
 
@@ -527,10 +558,13 @@ static longsd_status read_idea(rd *r, const longsd_plan *p, json_t *o, size_t i,
         pi->image_state = st;
         TRY(get_str(r, im, sub, "file", 0, &pi->image_file));
         TRY(get_str(r, im, sub, "error", 0, &pi->image_error));
+        if (pi->image_error) /* a plan written before redaction, or edited */
+            longsd__redact_inplace(pi->image_error, strlen(pi->image_error) + 1);
         /* A plan is user-editable: never let it point outside the workspace. */
-        if (pi->image_file && (pi->image_file[0] == '/' || strstr(pi->image_file, ".."))) {
+        if (pi->image_file && ls_wspath_check_rel(pi->image_file, NULL)) {
             snprintf(sub, sizeof sub, "%s.image.file", pre);
-            return bad(r, sub, "must be a path inside the workspace (no leading '/', no '..')");
+            return bad(r, sub, "must be a relative path inside the workspace (no leading '/', no '..' part, no "
+                               "control characters)");
         }
     }
     return LONGSD_OK;
@@ -555,6 +589,11 @@ static longsd_status read_plan(rd *r, json_t *root, longsd_plan *p)
         return bad(r, "version", what);
     }
     TRY(get_str(r, root, "", "name", 1, &p->name));
+    /* the name becomes file names (docx/<name>.docx, images/<name>/): a
+     * shared or edited plan must not reach outside the workspace with it */
+    lserr nerr;
+    if (ls_wspath_check_name(p->name, &nerr))
+        return bad(r, "name", nerr.msg);
     TRY(get_str(r, root, "", "title", 0, &p->title));
     TRY(get_str(r, root, "", "author", 0, &p->author));
     TRY(get_str(r, root, "", "language", 0, &p->language));
@@ -638,19 +677,41 @@ static longsd_status read_plan(rd *r, json_t *root, longsd_plan *p)
     if (json_array_size(ideas)) {
         if (!(p->ideas = longsd__calloc(json_array_size(ideas), sizeof *p->ideas)))
             return lserr_set(r->err, LONGSD_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; i < json_array_size(ideas); i++) {
+        /* duplicate ids through an open-addressing set of indices (a
+         * pairwise check made a 100,000-idea plan take minutes to load) */
+        size_t n_ideas = json_array_size(ideas), cap = 16;
+        while (cap < 2 * n_ideas)
+            cap *= 2;
+        size_t *set = longsd__calloc(cap, sizeof *set); /* index + 1; 0 = empty */
+        if (!set)
+            return lserr_set(r->err, LONGSD_ERR_NOMEM, "out of memory");
+        longsd_status drc = LONGSD_OK;
+        for (size_t i = 0; i < n_ideas && !drc; i++) {
             p->n_ideas = i + 1;
-            TRY(read_idea(r, p, json_array_get(ideas, i), i, &p->ideas[i]));
-            for (size_t j = 0; j < i; j++)
-                if (strcmp(p->ideas[j].idea.id, p->ideas[i].idea.id) == 0) {
-                    char path[64];
-                    snprintf(path, sizeof path, "ideas[%zu].id", i);
-                    return bad(r, path, "duplicate id");
-                }
+            if ((drc = read_idea(r, p, json_array_get(ideas, i), i, &p->ideas[i])))
+                break;
+            const char *id = p->ideas[i].idea.id;
+            size_t h = (size_t)lsfnv1a64(id, strlen(id), LSFNV_SEED) & (cap - 1);
+            while (set[h] && strcmp(p->ideas[set[h] - 1].idea.id, id) != 0)
+                h = (h + 1) & (cap - 1);
+            if (set[h]) {
+                char path[96];
+                snprintf(path, sizeof path, "ideas[%zu].id", i);
+                char what[160];
+                snprintf(what, sizeof what, "duplicate id (ideas[%zu] has the same id \"%s\")", set[h] - 1, id);
+                drc = bad(r, path, what);
+                break;
+            }
+            set[h] = i + 1;
         }
+        longsd__free(set);
+        if (drc)
+            return drc;
     }
     json_t *notes = field(root, "notes");
     TRY(read_strings(r, notes, "notes", &p->notes, &p->n_notes));
+    for (size_t i = 0; i < p->n_notes; i++)
+        longsd__redact_inplace(p->notes[i], strlen(p->notes[i]) + 1);
     return LONGSD_OK;
 }
 
@@ -698,5 +759,8 @@ longsd_status longsd_plan_load(longsd_ctx *ctx, const char *path, longsd_plan **
         return rc;
     rc = ls_plan_parse(path, data, n, out, &ctx->err);
     longsd__free(data);
+    if (!rc)
+        ls_plan_note_disk(*out, path);
+    lstmp_sweep_beside(path); /* temp files of a run that was killed while saving */
     return rc;
 }

@@ -66,9 +66,19 @@ struct longsd_plan {
     size_t n_cast;
     char **notes;
     size_t n_notes;
+    /* the file this handle last read or wrote, as it was then, so a save can
+     * merge hand edits made since (plan_merge.c); -1 = unknown */
+    char *disk_path;
+    long long disk_ino, disk_size, disk_mtime_ns;
 };
 
 longsd_plan *ls_plan_new(void);
+/* plan_merge.c: remember path's identity after a load or save; tell whether
+ * it changed since; take the user-editable fields of disk's ideas into mine
+ * (by id; *n_merged ideas changed). */
+void ls_plan_note_disk(longsd_plan *p, const char *path);
+int ls_plan_disk_changed(const longsd_plan *p, const char *path);
+longsd_status ls_plan_merge_edits(longsd_plan *mine, const longsd_plan *disk, size_t *n_merged);
 void ls_plan_clear_content(longsd_plan *p); /* parts, ideas, cast, notes */
 longsd_status ls_plan_add_note(longsd_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parse plan JSON (name used in messages). Every field is checked; errors

@@ -4,6 +4,8 @@
  * called ls_pool_run is the only one that calls back into the caller (job
  * reports, progress, log), so callbacks need no locking of their own. */
 #include "pool.h"
+#include "redact.h"
+#include "tmpfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -160,6 +163,8 @@ char *ls_pool_sidecar_path(const char *image_path)
     const char *slash = strrchr(image_path, '/');
     const char *dot = strrchr(image_path, '.');
     size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - image_path) : strlen(image_path);
+    if (strcasecmp(image_path + n, ".json") == 0) /* never the image itself */
+        n = strlen(image_path);
     return longsd__asprintf("%.*s.json", (int)n, image_path);
 }
 
@@ -217,32 +222,16 @@ out:
 
 void ls_pool_clean_temps(const char *dir)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        /* lsfile_write_atomic names its temp files "<name>.tmp.<pid>" */
-        const char *t = strstr(e->d_name, ".tmp.");
-        if (!t)
-            continue;
-        char *end;
-        long pid = strtol(t + 5, &end, 10);
-        if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno == EPERM))
-            continue; /* not ours, or its writer is still alive */
-        char *p = longsd__asprintf("%s/%s", dir, e->d_name);
-        if (p)
-            unlink(p);
-        longsd__free(p);
-    }
-    if (d)
-        closedir(d);
+    lstmp_sweep(dir); /* one sweeper for every temp name longsd makes */
 }
 
-char *ls_pool_parameters_text(const ls_render_job *j, uint32_t seed)
+char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed)
 {
     const char *n = j->negative ? j->negative : "";
-    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %u, Size: %dx%d, Version: longsd %s",
+    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, Version: longsd %s",
                             j->prompt, n[0] ? "Negative prompt: " : "", n, n[0] ? "\n" : "", j->steps,
-                            j->sampler ? j->sampler : "Euler a", (double)j->cfg_scale, seed, j->width, j->height,
+                            j->sampler ? j->sampler : "Euler a", (double)j->cfg_scale, (unsigned long long)seed,
+                            j->width, j->height,
                             LONGSD_VERSION);
 }
 
@@ -318,6 +307,7 @@ longsd_status ls_pool_new(longsd_ctx *ctx, const longsd_render_params *prm, ls_p
         const char *key = s->api_key;
         if (!key && b->ops == &ls_backend_openai)
             key = getenv("OPENAI_API_KEY") ? getenv("OPENAI_API_KEY") : getenv("OPENAI_TOKEN");
+        longsd__redact_add_secret(key); /* before any request can echo it */
         ls_backend_opts bo = {
             .url = s->url,
             .api_key = key,
@@ -469,7 +459,7 @@ typedef struct {
     char msg[ERROR_MAX];
     char *file;
     int blank;
-    uint32_t seed_used;
+    uint64_t seed_used; /* servers report 64-bit seeds (A1111: 2^32 and up) */
     double render_s;
 } attempt;
 
@@ -494,7 +484,7 @@ static const char *ignored_list(unsigned caps, const ls_render_job *j, char *buf
 }
 
 static longsd_status write_sidecar(ls_pool *p, const pool_backend *b, const ls_pool_job *j, const char *file,
-                                   const uint8_t *data, size_t n, int is_png, uint32_t seed, int blank,
+                                   const uint8_t *data, size_t n, int is_png, uint64_t seed, int blank,
                                    int blank_tries, double render_s, double queued_s, lserr *err)
 {
     char hex[65], ign[160], when[40];
@@ -579,11 +569,12 @@ static void run_attempt(ls_pool *p, int bi, ls_http *http, ls_pool_job *j, doubl
             break;
     }
     a->render_s = mono_s() - t0;
-    a->seed_used = im.seed_used >= 0 ? (uint32_t)im.seed_used : job.seed;
+    a->seed_used = im.seed_used >= 0 ? (uint64_t)im.seed_used : job.seed; /* never truncated */
     const uint8_t *data = im.data;
     size_t n = im.len;
     if (is_png) {
-        job.seed = a->seed_used;
+        if (a->seed_used <= UINT32_MAX)
+            job.seed = (uint32_t)a->seed_used;
         if (!(params = ls_pool_parameters_text(&job, a->seed_used))) {
             a->rc = lserr_set(&err, LONGSD_ERR_NOMEM, "out of memory");
             goto out;

@@ -25,7 +25,7 @@ typedef struct {
     char *file;           /* path actually written (NULL if none) */
     char *error;          /* why it failed or was flagged (NULL if fine) */
     int blank;            /* 1 = kept but flagged: blank after every retry */
-    uint32_t seed_used;
+    uint64_t seed_used;     /* as the server reported it (64-bit), else the seed asked */
     int attempts;
     int backend;          /* index of the backend that drew it, -1 if none */
     double render_s;      /* time in the backend for the final attempt */
@@ -71,6 +71,6 @@ int ls_pool_resume_check(const char *image_path, const char *key, char **file /*
 /* Remove temp files left in dir by processes that are gone (kill -9). */
 void ls_pool_clean_temps(const char *dir);
 /* A1111's "parameters" text for a job drawn with seed. Free with longsd__free. */
-char *ls_pool_parameters_text(const ls_render_job *j, uint32_t seed);
+char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed);
 
 #endif

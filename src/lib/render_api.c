@@ -2,6 +2,8 @@
  * plan's ideas into pool jobs with their file names, skips images that are
  * already done and valid, and records each outcome in the plan as it comes. */
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "plan.h"
 #include "pool.h"
@@ -73,7 +75,31 @@ typedef struct {
     const char *plan_path;
     longsd_render_progress_fn progress;
     void *user;
+    double last_save; /* monotonic seconds */
+    int dirty;        /* image states not yet saved */
 } plan_run;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Save the plan: every image is vouched for by its own sidecar (a re-run
+ * finds it), so the plan is saved at most once a second and once at the end,
+ * not after every image (that made a long run quadratic). */
+static void save_plan(plan_run *r, int now)
+{
+    if (!r->plan_path || !r->dirty || (!now && mono_s() - r->last_save < 1.0))
+        return;
+    lserr keep = r->ctx->err; /* the save must not clobber the run's own error */
+    if (longsd_plan_save(r->ctx, r->plan, r->plan_path))
+        longsd__log(r->ctx, LONGSD_LOG_WARN, "could not save the plan: %s", longsd_errmsg(r->ctx));
+    r->ctx->err = keep;
+    r->dirty = 0;
+    r->last_save = mono_s();
+}
 
 static void on_plan_job(void *user, const ls_pool_job *j)
 {
@@ -85,12 +111,8 @@ static void on_plan_job(void *user, const ls_pool_job *j)
                                              rel, j->state == LS_JOB_DONE ? NULL : j->error);
     if (rc)
         longsd__log(r->ctx, LONGSD_LOG_WARN, "could not record image %s in the plan: %s", j->id, longsd_strerror(rc));
-    if (r->plan_path) {
-        lserr keep = r->ctx->err; /* the save must not clobber the run's own error */
-        if (longsd_plan_save(r->ctx, r->plan, r->plan_path))
-            longsd__log(r->ctx, LONGSD_LOG_WARN, "could not save the plan: %s", longsd_errmsg(r->ctx));
-        r->ctx->err = keep;
-    }
+    r->dirty = 1;
+    save_plan(r, 0);
 }
 
 static void on_plan_progress(void *user, const longsd_render_progress *pr)
@@ -189,8 +211,9 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
     }
     longsd__log(ctx, LONGSD_LOG_INFO, "rendering %zu of %zu images (%zu already done) on %zu backend%s",
                 ls_pool_n_jobs(pool), plan->n_ideas, skipped, params->n_backends, params->n_backends == 1 ? "" : "s");
-    plan_run r = {ctx, plan, ws, params->plan_path, progress, user_data};
+    plan_run r = {ctx, plan, ws, params->plan_path, progress, user_data, mono_s(), 0};
     rc = ls_pool_run(pool, on_plan_job, on_plan_progress, &r, plan->n_ideas, skipped);
+    save_plan(&r, 1);
     if (!rc) {
         for (size_t i = 0; i < plan->n_ideas; i++) /* ideas failed before the pool (no prompt) */
             if (plan->ideas[i].image_state == LONGSD_IMAGE_FAILED) {
@@ -219,6 +242,12 @@ longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req
         return rc;
     if (!req || !out_path || !out_path[0])
         return lserr_set(err, LONGSD_ERR_PARAM, "no prompt or no output path");
+    size_t ol = strlen(out_path);
+    if (ol >= 5 && strcasecmp(out_path + ol - 5, ".json") == 0)
+        return lserr_set(err, LONGSD_ERR_PARAM,
+                         "%s: an image cannot take a .json name (the JSON sidecar beside the image does); name it "
+                         ".png or .jpg",
+                         out_path);
     ls_render_job job = {
         .prompt = req->prompt,
         .negative = req->negative ? req->negative : "",

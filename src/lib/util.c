@@ -1,6 +1,8 @@
 /* util.c - allocation hook, capped buffers, errors, SHA-256, atomic files,
  * UTF-8 and small string helpers used across the library. */
 #include "util.h"
+#include "redact.h"
+#include "tmpfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -163,6 +165,8 @@ longsd_status lserr_set(lserr *err, longsd_status code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        /* every library message may quote a server or a file: no key leaves */
+        longsd__redact_inplace(err->msg, sizeof err->msg);
     }
     return code;
 }
@@ -298,7 +302,6 @@ longsd_status lsfile_read(const char *path, size_t cap, char **out, size_t *out_
 {
     *out = NULL;
     *out_len = 0;
-    struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
@@ -307,6 +310,14 @@ longsd_status lsfile_read(const char *path, size_t cap, char **out, size_t *out_
             return lserr_set(err, LONGSD_ERR_IO, "%s: permission denied (check the file's permissions)", path);
         return lserr_set(err, LONGSD_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     }
+    return lsfile_read_fd(fd, path, cap, out, out_len, err);
+}
+
+longsd_status lsfile_read_fd(int fd, const char *path, size_t cap, char **out, size_t *out_len, lserr *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    struct stat st;
     if (fstat(fd, &st) != 0) {
         close(fd);
         return lserr_set(err, LONGSD_ERR_IO, "%s: cannot stat: %s", path, strerror(errno));
@@ -396,14 +407,11 @@ longsd_status lsfile_write_atomic(const char *path, const void *data, size_t n, 
     longsd_status rc = lsfile_mkdirs(path, 0, err);
     if (rc)
         return rc;
-    char *tmp = longsd__asprintf("%s.tmp.%ld", path, (long)getpid());
-    if (!tmp)
-        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        rc = lserr_set(err, LONGSD_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-        goto out;
-    }
+    char *tmp = NULL;
+    /* O_EXCL|O_NOFOLLOW: a link planted under the temp name is never followed */
+    int fd = lstmp_open(path, &tmp, err);
+    if (fd < 0)
+        return err ? err->code : LONGSD_ERR_IO;
     const char *p = data;
     size_t left = n;
     while (left) {
@@ -425,7 +433,6 @@ longsd_status lsfile_write_atomic(const char *path, const void *data, size_t n, 
         rc = lserr_set(err, LONGSD_ERR_IO, "%s: cannot rename into place: %s", path, strerror(errno));
     if (rc)
         unlink(tmp);
-out:
     longsd__free(tmp);
     return rc;
 }

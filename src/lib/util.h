@@ -71,6 +71,8 @@ uint64_t lsfnv1a64(const void *p, size_t n, uint64_t seed);
 /* ---- files */
 /* Read a whole file (at most cap bytes; more is LONGSD_ERR_TOO_BIG). */
 longsd_status lsfile_read(const char *path, size_t cap, char **out, size_t *out_len, lserr *err);
+/* The same from an open fd (closed here on every path); path is for messages. */
+longsd_status lsfile_read_fd(int fd, const char *path, size_t cap, char **out, size_t *out_len, lserr *err);
 /* Write data to path atomically: temp file in the same directory, fsync,
  * rename. On any failure the old file (if any) is untouched and no temp
  * file is left behind. */

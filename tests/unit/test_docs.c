@@ -418,9 +418,27 @@ TEST(html_folder_and_single_file)
     snprintf(p, sizeof p, "%s/images/fig-001.png", dir);
     CHECK(lsfile_exists(p));
 
-    /* re-assembly replaces the folder as a whole: a stale image goes */
+    /* a file longsd did not write (not in the folder's manifest) stops the
+     * replacement and stays where it is */
     snprintf(p, sizeof p, "%s/images/stale.png", dir);
     t_write(p, "x", 1);
+    CHECK(longsd_html_write(f.ctx, f.plan, dir, &o) == LONGSD_ERR_IO);
+    CHECK_CONTAINS(longsd_errmsg(f.ctx), "images/stale.png, which longsd did not write");
+    CHECK(lsfile_exists(p));
+    /* re-assembly replaces the folder as a whole: a stale image of an earlier
+     * run (listed in the manifest) goes */
+    char man[700];
+    snprintf(man, sizeof man, "%s/.longsd-html", dir);
+    size_t mn = 0;
+    char *mt = t_slurp(man, &mn);
+    REQUIRE(mt != NULL);
+    char *m2 = malloc(mn + 32);
+    REQUIRE(m2 != NULL);
+    memcpy(m2, mt, mn);
+    memcpy(m2 + mn, "images/stale.png\n", 17);
+    t_write(man, m2, mn + 17);
+    free(m2);
+    free(mt);
     REQUIRE(longsd_html_write(f.ctx, f.plan, dir, &o) == LONGSD_OK);
     CHECK(!lsfile_exists(p));
     /* and nothing is left beside it */

@@ -113,7 +113,7 @@ TEST(malformed_table)
     expect_bad("\"seed\": 4000000000", "\"seed\": \"x\"", "ideas[0].prompt.seed: expected an integer");
     expect_bad("\"part\": \"end\"", "\"part\": \"nowhere\"", "ideas[1].part: names no part of this plan");
     expect_bad("\"state\": \"done\"", "\"state\": \"finished\"", "ideas[0].image.state: expected");
-    expect_bad("images/fence/beginning-01-tom.png", "../../etc/passwd", "ideas[0].image.file: must be a path inside");
+    expect_bad("images/fence/beginning-01-tom.png", "../../etc/passwd", "ideas[0].image.file: must be a relative path inside");
     expect_bad("\"id\": \"end-01\"", "\"id\": \"beginning-01\"", "ideas[1].id: duplicate id");
     expect_bad("\"width\": 768, \"height\": 512, \"steps\"", "\"width\": 5, \"height\": 512, \"steps\"",
                "settings.width: 5 is out of range");
