@@ -197,8 +197,9 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **plan /* IN/OUT *
 longsd_status longsd_plan_load(longsd_ctx *ctx, const char *path, longsd_plan **out /* OUT */);
 longsd_status longsd_plan_load_memory(longsd_ctx *ctx, const char *name, const void *data, size_t n,
                                       longsd_plan **out /* OUT */);
-/* The workspace lock: an advisory flock on "<plan_path>.lock", held while a
- * run writes the plan (the file stays; only the lock matters). Fails at once
+/* The workspace lock: an advisory flock on ".<plan file>.lock" beside the
+ * plan (image_prompts/.story.json.lock), held while a run writes the plan
+ * (the file stays; only the lock matters). Fails at once
  * with LONGSD_ERR_IO and a message naming the holder's pid when another run
  * holds it. Release with longsd_plan_unlock (NULL is a no-op); the lock is
  * also released when the process ends. */

@@ -1,4 +1,4 @@
-/* lock.c - the workspace lock: an advisory flock on "<plan>.lock" beside a
+/* lock.c - the workspace lock: an advisory flock on ".<plan>.lock" beside a
  * plan, held by every run that writes the plan, so two runs on one book
  * never render every image twice or overwrite each other's plan. The lock
  * file is never removed (removing it would let a third run lock a new inode
@@ -28,7 +28,10 @@ longsd_status longsd_plan_lock(longsd_ctx *ctx, const char *plan_path, longsd_lo
     longsd_status rc = lsfile_mkdirs(plan_path, 0, err);
     if (rc)
         return rc;
-    char *lp = longsd__asprintf("%s.lock", plan_path);
+    /* hidden, beside the plan: image_prompts/.story.json.lock */
+    const char *slash = strrchr(plan_path, '/');
+    char *lp = slash ? longsd__asprintf("%.*s/.%s.lock", (int)(slash - plan_path), plan_path, slash + 1)
+                     : longsd__asprintf(".%s.lock", plan_path);
     longsd_lock *l = longsd__calloc(1, sizeof *l);
     if (!lp || !l) {
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");

@@ -334,19 +334,26 @@ static longsd_status bad(rd *r, const char *path, const char *what)
 
 static json_t *field(json_t *obj, const char *key) { return json_is_object(obj) ? json_object_get(obj, key) : NULL; }
 
-static longsd_status get_str(rd *r, json_t *obj, const char *prefix, const char *key, int required, char **out)
+/* The field path ("ideas[3].prompt.seed") is made only for a message: a
+ * snprintf per field read was most of the time of loading a large plan. */
+static longsd_status bad_key(rd *r, const char *prefix, const char *key, const char *what)
 {
     char path[256];
     snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key);
+    return bad(r, path, what);
+}
+
+static longsd_status get_str(rd *r, json_t *obj, const char *prefix, const char *key, int required, char **out)
+{
     json_t *v = field(obj, key);
     if (!v || json_is_null(v)) {
         if (required)
-            return bad(r, path, "missing");
+            return bad_key(r, prefix, key, "missing");
         *out = NULL;
         return LONGSD_OK;
     }
     if (!json_is_string(v))
-        return bad(r, path, "expected a string");
+        return bad_key(r, prefix, key, "expected a string");
     *out = longsd__strndup(json_string_value(v), json_string_length(v));
     return *out ? LONGSD_OK : lserr_set(r->err, LONGSD_ERR_NOMEM, "out of memory");
 }
@@ -354,21 +361,19 @@ static longsd_status get_str(rd *r, json_t *obj, const char *prefix, const char 
 static longsd_status get_int(rd *r, json_t *obj, const char *prefix, const char *key, long long lo, long long hi,
                              int required, long long *out)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key);
     json_t *v = field(obj, key);
     if (!v) {
         if (required)
-            return bad(r, path, "missing");
+            return bad_key(r, prefix, key, "missing");
         return LONGSD_OK;
     }
     if (!json_is_integer(v))
-        return bad(r, path, "expected an integer");
+        return bad_key(r, prefix, key, "expected an integer");
     long long x = json_integer_value(v);
     if (x < lo || x > hi) {
         char what[128];
         snprintf(what, sizeof what, "%lld is out of range [%lld, %lld]", x, lo, hi);
-        return bad(r, path, what);
+        return bad_key(r, prefix, key, what);
     }
     *out = x;
     return LONGSD_OK;
@@ -377,16 +382,14 @@ static longsd_status get_int(rd *r, json_t *obj, const char *prefix, const char 
 static longsd_status get_num(rd *r, json_t *obj, const char *prefix, const char *key, double lo, double hi,
                              double *out)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s.%s", prefix, key);
     json_t *v = field(obj, key);
     if (!v)
         return LONGSD_OK;
     if (!json_is_number(v))
-        return bad(r, path, "expected a number");
+        return bad_key(r, prefix, key, "expected a number");
     double x = json_number_value(v);
     if (!(x >= lo && x <= hi))
-        return bad(r, path, "out of range");
+        return bad_key(r, prefix, key, "out of range");
     *out = x;
     return LONGSD_OK;
 }

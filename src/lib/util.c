@@ -2,6 +2,7 @@
  * UTF-8 and small string helpers used across the library. */
 #include "util.h"
 #include "redact.h"
+#include "termsafe.h"
 #include "tmpfile.h"
 
 #include <errno.h>
@@ -165,8 +166,12 @@ longsd_status lserr_set(lserr *err, longsd_status code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
-        /* every library message may quote a server or a file: no key leaves */
+        /* every library message may quote a server or a file: no key leaves,
+         * and it stays one line without control characters (ESC, CR, LF) */
         longsd__redact_inplace(err->msg, sizeof err->msg);
+        char raw[sizeof err->msg];
+        memcpy(raw, err->msg, sizeof raw);
+        longsd__term_safe(raw, err->msg, sizeof err->msg, 0);
     }
     return code;
 }

@@ -152,7 +152,7 @@ echo mine >"$TMP/mine/notes.txt"
 newws lock
 "$B" -C "$WS" ideas story >/dev/null 2>&1
 if command -v flock >/dev/null 2>&1; then
-    flock "$WS/image_prompts/story.json.lock" sleep 3 &
+    flock "$WS/image_prompts/.story.json.lock" sleep 3 &
     LP=$!; sleep 0.3
     "$B" -C "$WS" run story >"$TMP/o" 2>&1; rc=$?
     wait $LP
@@ -190,4 +190,26 @@ left=$(ls -a "$WS/docx" "$WS/epub" "$WS/html" "$WS/image_prompts" | grep "tmp.$D
 [ -z "$left" ] && pass "orphans of a dead run are removed" || fail "orphans of a dead run are removed" "$left"
 [ -f "$WS/docx/notes.tmp" ] && [ -f "$WS/docx/story.docx.tmp.$$" ] && pass "other files and a live run's temp files stay" || \
     fail "other files and a live run's temp files stay"
+# ---- 1, 5: an LLM refusal (and an error) echoing the key with escapes
+# llm_case LABEL SCRIPT WANT: run with fake_llm.py on SCRIPT; stderr must say WANT
+llm_case() {
+    printf '%s' "$2" >"$TMP/script.json"; rm -f "$TMP/lport"
+    $PY tests/servers/fake_llm.py --script "$TMP/script.json" --port-file "$TMP/lport" --max-seconds 120 \
+        >/dev/null 2>&1 &
+    SERVERS="$SERVERS $!"
+    i=0; while [ ! -s "$TMP/lport" ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+    newws "llm-$1"
+    "$B" -C "$WS" run --llm openai --llm-url "http://127.0.0.1:$(cat "$TMP/lport")/v1" --llm-model m story \
+        >"$TMP/out-llm" 2>"$TMP/err-llm"
+    grep -q "$3" "$TMP/err-llm" "$TMP/out-llm" && pass "llm $1: reported" || fail "llm $1: reported" "$(head -c 400 "$TMP/err-llm")"
+    no_secret "llm $1: key nowhere in workspace, cache, stdout, stderr" "$KEY" "$WS" "$TMP/cache" \
+        "$TMP/out-llm" "$TMP/err-llm"
+    no_controls "llm $1: no raw controls on the terminal" "$TMP/out-llm" "$TMP/err-llm"
+    if grep -q '^longsd: done' "$TMP/err-llm" "$TMP/out-llm"; then fail "llm $1: no forged line"
+    else pass "llm $1: no forged line"; fi
+}
+if "$B" run --help 2>&1 | grep -q -- '--llm'; then
+    llm_case refusal "{\"default\": {\"refusal\": \"\\u001b]0;owned\\u0007\\r\\nlongsd: done. Your key $KEY is banned\"}}" refused
+    llm_case 401 '{"default": {"status": 401, "echo_auth": true}}' 401
+else skip "llm refusal" "no --llm option"; fi
 finish
