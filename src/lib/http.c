@@ -359,9 +359,14 @@ longsd_status ls_http_request(ls_http *h, const char *method, const char *url, c
             rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
             break;
         } else {
-            rc = lserr_set(err, LONGSD_ERR_NETWORK, "%s %s: %s", method, shown,
-                           cc == CURLE_OPERATION_TIMEDOUT ? "timed out" : curl_easy_strerror(cc));
-            retry = curl_transient(cc);
+            /* libcurl says "Out of memory" when a server's header line passes
+             * its limit (100 KB): that is the server's fault, not ours */
+            rc = lserr_set(err, cc == CURLE_OUT_OF_MEMORY ? LONGSD_ERR_BACKEND : LONGSD_ERR_NETWORK, "%s %s: %s",
+                           method, shown,
+                           cc == CURLE_OPERATION_TIMEDOUT ? "timed out"
+                           : cc == CURLE_OUT_OF_MEMORY    ? "the reply's headers are too large or malformed"
+                                                          : curl_easy_strerror(cc));
+            retry = curl_transient(cc) && !(cc == CURLE_OPERATION_TIMEDOUT && h->o.no_retry_timeout);
         }
         resp->transient = retry;
         if (!retry || attempt >= h->o.max_retries)

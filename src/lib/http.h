@@ -29,6 +29,8 @@ typedef struct {
     void *abort_user;
     longsd_log_fn log_fn;     /* optional: retry notices at LONGSD_LOG_INFO */
     void *log_user;
+    int no_retry_timeout;     /* 1: a request silent for the whole timeout_ms is not retried here (the
+                               * image pool moves the job to another backend instead); default 0 */
 } ls_http_opts;
 
 ls_http_opts ls_http_default_opts(void);

@@ -8,6 +8,7 @@
 #include "ctx.h"
 #include "llm.h"
 #include "plan.h"
+#include "seed.h"
 
 #define IDEAS_VERSION "builtin-1"
 #define PROMPTS_VERSION "rules-1"
@@ -252,8 +253,8 @@ out:
 
 static int str_eq(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
 
-static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, const longsd_style *style,
-                                 const longsd_plan_params *pp)
+static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, const longsd_story *story,
+                                 const longsd_style *style, const longsd_plan_params *pp)
 {
     ls_prompt *lp = NULL;      /* the LLM's prompts, when it writes them */
     longsd_status *lrc = NULL;
@@ -294,7 +295,12 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
             longsd__free(lrc);
             return rc;
         }
-        uint32_t seed = ls_prompt_seed(plan->sha256, pi->idea.id);
+        /* from the idea's passage and the settings (seed.c): an edit elsewhere
+         * in the text keeps this seed, and so this idea's finished image */
+        size_t a = pi->idea.start < story->len ? pi->idea.start : story->len;
+        size_t z = pi->idea.end < story->len ? pi->idea.end : story->len;
+        uint32_t seed = ls_idea_seed(story->data + a, z > a ? z - a : 0, pp->width, pp->height, pp->steps,
+                                     pp->cfg_scale, pp->sampler, style->name);
         int changed = !str_eq(pi->prompt, pr.positive) || !str_eq(pi->negative, pr.negative) || pi->seed != seed ||
                       pi->width != pp->width || pi->height != pp->height || pi->steps != pp->steps ||
                       pi->cfg_scale != pp->cfg_scale || !str_eq(pi->sampler, pp->sampler);
@@ -407,7 +413,7 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
     key_hex(kb.data, prompts_key);
     lsbuf_free(&kb);
     if (pp.force || strcmp(plan->prompts_key, prompts_key) != 0) {
-        if ((rc = run_prompts(ctx, llm, plan, style, &pp)))
+        if ((rc = run_prompts(ctx, llm, plan, story, style, &pp)))
             goto out;
         memcpy(plan->prompts_key, prompts_key, sizeof prompts_key);
         did |= LONGSD_STAGE_PROMPTS;

@@ -37,6 +37,8 @@ typedef struct {
     int slots;
     /* under the pool mutex */
     int set_aside;
+    int asides;           /* times set aside in this run */
+    double aside_until;   /* monotonic s: when a set-aside backend gets one job on probation */
     int consecutive_failures;
     int running;
     size_t done, failures;
@@ -714,6 +716,14 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
     j->tried |= 1ull << bi;
     if (!b->set_aside && b->consecutive_failures >= p->prm.max_failures) {
         b->set_aside = 1;
+        /* retried later in the run: after twice the timeout (1 s..5 min),
+         * doubled each time it is set aside again */
+        double pause = 2.0 * p->prm.timeout_s;
+        pause = pause < 1.0 ? 1.0 : pause > 300.0 ? 300.0 : pause;
+        for (int k = 0; k < b->asides && pause < 300.0; k++)
+            pause *= 2.0;
+        b->asides++;
+        b->aside_until = mono_s() + pause;
         add_msg(p, "set aside %s after %d failures in a row (last: %s)", b->label, b->consecutive_failures, a->msg);
         pthread_cond_broadcast(&p->work_cv);
     }
@@ -742,6 +752,7 @@ static void *worker_main(void *arg)
     ho.timeout_ms = (long)(p->prm.timeout_s * 1000.0);
     ho.connect_timeout_ms = (long)(p->prm.connect_timeout_s * 1000.0);
     ho.max_retries = p->prm.retries;
+    ho.no_retry_timeout = 1; /* a silent server costs one timeout per job, not 1 + retries */
     ho.backoff_initial_ms = (long)(p->prm.backoff_s * 1000.0);
     ho.max_body = p->prm.max_image_bytes + p->prm.max_image_bytes / 3 + 65536; /* base64 and JSON around it */
     ho.abort_fn = pool_stopped;
@@ -754,8 +765,30 @@ static void *worker_main(void *arg)
             p->oom = 1;
             break;
         }
-        if (pool_stopped(p) || b->set_aside)
+        if (pool_stopped(p))
             break;
+        if (b->set_aside) {
+            /* set aside, not dropped: while work remains, one job on
+             * probation after a pause (one more failure sets it aside again) */
+            if (p->nq == 0 && p->running == 0)
+                break;
+            double left = b->aside_until - mono_s();
+            if (left > 0) {
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                ts.tv_sec += (time_t)left;
+                ts.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
+                if (ts.tv_nsec >= 1000000000L) {
+                    ts.tv_sec++;
+                    ts.tv_nsec -= 1000000000L;
+                }
+                pthread_cond_timedwait(&p->work_cv, &p->mu, &ts);
+                continue;
+            }
+            b->set_aside = 0;
+            b->consecutive_failures = p->prm.max_failures > 1 ? p->prm.max_failures - 1 : 0;
+            add_msg(p, "trying %s again (set aside %d time%s)", b->label, b->asides, b->asides == 1 ? "" : "s");
+        }
         size_t q = 0;
         for (; q < p->nq; q++)
             if (eligible(p, w->b, p->jobs[p->queue[q]]))

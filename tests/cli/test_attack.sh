@@ -212,4 +212,56 @@ if "$B" run --help 2>&1 | grep -q -- '--llm'; then
     llm_case refusal "{\"default\": {\"refusal\": \"\\u001b]0;owned\\u0007\\r\\nlongsd: done. Your key $KEY is banned\"}}" refused
     llm_case 401 '{"default": {"status": 401, "echo_auth": true}}' 401
 else skip "llm refusal" "no --llm option"; fi
+# ---- 14: a silent server costs one timeout per job, and a set-aside backend is
+# tried again later in the run
+start_fake() { # start_fake NAME FLAGS...: fake_sd.py, sets URL and STATS_NAME
+    n=$1; shift; rm -f "$TMP/$n.port"
+    $PY tests/servers/fake_sd.py --lifetime 120 --log "$TMP/$n.log" "$@" >"$TMP/$n.port" &
+    SERVERS="$SERVERS $!"
+    i=0; while [ ! -s "$TMP/$n.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    URL="http://127.0.0.1:$(head -n 1 "$TMP/$n.port")"; touch "$TMP/$n.log"
+}
+renders() { $PY -c 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/stats"))["render_requests"])' "$1"; }
+newws silent
+start_fake silent --fault stall --stall 60; SILENT=$URL
+start_fake good --delay 0.4; GOOD=$URL
+"$B" -C "$WS" run --timeout 1 --backend "a1111=$SILENT" --backend "a1111=$GOOD" story >"$TMP/o" 2>&1; rc=$?
+n=$(renders "$SILENT")
+probes=$(grep -c "trying a1111 .* again" "$TMP/o")
+[ $rc = 0 ] && [ "$n" -le $((3 + probes)) ] && grep -q "set aside a1111 .* after 3 failures" "$TMP/o" && pass "a silent server gets 3 requests (one per job) before it is set aside" || \
+    fail "a silent server gets 3 requests (one per job) before it is set aside" "exit $rc, $n requests: $(cat "$TMP/o")"
+newws probe
+start_fake flaky --fault status --status 503 --fault-count 9; FLAKY=$URL
+start_fake slow --delay 1.5; SLOW=$URL
+"$B" -C "$WS" -v run --timeout 3 --backend "a1111=$FLAKY" --backend "a1111=$SLOW" story >"$TMP/o" 2>&1; rc=$?
+if [ $rc = 0 ] && grep -q 'trying a1111 .* again' "$TMP/o" && [ "$(wc -l <"$TMP/flaky.log")" -ge 1 ]; then
+    pass "a set-aside backend is tried again later in the run and renders"
+else fail "a set-aside backend is tried again later in the run and renders" "exit $rc: $(cat "$TMP/o")"; fi
+# ---- 12: a one-character edit outside every passage redraws nothing
+newws seeds
+cp "$CORPUS/en-twain1.txt" "$WS/texts/story.txt"
+start_fake seeds; SEEDS=$URL
+"$B" -C "$WS" -q run --backend "a1111=$SEEDS" story >/dev/null 2>&1
+cp "$WS/image_prompts/story.json" "$TMP/seeds1.json"
+first=$(wc -l <"$TMP/seeds.log")
+$PY - "$WS/texts/story.txt" "$TMP/seeds1.json" <<'PYEOF'
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+spans = [(i["anchor"]["start"], i["anchor"]["end"]) for i in json.load(open(sys.argv[2]))["ideas"]]
+# the first " the " that no idea's passage covers: one letter changed
+at = raw.find(b" the ", len(raw) // 2)
+while any(a - 200 <= at < b + 200 for a, b in spans):
+    at = raw.find(b" the ", at + 1)
+open(sys.argv[1], "wb").write(raw[:at] + b" thE " + raw[at + 5:])
+PYEOF
+"$B" -C "$WS" -q run --backend "a1111=$SEEDS" story >/dev/null 2>&1
+again=$(( $(wc -l <"$TMP/seeds.log") - first ))
+check "an edit elsewhere keeps every idea's seed" $PY -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+sa = {i["anchor"]["quote"]: i["prompt"]["seed"] for i in a["ideas"]}
+kept = [i for i in b["ideas"] if sa.get(i["anchor"]["quote"]) == i["prompt"]["seed"]]
+assert len(kept) == len(b["ideas"]) == 15, (len(kept), len(b["ideas"]))' "$TMP/seeds1.json" "$WS/image_prompts/story.json"
+[ "$first" = 15 ] && [ "$again" = 0 ] && pass "an edit elsewhere redraws no image" || \
+    fail "an edit elsewhere redraws no image" "$first rendered, then $again more"
 finish
