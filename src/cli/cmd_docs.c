@@ -165,21 +165,29 @@ int cli_docs_write(longsd_ctx *ctx, const cli_opts *o, const char *name, const c
     return EXIT_OK;
 }
 
-/* Load the text a plan was made from, for the story layout. */
-static longsd_story *load_source(longsd_ctx *ctx, const cli_opts *o, const longsd_plan *plan)
+/* Load the text a plan was made from, for the story layout. NULL with the
+ * reason in why (a load's own message, or "no such file"): the context's
+ * message may be left over from an earlier call and says nothing here. */
+static longsd_story *load_source(longsd_ctx *ctx, const cli_opts *o, const longsd_plan *plan, char *why,
+                                 size_t why_size)
 {
     const char *src = longsd_plan_source(plan);
     char alt[4200];
     longsd_story_params sp = longsd_story_default_params();
     longsd_story *s = NULL;
+    snprintf(why, why_size, "no such file");
     if (src && *src && cli_is_file(src)) {
         if (longsd_story_load(ctx, src, &sp, &s) == LONGSD_OK)
             return s;
+        snprintf(why, why_size, "%s", longsd_errmsg(ctx));
         return NULL;
     }
     snprintf(alt, sizeof alt, "%s/texts/%s.txt", o->workspace, longsd_plan_name(plan));
-    if (cli_is_file(alt) && longsd_story_load(ctx, alt, &sp, &s) == LONGSD_OK)
-        return s;
+    if (cli_is_file(alt)) {
+        if (longsd_story_load(ctx, alt, &sp, &s) == LONGSD_OK)
+            return s;
+        snprintf(why, why_size, "%s", longsd_errmsg(ctx));
+    }
     return NULL;
 }
 
@@ -207,10 +215,11 @@ static int reassemble(longsd_ctx *ctx, cli_opts *o, unsigned fmt)
         return EXIT_RUNTIME;
     }
     int story_layout = !cli_docs.layout || strcmp(cli_docs.layout, LONGSD_LAYOUT_STORY) == 0;
-    if (story_layout && !(story = load_source(ctx, o, plan))) {
-        cli_error("the story layout needs the text the plan was made from (%s)%s%s; bring it back, or use "
+    char why[1100];
+    if (story_layout && !(story = load_source(ctx, o, plan, why, sizeof why))) {
+        cli_error("the story layout needs the text the plan was made from (%s): %s; bring it back, or use "
                   "--layout gallery",
-                  longsd_plan_source(plan), longsd_errmsg(ctx)[0] ? ": " : "", longsd_errmsg(ctx));
+                  longsd_plan_source(plan), why);
         rc = EXIT_RUNTIME;
         goto out;
     }

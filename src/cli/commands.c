@@ -87,21 +87,21 @@ void cli_json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* 1 if plan was made from a different file than text: another path (by
- * identity where both exist, by name otherwise) and other bytes. The same
- * path with new bytes is an edit, the same bytes elsewhere a moved file;
- * both update the plan as usual. */
+/* 1 if plan was made from a different file than text: the file it records
+ * still exists, is not text (by identity, so "./a.txt" and "a.txt" agree) and
+ * has other bytes. The same file with new bytes is an edit, the same bytes
+ * elsewhere a moved file; a recorded path that no longer resolves (moved, or
+ * given relative to another folder) cannot be told apart from a move. All
+ * of these update the plan as usual. */
 static int other_source(const longsd_plan *plan, const char *text, const longsd_story *story)
 {
     if (strcmp(longsd_plan_source_sha256(plan), longsd_story_sha256(story)) == 0)
         return 0;
     const char *was = longsd_plan_source(plan);
-    if (!was[0])
-        return 0; /* an old plan that did not record it */
     struct stat a, b;
-    if (stat(was, &a) == 0 && stat(text, &b) == 0)
-        return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
-    return strcmp(was, text) != 0;
+    if (!was[0] || stat(was, &a) != 0 || stat(text, &b) != 0)
+        return 0;
+    return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
 }
 
 /* Load the story and bring its plan up to date; save the plan if anything

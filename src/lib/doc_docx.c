@@ -134,6 +134,11 @@ longsd_status longsd_docx_write(longsd_ctx *ctx, const longsd_plan *plan, const 
     lserr_clear(&ctx->err);
     if (!plan || !path || !*path)
         return lserr_set(&ctx->err, LONGSD_ERR_PARAM, "longsd_docx_write: no plan or no path");
+    /* the same rule as EPUB and HTML: one plan, one verdict on its language */
+    const char *lang = ls_doc_language(plan, &o);
+    if (!ls_doc_lang_ok(lang))
+        return lserr_set(&ctx->err, LONGSD_ERR_PARAM,
+                         "language \"%s\" is not a BCP 47 tag such as en, de or pt-BR", lang);
     rc = ls_layout_build(plan, &o, &L, &ctx->err);
     if (rc)
         return rc;

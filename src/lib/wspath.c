@@ -44,6 +44,8 @@ longsd_status ls_wspath_check_rel(const char *rel, lserr *err)
         return lserr_set(err, LONGSD_ERR_PARAM, "is over 4096 bytes");
     if (rel[0] == '/')
         return lserr_set(err, LONGSD_ERR_PARAM, "must be relative to the workspace (no leading '/')");
+    if (rel[n - 1] == '/')
+        return lserr_set(err, LONGSD_ERR_PARAM, "must name a file (no trailing '/')");
     if (lsutf8_validate(rel, n) != (size_t)-1)
         return lserr_set(err, LONGSD_ERR_PARAM, "is not valid UTF-8");
     for (size_t i = 0; i < n; i++) {

@@ -264,4 +264,27 @@ kept = [i for i in b["ideas"] if sa.get(i["anchor"]["quote"]) == i["prompt"]["se
 assert len(kept) == len(b["ideas"]) == 15, (len(kept), len(b["ideas"]))' "$TMP/seeds1.json" "$WS/image_prompts/story.json"
 [ "$first" = 15 ] && [ "$again" = 0 ] && pass "an edit elsewhere redraws no image" || \
     fail "an edit elsewhere redraws no image" "$first rendered, then $again more"
+# ---- 15: one verdict on a plan's language for all three documents
+newws lang
+"$B" -C "$WS" ideas story >/dev/null 2>&1
+$PY - "$WS/image_prompts/story.json" <<'PYEOF'
+import json, sys
+p = json.load(open(sys.argv[1])); p["language"] = "en\" xml:evil=\"1"; json.dump(p, open(sys.argv[1], "w"))
+PYEOF
+for f in docx epub html; do
+    "$B" -C "$WS" $f story >"$TMP/o" 2>&1; rc=$?
+    [ $rc != 0 ] && grep -q 'BCP 47' "$TMP/o" && pass "$f refuses a malformed plan language" || \
+        fail "$f refuses a malformed plan language" "exit $rc: $(cat "$TMP/o")"
+done
+# ---- 15: a plan whose source is gone says so, not a stale message
+newws source
+"$B" -C "$WS" ideas story >/dev/null 2>&1
+$PY - "$WS/image_prompts/story.json" <<'PYEOF'
+import json, sys
+p = json.load(open(sys.argv[1])); p["source"]["path"] = "/nonexistent/gone.txt"; json.dump(p, open(sys.argv[1], "w"))
+PYEOF
+rm "$WS/texts/story.txt"
+"$B" -C "$WS" docx story >"$TMP/o" 2>&1; rc=$?
+[ $rc != 0 ] && grep -q 'gone.txt): no such file' "$TMP/o" && ! grep -qE '[0-9a-f]{16}' "$TMP/o" && \
+    pass "a missing source text is named with the reason" || fail "a missing source text is named with the reason" "$(cat "$TMP/o")"
 finish
