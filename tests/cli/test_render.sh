@@ -7,6 +7,8 @@
 # Ctrl-C, -q. Every server started here is killed on exit.
 . tests/cli/lib.sh
 unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY
+# a key in the environment, so the faulty servers below could leak it
+export OPENAI_API_KEY=sk-test-SECRET-render-4c1d77e0 XDG_CACHE_HOME=$TMP/cache
 SERVERS=""
 cleanup() {
     for p in $SERVERS; do kill -9 "$p" 2>/dev/null; done
@@ -195,4 +197,5 @@ import json, sys
 p = json.load(open('$WS5/image_prompts/en-twain1.json'))
 d = sum(i['image']['state'] == 'done' for i in p['ideas'])
 assert 2 <= d < 15, d"
+no_secret "key nowhere in workspaces, cache, stdout, stderr" "$OPENAI_API_KEY" "$TMP"
 finish
