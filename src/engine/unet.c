@@ -141,7 +141,8 @@ longsd_status sdunet_cfg_load(const char *path, sdunet_cfg *cfg, lserr *err)
                            path, i, c.ch[i], c.heads[i], c.groups);
             goto out;
         }
-    if (c.in_ch <= 0 || c.out_ch <= 0 || c.layers <= 0 || c.layers > 8 || c.ctx_dim <= 0 || c.groups <= 0 ||
+    if (c.in_ch <= 0 || c.in_ch > 64 || c.out_ch <= 0 || c.out_ch > 64 || c.ctx_dim > 8192 || c.layers <= 0 ||
+        c.layers > 8 || c.ctx_dim <= 0 || c.groups <= 0 ||
         c.tlayers <= 0 || c.tlayers > 16 || c.ch[0] % 2) {
         rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: inconsistent sizes", path);
         goto out;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ctx.h"
+#include "nets.h"
 #include "plan.h"
 #include "redact.h"
 #include "t.h"
@@ -342,7 +343,31 @@ TEST(plan_lock_is_exclusive)
     longsd_ctx_free(ctx);
 }
 
+TEST(model_config_sizes_are_bounded)
+{
+    /* a VAE config asking for 2^31 output channels: refused by name, before
+     * any buffer is sized from it (it tried to allocate 4 TB) */
+    size_t n = 0;
+    char *cfg = t_slurp("tests/engine/tiny-sd/vae/config.json", &n);
+    REQUIRE(cfg != NULL);
+    char *at = strstr(cfg, "\"out_channels\": 3");
+    REQUIRE(at != NULL);
+    char *mod = malloc(n + 32);
+    REQUIRE(mod != NULL);
+    snprintf(mod, n + 32, "%.*s\"out_channels\": 2147483647%s", (int)(at - cfg), cfg, at + strlen("\"out_channels\": 3"));
+    char path[600];
+    snprintf(path, sizeof path, "%s/config.json", t_tmpdir());
+    t_write(path, mod, strlen(mod));
+    sdvae_cfg c;
+    lserr e;
+    CHECK_INT(sdvae_cfg_load(path, &c, &e), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(e.msg, "out_channels 2147483647 must be 1..64 and 1..16");
+    free(mod);
+    free(cfg);
+}
+
 RUN_TESTS(redact_known_secret_and_shapes, term_safe_escapes_controls, wspath_names_and_relative_paths,
           wspath_refuses_links_out_of_the_workspace, temp_files_never_follow_a_planted_link,
           sweep_removes_only_orphans_of_dead_runs, plan_of_100000_ideas_loads_in_one_pass,
-          plan_name_outside_the_workspace_is_refused, hand_edits_during_a_run_are_merged, plan_lock_is_exclusive)
+          plan_name_outside_the_workspace_is_refused, hand_edits_during_a_run_are_merged, plan_lock_is_exclusive,
+          model_config_sizes_are_bounded)
