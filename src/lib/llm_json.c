@@ -216,12 +216,30 @@ json_t *ls_llm_json_extract(const char *text, size_t n, int *how, char *why, siz
     }
     /* then the first few openings anywhere: prose before and after is fine */
     /* objects before arrays: "[1]" in the prose is not the answer */
+    /* once a candidate has begun, an opening inside one of its strings is
+     * the model's text, not an answer: "a map marked {}" in a cut-off reply
+     * parsed as an empty object and hid the real reason */
     for (int pass = 0; pass < 2 && !nomem; pass++) {
         char open = pass == 0 ? '{' : '[';
-        int here = 0;
+        int here = 0, started = 0, in_str = 0, esc = 0;
         for (size_t i = 0; i < n && here < MAX_STARTS && !nomem; i++) {
-            if (text[i] != open)
+            char c = text[i];
+            if (started && in_str) {
+                if (esc)
+                    esc = 0;
+                else if (c == '\\')
+                    esc = 1;
+                else if (c == '"')
+                    in_str = 0;
                 continue;
+            }
+            if (started && c == '"') {
+                in_str = 1;
+                continue;
+            }
+            if (c != open)
+                continue;
+            started = 1;
             tries++;
             here++;
             if ((v = try_at(text, n, i, i == 0, how, &truncated, &nomem)))

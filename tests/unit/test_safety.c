@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ctx.h"
+#include "llm_json.h"
 #include "nets.h"
 #include "plan.h"
 #include "redact.h"
@@ -366,8 +367,27 @@ TEST(model_config_sizes_are_bounded)
     free(cfg);
 }
 
+TEST(llm_json_ignores_openings_inside_strings)
+{
+    /* a reply cut off inside a string that holds "{}": the reason is the
+     * cut, not an empty object taken from the model's prose */
+    const char *cut = "{\"ideas\": [{\"title\": \"The map\", \"scene\": \"a map marked {} and a cross where";
+    char why[200] = "";
+    int how = -1;
+    json_t *v = ls_llm_json_extract(cut, strlen(cut), &how, why, sizeof why);
+    CHECK(v == NULL);
+    CHECK_CONTAINS(why, "cut off");
+    json_decref(v);
+    /* prose around a whole answer still works, openings in prose included */
+    const char *ok = "Here you go {not json} and then: {\"ideas\": [{\"title\": \"a {b} c\"}]} hope it helps";
+    v = ls_llm_json_extract(ok, strlen(ok), &how, why, sizeof why);
+    REQUIRE(v != NULL);
+    CHECK(json_array_size(json_object_get(v, "ideas")) == 1);
+    json_decref(v);
+}
+
 RUN_TESTS(redact_known_secret_and_shapes, term_safe_escapes_controls, wspath_names_and_relative_paths,
           wspath_refuses_links_out_of_the_workspace, temp_files_never_follow_a_planted_link,
           sweep_removes_only_orphans_of_dead_runs, plan_of_100000_ideas_loads_in_one_pass,
           plan_name_outside_the_workspace_is_refused, hand_edits_during_a_run_are_merged, plan_lock_is_exclusive,
-          model_config_sizes_are_bounded)
+          model_config_sizes_are_bounded, llm_json_ignores_openings_inside_strings)
