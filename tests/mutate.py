@@ -16,6 +16,7 @@
 #
 # The entry format is described in tests/mutations/README.md.
 import argparse
+import fcntl
 import os
 import shutil
 import subprocess
@@ -207,6 +208,13 @@ def main():
     scratch = os.path.join(ROOT, "build-mutate")
     tree = os.path.join(scratch, "tree")
     os.makedirs(tree, exist_ok=True)
+    # One run at a time: two would mutate the same scratch tree.
+    lock = open(os.path.join(scratch, "lock"), "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print("another make mutate is running on %s" % scratch)
+        return 2
     # Seed the scratch build from the real one the first time (mtimes kept),
     # so the first run does not rebuild everything.
     if not os.path.isdir(os.path.join(tree, "build")) and os.path.isdir(os.path.join(ROOT, "build")):
