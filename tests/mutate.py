@@ -150,9 +150,11 @@ def run_tests(tree, tests, timeout):
             return "%s timed out after %ds" % (name, timeout)
         if rc != 0:
             lines = out.splitlines()
-            first = next((l.strip() for l in lines if "failed" in l and l.startswith("  ")), "") or \
-                next((l.strip() for l in lines if l.startswith("FAIL")), "")
-            return "%s: %s" % (name, first[:100] or "exit %d" % rc)
+            # the failing case, then its first diagnostic line
+            fail = next((l.strip() for l in lines if l.startswith("FAIL")), "")
+            diag = next((l.strip() for l in lines if l.startswith("  ") and ("expected" in l or "failed" in l)), "")
+            first = (fail + (": " + diag if diag else "")).strip()
+            return "%s: %s" % (name, first[:160] or "exit %d" % rc)
     return None
 
 
