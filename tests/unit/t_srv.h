@@ -23,6 +23,8 @@ static inline t_srv t_srv_start(const char *script, const char *log, const char 
 {
     unsetenv("http_proxy");
     unsetenv("HTTP_PROXY");
+    unsetenv("https_proxy");
+    unsetenv("HTTPS_PROXY");
     unsetenv("all_proxy");
     unsetenv("ALL_PROXY");
     int fd[2];

@@ -15,68 +15,15 @@
 #include "png_write.h"
 #include "pool.h"
 #include "t.h"
+#include "t_srv.h"
 
-/* ---- fake servers as child processes */
-typedef struct {
-    pid_t pid;
-    int port;
-    char url[64];
-    char log[300];
-} srv;
-
+/* ---- fake servers (tests/unit/t_srv.h) */
+typedef t_srv srv;
 static srv srv_start(const char *log, const char *const *args)
 {
-    unsetenv("http_proxy");
-    unsetenv("HTTP_PROXY");
-    unsetenv("all_proxy");
-    unsetenv("ALL_PROXY");
-    int fd[2];
-    REQUIRE(pipe(fd) == 0);
-    srv s = {0};
-    const char *argv[32] = {"python3", "tests/servers/fake_sd.py", "--lifetime", "60"};
-    int n = 4;
-    if (log) {
-        snprintf(s.log, sizeof s.log, "%s/%s", t_tmpdir(), log);
-        argv[n++] = "--log";
-        argv[n++] = s.log;
-    }
-    for (const char *const *a = args; a && *a && n < 30; a++)
-        argv[n++] = *a;
-    argv[n] = NULL;
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execv("/usr/bin/python3", (char *const *)argv);
-        _exit(127);
-    }
-    close(fd[1]);
-    char line[32] = {0};
-    size_t got = 0;
-    while (got < sizeof line - 1) {
-        ssize_t r = read(fd[0], line + got, 1);
-        if (r <= 0 || line[got] == '\n')
-            break;
-        got++;
-    }
-    close(fd[0]);
-    s.pid = pid;
-    s.port = atoi(line);
-    REQUIRE(s.port > 0);
-    snprintf(s.url, sizeof s.url, "http://127.0.0.1:%d", s.port);
-    return s;
+    return t_srv_start("tests/servers/fake_sd.py", log, args);
 }
-
-static void srv_stop(srv *s)
-{
-    if (s->pid > 0) {
-        kill(s->pid, SIGKILL);
-        waitpid(s->pid, NULL, 0);
-        s->pid = 0;
-    }
-}
+static void srv_stop(srv *s) { t_srv_stop(s); }
 
 /* A plan of n ideas with small images, so the servers draw fast. */
 static longsd_plan *make_plan(size_t n, int w, int h)
