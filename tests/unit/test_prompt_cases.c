@@ -2,8 +2,8 @@
  * words kept against the clause marks of the scene, not by re-running the
  * code's own token count: with a comma after every seventh word the cut
  * ends on a comma (a multiple of seven words); with one comma early (under
- * 60% of what fits) the cut does not go back to it; and the cut never ends
- * on a small word or a mark. */
+ * 60% of what fits) the cut does not go back to it. Then sanitizer rows
+ * the main table misses. */
 #include "prompt.h"
 #include "t.h"
 
@@ -82,4 +82,23 @@ TEST(cut_does_not_go_back_to_a_far_clause)
     ls_prompt_clear(&p);
 }
 
-RUN_TESTS(cut_ends_on_a_clause_when_one_is_near, cut_does_not_go_back_to_a_far_clause)
+/* sanitizer rows the main table (test_prompt.c) does not reach */
+TEST(sanitize_edges)
+{
+    static const struct {
+        const char *in, *out;
+    } rows[] = {
+        {"a cat:3rd place", "a cat:3rd place"}, /* a number run into a word is no weight */
+        {"a cat:2 in the rain", "a cat in the rain"},
+        {"a cat. , a dog", "a cat. a dog"}, /* no separator right after a sentence end */
+        {"a cat! ; a dog", "a cat! a dog"},
+        {"a \xe2\x80\xae" "cat\xe2\x80\xac and \xef\xbb\xbf" "dog", "a cat and dog"}, /* bidi and BOM dropped */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *s = ls_prompt_sanitize(rows[i].in);
+        CHECK_STR(s, rows[i].out);
+        longsd__free(s);
+    }
+}
+
+RUN_TESTS(cut_ends_on_a_clause_when_one_is_near, cut_does_not_go_back_to_a_far_clause, sanitize_edges)
