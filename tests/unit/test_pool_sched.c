@@ -283,6 +283,36 @@ TEST(success_resets_the_failure_count)
     t_srv_stop(&g);
 }
 
+TEST(local_write_error_fails_the_job_without_blaming_the_server)
+{
+    /* a folder sits where the image must go: the write fails here, no other
+     * server would help, so the job fails at once and no backend is charged */
+    t_srv g = good("g.log", "0"), g2 = good("g2.log", "0");
+    longsd_backend_spec b[2] = {{.kind = "a1111", .url = g.url}, {.kind = "a1111", .url = g2.url}};
+    longsd_render_params p = sched_params(b, 2, 1);
+    longsd_ctx *ctx = longsd_ctx_new();
+    longsd_plan *plan = plan_of(1);
+    char dname[128], stem[96], path[700];
+    ls_pool_dir_name(plan->name, dname, sizeof dname);
+    ls_pool_image_stem(plan->ideas[0].idea.id, plan->ideas[0].idea.title, stem, sizeof stem);
+    snprintf(path, sizeof path, "%s/images/%s/%s.png/x", t_tmpdir(), dname, stem);
+    REQUIRE(lsfile_mkdirs(path, 0, NULL) == LONGSD_OK); /* makes the folders above x */
+    prog pg = {0};
+    CHECK_INT(longsd_render_plan(ctx, plan, t_tmpdir(), &p, on_progress, &pg), LONGSD_ERR_BACKEND);
+    longsd_idea_info info;
+    longsd_plan_idea(plan, 0, &info);
+    CHECK_INT(info.image_state, LONGSD_IMAGE_FAILED);
+    CHECK_INT(pg.bp[0].failures + pg.bp[1].failures, 0);
+    CHECK_INT(pg.bp[0].set_aside + pg.bp[1].set_aside, 0);
+    int order[4];
+    CHECK_INT(served(&g, order, 4) + served(&g2, order, 4), 1); /* drawn once, not retried */
+    longsd_plan_free(plan);
+    longsd_ctx_free(ctx);
+    t_srv_stop(&g);
+    t_srv_stop(&g2);
+}
+
 RUN_TESTS(set_aside_after_exactly_max_failures, success_resets_the_failure_count, failed_job_not_offered_again_to_its_backend,
           attempts_across_the_pool_are_capped, failed_once_then_fine_is_retried_on_the_same_backend,
-          retried_job_goes_to_the_front_of_the_queue, last_backend_set_aside_fails_the_queue)
+          retried_job_goes_to_the_front_of_the_queue, last_backend_set_aside_fails_the_queue,
+          local_write_error_fails_the_job_without_blaming_the_server)
