@@ -292,6 +292,24 @@ TEST(comfyui_and_openai)
         CHECK_INT(counts[i] + co[i], 1);
     CHECK(g.bp[0].done + g.bp[1].done > 0);
     CHECK_INT(g.bp[0].done + g.bp[1].done + g.bp[2].done, n);
+    /* every file written from a ComfyUI or OpenAI reply decodes to the size asked */
+    for (size_t i = 0; i < n; i++) {
+        longsd_idea_info info;
+        REQUIRE(longsd_plan_idea(plan, i, &info) == LONGSD_OK);
+        CHECK_INT(info.image_state, LONGSD_IMAGE_DONE);
+        REQUIRE(info.image_file);
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", ws, info.image_file);
+        size_t len = 0;
+        char *png = t_slurp(path, &len);
+        REQUIRE(png);
+        uint8_t *rgb = NULL;
+        int w = 0, h = 0;
+        CHECK_INT(ls_png_decode_rgb((const uint8_t *)png, len, &rgb, &w, &h, NULL), LONGSD_OK);
+        CHECK(w == 64 && h == 64);
+        longsd__free(rgb);
+        free(png);
+    }
     /* openai takes a prompt and a size only: said once, and in each sidecar */
     CHECK_CONTAINS(logbuf, "does not support negative prompt, steps, CFG scale, sampler, seed");
     /* the workflow's text went through: the fake logs the positive prompt */
