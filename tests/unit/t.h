@@ -66,12 +66,7 @@ static int t_failed_checks;
 
 #define TEST(name) static void test_##name(void)
 
-#define T_SKIP_STATUS 77
-#define T_SKIP(reason)                                \
-    do {                                              \
-        fprintf(stderr, "  skipped: %s\n", (reason)); \
-        exit(T_SKIP_STATUS);                          \
-    } while (0)
+
 
 typedef struct {
     const char *name;
@@ -91,6 +86,22 @@ static inline const char *t_tmpdir(void)
         }
     }
     return t_tmp;
+}
+
+#define T_SKIP_STATUS 77
+#define T_SKIP(reason) t_skip(reason)
+
+/* End this case as a skip (removing its tmpdir first). */
+static inline void t_skip(const char *reason)
+{
+    fprintf(stderr, "  skipped: %s\n", reason);
+    if (t_tmp[0]) {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", t_tmp);
+        if (system(cmd) != 0)
+            fprintf(stderr, "  could not remove %s\n", t_tmp);
+    }
+    exit(T_SKIP_STATUS);
 }
 
 /* Read a whole file into a malloc'ed NUL-terminated string (NULL if missing). */
