@@ -262,7 +262,7 @@ def main():
         st = os.stat(path)
         obj = os.path.join(tree, "build", os.path.splitext(e["file"])[0] + ".o")
         saved_obj = obj + ".mutate-orig"
-        have_obj = os.path.isfile(obj)
+        have_obj = e["file"].endswith(".c") and os.path.isfile(obj)
         if have_obj:
             shutil.copy2(obj, saved_obj)
         status, detail = None, ""
@@ -281,7 +281,11 @@ def main():
             # and drop the library so the next build re-archives it.
             with open(path, "w", encoding="utf-8") as f:
                 f.write(orig)
-            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+            # A .c file gets its old mtime and its saved object back; a header
+            # keeps the new mtime so every object built from the mutant is
+            # rebuilt from the original next time.
+            if e["file"].endswith(".c"):
+                os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
             if have_obj:
                 os.replace(saved_obj, obj)
             elif os.path.exists(obj):
