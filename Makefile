@@ -2,6 +2,7 @@
 #   make SAN=1 ...   builds into build-san/ with ASan+UBSan (used by .ci/run)
 #   make fuzz        builds libFuzzer targets with clang into build-fuzz/
 #   make bench       builds the benchmarks
+#   make mutate      mutation check of the suite (tests/mutations/, ONLY=pool for a subset)
 CC      ?= cc
 SAN     ?= 0
 PKGS    := jansson libzip libcurl libpng openblas
@@ -39,7 +40,7 @@ TEST_BINS  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BINS:= $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/replay_%)
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all test check bench fuzz clean quickstart
+.PHONY: all test check bench fuzz clean quickstart mutate
 all: $(BIN) $(TEST_BINS) $(REPLAY_BINS)
 
 $(BUILD)/%.o: %.c
@@ -53,7 +54,7 @@ $(LIB): $(LIB_OBJ)
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) $(CLI_OBJ) $(LIB) $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(wildcard tests/unit/t_*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
@@ -72,6 +73,12 @@ test: all
 
 check: test
 
+# Not part of `make test`: applies each mutant in tests/mutations/*.mut to a
+# scratch copy in build-mutate/ and runs the tests the entry lists.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+mutate:
+	$(PYTHON) tests/mutate.py $(if $(ONLY),--only $(ONLY))
+
 bench: $(BIN) $(BENCH_BINS)
 
 fuzz:
@@ -86,6 +93,6 @@ quickstart: $(BIN)
 	$(BIN) -C examples run tom-sawyer-fence
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-mutate
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -133,8 +133,42 @@ if [ "$rc" -eq 0 ] || { [ "$rc" -eq 1 ] && grep -q "fr-chemie2" "$TMP/err"; }; t
 else fail "fr-chemie2" "exit $rc: $(cat "$TMP/err")"; fi
 
 # the other corpus texts and options run clean
-check "en-twain3 --by-chapter" run -q run --by-chapter --ideas-per-part 2 "$CORPUS/en-twain3.txt"
-check "de-grimm2 --parts 5" run -q run --parts 5 "$CORPUS/de-grimm2.txt"
+# parts_ok PLAN N KIND: N parts tiling the text in order, every idea anchored
+# inside its own part; KIND "chapter" wants chapter-01.. ids, "balanced" parts
+# within 25% of an even share of the words.
+parts_ok() {
+    $PY - "$@" <<'PYEOF'
+import json, sys
+plan, n, kind = json.load(open(sys.argv[1], encoding="utf-8")), int(sys.argv[2]), sys.argv[3]
+parts = plan["parts"]
+assert len(parts) == n, (len(parts), [p["label"] for p in parts])
+for a, b in zip(parts, parts[1:]):
+    assert a["end"] < b["start"], (a, b)
+    assert b["first_paragraph"] == a["first_paragraph"] + a["paragraphs"], (a, b)
+span = {p["id"]: (p["start"], p["end"]) for p in parts}
+assert plan["ideas"], "no ideas"
+for i in plan["ideas"]:
+    s, e = span[i["part"]]
+    assert s <= i["anchor"]["start"] < i["anchor"]["end"] <= e, (i["id"], i["anchor"], s, e)
+    assert i["id"].startswith(i["part"] + "-"), i["id"]
+if kind == "chapter":
+    assert [p["id"] for p in parts] == ["chapter-%02d" % (k + 1) for k in range(n)], [p["id"] for p in parts]
+    assert all(p["label"].lower().startswith("chapter") for p in parts), [p["label"] for p in parts]
+    assert {i["part"] for i in plan["ideas"]} == set(span), "a chapter without an idea"
+else:
+    share = sum(p["words"] for p in parts) / n
+    assert all(abs(p["words"] - share) <= 0.25 * share for p in parts), ([p["words"] for p in parts], share)
+PYEOF
+}
+# en-twain3 has 13 chapter headings ("Chapter i." and CHAPTER II. to XIII.)
+if run -q run --by-chapter --ideas-per-part 2 "$CORPUS/en-twain3.txt" 2>"$TMP/err"; then
+    check "en-twain3 --by-chapter: 13 chapter parts, ideas inside their chapter" \
+        parts_ok "$WS/image_prompts/en-twain3.json" 13 chapter
+else fail "en-twain3 --by-chapter" "$(cat "$TMP/err")"; fi
+if run -q run --parts 5 "$CORPUS/de-grimm2.txt" 2>"$TMP/err"; then
+    check "de-grimm2 --parts 5: 5 balanced parts, ideas inside their part" \
+        parts_ok "$WS/image_prompts/de-grimm2.json" 5 balanced
+else fail "de-grimm2 --parts 5" "$(cat "$TMP/err")"; fi
 check "docx re-assembles from the plan" run -q docx en-twain1
 check "ideas command" run -q ideas "$CORPUS/en-twain1-ch2-fence.txt"
 run prompts "$CORPUS/en-twain1-ch2-fence.txt" >"$TMP/prompts.txt" 2>&1

@@ -3,15 +3,15 @@
 # a plan with anchored ideas, one request per part, a second run that sends
 # nothing (the reply cache), --no-cache asking again, a part whose model
 # refuses failing with its message, and the API key nowhere on disk.
-# Skipped (not failed) while the CLI has no --llm option yet.
+# A skip (a failure under LONGSD_REQUIRE_CONSUMERS=1) if the CLI has no --llm.
 . tests/cli/lib.sh
 KEY=sk-test-SECRET-cli-5e8d21
 SRV_PID=
 cleanup() { [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 if ! "$LONGSD_BIN" run --help 2>&1 | grep -q -- '--llm'; then
-    echo "skip llm cli (longsd run has no --llm option yet)"
-    T_SKIP=$((T_SKIP + 1)); finish; exit 0
+    skip "llm cli" "longsd run has no --llm option"
+    finish; exit $?
 fi
 # start_server SCRIPT: sets PORT and LOG
 start_server() {

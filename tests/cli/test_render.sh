@@ -61,6 +61,27 @@ assert s["seed_used"] == 42 and s["backend"]["kind"] == "a1111" and s["width"] =
 PYEOF
 check "sd on comfyui" "$B" -q sd --backend "comfyui=$C" --size 64x64 -o "$TMP/sd/c.png" "a comfy cat"
 check "sd on openai (b64_json)" "$B" -q sd --backend "openai=$O/v1" --size 64x64 -o "$TMP/sd/o.png" "an openai owl"
+# the files are whole PNGs: signature, chunk CRCs, IHDR 64x64 and IDAT that
+# inflates to exactly the rows the header promises
+check "sd on comfyui and openai: PNGs that decode to 64x64" $PY - "$TMP/sd/c.png" "$TMP/sd/o.png" <<'PYEOF'
+import struct, sys, zlib
+for f in sys.argv[1:]:
+    d = open(f, "rb").read()
+    assert d[:8] == b"\x89PNG\r\n\x1a\n", f
+    off, idat, ihdr = 8, b"", None
+    while off < len(d):
+        n, = struct.unpack(">I", d[off:off + 4]); t = d[off + 4:off + 8]; body = d[off + 8:off + 8 + n]
+        assert zlib.crc32(t + body) & 0xffffffff == struct.unpack(">I", d[off + 8 + n:off + 12 + n])[0], (f, t)
+        if t == b"IHDR": ihdr = body
+        if t == b"IDAT": idat += body
+        off += 12 + n
+    w, h, depth, ctype = struct.unpack(">IIBB", ihdr[:10])
+    assert (w, h, depth) == (64, 64, 8), (f, w, h, depth)
+    chans = {0: 1, 2: 3, 4: 2, 6: 4}[ctype]
+    raw = zlib.decompress(idat)
+    assert len(raw) == h * (1 + w * chans), (f, len(raw))
+    assert all(raw[r * (1 + w * chans)] <= 4 for r in range(h)), f  # valid filter bytes
+PYEOF
 [ "$(lines "$TMP/comfy.log")" = 1 ] && [ "$(lines "$TMP/oai.log")" = 1 ] && pass "each sd drew one image" \
     || fail "each sd drew one image" "comfy $(lines "$TMP/comfy.log"), openai $(lines "$TMP/oai.log")"
 "$B" sd -o "$TMP/x.png" "no backend" >/dev/null 2>&1; [ $? = 2 ] && pass "sd without --backend: usage error (2)" \

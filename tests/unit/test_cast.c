@@ -5,27 +5,10 @@
 #include "ideas.h"
 #include "lexicon.h"
 #include "t.h"
+#include "t_corpus.h"
 
 #define CORPUS "tests/corpus/"
 
-static longsd_story *load_corpus(const char *file)
-{
-    char path[256];
-    snprintf(path, sizeof path, CORPUS "%s", file);
-    size_t n = 0;
-    char *d = t_slurp(path, &n);
-    if (!d)
-        fprintf(stderr, "  cannot read %s\n", path);
-    REQUIRE(d != NULL);
-    lserr err = {0, ""};
-    longsd_story *s = NULL;
-    longsd_status rc = ls_story_ingest(file, d, n, NULL, &s, &err);
-    if (rc)
-        fprintf(stderr, "  %s: %s\n", path, err.msg);
-    REQUIRE(rc == LONGSD_OK && s != NULL);
-    free(d);
-    return s;
-}
 
 static longsd_story *ingest_str(const char *text)
 {

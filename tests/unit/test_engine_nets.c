@@ -2,14 +2,16 @@
  * tests/engine/make_fixtures.py (transformers/diffusers, float64, from the
  * same stored weights: text encoder F32, UNet F16, VAE BF16). The error
  * measure is max|c - ref| / max|ref| over the whole tensor; fp32 compute
- * should land near 1e-6, and the tests require < 1e-4. */
+ * lands at 3e-7..7e-7 on x86-64 and the tests require < 1e-5: tight enough
+ * that a changed epsilon or coefficient fails, loose enough for another
+ * BLAS's summation order. */
 #include <math.h>
 
 #include "nets.h"
 #include "t.h"
 #include "tokenizer.h"
 
-#define TOL 1e-4
+#define TOL 1e-5
 
 static double rel_err(const float *a, const float *ref, size_t n)
 {

@@ -2,7 +2,8 @@
  * tiny model against diffusers' StableDiffusionPipeline (4 steps, CFG 7.5,
  * x_T and Euler-ancestral noise taken from the fixture, since torch's RNG
  * is not reproduced), plus seeded reproducibility across runs and BLAS
- * thread counts. Tolerance: max|c - ref| / max|ref| < 1e-4. */
+ * thread counts. Tolerance: max|c - ref| / max|ref| < 1e-5 (measured 1.6e-6
+ * to 2e-6 on x86-64; the margin is for another BLAS's summation order). */
 #include <cblas.h>
 #include <jansson.h>
 #include <math.h>
@@ -12,7 +13,7 @@
 #include "sd.h"
 #include "t.h"
 
-#define TOL 1e-4
+#define TOL 1e-5
 #define REF "tests/engine/ref_sched.safetensors"
 #define MODEL "tests/engine/tiny-sd"
 

@@ -8,60 +8,12 @@
 
 #include "http.h"
 #include "t.h"
+#include "t_srv.h"
 
-/* ---- a fake server as a child process (killed by srv_stop) */
-typedef struct {
-    pid_t pid;
-    int port;
-} srv;
-
-static srv srv_start(const char *const *args)
-{
-    unsetenv("http_proxy");
-    unsetenv("HTTP_PROXY");
-    unsetenv("https_proxy");
-    unsetenv("HTTPS_PROXY");
-    unsetenv("all_proxy");
-    unsetenv("ALL_PROXY");
-    int fd[2];
-    REQUIRE(pipe(fd) == 0);
-    const char *argv[32] = {"python3", "tests/servers/fake_sd.py", "--lifetime", "60"};
-    int n = 4;
-    for (const char *const *a = args; a && *a && n < 30; a++)
-        argv[n++] = *a;
-    argv[n] = NULL;
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execv("/usr/bin/python3", (char *const *)argv);
-        _exit(127);
-    }
-    close(fd[1]);
-    char line[32] = {0};
-    size_t got = 0;
-    while (got < sizeof line - 1) {
-        ssize_t r = read(fd[0], line + got, 1);
-        if (r <= 0 || line[got] == '\n')
-            break;
-        got++;
-    }
-    close(fd[0]);
-    srv s = {pid, atoi(line)};
-    REQUIRE(s.port > 0);
-    return s;
-}
-
-static void srv_stop(srv *s)
-{
-    if (s->pid > 0) {
-        kill(s->pid, SIGKILL);
-        waitpid(s->pid, NULL, 0);
-        s->pid = 0;
-    }
-}
+/* ---- fake servers (tests/unit/t_srv.h) */
+typedef t_srv srv;
+static srv srv_start(const char *const *args) { return t_srv_start("tests/servers/fake_sd.py", NULL, args); }
+static void srv_stop(srv *s) { t_srv_stop(s); }
 
 static double now_s(void)
 {
@@ -294,10 +246,8 @@ TEST(tls_is_verified)
     snprintf(cmd, sizeof cmd,
              "openssl req -x509 -newkey rsa:2048 -nodes -keyout '%s' -out '%s' -days 1 -subj /CN=127.0.0.1 "
              "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1", key, cert);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "  (no openssl: TLS check skipped)\n");
-        return;
-    }
+    if (system(cmd) != 0)
+        T_SKIP("openssl could not make a certificate (install openssl: scripts/deps.sh --test)");
     const char *a[] = {"--tls", cert, key, NULL};
     srv s = srv_start(a);
     ls_http_opts o = fast_opts();

@@ -243,8 +243,12 @@ TEST(build_short_scene_keeps_everything)
     CHECK_STR(p.positive, "Tom paints the fence, digital painting, trending on artstation, highly detailed, "
                           "masterpiece, best quality, sharp focus, intricate details, dramatic lighting");
     CHECK_STR(p.negative, longsd_builtin_style(0)->negative);
-    CHECK_INT(p.tokens, ls_prompt_count_tokens(p.positive) + 2);
-    CHECK(p.tokens <= LS_CLIP_MAX_TOKENS);
+    /* CLIP reads 5 + 10 + 1 + 13 = 29 tokens here (the scene, the suffix and
+     * the quality tags of token_estimate_table, a comma), 31 with start and
+     * end; an estimate may err high, by a few */
+    if (p.tokens < 31 || p.tokens > 35)
+        fprintf(stderr, "  %d tokens, expected 31..35\n", p.tokens);
+    CHECK(p.tokens >= 31 && p.tokens <= 35);
     ls_prompt_clear(&p);
     CHECK(p.positive == NULL && p.negative == NULL);
     /* NULL style: the default */
@@ -268,7 +272,12 @@ TEST(build_long_scene_fits_on_whole_word)
         lserr err = {0};
         REQUIRE(ls_prompt_build(&idea, NULL, 0, longsd_builtin_style(0), &p, &err) == LONGSD_OK);
         CHECK(p.tokens <= LS_CLIP_MAX_TOKENS);
-        CHECK_INT(p.tokens, ls_prompt_count_tokens(p.positive) + 2);
+        /* every word and every comma is at least one CLIP token, plus start
+         * and end: a floor counted from the text, not by the estimator */
+        int floor_tokens = 3;
+        for (const char *q = p.positive; *q; q++)
+            floor_tokens += *q == ' ' || *q == ',';
+        CHECK(p.tokens >= floor_tokens);
         /* the suffix survives whole (the scene keeps well over 8 words) */
         const char *s = strstr(p.positive, suffix);
         REQUIRE(s);

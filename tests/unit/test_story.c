@@ -6,23 +6,10 @@
 
 #include "story.h"
 #include "t.h"
+#include "t_corpus.h"
 
 #define CORPUS "tests/corpus/"
 
-static longsd_story *load_corpus(const char *file)
-{
-    char path[256];
-    snprintf(path, sizeof path, CORPUS "%s", file);
-    longsd_ctx *ctx = longsd_ctx_new();
-    REQUIRE(ctx != NULL);
-    longsd_story *s = NULL;
-    longsd_status rc = longsd_story_load(ctx, path, NULL, &s);
-    if (rc)
-        fprintf(stderr, "  %s: %s\n", path, longsd_errmsg(ctx));
-    REQUIRE(rc == LONGSD_OK && s != NULL);
-    longsd_ctx_free(ctx);
-    return s;
-}
 
 static longsd_story *ingest_str(const char *text)
 {
