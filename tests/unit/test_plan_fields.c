@@ -13,8 +13,8 @@ typedef struct {
 
 static const edit rows[] = {
     /* image paths stay inside the workspace */
-    {"images/fence/beginning-01-tom.png", "/etc/passwd", "ideas[0].image.file: must be a path inside"},
-    {"images/fence/beginning-01-tom.png", "images/../../x.png", "ideas[0].image.file: must be a path inside"},
+    {"images/fence/beginning-01-tom.png", "/etc/passwd", "ideas[0].image.file: must be a relative path inside"},
+    {"images/fence/beginning-01-tom.png", "images/../../x.png", "ideas[0].image.file: must be a relative path inside"},
     {"images/fence/beginning-01-tom.png", "images/fence/b.png", NULL},
     /* spans: an end before its start */
     {"\"start\": 0, \"end\": 48", "\"start\": 10, \"end\": 9", "ideas[0].anchor.end: 9 is out of range [10,"},
