@@ -1,0 +1,42 @@
+/* scene.h - what an idea's picture shows (scene.c) and its title (title.c);
+ * internal to the library, shared with the idea extractor. */
+#ifndef LONGSD_SCENE_H
+#define LONGSD_SCENE_H
+
+#include "ideas.h"
+#include "lexicon.h"
+
+/* Cast members named in a span of text, as a small set of cast indexes. */
+typedef struct {
+    size_t who[8];
+    size_t n;
+    int overflow;
+} ls_nameset;
+
+void ls_nameset_add(ls_nameset *ns, size_t ch);
+/* Add every cast member named in p[0, n) to ns. */
+longsd_status ls_names_in(const char *p, size_t n, const ls_cast_form *forms, size_t n_forms, ls_nameset *ns);
+
+/* What the scene writer and the titler read: the story and its cast. */
+typedef struct {
+    const longsd_story *s;
+    lslex_lang_id lang;
+    const ls_character *cast;
+    size_t n_cast;
+    const ls_cast_form *forms;
+    size_t n_forms;
+} ls_scenectx;
+
+/* Upper-case the first letter of b (ASCII and Latin-1). */
+void ls_cap_first(char *b);
+
+/* The scene of sentences [first, first + n); *ref_out gets the character a
+ * pronoun was resolved to ((size_t)-1 if none). Free with longsd__free; NULL
+ * when out of memory. */
+char *ls_scene_build(const ls_scenectx *sc, size_t first, size_t n, size_t *ref_out);
+
+/* A title of a few words for a scene. Free with longsd__free; NULL when out
+ * of memory. */
+char *ls_title_make(const ls_scenectx *sc, const char *scene);
+
+#endif

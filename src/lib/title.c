@@ -1,0 +1,301 @@
+/* title.c - a short title for an idea ("Tom whitewashing the fence"): who,
+ * the visible action as an -ing form, and what it is done to. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scene.h"
+
+/* Lower-case a word and look it up. */
+static unsigned title_lookup(lslex_lang_id lang, const char *w, size_t n, char *low, size_t cap, size_t *ll,
+                             const char **base, size_t *blen)
+{
+    *ll = lslex_lower(w, n, low, cap, 1);
+    const char *b = NULL;
+    size_t bl = 0;
+    unsigned f = lslex_lookup(lang, low, *ll, &b, &bl);
+    if (base) {
+        *base = f ? b : low;
+        *blen = f ? bl : *ll;
+    }
+    return f;
+}
+
+/* German capitalises its nouns: a lower-case "meer" is no sea. */
+static unsigned title_noun_case(lslex_lang_id lang, unsigned f, int upper)
+{
+    if (lang == LSLEX_DE && !upper)
+        f &= ~(unsigned)(LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT);
+    return f;
+}
+
+typedef struct {
+    size_t start, end;
+    unsigned flags;
+    const char *base;
+    size_t blen;
+    int cast;           /* index+1 of a cast member starting here, 0 */
+    size_t cast_len;    /* words of that name */
+    int inflected;      /* word differs from its base: "climbed" */
+} tword;
+
+static int count_words(const char *t)
+{
+    int n = 0, in = 0;
+    for (; *t; t++) {
+        if (*t == ' ')
+            in = 0;
+        else if (!in) {
+            in = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+static int is_negation(const char *low)
+{
+    size_t n = strlen(low);
+    return strcmp(low, "not") == 0 || strcmp(low, "never") == 0 || strcmp(low, "to") == 0 ||
+           strcmp(low, "did") == 0 || strcmp(low, "could") == 0 || strcmp(low, "would") == 0 ||
+           (n > 3 && strcmp(low + n - 3, "n't") == 0);
+}
+
+#define TITLE_WORDS 96
+
+/* "Tom whitewashing the fence": who (the first cast member, else a person
+ * noun), the first visible action near them as an -ing form, and the thing
+ * or place it is done to, with the text's own preposition. Non-English
+ * texts get their first concrete nouns ("Mann, See und Water"). At most 7
+ * words, never empty. */
+char *ls_title_make(const ls_scenectx *sc, const char *scene)
+{
+    size_t n = strlen(scene);
+    tword tw[TITLE_WORDS];
+    uint64_t h[TITLE_WORDS];
+    char lows[TITLE_WORDS][32];
+    size_t nw = 0;
+    lslex_scan scan;
+    lsword w;
+    lslex_scan_init(&scan, scene, n);
+    while (nw < TITLE_WORDS && lslex_next_word(&scan, &w)) {
+        tword *t = &tw[nw];
+        memset(t, 0, sizeof *t);
+        t->start = w.start;
+        t->end = w.end;
+        size_t ll;
+        t->flags = title_noun_case(sc->lang,
+                             title_lookup(sc->lang, scene + w.start, w.end - w.start, lows[nw], sizeof lows[nw], &ll,
+                                         &t->base, &t->blen),
+                             w.upper);
+        if (t->base == lows[nw])
+            t->base = NULL;
+        t->inflected = t->base && (t->blen != ll || memcmp(t->base, lows[nw], ll) != 0);
+        h[nw] = lslex_word_hash(scene + w.start, w.end - w.start);
+        nw++;
+    }
+    for (size_t i = 0; i < nw; i++) {
+        size_t ch;
+        size_t m = ls_cast_match(sc->forms, sc->n_forms, h, nw, i, &ch);
+        if (m) {
+            tw[i].cast = (int)ch + 1;
+            tw[i].cast_len = m;
+            i += m - 1;
+        }
+    }
+    const unsigned skip = LSLEX_STOP | LSLEX_PRONOUN | LSLEX_DET | LSLEX_CONJ;
+    lsbuf b;
+    lsbuf_init(&b, 4096);
+    longsd_status st = LONGSD_OK;
+    char who[128] = "";
+    size_t who_at = (size_t)-1, who_len = 1;
+    for (size_t i = 0; i < nw && who_at == (size_t)-1; i++)
+        if (tw[i].cast) {
+            snprintf(who, sizeof who, "%s", sc->cast[tw[i].cast - 1].name);
+            who_at = i;
+            who_len = tw[i].cast_len;
+        }
+    for (size_t i = 0; i < nw && who_at == (size_t)-1; i++)
+        if ((tw[i].flags & LSLEX_PERSON) && !(tw[i].flags & skip)) {
+            if (sc->lang == LSLEX_EN)
+                snprintf(who, sizeof who, "the %.31s", lows[i]);
+            else
+                snprintf(who, sizeof who, "%.*s", (int)(tw[i].end - tw[i].start), scene + tw[i].start);
+            who_at = i;
+        }
+    if (sc->lang == LSLEX_EN) {
+        char act[64] = "", obj[64] = "", obj2[40] = "", prep[16] = "";
+        size_t act_at = (size_t)-1, obj_at = (size_t)-1;
+        int obj_name = 0, far = 0;
+        size_t from = who_at == (size_t)-1 ? 0 : who_at + who_len;
+        size_t to = who_at == (size_t)-1 ? nw : (from + 8 < nw ? from + 8 : nw);
+        /* an inflected verb ("climbed") is surely a verb; a bare one may be a noun */
+        for (int pass = 0; pass < 2 && act_at == (size_t)-1; pass++)
+            for (size_t i = from; i < to; i++) {
+                const tword *t = &tw[i];
+                if (!(t->flags & LSLEX_ACTION) || (t->flags & (skip | LSLEX_SPEECH)) || t->cast)
+                    continue;
+                if (pass == 0 && !t->inflected)
+                    continue;
+                if (!t->inflected && (t->flags & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT | LSLEX_LIGHT)))
+                    continue; /* "light", "fish": a noun as often as a verb */
+                if (i > 0 && is_negation(lows[i - 1]))
+                    continue;
+                if (t->base)
+                    lslex_gerund(t->base, t->blen, act, sizeof act);
+                else
+                    snprintf(act, sizeof act, "%.31s", lows[i]);
+                act_at = i;
+                break;
+            }
+        size_t ofrom = act_at != (size_t)-1 ? act_at + 1 : from;
+        for (size_t i = ofrom; i < nw; i++) {
+            const tword *t = &tw[i];
+            if (t->cast && i != who_at) {
+                if (act_at != (size_t)-1 && i > act_at + 2)
+                    continue; /* too far to be what the action is done to */
+                snprintf(obj, sizeof obj, "%s", sc->cast[t->cast - 1].name);
+                obj_at = i;
+                obj_name = 1;
+                /* "Tom giving Becky the pencil" */
+                for (size_t j = i + t->cast_len; j < nw && j < i + t->cast_len + 3; j++)
+                    if ((tw[j].flags & LSLEX_OBJECT) && !(tw[j].flags & skip) && !tw[j].cast && act[0]) {
+                        snprintf(obj2, sizeof obj2, "%.31s", lows[j]);
+                        break;
+                    }
+                break;
+            }
+            if (t->cast || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)))
+                continue;
+            if ((t->flags & LSLEX_ACTION) && i > 0 && (strcmp(lows[i - 1], "to") == 0 || strcmp(lows[i - 1], "and") == 0))
+                continue; /* "to sail", "and sail": a verb */
+            if (scene[t->start] >= 'A' && scene[t->start] <= 'Z')
+                snprintf(obj, sizeof obj, "%.*s", (int)(t->end - t->start < 63 ? t->end - t->start : 63),
+                         scene + t->start);
+            else
+                snprintf(obj, sizeof obj, "%.31s", lows[i]);
+            obj_at = i;
+            break;
+        }
+        if (obj_at == (size_t)-1 && (who[0] || act[0])) {
+            /* nothing after the action: the first thing anywhere, nearby */
+            for (size_t i = 0; i < nw; i++) {
+                const tword *t = &tw[i];
+                if (t->cast || i == act_at || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)))
+                    continue;
+                snprintf(obj, sizeof obj, "%.31s", lows[i]);
+                snprintf(prep, sizeof prep, "%s", (t->flags & LSLEX_PLACE) ? "in" : "near");
+                obj_at = i;
+                far = 1;
+                break;
+            }
+        }
+        if (obj_at != (size_t)-1 && !far) {
+            /* the preposition of the text, if one stands between: "down the street" */
+            size_t lo = act_at != (size_t)-1 ? act_at + 1 : (who_at != (size_t)-1 ? who_at + who_len : 0);
+            for (size_t i = obj_at; i > lo; i--)
+                if (tw[i - 1].flags & LSLEX_SPATIAL) {
+                    if (obj_at - i < 3)
+                        snprintf(prep, sizeof prep, "%.15s", lows[i - 1]);
+                    break;
+                }
+            if (act_at != (size_t)-1 && obj_at > act_at + 5)
+                snprintf(prep, sizeof prep, "near");
+        }
+        if (obj_name && !act[0]) {
+            /* "Jim and Tom in the city" reads better than "Jim with Tom" */
+            st = lsbuf_printf(&b, "%s and %s", who, obj);
+            for (size_t i = 0; !st && i < nw; i++) {
+                const tword *t = &tw[i];
+                if (t->cast || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)))
+                    continue;
+                st = lsbuf_printf(&b, " %s the %s", (t->flags & LSLEX_PLACE) ? "in" : "with", lows[i]);
+                break;
+            }
+            who[0] = obj[0] = '\0';
+        }
+        if (!st && who[0])
+            st = lsbuf_adds(&b, who);
+        if (!st && act[0])
+            st = lsbuf_printf(&b, "%s%s", b.len ? " " : "", act);
+        if (!st && obj[0]) {
+            const char *pp = prep[0] ? prep : (act[0] ? "" : (tw[obj_at].flags & LSLEX_PLACE ? "at" : "with"));
+            st = lsbuf_printf(&b, "%s%s%s%s%s", b.len ? " " : "", pp, pp[0] ? " " : "", obj_name ? "" : "the ", obj);
+            if (!st && obj2[0])
+                st = lsbuf_printf(&b, " the %s", obj2);
+        }
+        if (!st && count_words(b.data ? b.data : "") < 3) {
+            for (size_t i = 0; i < nw; i++)
+                if ((tw[i].flags & LSLEX_LIGHT) && !(tw[i].flags & (skip | LSLEX_ACTION)) && i != act_at) {
+                    st = lsbuf_printf(&b, "%sin the %s", b.len ? " " : "", lows[i]);
+                    break;
+                }
+        }
+    } else {
+        /* "Mann, See und Water": the first concrete words in order */
+        char picks[3][64];
+        size_t np = 0;
+        for (size_t i = 0; i < nw && np < 3; i++) {
+            const tword *t = &tw[i];
+            char one[64];
+            if (t->cast)
+                snprintf(one, sizeof one, "%s", sc->cast[t->cast - 1].name);
+            else if ((t->flags & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT)) && !(t->flags & skip))
+                snprintf(one, sizeof one, "%.*s", (int)(t->end - t->start), scene + t->start);
+            else
+                continue;
+            int dup = 0;
+            for (size_t j = 0; j < np; j++)
+                dup |= strcmp(picks[j], one) == 0;
+            if (!dup)
+                snprintf(picks[np++], sizeof picks[0], "%s", one);
+            if (t->cast)
+                i += t->cast_len - 1;
+        }
+        for (size_t j = 0; j < np && !st; j++) {
+            if (j > 0)
+                st = lsbuf_adds(&b, j + 1 == np ? (sc->lang == LSLEX_DE ? " und " : " et ") : ", ");
+            if (!st)
+                st = lsbuf_adds(&b, picks[j]);
+        }
+    }
+    if (!st && count_words(b.data ? b.data : "") < 3) {
+        /* fallback: the first content words of the scene */
+        lsbuf_reset(&b);
+        int k = 0;
+        for (size_t i = 0; i < nw && k < 5 && !st; i++) {
+            if (tw[i].flags & (skip | LSLEX_PREP | LSLEX_SPEECH | LSLEX_SPATIAL))
+                continue;
+            st = lsbuf_printf(&b, "%s%.*s", k ? " " : "", (int)(tw[i].end - tw[i].start), scene + tw[i].start);
+            k++;
+        }
+        if (!st && k < 3) {
+            lsbuf_reset(&b);
+            for (size_t i = 0; i < nw && i < 5 && !st; i++)
+                st = lsbuf_printf(&b, "%s%.*s", i ? " " : "", (int)(tw[i].end - tw[i].start), scene + tw[i].start);
+        }
+    }
+    if (!st && b.len == 0)
+        st = lsbuf_adds(&b, "A scene from the story");
+    if (st) {
+        lsbuf_free(&b);
+        return NULL;
+    }
+    /* at most 7 words */
+    int words = 0, in = 0;
+    for (size_t i = 0; i < b.len; i++) {
+        if (b.data[i] == ' ') {
+            in = 0;
+        } else if (!in) {
+            in = 1;
+            if (++words > 7) {
+                b.len = i - 1;
+                b.data[b.len] = '\0';
+                break;
+            }
+        }
+    }
+    ls_cap_first(b.data);
+    return lsbuf_steal(&b);
+}
+
