@@ -4,7 +4,7 @@
 #   make bench       builds the benchmarks
 CC      ?= cc
 SAN     ?= 0
-PKGS    := jansson libzip libcurl libpng openblas
+PKGS    := jansson libzip libcurl libpng openblas zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -45,6 +45,9 @@ all: $(BIN) $(TEST_BINS) $(REPLAY_BINS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# the CLIP vocabulary is .incbin'ed (src/engine/clip_vocab.c)
+$(BUILD)/src/engine/clip_vocab.o: data/clip/bpe_simple_vocab_16e6.txt.gz
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -33,8 +33,9 @@ size_t ls_styles_count(const ls_styles *st);
 const longsd_style *ls_styles_at(const ls_styles *st, size_t i);
 void ls_styles_free(ls_styles *st);
 
-/* Approximate CLIP token count of s, excluding start/end tokens (upper-ish
- * estimate of the real BPE count: the real tokenizer replaces it later). */
+/* CLIP token count of s, excluding start/end tokens: the real SD 1.x
+ * tokenizer (sdtok_builtin). Invalid UTF-8 counts one token per byte; -1
+ * only when out of memory (the vocabulary loads on first use). */
 int ls_prompt_count_tokens(const char *s);
 
 /* Make s safe to put in a prompt: control characters stripped, whitespace
