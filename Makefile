@@ -22,7 +22,8 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            $(OPT) -pthread -Iinclude -Isrc/lib -Isrc/engine $(PKG_CFLAGS) \
            -DLONGSD_VERSION='"$(VERSION)"'
-LDLIBS  += $(PKG_LIBS) -lm -pthread
+# WordNet (wordnet-dev) has no pkg-config file
+LDLIBS  += $(PKG_LIBS) -lwordnet -lm -pthread
 LDFLAGS += $(LDSAN)
 
 LIB_SRC    := $(sort $(wildcard src/lib/*.c) $(wildcard src/engine/*.c))

@@ -580,9 +580,16 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
         if (!id->scene)
             return LONGSD_ERR_NOMEM;
     }
+    /* the title reads the narration (the book's language); the scene
+     * becomes the writer's English picture description */
     id->title = ls_title_make(sc, id->scene);
     if (!id->title)
         return LONGSD_ERR_NOMEM;
+    char *described = ls_scene_write(sc, id->scene, ref);
+    if (!described)
+        return LONGSD_ERR_NOMEM;
+    longsd__free(id->scene);
+    id->scene = described;
     ls_nameset ns = {.n = 0};
     if (ref != (size_t)-1)
         ls_nameset_add(&ns, ref);

@@ -7,6 +7,10 @@
 
 #include "scene.h"
 
+#include "prompt.h"
+#include "translate.h"
+#include "wordnet.h"
+
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /* Trim spaces, commas, semicolons and dashes from both ends of b[*s..*e). */
@@ -460,3 +464,773 @@ char *ls_ideas_scene(const longsd_story *s, size_t first, size_t n, const ls_cha
     return r;
 }
 
+
+/* ------------------------------------------------------------------------
+ * The scene writer: an English picture description of a passage.
+ *
+ * Stable Diffusion's CLIP reads a prompt best as a list of visual phrases,
+ * most important first. So the narration (speech already cut, above) is
+ * read word by word, each word classed with WordNet (wordnet.c) or, for
+ * German and French, with its dictionary translation (translate.c), and the
+ * description is assembled as
+ *
+ *     subject, action, action, with objects, setting, time, weather/light, mood
+ *
+ * one comma-separated element each, so that the prompt builder can drop
+ * whole elements from the end to fit the budget. Only nouns, adjectives,
+ * -ing forms of visible verbs and prepositions are ever written: no
+ * pronoun, no speech, no names of things that cannot be seen (a character
+ * is written as its visual description, or as "a boy", "an old woman"...
+ * from its sex, age and role; a name alone tells CLIP nothing it can draw
+ * and invites lettering). */
+
+#define SW_MAX_TOK 200
+#define SW_MAX_NP 48
+
+enum { T_SKIP = 0, T_FUNC, T_PREP, T_DET, T_PRON, T_NOUN, T_VERB, T_ADJ, T_ADV, T_CAST, T_PROPER };
+
+typedef struct {
+    size_t s, e;          /* bytes in the narration */
+    char low[32];         /* lower case, source language */
+    char en[32];          /* the English word looked up ("" = none) */
+    unsigned lf;          /* lexicon flags (source language) */
+    lswn_info wi;
+    int wn;               /* WordNet knows en */
+    int tag;
+    int the;              /* a determiner "the" (or der/le...) */
+    int cast;             /* cast index + 1 (first word of a name) */
+    int brk;              /* a clause break (, ; : . ! ? dash) comes before it */
+    int upper, first;     /* capitalised; first word of a sentence */
+    int poss;             /* written with a possessive 's: "Tom's eyes" */
+    int neg;              /* negated ("did not run") */
+    int used;
+} swtok;
+
+typedef struct {
+    size_t a, z;          /* tokens [a, z) of the phrase: modifiers and head */
+    size_t head;
+    size_t lead;          /* first token after the preposition (determiners included) */
+    int the;              /* the text said "the": kept for a setting ("in the sun") */
+    int prep;             /* token index of its preposition + 1, 0 none */
+    int det;              /* a determiner or possessive stood before it */
+    int of;               /* index+1 of a following "of" phrase joined to it */
+    int used;
+} swnp;
+
+typedef struct {
+    const ls_scenectx *sc;
+    const char *text;
+    swtok t[SW_MAX_TOK];
+    size_t n;
+    swnp np[SW_MAX_NP];
+    size_t n_np;
+} swriter;
+
+static int word_in(const char *w, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(w, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Words that are never drawn, whatever WordNet says: quantities, vague
+ * nouns, and slurs (rendered or left out, never written). */
+static const char *const never_words[] = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "dozen", "half", "thing",
+    "things", "something", "anything", "nothing", "everything", "way", "time", "times", "lot", "kind",
+    "sort", "part", "side", "end", "place", "matter", "fact", "case", "point", "piece", "bit", "number",
+    "nigger", "niggers", "darky", "darkey", "injun", "injuns", "mulatto", "negro", "negroes", "nigga",
+    "mister", "sir", "madam", "ma'am", "fellow", "chap", "body", "somebody", "anybody", "nobody",
+    "everybody", "people", "other", "others", "own", "same", "such", "whole", "rest", "first", "last",
+    "middle", "front", "top", "bottom", "edge", "air", "sight", "view", "distance", "direction", "moment",
+    "next", "little", "much", "many", "more", "most", "few", "very", "just", "only", "even", "still",
+    "again", "also", "too", "quite", "rather", "really", "yes", "no", "oh", "ah", "well", NULL};
+
+/* Verbs that show nothing by themselves: kept only with a particle or an
+ * object ("taking up a brush", not "taking"). */
+static const char *const weak_verbs[] = {"be", "have", "do", "go", "come", "get", "become", "begin", "start",
+                                         "stop", "try", "keep", "let", "make", "take", "seem", "happen",
+                                         "continue", "remain", "appear", "leave", "set", "put", "turn", "give",
+                                         "bring", "move", "find", "lose", "use", "wait", "stay", "pass", "stick", "pay",
+                                         "offer", "resign", "hold", "reach", "lie", NULL};
+
+/* Particles that complete a verb: "sat down", "came out". */
+static const char *const particles[] = {"down", "up", "out", "away", "off", "back", "over", "around",
+                                        "about", "along", "aside", "forward", "in", NULL};
+
+/* Prepositions that put a thing in the picture's space. */
+static const char *const place_preps[] = {"in", "on", "at", "into", "onto", "over", "under", "through", "across",
+                                          "along", "behind", "beneath", "below", "beside", "by", "near",
+                                          "around", "among", "between", "upon", "inside", "outside", "above",
+                                          "against", "toward", "towards", "past", "down", "up", NULL};
+
+static const char *const times_of_day[] = {"morning", "noon", "afternoon", "evening", "night", "midnight", "dawn",
+                                           "dusk", "twilight", "sunrise", "sunset", "daybreak", "nightfall",
+                                           "spring", "summer", "autumn", "winter", NULL};
+
+static const char *const weather_words[] = {
+    "rain", "storm", "snow", "fog", "mist", "wind", "thunder", "lightning", "sunshine", "sunlight", "moonlight",
+    "starlight", "candlelight", "firelight", "lamplight", "shadow", "shadows", "darkness", "gloom", "haze", "frost",
+    "hail", "cloud", "clouds", "rainbow", "dew", "blizzard", "tempest", "gale", NULL};
+
+static const char *const mood_words[] = {"peaceful", "gloomy", "dreamy", "cheerful", "melancholy", "lonely",
+                                         "quiet", "silent", "solemn", "merry", "sad", "eerie", "mysterious",
+                                         "tranquil", "serene", "dismal", "somber", "sombre", "festive", "joyful",
+                                         "desolate", "reposeful", "inviting", "grim", "wild", "calm", "tense",
+                                         "dreary", "bleak", "cozy", "cosy", "sunny", "stormy", "rainy", NULL};
+
+static const char *const rooms[] = {"room", "kitchen", "parlor", "parlour", "chamber", "hall", "cellar", "attic",
+                                    "church", "cabin", "cave", "bedroom", "library", "study", "school",
+                                    "schoolroom", "schoolhouse", "tavern", "inn", "shop", "castle", "palace",
+                                    "house", "hut", "cottage", "prison", "jail", "chapel", "office", NULL};
+
+/* Is the English noun drawable in a picture? */
+static int tok_concrete(const swtok *t)
+{
+    return t->wn && lswn_noun_concrete(&t->wi) && !word_in(t->en, never_words);
+}
+
+static int tok_visible_verb(const swtok *t)
+{
+    return t->wn && lswn_verb_visible(&t->wi) && !(t->lf & LSLEX_SPEECH) && !word_in(t->en, never_words);
+}
+
+static int is_break_char(const char *p, size_t a, size_t z)
+{
+    for (size_t i = a; i < z; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == ',' || c == ';' || c == ':' || c == '.' || c == '!' || c == '?' || c == '(' || c == ')')
+            return 1;
+        if (c == 0xE2 && i + 2 < z + 2 && (unsigned char)p[i + 1] == 0x80) /* dashes, ellipsis */
+            return 1;
+    }
+    return 0;
+}
+
+static int is_sentence_end(const char *p, size_t a, size_t z)
+{
+    for (size_t i = a; i < z; i++)
+        if (p[i] == '.' || p[i] == '!' || p[i] == '?')
+            return 1;
+    return 0;
+}
+
+/* Read the narration into tokens with their classes. */
+static void sw_scan(swriter *w)
+{
+    const ls_scenectx *sc = w->sc;
+    size_t len = strlen(w->text);
+    lslex_scan scan;
+    lsword lw;
+    uint64_t h[SW_MAX_TOK];
+    size_t prev_end = 0;
+    lslex_scan_init(&scan, w->text, len);
+    while (w->n < SW_MAX_TOK && lslex_next_word(&scan, &lw)) {
+        swtok *t = &w->t[w->n];
+        memset(t, 0, sizeof *t);
+        t->s = lw.start;
+        t->e = lw.end;
+        t->upper = lw.upper;
+        t->brk = w->n == 0 || is_break_char(w->text, prev_end, lw.start);
+        t->first = w->n == 0 || is_sentence_end(w->text, prev_end, lw.start);
+        prev_end = lw.end;
+        size_t ll = lslex_lower(w->text + lw.start, lw.end - lw.start, t->low, sizeof t->low, 1);
+        {
+            const char *we = w->text + lw.end;
+            size_t wl = lw.end - lw.start;
+            t->poss = (wl > 2 && (we[-1] == 's' || we[-1] == 'S') && we[-2] == '\'') ||
+                      (wl > 4 && (we[-1] == 's') && (unsigned char)we[-2] == 0x99 && (unsigned char)we[-3] == 0x80 &&
+                       (unsigned char)we[-4] == 0xE2);
+        }
+        t->lf = lslex_lookup(sc->lang, t->low, ll, NULL, NULL);
+        if (sc->lang == LSLEX_EN)
+            memcpy(t->en, t->low, sizeof t->en);
+        else
+            ls_translate_word(sc->lang, w->text + lw.start, lw.end - lw.start, t->upper, t->en, sizeof t->en);
+        t->wn = t->en[0] ? lswn_lookup(t->en, &t->wi) : 0;
+        h[w->n] = lslex_word_hash(w->text + lw.start, lw.end - lw.start);
+        w->n++;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        size_t ch;
+        size_t m = ls_cast_match(sc->forms, sc->n_forms, h, w->n, i, &ch);
+        if (m) {
+            w->t[i].cast = (int)ch + 1;
+            w->t[i].tag = T_CAST;
+            for (size_t j = i + 1; j < i + m; j++)
+                w->t[j].tag = T_SKIP, w->t[j].used = 1;
+            i += m - 1;
+        }
+    }
+}
+
+/* Part of speech, by a few rules over WordNet's answers: inflected verb
+ * forms are verbs unless a determiner stands before them ("the whitewashed
+ * streak"), bare forms are nouns after a determiner or adjective and verbs
+ * after a subject, and the commoner use (WordNet's tagged counts) decides
+ * the rest. Capitalised words WordNet does not know are names. */
+static void sw_tag(swriter *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        swtok *t = &w->t[i];
+        if (t->tag == T_CAST || (t->tag == T_SKIP && t->used))
+            continue;
+        const swtok *p = i > 0 ? &w->t[i - 1] : NULL;
+        if (p && p->brk == 0 && !t->brk && p->tag == T_FUNC && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0))
+            t->neg = 1;
+        if (t->lf & LSLEX_PRONOUN) {
+            t->tag = T_PRON;
+            continue;
+        }
+        if (t->lf & LSLEX_DET) {
+            t->tag = T_DET;
+            t->the = strcmp(t->low, "the") == 0 || strcmp(t->low, "der") == 0 || strcmp(t->low, "die") == 0 ||
+                     strcmp(t->low, "das") == 0 || strcmp(t->low, "le") == 0 || strcmp(t->low, "la") == 0 ||
+                     strcmp(t->low, "les") == 0 || strcmp(t->low, "den") == 0 || strcmp(t->low, "dem") == 0;
+            continue;
+        }
+        if (t->lf & (LSLEX_PREP | LSLEX_SPATIAL)) {
+            t->tag = T_PREP;
+            continue;
+        }
+        if (t->lf & (LSLEX_STOP | LSLEX_CONJ)) {
+            t->tag = T_FUNC;
+            if (strstr(t->low, "n't"))
+                t->tag = T_FUNC;
+            continue;
+        }
+        if (strstr(t->low, "n't") || (w->sc->lang == LSLEX_EN && strchr(t->low, '\''))) {
+            t->tag = T_FUNC;
+            continue;
+        }
+        if (t->upper && !t->first && !(t->lf & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT))) {
+            /* a name: "Cardiff Hill" keeps "hill", "Buffalo Gals" nothing */
+            int next_upper = i + 1 < w->n && w->t[i + 1].upper && !w->t[i + 1].first;
+            if (next_upper || !t->wn ||
+                (!lswn_noun_is(&t->wi, LSWN_N_LOCATION) && !lswn_noun_is(&t->wi, LSWN_N_OBJECT))) {
+                t->tag = T_PROPER;
+                continue;
+            }
+        }
+        if (!t->wn || word_in(t->en, never_words)) {
+            t->tag = T_SKIP;
+            continue;
+        }
+        int inflected = t->wi.verb && strcmp(t->wi.verb_lemma, t->en) != 0;
+        int ing = strlen(t->en) > 4 && strcmp(t->en + strlen(t->en) - 3, "ing") == 0;
+        int after_det = p && !t->brk && (p->tag == T_DET || p->tag == T_ADJ || (p->tag == T_PRON && p->wn == 0 &&
+                                                                               (strcmp(p->low, "his") == 0 ||
+                                                                                strcmp(p->low, "her") == 0 ||
+                                                                                strcmp(p->low, "my") == 0 ||
+                                                                                strcmp(p->low, "their") == 0 ||
+                                                                                strcmp(p->low, "its") == 0 ||
+                                                                                strcmp(p->low, "our") == 0)));
+        int after_pron = p && !t->brk && (p->tag == T_CAST || p->tag == T_PRON) && !p->poss &&
+                         !(p->tag == T_PRON && (strcmp(p->low, "his") == 0 || strcmp(p->low, "her") == 0 ||
+                                                strcmp(p->low, "my") == 0 || strcmp(p->low, "their") == 0 ||
+                                                strcmp(p->low, "its") == 0 || strcmp(p->low, "your") == 0 ||
+                                                strcmp(p->low, "our") == 0));
+        size_t el = strlen(t->en);
+        int s_form = el > 2 && t->en[el - 1] == 's' && t->en[el - 2] != 's' && t->wi.noun;
+        int after_to = p && strcmp(p->low, "to") == 0;
+        if (s_form && !after_pron) {
+            /* "trees", "coats": in narration (past tense) an -s form is a plural */
+            t->tag = t->wi.noun ? T_NOUN : T_SKIP;
+        } else if (t->wi.verb && (inflected || ing) && !after_det) {
+            t->tag = T_VERB;
+        } else if (t->wi.verb && !t->wi.noun && !t->wi.adj && !after_det) {
+            t->tag = T_VERB;
+        } else if (t->wi.verb && (after_pron || after_to) && !after_det && t->wi.verb_tagged >= t->wi.noun_tagged) {
+            t->tag = T_VERB;
+        } else if (t->wi.noun) {
+            t->tag = T_NOUN;
+        } else if (t->wi.adj) {
+            t->tag = T_ADJ;
+        } else if (t->wi.adv) {
+            t->tag = T_ADV;
+        } else if (t->wi.verb) {
+            t->tag = T_VERB;
+        }
+        if (t->tag == T_NOUN && t->wi.adj && i + 1 < w->n && !w->t[i + 1].brk && w->t[i + 1].wi.noun &&
+            !(w->t[i + 1].lf & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET)))
+            t->tag = T_ADJ; /* "green hill": a modifier */
+        if (t->tag == T_VERB && p && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0 ||
+                                      strstr(p->low, "n't")))
+            t->neg = 1;
+    }
+}
+
+/* Group modifiers and head nouns into phrases. */
+static void sw_phrases(swriter *w)
+{
+    for (size_t i = 0; i < w->n && w->n_np < SW_MAX_NP;) {
+        swtok *t = &w->t[i];
+        if (t->tag != T_ADJ && t->tag != T_NOUN) {
+            i++;
+            continue;
+        }
+        size_t a = i, z = i;
+        while (z < w->n && (w->t[z].tag == T_ADJ || w->t[z].tag == T_NOUN) && (z == a || !w->t[z].brk))
+            z++;
+        /* the head is the last noun of the run */
+        size_t head = (size_t)-1;
+        for (size_t k = a; k < z; k++)
+            if (w->t[k].tag == T_NOUN)
+                head = k;
+        if (head == (size_t)-1) {
+            i = z;
+            continue;
+        }
+        z = head + 1;
+        swnp *np = &w->np[w->n_np];
+        memset(np, 0, sizeof *np);
+        /* at most two modifiers: the nearest ones describe the thing */
+        np->a = head >= a + 2 ? head - 2 : a;
+        np->z = z;
+        np->head = head;
+        size_t b = a;
+        while (b > 0 && !w->t[b].brk && (w->t[b - 1].tag == T_DET || w->t[b - 1].tag == T_PRON ||
+                                         w->t[b - 1].tag == T_ADV)) {
+            if (w->t[b - 1].tag != T_ADV)
+                np->det = 1;
+            if (w->t[b - 1].the)
+                np->the = 1;
+            b--;
+        }
+        np->lead = b;
+        if (b > 0 && !w->t[b].brk && w->t[b - 1].tag == T_PREP)
+            np->prep = (int)b;
+        w->n_np++;
+        i = z;
+    }
+    /* "a bucket of whitewash": join an "of" phrase of a concrete thing */
+    for (size_t k = 0; k + 1 < w->n_np; k++) {
+        swnp *x = &w->np[k], *y = &w->np[k + 1];
+        if (y->prep && strcmp(w->t[y->prep - 1].en, "of") == 0 && w->t[y->prep - 1].s > w->t[x->head].e &&
+            (size_t)(y->prep - 1) == x->z && tok_concrete(&w->t[x->head]) && tok_concrete(&w->t[y->head]))
+            x->of = (int)k + 2;
+    }
+}
+
+static int starts_vowel(const char *s)
+{
+    return s[0] == 'a' || s[0] == 'e' || s[0] == 'i' || s[0] == 'o' || (s[0] == 'u' && strncmp(s, "use", 3) != 0 &&
+                                                                      strncmp(s, "uni", 3) != 0);
+}
+
+static longsd_status np_text(const swriter *w, size_t k, int with_prep, lsbuf *b);
+
+static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsbuf *b)
+{
+    longsd_status st = LONGSD_OK;
+    const swtok *h = &w->t[np->head];
+    const char *first = NULL;
+    for (size_t i = np->a; i < np->z; i++)
+        if (w->t[i].tag == T_ADJ || w->t[i].tag == T_NOUN) {
+            first = w->t[i].en;
+            break;
+        }
+    if (!first)
+        return LONGSD_OK;
+    if (keep_the && np->the)
+        st = lsbuf_adds(b, "the ");
+    else if (np->det && !h->wi.plural)
+        st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a ");
+    int k = 0;
+    for (size_t i = np->a; !st && i < np->z; i++) {
+        const swtok *t = &w->t[i];
+        if (t->tag != T_ADJ && t->tag != T_NOUN)
+            continue;
+        if (i != np->head && (t->lf & LSLEX_ABSTRACT))
+            continue;
+        st = lsbuf_printf(b, "%s%s", k++ ? " " : "", t->en);
+    }
+    if (!st && np->of) {
+        st = lsbuf_adds(b, " of ");
+        if (!st)
+            st = np_text(w, (size_t)np->of - 1, 0, b);
+    }
+    return st;
+}
+
+static longsd_status np_text(const swriter *w, size_t k, int with_prep, lsbuf *b)
+{
+    const swnp *np = &w->np[k];
+    longsd_status st = LONGSD_OK;
+    if (with_prep && np->prep)
+        st = lsbuf_printf(b, "%s ", w->t[np->prep - 1].en);
+    if (!st)
+        st = np_core(w, np, with_prep, b);
+    return st;
+}
+
+/* The noun for a character with no description: "a boy", "an old woman". */
+static void person_noun(const ls_character *c, char *out, size_t cap)
+{
+    const char *noun;
+    int g = c ? c->gender : 0, age = c ? c->age : 0;
+    if (age == LS_AGE_CHILD)
+        noun = g == LS_GENDER_FEMALE ? "a girl" : g == LS_GENDER_MALE ? "a boy" : "a child";
+    else if (age == LS_AGE_YOUNG)
+        noun = g == LS_GENDER_FEMALE ? "a young woman" : g == LS_GENDER_MALE ? "a young man" : "a young person";
+    else if (age == LS_AGE_OLD)
+        noun = g == LS_GENDER_FEMALE ? "an old woman" : g == LS_GENDER_MALE ? "an old man" : "an old person";
+    else
+        noun = g == LS_GENDER_FEMALE ? "a woman" : g == LS_GENDER_MALE ? "a man" : "a person";
+    snprintf(out, cap, "%s", noun);
+}
+
+/* The subject phrase of a cast member: its description when it has one
+ * (English only: a German or French one would not be read by CLIP), else
+ * its role noun with its age, else its sex and age. */
+static longsd_status cast_subject(const swriter *w, const ls_character *c, const char *hint, lsbuf *b)
+{
+    if (c->description && c->description[0] && w->sc->lang == LSLEX_EN) {
+        char *clean = ls_prompt_sanitize(c->description);
+        if (!clean)
+            return LONGSD_ERR_NOMEM;
+        longsd_status st = clean[0] ? lsbuf_adds(b, clean) : LONGSD_OK;
+        longsd__free(clean);
+        if (st || b->len)
+            return st;
+    }
+    char role[40] = "";
+    if (c->role && c->role[0]) {
+        if (w->sc->lang == LSLEX_EN)
+            snprintf(role, sizeof role, "%.31s", c->role);
+        else
+            ls_translate_word(w->sc->lang, c->role, strlen(c->role), 0, role, sizeof role);
+        lswn_info wi;
+        if (!role[0] || !lswn_lookup(role, &wi) || !lswn_noun_is(&wi, LSWN_N_PERSON))
+            role[0] = '\0';
+    }
+    if (role[0]) {
+        const char *adj = c->age == LS_AGE_OLD ? "old " : c->age == LS_AGE_CHILD || c->age == LS_AGE_YOUNG ? "young " : "";
+        return lsbuf_printf(b, "%s %s%s", starts_vowel(adj[0] ? adj : role) ? "an" : "a", adj, role);
+    }
+    if (hint && hint[0])
+        return lsbuf_adds(b, hint);
+    char noun[32];
+    person_noun(c, noun, sizeof noun);
+    return lsbuf_adds(b, noun);
+}
+
+static int is_first_person(const swtok *t)
+{
+    static const char *const en[] = {"i", "me", "my", "we", "us", "our", "myself", NULL};
+    static const char *const de[] = {"ich", "mich", "mir", "mein", "meine", "meinen", "meinem", "meiner", "wir", "uns", NULL};
+    static const char *const fr[] = {"je", "j", "me", "moi", "mon", "ma", "mes", "nous", NULL};
+    return word_in(t->low, en) || word_in(t->low, de) || word_in(t->low, fr);
+}
+
+/* Can the doer of verb i be drawn doing it? Its subject is the nearest
+ * name, pronoun or noun before it in the sentence; "the headway ran" or
+ * "it seemed" show no one. */
+static int doer_visible(const swriter *w, size_t i)
+{
+    for (size_t k = i; k-- > 0;) {
+        const swtok *t = &w->t[k];
+        if (t->tag == T_CAST)
+            return 1;
+        if (t->tag == T_PRON) {
+            static const char *const none[] = {"it", "that", "which", "this", "what", "there", "es", "il", "elle", NULL};
+            return !word_in(t->low, none) || w->sc->lang != LSLEX_EN;
+        }
+        if (t->tag == T_NOUN) {
+            int l = t->wi.noun_lex[0];
+            return l == LSWN_N_PERSON || l == LSWN_N_ANIMAL;
+        }
+        if (t->first)
+            break;
+    }
+    return 1; /* "Sighing, he..." after a cut: the subject of the scene */
+}
+
+/* Basic person nouns a passage may use for a character ("the boy"). */
+static const char *const person_basic[] = {"boy", "girl", "man", "woman", "child", "lad", "lass", "youth",
+                                           "maiden", "gentleman", "lady", "fisherman", "king", "queen",
+                                           "prince", "princess", "soldier", "sailor", "peasant", "farmer",
+                                           "hunter", "witch", "widow", "doctor", "judge", "priest", NULL};
+
+static int female_noun(const char *n)
+{
+    static const char *const f[] = {"girl", "woman", "lass", "maiden", "lady", "queen", "princess", "witch", "widow", NULL};
+    return word_in(n, f);
+}
+
+/* Whether the run of tokens [a, z) names the subject of a clause. */
+static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
+{
+    const ls_scenectx *sc = w->sc;
+    longsd_status st = LONGSD_OK;
+    lsbuf sub;
+    lsbuf_init(&sub, 4096);
+    /* who: the cast members named, in order (at most two), else the
+     * narrator for a first-person passage, else the first people named */
+    size_t who[2];
+    size_t n_who = 0;
+    if (ref != (size_t)-1)
+        who[n_who++] = ref;
+    for (size_t i = 0; i < w->n && n_who < 2; i++)
+        if (w->t[i].cast && (n_who == 0 || who[0] != (size_t)w->t[i].cast - 1))
+            who[n_who++] = (size_t)w->t[i].cast - 1;
+    int first_person = 0;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->t[i].tag == T_PRON && is_first_person(&w->t[i]))
+            first_person = 1;
+    if (n_who == 0 && first_person) {
+        for (size_t c = 0; c < sc->n_cast; c++)
+            if (sc->cast[c].narrator) {
+                who[n_who++] = c;
+                break;
+            }
+    }
+    /* person nouns of the passage, for the subject when no cast member is
+     * there and as a hint of age for one who has none ("the boy") */
+    size_t person_np = (size_t)-1;
+    for (size_t k = 0; k < w->n_np; k++)
+        if (w->t[w->np[k].head].wn && w->t[w->np[k].head].wi.noun_lex[0] == LSWN_N_PERSON &&
+            !word_in(w->t[w->np[k].head].en, never_words)) {
+            person_np = k;
+            break;
+        }
+    /* a character with no description nor age: the passage's own noun
+     * for a person of that sex, if it has one ("the boy") */
+    char hint[40] = "";
+    if (n_who == 1) {
+        const ls_character *c = &sc->cast[who[0]];
+        for (size_t k = 0; k < w->n_np && !hint[0]; k++) {
+            const swtok *h = &w->t[w->np[k].head];
+            if (!word_in(h->en, person_basic) || h->wi.plural)
+                continue;
+            if ((c->gender == LS_GENDER_FEMALE) != female_noun(h->en) || c->gender == LS_GENDER_UNKNOWN)
+                continue;
+            snprintf(hint, sizeof hint, "%s %s", starts_vowel(h->en) ? "an" : "a", h->en);
+            w->np[k].used = 1;
+        }
+    }
+    char one[2][256];
+    for (size_t k = 0; !st && k < n_who; k++) {
+        lsbuf tmp;
+        lsbuf_init(&tmp, 1024);
+        st = cast_subject(w, &sc->cast[who[k]], hint, &tmp);
+        snprintf(one[k], sizeof one[k], "%s", !st && tmp.data ? tmp.data : "");
+        lsbuf_free(&tmp);
+    }
+    if (!st && n_who == 2 && strcmp(one[0], one[1]) == 0) {
+        /* "a man and a man" reads as a mistake: "two men" */
+        static const char *const pl[][2] = {{"a man", "two men"}, {"a woman", "two women"}, {"a boy", "two boys"},
+                                            {"a girl", "two girls"}, {"a person", "two people"},
+                                            {"a child", "two children"}, {"an old man", "two old men"},
+                                            {"an old woman", "two old women"}, {"a young man", "two young men"},
+                                            {"a young woman", "two young women"}};
+        const char *two = NULL;
+        for (size_t k = 0; k < sizeof pl / sizeof pl[0]; k++)
+            if (strcmp(one[0], pl[k][0]) == 0)
+                two = pl[k][1];
+        if (two) {
+            st = lsbuf_adds(&sub, two);
+            n_who = 0;
+        }
+    }
+    for (size_t k = 0; !st && k < n_who; k++)
+        st = lsbuf_printf(&sub, "%s%s", k ? " and " : "", one[k]);
+    if (!st && sub.len == 0 && person_np != (size_t)-1) {
+        st = np_text(w, person_np, 0, &sub);
+        w->np[person_np].used = 1;
+        /* "boys and girls" */
+        size_t nx = person_np + 1;
+        if (!st && nx < w->n_np && w->np[nx].a >= 1 && strcmp(w->t[w->np[nx].a - 1].low, "and") == 0 &&
+            w->t[w->np[nx].head].wi.noun_lex[0] == LSWN_N_PERSON) {
+            st = lsbuf_adds(&sub, " and ");
+            if (!st)
+                st = np_text(w, nx, 0, &sub);
+            w->np[nx].used = 1;
+        }
+    }
+    if (!st && sub.len == 0 && first_person)
+        st = lsbuf_adds(&sub, "a person");
+    for (size_t i = 0; !st && sub.len == 0 && i < w->n; i++) {
+        /* an unresolved "he" or "she" is still someone of that sex */
+        const swtok *t = &w->t[i];
+        if (t->tag != T_PRON)
+            continue;
+        if (strcmp(t->low, "he") == 0 || strcmp(t->low, "er") == 0 || strcmp(t->low, "il") == 0)
+            st = lsbuf_adds(&sub, "a man");
+        else if (strcmp(t->low, "she") == 0 || strcmp(t->low, "sie") == 0 || strcmp(t->low, "elle") == 0)
+            st = lsbuf_adds(&sub, "a woman");
+        else if (strcmp(t->low, "they") == 0 || strcmp(t->low, "ils") == 0)
+            st = lsbuf_adds(&sub, "people");
+        if (sub.len)
+            break;
+    }
+    if (st)
+        goto out;
+    if (sub.len)
+        st = lsbuf_add(out, sub.data, sub.len);
+
+    /* actions: visible verbs as -ing forms with their particle and object */
+    int n_act = 0;
+    for (size_t i = 0; !st && i < w->n && n_act < 2; i++) {
+        swtok *t = &w->t[i];
+        if (t->tag != T_VERB || t->neg || !tok_visible_verb(t) || !doer_visible(w, i))
+            continue;
+        int weak = word_in(t->wi.verb_lemma, weak_verbs), completed = 0;
+        char ger[48];
+        lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);
+        lsbuf act;
+        lsbuf_init(&act, 1024);
+        st = lsbuf_adds(&act, ger);
+        size_t j = i + 1;
+        if (!st && j < w->n && !w->t[j].brk && word_in(w->t[j].low, particles) && w->sc->lang == LSLEX_EN) {
+            /* a particle unless a phrase follows it ("ran down the street" keeps it as the preposition) */
+            int np_follows = j + 1 < w->n && !w->t[j + 1].brk &&
+                             (w->t[j + 1].tag == T_DET || w->t[j + 1].tag == T_NOUN || w->t[j + 1].tag == T_ADJ);
+            if (!np_follows) {
+                st = lsbuf_printf(&act, " %s", w->t[j].low);
+                j++;
+                completed = 1;
+            }
+        }
+        /* the object or place that follows within a few words */
+        for (size_t k = 0; !st && k < w->n_np; k++) {
+            swnp *np = &w->np[k];
+            size_t start = np->prep ? (size_t)np->prep - 1 : np->a;
+            if (np->prep && start + 1 == j && completed)
+                start = np->lead; /* its preposition was the verb's particle: "took up his brush" */
+            if (start < j || np->used)
+                continue;
+            int gap_ok = 1;
+            for (size_t g = j; g < start; g++)
+                if (w->t[g].brk || !(w->t[g].tag == T_DET || w->t[g].tag == T_PRON || w->t[g].tag == T_ADV))
+                    gap_ok = 0;
+            if (start > j + 3 || !gap_ok || w->t[start].brk)
+                break;
+            if (!tok_concrete(&w->t[np->head]))
+                break;
+            if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with"))
+                break;
+            st = lsbuf_addc(&act, ' ');
+            if (!st)
+                st = np_text(w, k, start != np->lead, &act);
+            np->used = 1;
+            completed = 1;
+            if (np->of)
+                w->np[np->of - 1].used = 1;
+            break;
+        }
+        if (!st && act.len && (!weak || completed)) {
+            st = lsbuf_printf(out, "%s%.*s", out->len ? (n_act == 0 && sub.len ? " " : ", ") : "", (int)act.len,
+                              act.data);
+            n_act++;
+        }
+        lsbuf_free(&act);
+        t->used = 1;
+    }
+    /* setting: the first place a preposition puts things in */
+    int interior = 0;
+    size_t setting = (size_t)-1;
+    for (int pass = 0; pass < 2 && setting == (size_t)-1; pass++)
+        for (size_t k = 0; k < w->n_np; k++) {
+            swnp *np = &w->np[k];
+            const swtok *h = &w->t[np->head];
+            if (np->used || !np->prep || !word_in(w->t[np->prep - 1].en, place_preps) || !tok_concrete(h))
+                continue;
+            int place = lswn_noun_is(&h->wi, LSWN_N_LOCATION) || lswn_noun_is(&h->wi, LSWN_N_OBJECT);
+            if (pass == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
+                continue;
+            setting = k;
+            break;
+        }
+    /* objects: other drawable things, at most three */
+    lsbuf objs;
+    lsbuf_init(&objs, 2048);
+    int n_obj = 0;
+    for (size_t k = 0; !st && k < w->n_np && n_obj < 2; k++) {
+        swnp *np = &w->np[k];
+        const swtok *h = &w->t[np->head];
+        if (np->used || k == setting || !tok_concrete(h) || lswn_noun_is(&h->wi, LSWN_N_PERSON) ||
+            h->wi.noun_lex[0] == LSWN_N_BODY ||
+            word_in(h->en, times_of_day) || word_in(h->en, weather_words))
+            continue;
+        int dup = 0;
+        for (size_t q = 0; q < k; q++)
+            if (w->np[q].used == 2 && strcmp(w->t[w->np[q].head].en, h->en) == 0)
+                dup = 1;
+        if (dup)
+            continue;
+        st = lsbuf_adds(&objs, n_obj ? " and " : "");
+        if (!st)
+            st = np_text(w, k, 0, &objs);
+        np->used = 2;
+        if (np->of)
+            w->np[np->of - 1].used = 1;
+        n_obj++;
+    }
+    if (!st && objs.len)
+        st = lsbuf_printf(out, "%s%s%.*s", out->len ? ", " : "", out->len ? "with " : "", (int)objs.len, objs.data);
+    lsbuf_free(&objs);
+    if (!st && setting != (size_t)-1) {
+        st = lsbuf_adds(out, out->len ? ", " : "");
+        if (!st)
+            st = np_text(w, setting, out->len > 0, out);
+        interior = word_in(w->t[w->np[setting].head].en, rooms);
+    }
+    if (!st && interior)
+        st = lsbuf_adds(out, ", interior");
+    /* time of day, weather and light, mood: from the words themselves */
+    const char *got_time = NULL, *got_weather = NULL, *got_mood = NULL;
+    for (size_t i = 0; i < w->n; i++) {
+        const swtok *t = &w->t[i];
+        if (!got_time && word_in(t->en, times_of_day))
+            got_time = t->en;
+        if (!got_weather && word_in(t->en, weather_words))
+            got_weather = t->en;
+        if (!got_mood && t->tag == T_ADJ && word_in(t->en, mood_words))
+            got_mood = t->en;
+    }
+    if (!st && got_time)
+        st = lsbuf_printf(out, "%s%s", out->len ? ", " : "", got_time);
+    if (!st && got_weather)
+        st = lsbuf_printf(out, "%s%s", out->len ? ", " : "", got_weather);
+    if (!st && got_mood)
+        st = lsbuf_printf(out, "%s%s atmosphere", out->len ? ", " : "", got_mood);
+out:
+    lsbuf_free(&sub);
+    return st;
+}
+
+char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
+{
+    swriter *w = longsd__calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->sc = sc;
+    w->text = narration ? narration : "";
+    sw_scan(w);
+    sw_tag(w);
+    sw_phrases(w);
+    lsbuf out;
+    lsbuf_init(&out, 8192);
+    longsd_status st = sw_assemble(w, ref, &out);
+    if (!st && out.len == 0) {
+        /* nothing drawable named: the concrete nouns in order, or a plain
+         * scene, never the author's sentence */
+        int k = 0;
+        for (size_t i = 0; !st && i < w->n && k < 4; i++)
+            if (w->t[i].tag == T_NOUN && tok_concrete(&w->t[i])) {
+                st = lsbuf_printf(&out, "%s%s", k ? ", " : "", w->t[i].en);
+                k++;
+            }
+        if (!st && out.len == 0)
+            st = lsbuf_adds(&out, "a quiet scene");
+    }
+    longsd__free(w);
+    if (st) {
+        lsbuf_free(&out);
+        return NULL;
+    }
+    return lsbuf_steal(&out);
+}

@@ -35,6 +35,15 @@ void ls_cap_first(char *b);
  * when out of memory. */
 char *ls_scene_build(const ls_scenectx *sc, size_t first, size_t n, size_t *ref_out);
 
+/* The scene writer: an English picture description of a narration (the
+ * output of ls_scene_build), as comma-separated elements in CLIP's order
+ * (subject, action, objects, setting, time, weather and light, mood) so a
+ * prompt can drop whole elements from the end. ref is the character a
+ * pronoun was resolved to ((size_t)-1 if none). German and French words
+ * are translated first (translate.c). Never empty. Free with longsd__free;
+ * NULL when out of memory. */
+char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref);
+
 /* A title of a few words for a scene. Free with longsd__free; NULL when out
  * of memory. */
 char *ls_title_make(const ls_scenectx *sc, const char *scene);
