@@ -4,7 +4,7 @@
 #   make bench       builds the benchmarks
 CC      ?= cc
 SAN     ?= 0
-PKGS    := jansson libzip libcurl libpng openblas zlib
+PKGS    := jansson libzip libcurl libpng openblas zlib hunspell
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -435,6 +435,22 @@ static int best_scene(builder *bd, size_t kmin, size_t n_desc, size_t suffix_len
     *len = 0;
     if (kmin < 1)
         kmin = 1;
+    /* A written scene is a list of elements, most important first: drop
+     * whole elements from the end before ever cutting inside one. */
+    for (size_t k = sc->n - 1; k >= 1; k--) {
+        if (sc->text[sc->end[k - 1] - 1] != ',')
+            continue;
+        size_t l = clean_tail(sc->text, sc->end[k - 1]);
+        if (!l)
+            continue;
+        int t = compose(bd, l, n_desc, suffix_len, 0);
+        if (t < 0)
+            return -1;
+        if (t <= BUDGET) {
+            *len = l;
+            return 0;
+        }
+    }
     size_t best_k = 0, last = (size_t)-1;
     for (size_t k = sc->n; k >= kmin && k > 0; k--) {
         size_t l = clean_tail(sc->text, sc->end[k - 1]);
@@ -518,6 +534,8 @@ static longsd_status collect_descs(builder *bd, const ls_idea *idea, const ls_ch
         const ls_character *c = idea->characters[i] ? find_cast(cast, n_cast, idea->characters[i]) : NULL;
         if (!c || !c->description || !c->description[0])
             continue;
+        if (idea->scene && strstr(idea->scene, c->description))
+            continue; /* the scene writer already drew them by it */
         int dup = 0;
         for (size_t j = 0; j < bd->n_desc; j++)
             dup |= seen[j] == c;

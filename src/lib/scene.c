@@ -705,7 +705,11 @@ static void sw_tag(swriter *w)
             t->tag = T_FUNC;
             continue;
         }
-        if (t->upper && !t->first && !(t->lf & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT))) {
+        if (w->sc->lang != LSLEX_EN && t->upper && !t->en[0]) {
+            t->tag = T_PROPER; /* German capitalises every noun: a name is one the dictionary lacks */
+            continue;
+        }
+        if (w->sc->lang == LSLEX_EN && t->upper && !t->first && !(t->lf & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT))) {
             /* a name: "Cardiff Hill" keeps "hill", "Buffalo Gals" nothing */
             int next_upper = i + 1 < w->n && w->t[i + 1].upper && !w->t[i + 1].first;
             if (next_upper || !t->wn ||
@@ -1057,11 +1061,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         const swtok *t = &w->t[i];
         if (t->tag != T_PRON)
             continue;
-        if (strcmp(t->low, "he") == 0 || strcmp(t->low, "er") == 0 || strcmp(t->low, "il") == 0)
+        if (sc->lang != LSLEX_EN)
+            break; /* "il", "elle", "sie" name things as often as people */
+        if (strcmp(t->low, "he") == 0)
             st = lsbuf_adds(&sub, "a man");
-        else if (strcmp(t->low, "she") == 0 || strcmp(t->low, "sie") == 0 || strcmp(t->low, "elle") == 0)
+        else if (strcmp(t->low, "she") == 0)
             st = lsbuf_adds(&sub, "a woman");
-        else if (strcmp(t->low, "they") == 0 || strcmp(t->low, "ils") == 0)
+        else if (strcmp(t->low, "they") == 0)
             st = lsbuf_adds(&sub, "people");
         if (sub.len)
             break;
