@@ -582,7 +582,7 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
     }
     /* the title reads the narration (the book's language); the scene
      * becomes the writer's English picture description */
-    id->title = ls_title_make(sc, id->scene);
+    id->title = ls_title_write(sc, id->scene);
     if (!id->title)
         return LONGSD_ERR_NOMEM;
     char *described = ls_scene_write(sc, id->scene, ref);

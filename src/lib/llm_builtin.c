@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "llm.h"
+#include "scene.h"
 
 longsd_llm_params longsd_llm_default_params(void)
 {
@@ -81,6 +82,21 @@ static longsd_status builtin_ideas(ls_llm *b, const longsd_story *s, const ls_pa
                 res[i].anchor[j] = LS_ANCHOR_EXACT; /* picked from the text itself */
         }
     }
+    /* titles are unique within the plan, across parts */
+    size_t total = 0;
+    for (size_t i = 0; i < n_parts; i++)
+        total += res[i].n_ideas;
+    ls_idea **all = total ? longsd__calloc(total, sizeof *all) : NULL;
+    if (total && !all)
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    size_t k2 = 0;
+    for (size_t i = 0; i < n_parts; i++)
+        for (size_t j = 0; j < res[i].n_ideas; j++)
+            all[k2++] = &res[i].ideas[j];
+    longsd_status urc = total ? ls_titles_unique(s, cast, n_cast, all, total) : LONGSD_OK;
+    longsd__free(all);
+    if (urc)
+        return lserr_set(err, urc, "out of memory");
     return LONGSD_OK;
 }
 

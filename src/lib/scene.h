@@ -48,4 +48,14 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref);
  * of memory. */
 char *ls_title_make(const ls_scenectx *sc, const char *scene);
 
+/* The title of an idea from its narration: ls_title_make tidied to 2-6
+ * words, no name twice, no dangling last word. Free with longsd__free. */
+char *ls_title_write(const ls_scenectx *sc, const char *narration);
+
+/* Make the titles of ideas[0..n) unique (a plan's, all parts): a repeated
+ * one is rewritten from the later sentences of its passage, else "again"
+ * (in the book's language) is added. */
+longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, size_t n_cast, ls_idea *const *ideas,
+                               size_t n);
+
 #endif

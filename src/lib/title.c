@@ -299,3 +299,222 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
     return lsbuf_steal(&b);
 }
 
+
+/* ------------------------------------------------------------------------
+ * Tidying and uniqueness: 2 to 6 words, no name twice ("Ben and Ben"), no
+ * dangling last word ("in the"), and no two ideas of a plan with the same
+ * title. */
+
+#define TITLE_MAX_WORDS 6
+
+static int dangling_word(lslex_lang_id lang, const char *w, size_t n)
+{
+    char low[32];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 0);
+    unsigned f = lslex_lookup(lang, low, ll, NULL, NULL);
+    return (f & (LSLEX_STOP | LSLEX_DET | LSLEX_PREP | LSLEX_CONJ | LSLEX_SPATIAL | LSLEX_PRONOUN)) != 0;
+}
+
+typedef struct {
+    size_t s, e;
+} span;
+
+static size_t split_words(const char *t, span *w, size_t cap)
+{
+    size_t n = 0, i = 0;
+    while (t[i] && n < cap) {
+        while (t[i] == ' ')
+            i++;
+        if (!t[i])
+            break;
+        size_t s = i;
+        while (t[i] && t[i] != ' ')
+            i++;
+        w[n].s = s;
+        w[n].e = i;
+        n++;
+    }
+    return n;
+}
+
+/* Tidy t in place; 0 if fewer than two words are left. */
+static int title_tidy(const ls_scenectx *sc, char *t)
+{
+    span w[32];
+    size_t n = split_words(t, w, 32);
+    /* a name said twice: keep its first mention only, with what joined it */
+    for (size_t c = 0; c < sc->n_cast; c++) {
+        const char *name = sc->cast[c].name;
+        if (!name || !*name)
+            continue;
+        const char *a = strstr(t, name);
+        const char *b = a ? strstr(a + strlen(name), name) : NULL;
+        if (!b)
+            continue;
+        size_t cut = (size_t)(b - t);
+        while (cut > 0 && t[cut - 1] == ' ')
+            cut--;
+        size_t k = cut;
+        while (k > 0 && t[k - 1] != ' ')
+            k--;
+        if (dangling_word(sc->lang, t + k, cut - k))
+            cut = k; /* "and", "with" before it */
+        size_t rest = (size_t)(b - t) + strlen(name);
+        memmove(t + cut, t + rest, strlen(t + rest) + 1);
+        n = split_words(t, w, 32);
+    }
+    /* a content word said twice ("Judge Thatcher and Jeff Thatcher"): cut
+     * at the joining word before it, else drop it */
+    for (size_t i = 1; i < n; i++) {
+        if (dangling_word(sc->lang, t + w[i].s, w[i].e - w[i].s))
+            continue;
+        char a[32], b[32];
+        size_t al = lslex_lower(t + w[i].s, w[i].e - w[i].s, a, sizeof a, 0);
+        int rep = 0;
+        for (size_t j = 0; j < i && !rep; j++) {
+            size_t bl = lslex_lower(t + w[j].s, w[j].e - w[j].s, b, sizeof b, 0);
+            rep = al == bl && memcmp(a, b, al) == 0;
+        }
+        if (!rep)
+            continue;
+        size_t join = 0;
+        for (size_t j = i; j-- > 1;) {
+            char c[16];
+            size_t cl = lslex_lower(t + w[j].s, w[j].e - w[j].s, c, sizeof c, 0);
+            if (lslex_lookup(sc->lang, c, cl, NULL, NULL) & LSLEX_CONJ) {
+                join = j;
+                break;
+            }
+        }
+        if (join) {
+            t[w[join].s > 0 ? w[join].s - 1 : 0] = '\0';
+        } else {
+            size_t e = w[i].e;
+            while (t[e] == ' ')
+                e++;
+            memmove(t + w[i].s, t + e, strlen(t + e) + 1);
+        }
+        n = split_words(t, w, 32);
+        i = 0;
+    }
+    if (n > TITLE_MAX_WORDS) {
+        t[w[TITLE_MAX_WORDS - 1].e] = '\0';
+        n = TITLE_MAX_WORDS;
+    }
+    while (n > 1 && dangling_word(sc->lang, t + w[n - 1].s, w[n - 1].e - w[n - 1].s)) {
+        n--;
+        t[w[n - 1].e] = '\0';
+    }
+    size_t l = strlen(t);
+    while (l && (t[l - 1] == ',' || t[l - 1] == ' ' || t[l - 1] == ';' || t[l - 1] == ':'))
+        t[--l] = '\0';
+    return n >= 2;
+}
+
+char *ls_title_write(const ls_scenectx *sc, const char *narration)
+{
+    char *t = ls_title_make(sc, narration);
+    if (!t)
+        return NULL;
+    if (!title_tidy(sc, t)) {
+        /* a lone word: the first two content words of the passage */
+        lslex_scan scan;
+        lsword w;
+        lsbuf b;
+        lsbuf_init(&b, 1024);
+        longsd_status st = LONGSD_OK;
+        int k = 0;
+        size_t n = strlen(narration);
+        lslex_scan_init(&scan, narration, n);
+        while (!st && k < 3 && lslex_next_word(&scan, &w)) {
+            if (dangling_word(sc->lang, narration + w.start, w.end - w.start))
+                continue;
+            st = lsbuf_printf(&b, "%s%.*s", k ? " " : "", (int)(w.end - w.start), narration + w.start);
+            k++;
+        }
+        if (!st && k < 2)
+            st = lsbuf_adds(&b, k ? (sc->lang == LSLEX_DE ? " Szene" : sc->lang == LSLEX_FR ? " scène" : " scene")
+                                  : (sc->lang == LSLEX_DE ? "Eine Szene" : sc->lang == LSLEX_FR ? "Une scène" : "A scene"));
+        longsd__free(t);
+        if (st) {
+            lsbuf_free(&b);
+            return NULL;
+        }
+        t = lsbuf_steal(&b);
+        if (t) {
+            title_tidy(sc, t);
+            ls_cap_first(t);
+        }
+    }
+    return t;
+}
+
+static int title_taken(ls_idea *const *ideas, size_t upto, const char *t)
+{
+    for (size_t j = 0; j < upto; j++)
+        if (ideas[j]->title && strcmp(ideas[j]->title, t) == 0)
+            return 1;
+    return 0;
+}
+
+longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, size_t n_cast, ls_idea *const *ideas,
+                               size_t n)
+{
+    ls_cast_form *forms = NULL;
+    size_t n_forms = 0;
+    if (ls_cast_forms(cast, n_cast, &forms, &n_forms))
+        return LONGSD_ERR_NOMEM;
+    ls_scenectx sc = {.s = s, .lang = lslex_lang(s->lang), .cast = cast, .n_cast = n_cast, .forms = forms,
+                      .n_forms = n_forms};
+    longsd_status st = LONGSD_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        ls_idea *id = ideas[i];
+        if (!id->title || !title_taken(ideas, i, id->title))
+            continue;
+        /* another title from the passage's later sentences */
+        size_t first = (size_t)-1, last = 0;
+        for (size_t k = 0; k < s->n_sentences; k++)
+            if (s->sentences[k].start >= id->start && s->sentences[k].end <= id->end) {
+                if (first == (size_t)-1)
+                    first = k;
+                last = k;
+            }
+        char *alt = NULL;
+        for (size_t k = first + 1; first != (size_t)-1 && k <= last && !alt; k++) {
+            size_t ref;
+            char *nar = ls_scene_build(&sc, k, last - k + 1, &ref);
+            if (!nar) {
+                st = LONGSD_ERR_NOMEM;
+                break;
+            }
+            char *t = nar[0] ? ls_title_write(&sc, nar) : NULL;
+            longsd__free(nar);
+            if (t && !title_taken(ideas, n, t))
+                alt = t;
+            else
+                longsd__free(t);
+        }
+        if (st)
+            break;
+        if (!alt) {
+            /* "Tom at the home again", then a number: never two the same */
+            const char *again = sc.lang == LSLEX_DE ? "wieder" : sc.lang == LSLEX_FR ? "encore" : "again";
+            span w[32];
+            size_t nw = split_words(id->title, w, 32);
+            size_t keep = nw >= TITLE_MAX_WORDS ? w[TITLE_MAX_WORDS - 2].e : strlen(id->title);
+            alt = longsd__asprintf("%.*s %s", (int)keep, id->title, again);
+            for (int k = 2; alt && title_taken(ideas, n, alt) && k < 1000; k++) {
+                longsd__free(alt);
+                alt = longsd__asprintf("%.*s %s %d", (int)keep, id->title, again, k);
+            }
+            if (!alt) {
+                st = LONGSD_ERR_NOMEM;
+                break;
+            }
+        }
+        longsd__free(id->title);
+        id->title = alt;
+    }
+    longsd__free(forms);
+    return st;
+}

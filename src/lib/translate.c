@@ -394,6 +394,9 @@ static void best_of_entry(const char *e, char *best, size_t cap, int *best_score
                 char low[32];
                 for (size_t i = 0; i <= tn; i++)
                     low[i] = (char)(tok[i] >= 'A' && tok[i] <= 'Z' ? tok[i] + 32 : tok[i]);
+                if (lslex_lookup(LSLEX_EN, low, tn, NULL, NULL) &
+                    (LSLEX_PRONOUN | LSLEX_STOP | LSLEX_DET | LSLEX_CONJ))
+                    continue; /* "mine", "it": never a thing to draw */
                 int sc = cand_score(low, rank);
                 rank++;
                 if (sc > *best_score) {
