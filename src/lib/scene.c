@@ -554,7 +554,8 @@ static const char *const weak_verbs[] = {"be", "have", "do", "go", "come", "get"
                                          "stop", "try", "keep", "let", "make", "take", "seem", "happen",
                                          "continue", "remain", "appear", "leave", "set", "put", "turn", "give",
                                          "bring", "move", "find", "lose", "use", "wait", "stay", "pass", "stick", "pay",
-                                         "offer", "resign", "hold", "reach", "lie", NULL};
+                                         "offer", "resign", "hold", "reach", "lie", "see", "hear", "feel", "want",
+                                         "show", "enter", "act", NULL};
 
 /* Particles that complete a verb: "sat down", "came out". */
 static const char *const particles[] = {"down", "up", "out", "away", "off", "back", "over", "around",
@@ -634,7 +635,7 @@ static void sw_scan(swriter *w)
         t->e = lw.end;
         t->upper = lw.upper;
         t->brk = w->n == 0 || is_break_char(w->text, prev_end, lw.start);
-        t->first = w->n == 0 || is_sentence_end(w->text, prev_end, lw.start);
+        t->first = w->n == 0 || (is_sentence_end(w->text, prev_end, lw.start) && !(w->t[w->n - 1].lf & LSLEX_TITLE));
         prev_end = lw.end;
         size_t ll = lslex_lower(w->text + lw.start, lw.end - lw.start, t->low, sizeof t->low, 1);
         {
@@ -724,7 +725,7 @@ static void sw_tag(swriter *w)
         }
         int inflected = t->wi.verb && strcmp(t->wi.verb_lemma, t->en) != 0;
         int ing = strlen(t->en) > 4 && strcmp(t->en + strlen(t->en) - 3, "ing") == 0;
-        int after_det = p && !t->brk && (p->tag == T_DET || p->tag == T_ADJ || (p->tag == T_PRON && p->wn == 0 &&
+        int after_det = p && !t->brk && (p->tag == T_DET || p->tag == T_ADJ || (p->tag == T_PRON &&
                                                                                (strcmp(p->low, "his") == 0 ||
                                                                                 strcmp(p->low, "her") == 0 ||
                                                                                 strcmp(p->low, "my") == 0 ||
@@ -757,6 +758,9 @@ static void sw_tag(swriter *w)
         } else if (t->wi.verb) {
             t->tag = T_VERB;
         }
+        if (t->tag == T_NOUN && !after_det && t->wi.verb && !t->wi.plural &&
+            t->wi.verb_tagged > 3 * t->wi.noun_tagged + 2)
+            t->tag = T_SKIP; /* "see", "go", "stand": a verb after an auxiliary, not a thing */
         if (t->tag == T_NOUN && t->wi.adj && i + 1 < w->n && !w->t[i + 1].brk && w->t[i + 1].wi.noun &&
             !(w->t[i + 1].lf & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET)))
             t->tag = T_ADJ; /* "green hill": a modifier */
@@ -849,7 +853,7 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
             continue;
         if (i != np->head && (t->lf & LSLEX_ABSTRACT))
             continue;
-        st = lsbuf_printf(b, "%s%s", k++ ? " " : "", t->en);
+        st = lsbuf_printf(b, "%s%s%s", k++ ? " " : "", t->en, i != np->head && t->poss ? "'s" : "");
     }
     if (!st && np->of) {
         st = lsbuf_adds(b, " of ");
@@ -929,34 +933,51 @@ static int is_first_person(const swtok *t)
     return word_in(t->low, en) || word_in(t->low, de) || word_in(t->low, fr);
 }
 
-/* Can the doer of verb i be drawn doing it? Its subject is the nearest
- * name, pronoun or noun before it in the sentence; "the headway ran" or
- * "it seemed" show no one. */
-static int doer_visible(const swriter *w, size_t i)
+/* The token that does verb i: the nearest name, pronoun or noun before
+ * it in its sentence; after "and", a noun is the previous verb's object
+ * and the verb shares that verb's doer ("he turned pale and sank"). Returns
+ * the token index, or (size_t)-1 when none is found. */
+static size_t doer_of(const swriter *w, size_t i, int depth)
 {
+    int seen_and = 0;
     for (size_t k = i; k-- > 0;) {
         const swtok *t = &w->t[k];
         if (t->tag == T_CAST)
-            return 1;
-        if (t->tag == T_PRON) {
-            static const char *const none[] = {"it", "that", "which", "this", "what", "there", "es", "il", "elle", NULL};
-            return !word_in(t->low, none) || w->sc->lang != LSLEX_EN;
-        }
-        if (t->tag == T_NOUN) {
-            int l = t->wi.noun_lex[0];
-            return l == LSWN_N_PERSON || l == LSWN_N_ANIMAL;
-        }
+            return k;
+        if (t->tag == T_VERB && depth < 4)
+            return doer_of(w, k, depth + 1);
+        if (t->tag == T_PRON && !(t->poss || strcmp(t->low, "his") == 0 || strcmp(t->low, "her") == 0 ||
+                                  strcmp(t->low, "its") == 0 || strcmp(t->low, "their") == 0 ||
+                                  strcmp(t->low, "him") == 0 || strcmp(t->low, "them") == 0))
+            return k;
+        if (t->tag == T_NOUN && !seen_and && !(k + 1 < w->n && w->t[k + 1].tag == T_NOUN && k + 1 < i))
+            return k;
+        if (t->tag == T_FUNC && (strcmp(t->low, "and") == 0 || strcmp(t->low, "then") == 0))
+            seen_and = 1;
         if (t->first)
             break;
     }
-    return 1; /* "Sighing, he..." after a cut: the subject of the scene */
+    return (size_t)-1;
 }
 
-/* Basic person nouns a passage may use for a character ("the boy"). */
-static const char *const person_basic[] = {"boy", "girl", "man", "woman", "child", "lad", "lass", "youth",
-                                           "maiden", "gentleman", "lady", "fisherman", "king", "queen",
-                                           "prince", "princess", "soldier", "sailor", "peasant", "farmer",
-                                           "hunter", "witch", "widow", "doctor", "judge", "priest", NULL};
+/* Can the doer of verb i be drawn doing it? "The headway ran" or "it
+ * seemed" show no one. */
+static int doer_visible(const swriter *w, size_t i)
+{
+    size_t k = doer_of(w, i, 0);
+    if (k == (size_t)-1)
+        return 1; /* "Sighing, he..." after a cut: the subject of the scene */
+    const swtok *t = &w->t[k];
+    if (t->tag == T_PRON) {
+        static const char *const none[] = {"it", "that", "which", "this", "what", "there", NULL};
+        return w->sc->lang != LSLEX_EN || !word_in(t->low, none);
+    }
+    if (t->tag == T_NOUN) {
+        int l = t->wi.noun_lex[0];
+        return l == LSWN_N_PERSON || l == LSWN_N_ANIMAL;
+    }
+    return 1;
+}
 
 static int female_noun(const char *n)
 {
@@ -975,11 +996,55 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
      * narrator for a first-person passage, else the first people named */
     size_t who[2];
     size_t n_who = 0;
-    if (ref != (size_t)-1)
-        who[n_who++] = ref;
-    for (size_t i = 0; i < w->n && n_who < 2; i++)
-        if (w->t[i].cast && (n_who == 0 || who[0] != (size_t)w->t[i].cast - 1))
-            who[n_who++] = (size_t)w->t[i].cast - 1;
+    /* the doer of the first visible action is the subject: a cast member,
+     * a pronoun (the character it was resolved to), or a person noun */
+    size_t doer_np_tok = (size_t)-1;
+    int pron_sex = 0;
+    for (size_t i = 0; i < w->n && n_who == 0 && doer_np_tok == (size_t)-1; i++) {
+        if (w->t[i].tag != T_VERB || w->t[i].neg || !tok_visible_verb(&w->t[i]))
+            continue;
+        size_t k = doer_of(w, i, 0);
+        if (k == (size_t)-1)
+            continue;
+        if (w->t[k].tag == T_CAST)
+            who[n_who++] = (size_t)w->t[k].cast - 1;
+        else if (w->t[k].tag == T_PRON && ref != (size_t)-1 && !is_first_person(&w->t[k]))
+            who[n_who++] = ref;
+        else if (w->t[k].tag == T_PRON && sc->lang == LSLEX_EN && !is_first_person(&w->t[k]) &&
+                 (strcmp(w->t[k].low, "he") == 0 || strcmp(w->t[k].low, "she") == 0)) {
+            pron_sex = w->t[k].low[0] == 'h' ? LS_GENDER_MALE : LS_GENDER_FEMALE;
+            break;
+        }
+        else if (w->t[k].tag == T_NOUN && w->t[k].wi.noun_lex[0] == LSWN_N_PERSON)
+            doer_np_tok = k;
+        if (n_who == 1 && k >= 2 && w->t[k].tag == T_CAST) {
+            /* "Potter and Injun Joe were carrying": the one joined by "and" */
+            for (size_t q = k; q-- > 0 && !w->t[q].first;) {
+                if (w->t[q].tag == T_CAST && q + 2 <= k && strcmp(w->t[q + 1].low, "and") == 0 &&
+                    (size_t)w->t[q].cast - 1 != who[0]) {
+                    who[1] = who[0];
+                    who[0] = (size_t)w->t[q].cast - 1;
+                    n_who = 2;
+                    break;
+                }
+                if (w->t[q].tag == T_CAST)
+                    continue;
+                if (w->t[q].tag != T_FUNC && w->t[q].tag != T_SKIP)
+                    break;
+            }
+            for (size_t q = k + 1; n_who == 1 && q + 1 < w->n && q <= k + 3; q++)
+                if (strcmp(w->t[q].low, "and") == 0 && w->t[q + 1].tag == T_CAST &&
+                    (size_t)w->t[q + 1].cast - 1 != who[0])
+                    who[n_who++] = (size_t)w->t[q + 1].cast - 1;
+        }
+    }
+    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex) {
+        if (ref != (size_t)-1)
+            who[n_who++] = ref;
+        for (size_t i = 0; i < w->n && n_who < 1; i++)
+            if (w->t[i].cast)
+                who[n_who++] = (size_t)w->t[i].cast - 1;
+    }
     int first_person = 0;
     for (size_t i = 0; i < w->n; i++)
         if (w->t[i].tag == T_PRON && is_first_person(&w->t[i]))
@@ -994,7 +1059,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     /* person nouns of the passage, for the subject when no cast member is
      * there and as a hint of age for one who has none ("the boy") */
     size_t person_np = (size_t)-1;
-    for (size_t k = 0; k < w->n_np; k++)
+    for (size_t k = 0; k < w->n_np && doer_np_tok != (size_t)-1; k++)
+        if (w->np[k].head == doer_np_tok)
+            person_np = k;
+    for (size_t k = 0; k < w->n_np && person_np == (size_t)-1 && !pron_sex; k++)
         if (w->t[w->np[k].head].wn && w->t[w->np[k].head].wi.noun_lex[0] == LSWN_N_PERSON &&
             !word_in(w->t[w->np[k].head].en, never_words)) {
             person_np = k;
@@ -1007,7 +1075,9 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         const ls_character *c = &sc->cast[who[0]];
         for (size_t k = 0; k < w->n_np && !hint[0]; k++) {
             const swtok *h = &w->t[w->np[k].head];
-            if (!word_in(h->en, person_basic) || h->wi.plural)
+            static const char *const generic[] = {"boy", "girl", "man", "woman", "child", "lad", "lass", "youth",
+                                                  "maiden", "gentleman", "lady", NULL};
+            if (!word_in(h->en, generic) || h->wi.plural)
                 continue;
             if ((c->gender == LS_GENDER_FEMALE) != female_noun(h->en) || c->gender == LS_GENDER_UNKNOWN)
                 continue;
@@ -1054,6 +1124,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             w->np[nx].used = 1;
         }
     }
+    if (!st && sub.len == 0 && pron_sex)
+        st = lsbuf_adds(&sub, pron_sex == LS_GENDER_MALE ? "a man" : "a woman");
     if (!st && sub.len == 0 && first_person)
         st = lsbuf_adds(&sub, "a person");
     for (size_t i = 0; !st && sub.len == 0 && i < w->n; i++) {

@@ -197,7 +197,9 @@ static int concrete_class(int lex)
 
 static int abstract_class(int lex)
 {
-    return lex == LSWN_N_ACT || lex == LSWN_N_ATTRIBUTE || lex == LSWN_N_COGNITION || lex == LSWN_N_COMMUNICATION ||
+    /* noun.communication is not here: "book", "letter", "picture" are
+     * writings first and drawable objects in their next sense */
+    return lex == LSWN_N_ACT || lex == LSWN_N_ATTRIBUTE || lex == LSWN_N_COGNITION ||
            lex == LSWN_N_FEELING || lex == LSWN_N_MOTIVE || lex == LSWN_N_RELATION || lex == LSWN_N_STATE ||
            lex == LSWN_N_QUANTITY || lex == LSWN_N_POSSESSION || lex == LSWN_N_EVENT || lex == LSWN_N_PROCESS;
 }
