@@ -502,6 +502,7 @@ typedef struct {
     int brk;              /* a clause break (, ; : . ! ? dash) comes before it */
     int upper, first;     /* capitalised; first word of a sentence */
     int poss;             /* written with a possessive 's: "Tom's eyes" */
+    int pos;              /* LS_POS_* the dictionary gave (translated words) */
     int neg;              /* negated ("did not run") */
     int used;
 } swtok;
@@ -649,7 +650,8 @@ static void sw_scan(swriter *w)
         if (sc->lang == LSLEX_EN)
             memcpy(t->en, t->low, sizeof t->en);
         else
-            ls_translate_word(sc->lang, w->text + lw.start, lw.end - lw.start, t->upper, t->en, sizeof t->en);
+            ls_translate_word(sc->lang, w->text + lw.start, lw.end - lw.start, t->upper, t->en, sizeof t->en,
+                              &t->pos);
         t->wn = t->en[0] ? lswn_lookup(t->en, &t->wi) : 0;
         h[w->n] = lslex_word_hash(w->text + lw.start, lw.end - lw.start);
         w->n++;
@@ -721,6 +723,18 @@ static void sw_tag(swriter *w)
         }
         if (!t->wn || word_in(t->en, never_words)) {
             t->tag = T_SKIP;
+            continue;
+        }
+        if (t->pos == LS_POS_NOUN && t->wi.noun) {
+            t->tag = T_NOUN; /* the dictionary knows the source word's class */
+            continue;
+        }
+        if (t->pos == LS_POS_VERB && t->wi.verb) {
+            t->tag = T_VERB;
+            continue;
+        }
+        if (t->pos == LS_POS_ADJ && t->wi.adj) {
+            t->tag = T_ADJ;
             continue;
         }
         int inflected = t->wi.verb && strcmp(t->wi.verb_lemma, t->en) != 0;
@@ -909,7 +923,7 @@ static longsd_status cast_subject(const swriter *w, const ls_character *c, const
         if (w->sc->lang == LSLEX_EN)
             snprintf(role, sizeof role, "%.31s", c->role);
         else
-            ls_translate_word(w->sc->lang, c->role, strlen(c->role), 0, role, sizeof role);
+            ls_translate_word(w->sc->lang, c->role, strlen(c->role), w->sc->lang == LSLEX_DE, role, sizeof role, NULL);
         lswn_info wi;
         if (!role[0] || !lswn_lookup(role, &wi) || !lswn_noun_is(&wi, LSWN_N_PERSON))
             role[0] = '\0';
@@ -1229,7 +1243,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     for (size_t k = 0; !st && k < w->n_np && n_obj < 2; k++) {
         swnp *np = &w->np[k];
         const swtok *h = &w->t[np->head];
-        if (np->used || k == setting || !tok_concrete(h) || lswn_noun_is(&h->wi, LSWN_N_PERSON) ||
+        if (np->used || k == setting || !tok_concrete(h) || h->wi.noun_lex[0] == LSWN_N_PERSON ||
             h->wi.noun_lex[0] == LSWN_N_BODY ||
             word_in(h->en, times_of_day) || word_in(h->en, weather_words))
             continue;

@@ -70,6 +70,7 @@ typedef struct {
 typedef struct {
     char key[48];
     char val[32];
+    int pos;
     int used;
 } tslot;
 
@@ -332,32 +333,68 @@ static int plain_word(const char *c, size_t n)
     return 1;
 }
 
-/* Score an English candidate: known to WordNet, commoner is better. */
-static int cand_score(const char *c, int rank)
+/* Score an English candidate: known to WordNet in the entry's part of
+ * speech, the commoner the better ("old" over "decayed"), a little for
+ * coming first. A candidate of a wrong part of speech still beats nothing. */
+static int cand_score(const char *c, int rank, int pos)
 {
     lswn_info wi;
     if (!lswn_lookup(c, &wi))
         return -1;
-    return 10 + wi.noun_tagged + wi.verb_tagged + (rank == 0 ? 3 : 0);
+    int fits = pos == LS_POS_NOUN ? wi.noun : pos == LS_POS_VERB ? wi.verb : pos == LS_POS_ADJ ? wi.adj
+                                                                           : pos == LS_POS_ADV ? wi.adv : 1;
+    int tagged = pos == LS_POS_NOUN ? wi.noun_tagged : pos == LS_POS_VERB ? wi.verb_tagged
+                                                       : pos == LS_POS_ADJ ? wi.adj_tagged
+                                                                           : wi.noun_tagged + wi.verb_tagged;
+    return (fits ? 1000 : 0) + 10 + tagged + (rank == 0 ? 1 : 0);
+}
+
+/* The part of speech in an entry's first line: "<masc, n, sg>", "<v>",
+ * "<adj>". */
+static int entry_pos(const char *e)
+{
+    const char *nl = strchr(e, '\n');
+    const char *lt = strchr(e, '<');
+    if (!lt || (nl && lt > nl))
+        return LS_POS_UNKNOWN;
+    const char *gt = strchr(lt, '>');
+    if (!gt)
+        return LS_POS_UNKNOWN;
+    char tags[64];
+    snprintf(tags, sizeof tags, "%.*s", (int)(gt - lt - 1 < 63 ? gt - lt - 1 : 63), lt + 1);
+    for (char *t = strtok(tags, ", "); t; t = strtok(NULL, ", ")) {
+        if (strcmp(t, "n") == 0 || strcmp(t, "pl") == 0)
+            return LS_POS_NOUN;
+        if (t[0] == 'v' && (t[1] == '\0' || t[1] == 'i' || t[1] == 't' || t[1] == 'r'))
+            return LS_POS_VERB;
+        if (strcmp(t, "adj") == 0)
+            return LS_POS_ADJ;
+        if (strcmp(t, "adv") == 0)
+            return LS_POS_ADV;
+    }
+    return LS_POS_UNKNOWN;
 }
 
 /* The best English word among an entry's senses: lines after the headword
  * line, tags <...>, [...] and (...) removed, split at , and ;, "to " of
  * verbs dropped; only single words count. */
-static void best_of_entry(const char *e, char *best, size_t cap, int *best_score)
+static void best_of_entry(const char *e, int want_noun, char *best, size_t cap, int *best_score, int *best_pos)
 {
     const char *p = strchr(e, '\n');
     if (!p)
         return;
+    int pos = entry_pos(e);
+    /* German writes nouns with a capital: prefer the entries that agree */
+    int agree = want_noun < 0 || pos == LS_POS_UNKNOWN || (pos == LS_POS_NOUN) == (want_noun == 1);
     int rank = 0;
     while (*p) {
         p++;
         const char *le = strchr(p, '\n');
         if (!le)
             le = p + strlen(p);
-        /* sense lines start at column 0 (or "1. "); indented lines are
-         * examples, synonyms, notes */
-        if (le > p && *p != ' ' && *p != '\t') {
+        /* sense lines start at column 0 (or "1. ", or " [zool.] dog");
+         * other indented lines are examples, synonyms, notes */
+        if (le > p && ((*p != ' ' && *p != '\t') || (p[0] == ' ' && p[1] == '['))) {
             char line[512];
             size_t ln = (size_t)(le - p) < sizeof line - 1 ? (size_t)(le - p) : sizeof line - 1;
             size_t o = 0;
@@ -397,10 +434,11 @@ static void best_of_entry(const char *e, char *best, size_t cap, int *best_score
                 if (lslex_lookup(LSLEX_EN, low, tn, NULL, NULL) &
                     (LSLEX_PRONOUN | LSLEX_STOP | LSLEX_DET | LSLEX_CONJ))
                     continue; /* "mine", "it": never a thing to draw */
-                int sc = cand_score(low, rank);
+                int sc = cand_score(low, rank, pos) + (agree ? 5000 : 0);
                 rank++;
                 if (sc > *best_score) {
                     *best_score = sc;
+                    *best_pos = pos;
                     snprintf(best, cap, "%s", low);
                 }
             }
@@ -409,7 +447,7 @@ static void best_of_entry(const char *e, char *best, size_t cap, int *best_score
     }
 }
 
-static int lookup_head(dict *d, const char *w, size_t n, char *out, size_t cap)
+static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *out, size_t cap, int *pos)
 {
     const hslot *hs = find_head(d, w, n);
     if (!hs)
@@ -429,7 +467,7 @@ static int lookup_head(dict *d, const char *w, size_t n, char *out, size_t cap)
         const char *q;
         if (b64_num(tab + 1, nl, &off, &q) && q < nl && *q == '\t' && b64_num(q + 1, nl, &len, &q)) {
             read_entry(d, off, len, entry, MAX_ENTRY);
-            best_of_entry(entry, out, cap, &best);
+            best_of_entry(entry, want_noun, out, cap, &best, pos);
         }
         line = nl + 1;
     }
@@ -465,20 +503,51 @@ static const char *preposition(lslex_lang_id lang, const char *w)
     return NULL;
 }
 
+/* German articles, possessives and demonstratives in all their endings
+ * ("seinem", "keiner", "diese"): FreeDict reads "seinem" as "Sein". */
+static int german_determiner(const char *w)
+{
+    static const char *const stems[] = {"mein", "dein", "sein", "ihr", "unser", "euer", "eur", "kein", "ein",
+                                        "dies", "jen", "welch", "manch", "jed", "all", "solch", NULL};
+    static const char *const ends[] = {"", "e", "er", "es", "em", "en", "n", "m", "s", "r", NULL};
+    for (size_t i = 0; stems[i]; i++) {
+        size_t n = strlen(stems[i]);
+        if (strncmp(w, stems[i], n) != 0)
+            continue;
+        for (size_t j = 0; ends[j]; j++)
+            if (strcmp(w + n, ends[j]) == 0)
+                return 1;
+    }
+    return 0;
+}
+
 static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, size_t ll, int upper, char *out,
-                               size_t cap)
+                               size_t cap, int *pos)
 {
     out[0] = '\0';
+    *pos = LS_POS_UNKNOWN;
+    int want = lang == LSLEX_DE ? (upper ? 1 : 0) : -1;
     const char *pp = preposition(lang, low);
     if (pp) {
         snprintf(out, cap, "%s", pp);
+        *pos = LS_POS_UNKNOWN;
         return;
     }
     unsigned f = lslex_lookup(lang, low, ll, NULL, NULL);
     if (f & (LSLEX_STOP | LSLEX_PRONOUN | LSLEX_DET | LSLEX_CONJ | LSLEX_PREP))
         return; /* function words carry nothing to draw */
-    if (lookup_head(d, low, ll, out, cap))
+    if (lang == LSLEX_DE && german_determiner(low))
         return;
+    char first[32] = "";
+    int first_pos = LS_POS_UNKNOWN;
+    if (lookup_head(d, low, ll, want, out, cap, pos)) {
+        /* a lower-case German word read as a noun ("alten": die Alten)
+         * may be an inflected adjective or verb: its stem decides */
+        if (!(lang == LSLEX_DE && !upper && *pos == LS_POS_NOUN))
+            return;
+        snprintf(first, sizeof first, "%s", out);
+        first_pos = *pos;
+    }
     /* the dictionary form: hunspell's stems */
     if (d->hun) {
         char **list = NULL;
@@ -488,12 +557,25 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
             char sl[64];
             size_t sn = lslex_lower(list[i], strlen(list[i]), sl, sizeof sl, 0);
             if (sn && (sn != ll || memcmp(sl, low, ll) != 0))
-                ok = lookup_head(d, sl, sn, out, cap);
+                ok = lookup_head(d, sl, sn, want, out, cap, pos);
         }
         if (ns > 0)
             Hunspell_free_list(d->hun, &list, ns);
-        if (ok)
+        if (ok && !(first[0] && *pos == LS_POS_NOUN))
             return;
+        if (first[0]) {
+            /* an inflected adjective: "alten" -> "alt" */
+            static const char *const ends[] = {"en", "em", "er", "es", "e", NULL};
+            for (size_t e = 0; ends[e]; e++) {
+                size_t el = strlen(ends[e]);
+                if (ll > el + 2 && strcmp(low + ll - el, ends[e]) == 0 &&
+                    lookup_head(d, low, ll - el, 0, out, cap, pos) && *pos != LS_POS_NOUN)
+                    return;
+            }
+            snprintf(out, cap, "%s", first);
+            *pos = first_pos;
+            return;
+        }
         if (lang == LSLEX_DE && upper) {
             /* the capitalised form is what hunspell knows for nouns */
             char cap_w[64];
@@ -505,7 +587,7 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
                 char sl[64];
                 size_t sn = lslex_lower(list[i], strlen(list[i]), sl, sizeof sl, 0);
                 if (sn && (sn != ll || memcmp(sl, low, ll) != 0))
-                    ok = lookup_head(d, sl, sn, out, cap);
+                    ok = lookup_head(d, sl, sn, want, out, cap, pos);
             }
             if (ns > 0)
                 Hunspell_free_list(d->hun, &list, ns);
@@ -520,14 +602,17 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
         for (size_t i = 3; i + 4 <= ll; i++) {
             if (((unsigned char)low[i] & 0xC0) == 0x80)
                 continue; /* inside a UTF-8 sequence */
-            if (lookup_head(d, low + i, ll - i, out, cap))
+            if (lookup_head(d, low + i, ll - i, want, out, cap, pos))
                 return;
         }
     }
 }
 
-void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap)
+void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos_out)
 {
+    int pos = LS_POS_UNKNOWN;
+    if (pos_out)
+        *pos_out = LS_POS_UNKNOWN;
     if (!cap)
         return;
     out[0] = '\0';
@@ -556,14 +641,16 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
                 }
                 if (strcmp(tc[h].key, key) == 0) {
                     snprintf(res, sizeof res, "%s", tc[h].val);
+                    pos = tc[h].pos;
                     hit = 1;
                     break;
                 }
             }
         }
         if (!hit) {
-            translate_uncached(lang, d, low, ll, upper, res, sizeof res);
+            translate_uncached(lang, d, low, ll, upper, res, sizeof res, &pos);
             if (slot) {
+                slot->pos = pos;
                 snprintf(slot->key, sizeof slot->key, "%s", key);
                 snprintf(slot->val, sizeof slot->val, "%s", res);
                 slot->used = 1;
@@ -572,4 +659,6 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
     }
     pthread_mutex_unlock(&tr_mu);
     snprintf(out, cap, "%s", res);
+    if (pos_out)
+        *pos_out = pos;
 }

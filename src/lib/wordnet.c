@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wn.h>
 
@@ -21,6 +22,16 @@ typedef struct {
     lswn_info info;
 } slot;
 
+/* Corpus counts per (lemma, part of speech), summed over senses, from
+ * cntlist.rev ("dog%1:05:00:: 1 42"): the index's tagged_cnt counts
+ * senses, not uses, and cannot tell "dog" from "tub". */
+typedef struct {
+    char key[34]; /* lemma, then the ss_type digit */
+    int count;
+} freq_slot;
+#define FREQ_SLOTS 131072
+static freq_slot *freqs;
+
 static pthread_mutex_t wn_mu = PTHREAD_MUTEX_INITIALIZER;
 static int wn_state; /* 0 untried, 1 ready, -1 missing */
 static slot *cache;
@@ -32,6 +43,59 @@ static int quiet(char *msg)
     return -1;
 }
 
+static size_t hash_str(const char *w);
+
+static void load_freqs(void)
+{
+    const char *dir = getenv("WNSEARCHDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/cntlist.rev", dir && *dir ? dir : "/usr/share/wordnet");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    freqs = longsd__calloc(FREQ_SLOTS, sizeof *freqs);
+    size_t used = 0;
+    char line[256];
+    while (freqs && fgets(line, sizeof line, f)) {
+        char *pct = strchr(line, '%');
+        if (!pct || pct - line > 31 || !pct[1])
+            continue;
+        char key[34];
+        size_t kl = (size_t)(pct - line);
+        memcpy(key, line, kl);
+        key[kl] = pct[1] == '5' ? '3' : pct[1]; /* satellites are adjectives */
+        key[kl + 1] = '\0';
+        const char *sp = strrchr(line, ' ');
+        int cnt = sp ? atoi(sp + 1) : 0;
+        size_t h = hash_str(key) & (FREQ_SLOTS - 1);
+        while (freqs[h].key[0] && strcmp(freqs[h].key, key) != 0)
+            h = (h + 1) & (FREQ_SLOTS - 1);
+        if (!freqs[h].key[0]) {
+            if (used > FREQ_SLOTS * 3 / 4)
+                break;
+            snprintf(freqs[h].key, sizeof freqs[h].key, "%s", key);
+            used++;
+        }
+        freqs[h].count += cnt;
+    }
+    fclose(f);
+}
+
+static int freq_of(const char *lemma, int pos)
+{
+    if (!freqs || strlen(lemma) > 31)
+        return 0;
+    char key[34];
+    snprintf(key, sizeof key, "%s%c", lemma, '0' + pos);
+    size_t h = hash_str(key) & (FREQ_SLOTS - 1);
+    while (freqs[h].key[0]) {
+        if (strcmp(freqs[h].key, key) == 0)
+            return freqs[h].count;
+        h = (h + 1) & (FREQ_SLOTS - 1);
+    }
+    return 0;
+}
+
 static int ensure_init(void)
 {
     if (wn_state == 0) {
@@ -39,6 +103,8 @@ static int ensure_init(void)
          * missing; the caller falls back quietly instead */
         display_message = quiet;
         wn_state = wninit() == 0 ? 1 : -1;
+        if (wn_state == 1)
+            load_freqs();
         if (wn_state == 1 && !cache) {
             cache = longsd__calloc(CACHE_SLOTS, sizeof *cache);
             /* no cache (out of memory) only makes look-ups slower */
@@ -79,7 +145,7 @@ static void senses(char *lemma, int pos, int *lex, int *tagged)
     IndexPtr ix = index_lookup(lemma, pos);
     if (!ix)
         return;
-    *tagged = ix->tagged_cnt;
+    *tagged = freq_of(lemma, pos);
     int k = 0;
     for (int i = 0; k < LSWN_SENSES && i < ix->off_cnt && i < 8; i++) {
         SynsetPtr ss = read_synset(pos, ix->offset[i], lemma);
@@ -125,6 +191,9 @@ static void compute(const char *w, lswn_info *o)
     }
     char tmp[32];
     o->adj = lemma_of(w, ADJ, tmp, sizeof tmp);
+    if (o->adj) {
+        o->adj_tagged = freq_of(tmp, ADJ);
+    }
     o->adv = lemma_of(w, ADV, tmp, sizeof tmp);
     if (o->noun && !o->noun_lex[0])
         o->noun = 0;
@@ -132,9 +201,14 @@ static void compute(const char *w, lswn_info *o)
         o->verb = 0;
 }
 
+static size_t hash_str(const char *w)
+{
+    return (size_t)lsfnv1a64(w, strlen(w), LSFNV_SEED);
+}
+
 static size_t hash_key(const char *w)
 {
-    return (size_t)(lsfnv1a64(w, strlen(w), LSFNV_SEED) & (CACHE_SLOTS - 1));
+    return hash_str(w) & (CACHE_SLOTS - 1);
 }
 
 int lswn_lookup(const char *w, lswn_info *out)

@@ -28,7 +28,8 @@ typedef struct {
     int noun, verb, adj, adv;   /* the word (or its lemma) is in that index */
     int noun_lex[LSWN_SENSES];  /* lexicographer file of the commonest noun senses, 0 = none */
     int verb_lex[LSWN_SENSES];
-    int noun_tagged, verb_tagged; /* sense-tagged corpus counts: which use is commoner */
+    int noun_tagged, verb_tagged, adj_tagged; /* uses in WordNet's sense-tagged corpus (cntlist.rev):
+                                               * which reading and which word is commoner */
     int plural;                 /* the noun lemma differs from the word: "boys" */
     char noun_lemma[32];        /* "boy" */
     char verb_lemma[32];        /* "sit" for "sat" */
