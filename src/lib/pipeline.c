@@ -300,8 +300,10 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
                       pi->cfg_scale != pp->cfg_scale || !str_eq(pi->sampler, pp->sampler);
         longsd__free(pi->prompt);
         longsd__free(pi->negative);
+        longsd__free(pi->lexica);
         pi->prompt = pr.positive;
         pi->negative = pr.negative;
+        pi->lexica = pr.lexica;
         pi->tokens = pr.tokens;
         pi->seed = seed;
         pi->width = pp->width;

@@ -17,6 +17,7 @@ static void plan_idea_clear(ls_plan_idea *pi)
     ls_idea_clear(&pi->idea);
     longsd__free(pi->prompt);
     longsd__free(pi->negative);
+    longsd__free(pi->lexica);
     longsd__free(pi->sampler);
     longsd__free(pi->style);
     longsd__free(pi->image_file);
@@ -207,7 +208,7 @@ static json_t *idea_to_json(const longsd_plan *p, size_t i)
         json_object_set_new(image, "file", jstr(pi->image_file));
     if (pi->image_error)
         json_object_set_new(image, "error", jstr(pi->image_error));
-    return json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:s}, s:{s:s, s:s, s:i, s:I, s:i, s:i, s:i, "
+    json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:s}, s:{s:s, s:s, s:i, s:I, s:i, s:i, s:i, "
                      "s:f, s:s, s:s}, s:o}",
                      "id", id->id, "part", p->parts[id->part].id, "index", index,
                      "title", nz(id->title), "scene", nz(id->scene), "characters", chars, "anchor", "paragraph",
@@ -216,6 +217,10 @@ static json_t *idea_to_json(const longsd_plan *p, size_t i)
                      pi->tokens, "seed", (json_int_t)pi->seed, "width", pi->width, "height", pi->height, "steps",
                      pi->steps, "cfg_scale", (double)pi->cfg_scale, "sampler", nz(pi->sampler), "style",
                      nz(pi->style), "image", image);
+    /* the lexica modifiers chosen for this scene (issue 11) */
+    if (o && pi->lexica && pi->lexica[0])
+        json_object_set_new(json_object_get(o, "prompt"), "lexica", jstr(pi->lexica));
+    return o;
 }
 
 char *longsd_plan_to_json(const longsd_plan *p)
@@ -495,6 +500,7 @@ static longsd_status read_idea(rd *r, const longsd_plan *p, json_t *o, size_t i,
         return bad(r, sub, "expected an object");
     TRY(get_str(r, pr, sub, "positive", 1, &pi->prompt));
     TRY(get_str(r, pr, sub, "negative", 0, &pi->negative));
+    TRY(get_str(r, pr, sub, "lexica", 0, &pi->lexica));
     TRY(get_int(r, pr, sub, "tokens", 0, 1000, 0, &v));
     pi->tokens = (int)v;
     TRY(get_int(r, pr, sub, "seed", 0, 4294967295LL, 1, &v));

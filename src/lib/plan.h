@@ -24,6 +24,7 @@ typedef struct {
     ls_idea idea;           /* anchor, scene, title, characters */
     char *prompt;
     char *negative;
+    char *lexica;           /* the lexica modifiers in prompt ("; "-joined), NULL/"" none */
     int tokens;
     uint32_t seed;
     int width, height, steps;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lexica.h"
 #include "tokenizer.h"
 #include "util.h"
 
@@ -388,8 +389,9 @@ typedef struct {
     char **desc;     /* "Name, description", cleaned */
     size_t n_desc;
     wordseq suffix;
-    char **quality;  /* tags */
+    char **quality;  /* lexica modifiers, then the preset's quality tags */
     size_t n_quality;
+    size_t n_lexica; /* the first n_lexica of quality[] */
     lsbuf buf;       /* the prompt being tried */
 } builder;
 
@@ -619,6 +621,31 @@ static longsd_status builder_init(builder *bd, const ls_idea *idea, const ls_cha
         goto out;
     if ((rc = split_tags(quality, &bd->quality, &bd->n_quality)))
         goto out;
+    /* lexica modifiers go between the preset's suffix and its quality tags,
+     * so that the budget drops the generic tags before them */
+    const char *mods[LS_LEXICA_MAX];
+    size_t nm = ls_lexica_pick(scene, mods);
+    if (nm) {
+        char **q = longsd__realloc(bd->quality, (bd->n_quality + nm) * sizeof *q);
+        if (!q) {
+            rc = LONGSD_ERR_NOMEM;
+            goto out;
+        }
+        bd->quality = q;
+        memmove(q + nm, q, bd->n_quality * sizeof *q);
+        size_t ok = 0;
+        for (size_t i = 0; i < nm; i++)
+            if ((q[ok] = longsd__strdup(mods[i])) != NULL)
+                ok++;
+        if (ok < nm) {
+            memmove(q + ok, q + nm, bd->n_quality * sizeof *q);
+            bd->n_quality += ok;
+            rc = LONGSD_ERR_NOMEM;
+            goto out;
+        }
+        bd->n_quality += nm;
+        bd->n_lexica = nm;
+    }
     rc = collect_descs(bd, idea, cast, n_cast);
 out:
     longsd__free(scene);
@@ -660,7 +687,7 @@ longsd_status ls_prompt_build(const ls_idea *idea, const ls_character *cast, siz
     longsd_status rc = LONGSD_OK;
     if (!out)
         return lserr_set(err, LONGSD_ERR_PARAM, "ls_prompt_build: no output");
-    out->positive = out->negative = NULL;
+    out->positive = out->negative = out->lexica = NULL;
     out->tokens = 0;
     if (!idea)
         return lserr_set(err, LONGSD_ERR_PARAM, "ls_prompt_build: no idea");
@@ -721,8 +748,18 @@ longsd_status ls_prompt_build(const ls_idea *idea, const ls_character *cast, siz
         goto nomem;
     out->tokens = t + 2;
     out->positive = lsbuf_steal(&bd.buf);
+    {
+        lsbuf lx;
+        lsbuf_init(&lx, 4096);
+        longsd_status lr = lsbuf_adds(&lx, "");
+        for (size_t i = 0; !lr && i < bd.n_lexica && i < n_q; i++)
+            lr = lsbuf_printf(&lx, "%s%s", i ? "; " : "", bd.quality[i]);
+        out->lexica = lr ? NULL : lsbuf_steal(&lx);
+        if (lr)
+            lsbuf_free(&lx);
+    }
     out->negative = ls_prompt_sanitize(style->negative ? style->negative : "");
-    if (!out->positive || !out->negative) {
+    if (!out->positive || !out->negative || !out->lexica) {
         ls_prompt_clear(out);
         goto nomem;
     }
@@ -740,7 +777,8 @@ void ls_prompt_clear(ls_prompt *p)
         return;
     longsd__free(p->positive);
     longsd__free(p->negative);
-    p->positive = p->negative = NULL;
+    longsd__free(p->lexica);
+    p->positive = p->negative = p->lexica = NULL;
     p->tokens = 0;
 }
 

@@ -53,6 +53,7 @@ typedef struct {
     char *positive;         /* free with longsd__free */
     char *negative;
     int tokens;             /* count incl. start/end tokens, <= 77 */
+    char *lexica;           /* the lexica modifiers kept in positive, "; "-joined ("" none); free with longsd__free */
 } ls_prompt;
 
 /* Build prompt-English for an idea: the scene (with each present character's

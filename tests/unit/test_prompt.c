@@ -355,8 +355,9 @@ TEST(build_quality_dropped_before_suffix)
             seen_partial = 1;
             /* scene whole (but for trailing small words like "the", "onto")
              * and suffix whole while quality is only partly gone */
-            const char *s =
-                strstr(p.positive, ", digital painting, trending on artstation, highly detailed, masterpiece");
+            /* (lexica modifiers, when the scene calls for them, sit between
+             * the suffix and the quality tags) */
+            const char *s = strstr(p.positive, ", digital painting, trending on artstation, highly detailed, ");
             REQUIRE(s);
             size_t len = (size_t)(s - p.positive);
             CHECK(strncmp(p.positive, scene, len) == 0);
@@ -365,6 +366,24 @@ TEST(build_quality_dropped_before_suffix)
         ls_prompt_clear(&p);
     }
     CHECK(seen_partial);
+}
+
+TEST(build_lexica_from_the_scene)
+{
+    ls_idea idea = make_idea("end-03", "a fisherman rowing a boat on the sea, storm, night");
+    ls_prompt p = {0};
+    lserr err = {0};
+    REQUIRE(ls_prompt_build(&idea, NULL, 0, longsd_builtin_style(0), &p, &err) == LONGSD_OK);
+    /* storm before night before sea: light and weather first, at most three */
+    CHECK_STR(p.lexica, "stormy sky, dramatic clouds; moonlit night, deep blue shadows; seascape, sea breeze");
+    CHECK(strstr(p.positive, "highly detailed, stormy sky, dramatic clouds, moonlit night") != NULL);
+    CHECK(p.tokens <= LS_CLIP_MAX_TOKENS);
+    ls_prompt_clear(&p);
+    /* nothing in the scene calls for one: none, and the same twice */
+    idea = make_idea("end-04", "a man with a pencil");
+    REQUIRE(ls_prompt_build(&idea, NULL, 0, longsd_builtin_style(0), &p, &err) == LONGSD_OK);
+    CHECK_STR(p.lexica, "");
+    ls_prompt_clear(&p);
 }
 
 TEST(build_with_cast)
@@ -725,7 +744,7 @@ TEST(seed_golden_and_spread)
     CHECK(collisions == 0);
 }
 
-RUN_TESTS(builtins_well_formed, styles_set_find, token_estimate_table, sanitize_table,
+RUN_TESTS(build_lexica_from_the_scene, builtins_well_formed, styles_set_find, token_estimate_table, sanitize_table,
           build_short_scene_keeps_everything, build_long_scene_fits_on_whole_word, build_prefers_clause_boundary,
           build_quality_dropped_before_suffix, build_with_cast, build_descriptions_dropped_before_suffix,
           build_long_suffix_trimmed_for_scene, build_foreign_and_emoji_fit, build_empty_scene_is_an_error,
