@@ -22,7 +22,11 @@ longsd_status ls_styles_new(ls_styles **out, lserr *err);          /* built-ins 
  * file is LONGSD_ERR_PARAM ("styles.json: styles[2].suffix: expected a
  * string"), over the caps below LONGSD_ERR_TOO_BIG. */
 longsd_status ls_styles_load_file(ls_styles *st, const char *path, lserr *err);
-/* Same from memory (the fuzz target and tests use it); `name` stands for the
+/* AUTOMATIC1111's styles.csv ("name,prompt,negative_prompt" header; the
+ * text after "{prompt}" becomes the suffix, text before it follows it; no
+ * placeholder: the whole prompt is the suffix) is read as well, by its
+ * header; its names are lower-cased, other characters as '-'.
+ * Same from memory (the fuzz target and tests use it); `name` stands for the
  * file in messages. On any error st is left unchanged. */
 longsd_status ls_styles_load_memory(ls_styles *st, const char *name, const char *data, size_t n, lserr *err);
 #define LS_STYLES_MAX_BYTES ((size_t)1 << 20) /* a presets file is a few KiB; refuse more than 1 MiB */
