@@ -575,7 +575,7 @@ static const char *const times_of_day[] = {"morning", "noon", "afternoon", "even
 static const char *const weather_words[] = {
     "rain", "storm", "snow", "fog", "mist", "wind", "thunder", "lightning", "sunshine", "sunlight", "moonlight",
     "starlight", "candlelight", "firelight", "lamplight", "shadow", "shadows", "darkness", "gloom", "haze", "frost",
-    "hail", "cloud", "clouds", "rainbow", "dew", "blizzard", "tempest", "gale", NULL};
+    "hail", "cloud", "clouds", "rainbow", "dew", "blizzard", "tempest", "gale", "shade", NULL};
 
 static const char *const mood_words[] = {"peaceful", "gloomy", "dreamy", "cheerful", "melancholy", "lonely",
                                          "quiet", "silent", "solemn", "merry", "sad", "eerie", "mysterious",

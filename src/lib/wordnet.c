@@ -288,11 +288,21 @@ int lswn_noun_concrete(const lswn_info *wi)
     return 0;
 }
 
+static int visible_class(int l)
+{
+    return l == LSWN_V_BODY || l == LSWN_V_CONTACT || l == LSWN_V_MOTION || l == LSWN_V_CONSUMPTION ||
+           l == LSWN_V_COMPETITION || l == LSWN_V_CREATION || l == LSWN_V_WEATHER || l == LSWN_V_PERCEPTION ||
+           l == LSWN_V_POSSESSION || l == LSWN_V_SOCIAL;
+}
+
 int lswn_verb_visible(const lswn_info *wi)
 {
     int l = wi->verb_lex[0];
-    if (!wi->verb || l == LSWN_V_COGNITION || l == LSWN_V_COMMUNICATION || l == LSWN_V_EMOTION ||
-        l == LSWN_V_STATIVE || l == LSWN_V_CHANGE)
+    if (!wi->verb || l == LSWN_V_COGNITION || l == LSWN_V_EMOTION || l == LSWN_V_STATIVE)
         return 0;
-    return 1;
+    if (visible_class(l))
+        return 1;
+    /* a commonest sense of sound or change, a next one of the body or of
+     * movement: "whistle", "turn" */
+    return (l == LSWN_V_COMMUNICATION || l == LSWN_V_CHANGE) && visible_class(wi->verb_lex[1]);
 }
