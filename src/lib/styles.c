@@ -402,6 +402,11 @@ static longsd_status csv_to_json(const char *name, const char *data, size_t n, j
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
     int col_name = -1, col_prompt = -1, col_neg = -1;
     int k = csv_row(&r, f, &nf, &why);
+    if (k < 0) {
+        for (size_t i = 0; i < nf; i++)
+            longsd__free(f[i]);
+        nf = 0;
+    }
     if (k == 1) {
         for (size_t i = 0; i < nf; i++) {
             if (strcmp(f[i], "name") == 0)
@@ -423,6 +428,10 @@ static longsd_status csv_to_json(const char *name, const char *data, size_t n, j
     while (!rc) {
         size_t line = r.line;
         k = csv_row(&r, f, &nf, &why);
+        if (k < 0) {
+            for (size_t i = 0; i < nf; i++)
+                longsd__free(f[i]);
+        }
         if (k == 0)
             break;
         if (k == -2) {
