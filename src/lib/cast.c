@@ -1058,6 +1058,7 @@ void ls_cast_free(ls_character *cast, size_t n)
             longsd__free(cast[i].aliases[a]);
         longsd__free(cast[i].aliases);
         longsd__free(cast[i].description);
+        longsd__free(cast[i].role);
     }
     longsd__free(cast);
 }
