@@ -459,7 +459,16 @@ static int line_is_heading(const char *d, const ls_line *L)
     char buf[128];
     memcpy(buf, d + L->t0, k);
     buf[k] = '\0';
-    return ls_markdown_level(buf) || ls_is_chapter_heading(buf, 0);
+    return ls_is_heading_line(buf);
+}
+
+/* "Le matin, la barque quitta le port.": a line that reads as a sentence
+ * (a comma inside, a full stop at the end) is text, not a title. */
+static int is_sentence_line(const char *d, const ls_line *L)
+{
+    if (L->t1 == L->t0 || !strchr(".!?", d[L->t1 - 1]))
+        return 0;
+    return memchr(d + L->t0, ',', L->t1 - L->t0) != NULL;
 }
 
 static int ends_sentence_line(const char *d, const ls_line *L)
@@ -562,7 +571,7 @@ static longsd_status find_paragraphs(ls_builder *bd)
             ls_line N, NN;
             if (L.next < z) {
                 line_at(d, L.next, z, &N);
-                if (N.t0 < N.t1 && N.ncp <= 60 && !line_is_heading(d, &N)) {
+                if (N.t0 < N.t1 && N.ncp <= 60 && !line_is_heading(d, &N) && !is_sentence_line(d, &N)) {
                     int alone = N.next >= z;
                     if (!alone) {
                         line_at(d, N.next, z, &NN);

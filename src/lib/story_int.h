@@ -41,6 +41,9 @@ long ls_numbered_title(const char *t);
 /* "CHAPTER XII", "Chapter 3: Title" (multi_line: the title was on its own
  * line under the heading). */
 int ls_is_chapter_heading(const char *t, int multi_line);
+/* Any heading a line on its own may be (chapter, book, end, bare number,
+ * Markdown): paragraph breaks are forced around it in hard-wrapped text. */
+int ls_is_heading_line(const char *t);
 /* Clean text of paragraph i (free with longsd__free). */
 longsd_status ls_para_clean(const longsd_story *s, size_t i, char **out, lserr *err);
 longsd_status ls_find_chapters(ls_builder *bd);
