@@ -281,6 +281,11 @@ int ls_is_chapter_heading(const char *t, int multi_line)
            whole_kw(t, matter_kw, sizeof matter_kw / sizeof matter_kw[0]);
 }
 
+int ls_is_book_heading(const char *t)
+{
+    return keyword_number(t, 0, book_kw, sizeof book_kw / sizeof book_kw[0]);
+}
+
 int ls_is_heading_line(const char *t)
 {
     return ls_markdown_level(t) || ls_is_chapter_heading(t, 0) ||

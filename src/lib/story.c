@@ -859,12 +859,13 @@ static longsd_status ingest_owned(const char *name, char *data, size_t n, const 
     if ((rc = ls_find_chapters(&bd)))
         goto out;
     ls_merge_heading_sentences(s);
-    if ((rc = ls_find_title_author(&bd, &g)))
-        goto out;
+    /* the language first: the title page is read with its word lists */
     const char *lang = g.language ? ls_language_code(g.language) : NULL;
     if (!lang)
         lang = ls_guess_language(data, s->body_start, s->body_end);
     snprintf(s->lang, sizeof s->lang, "%s", lang);
+    if ((rc = ls_find_title_author(&bd, &g)))
+        goto out;
 out:
     longsd__free(g.title);
     longsd__free(g.author);

@@ -44,6 +44,8 @@ int ls_is_chapter_heading(const char *t, int multi_line);
 /* Any heading a line on its own may be (chapter, book, end, bare number,
  * Markdown): paragraph breaks are forced around it in hard-wrapped text. */
 int ls_is_heading_line(const char *t);
+/* "BOOK I", "Band 1", "Zweiter Teil", "Tome premier". */
+int ls_is_book_heading(const char *t);
 /* Clean text of paragraph i (free with longsd__free). */
 longsd_status ls_para_clean(const longsd_story *s, size_t i, char **out, lserr *err);
 longsd_status ls_find_chapters(ls_builder *bd);
