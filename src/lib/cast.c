@@ -14,6 +14,7 @@
 
 #include "ideas.h"
 #include "lexicon.h"
+#include "narrator.h"
 
 #define CAST_MIN_MENTIONS 3
 #define SEQ_MAX 4 /* longer capitalised runs are headings or titles of works */
@@ -1026,6 +1027,8 @@ longsd_status ls_cast_find(const longsd_story *s, size_t max_cast, ls_character 
     if ((st = ls_cast_forms(out, n_out, &forms, &n_forms)))
         goto out;
     if ((st = guess_genders(s, c.lang, &cs, out, forms, n_forms)))
+        goto out;
+    if ((st = ls_narrator_find(s, &out, &n_out, max_cast)))
         goto out;
 out:
     if (st) {

@@ -191,6 +191,22 @@ longsd_status longsd_plan_set_image(longsd_plan *p, size_t i, int state, const c
 
 static json_t *jstr(const char *s) { return json_string(s ? s : ""); }
 
+/* What the book says of a character besides its names: written only when
+ * known, so plans of third-person books without roles read as before. */
+static void cast_facts_to_json(json_t *co, const ls_character *c)
+{
+    if (!co)
+        return;
+    if (c->narrator)
+        json_object_set_new(co, "narrator", json_true());
+    if (c->role && c->role[0])
+        json_object_set_new(co, "role", json_string(c->role));
+    if (c->gender)
+        json_object_set_new(co, "gender", json_string(c->gender == LS_GENDER_MALE ? "male" : "female"));
+    if (c->age)
+        json_object_set_new(co, "age", json_integer(c->age));
+}
+
 static json_t *idea_to_json(const longsd_plan *p, size_t i)
 {
     const ls_plan_idea *pi = &p->ideas[i];
@@ -241,9 +257,11 @@ char *longsd_plan_to_json(const longsd_plan *p)
         json_t *al = json_array();
         for (size_t k = 0; k < c->n_aliases; k++)
             json_array_append_new(al, jstr(c->aliases[k]));
-        json_array_append_new(cast, json_pack("{s:s, s:s, s:o, s:I, s:s}", "name", nz(c->name), "full_name",
-                                              c->full_name ? c->full_name : nz(c->name), "aliases", al, "mentions",
-                                              (json_int_t)c->mentions, "description", nz(c->description)));
+        json_t *co = json_pack("{s:s, s:s, s:o, s:I, s:s}", "name", nz(c->name), "full_name",
+                               c->full_name ? c->full_name : nz(c->name), "aliases", al, "mentions",
+                               (json_int_t)c->mentions, "description", nz(c->description));
+        cast_facts_to_json(co, c);
+        json_array_append_new(cast, co);
     }
     for (size_t i = 0; i < p->n_ideas; i++)
         json_array_append_new(ideas, idea_to_json(p, i));
@@ -424,6 +442,26 @@ static longsd_status read_part(rd *r, json_t *o, size_t i, ls_plan_part *pp)
     return LONGSD_OK;
 }
 
+static longsd_status read_cast_facts(rd *r, json_t *o, const char *pre, ls_character *c)
+{
+    json_t *nv = field(o, "narrator");
+    if (nv && !json_is_boolean(nv)) {
+        char path[80];
+        snprintf(path, sizeof path, "%s.narrator", pre);
+        return bad(r, path, "expected true or false");
+    }
+    c->narrator = nv && json_is_true(nv);
+    TRY(get_str(r, o, pre, "role", 0, &c->role));
+    char *g = NULL;
+    TRY(get_str(r, o, pre, "gender", 0, &g));
+    c->gender = g && !strcmp(g, "male") ? LS_GENDER_MALE : g && !strcmp(g, "female") ? LS_GENDER_FEMALE : 0;
+    longsd__free(g);
+    long long age = 0;
+    TRY(get_int(r, o, pre, "age", LS_AGE_UNKNOWN, LS_AGE_OLD, 0, &age));
+    c->age = (int)age;
+    return LONGSD_OK;
+}
+
 static longsd_status read_character(rd *r, json_t *o, size_t i, ls_character *c)
 {
     char pre[64];
@@ -440,6 +478,7 @@ static longsd_status read_character(rd *r, json_t *o, size_t i, ls_character *c)
         return lserr_set(r->err, LONGSD_ERR_NOMEM, "out of memory");
     TRY(get_int(r, o, pre, "mentions", 0, LLONG_MAX, 0, &v));
     c->mentions = (size_t)v;
+    TRY(read_cast_facts(r, o, pre, c));
     char path[80];
     snprintf(path, sizeof path, "%s.aliases", pre);
     return read_strings(r, field(o, "aliases"), path, &c->aliases, &c->n_aliases);
