@@ -9,6 +9,7 @@
 
 #include "desc.h"
 #include "lexicon.h"
+#include "util.h"
 
 #define DESC_MAX_PHRASES 5
 #define DESC_WINDOW 12 /* words after a mention that may describe it */
@@ -154,7 +155,8 @@ static char *neutral(const ls_character *c, lslex_lang_id lang, int age)
     return longsd__asprintf("%s%s", old, sex);
 }
 
-longsd_status ls_cast_describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans)
+static longsd_status describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans,
+                              int apply)
 {
     lslex_lang_id lang = lslex_lang(s->lang);
     ls_cast_form *forms = NULL;
@@ -239,6 +241,26 @@ longsd_status ls_cast_describe(const longsd_story *s, ls_character *cast, size_t
     }
     for (size_t i = 0; i < n_cast && !st; i++) {
         ls_character *c = &cast[i];
+        if (!apply) {
+            /* spans only where the description is this harvest, word for word */
+            if (dc[i].n && c->description && c->description[0]) {
+                lsbuf b;
+                lsbuf_init(&b, 4096);
+                for (size_t k = 0; k < dc[i].n && !st; k++)
+                    st = lsbuf_printf(&b, "%s%s", k ? ", " : "", dc[i].p[k].text);
+                if (!st && b.len && !strcmp(b.data, c->description)) {
+                    spans[i].n = dc[i].n;
+                    for (size_t k = 0; k < dc[i].n; k++) {
+                        spans[i].start[k] = dc[i].p[k].start;
+                        spans[i].end[k] = dc[i].p[k].end;
+                    }
+                }
+                lsbuf_free(&b);
+                if (st == LONGSD_ERR_TOO_BIG)
+                    st = LONGSD_OK; /* no spans for a description that long */
+            }
+            continue;
+        }
         if (!c->age)
             c->age = dc[i].old >= 1 && dc[i].old > dc[i].young ? LS_AGE_OLD
                      : dc[i].young >= 1 && dc[i].young > dc[i].old ? LS_AGE_YOUNG
@@ -288,4 +310,16 @@ out:
     longsd__free(w);
     longsd__free(h);
     return st;
+}
+
+longsd_status ls_cast_describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans)
+{
+    return describe(s, cast, n_cast, spans, 1);
+}
+
+longsd_status ls_cast_desc_spans(const longsd_story *s, const ls_character *cast, size_t n_cast,
+                                 ls_desc_spans *spans)
+{
+    /* describe() only reads the cast when apply is 0 */
+    return describe(s, (ls_character *)cast, n_cast, spans, 0);
 }

@@ -20,4 +20,11 @@ typedef struct {
  * Returns LONGSD_ERR_NOMEM only. */
 longsd_status ls_cast_describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans);
 
+/* The sources of the descriptions that are the book's own: spans[i] is
+ * filled where cast[i]'s description is what ls_cast_describe harvests
+ * from s (a user's or an LLM's description has none). Changes no
+ * description. Returns LONGSD_ERR_NOMEM only. */
+longsd_status ls_cast_desc_spans(const longsd_story *s, const ls_character *cast, size_t n_cast,
+                                 ls_desc_spans *spans);
+
 #endif

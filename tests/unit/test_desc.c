@@ -3,6 +3,7 @@
  * from; neutral sex words (never "a man" for a boy) when the book says
  * nothing; a description someone wrote is kept. Hand-made en/de texts. */
 #include "desc.h"
+#include "plan.h"
 #include "t.h"
 
 static longsd_story *ingest_str(const char *text)
@@ -109,5 +110,59 @@ TEST(allocation_failures)
     longsd_story_free(s);
 }
 
-RUN_TESTS(harvested_with_spans, someone_elses_things_and_written_descriptions, german_phrases_stay_german,
+TEST(plan_records_the_spans)
+{
+    /* a whole run: the plan's cast says where each description came from,
+     * and reads back; a bad span is an error naming the field */
+    char *text = malloc(strlen(EN) * 6 + 1);
+    REQUIRE(text != NULL);
+    text[0] = '\0';
+    for (int i = 0; i < 6; i++)
+        strcat(text, EN);
+    longsd_ctx *ctx = longsd_ctx_new();
+    longsd_story *s = NULL;
+    REQUIRE(longsd_story_load_memory(ctx, "peleg.txt", text, strlen(text), NULL, &s) == LONGSD_OK);
+    longsd_plan *plan = NULL;
+    longsd_plan_params pp = longsd_plan_default_params();
+    REQUIRE(longsd_plan_update(ctx, &plan, "peleg", "peleg.txt", s, &pp, NULL) == LONGSD_OK);
+    size_t pi = (size_t)-1;
+    for (size_t i = 0; i < plan->n_cast; i++)
+        if (strstr(plan->cast[i].name, "Peleg"))
+            pi = i;
+    REQUIRE(pi != (size_t)-1);
+    CHECK_CONTAINS(plan->cast[pi].description, "long grey beard");
+    REQUIRE(plan->cast_spans != NULL && plan->cast_spans[pi].n >= 1);
+    CHECK(strncmp(s->data + plan->cast_spans[pi].start[0], "long grey beard", 15) == 0);
+    char *json = longsd_plan_to_json(plan);
+    REQUIRE(json != NULL);
+    CHECK_CONTAINS(json, "\"description_from\"");
+    longsd_plan *back = NULL;
+    lserr err = {0, ""};
+    REQUIRE(ls_plan_parse("p.json", json, strlen(json), &back, &err) == LONGSD_OK);
+    REQUIRE(back->cast_spans != NULL);
+    CHECK_INT(back->cast_spans[pi].n, plan->cast_spans[pi].n);
+    CHECK_INT(back->cast_spans[pi].start[0], plan->cast_spans[pi].start[0]);
+    longsd_plan_free(back);
+    /* a span past the end of the text */
+    char *bad = strstr(json, "\"description_from\"");
+    REQUIRE(bad != NULL);
+    char *lb = strchr(bad, '[');
+    REQUIRE(lb != NULL);
+    size_t off = (size_t)(lb - json);
+    char *broken = malloc(strlen(json) + 64);
+    REQUIRE(broken != NULL);
+    snprintf(broken, strlen(json) + 64, "%.*s[[1, 99999999]%s", (int)off, json, strchr(lb + 1, ']') + 1);
+    back = NULL;
+    CHECK(ls_plan_parse("p.json", broken, strlen(broken), &back, &err) != LONGSD_OK);
+    CHECK_CONTAINS(err.msg, "description_from");
+    longsd_plan_free(back);
+    free(broken);
+    longsd__free(json);
+    longsd_plan_free(plan);
+    longsd_story_free(s);
+    longsd_ctx_free(ctx);
+    free(text);
+}
+
+RUN_TESTS(plan_records_the_spans, harvested_with_spans, someone_elses_things_and_written_descriptions, german_phrases_stay_german,
           allocation_failures)
