@@ -6,7 +6,7 @@
 #                               documents with (python3-docx, LibreOffice,
 #                               poppler-utils, pandoc) and clang for fuzzing
 set -eu
-BUILD_PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libzip-dev libpng-dev zlib1g-dev libopenblas-dev"
+BUILD_PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libzip-dev libpng-dev zlib1g-dev libopenblas-dev hunspell-de-de"
 TEST_PKGS="python3 python3-docx libreoffice-writer-nogui poppler-utils pandoc epubcheck openssl"
 pkgs=$BUILD_PKGS
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST_PKGS"

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ideas.h"
+#include "dict.h"
 #include "lexicon.h"
 #include "narrator.h"
 
@@ -550,10 +551,17 @@ static int single_qualifies(const cscan *c, const centry *e)
             return 1;
         if (f & (LSLEX_PLACE | LSLEX_OBJECT | LSLEX_LIGHT | LSLEX_ABSTRACT | LSLEX_ACTION))
             return 0;
+        int noun = ls_dict_de_noun(e->key, e->klen);
+        if ((f & LSLEX_PERSON) && e->det * 2 >= e->total && noun != 2)
+            return 1; /* "de Fischer", "der Kapitän": named by what they are (not "des Königs") */
+        /* "Welt", "Kopf", "Königs": a noun of the dictionary, unless it
+         * keeps speaking ("säd de Butt") */
+        if (noun && e->speech < 2)
+            return 0;
         if (e->speech >= 1)
             return 1;
-        if ((f & LSLEX_PERSON) && e->det * 2 >= e->total)
-            return 1;
+        /* not in the dictionary is no proof of a name: dialect and the old
+         * spelling of 19th-century books ("Thür", "Schloß") are not in it */
         return 0;
     }
     if (e->mid == 0 && !(f & LSLEX_NAME))
@@ -591,6 +599,21 @@ static int phrase_is_place(const cscan *c, const centry *e)
 }
 
 static int same_initial(const char *a, const char *b) { return a[0] && a[0] == b[0]; }
+
+/* Is every word of the phrase a German dictionary noun? */
+static int all_dict_nouns(const char *key, size_t kl)
+{
+    size_t a = 0;
+    while (a < kl) {
+        size_t b = a;
+        while (b < kl && key[b] != ' ')
+            b++;
+        if (!ls_dict_de_noun(key + a, b - a))
+            return 0;
+        a = b + 1;
+    }
+    return 1;
+}
 
 /* Surname of a full name: its last word, "" for a single word. */
 static const char *surname(const char *full)
@@ -813,6 +836,9 @@ static longsd_status build_cast(cscan *c, cchars *cs)
             continue;
         if (c->lang == LSLEX_DE && p->mid == 0)
             continue;
+        if (c->lang == LSLEX_DE && !(word_flags(c->lang, p->key, strcspn(p->key, " .")) & LSLEX_TITLE) &&
+            all_dict_nouns(p->key, p->klen))
+            continue; /* "Uhr Abends", "Schloß Garten": nouns, not a name */
         size_t fl, ll;
         const char *last;
         phrase_ends(p->key, p->klen, &fl, &last, &ll);

@@ -244,7 +244,9 @@ static const char DE_TITLE[] =
     "herr frau fräulein onkel tante könig königin prinz prinzessin doktor dr meister "
     "vater mutter graf gräfin kapitän professor baron baronin kaiser kaiserin pfarrer";
 
-static const char DE_PRONOUN[] = "er sie es ihn ihm ihr he se em ehr syn ik du wy jy";
+static const char DE_PRONOUN[] =
+    "er sie es ihn ihm ihr he se em ehr syn ik du wy jy ihre ihren ihrem ihrer ihres ihnen sein seine seinen "
+    "seinem seiner seines mein meine meinen meinem meiner dein deine unser unsere euer eure";
 
 static const char DE_MALE[] = "er ihn ihm sein he em syn herr onkel könig prinz vater mann hans fischer butt";
 

@@ -3,6 +3,7 @@
  * role-named characters ("the king", "le capitaine") are found when they
  * recur and act, and ships, families and things named with "the" are not
  * characters. Hand-made texts in the manner of public-domain novels. */
+#include "dict.h"
 #include "ideas.h"
 #include "t.h"
 
@@ -208,5 +209,36 @@ TEST(allocation_failures)
     free(text);
 }
 
-RUN_TESTS(first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
+TEST(german_nouns_are_not_characters)
+{
+    /* the dictionary (hunspell-de-de, installed by scripts/deps.sh) */
+    CHECK_INT(ls_dict_de_noun("Welt", 4), 1);
+    CHECK_INT(ls_dict_de_noun("K\xC3\xB6nigs", 7), 2); /* des Königs */
+    CHECK_INT(ls_dict_de_noun("Conseil", 7), 0);
+    CHECK_INT(ls_dict_de_noun("Hans", 4), 0); /* a first name, not a noun */
+    const char *de[] = {
+        "Es war um sieben Uhr Abends, als Kapit\xC3\xA4n Nemo auf die Plattform stieg. Die Welt lag still "
+        "unter dem Mond, und kein Wort fiel zwischen uns. Er hob den Kopf und sah nach Westen.\n\n"
+        "\xC2\xBBProfessor\xC2\xAB, sagte er, \xC2\xBBich danke Ihnen f\xC3\xBCr Ihre Geduld.\xC2\xAB "
+        "Ich verneigte mich. \xC2\xBBHerr\xC2\xAB, rief Conseil und trat neben mich. Im Schlo\xC3\x9F des K\xC3\xB6nigs hatte "
+        "Conseil einst gedient, und sein Pferd stand im Stall.\n\n"};
+    const int t[] = {8};
+    char *text = build(de, t, 1);
+    castfx f;
+    cast_of(&f, text);
+    CHECK_STR(f.s->lang, "de");
+    CHECK(who(&f, "Conseil") != NULL);
+    CHECK(who(&f, "Kapit\xC3\xA4n Nemo") != NULL);
+    const char *nouns[] = {"Welt", "Wort", "Kopf", "Uhr Abends", "K\xC3\xB6nigs", "Ihnen", "Ihre Geduld", "Pferd",
+                           "Geduld"};
+    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
+        if (who(&f, nouns[i])) {
+            fprintf(stderr, "  %s is no character\n", nouns[i]);
+            CHECK(0);
+        }
+    cast_free(&f);
+    free(text);
+}
+
+RUN_TESTS(german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
           ships_and_families_are_not_characters, allocation_failures)
