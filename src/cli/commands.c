@@ -285,7 +285,7 @@ static int list_ideas(longsd_ctx *ctx, cli_opts *o, int with_prompts)
                        ii.negative);
             else
                 printf("%s  [paragraph %zu, bytes %zu-%zu] %s\n  %s\n", ii.id, ii.paragraph, ii.start, ii.end,
-                       ii.title, ii.scene);
+                       ii.title, ii.quote); /* the author's words, as written at those bytes */
         }
     }
     printf("\nplan: %s%s\n", w.plan, saved ? "" : " (unchanged)");

@@ -14,9 +14,10 @@ typedef struct {
     size_t mentions;
     char *description;      /* visual description; "" = placeholder, user-editable */
     int gender;             /* LS_GENDER_*: guessed from titles, names and pronouns; 0 = unknown */
-    int narrator;      /* 1: the first-person narrator of the book */
-    char *role;        /* role noun when the character is named by role, in the book's language, lowercase, no article: "king", "widow", "fischer", "capitaine"; NULL otherwise */
-    int age;           /* LS_AGE_*: 0 unknown, 1 child, 2 young, 3 adult, 4 old */
+    int narrator;           /* 1: the first-person narrator of the book */
+    char *role;             /* role noun when the character is named by role, in the book's language,
+                             * lowercase, no article: "king", "widow", "fischer", "capitaine"; NULL otherwise */
+    int age;                /* LS_AGE_*: 0 unknown, 1 child, 2 young, 3 adult, 4 old */
 } ls_character;
 
 enum { LS_GENDER_UNKNOWN = 0, LS_GENDER_MALE = 1, LS_GENDER_FEMALE = 2 };

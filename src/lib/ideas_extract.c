@@ -87,6 +87,7 @@ typedef struct {
     size_t wpos;        /* words of the part before it */
     double vis;
     unsigned cats;
+    size_t names;       /* cast mentions outside quotes */
     int dialogue;       /* dialogue only: never an anchor of its own */
     int skip;           /* heading or empty */
     size_t h_off, h_n;  /* content-word hashes in the pool, sorted, unique */
@@ -239,7 +240,11 @@ static longsd_status scan_paragraph(xpart *x, size_t pi, size_t f0, size_t nf)
             continue;
         sfeat *sf = &x->f[f0 + wsent[i]];
         if (!wq[i]) {
-            sf->vis += 3.0;
+            /* two people make a scene; more names add nothing to paint
+             * (and a roll call of them is no scene at all) */
+            if (sf->names < 2)
+                sf->vis += 3.0;
+            sf->names++;
             sf->cats |= CAT_CAST;
         }
         i += m - 1;
@@ -344,6 +349,10 @@ static int ends_with_colon(const longsd_story *s, size_t si)
     return e > sn->start && s->data[e - 1] == ':';
 }
 
+/* "Ned Land, Conseil, the captain, Nemo and I": a list of names is not a
+ * scene. Four or more mentions making a quarter of the words or more. */
+static int is_roll_call(size_t names, size_t words) { return names >= 4 && names * 4 >= words; }
+
 static longsd_status make_candidates(xpart *x, int k, size_t max_window)
 {
     longsd__free(x->c);
@@ -355,6 +364,7 @@ static longsd_status make_candidates(xpart *x, int k, size_t max_window)
         if (x->f[i].skip || x->f[i].dialogue)
             continue;
         wscore ws = {0};
+        size_t names = 0;
         for (size_t n = 1; n <= max_window && i + n <= x->n_f; n++) {
             const sfeat *sf = &x->f[i + n - 1];
             if (sf->skip || sf->para != x->f[i].para)
@@ -364,6 +374,7 @@ static longsd_status make_candidates(xpart *x, int k, size_t max_window)
             ws.quoted += sf->quoted;
             ws.abstract += sf->abstract;
             ws.cats |= sf->cats;
+            names += sf->names;
             if (ws.words > (n == 1 ? MAX_WORDS_ONE : MAX_WORDS_WINDOW))
                 break;
             if (ws.words < MIN_WORDS || sf->dialogue)
@@ -371,6 +382,8 @@ static longsd_status make_candidates(xpart *x, int k, size_t max_window)
             if (n > 1 && sf->words < 5)
                 continue; /* "Aunt Polly said:" adds nothing to paint */
             if ((double)ws.quoted > DIALOGUE_RATIO * (double)ws.words)
+                continue;
+            if (is_roll_call(names, ws.words))
                 continue;
             cand *c = &x->c[x->n_c++];
             c->first = i;

@@ -4,6 +4,7 @@
  * holds what every backend shares: ls_llm_from_params and the defaults. */
 #include <string.h>
 
+#include "desc.h"
 #include "llm.h"
 #include "scene.h"
 
@@ -55,7 +56,18 @@ static longsd_status builtin_create(longsd_ctx *ctx, const longsd_llm_params *p,
 static longsd_status builtin_cast(ls_llm *b, const longsd_story *s, size_t max_cast, ls_character **cast,
                                   size_t *n_cast, lserr *err)
 {
-    return ls_cast_find(s, max_cast, cast, n_cast, err);
+    longsd_status rc = ls_cast_find(s, max_cast, cast, n_cast, err);
+    if (rc)
+        return rc;
+    /* no model to ask: what the cast looks like comes from the book */
+    rc = ls_cast_describe(s, *cast, *n_cast, NULL);
+    if (rc) {
+        ls_cast_free(*cast, *n_cast);
+        *cast = NULL;
+        *n_cast = 0;
+        return lserr_set(err, rc, "%s: out of memory while describing the cast", s->name ? s->name : "story");
+    }
+    return LONGSD_OK;
 }
 
 static longsd_status builtin_ideas(ls_llm *b, const longsd_story *s, const ls_part *parts, size_t n_parts, int k,

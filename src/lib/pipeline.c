@@ -108,6 +108,8 @@ static longsd_status apply_cast_file(longsd_ctx *ctx, longsd_plan *plan, const c
         }
         longsd__free(plan->cast[i].description);
         plan->cast[i].description = clean;
+        if (plan->cast_spans)
+            plan->cast_spans[i].n = 0; /* the user's words, not the book's */
     }
     json_decref(root);
     return rc;
@@ -122,6 +124,7 @@ static longsd_status run_ideas(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, 
     size_t n_parts = 0;
     ls_character *cast = NULL;
     size_t n_cast = 0;
+    ls_desc_spans *spans = NULL;
     ls_idea *ideas = NULL;
     size_t n_ideas = 0;
     int fell_back = 0;
@@ -139,6 +142,13 @@ static longsd_status run_ideas(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, 
                 if ((rc = set_str(&cast[i].description, plan->cast[j].description)))
                     goto out;
             }
+    /* where the descriptions the book gave came from, for the plan */
+    if (n_cast && !(spans = longsd__calloc(n_cast, sizeof *spans))) {
+        rc = LONGSD_ERR_NOMEM;
+        goto out;
+    }
+    if (n_cast && (rc = ls_cast_desc_spans(story, cast, n_cast, spans)))
+        goto out;
     size_t *got = longsd__calloc(n_parts, sizeof *got);
     if (!got) {
         rc = LONGSD_ERR_NOMEM;
@@ -231,6 +241,9 @@ static longsd_status run_ideas(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, 
     n_ideas = 0;
     plan->cast = cast;
     plan->n_cast = n_cast;
+    longsd__free(plan->cast_spans);
+    plan->cast_spans = spans;
+    spans = NULL;
     cast = NULL;
     n_cast = 0;
 out:
@@ -246,6 +259,7 @@ out:
     longsd__free(res);
     ls_parts_free(parts, n_parts);
     ls_cast_free(cast, n_cast);
+    longsd__free(spans);
     ls_ideas_free(ideas, n_ideas);
     return rc;
 }

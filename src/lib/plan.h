@@ -4,6 +4,7 @@
 #ifndef LONGSD_PLAN_H
 #define LONGSD_PLAN_H
 
+#include "desc.h"
 #include "ideas.h"
 #include "prompt.h"
 
@@ -65,6 +66,7 @@ struct longsd_plan {
     size_t n_ideas;
     ls_character *cast;
     size_t n_cast;
+    ls_desc_spans *cast_spans; /* n_cast entries or NULL: where each description came from in the text */
     char **notes;
     size_t n_notes;
 };
