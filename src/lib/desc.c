@@ -4,12 +4,21 @@
  * "long grey beard", "bald-headed", "black coat"), kept in the book's
  * language; when the text says nothing, a neutral line from role and sex.
  * A description already there (the user's, or an LLM's) is never touched.
+ * What is written is an English noun phrase a prompt can use as its
+ * subject ("a ragged boy with a straw hat", "an old fisherman", "a
+ * woman"): the noun from the role (translated) or from sex and age, the
+ * harvested words (translated for German and French books) around it.
+ * Age and sex come from the evidence too: the person noun a sentence uses
+ * for someone just named ("Tom ... The boy ran"), honorifics ("Mrs.",
+ * "Fräulein", "Aunt"), "old" before the name.
  * One pass over the sentences: linear in the text. */
 #include <string.h>
 
 #include "desc.h"
 #include "lexicon.h"
+#include "translate.h"
 #include "util.h"
+#include "wordnet.h"
 
 #define DESC_MAX_PHRASES 5
 #define DESC_WINDOW 12 /* words after a mention that may describe it */
@@ -32,6 +41,27 @@ static const char *const BUILD[] = {
 };
 static const char *const OLD[] = {"old", "elderly", "aged", "alt", "alte", "alter", "vieux", "vieille", "vieil"};
 static const char *const YOUNG[] = {"young", "jung", "junge", "junger", "jeune"};
+/* what the text calls a person, by age and sex (en, de, fr): "the boy" */
+static const char *const CHILD_M[] = {"boy", "lad", "junge", "knabe", "bub", "bube", "gar\xC3\xA7on", "gamin"};
+static const char *const CHILD_F[] = {"girl", "lass", "m\xC3\xA4" "dchen", "fillette"};
+static const char *const ADULT_M[] = {"man", "gentleman", "mann", "herr", "homme", "monsieur"};
+static const char *const ADULT_F[] = {"woman", "lady", "frau", "dame", "femme", "madame"};
+static const char *const THE[] = {"the", "der", "die", "das", "le", "la", "les"};
+/* the same in the plural, said of the several just named: "the boys" */
+static const char *const CHILD_PL[] = {"boys", "girls", "lads", "children", "jungen", "knaben", "kinder",
+                                       "m\xC3\xA4" "dchen", "gar\xC3\xA7ons", "enfants"};
+static const char *const ADULT_PL[] = {"men", "women", "gentlemen", "ladies", "m\xC3\xA4nner", "frauen",
+                                       "herren", "hommes", "femmes", "messieurs"};
+/* honorifics: an adult, or (Miss) a young woman */
+static const char *const HON_ADULT[] = {"mr", "mrs", "aunt", "uncle", "judge", "doctor", "dr", "widow", "captain",
+                                        "colonel", "sir", "lady", "lord", "herr", "frau", "tante", "onkel",
+                                        "kapit\xC3\xA4n", "doktor", "monsieur", "madame", "mme", "capitaine",
+                                        "docteur", "oncle", "tante"};
+static const char *const HON_YOUNG_F[] = {"miss", "fr\xC3\xA4ulein", "mademoiselle", "mlle"};
+/* what a harvested noun is worn in rather than had with */
+static const char *const WORN[] = {"coat", "hat", "cap", "dress", "bonnet", "apron", "boots", "jacket", "shirt",
+                                   "gown", "cloak", "uniform", "trousers", "breeches", "shawl", "wig", "robe",
+                                   "overcoat", "frock", "skirt", "suit"};
 
 static int in_list(const char *low, size_t n, const char *const *list, size_t nl)
 {
@@ -50,6 +80,8 @@ typedef struct {
     dphrase p[DESC_MAX_PHRASES];
     size_t n;
     int old, young;
+    int child, adult, male, female; /* "the boy" said of them */
+    int old_near;                   /* "the old man" said next: weaker than "old Nat" */
 } dchar;
 
 typedef struct {
@@ -134,25 +166,206 @@ static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dw
     return st;
 }
 
-/* The neutral line when the book says nothing: from role, sex and age. */
-static char *neutral(const ls_character *c, lslex_lang_id lang, int age)
+/* One word in English: as written for an English book, else its
+ * dictionary translation; "" when the dictionary has no confident one. */
+static void english_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap)
 {
-    if (c->narrator && !c->role && !c->gender)
-        return NULL;
-    /* sex words only: "a man" would make a man of Tom Sawyer, a boy */
-    const char *old = age == LS_AGE_OLD ? (lang == LSLEX_DE ? "alt, " : lang == LSLEX_FR ? "\xC3\xA2g\xC3\xA9, " : "old, ") : "";
-    const char *sex = NULL;
-    if (lang == LSLEX_DE)
-        sex = c->gender == LS_GENDER_MALE ? "m\xC3\xA4nnlich" : c->gender == LS_GENDER_FEMALE ? "weiblich" : NULL;
-    else if (lang == LSLEX_FR)
-        sex = c->gender == LS_GENDER_MALE ? "masculin" : c->gender == LS_GENDER_FEMALE ? "f\xC3\xA9minin" : NULL;
-    else
-        sex = c->gender == LS_GENDER_MALE ? "male" : c->gender == LS_GENDER_FEMALE ? "female" : NULL;
-    if (c->role && lang == LSLEX_EN)
-        return longsd__asprintf("%s%s%s%s", old, sex ? sex : "", sex ? " " : "", c->role); /* "old, male king" */
-    if (!sex)
-        return NULL;
-    return longsd__asprintf("%s%s", old, sex);
+    out[0] = '\0';
+    if (lang == LSLEX_EN) {
+        char low[32];
+        size_t ll = lslex_lower(w, n, low, sizeof low, 1);
+        if (ll && ll < cap)
+            snprintf(out, cap, "%s", low);
+        return;
+    }
+    ls_translate_word(lang, w, n, upper, out, cap, NULL);
+}
+
+/* The person noun from role, or sex and age: "fisherman", "boy", "old
+ * woman"; into out, "" when nothing is known. */
+static void person_noun(const ls_character *c, lslex_lang_id lang, char *out, size_t cap)
+{
+    char role[40] = "";
+    out[0] = '\0';
+    if (c->role && c->role[0]) {
+        english_word(lang, c->role, strlen(c->role), lang == LSLEX_DE, role, sizeof role);
+        lswn_info wi;
+        if (!role[0] || !lswn_lookup(role, &wi) || !lswn_noun_is(&wi, LSWN_N_PERSON))
+            role[0] = '\0'; /* "mann" -> "man" is a person; a noun the dictionary reads otherwise is not */
+    }
+    int g = c->gender, age = c->age;
+    if (role[0]) {
+        snprintf(out, cap, "%s%s", age == LS_AGE_OLD ? "old " : age == LS_AGE_YOUNG ? "young " : "", role);
+        return;
+    }
+    if (!g && !age)
+        return;
+    const char *n = age == LS_AGE_CHILD ? (g == LS_GENDER_FEMALE ? "girl" : g == LS_GENDER_MALE ? "boy" : "child")
+                    : age == LS_AGE_YOUNG ? (g == LS_GENDER_FEMALE ? "young woman" : g == LS_GENDER_MALE ? "young man" : "young person")
+                    : age == LS_AGE_OLD ? (g == LS_GENDER_FEMALE ? "old woman" : g == LS_GENDER_MALE ? "old man" : "old person")
+                    : (g == LS_GENDER_FEMALE ? "woman" : g == LS_GENDER_MALE ? "man" : "person");
+    snprintf(out, cap, "%s", n);
+}
+
+static int an(const char *w) { return w[0] == 'a' || w[0] == 'e' || w[0] == 'i' || w[0] == 'o' || w[0] == 'u'; }
+
+/* The description as an English noun phrase: build words before the noun,
+ * the things had "with" and the clothes worn "in" after it: "a ragged boy
+ * with a percussion-cap", "an old man with a long grey beard in a black
+ * coat". Harvested words the dictionary cannot translate are left out.
+ * *out NULL when nothing is known of the character. */
+static longsd_status compose(const longsd_story *s, const ls_character *c, lslex_lang_id lang, const dchar *dc,
+                             char **out)
+{
+    *out = NULL;
+    if (c->narrator && !c->role && !c->gender && !dc->n)
+        return LONGSD_OK;
+    char noun[48];
+    person_noun(c, lang, noun, sizeof noun);
+    if (!noun[0] && !dc->n)
+        return LONGSD_OK;
+    if (!noun[0])
+        snprintf(noun, sizeof noun, "person");
+    lsbuf adj, with, in;
+    lsbuf_init(&adj, 256);
+    lsbuf_init(&with, 512);
+    lsbuf_init(&in, 512);
+    longsd_status st = LONGSD_OK;
+    int n_adj = 0, n_with = 0, n_in = 0;
+    for (size_t k = 0; k < dc->n && !st; k++) {
+        /* the phrase's words in English, in order; its last is the noun */
+        char words[4][32];
+        size_t nw = 0, ok = 1;
+        lslex_scan sc;
+        lsword lw;
+        const char *p = s->data + dc->p[k].start;
+        lslex_scan_init(&sc, p, dc->p[k].end - dc->p[k].start);
+        while (lslex_next_word(&sc, &lw) && nw < 4) {
+            english_word(lang, p + lw.start, lw.end - lw.start, lw.upper, words[nw], sizeof words[nw]);
+            if (!words[nw][0] || strchr(words[nw], '\''))
+                ok = 0;
+            lswn_info wi;
+            if (nw && lang != LSLEX_EN && lswn_lookup(words[nw - 1], &wi) && wi.plural)
+                snprintf(words[nw - 1], sizeof words[nw - 1], "%s", wi.noun_lemma); /* "rote" gave "reds" */
+            nw++;
+        }
+        if (!nw || !ok)
+            continue; /* a word the dictionary does not know is not guessed */
+        if (nw == 1 && !in_list(words[0], strlen(words[0]), VISUAL, sizeof VISUAL / sizeof VISUAL[0]) &&
+            !in_list(words[0], strlen(words[0]), WORN, sizeof WORN / sizeof WORN[0])) {
+            if (n_adj < 2 && !strstr(noun, words[0]))
+                st = lsbuf_printf(&adj, "%s ", words[0]), n_adj++; /* "ragged", "tall" */
+            continue;
+        }
+        const char *head = words[nw - 1];
+        size_t hl = strlen(head);
+        int worn = in_list(head, hl, WORN, sizeof WORN / sizeof WORN[0]);
+        int bare = (hl > 2 && head[hl - 1] == 's' && head[hl - 2] != 's') || !strcmp(head, "hair");
+        lsbuf *b = worn ? &in : &with;
+        int *nb = worn ? &n_in : &n_with;
+        if (*nb >= 2)
+            continue;
+        st = lsbuf_adds(b, *nb ? " and " : worn ? " in " : " with ");
+        if (!st && !bare)
+            st = lsbuf_adds(b, an(words[0]) ? "an " : "a ");
+        for (size_t j = 0; j < nw && !st; j++)
+            st = lsbuf_printf(b, "%s%s", j ? " " : "", words[j]);
+        (*nb)++;
+    }
+    if (!st) {
+        const char *first = adj.len ? adj.data : noun;
+        *out = longsd__asprintf("%s %s%s%s%s", an(first) ? "an" : "a", adj.len ? adj.data : "", noun,
+                                with.len ? with.data : "", in.len ? in.data : "");
+        if (!*out)
+            st = LONGSD_ERR_NOMEM;
+    }
+    lsbuf_free(&adj);
+    lsbuf_free(&with);
+    lsbuf_free(&in);
+    return st;
+}
+
+/* A first word of a name that tells age and sex: "Mrs.", "Fräulein". */
+static void honorific(const ls_character *c, int *adult, int *young_f)
+{
+    const char *names[2] = {c->name, c->full_name};
+    for (int i = 0; i < 2; i++) {
+        if (!names[i])
+            continue;
+        char low[32];
+        size_t n = strcspn(names[i], " .");
+        size_t ll = lslex_lower(names[i], n, low, sizeof low, 1);
+        *adult |= in_list(low, ll, HON_ADULT, sizeof HON_ADULT / sizeof HON_ADULT[0]);
+        *young_f |= in_list(low, ll, HON_YOUNG_F, sizeof HON_YOUNG_F / sizeof HON_YOUNG_F[0]);
+    }
+}
+
+/* Age and sex from what the book called them (dc) and their honorific,
+ * where the cast facts had none. */
+static void infer_age(ls_character *c, const dchar *dc)
+{
+    int adult = 0, young_f = 0;
+    honorific(c, &adult, &young_f);
+
+    if (!c->gender) {
+        int m = dc->male, f = dc->female;
+        c->gender = m >= 2 && m > 2 * f ? LS_GENDER_MALE : f >= 2 && f > 2 * m ? LS_GENDER_FEMALE : young_f ? LS_GENDER_FEMALE : 0;
+    }
+    if (c->age)
+        return;
+    int old = dc->old, child = dc->child;
+    if ((old >= 1 || dc->old_near >= 2) && old + dc->old_near > dc->young && old + dc->old_near > child)
+        c->age = LS_AGE_OLD;
+    else if (young_f)
+        c->age = LS_AGE_YOUNG;
+    else if (adult)
+        c->age = LS_AGE_ADULT;
+    else if (child >= 2 && child > dc->adult)
+        c->age = LS_AGE_CHILD;
+    else if (dc->young >= 1 && dc->young > old)
+        c->age = LS_AGE_YOUNG;
+    else if (dc->adult >= 2 && dc->adult > child)
+        c->age = LS_AGE_ADULT;
+}
+
+/* "The boys" at w[k], said of the several characters named just before. */
+static void people_word(const dword *w, size_t n, size_t k, dchar *dc, const size_t *who, size_t n_who)
+{
+    if (k + 1 >= n || !in_list(w[k].low, w[k].ll, THE, sizeof THE / sizeof THE[0]) || w[k + 1].quoted)
+        return;
+    const dword *x = &w[k + 1];
+    int child = in_list(x->low, x->ll, CHILD_PL, sizeof CHILD_PL / sizeof CHILD_PL[0]);
+    int adult = in_list(x->low, x->ll, ADULT_PL, sizeof ADULT_PL / sizeof ADULT_PL[0]);
+    for (size_t i = 0; i < n_who; i++) {
+        dc[who[i]].child += child;
+        dc[who[i]].adult += adult;
+    }
+}
+
+/* "the boy", "the old man" at w[k]: counts for dc; returns 1 if found. */
+static int person_word(const dword *w, size_t n, size_t k, dchar *dc)
+{
+    if (k >= n || !in_list(w[k].low, w[k].ll, THE, sizeof THE / sizeof THE[0]))
+        return 0;
+    k++;
+    int old = 0;
+    if (k < n && in_list(w[k].low, w[k].ll, OLD, sizeof OLD / sizeof OLD[0]))
+        old = 1, k++;
+    if (k >= n || w[k].quoted)
+        return 0;
+    const dword *x = &w[k];
+    int cm = in_list(x->low, x->ll, CHILD_M, sizeof CHILD_M / sizeof CHILD_M[0]);
+    int cf = in_list(x->low, x->ll, CHILD_F, sizeof CHILD_F / sizeof CHILD_F[0]);
+    int am = in_list(x->low, x->ll, ADULT_M, sizeof ADULT_M / sizeof ADULT_M[0]);
+    int af = in_list(x->low, x->ll, ADULT_F, sizeof ADULT_F / sizeof ADULT_F[0]);
+    if (!(cm | cf | am | af))
+        return 0;
+    dc->old_near += old;
+    dc->child += cm | cf;
+    dc->adult += (am | af) && !old;
+    dc->male += cm | am;
+    dc->female += cf | af;
+    return 1;
 }
 
 static longsd_status describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans,
@@ -164,13 +377,18 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
     dchar *dc = NULL;
     dword *w = NULL;
     uint64_t *h = NULL;
+    size_t last_who = (size_t)-1; /* the one character of the sentence before */
+    size_t last[8], n_last = 0;   /* all of them */
+    int *pairs = NULL;            /* [a * n_cast + b]: "a and b" in the narration */
     longsd_status st = LONGSD_OK;
     if (n_cast == 0)
         return LONGSD_OK;
     if ((st = ls_cast_forms(cast, n_cast, &forms, &n_forms)))
         return st;
     dc = longsd__calloc(n_cast, sizeof *dc);
-    if (!dc) {
+    if (n_cast <= 256)
+        pairs = longsd__calloc(n_cast * n_cast, sizeof *pairs);
+    if (!dc || (n_cast <= 256 && !pairs)) {
         st = LONGSD_ERR_NOMEM;
         goto out;
     }
@@ -211,6 +429,7 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
         }
         /* the one character of the sentence, and where they are named */
         size_t who = (size_t)-1, at = 0, len = 0;
+        size_t here[8], n_here = 0;
         int several = 0;
         for (size_t k = 0; k < n; k++) {
             size_t ch;
@@ -219,12 +438,37 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
                 continue;
             if (who != (size_t)-1 && who != ch)
                 several = 1;
+            int seen = 0;
+            for (size_t q = 0; q < n_here; q++)
+                seen |= here[q] == ch;
+            if (!seen && n_here < 8)
+                here[n_here++] = ch;
             if (who == (size_t)-1)
                 who = ch, at = k, len = m;
             k += m - 1;
         }
+        for (size_t k = 0; pairs && k + 2 < n; k++) {
+            /* "Tom and Joe": playmates share an age more often than not */
+            size_t a, b, m = ls_cast_match(forms, n_forms, h, n, k, &a);
+            if (!m || k + m + 1 >= n || w[k + m].ll != 3 || (memcmp(w[k + m].low, "and", 3) &&
+                                                             memcmp(w[k + m].low, "und", 3)))
+                continue;
+            if (ls_cast_match(forms, n_forms, h, n, k + m + 1, &b) && a != b) {
+                pairs[a * n_cast + b]++;
+                pairs[b * n_cast + a]++;
+            }
+        }
+        if (who == (size_t)-1 && !several && last_who != (size_t)-1)
+            person_word(w, n, 0, &dc[last_who]); /* "Tom sat down. The boy ..." */
+        if (who == (size_t)-1 && n_last > 1)
+            people_word(w, n, 0, dc, last, n_last); /* "Tom and Joe hid. The boys ..." */
+        last_who = several ? (size_t)-1 : who;
+        n_last = n_here;
+        memcpy(last, here, sizeof last);
         if (who == (size_t)-1 || several)
             continue;
+        if (at + len < n && memchr(s->data + w[at + len - 1].end, ',', w[at + len].start - w[at + len - 1].end))
+            person_word(w, n, at + len, &dc[who]); /* "Tom, the boy, ..." */
         /* "the old king", "a tall man named Nat": two words before; the
          * clause after the name */
         size_t to = at + len + DESC_WINDOW < n ? at + len + DESC_WINDOW : n;
@@ -239,63 +483,50 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
         if (!st)
             st = harvest(s, lang, w, at + len, to, &dc[who]);
     }
+    for (size_t i = 0; apply && i < n_cast; i++)
+        infer_age(&cast[i], &dc[i]);
+    for (size_t i = 0; apply && pairs && i < n_cast; i++) {
+        /* no evidence of their own: the age of those they go about with */
+        if (cast[i].age)
+            continue;
+        int child = 0, other = 0;
+        for (size_t j = 0; j < n_cast; j++)
+            if (cast[j].age == LS_AGE_CHILD)
+                child += pairs[i * n_cast + j];
+            else if (cast[j].age)
+                other += pairs[i * n_cast + j];
+        if (child >= 2 && child > 2 * other)
+            cast[i].age = LS_AGE_CHILD;
+    }
     for (size_t i = 0; i < n_cast && !st; i++) {
         ls_character *c = &cast[i];
         if (!apply) {
-            /* spans only where the description is this harvest, word for word */
-            if (dc[i].n && c->description && c->description[0]) {
-                lsbuf b;
-                lsbuf_init(&b, 4096);
-                for (size_t k = 0; k < dc[i].n && !st; k++)
-                    st = lsbuf_printf(&b, "%s%s", k ? ", " : "", dc[i].p[k].text);
-                if (!st && b.len && !strcmp(b.data, c->description)) {
-                    spans[i].n = dc[i].n;
-                    for (size_t k = 0; k < dc[i].n; k++) {
-                        spans[i].start[k] = dc[i].p[k].start;
-                        spans[i].end[k] = dc[i].p[k].end;
-                    }
-                }
-                lsbuf_free(&b);
-                if (st == LONGSD_ERR_TOO_BIG)
-                    st = LONGSD_OK; /* no spans for a description that long */
-            }
-            continue;
-        }
-        if (!c->age)
-            c->age = dc[i].old >= 1 && dc[i].old > dc[i].young ? LS_AGE_OLD
-                     : dc[i].young >= 1 && dc[i].young > dc[i].old ? LS_AGE_YOUNG
-                                                                    : LS_AGE_UNKNOWN;
-        if (c->description && c->description[0])
-            continue; /* someone wrote it: theirs wins */
-        char *d = NULL;
-        if (dc[i].n) {
-            size_t total = 1;
-            for (size_t k = 0; k < dc[i].n; k++)
-                total += strlen(dc[i].p[k].text) + 2;
-            d = longsd__malloc(total);
-            if (d) {
-                d[0] = '\0';
-                for (size_t k = 0; k < dc[i].n; k++) {
-                    if (k)
-                        strcat(d, ", ");
-                    strcat(d, dc[i].p[k].text);
-                }
-            }
-            if (spans) {
+            /* spans only where the description is this harvest's phrase, word for word */
+            char *d = NULL;
+            if (dc[i].n && c->description && c->description[0] && !(st = compose(s, c, lang, &dc[i], &d)) && d &&
+                !strcmp(d, c->description)) {
                 spans[i].n = dc[i].n;
                 for (size_t k = 0; k < dc[i].n; k++) {
                     spans[i].start[k] = dc[i].p[k].start;
                     spans[i].end[k] = dc[i].p[k].end;
                 }
             }
-        } else {
-            d = neutral(c, lang, c->age);
-            if (!d)
-                continue;
+            longsd__free(d);
+            continue;
         }
-        if (!d) {
-            st = LONGSD_ERR_NOMEM;
+        if (c->description && c->description[0])
+            continue; /* someone wrote it: theirs wins */
+        char *d = NULL;
+        if ((st = compose(s, c, lang, &dc[i], &d)))
             break;
+        if (!d)
+            continue;
+        if (spans && dc[i].n) {
+            spans[i].n = dc[i].n;
+            for (size_t k = 0; k < dc[i].n; k++) {
+                spans[i].start[k] = dc[i].p[k].start;
+                spans[i].end[k] = dc[i].p[k].end;
+            }
         }
         longsd__free(c->description);
         c->description = d;
@@ -306,6 +537,7 @@ out:
             for (size_t k = 0; k < dc[i].n; k++)
                 longsd__free(dc[i].p[k].text);
     longsd__free(dc);
+    longsd__free(pairs);
     longsd__free(forms);
     longsd__free(w);
     longsd__free(h);

@@ -249,12 +249,14 @@ char *ls_prompt_sanitize(const char *s)
 /* ------------------------------------------------------------------------
  * Building. The positive prompt reads
  *
- *     <scene>; <Name>, <description>; <Name>, <description>, <suffix>, <quality>
+ *     <scene>; <description>; <description>, <suffix>, <quality>
  *
  * The scene comes first because SD 1.x attends most to the first tokens;
- * each character present in the idea with a description follows once, as
- * "Name, description" after a semicolon (no parentheses: they are A1111
- * emphasis syntax); then the style suffix and the quality tags, comma
+ * each character present in the idea with a description the scene does
+ * not already draw them by follows once after a semicolon, without the
+ * name (CLIP cannot draw a name, and a name invites lettering; no
+ * parentheses: they are A1111 emphasis syntax); then the style suffix and
+ * the quality tags, comma
  * separated. Over budget (75 tokens between CLIP's start and end tokens),
  * we give up, in order: quality tags (last first); scene words down to
  * MIN_SCENE_WORDS (cut after a whole word, at a clause boundary when that
@@ -386,7 +388,7 @@ static size_t strip_punct(const char *s, size_t n)
 
 typedef struct {
     wordseq scene;
-    char **desc;     /* "Name, description", cleaned */
+    char **desc;     /* descriptions, cleaned (never a name) */
     size_t n_desc;
     wordseq suffix;
     char **quality;  /* lexica modifiers, then the preset's quality tags */
@@ -543,19 +545,14 @@ static longsd_status collect_descs(builder *bd, const ls_idea *idea, const ls_ch
             dup |= seen[j] == c;
         if (dup)
             continue;
-        char *name = ls_prompt_sanitize(c->name);
-        char *desc = ls_prompt_sanitize(c->description);
-        size_t name_len = name ? strlen(name) : 0;
-        char *both = name && desc ? longsd__asprintf("%s, %s", name, desc) : NULL;
-        longsd__free(name);
-        longsd__free(desc);
+        char *both = ls_prompt_sanitize(c->description);
         if (!both) {
             rc = LONGSD_ERR_NOMEM;
             break;
         }
         /* A description is kept or dropped whole. One that is empty once
-         * cleaned, or that would take over half the budget alone, is left
-         * out (the scene matters more). */
+         * cleaned, one the scene already holds, or one that would take
+         * over half the budget alone, is left out (the scene matters more). */
         size_t l = clean_tail(both, strlen(both));
         both[l] = '\0';
         int bt = ls_prompt_count_tokens(both);
@@ -564,7 +561,7 @@ static longsd_status collect_descs(builder *bd, const ls_idea *idea, const ls_ch
             rc = LONGSD_ERR_NOMEM;
             break;
         }
-        if (!name_len || l <= name_len + 2 || bt > BUDGET / 2) {
+        if (!l || bt > BUDGET / 2 || (idea->scene && strstr(idea->scene, both))) {
             longsd__free(both);
             continue;
         }

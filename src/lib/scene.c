@@ -904,12 +904,22 @@ static void person_noun(const ls_character *c, char *out, size_t cap)
     snprintf(out, cap, "%s", noun);
 }
 
+/* Is a description in English? An English book's always is; for a German
+ * or French book, the one desc.c writes (and the one a user writes for a
+ * prompt) is an English noun phrase, "a man", "an old fisherman": one in
+ * the book's language would not be read by CLIP. */
+static int english_description(const swriter *w, const char *d)
+{
+    return w->sc->lang == LSLEX_EN || strncmp(d, "a ", 2) == 0 || strncmp(d, "an ", 3) == 0 ||
+           strncmp(d, "the ", 4) == 0 || strncmp(d, "two ", 4) == 0;
+}
+
 /* The subject phrase of a cast member: its description when it has one
- * (English only: a German or French one would not be read by CLIP), else
+ * (an English noun phrase, see desc.c; a user's is used as written), else
  * its role noun with its age, else its sex and age. */
 static longsd_status cast_subject(const swriter *w, const ls_character *c, const char *hint, lsbuf *b)
 {
-    if (c->description && c->description[0] && w->sc->lang == LSLEX_EN) {
+    if (c->description && c->description[0] && english_description(w, c->description)) {
         char *clean = ls_prompt_sanitize(c->description);
         if (!clean)
             return LONGSD_ERR_NOMEM;
