@@ -603,6 +603,24 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
         return LONGSD_ERR_NOMEM;
     longsd__free(id->scene);
     id->scene = described;
+    if (!strchr(described, ',')) {
+        /* little in the passage itself: the setting of the pages around it */
+        size_t lo = f0->idx, hi = f1->idx + 1;
+        while (lo > 0 && f0->idx - lo < 8 && s->sentences[lo - 1].start >= part->start)
+            lo--;
+        while (hi < s->n_sentences && hi - f1->idx < 9 && s->sentences[hi].end <= part->end)
+            hi++;
+        size_t r2;
+        char *nar = ls_scene_build(sc, lo, hi - lo, &r2);
+        char *around = nar ? ls_scene_write(sc, nar, (size_t)-1) : NULL;
+        char *with = around ? ls_scene_with_setting(described, around) : NULL;
+        longsd__free(nar);
+        longsd__free(around);
+        if (!with)
+            return LONGSD_ERR_NOMEM;
+        longsd__free(id->scene);
+        id->scene = with;
+    }
     ls_nameset ns = {.n = 0};
     if (ref != (size_t)-1)
         ls_nameset_add(&ns, ref);

@@ -561,6 +561,9 @@ static longsd_status collect_descs(builder *bd, const ls_idea *idea, const ls_ch
             rc = LONGSD_ERR_NOMEM;
             break;
         }
+        for (size_t j = 0; j < bd->n_desc && l; j++)
+            if (strcmp(bd->desc[j], both) == 0)
+                l = 0; /* "a man; a man" says nothing more */
         if (!l || bt > BUDGET / 2 || (idea->scene && strstr(idea->scene, both))) {
             longsd__free(both);
             continue;

@@ -485,6 +485,7 @@ char *ls_ideas_scene(const longsd_story *s, size_t first, size_t n, const ls_cha
  * and invites lettering). */
 
 #define SW_MAX_TOK 200
+#define SCENE_QUIET "a quiet scene"
 #define SW_MAX_NP 48
 
 enum { T_SKIP = 0, T_FUNC, T_PREP, T_DET, T_PRON, T_NOUN, T_VERB, T_ADJ, T_ADV, T_CAST, T_PROPER };
@@ -547,7 +548,16 @@ static const char *const never_words[] = {
     "everybody", "people", "other", "others", "own", "same", "such", "whole", "rest", "first", "last",
     "middle", "front", "top", "bottom", "edge", "air", "sight", "view", "distance", "direction", "moment",
     "next", "little", "much", "many", "more", "most", "few", "very", "just", "only", "even", "still",
-    "again", "also", "too", "quite", "rather", "really", "yes", "no", "oh", "ah", "well", NULL};
+    "again", "also", "too", "quite", "rather", "really", "yes", "no", "oh", "ah", "well",
+    /* places no picture holds: beyond sight or too large to be a setting */
+    "heaven", "heavens", "hell", "paradise", "world", "universe", "continent", "headquarters", NULL};
+
+/* Preposition and noun that make an idiom, not a place or a thing:
+ * "in a new light", "at hand", "at heart", "in turn". */
+static const char *const idioms[][2] = {{"in", "light"}, {"at", "hand"}, {"in", "hand"}, {"on", "hand"},
+                                        {"at", "heart"}, {"by", "heart"}, {"in", "mind"}, {"in", "turn"},
+                                        {"at", "length"}, {"in", "sight"}, {"in", "place"}, {"in", "order"},
+                                        {"on", "purpose"}, {"in", "line"}, {"at", "home"}, {"in", "store"}};
 
 /* Verbs that show nothing by themselves: kept only with a particle or an
  * object ("taking up a brush", not "taking"). */
@@ -587,6 +597,18 @@ static const char *const rooms[] = {"room", "kitchen", "parlor", "parlour", "cha
                                     "church", "cabin", "cave", "bedroom", "library", "study", "school",
                                     "schoolroom", "schoolhouse", "tavern", "inn", "shop", "castle", "palace",
                                     "house", "hut", "cottage", "prison", "jail", "chapel", "office", NULL};
+
+/* Is phrase np an idiom ("in a new light")? */
+static int np_idiom(const swriter *w, const swnp *np)
+{
+    if (!np->prep)
+        return 0;
+    const char *p = w->t[np->prep - 1].en, *h = w->t[np->head].en;
+    for (size_t i = 0; i < sizeof idioms / sizeof idioms[0]; i++)
+        if (strcmp(p, idioms[i][0]) == 0 && strcmp(h, idioms[i][1]) == 0)
+            return 1;
+    return 0;
+}
 
 /* Is the English noun drawable in a picture? */
 static int tok_concrete(const swtok *t)
@@ -858,8 +880,8 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
         return LONGSD_OK;
     if (keep_the && np->the)
         st = lsbuf_adds(b, "the ");
-    else if (np->det && !h->wi.plural)
-        st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a ");
+    else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
+        st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "a bucket", never "a dirt" */
     int k = 0;
     for (size_t i = np->a; !st && i < np->z; i++) {
         const swtok *t = &w->t[i];
@@ -1210,8 +1232,11 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                     gap_ok = 0;
             if (start > j + 3 || !gap_ok || w->t[start].brk)
                 break;
-            if (!tok_concrete(&w->t[np->head]))
+            if (!tok_concrete(&w->t[np->head]) || np_idiom(w, np))
                 break;
+            static const char *const sensing[] = {"see", "hear", "feel", "find", "want", "lose", NULL};
+            if (weak && np->prep && word_in(t->wi.verb_lemma, sensing))
+                break; /* "seeing in books": a sensing needs what is sensed */
             if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with"))
                 break;
             st = lsbuf_addc(&act, ' ');
@@ -1238,7 +1263,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         for (size_t k = 0; k < w->n_np; k++) {
             swnp *np = &w->np[k];
             const swtok *h = &w->t[np->head];
-            if (np->used || !np->prep || !word_in(w->t[np->prep - 1].en, place_preps) || !tok_concrete(h))
+            if (np->used || !np->prep || !word_in(w->t[np->prep - 1].en, place_preps) || !tok_concrete(h) ||
+                np_idiom(w, np))
                 continue;
             int place = lswn_noun_is(&h->wi, LSWN_N_LOCATION) || lswn_noun_is(&h->wi, LSWN_N_OBJECT);
             if (pass == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
@@ -1253,7 +1279,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     for (size_t k = 0; !st && k < w->n_np && n_obj < 2; k++) {
         swnp *np = &w->np[k];
         const swtok *h = &w->t[np->head];
-        if (np->used || k == setting || !tok_concrete(h) || h->wi.noun_lex[0] == LSWN_N_PERSON ||
+        if (np->used || k == setting || !tok_concrete(h) || np_idiom(w, np) || h->wi.noun_lex[0] == LSWN_N_PERSON ||
             h->wi.noun_lex[0] == LSWN_N_BODY ||
             word_in(h->en, times_of_day) || word_in(h->en, weather_words))
             continue;
@@ -1327,7 +1353,7 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
                 k++;
             }
         if (!st && out.len == 0)
-            st = lsbuf_adds(&out, "a quiet scene");
+            st = lsbuf_adds(&out, SCENE_QUIET);
     }
     longsd__free(w);
     if (st) {
@@ -1335,4 +1361,50 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
         return NULL;
     }
     return lsbuf_steal(&out);
+}
+
+/* Is an element of a written scene a setting, time or weather ("in the
+ * kitchen", "night", "fog", "interior")? */
+static int setting_element(const char *e, size_t n)
+{
+    char w[32];
+    size_t k = 0;
+    while (k < n && k < sizeof w - 1 && e[k] != ' ')
+        w[k] = e[k], k++;
+    w[k] = '\0';
+    if (k < n) /* several words: a place after its preposition */
+        return word_in(w, place_preps) && strcmp(w, "with") != 0;
+    return word_in(w, times_of_day) || word_in(w, weather_words) || strcmp(w, "interior") == 0;
+}
+
+char *ls_scene_with_setting(const char *scene, const char *around)
+{
+    int quiet = strcmp(scene, SCENE_QUIET) == 0;
+    lsbuf b;
+    lsbuf_init(&b, 8192);
+    longsd_status st = quiet ? LONGSD_OK : lsbuf_adds(&b, scene);
+    int added = 0;
+    for (const char *p = around; !st && *p && added < 2;) {
+        size_t n = strcspn(p, ",");
+        while (n && p[n - 1] == ' ')
+            n--;
+        if (n && setting_element(p, n)) {
+            char el[128];
+            snprintf(el, sizeof el, "%.*s", (int)(n < sizeof el ? n : sizeof el - 1), p);
+            if (!strstr(scene, el)) {
+                st = lsbuf_printf(&b, "%s%s", b.len ? ", " : "", el);
+                added++;
+            }
+        }
+        p += strcspn(p, ",");
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    if (!st && b.len == 0)
+        st = lsbuf_adds(&b, scene);
+    if (st) {
+        lsbuf_free(&b);
+        return NULL;
+    }
+    return lsbuf_steal(&b);
 }

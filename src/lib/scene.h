@@ -44,6 +44,13 @@ char *ls_scene_build(const ls_scenectx *sc, size_t first, size_t n, size_t *ref_
  * NULL when out of memory. */
 char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref);
 
+/* A written scene that says little (one element, or the writer's "a
+ * quiet scene") completed with the setting, time and weather of the
+ * scene written for the passage around it (around): at most two of its
+ * elements, those not already there. Free with longsd__free; NULL when
+ * out of memory. */
+char *ls_scene_with_setting(const char *scene, const char *around);
+
 /* A title of a few words for a scene. Free with longsd__free; NULL when out
  * of memory. */
 char *ls_title_make(const ls_scenectx *sc, const char *scene);

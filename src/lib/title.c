@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "scene.h"
+#include "translate.h"
 
 /* Lower-case a word and look it up. */
 static unsigned title_lookup(lslex_lang_id lang, const char *w, size_t n, char *low, size_t cap, size_t *ll,
@@ -62,6 +63,29 @@ static int is_negation(const char *low)
 }
 
 #define TITLE_WORDS 96
+
+/* A German or French word the dictionary knows and translates: a dialect
+ * word ("Huus", "Slott") or a misspelling is not put in a title. */
+static int known_word(lslex_lang_id lang, const char *w, size_t n)
+{
+    if (lang == LSLEX_EN)
+        return 1;
+    char en[32];
+    ls_translate_word(lang, w, n, w[0] >= 'A' && w[0] <= 'Z', en, sizeof en, NULL);
+    return en[0] != '\0';
+}
+
+/* Gerunds that show nothing without their object: "Tom giving in the land". */
+static int weak_gerund(const char *g)
+{
+    static const char *const weak[] = {"giving", "taking", "making", "getting", "going", "coming", "having",
+                                       "doing", "putting", "keeping", "letting", "being", "seeming", "leaving",
+                                       "setting", "turning", "bringing", "finding", "holding", NULL};
+    for (size_t i = 0; weak[i]; i++)
+        if (strcmp(g, weak[i]) == 0)
+            return 1;
+    return 0;
+}
 
 /* "Tom whitewashing the fence": who (the first cast member, else a person
  * noun), the first visible action near them as an -ing form, and the thing
@@ -202,6 +226,13 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             if (act_at != (size_t)-1 && obj_at > act_at + 5)
                 snprintf(prep, sizeof prep, "near");
         }
+        if (obj_at != (size_t)-1 && !obj_name && weak_gerund(act) &&
+            (far || strcmp(prep, "near") == 0 || (tw[obj_at].flags & LSLEX_PLACE))) {
+            /* "Tom in the fog", not "Tom taking near the fog" nor "Tom taking the sea" */
+            act[0] = '\0';
+            snprintf(prep, sizeof prep, "%s",
+                     (tw[obj_at].flags & LSLEX_LIGHT) ? "in" : (tw[obj_at].flags & LSLEX_PLACE) ? "at" : "with");
+        }
         if (obj_name && !act[0]) {
             /* "Jim and Tom in the city" reads better than "Jim with Tom" */
             st = lsbuf_printf(&b, "%s and %s", who, obj);
@@ -240,7 +271,8 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             char one[64];
             if (t->cast)
                 snprintf(one, sizeof one, "%s", sc->cast[t->cast - 1].name);
-            else if ((t->flags & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT)) && !(t->flags & skip))
+            else if ((t->flags & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT)) && !(t->flags & skip) &&
+                     known_word(sc->lang, scene + t->start, t->end - t->start))
                 snprintf(one, sizeof one, "%.*s", (int)(t->end - t->start), scene + t->start);
             else
                 continue;
@@ -259,24 +291,36 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
                 st = lsbuf_adds(&b, picks[j]);
         }
     }
-    if (!st && count_words(b.data ? b.data : "") < 3) {
-        /* fallback: the first content words of the scene */
+    if (!st && count_words(b.data ? b.data : "") < 2) {
+        /* fallback, never a run of the passage's words: who and the first
+         * thing or place, "Tom at the pump", "Fischer und See", else the
+         * first two things */
         lsbuf_reset(&b);
-        int k = 0;
-        for (size_t i = 0; i < nw && k < 5 && !st; i++) {
-            if (tw[i].flags & (skip | LSLEX_PREP | LSLEX_SPEECH | LSLEX_SPATIAL))
+        const char *thing = NULL;
+        size_t tl = 0, ti = 0;
+        char two[2][64];
+        size_t n2 = 0;
+        for (size_t i = 0; i < nw && n2 < 2; i++) {
+            const tword *t = &tw[i];
+            if (t->cast || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)) ||
+                !known_word(sc->lang, scene + t->start, t->end - t->start))
                 continue;
-            st = lsbuf_printf(&b, "%s%.*s", k ? " " : "", (int)(tw[i].end - tw[i].start), scene + tw[i].start);
-            k++;
+            if (!thing)
+                thing = scene + t->start, tl = t->end - t->start, ti = i;
+            snprintf(two[n2++], sizeof two[0], "%.*s", (int)(t->end - t->start < 63 ? t->end - t->start : 63),
+                     scene + t->start);
         }
-        if (!st && k < 3) {
-            lsbuf_reset(&b);
-            for (size_t i = 0; i < nw && i < 5 && !st; i++)
-                st = lsbuf_printf(&b, "%s%.*s", i ? " " : "", (int)(tw[i].end - tw[i].start), scene + tw[i].start);
-        }
+        const char *and = sc->lang == LSLEX_DE ? "und" : sc->lang == LSLEX_FR ? "et" : "and";
+        if (who[0] && thing && sc->lang == LSLEX_EN)
+            st = lsbuf_printf(&b, "%s %s the %.*s", who, (tw[ti].flags & LSLEX_PLACE) ? "at" : "with", (int)tl,
+                              lows[ti]);
+        else if (who[0] && thing)
+            st = lsbuf_printf(&b, "%s %s %.*s", who, and, (int)tl, thing);
+        else if (n2 == 2 && strcmp(two[0], two[1]) != 0)
+            st = lsbuf_printf(&b, "%s %s %s", two[0], and, two[1]);
     }
     if (!st && b.len == 0)
-        st = lsbuf_adds(&b, "A scene from the story");
+        st = lsbuf_adds(&b, sc->lang == LSLEX_DE ? "Eine Szene" : sc->lang == LSLEX_FR ? "Une sc\xC3\xA8ne" : "A scene");
     if (st) {
         lsbuf_free(&b);
         return NULL;
@@ -408,6 +452,12 @@ static int title_tidy(const ls_scenectx *sc, char *t)
     size_t l = strlen(t);
     while (l && (t[l - 1] == ',' || t[l - 1] == ' ' || t[l - 1] == ';' || t[l - 1] == ':'))
         t[--l] = '\0';
+    /* one space between words ("Ben  with the brush" after a cut), none first */
+    size_t o = 0;
+    for (size_t i = 0; t[i]; i++)
+        if (t[i] != ' ' || (o > 0 && t[o - 1] != ' '))
+            t[o++] = t[i];
+    t[o] = '\0';
     return n >= 2;
 }
 
@@ -417,24 +467,14 @@ char *ls_title_write(const ls_scenectx *sc, const char *narration)
     if (!t)
         return NULL;
     if (!title_tidy(sc, t)) {
-        /* a lone word: the first two content words of the passage */
-        lslex_scan scan;
-        lsword w;
+        /* a lone word: "A scene with Tom", never a run of the passage's words */
         lsbuf b;
         lsbuf_init(&b, 1024);
-        longsd_status st = LONGSD_OK;
-        int k = 0;
-        size_t n = strlen(narration);
-        lslex_scan_init(&scan, narration, n);
-        while (!st && k < 3 && lslex_next_word(&scan, &w)) {
-            if (dangling_word(sc->lang, narration + w.start, w.end - w.start))
-                continue;
-            st = lsbuf_printf(&b, "%s%.*s", k ? " " : "", (int)(w.end - w.start), narration + w.start);
-            k++;
-        }
-        if (!st && k < 2)
-            st = lsbuf_adds(&b, k ? (sc->lang == LSLEX_DE ? " Szene" : sc->lang == LSLEX_FR ? " scène" : " scene")
-                                  : (sc->lang == LSLEX_DE ? "Eine Szene" : sc->lang == LSLEX_FR ? "Une scène" : "A scene"));
+        const char *lead = sc->lang == LSLEX_DE ? "Eine Szene" : sc->lang == LSLEX_FR ? "Une sc\xC3\xA8ne" : "A scene";
+        const char *with = sc->lang == LSLEX_DE ? "mit" : sc->lang == LSLEX_FR ? "avec" : "with";
+        size_t wl = strcspn(t, " ");
+        longsd_status st = wl && !dangling_word(sc->lang, t, wl) ? lsbuf_printf(&b, "%s %s %.*s", lead, with, (int)wl, t)
+                                                                 : lsbuf_adds(&b, lead);
         longsd__free(t);
         if (st) {
             lsbuf_free(&b);

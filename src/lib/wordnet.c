@@ -282,6 +282,11 @@ int lswn_noun_concrete(const lswn_info *wi)
 {
     if (!wi->noun || abstract_class(wi->noun_lex[0]))
         return 0;
+    /* a substance first (nitrogen, butene, ethylene) is drawn only when it
+     * is a common word of the tagged corpus (water, sand, smoke): the rare
+     * ones are chemistry, or a dictionary's wrong guess */
+    if (wi->noun_lex[0] == LSWN_N_SUBSTANCE && wi->noun_tagged < 10)
+        return 0;
     for (int i = 0; i < LSWN_SENSES; i++)
         if (concrete_class(wi->noun_lex[i]))
             return 1;
@@ -291,8 +296,9 @@ int lswn_noun_concrete(const lswn_info *wi)
 static int visible_class(int l)
 {
     return l == LSWN_V_BODY || l == LSWN_V_CONTACT || l == LSWN_V_MOTION || l == LSWN_V_CONSUMPTION ||
-           l == LSWN_V_COMPETITION || l == LSWN_V_CREATION || l == LSWN_V_WEATHER || l == LSWN_V_PERCEPTION ||
-           l == LSWN_V_POSSESSION || l == LSWN_V_SOCIAL;
+           l == LSWN_V_COMPETITION || l == LSWN_V_CREATION || l == LSWN_V_WEATHER || l == LSWN_V_PERCEPTION;
+    /* not verb.possession nor verb.social: "bankrupting", "distributing",
+     * "courting", "interfering" are transactions and relations, no pose */
 }
 
 int lswn_verb_visible(const lswn_info *wi)
