@@ -1197,7 +1197,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
 
     /* actions: visible verbs as -ing forms with their particle and object */
     int n_act = 0;
-    for (size_t i = 0; !st && i < w->n && n_act < 2; i++) {
+    for (size_t i = 0; !st && sub.len && i < w->n && n_act < 2; i++) {
+        /* no one to do it (no subject): an action alone ("churning") draws nothing */
         swtok *t = &w->t[i];
         if (t->tag != T_VERB || t->neg || !tok_visible_verb(t) || !doer_visible(w, i))
             continue;

@@ -318,6 +318,8 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             st = lsbuf_printf(&b, "%s %s %.*s", who, and, (int)tl, thing);
         else if (n2 == 2 && strcmp(two[0], two[1]) != 0)
             st = lsbuf_printf(&b, "%s %s %s", two[0], and, two[1]);
+        else if (who[0])
+            st = lsbuf_printf(&b, "%s %s", sc->lang == LSLEX_DE ? "Eine Szene mit" : sc->lang == LSLEX_FR ? "Une sc\xC3\xA8ne avec" : "A scene with", who);
     }
     if (!st && b.len == 0)
         st = lsbuf_adds(&b, sc->lang == LSLEX_DE ? "Eine Szene" : sc->lang == LSLEX_FR ? "Une sc\xC3\xA8ne" : "A scene");

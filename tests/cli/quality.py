@@ -6,8 +6,14 @@ For each idea: first-person pronouns (any language), quotation marks or
 dialogue dashes, broken titles, prompts over 75 real CLIP tokens (the
 plan's count comes from the real tokenizer), non-English words in the scene
 (for de/fr texts: every word must be in English WordNet or en_US hunspell),
-10+ consecutive words copied from the text, and narrative openers."""
-import json, re, sys
+10+ consecutive words copied from the text, and narrative openers. Also
+(how the cast meets the scene): subjects that are a bare sex or adjective
+word ("male appearing", "ragged looking"), a cast name in a prompt (CLIP
+cannot draw a name), any non-English word anywhere in a de/fr prompt (the
+cast's descriptions included), titles with a doubled space, and titles
+with a run of two words the book language's hunspell dictionary does not
+know (dialect word salad)."""
+import ctypes, json, re, sys
 
 FIRST_PERSON = {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves",
                 "ich", "mich", "mir", "mein", "meine", "meinen", "meinem", "meiner", "wir", "uns", "unser",
@@ -32,7 +38,7 @@ def english():
                     w.update(line.split(" ", 1)[0].split("_"))
         for line in open("/usr/share/hunspell/en_US.dic", encoding="utf-8", errors="replace"):
             w.add(line.split("/", 1)[0].strip().lower())
-        w.update(["interior", "atmosphere", "people"])
+        w.update(["interior", "atmosphere", "people", "artstation"])
         _english = w
     return _english
 
@@ -45,6 +51,60 @@ def is_english(word):
         if word.endswith(suf) and word[: -len(suf)] + rep in e:
             return True
     return False
+
+_spell = {}
+def spell_ok(lang, word):
+    """hunspell (libhunspell through ctypes) on the book's language; True when unavailable."""
+    files = {"en": "en_US", "de": "de_DE", "fr": "fr"}
+    if lang not in _spell:
+        try:
+            lib = ctypes.CDLL("libhunspell-1.7.so.0")
+            lib.Hunspell_create.restype = ctypes.c_void_p
+            lib.Hunspell_create.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+            lib.Hunspell_spell.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+            base = "/usr/share/hunspell/" + files.get(lang, "en_US")
+            _spell[lang] = (lib, lib.Hunspell_create((base + ".aff").encode(), (base + ".dic").encode()))
+        except OSError:
+            _spell[lang] = None
+    h = _spell[lang]
+    return h is None or bool(h[0].Hunspell_spell(h[1], word.encode("utf-8")))
+
+def unknown_run(t, lang, names):
+    """Two title words in a row the dictionary does not know (names apart)."""
+    name_words = set(w for n in names for w in n.split())
+    run = 0
+    for w in t.split():
+        w = w.strip(",.;:!?")
+        bad = w and not w.isdigit() and w not in name_words and not spell_ok(lang, w) and \
+            not spell_ok(lang, w.lower()) and not spell_ok(lang, w.capitalize())
+        run = run + 1 if bad else 0
+        if run >= 2:
+            return True
+    return False
+
+BARE = {"male", "female", "männlich", "weiblich", "masculin", "féminin"}
+def bare_subject(p):
+    """The subject (first element) is a bare sex word or a lone adjective."""
+    first = p.split(",")[0].split(";")[0].strip().lower().split()
+    if not first:
+        return False
+    if first[0] in BARE:
+        return True
+    preps = {"through", "in", "on", "at", "by", "over", "under", "near", "into", "down", "up", "past", "with"}
+    return (len(first) == 1 or (len(first) == 2 and first[1].endswith("ing"))) and first[0] in _adj_only() and \
+        first[0] not in preps
+
+_adjs = None
+def _adj_only():
+    global _adjs
+    if _adjs is None:
+        adj, noun = set(), set()
+        for pos, dst in (("adj", adj), ("noun", noun)):
+            for line in open("/usr/share/wordnet/index." + pos, encoding="latin-1"):
+                if not line.startswith(" "):
+                    dst.add(line.split(" ", 1)[0])
+        _adjs = adj - noun
+    return _adjs
 
 def title_broken(t, names):
     w = t.split()
@@ -63,7 +123,7 @@ def title_broken(t, names):
 
 def count(pairs):
     tot = {"ideas": 0, "first_person": 0, "quotes": 0, "broken_titles": 0, "over_75": 0, "non_english": 0,
-           "copied10": 0, "openers": 0}
+           "copied10": 0, "openers": 0, "bare_subject": 0, "names": 0, "title_spaces": 0, "title_unknown": 0}
     bad = []
     for text_path, plan_path in pairs:
         plan = json.load(open(plan_path, encoding="utf-8"))
@@ -72,6 +132,11 @@ def count(pairs):
         grams = set(tuple(tw[i:i + 10]) for i in range(len(tw) - 9))
         lang = plan.get("language", "en")
         names = [c["name"] for c in plan.get("cast", [])]
+        name_forms = set()
+        for c in plan.get("cast", []):
+            for n in [c.get("name"), c.get("full_name")] + list(c.get("aliases", []) or []):
+                if n and n[:1].isupper():
+                    name_forms.add(n)
         titles = {}
         for idea in plan["ideas"]:
             tot["ideas"] += 1
@@ -87,8 +152,17 @@ def count(pairs):
             titles[idea["title"]] = 1
             if idea["prompt"]["tokens"] > 77:
                 tot["over_75"] += 1; bad.append(("tokens", p))
+            if bare_subject(p):
+                tot["bare_subject"] += 1; bad.append(("bare_subject", p))
+            named = [n for n in name_forms if re.search(r"(?<![\w])" + re.escape(n) + r"(?![\w])", p)]
+            if named:
+                tot["names"] += 1; bad.append(("names", "%s %s" % (named, p)))
+            if "  " in idea["title"] or idea["title"] != idea["title"].strip():
+                tot["title_spaces"] += 1; bad.append(("title_spaces", repr(idea["title"])))
+            if unknown_run(idea["title"], lang, names):
+                tot["title_unknown"] += 1; bad.append(("title_unknown", idea["title"]))
             if lang in ("de", "fr"):
-                foreign = [x for x in words(idea["scene"]) if not is_english(x)]
+                foreign = [x for x in words(idea["scene"] + " " + p) if not is_english(x)]
                 if foreign:
                     tot["non_english"] += 1; bad.append(("non_english", "%s %s" % (foreign, idea["scene"])))
             if any(tuple(pw[i:i + 10]) in grams for i in range(len(pw) - 9)):

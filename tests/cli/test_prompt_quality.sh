@@ -4,7 +4,10 @@
 # dialogue dash, no broken or repeated title, nothing over 75 real CLIP
 # tokens, no German or French word in the scenes of de/fr texts, at most 20%
 # copying 10+ consecutive words of the text, at most 10% starting with a
-# narrative opener. Counts in tests/cli/quality.py.
+# narrative opener; and where the cast meets the scene: no subject that is
+# a bare sex word or lone adjective ("male appearing"), no cast name in a
+# prompt, no title with a doubled space or a run of words the book's
+# dictionary does not know. Counts in tests/cli/quality.py.
 . tests/cli/lib.sh
 [ -r /usr/share/hunspell/en_US.dic ] && [ -r /usr/share/wordnet/index.noun ] || {
     skip "prompt quality" "needs hunspell-en-us and wordnet-base"; finish; exit; }
@@ -31,7 +34,8 @@ echo "  counts: $counts"
 got() { echo "$counts" | $PY -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 ideas=$(got ideas)
 [ "$ideas" -gt 100 ] && pass "$ideas ideas counted" || fail "ideas counted" "only $ideas"
-for k in first_person:first_person quotes:quotes broken_titles:title over_75:tokens non_english:non_english; do
+for k in first_person:first_person quotes:quotes broken_titles:title over_75:tokens non_english:non_english \
+         bare_subject:bare_subject names:names title_spaces:title_spaces title_unknown:title_unknown; do
     n=$(got "${k%%:*}")
     if [ "$n" -eq 0 ]; then pass "0 prompts with ${k%%:*}"
     else fail "0 prompts with ${k%%:*}" "$n: $(grep -m 5 "^  ${k##*:} " "$TMP/q")"; fi

@@ -171,5 +171,31 @@ TEST(plan_records_the_spans)
     free(text);
 }
 
+TEST(age_and_sex_from_the_text)
+{
+    /* "the boys" after two names, playmates, honorifics */
+    longsd_story *s = ingest_str("Tom and Joe ran to the river. The boys laughed.\n\n"
+                                 "Tom and Joe sat on the log. The boys were tired.\n\n"
+                                 "Miss Watson came to the door. Mr. Jones stood by the gate.\n\n"
+                                 "Miss Watson went in. Mr. Jones went home.\n\n");
+    ls_character cast[4];
+    memset(cast, 0, sizeof cast);
+    const char *names[] = {"Tom", "Joe", "Miss Watson", "Mr. Jones"};
+    for (int i = 0; i < 4; i++) {
+        cast[i].name = cast[i].full_name = (char *)names[i];
+        cast[i].description = longsd__strdup("");
+        cast[i].gender = i == 2 ? 0 : LS_GENDER_MALE;
+    }
+    REQUIRE(ls_cast_describe(s, cast, 4, NULL) == LONGSD_OK);
+    CHECK_STR(cast[0].description, "a boy");
+    CHECK_STR(cast[1].description, "a boy");
+    CHECK_STR(cast[2].description, "a young woman"); /* "Miss": sex and age */
+    CHECK_STR(cast[3].description, "a man");
+    CHECK_INT(cast[3].age, LS_AGE_ADULT);
+    for (int i = 0; i < 4; i++)
+        longsd__free(cast[i].description);
+    longsd_story_free(s);
+}
+
 RUN_TESTS(plan_records_the_spans, harvested_with_spans, someone_elses_things_and_written_descriptions, german_phrases_translated,
-          allocation_failures)
+          allocation_failures, age_and_sex_from_the_text)

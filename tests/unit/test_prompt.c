@@ -745,9 +745,34 @@ TEST(seed_golden_and_spread)
     CHECK(collisions == 0);
 }
 
+TEST(build_descriptions_never_names_nor_twice)
+{
+    /* a description already in the scene (the subject) is not repeated,
+     * two the same are said once, and no name goes in */
+    ls_character cast[3];
+    memset(cast, 0, sizeof cast);
+    cast[0].name = "Tom";
+    cast[0].description = "a boy in a straw hat";
+    cast[1].name = "Joe";
+    cast[1].description = "a man";
+    cast[2].name = "Sid";
+    cast[2].description = "a man";
+    char *names[] = {"Tom", "Joe", "Sid"};
+    ls_idea idea = make_idea("end-05", "a boy in a straw hat whitewashing a fence, summer");
+    idea.characters = names;
+    idea.n_characters = 3;
+    ls_prompt p = {0};
+    lserr err = {0};
+    REQUIRE(ls_prompt_build(&idea, cast, 3, longsd_builtin_style(0), &p, &err) == LONGSD_OK);
+    CHECK(strncmp(p.positive, "a boy in a straw hat whitewashing a fence, summer; a man, digital painting", 73) == 0);
+    CHECK(strstr(p.positive, "Tom") == NULL && strstr(p.positive, "Joe") == NULL && strstr(p.positive, "Sid") == NULL);
+    ls_prompt_clear(&p);
+}
+
 RUN_TESTS(build_lexica_from_the_scene, builtins_well_formed, styles_set_find, token_estimate_table, sanitize_table,
           build_short_scene_keeps_everything, build_long_scene_fits_on_whole_word, build_prefers_clause_boundary,
           build_quality_dropped_before_suffix, build_with_cast, build_descriptions_dropped_before_suffix,
           build_long_suffix_trimmed_for_scene, build_foreign_and_emoji_fit, build_empty_scene_is_an_error,
           build_pathological_scenes, build_survives_allocation_failures, styles_file_valid_and_override,
-          styles_file_errors, styles_survive_allocation_failures, seed_golden_and_spread)
+          styles_file_errors, styles_survive_allocation_failures, seed_golden_and_spread,
+          build_descriptions_never_names_nor_twice)

@@ -257,6 +257,101 @@ TEST(survives_allocation_failures)
     longsd__free(forms);
 }
 
+TEST(subject_is_the_description_never_a_bare_word)
+{
+    /* the cast's description is the subject noun phrase, as written; a
+     * German book's description in German is not (CLIP reads English):
+     * the role, translated, is used instead */
+    ls_character cast[1];
+    memset(cast, 0, sizeof cast);
+    cast[0].name = cast[0].full_name = "Jim";
+    cast[0].description = "a ragged man";
+    cast[0].gender = LS_GENDER_MALE;
+    char *r = write_scene(LSLEX_EN, "Jim walked down the street.", cast, 1, (size_t)-1);
+    CHECK(strncmp(r, "a ragged man walking down the street", 36) == 0);
+    CHECK(!has_word(r, "Jim"));
+    free(r);
+    cast[0].name = cast[0].full_name = "Fischer";
+    cast[0].role = "fischer";
+    cast[0].description = "ein alter Mann";
+    r = write_scene(LSLEX_DE, "Der Fischer ging an das Meer.", cast, 1, (size_t)-1);
+    CHECK(strncmp(r, "a fisherman", 11) == 0);
+    CHECK(!has_word(r, "alter") && !has_word(r, "Mann") && !has_word(r, "Fischer"));
+    free(r);
+    cast[0].description = "an old fisherman";
+    r = write_scene(LSLEX_DE, "Der Fischer ging an das Meer.", cast, 1, (size_t)-1);
+    CHECK(strncmp(r, "an old fisherman", 16) == 0); /* English: used as written */
+    free(r);
+}
+
+TEST(seeable_words_only)
+{
+    lswn_info wi;
+    REQUIRE(lswn_lookup("nitrogen", &wi));
+    CHECK(!lswn_noun_concrete(&wi)); /* a rare substance: chemistry */
+    REQUIRE(lswn_lookup("water", &wi));
+    CHECK(lswn_noun_concrete(&wi));
+    REQUIRE(lswn_lookup("bankrupt", &wi));
+    CHECK(!lswn_verb_visible(&wi)); /* verb.possession: no pose */
+    ls_character cast[1];
+    memset(cast, 0, sizeof cast);
+    cast[0].name = cast[0].full_name = "Ben";
+    cast[0].description = "a boy";
+    char *r = write_scene(LSLEX_EN, "Ben looked at the fence in a new light and carried a bucket of dirt to heaven.",
+                          cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "light")); /* an idiom */
+    CHECK(strstr(r, "a dirt") == NULL); /* a mass noun takes no article */
+    CHECK(!has_word(r, "heaven"));
+    free(r);
+    r = write_scene(LSLEX_EN, "Tom saw pictures in books.", cast, 0, (size_t)-1);
+    CHECK(strstr(r, "seeing in") == NULL);
+    free(r);
+}
+
+TEST(thin_scene_gets_the_setting_around_it)
+{
+    char *r = ls_scene_with_setting("a man", "a boy running, with a dog, in the kitchen, interior, night");
+    REQUIRE(r != NULL);
+    CHECK_STR(r, "a man, in the kitchen, interior");
+    longsd__free(r);
+    r = ls_scene_with_setting("a quiet scene", "a boy, with a dog, night, fog");
+    REQUIRE(r != NULL);
+    CHECK_STR(r, "night, fog"); /* never "a quiet scene" when the chapter says more */
+    longsd__free(r);
+    r = ls_scene_with_setting("a quiet scene", "a boy, with a dog");
+    REQUIRE(r != NULL);
+    CHECK_STR(r, "a quiet scene");
+    longsd__free(r);
+}
+
+TEST(titles_read_as_titles)
+{
+    /* one space between words, 2-6 words, no run of the passage's words */
+    ls_character cast[1];
+    memset(cast, 0, sizeof cast);
+    cast[0].name = cast[0].full_name = "Ben";
+    ls_cast_form *forms = NULL;
+    size_t n_forms = 0;
+    REQUIRE(ls_cast_forms(cast, 1, &forms, &n_forms) == LONGSD_OK);
+    ls_scenectx sc = {.s = NULL, .lang = LSLEX_EN, .cast = cast, .n_cast = 1, .forms = forms, .n_forms = n_forms};
+    static const char *const nar[] = {"Ben and Ben took up the brush.", "Ben mused awhile.",
+                                      "Ben took a seat; far off lay the fog.", "Well, well."};
+    for (size_t i = 0; i < sizeof nar / sizeof nar[0]; i++) {
+        char *t = ls_title_write(&sc, nar[i]);
+        REQUIRE(t != NULL);
+        fprintf(stderr, "  \"%s\" -> \"%s\"\n", nar[i], t);
+        CHECK(strstr(t, "  ") == NULL && t[0] != ' ');
+        int words = 1;
+        for (const char *p = t; *p; p++)
+            words += *p == ' ';
+        CHECK(words >= 2 && words <= 6);
+        CHECK(strstr(t, "taking near") == NULL && strstr(t, "mused awhile") == NULL);
+        longsd__free(t);
+    }
+    longsd__free(forms);
+}
+
 RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english,
-          survives_allocation_failures)
+          survives_allocation_failures, subject_is_the_description_never_a_bare_word, seeable_words_only,
+          thin_scene_gets_the_setting_around_it, titles_read_as_titles)
