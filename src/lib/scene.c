@@ -1158,7 +1158,11 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     for (size_t k = 0; !st && k < n_who; k++)
         st = lsbuf_printf(&sub, "%s%s", k ? " and " : "", one[k]);
     if (!st && sub.len == 0 && person_np != (size_t)-1) {
-        st = np_text(w, person_np, 0, &sub);
+        const swtok *h = &w->t[w->np[person_np].head];
+        if (!w->np[person_np].det && !h->wi.plural)
+            st = lsbuf_adds(&sub, starts_vowel(w->t[w->np[person_np].a].en) ? "an " : "a "); /* "a boy", not "boy" */
+        if (!st)
+            st = np_text(w, person_np, 0, &sub);
         w->np[person_np].used = 1;
         /* "boys and girls" */
         size_t nx = person_np + 1;
