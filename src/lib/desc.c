@@ -342,6 +342,14 @@ static void people_word(const dword *w, size_t n, size_t k, dchar *dc, const siz
     }
 }
 
+static int age_noun(const dword *x)
+{
+    return in_list(x->low, x->ll, CHILD_M, sizeof CHILD_M / sizeof CHILD_M[0]) ||
+           in_list(x->low, x->ll, CHILD_F, sizeof CHILD_F / sizeof CHILD_F[0]) ||
+           in_list(x->low, x->ll, ADULT_M, sizeof ADULT_M / sizeof ADULT_M[0]) ||
+           in_list(x->low, x->ll, ADULT_F, sizeof ADULT_F / sizeof ADULT_F[0]);
+}
+
 /* "the boy", "the old man" at w[k]: counts for dc; returns 1 if found. */
 static int person_word(const dword *w, size_t n, size_t k, dchar *dc)
 {
@@ -354,6 +362,9 @@ static int person_word(const dword *w, size_t n, size_t k, dchar *dc)
     if (k >= n || w[k].quoted)
         return 0;
     const dword *x = &w[k];
+    if (!old && k + 1 < n && !x->upper && !(x->flags & (LSLEX_STOP | LSLEX_PREP | LSLEX_CONJ | LSLEX_DET)) &&
+        !w[k + 1].quoted && !age_noun(x))
+        x = &w[k + 1]; /* "the very boy", "the little girl" */
     int cm = in_list(x->low, x->ll, CHILD_M, sizeof CHILD_M / sizeof CHILD_M[0]);
     int cf = in_list(x->low, x->ll, CHILD_F, sizeof CHILD_F / sizeof CHILD_F[0]);
     int am = in_list(x->low, x->ll, ADULT_M, sizeof ADULT_M / sizeof ADULT_M[0]);
@@ -458,8 +469,10 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
                 pairs[b * n_cast + a]++;
             }
         }
-        if (who == (size_t)-1 && !several && last_who != (size_t)-1)
-            person_word(w, n, 0, &dc[last_who]); /* "Tom sat down. The boy ..." */
+        if (who == (size_t)-1 && !several && last_who != (size_t)-1 && person_word(w, n, 0, &dc[last_who]) &&
+            n && !w[0].upper)
+            person_word(w, n, 0, &dc[last_who]); /* "Tom sat down. The boy ..."; lower case: "Ben hove
+                                                   * in sight -- the very boy", apposition, counts twice */
         if (who == (size_t)-1 && n_last > 1)
             people_word(w, n, 0, dc, last, n_last); /* "Tom and Joe hid. The boys ..." */
         last_who = several ? (size_t)-1 : who;
@@ -467,8 +480,22 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
         memcpy(last, here, sizeof last);
         if (who == (size_t)-1 || several)
             continue;
-        if (at + len < n && memchr(s->data + w[at + len - 1].end, ',', w[at + len].start - w[at + len - 1].end))
-            person_word(w, n, at + len, &dc[who]); /* "Tom, the boy, ..." */
+        if (at + len < n) {
+            /* "Tom, the boy, ...", "Ben Rogers hove in sight -- the very boy": apposition, twice the weight */
+            const char *gap = s->data + w[at + len - 1].end;
+            size_t gl = w[at + len].start - w[at + len - 1].end;
+            if (memchr(gap, ',', gl) && person_word(w, n, at + len, &dc[who]))
+                person_word(w, n, at + len, &dc[who]);
+            for (size_t k = at + len + 1; k < n && k < at + len + 8; k++) {
+                const char *g = s->data + w[k - 1].end;
+                size_t l = w[k].start - w[k - 1].end;
+
+                if ((memmem(g, l, "--", 2) || memmem(g, l, "\xE2\x80\x94", 3)) && person_word(w, n, k, &dc[who])) {
+                    person_word(w, n, k, &dc[who]);
+                    break;
+                }
+            }
+        }
         /* "the old king", "a tall man named Nat": two words before; the
          * clause after the name */
         size_t to = at + len + DESC_WINDOW < n ? at + len + DESC_WINDOW : n;
