@@ -1413,3 +1413,5 @@ char *ls_scene_with_setting(const char *scene, const char *around)
     }
     return lsbuf_steal(&b);
 }
+
+int ls_time_word(const char *en) { return word_in(en, times_of_day); }

@@ -51,6 +51,10 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref);
  * out of memory. */
 char *ls_scene_with_setting(const char *scene, const char *around);
 
+/* Is the English word a time of day or season ("morning", "night")? The
+ * scene writer names the first one of a passage; a title says the same. */
+int ls_time_word(const char *en);
+
 /* A title of a few words for a scene. Free with longsd__free; NULL when out
  * of memory. */
 char *ls_title_make(const ls_scenectx *sc, const char *scene);

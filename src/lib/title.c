@@ -6,6 +6,7 @@
 
 #include "scene.h"
 #include "translate.h"
+#include "wordnet.h"
 
 /* Lower-case a word and look it up. */
 static unsigned title_lookup(lslex_lang_id lang, const char *w, size_t n, char *low, size_t cap, size_t *ll,
@@ -73,6 +74,21 @@ static int known_word(lslex_lang_id lang, const char *w, size_t n)
     char en[32];
     ls_translate_word(lang, w, n, w[0] >= 'A' && w[0] <= 'Z', en, sizeof en, NULL);
     return en[0] != '\0';
+}
+
+/* A German or French noun whose translation is a thing WordNet says can be
+ * drawn: a title word when the small lexicon does not know it ("chaîne"). */
+static int concrete_word(lslex_lang_id lang, const char *w, size_t n, unsigned flags)
+{
+    if (lang == LSLEX_EN || (flags & (LSLEX_STOP | LSLEX_PRONOUN | LSLEX_DET | LSLEX_CONJ | LSLEX_PREP)) ||
+        (lang == LSLEX_DE && !(w[0] >= 'A' && w[0] <= 'Z') && (unsigned char)w[0] != 0xC3))
+        return 0; /* German writes its nouns capitalised: "meer" is no sea */
+    char en[32];
+    int pos = 0;
+    ls_translate_word(lang, w, n, w[0] >= 'A' && w[0] <= 'Z', en, sizeof en, &pos);
+    lswn_info wi;
+    return en[0] && pos == LS_POS_NOUN && lswn_lookup(en, &wi) && lswn_noun_concrete(&wi) &&
+           wi.noun_lex[0] != LSWN_N_PERSON;
 }
 
 /* Gerunds that show nothing without their object: "Tom giving in the land". */
@@ -256,7 +272,15 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
                 st = lsbuf_printf(&b, " the %s", obj2);
         }
         if (!st && count_words(b.data ? b.data : "") < 3) {
-            for (size_t i = 0; i < nw; i++)
+            /* the time the scene writer names (its first time word), else the first light word */
+            size_t pick = (size_t)-1;
+            for (size_t i = 0; i < nw && pick == (size_t)-1; i++)
+                if (ls_time_word(lows[i]) && i != act_at)
+                    pick = i;
+            if (pick != (size_t)-1)
+                st = lsbuf_printf(&b, "%s%s the %s", b.len ? " " : "",
+                                  strcmp(lows[pick], "night") == 0 ? "at" : "in", lows[pick]);
+            for (size_t i = 0; i < nw && pick == (size_t)-1; i++)
                 if ((tw[i].flags & LSLEX_LIGHT) && !(tw[i].flags & (skip | LSLEX_ACTION)) && i != act_at) {
                     st = lsbuf_printf(&b, "%sin the %s", b.len ? " " : "", lows[i]);
                     break;
@@ -271,8 +295,9 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             char one[64];
             if (t->cast)
                 snprintf(one, sizeof one, "%s", sc->cast[t->cast - 1].name);
-            else if ((t->flags & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT)) && !(t->flags & skip) &&
-                     known_word(sc->lang, scene + t->start, t->end - t->start))
+            else if (((t->flags & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT)) && !(t->flags & skip) &&
+                      known_word(sc->lang, scene + t->start, t->end - t->start)) ||
+                     concrete_word(sc->lang, scene + t->start, t->end - t->start, t->flags))
                 snprintf(one, sizeof one, "%.*s", (int)(t->end - t->start), scene + t->start);
             else
                 continue;
