@@ -5,7 +5,7 @@
 #   make mutate      mutation check of the suite (tests/mutations/, ONLY=pool for a subset)
 CC      ?= cc
 SAN     ?= 0
-PKGS    := jansson libzip libcurl libpng openblas
+PKGS    := jansson libzip libcurl libpng openblas zlib hunspell
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -23,7 +23,8 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            $(OPT) -pthread -Iinclude -Isrc/lib -Isrc/engine $(PKG_CFLAGS) \
            -DLONGSD_VERSION='"$(VERSION)"'
-LDLIBS  += $(PKG_LIBS) -lm -pthread
+# WordNet (wordnet-dev) has no pkg-config file
+LDLIBS  += $(PKG_LIBS) -lwordnet -lm -pthread
 LDFLAGS += $(LDSAN)
 
 LIB_SRC    := $(sort $(wildcard src/lib/*.c) $(wildcard src/engine/*.c))
@@ -46,6 +47,9 @@ all: $(BIN) $(TEST_BINS) $(REPLAY_BINS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# the CLIP vocabulary is .incbin'ed (src/engine/clip_vocab.c)
+$(BUILD)/src/engine/clip_vocab.o: data/clip/bpe_simple_vocab_16e6.txt.gz
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -128,6 +128,12 @@ typedef struct {
 } longsd_style;
 
 size_t longsd_n_builtin_styles(void);
+/* Every preset: the built-ins, then those of styles_file (NULL: none; our
+ * JSON presets file or AUTOMATIC1111's styles.csv), an override in place of
+ * the preset it overrides. *out (free with longsd_styles_list_free) holds
+ * *n presets; on error nothing, and longsd_errmsg(ctx) names the file. */
+longsd_status longsd_styles_list(longsd_ctx *ctx, const char *styles_file, longsd_style **out, size_t *n);
+void longsd_styles_list_free(longsd_style *v, size_t n);
 const longsd_style *longsd_builtin_style(size_t i);
 
 /* ------------------------------------------------------------------------

@@ -317,7 +317,7 @@ static int list_ideas(longsd_ctx *ctx, cli_opts *o, int with_prompts)
                        cli_safe(ii.prompt), cli_safe(ii.negative));
             else
                 printf("%s  [paragraph %zu, bytes %zu-%zu] %s\n  %s\n", cli_safe(ii.id), ii.paragraph, ii.start,
-                       ii.end, cli_safe(ii.title), cli_safe(ii.scene));
+                       ii.end, cli_safe(ii.title), cli_safe(ii.quote)); /* the author's words, as written at those bytes */
         }
     }
     printf("\nplan: %s%s\n", w.plan, saved ? "" : " (unchanged)");
@@ -333,11 +333,14 @@ int cmd_prompts(longsd_ctx *ctx, cli_opts *o) { return list_ideas(ctx, o, 1); }
 
 int cmd_styles(longsd_ctx *ctx, cli_opts *o)
 {
-    (void)ctx;
-    if (o->plan.styles_file)
-        cli_note(o, "(user presets from %s are applied by run/prompts; built-ins below)", o->plan.styles_file);
-    for (size_t i = 0; i < longsd_n_builtin_styles(); i++) {
-        const longsd_style *s = longsd_builtin_style(i);
+    longsd_style *all = NULL;
+    size_t n_all = 0;
+    if (longsd_styles_list(ctx, o->plan.styles_file, &all, &n_all) != LONGSD_OK) {
+        fprintf(stderr, "longsd: %s\n", longsd_errmsg(ctx));
+        return EXIT_RUNTIME;
+    }
+    for (size_t i = 0; i < n_all; i++) {
+        const longsd_style *s = &all[i];
         if (o->json) {
             printf("%s", i ? ",\n " : "[");
             printf("{\"name\": ");
@@ -357,5 +360,6 @@ int cmd_styles(longsd_ctx *ctx, cli_opts *o)
     }
     if (o->json)
         printf("]\n");
+    longsd_styles_list_free(all, n_all);
     return EXIT_OK;
 }

@@ -7,8 +7,10 @@
 #include "tokenizer.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "unicode_tables.h"
 
@@ -297,20 +299,103 @@ longsd_status sdtok_load_dir(const char *dir, sdtok **out, lserr *err)
     return rc;
 }
 
+/* Inflate a gzip stream into a new buffer (capped at MAX_FILE). */
+static longsd_status gunzip_mem(const unsigned char *gz, size_t n, const char *label, char **out, size_t *out_len,
+                                lserr *err)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    size_t cap = n * 2 + 4096, len = 0;
+    char *buf = longsd__malloc(cap);
+    longsd_status rc = LONGSD_OK;
+    *out = NULL;
+    if (!buf)
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory loading the tokenizer");
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+        longsd__free(buf);
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory loading the tokenizer");
+    }
+    z.next_in = (unsigned char *)gz;
+    z.avail_in = (uInt)n;
+    for (;;) {
+        if (len == cap) {
+            if (cap >= MAX_FILE) {
+                rc = lserr_set(err, LONGSD_ERR_TOO_BIG, "%s: inflates to more than %u bytes", label, MAX_FILE);
+                break;
+            }
+            size_t ncap = cap * 2 > MAX_FILE ? MAX_FILE : cap * 2;
+            char *nb = longsd__realloc(buf, ncap);
+            if (!nb) {
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory loading the tokenizer");
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        z.next_out = (unsigned char *)buf + len;
+        z.avail_out = (uInt)(cap - len);
+        int zr = inflate(&z, Z_NO_FLUSH);
+        len = cap - z.avail_out;
+        if (zr == Z_STREAM_END)
+            break;
+        if (zr != Z_OK && !(zr == Z_BUF_ERROR && len == cap)) {
+            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: not a valid gzip stream (byte %lu); fetch the file again",
+                           label, (unsigned long)z.total_in);
+            break;
+        }
+    }
+    inflateEnd(&z);
+    if (rc) {
+        longsd__free(buf);
+        return rc;
+    }
+    *out = buf;
+    *out_len = len;
+    return LONGSD_OK;
+}
+
+static longsd_status load_bpe_text(const char *path, char *text, size_t len, int n_merges, sdtok **out, lserr *err);
+
 longsd_status sdtok_load_bpe(const char *path, int n_merges, sdtok **out, lserr *err)
 {
-    *out = NULL;
     char *text = NULL;
     size_t len = 0;
-    longsd_status rc;
-    sdtok *t = longsd__calloc(1, sizeof *t);
-    if (!t)
-        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory loading the tokenizer");
-    if ((rc = lsfile_read(path, MAX_FILE, &text, &len, err)) != LONGSD_OK)
-        goto out;
+    *out = NULL;
+    longsd_status rc = lsfile_read(path, MAX_FILE, &text, &len, err);
+    if (rc != LONGSD_OK)
+        return rc;
     if (len >= 2 && (unsigned char)text[0] == 0x1f && (unsigned char)text[1] == 0x8b) {
-        rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: gzip-compressed; decompress it first (gunzip -k)", path);
-        goto out;
+        char *plain = NULL;
+        size_t plen = 0;
+        rc = gunzip_mem((const unsigned char *)text, len, path, &plain, &plen, err);
+        longsd__free(text);
+        if (rc)
+            return rc;
+        text = plain;
+        len = plen;
+    }
+    return load_bpe_text(path, text, len, n_merges, out, err);
+}
+
+longsd_status sdtok_load_bpe_gz(const void *gz, size_t n, const char *label, sdtok **out, lserr *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    *out = NULL;
+    longsd_status rc = gunzip_mem(gz, n, label, &text, &len, err);
+    if (rc)
+        return rc;
+    return load_bpe_text(label, text, len, 0, out, err);
+}
+
+/* Takes text (frees it). */
+static longsd_status load_bpe_text(const char *path, char *text, size_t len, int n_merges, sdtok **out, lserr *err)
+{
+    longsd_status rc = LONGSD_OK;
+    sdtok *t = longsd__calloc(1, sizeof *t);
+    if (!t) {
+        longsd__free(text);
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory loading the tokenizer");
     }
     if (n_merges <= 0)
         n_merges = 49152 - 256 - 2;
@@ -375,6 +460,30 @@ out:
     else
         sdtok_free(t);
     return rc;
+}
+
+/* The vocabulary built into the binary (clip_vocab.c): no runtime path to
+ * find, so the installed binary, the build tree and the tests all count
+ * with the same tokenizer. Loaded on first use (about 40 ms), kept for the
+ * life of the process; a failed load (out of memory) is retried next time. */
+extern const unsigned char longsd__clip_vocab_gz[];
+extern const unsigned char longsd__clip_vocab_gz_end[];
+
+static pthread_mutex_t builtin_mu = PTHREAD_MUTEX_INITIALIZER;
+static sdtok *builtin_tok;
+
+const sdtok *sdtok_builtin(lserr *err)
+{
+    pthread_mutex_lock(&builtin_mu);
+    if (!builtin_tok) {
+        sdtok *t = NULL;
+        if (sdtok_load_bpe_gz(longsd__clip_vocab_gz, (size_t)(longsd__clip_vocab_gz_end - longsd__clip_vocab_gz),
+                              "built-in bpe_simple_vocab_16e6.txt.gz", &t, err) == LONGSD_OK)
+            builtin_tok = t;
+    }
+    sdtok *r = builtin_tok;
+    pthread_mutex_unlock(&builtin_mu);
+    return r;
 }
 
 /* ---- text normalisation: code points in, code points out */

@@ -4,7 +4,8 @@
  * pre-tokenisation regex, bytes-to-unicode, "</w>" word ends, merges by rank,
  * <|startoftext|> ... <|endoftext|>, truncation and padding to a fixed
  * length. Vocabularies load from a diffusers tokenizer/ folder (vocab.json +
- * merges.txt) or from open_clip's bpe_simple_vocab_16e6.txt (uncompressed). */
+ * merges.txt) or from open_clip's bpe_simple_vocab_16e6.txt[.gz]; that file
+ * is also built into the binary (data/clip/, sdtok_builtin). */
 #ifndef LONGSD_TOKENIZER_H
 #define LONGSD_TOKENIZER_H
 
@@ -20,10 +21,16 @@ typedef struct sdtok sdtok;
 longsd_status sdtok_load(const char *vocab_json, const char *merges_txt, sdtok **out, lserr *err);
 /* Load DIR/vocab.json and DIR/merges.txt. */
 longsd_status sdtok_load_dir(const char *dir, sdtok **out, lserr *err);
-/* Load open_clip's merge list (bpe_simple_vocab_16e6.txt, gunzipped): the
+/* Load open_clip's merge list (bpe_simple_vocab_16e6.txt, plain or gzip): the
  * vocabulary is 256 byte tokens, the same with "</w>", one token per merge
  * (the first n_merges, 0 = 48894 as in CLIP), then the two special tokens. */
 longsd_status sdtok_load_bpe(const char *path, int n_merges, sdtok **out, lserr *err);
+/* Same from a gzip image in memory (all CLIP merges); label names it in errors. */
+longsd_status sdtok_load_bpe_gz(const void *gz, size_t n, const char *label, sdtok **out, lserr *err);
+/* The real SD 1.x tokenizer from the vocabulary built into the binary,
+ * loaded once per process; thread-safe. Borrowed for the life of the
+ * process (never free it); NULL, with err set, only when out of memory. */
+const sdtok *sdtok_builtin(lserr *err);
 void sdtok_free(sdtok *t); /* NULL is a no-op */
 
 int sdtok_vocab_size(const sdtok *t);

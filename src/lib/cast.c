@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "ideas.h"
+#include "dict.h"
 #include "lexicon.h"
+#include "narrator.h"
 
 #define CAST_MIN_MENTIONS 3
 #define SEQ_MAX 4 /* longer capitalised runs are headings or titles of works */
@@ -117,6 +119,7 @@ typedef struct {
     const longsd_story *s;
     lslex_lang_id lang;
     cmap singles, phrases, lower;
+    cmap roles;     /* "the king", "le capitaine": total, and speech = times seen acting */
     cmap initial;   /* "Later Injun Joe": sentence-initial runs decided at the end */
     ctok *tok;
     size_t n_tok, cap_tok;
@@ -219,6 +222,71 @@ static int is_common_initial(const cscan *c, const ctok *t)
     return cmap_get((cmap *)&c->lower, low, ll, 0, &oom) != NULL;
 }
 
+/* Is token t the lower-cased word w? */
+static int tok_is(const cscan *c, const ctok *t, const char *w)
+{
+    size_t n = strlen(w);
+    if (t->end - t->start != n)
+        return 0;
+    char low[16];
+    return n < sizeof low && lslex_lower(c->s->data + t->start, n, low, sizeof low, 0) == n && !memcmp(low, w, n);
+}
+
+/* "the king", "the old widow", "le capitaine": a definite article, perhaps
+ * old/young, and a lower-case title noun. Counted with how often it acts:
+ * a speech tag before it ("said the king") or a verb after it ("the king
+ * went"). */
+static longsd_status count_roles(cscan *c)
+{
+    static const char *const art[] = {"the", "le", "la"};
+    static const char *const adj[] = {"old", "young", "vieux", "vieil", "jeune", "vieille"};
+    const char *d = c->s->data;
+    for (size_t i = 0; i + 1 < c->n_tok; i++) {
+        int is_art = 0;
+        for (size_t k = 0; k < 3 && !is_art; k++)
+            is_art = tok_is(c, &c->tok[i], art[k]);
+        if (!is_art)
+            continue;
+        size_t j = i + 1;
+        for (size_t k = 0; k < 6 && j + 1 < c->n_tok; k++)
+            if (tok_is(c, &c->tok[j], adj[k])) {
+                j++;
+                break;
+            }
+        const ctok *t = &c->tok[j];
+        if (t->upper || !(t->flags & LSLEX_TITLE) || (t->flags & (LSLEX_PRONOUN | LSLEX_DIVINE | LSLEX_STOP)))
+            continue;
+        if (t->end - t->start < 3 || tok_is(c, t, "lady") || tok_is(c, t, "lord") || tok_is(c, t, "sir") ||
+            tok_is(c, t, "mister") || tok_is(c, t, "missus") || tok_is(c, t, "miss"))
+            continue; /* "m", "dr"; forms of address, not roles: "the lady" is anyone */
+        /* key: "the king", the article and noun as written in lower case */
+        char key[64];
+        size_t al = c->tok[i].end - c->tok[i].start;
+        size_t nl = t->klen;
+        if (al + nl + 2 >= sizeof key)
+            continue;
+        lslex_lower(d + c->tok[i].start, al, key, sizeof key, 0);
+        key[al] = ' ';
+        size_t kl = al + 1 + lslex_lower(d + t->start, nl, key + al + 1, sizeof key - al - 1, 1);
+        int oom = 0;
+        centry *e = cmap_get(&c->roles, key, kl, 1, &oom);
+        if (!e)
+            return oom ? LONGSD_ERR_NOMEM : LONGSD_OK;
+        if (e->total == 0)
+            e->first = c->sentence_no;
+        e->total++;
+        int acts = i > 0 && (c->tok[i - 1].flags & LSLEX_SPEECH);
+        if (j + 1 < c->n_tok) {
+            const ctok *v = &c->tok[j + 1];
+            size_t vl = v->end - v->start;
+            acts |= (v->flags & (LSLEX_ACTION | LSLEX_SPEECH)) != 0;
+            acts |= !v->upper && vl > 3 && d[v->end - 2] == 'e' && d[v->end - 1] == 'd'; /* "the king looked" */
+        }
+        e->speech += acts;
+    }
+    return LONGSD_OK;
+}
+
 /* Pass 0 counts lower-case words (so "Later" or "Will" can be recognised
  * as common words wherever they first appear); pass 1 counts capitalised
  * runs. */
@@ -266,6 +334,11 @@ static longsd_status scan_sentence(cscan *c, size_t start, size_t end, int pass)
     }
     if (pass == 0)
         return LONGSD_OK;
+    if (c->lang != LSLEX_DE) {
+        longsd_status st = count_roles(c);
+        if (st)
+            return st;
+    }
     for (size_t i = 0; i < c->n_tok;) {
         const ctok *t = &c->tok[i];
         if (!tok_is_name_word(t) && !tok_is_title(t)) {
@@ -336,6 +409,7 @@ static longsd_status resolve_initial(cscan *c)
 
 typedef struct {
     char *name, *full_name;
+    char *role;             /* "king" for "the king", NULL for a named character */
     char **aliases;
     size_t n_aliases, cap_aliases;
     size_t mentions;
@@ -356,6 +430,7 @@ static void cchars_free(cchars *cs)
     for (size_t i = 0; i < cs->n; i++) {
         longsd__free(cs->v[i].name);
         longsd__free(cs->v[i].full_name);
+        longsd__free(cs->v[i].role);
         for (size_t a = 0; a < cs->v[i].n_aliases; a++)
             longsd__free(cs->v[i].aliases[a]);
         longsd__free(cs->v[i].aliases);
@@ -476,14 +551,23 @@ static int single_qualifies(const cscan *c, const centry *e)
             return 1;
         if (f & (LSLEX_PLACE | LSLEX_OBJECT | LSLEX_LIGHT | LSLEX_ABSTRACT | LSLEX_ACTION))
             return 0;
+        int noun = ls_dict_de_noun(e->key, e->klen);
+        if ((f & LSLEX_PERSON) && e->det * 2 >= e->total && noun != 2)
+            return 1; /* "de Fischer", "der Kapitän": named by what they are (not "des Königs") */
+        /* "Welt", "Kopf", "Königs": a noun of the dictionary, unless it
+         * keeps speaking ("säd de Butt") */
+        if (noun && e->speech < 2)
+            return 0;
         if (e->speech >= 1)
             return 1;
-        if ((f & LSLEX_PERSON) && e->det * 2 >= e->total)
-            return 1;
+        /* not in the dictionary is no proof of a name: dialect and the old
+         * spelling of 19th-century books ("Thür", "Schloß") are not in it */
         return 0;
     }
     if (e->mid == 0 && !(f & LSLEX_NAME))
         return 0;
+    if (e->det * 2 > e->total)
+        return 0; /* "the Sloughi", "the Shepherdsons": a ship, a family, a thing */
     char low[64];
     size_t ll = lslex_lower(e->key, e->klen, low, sizeof low, 1);
     int oom = 0;
@@ -515,6 +599,21 @@ static int phrase_is_place(const cscan *c, const centry *e)
 }
 
 static int same_initial(const char *a, const char *b) { return a[0] && a[0] == b[0]; }
+
+/* Is every word of the phrase a German dictionary noun? */
+static int all_dict_nouns(const char *key, size_t kl)
+{
+    size_t a = 0;
+    while (a < kl) {
+        size_t b = a;
+        while (b < kl && key[b] != ' ')
+            b++;
+        if (!ls_dict_de_noun(key + a, b - a))
+            return 0;
+        a = b + 1;
+    }
+    return 1;
+}
 
 /* Surname of a full name: its last word, "" for a single word. */
 static const char *surname(const char *full)
@@ -582,6 +681,139 @@ static longsd_status merge_short_forms(cchars *cs)
     return st;
 }
 
+/* May "Tom Sawyer" give its full name to "Tom"? Only on evidence that they
+ * are one person: the full form is not rare beside the first name, or it
+ * is how the first name came in (seen first, or soon after). Otherwise a
+ * late "Jim Turner" would take over the book's Jim. */
+#define FULL_FORM_NEAR 20 /* sentences */
+static int full_form_evidence(const centry *first, const centry *full)
+{
+    if (full->total * 20 >= first->total)
+        return 1;
+    return full->first <= first->first + FULL_FORM_NEAR;
+}
+
+/* Fold character `gone` into `keep` (names become aliases). */
+static longsd_status fold_into(cchar *keep, cchar *gone)
+{
+    longsd_status st = LONGSD_OK;
+    keep->mentions += gone->mentions;
+    gone->mentions = 0;
+    st = cchar_alias(keep, gone->name);
+    if (!st && strcmp(gone->full_name, gone->name) != 0)
+        st = cchar_alias(keep, gone->full_name);
+    for (size_t k = 0; !st && k < gone->n_aliases; k++)
+        st = cchar_alias(keep, gone->aliases[k]);
+    if (!st && !keep->role && gone->role) {
+        keep->role = gone->role;
+        gone->role = NULL;
+    }
+    return st;
+}
+
+/* "Miss Mary Jane" and "Mary Jane", "Kapitän Nemo" and "Nemo": a title
+ * before a name another character already has is the same person. */
+static longsd_status fold_titled(const cscan *c, cchars *cs)
+{
+    cmap names = {0};
+    longsd_status st = LONGSD_OK;
+    int oom = 0;
+    for (size_t i = 0; i < cs->n && !st; i++) {
+        const cchar *ch = &cs->v[i];
+        if (!ch->mentions || ch->role)
+            continue;
+        const char *forms[2] = {ch->name, ch->full_name};
+        for (int k = 0; k < 2; k++) {
+            centry *e = cmap_get(&names, forms[k], strlen(forms[k]), 1, &oom);
+            if (!e) {
+                st = LONGSD_ERR_NOMEM;
+                break;
+            }
+            if (e->total == 0)
+                e->character = (int)i;
+            else if (e->character != (int)i)
+                e->qualifies = -1;
+            e->total++;
+        }
+    }
+    for (size_t i = 0; i < cs->n && !st; i++) {
+        cchar *ch = &cs->v[i];
+        const char *sp = strchr(ch->name, ' ');
+        if (!ch->mentions || !sp)
+            continue;
+        size_t fl = (size_t)(sp - ch->name);
+        if (fl && ch->name[fl - 1] == '.')
+            fl--;
+        if (!(word_flags(c->lang, ch->name, fl) & LSLEX_TITLE))
+            continue;
+        const char *rest = sp + 1;
+        centry *e = cmap_get(&names, rest, strlen(rest), 0, &oom);
+        if (!e || e->qualifies == -1 || e->character == (int)i)
+            continue;
+        cchar *other = &cs->v[e->character];
+        if (!other->mentions)
+            continue;
+        cchar *keep = other->mentions >= ch->mentions ? other : ch;
+        st = fold_into(keep, keep == other ? ch : other);
+    }
+    cmap_free(&names);
+    return st;
+}
+
+/* Role-named characters ("the king", "le capitaine") that recur and act.
+ * When one named character carries that title ("Widow Douglas" for "the
+ * widow"), the role is theirs; else the role is a character of its own. */
+#define ROLE_MIN 5
+#define ROLE_MIN_ACTS 2
+static longsd_status add_roles(const cscan *c, cchars *cs)
+{
+    longsd_status st = LONGSD_OK;
+    for (size_t r = 0; r < c->roles.cap && !st; r++) {
+        const centry *e = &c->roles.e[r];
+        if (!e->key || e->total < ROLE_MIN || e->speech < ROLE_MIN_ACTS)
+            continue;
+        const char *noun = strchr(e->key, ' ') + 1;
+        size_t nl = strlen(noun);
+        /* a named character with this title: the only one */
+        int owner = -1, several = 0;
+        for (size_t i = 0; i < cs->n; i++) {
+            const cchar *ch = &cs->v[i];
+            char low[64];
+            const char *sp = ch->mentions ? strchr(ch->name, ' ') : NULL;
+            if (!sp)
+                continue;
+            size_t ll = lslex_lower(ch->name, (size_t)(sp - ch->name), low, sizeof low, 0);
+            if (ll && low[ll - 1] == '.')
+                ll--;
+            if (ll == nl && !memcmp(low, noun, nl)) {
+                several |= owner >= 0;
+                owner = (int)i;
+            }
+        }
+        char *role = longsd__strdup(noun);
+        if (!role)
+            return LONGSD_ERR_NOMEM;
+        if (owner >= 0 && !several) {
+            cchar *ch = &cs->v[owner];
+            ch->mentions += e->total;
+            st = cchar_alias(ch, e->key);
+            if (!ch->role)
+                ch->role = role, role = NULL;
+            longsd__free(role);
+            continue;
+        }
+        int idx = cchars_add(cs, e->key, e->first);
+        if (idx < 0) {
+            longsd__free(role);
+            return LONGSD_ERR_NOMEM;
+        }
+        cs->v[idx].mentions = e->total;
+        cs->v[idx].role = role;
+        cs->v[idx].title_named = 1;
+    }
+    return st;
+}
+
 static longsd_status build_cast(cscan *c, cchars *cs)
 {
     longsd_status st = LONGSD_OK;
@@ -604,6 +836,9 @@ static longsd_status build_cast(cscan *c, cchars *cs)
             continue;
         if (c->lang == LSLEX_DE && p->mid == 0)
             continue;
+        if (c->lang == LSLEX_DE && !(word_flags(c->lang, p->key, strcspn(p->key, " .")) & LSLEX_TITLE) &&
+            all_dict_nouns(p->key, p->klen))
+            continue; /* "Uhr Abends", "Schloß Garten": nouns, not a name */
         size_t fl, ll;
         const char *last;
         phrase_ends(p->key, p->klen, &fl, &last, &ll);
@@ -620,7 +855,8 @@ static longsd_status build_cast(cscan *c, cchars *cs)
             cs->v[idx].title_named = 1;
             cs->v[idx].mentions = p->total;
             cs->v[idx].full_count = p->total;
-        } else if (first_single && first_single->qualifies && first_single->total >= p->total) {
+        } else if (first_single && first_single->qualifies && first_single->total >= p->total &&
+                   full_form_evidence(first_single, p)) {
             /* "Tom" + "Tom Sawyer": the first name is the character */
             if (first_single->character < 0) {
                 char nm[128];
@@ -682,6 +918,10 @@ static longsd_status build_cast(cscan *c, cchars *cs)
             else if (fo->character != idx)
                 fo->qualifies = -1;
             fo->total++;
+            /* "Jim" is not "Jim Turner" when the full form is rare and late:
+             * the first name stays a character of its own */
+            if (first_single && first_single->qualifies && first_single->total >= p->total)
+                fo->qualifies = -1;
         }
         /* the last word (surname) now belongs to idx, or to nobody if shared */
         if (ll && !(word_flags(c->lang, last, ll) & NOT_NAME_FLAGS)) {
@@ -729,7 +969,12 @@ static longsd_status build_cast(cscan *c, cchars *cs)
         cs->v[idx].mentions = e->total;
         e->character = idx;
     }
-    st = merge_short_forms(cs);
+    if (!st)
+        st = add_roles(c, cs);
+    if (!st)
+        st = fold_titled(c, cs);
+    if (!st)
+        st = merge_short_forms(cs);
 out:
     longsd__free(ph);
     longsd__free(si);
@@ -983,6 +1228,7 @@ longsd_status ls_cast_find(const longsd_story *s, size_t max_cast, ls_character 
         } else {
             longsd__free(cs.v[i].name);
             longsd__free(cs.v[i].full_name);
+            longsd__free(cs.v[i].role);
             for (size_t a = 0; a < cs.v[i].n_aliases; a++)
                 longsd__free(cs.v[i].aliases[a]);
             longsd__free(cs.v[i].aliases);
@@ -995,6 +1241,7 @@ longsd_status ls_cast_find(const longsd_story *s, size_t max_cast, ls_character 
         for (size_t i = max_cast; i < cs.n; i++) {
             longsd__free(cs.v[i].name);
             longsd__free(cs.v[i].full_name);
+            longsd__free(cs.v[i].role);
             for (size_t a = 0; a < cs.v[i].n_aliases; a++)
                 longsd__free(cs.v[i].aliases[a]);
             longsd__free(cs.v[i].aliases);
@@ -1013,6 +1260,8 @@ longsd_status ls_cast_find(const longsd_story *s, size_t max_cast, ls_character 
         out[i].aliases = cs.v[i].aliases;
         out[i].n_aliases = cs.v[i].n_aliases;
         out[i].mentions = cs.v[i].mentions;
+        out[i].role = cs.v[i].role;
+        cs.v[i].role = NULL;
         cs.v[i].name = cs.v[i].full_name = NULL;
         cs.v[i].aliases = NULL;
         cs.v[i].n_aliases = 0;
@@ -1022,10 +1271,22 @@ longsd_status ls_cast_find(const longsd_story *s, size_t max_cast, ls_character 
             st = LONGSD_ERR_NOMEM;
             goto out;
         }
+        /* German: "de Fischer", "de Fru" are characters named by what they are */
+        if (c.lang == LSLEX_DE && !out[i].role && !strchr(out[i].name, ' ') &&
+            (word_flags(c.lang, out[i].name, strlen(out[i].name)) & (LSLEX_PERSON | LSLEX_TITLE))) {
+            char low[64];
+            lslex_lower(out[i].name, strlen(out[i].name), low, sizeof low, 0);
+            if (!(out[i].role = longsd__strdup(low))) {
+                st = LONGSD_ERR_NOMEM;
+                goto out;
+            }
+        }
     }
     if ((st = ls_cast_forms(out, n_out, &forms, &n_forms)))
         goto out;
     if ((st = guess_genders(s, c.lang, &cs, out, forms, n_forms)))
+        goto out;
+    if ((st = ls_narrator_find(s, &out, &n_out, max_cast)))
         goto out;
 out:
     if (st) {
@@ -1043,6 +1304,7 @@ out:
     cmap_free(&c.phrases);
     cmap_free(&c.lower);
     cmap_free(&c.initial);
+    cmap_free(&c.roles);
     longsd__free(c.tok);
     return st;
 }
@@ -1058,6 +1320,7 @@ void ls_cast_free(ls_character *cast, size_t n)
             longsd__free(cast[i].aliases[a]);
         longsd__free(cast[i].aliases);
         longsd__free(cast[i].description);
+        longsd__free(cast[i].role);
     }
     longsd__free(cast);
 }

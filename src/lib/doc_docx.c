@@ -46,7 +46,7 @@ static longsd_status idea_picture(ls_docx *d, const longsd_doc_params *o, const 
             return rc;
         lserr_clear(err); /* a missing image gets its placeholder */
     }
-    char *line = ls_doc_placeholder_text(pi);
+    char *line = ls_doc_placeholder_text(pi, ls_doc_labels_for(o->language));
     if (!line)
         return LONGSD_ERR_NOMEM;
     rc = ls_docx_para(d, "Placeholder", line);
@@ -63,14 +63,14 @@ static longsd_status gallery_idea(ls_docx *d, const longsd_doc_params *o, const 
     if (!rc)
         rc = ls_docx_para(d, "Caption", pi->idea.quote);
     if (!rc)
-        rc = ls_docx_para_labeled(d, "Prompt", "Prompt: ", pi->prompt);
+        rc = ls_docx_para_labeled(d, "Prompt", ls_doc_labels_for(o->language)->prompt_colon, pi->prompt);
     if (rc)
         return rc;
     ls_doc_settings_text(pi, line, sizeof line);
     char *neg = longsd__asprintf("%s; %s", pi->negative ? pi->negative : "", line);
     if (!neg)
         return LONGSD_ERR_NOMEM;
-    rc = ls_docx_para_labeled(d, "Prompt", "Negative prompt: ", neg);
+    rc = ls_docx_para_labeled(d, "Prompt", ls_doc_labels_for(o->language)->negative_colon, neg);
     longsd__free(neg);
     return rc;
 }
@@ -78,12 +78,13 @@ static longsd_status gallery_idea(ls_docx *d, const longsd_doc_params *o, const 
 /* The appendix of the story layout: one row per idea, in story order. */
 static longsd_status appendix(ls_docx *d, const longsd_plan *plan, const ls_layout *L)
 {
-    static const char *const header[] = {"Idea", "Prompt", "Negative prompt", "Seed and settings"};
+    const ls_doc_labels *lb = L->lb;
+    const char *const header[] = {lb->idea, lb->prompt, lb->negative, lb->seed_settings};
     static const double weights[] = {2.0, 4.0, 2.6, 1.6};
     size_t n = L->n_order;
     longsd_status rc = ls_docx_page_break(d);
     if (!rc)
-        rc = ls_docx_para(d, "Heading1", "Appendix: prompts");
+        rc = ls_docx_para(d, "Heading1", lb->appendix);
     if (rc || n == 0)
         return rc;
     const char **cells = longsd__calloc(n * 4, sizeof *cells);
@@ -109,7 +110,7 @@ static longsd_status appendix(ls_docx *d, const longsd_plan *plan, const ls_layo
     }
     rc = ls_docx_table(d, 4, weights, header, cells, n);
     if (!rc) /* Word wants a paragraph after a table before the section end */
-        rc = ls_docx_para(d, "Prompt", "Seeds make each picture reproducible with the same model and settings.");
+        rc = ls_docx_para(d, "Prompt", lb->seeds_note);
 out:
     if (owned)
         for (size_t i = 0; i < n * 2; i++)
@@ -142,6 +143,7 @@ longsd_status longsd_docx_write(longsd_ctx *ctx, const longsd_plan *plan, const 
     rc = ls_layout_build(plan, &o, &L, &ctx->err);
     if (rc)
         return rc;
+    o.language = ls_doc_language(plan, &o); /* the labels below speak it */
     d = ls_docx_new();
     if (!d) {
         rc = LONGSD_ERR_NOMEM;

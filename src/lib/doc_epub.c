@@ -184,7 +184,7 @@ longsd_status longsd_epub_write(longsd_ctx *ctx, const longsd_plan *plan, const 
         }
     }
     if (!rc && L.story) {
-        rc = xhtml_open(&b, lang, "Appendix: prompts", "style.css");
+        rc = xhtml_open(&b, lang, L.lb->appendix, "style.css");
         if (!rc)
             rc = ls_doc_xhtml_appendix(&b, plan, &L);
         if (!rc)
@@ -220,8 +220,9 @@ longsd_status longsd_epub_write(longsd_ctx *ctx, const longsd_plan *plan, const 
     if (!rc)
         rc = xhtml_open(&b, lang, title, "style.css");
     if (!rc)
-        rc = lsbuf_adds(&b, "<nav epub:type=\"toc\" id=\"toc\" class=\"toc\"><h1>Contents</h1>\n<ol>\n"
-                            "<li><a href=\"title.xhtml\">Title page</a></li>\n");
+        rc = lsbuf_printf(&b, "<nav epub:type=\"toc\" id=\"toc\" class=\"toc\"><h1>%s</h1>\n<ol>\n"
+                              "<li><a href=\"title.xhtml\">%s</a></li>\n",
+                          L.lb->contents, L.lb->title_page);
     for (size_t si = 0; !rc && si < L.n_sections; si++) {
         if (L.sections[si].n_items == 0)
             continue;
@@ -232,7 +233,7 @@ longsd_status longsd_epub_write(longsd_ctx *ctx, const longsd_plan *plan, const 
             rc = lsbuf_adds(&b, "</a></li>\n");
     }
     if (!rc && L.story)
-        rc = lsbuf_adds(&b, "<li><a href=\"appendix.xhtml\">Appendix: prompts</a></li>\n");
+        rc = lsbuf_printf(&b, "<li><a href=\"appendix.xhtml\">%s</a></li>\n", L.lb->appendix);
     if (!rc)
         rc = lsbuf_adds(&b, "</ol>\n</nav>\n</body>\n</html>\n");
     if (!rc)

@@ -85,7 +85,8 @@ static longsd_status page(lsbuf *b, const longsd_plan *plan, const ls_layout *L,
     for (size_t si = 0; si < L->n_sections; si++)
         titled += L->sections[si].title != NULL;
     if (!rc && (titled > 1 || L->story)) {
-        rc = lsbuf_adds(b, "<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
+        rc = lsbuf_printf(b, "<nav class=\"toc\" aria-label=\"%s\">\n<h2>%s</h2>\n<ol>\n", L->lb->contents,
+                          L->lb->contents);
         for (size_t si = 0; !rc && si < L->n_sections; si++) {
             if (!L->sections[si].title || !L->sections[si].n_items)
                 continue;
@@ -96,7 +97,7 @@ static longsd_status page(lsbuf *b, const longsd_plan *plan, const ls_layout *L,
                 rc = lsbuf_adds(b, "</a></li>\n");
         }
         if (!rc && L->story)
-            rc = lsbuf_adds(b, "<li><a href=\"#appendix\">Appendix: prompts</a></li>\n");
+            rc = lsbuf_printf(b, "<li><a href=\"#appendix\">%s</a></li>\n", L->lb->appendix);
         if (!rc)
             rc = lsbuf_adds(b, "</ol>\n</nav>\n");
     }

@@ -31,6 +31,7 @@ void ls_layout_free(ls_layout *l)
     longsd__free(l->items);
     longsd__free(l->sections);
     longsd__free(l->order);
+    longsd__free(l->part_labels);
     memset(l, 0, sizeof *l);
 }
 
@@ -38,6 +39,31 @@ typedef struct {
     ls_layout *l;
     size_t alloc_items, alloc_sections;
 } builder;
+
+/* A part's label as the document shows it: the default ones ("Beginning",
+ * "Part 4", made by split.c in English) in the document's language, a
+ * chapter title or a user's label as written. */
+static const char *part_label(builder *b, const longsd_plan *plan, size_t q)
+{
+    const ls_plan_part *pp = &plan->parts[q];
+    const char *lab = pp->label ? pp->label : pp->id;
+    const ls_doc_labels *lb = b->l->lb, *en = ls_doc_labels_for("en");
+    if (!b->l->part_labels || lb == en)
+        return lab;
+    char *out = b->l->part_labels[q];
+    unsigned num = 0;
+    if (!strcmp(pp->id, "beginning") && !strcmp(lab, en->beginning))
+        snprintf(out, 32, "%s", lb->beginning);
+    else if (!strcmp(pp->id, "middle") && !strcmp(lab, en->middle))
+        snprintf(out, 32, "%s", lb->middle);
+    else if (!strcmp(pp->id, "end") && !strcmp(lab, en->end))
+        snprintf(out, 32, "%s", lb->end);
+    else if (sscanf(pp->id, "part-%u", &num) == 1 && strncmp(lab, "Part ", 5) == 0)
+        snprintf(out, 32, lb->part_fmt, (size_t)num);
+    else
+        return lab;
+    return out;
+}
 
 static longsd_status add_item(builder *b, int kind, size_t index)
 {
@@ -152,7 +178,7 @@ static longsd_status build_story(builder *b, const longsd_plan *plan, const long
                 if (l->n_sections == 0)
                     rc = add_section(b, NULL, 0);
             } else if (q != part) {
-                rc = add_section(b, plan->parts[q].label, 0);
+                rc = add_section(b, part_label(b, plan, q), 0);
             }
             part = q;
         }
@@ -180,7 +206,7 @@ static longsd_status build_gallery(builder *b, const longsd_plan *plan)
     ls_layout *l = b->l;
     longsd_status rc = LONGSD_OK;
     for (size_t p = 0; p < plan->n_parts && !rc; p++) {
-        rc = add_section(b, plan->parts[p].label ? plan->parts[p].label : plan->parts[p].id, 0);
+        rc = add_section(b, part_label(b, plan, p), 0);
         for (size_t i = 0; i < l->n_order && !rc; i++)
             if (plan->ideas[l->order[i]].idea.part == p)
                 rc = add_item(b, LS_ITEM_IDEA, l->order[i]);
@@ -220,6 +246,9 @@ longsd_status ls_layout_build(const longsd_plan *plan, const longsd_doc_params *
     }
     builder b = {.l = out};
     out->story = kind;
+    out->lb = ls_doc_labels_for(ls_doc_language(plan, opts));
+    if (plan->n_parts && !(out->part_labels = longsd__calloc(plan->n_parts, sizeof *out->part_labels)))
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory while laying out the document");
     out->n_order = plan->n_ideas;
     longsd_status rc = story_order(plan, &out->order);
     if (!rc)
@@ -263,13 +292,15 @@ out:
     return r;
 }
 
-char *ls_doc_placeholder_text(const ls_plan_idea *pi)
+char *ls_doc_placeholder_text(const ls_plan_idea *pi, const ls_doc_labels *lb)
 {
+    if (!lb)
+        lb = ls_doc_labels_for(NULL);
     if (pi->image_state == LONGSD_IMAGE_FAILED)
-        return longsd__asprintf("Image failed (%s): %s", pi->idea.id, pi->image_error ? pi->image_error : "");
+        return longsd__asprintf(lb->failed_fmt, pi->idea.id, pi->image_error ? pi->image_error : "");
     if (pi->image_state == LONGSD_IMAGE_DONE)
-        return longsd__asprintf("Image missing (%s): %s", pi->idea.id, pi->image_file ? pi->image_file : "");
-    return longsd__asprintf("Image not rendered yet (%s, seed %u)", pi->idea.id, pi->seed);
+        return longsd__asprintf(lb->missing_fmt, pi->idea.id, pi->image_file ? pi->image_file : "");
+    return longsd__asprintf(lb->not_rendered_fmt, pi->idea.id, pi->seed);
 }
 
 void ls_doc_settings_text(const ls_plan_idea *pi, char *buf, size_t n)
@@ -348,7 +379,7 @@ void ls_doc_media_free(ls_doc_media *m)
 const char *ls_doc_section_label(const ls_layout *L, size_t si)
 {
     const char *t = L->sections[si].title;
-    return t && *t ? t : "Front matter";
+    return t && *t ? t : L->lb ? L->lb->front_matter : "Front matter";
 }
 
 /* <tag[ dir="rtl"]>text</tag> */
@@ -370,7 +401,8 @@ static longsd_status elem(lsbuf *b, const char *tag, const char *cls, const char
 
 /* A figure: the picture with the idea as alt text, or a placeholder box;
  * then the caption. */
-static longsd_status figure(lsbuf *b, const longsd_plan *plan, size_t k, const char *caption, char *const *src,
+static longsd_status figure(lsbuf *b, const longsd_plan *plan, const ls_layout *L, size_t k, const char *caption,
+                            char *const *src,
                             const ls_doc_media *m)
 {
     const ls_plan_idea *pi = &plan->ideas[k];
@@ -387,7 +419,7 @@ static longsd_status figure(lsbuf *b, const longsd_plan *plan, size_t k, const c
         if (!rc)
             rc = lsbuf_adds(b, "\"/>\n");
     } else if (!rc) {
-        char *line = ls_doc_placeholder_text(pi);
+        char *line = ls_doc_placeholder_text(pi, L->lb);
         if (!line)
             return LONGSD_ERR_NOMEM;
         rc = lsbuf_adds(b, "<div class=\"placeholder\" role=\"img\" aria-label=\"");
@@ -441,21 +473,21 @@ longsd_status ls_doc_xhtml_section(lsbuf *b, const longsd_plan *plan, const ls_l
         case LS_ITEM_IDEA: {
             const ls_plan_idea *pi = &plan->ideas[it->index];
             if (L->story) {
-                rc = figure(b, plan, it->index, pi->idea.scene && *pi->idea.scene ? pi->idea.scene : pi->idea.title,
+                rc = figure(b, plan, L, it->index, pi->idea.scene && *pi->idea.scene ? pi->idea.scene : pi->idea.title,
                             src, m);
             } else {
                 char line[256];
                 rc = elem(b, "h3", NULL, pi->idea.title ? pi->idea.title : pi->idea.id);
                 if (!rc)
-                    rc = figure(b, plan, it->index, pi->idea.quote, src, m);
+                    rc = figure(b, plan, L, it->index, pi->idea.quote, src, m);
                 if (!rc)
-                    rc = labeled(b, "Prompt:", pi->prompt ? pi->prompt : "");
+                    rc = labeled(b, L->lb->prompt_colon, pi->prompt ? pi->prompt : "");
                 ls_doc_settings_text(pi, line, sizeof line);
                 char *neg = rc ? NULL : longsd__asprintf("%s; %s", pi->negative ? pi->negative : "", line);
                 if (!rc && !neg)
                     rc = LONGSD_ERR_NOMEM;
                 if (!rc)
-                    rc = labeled(b, "Negative prompt:", neg);
+                    rc = labeled(b, L->lb->negative_colon, neg);
                 longsd__free(neg);
             }
             break;
@@ -481,9 +513,12 @@ static longsd_status cell(lsbuf *b, const char *label, const char *text)
 
 longsd_status ls_doc_xhtml_appendix(lsbuf *b, const longsd_plan *plan, const ls_layout *L)
 {
-    longsd_status rc = lsbuf_adds(b, "<section class=\"appendix\" id=\"appendix\">\n<h2>Appendix: prompts</h2>\n"
-                                     "<table class=\"prompts\">\n<thead><tr><th>Idea</th><th>Prompt</th>"
-                                     "<th>Negative prompt</th><th>Seed and settings</th></tr></thead>\n<tbody>\n");
+    const ls_doc_labels *lb = L->lb;
+    longsd_status rc = lsbuf_printf(b,
+                                    "<section class=\"appendix\" id=\"appendix\">\n<h2>%s</h2>\n"
+                                    "<table class=\"prompts\">\n<thead><tr><th>%s</th><th>%s</th>"
+                                    "<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n",
+                                    lb->appendix, lb->idea, lb->prompt, lb->negative, lb->seed_settings);
     for (size_t r = 0; !rc && r < L->n_order; r++) {
         size_t k = L->order[r];
         const ls_plan_idea *pi = &plan->ideas[k];
@@ -502,11 +537,11 @@ longsd_status ls_doc_xhtml_appendix(lsbuf *b, const longsd_plan *plan, const ls_
         if (!rc)
             rc = lsbuf_adds(b, "</td>");
         if (!rc)
-            rc = cell(b, "Prompt", pi->prompt);
+            rc = cell(b, lb->prompt, pi->prompt);
         if (!rc)
-            rc = cell(b, "Negative prompt", pi->negative);
+            rc = cell(b, lb->negative, pi->negative);
         if (!rc)
-            rc = cell(b, "Seed", line);
+            rc = cell(b, lb->seed, line);
         if (!rc)
             rc = lsbuf_adds(b, "</tr>\n");
     }

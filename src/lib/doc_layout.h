@@ -6,6 +6,7 @@
 #ifndef LONGSD_DOC_LAYOUT_H
 #define LONGSD_DOC_LAYOUT_H
 
+#include "doc_labels.h"
 #include "plan.h"
 
 enum {
@@ -35,6 +36,8 @@ typedef struct {
     size_t n_sections;
     size_t *order;              /* idea indices in story order (anchor offset) */
     size_t n_order;             /* == plan->n_ideas */
+    const ls_doc_labels *lb;    /* the document's words, in its language */
+    char (*part_labels)[32];    /* per plan part: its label in that language when it is a default one */
 } ls_layout;
 
 /* Parse a layout name: 1 story, 0 gallery, -1 unknown. NULL = story. */
@@ -59,7 +62,7 @@ int ls_doc_image_load(const char *workspace, const ls_plan_idea *pi, ls_doc_imag
 /* The placeholder line for an idea without an image ("Image not rendered
  * yet (beginning-01, seed 42)" or "Image failed (...): reason"). Free with
  * longsd__free. */
-char *ls_doc_placeholder_text(const ls_plan_idea *pi);
+char *ls_doc_placeholder_text(const ls_plan_idea *pi, const ls_doc_labels *lb);
 /* "seed 42, 768x512, 30 steps, CFG 7.0, Euler a" into buf. */
 void ls_doc_settings_text(const ls_plan_idea *pi, char *buf, size_t n);
 /* The language to declare: opts->language if set, else the plan's, else

@@ -14,9 +14,14 @@ typedef struct {
     size_t mentions;
     char *description;      /* visual description; "" = placeholder, user-editable */
     int gender;             /* LS_GENDER_*: guessed from titles, names and pronouns; 0 = unknown */
+    int narrator;           /* 1: the first-person narrator of the book */
+    char *role;             /* role noun when the character is named by role, in the book's language,
+                             * lowercase, no article: "king", "widow", "fischer", "capitaine"; NULL otherwise */
+    int age;                /* LS_AGE_*: 0 unknown, 1 child, 2 young, 3 adult, 4 old */
 } ls_character;
 
 enum { LS_GENDER_UNKNOWN = 0, LS_GENDER_MALE = 1, LS_GENDER_FEMALE = 2 };
+enum { LS_AGE_UNKNOWN = 0, LS_AGE_CHILD = 1, LS_AGE_YOUNG = 2, LS_AGE_ADULT = 3, LS_AGE_OLD = 4 };
 
 typedef struct {
     char id[48];            /* "<part id>-NN", NN from 01 */
@@ -73,7 +78,7 @@ double ls_ideas_score_text(const char *text, const char *lang, const ls_characte
 
 /* The scene for sentences [first, first + n) of s: dialogue stripped when
  * mixed with narration, a leading "And"/"But"/"So" dropped, he/she/him/her/his
- * replaced by the one character named just before (see ideas_extract.c).
+ * replaced by the one character named just before (see scene.c).
  * Free with longsd__free; NULL if out of memory. */
 char *ls_ideas_scene(const longsd_story *s, size_t first, size_t n, const ls_character *cast, size_t n_cast);
 

@@ -122,7 +122,8 @@ static const char EN_STOP[] =
 static const char EN_TITLE[] =
     "mr mrs ms dr st aunt uncle widow judge miss captain cap'n colonel general major "
     "sir lady lord squire reverend rev father mother sister brother king queen prince "
-    "princess doctor professor master mister missus parson deacon";
+    "princess doctor professor master mister missus parson deacon duke duchess earl count "
+    "countess baron baroness emperor empress governor sheriff";
 
 static const char EN_PRONOUN[] =
     "he him his himself she her hers herself they them their i me my we us you it";
@@ -241,9 +242,11 @@ static const char DE_STOP[] =
 
 static const char DE_TITLE[] =
     "herr frau fräulein onkel tante könig königin prinz prinzessin doktor dr meister "
-    "vater mutter graf gräfin";
+    "vater mutter graf gräfin kapitän professor baron baronin kaiser kaiserin pfarrer";
 
-static const char DE_PRONOUN[] = "er sie es ihn ihm ihr he se em ehr syn ik du wy jy";
+static const char DE_PRONOUN[] =
+    "er sie es ihn ihm ihr he se em ehr syn ik du wy jy ihre ihren ihrem ihrer ihres ihnen sein seine seinen "
+    "seinem seiner seines mein meine meinen meinem meiner dein deine unser unsere euer eure";
 
 static const char DE_MALE[] = "er ihn ihm sein he em syn herr onkel könig prinz vater mann hans fischer butt";
 
@@ -329,7 +332,9 @@ static const char FR_STOP[] =
     "a ont avait avaient avoir en dans sur sous par pour avec sans vers chez à au aux "
     "ne pas plus si comme quand alors aussi très bien tout tous toute toutes";
 
-static const char FR_TITLE[] = "monsieur madame mademoiselle m mme mlle docteur dr saint sainte roi reine";
+static const char FR_TITLE[] =
+    "monsieur madame mademoiselle m mme mlle docteur dr saint sainte roi reine capitaine professeur "
+    "comte comtesse baron baronne abbé commandant";
 
 static const char FR_PRONOUN[] = "il elle ils elles lui on je tu nous vous";
 

@@ -4,7 +4,9 @@
  * holds what every backend shares: ls_llm_from_params and the defaults. */
 #include <string.h>
 
+#include "desc.h"
 #include "llm.h"
+#include "scene.h"
 
 longsd_llm_params longsd_llm_default_params(void)
 {
@@ -54,7 +56,18 @@ static longsd_status builtin_create(longsd_ctx *ctx, const longsd_llm_params *p,
 static longsd_status builtin_cast(ls_llm *b, const longsd_story *s, size_t max_cast, ls_character **cast,
                                   size_t *n_cast, lserr *err)
 {
-    return ls_cast_find(s, max_cast, cast, n_cast, err);
+    longsd_status rc = ls_cast_find(s, max_cast, cast, n_cast, err);
+    if (rc)
+        return rc;
+    /* no model to ask: what the cast looks like comes from the book */
+    rc = ls_cast_describe(s, *cast, *n_cast, NULL);
+    if (rc) {
+        ls_cast_free(*cast, *n_cast);
+        *cast = NULL;
+        *n_cast = 0;
+        return lserr_set(err, rc, "%s: out of memory while describing the cast", s->name ? s->name : "story");
+    }
+    return LONGSD_OK;
 }
 
 static longsd_status builtin_ideas(ls_llm *b, const longsd_story *s, const ls_part *parts, size_t n_parts, int k,
@@ -81,6 +94,21 @@ static longsd_status builtin_ideas(ls_llm *b, const longsd_story *s, const ls_pa
                 res[i].anchor[j] = LS_ANCHOR_EXACT; /* picked from the text itself */
         }
     }
+    /* titles are unique within the plan, across parts */
+    size_t total = 0;
+    for (size_t i = 0; i < n_parts; i++)
+        total += res[i].n_ideas;
+    ls_idea **all = total ? longsd__calloc(total, sizeof *all) : NULL;
+    if (total && !all)
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    size_t k2 = 0;
+    for (size_t i = 0; i < n_parts; i++)
+        for (size_t j = 0; j < res[i].n_ideas; j++)
+            all[k2++] = &res[i].ideas[j];
+    longsd_status urc = total ? ls_titles_unique(s, cast, n_cast, all, total) : LONGSD_OK;
+    longsd__free(all);
+    if (urc)
+        return lserr_set(err, urc, "out of memory");
     return LONGSD_OK;
 }
 

@@ -868,8 +868,9 @@ static char *ideas_system(void)
     return longsd__asprintf(
         "You choose moments of a story to illustrate with paintings. Answer with JSON only, in this form: %s\n"
         "Rules: give exactly the number of ideas asked for, each a different moment, spread from the start to "
-        "the end of the text you are given. \"title\": 2 to 6 words. \"scene\": one or two sentences saying what "
-        "a painter would show: who, doing what, where, light and mood; the picture is logo-free and sign-free: "
+        "the end of the text you are given. \"title\": 2 to 6 words, in the language of the text. \"scene\": "
+        "in English whatever the language of the text (Stable Diffusion reads only English), one or two "
+        "sentences saying what a painter would show: who, doing what, where, light and mood; the picture is logo-free and sign-free: "
         "no text, letters, signs, captions or logos in it. \"characters\": the names of the characters in the "
         "picture (may be empty). \"quote\": 8 to 30 words copied exactly, character for character, from the "
         "text: the passage the idea illustrates.",
@@ -1226,8 +1227,8 @@ static longsd_status oa_cast(ls_llm *base, const longsd_story *s, size_t max_cas
     j.system = longsd__asprintf(
         "You are the character designer for the illustrations of a story. For every character listed, write one "
         "fixed visual description that every picture of them will reuse: apparent age, build, face, hair, "
-        "typical clothing, in 10 to 25 words, consistent with the passages given and the story's time and "
-        "place. No names, no text or letters. Answer with JSON only, in this form: %s",
+        "typical clothing, in 10 to 25 words of English whatever the story's language, consistent with the "
+        "passages given and the story's time and place. No names, no text or letters. Answer with JSON only, in this form: %s",
         CAST_FORMAT);
     j.user = u.data ? lsbuf_steal(&u) : NULL;
     j.max_tokens = 60 * (int)n_cast + 200;
@@ -1294,7 +1295,9 @@ static longsd_status oa_write_prompts(ls_llm *base, const ls_idea *ideas, size_t
     char *sys = longsd__asprintf(
         "You write prompts for Stable Diffusion 1.5. Rewrite the scene as prompt-English: comma-separated "
         "phrases naming what is visible (people by their appearance, never by name; action; place; light; "
-        "mood), concrete nouns first, at most 40 words. No text, letters, signs or logos; no artist or style "
+        "mood), concrete nouns first, in English whatever the language of the scene, at most 40 words (with "
+        "the style, the prompt must fit 75 CLIP tokens; the most important phrases first, as the end may be "
+        "dropped). No pronouns, no quotation marks, no text, letters, signs or logos; no artist or style "
         "words (they are added after yours). Answer with JSON only: %s",
         PROMPT_FORMAT);
     if (!js || !jp || !done || !sys) {

@@ -109,6 +109,8 @@ static longsd_status apply_cast_file(longsd_ctx *ctx, longsd_plan *plan, const c
         }
         longsd__free(plan->cast[i].description);
         plan->cast[i].description = clean;
+        if (plan->cast_spans)
+            plan->cast_spans[i].n = 0; /* the user's words, not the book's */
     }
     json_decref(root);
     return rc;
@@ -123,6 +125,7 @@ static longsd_status run_ideas(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, 
     size_t n_parts = 0;
     ls_character *cast = NULL;
     size_t n_cast = 0;
+    ls_desc_spans *spans = NULL;
     ls_idea *ideas = NULL;
     size_t n_ideas = 0;
     int fell_back = 0;
@@ -140,6 +143,13 @@ static longsd_status run_ideas(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, 
                 if ((rc = set_str(&cast[i].description, plan->cast[j].description)))
                     goto out;
             }
+    /* where the descriptions the book gave came from, for the plan */
+    if (n_cast && !(spans = longsd__calloc(n_cast, sizeof *spans))) {
+        rc = LONGSD_ERR_NOMEM;
+        goto out;
+    }
+    if (n_cast && (rc = ls_cast_desc_spans(story, cast, n_cast, spans)))
+        goto out;
     size_t *got = longsd__calloc(n_parts, sizeof *got);
     if (!got) {
         rc = LONGSD_ERR_NOMEM;
@@ -232,6 +242,9 @@ static longsd_status run_ideas(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, 
     n_ideas = 0;
     plan->cast = cast;
     plan->n_cast = n_cast;
+    longsd__free(plan->cast_spans);
+    plan->cast_spans = spans;
+    spans = NULL;
     cast = NULL;
     n_cast = 0;
 out:
@@ -247,6 +260,7 @@ out:
     longsd__free(res);
     ls_parts_free(parts, n_parts);
     ls_cast_free(cast, n_cast);
+    longsd__free(spans);
     ls_ideas_free(ideas, n_ideas);
     return rc;
 }
@@ -306,8 +320,10 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
                       pi->cfg_scale != pp->cfg_scale || !str_eq(pi->sampler, pp->sampler);
         longsd__free(pi->prompt);
         longsd__free(pi->negative);
+        longsd__free(pi->lexica);
         pi->prompt = pr.positive;
         pi->negative = pr.negative;
+        pi->lexica = pr.lexica;
         pi->tokens = pr.tokens;
         pi->seed = seed;
         pi->width = pp->width;

@@ -20,6 +20,7 @@ static void plan_idea_clear(ls_plan_idea *pi)
     ls_idea_clear(&pi->idea);
     longsd__free(pi->prompt);
     longsd__free(pi->negative);
+    longsd__free(pi->lexica);
     longsd__free(pi->sampler);
     longsd__free(pi->style);
     longsd__free(pi->image_file);
@@ -44,6 +45,8 @@ void ls_plan_clear_content(longsd_plan *p)
     ls_cast_free(p->cast, p->n_cast);
     p->cast = NULL;
     p->n_cast = 0;
+    longsd__free(p->cast_spans);
+    p->cast_spans = NULL;
     for (size_t i = 0; i < p->n_notes; i++)
         longsd__free(p->notes[i]);
     longsd__free(p->notes);
@@ -196,6 +199,30 @@ longsd_status longsd_plan_set_image(longsd_plan *p, size_t i, int state, const c
 
 static json_t *jstr(const char *s) { return json_string(s ? s : ""); }
 
+/* What the book says of a character besides its names: written only when
+ * known, so plans of third-person books without roles read as before. */
+static json_t *spans_to_json(const ls_desc_spans *sp)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; a && k < sp->n; k++)
+        json_array_append_new(a, json_pack("[I, I]", (json_int_t)sp->start[k], (json_int_t)sp->end[k]));
+    return a;
+}
+
+static void cast_facts_to_json(json_t *co, const ls_character *c)
+{
+    if (!co)
+        return;
+    if (c->narrator)
+        json_object_set_new(co, "narrator", json_true());
+    if (c->role && c->role[0])
+        json_object_set_new(co, "role", json_string(c->role));
+    if (c->gender)
+        json_object_set_new(co, "gender", json_string(c->gender == LS_GENDER_MALE ? "male" : "female"));
+    if (c->age)
+        json_object_set_new(co, "age", json_integer(c->age));
+}
+
 /* index: the idea's 1-based position within its part, counted by the
  * caller in one pass (counting here made a save quadratic). */
 static json_t *idea_to_json(const longsd_plan *p, size_t i, json_int_t index)
@@ -211,7 +238,7 @@ static json_t *idea_to_json(const longsd_plan *p, size_t i, json_int_t index)
         json_object_set_new(image, "file", jstr(pi->image_file));
     if (pi->image_error)
         json_object_set_new(image, "error", jstr(pi->image_error));
-    return json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:s}, s:{s:s, s:s, s:i, s:I, s:i, s:i, s:i, "
+    json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:s}, s:{s:s, s:s, s:i, s:I, s:i, s:i, s:i, "
                      "s:f, s:s, s:s}, s:o}",
                      "id", id->id, "part", p->parts[id->part].id, "index", index,
                      "title", nz(id->title), "scene", nz(id->scene), "characters", chars, "anchor", "paragraph",
@@ -220,6 +247,10 @@ static json_t *idea_to_json(const longsd_plan *p, size_t i, json_int_t index)
                      pi->tokens, "seed", (json_int_t)pi->seed, "width", pi->width, "height", pi->height, "steps",
                      pi->steps, "cfg_scale", (double)pi->cfg_scale, "sampler", nz(pi->sampler), "style",
                      nz(pi->style), "image", image);
+    /* the lexica modifiers chosen for this scene (issue 11) */
+    if (o && pi->lexica && pi->lexica[0])
+        json_object_set_new(json_object_get(o, "prompt"), "lexica", jstr(pi->lexica));
+    return o;
 }
 
 char *longsd_plan_to_json(const longsd_plan *p)
@@ -245,9 +276,13 @@ char *longsd_plan_to_json(const longsd_plan *p)
         json_t *al = json_array();
         for (size_t k = 0; k < c->n_aliases; k++)
             json_array_append_new(al, jstr(c->aliases[k]));
-        json_array_append_new(cast, json_pack("{s:s, s:s, s:o, s:I, s:s}", "name", nz(c->name), "full_name",
-                                              c->full_name ? c->full_name : nz(c->name), "aliases", al, "mentions",
-                                              (json_int_t)c->mentions, "description", nz(c->description)));
+        json_t *co = json_pack("{s:s, s:s, s:o, s:I, s:s}", "name", nz(c->name), "full_name",
+                               c->full_name ? c->full_name : nz(c->name), "aliases", al, "mentions",
+                               (json_int_t)c->mentions, "description", nz(c->description));
+        cast_facts_to_json(co, c);
+        if (co && p->cast_spans && p->cast_spans[i].n)
+            json_object_set_new(co, "description_from", spans_to_json(&p->cast_spans[i]));
+        json_array_append_new(cast, co);
     }
     json_int_t *per_part = longsd__calloc(p->n_parts ? p->n_parts : 1, sizeof *per_part);
     if (!per_part)
@@ -458,6 +493,52 @@ static longsd_status read_part(rd *r, json_t *o, size_t i, ls_plan_part *pp)
     return LONGSD_OK;
 }
 
+/* "description_from": [[start, end], ...]: byte spans of the text the
+ * description was harvested from (desc.c). */
+static longsd_status read_desc_spans(rd *r, json_t *o, const char *pre, size_t bytes, ls_desc_spans *sp)
+{
+    json_t *a = field(o, "description_from");
+    char path[96];
+    snprintf(path, sizeof path, "%s.description_from", pre);
+    sp->n = 0;
+    if (!a)
+        return LONGSD_OK;
+    if (!json_is_array(a) || json_array_size(a) > LS_DESC_MAX_SPANS)
+        return bad(r, path, "expected an array of at most 5 [start, end] byte spans");
+    for (size_t k = 0; k < json_array_size(a); k++) {
+        json_t *e = json_array_get(a, k);
+        json_t *s0 = json_array_get(e, 0), *s1 = json_array_get(e, 1);
+        if (!json_is_array(e) || json_array_size(e) != 2 || !json_is_integer(s0) || !json_is_integer(s1) ||
+            json_integer_value(s0) < 0 || json_integer_value(s1) <= json_integer_value(s0) ||
+            (bytes && (size_t)json_integer_value(s1) > bytes))
+            return bad(r, path, "expected [start, end] with 0 <= start < end <= the text's size");
+        sp->start[k] = (size_t)json_integer_value(s0);
+        sp->end[k] = (size_t)json_integer_value(s1);
+    }
+    sp->n = json_array_size(a);
+    return LONGSD_OK;
+}
+
+static longsd_status read_cast_facts(rd *r, json_t *o, const char *pre, ls_character *c)
+{
+    json_t *nv = field(o, "narrator");
+    if (nv && !json_is_boolean(nv)) {
+        char path[80];
+        snprintf(path, sizeof path, "%s.narrator", pre);
+        return bad(r, path, "expected true or false");
+    }
+    c->narrator = nv && json_is_true(nv);
+    TRY(get_str(r, o, pre, "role", 0, &c->role));
+    char *g = NULL;
+    TRY(get_str(r, o, pre, "gender", 0, &g));
+    c->gender = g && !strcmp(g, "male") ? LS_GENDER_MALE : g && !strcmp(g, "female") ? LS_GENDER_FEMALE : 0;
+    longsd__free(g);
+    long long age = 0;
+    TRY(get_int(r, o, pre, "age", LS_AGE_UNKNOWN, LS_AGE_OLD, 0, &age));
+    c->age = (int)age;
+    return LONGSD_OK;
+}
+
 static longsd_status read_character(rd *r, json_t *o, size_t i, ls_character *c)
 {
     char pre[64];
@@ -474,6 +555,7 @@ static longsd_status read_character(rd *r, json_t *o, size_t i, ls_character *c)
         return lserr_set(r->err, LONGSD_ERR_NOMEM, "out of memory");
     TRY(get_int(r, o, pre, "mentions", 0, LLONG_MAX, 0, &v));
     c->mentions = (size_t)v;
+    TRY(read_cast_facts(r, o, pre, c));
     char path[80];
     snprintf(path, sizeof path, "%s.aliases", pre);
     return read_strings(r, field(o, "aliases"), path, &c->aliases, &c->n_aliases);
@@ -529,6 +611,7 @@ static longsd_status read_idea(rd *r, const longsd_plan *p, json_t *o, size_t i,
         return bad(r, sub, "expected an object");
     TRY(get_str(r, pr, sub, "positive", 1, &pi->prompt));
     TRY(get_str(r, pr, sub, "negative", 0, &pi->negative));
+    TRY(get_str(r, pr, sub, "lexica", 0, &pi->lexica));
     TRY(get_int(r, pr, sub, "tokens", 0, 1000, 0, &v));
     pi->tokens = (int)v;
     TRY(get_int(r, pr, sub, "seed", 0, 4294967295LL, 1, &v));
@@ -667,11 +750,15 @@ static longsd_status read_plan(rd *r, json_t *root, longsd_plan *p)
     if (cast && !json_is_array(cast))
         return bad(r, "cast", "expected an array");
     if (cast && json_array_size(cast)) {
-        if (!(p->cast = longsd__calloc(json_array_size(cast), sizeof *p->cast)))
+        if (!(p->cast = longsd__calloc(json_array_size(cast), sizeof *p->cast)) ||
+            !(p->cast_spans = longsd__calloc(json_array_size(cast), sizeof *p->cast_spans)))
             return lserr_set(r->err, LONGSD_ERR_NOMEM, "out of memory");
         for (size_t i = 0; i < json_array_size(cast); i++) {
             p->n_cast = i + 1;
             TRY(read_character(r, json_array_get(cast, i), i, &p->cast[i]));
+            char pre[64];
+            snprintf(pre, sizeof pre, "cast[%zu]", i);
+            TRY(read_desc_spans(r, json_array_get(cast, i), pre, p->source_bytes, &p->cast_spans[i]));
         }
     }
     json_t *ideas = field(root, "ideas");

@@ -4,6 +4,7 @@
 #ifndef LONGSD_PLAN_H
 #define LONGSD_PLAN_H
 
+#include "desc.h"
 #include "ideas.h"
 #include "prompt.h"
 
@@ -24,6 +25,7 @@ typedef struct {
     ls_idea idea;           /* anchor, scene, title, characters */
     char *prompt;
     char *negative;
+    char *lexica;           /* the lexica modifiers in prompt ("; "-joined), NULL/"" none */
     int tokens;
     uint32_t seed;
     int width, height, steps;
@@ -64,6 +66,7 @@ struct longsd_plan {
     size_t n_ideas;
     ls_character *cast;
     size_t n_cast;
+    ls_desc_spans *cast_spans; /* n_cast entries or NULL: where each description came from in the text */
     char **notes;
     size_t n_notes;
     /* the file this handle last read or wrote, as it was then, so a save can

@@ -1,116 +1,19 @@
-/* prompt.c - prompt-English: sanitizing scene text, estimating CLIP token
- * counts, assembling scene + cast + style within the 77-token budget, and
+/* prompt.c - prompt-English: sanitizing scene text, counting CLIP tokens,
+ * assembling scene + cast + style within the 77-token budget, and
  * per-idea seeds. Style presets live in styles.c. */
 #include "prompt.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "lexica.h"
+#include "tokenizer.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------------
- * Token estimate.
- *
- * CLIP (ViT-L/14, the SD 1.x text encoder) lower-cases the text, splits it
- * into words, single digits, the contractions 's 't 're 've 'm 'll 'd and
- * runs of other symbols, then applies byte-level BPE. This estimate mirrors
- * the split and prices each piece instead of running BPE: the real tokenizer
- * (with bpe_simple_vocab_16e6) replaces it once the engine ships it.
- *
- * Prices, in eighths of a token, were fitted against the real tokenizer on
- * the texts in tests/corpus (word list below from en-twain1/en-twain3, the
- * fit checked on sentences of the other files) so that the estimate errs
- * high: on English sentences it is 7-13% over the real count and under it
- * for ~2% of them, by at most 5 tokens; on German 8-10% over (under for 6%
- * of sentences, by up to 9), on French 32% over. "digital painting, trending on
- * artstation, highly detailed" comes out 11 (CLIP: 10).
- *   - a digit, an ASCII symbol, a contraction: 1 token each (CLIP merges
- *     some symbol runs such as ".\"": we never do, so we err high there);
- *   - an ASCII word of up to 3 letters, or one in common_words[]: 1 token;
- *   - other ASCII words: by length, from a table for English-looking text
- *     and a steeper one for text that looks German, French or otherwise
- *     foreign (see looks_foreign(): BPE splits those words much more);
- *   - a non-ASCII code point: 1.5 tokens if 2 UTF-8 bytes (accents: CLIP
- *     usually splits the word around them and some, like 'ß', take 2), 2 if
- *     3 or 4 bytes (CJK, emoji); more conservative than 1 per code point. */
-
-/* Common words (4+ letters) that CLIP encodes as exactly one token. Sorted
- * for bsearch; all lower-case ASCII. */
-static const char *const common_words[] = {
-    "about", "above", "across", "afraid", "after", "afternoon", "again", "against", "almost", "alone",
-    "along", "always", "amateur", "among", "anatomy", "anime", "another", "answer", "anti", "anybody",
-    "anything", "anyway", "arms", "around", "artifacts", "asked", "asleep", "atmospheric", "aunt", "away",
-    "awful", "back", "background", "balloon", "beautiful", "because", "becky", "been", "before", "began",
-    "begun", "behind", "being", "believe", "best", "better", "birds", "black", "blue", "blurry", "boat",
-    "body", "bold", "book", "both", "boys", "breakfast", "breath", "broke", "brought", "brush", "business",
-    "call", "called", "came", "camel", "camels", "candle", "canvas", "cartoon", "carved", "castle", "cave",
-    "chance", "chapter", "character", "charming", "child", "children", "church", "cinematic", "classical",
-    "clean", "clock", "close", "clothes", "cold", "color", "colorful", "colors", "come", "comes", "coming",
-    "company", "composition", "concept", "contrast", "could", "couldn", "country", "course", "crisp",
-    "cropped", "cross", "crowd", "dark", "days", "dead", "death", "deep", "delicate", "depth", "desert",
-    "detailed", "details", "didn", "digital", "distance", "does", "doing", "done", "door", "down", "dramatic",
-    "drawing", "drawn", "dream", "drop", "dropped", "each", "easy", "either", "else", "engraving", "enough",
-    "epic", "even", "evening", "ever", "every", "everybody", "everything", "expressive", "extra", "eyes",
-    "face", "fast", "feel", "feet", "fell", "felt", "fence", "fetch", "field", "film", "find", "fine",
-    "fingers", "finn", "fire", "first", "five", "flat", "focus", "followed", "fool", "foot", "foreground",
-    "forest", "found", "four", "frame", "from", "full", "fused", "game", "garden", "gave", "gentle",
-    "getting", "girl", "give", "glad", "glass", "going", "gone", "good", "gore", "graded", "gradient",
-    "grain", "graphite", "great", "grew", "grey", "ground", "hadn", "hain", "half", "hand", "hands",
-    "happened", "happy", "hard", "hardly", "harper", "harsh", "have", "head", "hear", "heard", "heart",
-    "heavy", "help", "here", "herself", "high", "highly", "hill", "himself", "hold", "home", "hope", "hour",
-    "hours", "house", "hundred", "idea", "illustration", "interest", "into", "intricate", "island", "itself",
-    "judge", "just", "keep", "kept", "kill", "kind", "knew", "knife", "know", "knows", "lady", "laid", "land",
-    "landscape", "last", "late", "learn", "leave", "left", "less", "life", "light", "lighting", "like",
-    "limbs", "limited", "line", "lines", "lion", "little", "logo", "long", "look", "looked", "looking",
-    "lord", "lost", "luminous", "made", "make", "makes", "making", "many", "mars", "mary", "master",
-    "masterpiece", "matte", "matter", "maybe", "mean", "meant", "middle", "might", "mighty", "mile", "miles",
-    "mind", "minute", "minutes", "moment", "money", "more", "morning", "most", "mountain", "mouth", "moved",
-    "much", "museum", "must", "name", "near", "never", "next", "night", "nobody", "noisy", "none", "nothing",
-    "ocean", "once", "only", "open", "order", "other", "outlines", "over", "painting", "palette", "paper",
-    "part", "passed", "pencil", "people", "perfectly", "person", "photo", "photograph", "piece", "pixel",
-    "pixels", "place", "plastic", "please", "polly", "poor", "portrait", "potter", "power", "pretty", "print",
-    "printmaking", "professor", "quality", "quiet", "reached", "ready", "realistic", "reason", "reckon",
-    "relief", "render", "rest", "retro", "rich", "right", "river", "room", "rose", "round", "running", "said",
-    "same", "sand", "satisfied", "sawyer", "saying", "says", "scared", "scary", "scene", "school", "seem",
-    "seemed", "seen", "shading", "shall", "shallow", "sharp", "shook", "should", "showed", "shut", "sick",
-    "side", "sight", "signature", "silence", "since", "sitting", "sketch", "skin", "sleep", "small", "smoke",
-    "smooth", "soft", "some", "somebody", "something", "sometimes", "soon", "sort", "sound", "stand",
-    "standing", "start", "started", "stay", "still", "stood", "stop", "stopped", "straight", "street",
-    "strokes", "struck", "style", "such", "sunday", "sunlight", "sunset", "sure", "take", "talk", "talking",
-    "tears", "tell", "text", "texture", "than", "that", "thatcher", "their", "them", "themselves", "then",
-    "there", "these", "they", "thing", "things", "think", "thinking", "this", "those", "though", "thought",
-    "thousand", "three", "through", "till", "time", "times", "together", "told", "took", "toward", "town",
-    "traditional", "treasure", "tree", "trending", "tried", "trouble", "trying", "turn", "turned", "twenty",
-    "under", "until", "upon", "used", "very", "vibrant", "video", "village", "visible", "visual", "voice",
-    "wait", "walking", "want", "wanted", "warm", "warn", "wash", "washes", "wasn", "watch", "water",
-    "watercolor", "week", "well", "went", "were", "what", "when", "where", "which", "while", "white", "whole",
-    "whose", "widow", "will", "wind", "window", "wish", "with", "within", "without", "woman", "wooden",
-    "woods", "word", "words", "work", "world", "worst", "worth", "would", "wouldn", "years", "young", "your",
-    "yourself",
-};
-
-static int cmp_word(const void *key, const void *elem)
-{
-    return strcmp((const char *)key, *(const char *const *)elem);
-}
-
-static int is_common(const char *w)
-{
-    return bsearch(w, common_words, sizeof common_words / sizeof common_words[0], sizeof common_words[0],
-                   cmp_word) != NULL;
-}
-
-/* Price of an ASCII letter run of length len (lower-cased in w when len < 32). */
-static uint64_t word_price(const char *w, size_t len, int foreign)
-{
-    static const unsigned short en[9] = {8, 8, 8, 8, 11, 11, 12, 13, 14};
-    static const unsigned short fo[9] = {8, 8, 8, 8, 15, 17, 19, 22, 25};
-    if (len <= 3 || (len < 32 && is_common(w)))
-        return 8;
-    if (len <= 8)
-        return foreign ? fo[len] : en[len];
-    return foreign ? 10 + 2 * (uint64_t)len : 8 + (5 * ((uint64_t)len - 5) + 2) / 3;
-}
+ * Token counts: the real CLIP tokenizer (src/engine/tokenizer.c) with the
+ * vocabulary built into the library, so every budget decision is the one
+ * the text encoder will see. */
 
 static int is_space_cp(uint32_t cp)
 {
@@ -118,126 +21,28 @@ static int is_space_cp(uint32_t cp)
            cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-/* Letters CLIP's \p{L} would join to an ASCII word: Latin-1 and Latin
- * Extended, Greek, Cyrillic. Enough to tell words apart for pricing. */
-static int is_letter_cp(uint32_t cp)
-{
-    if (cp < 0x80)
-        return (cp | 32) >= 'a' && (cp | 32) <= 'z';
-    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x370 && cp <= 0x52F);
-}
-
-static int is_contraction(const char *s)
-{
-    /* after the apostrophe; CLIP matches these whatever follows */
-    char a = (char)(s[0] | 32), b = s[0] ? (char)(s[1] | 32) : 0;
-    if (a == 's' || a == 't' || a == 'm' || a == 'd')
-        return 1;
-    if ((a == 'r' && b == 'e') || (a == 'v' && b == 'e') || (a == 'l' && b == 'l'))
-        return 2;
-    return 0;
-}
-
-/* Short words that mark English, and words that mark German or French
- * (the other languages the corpus has). Sorted. */
-static const char *const english_marks[] = {
-    "all", "and", "any", "are", "at", "be", "big", "boy", "but", "by", "can", "day", "did", "do", "for",
-    "get", "got", "had", "he", "her", "him", "his", "how", "if", "is", "it", "its", "let", "my", "new", "no",
-    "not", "now", "of", "off", "oh", "old", "one", "out", "own", "put", "say", "see", "she", "the", "to",
-    "too", "two", "up", "way", "we", "who", "why", "yes", "you",
-};
-static const char *const foreign_marks[] = {
-    "aber", "als", "am", "au", "auf", "aus", "aux", "bei", "ce", "ces", "cette", "dans", "das", "dem", "den",
-    "der", "des", "die", "du", "ein", "eine", "einem", "einen", "einer", "elle", "en", "er", "es", "est",
-    "et", "ich", "ihr", "il", "ils", "im", "ist", "je", "la", "le", "les", "leur", "mais", "mit", "nach",
-    "ne", "nicht", "noch", "nous", "par", "pas", "pour", "qu", "que", "qui", "se", "sich", "sie", "sind",
-    "son", "sur", "un", "und", "une", "uns", "von", "vor", "vous", "war", "wie", "wir", "zu", "zum", "zur",
-};
-
-#define IN_LIST(w, list) (bsearch((w), (list), sizeof(list) / sizeof((list)[0]), sizeof((list)[0]), cmp_word) != NULL)
-
-/* Whether the text looks like German, French or the like rather than
- * English: more foreign marks (their function words, words with accented
- * letters) than English ones (function words, common_words[]), or under a
- * fifth of its words English (dialect, names). A few tags count as English. */
-static int looks_foreign(const unsigned char *s, size_t n)
-{
-    size_t en = 0, fo = 0, words = 0, i = 0;
-    while (i < n) {
-        int l = lsutf8_seqlen(s + i, n - i);
-        uint32_t cp = l ? lsutf8_decode(s + i, l) : 0;
-        if (!l || !is_letter_cp(cp)) {
-            i += l ? (size_t)l : 1;
-            continue;
-        }
-        char w[32];
-        size_t wl = 0, ncp = 0;
-        int ascii = 1;
-        while (i < n) {
-            l = lsutf8_seqlen(s + i, n - i);
-            if (!l || !is_letter_cp(cp = lsutf8_decode(s + i, l)))
-                break;
-            if (cp >= 0x80)
-                ascii = 0;
-            else if (wl + 1 < sizeof w)
-                w[wl++] = (char)(cp | 32);
-            ncp++;
-            i += (size_t)l;
-        }
-        w[wl] = '\0';
-        words += ncp >= 2;
-        if (!ascii)
-            fo++;
-        else if (ncp < sizeof w && IN_LIST(w, foreign_marks))
-            fo++;
-        else if (ncp < sizeof w && (ncp <= 3 ? IN_LIST(w, english_marks) : is_common(w)))
-            en++;
-    }
-    return fo > en || (words >= 3 && en * 5 < words);
-}
+#define COUNT_CAP 2048 /* ids counted at most: anything near it is far over any budget */
 
 int ls_prompt_count_tokens(const char *str)
 {
-    if (!str)
+    if (!str || !*str)
         return 0;
-    const unsigned char *s = (const unsigned char *)str;
-    size_t n = strlen(str), i = 0;
-    int foreign = looks_foreign(s, n);
-    uint64_t eighths = 0;
-    while (i < n) {
-        int l = lsutf8_seqlen(s + i, n - i);
-        if (!l) { /* invalid byte: one byte token */
-            eighths += 8;
-            i++;
-            continue;
-        }
-        uint32_t cp = lsutf8_decode(s + i, l);
-        if (is_space_cp(cp)) {
-            i += (size_t)l;
-        } else if (cp == '\'' && is_contraction((const char *)s + i + 1)) {
-            eighths += 8;
-            i += 1 + (size_t)is_contraction((const char *)s + i + 1);
-        } else if (cp < 0x80 && is_letter_cp(cp)) {
-            char w[32];
-            size_t len = 0;
-            while (i < n && s[i] < 0x80 && is_letter_cp(s[i])) {
-                if (len + 1 < sizeof w)
-                    w[len] = (char)(s[i] | 32);
-                len++;
-                i++;
-            }
-            w[len < sizeof w ? len : sizeof w - 1] = '\0';
-            eighths += word_price(w, len, foreign);
-        } else if (cp < 0x80) {
-            eighths += 8; /* digit or symbol */
-            i++;
-        } else {
-            eighths += l == 2 ? 12 : 16;
-            i += (size_t)l;
-        }
+    lserr err = {0};
+    const sdtok *tok = sdtok_builtin(&err);
+    if (!tok)
+        return -1; /* out of memory loading the vocabulary */
+    int32_t ids[COUNT_CAP];
+    int used = 0;
+    longsd_status rc = sdtok_encode(tok, str, ids, COUNT_CAP, &used, &err);
+    if (rc == LONGSD_ERR_NOMEM)
+        return -1;
+    if (rc != LONGSD_OK) {
+        /* invalid UTF-8 (sanitized text never has it): one token per byte,
+         * an upper bound, so a budget is never overrun */
+        size_t n = strlen(str);
+        return n > COUNT_CAP ? COUNT_CAP : (int)n;
     }
-    uint64_t t = (eighths + 7) / 8;
-    return t > 0x7fffffff ? 0x7fffffff : (int)t;
+    return used > 2 ? used - 2 : 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -444,12 +249,14 @@ char *ls_prompt_sanitize(const char *s)
 /* ------------------------------------------------------------------------
  * Building. The positive prompt reads
  *
- *     <scene>; <Name>, <description>; <Name>, <description>, <suffix>, <quality>
+ *     <scene>; <description>; <description>, <suffix>, <quality>
  *
  * The scene comes first because SD 1.x attends most to the first tokens;
- * each character present in the idea with a description follows once, as
- * "Name, description" after a semicolon (no parentheses: they are A1111
- * emphasis syntax); then the style suffix and the quality tags, comma
+ * each character present in the idea with a description the scene does
+ * not already draw them by follows once after a semicolon, without the
+ * name (CLIP cannot draw a name, and a name invites lettering; no
+ * parentheses: they are A1111 emphasis syntax); then the style suffix and
+ * the quality tags, comma
  * separated. Over budget (75 tokens between CLIP's start and end tokens),
  * we give up, in order: quality tags (last first); scene words down to
  * MIN_SCENE_WORDS (cut after a whole word, at a clause boundary when that
@@ -581,11 +388,12 @@ static size_t strip_punct(const char *s, size_t n)
 
 typedef struct {
     wordseq scene;
-    char **desc;     /* "Name, description", cleaned */
+    char **desc;     /* descriptions, cleaned (never a name) */
     size_t n_desc;
     wordseq suffix;
-    char **quality;  /* tags */
+    char **quality;  /* lexica modifiers, then the preset's quality tags */
     size_t n_quality;
+    size_t n_lexica; /* the first n_lexica of quality[] */
     lsbuf buf;       /* the prompt being tried */
 } builder;
 
@@ -631,6 +439,22 @@ static int best_scene(builder *bd, size_t kmin, size_t n_desc, size_t suffix_len
     *len = 0;
     if (kmin < 1)
         kmin = 1;
+    /* A written scene is a list of elements, most important first: drop
+     * whole elements from the end before ever cutting inside one. */
+    for (size_t k = sc->n - 1; k >= 1; k--) {
+        if (sc->text[sc->end[k - 1] - 1] != ',')
+            continue;
+        size_t l = clean_tail(sc->text, sc->end[k - 1]);
+        if (!l)
+            continue;
+        int t = compose(bd, l, n_desc, suffix_len, 0);
+        if (t < 0)
+            return -1;
+        if (t <= BUDGET) {
+            *len = l;
+            return 0;
+        }
+    }
     size_t best_k = 0, last = (size_t)-1;
     for (size_t k = sc->n; k >= kmin && k > 0; k--) {
         size_t l = clean_tail(sc->text, sc->end[k - 1]);
@@ -714,27 +538,33 @@ static longsd_status collect_descs(builder *bd, const ls_idea *idea, const ls_ch
         const ls_character *c = idea->characters[i] ? find_cast(cast, n_cast, idea->characters[i]) : NULL;
         if (!c || !c->description || !c->description[0])
             continue;
+        if (idea->scene && strstr(idea->scene, c->description))
+            continue; /* the scene writer already drew them by it */
         int dup = 0;
         for (size_t j = 0; j < bd->n_desc; j++)
             dup |= seen[j] == c;
         if (dup)
             continue;
-        char *name = ls_prompt_sanitize(c->name);
-        char *desc = ls_prompt_sanitize(c->description);
-        size_t name_len = name ? strlen(name) : 0;
-        char *both = name && desc ? longsd__asprintf("%s, %s", name, desc) : NULL;
-        longsd__free(name);
-        longsd__free(desc);
+        char *both = ls_prompt_sanitize(c->description);
         if (!both) {
             rc = LONGSD_ERR_NOMEM;
             break;
         }
         /* A description is kept or dropped whole. One that is empty once
-         * cleaned, or that would take over half the budget alone, is left
-         * out (the scene matters more). */
+         * cleaned, one the scene already holds, or one that would take
+         * over half the budget alone, is left out (the scene matters more). */
         size_t l = clean_tail(both, strlen(both));
         both[l] = '\0';
-        if (!name_len || l <= name_len + 2 || ls_prompt_count_tokens(both) > BUDGET / 2) {
+        int bt = ls_prompt_count_tokens(both);
+        if (bt < 0) {
+            longsd__free(both);
+            rc = LONGSD_ERR_NOMEM;
+            break;
+        }
+        for (size_t j = 0; j < bd->n_desc && l; j++)
+            if (strcmp(bd->desc[j], both) == 0)
+                l = 0; /* "a man; a man" says nothing more */
+        if (!l || bt > BUDGET / 2 || (idea->scene && strstr(idea->scene, both))) {
             longsd__free(both);
             continue;
         }
@@ -791,6 +621,31 @@ static longsd_status builder_init(builder *bd, const ls_idea *idea, const ls_cha
         goto out;
     if ((rc = split_tags(quality, &bd->quality, &bd->n_quality)))
         goto out;
+    /* lexica modifiers go between the preset's suffix and its quality tags,
+     * so that the budget drops the generic tags before them */
+    const char *mods[LS_LEXICA_MAX];
+    size_t nm = ls_lexica_pick(scene, mods);
+    if (nm) {
+        char **q = longsd__realloc(bd->quality, (bd->n_quality + nm) * sizeof *q);
+        if (!q) {
+            rc = LONGSD_ERR_NOMEM;
+            goto out;
+        }
+        bd->quality = q;
+        memmove(q + nm, q, bd->n_quality * sizeof *q);
+        size_t ok = 0;
+        for (size_t i = 0; i < nm; i++)
+            if ((q[ok] = longsd__strdup(mods[i])) != NULL)
+                ok++;
+        if (ok < nm) {
+            memmove(q + ok, q + nm, bd->n_quality * sizeof *q);
+            bd->n_quality += ok;
+            rc = LONGSD_ERR_NOMEM;
+            goto out;
+        }
+        bd->n_quality += nm;
+        bd->n_lexica = nm;
+    }
     rc = collect_descs(bd, idea, cast, n_cast);
 out:
     longsd__free(scene);
@@ -832,7 +687,7 @@ longsd_status ls_prompt_build(const ls_idea *idea, const ls_character *cast, siz
     longsd_status rc = LONGSD_OK;
     if (!out)
         return lserr_set(err, LONGSD_ERR_PARAM, "ls_prompt_build: no output");
-    out->positive = out->negative = NULL;
+    out->positive = out->negative = out->lexica = NULL;
     out->tokens = 0;
     if (!idea)
         return lserr_set(err, LONGSD_ERR_PARAM, "ls_prompt_build: no idea");
@@ -893,8 +748,18 @@ longsd_status ls_prompt_build(const ls_idea *idea, const ls_character *cast, siz
         goto nomem;
     out->tokens = t + 2;
     out->positive = lsbuf_steal(&bd.buf);
+    {
+        lsbuf lx;
+        lsbuf_init(&lx, 4096);
+        longsd_status lr = lsbuf_adds(&lx, "");
+        for (size_t i = 0; !lr && i < bd.n_lexica && i < n_q; i++)
+            lr = lsbuf_printf(&lx, "%s%s", i ? "; " : "", bd.quality[i]);
+        out->lexica = lr ? NULL : lsbuf_steal(&lx);
+        if (lr)
+            lsbuf_free(&lx);
+    }
     out->negative = ls_prompt_sanitize(style->negative ? style->negative : "");
-    if (!out->positive || !out->negative) {
+    if (!out->positive || !out->negative || !out->lexica) {
         ls_prompt_clear(out);
         goto nomem;
     }
@@ -912,7 +777,8 @@ void ls_prompt_clear(ls_prompt *p)
         return;
     longsd__free(p->positive);
     longsd__free(p->negative);
-    p->positive = p->negative = NULL;
+    longsd__free(p->lexica);
+    p->positive = p->negative = p->lexica = NULL;
     p->tokens = 0;
 }
 

@@ -22,7 +22,11 @@ longsd_status ls_styles_new(ls_styles **out, lserr *err);          /* built-ins 
  * file is LONGSD_ERR_PARAM ("styles.json: styles[2].suffix: expected a
  * string"), over the caps below LONGSD_ERR_TOO_BIG. */
 longsd_status ls_styles_load_file(ls_styles *st, const char *path, lserr *err);
-/* Same from memory (the fuzz target and tests use it); `name` stands for the
+/* AUTOMATIC1111's styles.csv ("name,prompt,negative_prompt" header; the
+ * text after "{prompt}" becomes the suffix, text before it follows it; no
+ * placeholder: the whole prompt is the suffix) is read as well, by its
+ * header; its names are lower-cased, other characters as '-'.
+ * Same from memory (the fuzz target and tests use it); `name` stands for the
  * file in messages. On any error st is left unchanged. */
 longsd_status ls_styles_load_memory(ls_styles *st, const char *name, const char *data, size_t n, lserr *err);
 #define LS_STYLES_MAX_BYTES ((size_t)1 << 20) /* a presets file is a few KiB; refuse more than 1 MiB */
@@ -33,8 +37,9 @@ size_t ls_styles_count(const ls_styles *st);
 const longsd_style *ls_styles_at(const ls_styles *st, size_t i);
 void ls_styles_free(ls_styles *st);
 
-/* Approximate CLIP token count of s, excluding start/end tokens (upper-ish
- * estimate of the real BPE count: the real tokenizer replaces it later). */
+/* CLIP token count of s, excluding start/end tokens: the real SD 1.x
+ * tokenizer (sdtok_builtin). Invalid UTF-8 counts one token per byte; -1
+ * only when out of memory (the vocabulary loads on first use). */
 int ls_prompt_count_tokens(const char *s);
 
 /* Make s safe to put in a prompt: control characters stripped, whitespace
@@ -52,6 +57,7 @@ typedef struct {
     char *positive;         /* free with longsd__free */
     char *negative;
     int tokens;             /* count incl. start/end tokens, <= 77 */
+    char *lexica;           /* the lexica modifiers kept in positive, "; "-joined ("" none); free with longsd__free */
 } ls_prompt;
 
 /* Build prompt-English for an idea: the scene (with each present character's

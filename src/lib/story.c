@@ -1,11 +1,12 @@
 /* story.c - ingest: checks a text file (size, encoding, binary content),
  * strips a Project Gutenberg header/footer, finds paragraphs in the three
  * layouts real texts use (blank-line separated, one paragraph per line,
- * hard-wrapped), splits sentences, finds chapter headings and guesses title,
- * author and language. Every step is a single forward pass (O(n)): a 10 MB
+ * hard-wrapped), splits sentences, then hands over to chapters.c (headings)
+ * and meta.c (title, author, language). Every step is a single forward pass (O(n)): a 10 MB
  * line must not cost more than a 10 MB file of short lines. Also the public
  * longsd_story_* functions. */
 #include "story.h"
+#include "story_int.h"
 
 #include <string.h>
 
@@ -16,14 +17,12 @@
  * gigabytes of paragraph and sentence records. Real novels are far below. */
 #define LS_MAX_PARAS ((size_t)2 << 20)
 #define LS_MAX_SENTENCES ((size_t)8 << 20)
-/* Heading candidates are short; longer paragraphs are never examined. */
-#define LS_HEADING_MAX_BYTES 400
 
 /* ------------------------------------------------------------------------
  * Code points. The data is validated UTF-8 before any of these run, but
  * ls_story_text() accepts any span, so a misaligned start is tolerated. */
 
-static uint32_t cp_at(const char *d, size_t i, size_t end, int *len)
+uint32_t ls_cp_at(const char *d, size_t i, size_t end, int *len)
 {
     unsigned char c = (unsigned char)d[i];
     if (c < 0x80) {
@@ -56,7 +55,7 @@ static int is_ctrl_cp(uint32_t c)
 static int is_blank_cp(uint32_t c) { return is_space_cp(c) || is_ctrl_cp(c); }
 
 /* Letters and digits: what makes a run of non-blank characters a word. */
-static int is_wordish(uint32_t c)
+int ls_is_wordish(uint32_t c)
 {
     if (c < 0x80)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -83,7 +82,7 @@ static int is_upper_cp(uint32_t c)
     return 0;
 }
 
-static int is_lower_cp(uint32_t c)
+int ls_is_lower_cp(uint32_t c)
 {
     if (c < 0x80)
         return c >= 'a' && c <= 'z';
@@ -112,16 +111,16 @@ static int is_closer_cp(uint32_t c)
 
 static int is_term_cp(uint32_t c) { return c == '.' || c == '!' || c == '?' || c == 0x2026; }
 
-static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+int ls_ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 /* Case-insensitive ASCII prefix test on s[0..n). */
-static int has_prefix_ci(const char *s, size_t n, const char *pre)
+int ls_has_prefix_ci(const char *s, size_t n, const char *pre)
 {
     size_t k = strlen(pre);
     if (n < k)
         return 0;
     for (size_t i = 0; i < k; i++)
-        if (ascii_lower((unsigned char)s[i]) != ascii_lower((unsigned char)pre[i]))
+        if (ls_ascii_lower((unsigned char)s[i]) != ls_ascii_lower((unsigned char)pre[i]))
             return 0;
     return 1;
 }
@@ -131,7 +130,7 @@ static int contains_ci(const char *s, size_t n, const char *needle)
 {
     size_t k = strlen(needle);
     for (size_t i = 0; i + k <= n; i++)
-        if (has_prefix_ci(s + i, n - i, needle))
+        if (ls_has_prefix_ci(s + i, n - i, needle))
             return 1;
     return 0;
 }
@@ -156,7 +155,7 @@ static void line_at(const char *d, size_t pos, size_t lim, ls_line *L)
     L->indent = 0;
     while (i < lim && d[i] != '\n' && d[i] != '\r') {
         int l;
-        uint32_t c = cp_at(d, i, lim, &l);
+        uint32_t c = ls_cp_at(d, i, lim, &l);
         cps++;
         if (is_blank_cp(c)) {
             if (!seen)
@@ -201,24 +200,24 @@ char *ls_story_text(const longsd_story *s, size_t start, size_t end)
     size_t i = start;
     while (i < end) {
         int l;
-        uint32_t c = cp_at(d, i, end, &l);
+        uint32_t c = ls_cp_at(d, i, end, &l);
         if (c == '\n' || c == '\r') {
             /* A hard-wrapped "well-\nknown": keep the hyphen, join without a
              * space. A dash ("--") or a lone hyphen is not a word break. */
             int hyph = b.len >= 2 && b.data[b.len - 1] == '-' && b.data[b.len - 2] != '-' && !pending_space &&
                        ((unsigned char)b.data[b.len - 2] >= 0x80 ||
-                        is_wordish((unsigned char)b.data[b.len - 2]));
+                        ls_is_wordish((unsigned char)b.data[b.len - 2]));
             if (hyph) {
                 size_t j = i;
                 uint32_t n = 0;
                 while (j < end) {
                     int l2;
-                    n = cp_at(d, j, end, &l2);
+                    n = ls_cp_at(d, j, end, &l2);
                     if (!is_blank_cp(n))
                         break;
                     j += (size_t)l2;
                 }
-                if (j < end && is_lower_cp(n)) {
+                if (j < end && ls_is_lower_cp(n)) {
                     i = j;
                     continue;
                 }
@@ -244,7 +243,7 @@ fail:
 /* ------------------------------------------------------------------------
  * Input checks */
 
-static const char *base_name(const char *name)
+const char *ls_base_name(const char *name)
 {
     const char *slash = strrchr(name, '/');
     return slash ? slash + 1 : name;
@@ -327,11 +326,6 @@ static longsd_status check_bytes(const char *name, const char *d, size_t n, size
 /* ------------------------------------------------------------------------
  * Project Gutenberg header and footer */
 
-typedef struct {
-    size_t header_end;   /* 0 if no header */
-    size_t footer_start; /* len if no footer */
-    char *title, *author, *language;
-} ls_gutenberg;
 
 static char *meta_value(const char *d, const ls_line *L, size_t key_len)
 {
@@ -369,7 +363,7 @@ static longsd_status find_gutenberg(const char *d, size_t start, size_t len, ls_
             continue;
         }
         if ((t[0] == 'E' || t[0] == 'e') && footer == len && (header_end || small_print_end) &&
-            (has_prefix_ci(t, k, "End of the Project Gutenberg") || has_prefix_ci(t, k, "End of Project Gutenberg")))
+            (ls_has_prefix_ci(t, k, "End of the Project Gutenberg") || ls_has_prefix_ci(t, k, "End of Project Gutenberg")))
             footer = L.start;
     }
     if (!header_end)
@@ -386,11 +380,11 @@ static longsd_status find_gutenberg(const char *d, size_t start, size_t len, ls_
         const char *t = d + L.t0;
         char **slot = NULL;
         size_t key = 0;
-        if (!g->title && has_prefix_ci(t, k, "Title:"))
+        if (!g->title && ls_has_prefix_ci(t, k, "Title:"))
             slot = &g->title, key = 6;
-        else if (!g->author && has_prefix_ci(t, k, "Author:"))
+        else if (!g->author && ls_has_prefix_ci(t, k, "Author:"))
             slot = &g->author, key = 7;
-        else if (!g->language && has_prefix_ci(t, k, "Language:"))
+        else if (!g->language && ls_has_prefix_ci(t, k, "Language:"))
             slot = &g->language, key = 9;
         if (slot && k <= 300) {
             *slot = meta_value(d, &L, key);
@@ -402,130 +396,8 @@ static longsd_status find_gutenberg(const char *d, size_t start, size_t len, ls_
 }
 
 /* ------------------------------------------------------------------------
- * Headings */
-
-enum { HEAD_NONE = 0, HEAD_CHAPTER = 1, HEAD_MARKDOWN = 2, HEAD_NUMBERED = 3 };
-
-static size_t utf8_count(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-static int is_number_word(const char *w, size_t n)
-{
-    static const char *const words[] = {
-        "one",     "two",     "three",     "four",     "five",    "six",     "seven",   "eight",
-        "nine",    "ten",     "eleven",    "twelve",   "thirteen", "fourteen", "fifteen", "sixteen",
-        "seventeen", "eighteen", "nineteen", "twenty", "thirty",  "forty",   "fifty",   "sixty",
-        "seventy", "eighty",  "ninety",    "hundred",  "first",   "last",
-    };
-    size_t a = 0;
-    while (a < n) {
-        size_t b = a;
-        while (b < n && w[b] != '-')
-            b++;
-        int ok = 0;
-        for (size_t k = 0; k < sizeof words / sizeof words[0] && !ok; k++)
-            ok = strlen(words[k]) == b - a && has_prefix_ci(w + a, b - a, words[k]);
-        if (!ok)
-            return 0;
-        a = b + 1;
-    }
-    return n > 0 && w[n - 1] != '-';
-}
-
-/* "CHAPTER XXXV", "Chapter i.", "Chapter 3: Title", "CHAPTER II. THE BALLOON"
- * (multi_line: the title was on its own line under the heading). */
-static int is_chapter_heading(const char *t, int multi_line)
-{
-    static const char *const kw[] = {"chapter", "chapitre", "kapitel", "capitulo", "capítulo"};
-    size_t n = strlen(t), k = 0;
-    size_t i;
-    for (i = 0; i < sizeof kw / sizeof kw[0]; i++) {
-        k = strlen(kw[i]);
-        if (has_prefix_ci(t, n, kw[i]) && n > k && t[k] == ' ')
-            break;
-    }
-    if (i == sizeof kw / sizeof kw[0])
-        return 0;
-    size_t a = k + 1, b = a;
-    while (b < n && t[b] != ' ' && t[b] != '.' && t[b] != ':' && t[b] != ')')
-        b++;
-    if (b == a || b - a > 24)
-        return 0;
-    int digits = 1, roman = 1;
-    for (size_t j = a; j < b; j++) {
-        int c = ascii_lower((unsigned char)t[j]);
-        digits &= c >= '0' && c <= '9';
-        roman &= strchr("ivxlcdm", c) != NULL && c != 0;
-    }
-    if (digits && b - a > 4)
-        return 0;
-    if (!digits && !roman && !is_number_word(t + a, b - a))
-        return 0;
-    const char *rest = t + b;
-    if (!*rest)
-        return 1;
-    if (strchr(".:)", *rest) || (rest[0] == ' ' && (rest[1] == '-' || !strncmp(rest + 1, "\xE2\x80\x94", 3) ||
-                                                    !strncmp(rest + 1, "\xE2\x80\x93", 3))))
-        return 1;
-    if (multi_line)
-        return 1;
-    /* "CHAPTER XII THE END": an all-capitals title on the same line. */
-    for (const char *p = rest; *p; p++)
-        if (*p >= 'a' && *p <= 'z')
-            return 0;
-    return 1;
-}
-
-/* "# Title" .. "###### Title": returns the level, 0 if none. */
-static int markdown_level(const char *t)
-{
-    int lv = 0;
-    while (t[lv] == '#' && lv < 7)
-        lv++;
-    if (lv == 0 || lv > 6 || t[lv] != ' ' || !t[lv + 1])
-        return 0;
-    return lv;
-}
-
-/* "19. Von dem Fischer un syner Fru": returns the number, -1 if none. */
-static long numbered_title(const char *t)
-{
-    size_t i = 0;
-    long num = 0;
-    while (t[i] >= '0' && t[i] <= '9' && i < 5)
-        num = num * 10 + (t[i++] - '0');
-    if (i == 0 || i > 4 || t[i] != '.' || t[i + 1] != ' ')
-        return -1;
-    const char *title = t + i + 2;
-    int l;
-    size_t tl = strlen(title);
-    if (!tl)
-        return -1;
-    uint32_t c = cp_at(title, 0, tl, &l);
-    if (!is_wordish(c) || is_lower_cp(c) || (c >= '0' && c <= '9'))
-        return -1;
-    char last = title[tl - 1];
-    if (last == ',' || last == ';')
-        return -1;
-    size_t words = 1;
-    for (const char *p = title; *p; p++)
-        words += *p == ' ';
-    return words <= 12 ? num : -1;
-}
-
-/* ------------------------------------------------------------------------
  * Story building */
 
-typedef struct {
-    longsd_story *s;
-    size_t para_alloc, sent_alloc;
-    lserr *err;
-} ls_builder;
 
 static longsd_status add_para(ls_builder *bd, size_t start, size_t end)
 {
@@ -587,7 +459,16 @@ static int line_is_heading(const char *d, const ls_line *L)
     char buf[128];
     memcpy(buf, d + L->t0, k);
     buf[k] = '\0';
-    return markdown_level(buf) || is_chapter_heading(buf, 0);
+    return ls_is_heading_line(buf);
+}
+
+/* "Le matin, la barque quitta le port.": a line that reads as a sentence
+ * (a comma inside, a full stop at the end) is text, not a title. */
+static int is_sentence_line(const char *d, const ls_line *L)
+{
+    if (L->t1 == L->t0 || !strchr(".!?", d[L->t1 - 1]))
+        return 0;
+    return memchr(d + L->t0, ',', L->t1 - L->t0) != NULL;
 }
 
 static int ends_sentence_line(const char *d, const ls_line *L)
@@ -690,7 +571,7 @@ static longsd_status find_paragraphs(ls_builder *bd)
             ls_line N, NN;
             if (L.next < z) {
                 line_at(d, L.next, z, &N);
-                if (N.t0 < N.t1 && N.ncp <= 60 && !line_is_heading(d, &N)) {
+                if (N.t0 < N.t1 && N.ncp <= 60 && !line_is_heading(d, &N) && !is_sentence_line(d, &N)) {
                     int alone = N.next >= z;
                     if (!alone) {
                         line_at(d, N.next, z, &NN);
@@ -777,7 +658,7 @@ static void quote_update(ls_quote *qs, uint32_t c, uint32_t next)
         }
         break;
     case 0x2019: /* ’ between letters is an apostrophe */
-        if (qs->q && qs->opener == 0x2018 && !is_wordish(next))
+        if (qs->q && qs->opener == 0x2018 && !ls_is_wordish(next))
             qs->q = 0;
         break;
     case 0xAB:
@@ -812,7 +693,7 @@ static longsd_status split_sentences(ls_builder *bd, size_t pi)
     P->n_words = 0;
     while (i <= b) {
         int l = 1;
-        uint32_t c = i < b ? cp_at(d, i, b, &l) : ' ';
+        uint32_t c = i < b ? ls_cp_at(d, i, b, &l) : ' ';
         if (is_blank_cp(c)) {
             if (in_word && word_ok)
                 words++;
@@ -824,18 +705,18 @@ static longsd_status split_sentences(ls_builder *bd, size_t pi)
                 uint32_t nx = 0;
                 int l2 = 1;
                 while (j < b) {
-                    nx = cp_at(d, j, b, &l2);
+                    nx = ls_cp_at(d, j, b, &l2);
                     if (!is_blank_cp(nx) && !is_opener_cp(nx))
                         break;
                     j += (size_t)l2;
                 }
                 int upper = j < b && is_upper_cp(nx);
-                int lower = j < b && is_lower_cp(nx);
+                int lower = j < b && ls_is_lower_cp(nx);
                 int split;
                 /* the word before the terminator, without opening marks */
                 size_t w0 = tok_start;
                 while (w0 < term_pos) {
-                    uint32_t oc = cp_at(d, w0, term_pos, &l2);
+                    uint32_t oc = ls_cp_at(d, w0, term_pos, &l2);
                     if (!is_opener_cp(oc))
                         break;
                     w0 += (size_t)l2;
@@ -864,7 +745,7 @@ static longsd_status split_sentences(ls_builder *bd, size_t pi)
                     words = letters = quoted = 0;
                     sent_start = i; /* the next visible mark, openers included */
                     while (sent_start < b) {
-                        uint32_t sc = cp_at(d, sent_start, b, &l2);
+                        uint32_t sc = ls_cp_at(d, sent_start, b, &l2);
                         if (!is_blank_cp(sc))
                             break;
                         sent_start += (size_t)l2;
@@ -884,10 +765,10 @@ static longsd_status split_sentences(ls_builder *bd, size_t pi)
         uint32_t next = 0;
         if (i + (size_t)l < b) {
             int l3;
-            next = cp_at(d, i + (size_t)l, b, &l3);
+            next = ls_cp_at(d, i + (size_t)l, b, &l3);
         }
         quote_update(&qs, c, next);
-        if (is_wordish(c)) {
+        if (ls_is_wordish(c)) {
             word_ok = 1;
             letters++;
             quoted += qs.q;
@@ -919,360 +800,6 @@ static longsd_status split_sentences(ls_builder *bd, size_t pi)
     P->n_sentences = s->n_sentences - P->first_sentence;
     s->n_words += P->n_words;
     return LONGSD_OK;
-}
-
-/* ---- chapters */
-
-static longsd_status para_clean(const longsd_story *s, size_t i, char **out, lserr *err)
-{
-    *out = ls_story_text(s, s->paras[i].start, s->paras[i].end);
-    if (!*out)
-        return lserr_set(err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
-    return LONGSD_OK;
-}
-
-static int para_multi_line(const longsd_story *s, size_t i)
-{
-    const char *d = s->data;
-    for (size_t k = s->paras[i].start; k < s->paras[i].end; k++)
-        if (d[k] == '\n' || d[k] == '\r')
-            return 1;
-    return 0;
-}
-
-static longsd_status add_chapter(ls_builder *bd, size_t *alloc, size_t para, char *title)
-{
-    longsd_story *s = bd->s;
-    if (s->n_chapters == *alloc) {
-        size_t na = *alloc ? *alloc * 2 : 16;
-        ls_chapter *nc = longsd__realloc(s->chapters, na * sizeof *nc);
-        if (!nc) {
-            longsd__free(title);
-            return lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
-        }
-        s->chapters = nc;
-        *alloc = na;
-    }
-    ls_chapter *c = &s->chapters[s->n_chapters++];
-    c->title = title;
-    c->heading_para = para;
-    c->first_para = para + 1;
-    c->n_paras = 0;
-    return LONGSD_OK;
-}
-
-static longsd_status find_chapters(ls_builder *bd)
-{
-    longsd_story *s = bd->s;
-    size_t np = s->n_paras, ch_alloc = 0;
-    unsigned char *kind = NULL;
-    long *num = NULL;
-    char *t = NULL;
-    longsd_status rc = LONGSD_OK;
-    int md_min = 7, md_count_min = 0, md_total = 0, n_chapter = 0, n_numbered = 0;
-
-    kind = longsd__calloc(np, 1);
-    num = longsd__calloc(np, sizeof *num);
-    if (!kind || !num) {
-        rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
-        goto out;
-    }
-    for (size_t i = 0; i < np; i++) {
-        if (s->paras[i].end - s->paras[i].start > LS_HEADING_MAX_BYTES)
-            continue;
-        if ((rc = para_clean(s, i, &t, bd->err)))
-            goto out;
-        size_t ncp = utf8_count(t);
-        int multi = para_multi_line(s, i);
-        int lv = multi ? 0 : markdown_level(t);
-        if (lv && ncp < 120) {
-            kind[i] = HEAD_MARKDOWN;
-            num[i] = lv;
-            md_total++;
-            if (lv < md_min) {
-                md_min = lv;
-                md_count_min = 0;
-            }
-            md_count_min += lv == md_min;
-        } else if (ncp < 100 && is_chapter_heading(t, multi)) {
-            kind[i] = HEAD_CHAPTER;
-            n_chapter++;
-        } else if (!multi && ncp < 80 && (num[i] = numbered_title(t)) >= 0) {
-            kind[i] = HEAD_NUMBERED;
-            n_numbered++;
-        }
-        longsd__free(t);
-        t = NULL;
-    }
-    /* A lone top-level "# Title" above deeper headings is the document title. */
-    size_t md_title = (size_t)-1;
-    if (md_total > 1 && md_count_min == 1) {
-        for (size_t i = 0; i < np; i++)
-            if (kind[i] == HEAD_MARKDOWN) {
-                if (num[i] == md_min)
-                    md_title = i;
-                break;
-            }
-    }
-    if (n_chapter || md_total) {
-        for (size_t i = 0; i < np; i++)
-            if (kind[i] == HEAD_NUMBERED)
-                kind[i] = HEAD_NONE;
-    } else if (n_numbered) {
-        /* Numbered titles: not a list (two in a row), increasing, >= 2. */
-        for (size_t i = 0; i < np; i++)
-            if (kind[i] == HEAD_NUMBERED && i + 1 < np && kind[i + 1] == HEAD_NUMBERED) {
-                size_t j = i;
-                while (j < np && kind[j] == HEAD_NUMBERED)
-                    kind[j++] = HEAD_NONE;
-                i = j;
-            }
-        long last = -1;
-        int kept = 0;
-        for (size_t i = 0; i < np; i++)
-            if (kind[i] == HEAD_NUMBERED) {
-                if (num[i] > last) {
-                    last = num[i];
-                    kept++;
-                } else {
-                    kind[i] = HEAD_NONE;
-                }
-            }
-        if (kept < 2)
-            for (size_t i = 0; i < np; i++)
-                if (kind[i] == HEAD_NUMBERED)
-                    kind[i] = HEAD_NONE;
-    }
-    for (size_t i = 0; i < np; i++) {
-        if (!kind[i])
-            continue;
-        s->paras[i].is_heading = 1;
-        if (i == md_title)
-            continue;
-        if ((rc = para_clean(s, i, &t, bd->err)))
-            goto out;
-        if (kind[i] == HEAD_MARKDOWN) {
-            size_t k = 0;
-            while (t[k] == '#')
-                k++;
-            while (t[k] == ' ')
-                k++;
-            memmove(t, t + k, strlen(t + k) + 1);
-        }
-        rc = add_chapter(bd, &ch_alloc, i, t);
-        t = NULL;
-        if (rc)
-            goto out;
-    }
-    for (size_t c = 0; c < s->n_chapters; c++) {
-        size_t endp = c + 1 < s->n_chapters ? s->chapters[c + 1].heading_para : np;
-        ls_chapter *ch = &s->chapters[c];
-        ch->n_paras = endp - ch->first_para;
-        for (size_t i = ch->heading_para; i < endp; i++)
-            s->paras[i].chapter = (int)c;
-    }
-out:
-    longsd__free(t);
-    longsd__free(kind);
-    longsd__free(num);
-    return rc;
-}
-
-/* A heading is one sentence ("CHAPTER II. THE BALLOON ASCENSION"), however
- * it is punctuated. Compacts the sentence array in place. */
-static void merge_heading_sentences(longsd_story *s)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < s->n_paras; i++) {
-        ls_para *p = &s->paras[i];
-        size_t r = p->first_sentence, n = p->n_sentences;
-        p->first_sentence = w;
-        if (p->is_heading && n > 1) {
-            ls_sentence m = s->sentences[r];
-            m.end = s->sentences[r + n - 1].end;
-            m.n_words = p->n_words;
-            m.in_quotes = 0;
-            s->sentences[w++] = m;
-            p->n_sentences = 1;
-        } else {
-            if (w != r)
-                memmove(&s->sentences[w], &s->sentences[r], n * sizeof *s->sentences);
-            w += n;
-        }
-    }
-    s->n_sentences = w;
-}
-
-/* ---- language */
-
-static const char *guess_language(const char *d, size_t a, size_t z)
-{
-    static const char *const en[] = {"the", "and", "of", "to", "was", "he", "that", "it", "his", "with",
-                                     "you", "they", "is", "for", "said", "had", "but", "not", "her", "she"};
-    static const char *const de[] = {"der", "die", "das", "und", "ist", "nicht", "ein", "eine", "zu", "mit",
-                                     "sich", "ich", "auf", "dem", "den", "von", "sie", "es", "war", "wie",
-                                     /* Low German (Grimm's Plattdeutsch tales) */
-                                     "un", "dat", "nich", "wat", "ik", "wöör", "sää", "säd", "de"};
-    static const char *const fr[] = {"le", "la", "les", "des", "et", "est", "une", "du", "que", "qui",
-                                     "dans", "pour", "sur", "pas", "au", "sont", "par", "il", "elle", "ce"};
-    size_t score[3] = {0, 0, 0}, nwords = 0;
-    if (z - a > 20000) {
-        z = a + 20000;
-        while (z > a && ((unsigned char)d[z] & 0xC0) == 0x80)
-            z--;
-    }
-    size_t i = a;
-    while (i < z) {
-        /* a word: ASCII letters and non-ASCII bytes */
-        size_t w = i;
-        while (w < z && ((d[w] >= 'a' && d[w] <= 'z') || (d[w] >= 'A' && d[w] <= 'Z') || (unsigned char)d[w] >= 0x80))
-            w++;
-        if (w == i) {
-            i++;
-            continue;
-        }
-        size_t n = w - i;
-        nwords++;
-        if (n <= 6) {
-            char lw[8];
-            for (size_t k = 0; k < n; k++)
-                lw[k] = (char)ascii_lower((unsigned char)d[i + k]);
-            lw[n] = '\0';
-            for (size_t k = 0; k < sizeof en / sizeof en[0]; k++)
-                score[0] += !strcmp(lw, en[k]);
-            for (size_t k = 0; k < sizeof de / sizeof de[0]; k++)
-                score[1] += !strcmp(lw, de[k]);
-            for (size_t k = 0; k < sizeof fr / sizeof fr[0]; k++)
-                score[2] += !strcmp(lw, fr[k]);
-        }
-        i = w;
-    }
-    static const char *const codes[] = {"en", "de", "fr"};
-    int best = 0;
-    for (int k = 1; k < 3; k++)
-        if (score[k] > score[best])
-            best = k;
-    size_t second = 0;
-    for (int k = 0; k < 3; k++)
-        if (k != best && score[k] > second)
-            second = score[k];
-    if (score[best] < 3 || score[best] * 20 < nwords || score[best] * 2 < second * 3)
-        return "und";
-    return codes[best];
-}
-
-static const char *language_code(const char *name)
-{
-    if (!lsstr_casecmp_ascii(name, "English"))
-        return "en";
-    if (!lsstr_casecmp_ascii(name, "German") || !lsstr_casecmp_ascii(name, "Deutsch"))
-        return "de";
-    if (!lsstr_casecmp_ascii(name, "French") || !strcmp(name, "Fran\xC3\xA7" "ais"))
-        return "fr";
-    return NULL;
-}
-
-/* ---- title and author */
-
-static longsd_status find_title_author(ls_builder *bd, ls_gutenberg *g)
-{
-    longsd_story *s = bd->s;
-    char *t = NULL;
-    int title_from_top = 0;
-    longsd_status rc = LONGSD_OK;
-
-    if (g->title) {
-        s->title = g->title;
-        g->title = NULL;
-    } else if (s->n_paras && s->paras[0].end - s->paras[0].start <= LS_HEADING_MAX_BYTES) {
-        if ((rc = para_clean(s, 0, &t, bd->err)))
-            goto out;
-        size_t n = strlen(t), ncp = utf8_count(t);
-        const char *use = NULL;
-        if (s->paras[0].is_heading && markdown_level(t)) {
-            use = t;
-            while (*use == '#')
-                use++;
-            while (*use == ' ')
-                use++;
-        } else if (s->paras[0].is_heading) {
-            use = NULL; /* a chapter heading names the chapter, not the book */
-        } else if (ncp < 80 && numbered_title(t) >= 0) {
-            use = strchr(t, ' ') + 1; /* a single tale: "19. Von dem Fischer un syner Fru" */
-        } else if (ncp < 80 && n && !strchr(".!?,;:", t[n - 1])) {
-            use = t;
-        }
-        if (use) {
-            s->title = longsd__strdup(use);
-            if (!s->title) {
-                rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
-                goto out;
-            }
-            title_from_top = 1;
-        }
-        longsd__free(t);
-        t = NULL;
-    }
-    if (!s->title) {
-        const char *b = base_name(s->name);
-        const char *dot = strrchr(b, '.');
-        size_t n = dot && dot != b ? (size_t)(dot - b) : strlen(b);
-        if (!strcmp(s->name, "(memory)"))
-            n = 0;
-        s->title = n ? longsd__strndup(b, n) : longsd__strdup("Untitled");
-        if (!s->title) {
-            rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
-            goto out;
-        }
-    }
-
-    if (g->author) {
-        s->author = g->author;
-        g->author = NULL;
-    } else if (title_from_top) {
-        /* "by Mark Twain (Samuel Langhorne Clemens)" under the title */
-        for (size_t i = 1; i < s->n_paras && i < 4 && !s->author; i++) {
-            if (s->paras[i].end - s->paras[i].start > 200)
-                break;
-            if ((rc = para_clean(s, i, &t, bd->err)))
-                goto out;
-            const char *who = NULL;
-            if (has_prefix_ci(t, strlen(t), "by ")) {
-                who = t + 3;
-            } else if (!lsstr_casecmp_ascii(t, "by") && i + 1 < s->n_paras &&
-                       s->paras[i + 1].end - s->paras[i + 1].start <= 100) {
-                longsd__free(t);
-                t = NULL;
-                if ((rc = para_clean(s, i + 1, &t, bd->err)))
-                    goto out;
-                who = t;
-            }
-            if (who) {
-                while (*who == ' ')
-                    who++;
-                size_t n = strlen(who);
-                const char *paren = strchr(who, '(');
-                if (paren && paren > who)
-                    n = (size_t)(paren - who);
-                while (n && who[n - 1] == ' ')
-                    n--;
-                if (n) {
-                    s->author = longsd__strndup(who, n);
-                    if (!s->author) {
-                        rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
-                        goto out;
-                    }
-                }
-            }
-            longsd__free(t);
-            t = NULL;
-        }
-    }
-    if (!s->author && !(s->author = longsd__strdup("")))
-        rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
-out:
-    longsd__free(t);
-    return rc;
 }
 
 /* ---- ingest */
@@ -1329,15 +856,16 @@ static longsd_status ingest_owned(const char *name, char *data, size_t n, const 
     for (size_t i = 0; i < s->n_paras; i++)
         if ((rc = split_sentences(&bd, i)))
             goto out;
-    if ((rc = find_chapters(&bd)))
+    if ((rc = ls_find_chapters(&bd)))
         goto out;
-    merge_heading_sentences(s);
-    if ((rc = find_title_author(&bd, &g)))
-        goto out;
-    const char *lang = g.language ? language_code(g.language) : NULL;
+    ls_merge_heading_sentences(s);
+    /* the language first: the title page is read with its word lists */
+    const char *lang = g.language ? ls_language_code(g.language) : NULL;
     if (!lang)
-        lang = guess_language(data, s->body_start, s->body_end);
+        lang = ls_guess_language(data, s->body_start, s->body_end);
     snprintf(s->lang, sizeof s->lang, "%s", lang);
+    if ((rc = ls_find_title_author(&bd, &g)))
+        goto out;
 out:
     longsd__free(g.title);
     longsd__free(g.author);

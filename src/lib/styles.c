@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "ctx.h"
 #include "prompt.h"
 #include "util.h"
 
@@ -281,6 +282,202 @@ static longsd_status parse_preset(const ls_styles *st, const char *file, size_t 
     return LONGSD_OK;
 }
 
+/* ------------------------------------------------------------------------
+ * AUTOMATIC1111's styles.csv: a header "name,prompt,negative_prompt" then one
+ * style a row (RFC 4180 quoting: "..." with "" for a quote, newlines
+ * allowed inside quotes). A1111 puts the user's prompt where the style says
+ * {prompt}, else before the style's text after ", ". Our prompts always
+ * start with the scene (CLIP weighs the first tokens most), so the text
+ * after {prompt} is the suffix and any text before it follows it. Names are
+ * made ours: lower case, runs of other characters as '-', at most 32. */
+
+#define CSV_MAX_FIELDS 8
+
+typedef struct {
+    const char *p, *end;
+    size_t line;
+} csvrd;
+
+/* Read one row into fields (each a new string); 0 at end of input, 1 a
+ * row, -1 a malformed row (*why says how), -2 out of memory. */
+static int csv_row(csvrd *r, char **f, size_t *nf, const char **why)
+{
+    *nf = 0;
+    if (r->p >= r->end)
+        return 0;
+    lsbuf b;
+    lsbuf_init(&b, LS_STYLES_MAX_FIELD * 4);
+    for (;;) {
+        lsbuf_reset(&b);
+        if (r->p < r->end && *r->p == '"') {
+            r->p++;
+            for (;;) {
+                if (r->p >= r->end) {
+                    *why = "a quoted field is not closed";
+                    lsbuf_free(&b);
+                    return -1;
+                }
+                if (*r->p == '"') {
+                    if (r->p + 1 < r->end && r->p[1] == '"') {
+                        if (lsbuf_addc(&b, '"'))
+                            goto oom;
+                        r->p += 2;
+                        continue;
+                    }
+                    r->p++;
+                    break;
+                }
+                if (*r->p == '\n')
+                    r->line++;
+                if (lsbuf_addc(&b, *r->p++))
+                    goto oom;
+            }
+            if (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r') {
+                *why = "text after a closing quote";
+                lsbuf_free(&b);
+                return -1;
+            }
+        } else {
+            while (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
+                if (lsbuf_addc(&b, *r->p++))
+                    goto oom;
+        }
+        if (*nf == CSV_MAX_FIELDS) {
+            *why = "more than 8 fields";
+            lsbuf_free(&b);
+            return -1;
+        }
+        if (!(f[(*nf)++] = lsbuf_steal(&b)))
+            goto oom;
+        lsbuf_init(&b, LS_STYLES_MAX_FIELD * 4);
+        if (r->p < r->end && *r->p == ',') {
+            r->p++;
+            continue;
+        }
+        if (r->p < r->end && *r->p == '\r')
+            r->p++;
+        if (r->p < r->end && *r->p == '\n')
+            r->p++;
+        r->line++;
+        lsbuf_free(&b);
+        return 1;
+    }
+oom:
+    lsbuf_free(&b);
+    return -2;
+}
+
+static void csv_name(const char *in, char out[33])
+{
+    size_t o = 0;
+    int dash = 0;
+    for (const unsigned char *p = (const unsigned char *)in; *p && o < 32; p++) {
+        unsigned char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+            out[o++] = (char)c;
+            dash = 0;
+        } else if (o && !dash) {
+            out[o++] = '-';
+            dash = 1;
+        }
+    }
+    while (o && out[o - 1] == '-')
+        o--;
+    out[o] = '\0';
+}
+
+/* The CSV as the JSON form, so one loader checks and applies both. */
+static longsd_status csv_to_json(const char *name, const char *data, size_t n, json_t **out, lserr *err)
+{
+    csvrd r = {.p = data, .end = data + n, .line = 1};
+    char *f[CSV_MAX_FIELDS];
+    size_t nf = 0;
+    const char *why = NULL;
+    longsd_status rc = LONGSD_OK;
+    json_t *arr = json_array();
+    *out = NULL;
+    if (!arr)
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    int col_name = -1, col_prompt = -1, col_neg = -1;
+    int k = csv_row(&r, f, &nf, &why);
+    if (k < 0) {
+        for (size_t i = 0; i < nf; i++)
+            longsd__free(f[i]);
+        nf = 0;
+    }
+    if (k == 1) {
+        for (size_t i = 0; i < nf; i++) {
+            if (strcmp(f[i], "name") == 0)
+                col_name = (int)i;
+            else if (strcmp(f[i], "prompt") == 0)
+                col_prompt = (int)i;
+            else if (strcmp(f[i], "negative_prompt") == 0)
+                col_neg = (int)i;
+        }
+    }
+    for (size_t i = 0; i < nf; i++)
+        longsd__free(f[i]);
+    if (k == -2)
+        rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    else if (k != 1 || col_name < 0 || col_prompt < 0)
+        rc = lserr_set(err, LONGSD_ERR_PARAM,
+                       "%s: line 1: expected the header of an AUTOMATIC1111 styles.csv: name,prompt,negative_prompt",
+                       name);
+    while (!rc) {
+        size_t line = r.line;
+        k = csv_row(&r, f, &nf, &why);
+        if (k < 0) {
+            for (size_t i = 0; i < nf; i++)
+                longsd__free(f[i]);
+        }
+        if (k == 0)
+            break;
+        if (k == -2) {
+            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+            break;
+        }
+        if (k == -1) {
+            rc = lserr_set(err, LONGSD_ERR_PARAM, "%s: line %zu: %s", name, line, why);
+            break;
+        }
+        int blank = nf == 1 && f[0][0] == '\0';
+        if (!blank && (size_t)col_name < nf && f[col_name][0]) {
+            char nm[33];
+            csv_name(f[col_name], nm);
+            const char *prompt = (size_t)col_prompt < nf ? f[col_prompt] : "";
+            const char *neg = col_neg >= 0 && (size_t)col_neg < nf ? f[col_neg] : "";
+            const char *ph = strstr(prompt, "{prompt}");
+            char *suffix = ph ? longsd__asprintf("%s, %.*s", ph + 8, (int)(ph - prompt), prompt)
+                              : longsd__strdup(prompt);
+            char *desc = longsd__asprintf("%.60s, from %.200s", f[col_name], name);
+            json_t *o = suffix && desc ? json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", nm[0] ? nm : "?", "suffix",
+                                                   suffix, "negative", neg, "quality", "", "description", desc)
+                                       : NULL;
+            longsd__free(suffix);
+            longsd__free(desc);
+            if (!o || json_array_append_new(arr, o))
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < nf; i++)
+            longsd__free(f[i]);
+    }
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *out = json_pack("{s:o}", "styles", arr);
+    return *out ? LONGSD_OK : lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+}
+
+static int looks_csv(const char *d, size_t n)
+{
+    if (n >= 3 && (unsigned char)d[0] == 0xEF && (unsigned char)d[1] == 0xBB && (unsigned char)d[2] == 0xBF)
+        d += 3, n -= 3;
+    return n >= 5 && (memcmp(d, "name,", 5) == 0 || memcmp(d, "\"name\",", 7 <= n ? 7 : n) == 0);
+}
+
 longsd_status ls_styles_load_memory(ls_styles *st, const char *name, const char *data, size_t n, lserr *err)
 {
     json_t *root = NULL;
@@ -295,7 +492,13 @@ longsd_status ls_styles_load_memory(ls_styles *st, const char *name, const char 
     if (n > LS_STYLES_MAX_BYTES)
         return lserr_set(err, LONGSD_ERR_TOO_BIG, "%s: %zu bytes is over the limit of %zu bytes for a styles file",
                          name, n, LS_STYLES_MAX_BYTES);
-    root = json_loadb(data ? data : "", n, JSON_REJECT_DUPLICATES, &je);
+    if (data && looks_csv(data, n)) {
+        size_t bom = (unsigned char)data[0] == 0xEF ? 3 : 0;
+        if ((rc = csv_to_json(name, data + bom, n - bom, &root, err)))
+            goto out;
+    } else {
+        root = json_loadb(data ? data : "", n, JSON_REJECT_DUPLICATES, &je);
+    }
     if (!root) {
         rc = lserr_set(err, LONGSD_ERR_PARAM, "%s: line %d, column %d: %s", name, je.line, je.column, je.text);
         goto out;
@@ -373,4 +576,43 @@ longsd_status ls_styles_load_file(ls_styles *st, const char *path, lserr *err)
     rc = ls_styles_load_memory(st, path, data, n, err);
     longsd__free(data);
     return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Public listing (longsd styles --styles FILE) */
+
+longsd_status longsd_styles_list(longsd_ctx *ctx, const char *styles_file, longsd_style **out, size_t *n)
+{
+    lserr tmp = {0};
+    lserr *err = ctx ? &ctx->err : &tmp;
+    ls_styles *st = NULL;
+    longsd_style *v = NULL;
+    size_t k = 0;
+    if (!out || !n)
+        return lserr_set(err, LONGSD_ERR_PARAM, "longsd_styles_list: no output");
+    *out = NULL;
+    *n = 0;
+    longsd_status rc = ls_styles_new(&st, err);
+    if (!rc && styles_file)
+        rc = ls_styles_load_file(st, styles_file, err);
+    if (!rc && !(v = longsd__calloc(ls_styles_count(st) ? ls_styles_count(st) : 1, sizeof *v)))
+        rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    for (; !rc && k < ls_styles_count(st); k++)
+        if (style_copy(&v[k], ls_styles_at(st, k)))
+            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    ls_styles_free(st);
+    if (rc) {
+        longsd_styles_list_free(v, k);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return LONGSD_OK;
+}
+
+void longsd_styles_list_free(longsd_style *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        style_free_strings(&v[i]);
+    longsd__free(v);
 }

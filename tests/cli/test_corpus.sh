@@ -57,7 +57,8 @@ paras = d.paragraphs
 styles = [p.style.name for p in paras]
 assert styles[0] == "Title", styles[:3]
 heads = [p.text for p in paras if p.style.name == "Heading 1"]
-assert heads[0] == "CHAPTER I" and heads[-1] == "Appendix: prompts" and len(heads) == 36, heads
+# 35 chapters, the CONCLUSION and the appendix
+assert heads[0] == "CHAPTER I" and heads[-2] == "CONCLUSION" and heads[-1] == "Appendix: prompts" and len(heads) == 37, heads
 ph = [p for p in paras if "not rendered yet" in p.text]
 assert len(ph) == 15, len(ph)
 assert sum(1 for p in paras if p.style.name == "Caption") == 15

@@ -56,6 +56,8 @@ path, plan_path = sys.argv[1], sys.argv[2]
 plan = json.load(open(plan_path, encoding="utf-8"))
 ideas = plan["ideas"]
 rendered = [i for i in ideas if i["image"]["state"] == "done"]
+# the placeholder line speaks the book's language (doc_labels.c)
+not_yet = {"de": "noch nicht erzeugt", "fr": "pas encore"}.get(plan.get("language"), "not rendered yet")
 errors = []
 with zipfile.ZipFile(path) as z:
     for name in z.namelist():
@@ -71,7 +73,7 @@ if styles[0] != "Title":
 caps = [p for p in paras if p.style.name == "Caption"]
 if len(caps) != len(ideas):
     errors.append("%d captions for %d ideas" % (len(caps), len(ideas)))
-ph = [p for p in paras if "not rendered yet" in p.text]
+ph = [p for p in paras if not_yet in p.text]
 if len(ph) != len(ideas) - len(rendered):
     errors.append("%d placeholders, want %d" % (len(ph), len(ideas) - len(rendered)))
 if "Heading 1" not in styles:
@@ -90,7 +92,7 @@ k = 0
 order = sorted(ideas, key=lambda i: i["anchor"]["start"])
 for p in paras:
     has_pic = bool(p._p.findall(".//" + qn("w:drawing")))
-    if has_pic or "not rendered yet" in p.text:
+    if has_pic or not_yet in p.text:
         i = order[k]; k += 1
         want = norm(i["anchor"]["quote"])[:40]
         if last_text is None or want not in norm(last_text):

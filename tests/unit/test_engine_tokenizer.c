@@ -1,8 +1,9 @@
 /* test_engine_tokenizer.c - the CLIP tokenizer against transformers'
  * CLIPTokenizer: tests/engine/tokens_tiny.json (tiny vocabulary, first 1000
  * CLIP merges, committed) always; tests/engine/tokens_full.json (the real
- * 49408-token vocabulary) when LONGSD_CLIP_VOCAB names open_clip's
- * bpe_simple_vocab_16e6.txt[.gz] or a diffusers tokenizer/ folder. */
+ * 49408-token vocabulary) against the vocabulary built into the library
+ * and the committed data/clip/bpe_simple_vocab_16e6.txt.gz (or the copy
+ * LONGSD_CLIP_VOCAB names: the .txt[.gz] or a diffusers tokenizer/ folder). */
 #include <jansson.h>
 #include <sys/stat.h>
 
@@ -119,35 +120,50 @@ TEST(malformed_vocabularies)
     CHECK_CONTAINS(err.msg, "merges.txt:3: a merge line must be two tokens separated by one space");
 }
 
-TEST(full_vocab_when_available)
+/* The real vocabulary, committed at data/clip/ and built into the library:
+ * every id of transformers' CLIPTokenizer on the fixture prompts. */
+TEST(full_vocab_builtin)
 {
-    const char *path = getenv("LONGSD_CLIP_VOCAB");
-    if (!path || !*path) {
-        printf("  skipped: LONGSD_CLIP_VOCAB not set\n");
-        return;
-    }
-    sdtok *tok = NULL;
     lserr err = {0};
-    struct stat st;
-    REQUIRE(stat(path, &st) == 0);
-    size_t n = strlen(path);
-    if (S_ISDIR(st.st_mode)) {
-        REQUIRE(sdtok_load_dir(path, &tok, &err) == LONGSD_OK);
-    } else if (n > 3 && strcmp(path + n - 3, ".gz") == 0) {
-        /* The library reads the plain text; the test unpacks a copy. */
-        char cmd[1200], plain[600];
-        snprintf(plain, sizeof plain, "%s/bpe.txt", t_tmpdir());
-        snprintf(cmd, sizeof cmd, "gzip -dc '%s' > '%s'", path, plain);
-        REQUIRE(system(cmd) == 0);
-        REQUIRE(sdtok_load_bpe(plain, 0, &tok, &err) == LONGSD_OK);
-    } else {
-        REQUIRE(sdtok_load_bpe(path, 0, &tok, &err) == LONGSD_OK);
-    }
+    const sdtok *tok = sdtok_builtin(&err);
+    REQUIRE(tok);
+    CHECK(sdtok_builtin(&err) == tok); /* loaded once */
     CHECK_INT(sdtok_vocab_size(tok), 49408);
     CHECK_INT(sdtok_bos(tok), 49406);
     CHECK_INT(sdtok_eos(tok), 49407);
     CHECK_INT(compare_all(tok, "tests/engine/tokens_full.json"), 0);
+}
+
+/* The same file read from disk, gzip as shipped (and any other copy named
+ * by LONGSD_CLIP_VOCAB: a diffusers tokenizer/ folder or a .txt[.gz]). */
+TEST(full_vocab_from_file)
+{
+    const char *path = getenv("LONGSD_CLIP_VOCAB");
+    if (!path || !*path)
+        path = "data/clip/bpe_simple_vocab_16e6.txt.gz";
+    sdtok *tok = NULL;
+    lserr err = {0};
+    struct stat st;
+    REQUIRE(stat(path, &st) == 0);
+    if (S_ISDIR(st.st_mode))
+        REQUIRE(sdtok_load_dir(path, &tok, &err) == LONGSD_OK);
+    else
+        REQUIRE(sdtok_load_bpe(path, 0, &tok, &err) == LONGSD_OK);
+    CHECK_INT(sdtok_vocab_size(tok), 49408);
+    CHECK_INT(compare_all(tok, "tests/engine/tokens_full.json"), 0);
     sdtok_free(tok);
 }
 
-RUN_TESTS(tiny_vocab_matches_transformers, padding_and_truncation, malformed_vocabularies, full_vocab_when_available)
+/* A damaged gzip image is an error naming it, never a crash. */
+TEST(bad_gzip_is_an_error)
+{
+    static const unsigned char junk[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0x00};
+    sdtok *tok = NULL;
+    lserr err = {0};
+    CHECK(sdtok_load_bpe_gz(junk, sizeof junk, "junk.gz", &tok, &err) != LONGSD_OK);
+    CHECK(tok == NULL);
+    CHECK(strstr(err.msg, "junk.gz") != NULL);
+}
+
+RUN_TESTS(tiny_vocab_matches_transformers, padding_and_truncation, malformed_vocabularies, full_vocab_builtin,
+          full_vocab_from_file, bad_gzip_is_an_error)

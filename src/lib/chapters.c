@@ -1,0 +1,542 @@
+/* chapters.c - chapter headings: which short paragraphs are headings
+ * ("CHAPTER XII", "# Title", "19. Von dem Fischer un syner Fru") and the
+ * chapters they open. Part of ingest (story.c). */
+#include <string.h>
+
+#include "story.h"
+#include "lexicon.h"
+#include "story_int.h"
+
+/* ------------------------------------------------------------------------
+ * Headings */
+
+enum {
+    HEAD_NONE = 0,
+    HEAD_CHAPTER = 1,  /* "CHAPTER I", "Erstes Capitel", "CONCLUSION" */
+    HEAD_MARKDOWN = 2, /* "# Title" */
+    HEAD_NUMBERED = 3, /* "19. Title", "IV.", "IV. THE RAFT": only when no keyword headings */
+    HEAD_BOOK = 4,     /* "BOOK I", "Zweiter Teil", "LIVRE DEUXIÈME": above chapters */
+    HEAD_END = 5       /* "THE END", "Fin", "Ende": a heading, never a chapter */
+};
+
+size_t ls_utf8_count(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Number words a heading may use, in English, German and French, cardinal
+ * and ordinal ("Chapter Twenty-One", "Chapter the First", "Erstes Capitel",
+ * "CHAPITRE PREMIER", "Livre deuxième"). German ordinals are listed in
+ * their -e form; -s/-r/-n endings are accepted ("Erstes", "Zweiter"). */
+static const char *const number_words[] = {
+    /* en */
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+    "sixty", "seventy", "eighty", "ninety", "hundred", "first", "second", "third", "fourth", "fifth", "sixth",
+    "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+    "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth", "thirtieth", "fortieth", "fiftieth",
+    "last",
+    /* de */
+    "eins", "zwei", "drei", "vier", "f\xC3\xBC" "nf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
+    "zw\xC3\xB6" "lf", "erste", "zweite", "dritte", "vierte", "f\xC3\xBC" "nfte", "sechste", "siebente", "siebte",
+    "achte", "neunte", "zehnte", "elfte", "zw\xC3\xB6" "lfte", "dreizehnte", "vierzehnte", "f\xC3\xBC" "nfzehnte",
+    "sechzehnte", "siebzehnte", "achtzehnte", "neunzehnte", "zwanzigste", "drei\xC3\x9F" "igste", "letzte",
+    /* fr */
+    "un", "une", "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "onze", "douze", "treize",
+    "quatorze", "quinze", "seize", "vingt", "trente", "quarante", "cinquante", "soixante", "cent", "premier",
+    "premi\xC3\xA8re", "seconde", "deuxi\xC3\xA8me", "troisi\xC3\xA8me", "quatri\xC3\xA8me", "cinqui\xC3\xA8me",
+    "sixi\xC3\xA8me", "septi\xC3\xA8me", "huiti\xC3\xA8me", "neuvi\xC3\xA8me", "dixi\xC3\xA8me", "onzi\xC3\xA8me",
+    "douzi\xC3\xA8me", "treizi\xC3\xA8me", "quatorzi\xC3\xA8me", "quinzi\xC3\xA8me", "seizi\xC3\xA8me",
+    "vingti\xC3\xA8me", "trenti\xC3\xA8me", "derni\xC3\xA8re", "dernier",
+};
+
+/* Is the lower-cased word w[0..n) (hyphenated parts: "twenty-one",
+ * "dix-septième") a number word? */
+static int is_number_word(const char *w, size_t n)
+{
+    char low[64];
+    if (n == 0 || n >= sizeof low || w[n - 1] == '-')
+        return 0;
+    size_t ln = lslex_lower(w, n, low, sizeof low, 0);
+    size_t a = 0;
+    while (a < ln) {
+        size_t b = a;
+        while (b < ln && low[b] != '-')
+            b++;
+        int ok = 0;
+        for (size_t k = 0; k < sizeof number_words / sizeof number_words[0] && !ok; k++) {
+            size_t kl = strlen(number_words[k]);
+            if (kl == b - a)
+                ok = memcmp(low + a, number_words[k], kl) == 0;
+            else if (kl + 1 == b - a && number_words[k][kl - 1] == 'e' && strchr("srn", low[b - 1]))
+                ok = memcmp(low + a, number_words[k], kl) == 0; /* Erstes, Zweiter, Dritten */
+        }
+        if (!ok)
+            return 0;
+        a = b + 1;
+    }
+    return 1;
+}
+
+/* Value of a Roman numeral w[0..n) (either case, not mixed), -1 if it is
+ * not one. Only well-formed numerals up to 3999: "MIX" is 1009, "IIII" and
+ * "VX" are not numerals. */
+static long roman_value(const char *w, size_t n)
+{
+    static const char *const ones[] = {"", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"};
+    static const char *const tens[] = {"", "x", "xx", "xxx", "xl", "l", "lx", "lxx", "lxxx", "xc"};
+    static const char *const hund[] = {"", "c", "cc", "ccc", "cd", "d", "dc", "dcc", "dccc", "cm"};
+    static const char *const thou[] = {"", "m", "mm", "mmm"};
+    if (n == 0 || n > 15)
+        return -1;
+    char low[16];
+    int up = w[0] >= 'A' && w[0] <= 'Z';
+    for (size_t i = 0; i < n; i++) {
+        if ((w[i] >= 'A' && w[i] <= 'Z') != up)
+            return -1;
+        low[i] = (char)ls_ascii_lower((unsigned char)w[i]);
+    }
+    low[n] = '\0';
+    const char *p = low;
+    long v = 0;
+    const char *const *tabs[] = {thou, hund, tens, ones};
+    const size_t sizes[] = {4, 10, 10, 10};
+    const long mul[] = {1000, 100, 10, 1};
+    for (int t = 0; t < 4; t++) {
+        size_t best = 0, best_len = 0;
+        for (size_t k = 1; k < sizes[t]; k++) {
+            size_t kl = strlen(tabs[t][k]);
+            if (kl > best_len && strncmp(p, tabs[t][k], kl) == 0)
+                best = k, best_len = kl;
+        }
+        v += (long)best * mul[t];
+        p += best_len;
+    }
+    return *p || v == 0 ? -1 : v;
+}
+
+/* A heading's number: digits (at most 4), a Roman numeral or a number word. */
+static int is_heading_number(const char *w, size_t n)
+{
+    if (n == 0 || n > 24)
+        return 0;
+    int digits = 1;
+    for (size_t j = 0; j < n; j++)
+        digits &= w[j] >= '0' && w[j] <= '9';
+    if (digits)
+        return n <= 4;
+    return roman_value(w, n) > 0 || is_number_word(w, n);
+}
+
+/* Does keyword kw start t (case-insensitive, UTF-8 lower-cased) as a
+ * whole word? Returns its length in t, 0 if not. */
+static size_t starts_with_word(const char *t, size_t n, const char *kw)
+{
+    size_t k = strlen(kw);
+    if (n < k)
+        return 0;
+    char low[32];
+    if (k >= sizeof low)
+        return 0;
+    size_t ln = lslex_lower(t, k, low, sizeof low, 0);
+    if (ln != k || memcmp(low, kw, k) != 0)
+        return 0;
+    if (n > k && t[k] != ' ' && t[k] != '.' && t[k] != ':')
+        return 0;
+    return k;
+}
+
+static const char *const chapter_kw[] = {"chapter", "chapitre", "kapitel", "capitel", "capitulo",
+                                         "cap\xC3\xADtulo"};
+/* the level above chapters */
+static const char *const book_kw[] = {"book", "part", "volume", "livre", "partie", "tome", "buch",
+                                      "teil", "band", "abteilung"};
+/* chapters of end (and front) matter that carry no number */
+static const char *const matter_kw[] = {"conclusion", "epilogue", "\xC3\xA9pilogue", "epilog", "nachwort",
+                                        "schluss", "schlu\xC3\x9F", "prologue", "prolog", "l'envoi",
+                                        "postscript"};
+/* the end of the story: a heading, never a chapter */
+static const char *const end_kw[] = {"the end", "fin", "ende", "finis"};
+
+static size_t match_kw(const char *t, size_t n, const char *const *kw, size_t nkw)
+{
+    for (size_t i = 0; i < nkw; i++) {
+        size_t k = starts_with_word(t, n, kw[i]);
+        if (k)
+            return k;
+    }
+    return 0;
+}
+
+/* What may follow "CHAPTER XII": nothing, punctuation, a dash and a title,
+ * an all-capitals title, or anything when the title sat on its own line. */
+static int heading_rest_ok(const char *rest, int multi_line)
+{
+    if (!*rest)
+        return 1;
+    if (strchr(".:)", *rest) || (rest[0] == ' ' && (rest[1] == '-' || !strncmp(rest + 1, "\xE2\x80\x94", 3) ||
+                                                    !strncmp(rest + 1, "\xE2\x80\x93", 3))))
+        return 1;
+    if (multi_line)
+        return 1;
+    /* "CHAPTER XII THE END": an all-capitals title on the same line. */
+    for (const char *p = rest; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            return 0;
+    return 1;
+}
+
+/* Length of the next word of t from a (up to a space . : or )). */
+static size_t word_end(const char *t, size_t n, size_t a)
+{
+    size_t b = a;
+    while (b < n && t[b] != ' ' && t[b] != '.' && t[b] != ':' && t[b] != ')' && t[b] != ',')
+        b++;
+    return b;
+}
+
+/* "KEYWORD [the] NUMBER rest" or "NUMBER KEYWORD rest" with keywords kw. */
+static int keyword_number(const char *t, int multi_line, const char *const *kw, size_t nkw)
+{
+    size_t n = strlen(t);
+    size_t k = match_kw(t, n, kw, nkw);
+    if (k) {
+        if (k >= n || t[k] != ' ')
+            return 0;
+        size_t a = k + 1;
+        size_t the = starts_with_word(t + a, n - a, "the");
+        if (the && a + the < n && t[a + the] == ' ')
+            a += the + 1; /* "Chapter the First" */
+        size_t b = word_end(t, n, a);
+        if (!is_heading_number(t + a, b - a))
+            return 0;
+        return heading_rest_ok(t + b, multi_line);
+    }
+    /* "Erstes Capitel", "First Chapter", "Premier livre", "Zweiter Teil." */
+    size_t b = word_end(t, n, 0);
+    if (b == 0 || b >= n || t[b] != ' ')
+        return 0;
+    int digits = t[0] >= '0' && t[0] <= '9';
+    if (!digits && !is_number_word(t, b))
+        return 0;
+    if (digits && (b > 4 || t[b - 1] != '.'))
+        return 0; /* "1. Kapitel" */
+    size_t k2 = match_kw(t + b + 1, n - b - 1, kw, nkw);
+    if (!k2)
+        return 0;
+    return heading_rest_ok(t + b + 1 + k2, multi_line);
+}
+
+/* Whole text is one of kw, with at most a final period, capitalised (a
+ * wrapped line "end." is the end of a sentence, not of the book). */
+static int whole_kw(const char *t, const char *const *kw, size_t nkw)
+{
+    size_t n = strlen(t);
+    int l;
+    if (!n || ls_is_lower_cp(ls_cp_at(t, 0, n, &l)))
+        return 0;
+    while (n && (t[n - 1] == '.' || t[n - 1] == '!'))
+        n--;
+    for (size_t i = 0; i < nkw; i++) {
+        size_t k = strlen(kw[i]);
+        if (k == n && starts_with_word(t, n, kw[i]) == k)
+            return 1;
+    }
+    return 0;
+}
+
+/* A paragraph that is only a number: "I.", "XIV", "12." (and, on a line of
+ * its own above the title, "II.\nTHE RAFT"). Returns the value, -1 if none. */
+static long bare_number(const char *t, int multi_line)
+{
+    size_t n = strlen(t);
+    size_t b = word_end(t, n, 0);
+    if (b == 0)
+        return -1;
+    const char *rest = t + b;
+    if (*rest == '.')
+        rest++;
+    if (*rest && !(multi_line && *rest == ' '))
+        return -1;
+    int digits = 1;
+    long v = 0;
+    for (size_t j = 0; j < b && digits; j++) {
+        digits = t[j] >= '0' && t[j] <= '9';
+        v = v * 10 + (t[j] - '0');
+    }
+    if (digits)
+        return b <= 3 ? v : -1;
+    return roman_value(t, b);
+}
+
+/* "CHAPTER XXXV", "Chapter i.", "Chapter 3: Title", "CHAPTER II. THE BALLOON",
+ * "Erstes Capitel", "CHAPITRE PREMIER.", "Chapter the First", "CONCLUSION"
+ * (multi_line: the title was on its own line under the heading). */
+int ls_is_chapter_heading(const char *t, int multi_line)
+{
+    return keyword_number(t, multi_line, chapter_kw, sizeof chapter_kw / sizeof chapter_kw[0]) ||
+           whole_kw(t, matter_kw, sizeof matter_kw / sizeof matter_kw[0]);
+}
+
+int ls_is_book_heading(const char *t)
+{
+    return keyword_number(t, 0, book_kw, sizeof book_kw / sizeof book_kw[0]);
+}
+
+int ls_is_heading_line(const char *t)
+{
+    return ls_markdown_level(t) || ls_is_chapter_heading(t, 0) ||
+           keyword_number(t, 0, book_kw, sizeof book_kw / sizeof book_kw[0]) ||
+           whole_kw(t, end_kw, sizeof end_kw / sizeof end_kw[0]) || bare_number(t, 0) > 0;
+}
+
+/* "# Title" .. "###### Title": returns the level, 0 if none. */
+int ls_markdown_level(const char *t)
+{
+    int lv = 0;
+    while (t[lv] == '#' && lv < 7)
+        lv++;
+    if (lv == 0 || lv > 6 || t[lv] != ' ' || !t[lv + 1])
+        return 0;
+    return lv;
+}
+
+/* "19. Von dem Fischer un syner Fru": returns the number, -1 if none. */
+long ls_numbered_title(const char *t)
+{
+    size_t i = 0;
+    long num = 0;
+    while (t[i] >= '0' && t[i] <= '9' && i < 5)
+        num = num * 10 + (t[i++] - '0');
+    if (i == 0) { /* "IV. The Raft": an upper-case Roman numeral */
+        while (i < 12 && t[i] && strchr("IVXLCDM", t[i]))
+            i++;
+        num = roman_value(t, i);
+        if (num < 0)
+            return -1;
+    }
+    if (i == 0 || i > 11 || t[i] != '.' || t[i + 1] != ' ')
+        return -1;
+    const char *title = t + i + 2;
+    int l;
+    size_t tl = strlen(title);
+    if (!tl)
+        return -1;
+    uint32_t c = ls_cp_at(title, 0, tl, &l);
+    if (!ls_is_wordish(c) || ls_is_lower_cp(c) || (c >= '0' && c <= '9'))
+        return -1;
+    char last = title[tl - 1];
+    if (last == ',' || last == ';')
+        return -1;
+    size_t words = 1;
+    for (const char *p = title; *p; p++)
+        words += *p == ' ';
+    return words <= 12 ? num : -1;
+}
+
+/* ---- chapters */
+
+longsd_status ls_para_clean(const longsd_story *s, size_t i, char **out, lserr *err)
+{
+    *out = ls_story_text(s, s->paras[i].start, s->paras[i].end);
+    if (!*out)
+        return lserr_set(err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
+    return LONGSD_OK;
+}
+
+static int para_multi_line(const longsd_story *s, size_t i)
+{
+    const char *d = s->data;
+    for (size_t k = s->paras[i].start; k < s->paras[i].end; k++)
+        if (d[k] == '\n' || d[k] == '\r')
+            return 1;
+    return 0;
+}
+
+static longsd_status add_chapter(ls_builder *bd, size_t *alloc, size_t para, char *title)
+{
+    longsd_story *s = bd->s;
+    if (s->n_chapters == *alloc) {
+        size_t na = *alloc ? *alloc * 2 : 16;
+        ls_chapter *nc = longsd__realloc(s->chapters, na * sizeof *nc);
+        if (!nc) {
+            longsd__free(title);
+            return lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
+        }
+        s->chapters = nc;
+        *alloc = na;
+    }
+    ls_chapter *c = &s->chapters[s->n_chapters++];
+    c->title = title;
+    c->heading_para = para;
+    c->first_para = para + 1;
+    c->n_paras = 0;
+    return LONGSD_OK;
+}
+
+longsd_status ls_find_chapters(ls_builder *bd)
+{
+    longsd_story *s = bd->s;
+    size_t np = s->n_paras, ch_alloc = 0;
+    unsigned char *kind = NULL;
+    long *num = NULL;
+    char *t = NULL;
+    longsd_status rc = LONGSD_OK;
+    int md_min = 7, md_count_min = 0, md_total = 0, n_chapter = 0, n_numbered = 0;
+
+    kind = longsd__calloc(np, 1);
+    num = longsd__calloc(np, sizeof *num);
+    if (!kind || !num) {
+        rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
+        goto out;
+    }
+    for (size_t i = 0; i < np; i++) {
+        if (s->paras[i].end - s->paras[i].start > LS_HEADING_MAX_BYTES)
+            continue;
+        if ((rc = ls_para_clean(s, i, &t, bd->err)))
+            goto out;
+        size_t ncp = ls_utf8_count(t);
+        int multi = para_multi_line(s, i);
+        int lv = multi ? 0 : ls_markdown_level(t);
+        if (lv && ncp < 120) {
+            kind[i] = HEAD_MARKDOWN;
+            num[i] = lv;
+            md_total++;
+            if (lv < md_min) {
+                md_min = lv;
+                md_count_min = 0;
+            }
+            md_count_min += lv == md_min;
+        } else if (ncp < 100 && ls_is_chapter_heading(t, multi)) {
+            kind[i] = HEAD_CHAPTER;
+            n_chapter++;
+        } else if (ncp < 100 && keyword_number(t, multi, book_kw, sizeof book_kw / sizeof book_kw[0])) {
+            kind[i] = HEAD_BOOK;
+        } else if (!multi && whole_kw(t, end_kw, sizeof end_kw / sizeof end_kw[0])) {
+            kind[i] = HEAD_END;
+        } else if (ncp < 80 && ((!multi && (num[i] = ls_numbered_title(t)) >= 0) ||
+                                (num[i] = bare_number(t, multi)) >= 0)) {
+            kind[i] = HEAD_NUMBERED;
+            n_numbered++;
+        }
+        longsd__free(t);
+        t = NULL;
+    }
+    /* A lone top-level "# Title" above deeper headings is the document title. */
+    size_t md_title = (size_t)-1;
+    if (md_total > 1 && md_count_min == 1) {
+        for (size_t i = 0; i < np; i++)
+            if (kind[i] == HEAD_MARKDOWN) {
+                if (num[i] == md_min)
+                    md_title = i;
+                break;
+            }
+    }
+    if (n_chapter || md_total) {
+        for (size_t i = 0; i < np; i++)
+            if (kind[i] == HEAD_NUMBERED)
+                kind[i] = HEAD_NONE;
+    } else if (n_numbered) {
+        /* Numbered titles: not a list (two in a row), increasing, >= 2. */
+        for (size_t i = 0; i < np; i++)
+            if (kind[i] == HEAD_NUMBERED && i + 1 < np && kind[i + 1] == HEAD_NUMBERED) {
+                size_t j = i;
+                while (j < np && kind[j] == HEAD_NUMBERED)
+                    kind[j++] = HEAD_NONE;
+                i = j;
+            }
+        long last = -1;
+        int kept = 0;
+        for (size_t i = 0; i < np; i++)
+            if (kind[i] == HEAD_BOOK) {
+                last = -1; /* "BOOK II" starts again at "I." */
+            } else if (kind[i] == HEAD_NUMBERED) {
+                if (num[i] > last) {
+                    last = num[i];
+                    kept++;
+                } else {
+                    kind[i] = HEAD_NONE;
+                }
+            }
+        if (kept < 2)
+            for (size_t i = 0; i < np; i++)
+                if (kind[i] == HEAD_NUMBERED)
+                    kind[i] = HEAD_NONE;
+    }
+    for (size_t i = 0; i < np; i++) {
+        if (!kind[i])
+            continue;
+        s->paras[i].is_heading = 1;
+        if (i == md_title || kind[i] == HEAD_END)
+            continue;
+        if (kind[i] == HEAD_BOOK) {
+            /* "BOOK I" over "CHAPTER I" (perhaps with the book's title
+             * between) is a level above the chapters; a book or part with
+             * no chapters of its own is the chapter. */
+            int over = 0;
+            for (size_t j = i + 1; j < np && j <= i + 2 && !over; j++)
+                over = kind[j] == HEAD_CHAPTER || kind[j] == HEAD_NUMBERED || kind[j] == HEAD_MARKDOWN;
+            if (over) {
+                if (i + 2 < np && kind[i + 2] && !kind[i + 1] &&
+                    s->paras[i + 1].end - s->paras[i + 1].start <= 120)
+                    s->paras[i + 1].is_heading = 1; /* the book's own title */
+                continue;
+            }
+        }
+        if ((rc = ls_para_clean(s, i, &t, bd->err)))
+            goto out;
+        if (kind[i] == HEAD_MARKDOWN) {
+            size_t k = 0;
+            while (t[k] == '#')
+                k++;
+            while (t[k] == ' ')
+                k++;
+            memmove(t, t + k, strlen(t + k) + 1);
+        }
+        rc = add_chapter(bd, &ch_alloc, i, t);
+        t = NULL;
+        if (rc)
+            goto out;
+    }
+    for (size_t c = 0; c < s->n_chapters; c++) {
+        size_t endp = c + 1 < s->n_chapters ? s->chapters[c + 1].heading_para : np;
+        ls_chapter *ch = &s->chapters[c];
+        ch->n_paras = endp - ch->first_para;
+        for (size_t i = ch->heading_para; i < endp; i++)
+            s->paras[i].chapter = (int)c;
+    }
+out:
+    longsd__free(t);
+    longsd__free(kind);
+    longsd__free(num);
+    return rc;
+}
+
+/* A heading is one sentence ("CHAPTER II. THE BALLOON ASCENSION"), however
+ * it is punctuated. Compacts the sentence array in place. */
+void ls_merge_heading_sentences(longsd_story *s)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < s->n_paras; i++) {
+        ls_para *p = &s->paras[i];
+        size_t r = p->first_sentence, n = p->n_sentences;
+        p->first_sentence = w;
+        if (p->is_heading && n > 1) {
+            ls_sentence m = s->sentences[r];
+            m.end = s->sentences[r + n - 1].end;
+            m.n_words = p->n_words;
+            m.in_quotes = 0;
+            s->sentences[w++] = m;
+            p->n_sentences = 1;
+        } else {
+            if (w != r)
+                memmove(&s->sentences[w], &s->sentences[r], n * sizeof *s->sentences);
+            w += n;
+        }
+    }
+    s->n_sentences = w;
+}
+

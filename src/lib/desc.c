@@ -1,0 +1,584 @@
+/* desc.c - what the cast looks like, from the book itself: for each
+ * character, the visual words the narration puts next to their name or
+ * role (hair, beard, face, clothes, things carried, build and age words:
+ * "long grey beard", "bald-headed", "black coat"), kept in the book's
+ * language; when the text says nothing, a neutral line from role and sex.
+ * A description already there (the user's, or an LLM's) is never touched.
+ * What is written is an English noun phrase a prompt can use as its
+ * subject ("a ragged boy with a straw hat", "an old fisherman", "a
+ * woman"): the noun from the role (translated) or from sex and age, the
+ * harvested words (translated for German and French books) around it.
+ * Age and sex come from the evidence too: the person noun a sentence uses
+ * for someone just named ("Tom ... The boy ran"), honorifics ("Mrs.",
+ * "Fräulein", "Aunt"), "old" before the name.
+ * One pass over the sentences: linear in the text. */
+#include <string.h>
+
+#include "desc.h"
+#include "lexicon.h"
+#include "translate.h"
+#include "util.h"
+#include "wordnet.h"
+
+#define DESC_MAX_PHRASES 5
+#define DESC_WINDOW 12 /* words after a mention that may describe it */
+
+/* nouns of what shows: hair, face, clothes, things carried (en, de, fr) */
+static const char *const VISUAL[] = {
+    "hair", "beard", "moustache", "mustache", "whiskers", "curls", "face", "eyes", "nose", "cheeks", "coat",
+    "hat", "cap", "dress", "bonnet", "spectacles", "apron", "boots", "jacket", "shirt", "gown", "cloak",
+    "uniform", "trousers", "breeches", "pipe", "cane", "stick", "gun", "rifle", "sword", "basket", "lantern",
+    "umbrella", "shawl", "wig", "haar", "haare", "bart", "gesicht", "augen", "rock", "hut", "m\xC3\xBCtze",
+    "kleid", "mantel", "stiefel", "brille", "sch\xC3\xBCrze", "pfeife", "stock", "cheveux", "barbe", "visage",
+    "yeux", "habit", "chapeau", "robe", "manteau", "bottes", "lunettes", "tablier", "canne", "b\xC3\xA2ton",
+    "fusil", "\xC3\xA9p\xC3\xA9" "e", "casquette",
+};
+/* build and age words that describe a person on their own */
+static const char *const BUILD[] = {
+    "tall", "stout", "fat", "thin", "slim", "lean", "lanky", "bald", "bald-headed", "freckled", "ragged",
+    "barefoot", "hunchbacked", "grey-haired", "gray-haired", "white-haired", "red-haired", "elderly",
+    "gro\xC3\x9F", "dick", "d\xC3\xBCnn", "schlank", "kahl", "bucklig", "gros", "maigre", "mince", "chauve",
+};
+static const char *const OLD[] = {"old", "elderly", "aged", "alt", "alte", "alter", "vieux", "vieille", "vieil"};
+static const char *const YOUNG[] = {"young", "jung", "junge", "junger", "jeune"};
+/* what the text calls a person, by age and sex (en, de, fr): "the boy" */
+static const char *const CHILD_M[] = {"boy", "lad", "junge", "knabe", "bub", "bube", "gar\xC3\xA7on", "gamin"};
+static const char *const CHILD_F[] = {"girl", "lass", "m\xC3\xA4" "dchen", "fillette"};
+static const char *const ADULT_M[] = {"man", "gentleman", "mann", "herr", "homme", "monsieur"};
+static const char *const ADULT_F[] = {"woman", "lady", "frau", "dame", "femme", "madame"};
+static const char *const THE[] = {"the", "der", "die", "das", "le", "la", "les"};
+/* the same in the plural, said of the several just named: "the boys" */
+static const char *const CHILD_PL[] = {"boys", "girls", "lads", "children", "jungen", "knaben", "kinder",
+                                       "m\xC3\xA4" "dchen", "gar\xC3\xA7ons", "enfants"};
+static const char *const ADULT_PL[] = {"men", "women", "gentlemen", "ladies", "m\xC3\xA4nner", "frauen",
+                                       "herren", "hommes", "femmes", "messieurs"};
+/* honorifics: an adult, or (Miss) a young woman */
+static const char *const HON_ADULT[] = {"mr", "mrs", "aunt", "uncle", "judge", "doctor", "dr", "widow", "captain",
+                                        "colonel", "sir", "lady", "lord", "herr", "frau", "tante", "onkel",
+                                        "kapit\xC3\xA4n", "doktor", "monsieur", "madame", "mme", "capitaine",
+                                        "docteur", "oncle", "tante"};
+static const char *const HON_YOUNG_F[] = {"miss", "fr\xC3\xA4ulein", "mademoiselle", "mlle"};
+/* what a harvested noun is worn in rather than had with */
+static const char *const WORN[] = {"coat", "hat", "cap", "dress", "bonnet", "apron", "boots", "jacket", "shirt",
+                                   "gown", "cloak", "uniform", "trousers", "breeches", "shawl", "wig", "robe",
+                                   "overcoat", "frock", "skirt", "suit"};
+
+static int in_list(const char *low, size_t n, const char *const *list, size_t nl)
+{
+    for (size_t i = 0; i < nl; i++)
+        if (strlen(list[i]) == n && !memcmp(list[i], low, n))
+            return 1;
+    return 0;
+}
+
+typedef struct {
+    char *text;         /* "long grey beard" */
+    size_t start, end;  /* its span in the original bytes */
+} dphrase;
+
+typedef struct {
+    dphrase p[DESC_MAX_PHRASES];
+    size_t n;
+    int old, young;
+    int child, adult, male, female; /* "the boy" said of them */
+    int old_near;                   /* "the old man" said next: weaker than "old Nat" */
+} dchar;
+
+typedef struct {
+    size_t start, end;
+    unsigned flags;
+    int quoted, upper;
+    char low[32];
+    size_t ll;
+} dword;
+
+static longsd_status add_phrase(const longsd_story *s, dchar *dc, size_t a, size_t z)
+{
+    if (dc->n >= DESC_MAX_PHRASES || z <= a || z - a > 60)
+        return LONGSD_OK;
+    for (size_t i = 0; i < dc->n; i++)
+        if (dc->p[i].end - dc->p[i].start == z - a && !memcmp(s->data + dc->p[i].start, s->data + a, z - a))
+            return LONGSD_OK;
+    char *t = ls_story_text(s, a, z);
+    if (!t)
+        return LONGSD_ERR_NOMEM;
+    for (char *q = t; *q; q++)
+        if (*q >= 'A' && *q <= 'Z' && q == t)
+            *q = (char)(*q + 32); /* "Long grey beard" at a clause start */
+    dc->p[dc->n].text = t;
+    dc->p[dc->n].start = a;
+    dc->p[dc->n].end = z;
+    dc->n++;
+    return LONGSD_OK;
+}
+
+static int is_word(const dword *x, const char *const *list, size_t n) { return in_list(x->low, x->ll, list, n); }
+
+/* Words that tie a thing to the person just named: "his grey beard",
+ * "with a pipe", "wore a black coat", "seine Mütze", "son chapeau". */
+static const char *const TIE[] = {"his", "her", "with", "wore", "wearing", "in", "sein", "seine", "seinen",
+                                  "ihr", "ihre", "ihren", "mit", "trug", "son", "sa", "ses", "avec", "portait"};
+static const char *const COPULA[] = {"was", "is", "looked", "war", "ist", "sah", "Ã©tait", "est"};
+static const char *const ARTICLE[] = {"a", "an", "the", "ein", "eine", "einen", "einem", "un", "une", "le", "la"};
+
+/* Visual phrases in words w[from..to) after a mention, for one character:
+ * a visual noun tied to them (TIE, perhaps an article, adjectives), or a
+ * build word after a copula ("Nat was slim"). */
+static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dword *w, size_t from, size_t to,
+                             dchar *dc)
+{
+    longsd_status st = LONGSD_OK;
+    int copula = 0;
+    for (size_t k = from; k < to && !st; k++) {
+        /* German writes every noun upper case: "seine rote Mütze" */
+        if (w[k].quoted || (w[k].upper && lang != LSLEX_DE))
+            continue;
+        if (k <= from + 1 && is_word(&w[k], COPULA, sizeof COPULA / sizeof COPULA[0]))
+            copula = 1;
+        if (copula && k <= from + 4 && is_word(&w[k], BUILD, sizeof BUILD / sizeof BUILD[0])) {
+            st = add_phrase(s, dc, w[k].start, w[k].end);
+            continue;
+        }
+        if (!in_list(w[k].low, w[k].ll, VISUAL, sizeof VISUAL / sizeof VISUAL[0]))
+            continue;
+        /* up to two adjectives before it: "long grey beard", "black coat" */
+        size_t a = k;
+        while (a > from && k - a < 2 && !w[a - 1].quoted && !w[a - 1].upper &&
+               !is_word(&w[a - 1], TIE, sizeof TIE / sizeof TIE[0]) &&
+               !is_word(&w[a - 1], ARTICLE, sizeof ARTICLE / sizeof ARTICLE[0]) &&
+               !(w[a - 1].flags & (LSLEX_STOP | LSLEX_DET | LSLEX_PRONOUN | LSLEX_PREP | LSLEX_CONJ |
+                                   LSLEX_SPEECH | LSLEX_ACTION)))
+            a--;
+        if (a == k)
+            continue; /* a bare "face" or "hat" says nothing of how it looks */
+        for (size_t j = a; j < k; j++)
+            if (memchr(w[j].low, '\'', w[j].ll) || (w[j].flags & LSLEX_PERSON))
+                a = j + 1; /* "boy's hair", "the man's eyes": someone else's */
+        if (a == k)
+            continue;
+        size_t b = a;
+        if (b > from && is_word(&w[b - 1], ARTICLE, sizeof ARTICLE / sizeof ARTICLE[0]))
+            b--;
+        if (b == from || !is_word(&w[b - 1], TIE, sizeof TIE / sizeof TIE[0]))
+            continue; /* not tied to the person named */
+        st = add_phrase(s, dc, w[a].start, w[k].end);
+    }
+    return st;
+}
+
+/* One word in English: as written for an English book, else its
+ * dictionary translation; "" when the dictionary has no confident one. */
+static void english_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (lang == LSLEX_EN) {
+        char low[32];
+        size_t ll = lslex_lower(w, n, low, sizeof low, 1);
+        if (ll && ll < cap)
+            snprintf(out, cap, "%s", low);
+        return;
+    }
+    ls_translate_word(lang, w, n, upper, out, cap, NULL);
+}
+
+/* The person noun from role, or sex and age: "fisherman", "boy", "old
+ * woman"; into out, "" when nothing is known. */
+static void person_noun(const ls_character *c, lslex_lang_id lang, char *out, size_t cap)
+{
+    char role[40] = "";
+    out[0] = '\0';
+    if (c->role && c->role[0]) {
+        english_word(lang, c->role, strlen(c->role), lang == LSLEX_DE, role, sizeof role);
+        lswn_info wi;
+        if (!role[0] || !lswn_lookup(role, &wi) || !lswn_noun_is(&wi, LSWN_N_PERSON))
+            role[0] = '\0'; /* "mann" -> "man" is a person; a noun the dictionary reads otherwise is not */
+    }
+    int g = c->gender, age = c->age;
+    if (role[0]) {
+        snprintf(out, cap, "%s%s", age == LS_AGE_OLD ? "old " : age == LS_AGE_YOUNG ? "young " : "", role);
+        return;
+    }
+    if (!g && !age)
+        return;
+    const char *n = age == LS_AGE_CHILD ? (g == LS_GENDER_FEMALE ? "girl" : g == LS_GENDER_MALE ? "boy" : "child")
+                    : age == LS_AGE_YOUNG ? (g == LS_GENDER_FEMALE ? "young woman" : g == LS_GENDER_MALE ? "young man" : "young person")
+                    : age == LS_AGE_OLD ? (g == LS_GENDER_FEMALE ? "old woman" : g == LS_GENDER_MALE ? "old man" : "old person")
+                    : (g == LS_GENDER_FEMALE ? "woman" : g == LS_GENDER_MALE ? "man" : "person");
+    snprintf(out, cap, "%s", n);
+}
+
+static int an(const char *w) { return w[0] == 'a' || w[0] == 'e' || w[0] == 'i' || w[0] == 'o' || w[0] == 'u'; }
+
+/* The description as an English noun phrase: build words before the noun,
+ * the things had "with" and the clothes worn "in" after it: "a ragged boy
+ * with a percussion-cap", "an old man with a long grey beard in a black
+ * coat". Harvested words the dictionary cannot translate are left out.
+ * *out NULL when nothing is known of the character. */
+static longsd_status compose(const longsd_story *s, const ls_character *c, lslex_lang_id lang, const dchar *dc,
+                             char **out)
+{
+    *out = NULL;
+    if (c->narrator && !c->role && !c->gender && !dc->n)
+        return LONGSD_OK;
+    char noun[48];
+    person_noun(c, lang, noun, sizeof noun);
+    if (!noun[0] && !dc->n)
+        return LONGSD_OK;
+    if (!noun[0])
+        snprintf(noun, sizeof noun, "person");
+    lsbuf adj, with, in;
+    lsbuf_init(&adj, 256);
+    lsbuf_init(&with, 512);
+    lsbuf_init(&in, 512);
+    longsd_status st = LONGSD_OK;
+    int n_adj = 0, n_with = 0, n_in = 0;
+    for (size_t k = 0; k < dc->n && !st; k++) {
+        /* the phrase's words in English, in order; its last is the noun */
+        char words[4][32];
+        size_t nw = 0, ok = 1;
+        lslex_scan sc;
+        lsword lw;
+        const char *p = s->data + dc->p[k].start;
+        lslex_scan_init(&sc, p, dc->p[k].end - dc->p[k].start);
+        while (lslex_next_word(&sc, &lw) && nw < 4) {
+            english_word(lang, p + lw.start, lw.end - lw.start, lw.upper, words[nw], sizeof words[nw]);
+            if (!words[nw][0] || strchr(words[nw], '\''))
+                ok = 0;
+            lswn_info wi;
+            if (nw && lang != LSLEX_EN && lswn_lookup(words[nw - 1], &wi) && wi.plural)
+                snprintf(words[nw - 1], sizeof words[nw - 1], "%s", wi.noun_lemma); /* "rote" gave "reds" */
+            nw++;
+        }
+        if (!nw || !ok)
+            continue; /* a word the dictionary does not know is not guessed */
+        if (nw == 1 && !in_list(words[0], strlen(words[0]), VISUAL, sizeof VISUAL / sizeof VISUAL[0]) &&
+            !in_list(words[0], strlen(words[0]), WORN, sizeof WORN / sizeof WORN[0])) {
+            if (n_adj < 2 && !strstr(noun, words[0]))
+                st = lsbuf_printf(&adj, "%s ", words[0]), n_adj++; /* "ragged", "tall" */
+            continue;
+        }
+        const char *head = words[nw - 1];
+        size_t hl = strlen(head);
+        int worn = in_list(head, hl, WORN, sizeof WORN / sizeof WORN[0]);
+        int bare = (hl > 2 && head[hl - 1] == 's' && head[hl - 2] != 's') || !strcmp(head, "hair");
+        lsbuf *b = worn ? &in : &with;
+        int *nb = worn ? &n_in : &n_with;
+        if (*nb >= 2)
+            continue;
+        st = lsbuf_adds(b, *nb ? " and " : worn ? " in " : " with ");
+        if (!st && !bare)
+            st = lsbuf_adds(b, an(words[0]) ? "an " : "a ");
+        for (size_t j = 0; j < nw && !st; j++)
+            st = lsbuf_printf(b, "%s%s", j ? " " : "", words[j]);
+        (*nb)++;
+    }
+    if (!st) {
+        const char *first = adj.len ? adj.data : noun;
+        *out = longsd__asprintf("%s %s%s%s%s", an(first) ? "an" : "a", adj.len ? adj.data : "", noun,
+                                with.len ? with.data : "", in.len ? in.data : "");
+        if (!*out)
+            st = LONGSD_ERR_NOMEM;
+    }
+    lsbuf_free(&adj);
+    lsbuf_free(&with);
+    lsbuf_free(&in);
+    return st;
+}
+
+/* A first word of a name that tells age and sex: "Mrs.", "Fräulein". */
+static void honorific(const ls_character *c, int *adult, int *young_f)
+{
+    const char *names[2] = {c->name, c->full_name};
+    for (int i = 0; i < 2; i++) {
+        if (!names[i])
+            continue;
+        char low[32];
+        size_t n = strcspn(names[i], " .");
+        size_t ll = lslex_lower(names[i], n, low, sizeof low, 1);
+        *adult |= in_list(low, ll, HON_ADULT, sizeof HON_ADULT / sizeof HON_ADULT[0]);
+        *young_f |= in_list(low, ll, HON_YOUNG_F, sizeof HON_YOUNG_F / sizeof HON_YOUNG_F[0]);
+    }
+}
+
+/* Age and sex from what the book called them (dc) and their honorific,
+ * where the cast facts had none. */
+static void infer_age(ls_character *c, const dchar *dc)
+{
+    int adult = 0, young_f = 0;
+    honorific(c, &adult, &young_f);
+
+    if (!c->gender) {
+        int m = dc->male, f = dc->female;
+        c->gender = m >= 2 && m > 2 * f ? LS_GENDER_MALE : f >= 2 && f > 2 * m ? LS_GENDER_FEMALE : young_f ? LS_GENDER_FEMALE : 0;
+    }
+    if (c->age)
+        return;
+    int old = dc->old, child = dc->child;
+    if ((old >= 1 || dc->old_near >= 2) && old + dc->old_near > dc->young && old + dc->old_near > child)
+        c->age = LS_AGE_OLD;
+    else if (young_f)
+        c->age = LS_AGE_YOUNG;
+    else if (adult)
+        c->age = LS_AGE_ADULT;
+    else if (child >= 2 && child > dc->adult)
+        c->age = LS_AGE_CHILD;
+    else if (dc->young >= 1 && dc->young > old)
+        c->age = LS_AGE_YOUNG;
+    else if (dc->adult >= 2 && dc->adult > child)
+        c->age = LS_AGE_ADULT;
+}
+
+/* "The boys" at w[k], said of the several characters named just before. */
+static void people_word(const dword *w, size_t n, size_t k, dchar *dc, const size_t *who, size_t n_who)
+{
+    if (k + 1 >= n || !in_list(w[k].low, w[k].ll, THE, sizeof THE / sizeof THE[0]) || w[k + 1].quoted)
+        return;
+    const dword *x = &w[k + 1];
+    int child = in_list(x->low, x->ll, CHILD_PL, sizeof CHILD_PL / sizeof CHILD_PL[0]);
+    int adult = in_list(x->low, x->ll, ADULT_PL, sizeof ADULT_PL / sizeof ADULT_PL[0]);
+    for (size_t i = 0; i < n_who; i++) {
+        dc[who[i]].child += child;
+        dc[who[i]].adult += adult;
+    }
+}
+
+static int age_noun(const dword *x)
+{
+    return in_list(x->low, x->ll, CHILD_M, sizeof CHILD_M / sizeof CHILD_M[0]) ||
+           in_list(x->low, x->ll, CHILD_F, sizeof CHILD_F / sizeof CHILD_F[0]) ||
+           in_list(x->low, x->ll, ADULT_M, sizeof ADULT_M / sizeof ADULT_M[0]) ||
+           in_list(x->low, x->ll, ADULT_F, sizeof ADULT_F / sizeof ADULT_F[0]);
+}
+
+/* "the boy", "the old man" at w[k]: counts for dc; returns 1 if found. */
+static int person_word(const dword *w, size_t n, size_t k, dchar *dc)
+{
+    if (k >= n || !in_list(w[k].low, w[k].ll, THE, sizeof THE / sizeof THE[0]))
+        return 0;
+    k++;
+    int old = 0;
+    if (k < n && in_list(w[k].low, w[k].ll, OLD, sizeof OLD / sizeof OLD[0]))
+        old = 1, k++;
+    if (k >= n || w[k].quoted)
+        return 0;
+    const dword *x = &w[k];
+    if (!old && k + 1 < n && !x->upper && !(x->flags & (LSLEX_STOP | LSLEX_PREP | LSLEX_CONJ | LSLEX_DET)) &&
+        !w[k + 1].quoted && !age_noun(x))
+        x = &w[k + 1]; /* "the very boy", "the little girl" */
+    int cm = in_list(x->low, x->ll, CHILD_M, sizeof CHILD_M / sizeof CHILD_M[0]);
+    int cf = in_list(x->low, x->ll, CHILD_F, sizeof CHILD_F / sizeof CHILD_F[0]);
+    int am = in_list(x->low, x->ll, ADULT_M, sizeof ADULT_M / sizeof ADULT_M[0]);
+    int af = in_list(x->low, x->ll, ADULT_F, sizeof ADULT_F / sizeof ADULT_F[0]);
+    if (!(cm | cf | am | af))
+        return 0;
+    dc->old_near += old;
+    dc->child += cm | cf;
+    dc->adult += (am | af) && !old;
+    dc->male += cm | am;
+    dc->female += cf | af;
+    return 1;
+}
+
+static longsd_status describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans,
+                              int apply)
+{
+    lslex_lang_id lang = lslex_lang(s->lang);
+    ls_cast_form *forms = NULL;
+    size_t n_forms = 0, cap = 0;
+    dchar *dc = NULL;
+    dword *w = NULL;
+    uint64_t *h = NULL;
+    size_t last_who = (size_t)-1; /* the one character of the sentence before */
+    size_t last[8], n_last = 0;   /* all of them */
+    int *pairs = NULL;            /* [a * n_cast + b]: "a and b" in the narration */
+    longsd_status st = LONGSD_OK;
+    if (n_cast == 0)
+        return LONGSD_OK;
+    if ((st = ls_cast_forms(cast, n_cast, &forms, &n_forms)))
+        return st;
+    dc = longsd__calloc(n_cast, sizeof *dc);
+    if (n_cast <= 256)
+        pairs = longsd__calloc(n_cast * n_cast, sizeof *pairs);
+    if (!dc || (n_cast <= 256 && !pairs)) {
+        st = LONGSD_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t si = 0; si < s->n_sentences && !st; si++) {
+        const ls_sentence *sn = &s->sentences[si];
+        if (sn->in_quotes || (sn->para < s->n_paras && s->paras[sn->para].is_heading))
+            continue;
+        lslex_scan sc;
+        lsword lw;
+        size_t n = 0;
+        lslex_scan_init(&sc, s->data + sn->start, sn->end - sn->start);
+        while (lslex_next_word(&sc, &lw)) {
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 64;
+                dword *nw = longsd__realloc(w, ncap * sizeof *nw);
+                if (!nw) {
+                    st = LONGSD_ERR_NOMEM;
+                    goto out;
+                }
+                w = nw;
+                uint64_t *nh = longsd__realloc(h, ncap * sizeof *nh);
+                if (!nh) {
+                    st = LONGSD_ERR_NOMEM;
+                    goto out;
+                }
+                h = nh;
+                cap = ncap;
+            }
+            dword *x = &w[n];
+            x->start = sn->start + lw.start;
+            x->end = sn->start + lw.end;
+            x->quoted = lw.quoted;
+            x->upper = lw.upper;
+            x->ll = lslex_lower(s->data + x->start, x->end - x->start, x->low, sizeof x->low, 1);
+            x->flags = lslex_lookup(lang, x->low, x->ll, NULL, NULL);
+            h[n] = lslex_word_hash(s->data + x->start, x->end - x->start);
+            n++;
+        }
+        /* the one character of the sentence, and where they are named */
+        size_t who = (size_t)-1, at = 0, len = 0;
+        size_t here[8], n_here = 0;
+        int several = 0;
+        for (size_t k = 0; k < n; k++) {
+            size_t ch;
+            size_t m = ls_cast_match(forms, n_forms, h, n, k, &ch);
+            if (!m || w[k].quoted)
+                continue;
+            if (who != (size_t)-1 && who != ch)
+                several = 1;
+            int seen = 0;
+            for (size_t q = 0; q < n_here; q++)
+                seen |= here[q] == ch;
+            if (!seen && n_here < 8)
+                here[n_here++] = ch;
+            if (who == (size_t)-1)
+                who = ch, at = k, len = m;
+            k += m - 1;
+        }
+        for (size_t k = 0; pairs && k + 2 < n; k++) {
+            /* "Tom and Joe": playmates share an age more often than not */
+            size_t a, b, m = ls_cast_match(forms, n_forms, h, n, k, &a);
+            if (!m || k + m + 1 >= n || w[k + m].ll != 3 || (memcmp(w[k + m].low, "and", 3) &&
+                                                             memcmp(w[k + m].low, "und", 3)))
+                continue;
+            if (ls_cast_match(forms, n_forms, h, n, k + m + 1, &b) && a != b) {
+                pairs[a * n_cast + b]++;
+                pairs[b * n_cast + a]++;
+            }
+        }
+        if (who == (size_t)-1 && !several && last_who != (size_t)-1 && person_word(w, n, 0, &dc[last_who]) &&
+            n && !w[0].upper)
+            person_word(w, n, 0, &dc[last_who]); /* "Tom sat down. The boy ..."; lower case: "Ben hove
+                                                   * in sight -- the very boy", apposition, counts twice */
+        if (who == (size_t)-1 && n_last > 1)
+            people_word(w, n, 0, dc, last, n_last); /* "Tom and Joe hid. The boys ..." */
+        last_who = several ? (size_t)-1 : who;
+        n_last = n_here;
+        memcpy(last, here, sizeof last);
+        if (who == (size_t)-1 || several)
+            continue;
+        if (at + len < n) {
+            /* "Tom, the boy, ...", "Ben Rogers hove in sight -- the very boy": apposition, twice the weight */
+            const char *gap = s->data + w[at + len - 1].end;
+            size_t gl = w[at + len].start - w[at + len - 1].end;
+            if (memchr(gap, ',', gl) && person_word(w, n, at + len, &dc[who]))
+                person_word(w, n, at + len, &dc[who]);
+            for (size_t k = at + len + 1; k < n && k < at + len + 8; k++) {
+                const char *g = s->data + w[k - 1].end;
+                size_t l = w[k].start - w[k - 1].end;
+
+                if ((memmem(g, l, "--", 2) || memmem(g, l, "\xE2\x80\x94", 3)) && person_word(w, n, k, &dc[who])) {
+                    person_word(w, n, k, &dc[who]);
+                    break;
+                }
+            }
+        }
+        /* "the old king", "a tall man named Nat": two words before; the
+         * clause after the name */
+        size_t to = at + len + DESC_WINDOW < n ? at + len + DESC_WINDOW : n;
+        /* "old Nat Parsons", "the young king", "tall Becky": the word before */
+        if (at > 0 && !w[at - 1].quoted && (!w[at - 1].upper || at == 1)) {
+            const dword *pw = &w[at - 1];
+            dc[who].old += is_word(pw, OLD, sizeof OLD / sizeof OLD[0]);
+            dc[who].young += is_word(pw, YOUNG, sizeof YOUNG / sizeof YOUNG[0]);
+            if (is_word(pw, BUILD, sizeof BUILD / sizeof BUILD[0]))
+                st = add_phrase(s, &dc[who], pw->start, pw->end);
+        }
+        if (!st)
+            st = harvest(s, lang, w, at + len, to, &dc[who]);
+    }
+    for (size_t i = 0; apply && i < n_cast; i++)
+        infer_age(&cast[i], &dc[i]);
+    for (size_t i = 0; apply && pairs && i < n_cast; i++) {
+        /* no evidence of their own: the age of those they go about with */
+        if (cast[i].age)
+            continue;
+        int child = 0, other = 0;
+        for (size_t j = 0; j < n_cast; j++)
+            if (cast[j].age == LS_AGE_CHILD)
+                child += pairs[i * n_cast + j];
+            else if (cast[j].age)
+                other += pairs[i * n_cast + j];
+        if (child >= 2 && child > 2 * other)
+            cast[i].age = LS_AGE_CHILD;
+    }
+    for (size_t i = 0; i < n_cast && !st; i++) {
+        ls_character *c = &cast[i];
+        if (!apply) {
+            /* spans only where the description is this harvest's phrase, word for word */
+            char *d = NULL;
+            if (dc[i].n && c->description && c->description[0] && !(st = compose(s, c, lang, &dc[i], &d)) && d &&
+                !strcmp(d, c->description)) {
+                spans[i].n = dc[i].n;
+                for (size_t k = 0; k < dc[i].n; k++) {
+                    spans[i].start[k] = dc[i].p[k].start;
+                    spans[i].end[k] = dc[i].p[k].end;
+                }
+            }
+            longsd__free(d);
+            continue;
+        }
+        if (c->description && c->description[0])
+            continue; /* someone wrote it: theirs wins */
+        char *d = NULL;
+        if ((st = compose(s, c, lang, &dc[i], &d)))
+            break;
+        if (!d)
+            continue;
+        if (spans && dc[i].n) {
+            spans[i].n = dc[i].n;
+            for (size_t k = 0; k < dc[i].n; k++) {
+                spans[i].start[k] = dc[i].p[k].start;
+                spans[i].end[k] = dc[i].p[k].end;
+            }
+        }
+        longsd__free(c->description);
+        c->description = d;
+    }
+out:
+    if (dc)
+        for (size_t i = 0; i < n_cast; i++)
+            for (size_t k = 0; k < dc[i].n; k++)
+                longsd__free(dc[i].p[k].text);
+    longsd__free(dc);
+    longsd__free(pairs);
+    longsd__free(forms);
+    longsd__free(w);
+    longsd__free(h);
+    return st;
+}
+
+longsd_status ls_cast_describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans)
+{
+    return describe(s, cast, n_cast, spans, 1);
+}
+
+longsd_status ls_cast_desc_spans(const longsd_story *s, const ls_character *cast, size_t n_cast,
+                                 ls_desc_spans *spans)
+{
+    /* describe() only reads the cast when apply is 0 */
+    return describe(s, (ls_character *)cast, n_cast, spans, 0);
+}

@@ -1,0 +1,257 @@
+/* narrator.c - first-person narration: is the book told by an "I", and
+ * who is that? The share of I/me/my (ich/mich/mein, je/moi/mon) among the
+ * personal pronouns of the narration (outside quotation marks) decides;
+ * the narrator is named by "my name is X", by the name the others call
+ * them in dialogue while the narration never names them, or by the title;
+ * else "the narrator". Their mentions are the narration's "I"s. One pass
+ * over the paragraphs: linear in the text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ideas.h"
+#include "lexicon.h"
+#include "narrator.h"
+
+#define NARR_MIN_FIRST 30   /* first-person pronouns in narration, at least */
+#define NARR_MIN_VOCATIVE 2 /* times the others call the narrator by name */
+
+typedef struct {
+    size_t narration, quoted, vocative, named; /* per cast member */
+} narr_count;
+
+/* 1: first person singular; 2: first person plural (the narrator among
+ * others: "we", "wir", "nous"); 3: third person singular; 0: neither. */
+static int person_of(lslex_lang_id lang, const char *low, size_t n)
+{
+    static const char *const pl[] = {"we", "us", "our", "wir", "uns", "unser", "nous", "notre", "nos"};
+    for (size_t i = 0; i < sizeof pl / sizeof pl[0]; i++)
+        if (strlen(pl[i]) == n && !memcmp(pl[i], low, n))
+            return (lang == LSLEX_EN && i < 3) || (lang == LSLEX_DE && i >= 3 && i < 6) ||
+                           (lang == LSLEX_FR && i >= 6)
+                       ? 2
+                       : 0;
+    static const char *const en1[] = {"i", "me", "my", "myself", "mine"};
+    static const char *const en3[] = {"he", "she", "him", "her", "his", "himself", "herself"};
+    static const char *const de1[] = {"ich", "mich", "mir", "mein", "meine", "meinen", "meinem", "meiner", "meines"};
+    static const char *const de3[] = {"er", "ihn", "ihm", "sein", "seine", "seinen", "seinem", "seiner", "ihr", "ihre"};
+    static const char *const fr1[] = {"je", "j", "moi", "me", "m", "mon", "ma", "mes"};
+    static const char *const fr3[] = {"il", "elle", "lui", "son", "sa", "ses"};
+    const char *const *p1 = en1, *const *p3 = en3;
+    size_t n1 = 5, n3 = 7;
+    if (lang == LSLEX_DE)
+        p1 = de1, n1 = 9, p3 = de3, n3 = 10;
+    else if (lang == LSLEX_FR)
+        p1 = fr1, n1 = 8, p3 = fr3, n3 = 6;
+    for (size_t i = 0; i < n1; i++)
+        if (strlen(p1[i]) == n && !memcmp(p1[i], low, n))
+            return 1;
+    for (size_t i = 0; i < n3; i++)
+        if (strlen(p3[i]) == n && !memcmp(p3[i], low, n))
+            return 3;
+    return 0;
+}
+
+static int is_punct_after(const char *d, size_t i, size_t end)
+{
+    while (i < end && d[i] == ' ')
+        i++;
+    return i < end && (d[i] == ',' || d[i] == '!' || d[i] == '?');
+}
+
+static int opens_before(const char *d, size_t start, size_t i)
+{
+    while (i > start && d[i - 1] == ' ')
+        i--;
+    if (i == start)
+        return 0;
+    unsigned char c = (unsigned char)d[i - 1];
+    /* " , and the last byte of “ « » „ */
+    return c == '"' || c == ',' || c == 0x9C || c == 0xAB || c == 0xBB || c == 0x9E;
+}
+
+/* "my name is X", "ich heiße X", "je m'appelle X": the word after, when
+ * words w[k-2..k] (lower-cased, hashed with the lexicon's hash) say so. */
+static int names_self(lslex_lang_id lang, const uint64_t *lw, size_t k)
+{
+    static uint64_t h[8];
+    static int init = 0;
+    if (!init) {
+        const char *w[] = {"my", "name", "is", "heiße", "je", "m'appelle", "mon", "nom"};
+        for (int i = 0; i < 8; i++)
+            h[i] = lslex_word_hash(w[i], strlen(w[i]));
+        init = 1;
+    }
+    if (lang == LSLEX_DE)
+        return k >= 1 && lw[k - 1] == h[3];
+    if (lang == LSLEX_FR)
+        return (k >= 1 && lw[k - 1] == h[5]) || (k >= 3 && lw[k - 3] == h[6] && lw[k - 2] == h[7]);
+    return k >= 3 && lw[k - 3] == h[0] && lw[k - 2] == h[1] && lw[k - 1] == h[2];
+}
+
+static void free_one(ls_character *c)
+{
+    longsd__free(c->name);
+    longsd__free(c->full_name);
+    for (size_t a = 0; a < c->n_aliases; a++)
+        longsd__free(c->aliases[a]);
+    longsd__free(c->aliases);
+    longsd__free(c->description);
+    longsd__free(c->role);
+    memset(c, 0, sizeof *c);
+}
+
+static int by_mentions(const void *a, const void *b)
+{
+    const ls_character *x = a, *y = b;
+    if (x->mentions != y->mentions)
+        return x->mentions > y->mentions ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+typedef struct {
+    uint64_t h, lh;       /* hash as written, hash lower-cased */
+    size_t start, end;    /* in the paragraph */
+    int quoted, person;
+} nword;
+
+longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_t *n_cast, size_t max_cast)
+{
+    lslex_lang_id lang = lslex_lang(s->lang);
+    ls_cast_form *forms = NULL;
+    size_t n_forms = 0, first = 0, plural = 0, third = 0;
+    narr_count *cnt = NULL;
+    nword *wv = NULL;
+    uint64_t *h = NULL, *lw = NULL;
+    size_t cap = 0;
+    longsd_status st = LONGSD_OK;
+    if ((st = ls_cast_forms(*cast, *n_cast, &forms, &n_forms)))
+        return st;
+    cnt = longsd__calloc(*n_cast ? *n_cast : 1, sizeof *cnt);
+    if (!cnt) {
+        st = LONGSD_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t pi = 0; pi < s->n_paras; pi++) {
+        const ls_para *p = &s->paras[pi];
+        if (p->is_heading)
+            continue;
+        const char *d = s->data + p->start;
+        size_t len = p->end - p->start, n = 0;
+        lslex_scan sc;
+        lsword w;
+        lslex_scan_init(&sc, d, len);
+        while (lslex_next_word(&sc, &w)) {
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 256;
+                nword *nv = longsd__realloc(wv, ncap * sizeof *nv);
+                if (!nv) {
+                    st = LONGSD_ERR_NOMEM;
+                    goto out;
+                }
+                wv = nv;
+                uint64_t *nh = longsd__realloc(h, ncap * sizeof *nh);
+                if (!nh) {
+                    st = LONGSD_ERR_NOMEM;
+                    goto out;
+                }
+                h = nh;
+                uint64_t *nl = longsd__realloc(lw, ncap * sizeof *nl);
+                if (!nl) {
+                    st = LONGSD_ERR_NOMEM;
+                    goto out;
+                }
+                lw = nl;
+                cap = ncap;
+            }
+            nword *x = &wv[n];
+            char low[32];
+            size_t ll = lslex_lower(d + w.start, w.end - w.start, low, sizeof low, 0);
+            h[n] = lslex_word_hash(d + w.start, w.end - w.start);
+            lw[n] = lslex_word_hash(low, ll);
+            x->start = w.start;
+            x->end = w.end;
+            x->quoted = w.quoted;
+            /* "j'ai", "m'appelle", "I'm": the pronoun before the apostrophe */
+            const char *ap = memchr(low, '\'', ll);
+            x->person = person_of(lang, low, ap ? (size_t)(ap - low) : ll);
+            if (x->person == 1 && lang == LSLEX_EN && ll == 1 && d[w.start] != 'I')
+                x->person = 0; /* English writes the narrator's "I" upper case */
+            n++;
+        }
+        for (size_t k = 0; k < n; k++) {
+            const nword *x = &wv[k];
+            if (!x->quoted) {
+                first += x->person == 1;
+                plural += x->person == 2;
+                third += x->person == 3;
+            }
+            size_t ch;
+            size_t m = ls_cast_match(forms, n_forms, h, n, k, &ch);
+            if (!m)
+                continue;
+            if (x->quoted) {
+                cnt[ch].quoted++;
+                if (opens_before(d, 0, x->start) && is_punct_after(d, wv[k + m - 1].end, len))
+                    cnt[ch].vocative++; /* "Huck, come here" */
+            } else {
+                cnt[ch].narration++;
+            }
+            if (names_self(lang, lw, k))
+                cnt[ch].named++;
+            k += m - 1;
+        }
+    }
+    if (first < NARR_MIN_FIRST || (first + plural) * 3 < third)
+        goto out; /* told in the third person */
+    /* who: named self, else called by name in dialogue and seldom named in
+     * the narration, else the title character under the same condition */
+    size_t best = (size_t)-1, best_score = 0;
+    for (size_t i = 0; i < *n_cast; i++) {
+        const narr_count *c = &cnt[i];
+        int unnamed_in_narration = c->narration * 2 <= c->quoted + c->named;
+        size_t score = 0;
+        if (c->named)
+            score = 1000000 + c->named;
+        else if (unnamed_in_narration && c->vocative >= NARR_MIN_VOCATIVE)
+            score = 1000 + c->vocative;
+        else if (unnamed_in_narration && s->title && (*cast)[i].name && strstr(s->title, (*cast)[i].name))
+            score = 1;
+        if (score > best_score)
+            best_score = score, best = i;
+    }
+    ls_character *cs = *cast;
+    if (best == (size_t)-1) {
+        if (max_cast && *n_cast >= max_cast && *n_cast > 0) {
+            free_one(&cs[*n_cast - 1]); /* make room: the least mentioned goes */
+            (*n_cast)--;
+        }
+        ls_character *nc = longsd__realloc(cs, (*n_cast + 1) * sizeof *nc);
+        if (!nc) {
+            st = LONGSD_ERR_NOMEM;
+            goto out;
+        }
+        cs = *cast = nc;
+        ls_character *c = &cs[*n_cast];
+        memset(c, 0, sizeof *c);
+        const char *nm = lang == LSLEX_DE ? "der Erz\xC3\xA4hler" : lang == LSLEX_FR ? "le narrateur" : "the narrator";
+        c->name = longsd__strdup(nm);
+        c->full_name = longsd__strdup(nm);
+        c->description = longsd__strdup("");
+        if (!c->name || !c->full_name || !c->description) {
+            free_one(c);
+            st = LONGSD_ERR_NOMEM;
+            goto out;
+        }
+        best = (*n_cast)++;
+    }
+    cs[best].narrator = 1;
+    cs[best].mentions += first;
+    qsort(cs, *n_cast, sizeof *cs, by_mentions);
+out:
+    longsd__free(forms);
+    longsd__free(cnt);
+    longsd__free(wv);
+    longsd__free(h);
+    longsd__free(lw);
+    return st;
+}

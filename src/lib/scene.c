@@ -1,0 +1,1417 @@
+/* scene.c - the scene of an idea: its passage rewritten for painting
+ * (dialogue and speech tags cut, a leading conjunction dropped, the first
+ * pronoun replaced by the one character it can stand for). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scene.h"
+
+#include "prompt.h"
+#include "translate.h"
+#include "wordnet.h"
+
+static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* Trim spaces, commas, semicolons and dashes from both ends of b[*s..*e). */
+static void trim_joiners(const char *b, size_t *s, size_t *e)
+{
+    while (*s < *e && (is_space(b[*s]) || b[*s] == ',' || b[*s] == ';' || b[*s] == '-' || b[*s] == ':'))
+        (*s)++;
+    while (*e > *s && (is_space(b[*e - 1]) || b[*e - 1] == ',' || b[*e - 1] == ';' || b[*e - 1] == '-' ||
+                       b[*e - 1] == ':'))
+        (*e)--;
+}
+
+static int word_count(const char *p, size_t n)
+{
+    lslex_scan sc;
+    lsword w;
+    int k = 0;
+    lslex_scan_init(&sc, p, n);
+    while (lslex_next_word(&sc, &w))
+        k++;
+    return k;
+}
+
+/* Code point and length of the quotation mark at t[i], 0 if none. */
+static int quote_at(const char *t, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)t[i];
+    if (c == '"')
+        return 1;
+    if (c != 0xC2 && c != 0xE2)
+        return 0;
+    int l = lsutf8_seqlen((const unsigned char *)t + i, n - i);
+    return l && lslex_is_quote(lsutf8_decode((const unsigned char *)t + i, l)) ? l : 0;
+}
+
+/* Is the quoted run t(a, z) a scare quote inside narration ("an old
+ * "haunted" house") rather than speech? Short, and glued to a word that is
+ * not a speech verb. */
+static int scare_quote(lslex_lang_id lang, const char *t, size_t open, size_t a, size_t z)
+{
+    if (word_count(t + a, z - a) > 3)
+        return 0;
+    size_t p = open;
+    while (p > 0 && is_space(t[p - 1]))
+        p--;
+    if (p == 0 || p == open)
+        return 0;
+    unsigned char c = (unsigned char)t[p - 1];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80))
+        return 0;
+    size_t w = p;
+    while (w > 0 && !is_space(t[w - 1]))
+        w--;
+    char low[32];
+    size_t ll = lslex_lower(t + w, p - w, low, sizeof low, 0);
+    return !(lslex_lookup(lang, low, ll, NULL, NULL) & LSLEX_SPEECH);
+}
+
+static int is_speech_word(lslex_lang_id lang, const char *w, size_t n)
+{
+    char low[32];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 0);
+    return (lslex_lookup(lang, low, ll, NULL, NULL) & LSLEX_SPEECH) != 0;
+}
+
+/* Append narration segment t[a, e) to out: a speech tag alone ("said Tom",
+ * "he asked") is dropped; inside longer narration only the speech verb goes
+ * ("said Aunt Polly, seizing the boy" -> "Aunt Polly, seizing the boy"). */
+static longsd_status add_narration(lslex_lang_id lang, const char *t, size_t a, size_t e, int *kept, lsbuf *out)
+{
+    trim_joiners(t, &a, &e);
+    int wc = word_count(t + a, e - a);
+    if (wc == 0)
+        return LONGSD_OK;
+    lslex_scan sc;
+    lsword w;
+    int k = 0;
+    size_t sp_s = 0, sp_e = 0;
+    int speech = 0;
+    lslex_scan_init(&sc, t + a, e - a);
+    while (lslex_next_word(&sc, &w) && k < 3) {
+        if (is_speech_word(lang, t + a + w.start, w.end - w.start)) {
+            speech = 1;
+            sp_s = a + w.start;
+            sp_e = a + w.end;
+            break;
+        }
+        k++;
+    }
+    if (speech && wc <= 4)
+        return LONGSD_OK;
+    longsd_status st = LONGSD_OK;
+    if (*kept)
+        st = lsbuf_adds(out, ", ");
+    if (!st && speech) {
+        size_t x = sp_s;
+        while (x > a && is_space(t[x - 1]))
+            x--;
+        st = lsbuf_add(out, t + a, x - a);
+        size_t y = sp_e;
+        while (y < e && (is_space(t[y]) || t[y] == ','))
+            y++;
+        if (!st && x > a && y < e)
+            st = lsbuf_addc(out, ' ');
+        if (!st)
+            st = lsbuf_add(out, t + y, e - y);
+    } else if (!st) {
+        st = lsbuf_add(out, t + a, e - a);
+    }
+    *kept = 1;
+    return st;
+}
+
+/* Quotes out, narration kept: "'Hello,' said Tom, climbing the fence." ->
+ * "Tom, climbing the fence." A sentence that is dialogue only gives "". */
+static longsd_status strip_dialogue(lslex_lang_id lang, const char *t, lsbuf *out)
+{
+    size_t n = strlen(t);
+    size_t qpos[64];
+    size_t nq = 0;
+    for (size_t i = 0; i < n && nq < 64; i++)
+        if (quote_at(t, n, i))
+            qpos[nq++] = i;
+    if (nq == 0 || nq == 64)
+        return lsbuf_adds(out, t);
+    /* scare quotes stay in the narration: drop them from the list */
+    size_t keep[64];
+    size_t nk = 0;
+    for (size_t i = 0; i < nq; i++) {
+        if (i + 1 < nq) {
+            size_t open = qpos[i], close = qpos[i + 1];
+            int ol = quote_at(t, n, open);
+            if (scare_quote(lang, t, open, open + (size_t)ol, close)) {
+                i++;
+                continue;
+            }
+        }
+        keep[nk++] = qpos[i];
+    }
+    int kept = 0, quoted = 0;
+    size_t seg = 0;
+    longsd_status st = LONGSD_OK;
+    for (size_t i = 0; i <= nk && !st; i++) {
+        size_t at = i < nk ? keep[i] : n;
+        if (!quoted)
+            st = add_narration(lang, t, seg, at, &kept, out);
+        if (i < nk) {
+            quoted = !quoted;
+            seg = at + (size_t)quote_at(t, n, at);
+        }
+    }
+    if (st)
+        return st;
+    if (kept && out->len && out->data[out->len - 1] != '.' && out->data[out->len - 1] != '!' &&
+        out->data[out->len - 1] != '?')
+        return lsbuf_addc(out, '.');
+    return LONGSD_OK;
+}
+
+/* Upper-case the first letter of b (ASCII and Latin-1). */
+void ls_cap_first(char *b)
+{
+    size_t i = 0;
+    while (b[i] && !((b[i] >= 'a' && b[i] <= 'z') || (b[i] >= 'A' && b[i] <= 'Z') || (unsigned char)b[i] >= 0x80))
+        i++;
+    if (b[i] >= 'a' && b[i] <= 'z')
+        b[i] = (char)(b[i] - 32);
+    else if ((unsigned char)b[i] == 0xC3 && (unsigned char)b[i + 1] >= 0xA0 && (unsigned char)b[i + 1] <= 0xBE &&
+             (unsigned char)b[i + 1] != 0xB7)
+        b[i + 1] = (char)((unsigned char)b[i + 1] - 0x20);
+}
+
+/* "THE first thing": a chapter's shouted first word in normal case. */
+static void tidy_start(char *b)
+{
+    size_t i = 0;
+    while (b[i] >= 'A' && b[i] <= 'Z')
+        i++;
+    if (i >= 2 && (b[i] == ' ' || b[i] == ',' || b[i] == '\0'))
+        for (size_t j = 1; j < i; j++)
+            b[j] = (char)(b[j] + 32);
+}
+
+/* End on a full stop, not on the ':' or ',' that led into speech. */
+static void tidy_end(char *b)
+{
+    size_t n = strlen(b);
+    while (n && (b[n - 1] == ' ' || b[n - 1] == '-'))
+        b[--n] = '\0';
+    if (n && (b[n - 1] == ':' || b[n - 1] == ',' || b[n - 1] == ';'))
+        b[n - 1] = '.';
+}
+
+/* Drop a leading "And", "But", "So" (English). */
+static void drop_conjunction(lslex_lang_id lang, char *b)
+{
+    if (lang != LSLEX_EN)
+        return;
+    lslex_scan sc;
+    lsword w;
+    size_t n = strlen(b);
+    lslex_scan_init(&sc, b, n);
+    if (!lslex_next_word(&sc, &w) || w.start != 0)
+        return;
+    char low[16];
+    size_t ll = lslex_lower(b, w.end, low, sizeof low, 0);
+    static const char *const conj[] = {"and", "but", "so", "then", "yet", "now"};
+    int hit = 0;
+    for (size_t i = 0; i < sizeof conj / sizeof conj[0]; i++)
+        if (strlen(conj[i]) == ll && memcmp(conj[i], low, ll) == 0)
+            hit = 1;
+    if (!hit)
+        return;
+    size_t e = w.end;
+    while (e < n && (is_space(b[e]) || b[e] == ','))
+        e++;
+    if (e >= n || word_count(b + e, n - e) < 3)
+        return;
+    memmove(b, b + e, n - e + 1);
+    ls_cap_first(b);
+}
+
+void ls_nameset_add(ls_nameset *ns, size_t ch)
+{
+    for (size_t i = 0; i < ns->n; i++)
+        if (ns->who[i] == ch)
+            return;
+    if (ns->n < 8)
+        ns->who[ns->n++] = ch;
+    else
+        ns->overflow = 1;
+}
+
+longsd_status ls_names_in(const char *p, size_t n, const ls_cast_form *forms, size_t n_forms, ls_nameset *ns)
+{
+    uint64_t small[128];
+    uint64_t *h = small;
+    size_t cap = 128, k = 0;
+    lslex_scan sc;
+    lsword w;
+    lslex_scan_init(&sc, p, n);
+    while (lslex_next_word(&sc, &w)) {
+        if (k == cap) {
+            uint64_t *nh = longsd__malloc(cap * 2 * sizeof *nh);
+            if (!nh) {
+                if (h != small)
+                    longsd__free(h);
+                return LONGSD_ERR_NOMEM;
+            }
+            memcpy(nh, h, k * sizeof *nh);
+            if (h != small)
+                longsd__free(h);
+            h = nh;
+            cap *= 2;
+        }
+        h[k++] = lslex_word_hash(p + w.start, w.end - w.start);
+    }
+    for (size_t i = 0; i < k; i++) {
+        size_t ch;
+        size_t m = ls_cast_match(forms, n_forms, h, k, i, &ch);
+        if (m) {
+            ls_nameset_add(ns, ch);
+            i += m - 1;
+        }
+    }
+    if (h != small)
+        longsd__free(h);
+    return LONGSD_OK;
+}
+
+/* Replace the first he/she/him/her/his of text with the referent's name,
+ * provided it comes before any cast name and the gender fits. Returns a new
+ * string or NULL (no change or out of memory: *oom tells). */
+static char *replace_pronoun(const char *t, const ls_character *ref, const ls_cast_form *forms, size_t n_forms,
+                             int *oom)
+{
+    size_t n = strlen(t);
+    lslex_scan sc;
+    lsword w;
+    lslex_scan_init(&sc, t, n);
+    /* cast names are matched over a sliding window of up to 4 words */
+    lsword ws[512];
+    size_t nw = 0;
+    while (nw < 512 && lslex_next_word(&sc, &w))
+        ws[nw++] = w;
+    for (size_t i = 0; i < nw; i++) {
+        uint64_t hh[4];
+        size_t m = 0;
+        for (size_t j = 0; j < 4 && i + j < nw; j++)
+            hh[m++] = lslex_word_hash(t + ws[i + j].start, ws[i + j].end - ws[i + j].start);
+        size_t ch;
+        if (ls_cast_match(forms, n_forms, hh, m, 0, &ch))
+            return NULL; /* a name comes first: the pronoun may be anyone's */
+        char low[8];
+        size_t wl = ws[i].end - ws[i].start;
+        if (wl > 3)
+            continue;
+        size_t ll = lslex_lower(t + ws[i].start, wl, low, sizeof low, 0);
+        int male = (ll == 2 && memcmp(low, "he", 2) == 0) || (ll == 3 && memcmp(low, "him", 3) == 0) ||
+                   (ll == 3 && memcmp(low, "his", 3) == 0);
+        int female = (ll == 3 && memcmp(low, "she", 3) == 0) || (ll == 3 && memcmp(low, "her", 3) == 0);
+        if (!male && !female)
+            continue;
+        if ((male && ref->gender == LS_GENDER_FEMALE) || (female && ref->gender == LS_GENDER_MALE))
+            return NULL;
+        int possessive = ll == 3 && memcmp(low, "his", 3) == 0;
+        if (ll == 3 && memcmp(low, "her", 3) == 0 && i + 1 < nw) {
+            /* "her" before a noun is possessive: "her bonnet" -> "Polly's bonnet" */
+            char nx[32];
+            size_t nl = lslex_lower(t + ws[i + 1].start, ws[i + 1].end - ws[i + 1].start, nx, sizeof nx, 0);
+            unsigned f = lslex_lookup(LSLEX_EN, nx, nl, NULL, NULL);
+            int gap_punct = 0;
+            for (size_t g = ws[i].end; g < ws[i + 1].start; g++)
+                if (!is_space(t[g]))
+                    gap_punct = 1;
+            possessive = !gap_punct && !(f & (LSLEX_STOP | LSLEX_PREP | LSLEX_CONJ | LSLEX_DET | LSLEX_PRONOUN));
+        }
+        lsbuf b;
+        lsbuf_init(&b, 0);
+        longsd_status st = lsbuf_add(&b, t, ws[i].start);
+        if (!st)
+            st = lsbuf_adds(&b, ref->name);
+        if (!st && possessive)
+            st = lsbuf_adds(&b, "'s");
+        if (!st)
+            st = lsbuf_adds(&b, t + ws[i].end);
+        if (st) {
+            lsbuf_free(&b);
+            *oom = 1;
+            return NULL;
+        }
+        return lsbuf_steal(&b);
+    }
+    return NULL;
+}
+
+/* The one character a pronoun at the start of sentence si may stand for:
+ * named earlier in its paragraph or in the previous sentence, alone. */
+static longsd_status referent(const ls_scenectx *sc, size_t si, size_t *who, int *found)
+{
+    const longsd_story *s = sc->s;
+    const ls_sentence *sn = &s->sentences[si];
+    ls_nameset ns = {.n = 0};
+    *found = 0;
+    size_t pstart = sn->para < s->n_paras ? s->paras[sn->para].start : sn->start;
+    if (pstart > sn->start)
+        pstart = sn->start;
+    longsd_status st = ls_names_in(s->data + pstart, sn->start - pstart, sc->forms, sc->n_forms, &ns);
+    if (st)
+        return st;
+    if (si > 0) {
+        const ls_sentence *pv = &s->sentences[si - 1];
+        if (pv->start < pstart) {
+            st = ls_names_in(s->data + pv->start, pv->end - pv->start, sc->forms, sc->n_forms, &ns);
+            if (st)
+                return st;
+        }
+    }
+    if (ns.n == 1 && !ns.overflow) {
+        *who = ns.who[0];
+        *found = 1;
+    }
+    return LONGSD_OK;
+}
+
+/* Build the scene of sentences [first, first + n); *ref_out gets the
+ * character a pronoun was resolved to ((size_t)-1 if none). */
+char *ls_scene_build(const ls_scenectx *sc, size_t first, size_t n, size_t *ref_out)
+{
+    const longsd_story *s = sc->s;
+    lsbuf out;
+    lsbuf_init(&out, 0);
+    int resolved = 0, oom = 0;
+    *ref_out = (size_t)-1;
+    for (size_t k = 0; k < n && first + k < s->n_sentences; k++) {
+        const ls_sentence *sn = &s->sentences[first + k];
+        char *t = ls_story_text(s, sn->start, sn->end);
+        if (!t)
+            goto oom;
+        lsbuf one;
+        lsbuf_init(&one, 0);
+        if (strip_dialogue(sc->lang, t, &one)) {
+            longsd__free(t);
+            lsbuf_free(&one);
+            goto oom;
+        }
+        longsd__free(t);
+        char *u = lsbuf_steal(&one);
+        if (!u)
+            goto oom;
+        if (!u[0]) {
+            longsd__free(u);
+            continue;
+        }
+        tidy_start(u);
+        drop_conjunction(sc->lang, u);
+        ls_cap_first(u);
+        tidy_end(u);
+        if (!resolved && sc->lang == LSLEX_EN && sc->n_forms) {
+            /* only the first sentence's pronoun needs a name: after it the
+             * reader knows who "he" is */
+            size_t who;
+            int found = 0;
+            if (referent(sc, first + k, &who, &found)) {
+                longsd__free(u);
+                goto oom;
+            }
+            if (found) {
+                char *r = replace_pronoun(u, &sc->cast[who], sc->forms, sc->n_forms, &oom);
+                if (oom) {
+                    longsd__free(u);
+                    goto oom;
+                }
+                if (r) {
+                    longsd__free(u);
+                    u = r;
+                    ls_cap_first(u);
+                    *ref_out = who;
+                }
+            }
+            resolved = 1;
+        }
+        longsd_status st = LONGSD_OK;
+        if (out.len)
+            st = lsbuf_addc(&out, ' ');
+        if (!st)
+            st = lsbuf_adds(&out, u);
+        longsd__free(u);
+        if (st)
+            goto oom;
+    }
+    return lsbuf_steal(&out);
+oom:
+    lsbuf_free(&out);
+    return NULL;
+}
+
+char *ls_ideas_scene(const longsd_story *s, size_t first, size_t n, const ls_character *cast, size_t n_cast)
+{
+    ls_cast_form *forms = NULL;
+    size_t n_forms = 0;
+    if (!s || first >= s->n_sentences)
+        return NULL;
+    if (ls_cast_forms(cast, n_cast, &forms, &n_forms))
+        return NULL;
+    ls_scenectx sc = {.s = s, .lang = lslex_lang(s->lang), .cast = cast, .n_cast = n_cast,
+                   .forms = forms, .n_forms = n_forms};
+    size_t ref;
+    char *r = ls_scene_build(&sc, first, n, &ref);
+    longsd__free(forms);
+    return r;
+}
+
+
+/* ------------------------------------------------------------------------
+ * The scene writer: an English picture description of a passage.
+ *
+ * Stable Diffusion's CLIP reads a prompt best as a list of visual phrases,
+ * most important first. So the narration (speech already cut, above) is
+ * read word by word, each word classed with WordNet (wordnet.c) or, for
+ * German and French, with its dictionary translation (translate.c), and the
+ * description is assembled as
+ *
+ *     subject, action, action, with objects, setting, time, weather/light, mood
+ *
+ * one comma-separated element each, so that the prompt builder can drop
+ * whole elements from the end to fit the budget. Only nouns, adjectives,
+ * -ing forms of visible verbs and prepositions are ever written: no
+ * pronoun, no speech, no names of things that cannot be seen (a character
+ * is written as its visual description, or as "a boy", "an old woman"...
+ * from its sex, age and role; a name alone tells CLIP nothing it can draw
+ * and invites lettering). */
+
+#define SW_MAX_TOK 200
+#define SCENE_QUIET "a quiet scene"
+#define SW_MAX_NP 48
+
+enum { T_SKIP = 0, T_FUNC, T_PREP, T_DET, T_PRON, T_NOUN, T_VERB, T_ADJ, T_ADV, T_CAST, T_PROPER };
+
+typedef struct {
+    size_t s, e;          /* bytes in the narration */
+    char low[32];         /* lower case, source language */
+    char en[32];          /* the English word looked up ("" = none) */
+    unsigned lf;          /* lexicon flags (source language) */
+    lswn_info wi;
+    int wn;               /* WordNet knows en */
+    int tag;
+    int the;              /* a determiner "the" (or der/le...) */
+    int cast;             /* cast index + 1 (first word of a name) */
+    int brk;              /* a clause break (, ; : . ! ? dash) comes before it */
+    int upper, first;     /* capitalised; first word of a sentence */
+    int poss;             /* written with a possessive 's: "Tom's eyes" */
+    int pos;              /* LS_POS_* the dictionary gave (translated words) */
+    int neg;              /* negated ("did not run") */
+    int used;
+} swtok;
+
+typedef struct {
+    size_t a, z;          /* tokens [a, z) of the phrase: modifiers and head */
+    size_t head;
+    size_t lead;          /* first token after the preposition (determiners included) */
+    int the;              /* the text said "the": kept for a setting ("in the sun") */
+    int prep;             /* token index of its preposition + 1, 0 none */
+    int det;              /* a determiner or possessive stood before it */
+    int of;               /* index+1 of a following "of" phrase joined to it */
+    int used;
+} swnp;
+
+typedef struct {
+    const ls_scenectx *sc;
+    const char *text;
+    swtok t[SW_MAX_TOK];
+    size_t n;
+    swnp np[SW_MAX_NP];
+    size_t n_np;
+} swriter;
+
+static int word_in(const char *w, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(w, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Words that are never drawn, whatever WordNet says: quantities, vague
+ * nouns, and slurs (rendered or left out, never written). */
+static const char *const never_words[] = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "dozen", "half", "thing",
+    "things", "something", "anything", "nothing", "everything", "way", "time", "times", "lot", "kind",
+    "sort", "part", "side", "end", "place", "matter", "fact", "case", "point", "piece", "bit", "number",
+    "nigger", "niggers", "darky", "darkey", "injun", "injuns", "mulatto", "negro", "negroes", "nigga",
+    "mister", "sir", "madam", "ma'am", "fellow", "chap", "body", "somebody", "anybody", "nobody",
+    "everybody", "people", "other", "others", "own", "same", "such", "whole", "rest", "first", "last",
+    "middle", "front", "top", "bottom", "edge", "air", "sight", "view", "distance", "direction", "moment",
+    "next", "little", "much", "many", "more", "most", "few", "very", "just", "only", "even", "still",
+    "again", "also", "too", "quite", "rather", "really", "yes", "no", "oh", "ah", "well",
+    /* places no picture holds: beyond sight or too large to be a setting */
+    "heaven", "heavens", "hell", "paradise", "world", "universe", "continent", "headquarters", NULL};
+
+/* Preposition and noun that make an idiom, not a place or a thing:
+ * "in a new light", "at hand", "at heart", "in turn". */
+static const char *const idioms[][2] = {{"in", "light"}, {"at", "hand"}, {"in", "hand"}, {"on", "hand"},
+                                        {"at", "heart"}, {"by", "heart"}, {"in", "mind"}, {"in", "turn"},
+                                        {"at", "length"}, {"in", "sight"}, {"in", "place"}, {"in", "order"},
+                                        {"on", "purpose"}, {"in", "line"}, {"at", "home"}, {"in", "store"}};
+
+/* Verbs that show nothing by themselves: kept only with a particle or an
+ * object ("taking up a brush", not "taking"). */
+static const char *const weak_verbs[] = {"be", "have", "do", "go", "come", "get", "become", "begin", "start",
+                                         "stop", "try", "keep", "let", "make", "take", "seem", "happen",
+                                         "continue", "remain", "appear", "leave", "set", "put", "turn", "give",
+                                         "bring", "move", "find", "lose", "use", "wait", "stay", "pass", "stick", "pay",
+                                         "offer", "resign", "hold", "reach", "lie", "see", "hear", "feel", "want",
+                                         "show", "enter", "act", NULL};
+
+/* Particles that complete a verb: "sat down", "came out". */
+static const char *const particles[] = {"down", "up", "out", "away", "off", "back", "over", "around",
+                                        "about", "along", "aside", "forward", "in", NULL};
+
+/* Prepositions that put a thing in the picture's space. */
+static const char *const place_preps[] = {"in", "on", "at", "into", "onto", "over", "under", "through", "across",
+                                          "along", "behind", "beneath", "below", "beside", "by", "near",
+                                          "around", "among", "between", "upon", "inside", "outside", "above",
+                                          "against", "toward", "towards", "past", "down", "up", NULL};
+
+static const char *const times_of_day[] = {"morning", "noon", "afternoon", "evening", "night", "midnight", "dawn",
+                                           "dusk", "twilight", "sunrise", "sunset", "daybreak", "nightfall",
+                                           "spring", "summer", "autumn", "winter", NULL};
+
+static const char *const weather_words[] = {
+    "rain", "storm", "snow", "fog", "mist", "wind", "thunder", "lightning", "sunshine", "sunlight", "moonlight",
+    "starlight", "candlelight", "firelight", "lamplight", "shadow", "shadows", "darkness", "gloom", "haze", "frost",
+    "hail", "cloud", "clouds", "rainbow", "dew", "blizzard", "tempest", "gale", "shade", NULL};
+
+static const char *const mood_words[] = {"peaceful", "gloomy", "dreamy", "cheerful", "melancholy", "lonely",
+                                         "quiet", "silent", "solemn", "merry", "sad", "eerie", "mysterious",
+                                         "tranquil", "serene", "dismal", "somber", "sombre", "festive", "joyful",
+                                         "desolate", "reposeful", "inviting", "grim", "wild", "calm", "tense",
+                                         "dreary", "bleak", "cozy", "cosy", "sunny", "stormy", "rainy", NULL};
+
+static const char *const rooms[] = {"room", "kitchen", "parlor", "parlour", "chamber", "hall", "cellar", "attic",
+                                    "church", "cabin", "cave", "bedroom", "library", "study", "school",
+                                    "schoolroom", "schoolhouse", "tavern", "inn", "shop", "castle", "palace",
+                                    "house", "hut", "cottage", "prison", "jail", "chapel", "office", NULL};
+
+/* Is phrase np an idiom ("in a new light")? */
+static int np_idiom(const swriter *w, const swnp *np)
+{
+    if (!np->prep)
+        return 0;
+    const char *p = w->t[np->prep - 1].en, *h = w->t[np->head].en;
+    for (size_t i = 0; i < sizeof idioms / sizeof idioms[0]; i++)
+        if (strcmp(p, idioms[i][0]) == 0 && strcmp(h, idioms[i][1]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Is the English noun drawable in a picture? */
+static int tok_concrete(const swtok *t)
+{
+    return t->wn && lswn_noun_concrete(&t->wi) && !word_in(t->en, never_words);
+}
+
+static int tok_visible_verb(const swtok *t)
+{
+    return t->wn && lswn_verb_visible(&t->wi) && !(t->lf & LSLEX_SPEECH) && !word_in(t->en, never_words);
+}
+
+static int is_break_char(const char *p, size_t a, size_t z)
+{
+    for (size_t i = a; i < z; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == ',' || c == ';' || c == ':' || c == '.' || c == '!' || c == '?' || c == '(' || c == ')')
+            return 1;
+        if (c == 0xE2 && i + 2 < z + 2 && (unsigned char)p[i + 1] == 0x80) /* dashes, ellipsis */
+            return 1;
+    }
+    return 0;
+}
+
+static int is_sentence_end(const char *p, size_t a, size_t z)
+{
+    for (size_t i = a; i < z; i++)
+        if (p[i] == '.' || p[i] == '!' || p[i] == '?')
+            return 1;
+    return 0;
+}
+
+/* Read the narration into tokens with their classes. */
+static void sw_scan(swriter *w)
+{
+    const ls_scenectx *sc = w->sc;
+    size_t len = strlen(w->text);
+    lslex_scan scan;
+    lsword lw;
+    uint64_t h[SW_MAX_TOK];
+    size_t prev_end = 0;
+    lslex_scan_init(&scan, w->text, len);
+    while (w->n < SW_MAX_TOK && lslex_next_word(&scan, &lw)) {
+        swtok *t = &w->t[w->n];
+        memset(t, 0, sizeof *t);
+        t->s = lw.start;
+        t->e = lw.end;
+        t->upper = lw.upper;
+        t->brk = w->n == 0 || is_break_char(w->text, prev_end, lw.start);
+        t->first = w->n == 0 || (is_sentence_end(w->text, prev_end, lw.start) && !(w->t[w->n - 1].lf & LSLEX_TITLE));
+        prev_end = lw.end;
+        size_t ll = lslex_lower(w->text + lw.start, lw.end - lw.start, t->low, sizeof t->low, 1);
+        {
+            const char *we = w->text + lw.end;
+            size_t wl = lw.end - lw.start;
+            t->poss = (wl > 2 && (we[-1] == 's' || we[-1] == 'S') && we[-2] == '\'') ||
+                      (wl > 4 && (we[-1] == 's') && (unsigned char)we[-2] == 0x99 && (unsigned char)we[-3] == 0x80 &&
+                       (unsigned char)we[-4] == 0xE2);
+        }
+        t->lf = lslex_lookup(sc->lang, t->low, ll, NULL, NULL);
+        if (sc->lang == LSLEX_EN)
+            memcpy(t->en, t->low, sizeof t->en);
+        else
+            ls_translate_word(sc->lang, w->text + lw.start, lw.end - lw.start, t->upper, t->en, sizeof t->en,
+                              &t->pos);
+        t->wn = t->en[0] ? lswn_lookup(t->en, &t->wi) : 0;
+        h[w->n] = lslex_word_hash(w->text + lw.start, lw.end - lw.start);
+        w->n++;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        size_t ch;
+        size_t m = ls_cast_match(sc->forms, sc->n_forms, h, w->n, i, &ch);
+        if (m) {
+            w->t[i].cast = (int)ch + 1;
+            w->t[i].tag = T_CAST;
+            for (size_t j = i + 1; j < i + m; j++)
+                w->t[j].tag = T_SKIP, w->t[j].used = 1;
+            i += m - 1;
+        }
+    }
+}
+
+/* Part of speech, by a few rules over WordNet's answers: inflected verb
+ * forms are verbs unless a determiner stands before them ("the whitewashed
+ * streak"), bare forms are nouns after a determiner or adjective and verbs
+ * after a subject, and the commoner use (WordNet's tagged counts) decides
+ * the rest. Capitalised words WordNet does not know are names. */
+static void sw_tag(swriter *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        swtok *t = &w->t[i];
+        if (t->tag == T_CAST || (t->tag == T_SKIP && t->used))
+            continue;
+        const swtok *p = i > 0 ? &w->t[i - 1] : NULL;
+        if (p && p->brk == 0 && !t->brk && p->tag == T_FUNC && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0))
+            t->neg = 1;
+        if (t->lf & LSLEX_PRONOUN) {
+            t->tag = T_PRON;
+            continue;
+        }
+        if (t->lf & LSLEX_DET) {
+            t->tag = T_DET;
+            t->the = strcmp(t->low, "the") == 0 || strcmp(t->low, "der") == 0 || strcmp(t->low, "die") == 0 ||
+                     strcmp(t->low, "das") == 0 || strcmp(t->low, "le") == 0 || strcmp(t->low, "la") == 0 ||
+                     strcmp(t->low, "les") == 0 || strcmp(t->low, "den") == 0 || strcmp(t->low, "dem") == 0;
+            continue;
+        }
+        if (t->lf & (LSLEX_PREP | LSLEX_SPATIAL)) {
+            t->tag = T_PREP;
+            continue;
+        }
+        if (t->lf & (LSLEX_STOP | LSLEX_CONJ)) {
+            t->tag = T_FUNC;
+            if (strstr(t->low, "n't"))
+                t->tag = T_FUNC;
+            continue;
+        }
+        if (strstr(t->low, "n't") || (w->sc->lang == LSLEX_EN && strchr(t->low, '\''))) {
+            t->tag = T_FUNC;
+            continue;
+        }
+        if (w->sc->lang != LSLEX_EN && t->upper && !t->en[0]) {
+            t->tag = T_PROPER; /* German capitalises every noun: a name is one the dictionary lacks */
+            continue;
+        }
+        if (w->sc->lang == LSLEX_EN && t->upper && !t->first && !(t->lf & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT))) {
+            /* a name: "Cardiff Hill" keeps "hill", "Buffalo Gals" nothing */
+            int next_upper = i + 1 < w->n && w->t[i + 1].upper && !w->t[i + 1].first;
+            if (next_upper || !t->wn ||
+                (!lswn_noun_is(&t->wi, LSWN_N_LOCATION) && !lswn_noun_is(&t->wi, LSWN_N_OBJECT))) {
+                t->tag = T_PROPER;
+                continue;
+            }
+        }
+        if (!t->wn || word_in(t->en, never_words)) {
+            t->tag = T_SKIP;
+            continue;
+        }
+        if (t->pos == LS_POS_NOUN && t->wi.noun) {
+            t->tag = T_NOUN; /* the dictionary knows the source word's class */
+            continue;
+        }
+        if (t->pos == LS_POS_VERB && t->wi.verb) {
+            t->tag = T_VERB;
+            continue;
+        }
+        if (t->pos == LS_POS_ADJ && t->wi.adj) {
+            t->tag = T_ADJ;
+            continue;
+        }
+        int inflected = t->wi.verb && strcmp(t->wi.verb_lemma, t->en) != 0;
+        int ing = strlen(t->en) > 4 && strcmp(t->en + strlen(t->en) - 3, "ing") == 0;
+        int after_det = p && !t->brk && (p->tag == T_DET || p->tag == T_ADJ || (p->tag == T_PRON &&
+                                                                               (strcmp(p->low, "his") == 0 ||
+                                                                                strcmp(p->low, "her") == 0 ||
+                                                                                strcmp(p->low, "my") == 0 ||
+                                                                                strcmp(p->low, "their") == 0 ||
+                                                                                strcmp(p->low, "its") == 0 ||
+                                                                                strcmp(p->low, "our") == 0)));
+        int after_pron = p && !t->brk && (p->tag == T_CAST || p->tag == T_PRON) && !p->poss &&
+                         !(p->tag == T_PRON && (strcmp(p->low, "his") == 0 || strcmp(p->low, "her") == 0 ||
+                                                strcmp(p->low, "my") == 0 || strcmp(p->low, "their") == 0 ||
+                                                strcmp(p->low, "its") == 0 || strcmp(p->low, "your") == 0 ||
+                                                strcmp(p->low, "our") == 0));
+        size_t el = strlen(t->en);
+        int s_form = el > 2 && t->en[el - 1] == 's' && t->en[el - 2] != 's' && t->wi.noun;
+        int after_to = p && strcmp(p->low, "to") == 0;
+        if (s_form && !after_pron) {
+            /* "trees", "coats": in narration (past tense) an -s form is a plural */
+            t->tag = t->wi.noun ? T_NOUN : T_SKIP;
+        } else if (t->wi.verb && (inflected || ing) && !after_det) {
+            t->tag = T_VERB;
+        } else if (t->wi.verb && !t->wi.noun && !t->wi.adj && !after_det) {
+            t->tag = T_VERB;
+        } else if (t->wi.verb && (after_pron || after_to) && !after_det && t->wi.verb_tagged >= t->wi.noun_tagged) {
+            t->tag = T_VERB;
+        } else if (t->wi.noun) {
+            t->tag = T_NOUN;
+        } else if (t->wi.adj) {
+            t->tag = T_ADJ;
+        } else if (t->wi.adv) {
+            t->tag = T_ADV;
+        } else if (t->wi.verb) {
+            t->tag = T_VERB;
+        }
+        if (t->tag == T_NOUN && !after_det && t->wi.verb && !t->wi.plural &&
+            t->wi.verb_tagged > 3 * t->wi.noun_tagged + 2)
+            t->tag = T_SKIP; /* "see", "go", "stand": a verb after an auxiliary, not a thing */
+        if (t->tag == T_NOUN && t->wi.adj && i + 1 < w->n && !w->t[i + 1].brk && w->t[i + 1].wi.noun &&
+            !(w->t[i + 1].lf & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET)))
+            t->tag = T_ADJ; /* "green hill": a modifier */
+        if (t->tag == T_VERB && p && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0 ||
+                                      strstr(p->low, "n't")))
+            t->neg = 1;
+    }
+}
+
+/* Group modifiers and head nouns into phrases. */
+static void sw_phrases(swriter *w)
+{
+    for (size_t i = 0; i < w->n && w->n_np < SW_MAX_NP;) {
+        swtok *t = &w->t[i];
+        if (t->tag != T_ADJ && t->tag != T_NOUN) {
+            i++;
+            continue;
+        }
+        size_t a = i, z = i;
+        while (z < w->n && (w->t[z].tag == T_ADJ || w->t[z].tag == T_NOUN) && (z == a || !w->t[z].brk))
+            z++;
+        /* the head is the last noun of the run */
+        size_t head = (size_t)-1;
+        for (size_t k = a; k < z; k++)
+            if (w->t[k].tag == T_NOUN)
+                head = k;
+        if (head == (size_t)-1) {
+            i = z;
+            continue;
+        }
+        z = head + 1;
+        swnp *np = &w->np[w->n_np];
+        memset(np, 0, sizeof *np);
+        /* at most two modifiers: the nearest ones describe the thing */
+        np->a = head >= a + 2 ? head - 2 : a;
+        np->z = z;
+        np->head = head;
+        size_t b = a;
+        while (b > 0 && !w->t[b].brk && (w->t[b - 1].tag == T_DET || w->t[b - 1].tag == T_PRON ||
+                                         w->t[b - 1].tag == T_ADV)) {
+            if (w->t[b - 1].tag != T_ADV)
+                np->det = 1;
+            if (w->t[b - 1].the)
+                np->the = 1;
+            b--;
+        }
+        np->lead = b;
+        if (b > 0 && !w->t[b].brk && w->t[b - 1].tag == T_PREP)
+            np->prep = (int)b;
+        w->n_np++;
+        i = z;
+    }
+    /* "a bucket of whitewash": join an "of" phrase of a concrete thing */
+    for (size_t k = 0; k + 1 < w->n_np; k++) {
+        swnp *x = &w->np[k], *y = &w->np[k + 1];
+        if (y->prep && strcmp(w->t[y->prep - 1].en, "of") == 0 && w->t[y->prep - 1].s > w->t[x->head].e &&
+            (size_t)(y->prep - 1) == x->z && tok_concrete(&w->t[x->head]) && tok_concrete(&w->t[y->head]))
+            x->of = (int)k + 2;
+    }
+}
+
+static int starts_vowel(const char *s)
+{
+    return s[0] == 'a' || s[0] == 'e' || s[0] == 'i' || s[0] == 'o' || (s[0] == 'u' && strncmp(s, "use", 3) != 0 &&
+                                                                      strncmp(s, "uni", 3) != 0);
+}
+
+static longsd_status np_text(const swriter *w, size_t k, int with_prep, lsbuf *b);
+
+static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsbuf *b)
+{
+    longsd_status st = LONGSD_OK;
+    const swtok *h = &w->t[np->head];
+    const char *first = NULL;
+    for (size_t i = np->a; i < np->z; i++)
+        if (w->t[i].tag == T_ADJ || w->t[i].tag == T_NOUN) {
+            first = w->t[i].en;
+            break;
+        }
+    if (!first)
+        return LONGSD_OK;
+    if (keep_the && np->the)
+        st = lsbuf_adds(b, "the ");
+    else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
+        st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "a bucket", never "a dirt" */
+    int k = 0;
+    for (size_t i = np->a; !st && i < np->z; i++) {
+        const swtok *t = &w->t[i];
+        if (t->tag != T_ADJ && t->tag != T_NOUN)
+            continue;
+        if (i != np->head && (t->lf & LSLEX_ABSTRACT))
+            continue;
+        st = lsbuf_printf(b, "%s%s%s", k++ ? " " : "", t->en, i != np->head && t->poss ? "'s" : "");
+    }
+    if (!st && np->of) {
+        st = lsbuf_adds(b, " of ");
+        if (!st)
+            st = np_text(w, (size_t)np->of - 1, 0, b);
+    }
+    return st;
+}
+
+static longsd_status np_text(const swriter *w, size_t k, int with_prep, lsbuf *b)
+{
+    const swnp *np = &w->np[k];
+    longsd_status st = LONGSD_OK;
+    if (with_prep && np->prep)
+        st = lsbuf_printf(b, "%s ", w->t[np->prep - 1].en);
+    if (!st)
+        st = np_core(w, np, with_prep, b);
+    return st;
+}
+
+/* The noun for a character with no description: "a boy", "an old woman". */
+static void person_noun(const ls_character *c, char *out, size_t cap)
+{
+    const char *noun;
+    int g = c ? c->gender : 0, age = c ? c->age : 0;
+    if (age == LS_AGE_CHILD)
+        noun = g == LS_GENDER_FEMALE ? "a girl" : g == LS_GENDER_MALE ? "a boy" : "a child";
+    else if (age == LS_AGE_YOUNG)
+        noun = g == LS_GENDER_FEMALE ? "a young woman" : g == LS_GENDER_MALE ? "a young man" : "a young person";
+    else if (age == LS_AGE_OLD)
+        noun = g == LS_GENDER_FEMALE ? "an old woman" : g == LS_GENDER_MALE ? "an old man" : "an old person";
+    else
+        noun = g == LS_GENDER_FEMALE ? "a woman" : g == LS_GENDER_MALE ? "a man" : "a person";
+    snprintf(out, cap, "%s", noun);
+}
+
+/* Is a description in English? An English book's always is; for a German
+ * or French book, the one desc.c writes (and the one a user writes for a
+ * prompt) is an English noun phrase, "a man", "an old fisherman": one in
+ * the book's language would not be read by CLIP. */
+static int english_description(const swriter *w, const char *d)
+{
+    return w->sc->lang == LSLEX_EN || strncmp(d, "a ", 2) == 0 || strncmp(d, "an ", 3) == 0 ||
+           strncmp(d, "the ", 4) == 0 || strncmp(d, "two ", 4) == 0;
+}
+
+/* The subject phrase of a cast member: its description when it has one
+ * (an English noun phrase, see desc.c; a user's is used as written), else
+ * its role noun with its age, else its sex and age. */
+static longsd_status cast_subject(const swriter *w, const ls_character *c, const char *hint, lsbuf *b)
+{
+    if (c->description && c->description[0] && english_description(w, c->description)) {
+        char *clean = ls_prompt_sanitize(c->description);
+        if (!clean)
+            return LONGSD_ERR_NOMEM;
+        longsd_status st = clean[0] ? lsbuf_adds(b, clean) : LONGSD_OK;
+        longsd__free(clean);
+        if (st || b->len)
+            return st;
+    }
+    char role[40] = "";
+    if (c->role && c->role[0]) {
+        if (w->sc->lang == LSLEX_EN)
+            snprintf(role, sizeof role, "%.31s", c->role);
+        else
+            ls_translate_word(w->sc->lang, c->role, strlen(c->role), w->sc->lang == LSLEX_DE, role, sizeof role, NULL);
+        lswn_info wi;
+        if (!role[0] || !lswn_lookup(role, &wi) || !lswn_noun_is(&wi, LSWN_N_PERSON))
+            role[0] = '\0';
+    }
+    if (role[0]) {
+        const char *adj = c->age == LS_AGE_OLD ? "old " : c->age == LS_AGE_CHILD || c->age == LS_AGE_YOUNG ? "young " : "";
+        return lsbuf_printf(b, "%s %s%s", starts_vowel(adj[0] ? adj : role) ? "an" : "a", adj, role);
+    }
+    if (hint && hint[0])
+        return lsbuf_adds(b, hint);
+    char noun[32];
+    person_noun(c, noun, sizeof noun);
+    return lsbuf_adds(b, noun);
+}
+
+static int is_first_person(const swtok *t)
+{
+    static const char *const en[] = {"i", "me", "my", "we", "us", "our", "myself", NULL};
+    static const char *const de[] = {"ich", "mich", "mir", "mein", "meine", "meinen", "meinem", "meiner", "wir", "uns", NULL};
+    static const char *const fr[] = {"je", "j", "me", "moi", "mon", "ma", "mes", "nous", NULL};
+    return word_in(t->low, en) || word_in(t->low, de) || word_in(t->low, fr);
+}
+
+/* The token that does verb i: the nearest name, pronoun or noun before
+ * it in its sentence; after "and", a noun is the previous verb's object
+ * and the verb shares that verb's doer ("he turned pale and sank"). Returns
+ * the token index, or (size_t)-1 when none is found. */
+static size_t doer_of(const swriter *w, size_t i, int depth)
+{
+    int seen_and = 0;
+    for (size_t k = i; k-- > 0;) {
+        const swtok *t = &w->t[k];
+        if (t->tag == T_CAST)
+            return k;
+        if (t->tag == T_VERB && depth < 4)
+            return doer_of(w, k, depth + 1);
+        if (t->tag == T_PRON && !(t->poss || strcmp(t->low, "his") == 0 || strcmp(t->low, "her") == 0 ||
+                                  strcmp(t->low, "its") == 0 || strcmp(t->low, "their") == 0 ||
+                                  strcmp(t->low, "him") == 0 || strcmp(t->low, "them") == 0))
+            return k;
+        if (t->tag == T_NOUN && !seen_and && !(k + 1 < w->n && w->t[k + 1].tag == T_NOUN && k + 1 < i))
+            return k;
+        if (t->tag == T_FUNC && (strcmp(t->low, "and") == 0 || strcmp(t->low, "then") == 0))
+            seen_and = 1;
+        if (t->first)
+            break;
+    }
+    return (size_t)-1;
+}
+
+/* Can the doer of verb i be drawn doing it? "The headway ran" or "it
+ * seemed" show no one. */
+static int doer_visible(const swriter *w, size_t i)
+{
+    size_t k = doer_of(w, i, 0);
+    if (k == (size_t)-1)
+        return 1; /* "Sighing, he..." after a cut: the subject of the scene */
+    const swtok *t = &w->t[k];
+    if (t->tag == T_PRON) {
+        static const char *const none[] = {"it", "that", "which", "this", "what", "there", NULL};
+        return w->sc->lang != LSLEX_EN || !word_in(t->low, none);
+    }
+    if (t->tag == T_NOUN) {
+        int l = t->wi.noun_lex[0];
+        return l == LSWN_N_PERSON || l == LSWN_N_ANIMAL;
+    }
+    return 1;
+}
+
+static int female_noun(const char *n)
+{
+    static const char *const f[] = {"girl", "woman", "lass", "maiden", "lady", "queen", "princess", "witch", "widow", NULL};
+    return word_in(n, f);
+}
+
+/* Whether the run of tokens [a, z) names the subject of a clause. */
+static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
+{
+    const ls_scenectx *sc = w->sc;
+    longsd_status st = LONGSD_OK;
+    lsbuf sub;
+    lsbuf_init(&sub, 4096);
+    /* who: the cast members named, in order (at most two), else the
+     * narrator for a first-person passage, else the first people named */
+    size_t who[2];
+    size_t n_who = 0;
+    /* the doer of the first visible action is the subject: a cast member,
+     * a pronoun (the character it was resolved to), or a person noun */
+    size_t doer_np_tok = (size_t)-1;
+    int pron_sex = 0;
+    for (size_t i = 0; i < w->n && n_who == 0 && doer_np_tok == (size_t)-1; i++) {
+        if (w->t[i].tag != T_VERB || w->t[i].neg || !tok_visible_verb(&w->t[i]))
+            continue;
+        size_t k = doer_of(w, i, 0);
+        if (k == (size_t)-1)
+            continue;
+        if (w->t[k].tag == T_CAST)
+            who[n_who++] = (size_t)w->t[k].cast - 1;
+        else if (w->t[k].tag == T_PRON && ref != (size_t)-1 && !is_first_person(&w->t[k]))
+            who[n_who++] = ref;
+        else if (w->t[k].tag == T_PRON && sc->lang == LSLEX_EN && !is_first_person(&w->t[k]) &&
+                 (strcmp(w->t[k].low, "he") == 0 || strcmp(w->t[k].low, "she") == 0)) {
+            pron_sex = w->t[k].low[0] == 'h' ? LS_GENDER_MALE : LS_GENDER_FEMALE;
+            break;
+        }
+        else if (w->t[k].tag == T_NOUN && w->t[k].wi.noun_lex[0] == LSWN_N_PERSON)
+            doer_np_tok = k;
+        if (n_who == 1 && k >= 2 && w->t[k].tag == T_CAST) {
+            /* "Potter and Injun Joe were carrying": the one joined by "and" */
+            for (size_t q = k; q-- > 0 && !w->t[q].first;) {
+                if (w->t[q].tag == T_CAST && q + 2 <= k && strcmp(w->t[q + 1].low, "and") == 0 &&
+                    (size_t)w->t[q].cast - 1 != who[0]) {
+                    who[1] = who[0];
+                    who[0] = (size_t)w->t[q].cast - 1;
+                    n_who = 2;
+                    break;
+                }
+                if (w->t[q].tag == T_CAST)
+                    continue;
+                if (w->t[q].tag != T_FUNC && w->t[q].tag != T_SKIP)
+                    break;
+            }
+            for (size_t q = k + 1; n_who == 1 && q + 1 < w->n && q <= k + 3; q++)
+                if (strcmp(w->t[q].low, "and") == 0 && w->t[q + 1].tag == T_CAST &&
+                    (size_t)w->t[q + 1].cast - 1 != who[0])
+                    who[n_who++] = (size_t)w->t[q + 1].cast - 1;
+        }
+    }
+    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex) {
+        if (ref != (size_t)-1)
+            who[n_who++] = ref;
+        for (size_t i = 0; i < w->n && n_who < 1; i++)
+            if (w->t[i].cast)
+                who[n_who++] = (size_t)w->t[i].cast - 1;
+    }
+    int first_person = 0;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->t[i].tag == T_PRON && is_first_person(&w->t[i]))
+            first_person = 1;
+    if (n_who == 0 && first_person) {
+        for (size_t c = 0; c < sc->n_cast; c++)
+            if (sc->cast[c].narrator) {
+                who[n_who++] = c;
+                break;
+            }
+    }
+    /* person nouns of the passage, for the subject when no cast member is
+     * there and as a hint of age for one who has none ("the boy") */
+    size_t person_np = (size_t)-1;
+    for (size_t k = 0; k < w->n_np && doer_np_tok != (size_t)-1; k++)
+        if (w->np[k].head == doer_np_tok)
+            person_np = k;
+    for (size_t k = 0; k < w->n_np && person_np == (size_t)-1 && !pron_sex; k++)
+        if (w->t[w->np[k].head].wn && w->t[w->np[k].head].wi.noun_lex[0] == LSWN_N_PERSON &&
+            !word_in(w->t[w->np[k].head].en, never_words)) {
+            person_np = k;
+            break;
+        }
+    /* a character with no description nor age: the passage's own noun
+     * for a person of that sex, if it has one ("the boy") */
+    char hint[40] = "";
+    if (n_who == 1) {
+        const ls_character *c = &sc->cast[who[0]];
+        for (size_t k = 0; k < w->n_np && !hint[0]; k++) {
+            const swtok *h = &w->t[w->np[k].head];
+            static const char *const generic[] = {"boy", "girl", "man", "woman", "child", "lad", "lass", "youth",
+                                                  "maiden", "gentleman", "lady", NULL};
+            if (!word_in(h->en, generic) || h->wi.plural)
+                continue;
+            if ((c->gender == LS_GENDER_FEMALE) != female_noun(h->en) || c->gender == LS_GENDER_UNKNOWN)
+                continue;
+            snprintf(hint, sizeof hint, "%s %s", starts_vowel(h->en) ? "an" : "a", h->en);
+            w->np[k].used = 1;
+        }
+    }
+    char one[2][256];
+    for (size_t k = 0; !st && k < n_who; k++) {
+        lsbuf tmp;
+        lsbuf_init(&tmp, 1024);
+        st = cast_subject(w, &sc->cast[who[k]], hint, &tmp);
+        snprintf(one[k], sizeof one[k], "%s", !st && tmp.data ? tmp.data : "");
+        lsbuf_free(&tmp);
+    }
+    if (!st && n_who == 2 && strcmp(one[0], one[1]) == 0) {
+        /* "a man and a man" reads as a mistake: "two men" */
+        static const char *const pl[][2] = {{"a man", "two men"}, {"a woman", "two women"}, {"a boy", "two boys"},
+                                            {"a girl", "two girls"}, {"a person", "two people"},
+                                            {"a child", "two children"}, {"an old man", "two old men"},
+                                            {"an old woman", "two old women"}, {"a young man", "two young men"},
+                                            {"a young woman", "two young women"}};
+        const char *two = NULL;
+        for (size_t k = 0; k < sizeof pl / sizeof pl[0]; k++)
+            if (strcmp(one[0], pl[k][0]) == 0)
+                two = pl[k][1];
+        if (two) {
+            st = lsbuf_adds(&sub, two);
+            n_who = 0;
+        }
+    }
+    for (size_t k = 0; !st && k < n_who; k++)
+        st = lsbuf_printf(&sub, "%s%s", k ? " and " : "", one[k]);
+    if (!st && sub.len == 0 && person_np != (size_t)-1) {
+        const swtok *h = &w->t[w->np[person_np].head];
+        if (!w->np[person_np].det && !h->wi.plural)
+            st = lsbuf_adds(&sub, starts_vowel(w->t[w->np[person_np].a].en) ? "an " : "a "); /* "a boy", not "boy" */
+        if (!st)
+            st = np_text(w, person_np, 0, &sub);
+        w->np[person_np].used = 1;
+        /* "boys and girls" */
+        size_t nx = person_np + 1;
+        if (!st && nx < w->n_np && w->np[nx].a >= 1 && strcmp(w->t[w->np[nx].a - 1].low, "and") == 0 &&
+            w->t[w->np[nx].head].wi.noun_lex[0] == LSWN_N_PERSON) {
+            st = lsbuf_adds(&sub, " and ");
+            if (!st)
+                st = np_text(w, nx, 0, &sub);
+            w->np[nx].used = 1;
+        }
+    }
+    if (!st && sub.len == 0 && pron_sex)
+        st = lsbuf_adds(&sub, pron_sex == LS_GENDER_MALE ? "a man" : "a woman");
+    if (!st && sub.len == 0 && first_person)
+        st = lsbuf_adds(&sub, "a person");
+    for (size_t i = 0; !st && sub.len == 0 && i < w->n; i++) {
+        /* an unresolved "he" or "she" is still someone of that sex */
+        const swtok *t = &w->t[i];
+        if (t->tag != T_PRON)
+            continue;
+        if (sc->lang != LSLEX_EN)
+            break; /* "il", "elle", "sie" name things as often as people */
+        if (strcmp(t->low, "he") == 0)
+            st = lsbuf_adds(&sub, "a man");
+        else if (strcmp(t->low, "she") == 0)
+            st = lsbuf_adds(&sub, "a woman");
+        else if (strcmp(t->low, "they") == 0)
+            st = lsbuf_adds(&sub, "people");
+        if (sub.len)
+            break;
+    }
+    if (st)
+        goto out;
+    if (sub.len)
+        st = lsbuf_add(out, sub.data, sub.len);
+
+    /* actions: visible verbs as -ing forms with their particle and object */
+    int n_act = 0;
+    for (size_t i = 0; !st && sub.len && i < w->n && n_act < 2; i++) {
+        /* no one to do it (no subject): an action alone ("churning") draws nothing */
+        swtok *t = &w->t[i];
+        if (t->tag != T_VERB || t->neg || !tok_visible_verb(t) || !doer_visible(w, i))
+            continue;
+        int weak = word_in(t->wi.verb_lemma, weak_verbs), completed = 0;
+        char ger[48];
+        lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);
+        lsbuf act;
+        lsbuf_init(&act, 1024);
+        st = lsbuf_adds(&act, ger);
+        size_t j = i + 1;
+        if (!st && j < w->n && !w->t[j].brk && word_in(w->t[j].low, particles) && w->sc->lang == LSLEX_EN) {
+            /* a particle unless a phrase follows it ("ran down the street" keeps it as the preposition) */
+            int np_follows = j + 1 < w->n && !w->t[j + 1].brk &&
+                             (w->t[j + 1].tag == T_DET || w->t[j + 1].tag == T_NOUN || w->t[j + 1].tag == T_ADJ);
+            if (!np_follows) {
+                st = lsbuf_printf(&act, " %s", w->t[j].low);
+                j++;
+                completed = 1;
+            }
+        }
+        /* the object or place that follows within a few words */
+        for (size_t k = 0; !st && k < w->n_np; k++) {
+            swnp *np = &w->np[k];
+            size_t start = np->prep ? (size_t)np->prep - 1 : np->a;
+            if (np->prep && start + 1 == j && completed)
+                start = np->lead; /* its preposition was the verb's particle: "took up his brush" */
+            if (start < j || np->used)
+                continue;
+            int gap_ok = 1;
+            for (size_t g = j; g < start; g++)
+                if (w->t[g].brk || !(w->t[g].tag == T_DET || w->t[g].tag == T_PRON || w->t[g].tag == T_ADV))
+                    gap_ok = 0;
+            if (start > j + 3 || !gap_ok || w->t[start].brk)
+                break;
+            if (!tok_concrete(&w->t[np->head]) || np_idiom(w, np))
+                break;
+            static const char *const sensing[] = {"see", "hear", "feel", "find", "want", "lose", NULL};
+            if (weak && np->prep && word_in(t->wi.verb_lemma, sensing))
+                break; /* "seeing in books": a sensing needs what is sensed */
+            if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with"))
+                break;
+            st = lsbuf_addc(&act, ' ');
+            if (!st)
+                st = np_text(w, k, start != np->lead, &act);
+            np->used = 1;
+            completed = 1;
+            if (np->of)
+                w->np[np->of - 1].used = 1;
+            break;
+        }
+        if (!st && act.len && (!weak || completed)) {
+            st = lsbuf_printf(out, "%s%.*s", out->len ? (n_act == 0 && sub.len ? " " : ", ") : "", (int)act.len,
+                              act.data);
+            n_act++;
+        }
+        lsbuf_free(&act);
+        t->used = 1;
+    }
+    /* setting: the first place a preposition puts things in */
+    int interior = 0;
+    size_t setting = (size_t)-1;
+    for (int pass = 0; pass < 2 && setting == (size_t)-1; pass++)
+        for (size_t k = 0; k < w->n_np; k++) {
+            swnp *np = &w->np[k];
+            const swtok *h = &w->t[np->head];
+            if (np->used || !np->prep || !word_in(w->t[np->prep - 1].en, place_preps) || !tok_concrete(h) ||
+                np_idiom(w, np))
+                continue;
+            int place = lswn_noun_is(&h->wi, LSWN_N_LOCATION) || lswn_noun_is(&h->wi, LSWN_N_OBJECT);
+            if (pass == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
+                continue;
+            setting = k;
+            break;
+        }
+    /* objects: other drawable things, at most three */
+    lsbuf objs;
+    lsbuf_init(&objs, 2048);
+    int n_obj = 0;
+    for (size_t k = 0; !st && k < w->n_np && n_obj < 2; k++) {
+        swnp *np = &w->np[k];
+        const swtok *h = &w->t[np->head];
+        if (np->used || k == setting || !tok_concrete(h) || np_idiom(w, np) || h->wi.noun_lex[0] == LSWN_N_PERSON ||
+            h->wi.noun_lex[0] == LSWN_N_BODY ||
+            word_in(h->en, times_of_day) || word_in(h->en, weather_words))
+            continue;
+        int dup = 0;
+        for (size_t q = 0; q < k; q++)
+            if (w->np[q].used == 2 && strcmp(w->t[w->np[q].head].en, h->en) == 0)
+                dup = 1;
+        if (dup)
+            continue;
+        st = lsbuf_adds(&objs, n_obj ? " and " : "");
+        if (!st)
+            st = np_text(w, k, 0, &objs);
+        np->used = 2;
+        if (np->of)
+            w->np[np->of - 1].used = 1;
+        n_obj++;
+    }
+    if (!st && objs.len)
+        st = lsbuf_printf(out, "%s%s%.*s", out->len ? ", " : "", out->len ? "with " : "", (int)objs.len, objs.data);
+    lsbuf_free(&objs);
+    if (!st && setting != (size_t)-1) {
+        st = lsbuf_adds(out, out->len ? ", " : "");
+        if (!st)
+            st = np_text(w, setting, out->len > 0, out);
+        interior = word_in(w->t[w->np[setting].head].en, rooms);
+    }
+    if (!st && interior)
+        st = lsbuf_adds(out, ", interior");
+    /* time of day, weather and light, mood: from the words themselves */
+    const char *got_time = NULL, *got_weather = NULL, *got_mood = NULL;
+    for (size_t i = 0; i < w->n; i++) {
+        const swtok *t = &w->t[i];
+        if (!got_time && word_in(t->en, times_of_day))
+            got_time = t->en;
+        if (!got_weather && word_in(t->en, weather_words))
+            got_weather = t->en;
+        if (!got_mood && t->tag == T_ADJ && word_in(t->en, mood_words))
+            got_mood = t->en;
+    }
+    if (!st && got_time)
+        st = lsbuf_printf(out, "%s%s", out->len ? ", " : "", got_time);
+    if (!st && got_weather)
+        st = lsbuf_printf(out, "%s%s", out->len ? ", " : "", got_weather);
+    if (!st && got_mood)
+        st = lsbuf_printf(out, "%s%s atmosphere", out->len ? ", " : "", got_mood);
+out:
+    lsbuf_free(&sub);
+    return st;
+}
+
+char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
+{
+    swriter *w = longsd__calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->sc = sc;
+    w->text = narration ? narration : "";
+    sw_scan(w);
+    sw_tag(w);
+    sw_phrases(w);
+    lsbuf out;
+    lsbuf_init(&out, 8192);
+    longsd_status st = sw_assemble(w, ref, &out);
+    if (!st && out.len == 0) {
+        /* nothing drawable named: the concrete nouns in order, or a plain
+         * scene, never the author's sentence */
+        int k = 0;
+        for (size_t i = 0; !st && i < w->n && k < 4; i++)
+            if (w->t[i].tag == T_NOUN && tok_concrete(&w->t[i])) {
+                st = lsbuf_printf(&out, "%s%s", k ? ", " : "", w->t[i].en);
+                k++;
+            }
+        if (!st && out.len == 0)
+            st = lsbuf_adds(&out, SCENE_QUIET);
+    }
+    longsd__free(w);
+    if (st) {
+        lsbuf_free(&out);
+        return NULL;
+    }
+    return lsbuf_steal(&out);
+}
+
+/* Is an element of a written scene a setting, time or weather ("in the
+ * kitchen", "night", "fog", "interior")? */
+static int setting_element(const char *e, size_t n)
+{
+    char w[32];
+    size_t k = 0;
+    while (k < n && k < sizeof w - 1 && e[k] != ' ')
+        w[k] = e[k], k++;
+    w[k] = '\0';
+    if (k < n) /* several words: a place after its preposition */
+        return word_in(w, place_preps) && strcmp(w, "with") != 0;
+    return word_in(w, times_of_day) || word_in(w, weather_words) || strcmp(w, "interior") == 0;
+}
+
+char *ls_scene_with_setting(const char *scene, const char *around)
+{
+    int quiet = strcmp(scene, SCENE_QUIET) == 0;
+    lsbuf b;
+    lsbuf_init(&b, 8192);
+    longsd_status st = quiet ? LONGSD_OK : lsbuf_adds(&b, scene);
+    int added = 0;
+    for (const char *p = around; !st && *p && added < 2;) {
+        size_t n = strcspn(p, ",");
+        while (n && p[n - 1] == ' ')
+            n--;
+        if (n && setting_element(p, n)) {
+            char el[128];
+            snprintf(el, sizeof el, "%.*s", (int)(n < sizeof el ? n : sizeof el - 1), p);
+            if (!strstr(scene, el)) {
+                st = lsbuf_printf(&b, "%s%s", b.len ? ", " : "", el);
+                added++;
+            }
+        }
+        p += strcspn(p, ",");
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    if (!st && b.len == 0)
+        st = lsbuf_adds(&b, scene);
+    if (st) {
+        lsbuf_free(&b);
+        return NULL;
+    }
+    return lsbuf_steal(&b);
+}
+
+int ls_time_word(const char *en) { return word_in(en, times_of_day); }

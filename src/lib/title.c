@@ -1,0 +1,587 @@
+/* title.c - a short title for an idea ("Tom whitewashing the fence"): who,
+ * the visible action as an -ing form, and what it is done to. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scene.h"
+#include "translate.h"
+#include "wordnet.h"
+
+/* Lower-case a word and look it up. */
+static unsigned title_lookup(lslex_lang_id lang, const char *w, size_t n, char *low, size_t cap, size_t *ll,
+                             const char **base, size_t *blen)
+{
+    *ll = lslex_lower(w, n, low, cap, 1);
+    const char *b = NULL;
+    size_t bl = 0;
+    unsigned f = lslex_lookup(lang, low, *ll, &b, &bl);
+    if (base) {
+        *base = f ? b : low;
+        *blen = f ? bl : *ll;
+    }
+    return f;
+}
+
+/* German capitalises its nouns: a lower-case "meer" is no sea. */
+static unsigned title_noun_case(lslex_lang_id lang, unsigned f, int upper)
+{
+    if (lang == LSLEX_DE && !upper)
+        f &= ~(unsigned)(LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT);
+    return f;
+}
+
+typedef struct {
+    size_t start, end;
+    unsigned flags;
+    const char *base;
+    size_t blen;
+    int cast;           /* index+1 of a cast member starting here, 0 */
+    size_t cast_len;    /* words of that name */
+    int inflected;      /* word differs from its base: "climbed" */
+} tword;
+
+static int count_words(const char *t)
+{
+    int n = 0, in = 0;
+    for (; *t; t++) {
+        if (*t == ' ')
+            in = 0;
+        else if (!in) {
+            in = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+static int is_negation(const char *low)
+{
+    size_t n = strlen(low);
+    return strcmp(low, "not") == 0 || strcmp(low, "never") == 0 || strcmp(low, "to") == 0 ||
+           strcmp(low, "did") == 0 || strcmp(low, "could") == 0 || strcmp(low, "would") == 0 ||
+           (n > 3 && strcmp(low + n - 3, "n't") == 0);
+}
+
+#define TITLE_WORDS 96
+
+/* A German or French word the dictionary knows and translates: a dialect
+ * word ("Huus", "Slott") or a misspelling is not put in a title. */
+static int known_word(lslex_lang_id lang, const char *w, size_t n)
+{
+    if (lang == LSLEX_EN)
+        return 1;
+    char en[32];
+    ls_translate_word(lang, w, n, w[0] >= 'A' && w[0] <= 'Z', en, sizeof en, NULL);
+    return en[0] != '\0';
+}
+
+/* A German or French noun whose translation is a thing WordNet says can be
+ * drawn: a title word when the small lexicon does not know it ("chaîne"). */
+static int concrete_word(lslex_lang_id lang, const char *w, size_t n, unsigned flags)
+{
+    if (lang == LSLEX_EN || (flags & (LSLEX_STOP | LSLEX_PRONOUN | LSLEX_DET | LSLEX_CONJ | LSLEX_PREP)) ||
+        (lang == LSLEX_DE && !(w[0] >= 'A' && w[0] <= 'Z') && (unsigned char)w[0] != 0xC3))
+        return 0; /* German writes its nouns capitalised: "meer" is no sea */
+    char en[32];
+    int pos = 0;
+    ls_translate_word(lang, w, n, w[0] >= 'A' && w[0] <= 'Z', en, sizeof en, &pos);
+    lswn_info wi;
+    return en[0] && pos == LS_POS_NOUN && lswn_lookup(en, &wi) && lswn_noun_concrete(&wi) &&
+           wi.noun_lex[0] != LSWN_N_PERSON;
+}
+
+/* Gerunds that show nothing without their object: "Tom giving in the land". */
+static int weak_gerund(const char *g)
+{
+    static const char *const weak[] = {"giving", "taking", "making", "getting", "going", "coming", "having",
+                                       "doing", "putting", "keeping", "letting", "being", "seeming", "leaving",
+                                       "setting", "turning", "bringing", "finding", "holding", NULL};
+    for (size_t i = 0; weak[i]; i++)
+        if (strcmp(g, weak[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* "Tom whitewashing the fence": who (the first cast member, else a person
+ * noun), the first visible action near them as an -ing form, and the thing
+ * or place it is done to, with the text's own preposition. Non-English
+ * texts get their first concrete nouns ("Mann, See und Water"). At most 7
+ * words, never empty. */
+char *ls_title_make(const ls_scenectx *sc, const char *scene)
+{
+    size_t n = strlen(scene);
+    tword tw[TITLE_WORDS];
+    uint64_t h[TITLE_WORDS];
+    char lows[TITLE_WORDS][32];
+    size_t nw = 0;
+    lslex_scan scan;
+    lsword w;
+    lslex_scan_init(&scan, scene, n);
+    while (nw < TITLE_WORDS && lslex_next_word(&scan, &w)) {
+        tword *t = &tw[nw];
+        memset(t, 0, sizeof *t);
+        t->start = w.start;
+        t->end = w.end;
+        size_t ll;
+        t->flags = title_noun_case(sc->lang,
+                             title_lookup(sc->lang, scene + w.start, w.end - w.start, lows[nw], sizeof lows[nw], &ll,
+                                         &t->base, &t->blen),
+                             w.upper);
+        if (t->base == lows[nw])
+            t->base = NULL;
+        t->inflected = t->base && (t->blen != ll || memcmp(t->base, lows[nw], ll) != 0);
+        h[nw] = lslex_word_hash(scene + w.start, w.end - w.start);
+        nw++;
+    }
+    for (size_t i = 0; i < nw; i++) {
+        size_t ch;
+        size_t m = ls_cast_match(sc->forms, sc->n_forms, h, nw, i, &ch);
+        if (m) {
+            tw[i].cast = (int)ch + 1;
+            tw[i].cast_len = m;
+            i += m - 1;
+        }
+    }
+    const unsigned skip = LSLEX_STOP | LSLEX_PRONOUN | LSLEX_DET | LSLEX_CONJ;
+    lsbuf b;
+    lsbuf_init(&b, 4096);
+    longsd_status st = LONGSD_OK;
+    char who[128] = "";
+    size_t who_at = (size_t)-1, who_len = 1;
+    for (size_t i = 0; i < nw && who_at == (size_t)-1; i++)
+        if (tw[i].cast) {
+            snprintf(who, sizeof who, "%s", sc->cast[tw[i].cast - 1].name);
+            who_at = i;
+            who_len = tw[i].cast_len;
+        }
+    for (size_t i = 0; i < nw && who_at == (size_t)-1; i++)
+        if ((tw[i].flags & LSLEX_PERSON) && !(tw[i].flags & skip)) {
+            if (sc->lang == LSLEX_EN)
+                snprintf(who, sizeof who, "the %.31s", lows[i]);
+            else
+                snprintf(who, sizeof who, "%.*s", (int)(tw[i].end - tw[i].start), scene + tw[i].start);
+            who_at = i;
+        }
+    if (sc->lang == LSLEX_EN) {
+        char act[64] = "", obj[64] = "", obj2[40] = "", prep[16] = "";
+        size_t act_at = (size_t)-1, obj_at = (size_t)-1;
+        int obj_name = 0, far = 0;
+        size_t from = who_at == (size_t)-1 ? 0 : who_at + who_len;
+        size_t to = who_at == (size_t)-1 ? nw : (from + 8 < nw ? from + 8 : nw);
+        /* an inflected verb ("climbed") is surely a verb; a bare one may be a noun */
+        for (int pass = 0; pass < 2 && act_at == (size_t)-1; pass++)
+            for (size_t i = from; i < to; i++) {
+                const tword *t = &tw[i];
+                if (!(t->flags & LSLEX_ACTION) || (t->flags & (skip | LSLEX_SPEECH)) || t->cast)
+                    continue;
+                if (pass == 0 && !t->inflected)
+                    continue;
+                if (!t->inflected && (t->flags & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT | LSLEX_LIGHT)))
+                    continue; /* "light", "fish": a noun as often as a verb */
+                if (i > 0 && is_negation(lows[i - 1]))
+                    continue;
+                if (t->base)
+                    lslex_gerund(t->base, t->blen, act, sizeof act);
+                else
+                    snprintf(act, sizeof act, "%.31s", lows[i]);
+                act_at = i;
+                break;
+            }
+        size_t ofrom = act_at != (size_t)-1 ? act_at + 1 : from;
+        for (size_t i = ofrom; i < nw; i++) {
+            const tword *t = &tw[i];
+            if (t->cast && i != who_at) {
+                if (act_at != (size_t)-1 && i > act_at + 2)
+                    continue; /* too far to be what the action is done to */
+                snprintf(obj, sizeof obj, "%s", sc->cast[t->cast - 1].name);
+                obj_at = i;
+                obj_name = 1;
+                /* "Tom giving Becky the pencil" */
+                for (size_t j = i + t->cast_len; j < nw && j < i + t->cast_len + 3; j++)
+                    if ((tw[j].flags & LSLEX_OBJECT) && !(tw[j].flags & skip) && !tw[j].cast && act[0]) {
+                        snprintf(obj2, sizeof obj2, "%.31s", lows[j]);
+                        break;
+                    }
+                break;
+            }
+            if (t->cast || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)))
+                continue;
+            if ((t->flags & LSLEX_ACTION) && i > 0 && (strcmp(lows[i - 1], "to") == 0 || strcmp(lows[i - 1], "and") == 0))
+                continue; /* "to sail", "and sail": a verb */
+            if (scene[t->start] >= 'A' && scene[t->start] <= 'Z')
+                snprintf(obj, sizeof obj, "%.*s", (int)(t->end - t->start < 63 ? t->end - t->start : 63),
+                         scene + t->start);
+            else
+                snprintf(obj, sizeof obj, "%.31s", lows[i]);
+            obj_at = i;
+            break;
+        }
+        if (obj_at == (size_t)-1 && (who[0] || act[0])) {
+            /* nothing after the action: the first thing anywhere, nearby */
+            for (size_t i = 0; i < nw; i++) {
+                const tword *t = &tw[i];
+                if (t->cast || i == act_at || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)))
+                    continue;
+                snprintf(obj, sizeof obj, "%.31s", lows[i]);
+                snprintf(prep, sizeof prep, "%s", (t->flags & LSLEX_PLACE) ? "in" : "near");
+                obj_at = i;
+                far = 1;
+                break;
+            }
+        }
+        if (obj_at != (size_t)-1 && !far) {
+            /* the preposition of the text, if one stands between: "down the street" */
+            size_t lo = act_at != (size_t)-1 ? act_at + 1 : (who_at != (size_t)-1 ? who_at + who_len : 0);
+            for (size_t i = obj_at; i > lo; i--)
+                if (tw[i - 1].flags & LSLEX_SPATIAL) {
+                    if (obj_at - i < 3)
+                        snprintf(prep, sizeof prep, "%.15s", lows[i - 1]);
+                    break;
+                }
+            if (act_at != (size_t)-1 && obj_at > act_at + 5)
+                snprintf(prep, sizeof prep, "near");
+        }
+        if (obj_at != (size_t)-1 && !obj_name && weak_gerund(act) &&
+            (far || strcmp(prep, "near") == 0 || (tw[obj_at].flags & LSLEX_PLACE))) {
+            /* "Tom in the fog", not "Tom taking near the fog" nor "Tom taking the sea" */
+            act[0] = '\0';
+            snprintf(prep, sizeof prep, "%s",
+                     (tw[obj_at].flags & LSLEX_LIGHT) ? "in" : (tw[obj_at].flags & LSLEX_PLACE) ? "at" : "with");
+        }
+        if (obj_name && !act[0]) {
+            /* "Jim and Tom in the city" reads better than "Jim with Tom" */
+            st = lsbuf_printf(&b, "%s and %s", who, obj);
+            for (size_t i = 0; !st && i < nw; i++) {
+                const tword *t = &tw[i];
+                if (t->cast || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)))
+                    continue;
+                st = lsbuf_printf(&b, " %s the %s", (t->flags & LSLEX_PLACE) ? "in" : "with", lows[i]);
+                break;
+            }
+            who[0] = obj[0] = '\0';
+        }
+        if (!st && who[0])
+            st = lsbuf_adds(&b, who);
+        if (!st && act[0])
+            st = lsbuf_printf(&b, "%s%s", b.len ? " " : "", act);
+        if (!st && obj[0]) {
+            const char *pp = prep[0] ? prep : (act[0] ? "" : (tw[obj_at].flags & LSLEX_PLACE ? "at" : "with"));
+            st = lsbuf_printf(&b, "%s%s%s%s%s", b.len ? " " : "", pp, pp[0] ? " " : "", obj_name ? "" : "the ", obj);
+            if (!st && obj2[0])
+                st = lsbuf_printf(&b, " the %s", obj2);
+        }
+        if (!st && count_words(b.data ? b.data : "") < 3) {
+            /* the time the scene writer names (its first time word), else the first light word */
+            size_t pick = (size_t)-1;
+            for (size_t i = 0; i < nw && pick == (size_t)-1; i++)
+                if (ls_time_word(lows[i]) && i != act_at)
+                    pick = i;
+            if (pick != (size_t)-1)
+                st = lsbuf_printf(&b, "%s%s the %s", b.len ? " " : "",
+                                  strcmp(lows[pick], "night") == 0 ? "at" : "in", lows[pick]);
+            for (size_t i = 0; i < nw && pick == (size_t)-1; i++)
+                if ((tw[i].flags & LSLEX_LIGHT) && !(tw[i].flags & (skip | LSLEX_ACTION)) && i != act_at) {
+                    st = lsbuf_printf(&b, "%sin the %s", b.len ? " " : "", lows[i]);
+                    break;
+                }
+        }
+    } else {
+        /* "Mann, See und Water": the first concrete words in order */
+        char picks[3][64];
+        size_t np = 0;
+        for (size_t i = 0; i < nw && np < 3; i++) {
+            const tword *t = &tw[i];
+            char one[64];
+            if (t->cast)
+                snprintf(one, sizeof one, "%s", sc->cast[t->cast - 1].name);
+            else if (((t->flags & (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT)) && !(t->flags & skip) &&
+                      known_word(sc->lang, scene + t->start, t->end - t->start)) ||
+                     concrete_word(sc->lang, scene + t->start, t->end - t->start, t->flags))
+                snprintf(one, sizeof one, "%.*s", (int)(t->end - t->start), scene + t->start);
+            else
+                continue;
+            int dup = 0;
+            for (size_t j = 0; j < np; j++)
+                dup |= strcmp(picks[j], one) == 0;
+            if (!dup)
+                snprintf(picks[np++], sizeof picks[0], "%s", one);
+            if (t->cast)
+                i += t->cast_len - 1;
+        }
+        for (size_t j = 0; j < np && !st; j++) {
+            if (j > 0)
+                st = lsbuf_adds(&b, j + 1 == np ? (sc->lang == LSLEX_DE ? " und " : " et ") : ", ");
+            if (!st)
+                st = lsbuf_adds(&b, picks[j]);
+        }
+    }
+    if (!st && count_words(b.data ? b.data : "") < 2) {
+        /* fallback, never a run of the passage's words: who and the first
+         * thing or place, "Tom at the pump", "Fischer und See", else the
+         * first two things */
+        lsbuf_reset(&b);
+        const char *thing = NULL;
+        size_t tl = 0, ti = 0;
+        char two[2][64];
+        size_t n2 = 0;
+        for (size_t i = 0; i < nw && n2 < 2; i++) {
+            const tword *t = &tw[i];
+            if (t->cast || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)) ||
+                !known_word(sc->lang, scene + t->start, t->end - t->start))
+                continue;
+            if (!thing)
+                thing = scene + t->start, tl = t->end - t->start, ti = i;
+            snprintf(two[n2++], sizeof two[0], "%.*s", (int)(t->end - t->start < 63 ? t->end - t->start : 63),
+                     scene + t->start);
+        }
+        const char *and = sc->lang == LSLEX_DE ? "und" : sc->lang == LSLEX_FR ? "et" : "and";
+        if (who[0] && thing && sc->lang == LSLEX_EN)
+            st = lsbuf_printf(&b, "%s %s the %.*s", who, (tw[ti].flags & LSLEX_PLACE) ? "at" : "with", (int)tl,
+                              lows[ti]);
+        else if (who[0] && thing)
+            st = lsbuf_printf(&b, "%s %s %.*s", who, and, (int)tl, thing);
+        else if (n2 == 2 && strcmp(two[0], two[1]) != 0)
+            st = lsbuf_printf(&b, "%s %s %s", two[0], and, two[1]);
+        else if (who[0])
+            st = lsbuf_printf(&b, "%s %s", sc->lang == LSLEX_DE ? "Eine Szene mit" : sc->lang == LSLEX_FR ? "Une sc\xC3\xA8ne avec" : "A scene with", who);
+    }
+    if (!st && b.len == 0)
+        st = lsbuf_adds(&b, sc->lang == LSLEX_DE ? "Eine Szene" : sc->lang == LSLEX_FR ? "Une sc\xC3\xA8ne" : "A scene");
+    if (st) {
+        lsbuf_free(&b);
+        return NULL;
+    }
+    /* at most 7 words */
+    int words = 0, in = 0;
+    for (size_t i = 0; i < b.len; i++) {
+        if (b.data[i] == ' ') {
+            in = 0;
+        } else if (!in) {
+            in = 1;
+            if (++words > 7) {
+                b.len = i - 1;
+                b.data[b.len] = '\0';
+                break;
+            }
+        }
+    }
+    ls_cap_first(b.data);
+    return lsbuf_steal(&b);
+}
+
+
+/* ------------------------------------------------------------------------
+ * Tidying and uniqueness: 2 to 6 words, no name twice ("Ben and Ben"), no
+ * dangling last word ("in the"), and no two ideas of a plan with the same
+ * title. */
+
+#define TITLE_MAX_WORDS 6
+
+static int dangling_word(lslex_lang_id lang, const char *w, size_t n)
+{
+    char low[32];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 0);
+    unsigned f = lslex_lookup(lang, low, ll, NULL, NULL);
+    return (f & (LSLEX_STOP | LSLEX_DET | LSLEX_PREP | LSLEX_CONJ | LSLEX_SPATIAL | LSLEX_PRONOUN)) != 0;
+}
+
+typedef struct {
+    size_t s, e;
+} span;
+
+static size_t split_words(const char *t, span *w, size_t cap)
+{
+    size_t n = 0, i = 0;
+    while (t[i] && n < cap) {
+        while (t[i] == ' ')
+            i++;
+        if (!t[i])
+            break;
+        size_t s = i;
+        while (t[i] && t[i] != ' ')
+            i++;
+        w[n].s = s;
+        w[n].e = i;
+        n++;
+    }
+    return n;
+}
+
+/* Tidy t in place; 0 if fewer than two words are left. */
+static int title_tidy(const ls_scenectx *sc, char *t)
+{
+    span w[32];
+    size_t n = split_words(t, w, 32);
+    /* a name said twice: keep its first mention only, with what joined it */
+    for (size_t c = 0; c < sc->n_cast; c++) {
+        const char *name = sc->cast[c].name;
+        if (!name || !*name)
+            continue;
+        const char *a = strstr(t, name);
+        const char *b = a ? strstr(a + strlen(name), name) : NULL;
+        if (!b)
+            continue;
+        size_t cut = (size_t)(b - t);
+        while (cut > 0 && t[cut - 1] == ' ')
+            cut--;
+        size_t k = cut;
+        while (k > 0 && t[k - 1] != ' ')
+            k--;
+        if (dangling_word(sc->lang, t + k, cut - k))
+            cut = k; /* "and", "with" before it */
+        size_t rest = (size_t)(b - t) + strlen(name);
+        memmove(t + cut, t + rest, strlen(t + rest) + 1);
+        n = split_words(t, w, 32);
+    }
+    /* a content word said twice ("Judge Thatcher and Jeff Thatcher"): cut
+     * at the joining word before it, else drop it */
+    for (size_t i = 1; i < n; i++) {
+        if (dangling_word(sc->lang, t + w[i].s, w[i].e - w[i].s))
+            continue;
+        char a[32], b[32];
+        size_t al = lslex_lower(t + w[i].s, w[i].e - w[i].s, a, sizeof a, 0);
+        int rep = 0;
+        for (size_t j = 0; j < i && !rep; j++) {
+            size_t bl = lslex_lower(t + w[j].s, w[j].e - w[j].s, b, sizeof b, 0);
+            rep = al == bl && memcmp(a, b, al) == 0;
+        }
+        if (!rep)
+            continue;
+        size_t join = 0;
+        for (size_t j = i; j-- > 1;) {
+            char c[16];
+            size_t cl = lslex_lower(t + w[j].s, w[j].e - w[j].s, c, sizeof c, 0);
+            if (lslex_lookup(sc->lang, c, cl, NULL, NULL) & LSLEX_CONJ) {
+                join = j;
+                break;
+            }
+        }
+        if (join) {
+            t[w[join].s > 0 ? w[join].s - 1 : 0] = '\0';
+        } else {
+            size_t e = w[i].e;
+            while (t[e] == ' ')
+                e++;
+            memmove(t + w[i].s, t + e, strlen(t + e) + 1);
+        }
+        n = split_words(t, w, 32);
+        i = 0;
+    }
+    if (n > TITLE_MAX_WORDS) {
+        t[w[TITLE_MAX_WORDS - 1].e] = '\0';
+        n = TITLE_MAX_WORDS;
+    }
+    while (n > 1 && dangling_word(sc->lang, t + w[n - 1].s, w[n - 1].e - w[n - 1].s)) {
+        n--;
+        t[w[n - 1].e] = '\0';
+    }
+    size_t l = strlen(t);
+    while (l && (t[l - 1] == ',' || t[l - 1] == ' ' || t[l - 1] == ';' || t[l - 1] == ':'))
+        t[--l] = '\0';
+    /* one space between words ("Ben  with the brush" after a cut), none first */
+    size_t o = 0;
+    for (size_t i = 0; t[i]; i++)
+        if (t[i] != ' ' || (o > 0 && t[o - 1] != ' '))
+            t[o++] = t[i];
+    t[o] = '\0';
+    return n >= 2;
+}
+
+char *ls_title_write(const ls_scenectx *sc, const char *narration)
+{
+    char *t = ls_title_make(sc, narration);
+    if (!t)
+        return NULL;
+    if (!title_tidy(sc, t)) {
+        /* a lone word: "A scene with Tom", never a run of the passage's words */
+        lsbuf b;
+        lsbuf_init(&b, 1024);
+        const char *lead = sc->lang == LSLEX_DE ? "Eine Szene" : sc->lang == LSLEX_FR ? "Une sc\xC3\xA8ne" : "A scene";
+        const char *with = sc->lang == LSLEX_DE ? "mit" : sc->lang == LSLEX_FR ? "avec" : "with";
+        size_t wl = strcspn(t, " ");
+        longsd_status st = wl && !dangling_word(sc->lang, t, wl) ? lsbuf_printf(&b, "%s %s %.*s", lead, with, (int)wl, t)
+                                                                 : lsbuf_adds(&b, lead);
+        longsd__free(t);
+        if (st) {
+            lsbuf_free(&b);
+            return NULL;
+        }
+        t = lsbuf_steal(&b);
+        if (t) {
+            title_tidy(sc, t);
+            ls_cap_first(t);
+        }
+    }
+    return t;
+}
+
+static int title_taken(ls_idea *const *ideas, size_t upto, const char *t)
+{
+    for (size_t j = 0; j < upto; j++)
+        if (ideas[j]->title && strcmp(ideas[j]->title, t) == 0)
+            return 1;
+    return 0;
+}
+
+longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, size_t n_cast, ls_idea *const *ideas,
+                               size_t n)
+{
+    ls_cast_form *forms = NULL;
+    size_t n_forms = 0;
+    if (ls_cast_forms(cast, n_cast, &forms, &n_forms))
+        return LONGSD_ERR_NOMEM;
+    ls_scenectx sc = {.s = s, .lang = lslex_lang(s->lang), .cast = cast, .n_cast = n_cast, .forms = forms,
+                      .n_forms = n_forms};
+    longsd_status st = LONGSD_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        ls_idea *id = ideas[i];
+        if (!id->title || !title_taken(ideas, i, id->title))
+            continue;
+        /* another title from the passage's later sentences */
+        size_t first = (size_t)-1, last = 0;
+        for (size_t k = 0; k < s->n_sentences; k++)
+            if (s->sentences[k].start >= id->start && s->sentences[k].end <= id->end) {
+                if (first == (size_t)-1)
+                    first = k;
+                last = k;
+            }
+        char *alt = NULL;
+        for (size_t k = first + 1; first != (size_t)-1 && k <= last && !alt; k++) {
+            size_t ref;
+            char *nar = ls_scene_build(&sc, k, last - k + 1, &ref);
+            if (!nar) {
+                st = LONGSD_ERR_NOMEM;
+                break;
+            }
+            char *t = nar[0] ? ls_title_write(&sc, nar) : NULL;
+            longsd__free(nar);
+            if (t && !title_taken(ideas, n, t))
+                alt = t;
+            else
+                longsd__free(t);
+        }
+        if (st)
+            break;
+        if (!alt) {
+            /* "Tom at the home again", then a number: never two the same */
+            const char *again = sc.lang == LSLEX_DE ? "wieder" : sc.lang == LSLEX_FR ? "encore" : "again";
+            span w[32];
+            size_t nw = split_words(id->title, w, 32);
+            size_t keep = nw >= TITLE_MAX_WORDS ? w[TITLE_MAX_WORDS - 2].e : strlen(id->title);
+            alt = longsd__asprintf("%.*s %s", (int)keep, id->title, again);
+            for (int k = 2; alt && title_taken(ideas, n, alt) && k < 1000; k++) {
+                longsd__free(alt);
+                alt = longsd__asprintf("%.*s %s %d", (int)keep, id->title, again, k);
+            }
+            if (!alt) {
+                st = LONGSD_ERR_NOMEM;
+                break;
+            }
+        }
+        longsd__free(id->title);
+        id->title = alt;
+    }
+    longsd__free(forms);
+    return st;
+}

@@ -1,0 +1,664 @@
+/* translate.c - German and French words to English for the scene writer
+ * (see translate.h), offline, from Debian's FreeDict dictionaries read
+ * directly from their dictd files:
+ *
+ *   /usr/share/dictd/freedict-deu-eng.index   "headword\tb64 offset\tb64 length\n"
+ *   /usr/share/dictd/freedict-deu-eng.dict.dz dictzip: gzip whose FEXTRA "RA"
+ *                                             field lists independently
+ *                                             deflated chunks
+ *
+ * The index is mapped and hashed once (single-word headwords only); an
+ * entry is read by inflating just its chunk (the German file inflates to
+ * 100 MB: whole, that is 0.8 s; one chunk is 58 KB, well under a
+ * millisecond). Words the dictionary lacks are reduced to their stem by
+ * hunspell (de_DE, fr from hunspell-de-de / hunspell-fr), and German
+ * compounds are split to their head, the longest known tail ("Fischerhütte"
+ * -> "Hütte" -> "hut"). Of an entry's English senses the commonest English
+ * word wins (WordNet's sense-tagged counts): "Haus" gives "house", not
+ * "establishment". Closed-class words (prepositions) come from a small
+ * table: FreeDict gives them as long lists of senses.
+ *
+ * Everything loads on first use and is kept for the process; a missing
+ * file leaves that language untranslated (the writer then has fewer words,
+ * never foreign ones). One mutex guards it all, answers are cached. */
+#include "translate.h"
+
+#include <fcntl.h>
+#include <hunspell/hunspell.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "util.h"
+#include "wordnet.h"
+
+#define DICT_DIR "/usr/share/dictd"
+#define HUNSPELL_DIR "/usr/share/hunspell"
+#define MAX_ENTRY 4096      /* bytes of one entry read */
+#define MAX_SENSES 6        /* index lines read per headword */
+#define CACHE_SLOTS 16384
+
+typedef struct {
+    uint32_t line;          /* byte offset of the index line */
+    uint32_t n;             /* lines with this headword (adjacent) */
+} hslot;
+
+typedef struct {
+    int state;              /* 0 untried, 1 ready, -1 missing */
+    const char *idx;        /* mapped index */
+    size_t idx_len;
+    hslot *tab;             /* open addressing over headwords */
+    size_t tab_cap;
+    int dz_fd;
+    size_t dz_len;
+    const unsigned char *dz; /* mapped .dict.dz */
+    size_t data_off;        /* first chunk */
+    unsigned chlen;         /* uncompressed bytes per chunk */
+    unsigned chcnt;
+    size_t *choff;          /* chunk offsets in the file, chcnt + 1 */
+    long cached_chunk;
+    unsigned char *chunk;   /* chlen bytes */
+    size_t chunk_len;
+    Hunhandle *hun;
+} dict;
+
+typedef struct {
+    char key[48];
+    char val[32];
+    int pos;
+    int used;
+} tslot;
+
+static pthread_mutex_t tr_mu = PTHREAD_MUTEX_INITIALIZER;
+static dict dicts[3];       /* by lslex_lang_id; [LSLEX_EN] unused */
+static tslot *tcache[3];
+
+static uint64_t hkey(const char *s, size_t n)
+{
+    return lsfnv1a64(s, n, LSFNV_SEED);
+}
+
+static const char *map_file(const char *path, size_t *len, int *fd_out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size <= 0 || (uint64_t)st.st_size > 0xFFFFFFF0u) {
+        close(fd);
+        return NULL;
+    }
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+        close(fd);
+        return NULL;
+    }
+    *len = (size_t)st.st_size;
+    if (fd_out)
+        *fd_out = fd;
+    else
+        close(fd);
+    return p;
+}
+
+/* dictzip's header: the RA field gives the chunk length and each chunk's
+ * compressed size. 0 on success. */
+static int read_dictzip(dict *d)
+{
+    const unsigned char *p = d->dz;
+    size_t n = d->dz_len;
+    if (n < 18 || p[0] != 0x1f || p[1] != 0x8b || p[2] != 8 || !(p[3] & 4))
+        return -1;
+    unsigned flg = p[3];
+    size_t xlen = (size_t)p[10] | ((size_t)p[11] << 8);
+    size_t x = 12, xend = 12 + xlen;
+    if (xend > n)
+        return -1;
+    while (x + 4 <= xend) {
+        size_t len = (size_t)p[x + 2] | ((size_t)p[x + 3] << 8);
+        if (x + 4 + len > xend)
+            return -1;
+        if (p[x] == 'R' && p[x + 1] == 'A' && len >= 6) {
+            const unsigned char *r = p + x + 4;
+            d->chlen = (unsigned)r[2] | ((unsigned)r[3] << 8);
+            d->chcnt = (unsigned)r[4] | ((unsigned)r[5] << 8);
+            if (d->chlen == 0 || d->chcnt == 0 || 6 + 2 * (size_t)d->chcnt > len)
+                return -1;
+            d->choff = longsd__calloc((size_t)d->chcnt + 1, sizeof *d->choff);
+            if (!d->choff)
+                return -1;
+            size_t off = 0;
+            for (unsigned i = 0; i < d->chcnt; i++) {
+                d->choff[i] = off;
+                off += (size_t)r[6 + 2 * i] | ((size_t)r[7 + 2 * i] << 8);
+            }
+            d->choff[d->chcnt] = off;
+        }
+        x += 4 + len;
+    }
+    if (!d->choff)
+        return -1;
+    size_t q = xend;
+    if (flg & 8) /* FNAME */
+        while (q < n && p[q++])
+            ;
+    if (flg & 16) /* FCOMMENT */
+        while (q < n && p[q++])
+            ;
+    if (flg & 2)
+        q += 2;
+    d->data_off = q;
+    for (unsigned i = 0; i <= d->chcnt; i++)
+        d->choff[i] += q;
+    if (d->choff[d->chcnt] > n)
+        return -1;
+    d->chunk = longsd__malloc(d->chlen);
+    d->cached_chunk = -1;
+    return d->chunk ? 0 : -1;
+}
+
+static int load_chunk(dict *d, unsigned c)
+{
+    if ((long)c == d->cached_chunk)
+        return 0;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
+        return -1;
+    z.next_in = (unsigned char *)d->dz + d->choff[c];
+    z.avail_in = (uInt)(d->choff[c + 1] - d->choff[c]);
+    z.next_out = d->chunk;
+    z.avail_out = d->chlen;
+    int r = inflate(&z, Z_SYNC_FLUSH);
+    d->chunk_len = d->chlen - z.avail_out;
+    inflateEnd(&z);
+    if (r != Z_OK && r != Z_STREAM_END)
+        return d->cached_chunk = -1, -1;
+    d->cached_chunk = c;
+    return 0;
+}
+
+/* Copy the uncompressed bytes [off, off + len) of the dictionary into out. */
+static size_t read_entry(dict *d, size_t off, size_t len, char *out, size_t cap)
+{
+    size_t got = 0;
+    if (len > cap - 1)
+        len = cap - 1;
+    while (got < len) {
+        size_t o = off + got;
+        unsigned c = (unsigned)(o / d->chlen);
+        if (c >= d->chcnt || load_chunk(d, c))
+            break;
+        size_t in = o % d->chlen;
+        if (in >= d->chunk_len)
+            break;
+        size_t take = d->chunk_len - in;
+        if (take > len - got)
+            take = len - got;
+        memcpy(out + got, d->chunk + in, take);
+        got += take;
+    }
+    out[got] = '\0';
+    return got;
+}
+
+static int b64_value(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+static int b64_num(const char *p, const char *end, size_t *v, const char **next)
+{
+    size_t x = 0;
+    int k = 0;
+    while (p < end && b64_value(*p) >= 0) {
+        x = x * 64 + (size_t)b64_value(*p++);
+        k++;
+    }
+    *v = x;
+    *next = p;
+    return k > 0 && k < 10;
+}
+
+static void build_hash(dict *d)
+{
+    size_t lines = 0;
+    for (size_t i = 0; i < d->idx_len; i++)
+        lines += d->idx[i] == '\n';
+    size_t cap = 1;
+    while (cap < lines * 2 + 16)
+        cap <<= 1;
+    d->tab = longsd__calloc(cap, sizeof *d->tab);
+    if (!d->tab)
+        return;
+    d->tab_cap = cap;
+    const char *p = d->idx, *end = d->idx + d->idx_len;
+    const char *prev = NULL;
+    size_t prev_n = 0;
+    hslot *prev_slot = NULL;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            nl = end;
+        const char *tab = memchr(p, '\t', (size_t)(nl - p));
+        if (tab && tab > p && !memchr(p, ' ', (size_t)(tab - p))) {
+            size_t hn = (size_t)(tab - p);
+            if (prev_slot && hn == prev_n && memcmp(p, prev, hn) == 0) {
+                prev_slot->n++;
+            } else {
+                size_t h = (size_t)hkey(p, hn) & (cap - 1);
+                while (d->tab[h].n) {
+                    const char *q = d->idx + d->tab[h].line;
+                    if (strncmp(q, p, hn) == 0 && q[hn] == '\t')
+                        break;
+                    h = (h + 1) & (cap - 1);
+                }
+                if (!d->tab[h].n) { /* a repeat far away (unsorted file) is ignored */
+                    d->tab[h].line = (uint32_t)(p - d->idx);
+                    d->tab[h].n = 1;
+                    prev_slot = &d->tab[h];
+                    prev = p;
+                    prev_n = hn;
+                } else {
+                    prev_slot = NULL;
+                }
+            }
+        } else {
+            prev_slot = NULL;
+        }
+        p = nl + 1;
+    }
+}
+
+static dict *get_dict(lslex_lang_id lang)
+{
+    if (lang != LSLEX_DE && lang != LSLEX_FR)
+        return NULL;
+    dict *d = &dicts[lang];
+    if (d->state == 0) {
+        const char *name = lang == LSLEX_DE ? "deu" : "fra";
+        char ip[256], dp[256], aff[256], dic[256];
+        snprintf(ip, sizeof ip, "%s/freedict-%s-eng.index", DICT_DIR, name);
+        snprintf(dp, sizeof dp, "%s/freedict-%s-eng.dict.dz", DICT_DIR, name);
+        const char *hn = lang == LSLEX_DE ? "de_DE" : "fr";
+        snprintf(aff, sizeof aff, "%s/%s.aff", HUNSPELL_DIR, hn);
+        snprintf(dic, sizeof dic, "%s/%s.dic", HUNSPELL_DIR, hn);
+        d->state = -1;
+        d->idx = map_file(ip, &d->idx_len, NULL);
+        d->dz = (const unsigned char *)map_file(dp, &d->dz_len, &d->dz_fd);
+        if (d->idx && d->dz && read_dictzip(d) == 0) {
+            build_hash(d);
+            if (d->tab)
+                d->state = 1;
+        }
+        if (access(aff, R_OK) == 0 && access(dic, R_OK) == 0)
+            d->hun = Hunspell_create(aff, dic);
+    }
+    return d->state == 1 ? d : NULL;
+}
+
+static const hslot *find_head(const dict *d, const char *w, size_t n)
+{
+    size_t h = (size_t)hkey(w, n) & (d->tab_cap - 1);
+    while (d->tab[h].n) {
+        const char *q = d->idx + d->tab[h].line;
+        if (strncmp(q, w, n) == 0 && q[n] == '\t')
+            return &d->tab[h];
+        h = (h + 1) & (d->tab_cap - 1);
+    }
+    return NULL;
+}
+
+/* Is c[0..n) a plain English word (ASCII letters, inner hyphens)? */
+static int plain_word(const char *c, size_t n)
+{
+    if (n < 2 || n > 30)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char x = c[i];
+        if (!((x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z') || (x == '-' && i && i + 1 < n)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Score an English candidate: known to WordNet in the entry's part of
+ * speech, the commoner the better ("old" over "decayed"), a little for
+ * coming first. A candidate of a wrong part of speech still beats nothing. */
+static int cand_score(const char *c, int rank, int pos)
+{
+    lswn_info wi;
+    if (!lswn_lookup(c, &wi))
+        return -1;
+    int fits = pos == LS_POS_NOUN ? wi.noun : pos == LS_POS_VERB ? wi.verb : pos == LS_POS_ADJ ? wi.adj
+                                                                           : pos == LS_POS_ADV ? wi.adv : 1;
+    int tagged = pos == LS_POS_NOUN ? wi.noun_tagged : pos == LS_POS_VERB ? wi.verb_tagged
+                                                       : pos == LS_POS_ADJ ? wi.adj_tagged
+                                                                           : wi.noun_tagged + wi.verb_tagged;
+    return (fits ? 1000 : 0) + 10 + tagged + (rank == 0 ? 1 : 0);
+}
+
+/* The part of speech in an entry's first line: "<masc, n, sg>", "<v>",
+ * "<adj>". */
+static int entry_pos(const char *e)
+{
+    const char *nl = strchr(e, '\n');
+    const char *lt = strchr(e, '<');
+    if (!lt || (nl && lt > nl))
+        return LS_POS_UNKNOWN;
+    const char *gt = strchr(lt, '>');
+    if (!gt)
+        return LS_POS_UNKNOWN;
+    char tags[64];
+    snprintf(tags, sizeof tags, "%.*s", (int)(gt - lt - 1 < 63 ? gt - lt - 1 : 63), lt + 1);
+    for (char *t = strtok(tags, ", "); t; t = strtok(NULL, ", ")) {
+        if (strcmp(t, "n") == 0 || strcmp(t, "pl") == 0)
+            return LS_POS_NOUN;
+        if (t[0] == 'v' && (t[1] == '\0' || t[1] == 'i' || t[1] == 't' || t[1] == 'r'))
+            return LS_POS_VERB;
+        if (strcmp(t, "adj") == 0)
+            return LS_POS_ADJ;
+        if (strcmp(t, "adv") == 0)
+            return LS_POS_ADV;
+    }
+    return LS_POS_UNKNOWN;
+}
+
+/* The best English word among an entry's senses: lines after the headword
+ * line, tags <...>, [...] and (...) removed, split at , and ;, "to " of
+ * verbs dropped; only single words count. */
+static void best_of_entry(const char *e, int want_noun, char *best, size_t cap, int *best_score, int *best_pos)
+{
+    const char *p = strchr(e, '\n');
+    if (!p)
+        return;
+    int pos = entry_pos(e);
+    /* German writes nouns with a capital: prefer the entries that agree */
+    int agree = want_noun < 0 || pos == LS_POS_UNKNOWN || (pos == LS_POS_NOUN) == (want_noun == 1);
+    int rank = 0;
+    while (*p) {
+        p++;
+        const char *le = strchr(p, '\n');
+        if (!le)
+            le = p + strlen(p);
+        /* sense lines start at column 0 (or "1. ", or " [zool.] dog");
+         * other indented lines are examples, synonyms, notes */
+        if (le > p && ((*p != ' ' && *p != '\t') || (p[0] == ' ' && p[1] == '['))) {
+            char line[512];
+            size_t ln = (size_t)(le - p) < sizeof line - 1 ? (size_t)(le - p) : sizeof line - 1;
+            size_t o = 0;
+            int depth = 0;
+            for (size_t i = 0; i < ln; i++) {
+                char c = p[i];
+                if (c == '<' || c == '[' || c == '(' || c == '{')
+                    depth++;
+                else if ((c == '>' || c == ']' || c == ')' || c == '}') && depth)
+                    depth--;
+                else if (!depth)
+                    line[o++] = c;
+            }
+            line[o] = '\0';
+            char *q = line;
+            if (q[0] >= '0' && q[0] <= '9') {
+                while (*q && *q != ' ')
+                    q++;
+            }
+            for (char *tok = strtok(q, ",;/"); tok; tok = strtok(NULL, ",;/")) {
+                while (*tok == ' ')
+                    tok++;
+                if (strncmp(tok, "to ", 3) == 0)
+                    tok += 3;
+                size_t tn = strlen(tok);
+                while (tn && (tok[tn - 1] == ' ' || tok[tn - 1] == '.'))
+                    tok[--tn] = '\0';
+                if (strncmp(tok, "a ", 2) == 0)
+                    tok += 2, tn -= 2;
+                else if (strncmp(tok, "the ", 4) == 0)
+                    tok += 4, tn -= 4;
+                if (!plain_word(tok, tn))
+                    continue;
+                char low[32];
+                for (size_t i = 0; i <= tn; i++)
+                    low[i] = (char)(tok[i] >= 'A' && tok[i] <= 'Z' ? tok[i] + 32 : tok[i]);
+                if (lslex_lookup(LSLEX_EN, low, tn, NULL, NULL) &
+                    (LSLEX_PRONOUN | LSLEX_STOP | LSLEX_DET | LSLEX_CONJ))
+                    continue; /* "mine", "it": never a thing to draw */
+                int sc = cand_score(low, rank, pos) + (agree ? 5000 : 0);
+                rank++;
+                if (sc > *best_score) {
+                    *best_score = sc;
+                    *best_pos = pos;
+                    snprintf(best, cap, "%s", low);
+                }
+            }
+        }
+        p = le;
+    }
+}
+
+static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *out, size_t cap, int *pos)
+{
+    const hslot *hs = find_head(d, w, n);
+    if (!hs)
+        return 0;
+    int best = -1;
+    const char *line = d->idx + hs->line;
+    const char *end = d->idx + d->idx_len;
+    char *entry = longsd__malloc(MAX_ENTRY);
+    if (!entry)
+        return 0;
+    for (uint32_t k = 0; k < hs->n && k < MAX_SENSES && line < end; k++) {
+        const char *tab = memchr(line, '\t', (size_t)(end - line));
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        if (!tab || !nl)
+            break;
+        size_t off, len;
+        const char *q;
+        if (b64_num(tab + 1, nl, &off, &q) && q < nl && *q == '\t' && b64_num(q + 1, nl, &len, &q)) {
+            read_entry(d, off, len, entry, MAX_ENTRY);
+            best_of_entry(entry, want_noun, out, cap, &best, pos);
+        }
+        line = nl + 1;
+    }
+    longsd__free(entry);
+    return best >= 0;
+}
+
+/* Prepositions: FreeDict lists a dozen senses each, the picture needs one. */
+static const char *preposition(lslex_lang_id lang, const char *w)
+{
+    static const char *const de[][2] = {
+        {"in", "in"},       {"im", "in"},         {"ins", "into"},       {"auf", "on"},      {"unter", "under"},
+        {"über", "over"},   {"an", "at"},         {"am", "at"},          {"neben", "beside"}, {"bei", "near"},
+        {"beim", "near"},   {"hinter", "behind"}, {"vor", "before"},     {"durch", "through"}, {"zwischen", "between"},
+        {"mit", "with"},    {"nach", "toward"},   {"zu", "to"},          {"zum", "to"},      {"zur", "to"},
+        {"aus", "from"},    {"von", "from"},      {"vom", "from"},       {"um", "around"},   {"gegen", "against"},
+        {"entlang", "along"}, {"längs", "along"}, {"oberhalb", "above"}, {"unterhalb", "below"}};
+    static const char *const fr[][2] = {
+        {"dans", "in"},      {"en", "in"},           {"sur", "on"},        {"sous", "under"},   {"au-dessus", "above"},
+        {"devant", "before"}, {"derrière", "behind"}, {"près", "near"},    {"entre", "between"}, {"à", "at"},
+        {"au", "at"},        {"aux", "at"},          {"par", "through"},   {"vers", "toward"},  {"chez", "at"},
+        {"avec", "with"},    {"contre", "against"},  {"parmi", "among"},   {"le long", "along"}, {"hors", "outside"},
+        {"autour", "around"}, {"de", "of"},          {"du", "of"},         {"des", "of"}};
+    if (lang == LSLEX_DE) {
+        for (size_t i = 0; i < sizeof de / sizeof de[0]; i++)
+            if (strcmp(w, de[i][0]) == 0)
+                return de[i][1];
+    } else {
+        for (size_t i = 0; i < sizeof fr / sizeof fr[0]; i++)
+            if (strcmp(w, fr[i][0]) == 0)
+                return fr[i][1];
+    }
+    return NULL;
+}
+
+/* German articles, possessives and demonstratives in all their endings
+ * ("seinem", "keiner", "diese"): FreeDict reads "seinem" as "Sein". */
+static int german_determiner(const char *w)
+{
+    static const char *const stems[] = {"mein", "dein", "sein", "ihr", "unser", "euer", "eur", "kein", "ein",
+                                        "dies", "jen", "welch", "manch", "jed", "all", "solch", NULL};
+    static const char *const ends[] = {"", "e", "er", "es", "em", "en", "n", "m", "s", "r", NULL};
+    for (size_t i = 0; stems[i]; i++) {
+        size_t n = strlen(stems[i]);
+        if (strncmp(w, stems[i], n) != 0)
+            continue;
+        for (size_t j = 0; ends[j]; j++)
+            if (strcmp(w + n, ends[j]) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, size_t ll, int upper, char *out,
+                               size_t cap, int *pos)
+{
+    out[0] = '\0';
+    *pos = LS_POS_UNKNOWN;
+    int want = lang == LSLEX_DE ? (upper ? 1 : 0) : -1;
+    const char *pp = preposition(lang, low);
+    if (pp) {
+        snprintf(out, cap, "%s", pp);
+        *pos = LS_POS_UNKNOWN;
+        return;
+    }
+    unsigned f = lslex_lookup(lang, low, ll, NULL, NULL);
+    if (f & (LSLEX_STOP | LSLEX_PRONOUN | LSLEX_DET | LSLEX_CONJ | LSLEX_PREP))
+        return; /* function words carry nothing to draw */
+    if (lang == LSLEX_DE && german_determiner(low))
+        return;
+    char first[32] = "";
+    int first_pos = LS_POS_UNKNOWN;
+    if (lookup_head(d, low, ll, want, out, cap, pos)) {
+        /* a lower-case German word read as a noun ("alten": die Alten)
+         * may be an inflected adjective or verb: its stem decides */
+        if (!(lang == LSLEX_DE && !upper && *pos == LS_POS_NOUN))
+            return;
+        snprintf(first, sizeof first, "%s", out);
+        first_pos = *pos;
+    }
+    /* the dictionary form: hunspell's stems */
+    if (d->hun) {
+        char **list = NULL;
+        int ns = Hunspell_stem(d->hun, &list, low);
+        int ok = 0;
+        for (int i = 0; i < ns && !ok; i++) {
+            char sl[64];
+            size_t sn = lslex_lower(list[i], strlen(list[i]), sl, sizeof sl, 0);
+            if (sn && (sn != ll || memcmp(sl, low, ll) != 0))
+                ok = lookup_head(d, sl, sn, want, out, cap, pos);
+        }
+        if (ns > 0)
+            Hunspell_free_list(d->hun, &list, ns);
+        if (ok && !(first[0] && *pos == LS_POS_NOUN))
+            return;
+        if (first[0]) {
+            /* an inflected adjective: "alten" -> "alt" */
+            static const char *const ends[] = {"en", "em", "er", "es", "e", NULL};
+            for (size_t e = 0; ends[e]; e++) {
+                size_t el = strlen(ends[e]);
+                if (ll > el + 2 && strcmp(low + ll - el, ends[e]) == 0 &&
+                    lookup_head(d, low, ll - el, 0, out, cap, pos) && *pos != LS_POS_NOUN)
+                    return;
+            }
+            snprintf(out, cap, "%s", first);
+            *pos = first_pos;
+            return;
+        }
+        if (lang == LSLEX_DE && upper) {
+            /* the capitalised form is what hunspell knows for nouns */
+            char cap_w[64];
+            snprintf(cap_w, sizeof cap_w, "%.*s", (int)ll, low);
+            if (cap_w[0] >= 'a' && cap_w[0] <= 'z')
+                cap_w[0] = (char)(cap_w[0] - 32);
+            ns = Hunspell_stem(d->hun, &list, cap_w);
+            for (int i = 0; i < ns && !ok; i++) {
+                char sl[64];
+                size_t sn = lslex_lower(list[i], strlen(list[i]), sl, sizeof sl, 0);
+                if (sn && (sn != ll || memcmp(sl, low, ll) != 0))
+                    ok = lookup_head(d, sl, sn, want, out, cap, pos);
+            }
+            if (ns > 0)
+                Hunspell_free_list(d->hun, &list, ns);
+            if (ok)
+                return;
+        }
+    }
+    if (lang == LSLEX_DE && upper && ll >= 7) {
+        /* a compound: its head is its longest known tail of 4+ bytes
+         * ("Fischerhütte" -> "hütte"); a linking s is skipped by the
+         * search itself */
+        for (size_t i = 3; i + 4 <= ll; i++) {
+            if (((unsigned char)low[i] & 0xC0) == 0x80)
+                continue; /* inside a UTF-8 sequence */
+            if (lookup_head(d, low + i, ll - i, want, out, cap, pos))
+                return;
+        }
+    }
+}
+
+void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos_out)
+{
+    int pos = LS_POS_UNKNOWN;
+    if (pos_out)
+        *pos_out = LS_POS_UNKNOWN;
+    if (!cap)
+        return;
+    out[0] = '\0';
+    if (lang != LSLEX_DE && lang != LSLEX_FR)
+        return;
+    char low[40];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 1);
+    if (ll == 0 || ll >= sizeof low - 1)
+        return;
+    char res[32] = "";
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(lang);
+    if (d) {
+        if (!tcache[lang])
+            tcache[lang] = longsd__calloc(CACHE_SLOTS, sizeof(tslot));
+        tslot *tc = tcache[lang], *slot = NULL;
+        char key[48];
+        snprintf(key, sizeof key, "%c%s", upper ? 'U' : 'l', low);
+        int hit = 0;
+        if (tc) {
+            size_t h = (size_t)hkey(key, strlen(key)) & (CACHE_SLOTS - 1);
+            for (size_t k = 0; k < 64; k++, h = (h + 1) & (CACHE_SLOTS - 1)) {
+                if (!tc[h].used) {
+                    slot = &tc[h];
+                    break;
+                }
+                if (strcmp(tc[h].key, key) == 0) {
+                    snprintf(res, sizeof res, "%s", tc[h].val);
+                    pos = tc[h].pos;
+                    hit = 1;
+                    break;
+                }
+            }
+        }
+        if (!hit) {
+            translate_uncached(lang, d, low, ll, upper, res, sizeof res, &pos);
+            if (slot) {
+                slot->pos = pos;
+                snprintf(slot->key, sizeof slot->key, "%s", key);
+                snprintf(slot->val, sizeof slot->val, "%s", res);
+                slot->used = 1;
+            }
+        }
+    }
+    pthread_mutex_unlock(&tr_mu);
+    snprintf(out, cap, "%s", res);
+    if (pos_out)
+        *pos_out = pos;
+}

@@ -1,0 +1,20 @@
+/* translate.h - German and French words to English, offline, for the scene
+ * writer: the word is reduced to its dictionary form and looked up in
+ * Debian's FreeDict dictionaries (translate.c). Internal. */
+#ifndef LONGSD_TRANSLATE_H
+#define LONGSD_TRANSLATE_H
+
+#include <stddef.h>
+
+#include "lexicon.h"
+
+enum { LS_POS_UNKNOWN = 0, LS_POS_NOUN = 1, LS_POS_VERB = 2, LS_POS_ADJ = 3, LS_POS_ADV = 4 };
+
+/* The English word for w[0..n) (UTF-8, as written; upper: capitalised in
+ * the text) into out: one lower-case ASCII word, or "" when there is none
+ * (a function word, an unknown word, a missing dictionary). *pos (may be
+ * NULL) gets the part of speech the dictionary gives (LS_POS_*), since an
+ * English base form ("walk" for "marchait") no longer shows it. Thread-safe. */
+void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos);
+
+#endif

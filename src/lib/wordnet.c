@@ -1,0 +1,314 @@
+/* wordnet.c - WordNet look-ups for the scene writer (see wordnet.h).
+ * libwordnet keeps global state and static buffers, so every call goes
+ * through one mutex; answers are cached in a fixed-size open-addressing
+ * table (a novel uses a few thousand distinct words), which also keeps the
+ * cost of a whole book's prompts to a few thousand index searches. */
+#include "wordnet.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wn.h>
+
+#include "util.h"
+
+#define CACHE_SLOTS 16384 /* power of two; when full, answers are not cached */
+
+typedef struct {
+    char key[32];
+    int used;
+    int found;
+    lswn_info info;
+} slot;
+
+/* Corpus counts per (lemma, part of speech), summed over senses, from
+ * cntlist.rev ("dog%1:05:00:: 1 42"): the index's tagged_cnt counts
+ * senses, not uses, and cannot tell "dog" from "tub". */
+typedef struct {
+    char key[34]; /* lemma, then the ss_type digit */
+    int count;
+} freq_slot;
+#define FREQ_SLOTS 131072
+static freq_slot *freqs;
+
+static pthread_mutex_t wn_mu = PTHREAD_MUTEX_INITIALIZER;
+static int wn_state; /* 0 untried, 1 ready, -1 missing */
+static slot *cache;
+static size_t cache_n;
+
+static int quiet(char *msg)
+{
+    (void)msg;
+    return -1;
+}
+
+static size_t hash_str(const char *w);
+
+static void load_freqs(void)
+{
+    const char *dir = getenv("WNSEARCHDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/cntlist.rev", dir && *dir ? dir : "/usr/share/wordnet");
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    freqs = longsd__calloc(FREQ_SLOTS, sizeof *freqs);
+    size_t used = 0;
+    char line[256];
+    while (freqs && fgets(line, sizeof line, f)) {
+        char *pct = strchr(line, '%');
+        if (!pct || pct - line > 31 || !pct[1])
+            continue;
+        char key[34];
+        size_t kl = (size_t)(pct - line);
+        memcpy(key, line, kl);
+        key[kl] = pct[1] == '5' ? '3' : pct[1]; /* satellites are adjectives */
+        key[kl + 1] = '\0';
+        const char *sp = strrchr(line, ' ');
+        int cnt = sp ? atoi(sp + 1) : 0;
+        size_t h = hash_str(key) & (FREQ_SLOTS - 1);
+        while (freqs[h].key[0] && strcmp(freqs[h].key, key) != 0)
+            h = (h + 1) & (FREQ_SLOTS - 1);
+        if (!freqs[h].key[0]) {
+            if (used > FREQ_SLOTS * 3 / 4)
+                break;
+            snprintf(freqs[h].key, sizeof freqs[h].key, "%s", key);
+            used++;
+        }
+        freqs[h].count += cnt;
+    }
+    fclose(f);
+}
+
+static int freq_of(const char *lemma, int pos)
+{
+    if (!freqs || strlen(lemma) > 31)
+        return 0;
+    char key[34];
+    snprintf(key, sizeof key, "%s%c", lemma, '0' + pos);
+    size_t h = hash_str(key) & (FREQ_SLOTS - 1);
+    while (freqs[h].key[0]) {
+        if (strcmp(freqs[h].key, key) == 0)
+            return freqs[h].count;
+        h = (h + 1) & (FREQ_SLOTS - 1);
+    }
+    return 0;
+}
+
+static int ensure_init(void)
+{
+    if (wn_state == 0) {
+        /* wninit prints to stderr through display_message when the files are
+         * missing; the caller falls back quietly instead */
+        display_message = quiet;
+        wn_state = wninit() == 0 ? 1 : -1;
+        if (wn_state == 1)
+            load_freqs();
+        if (wn_state == 1 && !cache) {
+            cache = longsd__calloc(CACHE_SLOTS, sizeof *cache);
+            /* no cache (out of memory) only makes look-ups slower */
+        }
+    }
+    return wn_state == 1;
+}
+
+int lswn_available(void)
+{
+    pthread_mutex_lock(&wn_mu);
+    int r = ensure_init();
+    pthread_mutex_unlock(&wn_mu);
+    return r;
+}
+
+/* Is the word written with a capital in this synset ("Hill" the surname,
+ * "Nice" the city)? Those senses are names, not things. */
+static int proper_sense(SynsetPtr ss, const char *lemma)
+{
+    for (int k = 0; k < ss->wcount; k++) {
+        const char *w = ss->words[k];
+        size_t i = 0;
+        for (; w[i] && lemma[i]; i++) {
+            char a = w[i] == '_' ? ' ' : w[i], b = lemma[i] == '_' ? ' ' : lemma[i];
+            if ((a | 32) != (b | 32))
+                break;
+        }
+        if (!w[i] && !lemma[i])
+            return w[0] >= 'A' && w[0] <= 'Z';
+    }
+    return 0;
+}
+
+/* The lexicographer files of the commonest common-noun (or verb) senses. */
+static void senses(char *lemma, int pos, int *lex, int *tagged)
+{
+    IndexPtr ix = index_lookup(lemma, pos);
+    if (!ix)
+        return;
+    *tagged = freq_of(lemma, pos);
+    int k = 0;
+    for (int i = 0; k < LSWN_SENSES && i < ix->off_cnt && i < 8; i++) {
+        SynsetPtr ss = read_synset(pos, ix->offset[i], lemma);
+        if (ss) {
+            if (!proper_sense(ss, lemma))
+                lex[k++] = ss->fnum;
+            free_synset(ss);
+        }
+    }
+    free_index(ix);
+}
+
+/* The word's lemma for pos (morphstr's first answer, else the word if
+ * WordNet has it), copied into out; 0 if none. */
+static int lemma_of(const char *w, int pos, char *out, size_t cap)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s", w);
+    char *m = morphstr(buf, pos);
+    if (m && strlen(m) < cap) {
+        snprintf(out, cap, "%s", m);
+        return 1;
+    }
+    snprintf(buf, sizeof buf, "%s", w);
+    if (in_wn(buf, pos)) {
+        snprintf(out, cap, "%s", w);
+        return 1;
+    }
+    return 0;
+}
+
+static void compute(const char *w, lswn_info *o)
+{
+    memset(o, 0, sizeof *o);
+    if (lemma_of(w, NOUN, o->noun_lemma, sizeof o->noun_lemma)) {
+        o->noun = 1;
+        senses(o->noun_lemma, NOUN, o->noun_lex, &o->noun_tagged);
+        o->plural = strcmp(o->noun_lemma, w) != 0;
+    }
+    if (lemma_of(w, VERB, o->verb_lemma, sizeof o->verb_lemma)) {
+        o->verb = 1;
+        senses(o->verb_lemma, VERB, o->verb_lex, &o->verb_tagged);
+    }
+    char tmp[32];
+    o->adj = lemma_of(w, ADJ, tmp, sizeof tmp);
+    if (o->adj) {
+        o->adj_tagged = freq_of(tmp, ADJ);
+    }
+    o->adv = lemma_of(w, ADV, tmp, sizeof tmp);
+    if (o->noun && !o->noun_lex[0])
+        o->noun = 0;
+    if (o->verb && !o->verb_lex[0])
+        o->verb = 0;
+}
+
+static size_t hash_str(const char *w)
+{
+    return (size_t)lsfnv1a64(w, strlen(w), LSFNV_SEED);
+}
+
+static size_t hash_key(const char *w)
+{
+    return hash_str(w) & (CACHE_SLOTS - 1);
+}
+
+int lswn_lookup(const char *w, lswn_info *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = w ? strlen(w) : 0;
+    if (n == 0 || n >= 32)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (!((c >= 'a' && c <= 'z') || c == '-' || c == '\''))
+            return 0; /* WordNet is ASCII lower case */
+    }
+    pthread_mutex_lock(&wn_mu);
+    int found = 0;
+    if (ensure_init()) {
+        slot *s = NULL;
+        if (cache) {
+            for (size_t h = hash_key(w), k = 0; k < CACHE_SLOTS; k++, h = (h + 1) & (CACHE_SLOTS - 1)) {
+                if (!cache[h].used) {
+                    s = cache_n < CACHE_SLOTS * 3 / 4 ? &cache[h] : NULL;
+                    break;
+                }
+                if (strcmp(cache[h].key, w) == 0) {
+                    *out = cache[h].info;
+                    found = cache[h].found;
+                    pthread_mutex_unlock(&wn_mu);
+                    return found;
+                }
+            }
+        }
+        compute(w, out);
+        found = out->noun || out->verb || out->adj || out->adv;
+        if (s) {
+            snprintf(s->key, sizeof s->key, "%s", w);
+            s->used = 1;
+            s->found = found;
+            s->info = *out;
+            cache_n++;
+        }
+    }
+    pthread_mutex_unlock(&wn_mu);
+    return found;
+}
+
+int lswn_noun_is(const lswn_info *wi, int lex)
+{
+    for (int i = 0; i < LSWN_SENSES; i++)
+        if (wi->noun_lex[i] == lex)
+            return 1;
+    return 0;
+}
+
+static int concrete_class(int lex)
+{
+    return lex == LSWN_N_ANIMAL || lex == LSWN_N_ARTIFACT || lex == LSWN_N_BODY || lex == LSWN_N_FOOD ||
+           lex == LSWN_N_LOCATION || lex == LSWN_N_OBJECT || lex == LSWN_N_PERSON || lex == LSWN_N_PLANT ||
+           lex == LSWN_N_SUBSTANCE;
+}
+
+static int abstract_class(int lex)
+{
+    /* noun.communication is not here: "book", "letter", "picture" are
+     * writings first and drawable objects in their next sense */
+    return lex == LSWN_N_ACT || lex == LSWN_N_ATTRIBUTE || lex == LSWN_N_COGNITION ||
+           lex == LSWN_N_FEELING || lex == LSWN_N_MOTIVE || lex == LSWN_N_RELATION || lex == LSWN_N_STATE ||
+           lex == LSWN_N_QUANTITY || lex == LSWN_N_POSSESSION || lex == LSWN_N_EVENT || lex == LSWN_N_PROCESS;
+}
+
+int lswn_noun_concrete(const lswn_info *wi)
+{
+    if (!wi->noun || abstract_class(wi->noun_lex[0]))
+        return 0;
+    /* a substance first (nitrogen, butene, ethylene) is drawn only when it
+     * is a common word of the tagged corpus (water, sand, smoke): the rare
+     * ones are chemistry, or a dictionary's wrong guess */
+    if (wi->noun_lex[0] == LSWN_N_SUBSTANCE && wi->noun_tagged < 10)
+        return 0;
+    for (int i = 0; i < LSWN_SENSES; i++)
+        if (concrete_class(wi->noun_lex[i]))
+            return 1;
+    return 0;
+}
+
+static int visible_class(int l)
+{
+    return l == LSWN_V_BODY || l == LSWN_V_CONTACT || l == LSWN_V_MOTION || l == LSWN_V_CONSUMPTION ||
+           l == LSWN_V_COMPETITION || l == LSWN_V_CREATION || l == LSWN_V_WEATHER || l == LSWN_V_PERCEPTION;
+    /* not verb.possession nor verb.social: "bankrupting", "distributing",
+     * "courting", "interfering" are transactions and relations, no pose */
+}
+
+int lswn_verb_visible(const lswn_info *wi)
+{
+    int l = wi->verb_lex[0];
+    if (!wi->verb || l == LSWN_V_COGNITION || l == LSWN_V_EMOTION || l == LSWN_V_STATIVE)
+        return 0;
+    if (visible_class(l))
+        return 1;
+    /* a commonest sense of sound or change, a next one of the body or of
+     * movement: "whistle", "turn" */
+    return (l == LSWN_V_COMMUNICATION || l == LSWN_V_CHANGE) && visible_class(wi->verb_lex[1]);
+}

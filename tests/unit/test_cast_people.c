@@ -1,0 +1,244 @@
+/* test_cast_people.c - the cast as people, not strings: a first name
+ * takes a full name only on evidence, title variants are one person,
+ * role-named characters ("the king", "le capitaine") are found when they
+ * recur and act, and ships, families and things named with "the" are not
+ * characters. Hand-made texts in the manner of public-domain novels. */
+#include "dict.h"
+#include "ideas.h"
+#include "t.h"
+
+typedef struct {
+    longsd_story *s;
+    ls_character *c;
+    size_t n;
+} castfx;
+
+static void cast_of(castfx *f, const char *text)
+{
+    lserr err = {0, ""};
+    memset(f, 0, sizeof *f);
+    REQUIRE(ls_story_ingest("t.txt", text, strlen(text), NULL, &f->s, &err) == LONGSD_OK);
+    REQUIRE(ls_cast_find(f->s, 0, &f->c, &f->n, &err) == LONGSD_OK);
+}
+
+static void cast_free(castfx *f)
+{
+    ls_cast_free(f->c, f->n);
+    longsd_story_free(f->s);
+}
+
+/* The character with this name or full name, NULL if none. */
+static const ls_character *who(const castfx *f, const char *name)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (!strcmp(f->c[i].name, name) || !strcmp(f->c[i].full_name, name))
+            return &f->c[i];
+    return NULL;
+}
+
+static char *build(const char *const *parts, const int *times, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(parts[i]) * (size_t)times[i];
+    char *b = malloc(len);
+    REQUIRE(b != NULL);
+    b[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < times[i]; k++)
+            strcat(b, parts[i]);
+    return b;
+}
+
+TEST(first_name_needs_evidence_for_a_full_name)
+{
+    /* the book's Jim all along; a robber "Jim Turner" far later */
+    const char *parts[] = {
+        "In the morning Jim went down to the river and pulled the canoe out of the willows. "
+        "Then Jim sat on the bank and watched the fog lift from the water.\n\n",
+        "The wreck lay on the rocks in the dark, and the men on it quarrelled by lantern light. "
+        "Jim Turner swore at the other two and held up his pistol.\n\n"};
+    const int times[] = {60, 3};
+    char *text = build(parts, times, 2);
+    castfx f;
+    cast_of(&f, text);
+    const ls_character *jim = who(&f, "Jim");
+    REQUIRE(jim != NULL);
+    CHECK_STR(jim->full_name, "Jim"); /* not "Jim Turner" */
+    const ls_character *turner = who(&f, "Jim Turner");
+    CHECK(turner != NULL && turner != jim);
+    cast_free(&f);
+    free(text);
+
+    /* introduced by the full name, then called by the first name: one */
+    const char *parts2[] = {"Then Tom Sawyer came out of the house with a bucket of whitewash and a brush.\n\n",
+                            "Tom looked at the fence and sighed, and the summer sun was hot on the boards.\n\n"};
+    const int times2[] = {2, 40};
+    text = build(parts2, times2, 2);
+    cast_of(&f, text);
+    const ls_character *tom = who(&f, "Tom");
+    REQUIRE(tom != NULL);
+    CHECK_STR(tom->full_name, "Tom Sawyer");
+    CHECK_INT(tom->mentions, 42);
+    cast_free(&f);
+    free(text);
+}
+
+TEST(titles_are_one_person)
+{
+    const char *parts[] = {"Mary Jane took the candle and went up the stairs to the room under the roof.\n\n",
+                           "Then Miss Mary Jane came down again and stood by the window in the rain.\n\n"};
+    const int times[] = {10, 6};
+    char *text = build(parts, times, 2);
+    castfx f;
+    cast_of(&f, text);
+    size_t marys = 0;
+    for (size_t i = 0; i < f.n; i++)
+        marys += strstr(f.c[i].full_name, "Mary Jane") != NULL;
+    CHECK_INT(marys, 1);
+    const ls_character *m = who(&f, "Mary Jane");
+    if (!m)
+        m = who(&f, "Miss Mary Jane");
+    REQUIRE(m != NULL);
+    CHECK_INT(m->mentions, 16);
+    cast_free(&f);
+    free(text);
+
+    const char *de[] = {"Am Abend stand Kapitän Nemo auf der Plattform und sah über das dunkle Meer. ",
+                        "Der Sturm kam aus Westen, und Nemo befahl, das Schiff zu tauchen. ",
+                        "Die Matrosen schlossen die Luken, und das Wasser schlug über das Deck.\n\n"};
+    const int dt[] = {8, 8, 8};
+    text = build(de, dt, 3);
+    cast_of(&f, text);
+    CHECK_STR(f.s->lang, "de");
+    size_t nemos = 0;
+    for (size_t i = 0; i < f.n; i++)
+        nemos += strstr(f.c[i].name, "Nemo") != NULL || strstr(f.c[i].full_name, "Nemo") != NULL;
+    CHECK_INT(nemos, 1);
+    cast_free(&f);
+    free(text);
+}
+
+TEST(role_named_characters)
+{
+    const char *parts[] = {
+        "The king went ashore in the skiff, and the duke stayed on the raft and mended the tent. "
+        "\"We'll have a show to-night,\" said the king, and the duke nodded and looked at the river. "
+        "Then Huck Finn untied the canoe and paddled to the bar.\n\n"};
+    const int times[] = {8};
+    char *text = build(parts, times, 1);
+    castfx f;
+    cast_of(&f, text);
+    const ls_character *king = who(&f, "the king");
+    const ls_character *duke = who(&f, "the duke");
+    REQUIRE(king != NULL);
+    REQUIRE(duke != NULL);
+    CHECK_STR(king->role, "king");
+    CHECK_STR(duke->role, "duke");
+    CHECK(king->mentions >= 16);
+    CHECK(who(&f, "Huck Finn") != NULL && who(&f, "Huck Finn")->role == NULL);
+    cast_free(&f);
+    free(text);
+
+    const char *fr[] = {"Le capitaine monta sur le pont et regarda la mer sous la pluie. "
+                        "\xC2\xAB Nous partons ce soir \xC2\xBB, dit le capitaine, et les matelots hiss\xC3\xA8rent "
+                        "les voiles. Pierre descendit dans la cale avec une lanterne.\n\n"};
+    const int ft[] = {8};
+    text = build(fr, ft, 1);
+    cast_of(&f, text);
+    CHECK_STR(f.s->lang, "fr");
+    const ls_character *cap = who(&f, "le capitaine");
+    REQUIRE(cap != NULL);
+    CHECK_STR(cap->role, "capitaine");
+    cast_free(&f);
+    free(text);
+
+    /* a title the one named character carries: the role is theirs */
+    const char *parts3[] = {"At supper the Widow Douglas lit the lamp in the parlour and sat down by the stove.\n\n",
+                            "The widow took up her knitting, and the widow smiled at the boy by the fire.\n\n"};
+    const int t3[] = {5, 5};
+    text = build(parts3, t3, 2);
+    cast_of(&f, text);
+    CHECK(who(&f, "the widow") == NULL);
+    const ls_character *w = who(&f, "Widow Douglas");
+    REQUIRE(w != NULL);
+    CHECK_STR(w->role, "widow");
+    CHECK_INT(w->mentions, 15);
+    cast_free(&f);
+    free(text);
+}
+
+TEST(ships_and_families_are_not_characters)
+{
+    const char *parts[] = {"The Sloughi lay at anchor in the bay, and Briant climbed to the top of the mast. "
+                           "The Shepherdsons rode down to the landing, and Buck watched them from the trees.\n\n"};
+    const int times[] = {10};
+    char *text = build(parts, times, 1);
+    castfx f;
+    cast_of(&f, text);
+    CHECK(who(&f, "Briant") != NULL);
+    CHECK(who(&f, "Buck") != NULL);
+    CHECK(who(&f, "Sloughi") == NULL);
+    CHECK(who(&f, "Shepherdsons") == NULL);
+    cast_free(&f);
+    free(text);
+}
+
+TEST(allocation_failures)
+{
+    const char *parts[] = {"The king went ashore, and Miss Mary Jane said the king was kind. "
+                           "Mary Jane went home.\n\n"};
+    const int times[] = {8};
+    char *text = build(parts, times, 1);
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    REQUIRE(ls_story_ingest("t.txt", text, strlen(text), NULL, &s, &err) == LONGSD_OK);
+    int ok = 0;
+    for (long k = 0; k < 600 && !ok; k++) {
+        ls_character *c = NULL;
+        size_t n = 0;
+        longsd__alloc_fail_after = k;
+        longsd_status rc = ls_cast_find(s, 0, &c, &n, &err);
+        longsd__alloc_fail_after = -1;
+        CHECK(rc == LONGSD_OK || rc == LONGSD_ERR_NOMEM);
+        ok = rc == LONGSD_OK;
+        ls_cast_free(c, n);
+    }
+    CHECK(ok);
+    longsd_story_free(s);
+    free(text);
+}
+
+TEST(german_nouns_are_not_characters)
+{
+    /* the dictionary (hunspell-de-de, installed by scripts/deps.sh) */
+    CHECK_INT(ls_dict_de_noun("Welt", 4), 1);
+    CHECK_INT(ls_dict_de_noun("K\xC3\xB6nigs", 7), 2); /* des Königs */
+    CHECK_INT(ls_dict_de_noun("Conseil", 7), 0);
+    CHECK_INT(ls_dict_de_noun("Hans", 4), 0); /* a first name, not a noun */
+    const char *de[] = {
+        "Es war um sieben Uhr Abends, als Kapit\xC3\xA4n Nemo auf die Plattform stieg. Die Welt lag still "
+        "unter dem Mond, und kein Wort fiel zwischen uns. Er hob den Kopf und sah nach Westen.\n\n"
+        "\xC2\xBBProfessor\xC2\xAB, sagte er, \xC2\xBBich danke Ihnen f\xC3\xBCr Ihre Geduld.\xC2\xAB "
+        "Ich verneigte mich. \xC2\xBBHerr\xC2\xAB, rief Conseil und trat neben mich. Im Schlo\xC3\x9F des K\xC3\xB6nigs hatte "
+        "Conseil einst gedient, und sein Pferd stand im Stall.\n\n"};
+    const int t[] = {8};
+    char *text = build(de, t, 1);
+    castfx f;
+    cast_of(&f, text);
+    CHECK_STR(f.s->lang, "de");
+    CHECK(who(&f, "Conseil") != NULL);
+    CHECK(who(&f, "Kapit\xC3\xA4n Nemo") != NULL);
+    const char *nouns[] = {"Welt", "Wort", "Kopf", "Uhr Abends", "K\xC3\xB6nigs", "Ihnen", "Ihre Geduld", "Pferd",
+                           "Geduld"};
+    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
+        if (who(&f, nouns[i])) {
+            fprintf(stderr, "  %s is no character\n", nouns[i]);
+            CHECK(0);
+        }
+    cast_free(&f);
+    free(text);
+}
+
+RUN_TESTS(german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
+          ships_and_families_are_not_characters, allocation_failures)

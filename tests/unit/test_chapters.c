@@ -1,0 +1,130 @@
+/* test_chapters.c - chapter headings in the styles real en/de/fr novels
+ * use: number words and Roman numerals, keyword after the ordinal, bare
+ * numerals on their own line, book/part above chapters, end matter. The
+ * texts are hand-made in the manner of public-domain novels. */
+#include "story.h"
+#include "t.h"
+
+static longsd_story *ingest_str(const char *text)
+{
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    longsd_status rc = ls_story_ingest("test.txt", text, strlen(text), NULL, &s, &err);
+    if (rc)
+        fprintf(stderr, "  ingest failed: %s\n", err.msg);
+    REQUIRE(rc == LONGSD_OK && s != NULL);
+    return s;
+}
+
+#define PARA "The boat lay on the grey water under the willows, and the old man rowed slowly toward the mill.\n\n"
+
+/* Title of chapter i, "" if none. */
+static const char *ch(const longsd_story *s, size_t i) { return i < s->n_chapters ? s->chapters[i].title : ""; }
+
+TEST(german_ordinal_before_keyword)
+{
+    longsd_story *s = ingest_str("Erstes Capitel.\n\nDer Fischer ging an den See.\n\n" PARA
+                                 "Zweites Capitel: Die Hütte\n\nDie Frau stand vor der Tür.\n\n" PARA
+                                 "Drittes Kapitel\n\nEs war Abend.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 0), "Erstes Capitel.");
+    CHECK_STR(ch(s, 1), "Zweites Capitel: Die Hütte");
+    CHECK_STR(ch(s, 2), "Drittes Kapitel");
+    longsd_story_free(s);
+}
+
+TEST(french_chapitre_premier_not_merged)
+{
+    /* hard-wrapped, no blank line after the heading: it must stay its own
+     * paragraph, not run into the text under it */
+    longsd_story *s = ingest_str("CHAPITRE PREMIER.\nLe capitaine monta sur le pont du navire, et regarda\n"
+                                 "la mer grise sous la pluie.\n\n"
+                                 "CHAPITRE DEUXIÈME.\nLe matin, la barque quitta le port.\n\n"
+                                 "CHAPITRE III\nLa nuit tomba sur la côte.\n");
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 0), "CHAPITRE PREMIER.");
+    CHECK_STR(ch(s, 1), "CHAPITRE DEUXIÈME.");
+    CHECK(s->paras[s->chapters[0].heading_para].is_heading);
+    longsd_story_free(s);
+}
+
+TEST(chapter_the_first)
+{
+    longsd_story *s = ingest_str("Chapter the First\n\n" PARA "Chapter the Second. In Which Tom Runs\n\n" PARA
+                                 "Chapter Twenty-One\n\n" PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 0), "Chapter the First");
+    CHECK_STR(ch(s, 2), "Chapter Twenty-One");
+    longsd_story_free(s);
+}
+
+TEST(bare_roman_numerals)
+{
+    longsd_story *s = ingest_str("A TALE OF THE RIVER\n\nI.\n\n" PARA PARA "II.\n\n" PARA "III\n\n" PARA
+                                 "IV.\nTHE FLOOD\n\n" PARA);
+    CHECK_INT(s->n_chapters, 4);
+    CHECK_STR(ch(s, 0), "I.");
+    CHECK_STR(ch(s, 2), "III");
+    CHECK_STR(ch(s, 3), "IV. THE FLOOD");
+    longsd_story_free(s);
+    /* a lone "I." that is not followed by II, III is no chapter */
+    s = ingest_str("A TALE\n\n" PARA "I.\n\n" PARA PARA);
+    CHECK_INT(s->n_chapters, 0);
+    longsd_story_free(s);
+    /* numerals that go down are not chapter numbers */
+    s = ingest_str("V.\n\n" PARA "II.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 0);
+    longsd_story_free(s);
+}
+
+TEST(books_above_chapters)
+{
+    longsd_story *s = ingest_str("BOOK I\n\nTHE ESCAPE\n\nCHAPTER I\n\n" PARA "CHAPTER II\n\n" PARA
+                                 "BOOK II\n\nCHAPTER I\n\n" PARA "CHAPTER II\n\n" PARA);
+    CHECK_INT(s->n_chapters, 4);
+    CHECK_STR(ch(s, 0), "CHAPTER I");
+    CHECK_STR(ch(s, 2), "CHAPTER I");
+    /* the book headings and the book's title are headings, never text */
+    CHECK(s->paras[0].is_heading);
+    CHECK(s->paras[1].is_heading);
+    longsd_story_free(s);
+    /* bare numerals restart under each book */
+    s = ingest_str("LIVRE PREMIER\n\nI\n\n" PARA "II\n\n" PARA "LIVRE DEUXIÈME\n\nI\n\n" PARA "II\n\n" PARA);
+    CHECK_INT(s->n_chapters, 4);
+    longsd_story_free(s);
+    /* parts with no chapters of their own are the chapters */
+    s = ingest_str("Erster Teil\n\n" PARA PARA "Zweiter Teil\n\n" PARA PARA);
+    CHECK_INT(s->n_chapters, 2);
+    CHECK_STR(ch(s, 1), "Zweiter Teil");
+    longsd_story_free(s);
+}
+
+TEST(end_matter)
+{
+    longsd_story *s = ingest_str("CHAPTER I\n\n" PARA "CHAPTER II\n\n" PARA "CONCLUSION\n\n" PARA "THE END\n");
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 2), "CONCLUSION");
+    CHECK(s->paras[s->n_paras - 1].is_heading); /* "THE END" is no text to illustrate */
+    longsd_story_free(s);
+    s = ingest_str("Kapitel 1\n\n" PARA "Kapitel 2\n\n" PARA "Ende.\n");
+    CHECK_INT(s->n_chapters, 2);
+    CHECK(s->paras[s->n_paras - 1].is_heading);
+    longsd_story_free(s);
+    /* "the end." inside wrapped prose is a sentence, not a heading */
+    s = ingest_str("CHAPTER I\nHe walked to the\nend.\nThen he stopped and looked back at the house.\n");
+    CHECK_INT(s->n_chapters, 1);
+    for (size_t i = 1; i < s->n_paras; i++)
+        CHECK(!s->paras[i].is_heading);
+    longsd_story_free(s);
+}
+
+TEST(roman_lookalikes_are_not_numerals)
+{
+    /* "MIX", "DID", "CIVIL" in a heading position are words */
+    longsd_story *s = ingest_str("DID\n\n" PARA "MIX\n\n" PARA "CIVIL\n\n" PARA);
+    CHECK_INT(s->n_chapters, 0);
+    longsd_story_free(s);
+}
+
+RUN_TESTS(german_ordinal_before_keyword, french_chapitre_premier_not_merged, chapter_the_first, bare_roman_numerals,
+          books_above_chapters, end_matter, roman_lookalikes_are_not_numerals)

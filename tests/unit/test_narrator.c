@@ -1,0 +1,188 @@
+/* test_narrator.c - first-person narration found and its teller named:
+ * by "my name is", by what the others call them, or "the narrator"; the
+ * narration's "I" counted as their mentions; third-person books untouched.
+ * Hand-made texts in en/de/fr in the manner of public-domain novels, and
+ * the corpus (Tom Sawyer Abroad is told by Huck). */
+#include "ideas.h"
+#include "t.h"
+
+static longsd_story *ingest_str(const char *text)
+{
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    REQUIRE(ls_story_ingest("t.txt", text, strlen(text), NULL, &s, &err) == LONGSD_OK);
+    return s;
+}
+
+/* n copies of text joined */
+static char *repeat(const char *head, const char *text, int n)
+{
+    size_t hl = strlen(head), tl = strlen(text);
+    char *b = malloc(hl + tl * (size_t)n + 1);
+    REQUIRE(b != NULL);
+    memcpy(b, head, hl);
+    for (int i = 0; i < n; i++)
+        memcpy(b + hl + tl * (size_t)i, text, tl);
+    b[hl + tl * (size_t)n] = '\0';
+    return b;
+}
+
+static const ls_character *narrator_of(const ls_character *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (c[i].narrator)
+            return &c[i];
+    return NULL;
+}
+
+TEST(called_by_name_in_dialogue)
+{
+    char *text = repeat("CHAPTER I\n\n",
+                        "I went down to the river in the morning and sat on the log by the mill. "
+                        "Tom Sawyer came along with his dog and sat down by me.\n\n"
+                        "\"Where have you been, Davy?\" says Tom.\n\n"
+                        "I told him I had been to the cave, and he looked at me hard, and I looked at the "
+                        "water going by under the boat.\n\n",
+                        12);
+    longsd_story *s = ingest_str(text);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+    const ls_character *nar = narrator_of(c, n);
+    REQUIRE(nar != NULL);
+    CHECK_STR(nar->name, "Davy");
+    /* his mentions are the narration's I/me, far more than his 12 names */
+    CHECK(nar->mentions > 60);
+    CHECK_STR(c[0].name, "Davy");
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(c[i].name, "Tom"))
+            CHECK(!c[i].narrator);
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+    free(text);
+}
+
+TEST(my_name_is)
+{
+    char *text = repeat("My name is Ishmael, and I kept the inn by the harbour.\n\n",
+                        "I walked along the quay in the rain and watched the ships. Old Peleg stood by the "
+                        "rail and waved his hat at me, and I went aboard. Ishmael, they say, is a sailor.\n\n",
+                        12);
+    longsd_story *s = ingest_str(text);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+    const ls_character *nar = narrator_of(c, n);
+    REQUIRE(nar != NULL);
+    CHECK_STR(nar->name, "Ishmael");
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+    free(text);
+}
+
+TEST(unnamed_narrator_in_each_language)
+{
+    struct {
+        const char *text, *name;
+    } cases[] = {
+        {"I came to the house at night. The lamp burned in the window and I knocked at the door. "
+         "Mr. Holt opened it and let me in, and I sat by the fire.\n\n",
+         "the narrator"},
+        {"Ich kam in der Nacht an das Haus. Die Lampe brannte im Fenster, und ich klopfte an die Tür. "
+         "Herr Holt öffnete mir, und ich setzte mich an das Feuer.\n\n",
+         "der Erz\xC3\xA4hler"},
+        {"Je vins \xC3\xA0 la maison pendant la nuit. La lampe br\xC3\xBBlait \xC3\xA0 la fen\xC3\xAAtre et je "
+         "frappai \xC3\xA0 la porte. Monsieur Holt m'ouvrit, et je m'assis pr\xC3\xA8s du feu.\n\n",
+         "le narrateur"},
+    };
+    for (size_t k = 0; k < 3; k++) {
+        char *text = repeat("", cases[k].text, 20);
+        longsd_story *s = ingest_str(text);
+        ls_character *c = NULL;
+        size_t n = 0;
+        lserr err = {0, ""};
+        REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+        const ls_character *nar = narrator_of(c, n);
+        CHECK(nar != NULL);
+        if (nar) {
+            CHECK_STR(nar->name, cases[k].name);
+            CHECK(nar->mentions >= 40);
+        }
+        ls_cast_free(c, n);
+        longsd_story_free(s);
+        free(text);
+    }
+}
+
+TEST(third_person_and_dialogue_are_no_narrator)
+{
+    /* "I" only inside quotation marks: the characters speak, nobody narrates */
+    char *text = repeat("", "Tom took the brush and looked at the fence. \"I can't do it,\" he said. "
+                            "\"I won't, and my aunt can't make me.\" He sat down on the box.\n\n",
+                        30);
+    longsd_story *s = ingest_str(text);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+    CHECK(narrator_of(c, n) == NULL);
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+    free(text);
+}
+
+TEST(corpus_narrators)
+{
+    const char *files[] = {"tests/corpus/en-twain3.txt", "tests/corpus/en-twain1.txt",
+                           "tests/corpus/de-grimm2.txt"};
+    for (int k = 0; k < 3; k++) {
+        longsd_ctx *ctx = longsd_ctx_new();
+        longsd_story *s = NULL;
+        REQUIRE(longsd_story_load(ctx, files[k], NULL, &s) == LONGSD_OK);
+        ls_character *c = NULL;
+        size_t n = 0;
+        lserr err = {0, ""};
+        REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+        const ls_character *nar = narrator_of(c, n);
+        if (k == 0) {
+            /* Tom Sawyer Abroad: Huck tells it, and is its main character */
+            REQUIRE(nar != NULL);
+            CHECK_STR(nar->name, "Huck");
+            CHECK(nar == &c[0]);
+        } else {
+            CHECK(nar == NULL); /* told in the third person */
+        }
+        ls_cast_free(c, n);
+        longsd_story_free(s);
+        longsd_ctx_free(ctx);
+    }
+}
+
+TEST(allocation_failures)
+{
+    char *text = repeat("", "I went to the mill. \"Davy, come here,\" said Tom, and I went to him.\n\n", 40);
+    longsd_story *s = ingest_str(text);
+    int ok = 0;
+    for (long k = 0; k < 400 && !ok; k++) {
+        ls_character *c = NULL;
+        size_t n = 0;
+        lserr err = {0, ""};
+        longsd__alloc_fail_after = k;
+        longsd_status rc = ls_cast_find(s, 0, &c, &n, &err);
+        longsd__alloc_fail_after = -1;
+        CHECK(rc == LONGSD_OK || rc == LONGSD_ERR_NOMEM);
+        if (rc == LONGSD_OK) {
+            ok = 1;
+            CHECK(narrator_of(c, n) != NULL);
+        }
+        ls_cast_free(c, n);
+    }
+    CHECK(ok);
+    longsd_story_free(s);
+    free(text);
+}
+
+RUN_TESTS(called_by_name_in_dialogue, my_name_is, unnamed_narrator_in_each_language,
+          third_person_and_dialogue_are_no_narrator, corpus_narrators, allocation_failures)
