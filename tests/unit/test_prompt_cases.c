@@ -1,9 +1,10 @@
 /* test_prompt_cases.c - where a long scene is cut, checked by counting the
  * words kept against the clause marks of the scene, not by re-running the
  * code's own token count: with a comma after every seventh word the cut
- * ends on a comma (a multiple of seven words); with one comma early (under
- * 60% of what fits) the cut does not go back to it. Then sanitizer rows
- * the main table misses. */
+ * ends on a comma (a multiple of seven words); an element that does not fit
+ * goes whole; one element too long for the budget is cut at a ';' that keeps
+ * at least 60% of what fits, never at a farther one. Then sanitizer rows the
+ * main table misses. */
 #include "prompt.h"
 #include "t.h"
 
@@ -83,6 +84,45 @@ TEST(an_element_that_does_not_fit_goes_whole)
     ls_prompt_clear(&p);
 }
 
+/* 77 nouns, no comma (one element too long for the budget), a ';' after
+ * group g: the only cut left is inside the element, and it prefers the
+ * clause end when that keeps at least 60% of the words that fit. */
+static size_t kept_with_semicolon_after(int g)
+{
+    char scene[2048], part[2048];
+    make_scene(scene, sizeof scene, 11, 0, -1);
+    char *at = scene;
+    for (int w = 0; w < 7 * (g + 1); w++)
+        at = strchr(at + 1, ' ');
+    REQUIRE(at != NULL);
+    memmove(at + 1, at, strlen(at) + 1);
+    at[0] = ';';
+    ls_idea idea;
+    memset(&idea, 0, sizeof idea);
+    snprintf(idea.id, sizeof idea.id, "end-01");
+    idea.scene = scene;
+    ls_prompt p = {0};
+    lserr err = {0};
+    REQUIRE(ls_prompt_build(&idea, NULL, 0, longsd_builtin_style(0), &p, &err) == LONGSD_OK);
+    size_t n = scene_words(&p, part, sizeof part);
+    ls_prompt_clear(&p);
+    return n;
+}
+
+TEST(one_long_element_is_cut_at_a_near_clause_end)
+{
+    size_t n = kept_with_semicolon_after(5); /* ';' after word 42 */
+    printf("  ';' after word 42: kept %zu of 77\n", n);
+    CHECK_INT(n, 42);
+}
+
+TEST(one_long_element_ignores_a_far_clause_end)
+{
+    size_t n = kept_with_semicolon_after(3); /* ';' after word 28: under 60% of 63 */
+    printf("  ';' after word 28: kept %zu of 77\n", n);
+    CHECK(n > 35 && n < 77);
+}
+
 /* sanitizer rows the main table (test_prompt.c) does not reach */
 TEST(sanitize_edges)
 {
@@ -102,4 +142,5 @@ TEST(sanitize_edges)
     }
 }
 
-RUN_TESTS(cut_ends_on_a_clause_when_one_is_near, an_element_that_does_not_fit_goes_whole, sanitize_edges)
+RUN_TESTS(cut_ends_on_a_clause_when_one_is_near, an_element_that_does_not_fit_goes_whole,
+          one_long_element_is_cut_at_a_near_clause_end, one_long_element_ignores_a_far_clause_end, sanitize_edges)
