@@ -45,10 +45,10 @@ static void make_scene(char *out, size_t cap, int groups, int comma_every, int c
         }
 }
 
-TEST(cut_ends_on_a_clause_when_one_is_near)
+/* Build the prompt of an idea whose scene is `scene` (no cast, style 0);
+ * the words of its scene part, which is copied to part. */
+static size_t kept_words(char *scene, char *part, size_t cap)
 {
-    char scene[2048], part[2048];
-    make_scene(scene, sizeof scene, 11, 1, -1); /* 77 words: more than fit */
     ls_idea idea;
     memset(&idea, 0, sizeof idea);
     snprintf(idea.id, sizeof idea.id, "end-01");
@@ -56,32 +56,32 @@ TEST(cut_ends_on_a_clause_when_one_is_near)
     ls_prompt p = {0};
     lserr err = {0};
     REQUIRE(ls_prompt_build(&idea, NULL, 0, longsd_builtin_style(0), &p, &err) == LONGSD_OK);
-    size_t n = scene_words(&p, part, sizeof part);
+    size_t n = scene_words(&p, part, cap);
+    ls_prompt_clear(&p);
+    return n;
+}
+
+TEST(cut_ends_on_a_clause_when_one_is_near)
+{
+    char scene[2048], part[2048];
+    make_scene(scene, sizeof scene, 11, 1, -1); /* 77 words: more than fit */
+    size_t n = kept_words(scene, part, sizeof part);
     printf("  comma every 7 words: kept %zu of 77\n", n);
     CHECK(n % 7 == 0); /* ends where a group (a clause) ends */
     CHECK(n >= 35 && n < 77);
     CHECK(part[strlen(part) - 1] != ','); /* the comma itself is dropped */
-    ls_prompt_clear(&p);
 }
 
 TEST(an_element_that_does_not_fit_goes_whole)
 {
     char scene[2048], part[2048];
     make_scene(scene, sizeof scene, 11, 0, 2); /* one comma, after word 21 */
-    ls_idea idea;
-    memset(&idea, 0, sizeof idea);
-    snprintf(idea.id, sizeof idea.id, "end-01");
-    idea.scene = scene;
-    ls_prompt p = {0};
-    lserr err = {0};
-    REQUIRE(ls_prompt_build(&idea, NULL, 0, longsd_builtin_style(0), &p, &err) == LONGSD_OK);
-    size_t n = scene_words(&p, part, sizeof part);
+    size_t n = kept_words(scene, part, sizeof part);
     printf("  one comma after word 21: kept %zu of 77\n", n);
     /* the writer composes within the budget: the second element does not
      * fit, so it goes whole and the prompt ends on the first one's last
      * word, never inside a phrase (issue 11) */
     CHECK(n == 21);
-    ls_prompt_clear(&p);
 }
 
 /* 77 nouns, no comma (one element too long for the budget), a ';' after
@@ -97,16 +97,7 @@ static size_t kept_with_semicolon_after(int g)
     REQUIRE(at != NULL);
     memmove(at + 1, at, strlen(at) + 1);
     at[0] = ';';
-    ls_idea idea;
-    memset(&idea, 0, sizeof idea);
-    snprintf(idea.id, sizeof idea.id, "end-01");
-    idea.scene = scene;
-    ls_prompt p = {0};
-    lserr err = {0};
-    REQUIRE(ls_prompt_build(&idea, NULL, 0, longsd_builtin_style(0), &p, &err) == LONGSD_OK);
-    size_t n = scene_words(&p, part, sizeof part);
-    ls_prompt_clear(&p);
-    return n;
+    return kept_words(scene, part, sizeof part);
 }
 
 TEST(one_long_element_is_cut_at_a_near_clause_end)
