@@ -48,6 +48,13 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# The tool is built against the public header only: a CLI file that reaches
+# for a library header fails to compile instead of growing a hidden coupling.
+CLI_CFLAGS = $(filter-out -Isrc/lib -Isrc/engine,$(CFLAGS)) -Isrc/cli
+$(BUILD)/src/cli/%.o: src/cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CLI_CFLAGS) -MMD -MP -c $< -o $@
+
 # the CLIP vocabulary is .incbin'ed (src/engine/clip_vocab.c)
 $(BUILD)/src/engine/clip_vocab.o: data/clip/bpe_simple_vocab_16e6.txt.gz
 

@@ -18,7 +18,7 @@ static uint32_t seed_of(const char *s)
 
 int cmd_sd(longsd_ctx *ctx, cli_opts *o)
 {
-    cli_render_opts *r = cli_render();
+    const cli_render_opts *r = &o->render;
     if (r->n == 0) {
         cli_error("sd: no image backend; add --backend KIND=URL (kinds: %s) or --backends FILE",
                   longsd_backend_kinds());

@@ -18,41 +18,6 @@ typedef struct {
     char docx[4200];        /* docx/<name>.docx */
 } ws_paths;
 
-int cli_is_file(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0;
-}
-
-/* The workspace name of a text: its file stem reduced to a safe, bounded
- * ASCII slug, so nothing raw from a file name reaches our output paths. */
-void cli_stem_name(const char *path, char *out, size_t max)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    char stem[256];
-    snprintf(stem, sizeof stem, "%.*s", (int)(sizeof stem - 1), base);
-    char *dot = strrchr(stem, '.');
-    if (dot && dot != stem && strcmp(dot, ".txt") == 0)
-        *dot = '\0';
-    size_t o = 0;
-    int dash = 0;
-    for (const unsigned char *p = (const unsigned char *)stem; *p && o + 2 < max; p++) {
-        int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_';
-        if (ok) {
-            if (dash && o)
-                out[o++] = '-';
-            dash = 0;
-            out[o++] = (char)*p;
-        } else { /* anything else, UTF-8 included, becomes one '-' */
-            dash = 1;
-        }
-    }
-    out[o] = '\0';
-    if (!o)
-        snprintf(out, max, "text");
-}
-
 static int resolve(const cli_opts *o, const char *arg, ws_paths *w)
 {
     int has_sep = strchr(arg, '/') != NULL;
@@ -71,20 +36,6 @@ static int resolve(const cli_opts *o, const char *arg, ws_paths *w)
     snprintf(w->plan, sizeof w->plan, "%s/image_prompts/%s.json", o->workspace, w->name);
     snprintf(w->docx, sizeof w->docx, "%s/docx/%s.docx", o->workspace, w->name);
     return 0;
-}
-
-void cli_json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
 }
 
 /* 1 if plan was made from a different file than text: the file it records
@@ -158,17 +109,6 @@ static int prepare(longsd_ctx *ctx, cli_opts *o, ws_paths *w, longsd_story **sto
     return EXIT_OK;
 }
 
-size_t cli_count_images(const longsd_plan *plan)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < longsd_plan_n_ideas(plan); i++) {
-        longsd_idea_info ii;
-        longsd_plan_idea(plan, i, &ii);
-        n += ii.image_state == LONGSD_IMAGE_DONE;
-    }
-    return n;
-}
-
 static void print_summary_json(const ws_paths *w, const longsd_plan *plan, unsigned redone, int docx_written,
                                const char *docx, const cli_docs_result *dr)
 {
@@ -231,7 +171,7 @@ int cmd_run(longsd_ctx *ctx, cli_opts *o)
     if (rc)
         goto out;
     int render_rc = EXIT_OK;
-    if (cli_render()->n > 0) { /* --backend: render what is pending; the documents then embed it */
+    if (o->render.n > 0) { /* --backend: render what is pending; the documents then embed it */
         render_rc = cli_render_plan(ctx, o, plan, w.plan);
         if (render_rc == EXIT_USAGE || cli_interrupted(NULL)) {
             rc = render_rc ? render_rc : EXIT_RUNTIME;
@@ -259,7 +199,7 @@ int cmd_run(longsd_ctx *ctx, cli_opts *o)
     }
     if (render_rc)
         rc = render_rc; /* some images failed: documents written, reasons in the plan, exit 1 */
-    else if (n_img < n_ideas && cli_render()->n == 0)
+    else if (n_img < n_ideas && o->render.n == 0)
         cli_note(o, "images: %zu of %zu rendered; no image backend configured: add --backend a1111=http://127.0.0.1:7860 "
                     "(or comfyui=URL, openai=URL, native=MODEL_DIR), or paste the prompts from %s into any "
                     "Stable Diffusion UI",
