@@ -354,6 +354,16 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
                                  const longsd_render_params *params, longsd_render_progress_fn progress,
                                  void *user_data);
 
+/* Many plans through one pool (a batch of books): the pending images of all
+ * of them are queued together, so every backend works on any book; each
+ * plan is saved to plan_paths[i] (NULL array or entry: not saved) as its
+ * images finish. Plans must have distinct names (their images/<name>/
+ * folders); messages name jobs "<name>/<idea>". params->plan_path is not
+ * used. Returns as longsd_render_plan, over all plans. */
+longsd_status longsd_render_plans(longsd_ctx *ctx, longsd_plan *const *plans, const char *const *plan_paths,
+                                  size_t n_plans, const char *workspace, const longsd_render_params *params,
+                                  longsd_render_progress_fn progress, void *user_data);
+
 /* One image from one prompt, for `longsd sd`. */
 typedef struct {
     const char *prompt;

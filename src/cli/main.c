@@ -55,12 +55,15 @@ typedef struct {
     "  --timeout S           seconds one request may take (default 300)\n"
 
 static const command commands[] = {
-    {"run", cmd_run, 1, 1, "longsd run [options] <file|name>",
+    {"run", cmd_run, 1, 100000, "longsd run [options] <file|name|folder>...",
      "Take a text to a plan, prompts and documents. <name> means texts/<name>.txt in the workspace.\n"
      "Writes image_prompts/<name>.json and the documents (docx/<name>.docx, html/<name>/index.html,\n"
      "epub/<name>.epub). A re-run with the same inputs redoes nothing.\n"
      "With --backend, every idea without a valid image is rendered into images/<name>/ first and the\n"
-     "documents embed the images; a re-run skips images already done, --force redraws them.\n\n"
+     "documents embed the images; a re-run skips images already done, --force redraws them.\n"
+     "Several texts (or a folder: its *.txt files) make a batch: every book is planned, the images of all\n"
+     "of them go through one pool of backends at once, each book gets its documents, and one table sums\n"
+     "it up. Run the same command again to resume an interrupted batch.\n\n"
      "Options:\n" PLAN_OPTS
      "  --formats LIST        documents to write: docx,epub,html or all (default docx,html)\n" DOC_OPTS RENDER_OPTS},
     {"ideas", cmd_ideas, 1, 1, "longsd ideas [options] <file|name>",

@@ -221,29 +221,44 @@ void cli_render_progress(void *user, const longsd_render_progress *p)
     }
 }
 
-int cli_render_plan(longsd_ctx *ctx, const cli_opts *o, longsd_plan *plan, const char *plan_path)
+int cli_render_plans(longsd_ctx *ctx, const cli_opts *o, longsd_plan *const *plans, const char *const *paths,
+                     size_t n_plans)
 {
     longsd_render_params p = cli_render_params(o);
-    p.plan_path = plan_path;
+    p.plan_path = NULL; /* each plan is saved to its own path */
     cli_progress g;
     cli_progress_init(&g, o);
-    char *before = longsd_plan_to_json(plan);
-    longsd_status st = longsd_render_plan(ctx, plan, o->workspace, &p, cli_render_progress, &g);
-    char *after = longsd_plan_to_json(plan);
-    int changed = !before || !after || strcmp(before, after) != 0; /* a re-run that finds all done writes nothing */
-    longsd_free(before);
-    longsd_free(after);
-    size_t done = 0, failed = 0, n = longsd_plan_n_ideas(plan);
-    for (size_t i = 0; i < n; i++) {
-        longsd_idea_info ii;
-        longsd_plan_idea(plan, i, &ii);
-        done += ii.image_state == LONGSD_IMAGE_DONE;
-        failed += ii.image_state == LONGSD_IMAGE_FAILED;
-    }
-    if (plan_path && changed && longsd_plan_save(ctx, plan, plan_path) && st == LONGSD_OK) {
-        cli_error("%s", longsd_errmsg(ctx));
+    char **before = calloc(n_plans + 1, sizeof *before);
+    if (!before) {
+        cli_error("out of memory");
         return EXIT_RUNTIME;
     }
+    for (size_t k = 0; k < n_plans; k++)
+        before[k] = longsd_plan_to_json(plans[k]);
+    longsd_status st = longsd_render_plans(ctx, plans, paths, n_plans, o->workspace, &p, cli_render_progress, &g);
+    size_t done = 0, failed = 0, n = 0;
+    int save_failed = 0;
+    for (size_t k = 0; k < n_plans; k++) {
+        char *after = longsd_plan_to_json(plans[k]);
+        /* a re-run that finds all done writes nothing */
+        int changed = !before[k] || !after || strcmp(before[k], after) != 0;
+        longsd_free(before[k]);
+        longsd_free(after);
+        for (size_t i = 0; i < longsd_plan_n_ideas(plans[k]); i++) {
+            longsd_idea_info ii;
+            longsd_plan_idea(plans[k], i, &ii);
+            done += ii.image_state == LONGSD_IMAGE_DONE;
+            failed += ii.image_state == LONGSD_IMAGE_FAILED;
+        }
+        n += longsd_plan_n_ideas(plans[k]);
+        if (paths && paths[k] && changed && longsd_plan_save(ctx, plans[k], paths[k]) && st == LONGSD_OK) {
+            cli_error("%s", longsd_errmsg(ctx));
+            save_failed = 1;
+        }
+    }
+    free(before);
+    if (save_failed)
+        return EXIT_RUNTIME;
     if (st == LONGSD_ERR_PARAM) {
         cli_error("%s", longsd_errmsg(ctx));
         return EXIT_USAGE;
@@ -252,9 +267,9 @@ int cli_render_plan(longsd_ctx *ctx, const cli_opts *o, longsd_plan *plan, const
         cli_error("interrupted: %zu of %zu images rendered; run the same command again to finish", done, n);
         return EXIT_RUNTIME;
     }
+    const char *where = n_plans == 1 && paths && paths[0] ? paths[0] : n_plans > 1 ? "the plans" : "the plan";
     if (failed)
-        cli_note(o, "images: %zu of %zu rendered, %zu failed (reasons in %s)", done, n, failed,
-                 plan_path ? plan_path : "the plan");
+        cli_note(o, "images: %zu of %zu rendered, %zu failed (reasons in %s)", done, n, failed, where);
     else
         cli_note(o, "images: %zu of %zu rendered", done, n);
     if (st && st != LONGSD_ERR_BACKEND) {
@@ -262,4 +277,9 @@ int cli_render_plan(longsd_ctx *ctx, const cli_opts *o, longsd_plan *plan, const
         return EXIT_RUNTIME;
     }
     return failed ? EXIT_RUNTIME : EXIT_OK;
+}
+
+int cli_render_plan(longsd_ctx *ctx, const cli_opts *o, longsd_plan *plan, const char *plan_path)
+{
+    return cli_render_plans(ctx, o, &plan, &plan_path, 1);
 }

@@ -28,6 +28,9 @@ void cli_render_progress(void *user, const longsd_render_progress *p);
 /* Render the plan's pending images over the configured backends, saving the
  * plan as images finish. Prints a summary line. Returns an exit status. */
 int cli_render_plan(longsd_ctx *ctx, const cli_opts *o, longsd_plan *plan, const char *plan_path);
+/* The same for many plans through one pool; paths[i] is where plan i is saved. */
+int cli_render_plans(longsd_ctx *ctx, const cli_opts *o, longsd_plan *const *plans, const char *const *paths,
+                     size_t n_plans);
 
 /* longsd sd "prompt" [-o out.png]: one prompt, one image. */
 int cmd_sd(longsd_ctx *ctx, cli_opts *o);

@@ -336,7 +336,8 @@ static longsd_status write_sidecar(ls_pool *p, const pool_backend *b, const ls_p
     (void)p;
     char ign[160];
     ls_sidecar s = {
-        .id = j->id, .key = j->key, .file = file, .job = &j->job, .data = data, .n = n, .is_png = is_png,
+        .id = strrchr(j->id, '/') ? strrchr(j->id, '/') + 1 : j->id, /* "book/idea" in a batch */
+        .key = j->key, .file = file, .job = &j->job, .data = data, .n = n, .is_png = is_png,
         .seed_used = seed, .kind = b->kind, .url = b->url, .label = b->label,
         .ignored = ignored_list(b->caps, &j->job, ign, sizeof ign), .blank = blank, .blank_tries = blank_tries,
         .attempts = j->attempts + 1, .queued_s = queued_s, .render_s = render_s,

@@ -17,7 +17,8 @@ enum { LS_JOB_QUEUED = 0, LS_JOB_RUNNING = 1, LS_JOB_DONE = 2, LS_JOB_FAILED = 3
 typedef struct {
     /* set by ls_pool_add (owned copies) */
     ls_render_job job;
-    char *id;             /* name in messages: "beginning-01" */
+    char *id;             /* name in messages: "beginning-01" ("book/beginning-01" in a batch;
+                           * the sidecar records the part after the last /) */
     char *path;           /* image path to write (.png; a JPEG reply becomes .jpg) */
     char *key;            /* hash of the parameters that decide the image */
     size_t tag;           /* the caller's index (plan idea) */
