@@ -3,6 +3,7 @@
 #   make fuzz        builds libFuzzer targets with clang into build-fuzz/
 #   make bench       builds the benchmarks
 #   make mutate      mutation check of the suite (tests/mutations/, ONLY=pool for a subset)
+#   make install     build/longsd to $(DESTDIR)$(PREFIX)/bin (PREFIX default /usr/local)
 CC      ?= cc
 SAN     ?= 0
 PKGS    := jansson libzip libcurl libpng openblas zlib hunspell
@@ -41,7 +42,7 @@ TEST_BINS  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BINS:= $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/replay_%)
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all test check bench fuzz clean quickstart mutate
+.PHONY: all test check bench fuzz clean quickstart mutate install uninstall
 all: $(BIN) $(TEST_BINS) $(REPLAY_BINS)
 
 $(BUILD)/%.o: %.c
@@ -99,6 +100,17 @@ fuzz:
 	@mkdir -p build-fuzz/fuzz
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  clang $(CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $$f build-fuzz/liblongsd.a $(LDLIBS) -o build-fuzz/fuzz/$$n || exit 1; done
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging root]: the one binary
+# (it needs no data files at run time: the CLIP vocabulary is built in).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+install: $(BIN)
+	install -d '$(DESTDIR)$(BINDIR)'
+	install -m 0755 $(BIN) '$(DESTDIR)$(BINDIR)/longsd'
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/longsd'
 
 quickstart: $(BIN)
 	$(BIN) -C examples run tom-sawyer-fence

@@ -14,6 +14,8 @@ int cli_book_resolve(const cli_opts *o, const char *arg, ws_paths *w)
     int looks_path = has_sep || (n > 4 && strcmp(arg + n - 4, ".txt") == 0);
     if (cli_is_file(arg) || looks_path) {
         snprintf(w->text, sizeof w->text, "%s", arg);
+        if (cli_check_file(NULL, arg)) /* the same exit status as a missing <name> */
+            return -1;
     } else {
         snprintf(w->text, sizeof w->text, "%s/texts/%s.txt", o->workspace, arg);
         if (!cli_is_file(w->text)) {
@@ -84,8 +86,7 @@ int cli_book_open(longsd_ctx *ctx, const cli_opts *o, const char *arg, cli_book 
     }
     if (longsd_plan_update(ctx, plan, w->name, w->text, *story, &o->plan, redone)) {
         cli_error("%s", longsd_errmsg(ctx));
-        return longsd_errcode(ctx) == LONGSD_ERR_PARAM || longsd_errcode(ctx) == LONGSD_ERR_NOT_FOUND ? EXIT_USAGE
-                                                                                                      : EXIT_RUNTIME;
+        return cli_exit_of(longsd_errcode(ctx));
     }
     if (*redone || !cli_is_file(w->plan)) {
         if (longsd_plan_save(ctx, *plan, w->plan)) {

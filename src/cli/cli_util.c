@@ -90,6 +90,19 @@ int cli_is_file(const char *p)
     return stat(p, &st) == 0;
 }
 
+int cli_exit_of(longsd_status st)
+{
+    return st == LONGSD_ERR_PARAM || st == LONGSD_ERR_NOT_FOUND ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+int cli_check_file(const char *opt, const char *path)
+{
+    if (!path || cli_is_file(path))
+        return 0;
+    cli_error("%s%s%s: no such file", opt ? opt : "", opt ? " " : "", path);
+    return -1;
+}
+
 int cli_is_dir(const char *p)
 {
     struct stat st;

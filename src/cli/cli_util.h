@@ -24,6 +24,14 @@ void cli_log(void *user, int level, const char *msg);
 void cli_catch_signals(void);
 int cli_interrupted(void *unused);
 
+/* ---- exit status: one rule for every command. A thing the command line
+ * names that is not there (a text, a model, a --cast file, an idea) or a
+ * bad value is a usage error (2); anything that fails while working is 1. */
+int cli_exit_of(longsd_status st);
+/* 0 if path (given with option opt, NULL for a positional) is a file;
+ * else -1 after "opt path: no such file". NULL path: 0. */
+int cli_check_file(const char *opt, const char *path);
+
 /* ---- helpers */
 /* "--opt" value as a whole number in lo..hi: 0, or -1 after a usage message. */
 int cli_parse_int(const char *opt, const char *s, int lo, int hi, int *out);

@@ -86,11 +86,7 @@ static int doc_current(const char *ws, const char *doc, const char *plan_path, c
 
 
 
-static int status_exit(longsd_ctx *ctx)
-{
-    longsd_status c = longsd_errcode(ctx);
-    return c == LONGSD_ERR_PARAM || c == LONGSD_ERR_NOT_FOUND ? EXIT_USAGE : EXIT_RUNTIME;
-}
+static int status_exit(longsd_ctx *ctx) { return cli_exit_of(longsd_errcode(ctx)); }
 
 static longsd_status write_one(longsd_ctx *ctx, unsigned fmt, const longsd_plan *plan, const char *path,
                                const longsd_doc_params *opts)
@@ -207,9 +203,12 @@ static int reassemble(longsd_ctx *ctx, cli_opts *o, unsigned fmt)
     longsd_plan *plan = NULL;
     longsd_story *story = NULL;
     int rc = EXIT_OK;
+    if (!cli_is_file(plan_path)) { /* a name given that has no plan: as any missing file, exit 2 */
+        cli_error("%s: no such file (run `longsd run` on the text first)", plan_path);
+        return EXIT_USAGE;
+    }
     if (longsd_plan_load(ctx, plan_path, &plan)) {
-        cli_error("%s%s", longsd_errmsg(ctx),
-                  longsd_errcode(ctx) == LONGSD_ERR_IO ? " (run `longsd run` on the text first)" : "");
+        cli_error("%s", longsd_errmsg(ctx));
         return EXIT_RUNTIME;
     }
     int story_layout = !o->docs.layout || strcmp(o->docs.layout, LONGSD_LAYOUT_STORY) == 0;

@@ -17,12 +17,16 @@ typedef struct {
     const char *help;
 } command;
 
-#define DOC_OPTS                                                                                        \
+/* Each document option once, so every command lists exactly those it uses. */
+#define OPT_LAYOUT_HELP                                                                                 \
     "  --layout story|gallery  story: the whole text, each image after its passage, prompts in an\n"     \
-    "                        appendix (default); gallery: per part the images and their prompts\n"     \
-    "  --single-file         HTML as one file with the images inlined (html/<name>.html)\n"            \
-    "  --cover IDEA          EPUB cover: the image of that idea (e.g. beginning-01); default a title page\n" \
-    "  --language TAG        declare this language (en, de, pt-BR) instead of the detected one\n"
+    "                        appendix (default); gallery: per part the images and their prompts\n"
+#define OPT_SINGLE_HELP "  --single-file         HTML as one file with the images inlined (html/<name>.html)\n"
+#define OPT_COVER_HELP                                                                                   \
+    "  --cover IDEA          EPUB cover: the image of that idea (e.g. beginning-01); default, or while\n" \
+    "                        that idea has no image yet, a title page\n"
+#define OPT_LANGUAGE_HELP "  --language TAG        declare this language (en, de, pt-BR) instead of the detected one\n"
+#define DOC_OPTS OPT_LAYOUT_HELP OPT_SINGLE_HELP OPT_COVER_HELP OPT_LANGUAGE_HELP
 
 #define PLAN_OPTS                                                                                      \
     "  --parts N             split into N parts balanced by words (default 3: beginning, middle, end)\n" \
@@ -47,9 +51,9 @@ typedef struct {
 #define RENDER_OPTS                                                                                       \
     "  --backend KIND=URL    an image server: a1111 (also forge, sdnext, sdcpp), comfyui, openai;\n"       \
     "                        or native=PATH: the built-in engine on a diffusers folder or .safetensors\n"   \
-    "  --threads N           threads of the native engine (default: every core)\n"                          \
     "                        repeat for a pool; extras after a space: jobs=N model=NAME workflow=FILE\n"   \
     "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
+    "  --threads N           threads of the native engine (default: every core)\n"                          \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
     "  --timeout S           seconds one request may take (default 300)\n"
@@ -75,16 +79,19 @@ static const command commands[] = {
     {"docx", cmd_docs_docx, 1, 1, "longsd docx [--layout story|gallery] [-o FILE] <name|plan.json>",
      "Re-assemble the DOCX from the plan and the images on disk (the original's dump_docx.py).\n\n"
      "Options:\n"
-     "  -o, --output FILE     where to write it (default docx/<name>.docx in the workspace)\n" DOC_OPTS},
+     "  -o, --output FILE     where to write it (default docx/<name>.docx in the workspace)\n" OPT_LAYOUT_HELP
+         OPT_LANGUAGE_HELP},
     {"epub", cmd_epub, 1, 1, "longsd epub [--layout story|gallery] [--cover IDEA] [-o FILE] <name|plan.json>",
      "Re-assemble the EPUB 3 book from the plan and the images on disk.\n\n"
      "Options:\n"
-     "  -o, --output FILE     where to write it (default epub/<name>.epub in the workspace)\n" DOC_OPTS},
+     "  -o, --output FILE     where to write it (default epub/<name>.epub in the workspace)\n" OPT_LAYOUT_HELP
+         OPT_COVER_HELP OPT_LANGUAGE_HELP},
     {"html", cmd_html, 1, 1, "longsd html [--layout story|gallery] [--single-file] [-o PATH] <name|plan.json>",
      "Re-assemble the HTML page from the plan and the images on disk: a folder with index.html and\n"
      "images/ (replaced as a whole), or with --single-file one .html file with the images inlined.\n\n"
      "Options:\n"
-     "  -o, --output PATH     the folder (or file) to write (default html/<name> or html/<name>.html)\n" DOC_OPTS},
+     "  -o, --output PATH     the folder (or file) to write (default html/<name> or html/<name>.html)\n"
+         OPT_LAYOUT_HELP OPT_SINGLE_HELP OPT_LANGUAGE_HELP},
     {"sd", cmd_sd, 1, 1, "longsd sd [options] \"prompt\" [-o out.png]",
      "Render one prompt to one image on the given backend(s), with the PNG \"parameters\" chunk and a\n"
      "JSON sidecar (out.json).\n\n"
@@ -94,7 +101,9 @@ static const command commands[] = {
      "  --seed N              seed (default: derived from the prompt)\n"
      "  --size WxH, --steps N, --cfg X, --sampler NAME   as for run\n" RENDER_OPTS},
     {"styles", cmd_styles, 0, 0, "longsd styles [--styles FILE]",
-     "List the prompt style presets (built-in, and those of --styles FILE).\n"},
+     "List the prompt style presets (built-in, and those of --styles FILE).\n\n"
+     "Options:\n"
+     "  --styles FILE         also list the presets of this JSON file ({\"styles\": [{\"name\", \"suffix\", ...}]})\n"},
 };
 
 static void usage_main(FILE *f)
@@ -319,7 +328,8 @@ static int dispatch(cli_opts *o, const char *cmdname, int want_help)
         printf("usage: %s\n\n%s", cmd->usage, cmd->help);
         return EXIT_OK;
     }
-    if (cli_docs_check(&o->docs, NULL))
+    if (cli_docs_check(&o->docs, NULL) || cli_check_file("--cast", o->plan.cast_file) ||
+        cli_check_file("--styles", o->plan.styles_file))
         return EXIT_USAGE;
     if (o->n_args < cmd->min_args || o->n_args > cmd->max_args) {
         cli_error("%s", o->n_args < cmd->min_args ? "missing argument" : "too many arguments");

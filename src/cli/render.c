@@ -259,7 +259,7 @@ int cli_render_plans(longsd_ctx *ctx, const cli_opts *o, longsd_plan *const *pla
     free(before);
     if (save_failed)
         return EXIT_RUNTIME;
-    if (st == LONGSD_ERR_PARAM) {
+    if (cli_exit_of(st) == EXIT_USAGE) { /* a bad pool: nothing was drawn */
         cli_error("%s", longsd_errmsg(ctx));
         return EXIT_USAGE;
     }

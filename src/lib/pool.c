@@ -476,15 +476,19 @@ static void append_error(ls_pool_job *j, const char *label, const char *msg)
     j->error = e;
 }
 
-/* Fail every queued job: no backend is left. */
-static void fail_queue(ls_pool *p)
+/* Fail every queued job: no backend is left. One line for all of them
+ * (each job's reason is in its error); also_failed counts a job the caller
+ * failed for the same cause. */
+static void fail_queue(ls_pool *p, size_t also_failed)
 {
     for (size_t q = 0; q < p->nq; q++) {
         ls_pool_job *j = p->jobs[p->queue[q]];
         append_error(j, "pool", "no backend left (all set aside after repeated failures)");
         finish_job(p, p->queue[q], LS_JOB_FAILED);
-        add_msg(p, "failed %s: no backend left", j->id);
     }
+    size_t n = p->nq + also_failed;
+    if (n)
+        add_msg(p, "failed %zu image%s: no backend left", n, n == 1 ? "" : "s");
     p->nq = 0;
 }
 
@@ -533,7 +537,12 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
     b->consecutive_failures++;
     snprintf(b->last_error, sizeof b->last_error, "%.*s", (int)sizeof b->last_error - 1, a->msg);
     j->tried |= 1ull << bi;
-    if (!b->set_aside && b->consecutive_failures >= p->prm.max_failures) {
+    /* nothing listens there and nothing ever did in this run: the server is
+     * not started, and the next job would find the same. Set aside now (and
+     * tried again later in the run like any other), said once. One that
+     * drew images before may be restarting: counted as usual. */
+    const char *refused = b->done == 0 ? strstr(a->msg, LS_HTTP_NOT_LISTENING) : NULL;
+    if (!b->set_aside && (refused || b->consecutive_failures >= p->prm.max_failures)) {
         b->set_aside = 1;
         /* retried later in the run: after twice the timeout (1 s..5 min),
          * doubled each time it is set aside again */
@@ -543,18 +552,27 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
             pause *= 2.0;
         b->asides++;
         b->aside_until = mono_s() + pause;
-        add_msg(p, "set aside %s after %d failures in a row (last: %s)", b->label, b->consecutive_failures, a->msg);
+        if (refused)
+            add_msg(p, "set aside %s: %s", b->label, refused);
+        else
+            add_msg(p, "set aside %s after %d failures in a row (last: %s)", b->label, b->consecutive_failures,
+                    a->msg);
         pthread_cond_broadcast(&p->work_cv);
     }
     int max_attempts = p->prm.max_attempts > 0 ? p->prm.max_attempts : 2 + (int)p->nb;
     if (n_active(p) == 0 || j->attempts >= max_attempts) {
         finish_job(p, ji, LS_JOB_FAILED);
+        if (n_active(p) == 0 && refused) { /* the set-aside line gave the reason */
+            fail_queue(p, 1);
+            return;
+        }
         add_msg(p, "failed %s after %d attempt%s: %s", j->id, j->attempts, j->attempts > 1 ? "s" : "", j->error);
         if (n_active(p) == 0)
-            fail_queue(p);
+            fail_queue(p, 0);
         return;
     }
-    add_msg(p, "retrying %s elsewhere after %s: %s", j->id, b->label, a->msg);
+    if (!refused) /* else the set-aside line said it */
+        add_msg(p, "retrying %s elsewhere after %s: %s", j->id, b->label, a->msg);
     j->state = LS_JOB_QUEUED;
     memmove(p->queue + 1, p->queue, p->nq * sizeof *p->queue); /* to the front: it has waited already */
     p->queue[0] = ji;
