@@ -30,6 +30,7 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 static int expand(const cli_opts *o, char ***list, size_t *n)
 {
     size_t cap = 16, k = 0;
+    int rc = EXIT_USAGE; /* at "bad": a folder that cannot be used */
     char **l = malloc(cap * sizeof *l);
     if (!l)
         goto oom;
@@ -90,11 +91,12 @@ static int expand(const cli_opts *o, char ***list, size_t *n)
     return EXIT_OK;
 oom:
     cli_error("out of memory");
+    rc = EXIT_RUNTIME;
 bad:
     for (size_t i = 0; l && i < k; i++)
         free(l[i]);
     free(l);
-    return l ? EXIT_USAGE : EXIT_RUNTIME;
+    return rc;
 }
 
 static const char *docs_text(const cli_docs_result *dr, char *buf, size_t n)
