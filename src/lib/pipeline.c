@@ -358,8 +358,9 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
         if (old_style[0] && strcmp(old_style, style->name) != 0)
             snprintf(why, sizeof why, "prompts of style \"%s\" (drawn with \"%s\")", style->name, old_style);
         longsd__log(ctx, LONGSD_LOG_WARN,
-                    "%zu rendered picture%s no longer match%s the %s: kept in images/ but left out of the "
-                    "documents until redrawn; render the new prompts, or go back to the old settings to use them again",
+                    "%zu rendered picture%s no longer match%s the %s: kept in images/ (until the new prompts are "
+                    "drawn in their place) but left out of the documents; go back to the old settings to use them "
+                    "again, or render the new prompts",
                     n_old, n_old == 1 ? "" : "s", n_old == 1 ? "es" : "", why);
     }
     return LONGSD_OK;
