@@ -7,6 +7,7 @@
 
 #include "plan.h"
 #include "pool.h"
+#include "stemset.h"
 
 longsd_render_params longsd_render_default_params(void)
 {
@@ -135,14 +136,14 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
         return lserr_set(err, LONGSD_ERR_PARAM, "no plan");
     ls_pool *pool = NULL;
     char *dir = NULL, *full = NULL;
-    char **stems = NULL;
+    ls_stemset *stems = NULL;
     size_t skipped = 0;
     const char *ws = workspace && workspace[0] ? workspace : ".";
     char dname[80];
     ls_pool_dir_name(plan->name, dname, sizeof dname);
     if ((rc = ls_pool_new(ctx, params, &pool)))
         goto out;
-    if (!(dir = longsd__asprintf("%s/images/%s", ws, dname)) || !(stems = longsd__calloc(plan->n_ideas + 1, sizeof *stems))) {
+    if (!(dir = longsd__asprintf("%s/images/%s", ws, dname)) || !(stems = ls_stemset_new(plan->n_ideas))) {
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -168,20 +169,11 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
                 goto out;
             continue;
         }
-        /* unique stem: <part>-<NN>-<slug of the title> */
+        /* unique stem: <part>-<NN>-<slug of the title>, then -2, -3, ... */
         char stem[96], uniq[112];
         ls_pool_image_stem(id, pi->idea.title, stem, sizeof stem);
-        snprintf(uniq, sizeof uniq, "%s", stem);
-        for (int k = 2;; k++) {
-            size_t s = 0;
-            while (s < i && (!stems[s] || strcmp(stems[s], uniq) != 0))
-                s++;
-            if (s == i)
-                break;
-            snprintf(uniq, sizeof uniq, "%s-%d", stem, k);
-        }
-        if (!(stems[i] = longsd__strdup(uniq))) {
-            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        if ((rc = ls_stemset_take(stems, stem, uniq, sizeof uniq))) {
+            rc = lserr_set(err, rc, "%s", rc == LONGSD_ERR_NOMEM ? "out of memory" : "too many images of one name");
             goto out;
         }
         longsd__free(full);
@@ -223,9 +215,7 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
     }
 out:
     ls_pool_free(pool);
-    for (size_t i = 0; stems && i < plan->n_ideas; i++)
-        longsd__free(stems[i]);
-    longsd__free(stems);
+    ls_stemset_free(stems);
     longsd__free(dir);
     longsd__free(full);
     return rc;
