@@ -447,8 +447,17 @@ jdoc *jdoc_parse(const char *data, size_t n, jd_error *e)
         e->byte = (size_t)-1;
         return NULL;
     }
-    yajl_status st = yajl_parse(b.h, (const unsigned char *)data, n);
+    /* yajl takes form feed and vertical tab for white space; JSON does not,
+     * and inside a string they are refused anyway */
+    const char *ff = memchr(data, '\f', n), *vt = memchr(data, '\v', n);
+    const char *bad_ws = ff && (!vt || ff < vt) ? ff : vt;
+    yajl_status st = yajl_parse(b.h, (const unsigned char *)data, bad_ws ? (size_t)(bad_ws - data) : n);
     size_t at = yajl_get_bytes_consumed(b.h);
+    if (st == yajl_status_ok && bad_ws) {
+        st = yajl_status_client_canceled;
+        b.at = (size_t)(bad_ws - data);
+        snprintf(b.what, sizeof b.what, "invalid white space (form feed or vertical tab)");
+    }
     if (st == yajl_status_ok) {
         b.completing = 1;
         st = yajl_complete_parse(b.h);
