@@ -52,6 +52,18 @@ void ls_plan_clear_content(longsd_plan *p)
     p->n_notes = 0;
 }
 
+void ls_plan_drop_deleted(longsd_plan *p)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < p->n_ideas; i++) {
+        if (p->ideas[i].deleted)
+            plan_idea_clear(&p->ideas[i]);
+        else
+            p->ideas[o++] = p->ideas[i];
+    }
+    p->n_ideas = o;
+}
+
 void longsd_plan_free(longsd_plan *p)
 {
     if (!p)
@@ -65,6 +77,7 @@ void longsd_plan_free(longsd_plan *p)
     longsd__free(p->settings.style);
     longsd__free(p->settings.sampler);
     longsd__free(p->disk_path);
+    longsd__free(p->cast_synced);
     longsd__free(p);
 }
 
@@ -203,12 +216,17 @@ longsd_status longsd_plan_save(longsd_ctx *ctx, longsd_plan *p, const char *path
         size_t n = 0;
         if (lsfile_read(path, LS_PLAN_MAX_BYTES, &data, &n, &perr) == LONGSD_OK &&
             ls_plan_parse(path, data, n, &disk, &perr) == LONGSD_OK) {
-            size_t merged = 0;
-            if (ls_plan_merge_edits(p, disk, &merged))
+            ls_plan_merged m = {0};
+            if (ls_plan_merge_edits(p, disk, &m))
                 longsd__log(ctx, LONGSD_LOG_WARN, "%s: out of memory while merging hand edits", path);
-            else if (merged)
-                longsd__log(ctx, LONGSD_LOG_INFO, "%s: kept hand edits to %zu idea%s made during the run", path,
-                            merged, merged == 1 ? "" : "s");
+            else if (m.ideas || m.deleted || m.descriptions)
+                longsd__log(ctx, LONGSD_LOG_INFO,
+                            "%s: kept hand edits made during the run: %zu idea%s edited, %zu deleted, %zu cast "
+                            "description%s",
+                            path, m.ideas, m.ideas == 1 ? "" : "s", m.deleted, m.descriptions,
+                            m.descriptions == 1 ? "" : "s");
+            if (!p->rendering)
+                ls_plan_drop_deleted(p);
         } else {
             longsd__log(ctx, LONGSD_LOG_WARN, "%s: changed during the run but cannot be read (%s); writing the run's "
                         "plan over it", path, perr.msg);

@@ -150,6 +150,8 @@ char *longsd_plan_to_json(const longsd_plan *p)
     jw_close(&w);
     jw_open_array(&w, "ideas");
     for (size_t i = 0; i < p->n_ideas; i++) {
+        if (p->ideas[i].deleted) /* deleted by hand during a render (plan_merge.c) */
+            continue;
         size_t part = p->ideas[i].idea.part;
         write_idea(&w, p, i, part < p->n_parts ? ++per_part[part] : 0);
     }
