@@ -56,6 +56,7 @@ TEST(identical_stems_stay_linear)
     /* every idea of one long id prefix and no title: the pairwise check
      * tried k names against i earlier ones for the k-th duplicate */
     size_t n = 200000;
+    alarm(30); /* a quadratic set would take hours: fail in 30 s */
     ls_stemset *s = ls_stemset_new(n);
     REQUIRE(s);
     double t0 = cpu_s();
