@@ -111,6 +111,15 @@ TEST(error_names_line_column_and_byte)
     CHECK(jdoc_parse(dup, strlen(dup), &e) == NULL);
     CHECK_CONTAINS(e.text, "duplicate object key");
     CHECK_INT(e.line, 2);
+    /* yajl alone would stop at a form feed as at the end of the text */
+    const char *ff = "{\"a\":\f1}";
+    CHECK(jdoc_parse(ff, strlen(ff), &e) == NULL);
+    CHECK_CONTAINS(e.text, "white space");
+    CHECK_INT(e.byte, 5);
+    /* the escape is named, not the NUL it decodes to */
+    const char *nul = "[\"a\\u0000b\"]";
+    CHECK(jdoc_parse(nul, strlen(nul), &e) == NULL);
+    CHECK_CONTAINS(e.text, "\\u0000 is not allowed");
     const char *trunc = "[1, 2";
     CHECK(jdoc_parse(trunc, strlen(trunc), &e) == NULL);
     CHECK_INT(e.byte, 5); /* at the end */
