@@ -36,6 +36,8 @@ static void grow(jwriter *w, size_t n)
 /* The one hot path of a save: an inline copy while the buffer has room. */
 static inline void add(jwriter *w, const char *s, size_t n)
 {
+    if (!n)
+        return; /* an empty run: no copy (the buffer may not exist yet) */
     if (w->alloc - w->len < n) {
         grow(w, n);
         if (w->rc)

@@ -233,7 +233,8 @@ TEST(every_escape_and_number_same_bytes)
     p->cast[0].gender = LS_GENDER_FEMALE;
     p->cast[0].age = LS_AGE_OLD;
     p->cast[0].narrator = 1;
-    REQUIRE((p->cast_spans = longsd__calloc(1, sizeof *p->cast_spans)));
+    if (!p->cast_spans) /* the reader makes one per character */
+        REQUIRE((p->cast_spans = longsd__calloc(1, sizeof *p->cast_spans)));
     p->cast_spans[0].n = 2;
     p->cast_spans[0].start[0] = 0;
     p->cast_spans[0].end[0] = 5;
