@@ -56,7 +56,8 @@ typedef struct {
     "  --threads N           threads of the native engine (default: every core)\n"                          \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
-    "  --timeout S           seconds one request may take (default 300)\n"
+    "  --timeout S           seconds one request may take (default 300)\n"                              \
+    "  --max-failures N      failed jobs in a row that set a backend aside for a while (default 2)\n"
 
 static const command commands[] = {
     {"run", cmd_run, 1, 100000, "longsd run [options] <file|name|folder>...",
@@ -134,7 +135,7 @@ enum {
     OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
-    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS
+    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS
 };
 
 /* Fill o from argv: -1 to go on with *cmdname (NULL if none), else the exit
@@ -160,6 +161,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"backend", required_argument, 0, OPT_BACKEND}, {"backends", required_argument, 0, OPT_BACKENDS},
         {"threads", required_argument, 0, OPT_THREADS},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
+        {"max-failures", required_argument, 0, OPT_MAX_FAILURES},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
         {0, 0, 0, 0},
     };
@@ -234,6 +236,9 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
                 break;
             case OPT_PER_BACKEND:
                 if (cli_parse_int("--per-backend", optarg, 1, 64, &o->render.per_backend)) return EXIT_USAGE;
+                break;
+            case OPT_MAX_FAILURES:
+                if (cli_parse_int("--max-failures", optarg, 1, 100, &o->render.max_failures)) return EXIT_USAGE;
                 break;
             case OPT_TIMEOUT: {
                 char *end;

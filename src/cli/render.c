@@ -140,6 +140,8 @@ longsd_render_params cli_render_params(const cli_opts *o)
         p.per_backend = r->per_backend;
     if (r->timeout_s > 0)
         p.timeout_s = r->timeout_s;
+    if (r->max_failures > 0)
+        p.max_failures = r->max_failures;
     p.force = o->force;
     return p;
 }

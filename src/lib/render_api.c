@@ -7,6 +7,8 @@
 
 #include "plan.h"
 #include "pool.h"
+#include "stemset.h"
+#include "throttle.h"
 
 longsd_render_params longsd_render_default_params(void)
 {
@@ -18,7 +20,7 @@ longsd_render_params longsd_render_default_params(void)
         .connect_timeout_s = 10,
         .retries = 2,
         .backoff_s = 0.5,
-        .max_failures = 3,
+        .max_failures = 2, /* a silent server costs max_failures x timeout before it is set aside */
         .max_attempts = 0,
         .blank_retries = 2,
         .force = 0,
@@ -73,8 +75,7 @@ typedef struct {
     longsd_plan *plan;
     const char *ws;
     const char *plan_path;
-    double last_save; /* monotonic seconds */
-    int dirty;        /* image states not yet saved */
+    ls_throttle pace; /* when the next save is due */
 } plan_run;
 
 /* One pool over many plans: a job's tag indexes refs, which says whose
@@ -97,19 +98,24 @@ static double mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Save the plan: every image is vouched for by its own sidecar (a re-run
- * finds it), so the plan is saved at most once a second and once at the end,
- * not after every image (that made a long run quadratic). */
-static void save_plan(plan_run *r, int now)
+/* Save the plan at the pace of throttle.h: at least 1 s apart, and 20
+ * times as far apart as a save takes (at most ~5 % of the run, however big
+ * the plan); always at the end. */
+#define SAVE_MIN_S 1.0
+#define SAVE_FACTOR 20.0
+
+static void save_plan(plan_run *r)
 {
-    if (!r->plan_path || !r->dirty || (!now && mono_s() - r->last_save < 1.0))
+    if (!r->plan_path || !r->pace.pending)
         return;
+    double t0 = mono_s();
     lserr keep = r->ctx->err; /* the save must not clobber the run's own error */
     if (longsd_plan_save(r->ctx, r->plan, r->plan_path))
         longsd__log(r->ctx, LONGSD_LOG_WARN, "could not save the plan: %s", longsd_errmsg(r->ctx));
     r->ctx->err = keep;
-    r->dirty = 0;
-    r->last_save = mono_s();
+    ls_throttle_saved(&r->pace, t0, mono_s());
+    longsd__log(r->ctx, LONGSD_LOG_DEBUG, "saved the plan in %.0f ms; next save in %.1f s at the earliest",
+                r->pace.cost * 1000.0, ls_throttle_interval(&r->pace));
 }
 
 static void on_plan_job(void *user, const ls_pool_job *j)
@@ -125,8 +131,8 @@ static void on_plan_job(void *user, const ls_pool_job *j)
                                              j->state == LS_JOB_DONE ? NULL : j->error);
     if (rc)
         longsd__log(r->ctx, LONGSD_LOG_WARN, "could not record image %s in the plan: %s", j->id, longsd_strerror(rc));
-    r->dirty = 1;
-    save_plan(r, 0);
+    if (ls_throttle_due(&r->pace, mono_s()))
+        save_plan(r);
 }
 
 static void on_plan_progress(void *user, const longsd_render_progress *pr)
@@ -147,10 +153,10 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
     const char *ws = b->runs[ri].ws;
     longsd_status rc = LONGSD_OK;
     char *dir = NULL, *full = NULL, *label = NULL;
-    char **stems = NULL;
+    ls_stemset *stems = NULL;
     char dname[80];
     ls_pool_dir_name(plan->name, dname, sizeof dname);
-    if (!(dir = longsd__asprintf("%s/images/%s", ws, dname)) || !(stems = longsd__calloc(plan->n_ideas + 1, sizeof *stems))) {
+    if (!(dir = longsd__asprintf("%s/images/%s", ws, dname)) || !(stems = ls_stemset_new(plan->n_ideas))) {
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -176,20 +182,11 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
                 goto out;
             continue;
         }
-        /* unique stem: <part>-<NN>-<slug of the title> */
+        /* unique stem: <part>-<NN>-<slug of the title>, then -2, -3, ... */
         char stem[96], uniq[112];
         ls_pool_image_stem(id, pi->idea.title, stem, sizeof stem);
-        snprintf(uniq, sizeof uniq, "%s", stem);
-        for (int k = 2;; k++) {
-            size_t s = 0;
-            while (s < i && (!stems[s] || strcmp(stems[s], uniq) != 0))
-                s++;
-            if (s == i)
-                break;
-            snprintf(uniq, sizeof uniq, "%s-%d", stem, k);
-        }
-        if (!(stems[i] = longsd__strdup(uniq))) {
-            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        if ((rc = ls_stemset_take(stems, stem, uniq, sizeof uniq))) {
+            rc = lserr_set(err, rc, "%s", rc == LONGSD_ERR_NOMEM ? "out of memory" : "too many images of one name");
             goto out;
         }
         longsd__free(full);
@@ -226,9 +223,7 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
         b->n_refs++;
     }
 out:
-    for (size_t i = 0; stems && i < plan->n_ideas; i++)
-        longsd__free(stems[i]);
-    longsd__free(stems);
+    ls_stemset_free(stems);
     longsd__free(dir);
     longsd__free(full);
     longsd__free(label);
@@ -269,7 +264,8 @@ longsd_status longsd_render_plans(longsd_ctx *ctx, longsd_plan *const *plans, co
     }
     b.n_runs = n_plans;
     for (size_t k = 0; k < n_plans; k++)
-        b.runs[k] = (plan_run){ctx, plans[k], ws, plan_paths ? plan_paths[k] : NULL, mono_s(), 0};
+        b.runs[k] = (plan_run){ctx, plans[k], ws, plan_paths ? plan_paths[k] : NULL,
+                               ls_throttle_start(mono_s(), SAVE_MIN_S, SAVE_FACTOR)};
     if ((rc = ls_pool_new(ctx, params, &pool)))
         goto out;
     for (size_t k = 0; k < n_plans; k++)
@@ -277,9 +273,14 @@ longsd_status longsd_render_plans(longsd_ctx *ctx, longsd_plan *const *plans, co
             goto out;
     longsd__log(ctx, LONGSD_LOG_INFO, "rendering %zu of %zu images (%zu already done) on %zu backend%s",
                 ls_pool_n_jobs(pool), total, skipped, params->n_backends, params->n_backends == 1 ? "" : "s");
+    for (size_t k = 0; k < n_plans; k++) /* jobs name ideas by index: ideas deleted by hand stay until the end */
+        plans[k]->rendering = 1;
     rc = ls_pool_run(pool, on_plan_job, on_plan_progress, &b, total, skipped);
-    for (size_t k = 0; k < n_plans; k++)
-        save_plan(&b.runs[k], 1);
+    for (size_t k = 0; k < n_plans; k++) {
+        save_plan(&b.runs[k]); /* always at the end, also when interrupted (Ctrl-C, SIGTERM end the pool) */
+        plans[k]->rendering = 0;
+        ls_plan_drop_deleted(plans[k]);
+    }
     for (size_t k = 0; !rc && k < n_plans; k++) {
         for (size_t i = 0; i < plans[k]->n_ideas; i++) /* ideas failed before the pool (no prompt) */
             if (plans[k]->ideas[i].image_state == LONGSD_IMAGE_FAILED) {
