@@ -453,7 +453,8 @@ typedef enum {
     LONGSD_SAMPLER_EULER = 0,
     LONGSD_SAMPLER_EULER_A = 1,
     LONGSD_SAMPLER_DDIM = 2,
-    LONGSD_SAMPLER_DPMPP_2M = 3
+    LONGSD_SAMPLER_DPMPP_2M = 3,
+    LONGSD_SAMPLER_LCM = 4 /* diffusers' LCMScheduler, for LCM and LCM-LoRA models */
 } longsd_sampler;
 
 typedef struct {
@@ -461,7 +462,9 @@ typedef struct {
     const char *negative_prompt; /* UTF-8; NULL = "" */
     int width, height;           /* pixels: multiples of 64 for SD 1.x */
     int steps;                   /* 1..1000 */
-    float cfg_scale;             /* classifier-free guidance; <= 1 runs the prompt alone */
+    float cfg_scale;             /* classifier-free guidance; <= 1 runs the prompt alone (SD-Turbo: 0).
+                                  * A UNet with time_cond_proj_dim (LCM) takes cfg_scale - 1
+                                  * as an embedding instead and runs the prompt alone */
     uint64_t seed;               /* x_T and ancestral noise, see docs/engine.md */
     longsd_sampler sampler;
     int karras;                  /* Karras sigmas (Euler, DPM++ 2M) */
@@ -484,7 +487,10 @@ longsd_sd_params longsd_sd_default_params(void);
 longsd_sd *longsd_sd_new(void); /* NULL if out of memory */
 void longsd_sd_free(longsd_sd *sd); /* NULL is a no-op */
 /* A diffusers folder (model_index.json, tokenizer/, text_encoder/, unet/,
- * vae/; fp32 or .fp16 safetensors). Replaces a model loaded before. */
+ * vae/; fp32 or .fp16 safetensors). Replaces a model loaded before.
+ * scheduler/scheduler_config.json, when there, sets what every sampler
+ * follows as diffusers' from_config does: timestep_spacing (SD-Turbo's
+ * "trailing"), steps_offset, LCM's original_inference_steps. */
 longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
 /* A single-file checkpoint (.safetensors) with the original CompVis tensor
  * names (model.diffusion_model., first_stage_model.,
@@ -494,6 +500,14 @@ longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
  * diffusers folder whose {text_encoder,unet,vae}/config.json give the
  * shapes; NULL means SD 1.5's. */
 longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *vocab, const char *config_dir);
+/* Decode final images with TAESD, the tiny autoencoder, instead of the
+ * model's VAE (an SD 1.x VAE decode at 512x512 is ~30 s on two cores,
+ * TAESD's ~2 s). path: a diffusers AutoencoderTiny folder (config.json +
+ * diffusion_pytorch_model.safetensors), a folder holding the original
+ * taesd_decoder.safetensors, or that file. NULL goes back to the model's
+ * VAE. Kept across longsd_sd_load calls; its latent channels must match
+ * the UNet's at generate time. */
+longsd_status longsd_sd_set_taesd(longsd_sd *sd, const char *path);
 /* The last error's message (borrowed until the next call on sd). */
 const char *longsd_sd_errmsg(const longsd_sd *sd);
 /* Latent size of an image: width / factor (8 for SD 1.x), and channels. */
