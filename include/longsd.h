@@ -312,6 +312,8 @@ typedef struct {
     int force;                /* 1 = redraw images that are already done and valid */
     size_t max_image_bytes;   /* cap on one reply; default 64 MiB */
     const char *plan_path;    /* optional: the plan is saved here after every image */
+    const char *vae;          /* optional, native backends only: "taesd=PATH" decodes with TAESD
+                               * (recorded as "VAE: taesd" in PNG parameters and the resume key) */
 } longsd_render_params;
 
 longsd_render_params longsd_render_default_params(void);

@@ -19,6 +19,7 @@ typedef struct {
     double timeout_s;       /* --timeout S (0 = default) */
     const char *negative;   /* sd: --negative TEXT */
     long long seed;         /* sd: --seed N; -1 = from the prompt */
+    const char *vae;        /* --vae taesd=PATH (native backends) */
 } cli_render_opts;
 
 /* The process-wide options (zero-initialised, seed -1). */

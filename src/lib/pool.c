@@ -155,6 +155,8 @@ void ls_pool_job_key(const ls_render_job *j, char out[17])
     h = lsfnv1a64(j->prompt, strlen(j->prompt) + 1, h);
     h = lsfnv1a64(j->negative ? j->negative : "", strlen(j->negative ? j->negative : "") + 1, h);
     h = lsfnv1a64(j->sampler ? j->sampler : "", strlen(j->sampler ? j->sampler : "") + 1, h);
+    if (j->vae && j->vae[0]) /* only when set, so keys of earlier images stay valid */
+        h = lsfnv1a64(j->vae, strlen(j->vae) + 1, h);
     int n = snprintf(num, sizeof num, "%u %d %d %d %.4f", j->seed, j->width, j->height, j->steps, (double)j->cfg_scale);
     h = lsfnv1a64(num, (size_t)n, h);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
@@ -230,10 +232,12 @@ void ls_pool_clean_temps(const char *dir)
 char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed)
 {
     const char *n = j->negative ? j->negative : "";
-    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, Version: longsd %s",
+    const char *vae = j->vae ? j->vae : "";
+    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, %s%s%s"
+                            "Version: longsd %s",
                             j->prompt, n[0] ? "Negative prompt: " : "", n, n[0] ? "\n" : "", j->steps,
                             j->sampler ? j->sampler : "Euler a", (double)j->cfg_scale, (unsigned long long)seed,
-                            j->width, j->height,
+                            j->width, j->height, vae[0] ? "VAE: " : "", vae, vae[0] ? ", " : "",
                             LONGSD_VERSION);
 }
 
@@ -318,7 +322,13 @@ longsd_status ls_pool_new(longsd_ctx *ctx, const longsd_render_params *prm, ls_p
             .max_image_bytes = prm->max_image_bytes,
             .poll_ms = 100,
             .timeout_ms = (long)(prm->timeout_s * 1000.0),
+            .vae = prm->vae,
         };
+        if (prm->vae && !b->ops->in_process) {
+            rc = lserr_set(err, LONGSD_ERR_PARAM, "backend %s: a VAE (%s) is for the native engine only; servers use "
+                           "their own", b->label, prm->vae);
+            goto out;
+        }
         if ((rc = b->ops->create(&bo, &b->state, err))) {
             char m[sizeof err->msg];
             snprintf(m, sizeof m, "%s", err ? err->msg : "");
@@ -350,6 +360,7 @@ static void job_free(ls_pool_job *j)
     longsd__free((char *)j->job.prompt);
     longsd__free((char *)j->job.negative);
     longsd__free((char *)j->job.sampler);
+    longsd__free((char *)j->job.vae);
     longsd__free(j->id);
     longsd__free(j->path);
     longsd__free(j->key);
@@ -412,12 +423,13 @@ longsd_status ls_pool_add(ls_pool *p, const ls_render_job *job, const char *id, 
     j->job.prompt = longsd__strdup(job->prompt ? job->prompt : "");
     j->job.negative = longsd__strdup(job->negative ? job->negative : "");
     j->job.sampler = longsd__strdup(job->sampler ? job->sampler : "Euler a");
+    j->job.vae = longsd__strdup(job->vae ? job->vae : "");
     j->id = longsd__strdup(id ? id : "image");
     j->path = longsd__strdup(path);
     j->key = longsd__strdup(key ? key : "");
     j->tag = tag;
     j->backend = -1;
-    if (!j->job.prompt || !j->job.negative || !j->job.sampler || !j->id || !j->path || !j->key) {
+    if (!j->job.prompt || !j->job.negative || !j->job.sampler || !j->job.vae || !j->id || !j->path || !j->key) {
         job_free(j);
         return LONGSD_ERR_NOMEM;
     }
