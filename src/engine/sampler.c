@@ -20,8 +20,19 @@ sdsched_cfg sdsched_sd15_cfg(void)
 
 longsd_status sdsched_cfg_load(const char *path, sdsched_cfg *cfg, lserr *err)
 {
+    char *text = NULL;
+    size_t n = 0;
+    longsd_status rc = lsfile_read(path, (size_t)1 << 20, &text, &n, err);
+    if (rc == LONGSD_OK)
+        rc = sdsched_cfg_parse(text, n, path, cfg, err);
+    longsd__free(text);
+    return rc;
+}
+
+longsd_status sdsched_cfg_parse(const char *text, size_t len, const char *path, sdsched_cfg *cfg, lserr *err)
+{
     json_error_t je;
-    json_t *o = json_load_file(path, 0, &je), *v;
+    json_t *o = json_loadb(text, len, 0, &je), *v;
     longsd_status rc = LONGSD_OK;
     if (!o || !json_is_object(o)) {
         json_decref(o);

@@ -38,6 +38,8 @@ sdsched_cfg sdsched_sd15_cfg(void);
  * (other beta schedules, v-prediction, 1000 training steps or not) is
  * LONGSD_ERR_UNSUPPORTED naming the file and key. */
 longsd_status sdsched_cfg_load(const char *path, sdsched_cfg *cfg, lserr *err);
+/* The same from the file's text (label names it in errors). */
+longsd_status sdsched_cfg_parse(const char *text, size_t len, const char *label, sdsched_cfg *cfg, lserr *err);
 
 typedef struct {
     sds_kind kind;

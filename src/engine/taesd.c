@@ -152,8 +152,19 @@ static int same_width(json_t *a, int *ch)
 
 static longsd_status load_config(const char *path, sdtaesd_cfg *cfg, lserr *err)
 {
+    char *text = NULL;
+    size_t n = 0;
+    longsd_status rc = lsfile_read(path, (size_t)1 << 20, &text, &n, err);
+    if (rc == LONGSD_OK)
+        rc = sdtaesd_cfg_parse(text, n, path, cfg, err);
+    longsd__free(text);
+    return rc;
+}
+
+longsd_status sdtaesd_cfg_parse(const char *text, size_t len, const char *path, sdtaesd_cfg *cfg, lserr *err)
+{
     json_error_t je;
-    json_t *o = json_load_file(path, 0, &je);
+    json_t *o = json_loadb(text, len, 0, &je);
     longsd_status rc = LONGSD_OK;
     if (!o || !json_is_object(o)) {
         json_decref(o);
@@ -204,6 +215,8 @@ static longsd_status load_config(const char *path, sdtaesd_cfg *cfg, lserr *err)
                        path);
         goto out;
     }
+    if ((rc = sdtaesd_cfg_check(path, &c, err)) != LONGSD_OK)
+        goto out;
 out:
     json_decref(o);
     if (rc == LONGSD_OK)
@@ -212,7 +225,7 @@ out:
 }
 
 /* Bounds before any size is derived from them. */
-static longsd_status check_cfg(const char *what, const sdtaesd_cfg *c, lserr *err)
+longsd_status sdtaesd_cfg_check(const char *what, const sdtaesd_cfg *c, lserr *err)
 {
     int ok = c->in_ch >= 1 && c->in_ch <= 16 && c->out_ch >= 1 && c->out_ch <= 16 && c->latent_ch >= 1 &&
              c->latent_ch <= 64 && c->enc_ch >= 1 && c->enc_ch <= 1024 && c->dec_ch >= 1 && c->dec_ch <= 1024;
@@ -282,11 +295,13 @@ static char *encoder_beside(const char *dec_path)
     return longsd__asprintf("%.*sencoder%s", (int)(d - dec_path), dec_path, d + 7);
 }
 
+static longsd_status setup(sdtaesd *t, const char *p, int diffusers, lserr *err);
+
 longsd_status sdtaesd_open(const char *path, sdtaesd **out, lserr *err)
 {
     *out = NULL;
     longsd_status rc = LONGSD_OK;
-    char *p = NULL, *q = NULL;
+    char *p = NULL;
     sdtaesd *t = longsd__calloc(1, sizeof *t);
     if (!t)
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
@@ -331,6 +346,40 @@ longsd_status sdtaesd_open(const char *path, sdtaesd **out, lserr *err)
     }
     if ((rc = sdst_open(p, &t->files[0], err)) != LONGSD_OK)
         goto out;
+    rc = setup(t, p, diffusers, err);
+    if (rc == LONGSD_OK) {
+        *out = t;
+        t = NULL;
+    }
+out:
+    sdtaesd_close(t);
+    longsd__free(p);
+    return rc;
+}
+
+longsd_status sdtaesd_open_st(sdst_file *f, sdtaesd **out, lserr *err)
+{
+    *out = NULL;
+    sdtaesd *t = longsd__calloc(1, sizeof *t);
+    if (!t) {
+        sdst_close(f);
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    }
+    t->files[0] = f;
+    longsd_status rc = setup(t, sdst_label(f), 0, err);
+    if (rc == LONGSD_OK)
+        *out = t;
+    else
+        sdtaesd_close(t);
+    return rc;
+}
+
+/* The halves' layouts and checks once files[0] is open (p names it; with
+ * diffusers = 1 the config was read from a folder). */
+static longsd_status setup(sdtaesd *t, const char *p, int diffusers, lserr *err)
+{
+    longsd_status rc = LONGSD_OK;
+    char *q = NULL;
     if (!diffusers && sdst_find(t->files[0], "decoder.layers.0.weight")) {
         diffusers = 1; /* one diffusers file given by itself: SD's TAESD sizes */
         t->cfg = default_cfg();
@@ -361,17 +410,13 @@ longsd_status sdtaesd_open(const char *path, sdtaesd **out, lserr *err)
         t->enc = (taesd_half){.f = t->files[1], .fmt = "%d"};
         t->has_enc = t->files[1] != NULL;
     }
-    if ((rc = check_cfg(p, &t->cfg, err)) != LONGSD_OK)
+    if ((rc = sdtaesd_cfg_check(p, &t->cfg, err)) != LONGSD_OK)
         goto out;
     layout_decoder(&t->cfg, &t->dec);
     layout_encoder(&t->cfg, &t->enc);
     if ((rc = check_half(&t->dec, err)) != LONGSD_OK || (t->has_enc && (rc = check_half(&t->enc, err)) != LONGSD_OK))
         goto out;
-    *out = t;
-    t = NULL;
 out:
-    sdtaesd_close(t);
-    longsd__free(p);
     longsd__free(q);
     return rc;
 }

@@ -31,6 +31,13 @@ typedef struct sdtaesd sdtaesd;
  * malformed file fails at load with its name and the tensor's. */
 longsd_status sdtaesd_open(const char *path, sdtaesd **out /* OUT, free with sdtaesd_close */, lserr *err);
 void sdtaesd_close(sdtaesd *t); /* NULL is a no-op */
+/* The same from one open file (consumed, also on error): diffusers names
+ * with TAESD's default sizes, or an original decoder. */
+longsd_status sdtaesd_open_st(sdst_file *f, sdtaesd **out /* OUT */, lserr *err);
+/* An AutoencoderTiny config.json's text (label names it in errors). */
+longsd_status sdtaesd_cfg_parse(const char *text, size_t len, const char *label, sdtaesd_cfg *cfg, lserr *err);
+/* The bounds every size is checked against before it is used. */
+longsd_status sdtaesd_cfg_check(const char *what, const sdtaesd_cfg *c, lserr *err);
 const sdtaesd_cfg *sdtaesd_config(const sdtaesd *t);
 int sdtaesd_has_encoder(const sdtaesd *t);
 int sdtaesd_factor(const sdtaesd *t); /* image pixels per latent (8) */
