@@ -471,8 +471,9 @@ typedef struct {
     longsd_sampler sampler;
     int karras;                  /* Karras sigmas (Euler, DPM++ 2M) */
     /* Optional, for reproducing another implementation: x_T as a standard
-     * normal draw (latent_ch, h, w), and for Euler ancestral the noise of
-     * every step (steps, latent_ch, h, w). NULL = drawn from seed. */
+     * normal draw (latent_ch, h, w), and for Euler ancestral and LCM the
+     * noise of every step (steps, latent_ch, h, w; LCM uses all but the
+     * last). NULL = drawn from seed. */
     const float *init_noise;
     const float *step_noise;
     /* Optional callbacks: progress after each step; abort (non-zero stops

@@ -395,5 +395,36 @@ TEST(pipeline_decodes_with_taesd)
     longsd_sd_free(sd);
 }
 
+TEST(allocation_failures)
+{
+    longsd_sd_params p = longsd_sd_default_params();
+    p.prompt = "a boat";
+    p.width = 8;
+    p.height = 8;
+    p.steps = 2;
+    p.cfg_scale = 1.5f;
+    p.sampler = LONGSD_SAMPLER_LCM;
+    int ok = 0, nomem = 0;
+    /* the model loads unhindered; then every allocation of loading TAESD
+     * and of an LCM generation decoded by it fails in turn */
+    for (long k = 0; k < 3000 && ok < 3; k++) {
+        longsd_sd *sd = longsd_sd_new();
+        REQUIRE(sd && longsd_sd_load(sd, "tests/engine/tiny-sd") == LONGSD_OK);
+        longsd__alloc_fail_after = k;
+        longsd_status rc = longsd_sd_set_taesd(sd, "tests/engine/tiny-taesd");
+        if (rc == LONGSD_OK) {
+            uint8_t rgb[8 * 8 * 3];
+            rc = longsd_sd_generate(sd, &p, NULL, rgb);
+        }
+        longsd__alloc_fail_after = -1;
+        CHECK(rc == LONGSD_OK || rc == LONGSD_ERR_NOMEM || rc == LONGSD_ERR_IO);
+        ok += rc == LONGSD_OK;
+        nomem += rc != LONGSD_OK;
+        longsd_sd_free(sd);
+    }
+    printf("  %d runs failed cleanly, %d succeeded\n", nomem, ok);
+    CHECK(ok > 0 && nomem > 0);
+}
+
 RUN_TESTS(taesd_matches_diffusers, taesd_malformed_files, turbo_trailing_matches_diffusers, lcm_matches_diffusers,
-          scheduler_config_errors, pipeline_decodes_with_taesd)
+          scheduler_config_errors, pipeline_decodes_with_taesd, allocation_failures)
