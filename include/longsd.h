@@ -312,6 +312,8 @@ typedef struct {
     int force;                /* 1 = redraw images that are already done and valid */
     size_t max_image_bytes;   /* cap on one reply; default 64 MiB */
     const char *plan_path;    /* optional: the plan is saved here after every image */
+    const char *vae;          /* optional, native backends only: "taesd=PATH" decodes with TAESD
+                               * (recorded as "VAE: taesd" in PNG parameters and the resume key) */
 } longsd_render_params;
 
 longsd_render_params longsd_render_default_params(void);
@@ -463,7 +465,8 @@ typedef enum {
     LONGSD_SAMPLER_EULER = 0,
     LONGSD_SAMPLER_EULER_A = 1,
     LONGSD_SAMPLER_DDIM = 2,
-    LONGSD_SAMPLER_DPMPP_2M = 3
+    LONGSD_SAMPLER_DPMPP_2M = 3,
+    LONGSD_SAMPLER_LCM = 4 /* diffusers' LCMScheduler, for LCM and LCM-LoRA models */
 } longsd_sampler;
 
 typedef struct {
@@ -471,13 +474,16 @@ typedef struct {
     const char *negative_prompt; /* UTF-8; NULL = "" */
     int width, height;           /* pixels: multiples of 64 for SD 1.x */
     int steps;                   /* 1..1000 */
-    float cfg_scale;             /* classifier-free guidance; <= 1 runs the prompt alone */
+    float cfg_scale;             /* classifier-free guidance; <= 1 runs the prompt alone (SD-Turbo: 0).
+                                  * A UNet with time_cond_proj_dim (LCM) takes cfg_scale - 1
+                                  * as an embedding instead and runs the prompt alone */
     uint64_t seed;               /* x_T and ancestral noise, see docs/engine.md */
     longsd_sampler sampler;
     int karras;                  /* Karras sigmas (Euler, DPM++ 2M) */
     /* Optional, for reproducing another implementation: x_T as a standard
-     * normal draw (latent_ch, h, w), and for Euler ancestral the noise of
-     * every step (steps, latent_ch, h, w). NULL = drawn from seed. */
+     * normal draw (latent_ch, h, w), and for Euler ancestral and LCM the
+     * noise of every step (steps, latent_ch, h, w; LCM uses all but the
+     * last). NULL = drawn from seed. */
     const float *init_noise;
     const float *step_noise;
     /* Optional callbacks: progress after each step; abort (non-zero stops
@@ -494,7 +500,10 @@ longsd_sd_params longsd_sd_default_params(void);
 longsd_sd *longsd_sd_new(void); /* NULL if out of memory */
 void longsd_sd_free(longsd_sd *sd); /* NULL is a no-op */
 /* A diffusers folder (model_index.json, tokenizer/, text_encoder/, unet/,
- * vae/; fp32 or .fp16 safetensors). Replaces a model loaded before. */
+ * vae/; fp32 or .fp16 safetensors). Replaces a model loaded before.
+ * scheduler/scheduler_config.json, when there, sets what every sampler
+ * follows as diffusers' from_config does: timestep_spacing (SD-Turbo's
+ * "trailing"), steps_offset, LCM's original_inference_steps. */
 longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
 /* A single-file checkpoint (.safetensors) with the original CompVis tensor
  * names (model.diffusion_model., first_stage_model.,
@@ -504,6 +513,14 @@ longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
  * diffusers folder whose {text_encoder,unet,vae}/config.json give the
  * shapes; NULL means SD 1.5's. */
 longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *vocab, const char *config_dir);
+/* Decode final images with TAESD, the tiny autoencoder, instead of the
+ * model's VAE (an SD 1.x VAE decode at 512x512 is ~30 s on two cores,
+ * TAESD's ~2 s). path: a diffusers AutoencoderTiny folder (config.json +
+ * diffusion_pytorch_model.safetensors), a folder holding the original
+ * taesd_decoder.safetensors, or that file. NULL goes back to the model's
+ * VAE. Kept across longsd_sd_load calls; its latent channels must match
+ * the UNet's at generate time. */
+longsd_status longsd_sd_set_taesd(longsd_sd *sd, const char *path);
 /* The last error's message (borrowed until the next call on sd). */
 const char *longsd_sd_errmsg(const longsd_sd *sd);
 /* Latent size of an image: width / factor (8 for SD 1.x), and channels. */

@@ -32,6 +32,7 @@ typedef struct {
     int threads;            /* --threads N of the native engine (0 = every core) */
     const char *negative;   /* sd: --negative TEXT */
     long long seed;         /* sd: --seed N; -1 = from the prompt */
+    const char *vae;        /* --vae taesd=PATH (native backends) */
 } cli_render_opts;
 
 typedef struct {

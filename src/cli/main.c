@@ -54,6 +54,8 @@ typedef struct {
     "                        repeat for a pool; extras after a space: jobs=N model=NAME workflow=FILE\n"   \
     "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
     "  --threads N           threads of the native engine (default: every core)\n"                          \
+    "  --vae taesd=PATH      native: decode with TAESD (a diffusers AutoencoderTiny folder or\n"           \
+    "                        taesd_decoder.safetensors): ~1/18 of the VAE decoder's work\n"          \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
     "  --timeout S           seconds one request may take (default 300)\n"                              \
@@ -135,7 +137,8 @@ enum {
     OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
-    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS
+    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
+    OPT_VAE
 };
 
 /* Fill o from argv: -1 to go on with *cmdname (NULL if none), else the exit
@@ -159,7 +162,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"llm-parallel", required_argument, 0, OPT_LLM_PARALLEL}, {"no-cache", no_argument, 0, OPT_NO_CACHE},
         {"prompt-writer", required_argument, 0, OPT_PROMPT_WRITER},
         {"backend", required_argument, 0, OPT_BACKEND}, {"backends", required_argument, 0, OPT_BACKENDS},
-        {"threads", required_argument, 0, OPT_THREADS},
+        {"threads", required_argument, 0, OPT_THREADS}, {"vae", required_argument, 0, OPT_VAE},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"max-failures", required_argument, 0, OPT_MAX_FAILURES},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
@@ -227,6 +230,14 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
             case OPT_FORCE: o->force = o->plan.force = 1; break;
             case OPT_THREADS:
                 if (cli_parse_int("--threads", optarg, 1, 256, &o->render.threads)) return EXIT_USAGE;
+                break;
+            case OPT_VAE:
+                if (strncmp(optarg, "taesd=", 6) != 0 || !optarg[6]) {
+                    cli_error("--vae: expected taesd=PATH (a TAESD folder or taesd_decoder.safetensors), got \"%s\"",
+                              optarg);
+                    return EXIT_USAGE;
+                }
+                o->render.vae = optarg;
                 break;
             case OPT_BACKEND:
                 if (cli_render_add_backend(&o->render, optarg)) return EXIT_USAGE;

@@ -143,6 +143,7 @@ longsd_render_params cli_render_params(const cli_opts *o)
     if (r->max_failures > 0)
         p.max_failures = r->max_failures;
     p.force = o->force;
+    p.vae = r->vae;
     return p;
 }
 

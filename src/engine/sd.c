@@ -12,6 +12,7 @@
 #include "nets.h"
 #include "safetensors.h"
 #include "sampler.h"
+#include "taesd.h"
 #include "tokenizer.h"
 #include "util.h"
 
@@ -24,6 +25,8 @@ struct longsd_sd {
     sdclip_cfg clip_cfg;
     sdunet_cfg unet_cfg;
     sdvae_cfg vae_cfg;
+    sdsched_cfg sched_cfg;
+    sdtaesd *taesd; /* replaces the VAE's decoder when set (owned) */
     sdarena arena;
 };
 
@@ -84,6 +87,7 @@ void longsd_sd_free(longsd_sd *sd)
     if (!sd)
         return;
     unload(sd);
+    sdtaesd_close(sd->taesd);
     sdarena_free(&sd->arena);
     longsd__free(sd);
 }
@@ -140,7 +144,13 @@ static longsd_status load_configs(longsd_sd *sd, const char *dir)
         if (rc != LONGSD_OK)
             return rc;
     }
-    return LONGSD_OK;
+    sd->sched_cfg = sdsched_sd15_cfg();
+    char *p = longsd__asprintf("%s/scheduler/scheduler_config.json", dir);
+    if (!p)
+        return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    longsd_status rc = lsfile_exists(p) ? sdsched_cfg_load(p, &sd->sched_cfg, &sd->err) : LONGSD_OK;
+    longsd__free(p);
+    return rc;
 }
 
 longsd_status longsd_sd_load(longsd_sd *sd, const char *dir)
@@ -184,6 +194,7 @@ longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *v
         sd->clip_cfg = sdclip_sd15_cfg();
         sd->unet_cfg = sdunet_sd15_cfg();
         sd->vae_cfg = sdvae_sd15_cfg();
+        sd->sched_cfg = sdsched_sd15_cfg();
     }
     {
         char *vj = longsd__asprintf("%s/vocab.json", vocab);
@@ -224,6 +235,24 @@ fail:
     return rc;
 }
 
+longsd_status longsd_sd_set_taesd(longsd_sd *sd, const char *path)
+{
+    lserr_clear(&sd->err);
+    sdtaesd *t = NULL;
+    if (path) {
+        longsd_status rc = sdtaesd_open(path, &t, &sd->err);
+        if (rc != LONGSD_OK)
+            return rc;
+        if (sdtaesd_config(t)->out_ch < 1) {
+            sdtaesd_close(t);
+            return lserr_set(&sd->err, LONGSD_ERR_MODEL, "%s: no output channels", path);
+        }
+    }
+    sdtaesd_close(sd->taesd);
+    sd->taesd = t;
+    return LONGSD_OK;
+}
+
 longsd_status longsd_sd_encode_text(longsd_sd *sd, const char *prompt, float *hidden)
 {
     if (!sd->tok)
@@ -247,12 +276,21 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         p->height > 8192)
         return lserr_set(&sd->err, LONGSD_ERR_PARAM, "size %dx%d: width and height must be multiples of %d up to 8192",
                          p->width, p->height, mult);
+    if (sd->taesd && (sdtaesd_config(sd->taesd)->latent_ch != sd->unet_cfg.in_ch || sdtaesd_factor(sd->taesd) != f))
+        return lserr_set(&sd->err, LONGSD_ERR_MODEL,
+                         "TAESD: %d latent channels at 1/%d scale, the model %d at 1/%d (a TAESD for another family?)",
+                         sdtaesd_config(sd->taesd)->latent_ch, sdtaesd_factor(sd->taesd), sd->unet_cfg.in_ch, f);
     int h = p->height / f, w = p->width / f, L = sd->unet_cfg.in_ch, D = sd->clip_cfg.hidden;
     size_t n = (size_t)L * h * w;
-    int cfg_on = p->cfg_scale > 1.0f;
+    /* As diffusers: guidance > 1 runs the negative prompt too, unless the
+     * UNet takes the guidance as an embedding (LCM) */
+    int tcd = sd->unet_cfg.tcond_dim, cfg_on = p->cfg_scale > 1.0f && !tcd;
     longsd_status rc;
     sdsched s;
-    if ((rc = sdsched_init(&s, (sds_kind)p->sampler, p->karras, p->steps, &sd->err)) != LONGSD_OK)
+    float wemb[4096];
+    if (tcd)
+        sdunet_guidance_embedding(p->cfg_scale - 1.0f, tcd, wemb);
+    if ((rc = sdsched_init_cfg(&s, &sd->sched_cfg, (sds_kind)p->sampler, p->karras, p->steps, &sd->err)) != LONGSD_OK)
         return rc;
     /* As diffusers: the batch is [unconditional, conditional]. */
     float *ctx = longsd__malloc((size_t)2 * SDTOK_MAX_LEN * D * sizeof *ctx);
@@ -286,15 +324,15 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
             xin[k] = x[k] * sc;
         if (B == 2)
             memcpy(xin + n, xin, n * sizeof *xin);
-        if ((rc = sdunet_forward(&sd->unet_cfg, sd->unet, sd->unet_prefix, &sd->arena, xin, B, h, w, t, ctx,
-                                 SDTOK_MAX_LEN, eps, &ab, &sd->err)) != LONGSD_OK)
+        if ((rc = sdunet_forward_cond(&sd->unet_cfg, sd->unet, sd->unet_prefix, &sd->arena, xin, B, h, w, t,
+                                      tcd ? wemb : NULL, ctx, SDTOK_MAX_LEN, eps, &ab, &sd->err)) != LONGSD_OK)
             goto out;
         float *ec = eps + (size_t)(B - 1) * n;
         if (cfg_on)
             for (size_t k = 0; k < n; k++)
                 ec[k] = eps[k] + p->cfg_scale * (ec[k] - eps[k]);
         const float *nz = NULL;
-        if (s.kind == SDS_EULER_A) {
+        if (sdsched_needs_noise(&s, i)) {
             if (p->step_noise)
                 nz = p->step_noise + (size_t)i * n;
             else {
@@ -310,14 +348,15 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     if (latents)
         memcpy(latents, x, n * sizeof *x);
     if (rgb) {
-        int oc = sd->vae_cfg.out_ch;
+        int oc = sd->taesd ? sdtaesd_config(sd->taesd)->out_ch : sd->vae_cfg.out_ch;
         img = longsd__malloc((size_t)oc * p->width * p->height * sizeof *img);
         if (!img) {
             rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
             goto out;
         }
-        if ((rc = sdvae_decode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, img, &ab, &sd->err)) !=
-            LONGSD_OK)
+        rc = sd->taesd ? sdtaesd_decode(sd->taesd, &sd->arena, x, h, w, img, &ab, &sd->err)
+                       : sdvae_decode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, img, &ab, &sd->err);
+        if (rc != LONGSD_OK)
             goto out;
         size_t hw = (size_t)p->width * p->height;
         for (size_t k = 0; k < hw; k++)

@@ -28,6 +28,10 @@ static int is_dir(const char *p)
 #define MODEL_SHAPE                                                                                               \
     "a diffusers folder (text_encoder/, unet/ and vae/, each with config.json and its .safetensors weights, and " \
     "tokenizer/ with vocab.json and merges.txt) or a single-file .safetensors checkpoint"
+const char *ls_vae_kind(const char *spec)
+{
+    return spec && strncmp(spec, "taesd=", 6) == 0 && spec[6] ? "taesd" : NULL;
+}
 
 static longsd_status native_create(const ls_backend_opts *o, void **state, lserr *err)
 {
@@ -72,8 +76,13 @@ static longsd_status native_create(const ls_backend_opts *o, void **state, lserr
         rc = vocab ? longsd_sd_load_file(ns->sd, path, vocab, NULL) : LONGSD_ERR_NOMEM;
         longsd__free(beside);
     }
-    if (rc) {
+    if (rc)
         lserr_set(err, rc, "native: %s", longsd_sd_errmsg(ns->sd));
+    else if (o->vae && !ls_vae_kind(o->vae))
+        rc = lserr_set(err, LONGSD_ERR_PARAM, "native: vae \"%s\": expected taesd=PATH", o->vae);
+    else if (o->vae && (rc = longsd_sd_set_taesd(ns->sd, o->vae + 6)))
+        lserr_set(err, rc, "native: vae: %s", longsd_sd_errmsg(ns->sd));
+    if (rc) {
         longsd_sd_free(ns->sd);
         pthread_mutex_destroy(&ns->lock);
         longsd__free(ns);
@@ -94,6 +103,7 @@ static int map_sampler(const char *name, longsd_sampler *s, int *karras)
         {"Euler a", LONGSD_SAMPLER_EULER_A, 0},   {"Euler", LONGSD_SAMPLER_EULER, 0},
         {"Euler Karras", LONGSD_SAMPLER_EULER, 1}, {"DDIM", LONGSD_SAMPLER_DDIM, 0},
         {"DPM++ 2M", LONGSD_SAMPLER_DPMPP_2M, 0}, {"DPM++ 2M Karras", LONGSD_SAMPLER_DPMPP_2M, 1},
+        {"LCM", LONGSD_SAMPLER_LCM, 0},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (lsstr_casecmp_ascii(name ? name : "Euler a", map[i].name) == 0) {
@@ -114,7 +124,7 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     if (map_sampler(job->sampler, &p.sampler, &p.karras))
         return lserr_set(err, LONGSD_ERR_UNSUPPORTED,
                          "native: sampler \"%s\" is not built in (Euler a, Euler, Euler Karras, DDIM, DPM++ 2M, "
-                         "DPM++ 2M Karras)",
+                         "DPM++ 2M Karras, LCM)",
                          job->sampler);
     if (job->width % 64 || job->height % 64)
         return lserr_set(err, LONGSD_ERR_UNSUPPORTED, "native: %dx%d: SD 1.x needs multiples of 64 (e.g. 768x512)",

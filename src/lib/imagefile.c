@@ -48,6 +48,8 @@ void ls_pool_job_key(const ls_render_job *j, char out[17])
     h = lsfnv1a64(j->prompt, strlen(j->prompt) + 1, h);
     h = lsfnv1a64(j->negative ? j->negative : "", strlen(j->negative ? j->negative : "") + 1, h);
     h = lsfnv1a64(j->sampler ? j->sampler : "", strlen(j->sampler ? j->sampler : "") + 1, h);
+    if (j->vae && j->vae[0]) /* only when set, so keys of earlier images stay valid */
+        h = lsfnv1a64(j->vae, strlen(j->vae) + 1, h);
     int n = snprintf(num, sizeof num, "%u %d %d %d %.4f", j->seed, j->width, j->height, j->steps, (double)j->cfg_scale);
     h = lsfnv1a64(num, (size_t)n, h);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
@@ -122,10 +124,12 @@ void ls_pool_clean_temps(const char *dir)
 char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed)
 {
     const char *n = j->negative ? j->negative : "";
-    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, Version: longsd %s",
+    const char *vae = j->vae ? j->vae : "";
+    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, %s%s%s"
+                            "Version: longsd %s",
                             j->prompt, n[0] ? "Negative prompt: " : "", n, n[0] ? "\n" : "", j->steps,
                             j->sampler ? j->sampler : "Euler a", (double)j->cfg_scale, (unsigned long long)seed,
-                            j->width, j->height,
+                            j->width, j->height, vae[0] ? "VAE: " : "", vae, vae[0] ? ", " : "",
                             LONGSD_VERSION);
 }
 

@@ -55,6 +55,8 @@ static longsd_status check_params(lserr *err, const longsd_render_params *p)
         return lserr_set(err, LONGSD_ERR_PARAM, "max_failures must be at least 1");
     if (p->max_image_bytes < 1024)
         return lserr_set(err, LONGSD_ERR_PARAM, "max_image_bytes is too small");
+    if (p->vae && !ls_vae_kind(p->vae))
+        return lserr_set(err, LONGSD_ERR_PARAM, "vae \"%s\": expected taesd=PATH", p->vae);
     return LONGSD_OK;
 }
 
@@ -174,6 +176,7 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
             .steps = pi->steps,
             .cfg_scale = pi->cfg_scale,
             .sampler = pi->sampler ? pi->sampler : "Euler a",
+            .vae = params->vae ? ls_vae_kind(params->vae) : "",
         };
         const char *id = pi->idea.id[0] ? pi->idea.id : "image";
         lserr jerr;
@@ -329,6 +332,7 @@ longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req
         .steps = req->steps,
         .cfg_scale = req->cfg_scale,
         .sampler = req->sampler && req->sampler[0] ? req->sampler : "Euler a",
+        .vae = params->vae ? ls_vae_kind(params->vae) : "",
     };
     if ((rc = check_job(err, &job, "sd")))
         return rc;

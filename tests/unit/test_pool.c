@@ -162,6 +162,19 @@ TEST(names_are_safe_and_bounded)
     char *params = ls_pool_parameters_text(&j, 5);
     CHECK_STR(params, "p\nNegative prompt: n\nSteps: 1, Sampler: Euler, CFG scale: 7, Seed: 5, Size: 8x8, Version: longsd " LONGSD_VERSION);
     longsd__free(params);
+    /* a TAESD decode is another picture: another key, and said in the text;
+     * an empty vae keeps the key images made before the field existed */
+    char k3[17], k4[17];
+    j.vae = "";
+    ls_pool_job_key(&j, k3);
+    CHECK_STR(k3, k2);
+    j.vae = "taesd";
+    ls_pool_job_key(&j, k4);
+    CHECK(strcmp(k4, k2) != 0);
+    params = ls_pool_parameters_text(&j, 5);
+    CHECK_STR(params, "p\nNegative prompt: n\nSteps: 1, Sampler: Euler, CFG scale: 7, Seed: 5, Size: 8x8, VAE: taesd, "
+                      "Version: longsd " LONGSD_VERSION);
+    longsd__free(params);
 }
 
 TEST(two_a1111_servers_share_the_work)
