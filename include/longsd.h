@@ -456,9 +456,26 @@ typedef enum {
     LONGSD_SAMPLER_DPMPP_2M = 3
 } longsd_sampler;
 
+/* The noise source of x_T and of the ancestral steps. Never renumbered. */
+typedef enum {
+    LONGSD_RNG_NATIVE = 0, /* the engine's own, a pure function of (seed, step) */
+    LONGSD_RNG_CPU = 1,    /* torch.Generator("cpu").manual_seed(seed): diffusers' and A1111's "CPU" */
+    LONGSD_RNG_CUDA = 2    /* torch on an NVIDIA GPU (Philox): A1111's default "GPU"/"NV", sd.cpp's cuda */
+} longsd_rng;
+
+/* "native", "cpu", "cuda"; NULL for a value outside the enum. */
+const char *longsd_rng_name(longsd_rng rng);
+/* The enum of a name above (case-insensitive); -1 if unknown. */
+int longsd_rng_from_name(const char *name, longsd_rng *out /* OUT */);
+
 typedef struct {
     const char *prompt;          /* UTF-8; NULL = "" */
     const char *negative_prompt; /* UTF-8; NULL = "" */
+    /* 0 (default): A1111's syntax, "(word:1.2)", "[word]", "BREAK", any
+     * length in 77-token chunks; 1: plain text cut at 75 tokens, as
+     * diffusers reads a prompt. See docs/engine.md. */
+    int plain_prompt;
+    longsd_rng rng;              /* default LONGSD_RNG_NATIVE */
     int width, height;           /* pixels: multiples of 64 for SD 1.x */
     int steps;                   /* 1..1000 */
     float cfg_scale;             /* classifier-free guidance; <= 1 runs the prompt alone */
@@ -504,13 +521,17 @@ int longsd_sd_latent_channels(const longsd_sd *sd);
  * decoding; rgb (OUT, may be NULL): height * width * 3 bytes, row-major. */
 longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float *latents, uint8_t *rgb);
 
-/* The text encoder's output (77, hidden) for one prompt; hidden is
- * longsd_sd_text_dim(sd). */
 /* Threads for the engine's sgemm and element-wise work (default: OpenBLAS's
  * choice, every core). Process-wide; call before generating. */
 void longsd_sd_set_threads(int n);
 
+/* The text encoder's output (77, hidden) for one prompt read as plain
+ * text (truncated at 75 tokens, as diffusers); hidden is
+ * longsd_sd_text_dim(sd). */
 longsd_status longsd_sd_encode_text(longsd_sd *sd, const char *prompt, float *hidden);
+/* The same for A1111's syntax: *n_chunks (OUT) chunks of 77 tokens in
+ * *hidden (OUT, (n_chunks * 77, hidden); free with longsd_free). */
+longsd_status longsd_sd_encode_prompt(longsd_sd *sd, const char *prompt, float **hidden, int *n_chunks);
 int longsd_sd_text_dim(const longsd_sd *sd);
 
 #ifdef __cplusplus

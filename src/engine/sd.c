@@ -10,6 +10,8 @@
 
 #include "compvis.h"
 #include "nets.h"
+#include "prompt_weights.h"
+#include "rng.h"
 #include "safetensors.h"
 #include "sampler.h"
 #include "tokenizer.h"
@@ -39,6 +41,8 @@ longsd_sd_params longsd_sd_default_params(void)
         .seed = 42,
         .sampler = LONGSD_SAMPLER_EULER_A,
         .karras = 0,
+        .plain_prompt = 0,
+        .rng = LONGSD_RNG_NATIVE,
     };
 }
 
@@ -235,6 +239,88 @@ longsd_status longsd_sd_encode_text(longsd_sd *sd, const char *prompt, float *hi
     return rc;
 }
 
+longsd_status longsd_sd_encode_prompt(longsd_sd *sd, const char *prompt, float **hidden, int *n_chunks)
+{
+    *hidden = NULL;
+    *n_chunks = 0;
+    if (!sd->tok)
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "no model loaded");
+    sdpw_chunks c;
+    longsd_status rc = sdpw_chunk(sd->tok, prompt ? prompt : "", &c, &sd->err);
+    if (rc != LONGSD_OK)
+        return rc;
+    size_t per = (size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden;
+    float *h = longsd__malloc((size_t)c.n * per * sizeof *h);
+    if (!h)
+        rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    /* each chunk through the encoder alone, then weighted, as A1111 */
+    for (int k = 0; rc == LONGSD_OK && k < c.n; k++) {
+        rc = sdclip_forward(&sd->clip_cfg, sd->te, sd->te_prefix, &sd->arena, c.ids + (size_t)k * SDTOK_MAX_LEN,
+                            h + k * per, &sd->err);
+        if (rc == LONGSD_OK)
+            sdpw_emphasis(h + k * per, c.mult + (size_t)k * SDTOK_MAX_LEN, SDTOK_MAX_LEN, sd->clip_cfg.hidden);
+    }
+    if (rc == LONGSD_OK) {
+        *hidden = h;
+        *n_chunks = c.n;
+    } else {
+        longsd__free(h);
+    }
+    sdpw_chunks_free(&c);
+    return rc;
+}
+
+/* The conditioning of one prompt as plain text (one chunk) or A1111's. */
+static longsd_status encode_any(longsd_sd *sd, const char *prompt, int plain, float **out, int *n_chunks)
+{
+    if (!plain)
+        return longsd_sd_encode_prompt(sd, prompt, out, n_chunks);
+    *n_chunks = 0;
+    *out = longsd__malloc((size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden * sizeof **out);
+    if (!*out)
+        return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    longsd_status rc = longsd_sd_encode_text(sd, prompt, *out);
+    if (rc != LONGSD_OK) {
+        longsd__free(*out);
+        *out = NULL;
+    } else {
+        *n_chunks = 1;
+    }
+    return rc;
+}
+
+/* ctx(B, n * 77, D): [negative, prompt] (or the prompt alone for B = 1),
+ * the shorter padded with chunks of the empty prompt so both have n
+ * chunks (A1111's "pad prompt/negative prompt to be same length"). */
+static longsd_status build_context(longsd_sd *sd, const longsd_sd_params *p, int B, float **ctx, int *n_ctx)
+{
+    *ctx = NULL;
+    float *hc = NULL, *hu = NULL, *he = NULL;
+    int nc = 0, nu = 0, ne = 0;
+    size_t per = (size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden;
+    longsd_status rc = encode_any(sd, p->prompt, p->plain_prompt, &hc, &nc);
+    if (rc == LONGSD_OK && B == 2)
+        rc = encode_any(sd, p->negative_prompt, p->plain_prompt, &hu, &nu);
+    int n = nc > nu ? nc : nu;
+    if (rc == LONGSD_OK && (nc < n || (B == 2 && nu < n)))
+        rc = encode_any(sd, "", 0, &he, &ne);
+    if (rc == LONGSD_OK && !(*ctx = longsd__malloc((size_t)B * n * per * sizeof **ctx)))
+        rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    if (rc == LONGSD_OK) {
+        for (int b = 0; b < B; b++) {
+            const float *src = b == B - 1 ? hc : hu;
+            int ns = b == B - 1 ? nc : nu;
+            for (int k = 0; k < n; k++)
+                memcpy(*ctx + ((size_t)b * n + k) * per, k < ns ? src + k * per : he, per * sizeof **ctx);
+        }
+        *n_ctx = n * SDTOK_MAX_LEN;
+    }
+    longsd__free(hc);
+    longsd__free(hu);
+    longsd__free(he);
+    return rc;
+}
+
 longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float *latents, uint8_t *rgb)
 {
     lserr_clear(&sd->err);
@@ -247,7 +333,9 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         p->height > 8192)
         return lserr_set(&sd->err, LONGSD_ERR_PARAM, "size %dx%d: width and height must be multiples of %d up to 8192",
                          p->width, p->height, mult);
-    int h = p->height / f, w = p->width / f, L = sd->unet_cfg.in_ch, D = sd->clip_cfg.hidden;
+    int h = p->height / f, w = p->width / f, L = sd->unet_cfg.in_ch;
+    if (!longsd_rng_name(p->rng))
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "rng %d: not one of native, cpu, cuda", (int)p->rng);
     size_t n = (size_t)L * h * w;
     int cfg_on = p->cfg_scale > 1.0f;
     longsd_status rc;
@@ -255,25 +343,27 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     if ((rc = sdsched_init(&s, (sds_kind)p->sampler, p->karras, p->steps, &sd->err)) != LONGSD_OK)
         return rc;
     /* As diffusers: the batch is [unconditional, conditional]. */
-    float *ctx = longsd__malloc((size_t)2 * SDTOK_MAX_LEN * D * sizeof *ctx);
+    float *ctx = NULL;
+    int n_ctx = 0;
     float *x = longsd__malloc(n * sizeof *x), *xin = longsd__malloc(2 * n * sizeof *xin);
     float *eps = longsd__malloc(2 * n * sizeof *eps);
     float *noise = longsd__malloc(n * sizeof *noise);
     float *img = NULL;
-    if (!ctx || !x || !xin || !eps || !noise) {
+    if (!x || !xin || !eps || !noise) {
         rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
     int B = cfg_on ? 2 : 1;
     sdabort ab = {p->abort, p->user_data}; /* also polled inside the networks */
-    float *ctx_u = ctx, *ctx_c = ctx + (size_t)(B - 1) * SDTOK_MAX_LEN * D;
-    if ((rc = longsd_sd_encode_text(sd, p->prompt, ctx_c)) != LONGSD_OK ||
-        (cfg_on && (rc = longsd_sd_encode_text(sd, p->negative_prompt, ctx_u)) != LONGSD_OK))
+    if ((rc = build_context(sd, p, B, &ctx, &n_ctx)) != LONGSD_OK)
         goto out;
+    /* x_T is always drawn, so the ancestral noise is the same stream
+     * position whether or not init_noise replaces it */
+    sdrng rng;
+    sdrng_init(&rng, (sdrng_kind)p->rng, p->seed);
+    sdrng_draw(&rng, x, n);
     if (p->init_noise)
         memcpy(x, p->init_noise, n * sizeof *x);
-    else
-        sdrng_normal(p->seed, 0, x, n);
     for (size_t k = 0; k < n; k++)
         x[k] *= s.init_sigma;
     for (int i = 0; i < s.steps; i++) {
@@ -287,7 +377,7 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         if (B == 2)
             memcpy(xin + n, xin, n * sizeof *xin);
         if ((rc = sdunet_forward(&sd->unet_cfg, sd->unet, sd->unet_prefix, &sd->arena, xin, B, h, w, t, ctx,
-                                 SDTOK_MAX_LEN, eps, &ab, &sd->err)) != LONGSD_OK)
+                                 n_ctx, eps, &ab, &sd->err)) != LONGSD_OK)
             goto out;
         float *ec = eps + (size_t)(B - 1) * n;
         if (cfg_on)
@@ -298,7 +388,7 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
             if (p->step_noise)
                 nz = p->step_noise + (size_t)i * n;
             else {
-                sdrng_normal(p->seed, (uint64_t)i + 1, noise, n);
+                sdrng_draw(&rng, noise, n);
                 nz = noise;
             }
         }
