@@ -179,6 +179,7 @@ typedef struct {
     int steps;              /* default 30 */
     float cfg_scale;        /* default 7.0 */
     const char *sampler;    /* default "Euler a" */
+    const char *rng;        /* noise source: "native" (default, NULL), "cpu", "cuda" (docs/engine.md) */
     int force;              /* 1 = redo every stage */
     longsd_llm_params llm;  /* who finds ideas and cast (default: built-in) */
 } longsd_plan_params;
@@ -252,6 +253,7 @@ typedef struct {
     int steps;
     float cfg_scale;
     const char *sampler;
+    const char *rng;        /* "native", "cpu" or "cuda" */
     const char *style;
     int image_state;        /* LONGSD_IMAGE_* */
     const char *image_file; /* relative to the workspace, NULL if none */
@@ -363,6 +365,7 @@ typedef struct {
     int steps;              /* default 30 */
     float cfg_scale;        /* default 7 */
     const char *sampler;    /* default "Euler a" */
+    const char *rng;        /* noise source: "native" (default, NULL), "cpu", "cuda" */
 } longsd_image_request;
 
 longsd_image_request longsd_image_default_request(void);

@@ -39,6 +39,7 @@ int cmd_sd(longsd_ctx *ctx, cli_opts *o)
     req.steps = o->plan.steps;
     req.cfg_scale = o->plan.cfg_scale;
     req.sampler = o->plan.sampler;
+    req.rng = o->plan.rng;
     longsd_render_params p = cli_render_params(o);
     cli_progress g;
     cli_progress_init(&g, o);

@@ -37,6 +37,7 @@ typedef struct {
     "  --steps N             sampling steps recorded for rendering (default 30)\n"                      \
     "  --cfg X               guidance scale (default 7)\n"                                              \
     "  --sampler NAME        sampler name (default \"Euler a\")\n"                                      \
+    "  --rng native|cpu|cuda noise of a seed: the engine's own (default), torch's CPU generator, or NVIDIA GPU noise (A1111 \"NV\")\n" \
     "  --force               redo every stage even if nothing changed\n"                                 \
     "  --llm builtin|openai  who finds ideas and cast (default builtin; openai: any OpenAI-compatible server)\n" \
     "  --llm-url URL         its base URL (default $OPENAI_BASE_URL, else https://api.openai.com/v1)\n" \
@@ -91,7 +92,7 @@ static const command commands[] = {
      "  -o, --output FILE     the image to write (default out.png)\n"
      "  --negative TEXT       negative prompt\n"
      "  --seed N              seed (default: derived from the prompt)\n"
-     "  --size WxH, --steps N, --cfg X, --sampler NAME   as for run\n" RENDER_OPTS},
+     "  --size WxH, --steps N, --cfg X, --sampler NAME, --rng NAME   as for run\n" RENDER_OPTS},
     {"styles", cmd_styles, 0, 0, "longsd styles [--styles FILE]",
      "List the prompt style presets (built-in, and those of --styles FILE).\n"},
 };
@@ -187,7 +188,7 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 
 enum {
     OPT_PARTS = 256, OPT_BY_CHAPTER, OPT_IDEAS, OPT_STYLE, OPT_STYLES, OPT_CAST, OPT_SIZE, OPT_STEPS, OPT_CFG,
-    OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
+    OPT_SAMPLER, OPT_RNG, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
     OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS
@@ -204,6 +205,7 @@ int main(int argc, char **argv)
         {"styles", required_argument, 0, OPT_STYLES}, {"cast", required_argument, 0, OPT_CAST},
         {"size", required_argument, 0, OPT_SIZE}, {"steps", required_argument, 0, OPT_STEPS},
         {"cfg", required_argument, 0, OPT_CFG},   {"sampler", required_argument, 0, OPT_SAMPLER},
+        {"rng", required_argument, 0, OPT_RNG},
         {"force", no_argument, 0, OPT_FORCE},     {"layout", required_argument, 0, OPT_LAYOUT},
         {"formats", required_argument, 0, OPT_FORMATS}, {"single-file", no_argument, 0, OPT_SINGLE_FILE},
         {"cover", required_argument, 0, OPT_COVER}, {"language", required_argument, 0, OPT_LANGUAGE},
@@ -281,6 +283,15 @@ int main(int argc, char **argv)
                 break;
             }
             case OPT_SAMPLER: o.plan.sampler = optarg; break;
+            case OPT_RNG: {
+                longsd_rng r;
+                if (longsd_rng_from_name(optarg, &r) != 0) {
+                    cli_error("--rng: \"%s\" is not native, cpu or cuda", optarg);
+                    return EXIT_USAGE;
+                }
+                o.plan.rng = longsd_rng_name(r);
+                break;
+            }
             case OPT_FORCE: o.force = o.plan.force = 1; break;
             case OPT_THREADS: {
                 int n;

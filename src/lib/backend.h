@@ -24,6 +24,7 @@ typedef struct {
     int steps;
     float cfg_scale;
     const char *sampler;    /* A1111 spelling ("Euler a"); backends translate */
+    const char *rng;        /* noise source "cpu" / "cuda"; NULL = native (noise.h) */
 } ls_render_job;
 
 /* What render() hands back. data is checked by the pool (PNG/JPEG of the
@@ -55,7 +56,9 @@ enum {
     LS_CAP_SAMPLER = 1 << 3,
     LS_CAP_SEED = 1 << 4,
     LS_CAP_NEGATIVE = 1 << 5,
-    LS_CAP_ALL = (1 << 6) - 1
+    LS_CAP_ALL = (1 << 6) - 1,
+    /* the noise source (--rng): outside LS_CAP_ALL, a backend opts in */
+    LS_CAP_RNG = 1 << 6
 };
 
 typedef struct ls_backend_ops {

@@ -106,6 +106,8 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     p.steps = job->steps;
     p.cfg_scale = job->cfg_scale;
     p.seed = job->seed;
+    if (job->rng && longsd_rng_from_name(job->rng, &p.rng) != 0)
+        return lserr_set(err, LONGSD_ERR_PARAM, "native: unknown rng \"%.40s\" (native, cpu or cuda)", job->rng);
     uint8_t *rgb = longsd__malloc((size_t)job->width * (size_t)job->height * 3);
     if (!rgb)
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
@@ -135,7 +137,7 @@ static void native_destroy(void *state)
 const ls_backend_ops ls_backend_native = {
     .name = "native",
     .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder or a .safetensors file)",
-    .caps = LS_CAP_ALL,
+    .caps = LS_CAP_ALL | LS_CAP_RNG,
     .create = native_create,
     .render = native_render,
     .destroy = native_destroy,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "noise.h"
 #include "redact.h"
 #include "tmpfile.h"
 #include "wspath.h"
@@ -22,6 +23,7 @@ static void plan_idea_clear(ls_plan_idea *pi)
     longsd__free(pi->negative);
     longsd__free(pi->lexica);
     longsd__free(pi->sampler);
+    longsd__free(pi->rng);
     longsd__free(pi->style);
     longsd__free(pi->image_file);
     longsd__free(pi->image_error);
@@ -66,6 +68,7 @@ void longsd_plan_free(longsd_plan *p)
     longsd__free(p->source);
     longsd__free(p->settings.style);
     longsd__free(p->settings.sampler);
+    longsd__free(p->settings.rng);
     longsd__free(p->disk_path);
     longsd__free(p);
 }
@@ -151,6 +154,7 @@ longsd_status longsd_plan_idea(const longsd_plan *p, size_t i, longsd_idea_info 
         .steps = pi->steps,
         .cfg_scale = pi->cfg_scale,
         .sampler = nz(pi->sampler),
+        .rng = ls_rng_is_native(pi->rng) ? "native" : pi->rng,
         .style = nz(pi->style),
         .image_state = pi->image_state,
         .image_file = pi->image_file,
@@ -247,6 +251,9 @@ static json_t *idea_to_json(const longsd_plan *p, size_t i, json_int_t index)
                      pi->tokens, "seed", (json_int_t)pi->seed, "width", pi->width, "height", pi->height, "steps",
                      pi->steps, "cfg_scale", (double)pi->cfg_scale, "sampler", nz(pi->sampler), "style",
                      nz(pi->style), "image", image);
+    /* the noise source, written when it is not the default (issue 12) */
+    if (o && !ls_rng_is_native(pi->rng))
+        json_object_set_new(json_object_get(o, "prompt"), "rng", jstr(pi->rng));
     /* the lexica modifiers chosen for this scene (issue 11) */
     if (o && pi->lexica && pi->lexica[0])
         json_object_set_new(json_object_get(o, "prompt"), "lexica", jstr(pi->lexica));
@@ -305,6 +312,8 @@ char *longsd_plan_to_json(const longsd_plan *p)
                      ideas, "notes", notes);
     if (!root)
         goto out;
+    if (!ls_rng_is_native(s->rng))
+        json_object_set_new(json_object_get(root, "settings"), "rng", jstr(s->rng));
     out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (out) {
         /* hand back memory from our allocator, with a trailing newline */
@@ -391,6 +400,18 @@ static longsd_status get_str(rd *r, json_t *obj, const char *prefix, const char 
         return bad_key(r, prefix, key, "expected a string");
     *out = longsd__strndup(json_string_value(v), json_string_length(v));
     return *out ? LONGSD_OK : lserr_set(r->err, LONGSD_ERR_NOMEM, "out of memory");
+}
+
+/* "rng": optional, one of the engine's noise sources. */
+static longsd_status get_rng(rd *r, json_t *obj, const char *prefix, char **out)
+{
+    longsd_status rc = get_str(r, obj, prefix, "rng", 0, out);
+    if (rc == LONGSD_OK && !ls_rng_is_native(*out) && ls_rng_a1111(*out) == NULL) {
+        longsd__free(*out);
+        *out = NULL;
+        return bad_key(r, prefix, "rng", "expected \"native\", \"cpu\" or \"cuda\"");
+    }
+    return rc;
 }
 
 static longsd_status get_int(rd *r, json_t *obj, const char *prefix, const char *key, long long lo, long long hi,
@@ -627,6 +648,7 @@ static longsd_status read_idea(rd *r, const longsd_plan *p, json_t *o, size_t i,
     TRY(get_num(r, pr, sub, "cfg_scale", 0, 100, &cfg));
     pi->cfg_scale = (float)cfg;
     TRY(get_str(r, pr, sub, "sampler", 0, &pi->sampler));
+    TRY(get_rng(r, pr, sub, &pi->rng));
     TRY(get_str(r, pr, sub, "style", 0, &pi->style));
 
     json_t *im = field(o, "image");
@@ -722,6 +744,7 @@ static longsd_status read_plan(rd *r, json_t *root, longsd_plan *p)
     TRY(get_num(r, st, "settings", "cfg_scale", 0, 100, &cfg));
     s->cfg_scale = (float)cfg;
     TRY(get_str(r, st, "settings", "sampler", 0, &s->sampler));
+    TRY(get_rng(r, st, "settings", &s->rng));
 
     json_t *keys = field(root, "keys");
     if (keys) {

@@ -83,11 +83,12 @@ longsd_status ls_plan_merge_edits(longsd_plan *mine, const longsd_plan *disk, si
         int xt = take(&m->idea.title, d->idea.title), xs = take(&m->idea.scene, d->idea.scene);
         int xp = take(&m->prompt, d->prompt), xn = take(&m->negative, d->negative);
         int xa = take(&m->sampler, d->sampler), xy = take(&m->style, d->style);
-        if (xt < 0 || xs < 0 || xp < 0 || xn < 0 || xa < 0 || xy < 0) {
+        int xg = take(&m->rng, d->rng);
+        if (xt < 0 || xs < 0 || xp < 0 || xn < 0 || xa < 0 || xy < 0 || xg < 0) {
             rc = LONGSD_ERR_NOMEM;
             break;
         }
-        int t = xt + xs + xy, r = xp + xn + xa;
+        int t = xt + xs + xy, r = xp + xn + xa + xg;
         if (m->seed != d->seed || m->width != d->width || m->height != d->height || m->steps != d->steps ||
             m->cfg_scale != d->cfg_scale || m->tokens != d->tokens) {
             r += m->seed != d->seed || m->width != d->width || m->height != d->height || m->steps != d->steps ||

@@ -4,6 +4,7 @@
  * called ls_pool_run is the only one that calls back into the caller (job
  * reports, progress, log), so callbacks need no locking of their own. */
 #include "pool.h"
+#include "noise.h"
 #include "redact.h"
 #include "tmpfile.h"
 
@@ -155,6 +156,9 @@ void ls_pool_job_key(const ls_render_job *j, char out[17])
     h = lsfnv1a64(j->prompt, strlen(j->prompt) + 1, h);
     h = lsfnv1a64(j->negative ? j->negative : "", strlen(j->negative ? j->negative : "") + 1, h);
     h = lsfnv1a64(j->sampler ? j->sampler : "", strlen(j->sampler ? j->sampler : "") + 1, h);
+    /* a chosen noise source is another picture; native keeps the old keys */
+    if (!ls_rng_is_native(j->rng))
+        h = lsfnv1a64(ls_rng_a1111(j->rng), strlen(ls_rng_a1111(j->rng)) + 1, h);
     int n = snprintf(num, sizeof num, "%u %d %d %d %.4f", j->seed, j->width, j->height, j->steps, (double)j->cfg_scale);
     h = lsfnv1a64(num, (size_t)n, h);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
@@ -230,10 +234,11 @@ void ls_pool_clean_temps(const char *dir)
 char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed)
 {
     const char *n = j->negative ? j->negative : "";
-    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, Version: longsd %s",
+    const char *rng = ls_rng_a1111(j->rng); /* A1111 writes "RNG:" only off its default */
+    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, %s%s%sVersion: longsd %s",
                             j->prompt, n[0] ? "Negative prompt: " : "", n, n[0] ? "\n" : "", j->steps,
                             j->sampler ? j->sampler : "Euler a", (double)j->cfg_scale, (unsigned long long)seed,
-                            j->width, j->height,
+                            j->width, j->height, rng ? "RNG: " : "", rng ? rng : "", rng ? ", " : "",
                             LONGSD_VERSION);
 }
 
@@ -350,6 +355,7 @@ static void job_free(ls_pool_job *j)
     longsd__free((char *)j->job.prompt);
     longsd__free((char *)j->job.negative);
     longsd__free((char *)j->job.sampler);
+    longsd__free((char *)j->job.rng);
     longsd__free(j->id);
     longsd__free(j->path);
     longsd__free(j->key);
@@ -412,12 +418,14 @@ longsd_status ls_pool_add(ls_pool *p, const ls_render_job *job, const char *id, 
     j->job.prompt = longsd__strdup(job->prompt ? job->prompt : "");
     j->job.negative = longsd__strdup(job->negative ? job->negative : "");
     j->job.sampler = longsd__strdup(job->sampler ? job->sampler : "Euler a");
+    j->job.rng = ls_rng_is_native(job->rng) ? NULL : longsd__strdup(job->rng);
     j->id = longsd__strdup(id ? id : "image");
     j->path = longsd__strdup(path);
     j->key = longsd__strdup(key ? key : "");
     j->tag = tag;
     j->backend = -1;
-    if (!j->job.prompt || !j->job.negative || !j->job.sampler || !j->id || !j->path || !j->key) {
+    if (!j->job.prompt || !j->job.negative || !j->job.sampler || !j->id || !j->path || !j->key ||
+        (!ls_rng_is_native(job->rng) && !j->job.rng)) {
         job_free(j);
         return LONGSD_ERR_NOMEM;
     }
@@ -478,6 +486,7 @@ static const char *ignored_list(unsigned caps, const ls_render_job *j, char *buf
         {LS_CAP_CFG, 1, "CFG scale"},
         {LS_CAP_SAMPLER, 1, "sampler"},
         {LS_CAP_SEED, 1, "seed"},
+        {LS_CAP_RNG, !ls_rng_is_native(j->rng), "rng"},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (!(caps & f[i].cap) && f[i].used)
@@ -513,6 +522,8 @@ static longsd_status write_sidecar(ls_pool *p, const pool_backend *b, const ls_p
         j->job.sampler, "backend", "kind", b->kind, "url", b->url, "label", b->label, "ignored", ignored, "blank",
         blank, "blank_retries", blank_tries, "attempts", j->attempts + 1, "timings", "queued_s", queued_s, "render_s",
         render_s, "created", when, "longsd", LONGSD_VERSION);
+    if (root)
+        json_object_set_new(root, "rng", json_string(ls_rng_is_native(j->job.rng) ? "native" : j->job.rng));
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
     json_decref(root);
     char *side = ls_pool_sidecar_path(file);

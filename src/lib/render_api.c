@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "noise.h"
 #include "plan.h"
 #include "pool.h"
 
@@ -160,6 +161,7 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
             .steps = pi->steps,
             .cfg_scale = pi->cfg_scale,
             .sampler = pi->sampler ? pi->sampler : "Euler a",
+            .rng = ls_rng_is_native(pi->rng) ? NULL : pi->rng,
         };
         const char *id = pi->idea.id[0] ? pi->idea.id : "image";
         lserr jerr;
@@ -257,7 +259,10 @@ longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req
         .steps = req->steps,
         .cfg_scale = req->cfg_scale,
         .sampler = req->sampler && req->sampler[0] ? req->sampler : "Euler a",
+        .rng = ls_rng_is_native(req->rng) ? NULL : req->rng,
     };
+    if ((rc = ls_rng_check(req->rng, "image request", err)))
+        return rc;
     if ((rc = check_job(err, &job, "sd")))
         return rc;
     ls_pool *pool = NULL;
