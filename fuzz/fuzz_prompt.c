@@ -1,12 +1,14 @@
 /* fuzz_prompt.c - libFuzzer target for the A1111 prompt syntax
  * (prompt_weights.c): the input is a prompt. Whatever parses must keep the
  * parser's promises: at least one piece, no two neighbours of one weight,
- * and chunks that start with BOS, end with EOS and carry finite weights. */
+ * and chunks that start with BOS, end with EOS and carry finite weights;
+ * and the <lora:NAME:W> tags of the same text. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lora.h"
 #include "prompt_weights.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,6 +43,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     abort();
         }
         sdpw_chunks_free(&c);
+    }
+    /* <lora:...> tags: the cleaned prompt is never longer than the input */
+    char *clean = NULL;
+    sdlora_tag *tags = NULL;
+    size_t nt = 0;
+    if (sdlora_tags(s, &clean, &tags, &nt, &err) == LONGSD_OK) {
+        if (strlen(clean) > size)
+            abort();
+        for (size_t i = 0; i < nt; i++)
+            if (!tags[i].name[0] || !isfinite(tags[i].weight))
+                abort();
+        longsd__free(clean);
+        sdlora_tags_free(tags, nt);
     }
     free(s);
     return 0;

@@ -471,9 +471,25 @@ const char *longsd_rng_name(longsd_rng rng);
 /* The enum of a name above (case-insensitive); -1 if unknown. */
 int longsd_rng_from_name(const char *name, longsd_rng *out /* OUT */);
 
+/* A LoRA file and its multiplier. */
+typedef struct {
+    const char *path; /* .safetensors: kohya/A1111, diffusers or PEFT names */
+    float weight;     /* 1 = as trained */
+} longsd_sd_lora;
+
+#define LONGSD_SD_MAX_LORAS 16
+
 typedef struct {
     const char *prompt;          /* UTF-8; NULL = "" */
     const char *negative_prompt; /* UTF-8; NULL = "" */
+    /* LoRAs for this image: these, plus every <lora:NAME:W> of the prompt
+     * (removed from its text, as A1111 does), NAME resolved as
+     * lora_dir/NAME.safetensors or as a path. At most LONGSD_SD_MAX_LORAS
+     * in all. They are applied to the weights as they are read for this
+     * image only: the next image without them gets the model unchanged. */
+    const longsd_sd_lora *loras;
+    int n_loras;
+    const char *lora_dir;        /* may be NULL: then a <lora:...> NAME must be a path */
     /* 0 (default): A1111's syntax, "(word:1.2)", "[word]", "BREAK", any
      * length in 77-token chunks; 1: plain text cut at 75 tokens, as
      * diffusers reads a prompt. See docs/engine.md. */

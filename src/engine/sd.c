@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "compvis.h"
+#include "lora.h"
 #include "nets.h"
 #include "prompt_weights.h"
 #include "rng.h"
@@ -27,7 +28,98 @@ struct longsd_sd {
     sdunet_cfg unet_cfg;
     sdvae_cfg vae_cfg;
     sdarena arena;
+    /* LoRA files read so far, by path: reused by later images */
+    struct {
+        char *path;
+        sdlora *l;
+    } lcache[2 * LONGSD_SD_MAX_LORAS];
+    int n_lcache;
 };
+
+static void lcache_clear(longsd_sd *sd)
+{
+    for (int i = 0; i < sd->n_lcache; i++) {
+        longsd__free(sd->lcache[i].path);
+        sdlora_free(sd->lcache[i].l);
+    }
+    sd->n_lcache = 0;
+}
+
+/* The LoRA at path, read once per handle. */
+static longsd_status lora_get(longsd_sd *sd, const char *path, const sdlora **out)
+{
+    for (int i = 0; i < sd->n_lcache; i++)
+        if (strcmp(sd->lcache[i].path, path) == 0) {
+            *out = sd->lcache[i].l;
+            return LONGSD_OK;
+        }
+    if (sd->n_lcache == 2 * LONGSD_SD_MAX_LORAS)
+        lcache_clear(sd); /* none is in use between images */
+    sdlora *l = NULL;
+    longsd_status rc = sdlora_load(path, &l, &sd->err);
+    if (rc != LONGSD_OK)
+        return rc;
+    char *p = longsd__strdup(path);
+    if (!p) {
+        sdlora_free(l);
+        return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    }
+    sd->lcache[sd->n_lcache].path = p;
+    sd->lcache[sd->n_lcache].l = l;
+    sd->n_lcache++;
+    *out = l;
+    return LONGSD_OK;
+}
+
+/* A tag's NAME: lora_dir/NAME.safetensors, else NAME as a path. */
+static char *resolve_tag(longsd_sd *sd, const char *dir, const char *name)
+{
+    if (dir && *dir) {
+        char *p = longsd__asprintf("%s/%s.safetensors", dir, name);
+        if (p && lsfile_exists(p))
+            return p;
+        longsd__free(p);
+    }
+    if (lsfile_exists(name))
+        return longsd__strdup(name);
+    lserr_set(&sd->err, LONGSD_ERR_NOT_FOUND, "prompt: LoRA \"%s\" not found (%s%s%s)", name,
+              dir && *dir ? "looked for " : "no --lora-dir given", dir && *dir ? dir : "",
+              dir && *dir ? "/NAME.safetensors" : "");
+    return NULL;
+}
+
+/* The LoRAs of an image into the two networks' sets. */
+static longsd_status prepare_loras(longsd_sd *sd, const longsd_sd_params *p, const sdlora_tag *tags, size_t ntags,
+                                   sdlora_set *te, sdlora_set *unet)
+{
+    sdlora_set_init(te, SDLORA_TE);
+    sdlora_set_init(unet, SDLORA_UNET);
+    if (p->n_loras < 0 || (p->n_loras > 0 && !p->loras))
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "n_loras %d without loras", p->n_loras);
+    if ((size_t)p->n_loras + ntags > LONGSD_SD_MAX_LORAS)
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "%zu LoRAs: at most %d at once", (size_t)p->n_loras + ntags,
+                         LONGSD_SD_MAX_LORAS);
+    for (size_t i = 0; i < (size_t)p->n_loras + ntags; i++) {
+        int from_tag = i >= (size_t)p->n_loras;
+        char *path = from_tag ? resolve_tag(sd, p->lora_dir, tags[i - p->n_loras].name)
+                              : longsd__strdup(p->loras[i].path ? p->loras[i].path : "");
+        if (!path)
+            return sd->err.code ? sd->err.code : lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+        float w = from_tag ? tags[i - p->n_loras].weight : p->loras[i].weight;
+        const sdlora *l = NULL;
+        longsd_status rc = lora_get(sd, path, &l);
+        longsd__free(path);
+        if (rc != LONGSD_OK)
+            return rc;
+        if (!isfinite(w))
+            return lserr_set(&sd->err, LONGSD_ERR_PARAM, "%s: weight is not a finite number", sdlora_path(l));
+        if (sdlora_count(l, SDLORA_TE))
+            sdlora_set_add(te, l, w);
+        if (sdlora_count(l, SDLORA_UNET))
+            sdlora_set_add(unet, l, w);
+    }
+    return LONGSD_OK;
+}
 
 longsd_sd_params longsd_sd_default_params(void)
 {
@@ -88,6 +180,7 @@ void longsd_sd_free(longsd_sd *sd)
     if (!sd)
         return;
     unload(sd);
+    lcache_clear(sd);
     sdarena_free(&sd->arena);
     longsd__free(sd);
 }
@@ -338,6 +431,12 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         return lserr_set(&sd->err, LONGSD_ERR_PARAM, "rng %d: not one of native, cpu, cuda", (int)p->rng);
     size_t n = (size_t)L * h * w;
     int cfg_on = p->cfg_scale > 1.0f;
+    char *clean = NULL;
+    sdlora_tag *tags = NULL;
+    size_t ntags = 0;
+    sdlora_set lte, lunet;
+    sdlora_set_init(&lte, SDLORA_TE);
+    sdlora_set_init(&lunet, SDLORA_UNET);
     longsd_status rc;
     sdsched s;
     if ((rc = sdsched_init(&s, (sds_kind)p->sampler, p->karras, p->steps, &sd->err)) != LONGSD_OK)
@@ -355,7 +454,16 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     }
     int B = cfg_on ? 2 : 1;
     sdabort ab = {p->abort, p->user_data}; /* also polled inside the networks */
-    if ((rc = build_context(sd, p, B, &ctx, &n_ctx)) != LONGSD_OK)
+    /* <lora:...> tags leave the prompt before it is read, as in A1111 */
+    if ((rc = sdlora_tags(p->prompt ? p->prompt : "", &clean, &tags, &ntags, &sd->err)) != LONGSD_OK ||
+        (rc = prepare_loras(sd, p, tags, ntags, &lte, &lunet)) != LONGSD_OK)
+        goto out;
+    longsd_sd_params q = *p;
+    q.prompt = clean;
+    sd->arena.patch = lte.n ? &lte.patch : NULL;
+    rc = build_context(sd, &q, B, &ctx, &n_ctx);
+    sd->arena.patch = lunet.n ? &lunet.patch : NULL;
+    if (rc != LONGSD_OK)
         goto out;
     /* x_T is always drawn, so the ancestral noise is the same stream
      * position whether or not init_noise replaces it */
@@ -406,6 +514,7 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
             rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
             goto out;
         }
+        sd->arena.patch = NULL;
         if ((rc = sdvae_decode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, img, &ab, &sd->err)) !=
             LONGSD_OK)
             goto out;
@@ -419,6 +528,9 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     }
     rc = LONGSD_OK;
 out:
+    sd->arena.patch = NULL; /* the next image gets the model as it is on disk */
+    longsd__free(clean);
+    sdlora_tags_free(tags, ntags);
     sdsched_free(&s);
     longsd__free(ctx);
     longsd__free(x);
