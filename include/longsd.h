@@ -180,6 +180,7 @@ typedef struct {
     float cfg_scale;        /* default 7.0 */
     const char *sampler;    /* default "Euler a" */
     const char *rng;        /* noise source: "native" (default, NULL), "cpu", "cuda" (docs/engine.md) */
+    const char *lora_tags;  /* optional: A1111 tags appended to every prompt, e.g. "<lora:ink:0.8>" */
     int force;              /* 1 = redo every stage */
     longsd_llm_params llm;  /* who finds ideas and cast (default: built-in) */
 } longsd_plan_params;
@@ -314,6 +315,7 @@ typedef struct {
     int force;                /* 1 = redraw images that are already done and valid */
     size_t max_image_bytes;   /* cap on one reply; default 64 MiB */
     const char *plan_path;    /* optional: the plan is saved here after every image */
+    const char *lora_dir;     /* optional, native: where <lora:NAME:W> finds NAME.safetensors */
 } longsd_render_params;
 
 longsd_render_params longsd_render_default_params(void);

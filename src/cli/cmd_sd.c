@@ -31,6 +31,14 @@ int cmd_sd(longsd_ctx *ctx, cli_opts *o)
     }
     const char *out = o->output ? o->output : "out.png";
     longsd_image_request req = longsd_image_default_request();
+    char full[8192];
+    if (r->lora_tags[0]) { /* --lora: the tags end the prompt, as in A1111 */
+        if (snprintf(full, sizeof full, "%s %s", prompt, r->lora_tags) >= (int)sizeof full) {
+            cli_error("sd: the prompt with its --lora tags is over %zu bytes", sizeof full);
+            return EXIT_USAGE;
+        }
+        prompt = full;
+    }
     req.prompt = prompt;
     req.negative = r->negative ? r->negative : "";
     req.seed = r->seed >= 0 ? (uint32_t)r->seed : seed_of(prompt);

@@ -37,6 +37,7 @@ typedef struct {
     "  --steps N             sampling steps recorded for rendering (default 30)\n"                      \
     "  --cfg X               guidance scale (default 7)\n"                                              \
     "  --sampler NAME        sampler name (default \"Euler a\")\n"                                      \
+    "  --lora NAME[:W]       add <lora:NAME:W> to every prompt (repeatable; NAME a file or a --lora-dir name)\n" \
     "  --rng native|cpu|cuda noise of a seed: the engine's own (default), torch's CPU generator, or NVIDIA GPU noise (A1111 \"NV\")\n" \
     "  --force               redo every stage even if nothing changed\n"                                 \
     "  --llm builtin|openai  who finds ideas and cast (default builtin; openai: any OpenAI-compatible server)\n" \
@@ -55,7 +56,8 @@ typedef struct {
     "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
-    "  --timeout S           seconds one request may take (default 300)\n"
+    "  --timeout S           seconds one request may take (default 300)\n"                               \
+    "  --lora-dir DIR        native: where <lora:NAME:W> finds NAME.safetensors\n"
 
 static const command commands[] = {
     {"run", cmd_run, 1, 1, "longsd run [options] <file|name>",
@@ -188,7 +190,7 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 
 enum {
     OPT_PARTS = 256, OPT_BY_CHAPTER, OPT_IDEAS, OPT_STYLE, OPT_STYLES, OPT_CAST, OPT_SIZE, OPT_STEPS, OPT_CFG,
-    OPT_SAMPLER, OPT_RNG, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
+    OPT_SAMPLER, OPT_RNG, OPT_LORA, OPT_LORA_DIR, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
     OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS
@@ -205,7 +207,8 @@ int main(int argc, char **argv)
         {"styles", required_argument, 0, OPT_STYLES}, {"cast", required_argument, 0, OPT_CAST},
         {"size", required_argument, 0, OPT_SIZE}, {"steps", required_argument, 0, OPT_STEPS},
         {"cfg", required_argument, 0, OPT_CFG},   {"sampler", required_argument, 0, OPT_SAMPLER},
-        {"rng", required_argument, 0, OPT_RNG},
+        {"rng", required_argument, 0, OPT_RNG}, {"lora", required_argument, 0, OPT_LORA},
+        {"lora-dir", required_argument, 0, OPT_LORA_DIR},
         {"force", no_argument, 0, OPT_FORCE},     {"layout", required_argument, 0, OPT_LAYOUT},
         {"formats", required_argument, 0, OPT_FORMATS}, {"single-file", no_argument, 0, OPT_SINGLE_FILE},
         {"cover", required_argument, 0, OPT_COVER}, {"language", required_argument, 0, OPT_LANGUAGE},
@@ -283,6 +286,27 @@ int main(int argc, char **argv)
                 break;
             }
             case OPT_SAMPLER: o.plan.sampler = optarg; break;
+            case OPT_LORA: {
+                /* NAME[:W]: the tag A1111 reads, so every backend gets the same prompt */
+                char *tags = cli_render()->lora_tags, *colon = strrchr(optarg, ':');
+                char *end = NULL;
+                if (colon)
+                    strtod(colon + 1, &end);
+                if (!optarg[0] || optarg[0] == ':' || strchr(optarg, '>') || (colon && (end == colon + 1 || *end))) {
+                    cli_error("--lora: \"%s\" is not NAME or NAME:WEIGHT", optarg);
+                    return EXIT_USAGE;
+                }
+                size_t used = strlen(tags);
+                int n = snprintf(tags + used, sizeof cli_render()->lora_tags - used, "%s<lora:%s>", used ? " " : "",
+                                 optarg);
+                if (n < 0 || (size_t)n >= sizeof cli_render()->lora_tags - used) {
+                    cli_error("--lora: too many LoRAs");
+                    return EXIT_USAGE;
+                }
+                o.plan.lora_tags = tags;
+                break;
+            }
+            case OPT_LORA_DIR: cli_render()->lora_dir = optarg; break;
             case OPT_RNG: {
                 longsd_rng r;
                 if (longsd_rng_from_name(optarg, &r) != 0) {

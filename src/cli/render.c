@@ -149,6 +149,7 @@ longsd_render_params cli_render_params(const cli_opts *o)
     if (g_opts.timeout_s > 0)
         p.timeout_s = g_opts.timeout_s;
     p.force = o->force;
+    p.lora_dir = g_opts.lora_dir;
     return p;
 }
 

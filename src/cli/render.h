@@ -19,6 +19,8 @@ typedef struct {
     double timeout_s;       /* --timeout S (0 = default) */
     const char *negative;   /* sd: --negative TEXT */
     long long seed;         /* sd: --seed N; -1 = from the prompt */
+    const char *lora_dir;   /* --lora-dir DIR */
+    char lora_tags[2048];   /* --lora NAME[:W], as "<lora:NAME:W>" tags */
 } cli_render_opts;
 
 /* The process-wide options (zero-initialised, seed -1). */

@@ -46,6 +46,7 @@ typedef struct {
     size_t max_image_bytes; /* cap on a decoded image */
     long poll_ms;           /* comfyui: first /history poll interval */
     long timeout_ms;        /* comfyui: give up waiting for a queued prompt after this */
+    const char *lora_dir;   /* optional, native: folder of <lora:NAME> files */
 } ls_backend_opts;
 
 /* Which job fields a backend honours; the others are reported as ignored. */

@@ -311,6 +311,16 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
             memset(&lp[i], 0, sizeof lp[i]);
         } else /* the rule-based writer, also for ideas the LLM could not write */
             rc = ls_prompt_build(&pi->idea, plan->cast, plan->n_cast, style, &pr, &ctx->err);
+        if (!rc && pp->lora_tags && pp->lora_tags[0]) {
+            /* A1111's extra-network tags go at the end, as users write them */
+            char *t = longsd__asprintf("%s %s", pr.positive ? pr.positive : "", pp->lora_tags);
+            if (!t)
+                rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+            else {
+                longsd__free(pr.positive);
+                pr.positive = t;
+            }
+        }
         if (rc) {
             for (size_t j = 0; lp && j < plan->n_ideas; j++)
                 ls_prompt_clear(&lp[j]);
@@ -439,6 +449,8 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
     /* only a chosen noise source enters the key: plans from before it keep theirs */
     if (!ls_rng_is_native(pp.rng))
         lsbuf_printf(&kb, "|rng=%s", pp.rng);
+    if (pp.lora_tags && pp.lora_tags[0])
+        lsbuf_printf(&kb, "|loras=%s", pp.lora_tags);
     for (size_t i = 0; i < plan->n_cast; i++)
         lsbuf_printf(&kb, "|%s=%s", plan->cast[i].name, plan->cast[i].description ? plan->cast[i].description : "");
     if (!kb.data) {

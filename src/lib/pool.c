@@ -323,6 +323,7 @@ longsd_status ls_pool_new(longsd_ctx *ctx, const longsd_render_params *prm, ls_p
             .max_image_bytes = prm->max_image_bytes,
             .poll_ms = 100,
             .timeout_ms = (long)(prm->timeout_s * 1000.0),
+            .lora_dir = prm->lora_dir,
         };
         if ((rc = b->ops->create(&bo, &b->state, err))) {
             char m[sizeof err->msg];

@@ -46,6 +46,38 @@ else fail "--rng gpu" "exit $rc: $(cat "$TMP/err")"; fi
 if [ "$rc" -ne 0 ] && grep -q '"1.2.3" at byte 7' "$TMP/err" && [ ! -e "$TMP/w.png" ]; then pass "bad weight: error names the byte"
 else fail "bad weight" "exit $rc: $(cat "$TMP/err")"; fi
 
+# LoRA: --lora FILE:W is the tag A1111 reads, recorded in the prompt; names resolve in --lora-dir
+L=$REPO/tests/engine/lora
+if "$LONGSD_BIN" -q sd --backend "native=$M" --size 64x64 --steps 2 --seed 3 --lora "$L/kohya.safetensors:0.7" "a fox" -o "$TMP/l1.png" 2>"$TMP/err" &&
+   "$LONGSD_BIN" -q sd --backend "native=$M" --lora-dir "$L" --size 64x64 --steps 2 --seed 3 "a fox <lora:kohya:0.7>" -o "$TMP/l2.png" 2>>"$TMP/err" &&
+   "$LONGSD_BIN" -q sd --backend "native=$M" --size 64x64 --steps 2 --seed 3 "a fox" -o "$TMP/l3.png" 2>>"$TMP/err"; then
+    pass "sd with --lora and with a <lora:> tag"
+else fail "sd with --lora and with a <lora:> tag" "$(cat "$TMP/err")"; fi
+check "LoRA recorded in the parameters; it changes the picture" $PY - "$TMP" "$L" <<'PYEOF'
+import sys, zlib, struct
+t, L = sys.argv[1], sys.argv[2]
+def pixels(f):
+    d = open(f, "rb").read(); i = 8; idat = b""
+    while i < len(d):
+        n, = struct.unpack(">I", d[i:i+4]); k = d[i+4:i+8]
+        if k == b"IDAT": idat += d[i+8:i+8+n]
+        i += 12 + n
+    return zlib.decompress(idat)
+l1, l2 = open(t + "/l1.png", "rb").read(), open(t + "/l2.png", "rb").read()
+assert ("a fox <lora:%s/kohya.safetensors:0.7>\n" % L).encode() in l1
+assert b"a fox <lora:kohya:0.7>\n" in l2
+assert pixels(t + "/l2.png") != pixels(t + "/l3.png")
+PYEOF
+"$LONGSD_BIN" -q sd --backend "native=$M" --lora-dir "$L" --size 64x64 "x <lora:nosuch>" -o "$TMP/l4.png" 2>"$TMP/err"; rc=$?
+if [ "$rc" -ne 0 ] && grep -q 'LoRA "nosuch" not found' "$TMP/err" && [ ! -e "$TMP/l4.png" ]; then pass "missing LoRA: clear error, no file"
+else fail "missing LoRA" "exit $rc: $(cat "$TMP/err")"; fi
+"$LONGSD_BIN" -q sd --backend "native=$M" --size 64x64 --lora "$REPO/fuzz/corpus/fuzz_lora/no_up" "x" -o "$TMP/l5.png" 2>"$TMP/err"; rc=$?
+if [ "$rc" -ne 0 ] && grep -q "no_up: LoRA module of tensor 'lora_unet_a.lora_down.weight' has no up" "$TMP/err" && [ ! -e "$TMP/l5.png" ]; then
+    pass "malformed LoRA: error names file and tensor"
+else fail "malformed LoRA" "exit $rc: $(cat "$TMP/err")"; fi
+"$LONGSD_BIN" -q sd --backend "native=$M" --size 64x64 --lora "x:heavy" "x" -o "$TMP/l6.png" 2>"$TMP/err"; rc=$?
+if [ "$rc" -eq 2 ]; then pass "--lora x:heavy: usage error"; else fail "--lora x:heavy" "exit $rc"; fi
+
 "$LONGSD_BIN" -q sd --backend "native=$TMP/nope" --size 64x64 "x" -o "$TMP/c.png" 2>"$TMP/err"; rc=$?
 if [ "$rc" -ne 0 ] && grep -q "nope" "$TMP/err" && [ ! -e "$TMP/c.png" ]; then pass "missing model: clear error, no file"
 else fail "missing model" "exit $rc: $(cat "$TMP/err")"; fi
