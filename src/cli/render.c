@@ -144,6 +144,7 @@ longsd_render_params cli_render_params(const cli_opts *o)
         p.max_failures = r->max_failures;
     p.force = o->force;
     p.vae = r->vae;
+    p.lora_dir = r->lora_dir;
     return p;
 }
 

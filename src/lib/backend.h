@@ -25,6 +25,7 @@ typedef struct {
     float cfg_scale;
     const char *sampler;    /* A1111 spelling ("Euler a"); backends translate */
     const char *vae;        /* "" = the model's own; "taesd" (native --vae taesd=PATH) */
+    const char *rng;        /* noise source "cpu" / "cuda"; NULL = native (noise.h) */
 } ls_render_job;
 
 /* What render() hands back. data is checked by the pool (PNG/JPEG of the
@@ -48,6 +49,7 @@ typedef struct {
     long poll_ms;           /* comfyui: first /history poll interval */
     long timeout_ms;        /* comfyui: give up waiting for a queued prompt after this */
     const char *vae;        /* optional, native: "taesd=PATH" decodes with TAESD */
+    const char *lora_dir;   /* optional, native: folder of <lora:NAME> files */
 } ls_backend_opts;
 
 /* Which job fields a backend honours; the others are reported as ignored. */
@@ -58,7 +60,9 @@ enum {
     LS_CAP_SAMPLER = 1 << 3,
     LS_CAP_SEED = 1 << 4,
     LS_CAP_NEGATIVE = 1 << 5,
-    LS_CAP_ALL = (1 << 6) - 1
+    LS_CAP_ALL = (1 << 6) - 1,
+    /* the noise source (--rng): outside LS_CAP_ALL, a backend opts in */
+    LS_CAP_RNG = 1 << 6
 };
 
 typedef struct ls_backend_ops {

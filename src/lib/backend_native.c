@@ -16,6 +16,7 @@
 typedef struct {
     longsd_sd *sd;
     pthread_mutex_t lock;
+    char *lora_dir; /* or NULL */
 } native_state;
 
 static int is_dir(const char *p)
@@ -61,6 +62,12 @@ static longsd_status native_create(const ls_backend_opts *o, void **state, lserr
     }
     pthread_mutex_init(&ns->lock, NULL);
     longsd_status rc;
+    if (o->lora_dir && !(ns->lora_dir = longsd__strdup(o->lora_dir))) {
+        longsd_sd_free(ns->sd);
+        pthread_mutex_destroy(&ns->lock);
+        longsd__free(ns);
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    }
     if (is_dir(path)) {
         rc = longsd_sd_load(ns->sd, path);
     } else {
@@ -85,6 +92,7 @@ static longsd_status native_create(const ls_backend_opts *o, void **state, lserr
     if (rc) {
         longsd_sd_free(ns->sd);
         pthread_mutex_destroy(&ns->lock);
+        longsd__free(ns->lora_dir);
         longsd__free(ns);
         return rc;
     }
@@ -136,6 +144,9 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     p.steps = job->steps;
     p.cfg_scale = job->cfg_scale;
     p.seed = job->seed;
+    p.lora_dir = ns->lora_dir; /* <lora:NAME:W> in the prompt, as A1111 reads it */
+    if (job->rng && longsd_rng_from_name(job->rng, &p.rng) != 0)
+        return lserr_set(err, LONGSD_ERR_PARAM, "native: unknown rng \"%.40s\" (native, cpu or cuda)", job->rng);
     uint8_t *rgb = longsd__malloc((size_t)job->width * (size_t)job->height * 3);
     if (!rgb)
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
@@ -159,13 +170,14 @@ static void native_destroy(void *state)
         return;
     longsd_sd_free(ns->sd);
     pthread_mutex_destroy(&ns->lock);
+    longsd__free(ns->lora_dir);
     longsd__free(ns);
 }
 
 const ls_backend_ops ls_backend_native = {
     .name = "native",
     .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder or a .safetensors file)",
-    .caps = LS_CAP_ALL,
+    .caps = LS_CAP_ALL | LS_CAP_RNG,
     .create = native_create,
     .render = native_render,
     .destroy = native_destroy,

@@ -31,6 +31,7 @@ typedef struct {
     int width, height, steps;
     float cfg_scale;
     char *sampler;
+    char *rng;              /* noise source; NULL = native */
     char *style;
     int image_state;        /* LONGSD_IMAGE_* */
     char *image_file;       /* relative to the workspace */
@@ -58,6 +59,7 @@ typedef struct {
     int width, height, steps;
     float cfg_scale;
     char *sampler;
+    char *rng;              /* NULL = native */
 } ls_plan_settings;
 
 struct longsd_plan {

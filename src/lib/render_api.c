@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "noise.h"
 #include "plan.h"
 #include "pool.h"
 #include "stemset.h"
@@ -177,6 +178,7 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
             .cfg_scale = pi->cfg_scale,
             .sampler = pi->sampler ? pi->sampler : "Euler a",
             .vae = params->vae ? ls_vae_kind(params->vae) : "",
+            .rng = ls_rng_is_native(pi->rng) ? NULL : pi->rng,
         };
         const char *id = pi->idea.id[0] ? pi->idea.id : "image";
         lserr jerr;
@@ -333,7 +335,10 @@ longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req
         .cfg_scale = req->cfg_scale,
         .sampler = req->sampler && req->sampler[0] ? req->sampler : "Euler a",
         .vae = params->vae ? ls_vae_kind(params->vae) : "",
+        .rng = ls_rng_is_native(req->rng) ? NULL : req->rng,
     };
+    if ((rc = ls_rng_check(req->rng, "image request", err)))
+        return rc;
     if ((rc = check_job(err, &job, "sd")))
         return rc;
     ls_pool *pool = NULL;
