@@ -131,6 +131,15 @@ static int single_qualifies(const cscan *c, const centry *e)
          * spelling of 19th-century books ("Thür", "Schloß") are not in it */
         return 0;
     }
+    if (c->lang == LSLEX_FR) {
+        /* "Paris", "Bretagne": a proper noun of the dictionary that is no
+         * first name, unless it keeps speaking ("dit Nantes") */
+        unsigned fr = ls_dict_fr(e->key, e->klen);
+        if ((fr & LS_FR_PROPER) && !(fr & LS_FR_FIRST_NAME) && e->speech < 2)
+            return 0;
+        if (fr & LS_FR_FIRST_NAME)
+            f |= LSLEX_NAME;
+    }
     if (e->mid == 0 && !(f & LSLEX_NAME))
         return 0;
     if (e->det * 2 > e->total)
@@ -156,8 +165,13 @@ static int phrase_is_place(const cscan *c, const centry *e)
     unsigned lf = ls_cast_word_flags(c->lang, last, ll);
     if (ff & LSLEX_PLACEWORD)
         return 1; /* St. Petersburg, New York, Great Sahara */
-    if (lf & LSLEX_PLACE)
-        return 1; /* Cardiff Hill, Jackson Island, McDougal Cave */
+    if (lf & LSLEX_PLACE) {
+        /* Cardiff Hill, Jackson Island, McDougal Cave; but "Ned Land" is a
+         * man: a known first name, or a speaker ("said Ned Land"), never
+         * gone to ("to Jackson Island") */
+        int person = ((ff & LSLEX_NAME) && !(ff & LSLEX_PLACE)) || e->speech >= 1;
+        return !person || e->prep * 4 > e->total;
+    }
     if (e->prep * 2 > e->total)
         return 1;
     if ((ff | lf) & (LSLEX_DIVINE | LSLEX_CALENDAR | LSLEX_HEADING))

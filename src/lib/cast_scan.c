@@ -159,6 +159,11 @@ static longsd_status count_roles(cscan *c)
             size_t vl = v->end - v->start;
             acts |= (v->flags & (LSLEX_ACTION | LSLEX_SPEECH)) != 0;
             acts |= !v->upper && vl > 3 && d[v->end - 2] == 'e' && d[v->end - 1] == 'd'; /* "the king looked" */
+            if (c->lang == LSLEX_FR && !v->upper && vl > 3 && !(v->flags & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET))) {
+                /* the tenses of French narration: "le capitaine regarda, sourit, parut, marchait" */
+                const char *e = d + v->end;
+                acts |= e[-1] == 'a' || (e[-1] == 't' && (e[-2] == 'i' || e[-2] == 'u' || e[-2] == 'a'));
+            }
         }
         e->speech += acts;
     }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cast_int.h"
+#include "dict.h"
 #include "util.h"
 
 longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars *cs, ls_character *out,
@@ -89,6 +90,12 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
         size_t ll;
         ls_cast_phrase_ends(out[i].name, strlen(out[i].name), &fl0, &last, &ll);
         unsigned f = ls_cast_word_flags(lang, out[i].name, fl0);
+        if (lang == LSLEX_FR && !(f & (LSLEX_MALE | LSLEX_FEMALE))) {
+            /* "Marie", "Pierre": hunspell fr knows a first name's sex */
+            unsigned fr = ls_dict_fr(out[i].name, fl0);
+            f |= (fr & LS_FR_MASC) ? LSLEX_MALE : 0;
+            f |= (fr & LS_FR_FEM) ? LSLEX_FEMALE : 0;
+        }
         if ((f & LSLEX_MALE) && !(f & LSLEX_FEMALE))
             c->gender = LS_GENDER_MALE;
         else if ((f & LSLEX_FEMALE) && !(f & LSLEX_MALE))
