@@ -28,6 +28,10 @@
 
 #define CONCRETE (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT | LSLEX_ACTION | LSLEX_LIGHT)
 #define CAT_CAST (1u << 24)
+#define CAT_ACTOR (1u << 25) /* a subject pronoun: someone is there to act */
+#define STAGED 1.3           /* someone acting in a described place */
+#define UNSTAGED 0.8         /* no one, or no one doing anything */
+#define REFLECT_POINTS 1.0   /* "he thought", "I reckoned": nothing to paint */
 
 /* ------------------------------------------------------------------------
  * Word scoring, shared by the extractor and ls_ideas_score_text */
@@ -36,8 +40,41 @@ typedef struct {
     double vis;          /* paintable points of unquoted words */
     size_t words, quoted;
     size_t abstract;
-    unsigned cats;       /* CONCRETE bits seen, CAT_CAST */
+    size_t reflect;      /* thinking, knowing, seeming */
+    unsigned cats;       /* CONCRETE bits seen, CAT_CAST, CAT_ACTOR */
 } wscore;
+
+/* Words of the mind that the lexicon does not already count as abstract,
+ * and the subject pronouns, per language (en, de, fr), space separated. */
+static const char *const REFLECT[3] = {
+    "knew know knows reckon reckoned reckons seemed seems seem felt feel feels remembered remember wished "
+    "thinks imagined realized realised guessed believed supposed",
+    "dachte dachd dacht denkt wusste wu\xC3\x9Fte wei\xC3\x9F glaubte meinte f\xC3\xBChlte schien scheint erinnerte hoffte",
+    "pensa pensait pense croyait crut savait sut sentit sentait semblait sembla souvint esp\xC3\xA9rait"};
+static const char *const SUBJECT[3] = {"i he she we they", "ich er sie wir", "je il elle nous ils elles"};
+
+static int in_words(const char *low, size_t n, const char *words)
+{
+    for (const char *p = words; *p;) {
+        const char *e = strchr(p, ' ');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        if (l == n && !memcmp(p, low, n))
+            return 1;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+/* Extra categories of an unquoted word: CAT_ACTOR for a subject pronoun;
+ * *reflect set for a word of the mind. */
+static unsigned extra_cats(lslex_lang_id lang, const char *low, size_t ll, unsigned fl, int *reflect)
+{
+    int li = lang == LSLEX_DE ? 1 : lang == LSLEX_FR ? 2 : 0;
+    *reflect = !(fl & LSLEX_ABSTRACT) && in_words(low, ll, REFLECT[li]);
+    return in_words(low, ll, SUBJECT[li]) ? CAT_ACTOR : 0;
+}
 
 static double word_points(unsigned f)
 {
@@ -70,7 +107,15 @@ static double window_score(const wscore *w)
     for (unsigned b = 0; b < 25; b++)
         if ((CONCRETE | CAT_CAST) & w->cats & (1u << b))
             ncat++;
-    double sc = w->vis / sqrt(n) * (1.0 + 0.2 * ncat);
+    double sc = (w->vis - REFLECT_POINTS * (double)w->reflect) / sqrt(n) * (1.0 + 0.2 * ncat);
+    /* an illustrator paints people doing something somewhere: a subject
+     * (a named or role character, a person, a pronoun), an action, and a
+     * place, an object or light to put them in */
+    int actor = (w->cats & (CAT_CAST | CAT_ACTOR | LSLEX_PERSON)) != 0;
+    int acts = (w->cats & LSLEX_ACTION) != 0;
+    int setting = (w->cats & (LSLEX_PLACE | LSLEX_OBJECT | LSLEX_LIGHT)) != 0;
+    if (sc > 0)
+        sc *= actor && acts && setting ? STAGED : actor && acts ? 1.0 : UNSTAGED;
     sc -= 3.0 * ((double)w->quoted / n);
     if (w->words < 12)
         sc *= 0.85;
@@ -83,7 +128,7 @@ static double window_score(const wscore *w)
 typedef struct {
     size_t idx;         /* sentence index in the story */
     size_t para;
-    size_t words, quoted, abstract;
+    size_t words, quoted, abstract, reflect;
     size_t wpos;        /* words of the part before it */
     double vis;
     unsigned cats;
@@ -226,8 +271,10 @@ static longsd_status scan_paragraph(xpart *x, size_t pi, size_t f0, size_t nf)
         if (w.quoted) {
             sf->quoted++;
         } else {
+            int refl;
             sf->vis += word_points(fl);
-            sf->cats |= fl & CONCRETE;
+            sf->cats |= (fl & CONCRETE) | extra_cats(x->lang, low, ll, fl, &refl);
+            sf->reflect += (size_t)refl;
             if (fl & LSLEX_ABSTRACT)
                 sf->abstract++;
         }
@@ -373,6 +420,7 @@ static longsd_status make_candidates(xpart *x, int k, size_t max_window)
             ws.words += sf->words;
             ws.quoted += sf->quoted;
             ws.abstract += sf->abstract;
+            ws.reflect += sf->reflect;
             ws.cats |= sf->cats;
             names += sf->names;
             if (ws.words > (n == 1 ? MAX_WORDS_ONE : MAX_WORDS_WINDOW))
@@ -542,8 +590,10 @@ double ls_ideas_score_text(const char *text, const char *lang, const ls_characte
         if (w.quoted) {
             ws.quoted++;
         } else {
+            int refl;
             ws.vis += word_points(fl);
-            ws.cats |= fl & CONCRETE;
+            ws.cats |= (fl & CONCRETE) | extra_cats(lg, low, ll, fl, &refl);
+            ws.reflect += (size_t)refl;
             if (fl & LSLEX_ABSTRACT)
                 ws.abstract++;
         }
