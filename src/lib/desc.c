@@ -160,7 +160,8 @@ static void english_word(lslex_lang_id lang, const char *w, size_t n, int upper,
 }
 
 /* The person noun from role, or sex and age: "fisherman", "boy", "old
- * woman"; into out, "" when nothing is known. */
+ * woman"; an animal's noun for an animal role ("flounder"); into out, ""
+ * when nothing is known. */
 static void person_noun(const ls_character *c, lslex_lang_id lang, char *out, size_t cap)
 {
     char role[40] = "";
@@ -168,8 +169,17 @@ static void person_noun(const ls_character *c, lslex_lang_id lang, char *out, si
     if (c->role && c->role[0]) {
         english_word(lang, c->role, strlen(c->role), lang == LSLEX_DE, role, sizeof role);
         lswn_info wi;
-        if (!role[0] || !lswn_lookup(role, &wi) || !lswn_noun_is(&wi, LSWN_N_PERSON))
-            role[0] = '\0'; /* "mann" -> "man" is a person; a noun the dictionary reads otherwise is not */
+        if (!role[0] || !lswn_lookup(role, &wi))
+            role[0] = '\0';
+        else if (!lswn_noun_is(&wi, LSWN_N_PERSON)) {
+            /* "de Butt" is a flounder that talks, not "a man"; a noun the
+             * dictionary reads as neither person nor animal is no subject */
+            if (lswn_noun_is(&wi, LSWN_N_ANIMAL)) {
+                snprintf(out, cap, "%s", wi.noun_lemma[0] ? wi.noun_lemma : role);
+                return;
+            }
+            role[0] = '\0';
+        }
     }
     int g = c->gender, age = c->age;
     if (role[0]) {

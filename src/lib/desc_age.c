@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "desc.h"
+#include "dict.h"
 #include "lexicon.h"
 #include "util.h"
 
@@ -68,6 +69,40 @@ static const char *const NUMBER[] = {"one", "two", "three", "four", "five", "six
                                      "sixty", "seventy", "eighty"};
 static const int NUMBER_V[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 30, 40, 50,
                                60, 70, 80};
+/* role nouns that say the sex (en, de with Low German, fr): "the widow",
+ * "de Moder", "la reine" */
+static const char *const ROLE_F =
+    "mother widow queen wife woman girl daughter sister aunt princess lady witch nurse maid "
+    "mutter moder m\xC3\xB6" "der witwe k\xC3\xB6nigin k\xC3\xBCnigin frau fru m\xC3\xA4" "dchen m\xC3\xA4" "ken "
+    "tochter dochter schwester s\xC3\xBCster tante prinzessin hexe magd "
+    "m\xC3\xA8re veuve reine femme fille s\xC5\x93ur tante princesse dame sorci\xC3\xA8re servante";
+static const char *const ROLE_M =
+    "father widower king husband man boy son brother uncle prince "
+    "vater vader witwer k\xC3\xB6nig k\xC3\xBCnig mann junge knabe sohn bruder broer onkel prinz "
+    "p\xC3\xA8re veuf roi mari homme gar\xC3\xA7on fils fr\xC3\xA8re oncle prince";
+
+static int in_words(const char *low, size_t n, const char *words);
+
+/* The sex a role noun says, 0 if none: the lists, or a German feminine
+ * "-in" of a person noun ("Bäurin", "Müllerin", "Königin"). */
+static int role_sex(const ls_character *c, lslex_lang_id lang)
+{
+    /* German names its people by nouns too: "de Bäurin" */
+    const char *r = c->role && c->role[0] ? c->role : lang == LSLEX_DE && c->name && !strchr(c->name, ' ') ? c->name : NULL;
+    if (!r)
+        return 0;
+    char low[48];
+    size_t n = lslex_lower(r, strlen(r), low, sizeof low, 1);
+    if (in_words(low, n, ROLE_F))
+        return LS_GENDER_FEMALE;
+    if (in_words(low, n, ROLE_M))
+        return LS_GENDER_MALE;
+    if (lang == LSLEX_DE && n > 5 && !memcmp(low + n - 2, "in", 2) && (r == c->role || ls_dict_de_noun(r, strlen(r)) ||
+                                                                       ls_dict_de_noun(r, strlen(r) - 2)))
+        return LS_GENDER_FEMALE;
+    return 0;
+}
+
 /* honorifics: an adult, or (Miss) a young woman */
 static const char *const HON_ADULT[] = {"mr", "mrs", "aunt", "uncle", "judge", "doctor", "dr", "widow", "captain",
                                         "colonel", "sir", "lady", "lord", "herr", "frau", "tante", "onkel",
@@ -227,10 +262,12 @@ static int diminutive(const ls_character *c, lslex_lang_id lang)
 
 /* Age and sex from the evidence and the honorific, where the cast facts
  * had none. */
-static void decide(ls_character *c, const aev *ev, int dimin)
+static void decide(ls_character *c, const aev *ev, int dimin, lslex_lang_id lang)
 {
     int adult = 0, young_f = 0;
     honorific(c, &adult, &young_f);
+    if (!c->gender)
+        c->gender = role_sex(c, lang);
     if (!c->gender) {
         int m = ev->male, f = ev->female;
         c->gender = m >= 2 && m > 2 * f ? LS_GENDER_MALE : f >= 2 && f > 2 * m ? LS_GENDER_FEMALE : young_f ? LS_GENDER_FEMALE : 0;
@@ -500,7 +537,7 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
             e->adult++;
     }
     for (size_t i = 0; i < n_cast; i++)
-        decide(&cast[i], &ev[i], diminutive(&cast[i], lang));
+        decide(&cast[i], &ev[i], diminutive(&cast[i], lang), lang);
     for (int round = 0; round < 2 && pairs; round++)
         for (size_t i = 0; i < n_cast; i++) {
             /* no evidence of their own: the age of those they go about with */

@@ -156,6 +156,18 @@ TEST(german_diminutive_and_petty_kings)
     fx_free(&f);
 }
 
+TEST(role_nouns_say_the_sex)
+{
+    agefx f;
+    described(&f, load_corpus("de-grimm2.txt"));
+    const ls_character *moder = who(&f, "Moder"), *vader = who(&f, "Vader");
+    REQUIRE(moder && vader);
+    CHECK_INT(moder->gender, LS_GENDER_FEMALE); /* Low German "de Moder": the mother */
+    CHECK_STR(moder->description, "a woman");
+    CHECK_INT(vader->gender, LS_GENDER_MALE);
+    fx_free(&f);
+}
+
 TEST(allocation_failures)
 {
     agefx f;
@@ -172,4 +184,4 @@ TEST(allocation_failures)
 }
 
 RUN_TESTS(fence_boys, abroad_boys_and_old_jim, tom_sawyer_grown_ups_stay_grown_up, evidence_in_the_narration,
-          first_person_we_boys, german_diminutive_and_petty_kings, allocation_failures)
+          first_person_we_boys, german_diminutive_and_petty_kings, role_nouns_say_the_sex, allocation_failures)
