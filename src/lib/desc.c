@@ -31,7 +31,7 @@ static const char *const VISUAL[] = {
     "umbrella", "shawl", "wig", "haar", "haare", "bart", "gesicht", "augen", "rock", "hut", "m\xC3\xBCtze",
     "kleid", "mantel", "stiefel", "brille", "sch\xC3\xBCrze", "pfeife", "stock", "cheveux", "barbe", "visage",
     "yeux", "habit", "chapeau", "robe", "manteau", "bottes", "lunettes", "tablier", "canne", "b\xC3\xA2ton",
-    "fusil", "\xC3\xA9p\xC3\xA9" "e", "casquette",
+    "fusil", "\xC3\xA9p\xC3\251e", "casquette",
 };
 /* build and age words that describe a person on their own */
 static const char *const BUILD[] = {

@@ -37,7 +37,7 @@ static wlist YOUNG = {"young", "jung junge junger jungen", "jeune"};
 static wlist LITTLE = {"little small wee", "klein kleine kleiner kleinen l\xC3\xBCtt l\xC3\xBCtte", "petit petite"};
 /* what the text calls a person, by age and sex: "the boy" */
 static wlist CHILD_M = {"boy lad", "junge knabe bub bube", "gar\xC3\xA7on gamin"};
-static wlist CHILD_F = {"girl lass", "m\xC3\xA4" "dchen deern", "fillette"};
+static wlist CHILD_F = {"girl lass", "m\xC3\244dchen deern", "fillette"};
 static wlist CHILD_N = {"child kid youngster", "kind", "enfant"};
 static wlist ADULT_M = {"man gentleman", "mann herr", "homme monsieur"};
 static wlist ADULT_F = {"woman lady", "frau dame fru", "femme dame"};
@@ -45,7 +45,7 @@ static wlist THE = {"the", "der die das de dat", "le la les l"};
 static wlist A = {"a an", "ein eine einen einem en", "un une"};
 static wlist COPULA = {"was is", "war ist is w\xC3\xB6\xC3\xB6r", "\xC3\xA9tait est"};
 /* the same in the plural, said of the several just named: "the boys" */
-static wlist CHILD_PL = {"boys girls lads children kids", "jungen knaben kinder kinner m\xC3\xA4" "dchen",
+static wlist CHILD_PL = {"boys girls lads children kids", "jungen knaben kinder kinner m\xC3\244dchen",
                          "gar\xC3\xA7ons enfants"};
 static wlist ADULT_PL = {"men women gentlemen ladies", "m\xC3\xA4nner frauen herren", "hommes femmes messieurs"};
 static wlist OBJ = {"him them", "ihn ihm", "lui"};
@@ -58,10 +58,10 @@ static wlist POSS = {"his her", "sein seine seinen seiner seinem ihr ihre ihren 
 static wlist KIN_OF_CHILD = {"aunt mother mamma mama ma mammy mom father pap parents",
                              "tante mutter vater eltern mama moder vader", "m\xC3\xA8re maman p\xC3\xA8re tante parents"};
 static wlist SCHOOL = {"school schoolhouse schoolroom lessons schoolmates sunday-school", "schule",
-                       "\xC3\xA9" "cole classe coll\xC3\xA8ge"};
+                       "\xC3\251cole classe coll\xC3\xA8ge"};
 /* ... and the relations of a grown-up */
 static wlist KIN_OF_ADULT = {"wife husband son sons daughter daughters grandchildren",
-                             "frau mann kinder sohn s\xC3\xB6hne tochter t\xC3\xB6" "chter", "femme mari fils enfants"};
+                             "frau mann kinder sohn s\xC3\xB6hne tochter t\xC3\266chter", "femme mari fils enfants"};
 static wlist YEARS = {"years year", "jahre jahr", "ans"};
 static const char *const NUMBER[] = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                                      "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -73,7 +73,7 @@ static const int NUMBER_V[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
  * "de Moder", "la reine" */
 static const char *const ROLE_F =
     "mother widow queen wife woman girl daughter sister aunt princess lady witch nurse maid "
-    "mutter moder m\xC3\xB6" "der witwe k\xC3\xB6nigin k\xC3\xBCnigin frau fru m\xC3\xA4" "dchen m\xC3\xA4" "ken "
+    "mutter moder m\xC3\266der witwe k\xC3\xB6nigin k\xC3\xBCnigin frau fru m\xC3\244dchen m\xC3\xA4ken "
     "tochter dochter schwester s\xC3\xBCster tante prinzessin hexe magd "
     "m\xC3\xA8re veuve reine femme fille s\xC5\x93ur tante princesse dame sorci\xC3\xA8re servante";
 static const char *const ROLE_M =

@@ -40,7 +40,7 @@ typedef struct {
     double vis;          /* paintable points of unquoted words */
     size_t words, quoted;
     size_t abstract;
-    size_t reflect;      /* thinking, knowing, seeming */
+    size_t reflect;      /* half points: thinking, knowing, seeming 2, an essay's present tense 1 */
     unsigned cats;       /* CONCRETE bits seen, CAT_CAST, CAT_ACTOR */
 } wscore;
 
@@ -51,6 +51,9 @@ static const char *const REFLECT[3] = {
     "thinks imagined realized realised guessed believed supposed",
     "dachte dachd dacht denkt wusste wu\xC3\x9Fte wei\xC3\x9F glaubte meinte f\xC3\xBChlte schien scheint erinnerte hoffte",
     "pensa pensait pense croyait crut savait sut sentit sentait semblait sembla souvint esp\xC3\xA9rait"};
+/* The present tense of an essay inside a past-tense story ("There are
+ * wealthy gentlemen in England who drive ..."): half a reflection. */
+static const char *const PRESENT[3] = {"is are am does has", "ist sind hat", "est sont"};
 static const char *const SUBJECT[3] = {"i he she we they", "ich er sie wir", "je il elle nous ils elles"};
 
 static int in_words(const char *low, size_t n, const char *words)
@@ -68,11 +71,11 @@ static int in_words(const char *low, size_t n, const char *words)
 }
 
 /* Extra categories of an unquoted word: CAT_ACTOR for a subject pronoun;
- * *reflect set for a word of the mind. */
+ * *reflect 2 for a word of the mind, 1 for the present tense. */
 static unsigned extra_cats(lslex_lang_id lang, const char *low, size_t ll, unsigned fl, int *reflect)
 {
     int li = lang == LSLEX_DE ? 1 : lang == LSLEX_FR ? 2 : 0;
-    *reflect = !(fl & LSLEX_ABSTRACT) && in_words(low, ll, REFLECT[li]);
+    *reflect = !(fl & LSLEX_ABSTRACT) && in_words(low, ll, REFLECT[li]) ? 2 : in_words(low, ll, PRESENT[li]) ? 1 : 0;
     return in_words(low, ll, SUBJECT[li]) ? CAT_ACTOR : 0;
 }
 
@@ -107,7 +110,7 @@ static double window_score(const wscore *w)
     for (unsigned b = 0; b < 25; b++)
         if ((CONCRETE | CAT_CAST) & w->cats & (1u << b))
             ncat++;
-    double sc = (w->vis - REFLECT_POINTS * (double)w->reflect) / sqrt(n) * (1.0 + 0.2 * ncat);
+    double sc = (w->vis - REFLECT_POINTS * 0.5 * (double)w->reflect) / sqrt(n) * (1.0 + 0.2 * ncat);
     /* an illustrator paints people doing something somewhere: a subject
      * (a named or role character, a person, a pronoun), an action, and a
      * place, an object or light to put them in */
