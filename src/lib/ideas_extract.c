@@ -47,8 +47,8 @@ typedef struct {
 /* Words of the mind that the lexicon does not already count as abstract,
  * and the subject pronouns, per language (en, de, fr), space separated. */
 static const char *const REFLECT[3] = {
-    "knew know knows reckon reckoned reckons seemed seems seem felt feel feels remembered remember wished "
-    "thinks imagined realized realised guessed believed supposed",
+    ("knew know knows reckon reckoned reckons seemed seems seem felt feel feels remembered remember wished "
+     "thinks imagined realized realised guessed believed supposed"),
     "dachte dachd dacht denkt wusste wu\xC3\x9Fte wei\xC3\x9F glaubte meinte f\xC3\xBChlte schien scheint erinnerte hoffte",
     "pensa pensait pense croyait crut savait sut sentit sentait semblait sembla souvint esp\xC3\xA9rait"};
 /* The present tense of an essay inside a past-tense story ("There are
