@@ -448,8 +448,12 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
                 ((y->ll == 2 && !memcmp(y->low, "me", 2)) || (y->ll == 1 && y->low[0] == 'i')))
                 b = narrator;
             if (b != (size_t)-1 && a != b) {
-                pairs[a * n_cast + b]++;
-                pairs[b * n_cast + a]++;
+                /* the narrator takes their companions' age, but "me and Jim"
+                 * says nothing of Jim's: a boy tells of grown-ups he goes with */
+                if (a != narrator || b == narrator)
+                    pairs[b * n_cast + a]++;
+                if (b != narrator || a == narrator)
+                    pairs[a * n_cast + b]++;
             }
         }
         if (who == (size_t)-1 && !several && last_who != (size_t)-1 && person_word(w, n, 0, &ev[last_who], 1) &&

@@ -119,7 +119,8 @@ static const char WE_BOYS[] =
     "I went down to the river with Tom in the morning, and I saw that Tom had a line and a can of worms.\n\n"
     "We boys sat on the raft all day and I caught a catfish. I laughed, because Tom caught nothing at all.\n\n"
     "I was hungry, and I went home to my supper. I slept in the loft. I dreamed of the river and my raft.\n\n"
-    "At dawn Tom came for me. I took my line and we went. I liked the river best of all, and so did Tom.\n\n";
+    "At dawn Tom came for me. I took my line and we went. I liked the river best of all, and so did Tom.\n\n"
+    "Then me and Jim went down to the mill, and me and Jim sat by the fire while Jim smoked his pipe.\n\n";
 
 TEST(first_person_we_boys)
 {
@@ -135,6 +136,9 @@ TEST(first_person_we_boys)
             me = &f.c[i];
     REQUIRE(me);
     CHECK_INT(me->age, LS_AGE_CHILD);
+    const ls_character *jim = who(&f, "Jim");
+    REQUIRE(jim);
+    CHECK(jim->age != LS_AGE_CHILD); /* "me and Jim": a boy may go about with a grown-up */
     fx_free(&f);
 }
 
