@@ -93,4 +93,32 @@ TEST(acting_in_a_place_over_reflection)
     }
 }
 
-RUN_TESTS(no_roll_calls_no_dialogue_quotes_as_written, acting_in_a_place_over_reflection)
+/* A refrain that repeats its words is no scene, however many things it
+ * names. */
+TEST(refrains_are_no_scene)
+{
+    static const char text[] =
+        "Tom called the dog by the river, the dog by the river, the dog by the river; Tom called the horse in the "
+        "field, the horse in the field, the horse in the field.\n\n"
+        "Tom walked to the mill and sat on the wall.\n\n";
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    REQUIRE(ls_story_ingest("song.txt", text, strlen(text), NULL, &s, &err) == LONGSD_OK);
+    ls_character cast[1];
+    memset(cast, 0, sizeof cast);
+    cast[0].name = cast[0].full_name = "Tom";
+    ls_part *parts = NULL;
+    size_t np = 0;
+    int fell = 0;
+    REQUIRE(ls_split(s, 1, 0, &parts, &np, &fell, &err) == LONGSD_OK);
+    ls_idea *ideas = NULL;
+    size_t n = 0, got = 0;
+    REQUIRE(ls_ideas_extract(s, &parts[0], 0, 1, cast, 1, &ideas, &n, &got, &err) == LONGSD_OK);
+    REQUIRE(n == 1);
+    CHECK(strstr(ideas[0].quote, "mill") != NULL);
+    ls_ideas_free(ideas, n);
+    ls_parts_free(parts, np);
+    longsd_story_free(s);
+}
+
+RUN_TESTS(no_roll_calls_no_dialogue_quotes_as_written, acting_in_a_place_over_reflection, refrains_are_no_scene)
