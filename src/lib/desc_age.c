@@ -21,12 +21,14 @@
  *    than not, "me and Tom" for the narrator.
  * An honorific ("Mrs.", "Aunt", "Herr") makes an adult, "Miss" a young
  * woman; "old" before the name an old one. One pass: linear in the text. */
+#include <pthread.h>
 #include <string.h>
 
 #include "desc.h"
 #include "dict.h"
 #include "lexicon.h"
 #include "util.h"
+#include "wordset.h"
 
 /* Word lists per language (en, de with Low German, fr), space separated:
  * the same spelling means different things across them ("kind", "son",
@@ -110,8 +112,75 @@ static const char *const HON_ADULT[] = {"mr", "mrs", "aunt", "uncle", "judge", "
                                         "docteur", "oncle", "ma\xC3\xAEtre"};
 static const char *const HON_YOUNG_F[] = {"miss", "fr\xC3\xA4ulein", "mademoiselle", "mlle"};
 
+/* each list is a category bit of the words' table */
+enum {
+    B_OLD = 1u << 0,
+    B_YOUNG = 1u << 1,
+    B_LITTLE = 1u << 2,
+    B_CHILD_M = 1u << 3,
+    B_CHILD_F = 1u << 4,
+    B_CHILD_N = 1u << 5,
+    B_ADULT_M = 1u << 6,
+    B_ADULT_F = 1u << 7,
+    B_THE = 1u << 8,
+    B_A = 1u << 9,
+    B_COPULA = 1u << 10,
+    B_CHILD_PL = 1u << 11,
+    B_ADULT_PL = 1u << 12,
+    B_OBJ = 1u << 13,
+    B_POSS_M = 1u << 14,
+    B_POSS_F = 1u << 15,
+    B_WE = 1u << 16,
+    B_OTHER = 1u << 17,
+    B_POSS = 1u << 18,
+    B_KIN_OF_CHILD = 1u << 19,
+    B_SCHOOL = 1u << 20,
+    B_KIN_OF_ADULT = 1u << 21,
+    B_YEARS = 1u << 22,
+};
+
+/* The lists as one table per language, filled once: a word's categories
+ * are looked up once per word, not scanned list by list. */
+static const struct {
+    const char *const *list;
+    unsigned bit;
+} CATS[] = {
+    {OLD, B_OLD},
+    {YOUNG, B_YOUNG},
+    {LITTLE, B_LITTLE},
+    {CHILD_M, B_CHILD_M},
+    {CHILD_F, B_CHILD_F},
+    {CHILD_N, B_CHILD_N},
+    {ADULT_M, B_ADULT_M},
+    {ADULT_F, B_ADULT_F},
+    {THE, B_THE},
+    {A, B_A},
+    {COPULA, B_COPULA},
+    {CHILD_PL, B_CHILD_PL},
+    {ADULT_PL, B_ADULT_PL},
+    {OBJ, B_OBJ},
+    {POSS_M, B_POSS_M},
+    {POSS_F, B_POSS_F},
+    {WE, B_WE},
+    {OTHER, B_OTHER},
+    {POSS, B_POSS},
+    {KIN_OF_CHILD, B_KIN_OF_CHILD},
+    {SCHOOL, B_SCHOOL},
+    {KIN_OF_ADULT, B_KIN_OF_ADULT},
+    {YEARS, B_YEARS},
+};
+static ls_wordset g_sets[3];
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void fill_sets(void)
+{
+    for (int li = 0; li < 3; li++)
+        for (size_t i = 0; i < sizeof CATS / sizeof CATS[0]; i++)
+            (void)ls_wordset_add(&g_sets[li], CATS[i].list[li], CATS[i].bit); /* constant lists fit */
+}
+
 #define N_OF(a) (sizeof a / sizeof a[0])
-#define IS(x, list) in_words((x)->low, (x)->ll, list[(x)->li])
+#define IS(x, list) (((x)->cats & B_##list) != 0)
 
 /* Is low[0..n) one of the space-separated words? */
 static int in_words(const char *low, size_t n, const char *words)
@@ -140,7 +209,7 @@ typedef struct {
     size_t start, end;
     unsigned flags;
     int quoted, upper;
-    int li;        /* word lists of the book's language: 0 en, 1 de, 2 fr */
+    unsigned cats; /* B_* of the word in the book's language */
     char low[32];
     size_t ll;
 } aword;
@@ -352,6 +421,7 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
     longsd_status st = LONGSD_OK;
     if (n_cast == 0)
         return LONGSD_OK;
+    pthread_once(&g_once, fill_sets);
     for (size_t i = 0; i < n_cast; i++)
         if (cast[i].narrator)
             narrator = i;
@@ -382,8 +452,8 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
             x->end = sn->start + lw.end;
             x->quoted = lw.quoted || sn->in_quotes;
             x->upper = lw.upper;
-            x->li = li;
             x->ll = lslex_lower(s->data + x->start, x->end - x->start, x->low, sizeof x->low, 1);
+            x->cats = ls_wordset_get(&g_sets[li], x->low, x->ll);
             x->flags = lslex_lookup(lang, x->low, x->ll, NULL, NULL);
             h[n] = lslex_word_hash(s->data + x->start, x->end - x->start);
             n++;
@@ -475,9 +545,9 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
         if (who != (size_t)-1 && several && cast[who].gender) {
             /* "Tom ... wrote a letter home to his aunt Polly": the kin of
              * the first named, when the pronoun's sex is theirs */
-            const char *poss = cast[who].gender == LS_GENDER_MALE ? POSS_M[li] : POSS_F[li];
+            unsigned poss = cast[who].gender == LS_GENDER_MALE ? B_POSS_M : B_POSS_F;
             for (size_t k = at + len; k + 1 < n; k++)
-                if (!w[k].quoted && in_words(w[k].low, w[k].ll, poss) &&
+                if (!w[k].quoted && (w[k].cats & poss) &&
                     IS(&w[k + 1], KIN_OF_CHILD)) {
                     ev[who].half++;
                     break;
@@ -512,8 +582,8 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
                 adult_kin |= IS(&w[k + 1], KIN_OF_ADULT) && !IS(&w[k + 1], KIN_OF_CHILD);
             }
             /* "twelve years old", "zwölf Jahre alt", "douze ans" */
-            int v = number_at(w, k);
-            if (v > 0 && v < 110 && k + 1 < n && IS(&w[k + 1], YEARS) &&
+            int v = k + 1 < n && IS(&w[k + 1], YEARS) ? number_at(w, k) : 0;
+            if (v > 0 && v < 110 &&
                 (lang == LSLEX_FR || (k + 2 < n && IS(&w[k + 2], OLD))))
                 e->stated = v;
             /* "from being a poor poverty-stricken boy ..., Tom was": someone

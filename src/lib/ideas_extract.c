@@ -11,6 +11,7 @@
  * Cost: one scan of the part's bytes plus O(k * candidates) for selection;
  * nothing depends on the size of the whole story. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "ideas.h"
 #include "lexicon.h"
 #include "scene.h"
+#include "wordset.h"
 
 #define MIN_WORDS 8
 #define MAX_WORDS_ONE 70   /* a single sentence */
@@ -56,18 +58,18 @@ static const char *const REFLECT[3] = {
 static const char *const PRESENT[3] = {"is are am does has", "ist sind hat", "est sont"};
 static const char *const SUBJECT[3] = {"i he she we they", "ich er sie wir", "je il elle nous ils elles"};
 
-static int in_words(const char *low, size_t n, const char *words)
+enum { W_REFLECT = 1, W_PRESENT = 2, W_SUBJECT = 4 };
+static ls_wordset g_sets[3];
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void fill_sets(void)
 {
-    for (const char *p = words; *p;) {
-        const char *e = strchr(p, ' ');
-        size_t l = e ? (size_t)(e - p) : strlen(p);
-        if (l == n && !memcmp(p, low, n))
-            return 1;
-        if (!e)
-            break;
-        p = e + 1;
+    for (int li = 0; li < 3; li++) {
+        /* constant lists, far under the set's size */
+        (void)ls_wordset_add(&g_sets[li], REFLECT[li], W_REFLECT);
+        (void)ls_wordset_add(&g_sets[li], PRESENT[li], W_PRESENT);
+        (void)ls_wordset_add(&g_sets[li], SUBJECT[li], W_SUBJECT);
     }
-    return 0;
 }
 
 /* Extra categories of an unquoted word: CAT_ACTOR for a subject pronoun;
@@ -75,8 +77,10 @@ static int in_words(const char *low, size_t n, const char *words)
 static unsigned extra_cats(lslex_lang_id lang, const char *low, size_t ll, unsigned fl, int *reflect)
 {
     int li = lang == LSLEX_DE ? 1 : lang == LSLEX_FR ? 2 : 0;
-    *reflect = !(fl & LSLEX_ABSTRACT) && in_words(low, ll, REFLECT[li]) ? 2 : in_words(low, ll, PRESENT[li]) ? 1 : 0;
-    return in_words(low, ll, SUBJECT[li]) ? CAT_ACTOR : 0;
+    pthread_once(&g_once, fill_sets);
+    unsigned b = ls_wordset_get(&g_sets[li], low, ll);
+    *reflect = !(fl & LSLEX_ABSTRACT) && (b & W_REFLECT) ? 2 : (b & W_PRESENT) ? 1 : 0;
+    return (b & W_SUBJECT) ? CAT_ACTOR : 0;
 }
 
 static double word_points(unsigned f)
