@@ -678,6 +678,22 @@ static void sw_scan(swriter *w)
         h[w->n] = lslex_word_hash(w->text + lw.start, lw.end - lw.start);
         w->n++;
     }
+    for (size_t i = 0; sc->lang == LSLEX_DE && i + 1 < w->n; i++) {
+        /* a lower-case word before a noun is its adjective ("einem weißen
+         * Pferd"), whatever else its letters spell */
+        swtok *t = &w->t[i];
+        if (t->upper || t->pos == LS_POS_ADJ || !w->t[i + 1].upper || w->t[i + 1].first || w->t[i + 1].brk ||
+            (t->lf & (LSLEX_STOP | LSLEX_PRONOUN | LSLEX_DET | LSLEX_CONJ | LSLEX_PREP)))
+            continue;
+        char en[32];
+        int pos = LS_POS_UNKNOWN;
+        ls_translate_word(sc->lang, w->text + t->s, t->e - t->s, 2, en, sizeof en, &pos);
+        if (en[0] && pos == LS_POS_ADJ) {
+            memcpy(t->en, en, sizeof t->en);
+            t->pos = pos;
+            t->wn = lswn_lookup(t->en, &t->wi);
+        }
+    }
     for (size_t i = 0; i < w->n; i++) {
         size_t ch;
         size_t m = ls_cast_match(sc->forms, sc->n_forms, h, w->n, i, &ch);

@@ -230,6 +230,54 @@ TEST(german_and_french_become_english)
     free(r);
 }
 
+/* Of a dictionary's senses the one a novel's scene means: concrete, common
+ * in image captions, unlabelled, agreed on by several entries; never the
+ * specialist's or the slang sense. Each of these picked a wrong sense
+ * before (network, action, slave, tumbler, level, knight). */
+TEST(translation_picks_the_visual_sense)
+{
+    static const struct {
+        lslex_lang_id lang;
+        const char *w;
+        int upper;
+        const char *want;
+    } rows[] = {
+        {LSLEX_DE, "Netz", 1, "net"},       {LSLEX_DE, "Schloss", 1, "castle"}, {LSLEX_DE, "Diener", 1, "servant"},
+        {LSLEX_DE, "Becher", 1, "cup"},     {LSLEX_DE, "Pferd", 1, "horse"},    {LSLEX_DE, "alt", 0, "old"},
+        {LSLEX_DE, "dunkel", 0, "dark"},    {LSLEX_DE, "schwer", 0, "heavy"},   {LSLEX_DE, "Jäger", 1, "hunter"},
+        {LSLEX_FR, "bougie", 0, "candle"},
+    };
+    char out[32];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        ls_translate_word(rows[i].lang, rows[i].w, strlen(rows[i].w), rows[i].upper, out, sizeof out, NULL);
+        if (strcmp(out, rows[i].want) != 0)
+            fprintf(stderr, "  %s -> %s, want %s\n", rows[i].w, out, rows[i].want);
+        CHECK_STR(out, rows[i].want);
+    }
+    /* a German past form is its verb, whatever noun its letters spell */
+    int pos = 0;
+    ls_translate_word(LSLEX_DE, "stand", 5, 0, out, sizeof out, &pos);
+    CHECK_STR(out, "stand");
+    CHECK(pos == LS_POS_VERB); /* not der Stand, "level" */
+    ls_translate_word(LSLEX_DE, "saßen", strlen("saßen"), 0, out, sizeof out, &pos);
+    CHECK_STR(out, "sit");
+    ls_translate_word(LSLEX_DE, "ritt", 4, 0, out, sizeof out, &pos);
+    CHECK_STR(out, "ride");
+    CHECK(pos == LS_POS_VERB);
+    /* before its noun, an inflected adjective */
+    ls_translate_word(LSLEX_DE, "weißen", strlen("weißen"), 2, out, sizeof out, &pos);
+    CHECK_STR(out, "white");
+    char *r = write_scene(LSLEX_DE, "Die junge Gräfin ritt auf einem weißen Pferd durch den dunklen Wald.", NULL, 0,
+                          (size_t)-1);
+    CHECK(strstr(r, "countess riding") != NULL);
+    CHECK(strstr(r, "white horse") != NULL);
+    all_english(r);
+    free(r);
+    r = write_scene(LSLEX_DE, "Seine Frau stand in der Tür.", NULL, 0, (size_t)-1);
+    CHECK(strncmp(r, "a woman standing", 16) == 0);
+    free(r);
+}
+
 TEST(survives_allocation_failures)
 {
     const char *t = "Tom appeared on the sidewalk with a bucket of whitewash and a long-handled brush.";
@@ -352,6 +400,6 @@ TEST(titles_read_as_titles)
 }
 
 RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
-          role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english,
+          role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense,
           survives_allocation_failures, subject_is_the_description_never_a_bare_word, seeable_words_only,
           thin_scene_gets_the_setting_around_it, titles_read_as_titles)
