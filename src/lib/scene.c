@@ -568,6 +568,11 @@ static const char *const weak_verbs[] = {"be", "have", "do", "go", "come", "get"
                                          "offer", "resign", "hold", "reach", "lie", "see", "hear", "feel", "want",
                                          "show", "enter", "act", NULL};
 
+/* Verbs of handling things: no pose by themselves (WordNet files "take"
+ * under verb.social first), one with their object ("taking up a brush"). */
+static const char *const handling_verbs[] = {"take", "bring", "put", "set", "hold", "give", "lift", "pick",
+                                             "carry", "lay", "hand", "fetch", "draw", NULL};
+
 /* Particles that complete a verb: "sat down", "came out". */
 static const char *const particles[] = {"down", "up", "out", "away", "off", "back", "over", "around",
                                         "about", "along", "aside", "forward", "in", NULL};
@@ -812,13 +817,40 @@ static void sw_tag(swriter *w)
         }
         if (t->tag == T_NOUN && !after_det && t->wi.verb && !t->wi.plural &&
             t->wi.verb_tagged > 3 * t->wi.noun_tagged + 2)
-            t->tag = T_SKIP; /* "see", "go", "stand": a verb after an auxiliary, not a thing */
+            t->tag = p && !t->brk && (strcmp(p->low, "and") == 0 || strcmp(p->low, "then") == 0) &&
+                             w->sc->lang == LSLEX_EN && t->s > 0 && w->text[t->s - 1] == ' '
+                         ? T_VERB /* "and put down his pail": the past of put, set, cut, cast */
+                         : T_SKIP; /* "see", "go", "stand": a verb after an auxiliary, not a thing */
+        if (t->tag == T_NOUN && t->wi.adj && p && !t->brk && w->sc->lang == LSLEX_EN &&
+            (strcmp(p->low, "was") == 0 || strcmp(p->low, "were") == 0 || strcmp(p->low, "is") == 0 ||
+             strcmp(p->low, "are") == 0 || strcmp(p->low, "looked") == 0 || strcmp(p->low, "seemed") == 0 ||
+             strcmp(p->low, "grew") == 0 || strcmp(p->low, "became") == 0))
+            t->tag = T_ADJ; /* "his heart was light": said of the subject, not a thing */
         if (t->tag == T_NOUN && t->wi.adj && i + 1 < w->n && !w->t[i + 1].brk && w->t[i + 1].wi.noun &&
             !(w->t[i + 1].lf & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET)))
             t->tag = T_ADJ; /* "green hill": a modifier */
         if (t->tag == T_VERB && p && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0 ||
                                       strstr(p->low, "n't")))
             t->neg = 1;
+    }
+}
+
+/* A hyphenated modifier ("deep-toned", "long-handled") is one adjective:
+ * neither part is a thing ("a deep") nor an action ("toning"). */
+static void sw_hyphens(swriter *w)
+{
+    for (size_t i = 0; i + 1 < w->n; i++) {
+        swtok *a = &w->t[i], *b = &w->t[i + 1];
+        if (w->text[a->e] != '-' || b->s != a->e + 1 || a->tag == T_CAST || a->tag == T_PROPER)
+            continue;
+        size_t bl = strlen(b->en);
+        int participle = b->tag == T_VERB && bl > 3 && strcmp(b->en + bl - 2, "ed") == 0;
+        if (participle || b->tag == T_ADJ) {
+            if (a->tag == T_NOUN || a->tag == T_VERB)
+                a->tag = T_ADJ;
+            if (participle)
+                b->tag = T_ADJ;
+        }
     }
 }
 
@@ -1022,6 +1054,29 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
     return (size_t)-1;
 }
 
+/* Is verb i a passive or a state after a form of "be" ("was absorbed in
+ * his book", "being placed next the aisle")? Its subject does not do it:
+ * no action to draw. */
+static int passive(const swriter *w, size_t i)
+{
+    if (w->sc->lang != LSLEX_EN || i == 0)
+        return 0;
+    const swtok *t = &w->t[i];
+    size_t el = strlen(t->en);
+    int participle = (el > 3 && strcmp(t->en + el - 2, "ed") == 0) ||
+                     (t->wi.verb && strcmp(t->wi.verb_lemma, t->en) != 0 && !(el > 3 && strcmp(t->en + el - 3, "ing") == 0) &&
+                      strcmp(t->en + el - 1, "s") != 0);
+    static const char *const be[] = {"was", "were", "is", "are", "been", "being", "be", "am", "got", NULL};
+    for (size_t k = i; k-- > 0 && i - k <= 2;) {
+        const swtok *p = &w->t[k];
+        if (word_in(p->low, be))
+            return participle || (strcmp(p->low, "being") == 0 && el > 3 && strcmp(t->en + el - 2, "ed") == 0);
+        if (p->tag != T_ADV && !(p->tag == T_FUNC && (strcmp(p->low, "not") == 0 || strcmp(p->low, "all") == 0)))
+            break;
+    }
+    return 0;
+}
+
 /* Can the doer of verb i be drawn doing it? "The headway ran" or "it
  * seemed" show no one. */
 static int doer_visible(const swriter *w, size_t i)
@@ -1220,9 +1275,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     for (size_t i = 0; !st && sub.len && i < w->n && n_act < 2; i++) {
         /* no one to do it (no subject): an action alone ("churning") draws nothing */
         swtok *t = &w->t[i];
-        if (t->tag != T_VERB || t->neg || !tok_visible_verb(t) || !doer_visible(w, i))
+        /* a verb of handling shows nothing alone but a pose with its
+         * object or particle: "taking up a brush", "putting down a pail" */
+        int handling = t->wn && word_in(t->wi.verb_lemma, handling_verbs) && !(t->lf & LSLEX_SPEECH);
+        if (t->tag != T_VERB || t->neg || (!tok_visible_verb(t) && !handling) || !doer_visible(w, i) ||
+            passive(w, i))
             continue;
-        int weak = word_in(t->wi.verb_lemma, weak_verbs), completed = 0;
+        int weak = word_in(t->wi.verb_lemma, weak_verbs) || handling, completed = 0;
         char ger[48];
         lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);
         lsbuf act;
@@ -1233,10 +1292,15 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             /* a particle unless a phrase follows it ("ran down the street" keeps it as the preposition) */
             int np_follows = j + 1 < w->n && !w->t[j + 1].brk &&
                              (w->t[j + 1].tag == T_DET || w->t[j + 1].tag == T_NOUN || w->t[j + 1].tag == T_ADJ);
-            if (!np_follows) {
-                st = lsbuf_printf(&act, " %s", w->t[j].low);
+            if (!np_follows || lswn_phrasal(t->wi.verb_lemma, w->t[j].low)) {
+                /* only a phrasal verb keeps its particle ("taking up",
+                 * "sitting down"); "entered in time", "hove in sight",
+                 * "climbed over" keep the verb alone */
+                if (lswn_phrasal(t->wi.verb_lemma, w->t[j].low)) {
+                    st = lsbuf_printf(&act, " %s", w->t[j].low);
+                    completed = 1;
+                }
                 j++;
-                completed = 1;
             }
         }
         /* the object or place that follows within a few words */
@@ -1269,7 +1333,16 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 w->np[np->of - 1].used = 1;
             break;
         }
-        if (!st && act.len && (!weak || completed)) {
+        int again = 0; /* "burying, burying": one verb twice is drawn once */
+        if (!st && act.len && ger[0]) {
+            const char *o = out->data ? out->data : "";
+            size_t gl = strlen(ger);
+            for (const char *f = strstr(o, ger); f && !again; f = strstr(f + 1, ger)) {
+                char after = f[gl];
+                again = (f == o || f[-1] == ' ') && (after == '\0' || after == ',' || after == ' ');
+            }
+        }
+        if (!st && act.len && (!weak || completed) && !again) {
             st = lsbuf_printf(out, "%s%.*s", out->len ? (n_act == 0 && sub.len ? " " : ", ") : "", (int)act.len,
                               act.data);
             n_act++;
@@ -1360,6 +1433,7 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
     w->text = narration ? narration : "";
     sw_scan(w);
     sw_tag(w);
+    sw_hyphens(w);
     sw_phrases(w);
     lsbuf out;
     lsbuf_init(&out, 8192);

@@ -829,7 +829,17 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
                 return;
         }
     }
-    if (lang == LSLEX_DE && upper && ll >= 7) {
+    int spelt = 1;
+    if (lang == LSLEX_DE && upper && ll >= 7 && d->hun) {
+        /* only a German word is split: a dialect's ("Pißputt", Low German
+         * in the Grimm tales) gives junk heads ("chip", "freeway") */
+        char cap_w[64];
+        snprintf(cap_w, sizeof cap_w, "%.*s", (int)ll, low);
+        if (cap_w[0] >= 'a' && cap_w[0] <= 'z')
+            cap_w[0] = (char)(cap_w[0] - 32);
+        spelt = Hunspell_spell(d->hun, cap_w) != 0;
+    }
+    if (lang == LSLEX_DE && upper && ll >= 7 && spelt) {
         /* a compound: its head is its longest known tail of 4+ bytes
          * ("Fischerhütte" -> "hütte"); a linking s is skipped by the
          * search itself */

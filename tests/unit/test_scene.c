@@ -278,6 +278,37 @@ TEST(translation_picks_the_visual_sense)
     free(r);
 }
 
+/* The -ing phrases read as English: a particle only where WordNet lists
+ * the phrasal verb, no passive drawn as an action, a hyphenated modifier
+ * never a thing, a predicate adjective never an object. Each row was
+ * written wrong before ("heaving in", "entering in", "absorbing in a
+ * book", "by a deep", "with light", "down a pail"). */
+TEST(action_phrases_are_english)
+{
+    static const struct {
+        const char *text, *want, *never;
+    } rows[] = {
+        {"He took up his brush and went to work.", "a man taking up a brush", NULL},
+        {"He hove in sight presently.", NULL, "heaving in"},
+        {"She entered in time to see him.", NULL, "entering in"},
+        {"He climbed over and looked in at the window.", NULL, "climbing over"},
+        {"He was absorbed in his book.", NULL, "absorbing"},
+        {"She sat there, being placed next the aisle.", NULL, "placing"},
+        {"He was eating an apple, followed by a deep-toned whoop.", "a man eating an apple", "a deep"},
+        {"He was glad, and his heart was light.", NULL, "light"},
+        {"He sat down on the bench and put down his pail.", "putting down a pail", ", down a pail"},
+        {"He buried the camel and buried the sand.", NULL, "burying, burying"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *r = write_scene(LSLEX_EN, rows[i].text, NULL, 0, (size_t)-1);
+        if (rows[i].want)
+            CHECK(strstr(r, rows[i].want) != NULL);
+        if (rows[i].never)
+            CHECK(strstr(r, rows[i].never) == NULL);
+        free(r);
+    }
+}
+
 TEST(survives_allocation_failures)
 {
     const char *t = "Tom appeared on the sidewalk with a bucket of whitewash and a long-handled brush.";
@@ -400,6 +431,6 @@ TEST(titles_read_as_titles)
 }
 
 RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
-          role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense,
+          role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
           survives_allocation_failures, subject_is_the_description_never_a_bare_word, seeable_words_only,
           thin_scene_gets_the_setting_around_it, titles_read_as_titles)
