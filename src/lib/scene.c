@@ -1292,11 +1292,20 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             /* a particle unless a phrase follows it ("ran down the street" keeps it as the preposition) */
             int np_follows = j + 1 < w->n && !w->t[j + 1].brk &&
                              (w->t[j + 1].tag == T_DET || w->t[j + 1].tag == T_NOUN || w->t[j + 1].tag == T_ADJ);
-            if (!np_follows || lswn_phrasal(t->wi.verb_lemma, w->t[j].low)) {
+            int phrasal = lswn_phrasal(t->wi.verb_lemma, w->t[j].low);
+            /* the phrase after it is no thing ("rolling in wealth", "in
+             * sight"): neither particle nor preposition is drawn */
+            int idle = 0;
+            for (size_t q = j + 1; np_follows && q < w->n && q <= j + 3 && !w->t[q].brk; q++)
+                if (w->t[q].tag == T_NOUN) {
+                    idle = !tok_concrete(&w->t[q]);
+                    break;
+                }
+            if (!np_follows || phrasal || idle) {
                 /* only a phrasal verb keeps its particle ("taking up",
                  * "sitting down"); "entered in time", "hove in sight",
                  * "climbed over" keep the verb alone */
-                if (lswn_phrasal(t->wi.verb_lemma, w->t[j].low)) {
+                if (phrasal && !idle) {
                     st = lsbuf_printf(&act, " %s", w->t[j].low);
                     completed = 1;
                 }
