@@ -32,6 +32,8 @@ typedef struct {
     "  --ideas-per-part K    ideas per part (default 5)\n"                                              \
     "  --style NAME          prompt style preset (default artstation; `longsd styles` lists them)\n"    \
     "  --styles FILE         JSON file of your own presets ({\"styles\": [{\"name\", \"suffix\", ...}]})\n" \
+    "  --prompt-chunks N     allow prompts of N x 75 CLIP tokens joined with BREAK, for AUTOMATIC1111\n"  \
+    "                        (default 1: one 77-token window, what every backend reads)\n"                  \
     "  --cast FILE           JSON file of character descriptions ({\"Tom\": \"a barefoot boy ...\"})\n" \
     "  --size WxH            image size (default 768x512, landscape)\n"                                 \
     "  --steps N             sampling steps recorded for rendering (default 30)\n"                      \
@@ -190,7 +192,8 @@ enum {
     OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
-    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS
+    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
+    OPT_PROMPT_CHUNKS
 };
 
 int main(int argc, char **argv)
@@ -211,6 +214,7 @@ int main(int argc, char **argv)
         {"llm-model", required_argument, 0, OPT_LLM_MODEL}, {"llm-context", required_argument, 0, OPT_LLM_CONTEXT},
         {"llm-parallel", required_argument, 0, OPT_LLM_PARALLEL}, {"no-cache", no_argument, 0, OPT_NO_CACHE},
         {"prompt-writer", required_argument, 0, OPT_PROMPT_WRITER},
+        {"prompt-chunks", required_argument, 0, OPT_PROMPT_CHUNKS},
         {"backend", required_argument, 0, OPT_BACKEND}, {"backends", required_argument, 0, OPT_BACKENDS},
         {"threads", required_argument, 0, OPT_THREADS},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
@@ -253,6 +257,9 @@ int main(int argc, char **argv)
                 if (parse_int("--ideas-per-part", optarg, 1, 50, &o.plan.ideas_per_part)) return EXIT_USAGE;
                 break;
             case OPT_STYLE: o.plan.style = optarg; break;
+            case OPT_PROMPT_CHUNKS:
+                if (parse_int("--prompt-chunks", optarg, 1, 8, &o.plan.prompt_chunks)) return EXIT_USAGE;
+                break;
             case OPT_STYLES: o.plan.styles_file = optarg; break;
             case OPT_CAST: o.plan.cast_file = optarg; break;
             case OPT_SIZE: {
