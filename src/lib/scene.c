@@ -737,7 +737,10 @@ static void sw_tag(swriter *w)
                      strcmp(t->low, "les") == 0 || strcmp(t->low, "den") == 0 || strcmp(t->low, "dem") == 0;
             continue;
         }
-        if (t->lf & (LSLEX_PREP | LSLEX_SPATIAL)) {
+        if ((t->lf & (LSLEX_PREP | LSLEX_SPATIAL)) ||
+            (w->sc->lang != LSLEX_EN && t->en[0] && (t->lf & (LSLEX_STOP | LSLEX_CONJ)))) {
+            /* a German or French function word that translates is one of
+             * translate.c's prepositions ("am" -> at, "mit" -> with) */
             t->tag = T_PREP;
             continue;
         }
@@ -778,6 +781,10 @@ static void sw_tag(swriter *w)
         }
         if (t->pos == LS_POS_ADJ && t->wi.adj) {
             t->tag = T_ADJ;
+            continue;
+        }
+        if (t->pos == LS_POS_ADV) {
+            t->tag = T_ADV; /* "hinaus" (out): never the head of "Boot hinaus" */
             continue;
         }
         int inflected = t->wi.verb && strcmp(t->wi.verb_lemma, t->en) != 0;
@@ -821,6 +828,8 @@ static void sw_tag(swriter *w)
                              w->sc->lang == LSLEX_EN && t->s > 0 && w->text[t->s - 1] == ' '
                          ? T_VERB /* "and put down his pail": the past of put, set, cut, cast */
                          : T_SKIP; /* "see", "go", "stand": a verb after an auxiliary, not a thing */
+        if (t->tag == T_NOUN && t->wi.adj && !t->wi.plural && t->wi.adj_tagged > 3 * t->wi.noun_tagged + 2)
+            t->tag = T_ADJ; /* "a great", "with pale", "by a deep": an adjective read as a thing */
         if (t->tag == T_NOUN && t->wi.adj && p && !t->brk && w->sc->lang == LSLEX_EN &&
             (strcmp(p->low, "was") == 0 || strcmp(p->low, "were") == 0 || strcmp(p->low, "is") == 0 ||
              strcmp(p->low, "are") == 0 || strcmp(p->low, "looked") == 0 || strcmp(p->low, "seemed") == 0 ||
@@ -894,6 +903,17 @@ static void sw_phrases(swriter *w)
         np->lead = b;
         if (b > 0 && !w->t[b].brk && w->t[b - 1].tag == T_PREP)
             np->prep = (int)b;
+        if (np->prep && !np->det && w->sc->lang == LSLEX_DE) {
+            /* "im Saal", "am Fenster", "zum Tor": the article is in the
+             * preposition */
+            static const char *const with_article[] = {"im", "am", "ins", "zum", "zur", "vom", "beim", "ans",
+                                                       "aufs", "durchs", "ums", NULL};
+            if (word_in(w->t[np->prep - 1].low, with_article))
+                np->det = np->the = 1;
+        }
+        if (np->det && w->sc->lang == LSLEX_FR && b < a &&
+            (strcmp(w->t[b].low, "du") == 0 || strcmp(w->t[b].low, "de") == 0))
+            np->det = 0; /* "du vin": some wine, no article in English */
         w->n_np++;
         i = z;
     }
@@ -926,8 +946,9 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
         }
     if (!first)
         return LONGSD_OK;
-    if (keep_the && np->the)
-        st = lsbuf_adds(b, "the ");
+    static const char *const unique[] = {"sun", "moon", "sky", "horizon", NULL};
+    if ((keep_the && np->the) || (np->det && word_in(h->en, unique) && np->a == np->head))
+        st = lsbuf_adds(b, "the "); /* "the sun", never "a sun" */
     else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
         st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "a bucket", never "a dirt" */
     int k = 0;
@@ -1373,6 +1394,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (pass == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
                 continue;
             setting = k;
+            if (np->of)
+                w->np[np->of - 1].used = 1; /* "the sill of the door": not "with a door" too */
             break;
         }
     /* objects: other drawable things, at most three */

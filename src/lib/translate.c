@@ -378,7 +378,14 @@ static int cand_score(const char *c, int rank, int pos, lswn_info *wi)
     int tagged = pos == LS_POS_NOUN ? wi->noun_tagged : pos == LS_POS_VERB ? wi->verb_tagged
                                                         : pos == LS_POS_ADJ ? wi->adj_tagged
                                                                             : wi->noun_tagged + wi->verb_tagged;
-    return (fits ? 1000 : 0) + clip_commonness(c) + 3 * ilog2(tagged + 1) + (rank == 0 ? 20 : 0) +
+    /* never once in the sense-tagged corpus: a rare or colloquial reading
+     * ("mum" for still, "whiten" for weißen) */
+    /* CLIP's rank is a word's, whatever its part of speech ("mum" the
+     * mother is common in captions, "mum" for silent is not): for an
+     * adjective or a verb the tagged count of that reading weighs more */
+    int tw = pos == LS_POS_NOUN ? 3 : 8;
+    return (fits ? 1000 : 0) + clip_commonness(c) + tw * ilog2(tagged + 1) - (tagged == 0 ? 25 : 0) +
+           (rank == 0 ? 20 : 0) +
            (pos == LS_POS_NOUN && lswn_noun_concrete(wi) ? 40 : 0);
 }
 
@@ -776,8 +783,10 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
     }
     if (lookup_head(d, low, ll, want, out, cap, pos)) {
         /* a lower-case German word read as a noun ("alten": die Alten)
-         * may be an inflected adjective or verb: its stem decides */
-        if (!(lang == LSLEX_DE && !upper && *pos == LS_POS_NOUN))
+         * may be an inflected adjective or verb: its stem decides; a
+         * capitalised one read as a verb ("Bergen": bergen, to hold) may
+         * be a noun's plural (Berg) */
+        if (!(lang == LSLEX_DE && ((!upper && *pos == LS_POS_NOUN) || (upper == 1 && *pos == LS_POS_VERB))))
             return;
         snprintf(first, sizeof first, "%s", out);
         first_pos = *pos;
@@ -795,8 +804,39 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
         }
         if (ns > 0)
             Hunspell_free_list(d->hun, &list, ns);
-        if (ok && !(first[0] && *pos == LS_POS_NOUN))
+        if (ok && first_pos == LS_POS_VERB && *pos != LS_POS_NOUN)
+            ok = 0; /* no noun under the stem either: the verb read stands */
+        if (ok && !(first[0] && first_pos == LS_POS_NOUN && *pos == LS_POS_NOUN))
             return;
+        if (first[0] && first_pos == LS_POS_VERB) {
+            /* "Bergen": the noun's stem, capitalised as hunspell knows it */
+            char cap_w[64];
+            snprintf(cap_w, sizeof cap_w, "%.*s", (int)ll, low);
+            if (cap_w[0] >= 'a' && cap_w[0] <= 'z')
+                cap_w[0] = (char)(cap_w[0] - 32);
+            ns = Hunspell_stem(d->hun, &list, cap_w);
+            for (int i = 0; i < ns && !ok; i++) {
+                char sl[64];
+                size_t sn = lslex_lower(list[i], strlen(list[i]), sl, sizeof sl, 0);
+                if (sn && (sn != ll || memcmp(sl, low, ll) != 0))
+                    ok = lookup_head(d, sl, sn, 1, out, cap, pos) && *pos == LS_POS_NOUN;
+            }
+            if (ns > 0)
+                Hunspell_free_list(d->hun, &list, ns);
+            /* hunspell may know the word as a name ("Bergen", the city):
+             * a plural ending off, then */
+            static const char *const plural[] = {"en", "n", "e", "er", "s", NULL};
+            for (size_t e = 0; plural[e] && !ok; e++) {
+                size_t el = strlen(plural[e]);
+                if (ll > el + 2 && strcmp(low + ll - el, plural[e]) == 0)
+                    ok = lookup_head(d, low, ll - el, 1, out, cap, pos) && *pos == LS_POS_NOUN;
+            }
+            if (ok)
+                return;
+            snprintf(out, cap, "%s", first);
+            *pos = first_pos;
+            return;
+        }
         if (first[0]) {
             /* an inflected adjective: "alten" -> "alt" */
             static const char *const ends[] = {"en", "em", "er", "es", "e", NULL};

@@ -12,7 +12,9 @@
 [ -r /usr/share/hunspell/en_US.dic ] && [ -r /usr/share/wordnet/index.noun ] || {
     skip "prompt quality" "needs hunspell-en-us and wordnet-base"; finish; exit; }
 pairs=""
-for f in "$CORPUS"/*.txt; do
+# the corpus, and short standard-German and French prose (the corpus has
+# Low German tales and a French chemistry text, no novel in either)
+for f in "$CORPUS"/*.txt tests/data/prose-de.txt tests/data/prose-fr.txt; do
     name=$(basename "$f" .txt)
     for mode in parts chapters; do
         ws=$TMP/$name-$mode

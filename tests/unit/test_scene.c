@@ -276,6 +276,19 @@ TEST(translation_picks_the_visual_sense)
     r = write_scene(LSLEX_DE, "Seine Frau stand in der Tür.", NULL, 0, (size_t)-1);
     CHECK(strncmp(r, "a woman standing", 16) == 0);
     free(r);
+    /* an adverb is no head ("Boot hinaus"); a rare sense loses ("mum") */
+    r = write_scene(LSLEX_DE, "Am Morgen ruderte er mit seinem Boot hinaus auf den stillen See.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "boat") != NULL);
+    CHECK(strstr(r, "mum") == NULL);
+    free(r);
+    /* the article inside "am"; the sun is "the sun" */
+    r = write_scene(LSLEX_DE, "Die Gräfin stand am Fenster, und die Sonne schien.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "at the window") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Le soleil brillait. Un domestique apporta du vin sur la table.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a wine") == NULL); /* "du vin": no article */
+    CHECK(strstr(r, "a sun") == NULL);
+    free(r);
 }
 
 /* The -ing phrases read as English: a particle only where WordNet lists
@@ -298,6 +311,8 @@ TEST(action_phrases_are_english)
         {"He was glad, and his heart was light.", NULL, "light"},
         {"He sat down on the bench and put down his pail.", "putting down a pail", ", down a pail"},
         {"He buried the camel and buried the sand.", NULL, "burying, burying"},
+        {"He sealed the letter, glad.", NULL, "glad"},          /* an adjective is no thing */
+        {"He sat on the ferryboat, great and broad.", NULL, "a great"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *r = write_scene(LSLEX_EN, rows[i].text, NULL, 0, (size_t)-1);
