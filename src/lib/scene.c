@@ -1449,7 +1449,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         st = lsbuf_printf(out, "%s%s", out->len ? ", " : "", got_time);
     if (!st && got_weather)
         st = lsbuf_printf(out, "%s%s", out->len ? ", " : "", got_weather);
-    if (!st && got_mood)
+    if (!st && got_mood && !(out->data && strstr(out->data, got_mood))) /* not "the calm sea, calm atmosphere" */
         st = lsbuf_printf(out, "%s%s atmosphere", out->len ? ", " : "", got_mood);
 out:
     lsbuf_free(&sub);
