@@ -1349,6 +1349,14 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 break;
             if (!tok_concrete(&w->t[np->head]) || np_idiom(w, np))
                 break;
+            {
+                /* what is handled can be held: "taking the glass", never
+                 * "taking the sun" */
+                int l0 = w->t[np->head].wi.noun_lex[0];
+                if (handling && !np->prep && !(l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_FOOD || l0 == LSWN_N_PLANT ||
+                                               l0 == LSWN_N_ANIMAL || l0 == LSWN_N_BODY || l0 == LSWN_N_SUBSTANCE))
+                    break;
+            }
             static const char *const sensing[] = {"see", "hear", "feel", "find", "want", "lose", NULL};
             if (weak && np->prep && word_in(t->wi.verb_lemma, sensing))
                 break; /* "seeing in books": a sensing needs what is sensed */
@@ -1409,13 +1417,24 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             h->wi.noun_lex[0] == LSWN_N_BODY ||
             word_in(h->en, times_of_day) || word_in(h->en, weather_words))
             continue;
-        int dup = 0;
+        int dup = setting != (size_t)-1 && strcmp(w->t[w->np[setting].head].en, h->en) == 0; /* "a sea, at a sea" */
         for (size_t q = 0; q < k; q++)
             if (w->np[q].used == 2 && strcmp(w->t[w->np[q].head].en, h->en) == 0)
                 dup = 1;
         if (dup)
             continue;
         st = lsbuf_adds(&objs, n_obj ? " and " : "");
+        {
+            /* "with an oven", not "with oven": a thing one can count takes
+             * its article even where the text had none ("Missouri shore") */
+            int l0 = h->wi.noun_lex[0];
+            static const char *const unique[] = {"sun", "moon", "sky", "horizon", NULL};
+            const swtok *f = &w->t[np->a];
+            if (!st && !np->det && !h->wi.plural && !word_in(h->en, unique) && f->en[0] &&
+                (l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_ANIMAL || l0 == LSWN_N_OBJECT || l0 == LSWN_N_PLANT ||
+                 l0 == LSWN_N_LOCATION))
+                st = lsbuf_adds(&objs, starts_vowel(f->en) ? "an " : "a ");
+        }
         if (!st)
             st = np_text(w, k, 0, &objs);
         np->used = 2;

@@ -313,6 +313,8 @@ TEST(action_phrases_are_english)
         {"He buried the camel and buried the sand.", NULL, "burying, burying"},
         {"He sealed the letter, glad.", NULL, "glad"},          /* an adjective is no thing */
         {"He sat on the ferryboat, great and broad.", NULL, "a great"},
+        {"He took the sun in his hands.", NULL, "taking the sun"}, /* what is handled can be held */
+        {"The man came home with oven and dog.", "an oven and a dog", NULL},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *r = write_scene(LSLEX_EN, rows[i].text, NULL, 0, (size_t)-1);
