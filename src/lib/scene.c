@@ -1055,6 +1055,10 @@ static int is_first_person(const swtok *t)
 static size_t doer_of(const swriter *w, size_t i, int depth)
 {
     int seen_and = 0;
+    if (w->sc->lang == LSLEX_DE && i + 1 < w->n && !w->t[i + 1].brk &&
+        (w->t[i + 1].tag == T_CAST || (w->t[i + 1].tag == T_PRON && (strcmp(w->t[i + 1].low, "er") == 0 ||
+                                                                      strcmp(w->t[i + 1].low, "sie") == 0))))
+        return i + 1; /* German puts the verb second: "Am Morgen ruderte er" */
     for (size_t k = i; k-- > 0;) {
         const swtok *t = &w->t[k];
         if (t->tag == T_CAST)
@@ -1123,6 +1127,42 @@ static int female_noun(const char *n)
     return word_in(n, f);
 }
 
+/* A German or French "er"/"il" or "sie"/"elle" doing verb v that stands
+ * for a person: no thing is named before it in the passage but people
+ * ("Er warf sein Netz aus"; not "der Wind ... er heulte"), and "sie" with a
+ * singular verb ("sie ritt", not "sie ritten": they). Returns the sex
+ * (LS_GENDER_*), 0 when it may be a thing. */
+static int person_pronoun(const swriter *w, size_t k, size_t v)
+{
+    const char *p = w->t[k].low;
+    int male = strcmp(p, "er") == 0 || strcmp(p, "il") == 0;
+    int female = strcmp(p, "sie") == 0 || strcmp(p, "elle") == 0;
+    if (!male && !female)
+        return 0;
+    if (strcmp(p, "sie") == 0) {
+        size_t n = strlen(w->text + w->t[v].s) ? w->t[v].e - w->t[v].s : 0;
+        const char *vw = w->text + w->t[v].s;
+        if (n > 2 && vw[n - 2] == 'e' && vw[n - 1] == 'n')
+            return 0; /* "sie ritten": they */
+    }
+    if (w->t[v].wi.verb_lex[0] == LSWN_V_WEATHER)
+        return 0; /* "il pleuvait": no one rains */
+    for (size_t q = k; q-- > 0;) {
+        const swtok *t = &w->t[q];
+        if (t->tag == T_CAST)
+            return male ? LS_GENDER_MALE : LS_GENDER_FEMALE;
+        if (t->tag != T_NOUN || t->wi.noun_lex[0] == LSWN_N_TIME)
+            continue; /* "Am nächsten Morgen ruderte er" */
+        size_t b = q;
+        while (b > 0 && (w->t[b - 1].tag == T_ADJ || w->t[b - 1].tag == T_DET))
+            b--;
+        if (b > 0 && w->t[b - 1].tag == T_PREP)
+            continue; /* a place or a thing after a preposition is no subject */
+        return t->wi.noun_lex[0] == LSWN_N_PERSON ? (male ? LS_GENDER_MALE : LS_GENDER_FEMALE) : 0;
+    }
+    return male ? LS_GENDER_MALE : LS_GENDER_FEMALE;
+}
+
 /* Whether the run of tokens [a, z) names the subject of a clause. */
 static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
 {
@@ -1153,6 +1193,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             pron_sex = w->t[k].low[0] == 'h' ? LS_GENDER_MALE : LS_GENDER_FEMALE;
             break;
         }
+        else if (w->t[k].tag == T_PRON && sc->lang != LSLEX_EN && (pron_sex = person_pronoun(w, k, i)) != 0)
+            break;
         else if (w->t[k].tag == T_NOUN && w->t[k].wi.noun_lex[0] == LSWN_N_PERSON)
             doer_np_tok = k;
         if (n_who == 1 && k >= 2 && w->t[k].tag == T_CAST) {
@@ -1363,6 +1405,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with"))
                 break;
             st = lsbuf_addc(&act, ' ');
+            static const char *const at_verbs[] = {"look", "stare", "gaze", "glance", "smile", "wave", "point",
+                                                   "peer", "frown", "laugh", NULL};
+            if (!st && !(np->prep && start != np->lead) && word_in(t->wi.verb_lemma, at_verbs))
+                st = lsbuf_adds(&act, "at "); /* "looking at the fisherman", a translation's bare object */
             if (!st)
                 st = np_text(w, k, start != np->lead, &act);
             np->used = 1;

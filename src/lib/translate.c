@@ -587,8 +587,42 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
     }
 }
 
+/* Core verbs of narration whose FreeDict entries miss or bury the plain
+ * sense (werfen: fawn, warp, bowl, dart, pelt; nehmen: negotiate; monter:
+ * assemble): the everyday English verb, as the preposition table does for
+ * prepositions. Only the infinitive is listed: inflected forms reach it
+ * through the stems above. */
+static const char *core_verb(const dict *d, const char *w, size_t n)
+{
+    static const char *const de[][2] = {
+        {"werfen", "throw"},  {"bringen", "bring"}, {"holen", "fetch"},   {"tragen", "carry"},  {"nehmen", "take"},
+        {"stellen", "put"},   {"setzen", "set"},    {"schlagen", "strike"}, {"fliegen", "fly"}, {"springen", "jump"},
+        {"sehen", "look"},    {"steigen", "climb"}, {"klettern", "climb"}, {"schieben", "push"}, {"heben", "lift"},
+        {"greifen", "grab"},  {"stoßen", "push"},   {"treten", "step"},    {"reißen", "tear"},  {"schwimmen", "swim"},
+        {"gehen", "walk"},    {"fahren", "ride"},   {"kämpfen", "fight"},  {"winken", "wave"},  {"zeigen", "point"}};
+    static const char *const fr[][2] = {
+        {"prendre", "take"},  {"monter", "climb"},  {"lever", "raise"},    {"pousser", "push"}, {"tirer", "pull"},
+        {"traverser", "cross"}, {"tomber", "fall"}, {"sauter", "jump"},    {"attraper", "catch"}, {"saisir", "seize"},
+        {"lancer", "throw"},  {"frapper", "strike"}, {"apporter", "bring"}, {"emporter", "carry"}, {"asseoir", "sit"},
+        {"partir", "leave"},  {"aller", "walk"},    {"voir", "look"},      {"battre", "fight"}, {"embrasser", "kiss"}};
+    int is_de = d == &dicts[LSLEX_DE];
+    size_t m = is_de ? sizeof de / sizeof de[0] : sizeof fr / sizeof fr[0];
+    for (size_t i = 0; i < m; i++) {
+        const char *k = is_de ? de[i][0] : fr[i][0];
+        if (strlen(k) == n && memcmp(k, w, n) == 0)
+            return is_de ? de[i][1] : fr[i][1];
+    }
+    return NULL;
+}
+
 static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *out, size_t cap, int *pos)
 {
+    const char *cv = want_noun != 1 ? core_verb(d, w, n) : NULL;
+    if (cv) {
+        snprintf(out, cap, "%s", cv);
+        *pos = LS_POS_VERB;
+        return 1;
+    }
     const hslot *hs = find_head(d, w, n);
     if (!hs)
         return 0;
@@ -878,6 +912,23 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
         if (cap_w[0] >= 'a' && cap_w[0] <= 'z')
             cap_w[0] = (char)(cap_w[0] - 32);
         spelt = Hunspell_spell(d->hun, cap_w) != 0;
+    }
+    if (lang == LSLEX_FR && !out[0] && ll > 5) {
+        /* the imperfect and past historic of the narration hunspell did
+         * not stem: "traversait" -> traverser, "partit" -> partir */
+        static const char *const ends[][2] = {{"aient", "er"}, {"ait", "er"}, {"èrent", "er"}, {"irent", "ir"},
+                                              {"issait", "ir"}, {"it", "ir"}, {"a", "er"}};
+        for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
+            size_t el = strlen(ends[e][0]);
+            if (ll > el + 2 && strcmp(low + ll - el, ends[e][0]) == 0) {
+                char inf2[64];
+                snprintf(inf2, sizeof inf2, "%.*s%s", (int)(ll - el), low, ends[e][1]);
+                if (lookup_head(d, inf2, strlen(inf2), 0, out, cap, pos) && *pos == LS_POS_VERB)
+                    return;
+                out[0] = '\0';
+                *pos = LS_POS_UNKNOWN;
+            }
+        }
     }
     if (lang == LSLEX_DE && upper && ll >= 7 && spelt) {
         /* a compound: its head is its longest known tail of 4+ bytes

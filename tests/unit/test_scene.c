@@ -285,6 +285,27 @@ TEST(translation_picks_the_visual_sense)
     r = write_scene(LSLEX_DE, "Die Gräfin stand am Fenster, und die Sonne schien.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "at the window") != NULL);
     free(r);
+    /* "er"/"il", "sie"/"elle" doing a visible thing, no thing named before
+     * them, are people; the verb second ("ruderte er"); the core verbs'
+     * plain senses (werfen: throw, not dart); no one rains */
+    r = write_scene(LSLEX_DE, "Am Morgen ruderte er mit seinem Boot hinaus.", NULL, 0, (size_t)-1);
+    CHECK(strncmp(r, "a man rowing", 12) == 0);
+    free(r);
+    r = write_scene(LSLEX_DE, "Er warf sein Netz aus.", NULL, 0, (size_t)-1);
+    CHECK(strncmp(r, "a man throwing a net", 20) == 0);
+    free(r);
+    r = write_scene(LSLEX_DE, "Der Wind kam, und er heulte um die Türme.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a man") == NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle traversait la forêt sur un cheval blanc.", NULL, 0, (size_t)-1);
+    CHECK(strncmp(r, "a woman crossing", 16) == 0);
+    free(r);
+    r = write_scene(LSLEX_FR, "Il pleuvait sur la ville.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a man") == NULL);
+    free(r);
+    r = write_scene(LSLEX_DE, "Da sah sie den Fischer am Ufer.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "looking at") != NULL);
+    free(r);
     r = write_scene(LSLEX_FR, "Le soleil brillait. Un domestique apporta du vin sur la table.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "a wine") == NULL); /* "du vin": no article */
     CHECK(strstr(r, "a sun") == NULL);
