@@ -1344,7 +1344,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         if (t->tag != T_VERB || t->neg || (!tok_visible_verb(t) && !handling) || !doer_visible(w, i) ||
             passive(w, i))
             continue;
-        int weak = word_in(t->wi.verb_lemma, weak_verbs) || handling, completed = 0;
+        int weak = word_in(t->wi.verb_lemma, weak_verbs) || handling, completed = 0, idiom = 0;
         char ger[48];
         lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);
         lsbuf act;
@@ -1359,12 +1359,17 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             /* the phrase after it is no thing ("rolling in wealth", "in
              * sight"): neither particle nor preposition is drawn */
             int idle = 0;
+            /* "hove in sight", "entered in time": an idiom, no movement to draw */
+            if (j + 1 < w->n && !w->t[j + 1].brk && word_in(w->t[j + 1].en, never_words))
+                idiom = 1;
             for (size_t q = j + 1; np_follows && q < w->n && q <= j + 3 && !w->t[q].brk; q++)
                 if (w->t[q].tag == T_NOUN) {
                     idle = !tok_concrete(&w->t[q]);
                     break;
                 }
-            if (!np_follows || phrasal || idle) {
+            if (!np_follows || idle) {
+                /* a thing after it makes it the preposition ("sleeping in
+                 * the woods", "picking up the stone"): left to the object */
                 /* only a phrasal verb keeps its particle ("taking up",
                  * "sitting down"); "entered in time", "hove in sight",
                  * "climbed over" keep the verb alone */
@@ -1426,7 +1431,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 again = (f == o || f[-1] == ' ') && (after == '\0' || after == ',' || after == ' ');
             }
         }
-        if (!st && act.len && (!weak || completed) && !again) {
+        if (!st && act.len && (!weak || completed) && !again && !idiom) {
             st = lsbuf_printf(out, "%s%.*s", out->len ? (n_act == 0 && sub.len ? " " : ", ") : "", (int)act.len,
                               act.data);
             n_act++;
