@@ -550,7 +550,9 @@ static const char *const never_words[] = {
     "next", "little", "much", "many", "more", "most", "few", "very", "just", "only", "even", "still",
     "again", "also", "too", "quite", "rather", "really", "yes", "no", "oh", "ah", "well",
     /* places no picture holds: beyond sight or too large to be a setting */
-    "heaven", "heavens", "hell", "paradise", "world", "universe", "continent", "headquarters", NULL};
+    "heaven", "heavens", "hell", "paradise", "world", "universe", "continent", "headquarters",
+    /* "went home", "got back home": an adverb far more than a building */
+    "home", NULL};
 
 /* Preposition and noun that make an idiom, not a place or a thing:
  * "in a new light", "at hand", "at heart", "in turn". */
@@ -863,6 +865,24 @@ static void sw_hyphens(swriter *w)
     }
 }
 
+/* A participle between a determiner, adjective or "and" and its noun is
+ * an adjective: "dead and wounded people", "a broken window". */
+static void sw_participles(swriter *w)
+{
+    if (w->sc->lang != LSLEX_EN)
+        return;
+    for (size_t i = 1; i + 1 < w->n; i++) {
+        swtok *t = &w->t[i];
+        size_t el = strlen(t->en);
+        if (t->tag != T_VERB || t->brk || w->t[i + 1].brk || w->t[i + 1].tag != T_NOUN || el < 4 ||
+            (strcmp(t->en + el - 2, "ed") != 0 && strcmp(t->en + el - 2, "en") != 0))
+            continue;
+        const swtok *p = &w->t[i - 1];
+        if (p->tag == T_DET || p->tag == T_ADJ || strcmp(p->low, "and") == 0 || strcmp(p->low, "or") == 0)
+            t->tag = T_ADJ;
+    }
+}
+
 /* Group modifiers and head nouns into phrases. */
 static void sw_phrases(swriter *w)
 {
@@ -1087,6 +1107,11 @@ static int passive(const swriter *w, size_t i)
     if (w->sc->lang != LSLEX_EN || i == 0)
         return 0;
     const swtok *t = &w->t[i];
+    /* "fit to eat", "time to go": an infinitive after a word that is no
+     * verb is a purpose or a quality, nobody doing it */
+    if (i >= 2 && strcmp(w->t[i - 1].low, "to") == 0 && !w->t[i - 1].brk &&
+        (w->t[i - 2].tag == T_ADJ || w->t[i - 2].tag == T_NOUN || w->t[i - 2].tag == T_SKIP))
+        return 1;
     size_t el = strlen(t->en);
     int participle = (el > 3 && strcmp(t->en + el - 2, "ed") == 0) ||
                      (t->wi.verb && strcmp(t->wi.verb_lemma, t->en) != 0 && !(el > 3 && strcmp(t->en + el - 3, "ing") == 0) &&
@@ -1536,6 +1561,7 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
     sw_scan(w);
     sw_tag(w);
     sw_hyphens(w);
+    sw_participles(w);
     sw_phrases(w);
     lsbuf out;
     lsbuf_init(&out, 8192);
