@@ -1081,6 +1081,9 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
         return i + 1; /* German puts the verb second: "Am Morgen ruderte er" */
     for (size_t k = i; k-- > 0;) {
         const swtok *t = &w->t[k];
+        if (t->tag == T_PRON && w->sc->lang != LSLEX_EN &&
+            (strcmp(t->low, "se") == 0 || strcmp(t->low, "s") == 0 || strcmp(t->low, "sich") == 0))
+            continue; /* "la comtesse se tenait": the reflexive is not the doer */
         if (t->tag == T_CAST)
             return k;
         if (t->tag == T_VERB && depth < 4)
@@ -1172,12 +1175,14 @@ static int person_pronoun(const swriter *w, size_t k, size_t v)
     }
     if (w->t[v].wi.verb_lex[0] == LSWN_V_WEATHER)
         return 0; /* "il pleuvait": no one rains */
+    if (k > 0 && w->t[k - 1].tag == T_PREP && !w->t[k].brk)
+        return 0; /* "derrière elle suivaient deux chasseurs": she is behind, not doing */
     for (size_t q = k; q-- > 0;) {
         const swtok *t = &w->t[q];
         if (t->tag == T_CAST)
             return male ? LS_GENDER_MALE : LS_GENDER_FEMALE;
-        if (t->tag != T_NOUN || t->wi.noun_lex[0] == LSWN_N_TIME)
-            continue; /* "Am nächsten Morgen ruderte er" */
+        if (t->tag != T_NOUN || t->wi.noun_lex[0] == LSWN_N_TIME || t->wi.noun_lex[0] == LSWN_N_BODY)
+            continue; /* "Am nächsten Morgen ruderte er"; "ihr Haar wehte, und sie trug": her hair */
         size_t b = q;
         while (b > 0 && (w->t[b - 1].tag == T_ADJ || w->t[b - 1].tag == T_DET))
             b--;
@@ -1434,7 +1439,21 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 break; /* "seeing in books": a sensing needs what is sensed */
             if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with"))
                 break;
-            st = lsbuf_addc(&act, ' ');
+            {
+                /* "trug einen Mantel", "portait un manteau": clothes are worn */
+                static const char *const clothes[] = {"coat", "jacket", "dress", "hat", "cloak", "gown", "shirt",
+                                                      "cap", "boots", "shoes", "robe", "skirt", "mantle", "scarf",
+                                                      "veil", "apron", "uniform", "armor", "armour", "bonnet",
+                                                      "trousers", "gloves", "suit", "wig", NULL};
+                const char *hn = w->t[np->head].wi.noun ? w->t[np->head].wi.noun_lemma : w->t[np->head].en;
+                if ((strcmp(t->wi.verb_lemma, "carry") == 0 || strcmp(t->wi.verb_lemma, "bear") == 0) &&
+                    !np->prep && word_in(hn, clothes) && w->sc->lang != LSLEX_EN) {
+                    lsbuf_reset(&act);
+                    st = lsbuf_adds(&act, "wearing");
+                }
+            }
+            if (!st)
+                st = lsbuf_addc(&act, ' ');
             static const char *const at_verbs[] = {"look", "stare", "gaze", "glance", "smile", "wave", "point",
                                                    "peer", "frown", "laugh", NULL};
             if (!st && !(np->prep && start != np->lead) && word_in(t->wi.verb_lemma, at_verbs))

@@ -303,6 +303,12 @@ TEST(translation_picks_the_visual_sense)
     r = write_scene(LSLEX_FR, "Il pleuvait sur la ville.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "a man") == NULL);
     free(r);
+    r = write_scene(LSLEX_DE, "Ihr Haar wehte im Wind, und sie trug einen roten Mantel.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a woman wearing") != NULL); /* her hair is no doer; clothes are worn */
+    free(r);
+    r = write_scene(LSLEX_FR, "Derrière elle suivaient deux chasseurs avec leurs chiens.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a woman") == NULL); /* "derrière elle": she is not the one following */
+    free(r);
     r = write_scene(LSLEX_DE, "Da sah sie den Fischer am Ufer.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "looking at") != NULL);
     free(r);
