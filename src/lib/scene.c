@@ -620,7 +620,8 @@ static int np_idiom(const swriter *w, const swnp *np)
 /* Is the English noun drawable in a picture? */
 static int tok_concrete(const swtok *t)
 {
-    return t->wn && lswn_noun_concrete(&t->wi) && !word_in(t->en, never_words);
+    return t->wn && lswn_noun_concrete(&t->wi) && !word_in(t->en, never_words) &&
+           !(t->wi.noun && word_in(t->wi.noun_lemma, never_words)); /* "sides" as "side" */
 }
 
 static int tok_visible_verb(const swtok *t)
@@ -1397,6 +1398,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                     idle = !tok_concrete(&w->t[q]);
                     break;
                 }
+            if (idle && strcmp(w->t[j].low, "in") == 0)
+                idiom = 1; /* "rolling in wealth", "lost in thought": a state, no movement */
             if (!np_follows || idle) {
                 /* a thing after it makes it the preposition ("sleeping in
                  * the woods", "picking up the stone"): left to the object */

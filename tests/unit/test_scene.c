@@ -332,6 +332,8 @@ TEST(action_phrases_are_english)
         {"He hove in sight presently.", NULL, "heaving"},
         {"They slept in the woods.", "sleeping in the woods", NULL}, /* a preposition, not sleep_in */
         {"You could see dead and wounded people and camels.", NULL, "wounding"}, /* a participle adjective */
+        {"Tom was literally rolling in wealth.", NULL, "rolling"},   /* a state, no movement */
+        {"His arms stiffened down his sides.", NULL, "sides"},       /* "side" is never drawn, nor "sides" */
         {"The animals could not get at them, and they were not fit to eat.", NULL, "eating"},
         {"She entered in time to see him.", NULL, "entering in"},
         {"He climbed over and looked in at the window.", NULL, "climbing over"},
