@@ -690,7 +690,7 @@ static void sw_scan(swriter *w)
         /* a lower-case word before a noun is its adjective ("einem weißen
          * Pferd"), whatever else its letters spell */
         swtok *t = &w->t[i];
-        if (t->upper || t->pos == LS_POS_ADJ || !w->t[i + 1].upper || w->t[i + 1].first || w->t[i + 1].brk ||
+        if (t->upper || !w->t[i + 1].upper || w->t[i + 1].first || w->t[i + 1].brk ||
             (t->lf & (LSLEX_STOP | LSLEX_PRONOUN | LSLEX_DET | LSLEX_CONJ | LSLEX_PREP)))
             continue;
         char en[32];

@@ -432,7 +432,7 @@ static int label_penalty(const char *label, size_t n)
      * "[textil.] coat", "[cook.] cup" */
     static const char *const field[] = {"zool.", "bot.", "agr.", "textil.", "cook.", "sport", "hist.", "arch.",
                                         "naut.", "mil.", "mus.", "relig.", "biol.", "anat.", "geol.", "pol.",
-                                        "soc.", NULL};
+                                        "soc.", "geogr.", "ornith.", "archit.", "constr.", NULL};
     char l[32];
     size_t k = n < sizeof l - 1 ? n : sizeof l - 1;
     memcpy(l, label, k);
@@ -477,11 +477,11 @@ typedef struct {
     int n;
 } cands;
 
-static void cand_add(cands *cs, const char *w, const char *key, int pos, int score)
+static void cand_add(cands *cs, const char *w, const char *key, int pos, int score, int vote)
 {
     for (int i = 0; i < cs->n; i++)
         if (strcmp(cs->c[i].key, key) == 0) {
-            cs->c[i].votes++;
+            cs->c[i].votes += vote;
             if (score > cs->c[i].score) {
                 cs->c[i].score = score;
                 cs->c[i].pos = pos;
@@ -495,7 +495,7 @@ static void cand_add(cands *cs, const char *w, const char *key, int pos, int sco
     snprintf(c->key, sizeof c->key, "%s", key);
     c->pos = pos;
     c->score = score;
-    c->votes = 1;
+    c->votes = vote ? 1 : 0;
 }
 
 /* An entry's English senses as candidates: lines after the headword line,
@@ -507,11 +507,20 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
     if (!p)
         return;
     int pos = entry_pos(e);
+    {
+        /* "Alten…", "Netz…": a combining form, the first part of compounds
+         * ("Altenheim"), never the word itself ("alten": geriatric) */
+        const char *nl = strchr(e, '\n');
+        const char *ell = strstr(e, "\xE2\x80\xA6");
+        if (ell && nl && ell < nl)
+            return;
+    }
     /* German writes nouns with a capital: prefer the entries that agree */
     int agree = want_noun < 0 || pos == LS_POS_UNKNOWN || (pos == LS_POS_NOUN) == (want_noun == 1);
-    /* a "Note:" narrows the sense ("knight - Note: chessman", "casing -
-     * Note: of an explosive device"): the plain sense has none */
-    int noted = strstr(e, "Note:") != NULL ? 60 : 0;
+    /* a "Note:" often narrows the sense ("knight - Note: chessman",
+     * "casing - Note: of an explosive device"); FreeDict also notes plain
+     * senses apart, so it costs a little and still votes */
+    int noted = strstr(e, "Note:") != NULL ? 30 : 0;
     while (*p) {
         p++;
         const char *le = strchr(p, '\n');
@@ -580,7 +589,8 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
                 rank++;
                 const char *key = pos == LS_POS_NOUN && wi.noun ? wi.noun_lemma
                                   : pos == LS_POS_VERB && wi.verb ? wi.verb_lemma : low;
-                cand_add(cs, low, key[0] ? key : low, pos, sc);
+                /* a specialist's sense agrees with nothing */
+                cand_add(cs, low, key[0] ? key : low, pos, sc, penalty < 100);
             }
         }
         p = le;
@@ -653,7 +663,8 @@ static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *ou
      * "servant" and "servants" for Diener) is the word's plain meaning */
     int best = -1, best_score = 0;
     for (int i = 0; i < cs->n; i++) {
-        int sc = cs->c[i].score + 25 * (cs->c[i].votes > 4 ? 3 : cs->c[i].votes - 1);
+        int v = cs->c[i].votes;
+        int sc = cs->c[i].score + 25 * (v > 4 ? 3 : v > 1 ? v - 1 : 0);
         if (best < 0 || sc > best_score) {
             best = i;
             best_score = sc;

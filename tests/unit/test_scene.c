@@ -220,6 +220,8 @@ TEST(german_and_french_become_english)
     CHECK(strncmp(r, "a man", 5) == 0);
     CHECK(strstr(r, "dog") != NULL);
     CHECK(strstr(r, "forest") != NULL || strstr(r, "wood") != NULL);
+    CHECK(strstr(r, "geriatric") == NULL && strstr(r, "flux") == NULL); /* "der alten Mühle am Fluss" */
+    CHECK(strstr(r, "old mill") != NULL);
     all_english(r);
     free(r);
     r = write_scene(LSLEX_FR, "La vieille femme marchait sur la plage avec un panier de poissons, le soir.", NULL, 0,
@@ -245,7 +247,7 @@ TEST(translation_picks_the_visual_sense)
         {LSLEX_DE, "Netz", 1, "net"},       {LSLEX_DE, "Schloss", 1, "castle"}, {LSLEX_DE, "Diener", 1, "servant"},
         {LSLEX_DE, "Becher", 1, "cup"},     {LSLEX_DE, "Pferd", 1, "horse"},    {LSLEX_DE, "alt", 0, "old"},
         {LSLEX_DE, "dunkel", 0, "dark"},    {LSLEX_DE, "schwer", 0, "heavy"},   {LSLEX_DE, "Jäger", 1, "hunter"},
-        {LSLEX_FR, "bougie", 0, "candle"},
+        {LSLEX_FR, "bougie", 0, "candle"}, {LSLEX_DE, "Fluss", 1, "river"},  {LSLEX_DE, "alten", 0, "old"},
     };
     char out[32];
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
