@@ -16,6 +16,9 @@ typedef struct {
     int force;
     const char *output;     /* -o for docx */
     longsd_plan_params plan;
+    const char *models_dirs[8]; /* --models-dir, in order */
+    int n_models_dirs;
+    int download;           /* --download: --model may pull from the hub */
     const char *args[8];
     int n_args;
 } cli_opts;

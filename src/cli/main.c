@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cmd_docs.h"
+#include "cmd_models.h"
 #include "render.h"
 
 typedef struct {
@@ -54,7 +55,11 @@ typedef struct {
     "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
-    "  --timeout S           seconds one request may take (default 300)\n"
+    "  --timeout S           seconds one request may take (default 300)\n"                               \
+    "  --model NAME          the native engine on NAME: a path, a hub repo id (org/name[@rev]) or a\n"    \
+    "                        model in a known folder (see `longsd models`); also --backend native=NAME\n"\
+    "  --models-dir DIR      search DIR first (A1111 or ComfyUI folder, or a folder of models)\n"        \
+    "  --download            let --model download a hub repo missing from the cache\n"
 
 static const command commands[] = {
     {"run", cmd_run, 1, 1, "longsd run [options] <file|name>",
@@ -92,6 +97,18 @@ static const command commands[] = {
      "  --negative TEXT       negative prompt\n"
      "  --seed N              seed (default: derived from the prompt)\n"
      "  --size WxH, --steps N, --cfg X, --sampler NAME   as for run\n" RENDER_OPTS},
+    {"models", cmd_models, 0, 0, "longsd models [--models-dir DIR] [--json]",
+     "List the models found: --models-dir folders, $LONGSD_MODELS, the Hugging Face cache, and\n"
+     "stable-diffusion-webui / ComfyUI (with its extra_model_paths.yaml) in ./ and ~/.\n"
+     "Shows each model's name (what --model accepts), kind, family, size, source and path.\n\n"
+     "Options:\n"
+     "  --models-dir DIR      search DIR first (repeat for more)\n"},
+    {"pull", cmd_pull, 1, 1, "longsd pull <org/name[@revision]>",
+     "Download a model from the Hugging Face hub ($HF_ENDPOINT) into the Hugging Face cache\n"
+     "($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub) in the layout huggingface_hub uses:\n"
+     "the files a pipeline needs only, fp16 .safetensors first, resumable, each file checked against\n"
+     "the hub's sha256 before it is kept. $HF_TOKEN opens gated repos (sent to the hub host only).\n"
+     "Prints the snapshot folder.\n"},
     {"styles", cmd_styles, 0, 0, "longsd styles [--styles FILE]",
      "List the prompt style presets (built-in, and those of --styles FILE).\n"},
 };
@@ -108,7 +125,9 @@ static void usage_main(FILE *f)
                "  epub <name>           re-assemble the EPUB 3 book\n"
                "  html <name>           re-assemble the HTML page (folder, or --single-file)\n"
                "  sd \"prompt\"           render one prompt to one image (needs --backend)\n"
-               "  styles                list style presets\n\n"
+               "  styles                list style presets\n"
+               "  models                list the models found (Hugging Face cache, A1111, ComfyUI)\n"
+               "  pull org/name         download a model from the Hugging Face hub\n\n"
                "Global options:\n"
                "  -C DIR                workspace folder (default: the current one)\n"
                "  -q, --quiet           errors only\n"
@@ -190,7 +209,8 @@ enum {
     OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
-    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS
+    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
+    OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD
 };
 
 int main(int argc, char **argv)
@@ -215,6 +235,8 @@ int main(int argc, char **argv)
         {"threads", required_argument, 0, OPT_THREADS},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
+        {"model", required_argument, 0, OPT_MODEL}, {"models-dir", required_argument, 0, OPT_MODELS_DIR},
+        {"download", no_argument, 0, OPT_DOWNLOAD},
         {0, 0, 0, 0},
     };
     cli_opts o = {.workspace = ".", .plan = longsd_plan_default_params()};
@@ -308,6 +330,17 @@ int main(int argc, char **argv)
                 break;
             }
             case OPT_NEGATIVE: cli_render()->negative = optarg; break;
+            case OPT_MODEL:
+                if (cli_render_add_model(optarg)) return EXIT_USAGE;
+                break;
+            case OPT_MODELS_DIR:
+                if (o.n_models_dirs >= (int)(sizeof o.models_dirs / sizeof o.models_dirs[0])) {
+                    cli_error("--models-dir: at most %zu folders", sizeof o.models_dirs / sizeof o.models_dirs[0]);
+                    return EXIT_USAGE;
+                }
+                o.models_dirs[o.n_models_dirs++] = optarg;
+                break;
+            case OPT_DOWNLOAD: o.download = 1; break;
             case OPT_SEED: {
                 char *end;
                 long long v = strtoll(optarg, &end, 10);
@@ -375,7 +408,7 @@ int main(int argc, char **argv)
         if (strcmp(commands[i].name, cmdname) == 0)
             cmd = &commands[i];
     if (!cmd) {
-        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, sd, styles)", cmdname);
+        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, sd, styles, models, pull)", cmdname);
         return EXIT_USAGE;
     }
     if (want_help) {
@@ -400,8 +433,13 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     longsd_set_log(ctx, log_cb, &o);
     longsd_set_abort(ctx, cli_interrupted, NULL);
-    int rc = cmd->fn(ctx, &o);
+    int rc = EXIT_OK;
+    if (cmd->fn == cmd_run || cmd->fn == cmd_sd) /* model names become paths (maybe a download) */
+        rc = cli_models_resolve(ctx, &o);
+    if (rc == EXIT_OK)
+        rc = cmd->fn(ctx, &o);
     longsd_ctx_free(ctx);
+    cli_models_free();
     cli_render_free();
     return rc;
 }

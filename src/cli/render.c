@@ -109,6 +109,23 @@ static int add_spec(const char *spec, const char *where)
 
 int cli_render_add_backend(const char *spec) { return add_spec(spec, "--backend"); }
 
+int cli_render_add_model(const char *name)
+{
+    if (g_opts.n >= CLI_MAX_BACKENDS) {
+        cli_error("--model: at most %d backends", CLI_MAX_BACKENDS);
+        return -1;
+    }
+    longsd_backend_spec s = {0};
+    s.kind = keep("native", 6);
+    s.url = keep(name, strlen(name)); /* a name may hold spaces: no spec parsing */
+    if (!s.kind || !s.url || !*name) {
+        cli_error(*name ? "out of memory" : "--model: give a model name or path");
+        return -1;
+    }
+    g_opts.specs[g_opts.n++] = s;
+    return 0;
+}
+
 int cli_render_load_backends(const char *path)
 {
     FILE *f = fopen(path, "r");

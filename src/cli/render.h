@@ -26,6 +26,9 @@ cli_render_opts *cli_render(void);
 /* --backend "KIND=URL [jobs=N] [model=NAME] [workflow=FILE] [key_env=VAR]".
  * 0 ok; -1 after printing a usage error. */
 int cli_render_add_backend(const char *spec);
+/* --model NAME: the native engine on the model NAME names (resolved later,
+ * see cmd_models.h). 0 ok; -1 after printing a usage error. */
+int cli_render_add_model(const char *name);
 /* --backends FILE: one such spec per line; blank lines and # comments skipped. */
 int cli_render_load_backends(const char *path);
 /* Free the owned strings. */
