@@ -207,6 +207,10 @@ if HF_HUB_CACHE=$C1 "$LONGSD_BIN" -q sd --model tiny-diffusers --models-dir "$TM
        --threads 1 "a red fox" -o "$TMP/fox.png" 2>"$TMP/err" && [ -s "$TMP/fox.png" ]; then
     pass "sd --model NAME: a diffusers folder in an A1111 tree"
 else fail "sd --model NAME" "$(cat "$TMP/err")"; fi
+if HF_HUB_CACHE=$C1 "$LONGSD_BIN" -q sd --backend native=test/tiny --size 64x64 --steps 2 --threads 1 "a red fox" \
+       -o "$TMP/fox2.png" 2>"$TMP/err" && cmp -s "$TMP/fox.png" "$TMP/fox2.png"; then
+    pass "--backend native=REPO: the cached snapshot, the same image as the A1111 copy"
+else fail "--backend native=REPO" "$(cat "$TMP/err")"; fi
 HF_HUB_CACHE=$C1 "$LONGSD_BIN" -q sd --model nosuchmodel --models-dir "$TMP/a1111" "x" -o "$TMP/n.png" 2>"$TMP/err"; rc=$?
 if [ $rc -eq 2 ] && grep -q "nosuchmodel" "$TMP/err" && grep -q "a1111/models/Stable-diffusion" "$TMP/err" && [ ! -e "$TMP/n.png" ]; then
     pass "an unknown model name: usage error naming the folders searched"
