@@ -124,7 +124,7 @@ static void usage_main(FILE *f)
                "  docx <name>           re-assemble the DOCX from the plan and images\n"
                "  epub <name>           re-assemble the EPUB 3 book\n"
                "  html <name>           re-assemble the HTML page (folder, or --single-file)\n"
-               "  sd \"prompt\"           render one prompt to one image (needs --backend)\n"
+               "  sd \"prompt\"           render one prompt to one image (needs --model or --backend)\n"
                "  styles                list style presets\n"
                "  models                list the models found (Hugging Face cache, A1111, ComfyUI)\n"
                "  pull org/name         download a model from the Hugging Face hub\n\n"

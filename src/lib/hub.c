@@ -60,6 +60,8 @@ typedef struct {
     hub_hdrs h;
     lsbuf *body;
     int fd;
+    uint64_t range_from;       /* the Range asked for; a 200 instead means the whole file comes */
+    int restarted;             /* the part was emptied for such a 200 */
     int aborted;
 } hub;
 
@@ -177,6 +179,13 @@ static size_t on_body(char *buf, size_t size, size_t n, void *user)
             return 0; /* over the cap */
         return len;
     }
+    if (H->h.status == 200 && H->range_from > 0 && !H->restarted) {
+        /* the server ignored Range: what comes is the file from byte 0 */
+        if (ftruncate(H->fd, 0) != 0)
+            return 0;
+        H->file_done = 0;
+        H->restarted = 1;
+    }
     for (size_t off = 0; off < len;) {
         ssize_t w = write(H->fd, buf + off, len - off);
         if (w <= 0) {
@@ -240,6 +249,7 @@ static CURLcode request(hub *H, int head, const char *url, uint64_t range_from, 
 {
     CURL *c = H->curl;
     curl_easy_reset(c);
+    H->range_from = range_from;
     memset(&H->h, 0, sizeof H->h);
     H->h.linked_size = H->h.content_length = -1;
     struct curl_slist *hl = NULL;
@@ -606,6 +616,7 @@ static longsd_status fetch_locked(hub *H, plan_file *pf, lserr *err)
             report(H, msg, 1);
         }
         H->fd = fd;
+        H->restarted = 0;
         char *cur = NULL;
         const char *at = pf->url;
         CURLcode cc = CURLE_OK;
@@ -626,33 +637,21 @@ static longsd_status fetch_locked(hub *H, plan_file *pf, lserr *err)
             rc = lserr_set(err, LONGSD_ERR_ABORTED, "interrupted; %s is kept and resumes on the next pull", part);
             goto out;
         }
+        int bad_offset = 0;
         if (!cc && status == 206) {
             unsigned long long from = 0;
-            if (sscanf(H->h.content_range, "bytes %llu-", &from) != 1 || from != have) {
-                /* bytes from another offset were appended: start over */
-                if (ftruncate(fd, 0) != 0) {
-                    rc = lserr_set(err, LONGSD_ERR_IO, "%s: %s", part, strerror(errno));
-                    goto out;
-                }
-                continue;
-            }
-        } else if (!cc && status == 200 && have) {
-            /* the server ignored Range: what came is the whole file, appended */
-            if (ftruncate(fd, 0) != 0) {
-                rc = lserr_set(err, LONGSD_ERR_IO, "%s: %s", part, strerror(errno));
-                goto out;
-            }
-            if (attempt < HUB_MAX_TRIES)
-                continue;
-        } else if (!cc && status == 416) {
-            if (ftruncate(fd, 0) != 0) {
-                rc = lserr_set(err, LONGSD_ERR_IO, "%s: %s", part, strerror(errno));
-                goto out;
-            }
-            if (attempt < HUB_MAX_TRIES)
-                continue;
+            bad_offset = sscanf(H->h.content_range, "bytes %llu-", &from) != 1 || from != have;
         }
-        if (!cc && (status == 200 || status == 206)) {
+        if (!cc && (bad_offset || status == 416)) {
+            /* bytes from another offset were appended, or the part is not a
+             * prefix of the file: start over from byte 0 */
+            if (ftruncate(fd, 0) != 0) {
+                rc = lserr_set(err, LONGSD_ERR_IO, "%s: %s", part, strerror(errno));
+                goto out;
+            }
+            snprintf(cerr, sizeof cerr, "the server resumed at the wrong offset (HTTP %ld, %s)", status,
+                     H->h.content_range[0] ? H->h.content_range : "no Content-Range");
+        } else if (!cc && (status == 200 || status == 206)) {
             fstat(fd, &st);
             if (!pf->size || (uint64_t)st.st_size >= pf->size)
                 break;

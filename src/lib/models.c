@@ -397,8 +397,22 @@ static longsd_status scan_hf(longsd_model_list *l, lserr *err)
             continue;
         char *snap = NULL;
         lserr e;
-        if (ls_hf_find_snapshot(cache, repo, "main", &snap, NULL, &e) == LONGSD_OK)
+        if (ls_hf_find_snapshot(cache, repo, "main", &snap, NULL, &e) == LONGSD_OK) {
             rc = add(l, repo, snap, "hf-cache", -1, err);
+        } else if ((snap = longsd__asprintf("%s/%s/snapshots", cache, names[i]))) {
+            /* pulled at a revision only: each snapshot as org/name@commit */
+            size_t ns = 0;
+            char **snaps = list_dir(snap, &ns);
+            for (size_t k = 0; k < ns && !rc; k++) {
+                char *nm = ls_hf_is_commit(snaps[k]) ? longsd__asprintf("%s@%s", repo, snaps[k]) : NULL;
+                char *sp = nm ? longsd__asprintf("%s/%s", snap, snaps[k]) : NULL;
+                if (sp && is_dir(sp))
+                    rc = add(l, nm, sp, "hf-cache", -1, err);
+                longsd__free(nm);
+                longsd__free(sp);
+            }
+            free_names(snaps, ns);
+        }
         longsd__free(snap);
     }
     free_names(names, n);

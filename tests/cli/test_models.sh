@@ -16,7 +16,7 @@ mkdir -p "$HOME"
 TOKEN=hf_SeCrEtToKeNfortests0123456789
 LOG=$TMP/hub.log
 $PY tests/servers/fake_hub.py --repo "test/tiny=$M" --repo "test/cut=$M,cut" --repo "test/bad=$M,corrupt" \
-    --repo "test/gated=$M,gated" --repo "test/huge=$M,huge" --token "$TOKEN" --log "$LOG" --lifetime 600 \
+    --repo "test/gated=$M,gated" --repo "test/huge=$M,huge" --repo "test/norange=$M,norange" --token "$TOKEN" --log "$LOG" --lifetime 600 \
     >"$TMP/port" 2>"$TMP/hub.err" &
 i=0; while [ ! -s "$TMP/port" ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
 PORT=$(head -n 1 "$TMP/port")
@@ -84,6 +84,22 @@ if pull "$C3" test/tiny >/dev/null 2>"$TMP/err" && layout_ok "$C3" test/tiny >"$
    grep -q "^GET localhost:$PORT /cdn/test/tiny/$UNET_SHA range=bytes=1000- " "$LOG"; then
     pass "a .incomplete file from an earlier run resumes at byte 1000"
 else fail "resume across runs" "$(cat "$TMP/err" "$TMP/.l"; grep "$UNET_SHA" "$LOG")"; fi
+
+# a server that ignores Range: the part starts over, nothing is doubled
+mkdir -p "$TMP/c3b/models--test--norange/blobs"
+head -c 1000 "$M/unet/diffusion_pytorch_model.safetensors" >"$TMP/c3b/models--test--norange/blobs/$UNET_SHA.incomplete"
+if pull "$TMP/c3b" test/norange >/dev/null 2>"$TMP/err" && layout_ok "$TMP/c3b" test/norange >"$TMP/.l" 2>&1 &&
+   [ "$(grep -c "/cdn/test/norange/$UNET_SHA range=bytes=1000- " "$LOG")" = 1 ] && [ "$(cdn_gets test/norange)" = 3 ]; then
+    pass "Range ignored by the server: the part is replaced by the whole file, one GET"
+else fail "Range ignored" "$(cat "$TMP/err" "$TMP/.l"; grep norange "$LOG" | grep cdn)"; fi
+# a part that is not a prefix of the file: refused by the hash, removed, the next pull succeeds
+mkdir -p "$TMP/c3c/models--test--tiny/blobs"
+head -c 1000 /dev/zero >"$TMP/c3c/models--test--tiny/blobs/$UNET_SHA.incomplete"
+pull "$TMP/c3c" test/tiny >/dev/null 2>"$TMP/err"; rc=$?
+if [ $rc -ne 0 ] && grep -q "refused" "$TMP/err" && [ ! -e "$TMP/c3c/models--test--tiny/blobs/$UNET_SHA.incomplete" ] &&
+   pull "$TMP/c3c" test/tiny >/dev/null 2>>"$TMP/err" && layout_ok "$TMP/c3c" test/tiny >"$TMP/.l" 2>&1; then
+    pass "a damaged part: refused and removed, the next pull completes"
+else fail "damaged part" "exit $rc: $(cat "$TMP/err" "$TMP/.l")"; fi
 
 # a corrupted file: refused, nothing in snapshots/, no ref, no partial blob
 C4=$TMP/c4

@@ -19,6 +19,7 @@ one without / with a wrong token.
                          corrupt  LFS blobs are served with one byte changed
                          gated    needs "Authorization: Bearer TOKEN" (--token)
                          huge     the file list and headers claim 1 PiB per LFS file
+                         norange  the CDN ignores Range and sends the whole file (200)
   --token TOKEN          the token a gated repo accepts
   --log FILE             one line per request: METHOD HOST PATH range=R auth=yes|no
   --lifetime S           exit after S seconds (default 120); also when the parent goes away
@@ -168,7 +169,7 @@ class Handler(BaseHTTPRequestHandler):
             data = repo["files"][rel]["data"]
             if repo["fault"] == "corrupt":
                 data = data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0xFF]) + data[len(data) // 2 + 1:]
-            rng = self.headers.get("Range")
+            rng = self.headers.get("Range") if repo["fault"] != "norange" else None
             start = 0
             if rng and rng.startswith("bytes=") and rng.endswith("-"):
                 start = int(rng[6:-1])

@@ -489,6 +489,26 @@ TEST(pull_library)
     setenv("HF_ENDPOINT", "ftp://x", 1);
     CHECK(longsd_pull(ctx, "t/tiny", &mp, NULL) == LONGSD_ERR_PARAM);
     CHECK_CONTAINS(longsd_errmsg(ctx), "HF_ENDPOINT: \"ftp://x\" is not an http(s) URL");
+    /* a repo pulled at a commit only is listed as org/name@commit */
+    setenv("HF_ENDPOINT", s.url, 1);
+    char cache2[500];
+    snprintf(cache2, sizeof cache2, "%s/hub2", t_tmpdir());
+    setenv("HF_HUB_CACHE", cache2, 1);
+    char name[200];
+    REQUIRE(longsd_pull(ctx, "t/tiny", &mp, &snap) == LONGSD_OK);
+    const char *commit = strrchr(snap, '/') + 1;
+    snprintf(name, sizeof name, "t/tiny@%s", commit);
+    longsd_free(snap);
+    snprintf(p, sizeof p, "%s/models--t--tiny/refs/main", cache2);
+    REQUIRE(unlink(p) == 0);
+    longsd_model_list *l = NULL;
+    REQUIRE(longsd_models_scan(ctx, &mp, &l) == LONGSD_OK);
+    REQUIRE(longsd_model_list_count(l) == 1);
+    CHECK_STR(longsd_model_list_at(l, 0)->name, name);
+    CHECK(longsd_model_list_at(l, 0)->kind == LONGSD_MODEL_PIPELINE);
+    longsd_model_list_free(l);
+    REQUIRE(longsd_model_resolve(ctx, name, -1, &mp, &path) == LONGSD_OK); /* a commit needs no ref */
+    longsd_free(path);
     longsd_ctx_free(ctx);
     t_srv_stop(&s);
 }
