@@ -5,7 +5,7 @@
 #   make mutate      mutation check of the suite (tests/mutations/, ONLY=pool for a subset)
 CC      ?= cc
 SAN     ?= 0
-PKGS    := jansson libzip libcurl libpng openblas zlib hunspell yaml-0.1 libcrypto
+PKGS    := jansson yajl libzip libcurl libpng openblas zlib hunspell yaml-0.1 libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

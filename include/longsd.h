@@ -306,7 +306,7 @@ typedef struct {
     double connect_timeout_s; /* default 10 */
     int retries;              /* retries of a transient HTTP failure on one backend; default 2 */
     double backoff_s;         /* first retry wait, doubled each time (max 8 s); default 0.5 */
-    int max_failures;         /* consecutive failures that set a backend aside; default 3 */
+    int max_failures;         /* consecutive failed jobs that set a backend aside (retried later on probation); default 2 */
     int max_attempts;         /* attempts of one job across the pool; default 0 = 2 + n_backends */
     int blank_retries;        /* new seeds for a blank (safety-filtered) image; default 2 */
     int force;                /* 1 = redraw images that are already done and valid */

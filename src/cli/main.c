@@ -55,7 +55,8 @@ typedef struct {
     "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
-    "  --timeout S           seconds one request may take (default 300)\n"                               \
+    "  --timeout S           seconds one request may take (default 300)\n"                              \
+    "  --max-failures N      failed jobs in a row that set a backend aside for a while (default 2)\n" \
     "  --model NAME          the native engine on NAME: a path, a hub repo id (org/name[@rev]) or a\n"    \
     "                        model in a known folder (see `longsd models`); also --backend native=NAME\n"\
     "  --models-dir DIR      search DIR first (A1111 or ComfyUI folder, or a folder of models)\n"        \
@@ -209,7 +210,7 @@ enum {
     OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
-    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
+    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
     OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD
 };
 
@@ -234,6 +235,7 @@ int main(int argc, char **argv)
         {"backend", required_argument, 0, OPT_BACKEND}, {"backends", required_argument, 0, OPT_BACKENDS},
         {"threads", required_argument, 0, OPT_THREADS},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
+        {"max-failures", required_argument, 0, OPT_MAX_FAILURES},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
         {"model", required_argument, 0, OPT_MODEL}, {"models-dir", required_argument, 0, OPT_MODELS_DIR},
         {"download", no_argument, 0, OPT_DOWNLOAD},
@@ -318,6 +320,9 @@ int main(int argc, char **argv)
                 break;
             case OPT_PER_BACKEND:
                 if (parse_int("--per-backend", optarg, 1, 64, &cli_render()->per_backend)) return EXIT_USAGE;
+                break;
+            case OPT_MAX_FAILURES:
+                if (parse_int("--max-failures", optarg, 1, 100, &cli_render()->max_failures)) return EXIT_USAGE;
                 break;
             case OPT_TIMEOUT: {
                 char *end;

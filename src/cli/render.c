@@ -165,6 +165,8 @@ longsd_render_params cli_render_params(const cli_opts *o)
         p.per_backend = g_opts.per_backend;
     if (g_opts.timeout_s > 0)
         p.timeout_s = g_opts.timeout_s;
+    if (g_opts.max_failures > 0)
+        p.max_failures = g_opts.max_failures;
     p.force = o->force;
     return p;
 }

@@ -17,6 +17,7 @@ typedef struct {
     size_t n_owned;
     int per_backend;        /* --per-backend N (0 = default 1) */
     double timeout_s;       /* --timeout S (0 = default) */
+    int max_failures;       /* --max-failures N (0 = default 2) */
     const char *negative;   /* sd: --negative TEXT */
     long long seed;         /* sd: --seed N; -1 = from the prompt */
 } cli_render_opts;

@@ -35,7 +35,18 @@ typedef struct {
     int image_state;        /* LONGSD_IMAGE_* */
     char *image_file;       /* relative to the workspace */
     char *image_error;
+    /* plan_merge.c: a hash of the fields a user edits as they were when this
+     * handle last read or wrote the file (0: not on disk then), and whether
+     * the user deleted the idea from the file meanwhile (not written; the
+     * array is compacted once no render holds indices into it) */
+    uint64_t synced;
+    int deleted;
 } ls_plan_idea;
+
+/* plan_merge.c: a cast member's description as last read or written, by name */
+typedef struct {
+    uint64_t name, description;
+} ls_plan_synced_cast;
 
 /* Settings that decide the content of the plan, recorded so a re-run can
  * tell what changed. Strings owned. */
@@ -73,15 +84,26 @@ struct longsd_plan {
      * merge hand edits made since (plan_merge.c); -1 = unknown */
     char *disk_path;
     long long disk_ino, disk_size, disk_mtime_ns;
+    ls_plan_synced_cast *cast_synced;
+    size_t n_cast_synced;
+    int rendering; /* a render holds indices into ideas: deleted ones stay in place */
 };
 
 longsd_plan *ls_plan_new(void);
-/* plan_merge.c: remember path's identity after a load or save; tell whether
- * it changed since; take the user-editable fields of disk's ideas into mine
- * (by id; *n_merged ideas changed). */
+/* plan_merge.c: remember path's identity and the user-editable fields after
+ * a load or save; tell whether the file changed since; merge what the user
+ * changed in the file since then into mine (a three-way merge: a field the
+ * file has as it was keeps mine). */
+typedef struct {
+    size_t ideas;        /* ideas whose edited fields were taken */
+    size_t deleted;      /* ideas the user deleted, now deleted in mine */
+    size_t descriptions; /* cast descriptions taken */
+} ls_plan_merged;
 void ls_plan_note_disk(longsd_plan *p, const char *path);
 int ls_plan_disk_changed(const longsd_plan *p, const char *path);
-longsd_status ls_plan_merge_edits(longsd_plan *mine, const longsd_plan *disk, size_t *n_merged);
+longsd_status ls_plan_merge_edits(longsd_plan *mine, const longsd_plan *disk, ls_plan_merged *merged);
+/* Remove the ideas marked deleted (call when no render holds indices). */
+void ls_plan_drop_deleted(longsd_plan *p);
 void ls_plan_clear_content(longsd_plan *p); /* parts, ideas, cast, notes */
 longsd_status ls_plan_add_note(longsd_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parse plan JSON (name used in messages). Every field is checked; errors

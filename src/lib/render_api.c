@@ -7,6 +7,8 @@
 
 #include "plan.h"
 #include "pool.h"
+#include "stemset.h"
+#include "throttle.h"
 
 longsd_render_params longsd_render_default_params(void)
 {
@@ -18,7 +20,7 @@ longsd_render_params longsd_render_default_params(void)
         .connect_timeout_s = 10,
         .retries = 2,
         .backoff_s = 0.5,
-        .max_failures = 3,
+        .max_failures = 2, /* a silent server costs max_failures x timeout before it is set aside */
         .max_attempts = 0,
         .blank_retries = 2,
         .force = 0,
@@ -75,8 +77,7 @@ typedef struct {
     const char *plan_path;
     longsd_render_progress_fn progress;
     void *user;
-    double last_save; /* monotonic seconds */
-    int dirty;        /* image states not yet saved */
+    ls_throttle pace; /* when the next save is due */
 } plan_run;
 
 static double mono_s(void)
@@ -86,19 +87,24 @@ static double mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Save the plan: every image is vouched for by its own sidecar (a re-run
- * finds it), so the plan is saved at most once a second and once at the end,
- * not after every image (that made a long run quadratic). */
-static void save_plan(plan_run *r, int now)
+/* Save the plan at the pace of throttle.h: at least 1 s apart, and 20
+ * times as far apart as a save takes (at most ~5 % of the run, however big
+ * the plan); always at the end. */
+#define SAVE_MIN_S 1.0
+#define SAVE_FACTOR 20.0
+
+static void save_plan(plan_run *r)
 {
-    if (!r->plan_path || !r->dirty || (!now && mono_s() - r->last_save < 1.0))
+    if (!r->plan_path || !r->pace.pending)
         return;
+    double t0 = mono_s();
     lserr keep = r->ctx->err; /* the save must not clobber the run's own error */
     if (longsd_plan_save(r->ctx, r->plan, r->plan_path))
         longsd__log(r->ctx, LONGSD_LOG_WARN, "could not save the plan: %s", longsd_errmsg(r->ctx));
     r->ctx->err = keep;
-    r->dirty = 0;
-    r->last_save = mono_s();
+    ls_throttle_saved(&r->pace, t0, mono_s());
+    longsd__log(r->ctx, LONGSD_LOG_DEBUG, "saved the plan in %.0f ms; next save in %.1f s at the earliest",
+                r->pace.cost * 1000.0, ls_throttle_interval(&r->pace));
 }
 
 static void on_plan_job(void *user, const ls_pool_job *j)
@@ -111,8 +117,8 @@ static void on_plan_job(void *user, const ls_pool_job *j)
                                              rel, j->state == LS_JOB_DONE ? NULL : j->error);
     if (rc)
         longsd__log(r->ctx, LONGSD_LOG_WARN, "could not record image %s in the plan: %s", j->id, longsd_strerror(rc));
-    r->dirty = 1;
-    save_plan(r, 0);
+    if (ls_throttle_due(&r->pace, mono_s()))
+        save_plan(r);
 }
 
 static void on_plan_progress(void *user, const longsd_render_progress *pr)
@@ -135,14 +141,14 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
         return lserr_set(err, LONGSD_ERR_PARAM, "no plan");
     ls_pool *pool = NULL;
     char *dir = NULL, *full = NULL;
-    char **stems = NULL;
+    ls_stemset *stems = NULL;
     size_t skipped = 0;
     const char *ws = workspace && workspace[0] ? workspace : ".";
     char dname[80];
     ls_pool_dir_name(plan->name, dname, sizeof dname);
     if ((rc = ls_pool_new(ctx, params, &pool)))
         goto out;
-    if (!(dir = longsd__asprintf("%s/images/%s", ws, dname)) || !(stems = longsd__calloc(plan->n_ideas + 1, sizeof *stems))) {
+    if (!(dir = longsd__asprintf("%s/images/%s", ws, dname)) || !(stems = ls_stemset_new(plan->n_ideas))) {
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -168,20 +174,11 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
                 goto out;
             continue;
         }
-        /* unique stem: <part>-<NN>-<slug of the title> */
+        /* unique stem: <part>-<NN>-<slug of the title>, then -2, -3, ... */
         char stem[96], uniq[112];
         ls_pool_image_stem(id, pi->idea.title, stem, sizeof stem);
-        snprintf(uniq, sizeof uniq, "%s", stem);
-        for (int k = 2;; k++) {
-            size_t s = 0;
-            while (s < i && (!stems[s] || strcmp(stems[s], uniq) != 0))
-                s++;
-            if (s == i)
-                break;
-            snprintf(uniq, sizeof uniq, "%s-%d", stem, k);
-        }
-        if (!(stems[i] = longsd__strdup(uniq))) {
-            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        if ((rc = ls_stemset_take(stems, stem, uniq, sizeof uniq))) {
+            rc = lserr_set(err, rc, "%s", rc == LONGSD_ERR_NOMEM ? "out of memory" : "too many images of one name");
             goto out;
         }
         longsd__free(full);
@@ -211,9 +208,12 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
     }
     longsd__log(ctx, LONGSD_LOG_INFO, "rendering %zu of %zu images (%zu already done) on %zu backend%s",
                 ls_pool_n_jobs(pool), plan->n_ideas, skipped, params->n_backends, params->n_backends == 1 ? "" : "s");
-    plan_run r = {ctx, plan, ws, params->plan_path, progress, user_data, mono_s(), 0};
+    plan_run r = {ctx, plan, ws, params->plan_path, progress, user_data, ls_throttle_start(mono_s(), SAVE_MIN_S, SAVE_FACTOR)};
+    plan->rendering = 1; /* jobs name ideas by index: ideas deleted by hand stay in place until the end */
     rc = ls_pool_run(pool, on_plan_job, on_plan_progress, &r, plan->n_ideas, skipped);
-    save_plan(&r, 1);
+    save_plan(&r); /* always at the end, also when interrupted (Ctrl-C, SIGTERM end the pool) */
+    plan->rendering = 0;
+    ls_plan_drop_deleted(plan);
     if (!rc) {
         for (size_t i = 0; i < plan->n_ideas; i++) /* ideas failed before the pool (no prompt) */
             if (plan->ideas[i].image_state == LONGSD_IMAGE_FAILED) {
@@ -223,9 +223,7 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
     }
 out:
     ls_pool_free(pool);
-    for (size_t i = 0; stems && i < plan->n_ideas; i++)
-        longsd__free(stems[i]);
-    longsd__free(stems);
+    ls_stemset_free(stems);
     longsd__free(dir);
     longsd__free(full);
     return rc;

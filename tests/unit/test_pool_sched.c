@@ -126,6 +126,28 @@ TEST(set_aside_after_exactly_max_failures)
     }
 }
 
+TEST(default_sets_aside_after_two_failed_jobs)
+{
+    /* issue 9: a silent server cost 9 timeouts per job, then 3 (one per job
+     * x max_failures 3); the default is now 2 jobs in a row */
+    int mf = longsd_render_default_params().max_failures;
+    CHECK_INT(mf, 2);
+    t_srv f = failing("f.log"), g = good("g.log", "0.3");
+    longsd_backend_spec b[2] = {{.kind = "a1111", .url = f.url}, {.kind = "a1111", .url = g.url}};
+    longsd_render_params p = sched_params(b, 2, mf);
+    longsd_ctx *ctx = longsd_ctx_new();
+    longsd_plan *plan = plan_of(5);
+    prog pg = {0};
+    CHECK_INT(longsd_render_plan(ctx, plan, t_tmpdir(), &p, on_progress, &pg), LONGSD_OK);
+    CHECK_INT(pg.bp[0].failures, 2);
+    CHECK_INT(pg.bp[0].set_aside, 1);
+    CHECK_INT(pg.bp[1].done, 5);
+    longsd_plan_free(plan);
+    longsd_ctx_free(ctx);
+    t_srv_stop(&f);
+    t_srv_stop(&g);
+}
+
 TEST(failed_job_not_offered_again_to_its_backend)
 {
     /* never set aside (max_failures 100): the failing backend tries every
@@ -313,7 +335,7 @@ TEST(local_write_error_fails_the_job_without_blaming_the_server)
     t_srv_stop(&g2);
 }
 
-RUN_TESTS(set_aside_after_exactly_max_failures, success_resets_the_failure_count, failed_job_not_offered_again_to_its_backend,
+RUN_TESTS(set_aside_after_exactly_max_failures, default_sets_aside_after_two_failed_jobs, success_resets_the_failure_count, failed_job_not_offered_again_to_its_backend,
           attempts_across_the_pool_are_capped, failed_once_then_fine_is_retried_on_the_same_backend,
           retried_job_goes_to_the_front_of_the_queue, last_backend_set_aside_fails_the_queue,
           local_write_error_fails_the_job_without_blaming_the_server)
