@@ -1,12 +1,14 @@
 #!/bin/sh
 # scripts/deps.sh - install what longsd needs from Debian 12's packages (run as
 # root). Only packages that are missing are installed.
+# libyaml-dev: ComfyUI's extra_model_paths.yaml (src/lib/model_paths.c); libssl-dev:
+# libcrypto's sha256 and sha1 that check hub downloads (src/lib/hub.c).
 #   sh scripts/deps.sh          build dependencies
 #   sh scripts/deps.sh --test   also the programs the test suite checks our
 #                               documents with (python3-docx, LibreOffice,
 #                               poppler-utils, pandoc) and clang for fuzzing
 set -eu
-BUILD_PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyajl-dev libzip-dev libpng-dev zlib1g-dev libopenblas-dev wordnet-dev wordnet-base libhunspell-dev hunspell-de-de hunspell-fr dict-freedict-deu-eng dict-freedict-fra-eng"
+BUILD_PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyajl-dev libzip-dev libpng-dev zlib1g-dev libopenblas-dev wordnet-dev wordnet-base libhunspell-dev libyaml-dev libssl-dev hunspell-de-de hunspell-fr dict-freedict-deu-eng dict-freedict-fra-eng"
 TEST_PKGS="python3 hunspell-en-us python3-docx libreoffice-writer-nogui poppler-utils pandoc epubcheck openssl"
 pkgs=$BUILD_PKGS
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST_PKGS"
