@@ -192,6 +192,10 @@ int cli_models_resolve(longsd_ctx *ctx, cli_opts *o)
         longsd_backend_spec *s = &r->specs[i];
         if (strcmp(s->kind, "native") != 0 || !s->url || g_n_resolved >= CLI_MAX_BACKENDS)
             continue;
+        /* an explicit path is the backend's to open: its message names the
+         * path and what a model folder must hold */
+        if (s->url[0] == '/' || strncmp(s->url, "./", 2) == 0 || strncmp(s->url, "../", 3) == 0)
+            continue;
         longsd_model_params p = params_of(o);
         pull_view v = {.o = o, .tty = isatty(2) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0};
         p.progress = on_pull;
