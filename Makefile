@@ -5,7 +5,7 @@
 #   make mutate      mutation check of the suite (tests/mutations/, ONLY=pool for a subset)
 CC      ?= cc
 SAN     ?= 0
-PKGS    := jansson libzip libcurl libpng openblas zlib hunspell
+PKGS    := jansson libzip libcurl libpng openblas zlib hunspell libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -50,6 +50,8 @@ $(BUILD)/%.o: %.c
 
 # the CLIP vocabulary is .incbin'ed (src/engine/clip_vocab.c)
 $(BUILD)/src/engine/clip_vocab.o: data/clip/bpe_simple_vocab_16e6.txt.gz
+# so is the page of `longsd serve` (src/lib/serve_assets.c)
+$(BUILD)/src/lib/serve_assets.o: data/web/index.html data/web/app.css data/web/app.js
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -16,6 +16,8 @@ typedef struct {
     int force;
     const char *output;     /* -o for docx */
     longsd_plan_params plan;
+    const char *listen;     /* serve: --listen ADDR (default 127.0.0.1) */
+    int port;               /* serve: --port N (0 = any free port) */
     const char *args[8];
     int n_args;
 } cli_opts;
@@ -25,6 +27,8 @@ int cmd_run(longsd_ctx *ctx, cli_opts *o);
 int cmd_ideas(longsd_ctx *ctx, cli_opts *o);
 int cmd_prompts(longsd_ctx *ctx, cli_opts *o);
 int cmd_styles(longsd_ctx *ctx, cli_opts *o);
+int cmd_choose(longsd_ctx *ctx, cli_opts *o); /* cmd_choose.c */
+int cmd_serve(longsd_ctx *ctx, cli_opts *o);  /* cmd_serve.c */
 
 /* Messages: errors always, notes unless -q, details with -v. */
 /* s made safe for a terminal line (keys redacted, control characters as

@@ -64,7 +64,9 @@ static const command commands[] = {
      "With --backend, every idea without a valid image is rendered into images/<name>/ first and the\n"
      "documents embed the images; a re-run skips images already done, --force redraws them.\n\n"
      "Options:\n" PLAN_OPTS
-     "  --formats LIST        documents to write: docx,epub,html or all (default docx,html)\n" DOC_OPTS RENDER_OPTS},
+     "  --formats LIST        documents to write: docx,epub,html or all (default docx,html)\n"
+     "  --candidates N        N candidate pictures per idea (seeds derived, the first chosen; `longsd choose`)\n"
+     DOC_OPTS RENDER_OPTS},
     {"ideas", cmd_ideas, 1, 1, "longsd ideas [options] <file|name>",
      "Split the text into parts, find the cast and the illustration ideas; update the plan; print them.\n\n"
      "Options:\n" PLAN_OPTS},
@@ -91,7 +93,21 @@ static const command commands[] = {
      "  -o, --output FILE     the image to write (default out.png)\n"
      "  --negative TEXT       negative prompt\n"
      "  --seed N              seed (default: derived from the prompt)\n"
-     "  --size WxH, --steps N, --cfg X, --sampler NAME   as for run\n" RENDER_OPTS},
+     "  --size WxH, --steps N, --cfg X, --sampler NAME   as for run\n"
+     "  --candidates N        N images: out.png, then out-c1.png ... with seeds derived from the first\n"
+     RENDER_OPTS},
+    {"choose", cmd_choose, 3, 3, "longsd choose <name|plan.json> <idea> <n>",
+     "Make candidate n (from 1) the chosen picture of an idea (its id, e.g. middle-03, or its number\n"
+     "from 1). The documents show the chosen picture: `longsd run` (or docx/epub/html) rewrites them.\n"},
+    {"serve", cmd_serve, 0, 8, "longsd serve [--listen ADDR] [--port N] [options] [name...]",
+     "A local web page to see every idea beside its passage, choose among candidates, re-roll, edit\n"
+     "prompts and cast descriptions, re-render and export. Serves the named books (default: every plan\n"
+     "in image_prompts/) of the workspace; prints the URL with its access token.\n\n"
+     "Options:\n"
+     "  --listen ADDR         address to listen on (default 127.0.0.1: this machine only)\n"
+     "  --port N              port (default: a free one)\n"
+     "  --candidates N        candidates a re-roll draws (default: as the idea has, at least 4)\n"
+     RENDER_OPTS},
     {"styles", cmd_styles, 0, 0, "longsd styles [--styles FILE]",
      "List the prompt style presets (built-in, and those of --styles FILE).\n"},
 };
@@ -108,7 +124,9 @@ static void usage_main(FILE *f)
                "  epub <name>           re-assemble the EPUB 3 book\n"
                "  html <name>           re-assemble the HTML page (folder, or --single-file)\n"
                "  sd \"prompt\"           render one prompt to one image (needs --backend)\n"
-               "  styles                list style presets\n\n"
+               "  styles                list style presets\n"
+               "  choose <name> <idea> <n>  make candidate n the chosen picture of an idea\n"
+               "  serve [name...]       a local page to curate the pictures\n\n"
                "Global options:\n"
                "  -C DIR                workspace folder (default: the current one)\n"
                "  -q, --quiet           errors only\n"
@@ -190,7 +208,8 @@ enum {
     OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
-    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS
+    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
+    OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
 };
 
 int main(int argc, char **argv)
@@ -215,6 +234,8 @@ int main(int argc, char **argv)
         {"threads", required_argument, 0, OPT_THREADS},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
+        {"candidates", required_argument, 0, OPT_CANDIDATES}, {"listen", required_argument, 0, OPT_LISTEN},
+        {"port", required_argument, 0, OPT_PORT},
         {0, 0, 0, 0},
     };
     cli_opts o = {.workspace = ".", .plan = longsd_plan_default_params()};
@@ -318,6 +339,13 @@ int main(int argc, char **argv)
                 cli_render()->seed = v;
                 break;
             }
+            case OPT_CANDIDATES:
+                if (parse_int("--candidates", optarg, 1, 16, &o.plan.candidates)) return EXIT_USAGE;
+                break;
+            case OPT_LISTEN: o.listen = optarg; break;
+            case OPT_PORT:
+                if (parse_int("--port", optarg, 1, 65535, &o.port)) return EXIT_USAGE;
+                break;
             case OPT_LLM: o.plan.llm.kind = optarg; break;
             case OPT_LLM_URL: o.plan.llm.url = optarg; break;
             case OPT_LLM_MODEL: o.plan.llm.model = optarg; break;
@@ -375,7 +403,7 @@ int main(int argc, char **argv)
         if (strcmp(commands[i].name, cmdname) == 0)
             cmd = &commands[i];
     if (!cmd) {
-        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, sd, styles)", cmdname);
+        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, sd, styles, choose, serve)", cmdname);
         return EXIT_USAGE;
     }
     if (want_help) {

@@ -18,6 +18,7 @@ longsd_plan *ls_plan_new(void) { return longsd__calloc(1, sizeof(longsd_plan)); 
 static void plan_idea_clear(ls_plan_idea *pi)
 {
     ls_idea_clear(&pi->idea);
+    ls_cands_clear(pi);
     longsd__free(pi->prompt);
     longsd__free(pi->negative);
     longsd__free(pi->lexica);
@@ -250,6 +251,9 @@ static json_t *idea_to_json(const longsd_plan *p, size_t i, json_int_t index)
     /* the lexica modifiers chosen for this scene (issue 11) */
     if (o && pi->lexica && pi->lexica[0])
         json_object_set_new(json_object_get(o, "prompt"), "lexica", jstr(pi->lexica));
+    json_t *cands = ls_cands_to_json(pi); /* candidates.c; NULL for one picture */
+    if (o && cands)
+        json_object_set_new(o, "candidates", cands);
     return o;
 }
 
@@ -303,6 +307,8 @@ char *longsd_plan_to_json(const longsd_plan *p)
                      s->height, "steps", s->steps, "cfg_scale", (double)s->cfg_scale, "sampler", nz(s->sampler),
                      "keys", "ideas", p->ideas_key, "prompts", p->prompts_key, "parts", parts, "cast", cast, "ideas",
                      ideas, "notes", notes);
+    if (root && s->candidates > 0)
+        json_object_set_new(json_object_get(root, "settings"), "candidates", json_integer(s->candidates));
     if (!root)
         goto out;
     out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -653,7 +659,7 @@ static longsd_status read_idea(rd *r, const longsd_plan *p, json_t *o, size_t i,
                                "control characters)");
         }
     }
-    return LONGSD_OK;
+    return ls_cands_from_json(r->file, pre, field(o, "candidates"), pi, r->err);
 }
 
 static longsd_status read_plan(rd *r, json_t *root, longsd_plan *p)
@@ -722,6 +728,9 @@ static longsd_status read_plan(rd *r, json_t *root, longsd_plan *p)
     TRY(get_num(r, st, "settings", "cfg_scale", 0, 100, &cfg));
     s->cfg_scale = (float)cfg;
     TRY(get_str(r, st, "settings", "sampler", 0, &s->sampler));
+    v = 0;
+    TRY(get_int(r, st, "settings", "candidates", 0, LS_MAX_CANDIDATES, 0, &v));
+    s->candidates = (int)v;
 
     json_t *keys = field(root, "keys");
     if (keys) {

@@ -21,6 +21,18 @@ typedef struct {
     size_t n_wanted;        /* ideas asked for */
 } ls_plan_part;
 
+/* One candidate picture of an idea (candidates.c): draw 0 has the idea's
+ * own derived seed, draw d > 0 the seed ls_candidate_seed(base, d). */
+typedef struct {
+    unsigned draw;
+    uint32_t seed;
+    int image_state;        /* LONGSD_IMAGE_* */
+    char *image_file;       /* relative to the workspace */
+    char *image_error;
+} ls_plan_cand;
+
+#define LS_MAX_CANDIDATES 16
+
 typedef struct {
     ls_idea idea;           /* anchor, scene, title, characters */
     char *prompt;
@@ -35,6 +47,15 @@ typedef struct {
     int image_state;        /* LONGSD_IMAGE_* */
     char *image_file;       /* relative to the workspace */
     char *image_error;
+    /* candidates: n_cands == 0 means one, the fields above. Otherwise
+     * cands[chosen] is the chosen picture, and the fields above (seed,
+     * image_*) are its authoritative copy: code that knows nothing of
+     * candidates reads and writes the chosen one. */
+    ls_plan_cand *cands;
+    size_t n_cands;
+    size_t chosen;
+    unsigned draws;         /* seeds drawn so far: the next draw number */
+    uint32_t base_seed;     /* the seed of draw 0, from which the others derive */
 } ls_plan_idea;
 
 /* Settings that decide the content of the plan, recorded so a re-run can
@@ -47,6 +68,7 @@ typedef struct {
     int width, height, steps;
     float cfg_scale;
     char *sampler;
+    int candidates;         /* last --candidates N (0 = never given) */
 } ls_plan_settings;
 
 struct longsd_plan {
@@ -87,5 +109,24 @@ longsd_status ls_plan_add_note(longsd_plan *p, const char *fmt, ...) __attribute
 /* Parse plan JSON (name used in messages). Every field is checked; errors
  * name the file and the field path ("ideas[3].prompt.seed"). */
 longsd_status ls_plan_parse(const char *name, const char *json, size_t n, longsd_plan **out, lserr *err);
+
+/* candidates.c: the candidate pictures of an idea. */
+void ls_cands_clear(ls_plan_idea *pi);
+/* Make the candidates explicit (n_cands >= 1) and n long: new draws are
+ * appended pending, surplus ones other than the chosen dropped from the end. */
+longsd_status ls_cands_resize(ls_plan_idea *pi, size_t n);
+/* The seed of draw 0 (the idea's own). */
+uint32_t ls_cands_base(const ls_plan_idea *pi);
+/* The prompts stage derived seed for this idea: re-derive every candidate's
+ * seed from it; with stale != 0 every candidate goes back to pending. */
+longsd_status ls_cands_rebase(ls_plan_idea *pi, uint32_t seed, int stale);
+/* Record the image of candidate k (k == chosen: the idea's own fields). */
+longsd_status ls_cands_set_image(ls_plan_idea *pi, size_t k, int state, const char *file, const char *error);
+/* JSON: the "candidates" member of an idea, NULL when it has only one. */
+struct json_t;
+struct json_t *ls_cands_to_json(const ls_plan_idea *pi);
+/* Read v (an object as written, or an integer N: N draws) into pi, whose
+ * own fields are already read. Errors name file and path (pre). */
+longsd_status ls_cands_from_json(const char *file, const char *pre, struct json_t *v, ls_plan_idea *pi, lserr *err);
 
 #endif

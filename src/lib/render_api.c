@@ -24,6 +24,8 @@ longsd_render_params longsd_render_default_params(void)
         .force = 0,
         .max_image_bytes = (size_t)64 << 20,
         .plan_path = NULL,
+        .only = NULL,
+        .n_only = 0,
     };
 }
 
@@ -79,6 +81,15 @@ typedef struct {
     int dirty;        /* image states not yet saved */
 } plan_run;
 
+/* params->only names this idea */
+static int wanted(const longsd_render_params *p, const char *id)
+{
+    for (size_t k = 0; k < p->n_only; k++)
+        if (p->only[k] && strcmp(p->only[k], id) == 0)
+            return 1;
+    return 0;
+}
+
 static double mono_s(void)
 {
     struct timespec ts;
@@ -106,9 +117,13 @@ static void on_plan_job(void *user, const ls_pool_job *j)
     plan_run *r = user;
     size_t wl = strlen(r->ws);
     const char *rel = j->file && strncmp(j->file, r->ws, wl) == 0 && j->file[wl] == '/' ? j->file + wl + 1 : j->file;
-    longsd_status rc = longsd_plan_set_image(r->plan, j->tag, j->state == LS_JOB_DONE ? LONGSD_IMAGE_DONE
-                                                                                      : LONGSD_IMAGE_FAILED,
-                                             rel, j->state == LS_JOB_DONE ? NULL : j->error);
+    /* tag = idea * LS_MAX_CANDIDATES + candidate */
+    size_t ii = j->tag / LS_MAX_CANDIDATES, k = j->tag % LS_MAX_CANDIDATES;
+    longsd_status rc = ii < r->plan->n_ideas
+                           ? ls_cands_set_image(&r->plan->ideas[ii], k,
+                                                j->state == LS_JOB_DONE ? LONGSD_IMAGE_DONE : LONGSD_IMAGE_FAILED, rel,
+                                                j->state == LS_JOB_DONE ? NULL : j->error)
+                           : LONGSD_ERR_NOT_FOUND;
     if (rc)
         longsd__log(r->ctx, LONGSD_LOG_WARN, "could not record image %s in the plan: %s", j->id, longsd_strerror(rc));
     r->dirty = 1;
@@ -149,8 +164,14 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
     if ((rc = lsfile_mkdirs(dir, 1, err)))
         goto out;
     ls_pool_clean_temps(dir);
+    size_t total = 0;
     for (size_t i = 0; i < plan->n_ideas; i++) {
         ls_plan_idea *pi = &plan->ideas[i];
+        const char *id = pi->idea.id[0] ? pi->idea.id : "image";
+        if (params->n_only && !wanted(params, id))
+            continue;
+        size_t nc = pi->n_cands ? pi->n_cands : 1;
+        total += nc;
         ls_render_job job = {
             .prompt = pi->prompt,
             .negative = pi->negative ? pi->negative : "",
@@ -161,11 +182,11 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
             .cfg_scale = pi->cfg_scale,
             .sampler = pi->sampler ? pi->sampler : "Euler a",
         };
-        const char *id = pi->idea.id[0] ? pi->idea.id : "image";
         lserr jerr;
         if (check_job(&jerr, &job, id)) {
-            if ((rc = longsd_plan_set_image(plan, i, LONGSD_IMAGE_FAILED, NULL, jerr.msg)))
-                goto out;
+            for (size_t k = 0; k < nc; k++)
+                if ((rc = ls_cands_set_image(pi, k, LONGSD_IMAGE_FAILED, NULL, jerr.msg)))
+                    goto out;
             continue;
         }
         /* unique stem: <part>-<NN>-<slug of the title> */
@@ -184,39 +205,51 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
             rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
             goto out;
         }
-        longsd__free(full);
-        if (!(full = longsd__asprintf("%s/%s.png", dir, uniq))) {
-            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        char key[17];
-        ls_pool_job_key(&job, key);
-        char *found = NULL;
-        int blank = 0;
-        if (!params->force && ls_pool_resume_check(full, key, &found, &blank)) {
-            size_t wl = strlen(ws);
-            const char *rel = strncmp(found, ws, wl) == 0 && found[wl] == '/' ? found + wl + 1 : found;
-            rc = longsd_plan_set_image(plan, i, blank ? LONGSD_IMAGE_FAILED : LONGSD_IMAGE_DONE, rel,
-                                       blank ? "blank image (safety filter?) on every seed tried" : NULL);
-            longsd__free(found);
-            if (rc)
+        for (size_t k = 0; k < nc; k++) {
+            unsigned draw = pi->n_cands ? pi->cands[k].draw : 0;
+            job.seed = !pi->n_cands || k == pi->chosen ? pi->seed : pi->cands[k].seed;
+            longsd__free(full);
+            /* draw 0 keeps the name it always had; the others add -c<draw> */
+            full = draw ? longsd__asprintf("%s/%s-c%u.png", dir, uniq, draw) : longsd__asprintf("%s/%s.png", dir, uniq);
+            if (!full) {
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
                 goto out;
-            skipped++;
-            continue;
-        }
-        if ((rc = ls_pool_add(pool, &job, id, full, key, i))) {
-            lserr_set(err, rc, "out of memory");
-            goto out;
+            }
+            char key[17];
+            ls_pool_job_key(&job, key);
+            char *found = NULL;
+            int blank = 0;
+            if (!params->force && ls_pool_resume_check(full, key, &found, &blank)) {
+                size_t wl = strlen(ws);
+                const char *rel = strncmp(found, ws, wl) == 0 && found[wl] == '/' ? found + wl + 1 : found;
+                rc = ls_cands_set_image(pi, k, blank ? LONGSD_IMAGE_FAILED : LONGSD_IMAGE_DONE, rel,
+                                        blank ? "blank image (safety filter?) on every seed tried" : NULL);
+                longsd__free(found);
+                if (rc)
+                    goto out;
+                skipped++;
+                continue;
+            }
+            char jid[96];
+            if (nc > 1)
+                snprintf(jid, sizeof jid, "%.48s#%u", id, (unsigned)(k + 1));
+            else
+                snprintf(jid, sizeof jid, "%s", id);
+            if ((rc = ls_pool_add(pool, &job, jid, full, key, i * LS_MAX_CANDIDATES + k))) {
+                lserr_set(err, rc, "out of memory");
+                goto out;
+            }
         }
     }
     longsd__log(ctx, LONGSD_LOG_INFO, "rendering %zu of %zu images (%zu already done) on %zu backend%s",
-                ls_pool_n_jobs(pool), plan->n_ideas, skipped, params->n_backends, params->n_backends == 1 ? "" : "s");
+                ls_pool_n_jobs(pool), total, skipped, params->n_backends, params->n_backends == 1 ? "" : "s");
     plan_run r = {ctx, plan, ws, params->plan_path, progress, user_data, mono_s(), 0};
-    rc = ls_pool_run(pool, on_plan_job, on_plan_progress, &r, plan->n_ideas, skipped);
+    rc = ls_pool_run(pool, on_plan_job, on_plan_progress, &r, total, skipped);
     save_plan(&r, 1);
     if (!rc) {
         for (size_t i = 0; i < plan->n_ideas; i++) /* ideas failed before the pool (no prompt) */
-            if (plan->ideas[i].image_state == LONGSD_IMAGE_FAILED) {
+            if (plan->ideas[i].image_state == LONGSD_IMAGE_FAILED &&
+                (!params->n_only || wanted(params, plan->ideas[i].idea.id))) {
                 rc = lserr_set(err, LONGSD_ERR_BACKEND, "some images failed (reasons in the plan)");
                 break;
             }
