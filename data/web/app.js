@@ -49,6 +49,9 @@
     node.id = "idea-" + idea.id;
     const chosen = idea.candidates[idea.chosen - 1] || idea.candidates[0];
     const img = node.querySelector(".frame img");
+    if (idea.width && idea.height) { // the frame takes the picture's shape
+      node.querySelector(".frame").style.aspectRatio = idea.width + " / " + idea.height;
+    }
     if (chosen && chosen.url && chosen.state === "done") {
       img.src = chosen.url;
       img.alt = idea.title + " — " + idea.scene;
@@ -65,6 +68,7 @@
     if (idea.candidates.length > 1) {
       for (const c of idea.candidates) {
         const b = el("button", "thumb " + c.state + (c.chosen ? " is-chosen" : ""));
+        if (idea.width && idea.height) b.style.aspectRatio = idea.width + " / " + idea.height;
         b.type = "button";
         b.setAttribute("role", "radio");
         b.setAttribute("aria-checked", c.chosen ? "true" : "false");
@@ -111,6 +115,29 @@
     return node;
   }
 
+  // the paragraph's text with each idea's passage marked (found by its
+  // words; a passage that cannot be found marks the whole paragraph)
+  function markPassages(para, text, ideas) {
+    const spans = [];
+    for (const i of ideas) {
+      const at = i.quote ? text.indexOf(i.quote) : -1;
+      if (at >= 0) spans.push([at, at + i.quote.length, i.id]);
+      else para.classList.add("anchor");
+    }
+    spans.sort((a, b) => a[0] - b[0]);
+    let pos = 0;
+    for (const [a, b, id] of spans) {
+      if (a < pos) continue;
+      para.appendChild(document.createTextNode(text.slice(pos, a)));
+      const m = el("mark", "", text.slice(a, b));
+      m.title = id;
+      para.appendChild(m);
+      pos = b;
+    }
+    para.appendChild(document.createTextNode(text.slice(pos)));
+    if (ideas.length) para.classList.add("has-idea");
+  }
+
   function renderBook() {
     const story = $("story");
     story.replaceChildren();
@@ -125,8 +152,8 @@
     if (book.has_text && book.paragraphs.length) {
       book.paragraphs.forEach((p, n) => {
         if (partAt.has(n) && book.parts.length > 1) story.appendChild(el("h2", "part", partAt.get(n)));
-        const para = el("p", p.h ? "heading" : "", p.t);
-        if (byPara.has(n)) para.classList.add("anchor");
+        const para = el("p", p.h ? "heading" : "");
+        markPassages(para, p.t, byPara.get(n) || []);
         story.appendChild(para);
         for (const i of byPara.get(n) || []) story.appendChild(ideaCard(i));
       });

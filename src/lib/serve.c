@@ -197,13 +197,14 @@ static json_t *book_json(srv *s, book *b, const longsd_plan *plan)
             json_array_append_new(cands, candidate_json(s, b->name, &ci, k));
         }
         json_array_append_new(ideas, json_pack("{s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:i, s:s, s:o, s:o, "
-                                               "s:I, s:i}",
+                                               "s:I, s:i, s:i, s:i}",
                                                "id", ii.id, "part", (json_int_t)ii.part, "title", ii.title, "scene",
                                                ii.scene, "quote", ii.quote, "paragraph", (json_int_t)ii.paragraph,
                                                "prompt", ii.prompt, "negative", ii.negative, "seed",
                                                (json_int_t)ii.seed, "tokens", ii.prompt_tokens, "style", ii.style,
                                                "characters", chars, "candidates", cands, "chosen",
-                                               (json_int_t)longsd_plan_chosen(plan, i) + 1, "state", ii.image_state));
+                                               (json_int_t)longsd_plan_chosen(plan, i) + 1, "state", ii.image_state,
+                                               "width", ii.width, "height", ii.height));
     }
     for (size_t i = 0; i < longsd_plan_n_characters(plan); i++) {
         longsd_character_info ci;
