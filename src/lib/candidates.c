@@ -195,15 +195,20 @@ longsd_status longsd_plan_choose(longsd_ctx *ctx, longsd_plan *plan, size_t i, s
     if (k >= n)
         return lserr_set(&ctx->err, LONGSD_ERR_NOT_FOUND, "%s has %zu candidate%s; there is no candidate %zu",
                          pi->idea.id, n, n == 1 ? "" : "s", k + 1);
-    if (!pi->n_cands || k == pi->chosen)
+    return ls_cands_choose(pi, k) ? lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory") : LONGSD_OK;
+}
+
+longsd_status ls_cands_choose(ls_plan_idea *pi, size_t k)
+{
+    if (!pi->n_cands || k == pi->chosen || k >= pi->n_cands)
         return LONGSD_OK;
     if (sync_chosen(pi))
-        return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        return LONGSD_ERR_NOMEM;
     const ls_plan_cand *c = &pi->cands[k];
     char *f = NULL, *e = NULL;
     if (set_dup(&f, c->image_file, 0) || set_dup(&e, c->image_error, 0)) {
         longsd__free(f);
-        return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        return LONGSD_ERR_NOMEM;
     }
     pi->chosen = k;
     pi->seed = c->seed;

@@ -120,6 +120,8 @@ uint32_t ls_cands_base(const ls_plan_idea *pi);
 /* The prompts stage derived seed for this idea: re-derive every candidate's
  * seed from it; with stale != 0 every candidate goes back to pending. */
 longsd_status ls_cands_rebase(ls_plan_idea *pi, uint32_t seed, int stale);
+/* Make candidate k the chosen one (its seed and image into the idea's fields). */
+longsd_status ls_cands_choose(ls_plan_idea *pi, size_t k);
 /* Record the image of candidate k (k == chosen: the idea's own fields). */
 longsd_status ls_cands_set_image(ls_plan_idea *pi, size_t k, int state, const char *file, const char *error);
 /* JSON: the "candidates" member of an idea, NULL when it has only one. */

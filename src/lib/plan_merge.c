@@ -88,6 +88,17 @@ longsd_status ls_plan_merge_edits(longsd_plan *mine, const longsd_plan *disk, si
             break;
         }
         int t = xt + xs + xy, r = xp + xn + xa;
+        /* another candidate chosen by hand (or by `longsd choose` between
+         * two saves) among the same draws: take the choice, not its seed
+         * alone, so the candidate list stays whole */
+        if (d->n_cands && m->n_cands && d->chosen != m->chosen && d->chosen < m->n_cands &&
+            m->cands[d->chosen].draw == d->cands[d->chosen].draw) {
+            if (ls_cands_choose(m, d->chosen)) {
+                rc = LONGSD_ERR_NOMEM;
+                break;
+            }
+            t++;
+        }
         if (m->seed != d->seed || m->width != d->width || m->height != d->height || m->steps != d->steps ||
             m->cfg_scale != d->cfg_scale || m->tokens != d->tokens) {
             r += m->seed != d->seed || m->width != d->width || m->height != d->height || m->steps != d->steps ||

@@ -40,7 +40,7 @@ http://127.0.0.1:*/\?t=????????????????????????????????) pass "listens on 127.0.
 *) fail "listens on 127.0.0.1 by default, with a 128-bit token in the URL" "url: $URL $(cat "$TMP/serve.err")"; finish; exit 1;;
 esac
 
-snapshot() { (cd "$WS" && find image_prompts images docx -type f -o -type l | sort | xargs sha256sum) >"$1"; }
+snapshot() { (cd "$WS" && find image_prompts images docx \( -type f -o -type l \) ! -name '.*.lock' | sort | xargs sha256sum) >"$1"; }
 snapshot "$TMP/before"
 $PY - "$URL" "$TMP/responses" <<'PYEOF' >"$TMP/sec.out" 2>&1
 import http.client, json, sys, urllib.parse
@@ -141,6 +141,28 @@ if [ "$(cat "$TMP/ctl.out")" = 200 ] && ! cmp -s "$TMP/after" "$TMP/after2" &&
        "$WS/image_prompts/fence.json"; then
     pass "the same choice with the token and our Origin is made in the plan"
 else fail "the same choice with the token and our Origin is made in the plan" "$(cat "$TMP/ctl.out")"; fi
+# while another run holds the plan's lock, a change is refused with its pid
+# (409) and the plan is not touched: the run would otherwise save over it
+snapshot "$TMP/lock.before"
+$PY - "$URL" "$WS/image_prompts/.fence.json.lock" <<'PYEOF' >"$TMP/lock.out" 2>&1
+import fcntl, json, os, sys, urllib.error, urllib.parse, urllib.request
+u = urllib.parse.urlsplit(sys.argv[1]); tok = urllib.parse.parse_qs(u.query)["t"][0]
+fd = os.open(sys.argv[2], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.ftruncate(fd, 0); os.write(fd, b"4242\n")
+r = urllib.request.Request("http://%s/api/book/fence/choose" % u.netloc, method="POST",
+                           data=json.dumps({"idea": "beginning-01", "k": 1}).encode(),
+                           headers={"Content-Type": "application/json", "X-Longsd-Token": tok})
+try:
+    urllib.request.urlopen(r, timeout=10)
+    print("accepted")
+except urllib.error.HTTPError as e:
+    print(e.code, json.load(e)["error"])
+PYEOF
+snapshot "$TMP/lock.after"
+if grep -q "^409 .*pid 4242" "$TMP/lock.out" && cmp -s "$TMP/lock.before" "$TMP/lock.after"; then
+    pass "a change while another run holds the lock: 409 naming its pid, plan untouched"
+else fail "a change while another run holds the lock: 409 naming its pid, plan untouched" "$(cat "$TMP/lock.out")"; fi
 if grep -q "outside the workspace" "$TMP/responses"; then fail "no response held the file the link points to"
 else pass "no response held the file the link points to"; fi
 no_secret "the key is in no response, plan or log" sk-test-SECRET-servesec-71aa03c9 "$WS" "$TMP/responses" \

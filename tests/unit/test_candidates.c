@@ -326,6 +326,32 @@ TEST(a_description_rewrites_the_ideas_that_show_the_character)
     longsd_ctx_free(ctx);
 }
 
+TEST(a_choice_made_during_a_run_is_merged)
+{
+    longsd_ctx *ctx = longsd_ctx_new();
+    longsd_plan *mine = load_min(ctx);
+    REQUIRE(longsd_plan_set_candidates(ctx, mine, 0, 3) == LONGSD_OK);
+    REQUIRE(ls_cands_set_image(&mine->ideas[0], 2, LONGSD_IMAGE_DONE, "images/fence/b-c2.png", NULL) == 0);
+    longsd_plan *disk = roundtrip(ctx, mine);
+    REQUIRE(longsd_plan_choose(ctx, disk, 0, 2) == LONGSD_OK); /* chosen on disk while mine renders */
+    size_t n = 0;
+    REQUIRE(ls_plan_merge_edits(mine, disk, &n) == LONGSD_OK);
+    CHECK_INT(n, 1);
+    CHECK_INT(longsd_plan_chosen(mine, 0), 2);
+    longsd_idea_info ii;
+    longsd_plan_idea(mine, 0, &ii);
+    CHECK_INT(ii.seed, longsd_candidate_seed(4000000000u, 2));
+    CHECK_INT(ii.image_state, LONGSD_IMAGE_DONE); /* the chosen picture is drawn: nothing to redo */
+    CHECK_STR(ii.image_file, "images/fence/b-c2.png");
+    longsd_candidate_info c;
+    longsd_plan_candidate(mine, 0, 0, &c); /* the list stays whole */
+    CHECK_INT(c.seed, 4000000000u);
+    CHECK_STR(c.image_file, "images/fence/beginning-01-tom.png");
+    longsd_plan_free(disk);
+    longsd_plan_free(mine);
+    longsd_ctx_free(ctx);
+}
+
 TEST(find_idea)
 {
     longsd_ctx *ctx = longsd_ctx_new();
@@ -342,4 +368,4 @@ RUN_TESTS(seeds_derive_stably, one_candidate_until_asked, choose_moves_the_idea_
           shrinking_never_drops_the_chosen_one, reroll_keeps_the_chosen_and_draws_new_seeds, hand_edits,
           malformed_candidates_named, a_seed_edited_by_hand_wins, edit_prompt_and_seed,
           edit_scene_and_style_write_the_prompt_again, a_description_rewrites_the_ideas_that_show_the_character,
-          find_idea)
+          a_choice_made_during_a_run_is_merged, find_idea)
