@@ -78,7 +78,7 @@ def step(name, fn):
 
 
 opts = webdriver.ChromeOptions()
-opts.binary_location = "/usr/bin/chromium"
+opts.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,960",
           "--hide-scrollbars", "--force-device-scale-factor=1"):
     opts.add_argument(a)
@@ -148,6 +148,18 @@ try:
         other = i["candidates"]["list"][0]["image"]["file"]
         assert sha(os.path.join(WS, other)) not in media, "the DOCX still holds the unchosen picture"
     step("choose candidate 2: plan, seed and DOCX follow", choose)
+
+    def cli_agrees():
+        # the command line changes the same plan: the page shows it on its next load
+        import subprocess
+        subprocess.run([os.environ["LONGSD_BIN"], "-C", WS, "-q", "choose", BOOK, first, "1"], check=True)
+        assert idea(plan(), first)["candidates"]["chosen"] == 0
+        drv.get(URL)
+        wait(lambda: "is-chosen" in card(first).find_elements(By.CSS_SELECTOR, ".thumb")[0].get_attribute("class"),
+             "the page to show the choice made by `longsd choose`")
+        card(first).find_elements(By.CSS_SELECTOR, ".thumb")[1].click()  # and back, from the page
+        wait(lambda: idea(plan(), first)["candidates"]["chosen"] == 1, "the page's choice in the plan again")
+    step("`longsd choose` while serve runs: the page shows it, and the page's next choice is in the plan", cli_agrees)
 
     def reroll():
         before = idea(plan(), second)
