@@ -11,12 +11,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -782,6 +784,18 @@ static int find_books(srv *s, longsd_ctx *ctx)
     return 0;
 }
 
+/* One allowed Host value, "name:port" ("[v6]:port"), kept once. */
+static void add_host(srv *s, size_t *nh, const char *name, int port)
+{
+    char h[96];
+    snprintf(h, sizeof h, strchr(name, ':') ? "[%s]:%d" : "%s:%d", name, port);
+    for (size_t i = 0; i < *nh; i++)
+        if (!strcasecmp(s->hosts[i], h))
+            return;
+    if (*nh < LS_SERVE_MAX_HOSTS)
+        memcpy(s->hosts[(*nh)++], h, sizeof h);
+}
+
 longsd_status longsd_serve(longsd_ctx *ctx, const longsd_serve_params *prm)
 {
     lserr_clear(&ctx->err);
@@ -859,13 +873,39 @@ longsd_status longsd_serve(longsd_ctx *ctx, const longsd_serve_params *prm)
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     int port = info ? (int)info->port : p.port;
-    /* the names a browser may reach us by: the address itself, and the
-     * loopback names when bound to loopback */
+    /* the names a browser may reach us by (the Host header must be one):
+     * the address itself; on loopback the loopback names; on a wildcard
+     * address (--listen 0.0.0.0 or ::) every address of this machine and
+     * its host name */
     size_t nh = 0;
-    snprintf(s->hosts[nh++], sizeof s->hosts[0], v6 ? "[%s]:%d" : "%s:%d", addr, port);
-    if (!strcmp(addr, "127.0.0.1") || !strcmp(addr, "::1")) {
-        snprintf(s->hosts[nh++], sizeof s->hosts[0], "localhost:%d", port);
-        snprintf(s->hosts[nh++], sizeof s->hosts[0], "127.0.0.1:%d", port);
+    int wildcard = !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::");
+    if (!wildcard)
+        add_host(s, &nh, addr, port);
+    if (wildcard || !strcmp(addr, "127.0.0.1") || !strcmp(addr, "::1")) {
+        add_host(s, &nh, "127.0.0.1", port);
+        add_host(s, &nh, "localhost", port);
+    }
+    if (wildcard) {
+        char hn[256];
+        if (gethostname(hn, sizeof hn) == 0) {
+            hn[sizeof hn - 1] = '\0';
+            add_host(s, &nh, hn, port);
+        }
+        struct ifaddrs *ifs = NULL;
+        if (getifaddrs(&ifs) == 0) {
+            for (struct ifaddrs *f = ifs; f; f = f->ifa_next) {
+                char ip[INET6_ADDRSTRLEN];
+                if (!f->ifa_addr || (f->ifa_addr->sa_family == AF_INET6 && !v6))
+                    continue;
+                if (f->ifa_addr->sa_family == AF_INET &&
+                    inet_ntop(AF_INET, &((struct sockaddr_in *)f->ifa_addr)->sin_addr, ip, sizeof ip))
+                    add_host(s, &nh, ip, port);
+                else if (f->ifa_addr->sa_family == AF_INET6 &&
+                         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)f->ifa_addr)->sin6_addr, ip, sizeof ip))
+                    add_host(s, &nh, ip, port);
+            }
+            freeifaddrs(ifs);
+        }
     }
     for (size_t i = 0; i < nh; i++)
         s->policy.hosts[i] = s->hosts[i];
@@ -876,7 +916,7 @@ longsd_status longsd_serve(longsd_ctx *ctx, const longsd_serve_params *prm)
     }
     have_worker = 1;
     char url[256];
-    snprintf(url, sizeof url, "http://%s/?t=%s", s->hosts[nh > 1 ? 2 : 0], s->token);
+    snprintf(url, sizeof url, "http://%s/?t=%s", s->hosts[0], s->token);
     longsd__log(ctx, LONGSD_LOG_INFO, "serving %zu book%s of %s", s->n_books, s->n_books == 1 ? "" : "s", s->ws);
     if (p.ready)
         p.ready(p.user_data, url);

@@ -24,7 +24,7 @@ typedef struct {
     int body_too_big;         /* 1: the HTTP layer stopped reading at max_body */
 } ls_serve_req;
 
-#define LS_SERVE_MAX_HOSTS 6
+#define LS_SERVE_MAX_HOSTS 32
 #define LS_SERVE_MAX_BODY ((size_t)64 << 10) /* an edit is a few KiB */
 #define LS_SERVE_MAX_FIELD 4096              /* bytes of one text field */
 
