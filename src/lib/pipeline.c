@@ -436,6 +436,11 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
         memcpy(plan->prompts_key, prompts_key, sizeof prompts_key);
         did |= LONGSD_STAGE_PROMPTS;
     }
+    /* ideas found again (the text changed) keep the number of candidates
+     * asked for last: their seeds derive from the same passages, so the
+     * pictures already drawn are found again, not drawn twice */
+    if (!pp.candidates && (did & LONGSD_STAGE_IDEAS) && plan->settings.candidates > 1)
+        pp.candidates = plan->settings.candidates;
     if (pp.candidates) { /* --candidates N: N per idea, the chosen one kept */
         if (pp.candidates < 1 || pp.candidates > LS_MAX_CANDIDATES) {
             rc = lserr_set(&ctx->err, LONGSD_ERR_PARAM, "candidates must be between 1 and %d (got %d)",

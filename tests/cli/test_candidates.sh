@@ -102,6 +102,17 @@ c = p["ideas"][1]["candidates"]
 assert c["list"][c["chosen"]]["draw"] == 2 and p["ideas"][1]["prompt"]["seed"] == c["list"][c["chosen"]]["seed"], c
 PYEOF
 
+printf '\nThe end of the afternoon came, and the fence shone white in the sun.\n' >>"$WS/texts/fence.txt"
+check "an edited text: ideas found again" "$B" -C "$WS" -q run fence
+check "ideas found again keep 2 candidates each, with seeds derived from their passages" $PY - "$WS" <<'PYEOF'
+import json, os, sys
+p = json.load(open(os.path.join(sys.argv[1], "image_prompts/fence.json")))
+assert p["settings"]["candidates"] == 2
+for i in p["ideas"]:
+    lst = i["candidates"]["list"]
+    assert len(lst) == 2 and lst[0]["seed"] == i["candidates"]["base_seed"] == i["prompt"]["seed"], i["id"]
+PYEOF
+
 # kill -9 in the middle of a run with candidates, then resume
 WS2=$TMP/ws2
 mkdir -p "$WS2/texts"
