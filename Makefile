@@ -3,9 +3,10 @@
 #   make fuzz        builds libFuzzer targets with clang into build-fuzz/
 #   make bench       builds the benchmarks
 #   make mutate      mutation check of the suite (tests/mutations/, ONLY=pool for a subset)
+#   make install     build/longsd to $(DESTDIR)$(PREFIX)/bin (PREFIX default /usr/local)
 CC      ?= cc
 SAN     ?= 0
-PKGS    := jansson libzip libcurl libpng openblas zlib hunspell libmicrohttpd
+PKGS    := jansson yajl libzip libcurl libpng openblas zlib hunspell libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -41,12 +42,19 @@ TEST_BINS  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 REPLAY_BINS:= $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/replay_%)
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all test check bench fuzz clean quickstart mutate
+.PHONY: all test check bench fuzz clean quickstart mutate install uninstall
 all: $(BIN) $(TEST_BINS) $(REPLAY_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The tool is built against the public header only: a CLI file that reaches
+# for a library header fails to compile instead of growing a hidden coupling.
+CLI_CFLAGS = $(filter-out -Isrc/lib -Isrc/engine,$(CFLAGS)) -Isrc/cli
+$(BUILD)/src/cli/%.o: src/cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CLI_CFLAGS) -MMD -MP -c $< -o $@
 
 # the CLIP vocabulary is .incbin'ed (src/engine/clip_vocab.c)
 $(BUILD)/src/engine/clip_vocab.o: data/clip/bpe_simple_vocab_16e6.txt.gz
@@ -94,6 +102,17 @@ fuzz:
 	@mkdir -p build-fuzz/fuzz
 	for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  clang $(CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $$f build-fuzz/liblongsd.a $(LDLIBS) -o build-fuzz/fuzz/$$n || exit 1; done
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging root]: the one binary
+# (it needs no data files at run time: the CLIP vocabulary is built in).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+install: $(BIN)
+	install -d '$(DESTDIR)$(BINDIR)'
+	install -m 0755 $(BIN) '$(DESTDIR)$(BINDIR)/longsd'
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/longsd'
 
 quickstart: $(BIN)
 	$(BIN) -C examples run tom-sawyer-fence

@@ -364,7 +364,7 @@ typedef struct {
     double connect_timeout_s; /* default 10 */
     int retries;              /* retries of a transient HTTP failure on one backend; default 2 */
     double backoff_s;         /* first retry wait, doubled each time (max 8 s); default 0.5 */
-    int max_failures;         /* consecutive failures that set a backend aside; default 3 */
+    int max_failures;         /* consecutive failed jobs that set a backend aside (retried later on probation); default 2 */
     int max_attempts;         /* attempts of one job across the pool; default 0 = 2 + n_backends */
     int blank_retries;        /* new seeds for a blank (safety-filtered) image; default 2 */
     int force;                /* 1 = redraw images that are already done and valid */
@@ -413,6 +413,16 @@ typedef void (*longsd_render_progress_fn)(void *user_data, const longsd_render_p
 longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char *workspace,
                                  const longsd_render_params *params, longsd_render_progress_fn progress,
                                  void *user_data);
+
+/* Many plans through one pool (a batch of books): the pending images of all
+ * of them are queued together, so every backend works on any book; each
+ * plan is saved to plan_paths[i] (NULL array or entry: not saved) as its
+ * images finish. Plans must have distinct names (their images/<name>/
+ * folders); messages name jobs "<name>/<idea>". params->plan_path is not
+ * used. Returns as longsd_render_plan, over all plans. */
+longsd_status longsd_render_plans(longsd_ctx *ctx, longsd_plan *const *plans, const char *const *plan_paths,
+                                  size_t n_plans, const char *workspace, const longsd_render_params *params,
+                                  longsd_render_progress_fn progress, void *user_data);
 
 /* One image from one prompt, for `longsd sd`. */
 typedef struct {

@@ -8,7 +8,7 @@
 #                               Selenium for the page of `longsd serve`, and
 #                               clang for fuzzing
 set -eu
-BUILD_PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libzip-dev libpng-dev zlib1g-dev libopenblas-dev wordnet-dev wordnet-base libhunspell-dev hunspell-de-de hunspell-fr dict-freedict-deu-eng dict-freedict-fra-eng libmicrohttpd-dev"
+BUILD_PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyajl-dev libzip-dev libpng-dev zlib1g-dev libopenblas-dev wordnet-dev wordnet-base libhunspell-dev hunspell-de-de hunspell-fr dict-freedict-deu-eng dict-freedict-fra-eng libmicrohttpd-dev"
 TEST_PKGS="python3 hunspell-en-us python3-docx libreoffice-writer-nogui poppler-utils pandoc epubcheck openssl chromium chromium-driver python3-selenium"
 pkgs=$BUILD_PKGS
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST_PKGS"

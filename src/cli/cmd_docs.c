@@ -6,8 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-cli_doc_opts cli_docs;
-
 static const char *const FMT_NAMES[] = {"docx", "epub", "html"};
 
 int cli_docs_check(const cli_doc_opts *d, unsigned *mask)
@@ -88,11 +86,7 @@ static int doc_current(const char *ws, const char *doc, const char *plan_path, c
 
 
 
-static int status_exit(longsd_ctx *ctx)
-{
-    longsd_status c = longsd_errcode(ctx);
-    return c == LONGSD_ERR_PARAM || c == LONGSD_ERR_NOT_FOUND ? EXIT_USAGE : EXIT_RUNTIME;
-}
+static int status_exit(longsd_ctx *ctx) { return cli_exit_of(longsd_errcode(ctx)); }
 
 static longsd_status write_one(longsd_ctx *ctx, unsigned fmt, const longsd_plan *plan, const char *path,
                                const longsd_doc_params *opts)
@@ -126,15 +120,15 @@ static void stamp_path(unsigned fmt, int single, const char *path, char *out, si
         snprintf(out, n, "%s", path);
 }
 
-static longsd_doc_params options_for(const char *ws, const longsd_story *story)
+static longsd_doc_params options_for(const cli_opts *o, const longsd_story *story)
 {
     longsd_doc_params d = longsd_doc_default_params();
-    d.workspace = ws;
-    d.layout = cli_docs.layout;
+    d.workspace = o->workspace;
+    d.layout = o->docs.layout;
     d.story = story;
-    d.language = cli_docs.language;
-    d.cover = cli_docs.cover;
-    d.single_file = cli_docs.single_file;
+    d.language = o->docs.language;
+    d.cover = o->docs.cover;
+    d.single_file = o->docs.single_file;
     return d;
 }
 
@@ -143,17 +137,17 @@ int cli_docs_write(longsd_ctx *ctx, const cli_opts *o, const char *name, const c
 {
     unsigned mask = 0;
     memset(res, 0, sizeof *res);
-    if (cli_docs_check(&cli_docs, &mask))
+    if (cli_docs_check(&o->docs, &mask))
         return EXIT_USAGE;
     res->chosen = mask;
-    longsd_doc_params d = options_for(o->workspace, story);
+    longsd_doc_params d = options_for(o, story);
     for (unsigned fmt = 1; fmt <= CLI_FMT_HTML; fmt <<= 1) {
         char *path = fmt == CLI_FMT_DOCX ? res->docx : fmt == CLI_FMT_EPUB ? res->epub : res->html;
-        default_path(o->workspace, name, fmt, cli_docs.single_file, path, sizeof res->docx);
+        default_path(o->workspace, name, fmt, o->docs.single_file, path, sizeof res->docx);
         if (!(mask & fmt))
             continue;
         char stamp[4300];
-        stamp_path(fmt, cli_docs.single_file, path, stamp, sizeof stamp);
+        stamp_path(fmt, o->docs.single_file, path, stamp, sizeof stamp);
         if (!force && doc_current(o->workspace, stamp, plan_path, plan))
             continue;
         if (write_one(ctx, fmt, plan, path, &d)) {
@@ -197,7 +191,7 @@ static int reassemble(longsd_ctx *ctx, cli_opts *o, unsigned fmt)
     const char *arg = o->args[0];
     char plan_path[4200], out[4200];
     size_t n = strlen(arg);
-    if (cli_docs_check(&cli_docs, NULL))
+    if (cli_docs_check(&o->docs, NULL))
         return EXIT_USAGE;
     if (n > 5 && strcmp(arg + n - 5, ".json") == 0) {
         snprintf(plan_path, sizeof plan_path, "%s", arg);
@@ -209,12 +203,15 @@ static int reassemble(longsd_ctx *ctx, cli_opts *o, unsigned fmt)
     longsd_plan *plan = NULL;
     longsd_story *story = NULL;
     int rc = EXIT_OK;
+    if (!cli_is_file(plan_path)) { /* a name given that has no plan: as any missing file, exit 2 */
+        cli_error("%s: no such file (run `longsd run` on the text first)", plan_path);
+        return EXIT_USAGE;
+    }
     if (longsd_plan_load(ctx, plan_path, &plan)) {
-        cli_error("%s%s", longsd_errmsg(ctx),
-                  longsd_errcode(ctx) == LONGSD_ERR_IO ? " (run `longsd run` on the text first)" : "");
+        cli_error("%s", longsd_errmsg(ctx));
         return EXIT_RUNTIME;
     }
-    int story_layout = !cli_docs.layout || strcmp(cli_docs.layout, LONGSD_LAYOUT_STORY) == 0;
+    int story_layout = !o->docs.layout || strcmp(o->docs.layout, LONGSD_LAYOUT_STORY) == 0;
     char why[1100];
     if (story_layout && !(story = load_source(ctx, o, plan, why, sizeof why))) {
         cli_error("the story layout needs the text the plan was made from (%s): %s; bring it back, or use "
@@ -226,8 +223,8 @@ static int reassemble(longsd_ctx *ctx, cli_opts *o, unsigned fmt)
     if (o->output)
         snprintf(out, sizeof out, "%s", o->output);
     else
-        default_path(o->workspace, longsd_plan_name(plan), fmt, cli_docs.single_file, out, sizeof out);
-    longsd_doc_params d = options_for(o->workspace, story);
+        default_path(o->workspace, longsd_plan_name(plan), fmt, o->docs.single_file, out, sizeof out);
+    longsd_doc_params d = options_for(o, story);
     if (write_one(ctx, fmt, plan, out, &d)) {
         cli_error("%s", longsd_errmsg(ctx));
         rc = status_exit(ctx);

@@ -5,21 +5,9 @@
 #ifndef LONGSD_CMD_DOCS_H
 #define LONGSD_CMD_DOCS_H
 
-#include "cli.h"
+#include "cli_util.h"
 
 enum { CLI_FMT_DOCX = 1, CLI_FMT_EPUB = 2, CLI_FMT_HTML = 4 };
-
-typedef struct {
-    const char *layout;   /* --layout story|gallery; NULL = story */
-    const char *formats;  /* --formats for run: "docx,epub,html", "all"; NULL = "docx,html" */
-    int single_file;      /* --single-file: HTML as one file with the images inlined */
-    const char *cover;    /* --cover IDEA: the EPUB cover (an idea id); NULL = a title page */
-    const char *language; /* --language TAG: overrides the detected language */
-} cli_doc_opts;
-
-/* The document options, filled by main.c's option parser (one CLI run, one
- * set of options; the defaults are zeros). */
-extern cli_doc_opts cli_docs;
 
 /* Check the options once parsed: 0, or -1 after printing why (a usage
  * error, exit 2). *mask gets the CLI_FMT_* bits of --formats. */

@@ -24,9 +24,9 @@ int cmd_serve(longsd_ctx *ctx, cli_opts *o)
 {
     longsd_serve_params p = longsd_serve_default_params();
     p.workspace = o->workspace;
-    if (o->listen)
-        p.listen = o->listen;
-    p.port = o->port;
+    if (o->serve.listen)
+        p.listen = o->serve.listen;
+    p.port = o->serve.port;
     p.books = o->args;
     p.n_books = (size_t)o->n_args;
     p.render = cli_render_params(o);
@@ -38,7 +38,7 @@ int cmd_serve(longsd_ctx *ctx, cli_opts *o)
     longsd_status st = longsd_serve(ctx, &p);
     if (st) {
         cli_error("%s", longsd_errmsg(ctx));
-        return st == LONGSD_ERR_PARAM || st == LONGSD_ERR_NOT_FOUND ? EXIT_USAGE : EXIT_RUNTIME;
+        return cli_exit_of(st);
     }
     return EXIT_OK;
 }

@@ -1,8 +1,6 @@
 /* main.c - longsd's entry point: global and per-command options, --help for
  * every command, dispatch. Exit 0 success, 1 runtime failure, 2 usage error. */
 #include <getopt.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +17,16 @@ typedef struct {
     const char *help;
 } command;
 
-#define DOC_OPTS                                                                                        \
+/* Each document option once, so every command lists exactly those it uses. */
+#define OPT_LAYOUT_HELP                                                                                 \
     "  --layout story|gallery  story: the whole text, each image after its passage, prompts in an\n"     \
-    "                        appendix (default); gallery: per part the images and their prompts\n"     \
-    "  --single-file         HTML as one file with the images inlined (html/<name>.html)\n"            \
-    "  --cover IDEA          EPUB cover: the image of that idea (e.g. beginning-01); default a title page\n" \
-    "  --language TAG        declare this language (en, de, pt-BR) instead of the detected one\n"
+    "                        appendix (default); gallery: per part the images and their prompts\n"
+#define OPT_SINGLE_HELP "  --single-file         HTML as one file with the images inlined (html/<name>.html)\n"
+#define OPT_COVER_HELP                                                                                   \
+    "  --cover IDEA          EPUB cover: the image of that idea (e.g. beginning-01); default, or while\n" \
+    "                        that idea has no image yet, a title page\n"
+#define OPT_LANGUAGE_HELP "  --language TAG        declare this language (en, de, pt-BR) instead of the detected one\n"
+#define DOC_OPTS OPT_LAYOUT_HELP OPT_SINGLE_HELP OPT_COVER_HELP OPT_LANGUAGE_HELP
 
 #define PLAN_OPTS                                                                                      \
     "  --parts N             split into N parts balanced by words (default 3: beginning, middle, end)\n" \
@@ -49,20 +51,24 @@ typedef struct {
 #define RENDER_OPTS                                                                                       \
     "  --backend KIND=URL    an image server: a1111 (also forge, sdnext, sdcpp), comfyui, openai;\n"       \
     "                        or native=PATH: the built-in engine on a diffusers folder or .safetensors\n"   \
-    "  --threads N           threads of the native engine (default: every core)\n"                          \
     "                        repeat for a pool; extras after a space: jobs=N model=NAME workflow=FILE\n"   \
     "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
+    "  --threads N           threads of the native engine (default: every core)\n"                          \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
-    "  --timeout S           seconds one request may take (default 300)\n"
+    "  --timeout S           seconds one request may take (default 300)\n"                              \
+    "  --max-failures N      failed jobs in a row that set a backend aside for a while (default 2)\n"
 
 static const command commands[] = {
-    {"run", cmd_run, 1, 1, "longsd run [options] <file|name>",
+    {"run", cmd_run, 1, 100000, "longsd run [options] <file|name|folder>...",
      "Take a text to a plan, prompts and documents. <name> means texts/<name>.txt in the workspace.\n"
      "Writes image_prompts/<name>.json and the documents (docx/<name>.docx, html/<name>/index.html,\n"
      "epub/<name>.epub). A re-run with the same inputs redoes nothing.\n"
      "With --backend, every idea without a valid image is rendered into images/<name>/ first and the\n"
-     "documents embed the images; a re-run skips images already done, --force redraws them.\n\n"
+     "documents embed the images; a re-run skips images already done, --force redraws them.\n"
+     "Several texts (or a folder: its *.txt files) make a batch: every book is planned, the images of all\n"
+     "of them go through one pool of backends at once, each book gets its documents, and one table sums\n"
+     "it up. Run the same command again to resume an interrupted batch.\n\n"
      "Options:\n" PLAN_OPTS
      "  --formats LIST        documents to write: docx,epub,html or all (default docx,html)\n"
      "  --candidates N        N candidate pictures per idea (seeds derived, the first chosen; `longsd choose`)\n"
@@ -76,16 +82,19 @@ static const command commands[] = {
     {"docx", cmd_docs_docx, 1, 1, "longsd docx [--layout story|gallery] [-o FILE] <name|plan.json>",
      "Re-assemble the DOCX from the plan and the images on disk (the original's dump_docx.py).\n\n"
      "Options:\n"
-     "  -o, --output FILE     where to write it (default docx/<name>.docx in the workspace)\n" DOC_OPTS},
+     "  -o, --output FILE     where to write it (default docx/<name>.docx in the workspace)\n" OPT_LAYOUT_HELP
+         OPT_LANGUAGE_HELP},
     {"epub", cmd_epub, 1, 1, "longsd epub [--layout story|gallery] [--cover IDEA] [-o FILE] <name|plan.json>",
      "Re-assemble the EPUB 3 book from the plan and the images on disk.\n\n"
      "Options:\n"
-     "  -o, --output FILE     where to write it (default epub/<name>.epub in the workspace)\n" DOC_OPTS},
+     "  -o, --output FILE     where to write it (default epub/<name>.epub in the workspace)\n" OPT_LAYOUT_HELP
+         OPT_COVER_HELP OPT_LANGUAGE_HELP},
     {"html", cmd_html, 1, 1, "longsd html [--layout story|gallery] [--single-file] [-o PATH] <name|plan.json>",
      "Re-assemble the HTML page from the plan and the images on disk: a folder with index.html and\n"
      "images/ (replaced as a whole), or with --single-file one .html file with the images inlined.\n\n"
      "Options:\n"
-     "  -o, --output PATH     the folder (or file) to write (default html/<name> or html/<name>.html)\n" DOC_OPTS},
+     "  -o, --output PATH     the folder (or file) to write (default html/<name> or html/<name>.html)\n"
+         OPT_LAYOUT_HELP OPT_SINGLE_HELP OPT_LANGUAGE_HELP},
     {"sd", cmd_sd, 1, 1, "longsd sd [options] \"prompt\" [-o out.png]",
      "Render one prompt to one image on the given backend(s), with the PNG \"parameters\" chunk and a\n"
      "JSON sidecar (out.json).\n\n"
@@ -109,7 +118,9 @@ static const command commands[] = {
      "  --candidates N        candidates a re-roll draws (default: as the idea has, at least 4)\n"
      RENDER_OPTS},
     {"styles", cmd_styles, 0, 0, "longsd styles [--styles FILE]",
-     "List the prompt style presets (built-in, and those of --styles FILE).\n"},
+     "List the prompt style presets (built-in, and those of --styles FILE).\n\n"
+     "Options:\n"
+     "  --styles FILE         also list the presets of this JSON file ({\"styles\": [{\"name\", \"suffix\", ...}]})\n"},
 };
 
 static void usage_main(FILE *f)
@@ -137,82 +148,18 @@ static void usage_main(FILE *f)
                "Example: longsd -C examples run tom-sawyer-fence\n");
 }
 
-/* Every message line goes through the library's terminal sanitiser: it
- * quotes servers, LLMs and plans, whose text may hold keys, ESC sequences or
- * a CR/LF that forges a "longsd:" line of its own. */
-static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
-{
-    char raw[8192], safe[16384];
-    vsnprintf(raw, sizeof raw, fmt, ap);
-    fprintf(f, "%s%s\n", prefix, longsd_term_text(raw, safe, sizeof safe, 0));
-}
-
-const char *cli_safe(const char *s)
-{
-    static _Thread_local char ring[8][16384];
-    static _Thread_local unsigned next;
-    char *b = ring[next++ % 8];
-    return longsd_term_text(s ? s : "", b, sizeof ring[0], 0);
-}
-
-void cli_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vline(stderr, "longsd: error: ", fmt, ap);
-    va_end(ap);
-}
-
-void cli_note(const cli_opts *o, const char *fmt, ...)
-{
-    if (o->verbosity < 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    /* with --json, stdout is for the machine: human notes go to stderr */
-    vline(o->json ? stderr : stdout, "", fmt, ap);
-    va_end(ap);
-}
-
-static volatile sig_atomic_t interrupted;
-static void on_sigint(int sig) { (void)sig; interrupted = 1; }
-int cli_interrupted(void *unused) { (void)unused; return interrupted; }
-
-static void log_cb(void *user, int level, const char *msg)
-{
-    const cli_opts *o = user;
-    if (level == LONGSD_LOG_ERROR)
-        fprintf(stderr, "longsd: error: %s\n", cli_safe(msg));
-    else if (level == LONGSD_LOG_WARN && o->verbosity >= 0)
-        fprintf(stderr, "longsd: warning: %s\n", cli_safe(msg));
-    else if (level == LONGSD_LOG_INFO && o->verbosity >= 1)
-        fprintf(stderr, "longsd: %s\n", cli_safe(msg));
-    else if (level == LONGSD_LOG_DEBUG && o->verbosity >= 2)
-        fprintf(stderr, "longsd: debug: %s\n", cli_safe(msg));
-}
-
-static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi) {
-        cli_error("%s: expected a whole number from %d to %d, got \"%s\"", opt, lo, hi, s);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
-
 enum {
     OPT_PARTS = 256, OPT_BY_CHAPTER, OPT_IDEAS, OPT_STYLE, OPT_STYLES, OPT_CAST, OPT_SIZE, OPT_STEPS, OPT_CFG,
     OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
-    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
+    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
     OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
 };
 
-int main(int argc, char **argv)
+/* Fill o from argv: -1 to go on with *cmdname (NULL if none), else the exit
+ * status to stop with (--version, a usage error). */
+static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_out, int *want_help_out)
 {
     static const struct option longopts[] = {
         {"help", no_argument, 0, 'h'},          {"quiet", no_argument, 0, 'q'},
@@ -233,12 +180,12 @@ int main(int argc, char **argv)
         {"backend", required_argument, 0, OPT_BACKEND}, {"backends", required_argument, 0, OPT_BACKENDS},
         {"threads", required_argument, 0, OPT_THREADS},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
+        {"max-failures", required_argument, 0, OPT_MAX_FAILURES},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
         {"candidates", required_argument, 0, OPT_CANDIDATES}, {"listen", required_argument, 0, OPT_LISTEN},
         {"port", required_argument, 0, OPT_PORT},
         {0, 0, 0, 0},
     };
-    cli_opts o = {.workspace = ".", .plan = longsd_plan_default_params()};
     int want_help = 0, c;
     const char *cmdname = NULL;
     opterr = 0;
@@ -250,32 +197,28 @@ int main(int argc, char **argv)
             case 1: /* the command, then its arguments */
                 if (!cmdname)
                     cmdname = optarg;
-                else if (o.n_args < (int)(sizeof o.args / sizeof o.args[0]))
-                    o.args[o.n_args++] = optarg;
-                else {
-                    cli_error("too many arguments");
-                    return EXIT_USAGE;
-                }
+                else
+                    o->args[o->n_args++] = optarg; /* room for argc */
                 break;
             case 'h': want_help = 1; break;
-            case 'q': o.verbosity = -1; break;
-            case 'v': if (o.verbosity >= 0) o.verbosity++; break;
-            case 'C': o.workspace = optarg; break;
-            case 'o': o.output = optarg; break;
-            case OPT_JSON: o.json = 1; break;
+            case 'q': o->verbosity = -1; break;
+            case 'v': if (o->verbosity >= 0) o->verbosity++; break;
+            case 'C': o->workspace = optarg; break;
+            case 'o': o->output = optarg; break;
+            case OPT_JSON: o->json = 1; break;
             case OPT_VERSION:
                 printf("longsd %s\n", longsd_version());
                 return EXIT_OK;
             case OPT_PARTS:
-                if (parse_int("--parts", optarg, 1, 100, &o.plan.n_parts)) return EXIT_USAGE;
+                if (cli_parse_int("--parts", optarg, 1, 100, &o->plan.n_parts)) return EXIT_USAGE;
                 break;
-            case OPT_BY_CHAPTER: o.plan.by_chapter = 1; break;
+            case OPT_BY_CHAPTER: o->plan.by_chapter = 1; break;
             case OPT_IDEAS:
-                if (parse_int("--ideas-per-part", optarg, 1, 50, &o.plan.ideas_per_part)) return EXIT_USAGE;
+                if (cli_parse_int("--ideas-per-part", optarg, 1, 50, &o->plan.ideas_per_part)) return EXIT_USAGE;
                 break;
-            case OPT_STYLE: o.plan.style = optarg; break;
-            case OPT_STYLES: o.plan.styles_file = optarg; break;
-            case OPT_CAST: o.plan.cast_file = optarg; break;
+            case OPT_STYLE: o->plan.style = optarg; break;
+            case OPT_STYLES: o->plan.styles_file = optarg; break;
+            case OPT_CAST: o->plan.cast_file = optarg; break;
             case OPT_SIZE: {
                 int w, h, n = 0;
                 if (sscanf(optarg, "%dx%d%n", &w, &h, &n) != 2 || optarg[n] || w < 64 || h < 64 || w > 4096 ||
@@ -284,12 +227,12 @@ int main(int argc, char **argv)
                               optarg);
                     return EXIT_USAGE;
                 }
-                o.plan.width = w;
-                o.plan.height = h;
+                o->plan.width = w;
+                o->plan.height = h;
                 break;
             }
             case OPT_STEPS:
-                if (parse_int("--steps", optarg, 1, 1000, &o.plan.steps)) return EXIT_USAGE;
+                if (cli_parse_int("--steps", optarg, 1, 1000, &o->plan.steps)) return EXIT_USAGE;
                 break;
             case OPT_CFG: {
                 char *end;
@@ -298,25 +241,25 @@ int main(int argc, char **argv)
                     cli_error("--cfg: expected a number from 0 to 100, got \"%s\"", optarg);
                     return EXIT_USAGE;
                 }
-                o.plan.cfg_scale = (float)v;
+                o->plan.cfg_scale = (float)v;
                 break;
             }
-            case OPT_SAMPLER: o.plan.sampler = optarg; break;
-            case OPT_FORCE: o.force = o.plan.force = 1; break;
-            case OPT_THREADS: {
-                int n;
-                if (parse_int("--threads", optarg, 1, 256, &n)) return EXIT_USAGE;
-                longsd_sd_set_threads(n);
+            case OPT_SAMPLER: o->plan.sampler = optarg; break;
+            case OPT_FORCE: o->force = o->plan.force = 1; break;
+            case OPT_THREADS:
+                if (cli_parse_int("--threads", optarg, 1, 256, &o->render.threads)) return EXIT_USAGE;
                 break;
-            }
             case OPT_BACKEND:
-                if (cli_render_add_backend(optarg)) return EXIT_USAGE;
+                if (cli_render_add_backend(&o->render, optarg)) return EXIT_USAGE;
                 break;
             case OPT_BACKENDS:
-                if (cli_render_load_backends(optarg)) return EXIT_USAGE;
+                if (cli_render_load_backends(&o->render, optarg)) return EXIT_USAGE;
                 break;
             case OPT_PER_BACKEND:
-                if (parse_int("--per-backend", optarg, 1, 64, &cli_render()->per_backend)) return EXIT_USAGE;
+                if (cli_parse_int("--per-backend", optarg, 1, 64, &o->render.per_backend)) return EXIT_USAGE;
+                break;
+            case OPT_MAX_FAILURES:
+                if (cli_parse_int("--max-failures", optarg, 1, 100, &o->render.max_failures)) return EXIT_USAGE;
                 break;
             case OPT_TIMEOUT: {
                 char *end;
@@ -325,10 +268,10 @@ int main(int argc, char **argv)
                     cli_error("--timeout: expected seconds from 0 to 86400, got \"%s\"", optarg);
                     return EXIT_USAGE;
                 }
-                cli_render()->timeout_s = v;
+                o->render.timeout_s = v;
                 break;
             }
-            case OPT_NEGATIVE: cli_render()->negative = optarg; break;
+            case OPT_NEGATIVE: o->render.negative = optarg; break;
             case OPT_SEED: {
                 char *end;
                 long long v = strtoll(optarg, &end, 10);
@@ -336,39 +279,39 @@ int main(int argc, char **argv)
                     cli_error("--seed: expected a whole number from 0 to 4294967295, got \"%s\"", optarg);
                     return EXIT_USAGE;
                 }
-                cli_render()->seed = v;
+                o->render.seed = v;
                 break;
             }
             case OPT_CANDIDATES:
-                if (parse_int("--candidates", optarg, 1, 16, &o.plan.candidates)) return EXIT_USAGE;
+                if (cli_parse_int("--candidates", optarg, 1, 16, &o->plan.candidates)) return EXIT_USAGE;
                 break;
-            case OPT_LISTEN: o.listen = optarg; break;
+            case OPT_LISTEN: o->serve.listen = optarg; break;
             case OPT_PORT:
-                if (parse_int("--port", optarg, 1, 65535, &o.port)) return EXIT_USAGE;
+                if (cli_parse_int("--port", optarg, 1, 65535, &o->serve.port)) return EXIT_USAGE;
                 break;
-            case OPT_LLM: o.plan.llm.kind = optarg; break;
-            case OPT_LLM_URL: o.plan.llm.url = optarg; break;
-            case OPT_LLM_MODEL: o.plan.llm.model = optarg; break;
+            case OPT_LLM: o->plan.llm.kind = optarg; break;
+            case OPT_LLM_URL: o->plan.llm.url = optarg; break;
+            case OPT_LLM_MODEL: o->plan.llm.model = optarg; break;
             case OPT_LLM_CONTEXT:
-                if (parse_int("--llm-context", optarg, 1024, 10000000, &o.plan.llm.context)) return EXIT_USAGE;
+                if (cli_parse_int("--llm-context", optarg, 1024, 10000000, &o->plan.llm.context)) return EXIT_USAGE;
                 break;
             case OPT_LLM_PARALLEL:
-                if (parse_int("--llm-parallel", optarg, 1, 32, &o.plan.llm.parallel)) return EXIT_USAGE;
+                if (cli_parse_int("--llm-parallel", optarg, 1, 32, &o->plan.llm.parallel)) return EXIT_USAGE;
                 break;
-            case OPT_NO_CACHE: o.plan.llm.no_cache = 1; break;
+            case OPT_NO_CACHE: o->plan.llm.no_cache = 1; break;
             case OPT_PROMPT_WRITER:
                 if (strcmp(optarg, "rules") != 0 && strcmp(optarg, "llm") != 0) {
                     cli_error("--prompt-writer: expected rules or llm, got \"%s\"", optarg);
                     return EXIT_USAGE;
                 }
-                o.plan.llm.prompt_writer = strcmp(optarg, "llm") == 0 ? LONGSD_PROMPT_WRITER_LLM
+                o->plan.llm.prompt_writer = strcmp(optarg, "llm") == 0 ? LONGSD_PROMPT_WRITER_LLM
                                                                      : LONGSD_PROMPT_WRITER_RULES;
                 break;
-            case OPT_LAYOUT: cli_docs.layout = optarg; break;
-            case OPT_FORMATS: cli_docs.formats = optarg; break;
-            case OPT_SINGLE_FILE: cli_docs.single_file = 1; break;
-            case OPT_COVER: cli_docs.cover = optarg; break;
-            case OPT_LANGUAGE: cli_docs.language = optarg; break;
+            case OPT_LAYOUT: o->docs.layout = optarg; break;
+            case OPT_FORMATS: o->docs.formats = optarg; break;
+            case OPT_SINGLE_FILE: o->docs.single_file = 1; break;
+            case OPT_COVER: o->docs.cover = optarg; break;
+            case OPT_LANGUAGE: o->docs.language = optarg; break;
             case '?':
             default:
                 if (optopt)
@@ -382,20 +325,28 @@ int main(int argc, char **argv)
     for (int i = optind; i < argc; i++) { /* after "--" */
         if (!cmdname)
             cmdname = argv[i];
-        else if (o.n_args < (int)(sizeof o.args / sizeof o.args[0]))
-            o.args[o.n_args++] = argv[i];
+        else
+            o->args[o->n_args++] = argv[i];
     }
+    *cmdname_out = cmdname;
+    *want_help_out = want_help;
+    return -1;
+}
+
+/* Run the command named cmdname (or print help) with the parsed options. */
+static int dispatch(cli_opts *o, const char *cmdname, int want_help)
+{
     if (!cmdname) {
         usage_main(want_help ? stdout : stderr);
         return want_help ? EXIT_OK : EXIT_USAGE;
     }
     if (strcmp(cmdname, "help") == 0) {
-        if (o.n_args == 0) {
+        if (o->n_args == 0) {
             usage_main(stdout);
             return EXIT_OK;
         }
-        cmdname = o.args[0];
-        o.n_args = 0;
+        cmdname = o->args[0];
+        o->n_args = 0;
         want_help = 1;
     }
     const command *cmd = NULL;
@@ -410,10 +361,11 @@ int main(int argc, char **argv)
         printf("usage: %s\n\n%s", cmd->usage, cmd->help);
         return EXIT_OK;
     }
-    if (cli_docs_check(&cli_docs, NULL))
+    if (cli_docs_check(&o->docs, NULL) || cli_check_file("--cast", o->plan.cast_file) ||
+        cli_check_file("--styles", o->plan.styles_file))
         return EXIT_USAGE;
-    if (o.n_args < cmd->min_args || o.n_args > cmd->max_args) {
-        cli_error("%s", o.n_args < cmd->min_args ? "missing argument" : "too many arguments");
+    if (o->n_args < cmd->min_args || o->n_args > cmd->max_args) {
+        cli_error("%s", o->n_args < cmd->min_args ? "missing argument" : "too many arguments");
         fprintf(stderr, "usage: %s\n", cmd->usage);
         return EXIT_USAGE;
     }
@@ -422,14 +374,28 @@ int main(int argc, char **argv)
         cli_error("out of memory");
         return EXIT_RUNTIME;
     }
-    struct sigaction sa = {0};
-    sa.sa_handler = on_sigint;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    longsd_set_log(ctx, log_cb, &o);
+    cli_catch_signals();
+    longsd_set_log(ctx, cli_log, o);
     longsd_set_abort(ctx, cli_interrupted, NULL);
-    int rc = cmd->fn(ctx, &o);
+    int rc = cmd->fn(ctx, o);
     longsd_ctx_free(ctx);
-    cli_render_free();
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli_opts o;
+    cli_opts_init(&o);
+    /* every positional may be an argument: room for all of them */
+    if (!(o.args = calloc((size_t)argc + 1, sizeof *o.args))) {
+        cli_error("out of memory");
+        return EXIT_RUNTIME;
+    }
+    const char *cmdname = NULL;
+    int want_help = 0;
+    int rc = parse_args(argc, argv, &o, &cmdname, &want_help);
+    if (rc < 0)
+        rc = dispatch(&o, cmdname, want_help);
+    cli_opts_free(&o);
     return rc;
 }

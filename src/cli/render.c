@@ -8,35 +8,24 @@
 #include <time.h>
 #include <unistd.h>
 
-static cli_render_opts g_opts = {.seed = -1};
-
-cli_render_opts *cli_render(void) { return &g_opts; }
-
-static char *keep(const char *s, size_t n)
+/* A copy of s[0..n) owned by r (freed by cli_opts_free). */
+static char *keep(cli_render_opts *r, const char *s, size_t n)
 {
-    if (g_opts.n_owned >= sizeof g_opts.owned / sizeof g_opts.owned[0])
+    if (r->n_owned >= sizeof r->owned / sizeof r->owned[0])
         return NULL;
     char *d = malloc(n + 1);
     if (!d)
         return NULL;
     memcpy(d, s, n);
     d[n] = '\0';
-    g_opts.owned[g_opts.n_owned++] = d;
+    r->owned[r->n_owned++] = d;
     return d;
 }
 
-void cli_render_free(void)
-{
-    for (size_t i = 0; i < g_opts.n_owned; i++)
-        free(g_opts.owned[i]);
-    g_opts.n_owned = 0;
-    g_opts.n = 0;
-}
-
 /* Parse one spec into the next slot; where names the source for messages. */
-static int add_spec(const char *spec, const char *where)
+static int add_spec(cli_render_opts *r, const char *spec, const char *where)
 {
-    if (g_opts.n >= CLI_MAX_BACKENDS) {
+    if (r->n >= CLI_MAX_BACKENDS) {
         cli_error("%s: at most %d backends", where, CLI_MAX_BACKENDS);
         return -1;
     }
@@ -50,8 +39,8 @@ static int add_spec(const char *spec, const char *where)
         cli_error("%s: expected KIND=URL (kinds: %s), got \"%s\"", where, longsd_backend_kinds(), spec);
         return -1;
     }
-    s.kind = keep(p, (size_t)(eq - p));
-    s.url = keep(eq + 1, tok - (size_t)(eq - p) - 1);
+    s.kind = keep(r, p, (size_t)(eq - p));
+    s.url = keep(r, eq + 1, tok - (size_t)(eq - p) - 1);
     if (!s.kind || !s.url) {
         cli_error("out of memory");
         return -1;
@@ -74,7 +63,7 @@ static int add_spec(const char *spec, const char *where)
             return -1;
         }
         size_t kl = (size_t)(e - p);
-        char *val = keep(e + 1, n - kl - 1);
+        char *val = keep(r, e + 1, n - kl - 1);
         if (!val) {
             cli_error("out of memory");
             return -1;
@@ -103,13 +92,13 @@ static int add_spec(const char *spec, const char *where)
         }
         p += n;
     }
-    g_opts.specs[g_opts.n++] = s;
+    r->specs[r->n++] = s;
     return 0;
 }
 
-int cli_render_add_backend(const char *spec) { return add_spec(spec, "--backend"); }
+int cli_render_add_backend(cli_render_opts *r, const char *spec) { return add_spec(r, spec, "--backend"); }
 
-int cli_render_load_backends(const char *path)
+int cli_render_load_backends(cli_render_opts *r, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -118,7 +107,7 @@ int cli_render_load_backends(const char *path)
     }
     char line[4096], where[4200];
     int ln = 0, rc = 0;
-    size_t before = g_opts.n;
+    size_t before = r->n;
     while (fgets(line, sizeof line, f)) {
         ln++;
         line[strcspn(line, "\r\n")] = '\0';
@@ -128,11 +117,11 @@ int cli_render_load_backends(const char *path)
         if (!*p || *p == '#')
             continue;
         snprintf(where, sizeof where, "%s:%d", path, ln);
-        if ((rc = add_spec(p, where)))
+        if ((rc = add_spec(r, p, where)))
             break;
     }
     fclose(f);
-    if (!rc && g_opts.n == before) {
+    if (!rc && r->n == before) {
         cli_error("--backends %s: no backend listed (one KIND=URL per line)", path);
         rc = -1;
     }
@@ -141,13 +130,18 @@ int cli_render_load_backends(const char *path)
 
 longsd_render_params cli_render_params(const cli_opts *o)
 {
+    const cli_render_opts *r = &o->render;
     longsd_render_params p = longsd_render_default_params();
-    p.backends = g_opts.specs;
-    p.n_backends = g_opts.n;
-    if (g_opts.per_backend > 0)
-        p.per_backend = g_opts.per_backend;
-    if (g_opts.timeout_s > 0)
-        p.timeout_s = g_opts.timeout_s;
+    if (r->threads > 0) /* the engine's thread count is process-wide: set where it is used */
+        longsd_sd_set_threads(r->threads);
+    p.backends = r->specs;
+    p.n_backends = r->n;
+    if (r->per_backend > 0)
+        p.per_backend = r->per_backend;
+    if (r->timeout_s > 0)
+        p.timeout_s = r->timeout_s;
+    if (r->max_failures > 0)
+        p.max_failures = r->max_failures;
     p.force = o->force;
     return p;
 }
@@ -229,30 +223,45 @@ void cli_render_progress(void *user, const longsd_render_progress *p)
     }
 }
 
-int cli_render_plan(longsd_ctx *ctx, const cli_opts *o, longsd_plan *plan, const char *plan_path)
+int cli_render_plans(longsd_ctx *ctx, const cli_opts *o, longsd_plan *const *plans, const char *const *paths,
+                     size_t n_plans)
 {
     longsd_render_params p = cli_render_params(o);
-    p.plan_path = plan_path;
+    p.plan_path = NULL; /* each plan is saved to its own path */
     cli_progress g;
     cli_progress_init(&g, o);
-    char *before = longsd_plan_to_json(plan);
-    longsd_status st = longsd_render_plan(ctx, plan, o->workspace, &p, cli_render_progress, &g);
-    char *after = longsd_plan_to_json(plan);
-    int changed = !before || !after || strcmp(before, after) != 0; /* a re-run that finds all done writes nothing */
-    longsd_free(before);
-    longsd_free(after);
-    size_t done = 0, failed = 0, n = longsd_plan_n_ideas(plan);
-    for (size_t i = 0; i < n; i++) {
-        longsd_idea_info ii;
-        longsd_plan_idea(plan, i, &ii);
-        done += ii.image_state == LONGSD_IMAGE_DONE;
-        failed += ii.image_state == LONGSD_IMAGE_FAILED;
-    }
-    if (plan_path && changed && longsd_plan_save(ctx, plan, plan_path) && st == LONGSD_OK) {
-        cli_error("%s", longsd_errmsg(ctx));
+    char **before = calloc(n_plans + 1, sizeof *before);
+    if (!before) {
+        cli_error("out of memory");
         return EXIT_RUNTIME;
     }
-    if (st == LONGSD_ERR_PARAM) {
+    for (size_t k = 0; k < n_plans; k++)
+        before[k] = longsd_plan_to_json(plans[k]);
+    longsd_status st = longsd_render_plans(ctx, plans, paths, n_plans, o->workspace, &p, cli_render_progress, &g);
+    size_t done = 0, failed = 0, n = 0;
+    int save_failed = 0;
+    for (size_t k = 0; k < n_plans; k++) {
+        char *after = longsd_plan_to_json(plans[k]);
+        /* a re-run that finds all done writes nothing */
+        int changed = !before[k] || !after || strcmp(before[k], after) != 0;
+        longsd_free(before[k]);
+        longsd_free(after);
+        for (size_t i = 0; i < longsd_plan_n_ideas(plans[k]); i++) {
+            longsd_idea_info ii;
+            longsd_plan_idea(plans[k], i, &ii);
+            done += ii.image_state == LONGSD_IMAGE_DONE;
+            failed += ii.image_state == LONGSD_IMAGE_FAILED;
+        }
+        n += longsd_plan_n_ideas(plans[k]);
+        if (paths && paths[k] && changed && longsd_plan_save(ctx, plans[k], paths[k]) && st == LONGSD_OK) {
+            cli_error("%s", longsd_errmsg(ctx));
+            save_failed = 1;
+        }
+    }
+    free(before);
+    if (save_failed)
+        return EXIT_RUNTIME;
+    if (cli_exit_of(st) == EXIT_USAGE) { /* a bad pool: nothing was drawn */
         cli_error("%s", longsd_errmsg(ctx));
         return EXIT_USAGE;
     }
@@ -260,9 +269,9 @@ int cli_render_plan(longsd_ctx *ctx, const cli_opts *o, longsd_plan *plan, const
         cli_error("interrupted: %zu of %zu images rendered; run the same command again to finish", done, n);
         return EXIT_RUNTIME;
     }
+    const char *where = n_plans == 1 && paths && paths[0] ? paths[0] : n_plans > 1 ? "the plans" : "the plan";
     if (failed)
-        cli_note(o, "images: %zu of %zu rendered, %zu failed (reasons in %s)", done, n, failed,
-                 plan_path ? plan_path : "the plan");
+        cli_note(o, "images: %zu of %zu rendered, %zu failed (reasons in %s)", done, n, failed, where);
     else
         cli_note(o, "images: %zu of %zu rendered", done, n);
     if (st && st != LONGSD_ERR_BACKEND) {
@@ -270,4 +279,9 @@ int cli_render_plan(longsd_ctx *ctx, const cli_opts *o, longsd_plan *plan, const
         return EXIT_RUNTIME;
     }
     return failed ? EXIT_RUNTIME : EXIT_OK;
+}
+
+int cli_render_plan(longsd_ctx *ctx, const cli_opts *o, longsd_plan *plan, const char *plan_path)
+{
+    return cli_render_plans(ctx, o, &plan, &plan_path, 1);
 }

@@ -1,7 +1,7 @@
 /* backend.h - the image backend interface: one table of function pointers
  * per kind of server, one file each (backend_a1111.c, backend_comfyui.c,
  * backend_openai.c), like curl's vtls or ggml's backend interface. Adding a
- * backend is adding a file and a line in ls_backend_find().
+ * backend is adding a file and a line in the table of backend.c.
  *
  * Threading: create() and destroy() run once on the pool's thread; render()
  * runs concurrently from several worker threads on the same state, each
@@ -39,7 +39,8 @@ void ls_render_image_free(ls_render_image *im);
 /* Options for create(). Strings are copied by create() as needed. */
 typedef struct {
     const char *url;        /* base URL: "http://127.0.0.1:7860" */
-    const char *api_key;    /* optional: sent as a Bearer token (openai) */
+    const char *api_key;    /* optional: sent as a Bearer token (openai); NULL = the backend
+                             * looks up its own environment variable in create() */
     const char *model;      /* optional: openai "model"; comfyui ckpt_name */
     const char *workflow;   /* optional, comfyui: path of an API-format workflow with placeholders */
     size_t max_image_bytes; /* cap on a decoded image */
@@ -85,7 +86,7 @@ extern const ls_backend_ops ls_backend_native;
 /* The ops of a kind by name (also "forge", "sdnext", "sdcpp" -> a1111,
  * "openai-images" -> openai); NULL if unknown. */
 const ls_backend_ops *ls_backend_find(const char *kind);
-/* "a1111, comfyui, openai" */
+/* "a1111 (forge, sdnext, sdcpp), comfyui, openai, native": made from the table */
 const char *ls_backend_kinds(void);
 
 /* ---- reply parsers, exposed for the fuzzers and tests */

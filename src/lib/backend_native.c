@@ -24,12 +24,32 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* What a model must be, for the messages that find something else. */
+#define MODEL_SHAPE                                                                                               \
+    "a diffusers folder (text_encoder/, unet/ and vae/, each with config.json and its .safetensors weights, and " \
+    "tokenizer/ with vocab.json and merges.txt) or a single-file .safetensors checkpoint"
+
 static longsd_status native_create(const ls_backend_opts *o, void **state, lserr *err)
 {
     *state = NULL;
     const char *path = o->url;
     if (!path || !*path)
         return lserr_set(err, LONGSD_ERR_PARAM, "native: give a model, e.g. --backend native=models/sd-v1-5");
+    struct stat st;
+    if (stat(path, &st) != 0) /* say so before the engine names a file inside it */
+        return lserr_set(err, LONGSD_ERR_NOT_FOUND, "%s: no such file or folder; the model must be " MODEL_SHAPE,
+                         path);
+    if (S_ISDIR(st.st_mode)) {
+        static const char *const need[] = {"text_encoder", "unet", "vae", "tokenizer"};
+        for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+            char *sub = longsd__asprintf("%s/%s", path, need[i]);
+            int ok = sub && is_dir(sub);
+            longsd__free(sub);
+            if (!ok)
+                return lserr_set(err, LONGSD_ERR_NOT_FOUND, "%s has no %s/ folder; the model must be " MODEL_SHAPE,
+                                 path, need[i]);
+        }
+    }
     native_state *ns = longsd__calloc(1, sizeof *ns);
     if (!ns || !(ns->sd = longsd_sd_new())) {
         longsd__free(ns);

@@ -3,6 +3,7 @@
  * server. The API takes a prompt and a size only: negative prompt, steps,
  * CFG, sampler and seed are reported as ignored by the pool. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
@@ -27,13 +28,18 @@ static longsd_status o_create(const ls_backend_opts *o, void **state, lserr *err
     /* A base URL that already ends in /v1 (OPENAI_BASE_URL style) takes the route without it. */
     int has_v1 = ul >= 3 && memcmp(o->url + ul - 3, "/v1", 3) == 0;
     s->url = ls_backend_url(o->url, has_v1 ? "/images/generations" : "/v1/images/generations");
-    longsd__redact_add_secret(o->api_key); /* also when created outside the pool */
-    if (o->api_key && o->api_key[0])
-        s->auth = longsd__asprintf("Authorization: Bearer %s", o->api_key);
+    /* the key is this backend's concern: one given (key_env=VAR) wins, else
+     * the variables OpenAI's own tools read */
+    const char *key = o->api_key;
+    if (!key)
+        key = getenv("OPENAI_API_KEY") ? getenv("OPENAI_API_KEY") : getenv("OPENAI_TOKEN");
+    longsd__redact_add_secret(key); /* before any request can echo it, also outside the pool */
+    if (key && key[0])
+        s->auth = longsd__asprintf("Authorization: Bearer %s", key);
     if (o->model && o->model[0])
         s->model = longsd__strdup(o->model);
     s->max_image_bytes = o->max_image_bytes;
-    if (!s->url || (o->api_key && o->api_key[0] && !s->auth) || (o->model && o->model[0] && !s->model)) {
+    if (!s->url || (key && key[0] && !s->auth) || (o->model && o->model[0] && !s->model)) {
         longsd__free(s->url);
         longsd__free(s->auth);
         longsd__free(s->model);

@@ -5,10 +5,11 @@
  * candidate lives in the idea's own fields (seed, image), so the documents,
  * the hand-edit merge and everything else that knows one picture per idea
  * keep working unchanged; this file keeps the list and those fields in step. */
-#include <jansson.h>
 #include <string.h>
 
 #include "ctx.h"
+#include "jdoc.h"
+#include "jwrite.h"
 #include "plan.h"
 #include "redact.h"
 #include "seed.h"
@@ -265,32 +266,42 @@ longsd_status longsd_plan_reroll(longsd_ctx *ctx, longsd_plan *plan, size_t i)
 
 /* ---- JSON */
 
-static json_t *image_json(int state, const char *file, const char *error)
+static void write_image(jwriter *w, int state, const char *file, const char *error)
 {
-    const char *states[] = {"pending", "done", "failed"};
-    json_t *im = json_pack("{s:s}", "state", states[state]);
-    if (im && file)
-        json_object_set_new(im, "file", json_string(file));
-    if (im && error)
-        json_object_set_new(im, "error", json_string(error));
-    return im;
+    static const char *states[] = {"pending", "done", "failed"};
+    jw_open_object(w, "image");
+    jw_string(w, "state", states[state >= 0 && state <= 2 ? state : 0]);
+    if (file)
+        jw_string(w, "file", file);
+    if (error)
+        jw_string(w, "error", error);
+    jw_close(w);
 }
 
-json_t *ls_cands_to_json(const ls_plan_idea *pi)
+/* Member order as the jansson dump the first plans with candidates had. */
+void ls_cands_write(jwriter *w, const ls_plan_idea *pi)
 {
     if (pi->n_cands <= 1 && pi->draws <= 1)
-        return NULL; /* one picture: the idea's own fields say it all */
-    json_t *list = json_array();
-    for (size_t k = 0; list && k < pi->n_cands; k++) {
+        return; /* one picture: the idea's own fields say it all */
+    jw_open_object(w, "candidates");
+    jw_int(w, "chosen", (long long)pi->chosen);
+    jw_int(w, "draws", (long long)pi->draws);
+    jw_int(w, "base_seed", (long long)pi->base_seed);
+    jw_open_array(w, "list");
+    for (size_t k = 0; k < pi->n_cands; k++) {
         const ls_plan_cand *c = &pi->cands[k];
         int own = k == pi->chosen;
-        json_array_append_new(list, json_pack("{s:I, s:I, s:o}", "draw", (json_int_t)c->draw, "seed",
-                                              (json_int_t)(own ? pi->seed : c->seed), "image",
-                                              own ? image_json(pi->image_state, pi->image_file, pi->image_error)
-                                                  : image_json(c->image_state, c->image_file, c->image_error)));
+        jw_open_object(w, NULL);
+        jw_int(w, "draw", (long long)c->draw);
+        jw_int(w, "seed", (long long)(own ? pi->seed : c->seed));
+        if (own)
+            write_image(w, pi->image_state, pi->image_file, pi->image_error);
+        else
+            write_image(w, c->image_state, c->image_file, c->image_error);
+        jw_close(w);
     }
-    return json_pack("{s:I, s:I, s:I, s:o}", "chosen", (json_int_t)pi->chosen, "draws", (json_int_t)pi->draws,
-                     "base_seed", (json_int_t)pi->base_seed, "list", list);
+    jw_close(w);
+    jw_close(w);
 }
 
 static longsd_status bad(lserr *err, const char *file, const char *pre, const char *what)
@@ -299,32 +310,43 @@ static longsd_status bad(lserr *err, const char *file, const char *pre, const ch
                      file, pre, what);
 }
 
-static int get_uint(json_t *o, const char *key, json_int_t hi, json_int_t *out)
+static int get_uint(const jd_val *o, const char *key, long long hi, long long *out)
 {
-    json_t *v = json_object_get(o, key);
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > hi)
+    const jd_val *v = jd_get(o, key);
+    if (!jd_is_integer(v) || v->u.i < 0 || v->u.i > hi)
         return -1;
-    *out = json_integer_value(v);
+    *out = v->u.i;
     return 0;
 }
 
-longsd_status ls_cands_from_json(const char *file, const char *pre, json_t *v, ls_plan_idea *pi, lserr *err)
+/* a jdoc string (not NUL-terminated) into *dst */
+static int set_dupn(char **dst, const jd_val *v, int redact)
 {
-    if (!v || json_is_null(v))
+    char *t = longsd__strndup(v->u.s, v->n);
+    if (!t)
+        return -1;
+    int rc = set_dup(dst, t, redact);
+    longsd__free(t);
+    return rc;
+}
+
+longsd_status ls_cands_from_json(const char *file, const char *pre, const jd_val *v, ls_plan_idea *pi, lserr *err)
+{
+    if (!v || jd_is_null(v))
         return LONGSD_OK;
-    if (json_is_integer(v)) { /* a hand edit: "candidates": 4 */
-        json_int_t n = json_integer_value(v);
+    if (jd_is_integer(v)) { /* a hand edit: "candidates": 4 */
+        long long n = v->u.i;
         if (n < 1 || n > LS_MAX_CANDIDATES)
             return bad(err, file, pre, ": expected 1 to 16 candidates");
         return ls_cands_resize(pi, (size_t)n) ? lserr_set(err, LONGSD_ERR_NOMEM, "out of memory") : LONGSD_OK;
     }
-    json_int_t chosen, draws, base;
-    json_t *list = json_object_get(v, "list");
-    if (!json_is_object(v) || get_uint(v, "chosen", LS_MAX_CANDIDATES, &chosen) ||
+    long long chosen, draws, base;
+    const jd_val *list = jd_get(v, "list");
+    if (!jd_is_object(v) || get_uint(v, "chosen", LS_MAX_CANDIDATES, &chosen) ||
         get_uint(v, "draws", 1000000, &draws) || get_uint(v, "base_seed", 4294967295LL, &base))
         return bad(err, file, pre, ": expected a number of candidates or {\"chosen\", \"draws\", \"base_seed\", \"list\"}");
-    size_t n = json_array_size(list);
-    if (!json_is_array(list) || n < 1 || n > LS_MAX_CANDIDATES)
+    size_t n = jd_size(list);
+    if (!jd_is_array(list) || n < 1 || n > LS_MAX_CANDIDATES)
         return bad(err, file, pre, ".list: expected 1 to 16 candidates");
     if ((size_t)chosen >= n)
         return bad(err, file, pre, ".chosen: names no candidate of the list");
@@ -335,12 +357,12 @@ longsd_status ls_cands_from_json(const char *file, const char *pre, json_t *v, l
     pi->draws = (unsigned)draws;
     pi->base_seed = (uint32_t)base;
     for (size_t k = 0; k < n; k++) {
-        json_t *o = json_array_get(list, k), *im = json_object_get(o, "image");
+        const jd_val *o = jd_at(list, k), *im = jd_get(o, "image");
         ls_plan_cand *c = &pi->cands[k];
-        json_int_t d, s;
+        long long d, s;
         char sub[192];
         snprintf(sub, sizeof sub, ".list[%zu]", k);
-        if (!json_is_object(o) || get_uint(o, "draw", draws - 1 < 0 ? 0 : draws - 1, &d) || d >= draws ||
+        if (!jd_is_object(o) || get_uint(o, "draw", draws - 1 < 0 ? 0 : draws - 1, &d) || d >= draws ||
             get_uint(o, "seed", 4294967295LL, &s))
             return bad(err, file, pre, strcat(sub, ": expected {\"draw\" below draws, \"seed\", \"image\"}"));
         for (size_t j = 0; j < k; j++)
@@ -348,20 +370,25 @@ longsd_status ls_cands_from_json(const char *file, const char *pre, json_t *v, l
                 return bad(err, file, pre, strcat(sub, ".draw: the same draw twice"));
         c->draw = (unsigned)d;
         c->seed = (uint32_t)s;
-        const char *st = json_string_value(json_object_get(im, "state"));
-        int state = !st ? -1 : !strcmp(st, "pending") ? 0 : !strcmp(st, "done") ? 1 : !strcmp(st, "failed") ? 2 : -1;
-        if (!json_is_object(im) || state < 0)
+        const jd_val *st = jd_get(im, "state");
+        int state = -1;
+        if (jd_is_string(st))
+            for (int q = 0; q < 3; q++) {
+                static const char *names[] = {"pending", "done", "failed"};
+                if (st->n == strlen(names[q]) && !memcmp(st->u.s, names[q], st->n))
+                    state = q;
+            }
+        if (!jd_is_object(im) || state < 0)
             return bad(err, file, pre, strcat(sub, ".image.state: expected \"pending\", \"done\" or \"failed\""));
         c->image_state = state;
-        json_t *f = json_object_get(im, "file"), *e = json_object_get(im, "error");
-        if ((f && !json_is_string(f)) || (e && !json_is_string(e)))
+        const jd_val *f = jd_get(im, "file"), *e = jd_get(im, "error");
+        if ((f && !jd_is_string(f)) || (e && !jd_is_string(e)))
             return bad(err, file, pre, strcat(sub, ".image: file and error are strings"));
-        /* a plan is user-editable: never let it point outside the workspace */
-        if (f && ls_wspath_check_rel(json_string_value(f), NULL))
-            return bad(err, file, pre, strcat(sub, ".image.file: must be a relative path inside the workspace"));
-        if ((f && set_dup(&c->image_file, json_string_value(f), 0)) ||
-            (e && set_dup(&c->image_error, json_string_value(e), 1)))
+        if ((f && set_dupn(&c->image_file, f, 0)) || (e && set_dupn(&c->image_error, e, 1)))
             return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        /* a plan is user-editable: never let it point outside the workspace */
+        if (c->image_file && ls_wspath_check_rel(c->image_file, NULL))
+            return bad(err, file, pre, strcat(sub, ".image.file: must be a relative path inside the workspace"));
     }
     /* the idea's own fields were read first and win: a hand-edited seed or
      * image is the chosen candidate's */

@@ -92,8 +92,12 @@ longsd_status longsd_epub_write(longsd_ctx *ctx, const longsd_plan *plan, const 
             goto out;
         }
         if (!m.img[cover].data) {
-            rc = lserr_set(&ctx->err, LONGSD_ERR_PARAM, "cover: idea \"%s\" has no rendered image yet", o.cover);
-            goto out;
+            /* asked before the pictures exist (a first run with --cover):
+             * the book is still worth writing, with the title page as cover */
+            longsd__log(ctx, LONGSD_LOG_WARN,
+                        "cover: idea \"%s\" has no rendered image yet; the title page is the cover until it has one",
+                        o.cover);
+            cover = (size_t)-1;
         }
     }
     src = longsd__calloc(plan->n_ideas ? plan->n_ideas : 1, sizeof *src);

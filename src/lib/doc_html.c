@@ -227,6 +227,14 @@ static longsd_status write_folder(const char *dir, const char *html, size_t n, c
         rc = p ? lserr_set(err, LONGSD_ERR_IO, "%s: %s", p, strerror(errno)) : LONGSD_ERR_NOMEM;
         goto out;
     }
+    /* mkdtemp made the folder 0700, which no web server can serve: give it
+     * the mode a plain mkdir gets under this umask (as images/ just did),
+     * without calling umask(), which is process-wide */
+    struct stat ist;
+    if (stat(p, &ist) != 0 || chmod(tmp, ist.st_mode & 07777) != 0) {
+        rc = lserr_set(err, LONGSD_ERR_IO, "%s: %s", tmp, strerror(errno));
+        goto out;
+    }
     for (size_t i = 0; !rc && i < m->n; i++) {
         if (!m->img[i].data)
             continue;

@@ -361,11 +361,17 @@ longsd_status ls_http_request(ls_http *h, const char *method, const char *url, c
         } else {
             /* libcurl says "Out of memory" when a server's header line passes
              * its limit (100 KB): that is the server's fault, not ours */
-            rc = lserr_set(err, cc == CURLE_OUT_OF_MEMORY ? LONGSD_ERR_BACKEND : LONGSD_ERR_NETWORK, "%s %s: %s",
-                           method, shown,
-                           cc == CURLE_OPERATION_TIMEDOUT ? "timed out"
-                           : cc == CURLE_OUT_OF_MEMORY    ? "the reply's headers are too large or malformed"
-                                                          : curl_easy_strerror(cc));
+            const char *host = strstr(shown, "://");
+            int origin = host ? (int)(host + 3 - shown) + (int)strcspn(host + 3, "/?#") : (int)strlen(shown);
+            if (cc == CURLE_COULDNT_CONNECT) /* the usual cause: the server is not started */
+                rc = lserr_set(err, LONGSD_ERR_NETWORK, "%s %s: " LS_HTTP_NOT_LISTENING "%.*s: is the server running?",
+                               method, shown, origin, shown);
+            else
+                rc = lserr_set(err, cc == CURLE_OUT_OF_MEMORY ? LONGSD_ERR_BACKEND : LONGSD_ERR_NETWORK, "%s %s: %s",
+                               method, shown,
+                               cc == CURLE_OPERATION_TIMEDOUT ? "timed out"
+                               : cc == CURLE_OUT_OF_MEMORY    ? "the reply's headers are too large or malformed"
+                                                              : curl_easy_strerror(cc));
             retry = curl_transient(cc) && !(cc == CURLE_OPERATION_TIMEDOUT && h->o.no_retry_timeout);
         }
         resp->transient = retry;

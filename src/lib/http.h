@@ -51,6 +51,12 @@ void ls_http_resp_free(ls_http_resp *r);
 
 typedef struct ls_http ls_http;
 
+/* The words a connection refused (no server at that address) is reported
+ * with: "POST URL: nothing listens at http://host:port: is the server
+ * running?". The pool looks for them to set such a server aside at once
+ * and say so once, instead of once per image. */
+#define LS_HTTP_NOT_LISTENING "nothing listens at "
+
 /* NULL when out of memory or libcurl cannot start. opts is copied. */
 ls_http *ls_http_new(const ls_http_opts *opts);
 void ls_http_free(ls_http *h);

@@ -1435,6 +1435,10 @@ static longsd_status oa_create(longsd_ctx *ctx, const longsd_llm_params *p, ls_l
         return lserr_set(err, LONGSD_ERR_PARAM, "--llm-parallel must be between 1 and 32 (got %d)", p->parallel);
     if (key && (strchr(key, '\n') || strchr(key, '\r')))
         return lserr_set(err, LONGSD_ERR_PARAM, "the API key contains a line break");
+    /* the public API refuses every request without a key: say so before
+     * the first one, not after a round of failed requests per part */
+    if ((!key || !*key) && strcmp(url, DEFAULT_URL) == 0)
+        return lserr_set(err, LONGSD_ERR_PARAM, "no API key: set OPENAI_API_KEY, or --llm-url for a local server");
     oa *b = longsd__calloc(1, sizeof *b);
     if (!b)
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");

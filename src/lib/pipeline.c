@@ -219,19 +219,17 @@ static longsd_status run_ideas(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, 
         d->n_words = parts[i].n_words;
         d->n_wanted = (size_t)pp->ideas_per_part;
         if (got[i] < (size_t)pp->ideas_per_part) {
+            /* a note, not also a log line: the tool prints notes (once) */
             ls_plan_add_note(plan, "%s: only %zu usable passage%s, %d ideas asked for", d->label, got[i],
                              got[i] == 1 ? "" : "s", pp->ideas_per_part);
-            longsd__log(ctx, LONGSD_LOG_WARN, "%s: only %zu usable passage%s, %d ideas asked for", d->label, got[i],
-                        got[i] == 1 ? "" : "s", pp->ideas_per_part);
         }
     }
     longsd__free(got);
     if (rc)
         goto out;
     if (fell_back) {
+        /* the note is the message: a log line as well printed it twice */
         ls_plan_add_note(plan, "no chapter headings found: split into %zu parts instead", n_parts);
-        longsd__log(ctx, LONGSD_LOG_WARN, "--by-chapter: no chapter headings found; split into %zu parts instead",
-                    n_parts);
     }
     /* the ideas move into the plan: ownership of their strings goes with them */
     for (size_t i = 0; i < n_ideas; i++)
@@ -271,6 +269,8 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
                                  const longsd_style *style, const longsd_plan_params *pp)
 {
     ls_prompt *lp = NULL;      /* the LLM's prompts, when it writes them */
+    size_t n_old = 0;          /* rendered pictures whose prompt changed */
+    char old_style[64] = "";
     longsd_status *lrc = NULL;
     if (pp->llm.prompt_writer == LONGSD_PROMPT_WRITER_LLM && llm->ops->write_prompts && plan->n_ideas) {
         ls_idea *iv = longsd__calloc(plan->n_ideas, sizeof *iv);
@@ -332,12 +332,19 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
         pi->height = pp->height;
         pi->steps = pp->steps;
         pi->cfg_scale = pp->cfg_scale;
+        char was_style[64];
+        snprintf(was_style, sizeof was_style, "%s", pi->style ? pi->style : "");
         if (set_str(&pi->sampler, pp->sampler) || set_str(&pi->style, style->name)) {
             longsd__free(lp);
             longsd__free(lrc);
             return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
         }
         /* an image drawn from another prompt no longer shows this one */
+        if (changed && pi->image_state == LONGSD_IMAGE_DONE) {
+            n_old++;
+            if (!old_style[0])
+                snprintf(old_style, sizeof old_style, "%s", was_style);
+        }
         if (changed && pi->image_state != LONGSD_IMAGE_PENDING) {
             pi->image_state = LONGSD_IMAGE_PENDING;
             longsd__free(pi->image_error);
@@ -346,6 +353,18 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
     }
     longsd__free(lp);
     longsd__free(lrc);
+    /* said once, when it happens (a note in the plan would be repeated by
+     * every later save): the pictures are not lost, only out of date */
+    if (n_old) {
+        char why[200] = "changed prompts";
+        if (old_style[0] && strcmp(old_style, style->name) != 0)
+            snprintf(why, sizeof why, "prompts of style \"%s\" (drawn with \"%s\")", style->name, old_style);
+        longsd__log(ctx, LONGSD_LOG_WARN,
+                    "%zu rendered picture%s no longer match%s the %s: kept in images/ (until the new prompts are "
+                    "drawn in their place) but left out of the documents; go back to the old settings to use them "
+                    "again, or render the new prompts",
+                    n_old, n_old == 1 ? "" : "s", n_old == 1 ? "es" : "", why);
+    }
     return LONGSD_OK;
 }
 

@@ -56,7 +56,18 @@ typedef struct {
     size_t chosen;
     unsigned draws;         /* seeds drawn so far: the next draw number */
     uint32_t base_seed;     /* the seed of draw 0, from which the others derive */
+    /* plan_merge.c: a hash of the fields a user edits as they were when this
+     * handle last read or wrote the file (0: not on disk then), and whether
+     * the user deleted the idea from the file meanwhile (not written; the
+     * array is compacted once no render holds indices into it) */
+    uint64_t synced;
+    int deleted;
 } ls_plan_idea;
+
+/* plan_merge.c: a cast member's description as last read or written, by name */
+typedef struct {
+    uint64_t name, description;
+} ls_plan_synced_cast;
 
 /* Settings that decide the content of the plan, recorded so a re-run can
  * tell what changed. Strings owned. */
@@ -95,15 +106,26 @@ struct longsd_plan {
      * merge hand edits made since (plan_merge.c); -1 = unknown */
     char *disk_path;
     long long disk_ino, disk_size, disk_mtime_ns;
+    ls_plan_synced_cast *cast_synced;
+    size_t n_cast_synced;
+    int rendering; /* a render holds indices into ideas: deleted ones stay in place */
 };
 
 longsd_plan *ls_plan_new(void);
-/* plan_merge.c: remember path's identity after a load or save; tell whether
- * it changed since; take the user-editable fields of disk's ideas into mine
- * (by id; *n_merged ideas changed). */
+/* plan_merge.c: remember path's identity and the user-editable fields after
+ * a load or save; tell whether the file changed since; merge what the user
+ * changed in the file since then into mine (a three-way merge: a field the
+ * file has as it was keeps mine). */
+typedef struct {
+    size_t ideas;        /* ideas whose edited fields were taken */
+    size_t deleted;      /* ideas the user deleted, now deleted in mine */
+    size_t descriptions; /* cast descriptions taken */
+} ls_plan_merged;
 void ls_plan_note_disk(longsd_plan *p, const char *path);
 int ls_plan_disk_changed(const longsd_plan *p, const char *path);
-longsd_status ls_plan_merge_edits(longsd_plan *mine, const longsd_plan *disk, size_t *n_merged);
+longsd_status ls_plan_merge_edits(longsd_plan *mine, const longsd_plan *disk, ls_plan_merged *merged);
+/* Remove the ideas marked deleted (call when no render holds indices). */
+void ls_plan_drop_deleted(longsd_plan *p);
 void ls_plan_clear_content(longsd_plan *p); /* parts, ideas, cast, notes */
 longsd_status ls_plan_add_note(longsd_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parse plan JSON (name used in messages). Every field is checked; errors
@@ -124,11 +146,13 @@ longsd_status ls_cands_rebase(ls_plan_idea *pi, uint32_t seed, int stale);
 longsd_status ls_cands_choose(ls_plan_idea *pi, size_t k);
 /* Record the image of candidate k (k == chosen: the idea's own fields). */
 longsd_status ls_cands_set_image(ls_plan_idea *pi, size_t k, int state, const char *file, const char *error);
-/* JSON: the "candidates" member of an idea, NULL when it has only one. */
-struct json_t;
-struct json_t *ls_cands_to_json(const ls_plan_idea *pi);
+/* JSON (plan_write.c): the "candidates" member of an idea, written only when it
+ * has more than one. */
+struct jwriter;
+void ls_cands_write(struct jwriter *w, const ls_plan_idea *pi);
 /* Read v (an object as written, or an integer N: N draws) into pi, whose
  * own fields are already read. Errors name file and path (pre). */
-longsd_status ls_cands_from_json(const char *file, const char *pre, struct json_t *v, ls_plan_idea *pi, lserr *err);
+struct jd_val;
+longsd_status ls_cands_from_json(const char *file, const char *pre, const struct jd_val *v, ls_plan_idea *pi, lserr *err);
 
 #endif

@@ -22,7 +22,6 @@
 #include "docx.h"
 #include "png_write.h"
 
-#define SIDECAR_MAX ((size_t)1 << 20)
 #define MAX_BACKENDS 64
 #define MAX_THREADS 1024
 #define ERROR_MAX 900
@@ -80,161 +79,6 @@ static double mono_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* ---- backend registry (backend.h) */
-
-void ls_render_image_free(ls_render_image *im)
-{
-    longsd__free(im->data);
-    im->data = NULL;
-    im->len = 0;
-}
-
-const ls_backend_ops *ls_backend_find(const char *kind)
-{
-    static const struct {
-        const char *name;
-        const ls_backend_ops *ops;
-    } kinds[] = {
-        {"a1111", &ls_backend_a1111},   {"automatic1111", &ls_backend_a1111}, {"forge", &ls_backend_a1111},
-        {"sdnext", &ls_backend_a1111},  {"sdcpp", &ls_backend_a1111},         {"comfyui", &ls_backend_comfyui},
-        {"comfy", &ls_backend_comfyui}, {"openai", &ls_backend_openai},       {"openai-images", &ls_backend_openai},
-        {"native", &ls_backend_native},
-    };
-    for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
-        if (lsstr_casecmp_ascii(kind, kinds[i].name) == 0)
-            return kinds[i].ops;
-    return NULL;
-}
-
-const char *ls_backend_kinds(void) { return "a1111 (forge, sdnext, sdcpp), comfyui, openai, native"; }
-const char *longsd_backend_kinds(void) { return ls_backend_kinds(); }
-
-char *ls_backend_url(const char *base, const char *route)
-{
-    size_t bl = strlen(base);
-    while (bl && base[bl - 1] == '/')
-        bl--;
-    return longsd__asprintf("%.*s%s%s", (int)bl, base, route[0] && route[0] != '/' ? "/" : "", route);
-}
-
-/* ---- names, keys, sidecars */
-
-void ls_pool_image_stem(const char *id, const char *title, char *out, size_t out_size)
-{
-    char ids[40], slug[48];
-    lsstr_slug(id ? id : "", ids, sizeof ids);
-    lsstr_slug(title ? title : "", slug, sizeof slug);
-    if (!ids[0])
-        snprintf(ids, sizeof ids, "image");
-    if (slug[0])
-        snprintf(out, out_size, "%s-%s", ids, slug);
-    else
-        snprintf(out, out_size, "%s", ids);
-}
-
-void ls_pool_dir_name(const char *name, char *out, size_t out_size)
-{
-    size_t o = 0;
-    for (const char *s = name ? name : ""; *s && o + 1 < out_size && o < 64; s++) {
-        char c = *s;
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-                 (c == '.' && o > 0);
-        out[o++] = ok ? c : '-';
-    }
-    out[o] = '\0';
-    if (!o || strcmp(out, ".") == 0 || strcmp(out, "..") == 0)
-        snprintf(out, out_size, "story");
-}
-
-void ls_pool_job_key(const ls_render_job *j, char out[17])
-{
-    char num[160];
-    uint64_t h = LSFNV_SEED;
-    h = lsfnv1a64(j->prompt, strlen(j->prompt) + 1, h);
-    h = lsfnv1a64(j->negative ? j->negative : "", strlen(j->negative ? j->negative : "") + 1, h);
-    h = lsfnv1a64(j->sampler ? j->sampler : "", strlen(j->sampler ? j->sampler : "") + 1, h);
-    int n = snprintf(num, sizeof num, "%u %d %d %d %.4f", j->seed, j->width, j->height, j->steps, (double)j->cfg_scale);
-    h = lsfnv1a64(num, (size_t)n, h);
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
-char *ls_pool_sidecar_path(const char *image_path)
-{
-    const char *slash = strrchr(image_path, '/');
-    const char *dot = strrchr(image_path, '.');
-    size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - image_path) : strlen(image_path);
-    if (strcasecmp(image_path + n, ".json") == 0) /* never the image itself */
-        n = strlen(image_path);
-    return longsd__asprintf("%.*s.json", (int)n, image_path);
-}
-
-/* The path with its extension replaced by ext (".jpg"). */
-static char *with_ext(const char *path, const char *ext)
-{
-    const char *slash = strrchr(path, '/');
-    const char *dot = strrchr(path, '.');
-    size_t n = dot && (!slash || dot > slash) ? (size_t)(dot - path) : strlen(path);
-    return longsd__asprintf("%.*s%s", (int)n, path, ext);
-}
-
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
-int ls_pool_resume_check(const char *image_path, const char *key, char **file, int *blank)
-{
-    *file = NULL;
-    *blank = 0;
-    int ok = 0;
-    char *side = ls_pool_sidecar_path(image_path), *text = NULL, *img = NULL, *path = NULL;
-    size_t tn = 0, in = 0;
-    json_t *root = NULL;
-    if (!side || lsfile_read(side, SIDECAR_MAX, &text, &tn, NULL))
-        goto out;
-    root = json_loadb(text, tn, 0, NULL);
-    const char *k = json_string_value(json_object_get(root, "key"));
-    const char *f = json_string_value(json_object_get(root, "file"));
-    const char *sha = json_string_value(json_object_get(root, "sha256"));
-    if (!k || !f || !sha || strcmp(k, key) != 0 || strchr(f, '/'))
-        goto out;
-    const char *slash = strrchr(image_path, '/');
-    path = longsd__asprintf("%.*s%s", slash ? (int)(slash - image_path + 1) : 0, image_path, f);
-    if (!path || lsfile_read(path, (size_t)1 << 30, &img, &in, NULL))
-        goto out;
-    char hex[65];
-    lssha256_hex(img, in, hex);
-    if (strcmp(hex, sha) != 0)
-        goto out;
-    *blank = json_is_true(json_object_get(root, "blank"));
-    *file = path;
-    path = NULL;
-    ok = 1;
-out:
-    json_decref(root);
-    longsd__free(side);
-    longsd__free(text);
-    longsd__free(img);
-    longsd__free(path);
-    return ok;
-}
-
-void ls_pool_clean_temps(const char *dir)
-{
-    lstmp_sweep(dir); /* one sweeper for every temp name longsd makes */
-}
-
-char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed)
-{
-    const char *n = j->negative ? j->negative : "";
-    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, Version: longsd %s",
-                            j->prompt, n[0] ? "Negative prompt: " : "", n, n[0] ? "\n" : "", j->steps,
-                            j->sampler ? j->sampler : "Euler a", (double)j->cfg_scale, (unsigned long long)seed,
-                            j->width, j->height,
-                            LONGSD_VERSION);
 }
 
 /* ---- pool */
@@ -306,13 +150,13 @@ longsd_status ls_pool_new(longsd_ctx *ctx, const longsd_render_params *prm, ls_p
             rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
             goto out;
         }
-        const char *key = s->api_key;
-        if (!key && b->ops == &ls_backend_openai)
-            key = getenv("OPENAI_API_KEY") ? getenv("OPENAI_API_KEY") : getenv("OPENAI_TOKEN");
-        longsd__redact_add_secret(key); /* before any request can echo it */
+        /* a key from the environment is the backend's own business (its
+         * create looks it up); an explicit one is redacted before any
+         * request can echo it */
+        longsd__redact_add_secret(s->api_key);
         ls_backend_opts bo = {
             .url = s->url,
-            .api_key = key,
+            .api_key = s->api_key,
             .model = s->model,
             .workflow = s->workflow,
             .max_image_bytes = prm->max_image_bytes,
@@ -489,41 +333,16 @@ static longsd_status write_sidecar(ls_pool *p, const pool_backend *b, const ls_p
                                    const uint8_t *data, size_t n, int is_png, uint64_t seed, int blank,
                                    int blank_tries, double render_s, double queued_s, lserr *err)
 {
-    char hex[65], ign[160], when[40];
-    lssha256_hex(data, n, hex);
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    ignored_list(b->caps, &j->job, ign, sizeof ign);
-    json_t *ignored = json_array();
-    for (char *s = ign, *t; s && *s; s = t) {
-        t = strstr(s, ", ");
-        json_array_append_new(ignored, json_stringn(s, t ? (size_t)(t - s) : strlen(s)));
-        if (t)
-            t += 2;
-    }
-    json_t *root = json_pack(
-        "{s:s, s:i, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:i, s:i, s:f, s:s,"
-        " s:{s:s, s:s, s:s}, s:o, s:b, s:i, s:i, s:{s:f, s:f}, s:s, s:s}",
-        "schema", "longsd.image", "version", 1, "id", j->id, "file", base_name(file), "sha256", hex, "bytes",
-        (json_int_t)n, "format", is_png ? "png" : "jpeg", "key", j->key, "prompt", j->job.prompt, "negative",
-        j->job.negative, "seed", (json_int_t)j->job.seed, "seed_used", (json_int_t)seed, "width", j->job.width,
-        "height", j->job.height, "steps", j->job.steps, "cfg_scale", (double)j->job.cfg_scale, "sampler",
-        j->job.sampler, "backend", "kind", b->kind, "url", b->url, "label", b->label, "ignored", ignored, "blank",
-        blank, "blank_retries", blank_tries, "attempts", j->attempts + 1, "timings", "queued_s", queued_s, "render_s",
-        render_s, "created", when, "longsd", LONGSD_VERSION);
-    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
-    json_decref(root);
-    char *side = ls_pool_sidecar_path(file);
-    longsd_status rc = LONGSD_OK;
-    if (!text || !side)
-        rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
-    else
-        rc = lsfile_write_atomic(side, text, strlen(text), err);
-    free(text);
-    longsd__free(side);
-    return rc;
+    (void)p;
+    char ign[160];
+    ls_sidecar s = {
+        .id = strrchr(j->id, '/') ? strrchr(j->id, '/') + 1 : j->id, /* "book/idea" in a batch */
+        .key = j->key, .file = file, .job = &j->job, .data = data, .n = n, .is_png = is_png,
+        .seed_used = seed, .kind = b->kind, .url = b->url, .label = b->label,
+        .ignored = ignored_list(b->caps, &j->job, ign, sizeof ign), .blank = blank, .blank_tries = blank_tries,
+        .attempts = j->attempts + 1, .queued_s = queued_s, .render_s = render_s,
+    };
+    return ls_sidecar_write(&s, err);
 }
 
 static void run_attempt(ls_pool *p, int bi, ls_http *http, ls_pool_job *j, double queued_s, attempt *a)
@@ -586,7 +405,7 @@ static void run_attempt(ls_pool *p, int bi, ls_http *http, ls_pool_job *j, doubl
         data = stamped;
         n = slen;
     }
-    if (!(a->file = is_png ? longsd__strdup(j->path) : with_ext(j->path, ".jpg"))) {
+    if (!(a->file = is_png ? longsd__strdup(j->path) : ls_imgfile_with_ext(j->path, ".jpg"))) {
         a->rc = lserr_set(&err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -657,15 +476,19 @@ static void append_error(ls_pool_job *j, const char *label, const char *msg)
     j->error = e;
 }
 
-/* Fail every queued job: no backend is left. */
-static void fail_queue(ls_pool *p)
+/* Fail every queued job: no backend is left. One line for all of them
+ * (each job's reason is in its error); also_failed counts a job the caller
+ * failed for the same cause. */
+static void fail_queue(ls_pool *p, size_t also_failed)
 {
     for (size_t q = 0; q < p->nq; q++) {
         ls_pool_job *j = p->jobs[p->queue[q]];
         append_error(j, "pool", "no backend left (all set aside after repeated failures)");
         finish_job(p, p->queue[q], LS_JOB_FAILED);
-        add_msg(p, "failed %s: no backend left", j->id);
     }
+    size_t n = p->nq + also_failed;
+    if (n)
+        add_msg(p, "failed %zu image%s: no backend left", n, n == 1 ? "" : "s");
     p->nq = 0;
 }
 
@@ -714,7 +537,12 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
     b->consecutive_failures++;
     snprintf(b->last_error, sizeof b->last_error, "%.*s", (int)sizeof b->last_error - 1, a->msg);
     j->tried |= 1ull << bi;
-    if (!b->set_aside && b->consecutive_failures >= p->prm.max_failures) {
+    /* nothing listens there and nothing ever did in this run: the server is
+     * not started, and the next job would find the same. Set aside now (and
+     * tried again later in the run like any other), said once. One that
+     * drew images before may be restarting: counted as usual. */
+    const char *refused = b->done == 0 ? strstr(a->msg, LS_HTTP_NOT_LISTENING) : NULL;
+    if (!b->set_aside && (refused || b->consecutive_failures >= p->prm.max_failures)) {
         b->set_aside = 1;
         /* retried later in the run: after twice the timeout (1 s..5 min),
          * doubled each time it is set aside again */
@@ -724,18 +552,27 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
             pause *= 2.0;
         b->asides++;
         b->aside_until = mono_s() + pause;
-        add_msg(p, "set aside %s after %d failures in a row (last: %s)", b->label, b->consecutive_failures, a->msg);
+        if (refused)
+            add_msg(p, "set aside %s: %s", b->label, refused);
+        else
+            add_msg(p, "set aside %s after %d failures in a row (last: %s)", b->label, b->consecutive_failures,
+                    a->msg);
         pthread_cond_broadcast(&p->work_cv);
     }
     int max_attempts = p->prm.max_attempts > 0 ? p->prm.max_attempts : 2 + (int)p->nb;
     if (n_active(p) == 0 || j->attempts >= max_attempts) {
         finish_job(p, ji, LS_JOB_FAILED);
+        if (n_active(p) == 0 && refused) { /* the set-aside line gave the reason */
+            fail_queue(p, 1);
+            return;
+        }
         add_msg(p, "failed %s after %d attempt%s: %s", j->id, j->attempts, j->attempts > 1 ? "s" : "", j->error);
         if (n_active(p) == 0)
-            fail_queue(p);
+            fail_queue(p, 0);
         return;
     }
-    add_msg(p, "retrying %s elsewhere after %s: %s", j->id, b->label, a->msg);
+    if (!refused) /* else the set-aside line said it */
+        add_msg(p, "retrying %s elsewhere after %s: %s", j->id, b->label, a->msg);
     j->state = LS_JOB_QUEUED;
     memmove(p->queue + 1, p->queue, p->nq * sizeof *p->queue); /* to the front: it has waited already */
     p->queue[0] = ji;

@@ -3,20 +3,22 @@
  * exactly once and faster backends take more; failing backends are set
  * aside and their jobs go elsewhere. Workers check each reply (PNG/JPEG of
  * the asked size, not blank), stamp the PNG "parameters" chunk, and write
- * image + JSON sidecar by temp file and rename. Also the file naming and
- * the resume check. Plan bookkeeping is the caller's (render_api.c). */
+ * image + JSON sidecar by temp file and rename (named and described by
+ * imagefile.h). Plan bookkeeping is the caller's (render_api.c). */
 #ifndef LONGSD_POOL_H
 #define LONGSD_POOL_H
 
 #include "backend.h"
 #include "ctx.h"
+#include "imagefile.h" /* names, keys, sidecars, resume */
 
 enum { LS_JOB_QUEUED = 0, LS_JOB_RUNNING = 1, LS_JOB_DONE = 2, LS_JOB_FAILED = 3 };
 
 typedef struct {
     /* set by ls_pool_add (owned copies) */
     ls_render_job job;
-    char *id;             /* name in messages: "beginning-01" */
+    char *id;             /* name in messages: "beginning-01" ("book/beginning-01" in a batch;
+                           * the sidecar records the part after the last /) */
     char *path;           /* image path to write (.png; a JPEG reply becomes .jpg) */
     char *key;            /* hash of the parameters that decide the image */
     size_t tag;           /* the caller's index (plan idea) */
@@ -52,25 +54,5 @@ typedef void (*ls_pool_job_fn)(void *user, const ls_pool_job *job);
  * LONGSD_OK, LONGSD_ERR_BACKEND if any job failed, LONGSD_ERR_ABORTED. */
 longsd_status ls_pool_run(ls_pool *p, ls_pool_job_fn on_job, longsd_render_progress_fn progress, void *user,
                           size_t total, size_t skipped);
-
-/* ---- files */
-/* Safe file name for an image: "<id>-<slug of title>" sanitised to ASCII
- * [a-z0-9-], at most 80 bytes, never empty (falls back to "image"). */
-void ls_pool_image_stem(const char *id, const char *title, char *out, size_t out_size);
-/* Safe folder name for a plan name (keeps [A-Za-z0-9._-], no leading dot). */
-void ls_pool_dir_name(const char *name, char *out, size_t out_size);
-/* Hex key of what decides an image (prompt, negative, seed, size, steps, cfg, sampler). */
-void ls_pool_job_key(const ls_render_job *j, char out[17]);
-/* Sidecar path of an image path: extension replaced by .json; free with longsd__free. */
-char *ls_pool_sidecar_path(const char *image_path);
-/* Resume check for an image path (its .png or .jpg form) and key: 1 when the
- * sidecar records this key and the image file's SHA-256 matches it; then
- * *file (free with longsd__free) is the path found and *blank the flag. 0 if
- * not valid (render it). */
-int ls_pool_resume_check(const char *image_path, const char *key, char **file /* OUT */, int *blank /* OUT */);
-/* Remove temp files left in dir by processes that are gone (kill -9). */
-void ls_pool_clean_temps(const char *dir);
-/* A1111's "parameters" text for a job drawn with seed. Free with longsd__free. */
-char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed);
 
 #endif

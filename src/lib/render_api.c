@@ -7,6 +7,8 @@
 
 #include "plan.h"
 #include "pool.h"
+#include "stemset.h"
+#include "throttle.h"
 
 longsd_render_params longsd_render_default_params(void)
 {
@@ -18,7 +20,7 @@ longsd_render_params longsd_render_default_params(void)
         .connect_timeout_s = 10,
         .retries = 2,
         .backoff_s = 0.5,
-        .max_failures = 3,
+        .max_failures = 2, /* a silent server costs max_failures x timeout before it is set aside */
         .max_attempts = 0,
         .blank_retries = 2,
         .force = 0,
@@ -75,11 +77,21 @@ typedef struct {
     longsd_plan *plan;
     const char *ws;
     const char *plan_path;
+    ls_throttle pace; /* when the next save is due */
+} plan_run;
+
+/* One pool over many plans: a job's tag indexes refs, which says whose
+ * idea it is. */
+typedef struct {
+    plan_run *runs;
+    size_t n_runs;
+    struct job_ref {
+        size_t run, idea, cand; /* cand: which of the idea's candidates (candidates.c) */
+    } *refs;
+    size_t n_refs;
     longsd_render_progress_fn progress;
     void *user;
-    double last_save; /* monotonic seconds */
-    int dirty;        /* image states not yet saved */
-} plan_run;
+} batch_run;
 
 /* params->only names this idea */
 static int wanted(const longsd_render_params *p, const char *id)
@@ -97,81 +109,81 @@ static double mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Save the plan: every image is vouched for by its own sidecar (a re-run
- * finds it), so the plan is saved at most once a second and once at the end,
- * not after every image (that made a long run quadratic). */
-static void save_plan(plan_run *r, int now)
+/* Save the plan at the pace of throttle.h: at least 1 s apart, and 20
+ * times as far apart as a save takes (at most ~5 % of the run, however big
+ * the plan); always at the end. */
+#define SAVE_MIN_S 1.0
+#define SAVE_FACTOR 20.0
+
+static void save_plan(plan_run *r)
 {
-    if (!r->plan_path || !r->dirty || (!now && mono_s() - r->last_save < 1.0))
+    if (!r->plan_path || !r->pace.pending)
         return;
+    double t0 = mono_s();
     lserr keep = r->ctx->err; /* the save must not clobber the run's own error */
     if (longsd_plan_save(r->ctx, r->plan, r->plan_path))
         longsd__log(r->ctx, LONGSD_LOG_WARN, "could not save the plan: %s", longsd_errmsg(r->ctx));
     r->ctx->err = keep;
-    r->dirty = 0;
-    r->last_save = mono_s();
+    ls_throttle_saved(&r->pace, t0, mono_s());
+    longsd__log(r->ctx, LONGSD_LOG_DEBUG, "saved the plan in %.0f ms; next save in %.1f s at the earliest",
+                r->pace.cost * 1000.0, ls_throttle_interval(&r->pace));
 }
 
 static void on_plan_job(void *user, const ls_pool_job *j)
 {
-    plan_run *r = user;
+    batch_run *b = user;
+    if (j->tag >= b->n_refs)
+        return;
+    plan_run *r = &b->runs[b->refs[j->tag].run];
     size_t wl = strlen(r->ws);
     const char *rel = j->file && strncmp(j->file, r->ws, wl) == 0 && j->file[wl] == '/' ? j->file + wl + 1 : j->file;
-    /* tag = idea * LS_MAX_CANDIDATES + candidate */
-    size_t ii = j->tag / LS_MAX_CANDIDATES, k = j->tag % LS_MAX_CANDIDATES;
-    longsd_status rc = ii < r->plan->n_ideas
-                           ? ls_cands_set_image(&r->plan->ideas[ii], k,
+    /* tag indexes refs; refs name the idea and its candidate */
+    const struct job_ref *ref = &b->refs[j->tag];
+    longsd_status rc = ref->idea < r->plan->n_ideas
+                           ? ls_cands_set_image(&r->plan->ideas[ref->idea], ref->cand,
                                                 j->state == LS_JOB_DONE ? LONGSD_IMAGE_DONE : LONGSD_IMAGE_FAILED, rel,
                                                 j->state == LS_JOB_DONE ? NULL : j->error)
                            : LONGSD_ERR_NOT_FOUND;
     if (rc)
         longsd__log(r->ctx, LONGSD_LOG_WARN, "could not record image %s in the plan: %s", j->id, longsd_strerror(rc));
-    r->dirty = 1;
-    save_plan(r, 0);
+    if (ls_throttle_due(&r->pace, mono_s()))
+        save_plan(r);
 }
 
 static void on_plan_progress(void *user, const longsd_render_progress *pr)
 {
-    plan_run *r = user;
-    if (r->progress)
-        r->progress(r->user, pr);
+    batch_run *b = user;
+    if (b->progress)
+        b->progress(b->user, pr);
 }
 
-longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char *workspace,
-                                 const longsd_render_params *params, longsd_render_progress_fn progress,
-                                 void *user_data)
+/* Queue the pending ideas of one plan (run index ri) on pool; ideas that
+ * are done and valid are recorded and counted in *skipped. prefix: 1 to
+ * name jobs "<plan>/<idea>" in messages (a batch of books). */
+static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, size_t ri,
+                                const longsd_render_params *params, int prefix, size_t *skipped)
 {
     lserr *err = &ctx->err;
-    lserr_clear(err);
-    longsd_status rc = check_params(err, params);
-    if (rc)
-        return rc;
-    if (!plan)
-        return lserr_set(err, LONGSD_ERR_PARAM, "no plan");
-    ls_pool *pool = NULL;
-    char *dir = NULL, *full = NULL;
-    char **stems = NULL;
-    size_t skipped = 0;
-    const char *ws = workspace && workspace[0] ? workspace : ".";
+    longsd_plan *plan = b->runs[ri].plan;
+    const char *ws = b->runs[ri].ws;
+    longsd_status rc = LONGSD_OK;
+    char *dir = NULL, *full = NULL, *label = NULL;
+    ls_stemset *stems = NULL;
     char dname[80];
     ls_pool_dir_name(plan->name, dname, sizeof dname);
-    if ((rc = ls_pool_new(ctx, params, &pool)))
-        goto out;
-    if (!(dir = longsd__asprintf("%s/images/%s", ws, dname)) || !(stems = longsd__calloc(plan->n_ideas + 1, sizeof *stems))) {
+    if (!(dir = longsd__asprintf("%s/images/%s", ws, dname)) || !(stems = ls_stemset_new(plan->n_ideas))) {
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
     if ((rc = lsfile_mkdirs(dir, 1, err)))
         goto out;
     ls_pool_clean_temps(dir);
-    size_t total = 0;
     for (size_t i = 0; i < plan->n_ideas; i++) {
         ls_plan_idea *pi = &plan->ideas[i];
         const char *id = pi->idea.id[0] ? pi->idea.id : "image";
         if (params->n_only && !wanted(params, id))
             continue;
         size_t nc = pi->n_cands ? pi->n_cands : 1;
-        total += nc;
         ls_render_job job = {
             .prompt = pi->prompt,
             .negative = pi->negative ? pi->negative : "",
@@ -189,20 +201,11 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
                     goto out;
             continue;
         }
-        /* unique stem: <part>-<NN>-<slug of the title> */
+        /* unique stem: <part>-<NN>-<slug of the title>, then -2, -3, ... */
         char stem[96], uniq[112];
         ls_pool_image_stem(id, pi->idea.title, stem, sizeof stem);
-        snprintf(uniq, sizeof uniq, "%s", stem);
-        for (int k = 2;; k++) {
-            size_t s = 0;
-            while (s < i && (!stems[s] || strcmp(stems[s], uniq) != 0))
-                s++;
-            if (s == i)
-                break;
-            snprintf(uniq, sizeof uniq, "%s-%d", stem, k);
-        }
-        if (!(stems[i] = longsd__strdup(uniq))) {
-            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        if ((rc = ls_stemset_take(stems, stem, uniq, sizeof uniq))) {
+            rc = lserr_set(err, rc, "%s", rc == LONGSD_ERR_NOMEM ? "out of memory" : "too many images of one name");
             goto out;
         }
         for (size_t k = 0; k < nc; k++) {
@@ -227,41 +230,114 @@ longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char 
                 longsd__free(found);
                 if (rc)
                     goto out;
-                skipped++;
+                (*skipped)++;
                 continue;
             }
-            char jid[96];
+            /* "<plan>/" in a batch of books, "#<k>" for one of several candidates */
+            longsd__free(label);
             if (nc > 1)
-                snprintf(jid, sizeof jid, "%.48s#%u", id, (unsigned)(k + 1));
+                label = longsd__asprintf("%s%s%.48s#%u", prefix ? dname : "", prefix ? "/" : "", id, (unsigned)(k + 1));
             else
-                snprintf(jid, sizeof jid, "%s", id);
-            if ((rc = ls_pool_add(pool, &job, jid, full, key, i * LS_MAX_CANDIDATES + k))) {
+                label = longsd__asprintf("%s%s%s", prefix ? dname : "", prefix ? "/" : "", id);
+            if (!label) {
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            b->refs[b->n_refs] = (struct job_ref){ri, i, k};
+            if ((rc = ls_pool_add(pool, &job, label, full, key, b->n_refs))) {
                 lserr_set(err, rc, "out of memory");
                 goto out;
             }
+            b->n_refs++;
         }
     }
+out:
+    ls_stemset_free(stems);
+    longsd__free(dir);
+    longsd__free(full);
+    longsd__free(label);
+    return rc;
+}
+
+longsd_status longsd_render_plans(longsd_ctx *ctx, longsd_plan *const *plans, const char *const *plan_paths,
+                                  size_t n_plans, const char *workspace, const longsd_render_params *params,
+                                  longsd_render_progress_fn progress, void *user_data)
+{
+    lserr *err = &ctx->err;
+    lserr_clear(err);
+    longsd_status rc = check_params(err, params);
+    if (rc)
+        return rc;
+    if (!plans || n_plans == 0)
+        return lserr_set(err, LONGSD_ERR_PARAM, "no plan");
+    size_t total = 0, skipped = 0, n_jobs = 0;
+    for (size_t k = 0; k < n_plans; k++) {
+        if (!plans[k])
+            return lserr_set(err, LONGSD_ERR_PARAM, "no plan");
+        /* one job per candidate picture; total counts those asked for */
+        for (size_t i = 0; i < plans[k]->n_ideas; i++) {
+            const ls_plan_idea *pi = &plans[k]->ideas[i];
+            size_t nc = pi->n_cands ? pi->n_cands : 1;
+            n_jobs += nc;
+            if (!params->n_only || wanted(params, pi->idea.id[0] ? pi->idea.id : "image"))
+                total += nc;
+        }
+        /* two books with one folder name would overwrite each other's images */
+        char a[80], c[80];
+        ls_pool_dir_name(plans[k]->name, a, sizeof a);
+        for (size_t m = 0; m < k; m++) {
+            ls_pool_dir_name(plans[m]->name, c, sizeof c);
+            if (strcmp(a, c) == 0)
+                return lserr_set(err, LONGSD_ERR_PARAM, "two plans share the name \"%s\" (images/%s/)", a, a);
+        }
+    }
+    const char *ws = workspace && workspace[0] ? workspace : ".";
+    ls_pool *pool = NULL;
+    batch_run b = {.progress = progress, .user = user_data};
+    if (!(b.runs = longsd__calloc(n_plans, sizeof *b.runs)) || !(b.refs = longsd__calloc(n_jobs + 1, sizeof *b.refs))) {
+        rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    b.n_runs = n_plans;
+    for (size_t k = 0; k < n_plans; k++)
+        b.runs[k] = (plan_run){ctx, plans[k], ws, plan_paths ? plan_paths[k] : NULL,
+                               ls_throttle_start(mono_s(), SAVE_MIN_S, SAVE_FACTOR)};
+    if ((rc = ls_pool_new(ctx, params, &pool)))
+        goto out;
+    for (size_t k = 0; k < n_plans; k++)
+        if ((rc = queue_plan(ctx, pool, &b, k, params, n_plans > 1, &skipped)))
+            goto out;
     longsd__log(ctx, LONGSD_LOG_INFO, "rendering %zu of %zu images (%zu already done) on %zu backend%s",
                 ls_pool_n_jobs(pool), total, skipped, params->n_backends, params->n_backends == 1 ? "" : "s");
-    plan_run r = {ctx, plan, ws, params->plan_path, progress, user_data, mono_s(), 0};
-    rc = ls_pool_run(pool, on_plan_job, on_plan_progress, &r, total, skipped);
-    save_plan(&r, 1);
-    if (!rc) {
-        for (size_t i = 0; i < plan->n_ideas; i++) /* ideas failed before the pool (no prompt) */
-            if (plan->ideas[i].image_state == LONGSD_IMAGE_FAILED &&
-                (!params->n_only || wanted(params, plan->ideas[i].idea.id))) {
+    for (size_t k = 0; k < n_plans; k++) /* jobs name ideas by index: ideas deleted by hand stay until the end */
+        plans[k]->rendering = 1;
+    rc = ls_pool_run(pool, on_plan_job, on_plan_progress, &b, total, skipped);
+    for (size_t k = 0; k < n_plans; k++) {
+        save_plan(&b.runs[k]); /* always at the end, also when interrupted (Ctrl-C, SIGTERM end the pool) */
+        plans[k]->rendering = 0;
+        ls_plan_drop_deleted(plans[k]);
+    }
+    for (size_t k = 0; !rc && k < n_plans; k++) {
+        for (size_t i = 0; i < plans[k]->n_ideas; i++) /* ideas failed before the pool (no prompt) */
+            if (plans[k]->ideas[i].image_state == LONGSD_IMAGE_FAILED &&
+                (!params->n_only || wanted(params, plans[k]->ideas[i].idea.id))) {
                 rc = lserr_set(err, LONGSD_ERR_BACKEND, "some images failed (reasons in the plan)");
                 break;
             }
     }
 out:
     ls_pool_free(pool);
-    for (size_t i = 0; stems && i < plan->n_ideas; i++)
-        longsd__free(stems[i]);
-    longsd__free(stems);
-    longsd__free(dir);
-    longsd__free(full);
+    longsd__free(b.runs);
+    longsd__free(b.refs);
     return rc;
+}
+
+longsd_status longsd_render_plan(longsd_ctx *ctx, longsd_plan *plan, const char *workspace,
+                                 const longsd_render_params *params, longsd_render_progress_fn progress,
+                                 void *user_data)
+{
+    const char *path = params ? params->plan_path : NULL;
+    return longsd_render_plans(ctx, &plan, &path, 1, workspace, params, progress, user_data);
 }
 
 longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req, const char *out_path,

@@ -234,7 +234,13 @@ try:
     step("edit a cast description: the ideas showing them re-rendered, plan and DOCX follow", edit_cast)
 
     def export_all():
+        # the links of the previous export are still shown: wait for this
+        # export's DOCX and its status, so the links read are the new ones
+        before = os.stat(DOCX).st_mtime_ns if os.path.exists(DOCX) else 0
         drv.find_element(By.ID, "export").click()
+        wait(lambda: os.path.exists(DOCX) and os.stat(DOCX).st_mtime_ns != before
+             and drv.find_element(By.ID, "status").text.startswith("exported")
+             and not drv.find_element(By.ID, "export").get_attribute("disabled"), "this export to finish")
         wait(lambda: len(drv.find_elements(By.CSS_SELECTOR, "#exported a")) >= 2, "download links")
         for f in ("docx/%s.docx", "epub/%s.epub", "html/%s/index.html"):
             assert os.path.exists(os.path.join(WS, f % BOOK)), f

@@ -228,10 +228,18 @@ start_fake good --delay 0.4; GOOD=$URL
 "$B" -C "$WS" run --timeout 1 --backend "a1111=$SILENT" --backend "a1111=$GOOD" story >"$TMP/o" 2>&1; rc=$?
 n=$(renders "$SILENT")
 probes=$(grep -c "trying a1111 .* again" "$TMP/o")
-[ $rc = 0 ] && [ "$n" -le $((3 + probes)) ] && grep -q "set aside a1111 .* after 3 failures" "$TMP/o" && pass "a silent server gets 3 requests (one per job) before it is set aside" || \
-    fail "a silent server gets 3 requests (one per job) before it is set aside" "exit $rc, $n requests: $(cat "$TMP/o")"
+[ $rc = 0 ] && [ "$n" -le $((2 + probes)) ] && grep -q "set aside a1111 .* after 2 failures" "$TMP/o" && pass "a silent server gets 2 requests (one per job, max_failures 2) before it is set aside" || \
+    fail "a silent server gets 2 requests (one per job, max_failures 2) before it is set aside" "exit $rc, $n requests: $(cat "$TMP/o")"
+newws silent1
+start_fake silent1 --fault stall --stall 60; SILENT=$URL
+"$B" -C "$WS" run --timeout 1 --max-failures 1 --backend "a1111=$SILENT" --backend "a1111=$GOOD" story >"$TMP/o" 2>&1; rc=$?
+[ $rc = 0 ] && grep -q "set aside a1111 .* after 1 failures" "$TMP/o" && pass "--max-failures 1 sets a silent server aside at its first timeout" || \
+    fail "--max-failures 1 sets a silent server aside at its first timeout" "exit $rc: $(cat "$TMP/o")"
+"$B" run --max-failures 0 story >"$TMP/o" 2>&1; rc=$?
+[ $rc = 2 ] && grep -q -- "--max-failures" "$TMP/o" && pass "--max-failures 0 is a usage error naming the option" || \
+    fail "--max-failures 0 is a usage error naming the option" "exit $rc: $(cat "$TMP/o")"
 newws probe
-start_fake flaky --fault status --status 503 --fault-count 9; FLAKY=$URL
+start_fake flaky --fault status --status 503 --fault-count 6; FLAKY=$URL # 2 jobs x (1 + 2 retries): set aside at max_failures 2
 start_fake slow --delay 1.5; SLOW=$URL
 "$B" -C "$WS" -v run --timeout 3 --backend "a1111=$FLAKY" --backend "a1111=$SLOW" story >"$TMP/o" 2>&1; rc=$?
 if [ $rc = 0 ] && grep -q 'trying a1111 .* again' "$TMP/o" && [ "$(wc -l <"$TMP/flaky.log")" -ge 1 ]; then

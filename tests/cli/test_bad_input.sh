@@ -18,8 +18,21 @@ expect() {
     pass "$name"
 }
 
-expect "missing file" 1 "no such file" "$TMP/nope.txt"
+# a missing file is a usage error (2) however it is named
+expect "missing file" 2 "nope.txt: no such file" "$TMP/nope.txt"
 expect "missing name" 2 "no texts/nope.txt in the workspace" nope
+printf 'Tom painted the fence.\n' > "$TMP/ok.txt"
+expect "missing --cast file" 2 "--cast $TMP/nocast.json: no such file" --cast "$TMP/nocast.json" "$TMP/ok.txt"
+expect "missing --styles file" 2 "--styles $TMP/nostyles.json: no such file" --styles "$TMP/nostyles.json" "$TMP/ok.txt"
+for c in docx epub html; do
+    "$LONGSD_BIN" -C "$WS" $c nope >"$TMP/out" 2>"$TMP/err"; rc=$?
+    [ $rc = 2 ] && grep -q "image_prompts/nope.json: no such file (run \`longsd run\` on the text first)" "$TMP/err" \
+        && pass "$c of a book without a plan: exit 2, says what to do" \
+        || fail "$c of a book without a plan: exit 2, says what to do" "rc $rc $(cat "$TMP/err")"
+done
+"$LONGSD_BIN" styles --styles "$TMP/nostyles.json" >"$TMP/out" 2>"$TMP/err"; rc=$?
+[ $rc = 2 ] && grep -q "no such file" "$TMP/err" && pass "styles --styles missing: exit 2" \
+    || fail "styles --styles missing: exit 2" "rc $rc $(cat "$TMP/err")"
 mkdir -p "$TMP/adir.txt"
 expect "directory" 1 "is a directory" "$TMP/adir.txt"
 : > "$TMP/empty.txt"

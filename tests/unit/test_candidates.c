@@ -334,9 +334,9 @@ TEST(a_choice_made_during_a_run_is_merged)
     REQUIRE(ls_cands_set_image(&mine->ideas[0], 2, LONGSD_IMAGE_DONE, "images/fence/b-c2.png", NULL) == 0);
     longsd_plan *disk = roundtrip(ctx, mine);
     REQUIRE(longsd_plan_choose(ctx, disk, 0, 2) == LONGSD_OK); /* chosen on disk while mine renders */
-    size_t n = 0;
-    REQUIRE(ls_plan_merge_edits(mine, disk, &n) == LONGSD_OK);
-    CHECK_INT(n, 1);
+    ls_plan_merged m;
+    REQUIRE(ls_plan_merge_edits(mine, disk, &m) == LONGSD_OK);
+    CHECK_INT(m.ideas, 1);
     CHECK_INT(longsd_plan_chosen(mine, 0), 2);
     longsd_idea_info ii;
     longsd_plan_idea(mine, 0, &ii);

@@ -377,8 +377,11 @@ TEST(epub_container_and_package)
     opf = zip_entry(out, "EPUB/package.opf", NULL);
     CHECK_CONTAINS(opf, "href=\"images/fig-001.png\" media-type=\"image/png\" properties=\"cover-image\"");
     free(opf);
-    o.cover = f.plan->ideas[1].idea.id; /* not rendered */
-    CHECK_INT(longsd_epub_write(f.ctx, f.plan, out, &o), LONGSD_ERR_PARAM);
+    o.cover = f.plan->ideas[1].idea.id; /* not rendered: the book all the same, with the title page as cover */
+    CHECK_INT(longsd_epub_write(f.ctx, f.plan, out, &o), LONGSD_OK);
+    opf = zip_entry(out, "EPUB/package.opf", NULL);
+    CHECK(opf && !strstr(opf, "properties=\"cover-image\""));
+    free(opf);
     o.cover = "no-such-idea";
     CHECK_INT(longsd_epub_write(f.ctx, f.plan, out, &o), LONGSD_ERR_NOT_FOUND);
     o.cover = NULL;

@@ -567,6 +567,9 @@ TEST(abort_stops_cleanly)
     abort_at = now_s() + 0.8;
     longsd_set_abort(ctx, abort_later, NULL);
     const char *ws = t_tmpdir();
+    char plan_path[400];
+    snprintf(plan_path, sizeof plan_path, "%s/image_prompts/story.json", ws);
+    p.plan_path = plan_path;
     longsd_plan *plan = make_plan(12, 64, 64);
     double t0 = now_s();
     CHECK_INT(longsd_render_plan(ctx, plan, ws, &p, NULL, NULL), LONGSD_ERR_ABORTED);
@@ -580,6 +583,14 @@ TEST(abort_stops_cleanly)
     }
     CHECK(done >= 1 && done < 12);
     CHECK_INT(done + pending, 12);
+    /* the interrupted run saved its plan before returning, although the
+     * save pace (at least 1 s apart) had not come due within 0.8 s */
+    char *saved = t_slurp(plan_path, NULL);
+    size_t on_disk = 0;
+    for (const char *q = saved; q && (q = strstr(q, "\"state\": \"done\"")); q++)
+        on_disk++;
+    CHECK_INT(on_disk, done);
+    free(saved);
     char dir[400];
     snprintf(dir, sizeof dir, "%s/images/story", ws);
     CHECK_INT(count_temp_files(dir), 0);

@@ -126,6 +126,28 @@ TEST(set_aside_after_exactly_max_failures)
     }
 }
 
+TEST(default_sets_aside_after_two_failed_jobs)
+{
+    /* issue 9: a silent server cost 9 timeouts per job, then 3 (one per job
+     * x max_failures 3); the default is now 2 jobs in a row */
+    int mf = longsd_render_default_params().max_failures;
+    CHECK_INT(mf, 2);
+    t_srv f = failing("f.log"), g = good("g.log", "0.3");
+    longsd_backend_spec b[2] = {{.kind = "a1111", .url = f.url}, {.kind = "a1111", .url = g.url}};
+    longsd_render_params p = sched_params(b, 2, mf);
+    longsd_ctx *ctx = longsd_ctx_new();
+    longsd_plan *plan = plan_of(5);
+    prog pg = {0};
+    CHECK_INT(longsd_render_plan(ctx, plan, t_tmpdir(), &p, on_progress, &pg), LONGSD_OK);
+    CHECK_INT(pg.bp[0].failures, 2);
+    CHECK_INT(pg.bp[0].set_aside, 1);
+    CHECK_INT(pg.bp[1].done, 5);
+    longsd_plan_free(plan);
+    longsd_ctx_free(ctx);
+    t_srv_stop(&f);
+    t_srv_stop(&g);
+}
+
 TEST(failed_job_not_offered_again_to_its_backend)
 {
     /* never set aside (max_failures 100): the failing backend tries every
@@ -313,7 +335,72 @@ TEST(local_write_error_fails_the_job_without_blaming_the_server)
     t_srv_stop(&g2);
 }
 
-RUN_TESTS(set_aside_after_exactly_max_failures, success_resets_the_failure_count, failed_job_not_offered_again_to_its_backend,
+typedef struct {
+    int prefixed, plain; /* "done <book>/<idea>" events, and "done <idea>" ones */
+} names;
+
+static void on_names(void *user, const longsd_render_progress *r)
+{
+    names *n = user;
+    if (r->event && strncmp(r->event, "done ", 5) == 0) {
+        if (strncmp(r->event + 5, "other/all-", 10) == 0 || strncmp(r->event + 5, "sched/all-", 10) == 0)
+            n->prefixed++;
+        else
+            n->plain++;
+    }
+}
+
+TEST(many_plans_share_one_queue)
+{
+    /* two books through one pool of two servers: every image of both drawn
+     * once, each recorded in its own plan under its own folder, the job
+     * names say whose it is and the sidecar keeps the idea's own id */
+    t_srv g = good("g.log", "0.05"), g2 = good("g2.log", "0.05");
+    longsd_backend_spec b[2] = {{.kind = "a1111", .url = g.url}, {.kind = "a1111", .url = g2.url}};
+    longsd_render_params p = sched_params(b, 2, 3);
+    longsd_ctx *ctx = longsd_ctx_new();
+    longsd_plan *plans[2] = {plan_of(3), plan_of(4)};
+    longsd__free(plans[1]->name);
+    plans[1]->name = longsd__strdup("other");
+    for (size_t i = 0; i < plans[1]->n_ideas; i++) { /* other prompts: other pictures */
+        longsd__free(plans[1]->ideas[i].prompt);
+        plans[1]->ideas[i].prompt = longsd__asprintf("prompt number %zu, a raft", 10 + i);
+    }
+    names nm = {0};
+    CHECK_INT(longsd_render_plans(ctx, plans, NULL, 2, t_tmpdir(), &p, on_names, &nm), LONGSD_OK);
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < plans[k]->n_ideas; i++) {
+            longsd_idea_info info;
+            longsd_plan_idea(plans[k], i, &info);
+            CHECK_INT(info.image_state, LONGSD_IMAGE_DONE);
+            CHECK(info.image_file && strncmp(info.image_file, k ? "images/other/" : "images/sched/", 13) == 0);
+        }
+    CHECK_INT(nm.prefixed, 7);
+    CHECK_INT(nm.plain, 0);
+    int order[16];
+    CHECK_INT(served(&g, order, 16) + served(&g2, order, 16), 7);
+    CHECK(served(&g, order, 16) > 0 && served(&g2, order, 16) > 0);
+    char side[700];
+    snprintf(side, sizeof side, "%s/images/other/all-01-a-fence.json", t_tmpdir());
+    char *text = t_slurp(side, NULL);
+    CHECK(text && strstr(text, "\"id\": \"all-01\""));
+    free(text);
+    /* a second run of both finds everything done and draws nothing */
+    CHECK_INT(longsd_render_plans(ctx, plans, NULL, 2, t_tmpdir(), &p, NULL, NULL), LONGSD_OK);
+    CHECK_INT(served(&g, order, 16) + served(&g2, order, 16), 7);
+    /* two plans with one name would share images/<name>/: refused */
+    longsd__free(plans[1]->name);
+    plans[1]->name = longsd__strdup("sched");
+    CHECK_INT(longsd_render_plans(ctx, plans, NULL, 2, t_tmpdir(), &p, NULL, NULL), LONGSD_ERR_PARAM);
+    CHECK_CONTAINS(longsd_errmsg(ctx), "two plans share the name \"sched\"");
+    longsd_plan_free(plans[0]);
+    longsd_plan_free(plans[1]);
+    longsd_ctx_free(ctx);
+    t_srv_stop(&g);
+    t_srv_stop(&g2);
+}
+
+RUN_TESTS(set_aside_after_exactly_max_failures, default_sets_aside_after_two_failed_jobs, success_resets_the_failure_count, failed_job_not_offered_again_to_its_backend,
           attempts_across_the_pool_are_capped, failed_once_then_fine_is_retried_on_the_same_backend,
           retried_job_goes_to_the_front_of_the_queue, last_backend_set_aside_fails_the_queue,
-          local_write_error_fails_the_job_without_blaming_the_server)
+          local_write_error_fails_the_job_without_blaming_the_server, many_plans_share_one_queue)

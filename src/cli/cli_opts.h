@@ -1,0 +1,62 @@
+/* cli_opts.h - every option of one longsd run in one record (curl's
+ * tool_cfgable.h): filled by main.c's parser, read by the commands, freed
+ * once. No option lives anywhere else, so a command sees exactly what was
+ * given and a test or a second caller can build its own set. */
+#ifndef LONGSD_CLI_OPTS_H
+#define LONGSD_CLI_OPTS_H
+
+#include "longsd.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+#define CLI_MAX_BACKENDS 64
+
+/* Document options (docx, epub, html, and run's document step). */
+typedef struct {
+    const char *layout;   /* --layout story|gallery; NULL = story */
+    const char *formats;  /* --formats for run: "docx,epub,html", "all"; NULL = "docx,html" */
+    int single_file;      /* --single-file: HTML as one file with the images inlined */
+    const char *cover;    /* --cover IDEA: the EPUB cover (an idea id); NULL = a title page */
+    const char *language; /* --language TAG: overrides the detected language */
+} cli_doc_opts;
+
+/* Rendering options (run with --backend, sd). */
+typedef struct {
+    longsd_backend_spec specs[CLI_MAX_BACKENDS];
+    size_t n;
+    char *owned[CLI_MAX_BACKENDS * 5]; /* strings the specs point to */
+    size_t n_owned;
+    int per_backend;        /* --per-backend N (0 = default 1) */
+    double timeout_s;       /* --timeout S (0 = default) */
+    int max_failures;       /* --max-failures N (0 = default 2) */
+    int threads;            /* --threads N of the native engine (0 = every core) */
+    const char *negative;   /* sd: --negative TEXT */
+    long long seed;         /* sd: --seed N; -1 = from the prompt */
+} cli_render_opts;
+
+/* serve's options. */
+typedef struct {
+    const char *listen;     /* --listen ADDR (NULL = 127.0.0.1) */
+    int port;               /* --port N (0 = any free port) */
+} cli_serve_opts;
+
+typedef struct {
+    const char *workspace;  /* -C */
+    int verbosity;          /* -q: -1, default 0, -v: 1+ */
+    int json;               /* --json */
+    int force;
+    const char *output;     /* -o */
+    longsd_plan_params plan;
+    cli_doc_opts docs;
+    cli_render_opts render;
+    cli_serve_opts serve;
+    const char **args;      /* positional arguments after the command (into argv) */
+    int n_args;
+} cli_opts;
+
+/* The defaults: workspace ".", the library's plan defaults, seed -1. */
+void cli_opts_init(cli_opts *o);
+/* Free what the options own (backend strings, the argument list). */
+void cli_opts_free(cli_opts *o);
+
+#endif
