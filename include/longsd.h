@@ -179,6 +179,8 @@ typedef struct {
     int steps;              /* default 30 */
     float cfg_scale;        /* default 7.0 */
     const char *sampler;    /* default "Euler a" */
+    const char *rng;        /* noise source: "native" (default, NULL), "cpu", "cuda" (docs/engine.md) */
+    const char *lora_tags;  /* optional: A1111 tags appended to every prompt, e.g. "<lora:ink:0.8>" */
     int force;              /* 1 = redo every stage */
     longsd_llm_params llm;  /* who finds ideas and cast (default: built-in) */
     int candidates;         /* candidate pictures per idea, 1..16; 0 (default) = as the plan has them (1
@@ -255,6 +257,7 @@ typedef struct {
     int steps;
     float cfg_scale;
     const char *sampler;
+    const char *rng;        /* "native", "cpu" or "cuda" */
     const char *style;
     int image_state;        /* LONGSD_IMAGE_* */
     const char *image_file; /* relative to the workspace, NULL if none */
@@ -372,6 +375,9 @@ typedef struct {
     const char *plan_path;    /* optional: the plan is saved here after every image */
     const char *const *only;  /* optional: render only the ideas with these ids (n_only of them) */
     size_t n_only;
+    const char *vae;          /* optional, native backends only: "taesd=PATH" decodes with TAESD
+                               * (recorded as "VAE: taesd" in PNG parameters and the resume key) */
+    const char *lora_dir;     /* optional, native: where <lora:NAME:W> finds NAME.safetensors */
 } longsd_render_params;
 
 longsd_render_params longsd_render_default_params(void);
@@ -433,6 +439,7 @@ typedef struct {
     int steps;              /* default 30 */
     float cfg_scale;        /* default 7 */
     const char *sampler;    /* default "Euler a" */
+    const char *rng;        /* noise source: "native" (default, NULL), "cpu", "cuda" */
 } longsd_image_request;
 
 longsd_image_request longsd_image_default_request(void);
@@ -552,21 +559,58 @@ typedef enum {
     LONGSD_SAMPLER_EULER = 0,
     LONGSD_SAMPLER_EULER_A = 1,
     LONGSD_SAMPLER_DDIM = 2,
-    LONGSD_SAMPLER_DPMPP_2M = 3
+    LONGSD_SAMPLER_DPMPP_2M = 3,
+    LONGSD_SAMPLER_LCM = 4 /* diffusers' LCMScheduler, for LCM and LCM-LoRA models */
 } longsd_sampler;
+
+/* The noise source of x_T and of the ancestral steps. Never renumbered. */
+typedef enum {
+    LONGSD_RNG_NATIVE = 0, /* the engine's own, a pure function of (seed, step) */
+    LONGSD_RNG_CPU = 1,    /* torch.Generator("cpu").manual_seed(seed): diffusers' and A1111's "CPU" */
+    LONGSD_RNG_CUDA = 2    /* torch on an NVIDIA GPU (Philox): A1111's default "GPU"/"NV", sd.cpp's cuda */
+} longsd_rng;
+
+/* "native", "cpu", "cuda"; NULL for a value outside the enum. */
+const char *longsd_rng_name(longsd_rng rng);
+/* The enum of a name above (case-insensitive); -1 if unknown. */
+int longsd_rng_from_name(const char *name, longsd_rng *out /* OUT */);
+
+/* A LoRA file and its multiplier. */
+typedef struct {
+    const char *path; /* .safetensors: kohya/A1111, diffusers or PEFT names */
+    float weight;     /* 1 = as trained */
+} longsd_sd_lora;
+
+#define LONGSD_SD_MAX_LORAS 16
 
 typedef struct {
     const char *prompt;          /* UTF-8; NULL = "" */
     const char *negative_prompt; /* UTF-8; NULL = "" */
+    /* LoRAs for this image: these, plus every <lora:NAME:W> of the prompt
+     * (removed from its text, as A1111 does), NAME resolved as
+     * lora_dir/NAME.safetensors or as a path. At most LONGSD_SD_MAX_LORAS
+     * in all. They are applied to the weights as they are read for this
+     * image only: the next image without them gets the model unchanged. */
+    const longsd_sd_lora *loras;
+    int n_loras;
+    const char *lora_dir;        /* may be NULL: then a <lora:...> NAME must be a path */
+    /* 0 (default): A1111's syntax, "(word:1.2)", "[word]", "BREAK", any
+     * length in 77-token chunks; 1: plain text cut at 75 tokens, as
+     * diffusers reads a prompt. See docs/engine.md. */
+    int plain_prompt;
+    longsd_rng rng;              /* default LONGSD_RNG_NATIVE */
     int width, height;           /* pixels: multiples of 64 for SD 1.x */
     int steps;                   /* 1..1000 */
-    float cfg_scale;             /* classifier-free guidance; <= 1 runs the prompt alone */
+    float cfg_scale;             /* classifier-free guidance; <= 1 runs the prompt alone (SD-Turbo: 0).
+                                  * A UNet with time_cond_proj_dim (LCM) takes cfg_scale - 1
+                                  * as an embedding instead and runs the prompt alone */
     uint64_t seed;               /* x_T and ancestral noise, see docs/engine.md */
     longsd_sampler sampler;
     int karras;                  /* Karras sigmas (Euler, DPM++ 2M) */
     /* Optional, for reproducing another implementation: x_T as a standard
-     * normal draw (latent_ch, h, w), and for Euler ancestral the noise of
-     * every step (steps, latent_ch, h, w). NULL = drawn from seed. */
+     * normal draw (latent_ch, h, w), and for Euler ancestral and LCM the
+     * noise of every step (steps, latent_ch, h, w; LCM uses all but the
+     * last). NULL = drawn from seed. */
     const float *init_noise;
     const float *step_noise;
     /* Optional callbacks: progress after each step; abort (non-zero stops
@@ -583,7 +627,10 @@ longsd_sd_params longsd_sd_default_params(void);
 longsd_sd *longsd_sd_new(void); /* NULL if out of memory */
 void longsd_sd_free(longsd_sd *sd); /* NULL is a no-op */
 /* A diffusers folder (model_index.json, tokenizer/, text_encoder/, unet/,
- * vae/; fp32 or .fp16 safetensors). Replaces a model loaded before. */
+ * vae/; fp32 or .fp16 safetensors). Replaces a model loaded before.
+ * scheduler/scheduler_config.json, when there, sets what every sampler
+ * follows as diffusers' from_config does: timestep_spacing (SD-Turbo's
+ * "trailing"), steps_offset, LCM's original_inference_steps. */
 longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
 /* A single-file checkpoint (.safetensors) with the original CompVis tensor
  * names (model.diffusion_model., first_stage_model.,
@@ -593,6 +640,14 @@ longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
  * diffusers folder whose {text_encoder,unet,vae}/config.json give the
  * shapes; NULL means SD 1.5's. */
 longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *vocab, const char *config_dir);
+/* Decode final images with TAESD, the tiny autoencoder, instead of the
+ * model's VAE (an SD 1.x VAE decode at 512x512 is ~30 s on two cores,
+ * TAESD's ~2 s). path: a diffusers AutoencoderTiny folder (config.json +
+ * diffusion_pytorch_model.safetensors), a folder holding the original
+ * taesd_decoder.safetensors, or that file. NULL goes back to the model's
+ * VAE. Kept across longsd_sd_load calls; its latent channels must match
+ * the UNet's at generate time. */
+longsd_status longsd_sd_set_taesd(longsd_sd *sd, const char *path);
 /* The last error's message (borrowed until the next call on sd). */
 const char *longsd_sd_errmsg(const longsd_sd *sd);
 /* Latent size of an image: width / factor (8 for SD 1.x), and channels. */
@@ -603,13 +658,17 @@ int longsd_sd_latent_channels(const longsd_sd *sd);
  * decoding; rgb (OUT, may be NULL): height * width * 3 bytes, row-major. */
 longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float *latents, uint8_t *rgb);
 
-/* The text encoder's output (77, hidden) for one prompt; hidden is
- * longsd_sd_text_dim(sd). */
 /* Threads for the engine's sgemm and element-wise work (default: OpenBLAS's
  * choice, every core). Process-wide; call before generating. */
 void longsd_sd_set_threads(int n);
 
+/* The text encoder's output (77, hidden) for one prompt read as plain
+ * text (truncated at 75 tokens, as diffusers); hidden is
+ * longsd_sd_text_dim(sd). */
 longsd_status longsd_sd_encode_text(longsd_sd *sd, const char *prompt, float *hidden);
+/* The same for A1111's syntax: *n_chunks (OUT) chunks of 77 tokens in
+ * *hidden (OUT, (n_chunks * 77, hidden); free with longsd_free). */
+longsd_status longsd_sd_encode_prompt(longsd_sd *sd, const char *prompt, float **hidden, int *n_chunks);
 int longsd_sd_text_dim(const longsd_sd *sd);
 
 #ifdef __cplusplus

@@ -31,6 +31,14 @@ int cmd_sd(longsd_ctx *ctx, cli_opts *o)
     }
     const char *out = o->output ? o->output : "out.png";
     longsd_image_request req = longsd_image_default_request();
+    char full[8192];
+    if (r->lora_tags[0]) { /* --lora: the tags end the prompt, as in A1111 */
+        if (snprintf(full, sizeof full, "%s %s", prompt, r->lora_tags) >= (int)sizeof full) {
+            cli_error("sd: the prompt with its --lora tags is over %zu bytes", sizeof full);
+            return EXIT_USAGE;
+        }
+        prompt = full;
+    }
     req.prompt = prompt;
     req.negative = r->negative ? r->negative : "";
     req.seed = r->seed >= 0 ? (uint32_t)r->seed : seed_of(prompt);
@@ -39,6 +47,7 @@ int cmd_sd(longsd_ctx *ctx, cli_opts *o)
     req.steps = o->plan.steps;
     req.cfg_scale = o->plan.cfg_scale;
     req.sampler = o->plan.sampler;
+    req.rng = o->plan.rng;
     longsd_render_params p = cli_render_params(o);
     cli_progress g;
     cli_progress_init(&g, o);

@@ -39,6 +39,8 @@ typedef struct {
     "  --steps N             sampling steps recorded for rendering (default 30)\n"                      \
     "  --cfg X               guidance scale (default 7)\n"                                              \
     "  --sampler NAME        sampler name (default \"Euler a\")\n"                                      \
+    "  --lora NAME[:W]       add <lora:NAME:W> to every prompt (repeatable; NAME a file or a --lora-dir name)\n" \
+    "  --rng native|cpu|cuda noise of a seed: the engine's own (default), torch's CPU generator, or NVIDIA GPU noise (A1111 \"NV\")\n" \
     "  --force               redo every stage even if nothing changed\n"                                 \
     "  --llm builtin|openai  who finds ideas and cast (default builtin; openai: any OpenAI-compatible server)\n" \
     "  --llm-url URL         its base URL (default $OPENAI_BASE_URL, else https://api.openai.com/v1)\n" \
@@ -54,10 +56,13 @@ typedef struct {
     "                        repeat for a pool; extras after a space: jobs=N model=NAME workflow=FILE\n"   \
     "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
     "  --threads N           threads of the native engine (default: every core)\n"                          \
+    "  --vae taesd=PATH      native: decode with TAESD (a diffusers AutoencoderTiny folder or\n"           \
+    "                        taesd_decoder.safetensors): ~1/18 of the VAE decoder's work\n"          \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
     "  --timeout S           seconds one request may take (default 300)\n"                              \
-    "  --max-failures N      failed jobs in a row that set a backend aside for a while (default 2)\n"
+    "  --max-failures N      failed jobs in a row that set a backend aside for a while (default 2)\n"  \
+    "  --lora-dir DIR        native: where <lora:NAME:W> finds NAME.safetensors\n"
 
 static const command commands[] = {
     {"run", cmd_run, 1, 100000, "longsd run [options] <file|name|folder>...",
@@ -102,7 +107,7 @@ static const command commands[] = {
      "  -o, --output FILE     the image to write (default out.png)\n"
      "  --negative TEXT       negative prompt\n"
      "  --seed N              seed (default: derived from the prompt)\n"
-     "  --size WxH, --steps N, --cfg X, --sampler NAME   as for run\n"
+     "  --size WxH, --steps N, --cfg X, --sampler NAME, --rng NAME   as for run\n"
      "  --candidates N        N images: out.png, then out-c1.png ... with seeds derived from the first\n"
      RENDER_OPTS},
     {"choose", cmd_choose, 3, 3, "longsd choose <name|plan.json> <idea> <n>",
@@ -150,11 +155,11 @@ static void usage_main(FILE *f)
 
 enum {
     OPT_PARTS = 256, OPT_BY_CHAPTER, OPT_IDEAS, OPT_STYLE, OPT_STYLES, OPT_CAST, OPT_SIZE, OPT_STEPS, OPT_CFG,
-    OPT_SAMPLER, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
+    OPT_SAMPLER, OPT_RNG, OPT_LORA, OPT_LORA_DIR, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
     OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
-    OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
+    OPT_VAE, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
 };
 
 /* Fill o from argv: -1 to go on with *cmdname (NULL if none), else the exit
@@ -170,6 +175,8 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"styles", required_argument, 0, OPT_STYLES}, {"cast", required_argument, 0, OPT_CAST},
         {"size", required_argument, 0, OPT_SIZE}, {"steps", required_argument, 0, OPT_STEPS},
         {"cfg", required_argument, 0, OPT_CFG},   {"sampler", required_argument, 0, OPT_SAMPLER},
+        {"rng", required_argument, 0, OPT_RNG}, {"lora", required_argument, 0, OPT_LORA},
+        {"lora-dir", required_argument, 0, OPT_LORA_DIR},
         {"force", no_argument, 0, OPT_FORCE},     {"layout", required_argument, 0, OPT_LAYOUT},
         {"formats", required_argument, 0, OPT_FORMATS}, {"single-file", no_argument, 0, OPT_SINGLE_FILE},
         {"cover", required_argument, 0, OPT_COVER}, {"language", required_argument, 0, OPT_LANGUAGE},
@@ -178,7 +185,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"llm-parallel", required_argument, 0, OPT_LLM_PARALLEL}, {"no-cache", no_argument, 0, OPT_NO_CACHE},
         {"prompt-writer", required_argument, 0, OPT_PROMPT_WRITER},
         {"backend", required_argument, 0, OPT_BACKEND}, {"backends", required_argument, 0, OPT_BACKENDS},
-        {"threads", required_argument, 0, OPT_THREADS},
+        {"threads", required_argument, 0, OPT_THREADS}, {"vae", required_argument, 0, OPT_VAE},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"max-failures", required_argument, 0, OPT_MAX_FAILURES},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
@@ -245,9 +252,47 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
                 break;
             }
             case OPT_SAMPLER: o->plan.sampler = optarg; break;
+            case OPT_LORA: {
+                /* NAME[:W]: the tag A1111 reads, so every backend gets the same prompt */
+                char *tags = o->render.lora_tags, *colon = strrchr(optarg, ':');
+                char *end = NULL;
+                if (colon)
+                    strtod(colon + 1, &end);
+                if (!optarg[0] || optarg[0] == ':' || strchr(optarg, '>') || (colon && (end == colon + 1 || *end))) {
+                    cli_error("--lora: \"%s\" is not NAME or NAME:WEIGHT", optarg);
+                    return EXIT_USAGE;
+                }
+                size_t used = strlen(tags);
+                int n = snprintf(tags + used, sizeof o->render.lora_tags - used, "%s<lora:%s>", used ? " " : "",
+                                 optarg);
+                if (n < 0 || (size_t)n >= sizeof o->render.lora_tags - used) {
+                    cli_error("--lora: too many LoRAs");
+                    return EXIT_USAGE;
+                }
+                o->plan.lora_tags = tags;
+                break;
+            }
+            case OPT_LORA_DIR: o->render.lora_dir = optarg; break;
+            case OPT_RNG: {
+                longsd_rng r;
+                if (longsd_rng_from_name(optarg, &r) != 0) {
+                    cli_error("--rng: \"%s\" is not native, cpu or cuda", optarg);
+                    return EXIT_USAGE;
+                }
+                o->plan.rng = longsd_rng_name(r);
+                break;
+            }
             case OPT_FORCE: o->force = o->plan.force = 1; break;
             case OPT_THREADS:
                 if (cli_parse_int("--threads", optarg, 1, 256, &o->render.threads)) return EXIT_USAGE;
+                break;
+            case OPT_VAE:
+                if (strncmp(optarg, "taesd=", 6) != 0 || !optarg[6]) {
+                    cli_error("--vae: expected taesd=PATH (a TAESD folder or taesd_decoder.safetensors), got \"%s\"",
+                              optarg);
+                    return EXIT_USAGE;
+                }
+                o->render.vae = optarg;
                 break;
             case OPT_BACKEND:
                 if (cli_render_add_backend(&o->render, optarg)) return EXIT_USAGE;

@@ -143,6 +143,8 @@ longsd_render_params cli_render_params(const cli_opts *o)
     if (r->max_failures > 0)
         p.max_failures = r->max_failures;
     p.force = o->force;
+    p.vae = r->vae;
+    p.lora_dir = r->lora_dir;
     return p;
 }
 

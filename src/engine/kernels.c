@@ -149,6 +149,7 @@ void sdw_init(sdw *w, const sdst_file *f, const char *prefix, sdarena *home, lse
     w->prefix = prefix ? prefix : "";
     w->err = err;
     w->home = home;
+    w->patch = home ? home->patch : NULL;
     if (home)
         for (int i = 0; i < SDW_SLOTS; i++) {
             w->buf[i] = home->wbuf[i];
@@ -212,11 +213,18 @@ static void full_name(const sdw *w, char *name, size_t cap, const char *fmt, va_
 
 const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...)
 {
-    char name[512];
+    char name[512], base[448];
     va_list ap;
     va_start(ap, fmt);
     full_name(w, name, sizeof name, fmt, ap);
     va_end(ap);
+    int patched = 0;
+    if (w->patch) {
+        va_start(ap, fmt);
+        vsnprintf(base, sizeof base, fmt, ap);
+        va_end(ap);
+        patched = w->patch->has(w->patch->ctx, base);
+    }
     float *buf = slot_buf(w, slot, numel);
     if (!buf) {
         if (w->rc == LONGSD_OK)
@@ -232,8 +240,18 @@ const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...)
                               sdst_label(w->f), name, (unsigned long long)t->numel, numel);
         } else {
             const float *view = sdst_f32_view(t);
-            if (view)
+            if (view && !patched)
                 return view;
+            if (view) {
+                /* the file is mapped read-only: patch a copy */
+                memcpy(buf, view, numel * sizeof *buf);
+                longsd_status prc = w->patch->add(w->patch->ctx, base, buf, numel, w->err);
+                if (prc == LONGSD_OK)
+                    return buf;
+                w->rc = prc;
+                memset(buf, 0, numel * sizeof *buf);
+                return buf;
+            }
             /* Big tensors convert on all threads (a UNet step converts
              * every weight); slices are independent, so the split does not
              * change a bit. */
@@ -242,6 +260,8 @@ const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...)
                 parallel_for(convert_range, &job, numel, (size_t)1 << 20);
             else
                 job.rc = sdst_to_f32(w->f, t, buf, numel, w->err);
+            if (job.rc == LONGSD_OK && patched)
+                job.rc = w->patch->add(w->patch->ctx, base, buf, numel, w->err);
             if (job.rc == LONGSD_OK)
                 return buf;
             w->rc = job.rc;

@@ -18,6 +18,16 @@
  * the block grows to the peak seen, so from the second step on a model
  * allocates nothing. */
 typedef struct sdarena_ov sdarena_ov;
+
+/* An optional weight patch (LoRA, lora.h): has(ctx, name) tells whether
+ * the weight of that diffusers name gets a delta, add() adds it to the
+ * converted f32 weight. Set on the arena around a forward pass, because
+ * the arena is the run state every network's forward pass receives. */
+typedef struct sdw_patch {
+    int (*has)(void *ctx, const char *name);
+    longsd_status (*add)(void *ctx, const char *name, float *w, size_t numel, lserr *err);
+    void *ctx;
+} sdw_patch;
 #define SDW_SLOTS 8
 typedef struct {
     unsigned char *base;
@@ -31,6 +41,7 @@ typedef struct {
      * a step does not map and fault in ~100 MB of fresh pages. */
     float *wbuf[SDW_SLOTS];
     size_t wcap[SDW_SLOTS];
+    const sdw_patch *patch; /* optional, see sdw_patch; NULL = none */
 } sdarena;
 
 void sdarena_init(sdarena *a, size_t cap);
@@ -56,6 +67,7 @@ typedef struct {
     int (*map)(const void *ctx, const char *name, char *out, size_t cap);
     const void *map_ctx;
     sdarena *home; /* where the slot buffers come from and go back to, or NULL */
+    const sdw_patch *patch; /* home's patch at sdw_init, or NULL */
 } sdw;
 
 /* home (may be NULL) lends its kept conversion buffers to w until sdw_free. */

@@ -28,6 +28,7 @@ typedef struct {
     int ctx_dim, groups, tlayers;     /* cross_attention_dim, norm_num_groups, transformer layers */
     float eps;                        /* norm_eps */
     int flip_sin_to_cos, freq_shift;
+    int tcond_dim;                    /* time_cond_proj_dim (LCM's guidance embedding), 0 = none */
 } sdunet_cfg;
 
 typedef struct {
@@ -64,6 +65,14 @@ longsd_status sdclip_forward(const sdclip_cfg *cfg, const sdst_file *f, const ch
 longsd_status sdunet_forward(const sdunet_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
                              const float *x, int B, int H, int W, float t, const float *ctx, int n_ctx, float *out,
                              const sdabort *ab, lserr *err);
+/* The same with tcond(tcond_dim) (may be NULL) added to the time
+ * embedding through time_embedding.cond_proj: LCM's guidance input. */
+longsd_status sdunet_forward_cond(const sdunet_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                                  const float *x, int B, int H, int W, float t, const float *tcond, const float *ctx,
+                                  int n_ctx, float *out, const sdabort *ab, lserr *err);
+/* out(dim): the embedding of guidance scale w (diffusers'
+ * get_guidance_scale_embedding; the pipelines pass cfg - 1). */
+void sdunet_guidance_embedding(float w, int dim, float *out);
 /* img(out_ch, H*2^(n-1), W*2^(n-1)) in about [-1, 1] from latents z(latent_ch,
  * H, W). The prefix "first_stage_model." switches to CompVis names. */
 longsd_status sdvae_decode(const sdvae_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,

@@ -8,10 +8,92 @@
 #include <math.h>
 #include <string.h>
 
+#include <jansson.h>
+
+sdsched_cfg sdsched_sd15_cfg(void)
+{
+    return (sdsched_cfg){
+        .beta_start = 0.00085f, .beta_end = 0.012f, .spacing = SDS_SPACING_DEFAULT, .steps_offset = 1,
+        .original_steps = 50, .timestep_scaling = 10.0f, .set_alpha_to_one = 0,
+    };
+}
+
+longsd_status sdsched_cfg_load(const char *path, sdsched_cfg *cfg, lserr *err)
+{
+    char *text = NULL;
+    size_t n = 0;
+    longsd_status rc = lsfile_read(path, (size_t)1 << 20, &text, &n, err);
+    if (rc == LONGSD_OK)
+        rc = sdsched_cfg_parse(text, n, path, cfg, err);
+    longsd__free(text);
+    return rc;
+}
+
+longsd_status sdsched_cfg_parse(const char *text, size_t len, const char *path, sdsched_cfg *cfg, lserr *err)
+{
+    json_error_t je;
+    json_t *o = json_loadb(text, len, 0, &je), *v;
+    longsd_status rc = LONGSD_OK;
+    if (!o || !json_is_object(o)) {
+        json_decref(o);
+        return lserr_set(err, LONGSD_ERR_MODEL, "%s: not a JSON object: %s", path, o ? "" : je.text);
+    }
+    sdsched_cfg c = sdsched_sd15_cfg();
+    const char *str;
+    if ((v = json_object_get(o, "beta_start")) && json_is_number(v))
+        c.beta_start = (float)json_number_value(v);
+    if ((v = json_object_get(o, "beta_end")) && json_is_number(v))
+        c.beta_end = (float)json_number_value(v);
+    if ((v = json_object_get(o, "steps_offset")) && json_is_integer(v))
+        c.steps_offset = (int)json_integer_value(v);
+    if ((v = json_object_get(o, "original_inference_steps")) && json_is_integer(v))
+        c.original_steps = (int)json_integer_value(v);
+    if ((v = json_object_get(o, "timestep_scaling")) && json_is_number(v))
+        c.timestep_scaling = (float)json_number_value(v);
+    if ((v = json_object_get(o, "set_alpha_to_one")))
+        c.set_alpha_to_one = json_is_true(v);
+    const char *key = NULL;
+    if ((str = json_string_value(json_object_get(o, "timestep_spacing")))) {
+        c.spacing = !strcmp(str, "linspace") ? SDS_LINSPACE
+                    : !strcmp(str, "leading") ? SDS_LEADING
+                    : !strcmp(str, "trailing") ? SDS_TRAILING
+                                                : (key = "timestep_spacing", c.spacing);
+    }
+    if ((str = json_string_value(json_object_get(o, "beta_schedule"))) && strcmp(str, "scaled_linear"))
+        key = "beta_schedule";
+    if ((str = json_string_value(json_object_get(o, "prediction_type"))) && strcmp(str, "epsilon"))
+        key = "prediction_type";
+    if ((v = json_object_get(o, "num_train_timesteps")) && (!json_is_integer(v) || json_integer_value(v) != SDS_TRAIN_STEPS))
+        key = "num_train_timesteps";
+    if ((v = json_object_get(o, "trained_betas")) && !json_is_null(v))
+        key = "trained_betas";
+    if ((v = json_object_get(o, "rescale_betas_zero_snr")) && json_is_true(v))
+        key = "rescale_betas_zero_snr";
+    if (key) {
+        rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED,
+                       "%s: this %s is not supported (scaled_linear betas, epsilon prediction, 1000 steps, "
+                       "linspace/leading/trailing spacing)",
+                       path, key);
+        goto out;
+    }
+    if (!(c.beta_start > 0 && c.beta_start < c.beta_end && c.beta_end < 1) || c.steps_offset < 0 ||
+        c.steps_offset > 100 || c.original_steps < 1 || c.original_steps > SDS_TRAIN_STEPS ||
+        !(c.timestep_scaling > 0 && c.timestep_scaling < 1e6f)) {
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: betas, steps_offset, original_inference_steps or "
+                       "timestep_scaling out of range", path);
+        goto out;
+    }
+out:
+    json_decref(o);
+    if (rc == LONGSD_OK)
+        *cfg = c;
+    return rc;
+}
+
 static void train_tables(sdsched *s, float *sig /* OUT: train sigmas, float32 */)
 {
-    /* betas = linspace(sqrt(0.00085), sqrt(0.012), 1000, float32) ** 2 */
-    float a = sqrtf(0.00085f), b = sqrtf(0.012f);
+    /* betas = linspace(sqrt(beta_start), sqrt(beta_end), 1000, float32) ** 2 */
+    float a = sqrtf(s->cfg.beta_start), b = sqrtf(s->cfg.beta_end);
     float cum = 1.0f;
     for (int i = 0; i < SDS_TRAIN_STEPS; i++) {
         /* torch.linspace: start + i*step for the first half, end - (n-1-i)*step for the rest */
@@ -62,16 +144,62 @@ static void karras(double smin, double smax, int n, double *out)
     }
 }
 
+/* arange(1000, 0, -1000/steps).round() - 1, diffusers' "trailing". For
+ * 62 step counts (61, 103, ...) numpy's arange has one element more
+ * (ending in t = -1); the engine keeps the first steps of them. */
+static void trailing(int steps, float *ts)
+{
+    double r = (double)SDS_TRAIN_STEPS / steps;
+    for (int i = 0; i < steps; i++)
+        ts[i] = (float)(nearbyint((double)SDS_TRAIN_STEPS + i * -r) - 1.0);
+}
+
+/* (arange(n) * ratio)[::-1] + offset, diffusers' "leading". */
+static void leading(int steps, int ratio, int offset, float *ts)
+{
+    for (int i = 0; i < steps; i++)
+        ts[i] = (float)((steps - 1 - i) * ratio + offset);
+}
+
 longsd_status sdsched_init(sdsched *s, sds_kind kind, int karras_on, int steps, lserr *err)
+{
+    sdsched_cfg c = sdsched_sd15_cfg();
+    return sdsched_init_cfg(s, &c, kind, karras_on, steps, err);
+}
+
+int sdsched_needs_noise(const sdsched *s, int i)
+{
+    return s->kind == SDS_EULER_A || (s->kind == SDS_LCM && i < s->steps - 1);
+}
+
+/* LCMScheduler.set_timesteps: the distillation schedule k-1, 2k-1, ...,
+ * 999 (k = 1000 / original_steps), reversed, sampled at floor(linspace(0,
+ * len, steps, endpoint=False)). */
+static longsd_status lcm_init(sdsched *s, int steps, lserr *err)
+{
+    int orig = s->cfg.original_steps, k = SDS_TRAIN_STEPS / orig;
+    if (steps > orig)
+        return lserr_set(err, LONGSD_ERR_PARAM, "LCM takes at most original_inference_steps = %d steps, not %d", orig,
+                         steps);
+    for (int i = 0; i < steps; i++) {
+        int idx = (int)floor((double)orig * i / steps); /* linspace(0, orig, steps, endpoint=False) */
+        s->timesteps[i] = (float)((orig - idx) * k - 1);
+    }
+    s->init_sigma = 1.0f;
+    return LONGSD_OK;
+}
+
+longsd_status sdsched_init_cfg(sdsched *s, const sdsched_cfg *cfg, sds_kind kind, int karras_on, int steps, lserr *err)
 {
     memset(s, 0, sizeof *s);
     if (steps < 1 || steps > SDS_MAX_STEPS)
         return lserr_set(err, LONGSD_ERR_PARAM, "steps must be 1..%d, not %d", SDS_MAX_STEPS, steps);
-    if ((unsigned)kind > SDS_DPMPP_2M)
+    if ((unsigned)kind > SDS_LCM)
         return lserr_set(err, LONGSD_ERR_PARAM, "unknown sampler %d", (int)kind);
-    if (karras_on && (kind == SDS_DDIM || kind == SDS_EULER_A))
+    if (karras_on && (kind == SDS_DDIM || kind == SDS_EULER_A || kind == SDS_LCM))
         return lserr_set(err, LONGSD_ERR_PARAM, "Karras sigmas are available for Euler and DPM++ 2M only");
     s->kind = kind;
+    s->cfg = *cfg;
     s->karras = karras_on;
     s->steps = steps;
     float sig[SDS_TRAIN_STEPS], logsig[SDS_TRAIN_STEPS];
@@ -79,18 +207,36 @@ longsd_status sdsched_init(sdsched *s, sds_kind kind, int karras_on, int steps, 
     for (int i = 0; i < SDS_TRAIN_STEPS; i++)
         logsig[i] = logf(sig[i]);
     double kk[SDS_MAX_STEPS];
+    sds_spacing sp = cfg->spacing;
+    if (kind == SDS_LCM)
+        return lcm_init(s, steps, err);
     if (kind == SDS_DDIM) {
         int ratio = SDS_TRAIN_STEPS / steps;
-        for (int i = 0; i < steps; i++)
-            s->timesteps[i] = (float)((steps - 1 - i) * ratio + 1); /* leading + steps_offset */
+        if (sp == SDS_TRAILING)
+            trailing(steps, s->timesteps);
+        else if (sp == SDS_LINSPACE)
+            for (int i = 0; i < steps; i++) /* linspace(0, 999, steps).round()[::-1] */
+                s->timesteps[i] =
+                    (float)nearbyint(steps > 1 ? (double)(SDS_TRAIN_STEPS - 1) * (steps - 1 - i) / (steps - 1) : 0.0);
+        else
+            leading(steps, ratio, cfg->steps_offset, s->timesteps);
         s->init_sigma = 1.0f;
         return LONGSD_OK;
     }
     if (kind == SDS_DPMPP_2M) {
-        /* linspace(0, 999, steps + 1).round()[::-1][:-1] */
-        for (int i = 0; i < steps; i++) {
-            double v = (double)(SDS_TRAIN_STEPS - 1) * (steps - i) / steps;
-            s->timesteps[i] = (float)nearbyint(v); /* round half to even, like numpy */
+        if (sp == SDS_TRAILING) {
+            trailing(steps, s->timesteps);
+        } else if (sp == SDS_LEADING) {
+            /* (arange(steps + 1) * (1000 // (steps + 1)))[::-1][:-1] + offset */
+            int ratio = SDS_TRAIN_STEPS / (steps + 1);
+            for (int i = 0; i < steps; i++)
+                s->timesteps[i] = (float)((steps - i) * ratio + cfg->steps_offset);
+        } else {
+            /* linspace(0, 999, steps + 1).round()[::-1][:-1] */
+            for (int i = 0; i < steps; i++) {
+                double v = (double)(SDS_TRAIN_STEPS - 1) * (steps - i) / steps;
+                s->timesteps[i] = (float)nearbyint(v); /* round half to even, like numpy */
+            }
         }
         if (karras_on) {
             karras(sig[0], sig[SDS_TRAIN_STEPS - 1], steps, kk);
@@ -106,10 +252,16 @@ longsd_status sdsched_init(sdsched *s, sds_kind kind, int karras_on, int steps, 
         s->init_sigma = 1.0f;
         return LONGSD_OK;
     }
-    /* Euler, Euler ancestral: linspace(0, 999, steps, float32)[::-1] */
+    /* Euler, Euler ancestral: by default linspace(0, 999, steps, float32)[::-1] */
+    if (sp == SDS_TRAILING)
+        trailing(steps, s->timesteps);
+    else if (sp == SDS_LEADING)
+        leading(steps, SDS_TRAIN_STEPS / steps, cfg->steps_offset, s->timesteps);
     for (int i = 0; i < steps; i++) {
-        double v = steps > 1 ? (double)(SDS_TRAIN_STEPS - 1) * (steps - 1 - i) / (steps - 1) : 0.0;
-        s->timesteps[i] = (float)v;
+        if (sp != SDS_TRAILING && sp != SDS_LEADING) {
+            double v = steps > 1 ? (double)(SDS_TRAIN_STEPS - 1) * (steps - 1 - i) / (steps - 1) : 0.0;
+            s->timesteps[i] = (float)v;
+        }
         kk[i] = interp(sig, (double)s->timesteps[i]);
     }
     if (karras_on) {
@@ -124,7 +276,8 @@ longsd_status sdsched_init(sdsched *s, sds_kind kind, int karras_on, int steps, 
             mx = s->sigmas[i];
     }
     s->sigmas[steps] = 0.0f;
-    s->init_sigma = mx; /* linspace spacing: the largest sigma */
+    /* linspace and trailing: the largest sigma; leading sqrt(max^2 + 1) */
+    s->init_sigma = sp == SDS_LEADING ? sqrtf(mx * mx + 1.0f) : mx;
     return LONGSD_OK;
 }
 
@@ -175,6 +328,26 @@ longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t
         for (size_t k = 0; k < n; k++) {
             double x0 = (x[k] - sb * eps[k]) / sa;
             x[k] = (float)(sap * x0 + dir * eps[k]);
+        }
+        return LONGSD_OK;
+    }
+    case SDS_LCM: {
+        /* LCMScheduler.step: x0 from eps, denoised = c_out x0 + c_skip x,
+         * then noised back to the next timestep (none after the last).
+         * The scalars are float32 as torch makes them. */
+        int t = (int)s->timesteps[i], tp = i + 1 < s->steps ? (int)s->timesteps[i + 1] : t;
+        float at = s->alphas_cumprod[t];
+        float ap = tp >= 0 ? s->alphas_cumprod[tp] : s->cfg.set_alpha_to_one ? 1.0f : s->alphas_cumprod[0];
+        float sa = sqrtf(at), sb = sqrtf(1.0f - at), sap = sqrtf(ap), sbp = sqrtf(1.0f - ap);
+        float st = (float)t * s->cfg.timestep_scaling;
+        float c_skip = 0.25f / (st * st + 0.25f), c_out = st / sqrtf(st * st + 0.25f);
+        int last = i == s->steps - 1;
+        if (!last && !noise)
+            return lserr_set(err, LONGSD_ERR_PARAM, "LCM needs noise for step %d", i);
+        for (size_t k = 0; k < n; k++) {
+            double x0 = ((double)x[k] - (double)sb * eps[k]) / sa;
+            double den = c_out * x0 + (double)c_skip * x[k];
+            x[k] = (float)(last ? den : (double)sap * den + (double)sbp * noise[k]);
         }
         return LONGSD_OK;
     }

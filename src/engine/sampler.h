@@ -16,10 +16,34 @@
 #define SDS_TRAIN_STEPS 1000
 #define SDS_MAX_STEPS 1000
 
-typedef enum { SDS_EULER = 0, SDS_EULER_A = 1, SDS_DDIM = 2, SDS_DPMPP_2M = 3 } sds_kind;
+typedef enum { SDS_EULER = 0, SDS_EULER_A = 1, SDS_DDIM = 2, SDS_DPMPP_2M = 3, SDS_LCM = 4 } sds_kind;
+
+/* timestep_spacing; SDS_SPACING_DEFAULT is each class's own default */
+typedef enum { SDS_SPACING_DEFAULT = 0, SDS_LINSPACE, SDS_LEADING, SDS_TRAILING } sds_spacing;
+
+/* What a model's scheduler/scheduler_config.json says (diffusers
+ * from_config keeps these across scheduler classes). SD-Turbo's has
+ * "trailing"; LCM models' original_inference_steps and timestep_scaling. */
+typedef struct {
+    float beta_start, beta_end;   /* scaled_linear betas */
+    sds_spacing spacing;
+    int steps_offset;             /* added to "leading" timesteps */
+    int original_steps;           /* LCM: original_inference_steps (50) */
+    float timestep_scaling;       /* LCM: boundary-condition scale of t (10) */
+    int set_alpha_to_one;         /* LCM: alpha_cumprod past the last step (unused with LCM's own timesteps) */
+} sdsched_cfg;
+
+sdsched_cfg sdsched_sd15_cfg(void);
+/* Read a diffusers scheduler_config.json; what the engine cannot follow
+ * (other beta schedules, v-prediction, 1000 training steps or not) is
+ * LONGSD_ERR_UNSUPPORTED naming the file and key. */
+longsd_status sdsched_cfg_load(const char *path, sdsched_cfg *cfg, lserr *err);
+/* The same from the file's text (label names it in errors). */
+longsd_status sdsched_cfg_parse(const char *text, size_t len, const char *label, sdsched_cfg *cfg, lserr *err);
 
 typedef struct {
     sds_kind kind;
+    sdsched_cfg cfg;
     int karras, steps;
     float alphas_cumprod[SDS_TRAIN_STEPS];
     float timesteps[SDS_MAX_STEPS];      /* the UNet's t for each step */
@@ -30,13 +54,22 @@ typedef struct {
     int lower_order_nums;
 } sdsched;
 
-/* Set up a schedule of steps (1..1000). DDIM with karras is LONGSD_ERR_PARAM. */
+/* Set up a schedule of steps (1..1000) with SD 1.5's configuration. DDIM
+ * with karras is LONGSD_ERR_PARAM. */
 longsd_status sdsched_init(sdsched *s, sds_kind kind, int karras, int steps, lserr *err);
+/* The same with a model's configuration. LCM takes 1..original_steps
+ * steps (diffusers' LCMScheduler: timesteps picked from the
+ * original_steps-long distillation schedule, c_skip/c_out boundary
+ * conditions, fresh noise between steps). */
+longsd_status sdsched_init_cfg(sdsched *s, const sdsched_cfg *cfg, sds_kind kind, int karras, int steps, lserr *err);
+/* 1 when step i draws noise (Euler ancestral every step, LCM all but the last). */
+int sdsched_needs_noise(const sdsched *s, int i);
 void sdsched_free(sdsched *s);
 /* The factor the UNet input is scaled by at step i (Euler: 1/sqrt(sigma^2+1)). */
 float sdsched_input_scale(const sdsched *s, int i);
-/* x <- step i of x(n) given the (guided) noise prediction eps(n). Euler
- * ancestral needs noise(n) (a standard normal draw), the others ignore it. */
+/* x <- step i of x(n) given the (guided) noise prediction eps(n). Where
+ * sdsched_needs_noise(s, i), noise(n) is a standard normal draw; the
+ * others ignore it. */
 longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t n, const float *noise, lserr *err);
 
 /* Standard normal numbers, a pure function of (seed, stream, index):

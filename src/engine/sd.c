@@ -9,9 +9,13 @@
 #include <string.h>
 
 #include "compvis.h"
+#include "lora.h"
 #include "nets.h"
+#include "prompt_weights.h"
+#include "rng.h"
 #include "safetensors.h"
 #include "sampler.h"
+#include "taesd.h"
 #include "tokenizer.h"
 #include "util.h"
 
@@ -24,8 +28,101 @@ struct longsd_sd {
     sdclip_cfg clip_cfg;
     sdunet_cfg unet_cfg;
     sdvae_cfg vae_cfg;
+    sdsched_cfg sched_cfg;
+    sdtaesd *taesd; /* replaces the VAE's decoder when set (owned) */
     sdarena arena;
+    /* LoRA files read so far, by path: reused by later images */
+    struct {
+        char *path;
+        sdlora *l;
+    } lcache[2 * LONGSD_SD_MAX_LORAS];
+    int n_lcache;
 };
+
+static void lcache_clear(longsd_sd *sd)
+{
+    for (int i = 0; i < sd->n_lcache; i++) {
+        longsd__free(sd->lcache[i].path);
+        sdlora_free(sd->lcache[i].l);
+    }
+    sd->n_lcache = 0;
+}
+
+/* The LoRA at path, read once per handle. */
+static longsd_status lora_get(longsd_sd *sd, const char *path, const sdlora **out)
+{
+    for (int i = 0; i < sd->n_lcache; i++)
+        if (strcmp(sd->lcache[i].path, path) == 0) {
+            *out = sd->lcache[i].l;
+            return LONGSD_OK;
+        }
+    if (sd->n_lcache == 2 * LONGSD_SD_MAX_LORAS)
+        lcache_clear(sd); /* none is in use between images */
+    sdlora *l = NULL;
+    longsd_status rc = sdlora_load(path, &l, &sd->err);
+    if (rc != LONGSD_OK)
+        return rc;
+    char *p = longsd__strdup(path);
+    if (!p) {
+        sdlora_free(l);
+        return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    }
+    sd->lcache[sd->n_lcache].path = p;
+    sd->lcache[sd->n_lcache].l = l;
+    sd->n_lcache++;
+    *out = l;
+    return LONGSD_OK;
+}
+
+/* A tag's NAME: lora_dir/NAME.safetensors, else NAME as a path. */
+static char *resolve_tag(longsd_sd *sd, const char *dir, const char *name)
+{
+    if (dir && *dir) {
+        char *p = longsd__asprintf("%s/%s.safetensors", dir, name);
+        if (p && lsfile_exists(p))
+            return p;
+        longsd__free(p);
+    }
+    if (lsfile_exists(name))
+        return longsd__strdup(name);
+    lserr_set(&sd->err, LONGSD_ERR_NOT_FOUND, "prompt: LoRA \"%s\" not found (%s%s%s)", name,
+              dir && *dir ? "looked for " : "no --lora-dir given", dir && *dir ? dir : "",
+              dir && *dir ? "/NAME.safetensors" : "");
+    return NULL;
+}
+
+/* The LoRAs of an image into the two networks' sets. */
+static longsd_status prepare_loras(longsd_sd *sd, const longsd_sd_params *p, const sdlora_tag *tags, size_t ntags,
+                                   sdlora_set *te, sdlora_set *unet)
+{
+    sdlora_set_init(te, SDLORA_TE);
+    sdlora_set_init(unet, SDLORA_UNET);
+    if (p->n_loras < 0 || (p->n_loras > 0 && !p->loras))
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "n_loras %d without loras", p->n_loras);
+    if ((size_t)p->n_loras + ntags > LONGSD_SD_MAX_LORAS)
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "%zu LoRAs: at most %d at once", (size_t)p->n_loras + ntags,
+                         LONGSD_SD_MAX_LORAS);
+    for (size_t i = 0; i < (size_t)p->n_loras + ntags; i++) {
+        int from_tag = i >= (size_t)p->n_loras;
+        char *path = from_tag ? resolve_tag(sd, p->lora_dir, tags[i - p->n_loras].name)
+                              : longsd__strdup(p->loras[i].path ? p->loras[i].path : "");
+        if (!path)
+            return sd->err.code ? sd->err.code : lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+        float w = from_tag ? tags[i - p->n_loras].weight : p->loras[i].weight;
+        const sdlora *l = NULL;
+        longsd_status rc = lora_get(sd, path, &l);
+        longsd__free(path);
+        if (rc != LONGSD_OK)
+            return rc;
+        if (!isfinite(w))
+            return lserr_set(&sd->err, LONGSD_ERR_PARAM, "%s: weight is not a finite number", sdlora_path(l));
+        if (sdlora_count(l, SDLORA_TE))
+            sdlora_set_add(te, l, w);
+        if (sdlora_count(l, SDLORA_UNET))
+            sdlora_set_add(unet, l, w);
+    }
+    return LONGSD_OK;
+}
 
 longsd_sd_params longsd_sd_default_params(void)
 {
@@ -39,6 +136,8 @@ longsd_sd_params longsd_sd_default_params(void)
         .seed = 42,
         .sampler = LONGSD_SAMPLER_EULER_A,
         .karras = 0,
+        .plain_prompt = 0,
+        .rng = LONGSD_RNG_NATIVE,
     };
 }
 
@@ -84,6 +183,8 @@ void longsd_sd_free(longsd_sd *sd)
     if (!sd)
         return;
     unload(sd);
+    sdtaesd_close(sd->taesd);
+    lcache_clear(sd);
     sdarena_free(&sd->arena);
     longsd__free(sd);
 }
@@ -140,7 +241,13 @@ static longsd_status load_configs(longsd_sd *sd, const char *dir)
         if (rc != LONGSD_OK)
             return rc;
     }
-    return LONGSD_OK;
+    sd->sched_cfg = sdsched_sd15_cfg();
+    char *p = longsd__asprintf("%s/scheduler/scheduler_config.json", dir);
+    if (!p)
+        return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    longsd_status rc = lsfile_exists(p) ? sdsched_cfg_load(p, &sd->sched_cfg, &sd->err) : LONGSD_OK;
+    longsd__free(p);
+    return rc;
 }
 
 longsd_status longsd_sd_load(longsd_sd *sd, const char *dir)
@@ -184,6 +291,7 @@ longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *v
         sd->clip_cfg = sdclip_sd15_cfg();
         sd->unet_cfg = sdunet_sd15_cfg();
         sd->vae_cfg = sdvae_sd15_cfg();
+        sd->sched_cfg = sdsched_sd15_cfg();
     }
     {
         char *vj = longsd__asprintf("%s/vocab.json", vocab);
@@ -224,6 +332,24 @@ fail:
     return rc;
 }
 
+longsd_status longsd_sd_set_taesd(longsd_sd *sd, const char *path)
+{
+    lserr_clear(&sd->err);
+    sdtaesd *t = NULL;
+    if (path) {
+        longsd_status rc = sdtaesd_open(path, &t, &sd->err);
+        if (rc != LONGSD_OK)
+            return rc;
+        if (sdtaesd_config(t)->out_ch < 1) {
+            sdtaesd_close(t);
+            return lserr_set(&sd->err, LONGSD_ERR_MODEL, "%s: no output channels", path);
+        }
+    }
+    sdtaesd_close(sd->taesd);
+    sd->taesd = t;
+    return LONGSD_OK;
+}
+
 longsd_status longsd_sd_encode_text(longsd_sd *sd, const char *prompt, float *hidden)
 {
     if (!sd->tok)
@@ -232,6 +358,88 @@ longsd_status longsd_sd_encode_text(longsd_sd *sd, const char *prompt, float *hi
     longsd_status rc = sdtok_encode(sd->tok, prompt ? prompt : "", ids, SDTOK_MAX_LEN, NULL, &sd->err);
     if (rc == LONGSD_OK)
         rc = sdclip_forward(&sd->clip_cfg, sd->te, sd->te_prefix, &sd->arena, ids, hidden, &sd->err);
+    return rc;
+}
+
+longsd_status longsd_sd_encode_prompt(longsd_sd *sd, const char *prompt, float **hidden, int *n_chunks)
+{
+    *hidden = NULL;
+    *n_chunks = 0;
+    if (!sd->tok)
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "no model loaded");
+    sdpw_chunks c;
+    longsd_status rc = sdpw_chunk(sd->tok, prompt ? prompt : "", &c, &sd->err);
+    if (rc != LONGSD_OK)
+        return rc;
+    size_t per = (size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden;
+    float *h = longsd__malloc((size_t)c.n * per * sizeof *h);
+    if (!h)
+        rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    /* each chunk through the encoder alone, then weighted, as A1111 */
+    for (int k = 0; rc == LONGSD_OK && k < c.n; k++) {
+        rc = sdclip_forward(&sd->clip_cfg, sd->te, sd->te_prefix, &sd->arena, c.ids + (size_t)k * SDTOK_MAX_LEN,
+                            h + k * per, &sd->err);
+        if (rc == LONGSD_OK)
+            sdpw_emphasis(h + k * per, c.mult + (size_t)k * SDTOK_MAX_LEN, SDTOK_MAX_LEN, sd->clip_cfg.hidden);
+    }
+    if (rc == LONGSD_OK) {
+        *hidden = h;
+        *n_chunks = c.n;
+    } else {
+        longsd__free(h);
+    }
+    sdpw_chunks_free(&c);
+    return rc;
+}
+
+/* The conditioning of one prompt as plain text (one chunk) or A1111's. */
+static longsd_status encode_any(longsd_sd *sd, const char *prompt, int plain, float **out, int *n_chunks)
+{
+    if (!plain)
+        return longsd_sd_encode_prompt(sd, prompt, out, n_chunks);
+    *n_chunks = 0;
+    *out = longsd__malloc((size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden * sizeof **out);
+    if (!*out)
+        return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    longsd_status rc = longsd_sd_encode_text(sd, prompt, *out);
+    if (rc != LONGSD_OK) {
+        longsd__free(*out);
+        *out = NULL;
+    } else {
+        *n_chunks = 1;
+    }
+    return rc;
+}
+
+/* ctx(B, n * 77, D): [negative, prompt] (or the prompt alone for B = 1),
+ * the shorter padded with chunks of the empty prompt so both have n
+ * chunks (A1111's "pad prompt/negative prompt to be same length"). */
+static longsd_status build_context(longsd_sd *sd, const longsd_sd_params *p, int B, float **ctx, int *n_ctx)
+{
+    *ctx = NULL;
+    float *hc = NULL, *hu = NULL, *he = NULL;
+    int nc = 0, nu = 0, ne = 0;
+    size_t per = (size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden;
+    longsd_status rc = encode_any(sd, p->prompt, p->plain_prompt, &hc, &nc);
+    if (rc == LONGSD_OK && B == 2)
+        rc = encode_any(sd, p->negative_prompt, p->plain_prompt, &hu, &nu);
+    int n = nc > nu ? nc : nu;
+    if (rc == LONGSD_OK && (nc < n || (B == 2 && nu < n)))
+        rc = encode_any(sd, "", 0, &he, &ne);
+    if (rc == LONGSD_OK && !(*ctx = longsd__malloc((size_t)B * n * per * sizeof **ctx)))
+        rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    if (rc == LONGSD_OK) {
+        for (int b = 0; b < B; b++) {
+            const float *src = b == B - 1 ? hc : hu;
+            int ns = b == B - 1 ? nc : nu;
+            for (int k = 0; k < n; k++)
+                memcpy(*ctx + ((size_t)b * n + k) * per, k < ns ? src + k * per : he, per * sizeof **ctx);
+        }
+        *n_ctx = n * SDTOK_MAX_LEN;
+    }
+    longsd__free(hc);
+    longsd__free(hu);
+    longsd__free(he);
     return rc;
 }
 
@@ -247,33 +455,61 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         p->height > 8192)
         return lserr_set(&sd->err, LONGSD_ERR_PARAM, "size %dx%d: width and height must be multiples of %d up to 8192",
                          p->width, p->height, mult);
-    int h = p->height / f, w = p->width / f, L = sd->unet_cfg.in_ch, D = sd->clip_cfg.hidden;
+    if (sd->taesd && (sdtaesd_config(sd->taesd)->latent_ch != sd->unet_cfg.in_ch || sdtaesd_factor(sd->taesd) != f))
+        return lserr_set(&sd->err, LONGSD_ERR_MODEL,
+                         "TAESD: %d latent channels at 1/%d scale, the model %d at 1/%d (a TAESD for another family?)",
+                         sdtaesd_config(sd->taesd)->latent_ch, sdtaesd_factor(sd->taesd), sd->unet_cfg.in_ch, f);
+    int h = p->height / f, w = p->width / f, L = sd->unet_cfg.in_ch;
+    if (!longsd_rng_name(p->rng))
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "rng %d: not one of native, cpu, cuda", (int)p->rng);
     size_t n = (size_t)L * h * w;
-    int cfg_on = p->cfg_scale > 1.0f;
+    /* As diffusers: guidance > 1 runs the negative prompt too, unless the
+     * UNet takes the guidance as an embedding (LCM) */
+    int tcd = sd->unet_cfg.tcond_dim, cfg_on = p->cfg_scale > 1.0f && !tcd;
+    char *clean = NULL;
+    sdlora_tag *tags = NULL;
+    size_t ntags = 0;
+    sdlora_set lte, lunet;
+    sdlora_set_init(&lte, SDLORA_TE);
+    sdlora_set_init(&lunet, SDLORA_UNET);
     longsd_status rc;
     sdsched s;
-    if ((rc = sdsched_init(&s, (sds_kind)p->sampler, p->karras, p->steps, &sd->err)) != LONGSD_OK)
+    float wemb[4096];
+    if (tcd)
+        sdunet_guidance_embedding(p->cfg_scale - 1.0f, tcd, wemb);
+    if ((rc = sdsched_init_cfg(&s, &sd->sched_cfg, (sds_kind)p->sampler, p->karras, p->steps, &sd->err)) != LONGSD_OK)
         return rc;
     /* As diffusers: the batch is [unconditional, conditional]. */
-    float *ctx = longsd__malloc((size_t)2 * SDTOK_MAX_LEN * D * sizeof *ctx);
+    float *ctx = NULL;
+    int n_ctx = 0;
     float *x = longsd__malloc(n * sizeof *x), *xin = longsd__malloc(2 * n * sizeof *xin);
     float *eps = longsd__malloc(2 * n * sizeof *eps);
     float *noise = longsd__malloc(n * sizeof *noise);
     float *img = NULL;
-    if (!ctx || !x || !xin || !eps || !noise) {
+    if (!x || !xin || !eps || !noise) {
         rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
     int B = cfg_on ? 2 : 1;
     sdabort ab = {p->abort, p->user_data}; /* also polled inside the networks */
-    float *ctx_u = ctx, *ctx_c = ctx + (size_t)(B - 1) * SDTOK_MAX_LEN * D;
-    if ((rc = longsd_sd_encode_text(sd, p->prompt, ctx_c)) != LONGSD_OK ||
-        (cfg_on && (rc = longsd_sd_encode_text(sd, p->negative_prompt, ctx_u)) != LONGSD_OK))
+    /* <lora:...> tags leave the prompt before it is read, as in A1111 */
+    if ((rc = sdlora_tags(p->prompt ? p->prompt : "", &clean, &tags, &ntags, &sd->err)) != LONGSD_OK ||
+        (rc = prepare_loras(sd, p, tags, ntags, &lte, &lunet)) != LONGSD_OK)
         goto out;
+    longsd_sd_params q = *p;
+    q.prompt = clean;
+    sd->arena.patch = lte.n ? &lte.patch : NULL;
+    rc = build_context(sd, &q, B, &ctx, &n_ctx);
+    sd->arena.patch = lunet.n ? &lunet.patch : NULL;
+    if (rc != LONGSD_OK)
+        goto out;
+    /* x_T is always drawn, so the ancestral noise is the same stream
+     * position whether or not init_noise replaces it */
+    sdrng rng;
+    sdrng_init(&rng, (sdrng_kind)p->rng, p->seed);
+    sdrng_draw(&rng, x, n);
     if (p->init_noise)
         memcpy(x, p->init_noise, n * sizeof *x);
-    else
-        sdrng_normal(p->seed, 0, x, n);
     for (size_t k = 0; k < n; k++)
         x[k] *= s.init_sigma;
     for (int i = 0; i < s.steps; i++) {
@@ -286,19 +522,19 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
             xin[k] = x[k] * sc;
         if (B == 2)
             memcpy(xin + n, xin, n * sizeof *xin);
-        if ((rc = sdunet_forward(&sd->unet_cfg, sd->unet, sd->unet_prefix, &sd->arena, xin, B, h, w, t, ctx,
-                                 SDTOK_MAX_LEN, eps, &ab, &sd->err)) != LONGSD_OK)
+        if ((rc = sdunet_forward_cond(&sd->unet_cfg, sd->unet, sd->unet_prefix, &sd->arena, xin, B, h, w, t,
+                                      tcd ? wemb : NULL, ctx, n_ctx, eps, &ab, &sd->err)) != LONGSD_OK)
             goto out;
         float *ec = eps + (size_t)(B - 1) * n;
         if (cfg_on)
             for (size_t k = 0; k < n; k++)
                 ec[k] = eps[k] + p->cfg_scale * (ec[k] - eps[k]);
         const float *nz = NULL;
-        if (s.kind == SDS_EULER_A) {
+        if (sdsched_needs_noise(&s, i)) {
             if (p->step_noise)
                 nz = p->step_noise + (size_t)i * n;
             else {
-                sdrng_normal(p->seed, (uint64_t)i + 1, noise, n);
+                sdrng_draw(&rng, noise, n);
                 nz = noise;
             }
         }
@@ -310,14 +546,16 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     if (latents)
         memcpy(latents, x, n * sizeof *x);
     if (rgb) {
-        int oc = sd->vae_cfg.out_ch;
+        int oc = sd->taesd ? sdtaesd_config(sd->taesd)->out_ch : sd->vae_cfg.out_ch;
         img = longsd__malloc((size_t)oc * p->width * p->height * sizeof *img);
         if (!img) {
             rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
             goto out;
         }
-        if ((rc = sdvae_decode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, img, &ab, &sd->err)) !=
-            LONGSD_OK)
+        sd->arena.patch = NULL;
+        rc = sd->taesd ? sdtaesd_decode(sd->taesd, &sd->arena, x, h, w, img, &ab, &sd->err)
+                       : sdvae_decode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, img, &ab, &sd->err);
+        if (rc != LONGSD_OK)
             goto out;
         size_t hw = (size_t)p->width * p->height;
         for (size_t k = 0; k < hw; k++)
@@ -329,6 +567,9 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     }
     rc = LONGSD_OK;
 out:
+    sd->arena.patch = NULL; /* the next image gets the model as it is on disk */
+    longsd__free(clean);
+    sdlora_tags_free(tags, ntags);
     sdsched_free(&s);
     longsd__free(ctx);
     longsd__free(x);

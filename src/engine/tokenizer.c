@@ -666,16 +666,11 @@ static int bpe_word(const sdtok *t, const unsigned char *b, size_t n, int32_t *s
     return k;
 }
 
-longsd_status sdtok_encode(const sdtok *t, const char *text, int32_t *ids, int max_len, int *n_used, lserr *err)
+/* The tokens of text into ids[k..cap), after the k already there; returns
+ * the new count. The caller checked length and UTF-8. */
+static longsd_status encode_into(const sdtok *t, const char *text, size_t len, int32_t *ids, int k, int cap,
+                                 int *k_out, lserr *err)
 {
-    if (max_len < 2)
-        return lserr_set(err, LONGSD_ERR_PARAM, "tokenizer: max_len %d is below 2", max_len);
-    size_t len = strlen(text);
-    if (len > MAX_PROMPT)
-        return lserr_set(err, LONGSD_ERR_TOO_BIG, "prompt: %zu bytes is over the limit of %u", len, MAX_PROMPT);
-    size_t bad = lsutf8_validate(text, len);
-    if (bad != (size_t)-1)
-        return lserr_set(err, LONGSD_ERR_ENCODING, "prompt: invalid UTF-8 at byte %zu", bad);
     uint32_t *cp = longsd__malloc((2 * len + 2) * sizeof *cp);
     /* Lower-casing can lengthen a character's UTF-8 (U+023A: 2 -> 3 bytes). */
     unsigned char *bytes = longsd__malloc(8 * len + 8);
@@ -686,8 +681,6 @@ longsd_status sdtok_encode(const sdtok *t, const char *text, int32_t *ids, int m
         longsd__free(sym);
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory tokenizing");
     }
-    int k = 0, cap = max_len - 1;
-    ids[k++] = t->bos;
     /* Special tokens written literally are added tokens: matched in the raw
      * text before normalisation and emitted as their ids. */
     const char *p = text, *end = text + len;
@@ -720,13 +713,58 @@ longsd_status sdtok_encode(const sdtok *t, const char *text, int32_t *ids, int m
             ids[k++] = sp == s1 ? t->bos : t->eos;
         p = sp ? sp + (sp == s1 ? 15 : 13) : end;
     }
+    *k_out = k;
+    longsd__free(cp);
+    longsd__free(bytes);
+    longsd__free(sym);
+    return LONGSD_OK;
+}
+
+static longsd_status check_text(const char *text, size_t len, lserr *err)
+{
+    if (len > MAX_PROMPT)
+        return lserr_set(err, LONGSD_ERR_TOO_BIG, "prompt: %zu bytes is over the limit of %u", len, MAX_PROMPT);
+    size_t bad = lsutf8_validate(text, len);
+    if (bad != (size_t)-1)
+        return lserr_set(err, LONGSD_ERR_ENCODING, "prompt: invalid UTF-8 at byte %zu", bad);
+    return LONGSD_OK;
+}
+
+longsd_status sdtok_encode(const sdtok *t, const char *text, int32_t *ids, int max_len, int *n_used, lserr *err)
+{
+    if (max_len < 2)
+        return lserr_set(err, LONGSD_ERR_PARAM, "tokenizer: max_len %d is below 2", max_len);
+    size_t len = strlen(text);
+    longsd_status rc = check_text(text, len, err);
+    if (rc != LONGSD_OK)
+        return rc;
+    int k = 0;
+    ids[k++] = t->bos;
+    if ((rc = encode_into(t, text, len, ids, k, max_len - 1, &k, err)) != LONGSD_OK)
+        return rc;
     ids[k++] = t->eos;
     if (n_used)
         *n_used = k;
     while (k < max_len)
         ids[k++] = t->eos;
-    longsd__free(cp);
-    longsd__free(bytes);
-    longsd__free(sym);
     return LONGSD_OK;
+}
+
+longsd_status sdtok_encode_raw(const sdtok *t, const char *text, int32_t *ids, int cap, int *n, lserr *err)
+{
+    size_t len = strlen(text);
+    longsd_status rc = check_text(text, len, err);
+    if (rc == LONGSD_OK)
+        rc = encode_into(t, text, len, ids, 0, cap, n, err);
+    return rc;
+}
+
+int32_t sdtok_token_id(const sdtok *t, const char *token)
+{
+    return vocab_lookup(t, token);
+}
+
+int sdtok_is_alnum(uint32_t cp)
+{
+    return is_letter(cp) || is_number(cp);
 }

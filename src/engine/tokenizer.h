@@ -41,5 +41,12 @@ int32_t sdtok_eos(const sdtok *t); /* <|endoftext|>, also the padding token */
  * (the rest is cut off), EOS, then EOS as padding. *n_used (may be NULL)
  * gets the count before padding. Invalid UTF-8 is LONGSD_ERR_ENCODING. */
 longsd_status sdtok_encode(const sdtok *t, const char *text, int32_t *ids, int max_len, int *n_used, lserr *err);
+/* The tokens of text alone (no BOS/EOS, no padding), at most cap of them
+ * into ids; *n gets the count (== cap may mean more were cut off). */
+longsd_status sdtok_encode_raw(const sdtok *t, const char *text, int32_t *ids, int cap, int *n, lserr *err);
+/* The id of a vocabulary entry such as ",</w>"; -1 if absent. */
+int32_t sdtok_token_id(const sdtok *t, const char *token);
+/* \p{L} or \p{N}, the tokenizer's letter and number classes. */
+int sdtok_is_alnum(uint32_t cp);
 
 #endif

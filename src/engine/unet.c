@@ -97,8 +97,19 @@ longsd_status sdunet_cfg_load(const char *path, sdunet_cfg *cfg, lserr *err)
         rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: attention_head_dim must be an integer or one per block", path);
         goto out;
     }
-    static const char *const unsupported[] = {"class_embed_type", "addition_embed_type", "time_cond_proj_dim",
-                                              "encoder_hid_dim", "time_embedding_dim"};
+    /* LCM distilled UNets take the guidance scale as an embedding added to
+     * the time embedding's input (TimestepEmbedding.cond_proj). */
+    c.tcond_dim = 0;
+    json_t *tc = json_object_get(o, "time_cond_proj_dim");
+    if (tc && !json_is_null(tc)) {
+        c.tcond_dim = json_is_integer(tc) ? (int)json_integer_value(tc) : -1;
+        if (c.tcond_dim < 2 || c.tcond_dim > 4096) {
+            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: time_cond_proj_dim must be 2..4096", path);
+            goto out;
+        }
+    }
+    static const char *const unsupported[] = {"class_embed_type", "addition_embed_type", "encoder_hid_dim",
+                                              "time_embedding_dim"};
     for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
         json_t *v = json_object_get(o, unsupported[i]);
         if (v && !json_is_null(v)) {
@@ -166,9 +177,30 @@ typedef struct {
     int n;
 } skips;
 
+void sdunet_guidance_embedding(float w, int dim, float *out)
+{
+    /* diffusers' get_guidance_scale_embedding, in float32 like torch */
+    int half = dim / 2;
+    float ws = w * 1000.0f, sc = logf(10000.0f) / (float)(half - 1);
+    for (int i = 0; i < half; i++) {
+        float e = ws * expf((float)i * -sc);
+        out[i] = sinf(e);
+        out[half + i] = cosf(e);
+    }
+    if (dim % 2)
+        out[dim - 1] = 0.0f;
+}
+
 longsd_status sdunet_forward(const sdunet_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
                              const float *xin, int B, int H, int W, float t, const float *ctx, int n_ctx, float *out,
                              const sdabort *ab, lserr *err)
+{
+    return sdunet_forward_cond(cfg, f, prefix, a, xin, B, H, W, t, NULL, ctx, n_ctx, out, ab, err);
+}
+
+longsd_status sdunet_forward_cond(const sdunet_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                                  const float *xin, int B, int H, int W, float t, const float *tcond, const float *ctx,
+                                  int n_ctx, float *out, const sdabort *ab, lserr *err)
 {
     const sdunet_cfg *c = cfg;
     int nb = c->n_blocks, G = c->groups, ch0 = c->ch[0], tdim = 4 * ch0;
@@ -209,6 +241,11 @@ longsd_status sdunet_forward(const sdunet_cfg *cfg, const sdst_file *f, const ch
         float sn = sinf(arg), cs = cosf(arg);
         temb[c->flip_sin_to_cos ? i : half + i] = cs;
         temb[c->flip_sin_to_cos ? half + i : i] = sn;
+    }
+    if (tcond && c->tcond_dim > 0) {
+        float *cp = sdl_linear(&r, "time_embedding.cond_proj", tcond, 1, c->tcond_dim, ch0);
+        NEED(cp);
+        sdk_add(temb, cp, (size_t)ch0);
     }
     float *e1 = sdl_linear(&r, "time_embedding.linear_1", temb, 1, ch0, tdim);
     NEED(e1);

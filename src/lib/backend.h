@@ -24,6 +24,8 @@ typedef struct {
     int steps;
     float cfg_scale;
     const char *sampler;    /* A1111 spelling ("Euler a"); backends translate */
+    const char *vae;        /* "" = the model's own; "taesd" (native --vae taesd=PATH) */
+    const char *rng;        /* noise source "cpu" / "cuda"; NULL = native (noise.h) */
 } ls_render_job;
 
 /* What render() hands back. data is checked by the pool (PNG/JPEG of the
@@ -46,6 +48,8 @@ typedef struct {
     size_t max_image_bytes; /* cap on a decoded image */
     long poll_ms;           /* comfyui: first /history poll interval */
     long timeout_ms;        /* comfyui: give up waiting for a queued prompt after this */
+    const char *vae;        /* optional, native: "taesd=PATH" decodes with TAESD */
+    const char *lora_dir;   /* optional, native: folder of <lora:NAME> files */
 } ls_backend_opts;
 
 /* Which job fields a backend honours; the others are reported as ignored. */
@@ -56,7 +60,9 @@ enum {
     LS_CAP_SAMPLER = 1 << 3,
     LS_CAP_SEED = 1 << 4,
     LS_CAP_NEGATIVE = 1 << 5,
-    LS_CAP_ALL = (1 << 6) - 1
+    LS_CAP_ALL = (1 << 6) - 1,
+    /* the noise source (--rng): outside LS_CAP_ALL, a backend opts in */
+    LS_CAP_RNG = 1 << 6
 };
 
 typedef struct ls_backend_ops {
@@ -103,6 +109,10 @@ longsd_status ls_comfyui_parse_history(const char *body, size_t n, const char *p
 /* ComfyUI sampler and scheduler names for an A1111 sampler name
  * ("DPM++ 2M Karras" -> "dpmpp_2m", "karras"). */
 void ls_comfyui_sampler(const char *a1111, char *sampler, size_t ns, char *scheduler, size_t nsch);
+
+/* The kind of a VAE spec ("taesd" for "taesd=PATH"), or NULL when it is
+ * not one the engine knows. */
+const char *ls_vae_kind(const char *spec);
 
 /* The URL of route under base (no doubled or missing '/'); free with longsd__free. */
 char *ls_backend_url(const char *base, const char *route);

@@ -7,6 +7,7 @@
 
 #include "backend.h"
 #include "base64.h"
+#include "noise.h"
 
 typedef struct {
     char *url; /* .../sdapi/v1/txt2img */
@@ -83,6 +84,11 @@ static longsd_status a_render(void *state, ls_http *http, const ls_render_job *j
                             "steps", job->steps, "cfg_scale", (double)job->cfg_scale, "width", job->width,
                             "height", job->height, "sampler_name", job->sampler ? job->sampler : "Euler a",
                             "batch_size", 1, "n_iter", 1, "send_images", 1, "save_images", 0);
+    /* the prompt goes as written: A1111 reads its own syntax ((word:1.2),
+     * BREAK, <lora:...>); a chosen noise source is A1111's randn_source */
+    const char *randn = ls_rng_a1111(job->rng);
+    if (req && randn)
+        json_object_set_new(req, "override_settings", json_pack("{s:s}", "randn_source", randn));
     if (!req || !(body = json_dumps(req, JSON_COMPACT))) {
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
@@ -101,7 +107,7 @@ out:
 const ls_backend_ops ls_backend_a1111 = {
     .name = "a1111",
     .description = "AUTOMATIC1111 / Forge / SD.Next / stable-diffusion.cpp server: POST /sdapi/v1/txt2img",
-    .caps = LS_CAP_ALL,
+    .caps = LS_CAP_ALL | LS_CAP_RNG,
     .create = a_create,
     .render = a_render,
     .destroy = a_destroy,

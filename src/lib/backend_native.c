@@ -16,6 +16,7 @@
 typedef struct {
     longsd_sd *sd;
     pthread_mutex_t lock;
+    char *lora_dir; /* or NULL */
 } native_state;
 
 static int is_dir(const char *p)
@@ -28,6 +29,10 @@ static int is_dir(const char *p)
 #define MODEL_SHAPE                                                                                               \
     "a diffusers folder (text_encoder/, unet/ and vae/, each with config.json and its .safetensors weights, and " \
     "tokenizer/ with vocab.json and merges.txt) or a single-file .safetensors checkpoint"
+const char *ls_vae_kind(const char *spec)
+{
+    return spec && strncmp(spec, "taesd=", 6) == 0 && spec[6] ? "taesd" : NULL;
+}
 
 static longsd_status native_create(const ls_backend_opts *o, void **state, lserr *err)
 {
@@ -57,6 +62,12 @@ static longsd_status native_create(const ls_backend_opts *o, void **state, lserr
     }
     pthread_mutex_init(&ns->lock, NULL);
     longsd_status rc;
+    if (o->lora_dir && !(ns->lora_dir = longsd__strdup(o->lora_dir))) {
+        longsd_sd_free(ns->sd);
+        pthread_mutex_destroy(&ns->lock);
+        longsd__free(ns);
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    }
     if (is_dir(path)) {
         rc = longsd_sd_load(ns->sd, path);
     } else {
@@ -72,10 +83,16 @@ static longsd_status native_create(const ls_backend_opts *o, void **state, lserr
         rc = vocab ? longsd_sd_load_file(ns->sd, path, vocab, NULL) : LONGSD_ERR_NOMEM;
         longsd__free(beside);
     }
-    if (rc) {
+    if (rc)
         lserr_set(err, rc, "native: %s", longsd_sd_errmsg(ns->sd));
+    else if (o->vae && !ls_vae_kind(o->vae))
+        rc = lserr_set(err, LONGSD_ERR_PARAM, "native: vae \"%s\": expected taesd=PATH", o->vae);
+    else if (o->vae && (rc = longsd_sd_set_taesd(ns->sd, o->vae + 6)))
+        lserr_set(err, rc, "native: vae: %s", longsd_sd_errmsg(ns->sd));
+    if (rc) {
         longsd_sd_free(ns->sd);
         pthread_mutex_destroy(&ns->lock);
+        longsd__free(ns->lora_dir);
         longsd__free(ns);
         return rc;
     }
@@ -94,6 +111,7 @@ static int map_sampler(const char *name, longsd_sampler *s, int *karras)
         {"Euler a", LONGSD_SAMPLER_EULER_A, 0},   {"Euler", LONGSD_SAMPLER_EULER, 0},
         {"Euler Karras", LONGSD_SAMPLER_EULER, 1}, {"DDIM", LONGSD_SAMPLER_DDIM, 0},
         {"DPM++ 2M", LONGSD_SAMPLER_DPMPP_2M, 0}, {"DPM++ 2M Karras", LONGSD_SAMPLER_DPMPP_2M, 1},
+        {"LCM", LONGSD_SAMPLER_LCM, 0},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (lsstr_casecmp_ascii(name ? name : "Euler a", map[i].name) == 0) {
@@ -114,7 +132,7 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     if (map_sampler(job->sampler, &p.sampler, &p.karras))
         return lserr_set(err, LONGSD_ERR_UNSUPPORTED,
                          "native: sampler \"%s\" is not built in (Euler a, Euler, Euler Karras, DDIM, DPM++ 2M, "
-                         "DPM++ 2M Karras)",
+                         "DPM++ 2M Karras, LCM)",
                          job->sampler);
     if (job->width % 64 || job->height % 64)
         return lserr_set(err, LONGSD_ERR_UNSUPPORTED, "native: %dx%d: SD 1.x needs multiples of 64 (e.g. 768x512)",
@@ -126,6 +144,9 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     p.steps = job->steps;
     p.cfg_scale = job->cfg_scale;
     p.seed = job->seed;
+    p.lora_dir = ns->lora_dir; /* <lora:NAME:W> in the prompt, as A1111 reads it */
+    if (job->rng && longsd_rng_from_name(job->rng, &p.rng) != 0)
+        return lserr_set(err, LONGSD_ERR_PARAM, "native: unknown rng \"%.40s\" (native, cpu or cuda)", job->rng);
     uint8_t *rgb = longsd__malloc((size_t)job->width * (size_t)job->height * 3);
     if (!rgb)
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
@@ -149,13 +170,14 @@ static void native_destroy(void *state)
         return;
     longsd_sd_free(ns->sd);
     pthread_mutex_destroy(&ns->lock);
+    longsd__free(ns->lora_dir);
     longsd__free(ns);
 }
 
 const ls_backend_ops ls_backend_native = {
     .name = "native",
     .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder or a .safetensors file)",
-    .caps = LS_CAP_ALL,
+    .caps = LS_CAP_ALL | LS_CAP_RNG,
     .create = native_create,
     .render = native_render,
     .destroy = native_destroy,

@@ -31,7 +31,7 @@ static const char *const VISUAL[] = {
     "umbrella", "shawl", "wig", "haar", "haare", "bart", "gesicht", "augen", "rock", "hut", "m\xC3\xBCtze",
     "kleid", "mantel", "stiefel", "brille", "sch\xC3\xBCrze", "pfeife", "stock", "cheveux", "barbe", "visage",
     "yeux", "habit", "chapeau", "robe", "manteau", "bottes", "lunettes", "tablier", "canne", "b\xC3\xA2ton",
-    "fusil", "\xC3\xA9p\xC3\xA9" "e", "casquette",
+    "fusil", "\xC3\xA9p\xC3\251e", "casquette",
 };
 /* build and age words that describe a person on their own */
 static const char *const BUILD[] = {
@@ -39,25 +39,6 @@ static const char *const BUILD[] = {
     "barefoot", "hunchbacked", "grey-haired", "gray-haired", "white-haired", "red-haired", "elderly",
     "gro\xC3\x9F", "dick", "d\xC3\xBCnn", "schlank", "kahl", "bucklig", "gros", "maigre", "mince", "chauve",
 };
-static const char *const OLD[] = {"old", "elderly", "aged", "alt", "alte", "alter", "vieux", "vieille", "vieil"};
-static const char *const YOUNG[] = {"young", "jung", "junge", "junger", "jeune"};
-/* what the text calls a person, by age and sex (en, de, fr): "the boy" */
-static const char *const CHILD_M[] = {"boy", "lad", "junge", "knabe", "bub", "bube", "gar\xC3\xA7on", "gamin"};
-static const char *const CHILD_F[] = {"girl", "lass", "m\xC3\xA4" "dchen", "fillette"};
-static const char *const ADULT_M[] = {"man", "gentleman", "mann", "herr", "homme", "monsieur"};
-static const char *const ADULT_F[] = {"woman", "lady", "frau", "dame", "femme", "madame"};
-static const char *const THE[] = {"the", "der", "die", "das", "le", "la", "les"};
-/* the same in the plural, said of the several just named: "the boys" */
-static const char *const CHILD_PL[] = {"boys", "girls", "lads", "children", "jungen", "knaben", "kinder",
-                                       "m\xC3\xA4" "dchen", "gar\xC3\xA7ons", "enfants"};
-static const char *const ADULT_PL[] = {"men", "women", "gentlemen", "ladies", "m\xC3\xA4nner", "frauen",
-                                       "herren", "hommes", "femmes", "messieurs"};
-/* honorifics: an adult, or (Miss) a young woman */
-static const char *const HON_ADULT[] = {"mr", "mrs", "aunt", "uncle", "judge", "doctor", "dr", "widow", "captain",
-                                        "colonel", "sir", "lady", "lord", "herr", "frau", "tante", "onkel",
-                                        "kapit\xC3\xA4n", "doktor", "monsieur", "madame", "mme", "capitaine",
-                                        "docteur", "oncle", "tante"};
-static const char *const HON_YOUNG_F[] = {"miss", "fr\xC3\xA4ulein", "mademoiselle", "mlle"};
 /* what a harvested noun is worn in rather than had with */
 static const char *const WORN[] = {"coat", "hat", "cap", "dress", "bonnet", "apron", "boots", "jacket", "shirt",
                                    "gown", "cloak", "uniform", "trousers", "breeches", "shawl", "wig", "robe",
@@ -79,9 +60,6 @@ typedef struct {
 typedef struct {
     dphrase p[DESC_MAX_PHRASES];
     size_t n;
-    int old, young;
-    int child, adult, male, female; /* "the boy" said of them */
-    int old_near;                   /* "the old man" said next: weaker than "old Nat" */
 } dchar;
 
 typedef struct {
@@ -182,7 +160,8 @@ static void english_word(lslex_lang_id lang, const char *w, size_t n, int upper,
 }
 
 /* The person noun from role, or sex and age: "fisherman", "boy", "old
- * woman"; into out, "" when nothing is known. */
+ * woman"; an animal's noun for an animal role ("flounder"); into out, ""
+ * when nothing is known. */
 static void person_noun(const ls_character *c, lslex_lang_id lang, char *out, size_t cap)
 {
     char role[40] = "";
@@ -190,8 +169,17 @@ static void person_noun(const ls_character *c, lslex_lang_id lang, char *out, si
     if (c->role && c->role[0]) {
         english_word(lang, c->role, strlen(c->role), lang == LSLEX_DE, role, sizeof role);
         lswn_info wi;
-        if (!role[0] || !lswn_lookup(role, &wi) || !lswn_noun_is(&wi, LSWN_N_PERSON))
-            role[0] = '\0'; /* "mann" -> "man" is a person; a noun the dictionary reads otherwise is not */
+        if (!role[0] || !lswn_lookup(role, &wi))
+            role[0] = '\0';
+        else if (!lswn_noun_is(&wi, LSWN_N_PERSON)) {
+            /* "de Butt" is a flounder that talks, not "a man"; a noun the
+             * dictionary reads as neither person nor animal is no subject */
+            if (lswn_noun_is(&wi, LSWN_N_ANIMAL)) {
+                snprintf(out, cap, "%s", wi.noun_lemma[0] ? wi.noun_lemma : role);
+                return;
+            }
+            role[0] = '\0';
+        }
     }
     int g = c->gender, age = c->age;
     if (role[0]) {
@@ -285,100 +273,6 @@ static longsd_status compose(const longsd_story *s, const ls_character *c, lslex
     return st;
 }
 
-/* A first word of a name that tells age and sex: "Mrs.", "Fräulein". */
-static void honorific(const ls_character *c, int *adult, int *young_f)
-{
-    const char *names[2] = {c->name, c->full_name};
-    for (int i = 0; i < 2; i++) {
-        if (!names[i])
-            continue;
-        char low[32];
-        size_t n = strcspn(names[i], " .");
-        size_t ll = lslex_lower(names[i], n, low, sizeof low, 1);
-        *adult |= in_list(low, ll, HON_ADULT, sizeof HON_ADULT / sizeof HON_ADULT[0]);
-        *young_f |= in_list(low, ll, HON_YOUNG_F, sizeof HON_YOUNG_F / sizeof HON_YOUNG_F[0]);
-    }
-}
-
-/* Age and sex from what the book called them (dc) and their honorific,
- * where the cast facts had none. */
-static void infer_age(ls_character *c, const dchar *dc)
-{
-    int adult = 0, young_f = 0;
-    honorific(c, &adult, &young_f);
-
-    if (!c->gender) {
-        int m = dc->male, f = dc->female;
-        c->gender = m >= 2 && m > 2 * f ? LS_GENDER_MALE : f >= 2 && f > 2 * m ? LS_GENDER_FEMALE : young_f ? LS_GENDER_FEMALE : 0;
-    }
-    if (c->age)
-        return;
-    int old = dc->old, child = dc->child;
-    if ((old >= 1 || dc->old_near >= 2) && old + dc->old_near > dc->young && old + dc->old_near > child)
-        c->age = LS_AGE_OLD;
-    else if (young_f)
-        c->age = LS_AGE_YOUNG;
-    else if (adult)
-        c->age = LS_AGE_ADULT;
-    else if (child >= 2 && child > dc->adult)
-        c->age = LS_AGE_CHILD;
-    else if (dc->young >= 1 && dc->young > old)
-        c->age = LS_AGE_YOUNG;
-    else if (dc->adult >= 2 && dc->adult > child)
-        c->age = LS_AGE_ADULT;
-}
-
-/* "The boys" at w[k], said of the several characters named just before. */
-static void people_word(const dword *w, size_t n, size_t k, dchar *dc, const size_t *who, size_t n_who)
-{
-    if (k + 1 >= n || !in_list(w[k].low, w[k].ll, THE, sizeof THE / sizeof THE[0]) || w[k + 1].quoted)
-        return;
-    const dword *x = &w[k + 1];
-    int child = in_list(x->low, x->ll, CHILD_PL, sizeof CHILD_PL / sizeof CHILD_PL[0]);
-    int adult = in_list(x->low, x->ll, ADULT_PL, sizeof ADULT_PL / sizeof ADULT_PL[0]);
-    for (size_t i = 0; i < n_who; i++) {
-        dc[who[i]].child += child;
-        dc[who[i]].adult += adult;
-    }
-}
-
-static int age_noun(const dword *x)
-{
-    return in_list(x->low, x->ll, CHILD_M, sizeof CHILD_M / sizeof CHILD_M[0]) ||
-           in_list(x->low, x->ll, CHILD_F, sizeof CHILD_F / sizeof CHILD_F[0]) ||
-           in_list(x->low, x->ll, ADULT_M, sizeof ADULT_M / sizeof ADULT_M[0]) ||
-           in_list(x->low, x->ll, ADULT_F, sizeof ADULT_F / sizeof ADULT_F[0]);
-}
-
-/* "the boy", "the old man" at w[k]: counts for dc; returns 1 if found. */
-static int person_word(const dword *w, size_t n, size_t k, dchar *dc)
-{
-    if (k >= n || !in_list(w[k].low, w[k].ll, THE, sizeof THE / sizeof THE[0]))
-        return 0;
-    k++;
-    int old = 0;
-    if (k < n && in_list(w[k].low, w[k].ll, OLD, sizeof OLD / sizeof OLD[0]))
-        old = 1, k++;
-    if (k >= n || w[k].quoted)
-        return 0;
-    const dword *x = &w[k];
-    if (!old && k + 1 < n && !x->upper && !(x->flags & (LSLEX_STOP | LSLEX_PREP | LSLEX_CONJ | LSLEX_DET)) &&
-        !w[k + 1].quoted && !age_noun(x))
-        x = &w[k + 1]; /* "the very boy", "the little girl" */
-    int cm = in_list(x->low, x->ll, CHILD_M, sizeof CHILD_M / sizeof CHILD_M[0]);
-    int cf = in_list(x->low, x->ll, CHILD_F, sizeof CHILD_F / sizeof CHILD_F[0]);
-    int am = in_list(x->low, x->ll, ADULT_M, sizeof ADULT_M / sizeof ADULT_M[0]);
-    int af = in_list(x->low, x->ll, ADULT_F, sizeof ADULT_F / sizeof ADULT_F[0]);
-    if (!(cm | cf | am | af))
-        return 0;
-    dc->old_near += old;
-    dc->child += cm | cf;
-    dc->adult += (am | af) && !old;
-    dc->male += cm | am;
-    dc->female += cf | af;
-    return 1;
-}
-
 static longsd_status describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans,
                               int apply)
 {
@@ -388,18 +282,13 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
     dchar *dc = NULL;
     dword *w = NULL;
     uint64_t *h = NULL;
-    size_t last_who = (size_t)-1; /* the one character of the sentence before */
-    size_t last[8], n_last = 0;   /* all of them */
-    int *pairs = NULL;            /* [a * n_cast + b]: "a and b" in the narration */
     longsd_status st = LONGSD_OK;
     if (n_cast == 0)
         return LONGSD_OK;
     if ((st = ls_cast_forms(cast, n_cast, &forms, &n_forms)))
         return st;
     dc = longsd__calloc(n_cast, sizeof *dc);
-    if (n_cast <= 256)
-        pairs = longsd__calloc(n_cast * n_cast, sizeof *pairs);
-    if (!dc || (n_cast <= 256 && !pairs)) {
+    if (!dc) {
         st = LONGSD_ERR_NOMEM;
         goto out;
     }
@@ -440,7 +329,6 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
         }
         /* the one character of the sentence, and where they are named */
         size_t who = (size_t)-1, at = 0, len = 0;
-        size_t here[8], n_here = 0;
         int several = 0;
         for (size_t k = 0; k < n; k++) {
             size_t ch;
@@ -449,82 +337,26 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
                 continue;
             if (who != (size_t)-1 && who != ch)
                 several = 1;
-            int seen = 0;
-            for (size_t q = 0; q < n_here; q++)
-                seen |= here[q] == ch;
-            if (!seen && n_here < 8)
-                here[n_here++] = ch;
             if (who == (size_t)-1)
                 who = ch, at = k, len = m;
             k += m - 1;
         }
-        for (size_t k = 0; pairs && k + 2 < n; k++) {
-            /* "Tom and Joe": playmates share an age more often than not */
-            size_t a, b, m = ls_cast_match(forms, n_forms, h, n, k, &a);
-            if (!m || k + m + 1 >= n || w[k + m].ll != 3 || (memcmp(w[k + m].low, "and", 3) &&
-                                                             memcmp(w[k + m].low, "und", 3)))
-                continue;
-            if (ls_cast_match(forms, n_forms, h, n, k + m + 1, &b) && a != b) {
-                pairs[a * n_cast + b]++;
-                pairs[b * n_cast + a]++;
-            }
-        }
-        if (who == (size_t)-1 && !several && last_who != (size_t)-1 && person_word(w, n, 0, &dc[last_who]) &&
-            n && !w[0].upper)
-            person_word(w, n, 0, &dc[last_who]); /* "Tom sat down. The boy ..."; lower case: "Ben hove
-                                                   * in sight -- the very boy", apposition, counts twice */
-        if (who == (size_t)-1 && n_last > 1)
-            people_word(w, n, 0, dc, last, n_last); /* "Tom and Joe hid. The boys ..." */
-        last_who = several ? (size_t)-1 : who;
-        n_last = n_here;
-        memcpy(last, here, sizeof last);
         if (who == (size_t)-1 || several)
             continue;
-        if (at + len < n) {
-            /* "Tom, the boy, ...", "Ben Rogers hove in sight -- the very boy": apposition, twice the weight */
-            const char *gap = s->data + w[at + len - 1].end;
-            size_t gl = w[at + len].start - w[at + len - 1].end;
-            if (memchr(gap, ',', gl) && person_word(w, n, at + len, &dc[who]))
-                person_word(w, n, at + len, &dc[who]);
-            for (size_t k = at + len + 1; k < n && k < at + len + 8; k++) {
-                const char *g = s->data + w[k - 1].end;
-                size_t l = w[k].start - w[k - 1].end;
-
-                if ((memmem(g, l, "--", 2) || memmem(g, l, "\xE2\x80\x94", 3)) && person_word(w, n, k, &dc[who])) {
-                    person_word(w, n, k, &dc[who]);
-                    break;
-                }
-            }
-        }
         /* "the old king", "a tall man named Nat": two words before; the
          * clause after the name */
         size_t to = at + len + DESC_WINDOW < n ? at + len + DESC_WINDOW : n;
-        /* "old Nat Parsons", "the young king", "tall Becky": the word before */
+        /* "tall Becky": the word before */
         if (at > 0 && !w[at - 1].quoted && (!w[at - 1].upper || at == 1)) {
             const dword *pw = &w[at - 1];
-            dc[who].old += is_word(pw, OLD, sizeof OLD / sizeof OLD[0]);
-            dc[who].young += is_word(pw, YOUNG, sizeof YOUNG / sizeof YOUNG[0]);
             if (is_word(pw, BUILD, sizeof BUILD / sizeof BUILD[0]))
                 st = add_phrase(s, &dc[who], pw->start, pw->end);
         }
         if (!st)
             st = harvest(s, lang, w, at + len, to, &dc[who]);
     }
-    for (size_t i = 0; apply && i < n_cast; i++)
-        infer_age(&cast[i], &dc[i]);
-    for (size_t i = 0; apply && pairs && i < n_cast; i++) {
-        /* no evidence of their own: the age of those they go about with */
-        if (cast[i].age)
-            continue;
-        int child = 0, other = 0;
-        for (size_t j = 0; j < n_cast; j++)
-            if (cast[j].age == LS_AGE_CHILD)
-                child += pairs[i * n_cast + j];
-            else if (cast[j].age)
-                other += pairs[i * n_cast + j];
-        if (child >= 2 && child > 2 * other)
-            cast[i].age = LS_AGE_CHILD;
-    }
+    if (apply && !st)
+        st = ls_cast_ages(s, cast, n_cast); /* desc_age.c: the noun of the description needs them */
     for (size_t i = 0; i < n_cast && !st; i++) {
         ls_character *c = &cast[i];
         if (!apply) {
@@ -564,7 +396,6 @@ out:
             for (size_t k = 0; k < dc[i].n; k++)
                 longsd__free(dc[i].p[k].text);
     longsd__free(dc);
-    longsd__free(pairs);
     longsd__free(forms);
     longsd__free(w);
     longsd__free(h);

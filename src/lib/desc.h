@@ -27,4 +27,9 @@ longsd_status ls_cast_describe(const longsd_story *s, ls_character *cast, size_t
 longsd_status ls_cast_desc_spans(const longsd_story *s, const ls_character *cast, size_t n_cast,
                                  ls_desc_spans *spans);
 
+/* Age (and sex, where the pronouns left it unknown) of each character
+ * whose age is unknown, from what the book calls them (desc_age.c).
+ * Returns LONGSD_ERR_NOMEM only. */
+longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_cast);
+
 #endif

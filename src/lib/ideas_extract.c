@@ -11,6 +11,7 @@
  * Cost: one scan of the part's bytes plus O(k * candidates) for selection;
  * nothing depends on the size of the whole story. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "ideas.h"
 #include "lexicon.h"
 #include "scene.h"
+#include "wordset.h"
 
 #define MIN_WORDS 8
 #define MAX_WORDS_ONE 70   /* a single sentence */
@@ -28,6 +30,10 @@
 
 #define CONCRETE (LSLEX_PERSON | LSLEX_PLACE | LSLEX_OBJECT | LSLEX_ACTION | LSLEX_LIGHT)
 #define CAT_CAST (1u << 24)
+#define CAT_ACTOR (1u << 25) /* a subject pronoun: someone is there to act */
+#define STAGED 1.3           /* someone acting in a described place */
+#define UNSTAGED 0.8         /* no one, or no one doing anything */
+#define REFLECT_POINTS 1.0   /* "he thought", "I reckoned": nothing to paint */
 
 /* ------------------------------------------------------------------------
  * Word scoring, shared by the extractor and ls_ideas_score_text */
@@ -36,8 +42,46 @@ typedef struct {
     double vis;          /* paintable points of unquoted words */
     size_t words, quoted;
     size_t abstract;
-    unsigned cats;       /* CONCRETE bits seen, CAT_CAST */
+    size_t reflect;      /* half points: thinking, knowing, seeming 2, an essay's present tense 1 */
+    unsigned cats;       /* CONCRETE bits seen, CAT_CAST, CAT_ACTOR */
 } wscore;
+
+/* Words of the mind that the lexicon does not already count as abstract,
+ * and the subject pronouns, per language (en, de, fr), space separated. */
+static const char *const REFLECT[3] = {
+    ("knew know knows reckon reckoned reckons seemed seems seem felt feel feels remembered remember wished "
+     "thinks imagined realized realised guessed believed supposed"),
+    "dachte dachd dacht denkt wusste wu\xC3\x9Fte wei\xC3\x9F glaubte meinte f\xC3\xBChlte schien scheint erinnerte hoffte",
+    "pensa pensait pense croyait crut savait sut sentit sentait semblait sembla souvint esp\xC3\xA9rait"};
+/* The present tense of an essay inside a past-tense story ("There are
+ * wealthy gentlemen in England who drive ..."): half a reflection. */
+static const char *const PRESENT[3] = {"is are am does has", "ist sind hat", "est sont"};
+static const char *const SUBJECT[3] = {"i he she we they", "ich er sie wir", "je il elle nous ils elles"};
+
+enum { W_REFLECT = 1, W_PRESENT = 2, W_SUBJECT = 4 };
+static ls_wordset g_sets[3];
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void fill_sets(void)
+{
+    for (int li = 0; li < 3; li++) {
+        /* constant lists, far under the set's size */
+        (void)ls_wordset_add(&g_sets[li], REFLECT[li], W_REFLECT);
+        (void)ls_wordset_add(&g_sets[li], PRESENT[li], W_PRESENT);
+        (void)ls_wordset_add(&g_sets[li], SUBJECT[li], W_SUBJECT);
+    }
+}
+
+/* Extra categories of an unquoted word: CAT_ACTOR for a subject pronoun;
+ * *reflect 2 for a word of the mind, 1 for the present tense. */
+static unsigned extra_cats(lslex_lang_id lang, const char *low, size_t ll, unsigned fl, int *reflect)
+{
+    int li = lang == LSLEX_DE ? 1 : lang == LSLEX_FR ? 2 : 0;
+    pthread_once(&g_once, fill_sets);
+    unsigned b = ls_wordset_get(&g_sets[li], low, ll);
+    *reflect = !(fl & LSLEX_ABSTRACT) && (b & W_REFLECT) ? 2 : (b & W_PRESENT) ? 1 : 0;
+    return (b & W_SUBJECT) ? CAT_ACTOR : 0;
+}
 
 static double word_points(unsigned f)
 {
@@ -70,7 +114,15 @@ static double window_score(const wscore *w)
     for (unsigned b = 0; b < 25; b++)
         if ((CONCRETE | CAT_CAST) & w->cats & (1u << b))
             ncat++;
-    double sc = w->vis / sqrt(n) * (1.0 + 0.2 * ncat);
+    double sc = (w->vis - REFLECT_POINTS * 0.5 * (double)w->reflect) / sqrt(n) * (1.0 + 0.2 * ncat);
+    /* an illustrator paints people doing something somewhere: a subject
+     * (a named or role character, a person, a pronoun), an action, and a
+     * place, an object or light to put them in */
+    int actor = (w->cats & (CAT_CAST | CAT_ACTOR | LSLEX_PERSON)) != 0;
+    int acts = (w->cats & LSLEX_ACTION) != 0;
+    int setting = (w->cats & (LSLEX_PLACE | LSLEX_OBJECT | LSLEX_LIGHT)) != 0;
+    if (sc > 0)
+        sc *= actor && acts && setting ? STAGED : actor && acts ? 1.0 : UNSTAGED;
     sc -= 3.0 * ((double)w->quoted / n);
     if (w->words < 12)
         sc *= 0.85;
@@ -83,7 +135,7 @@ static double window_score(const wscore *w)
 typedef struct {
     size_t idx;         /* sentence index in the story */
     size_t para;
-    size_t words, quoted, abstract;
+    size_t words, quoted, abstract, reflect;
     size_t wpos;        /* words of the part before it */
     double vis;
     unsigned cats;
@@ -91,6 +143,7 @@ typedef struct {
     int dialogue;       /* dialogue only: never an anchor of its own */
     int skip;           /* heading or empty */
     size_t h_off, h_n;  /* content-word hashes in the pool, sorted, unique */
+    size_t content;     /* content words, repeats included */
 } sfeat;
 
 typedef struct {
@@ -226,8 +279,10 @@ static longsd_status scan_paragraph(xpart *x, size_t pi, size_t f0, size_t nf)
         if (w.quoted) {
             sf->quoted++;
         } else {
+            int refl;
             sf->vis += word_points(fl);
-            sf->cats |= fl & CONCRETE;
+            sf->cats |= (fl & CONCRETE) | extra_cats(x->lang, low, ll, fl, &refl);
+            sf->reflect += (size_t)refl;
             if (fl & LSLEX_ABSTRACT)
                 sf->abstract++;
         }
@@ -261,6 +316,7 @@ static longsd_status scan_paragraph(xpart *x, size_t pi, size_t f0, size_t nf)
                 goto out;
         }
         sf->h_n = x->n_pool - sf->h_off;
+        sf->content = sf->h_n; /* before duplicates go: the refrain test needs both */
         if (sf->h_n > 1) {
             uint64_t *a = x->pool + sf->h_off;
             qsort(a, sf->h_n, sizeof *a, u64_cmp);
@@ -353,6 +409,10 @@ static int ends_with_colon(const longsd_story *s, size_t si)
  * scene. Four or more mentions making a quarter of the words or more. */
 static int is_roll_call(size_t names, size_t words) { return names >= 4 && names * 4 >= words; }
 
+/* A song or refrain: ten or more content words, under 70% of them distinct
+ * (prose of the corpus runs above 85%). */
+static int is_refrain(size_t content, size_t distinct) { return content >= 10 && distinct * 10 < content * 7; }
+
 static longsd_status make_candidates(xpart *x, int k, size_t max_window)
 {
     longsd__free(x->c);
@@ -364,7 +424,7 @@ static longsd_status make_candidates(xpart *x, int k, size_t max_window)
         if (x->f[i].skip || x->f[i].dialogue)
             continue;
         wscore ws = {0};
-        size_t names = 0;
+        size_t names = 0, content = 0, distinct = 0;
         for (size_t n = 1; n <= max_window && i + n <= x->n_f; n++) {
             const sfeat *sf = &x->f[i + n - 1];
             if (sf->skip || sf->para != x->f[i].para)
@@ -373,8 +433,11 @@ static longsd_status make_candidates(xpart *x, int k, size_t max_window)
             ws.words += sf->words;
             ws.quoted += sf->quoted;
             ws.abstract += sf->abstract;
+            ws.reflect += sf->reflect;
             ws.cats |= sf->cats;
             names += sf->names;
+            content += sf->content;
+            distinct += sf->h_n;
             if (ws.words > (n == 1 ? MAX_WORDS_ONE : MAX_WORDS_WINDOW))
                 break;
             if (ws.words < MIN_WORDS || sf->dialogue)
@@ -389,6 +452,10 @@ static longsd_status make_candidates(xpart *x, int k, size_t max_window)
             c->first = i;
             c->n = n;
             c->score = window_score(&ws);
+            /* "min Kind Grind, din Kind Grind: min Mann Cham, din Mann Cham":
+             * a refrain repeats its words; a scene names new things */
+            if (is_refrain(content, distinct) && c->score > 0)
+                c->score *= 0.5;
             /* windows must earn their extra sentences */
             if (n > 1)
                 c->score -= 0.15 * (double)(n - 1);
@@ -542,8 +609,10 @@ double ls_ideas_score_text(const char *text, const char *lang, const ls_characte
         if (w.quoted) {
             ws.quoted++;
         } else {
+            int refl;
             ws.vis += word_points(fl);
-            ws.cats |= fl & CONCRETE;
+            ws.cats |= (fl & CONCRETE) | extra_cats(lg, low, ll, fl, &refl);
+            ws.reflect += (size_t)refl;
             if (fl & LSLEX_ABSTRACT)
                 ws.abstract++;
         }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "imagefile.h"
+#include "noise.h"
 #include "tmpfile.h"
 
 #define SIDECAR_MAX ((size_t)1 << 20)
@@ -48,6 +49,11 @@ void ls_pool_job_key(const ls_render_job *j, char out[17])
     h = lsfnv1a64(j->prompt, strlen(j->prompt) + 1, h);
     h = lsfnv1a64(j->negative ? j->negative : "", strlen(j->negative ? j->negative : "") + 1, h);
     h = lsfnv1a64(j->sampler ? j->sampler : "", strlen(j->sampler ? j->sampler : "") + 1, h);
+    if (j->vae && j->vae[0]) /* only when set, so keys of earlier images stay valid */
+        h = lsfnv1a64(j->vae, strlen(j->vae) + 1, h);
+    /* a chosen noise source is another picture; native keeps the old keys */
+    if (!ls_rng_is_native(j->rng))
+        h = lsfnv1a64(ls_rng_a1111(j->rng), strlen(ls_rng_a1111(j->rng)) + 1, h);
     int n = snprintf(num, sizeof num, "%u %d %d %d %.4f", j->seed, j->width, j->height, j->steps, (double)j->cfg_scale);
     h = lsfnv1a64(num, (size_t)n, h);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
@@ -122,11 +128,14 @@ void ls_pool_clean_temps(const char *dir)
 char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed)
 {
     const char *n = j->negative ? j->negative : "";
-    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, Version: longsd %s",
+    const char *vae = j->vae ? j->vae : "";
+    const char *rng = ls_rng_a1111(j->rng); /* A1111 writes "RNG:" only off its default */
+    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, %s%s%s%s%s%s"
+                            "Version: longsd %s",
                             j->prompt, n[0] ? "Negative prompt: " : "", n, n[0] ? "\n" : "", j->steps,
                             j->sampler ? j->sampler : "Euler a", (double)j->cfg_scale, (unsigned long long)seed,
-                            j->width, j->height,
-                            LONGSD_VERSION);
+                            j->width, j->height, vae[0] ? "VAE: " : "", vae, vae[0] ? ", " : "",
+                            rng ? "RNG: " : "", rng ? rng : "", rng ? ", " : "", LONGSD_VERSION);
 }
 
 longsd_status ls_sidecar_write(const ls_sidecar *sc, lserr *err)
@@ -157,6 +166,8 @@ longsd_status ls_sidecar_write(const ls_sidecar *sc, lserr *err)
         job->sampler, "backend", "kind", sc->kind, "url", sc->url, "label", sc->label, "ignored", ignored, "blank",
         sc->blank, "blank_retries", sc->blank_tries, "attempts", sc->attempts, "timings", "queued_s", sc->queued_s,
         "render_s", sc->render_s, "created", when, "longsd", LONGSD_VERSION);
+    if (root)
+        json_object_set_new(root, "rng", json_string(ls_rng_is_native(job->rng) ? "native" : job->rng));
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
     json_decref(root);
     char *side = ls_pool_sidecar_path(sc->file);

@@ -102,7 +102,7 @@ static int is_front_noise(const char *t)
     static const char *const words[] = {
         "roman", "novel", "a novel", "ein roman", "erz\xC3\xA4hlung", "eine erz\xC3\xA4hlung", "novelle",
         "m\xC3\xA4rchen", "conte", "contes", "nouvelle", "a romance", "a tale", "a story", "tales", "stories",
-        "preface", "vorwort", "pr\xC3\xA9" "face", "avant-propos", "contents", "inhalt", "table des mati\xC3\xA8res",
+        "preface", "vorwort", "pr\303\251face", "avant-propos", "contents", "inhalt", "table des mati\xC3\xA8res",
         "introduction", "einleitung", "illustrated", "illustrations", "oder", "or", "ou"};
     if (is_one_of(t, words, sizeof words / sizeof words[0]))
         return 1;

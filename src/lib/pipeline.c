@@ -7,6 +7,7 @@
 
 #include "ctx.h"
 #include "llm.h"
+#include "noise.h"
 #include "plan.h"
 #include "seed.h"
 
@@ -265,6 +266,14 @@ out:
 
 static int str_eq(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
 
+/* Noise sources compare with NULL, "" and "native" as one. */
+static int rng_eq(const char *a, const char *b)
+{
+    if (ls_rng_is_native(a) || ls_rng_is_native(b))
+        return ls_rng_is_native(a) == ls_rng_is_native(b);
+    return lsstr_casecmp_ascii(a, b) == 0;
+}
+
 static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan, const longsd_story *story,
                                  const longsd_style *style, const longsd_plan_params *pp)
 {
@@ -302,6 +311,16 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
             memset(&lp[i], 0, sizeof lp[i]);
         } else /* the rule-based writer, also for ideas the LLM could not write */
             rc = ls_prompt_build(&pi->idea, plan->cast, plan->n_cast, style, &pr, &ctx->err);
+        if (!rc && pp->lora_tags && pp->lora_tags[0]) {
+            /* A1111's extra-network tags go at the end, as users write them */
+            char *t = longsd__asprintf("%s %s", pr.positive ? pr.positive : "", pp->lora_tags);
+            if (!t)
+                rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+            else {
+                longsd__free(pr.positive);
+                pr.positive = t;
+            }
+        }
         if (rc) {
             for (size_t j = 0; lp && j < plan->n_ideas; j++)
                 ls_prompt_clear(&lp[j]);
@@ -319,7 +338,8 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
         int changed = !str_eq(pi->prompt, pr.positive) || !str_eq(pi->negative, pr.negative) ||
                       ls_cands_base(pi) != seed ||
                       pi->width != pp->width || pi->height != pp->height || pi->steps != pp->steps ||
-                      pi->cfg_scale != pp->cfg_scale || !str_eq(pi->sampler, pp->sampler);
+                      pi->cfg_scale != pp->cfg_scale || !str_eq(pi->sampler, pp->sampler) ||
+                      !rng_eq(pi->rng, pp->rng);
         longsd__free(pi->prompt);
         longsd__free(pi->negative);
         longsd__free(pi->lexica);
@@ -334,7 +354,8 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
         pi->cfg_scale = pp->cfg_scale;
         char was_style[64];
         snprintf(was_style, sizeof was_style, "%s", pi->style ? pi->style : "");
-        if (set_str(&pi->sampler, pp->sampler) || set_str(&pi->style, style->name)) {
+        if (set_str(&pi->sampler, pp->sampler) || set_str(&pi->style, style->name) ||
+            set_str(&pi->rng, ls_rng_is_native(pp->rng) ? NULL : pp->rng)) {
             longsd__free(lp);
             longsd__free(lrc);
             return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
@@ -385,8 +406,13 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
     if (!pp.sampler)
         pp.sampler = "Euler a";
     longsd_status rc = check_params(&pp, &ctx->err);
+    if (!rc)
+        rc = ls_rng_check(pp.rng, "plan", &ctx->err);
     if (rc)
         return rc;
+    longsd_rng rng_v;
+    if (!ls_rng_is_native(pp.rng) && longsd_rng_from_name(pp.rng, &rng_v) == 0)
+        pp.rng = longsd_rng_name(rng_v); /* recorded in one spelling */
     if ((rc = ls_styles_new(&styles, &ctx->err)))
         return rc;
     if ((rc = ls_llm_from_params(ctx, &pp.llm, &llm, &ctx->err)))
@@ -441,6 +467,11 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
     lsbuf_printf(&kb, "%s|%s|%s|%s|%s|%s|%s|%d|%d|%d|%.3f|%s", PROMPTS_VERSION,
                  pp.llm.prompt_writer == LONGSD_PROMPT_WRITER_LLM ? llm->key : "rules", ideas_key, style->name, style->suffix,
                  style->quality, style->negative, pp.width, pp.height, pp.steps, (double)pp.cfg_scale, pp.sampler);
+    /* only a chosen noise source enters the key: plans from before it keep theirs */
+    if (!ls_rng_is_native(pp.rng))
+        lsbuf_printf(&kb, "|rng=%s", pp.rng);
+    if (pp.lora_tags && pp.lora_tags[0])
+        lsbuf_printf(&kb, "|loras=%s", pp.lora_tags);
     for (size_t i = 0; i < plan->n_cast; i++)
         lsbuf_printf(&kb, "|%s=%s", plan->cast[i].name, plan->cast[i].description ? plan->cast[i].description : "");
     if (!kb.data) {
@@ -488,7 +519,8 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
     s->height = pp.height;
     s->steps = pp.steps;
     s->cfg_scale = pp.cfg_scale;
-    if (set_str(&s->style, style->name) || set_str(&s->sampler, pp.sampler)) {
+    if (set_str(&s->style, style->name) || set_str(&s->sampler, pp.sampler) ||
+        set_str(&s->rng, ls_rng_is_native(pp.rng) ? NULL : pp.rng)) {
         rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "noise.h"
 #include "redact.h"
 #include "tmpfile.h"
 #include "wspath.h"
@@ -21,6 +22,7 @@ static void plan_idea_clear(ls_plan_idea *pi)
     longsd__free(pi->negative);
     longsd__free(pi->lexica);
     longsd__free(pi->sampler);
+    longsd__free(pi->rng);
     longsd__free(pi->style);
     longsd__free(pi->image_file);
     longsd__free(pi->image_error);
@@ -77,6 +79,7 @@ void longsd_plan_free(longsd_plan *p)
     longsd__free(p->source);
     longsd__free(p->settings.style);
     longsd__free(p->settings.sampler);
+    longsd__free(p->settings.rng);
     longsd__free(p->disk_path);
     longsd__free(p->cast_synced);
     longsd__free(p);
@@ -163,6 +166,7 @@ longsd_status longsd_plan_idea(const longsd_plan *p, size_t i, longsd_idea_info 
         .steps = pi->steps,
         .cfg_scale = pi->cfg_scale,
         .sampler = nz(pi->sampler),
+        .rng = ls_rng_is_native(pi->rng) ? "native" : pi->rng,
         .style = nz(pi->style),
         .image_state = pi->image_state,
         .image_file = pi->image_file,

@@ -43,6 +43,7 @@ typedef struct {
     int width, height, steps;
     float cfg_scale;
     char *sampler;
+    char *rng;              /* noise source; NULL = native */
     char *style;
     int image_state;        /* LONGSD_IMAGE_* */
     char *image_file;       /* relative to the workspace */
@@ -79,6 +80,7 @@ typedef struct {
     int width, height, steps;
     float cfg_scale;
     char *sampler;
+    char *rng;              /* NULL = native */
     int candidates;         /* last --candidates N (0 = never given) */
 } ls_plan_settings;
 

@@ -32,6 +32,8 @@ static uint64_t idea_hash(const ls_plan_idea *pi)
     h = hstr(h, pi->prompt);
     h = hstr(h, pi->negative);
     h = hstr(h, pi->sampler);
+    if (pi->rng && pi->rng[0]) /* only when set: hashes of plans without it stay */
+        h = hstr(h, pi->rng);
     h = hstr(h, pi->style);
     h = hnum(h, pi->seed);
     h = hnum(h, pi->width);
@@ -110,9 +112,10 @@ static int take_idea(ls_plan_idea *m, const ls_plan_idea *d)
     int xt = take(&m->idea.title, d->idea.title), xs = take(&m->idea.scene, d->idea.scene);
     int xp = take(&m->prompt, d->prompt), xn = take(&m->negative, d->negative);
     int xa = take(&m->sampler, d->sampler), xy = take(&m->style, d->style);
-    if (xt < 0 || xs < 0 || xp < 0 || xn < 0 || xa < 0 || xy < 0)
+    int xg = take(&m->rng, d->rng);
+    if (xt < 0 || xs < 0 || xp < 0 || xn < 0 || xa < 0 || xy < 0 || xg < 0)
         return -1;
-    int t = xt + xs + xy, r = xp + xn + xa;
+    int t = xt + xs + xy, r = xp + xn + xa + xg;
     /* another candidate chosen by hand (or by `longsd choose` between
      * two saves) among the same draws: take the choice, not its seed
      * alone, so the candidate list stays whole */

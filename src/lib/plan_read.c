@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jdoc.h"
+#include "noise.h"
 #include "plan.h"
 #include "redact.h"
 #include "wspath.h"
@@ -47,6 +48,18 @@ static longsd_status get_str(rd *r, const jd_val *obj, const char *prefix, const
         return bad_key(r, prefix, key, "expected a string");
     *out = longsd__strndup(v->u.s, v->n);
     return *out ? LONGSD_OK : lserr_set(r->err, LONGSD_ERR_NOMEM, "out of memory");
+}
+
+/* "rng": optional, one of the engine's noise sources. */
+static longsd_status get_rng(rd *r, const jd_val *obj, const char *prefix, char **out)
+{
+    longsd_status rc = get_str(r, obj, prefix, "rng", 0, out);
+    if (rc == LONGSD_OK && !ls_rng_is_native(*out) && ls_rng_a1111(*out) == NULL) {
+        longsd__free(*out);
+        *out = NULL;
+        return bad_key(r, prefix, "rng", "expected \"native\", \"cpu\" or \"cuda\"");
+    }
+    return rc;
 }
 
 static longsd_status get_int(rd *r, const jd_val *obj, const char *prefix, const char *key, long long lo, long long hi,
@@ -283,6 +296,7 @@ static longsd_status read_idea(rd *r, const longsd_plan *p, const jd_val *o, siz
     TRY(get_num(r, pr, sub, "cfg_scale", 0, 100, &cfg));
     pi->cfg_scale = (float)cfg;
     TRY(get_str(r, pr, sub, "sampler", 0, &pi->sampler));
+    TRY(get_rng(r, pr, sub, &pi->rng));
     TRY(get_str(r, pr, sub, "style", 0, &pi->style));
 
     const jd_val *im = field(o, "image");
@@ -378,6 +392,7 @@ static longsd_status read_plan(rd *r, const jd_val *root, longsd_plan *p)
     TRY(get_num(r, st, "settings", "cfg_scale", 0, 100, &cfg));
     s->cfg_scale = (float)cfg;
     TRY(get_str(r, st, "settings", "sampler", 0, &s->sampler));
+    TRY(get_rng(r, st, "settings", &s->rng));
     v = 0;
     TRY(get_int(r, st, "settings", "candidates", 0, LS_MAX_CANDIDATES, 0, &v));
     s->candidates = (int)v;

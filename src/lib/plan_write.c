@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jwrite.h"
+#include "noise.h"
 #include "plan.h"
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -80,6 +81,8 @@ static void write_idea(jwriter *w, const longsd_plan *p, size_t i, long long ind
     jw_real(w, "cfg_scale", (double)pi->cfg_scale);
     jw_string(w, "sampler", nz(pi->sampler));
     jw_string(w, "style", nz(pi->style));
+    if (!ls_rng_is_native(pi->rng)) /* the noise source, when not the default (issue 12) */
+        jw_string(w, "rng", pi->rng);
     if (pi->lexica && pi->lexica[0]) /* the lexica modifiers chosen for this scene (issue 11) */
         jw_string(w, "lexica", pi->lexica);
     jw_close(w);
@@ -125,6 +128,8 @@ char *longsd_plan_to_json(const longsd_plan *p)
     jw_int(&w, "steps", s->steps);
     jw_real(&w, "cfg_scale", (double)s->cfg_scale);
     jw_string(&w, "sampler", nz(s->sampler));
+    if (!ls_rng_is_native(s->rng))
+        jw_string(&w, "rng", s->rng);
     if (s->candidates > 0) /* the last --candidates N */
         jw_int(&w, "candidates", s->candidates);
     jw_close(&w);

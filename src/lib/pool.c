@@ -4,6 +4,7 @@
  * called ls_pool_run is the only one that calls back into the caller (job
  * reports, progress, log), so callbacks need no locking of their own. */
 #include "pool.h"
+#include "noise.h"
 #include "redact.h"
 #include "tmpfile.h"
 
@@ -162,7 +163,14 @@ longsd_status ls_pool_new(longsd_ctx *ctx, const longsd_render_params *prm, ls_p
             .max_image_bytes = prm->max_image_bytes,
             .poll_ms = 100,
             .timeout_ms = (long)(prm->timeout_s * 1000.0),
+            .vae = prm->vae,
+            .lora_dir = prm->lora_dir,
         };
+        if (prm->vae && !b->ops->in_process) {
+            rc = lserr_set(err, LONGSD_ERR_PARAM, "backend %s: a VAE (%s) is for the native engine only; servers use "
+                           "their own", b->label, prm->vae);
+            goto out;
+        }
         if ((rc = b->ops->create(&bo, &b->state, err))) {
             char m[sizeof err->msg];
             snprintf(m, sizeof m, "%s", err ? err->msg : "");
@@ -194,6 +202,8 @@ static void job_free(ls_pool_job *j)
     longsd__free((char *)j->job.prompt);
     longsd__free((char *)j->job.negative);
     longsd__free((char *)j->job.sampler);
+    longsd__free((char *)j->job.vae);
+    longsd__free((char *)j->job.rng);
     longsd__free(j->id);
     longsd__free(j->path);
     longsd__free(j->key);
@@ -256,12 +266,15 @@ longsd_status ls_pool_add(ls_pool *p, const ls_render_job *job, const char *id, 
     j->job.prompt = longsd__strdup(job->prompt ? job->prompt : "");
     j->job.negative = longsd__strdup(job->negative ? job->negative : "");
     j->job.sampler = longsd__strdup(job->sampler ? job->sampler : "Euler a");
+    j->job.vae = longsd__strdup(job->vae ? job->vae : "");
+    j->job.rng = ls_rng_is_native(job->rng) ? NULL : longsd__strdup(job->rng);
     j->id = longsd__strdup(id ? id : "image");
     j->path = longsd__strdup(path);
     j->key = longsd__strdup(key ? key : "");
     j->tag = tag;
     j->backend = -1;
-    if (!j->job.prompt || !j->job.negative || !j->job.sampler || !j->id || !j->path || !j->key) {
+    if (!j->job.prompt || !j->job.negative || !j->job.sampler || !j->job.vae || !j->id || !j->path || !j->key ||
+        (!ls_rng_is_native(job->rng) && !j->job.rng)) {
         job_free(j);
         return LONGSD_ERR_NOMEM;
     }
@@ -322,6 +335,7 @@ static const char *ignored_list(unsigned caps, const ls_render_job *j, char *buf
         {LS_CAP_CFG, 1, "CFG scale"},
         {LS_CAP_SAMPLER, 1, "sampler"},
         {LS_CAP_SEED, 1, "seed"},
+        {LS_CAP_RNG, !ls_rng_is_native(j->rng), "rng"},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (!(caps & f[i].cap) && f[i].used)

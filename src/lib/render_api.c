@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "noise.h"
 #include "plan.h"
 #include "pool.h"
 #include "stemset.h"
@@ -57,6 +58,8 @@ static longsd_status check_params(lserr *err, const longsd_render_params *p)
         return lserr_set(err, LONGSD_ERR_PARAM, "max_failures must be at least 1");
     if (p->max_image_bytes < 1024)
         return lserr_set(err, LONGSD_ERR_PARAM, "max_image_bytes is too small");
+    if (p->vae && !ls_vae_kind(p->vae))
+        return lserr_set(err, LONGSD_ERR_PARAM, "vae \"%s\": expected taesd=PATH", p->vae);
     return LONGSD_OK;
 }
 
@@ -193,6 +196,8 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
             .steps = pi->steps,
             .cfg_scale = pi->cfg_scale,
             .sampler = pi->sampler ? pi->sampler : "Euler a",
+            .vae = params->vae ? ls_vae_kind(params->vae) : "",
+            .rng = ls_rng_is_native(pi->rng) ? NULL : pi->rng,
         };
         lserr jerr;
         if (check_job(&jerr, &job, id)) {
@@ -366,7 +371,11 @@ longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req
         .steps = req->steps,
         .cfg_scale = req->cfg_scale,
         .sampler = req->sampler && req->sampler[0] ? req->sampler : "Euler a",
+        .vae = params->vae ? ls_vae_kind(params->vae) : "",
+        .rng = ls_rng_is_native(req->rng) ? NULL : req->rng,
     };
+    if ((rc = ls_rng_check(req->rng, "image request", err)))
+        return rc;
     if ((rc = check_job(err, &job, "sd")))
         return rc;
     ls_pool *pool = NULL;

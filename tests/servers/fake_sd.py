@@ -18,6 +18,7 @@ flags or from POST /control (same names, JSON); GET /stats counts requests.
   --stall S           how long 'stall' waits before answering (default 60)
   --die-after N       exit abruptly (no reply) on render request number N+1
   --log FILE          append "<api> <seed> <width>x<height> <prompt>" per image served
+                      (and "a1111-settings <json>" for a txt2img with override_settings)
   --lifetime S        exit after S seconds whatever happens (default 120)
   --tls CERT KEY      serve HTTPS with this (self-signed) certificate
 Bounded: it exits when its parent process goes away or its lifetime ends.
@@ -228,6 +229,9 @@ class Handler(BaseHTTPRequestHandler):
             seed = int(req.get("seed", -1))
             if seed < 0:
                 seed = 1234
+            if "override_settings" in req and self.server.cfg["log"]:
+                with lock, open(self.server.cfg["log"], "a") as f:
+                    f.write("a1111-settings %s\n" % json.dumps(req["override_settings"], sort_keys=True))
             png = self.image(w, h, req.get("prompt", ""), seed, "a1111")
             info = json.dumps({"seed": seed, "prompt": req.get("prompt", ""), "width": w, "height": h})
             return self.reply(200, {"images": [self.b64(png)], "parameters": req, "info": info})

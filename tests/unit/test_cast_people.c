@@ -240,5 +240,77 @@ TEST(german_nouns_are_not_characters)
     free(text);
 }
 
-RUN_TESTS(german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
+/* "Ned Land": a full name whose second word is a noun ("land") is still
+ * a man when he speaks or his first name is known; and a French book's
+ * places and first names come from hunspell fr. */
+static const char NED_EN[] =
+    "CHAPTER I\n"
+    "\n"
+    "The harpooner stood at the bow. Then Ned Land raised his harpoon and looked at the sea.\n"
+    "\n"
+    "\"There it is,\" said Ned Land, and he pointed to the east. I watched as Ned Land leaned over the rail.\n"
+    "\n"
+    "Conseil came up on deck. \"Master,\" said Conseil, \"the Canadian is angry.\" Then Ned Land swore again.\n"
+    "\n"
+    "We sailed on for many days. At last Ned Land saw the monster, and Conseil ran to tell me.\n"
+    "\n"
+    "\"We shall see,\" said Ned. I thought that Ned Land was right, and Conseil agreed with him.\n"
+    "\n"
+    "The land was far away. We sailed to the land of ice. Then Ned shouted at the sailors.\n"
+    "\n";
+
+static const char NED_FR[] =
+    "CHAPITRE PREMIER\n"
+    "\n"
+    "Le harponneur se tenait \xC3\xA0 l'avant. Alors Ned Land leva son harpon et regarda la mer.\n"
+    "\n"
+    "\xC2\xAB Le voil\xC3\xA0 ! \xC2\xBB s'\xC3\xA9" "cria Ned Land, et il montra l'horizon. Je vis que Ned Land se penchait sur le bastingage.\n"
+    "\n"
+    "Conseil monta sur le pont. \xC2\xAB Monsieur, dit Conseil, le Canadien est furieux. \xC2\xBB Puis Ned Land jura encore.\n"
+    "\n"
+    "Nous navigu\xC3\xA2mes pendant des jours vers Paris et vers la Bretagne. Enfin Ned Land aper\xC3\xA7ut le monstre, et Conseil courut me pr\xC3\xA9venir.\n"
+    "\n"
+    "\xC2\xAB Nous verrons, \xC2\xBB dit Ned. Je pensai que Ned Land avait raison, et Conseil fut de son avis. Le capitaine Nemo parut.\n"
+    "\n"
+    "Le capitaine regarda la mer. Le capitaine parla \xC3\xA0 Ned Land. Le capitaine sourit. Le capitaine se tut. Le capitaine partit pour Paris.\n"
+    "\n"
+    "Nous part\xC3\xAEmes pour Paris. A Paris il faisait froid. Depuis Paris nous \xC3\xA9" "criv\xC3\xAEmes. Marie arriva, et Marie pleura. Puis Marie sourit \xC3\xA0 Conseil.\n"
+    "\n";
+
+TEST(full_name_ending_in_a_noun)
+{
+    castfx f;
+    cast_of(&f, NED_EN);
+    const ls_character *ned = who(&f, "Ned Land");
+    REQUIRE(ned != NULL);
+    CHECK(ned->mentions >= 6);
+    CHECK(who(&f, "Conseil") != NULL);
+    cast_free(&f);
+}
+
+TEST(french_dictionary)
+{
+    /* the dictionary (hunspell-fr, installed by scripts/deps.sh) */
+    CHECK_INT(ls_dict_fr("Pierre", 6) & (LS_FR_FIRST_NAME | LS_FR_MASC), LS_FR_FIRST_NAME | LS_FR_MASC);
+    CHECK_INT(ls_dict_fr("Marie", 5) & (LS_FR_FIRST_NAME | LS_FR_FEM), LS_FR_FIRST_NAME | LS_FR_FEM);
+    CHECK(ls_dict_fr("Paris", 5) & LS_FR_PROPER);
+    CHECK(!(ls_dict_fr("Paris", 5) & LS_FR_FIRST_NAME));
+    CHECK(ls_dict_fr("conseil", 7) & LS_FR_NOUN);
+    CHECK_INT(ls_dict_fr("Zorglubax", 9), 0);
+    CHECK_INT(ls_dict_fr_tags(" po:nom is:mas", 14), LS_FR_NOUN); /* a noun's gender is grammar */
+    CHECK_INT(ls_dict_fr_tags("po:prn is:fem", 13), LS_FR_FIRST_NAME | LS_FR_FEM);
+    CHECK_INT(ls_dict_fr_tags("po:prnx", 7), 0);
+    castfx f;
+    cast_of(&f, NED_FR);
+    CHECK_STR(f.s->lang, "fr");
+    const ls_character *ned = who(&f, "Ned Land"), *marie = who(&f, "Marie"), *cap = who(&f, "le capitaine");
+    REQUIRE(ned && marie);
+    CHECK(who(&f, "Paris") == NULL); /* "vers Paris", "pour Paris": a place of the dictionary */
+    CHECK_INT(marie->gender, LS_GENDER_FEMALE);
+    REQUIRE(cap != NULL); /* "le capitaine regarda ... sourit ... partit": French tenses act */
+    CHECK_STR(cap->role, "capitaine");
+    cast_free(&f);
+}
+
+RUN_TESTS(full_name_ending_in_a_noun, french_dictionary, german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
           ships_and_families_are_not_characters, allocation_failures)

@@ -61,6 +61,16 @@ static const edit rows[] = {
     {"\"cfg_scale\": 7.0, \"sampler\": \"Euler a\"}", "\"cfg_scale\": 100, \"sampler\": \"Euler a\"}", NULL},
     {"\"cfg_scale\": 7.0, \"sampler\": \"Euler a\", \"style\"", "\"cfg_scale\": \"7\", \"sampler\": \"Euler a\", \"style\"",
      "ideas[0].prompt.cfg_scale: expected a number"},
+    /* the noise source (issue 12): one of three names, in an idea and in the settings */
+    {"\"sampler\": \"Euler a\", \"style\"", "\"sampler\": \"Euler a\", \"rng\": \"gpu\", \"style\"",
+     "ideas[0].prompt.rng: expected \"native\", \"cpu\" or \"cuda\""},
+    {"\"sampler\": \"Euler a\", \"style\"", "\"sampler\": \"Euler a\", \"rng\": 1, \"style\"",
+     "ideas[0].prompt.rng: expected a string"},
+    {"\"sampler\": \"Euler a\", \"style\"", "\"sampler\": \"Euler a\", \"rng\": \"CUDA\", \"style\"", NULL},
+    {"\"cfg_scale\": 7.0, \"sampler\": \"Euler a\"}", "\"cfg_scale\": 7.0, \"sampler\": \"Euler a\", \"rng\": \"x\"}",
+     "settings.rng: expected"},
+    {"\"cfg_scale\": 7.0, \"sampler\": \"Euler a\"}", "\"cfg_scale\": 7.0, \"sampler\": \"Euler a\", \"rng\": \"cpu\"}",
+     NULL},
     /* types */
     {"\"by_chapter\": false", "\"by_chapter\": 0", "settings.by_chapter: expected true or false"},
     {"\"by_chapter\": false", "\"by_chapter\": true", NULL},

@@ -162,6 +162,19 @@ TEST(names_are_safe_and_bounded)
     char *params = ls_pool_parameters_text(&j, 5);
     CHECK_STR(params, "p\nNegative prompt: n\nSteps: 1, Sampler: Euler, CFG scale: 7, Seed: 5, Size: 8x8, Version: longsd " LONGSD_VERSION);
     longsd__free(params);
+    /* a TAESD decode is another picture: another key, and said in the text;
+     * an empty vae keeps the key images made before the field existed */
+    char k3[17], k4[17];
+    j.vae = "";
+    ls_pool_job_key(&j, k3);
+    CHECK_STR(k3, k2);
+    j.vae = "taesd";
+    ls_pool_job_key(&j, k4);
+    CHECK(strcmp(k4, k2) != 0);
+    params = ls_pool_parameters_text(&j, 5);
+    CHECK_STR(params, "p\nNegative prompt: n\nSteps: 1, Sampler: Euler, CFG scale: 7, Seed: 5, Size: 8x8, VAE: taesd, "
+                      "Version: longsd " LONGSD_VERSION);
+    longsd__free(params);
 }
 
 TEST(two_a1111_servers_share_the_work)
@@ -737,7 +750,75 @@ TEST(render_one)
     srv_stop(&s);
 }
 
+TEST(prompt_syntax_and_rng_reach_remote_backends)
+{
+    /* A1111 and ComfyUI read A1111's syntax themselves: sent byte for byte.
+     * A chosen rng is A1111's randn_source, in the PNG as "RNG: CPU". */
+    static const char *P = "a (red:1.3) fox, [blue] sky BREAK <lora:ink:0.6> \\(x\\) ((tall))";
+    srv a = srv_start("a.log", NULL), c = srv_start("c.log", NULL);
+    longsd_ctx *ctx = longsd_ctx_new();
+    longsd_image_request r = longsd_image_default_request();
+    r.prompt = P;
+    r.width = 64;
+    r.height = 64;
+    r.seed = 9;
+    r.rng = "cpu";
+    char out[400], side[420];
+    snprintf(out, sizeof out, "%s/a.png", t_tmpdir());
+    snprintf(side, sizeof side, "%s/a.json", t_tmpdir());
+    longsd_backend_spec ba = {.kind = "a1111", .url = a.url}, bc = {.kind = "comfyui", .url = c.url};
+    longsd_render_params p = fast_params(&ba, 1);
+    CHECK_INT(longsd_render_one(ctx, &r, out, &p, NULL, NULL), LONGSD_OK);
+    char *log = t_slurp(a.log, NULL), want[300];
+    snprintf(want, sizeof want, "a1111 9 64x64 %s\n", P);
+    CHECK_CONTAINS(log, want);
+    CHECK_CONTAINS(log, "a1111-settings {\"randn_source\": \"CPU\"}");
+    free(log);
+    size_t len;
+    char *png = t_slurp(out, &len);
+    REQUIRE(png);
+    char *par = ls_png_get_text((uint8_t *)png, len, "parameters");
+    CHECK_CONTAINS(par, P);
+    CHECK_CONTAINS(par, "Size: 64x64, RNG: CPU, Version: longsd ");
+    longsd__free(par);
+    free(png);
+    json_t *sc = json_load_file(side, 0, NULL);
+    CHECK_STR(json_string_value(json_object_get(sc, "rng")), "cpu");
+    json_decref(sc);
+    /* the default sends no settings and writes no RNG */
+    r.rng = NULL;
+    CHECK_INT(longsd_render_one(ctx, &r, out, &p, NULL, NULL), LONGSD_OK);
+    log = t_slurp(a.log, NULL);
+    CHECK(strstr(strstr(log, "a1111-settings") + 1, "a1111-settings") == NULL);
+    free(log);
+    png = t_slurp(out, &len);
+    par = ls_png_get_text((uint8_t *)png, len, "parameters");
+    CHECK(par && !strstr(par, "RNG:"));
+    longsd__free(par);
+    free(png);
+    /* ComfyUI: the text node gets the prompt as written; no rng there */
+    p = fast_params(&bc, 1);
+    r.rng = "cuda";
+    CHECK_INT(longsd_render_one(ctx, &r, out, &p, NULL, NULL), LONGSD_OK);
+    log = t_slurp(c.log, NULL);
+    snprintf(want, sizeof want, "comfyui 9 64x64 %s\n", P);
+    CHECK_CONTAINS(log, want);
+    free(log);
+    sc = json_load_file(side, 0, NULL);
+    CHECK_STR(json_string_value(json_object_get(sc, "rng")), "cuda");
+    char *ign = json_dumps(json_object_get(sc, "ignored"), 0);
+    CHECK_CONTAINS(ign, "rng");
+    free(ign);
+    json_decref(sc);
+    r.rng = "gpu";
+    CHECK_INT(longsd_render_one(ctx, &r, out, &p, NULL, NULL), LONGSD_ERR_PARAM);
+    CHECK_CONTAINS(longsd_errmsg(ctx), "unknown rng \"gpu\"");
+    longsd_ctx_free(ctx);
+    srv_stop(&a);
+    srv_stop(&c);
+}
+
 RUN_TESTS(names_are_safe_and_bounded, two_a1111_servers_share_the_work, faster_backend_takes_more, comfyui_and_openai,
           bad_workflow_is_a_usage_error, every_fault_at_once, failing_everywhere_is_marked_not_fatal,
           blank_images_retry_then_flag, resume_skips_valid_images, abort_stops_cleanly, kill_9_mid_run_then_resume,
-          jpeg_reply_is_kept_as_jpg_and_comfy_errors_are_reported, render_one)
+          jpeg_reply_is_kept_as_jpg_and_comfy_errors_are_reported, render_one, prompt_syntax_and_rng_reach_remote_backends)

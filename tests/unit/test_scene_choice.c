@@ -63,4 +63,62 @@ TEST(no_roll_calls_no_dialogue_quotes_as_written)
     free(text);
 }
 
-RUN_TESTS(no_roll_calls_no_dialogue_quotes_as_written)
+/* Someone acting in a described place outranks a reflection that lists
+ * more things (which the word count alone preferred), in each language. */
+TEST(acting_in_a_place_over_reflection)
+{
+    static const struct {
+        const char *lang, *reflect, *staged;
+    } cases[] = {
+        {"en",
+         "Tom knew that the river, the forest, the cave, the island, the church, the mill and the village seemed far away, and he remembered the house, the garden, the fence and the road.",
+         "Tom ran down to the river and pushed the boat into the water."},
+        {"de",
+         "Hans wusste, dass der Fluss, der Wald, die H\xC3\xB6hle, die Insel, die Kirche, die M\xC3\xBChle und das Dorf weit weg schienen, und er dachte an das Haus, den Garten und den Zaun.",
+         "Hans lief zum Fluss hinunter und stie\xC3\x9F das Boot ins Wasser."},
+        {"fr",
+         "Pierre savait que la rivi\xC3\xA8re, la for\xC3\xAAt, la grotte, l'\xC3\xAEle, l'\xC3\xA9glise, le moulin et le village semblaient loin, et il pensait \xC3\xA0 la maison, au jardin et \xC3\xA0 la route.",
+         "Pierre courut vers la rivi\xC3\xA8re et poussa la barque dans l'eau."},
+    };
+    ls_character cast[2];
+    memset(cast, 0, sizeof cast);
+    cast[0].name = cast[0].full_name = "Tom";
+    cast[1].name = cast[1].full_name = "Hans";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double r = ls_ideas_score_text(cases[i].reflect, cases[i].lang, cast, 2);
+        double a = ls_ideas_score_text(cases[i].staged, cases[i].lang, cast, 2);
+        if (!(a > r))
+            fprintf(stderr, "  %s: staged %.2f, reflection %.2f\n", cases[i].lang, a, r);
+        CHECK(a > r);
+    }
+}
+
+/* A refrain that repeats its words is no scene, however many things it
+ * names. */
+TEST(refrains_are_no_scene)
+{
+    static const char text[] =
+        "Tom called the dog by the river, the dog by the river, the dog by the river; Tom called the horse in the "
+        "field, the horse in the field, the horse in the field.\n\n"
+        "Tom walked to the mill and sat on the wall.\n\n";
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    REQUIRE(ls_story_ingest("song.txt", text, strlen(text), NULL, &s, &err) == LONGSD_OK);
+    ls_character cast[1];
+    memset(cast, 0, sizeof cast);
+    cast[0].name = cast[0].full_name = "Tom";
+    ls_part *parts = NULL;
+    size_t np = 0;
+    int fell = 0;
+    REQUIRE(ls_split(s, 1, 0, &parts, &np, &fell, &err) == LONGSD_OK);
+    ls_idea *ideas = NULL;
+    size_t n = 0, got = 0;
+    REQUIRE(ls_ideas_extract(s, &parts[0], 0, 1, cast, 1, &ideas, &n, &got, &err) == LONGSD_OK);
+    REQUIRE(n == 1);
+    CHECK(strstr(ideas[0].quote, "mill") != NULL);
+    ls_ideas_free(ideas, n);
+    ls_parts_free(parts, np);
+    longsd_story_free(s);
+}
+
+RUN_TESTS(no_roll_calls_no_dialogue_quotes_as_written, acting_in_a_place_over_reflection, refrains_are_no_scene)

@@ -1,0 +1,57 @@
+/* lora.h - LoRA files and their use as a weight patch. Formats: kohya /
+ * A1111 safetensors (lora_unet_* and lora_te_* modules, lora_down /
+ * lora_up, optional .alpha, LoCon convolutions) and diffusers / PEFT
+ * (unet.* / text_encoder.* or base_model.model.*, lora_A / lora_B, or the
+ * older *_lora.down / up). The base weights stay as they are on disk: the
+ * deltas W += weight * alpha/rank * up @ down are added to each affected
+ * layer as the engine converts it for a forward pass (sdw_patch in
+ * kernels.h), so "undoing" a LoRA between jobs is using another set. */
+#ifndef LONGSD_LORA_H
+#define LONGSD_LORA_H
+
+#include <stddef.h>
+
+#include "kernels.h"
+#include "util.h"
+
+typedef enum { SDLORA_UNET = 0, SDLORA_TE = 1 } sdlora_net;
+
+typedef struct sdlora sdlora;
+
+/* Load and check a LoRA file; errors name the file and the tensor. */
+longsd_status sdlora_load(const char *path, sdlora **out /* OUT */, lserr *err);
+/* The same from an open safetensors file (the fuzz target's entry). */
+longsd_status sdlora_from_st(const sdst_file *f, sdlora **out /* OUT */, lserr *err);
+void sdlora_free(sdlora *l); /* NULL is a no-op */
+const char *sdlora_path(const sdlora *l);
+size_t sdlora_count(const sdlora *l, sdlora_net net); /* modules for a network */
+
+#define SDLORA_MAX_USE 16
+
+/* Several LoRAs with their multipliers, for one network. */
+typedef struct {
+    sdlora_net net;
+    int n;
+    const sdlora *l[SDLORA_MAX_USE];
+    float w[SDLORA_MAX_USE];
+    size_t applied; /* module deltas added so far (for tests and messages) */
+    sdw_patch patch;  /* points back at this set */
+} sdlora_set;
+
+void sdlora_set_init(sdlora_set *s, sdlora_net net);
+/* -1 when SDLORA_MAX_USE are already in the set. */
+int sdlora_set_add(sdlora_set *s, const sdlora *l, float weight);
+
+/* ---- <lora:name:weight> in a prompt (A1111's extra-network syntax) */
+typedef struct {
+    char *name;   /* owned */
+    float weight; /* default 1 */
+} sdlora_tag;
+
+/* Remove every <lora:NAME[:W[:...]]> from prompt: *clean (OUT, owned) is
+ * the prompt without them, tags (OUT, owned array) what they said.
+ * A weight that is not a number is LONGSD_ERR_PARAM naming the byte. */
+longsd_status sdlora_tags(const char *prompt, char **clean, sdlora_tag **tags, size_t *n, lserr *err);
+void sdlora_tags_free(sdlora_tag *tags, size_t n);
+
+#endif

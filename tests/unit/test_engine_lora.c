@@ -1,0 +1,306 @@
+/* test_engine_lora.c - LoRA against tests/engine/make_lora_fixtures.py:
+ * the diffusers/PEFT file against peft's own forward pass, the kohya file
+ * (F16, .alpha, LoCon 3x3 and 1x1 convolutions) at multiplier 0.7 against
+ * the networks with every delta merged by hand, both in float64. Then the
+ * pipeline: a <lora:...> tag equals params.loras, is removed from the
+ * prompt, and the next image without it is the image of the bare model,
+ * bit for bit. Malformed files name the file and the tensor. */
+#include <math.h>
+
+#include "lora.h"
+#include "nets.h"
+#include "sd.h"
+#include "t.h"
+#include "tokenizer.h"
+
+#define TOL 1e-5
+#define KOHYA "tests/engine/lora/kohya.safetensors"
+#define DIFF "tests/engine/lora/diffusers.safetensors"
+#define REF "tests/engine/ref_lora.safetensors"
+
+static double rel_err(const float *a, const float *ref, size_t n)
+{
+    double d = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = fabs((double)a[i] - ref[i]);
+        if (!(e <= d))
+            d = e;
+        if (fabs(ref[i]) > m)
+            m = fabs(ref[i]);
+    }
+    return m > 0 ? d / m : d;
+}
+
+static float *load(const char *file, const char *name)
+{
+    sdst_file *f = NULL;
+    lserr err = {0};
+    REQUIRE(sdst_open(file, &f, &err) == LONGSD_OK);
+    const sdst_tensor *t = sdst_find(f, name);
+    REQUIRE(t);
+    float *p = malloc(t->numel * sizeof *p);
+    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
+    sdst_close(f);
+    return p;
+}
+
+/* UNet output (2, 4, 8, 12) for ref_unet's inputs with lora at weight w (NULL: none). */
+static void unet_with(const char *lora, float w, float *out, size_t *applied)
+{
+    sdunet_cfg cfg;
+    lserr err = {0};
+    REQUIRE(sdunet_cfg_load("tests/engine/tiny-sd/unet/config.json", &cfg, &err) == LONGSD_OK);
+    sdst_file *f = NULL;
+    REQUIRE(sdst_open("tests/engine/tiny-sd/unet/diffusion_pytorch_model.safetensors", &f, &err) == LONGSD_OK);
+    const char *R = "tests/engine/ref_unet.safetensors";
+    float *x = load(R, "sample"), *ctx = load(R, "context"), *t = load(R, "timestep");
+    sdlora *l = NULL;
+    sdlora_set s;
+    sdlora_set_init(&s, SDLORA_UNET);
+    sdarena a;
+    sdarena_init(&a, 0);
+    if (lora) {
+        REQUIRE(sdlora_load(lora, &l, &err) == LONGSD_OK);
+        sdlora_set_add(&s, l, w);
+        a.patch = &s.patch;
+    }
+    REQUIRE(sdunet_forward(&cfg, f, "", &a, x, 2, 8, 12, t[0], ctx, 77, out, NULL, &err) == LONGSD_OK);
+    if (applied)
+        *applied = s.applied;
+    sdarena_free(&a);
+    sdlora_free(l);
+    free(x);
+    free(ctx);
+    free(t);
+    sdst_close(f);
+}
+
+static void te_with(const char *lora, float w, float *out, size_t *applied)
+{
+    sdclip_cfg cfg;
+    lserr err = {0};
+    REQUIRE(sdclip_cfg_load("tests/engine/tiny-sd/text_encoder/config.json", &cfg, &err) == LONGSD_OK);
+    sdst_file *f = NULL;
+    REQUIRE(sdst_open("tests/engine/tiny-sd/text_encoder/model.safetensors", &f, &err) == LONGSD_OK);
+    const char *prefix = sdst_find(f, "text_model.final_layer_norm.weight") ? "text_model." : "";
+    sdtok *tok = NULL;
+    REQUIRE(sdtok_load_dir("tests/engine/tiny-sd/tokenizer", &tok, &err) == LONGSD_OK);
+    sdlora *l = NULL;
+    sdlora_set s;
+    sdlora_set_init(&s, SDLORA_TE);
+    sdarena a;
+    sdarena_init(&a, 0);
+    if (lora) {
+        REQUIRE(sdlora_load(lora, &l, &err) == LONGSD_OK);
+        sdlora_set_add(&s, l, w);
+        a.patch = &s.patch;
+    }
+    const char *prompts[2] = {"a photo of an astronaut riding a horse on mars", "blurry, ugly"};
+    for (int p = 0; p < 2; p++) {
+        int32_t ids[77];
+        REQUIRE(sdtok_encode(tok, prompts[p], ids, 77, NULL, &err) == LONGSD_OK);
+        REQUIRE(sdclip_forward(&cfg, f, prefix, &a, ids, out + p * 77 * 32, &err) == LONGSD_OK);
+    }
+    if (applied)
+        *applied = s.applied;
+    sdarena_free(&a);
+    sdlora_free(l);
+    sdtok_free(tok);
+    sdst_close(f);
+}
+
+TEST(kohya_and_locon_match_the_hand_merge)
+{
+    float out[2 * 384], te[2 * 77 * 32];
+    size_t n_unet = 0, n_te = 0;
+    unet_with(KOHYA, 0.7f, out, &n_unet);
+    float *ref = load(REF, "unet_kohya");
+    double e = rel_err(out, ref, 2 * 384);
+    printf("  kohya UNet at 0.7: max rel err %.2e, %zu modules applied\n", e, n_unet);
+    CHECK(e < TOL);
+    CHECK_INT(n_unet, 32 + 2); /* 8 attentions x 4 projections, two convolutions: every module found */
+    free(ref);
+    te_with(KOHYA, 0.7f, te, &n_te);
+    ref = load(REF, "te_kohya");
+    e = rel_err(te, ref, 2 * 77 * 32);
+    printf("  kohya text encoder at 0.7: max rel err %.2e\n", e);
+    CHECK(e < TOL);
+    CHECK_INT(n_te, 2 * 2 * 4); /* two prompts x two layers x four projections */
+    free(ref);
+}
+
+TEST(diffusers_peft_matches_peft)
+{
+    float out[2 * 384], te[2 * 77 * 32];
+    unet_with(DIFF, 1.0f, out, NULL);
+    float *ref = load(REF, "unet_peft");
+    double e = rel_err(out, ref, 2 * 384);
+    printf("  diffusers/PEFT UNet: max rel err %.2e\n", e);
+    CHECK(e < TOL);
+    free(ref);
+    te_with(DIFF, 1.0f, te, NULL);
+    ref = load(REF, "te_peft");
+    e = rel_err(te, ref, 2 * 77 * 32);
+    printf("  diffusers/PEFT text encoder: max rel err %.2e\n", e);
+    CHECK(e < TOL);
+    free(ref);
+    /* and the bare model is another answer: the LoRA did something */
+    float bare[2 * 384];
+    unet_with(NULL, 0, bare, NULL);
+    CHECK(rel_err(bare, out, 2 * 384) > 1e-2);
+}
+
+TEST(pipeline_tags_params_and_undo)
+{
+    longsd_sd *sd = longsd_sd_new();
+    REQUIRE(sd && longsd_sd_load(sd, "tests/engine/tiny-sd") == LONGSD_OK);
+    longsd_sd_params p = longsd_sd_default_params();
+    p.width = 24;
+    p.height = 16;
+    p.steps = 2;
+    p.seed = 5;
+    p.prompt = "a red fox";
+    float bare[384], tagged[384], listed[384], after[384];
+    REQUIRE(longsd_sd_generate(sd, &p, bare, NULL) == LONGSD_OK);
+    p.prompt = "a red fox<lora:kohya:0.7>";
+    p.lora_dir = "tests/engine/lora";
+    REQUIRE(longsd_sd_generate(sd, &p, tagged, NULL) == LONGSD_OK);
+    CHECK(rel_err(tagged, bare, 384) > 1e-3);
+    longsd_sd_lora l = {KOHYA, 0.7f};
+    p.prompt = "a red fox";
+    p.loras = &l;
+    p.n_loras = 1;
+    REQUIRE(longsd_sd_generate(sd, &p, listed, NULL) == LONGSD_OK);
+    CHECK(memcmp(tagged, listed, sizeof tagged) == 0); /* the tag left the prompt's text */
+    p.loras = NULL;
+    p.n_loras = 0;
+    REQUIRE(longsd_sd_generate(sd, &p, after, NULL) == LONGSD_OK);
+    CHECK(memcmp(after, bare, sizeof bare) == 0); /* undone */
+    p.prompt = "a red fox <lora:nosuch:1>";
+    CHECK_INT(longsd_sd_generate(sd, &p, after, NULL), LONGSD_ERR_NOT_FOUND);
+    CHECK_CONTAINS(longsd_sd_errmsg(sd), "LoRA \"nosuch\" not found");
+    p.prompt = "a red fox <lora:kohya:lots>";
+    CHECK_INT(longsd_sd_generate(sd, &p, after, NULL), LONGSD_ERR_PARAM);
+    CHECK_CONTAINS(longsd_sd_errmsg(sd), "\"lots\" at byte 22");
+    longsd_sd_free(sd);
+}
+
+TEST(tags)
+{
+    char *clean = NULL;
+    sdlora_tag *t = NULL;
+    size_t n = 0;
+    lserr err = {0};
+    REQUIRE(sdlora_tags("<lora:ink:0.5>a cat, <lora:b> (x:1.2) <lora:open", &clean, &t, &n, &err) == LONGSD_OK);
+    CHECK_STR(clean, "a cat,  (x:1.2) <lora:open");
+    REQUIRE(n == 2);
+    CHECK_STR(t[0].name, "ink");
+    CHECK(t[0].weight == 0.5f);
+    CHECK_STR(t[1].name, "b");
+    CHECK(t[1].weight == 1.0f);
+    longsd__free(clean);
+    sdlora_tags_free(t, n);
+    CHECK_INT(sdlora_tags("x <lora::1>", &clean, &t, &n, &err), LONGSD_ERR_PARAM);
+    CHECK_CONTAINS(err.msg, "has no name");
+    CHECK(clean == NULL && t == NULL && n == 0);
+}
+
+/* A safetensors file in memory of F32 tensors (name, dims..., 0-terminated). */
+typedef struct {
+    const char *name;
+    int shape[4];
+    float fill;
+} tdef;
+
+static void write_st(const char *path, const tdef *d, int nd)
+{
+    char hdr[4096];
+    size_t off = 0, h = 0;
+    h += (size_t)snprintf(hdr + h, sizeof hdr - h, "{");
+    for (int i = 0; i < nd; i++) {
+        size_t numel = 1;
+        char shp[64] = "";
+        for (int k = 0; k < 4 && d[i].shape[k]; k++) {
+            numel *= (size_t)d[i].shape[k];
+            snprintf(shp + strlen(shp), sizeof shp - strlen(shp), "%s%d", k ? "," : "", d[i].shape[k]);
+        }
+        if (d[i].shape[0] == -1) {
+            numel = 1;
+            shp[0] = '\0';
+        }
+        h += (size_t)snprintf(hdr + h, sizeof hdr - h, "%s\"%s\":{\"dtype\":\"F32\",\"shape\":[%s],\"data_offsets\":[%zu,%zu]}",
+                              i ? "," : "", d[i].name, shp, off, off + 4 * numel);
+        off += 4 * numel;
+    }
+    h += (size_t)snprintf(hdr + h, sizeof hdr - h, "}");
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f);
+    uint64_t hl = h;
+    fwrite(&hl, 8, 1, f);
+    fwrite(hdr, 1, h, f);
+    for (int i = 0; i < nd; i++) {
+        size_t numel = 1;
+        for (int k = 0; k < 4 && d[i].shape[k] > 0; k++)
+            numel *= (size_t)d[i].shape[k];
+        for (size_t k = 0; k < numel; k++)
+            fwrite(&d[i].fill, 4, 1, f);
+    }
+    fclose(f);
+}
+
+TEST(malformed_files_name_file_and_tensor)
+{
+    static const struct {
+        tdef t[3];
+        int n;
+        longsd_status rc;
+        const char *want;
+    } cases[] = {
+        {{{"lora_unet_a_b.lora_down.weight", {4, 16}, 1}}, 1, LONGSD_ERR_MODEL,
+         "tensor 'lora_unet_a_b.lora_down.weight' has no up"},
+        {{{"lora_unet_a_b.lora_down.weight", {4, 16}, 1}, {"lora_unet_a_b.lora_up.weight", {16, 3}, 1}}, 2,
+         LONGSD_ERR_MODEL, "are not a LoRA pair"},
+        {{{"lora_unet_a_b.lora_down.weight", {4, 16}, 1}, {"lora_unet_a_b.lora_up.weight", {16, 4}, NAN}}, 2,
+         LONGSD_ERR_MODEL, "tensor 'lora_unet_a_b.lora_up.weight' holds a NaN"},
+        {{{"lora_unet_a_b.lora_down.weight", {4, 16}, 1},
+          {"lora_unet_a_b.lora_up.weight", {16, 4}, 1},
+          {"lora_unet_a_b.alpha", {2}, 1}},
+         3, LONGSD_ERR_MODEL, "tensor 'lora_unet_a_b.alpha' is not one finite number"},
+        {{{"model.diffusion_model.x.weight", {4}, 1}}, 1, LONGSD_ERR_MODEL,
+         "tensor 'model.diffusion_model.x.weight' is not a LoRA tensor"},
+        {{{"lora_unet_a.hada_w1_a", {4, 4}, 1}}, 1, LONGSD_ERR_UNSUPPORTED, "tensor 'lora_unet_a.hada_w1_a'"},
+    };
+    char path[300];
+    snprintf(path, sizeof path, "%s/bad.safetensors", t_tmpdir());
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        write_st(path, cases[i].t, cases[i].n);
+        sdlora *l = NULL;
+        lserr err = {0};
+        longsd_status rc = sdlora_load(path, &l, &err);
+        if (rc != cases[i].rc || !strstr(err.msg, cases[i].want) || !strstr(err.msg, "bad.safetensors: "))
+            fprintf(stderr, "  case %zu: rc %d \"%s\"\n", i, (int)rc, err.msg);
+        CHECK(rc == cases[i].rc && strstr(err.msg, cases[i].want) && strstr(err.msg, "bad.safetensors: "));
+        CHECK(l == NULL);
+    }
+    /* a pair that fits no layer of the model: named when the layer is read */
+    static const tdef wrong[2] = {{"lora_unet_conv_in.lora_down.weight", {2, 5}, 1},
+                                  {"lora_unet_conv_in.lora_up.weight", {3, 2}, 1}};
+    write_st(path, wrong, 2);
+    longsd_sd *sd = longsd_sd_new();
+    REQUIRE(sd && longsd_sd_load(sd, "tests/engine/tiny-sd") == LONGSD_OK);
+    longsd_sd_params p = longsd_sd_default_params();
+    p.width = 24;
+    p.height = 16;
+    p.steps = 1;
+    longsd_sd_lora l = {path, 1};
+    p.loras = &l;
+    p.n_loras = 1;
+    float lat[384];
+    CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(longsd_sd_errmsg(sd), "bad.safetensors: tensor 'lora_unet_conv_in.lora_down.weight' makes a 3x5 "
+                                         "update but the model's 'conv_in.weight' has 576 weights");
+    longsd_sd_free(sd);
+}
+
+RUN_TESTS(kohya_and_locon_match_the_hand_merge, diffusers_peft_matches_peft, pipeline_tags_params_and_undo, tags,
+          malformed_files_name_file_and_tensor)
