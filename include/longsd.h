@@ -174,6 +174,8 @@ typedef struct {
     int ideas_per_part;     /* default 5 */
     const char *style;      /* preset name; default "artstation" */
     const char *styles_file;/* optional JSON file of user presets */
+    int prompt_chunks;      /* default 1: one 77-token CLIP window; 2..8: A1111-style long prompts of that
+                             * many 75-token windows, joined with " BREAK " */
     const char *cast_file;  /* optional JSON file of cast descriptions */
     int width, height;      /* default 768x512, the original's landscape */
     int steps;              /* default 30 */

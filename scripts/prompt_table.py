@@ -3,13 +3,16 @@ corpus passages through an old and a new longsd binary."""
 import json, subprocess, os, shutil, sys
 # usage: python3 scripts/prompt_table.py OLD_LONGSD NEW_LONGSD  (run from the repo root)
 OLD, NEW = sys.argv[1], sys.argv[2]
-texts=[("en-twain1-ch2-fence.txt",4),("en-twain1.txt",5),("en-twain3.txt",4),("de-grimm-fischer.txt",3),("de-grimm2.txt",2),("fr-chemie2.txt",2)]
+texts=[("tests/corpus/en-twain1-ch2-fence.txt",3),("tests/corpus/en-twain1.txt",3),("tests/corpus/en-twain3.txt",3),
+       ("tests/corpus/de-grimm-fischer.txt",2),("tests/corpus/de-grimm2.txt",1),("tests/data/prose-de.txt",4),
+       ("tests/data/prose-fr.txt",3),("tests/corpus/fr-chemie2.txt",1)]
 rows=[]
-for name,k in texts:
+for path,k in texts:
+    name=os.path.basename(path)
     plans={}
     for tag,b in (("old",OLD),("new",NEW)):
         ws="/tmp/prompt-table-%s-%s"%(tag,name); shutil.rmtree(ws,ignore_errors=True); os.makedirs(ws)
-        subprocess.run([b,"-C",ws,"run","tests/corpus/"+name],capture_output=True)
+        subprocess.run([b,"-C",ws,"run",path],capture_output=True)
         plans[tag]=json.load(open(ws+"/image_prompts/"+name[:-4]+".json"))
     old={ (i["anchor"]["start"]): i for i in plans["old"]["ideas"]}
     n=0
@@ -21,18 +24,28 @@ for name,k in texts:
         if n>=k: break
 def esc(s): return s.replace("|","\\|").replace("\n"," ")
 out=["# Prompt-English: before and after (issue 11)","",
-"Twenty passages of the corpus (English, Low German/German, French), each with the prompt the",
-"built-in writer gave before issue 11 (the passage copied, then the style suffix) and the one it",
-"gives now (the scene writer's English description, then the style suffix, lexica modifiers and",
-"quality tags, within 75 real CLIP tokens). Default style `artstation`, default 3 parts.",
+"Twenty passages (English and Low German from the corpus; standard German and French from",
+"`tests/data/prose-de.txt` and `prose-fr.txt`, short texts written for these checks since the corpus",
+"has no standard-German or French novel; one passage of the French chemistry text), each with the",
+"prompt of the scene writer as it stood at commit 71c39d1 (issue 11's first landing) and the one it",
+"gives now (the English description, then the style suffix, lexica modifiers with the book's period",
+"and quality tags, within 75 real CLIP tokens). Default style `artstation`, default 3 parts.",
 "Regenerate with `python3 scripts/prompt_table.py OLD_BINARY build/longsd` (OLD_BINARY: longsd built",
-"at commit efd589c); the counts over every idea are in `tests/cli/test_prompt_quality.sh`.","",
+"at commit 71c39d1); the counts over every idea are in `tests/cli/test_prompt_quality.sh`.","",
 "| # | text | passage | before (title: prompt) | after (title: prompt) |","|---|---|---|---|---|"]
 for k,(name,q,op,ot,np_,nt,otok,ntok) in enumerate(rows,1):
-    out.append("| %d | %s | %s | **%s**: %s *(%d tokens, estimated)* | **%s**: %s *(%d tokens)* |"%(k,name[:-4],esc(q[:220])+("…" if len(q)>220 else ""),esc(ot),esc(op),otok,esc(nt),esc(np_),ntok))
+    out.append("| %d | %s | %s | **%s**: %s *(%d tokens)* | **%s**: %s *(%d tokens)* |"%(k,name[:-4],esc(q[:220])+("…" if len(q)>220 else ""),esc(ot),esc(op),otok,esc(nt),esc(np_),ntok))
 out.append("")
 out.append("Known weak spots (read as an illustrator would): the Low German of the Grimm tales is not")
-out.append("in FreeDict's High German dictionary, so those scenes keep fewer words; a chemistry text has")
-out.append("little to draw; word-class guesses sometimes misread a noun as a verb (\"mooning\").")
-open("docs/prompt-english.md","w").write("\n".join(out)+"\n")
+out.append("in FreeDict's High German dictionary, so those scenes keep few words and some odd ones; a")
+out.append("chemistry text has little to draw; word-class guesses sometimes misread a word (\"mooning\");")
+out.append("a dictionary sense can still be the wrong one where the context decides (\"tirer\": fire/pull).")
+# the hand-written part after the table is kept as it is
+try:
+    old = open("docs/prompt-english.md", encoding="utf-8").read()
+    k = old.find("## How the new prompts are made")
+    tail = old[k:] if k >= 0 else ""
+except OSError:
+    tail = ""
+open("docs/prompt-english.md","w").write("\n".join(out)+"\n"+("\n"+tail if tail else ""))
 print(len(rows))

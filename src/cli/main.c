@@ -34,6 +34,8 @@ typedef struct {
     "  --ideas-per-part K    ideas per part (default 5)\n"                                              \
     "  --style NAME          prompt style preset (default artstation; `longsd styles` lists them)\n"    \
     "  --styles FILE         JSON file of your own presets ({\"styles\": [{\"name\", \"suffix\", ...}]})\n" \
+    "  --prompt-chunks N     allow prompts of N x 75 CLIP tokens joined with BREAK, for AUTOMATIC1111\n"  \
+    "                        (default 1: one 77-token window, what every backend reads)\n"                  \
     "  --cast FILE           JSON file of character descriptions ({\"Tom\": \"a barefoot boy ...\"})\n" \
     "  --size WxH            image size (default 768x512, landscape)\n"                                 \
     "  --steps N             sampling steps recorded for rendering (default 30)\n"                      \
@@ -159,7 +161,7 @@ enum {
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
     OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
-    OPT_VAE, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
+    OPT_VAE, OPT_PROMPT_CHUNKS, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
 };
 
 /* Fill o from argv: -1 to go on with *cmdname (NULL if none), else the exit
@@ -184,6 +186,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"llm-model", required_argument, 0, OPT_LLM_MODEL}, {"llm-context", required_argument, 0, OPT_LLM_CONTEXT},
         {"llm-parallel", required_argument, 0, OPT_LLM_PARALLEL}, {"no-cache", no_argument, 0, OPT_NO_CACHE},
         {"prompt-writer", required_argument, 0, OPT_PROMPT_WRITER},
+        {"prompt-chunks", required_argument, 0, OPT_PROMPT_CHUNKS},
         {"backend", required_argument, 0, OPT_BACKEND}, {"backends", required_argument, 0, OPT_BACKENDS},
         {"threads", required_argument, 0, OPT_THREADS}, {"vae", required_argument, 0, OPT_VAE},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
@@ -226,6 +229,9 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
             case OPT_STYLE: o->plan.style = optarg; break;
             case OPT_STYLES: o->plan.styles_file = optarg; break;
             case OPT_CAST: o->plan.cast_file = optarg; break;
+            case OPT_PROMPT_CHUNKS:
+                if (cli_parse_int("--prompt-chunks", optarg, 1, 8, &o->plan.prompt_chunks)) return EXIT_USAGE;
+                break;
             case OPT_SIZE: {
                 int w, h, n = 0;
                 if (sscanf(optarg, "%dx%d%n", &w, &h, &n) != 2 || optarg[n] || w < 64 || h < 64 || w > 4096 ||

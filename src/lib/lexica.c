@@ -7,6 +7,7 @@
  * and each modifier is used once. */
 #include "lexica.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct {
@@ -70,4 +71,86 @@ size_t ls_lexica_pick(const char *scene, const char *out[LS_LEXICA_MAX])
             out[n++] = rules[i].modifier;
     }
     return n;
+}
+
+/* ------------------------------------------------------------------------
+ * The book's period. A picture of an 1876 novel wants its costume and
+ * streets; SD knows decades and centuries by those words. */
+
+static int digit(char c) { return c >= '0' && c <= '9'; }
+
+/* A standalone four-digit year at s[i] (no digit or letter either side). */
+static int year_at(const char *s, size_t n, size_t i)
+{
+    if (i + 4 > n || !digit(s[i]) || !digit(s[i + 1]) || !digit(s[i + 2]) || !digit(s[i + 3]))
+        return 0;
+    if (i > 0 && (digit(s[i - 1]) || ((s[i - 1] | 32) >= 'a' && (s[i - 1] | 32) <= 'z')))
+        return 0;
+    if (i + 4 < n && (digit(s[i + 4]) || ((s[i + 4] | 32) >= 'a' && (s[i + 4] | 32) <= 'z')))
+        return 0;
+    return (s[i] - '0') * 1000 + (s[i + 1] - '0') * 100 + (s[i + 2] - '0') * 10 + (s[i + 3] - '0');
+}
+
+/* Does line [a, z) speak of the e-text rather than the book? */
+static int etext_line(const char *s, size_t a, size_t z)
+{
+    static const char *const marks[] = {"release", "ebook", "e-book", "etext", "posting", "updated", "produced",
+                                        "transcri", "digitiz", "gutenberg", "#", NULL};
+    char low[256];
+    size_t k = 0;
+    for (size_t i = a; i < z && k < sizeof low - 1; i++)
+        low[k++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+    low[k] = '\0';
+    for (size_t i = 0; marks[i]; i++)
+        if (strstr(low, marks[i]))
+            return 1;
+    return 0;
+}
+
+static const char *ordinal(int c)
+{
+    return c % 10 == 1 && c != 11 ? "st" : c % 10 == 2 && c != 12 ? "nd" : c % 10 == 3 && c != 13 ? "rd" : "th";
+}
+
+int ls_lexica_period(const char *body, size_t n, char *out, size_t cap)
+{
+    if (!cap)
+        return 0;
+    out[0] = '\0';
+    if (!body)
+        return 0;
+    /* the title page: the first 4 KiB */
+    size_t front = n < 4096 ? n : 4096;
+    for (size_t a = 0; a < front;) {
+        size_t z = a;
+        while (z < front && body[z] != '\n')
+            z++;
+        if (!etext_line(body, a, z))
+            for (size_t i = a; i + 4 <= z; i++) {
+                int y = year_at(body, z, i);
+                if (y >= 1500 && y <= 1950) {
+                    int c = y / 100 + 1;
+                    snprintf(out, cap, "%ds, %d%s century", y / 10 * 10, c, ordinal(c));
+                    return 1;
+                }
+            }
+        a = z + 1;
+    }
+    /* else the century of the years the story names */
+    int count[5] = {0}; /* 16th..20th */
+    for (size_t i = 0; i + 4 <= n; i++) {
+        int y = year_at(body, n, i);
+        if (y >= 1500 && y <= 1950)
+            count[(y - 1500) / 100 < 5 ? (y - 1500) / 100 : 4]++;
+        if (y)
+            i += 3;
+    }
+    int best = -1;
+    for (int c = 0; c < 5; c++)
+        if (count[c] >= 3 && (best < 0 || count[c] > count[best]))
+            best = c;
+    if (best < 0)
+        return 0;
+    snprintf(out, cap, "%d%s century", best + 16, ordinal(best + 16));
+    return 1;
 }

@@ -14,4 +14,12 @@
  * modifiers. */
 size_t ls_lexica_pick(const char *scene, const char *out[LS_LEXICA_MAX]);
 
+/* The book's period as a modifier ("1870s, 19th century") into out (cap
+ * bytes; "" when none is found): the publication year on its title page
+ * (the first lines of body[0..n), Gutenberg's release and e-book dates
+ * left out), else the century most of the years the text names belong to
+ * ("in the year 1793", three or more of them). Years after 1950 give
+ * nothing: a modern book needs no period. Returns 1 when found. */
+int ls_lexica_period(const char *body, size_t n, char *out, size_t cap);
+
 #endif

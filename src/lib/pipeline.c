@@ -7,6 +7,7 @@
 
 #include "ctx.h"
 #include "llm.h"
+#include "lexica.h"
 #include "noise.h"
 #include "plan.h"
 #include "seed.h"
@@ -22,6 +23,7 @@ longsd_plan_params longsd_plan_default_params(void)
         .ideas_per_part = 5,
         .style = "artstation",
         .styles_file = NULL,
+        .prompt_chunks = 1,
         .cast_file = NULL,
         .width = 768,
         .height = 512,
@@ -37,6 +39,9 @@ static longsd_status check_params(const longsd_plan_params *p, lserr *err)
 {
     if (p->n_parts < 1 || p->n_parts > 100)
         return lserr_set(err, LONGSD_ERR_PARAM, "--parts must be between 1 and 100 (got %d)", p->n_parts);
+    if (p->prompt_chunks < 1 || p->prompt_chunks > LS_PROMPT_MAX_CHUNKS)
+        return lserr_set(err, LONGSD_ERR_PARAM, "prompt_chunks must be between 1 and %d (got %d)",
+                         LS_PROMPT_MAX_CHUNKS, p->prompt_chunks);
     if (p->ideas_per_part < 1 || p->ideas_per_part > 50)
         return lserr_set(err, LONGSD_ERR_PARAM, "--ideas-per-part must be between 1 and 50 (got %d)",
                          p->ideas_per_part);
@@ -281,6 +286,12 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
     size_t n_old = 0;          /* rendered pictures whose prompt changed */
     char old_style[64] = "";
     longsd_status *lrc = NULL;
+    /* the book's period, one modifier for every picture (lexica.c) */
+    char period[64];
+    size_t bs = story->body_start < story->len ? story->body_start : story->len;
+    size_t be = story->body_end > bs && story->body_end <= story->len ? story->body_end : story->len;
+    ls_lexica_period(story->data + bs, be - bs, period, sizeof period);
+    ls_prompt_opts popts = {.chunks = pp->prompt_chunks, .period = period};
     if (pp->llm.prompt_writer == LONGSD_PROMPT_WRITER_LLM && llm->ops->write_prompts && plan->n_ideas) {
         ls_idea *iv = longsd__calloc(plan->n_ideas, sizeof *iv);
         lp = longsd__calloc(plan->n_ideas, sizeof *lp);
@@ -310,7 +321,7 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
             pr = lp[i];
             memset(&lp[i], 0, sizeof lp[i]);
         } else /* the rule-based writer, also for ideas the LLM could not write */
-            rc = ls_prompt_build(&pi->idea, plan->cast, plan->n_cast, style, &pr, &ctx->err);
+            rc = ls_prompt_build_opts(&pi->idea, plan->cast, plan->n_cast, style, &popts, &pr, &ctx->err);
         if (!rc && pp->lora_tags && pp->lora_tags[0]) {
             /* A1111's extra-network tags go at the end, as users write them */
             char *t = longsd__asprintf("%s %s", pr.positive ? pr.positive : "", pp->lora_tags);
@@ -464,7 +475,7 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
      * the cast's descriptions */
     lsbuf kb;
     lsbuf_init(&kb, 0);
-    lsbuf_printf(&kb, "%s|%s|%s|%s|%s|%s|%s|%d|%d|%d|%.3f|%s", PROMPTS_VERSION,
+    lsbuf_printf(&kb, "%s|%d|%s|%s|%s|%s|%s|%s|%d|%d|%d|%.3f|%s", PROMPTS_VERSION, pp.prompt_chunks,
                  pp.llm.prompt_writer == LONGSD_PROMPT_WRITER_LLM ? llm->key : "rules", ideas_key, style->name, style->suffix,
                  style->quality, style->negative, pp.width, pp.height, pp.steps, (double)pp.cfg_scale, pp.sampler);
     /* only a chosen noise source enters the key: plans from before it keep theirs */

@@ -394,6 +394,7 @@ typedef struct {
     char **quality;  /* lexica modifiers, then the preset's quality tags */
     size_t n_quality;
     size_t n_lexica; /* the first n_lexica of quality[] */
+    int budget;      /* tokens between start and end: 75, or chunks x 75 less what packing loses */
     lsbuf buf;       /* the prompt being tried */
 } builder;
 
@@ -450,7 +451,7 @@ static int best_scene(builder *bd, size_t kmin, size_t n_desc, size_t suffix_len
         int t = compose(bd, l, n_desc, suffix_len, 0);
         if (t < 0)
             return -1;
-        if (t <= BUDGET) {
+        if (t <= bd->budget) {
             *len = l;
             return 0;
         }
@@ -466,7 +467,7 @@ static int best_scene(builder *bd, size_t kmin, size_t n_desc, size_t suffix_len
         int t = compose(bd, l, n_desc, suffix_len, 0);
         if (t < 0)
             return -1;
-        if (t <= BUDGET) {
+        if (t <= bd->budget) {
             best_k = k;
             *len = l;
             break;
@@ -487,7 +488,7 @@ static int best_scene(builder *bd, size_t kmin, size_t n_desc, size_t suffix_len
         int t = compose(bd, l, n_desc, suffix_len, 0);
         if (t < 0)
             return -1;
-        if (t <= BUDGET) {
+        if (t <= bd->budget) {
             *len = l;
             break;
         }
@@ -607,7 +608,7 @@ static longsd_status split_tags(const char *clean, char ***out, size_t *n_out)
 }
 
 static longsd_status builder_init(builder *bd, const ls_idea *idea, const ls_character *cast, size_t n_cast,
-                                  const longsd_style *style)
+                                  const longsd_style *style, const char *period)
 {
     char *scene = ls_prompt_sanitize(idea->scene ? idea->scene : "");
     char *suffix = ls_prompt_sanitize(style->suffix ? style->suffix : "");
@@ -623,8 +624,15 @@ static longsd_status builder_init(builder *bd, const ls_idea *idea, const ls_cha
         goto out;
     /* lexica modifiers go between the preset's suffix and its quality tags,
      * so that the budget drops the generic tags before them */
-    const char *mods[LS_LEXICA_MAX];
+    const char *mods[LS_LEXICA_MAX + 1];
     size_t nm = ls_lexica_pick(scene, mods);
+    if (period && period[0]) {
+        /* the book's period shapes costume and buildings in every picture:
+         * it goes first, dropped only after the scene's own modifiers */
+        memmove(mods + 1, mods, nm * sizeof *mods);
+        mods[0] = period;
+        nm++;
+    }
     if (nm) {
         char **q = longsd__realloc(bd->quality, (bd->n_quality + nm) * sizeof *q);
         if (!q) {
@@ -680,10 +688,133 @@ static longsd_status fit_with_suffix_cuts(builder *bd, size_t kmin, size_t *scen
     return LONGSD_OK;
 }
 
+static longsd_status build_once(const ls_idea *idea, const ls_character *cast, size_t n_cast,
+                                const longsd_style *style, const char *period, int budget, ls_prompt *out, lserr *err);
+
+/* Split a composed prompt into chunks of at most BUDGET tokens each at its
+ * element boundaries (", " and "; "), joined with " BREAK " (A1111's chunk
+ * separator). Returns the chunks used, or -1 out of memory; *tokens gets the
+ * total with each chunk's start and end tokens. */
+static int pack_chunks(const char *prompt, int max_chunks, lsbuf *out, int *tokens)
+{
+    lsbuf cur;
+    lsbuf_init(&cur, 64 * 1024);
+    int used = 0, total = 0, rc = 0;
+    const char *p = prompt;
+    lsbuf_reset(out);
+    while (*p && rc == 0) {
+        /* the next element, with its separator */
+        const char *e = p;
+        while (*e && !((e[0] == ',' || e[0] == ';') && e[1] == ' '))
+            e++;
+        size_t keep = cur.len;
+        if (lsbuf_add(&cur, p, (size_t)(e - p))) {
+            rc = -1;
+            break;
+        }
+        int t = ls_prompt_count_tokens(cur.data);
+        if (t < 0) {
+            rc = -1;
+            break;
+        }
+        if (t > BUDGET && keep) {
+            /* close the chunk before this element */
+            cur.len = keep;
+            while (cur.len && (cur.data[cur.len - 1] == ' ' || cur.data[cur.len - 1] == ',' ||
+                               cur.data[cur.len - 1] == ';'))
+                cur.len--;
+            cur.data[cur.len] = '\0';
+            int ct = ls_prompt_count_tokens(cur.data);
+            if ((used && lsbuf_adds(out, " BREAK ")) || lsbuf_add(out, cur.data, cur.len) || ct < 0) {
+                rc = -1;
+                break;
+            }
+            total += ct + 2;
+            used++;
+            lsbuf_reset(&cur);
+            while (*p == ' ')
+                p++;
+            continue; /* the same element starts the next chunk */
+        }
+        if (t > BUDGET) {
+            used = max_chunks + 1; /* one element over a chunk: does not pack */
+            break;
+        }
+        if (*e && lsbuf_add(&cur, e, 2)) {
+            rc = -1;
+            break;
+        }
+        p = *e ? e + 2 : e;
+    }
+    if (rc == 0 && used <= max_chunks && cur.len) {
+        while (cur.len && (cur.data[cur.len - 1] == ' ' || cur.data[cur.len - 1] == ',' ||
+                           cur.data[cur.len - 1] == ';'))
+            cur.len--;
+        cur.data[cur.len] = '\0';
+        int ct = ls_prompt_count_tokens(cur.data);
+        if ((used && lsbuf_adds(out, " BREAK ")) || lsbuf_add(out, cur.data, cur.len) || ct < 0)
+            rc = -1;
+        total += ct + 2;
+        used++;
+    }
+    lsbuf_free(&cur);
+    *tokens = total;
+    return rc ? -1 : used;
+}
+
 longsd_status ls_prompt_build(const ls_idea *idea, const ls_character *cast, size_t n_cast, const longsd_style *style,
                               ls_prompt *out, lserr *err)
 {
+    return ls_prompt_build_opts(idea, cast, n_cast, style, NULL, out, err);
+}
+
+longsd_status ls_prompt_build_opts(const ls_idea *idea, const ls_character *cast, size_t n_cast,
+                                   const longsd_style *style, const ls_prompt_opts *opts, ls_prompt *out, lserr *err)
+{
+    int chunks = opts && opts->chunks > 1 ? opts->chunks : 1;
+    if (chunks > LS_PROMPT_MAX_CHUNKS)
+        return lserr_set(err, LONGSD_ERR_PARAM, "prompt chunks must be between 1 and %d (got %d)",
+                         LS_PROMPT_MAX_CHUNKS, chunks);
+    if (chunks == 1)
+        return build_once(idea, cast, n_cast, style, opts ? opts->period : NULL, BUDGET, out, err);
+    /* N chunks: compose within N x 75 tokens, then cut at element
+     * boundaries; what the cuts waste is taken off the budget until the
+     * chunks pack into N */
+    for (int budget = chunks * BUDGET; budget >= BUDGET; budget -= 8) {
+        longsd_status rc = build_once(idea, cast, n_cast, style, opts->period, budget, out, err);
+        if (rc)
+            return rc;
+        lsbuf b;
+        lsbuf_init(&b, 64 * 1024);
+        int tokens = 0;
+        int used = pack_chunks(out->positive, chunks, &b, &tokens);
+        if (used < 0) {
+            lsbuf_free(&b);
+            ls_prompt_clear(out);
+            return lserr_set(err, LONGSD_ERR_NOMEM, "idea %.47s: out of memory building its prompt", idea->id);
+        }
+        if (used <= chunks) {
+            char *joined = lsbuf_steal(&b);
+            if (!joined) {
+                ls_prompt_clear(out);
+                return lserr_set(err, LONGSD_ERR_NOMEM, "idea %.47s: out of memory building its prompt", idea->id);
+            }
+            longsd__free(out->positive);
+            out->positive = joined;
+            out->tokens = tokens;
+            return LONGSD_OK;
+        }
+        lsbuf_free(&b);
+        ls_prompt_clear(out);
+    }
+    return build_once(idea, cast, n_cast, style, opts->period, BUDGET, out, err);
+}
+
+static longsd_status build_once(const ls_idea *idea, const ls_character *cast, size_t n_cast,
+                                const longsd_style *style, const char *period, int budget, ls_prompt *out, lserr *err)
+{
     builder bd = {0};
+    bd.budget = budget;
     longsd_status rc = LONGSD_OK;
     if (!out)
         return lserr_set(err, LONGSD_ERR_PARAM, "ls_prompt_build: no output");
@@ -694,7 +825,7 @@ longsd_status ls_prompt_build(const ls_idea *idea, const ls_character *cast, siz
     if (!style)
         style = longsd_builtin_style(0);
     lsbuf_init(&bd.buf, 64 * 1024);
-    if ((rc = builder_init(&bd, idea, cast, n_cast, style)))
+    if ((rc = builder_init(&bd, idea, cast, n_cast, style, period)))
         goto nomem;
     if (bd.scene.n == 0) {
         rc = lserr_set(err, LONGSD_ERR_INPUT,
@@ -716,7 +847,7 @@ longsd_status ls_prompt_build(const ls_idea *idea, const ls_character *cast, siz
         int t = compose(&bd, full_scene, n_desc, suffix_len, q);
         if (t < 0)
             goto nomem;
-        if (t <= BUDGET) {
+        if (t <= bd.budget) {
             scene_len = full_scene;
             n_q = q;
             break;

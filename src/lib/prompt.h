@@ -70,6 +70,20 @@ typedef struct {
  * error *out holds nothing to free. */
 longsd_status ls_prompt_build(const ls_idea *idea, const ls_character *cast, size_t n_cast, const longsd_style *style,
                               ls_prompt *out, lserr *err);
+/* Options of a prompt beyond the style. chunks: 1 (default) keeps the
+ * whole prompt in CLIP's one 77-token window; N (2..LS_PROMPT_MAX_CHUNKS)
+ * allows AUTOMATIC1111-style long prompts, N windows of 75 tokens each, cut
+ * only between elements and joined with " BREAK " (tokens then counts every
+ * window's start and end tokens, at most N x 77). period: the book's period
+ * as a lexica modifier ("1870s, 19th century", see ls_lexica_period), NULL
+ * or "" none; it is recorded first in lexica. */
+typedef struct {
+    int chunks;
+    const char *period;
+} ls_prompt_opts;
+#define LS_PROMPT_MAX_CHUNKS 8
+longsd_status ls_prompt_build_opts(const ls_idea *idea, const ls_character *cast, size_t n_cast,
+                                   const longsd_style *style, const ls_prompt_opts *opts, ls_prompt *out, lserr *err);
 void ls_prompt_clear(ls_prompt *p);
 
 /* Seed from the text's SHA-256 (hex) and the idea id: stable across runs and

@@ -550,7 +550,9 @@ static const char *const never_words[] = {
     "next", "little", "much", "many", "more", "most", "few", "very", "just", "only", "even", "still",
     "again", "also", "too", "quite", "rather", "really", "yes", "no", "oh", "ah", "well",
     /* places no picture holds: beyond sight or too large to be a setting */
-    "heaven", "heavens", "hell", "paradise", "world", "universe", "continent", "headquarters", NULL};
+    "heaven", "heavens", "hell", "paradise", "world", "universe", "continent", "headquarters",
+    /* "went home", "got back home": an adverb far more than a building */
+    "home", NULL};
 
 /* Preposition and noun that make an idiom, not a place or a thing:
  * "in a new light", "at hand", "at heart", "in turn". */
@@ -567,6 +569,11 @@ static const char *const weak_verbs[] = {"be", "have", "do", "go", "come", "get"
                                          "bring", "move", "find", "lose", "use", "wait", "stay", "pass", "stick", "pay",
                                          "offer", "resign", "hold", "reach", "lie", "see", "hear", "feel", "want",
                                          "show", "enter", "act", NULL};
+
+/* Verbs of handling things: no pose by themselves (WordNet files "take"
+ * under verb.social first), one with their object ("taking up a brush"). */
+static const char *const handling_verbs[] = {"take", "bring", "put", "set", "hold", "give", "lift", "pick",
+                                             "carry", "lay", "hand", "fetch", "draw", NULL};
 
 /* Particles that complete a verb: "sat down", "came out". */
 static const char *const particles[] = {"down", "up", "out", "away", "off", "back", "over", "around",
@@ -613,7 +620,8 @@ static int np_idiom(const swriter *w, const swnp *np)
 /* Is the English noun drawable in a picture? */
 static int tok_concrete(const swtok *t)
 {
-    return t->wn && lswn_noun_concrete(&t->wi) && !word_in(t->en, never_words);
+    return t->wn && lswn_noun_concrete(&t->wi) && !word_in(t->en, never_words) &&
+           !(t->wi.noun && word_in(t->wi.noun_lemma, never_words)); /* "sides" as "side" */
 }
 
 static int tok_visible_verb(const swtok *t)
@@ -678,6 +686,22 @@ static void sw_scan(swriter *w)
         h[w->n] = lslex_word_hash(w->text + lw.start, lw.end - lw.start);
         w->n++;
     }
+    for (size_t i = 0; sc->lang == LSLEX_DE && i + 1 < w->n; i++) {
+        /* a lower-case word before a noun is its adjective ("einem weißen
+         * Pferd"), whatever else its letters spell */
+        swtok *t = &w->t[i];
+        if (t->upper || !w->t[i + 1].upper || w->t[i + 1].first || w->t[i + 1].brk ||
+            (t->lf & (LSLEX_STOP | LSLEX_PRONOUN | LSLEX_DET | LSLEX_CONJ | LSLEX_PREP)))
+            continue;
+        char en[32];
+        int pos = LS_POS_UNKNOWN;
+        ls_translate_word(sc->lang, w->text + t->s, t->e - t->s, 2, en, sizeof en, &pos);
+        if (en[0] && pos == LS_POS_ADJ) {
+            memcpy(t->en, en, sizeof t->en);
+            t->pos = pos;
+            t->wn = lswn_lookup(t->en, &t->wi);
+        }
+    }
     for (size_t i = 0; i < w->n; i++) {
         size_t ch;
         size_t m = ls_cast_match(sc->forms, sc->n_forms, h, w->n, i, &ch);
@@ -716,7 +740,10 @@ static void sw_tag(swriter *w)
                      strcmp(t->low, "les") == 0 || strcmp(t->low, "den") == 0 || strcmp(t->low, "dem") == 0;
             continue;
         }
-        if (t->lf & (LSLEX_PREP | LSLEX_SPATIAL)) {
+        if ((t->lf & (LSLEX_PREP | LSLEX_SPATIAL)) ||
+            (w->sc->lang != LSLEX_EN && t->en[0] && (t->lf & (LSLEX_STOP | LSLEX_CONJ)))) {
+            /* a German or French function word that translates is one of
+             * translate.c's prepositions ("am" -> at, "mit" -> with) */
             t->tag = T_PREP;
             continue;
         }
@@ -759,6 +786,10 @@ static void sw_tag(swriter *w)
             t->tag = T_ADJ;
             continue;
         }
+        if (t->pos == LS_POS_ADV) {
+            t->tag = T_ADV; /* "hinaus" (out): never the head of "Boot hinaus" */
+            continue;
+        }
         int inflected = t->wi.verb && strcmp(t->wi.verb_lemma, t->en) != 0;
         int ing = strlen(t->en) > 4 && strcmp(t->en + strlen(t->en) - 3, "ing") == 0;
         int after_det = p && !t->brk && (p->tag == T_DET || p->tag == T_ADJ || (p->tag == T_PRON &&
@@ -796,13 +827,60 @@ static void sw_tag(swriter *w)
         }
         if (t->tag == T_NOUN && !after_det && t->wi.verb && !t->wi.plural &&
             t->wi.verb_tagged > 3 * t->wi.noun_tagged + 2)
-            t->tag = T_SKIP; /* "see", "go", "stand": a verb after an auxiliary, not a thing */
+            t->tag = p && !t->brk && (strcmp(p->low, "and") == 0 || strcmp(p->low, "then") == 0) &&
+                             w->sc->lang == LSLEX_EN && t->s > 0 && w->text[t->s - 1] == ' '
+                         ? T_VERB /* "and put down his pail": the past of put, set, cut, cast */
+                         : T_SKIP; /* "see", "go", "stand": a verb after an auxiliary, not a thing */
+        if (t->tag == T_NOUN && t->wi.adj && !t->wi.plural && t->wi.adj_tagged > 3 * t->wi.noun_tagged + 2)
+            t->tag = T_ADJ; /* "a great", "with pale", "by a deep": an adjective read as a thing */
+        if (t->tag == T_NOUN && t->wi.adj && p && !t->brk && w->sc->lang == LSLEX_EN &&
+            (strcmp(p->low, "was") == 0 || strcmp(p->low, "were") == 0 || strcmp(p->low, "is") == 0 ||
+             strcmp(p->low, "are") == 0 || strcmp(p->low, "looked") == 0 || strcmp(p->low, "seemed") == 0 ||
+             strcmp(p->low, "grew") == 0 || strcmp(p->low, "became") == 0))
+            t->tag = T_ADJ; /* "his heart was light": said of the subject, not a thing */
         if (t->tag == T_NOUN && t->wi.adj && i + 1 < w->n && !w->t[i + 1].brk && w->t[i + 1].wi.noun &&
             !(w->t[i + 1].lf & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET)))
             t->tag = T_ADJ; /* "green hill": a modifier */
         if (t->tag == T_VERB && p && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0 ||
                                       strstr(p->low, "n't")))
             t->neg = 1;
+    }
+}
+
+/* A hyphenated modifier ("deep-toned", "long-handled") is one adjective:
+ * neither part is a thing ("a deep") nor an action ("toning"). */
+static void sw_hyphens(swriter *w)
+{
+    for (size_t i = 0; i + 1 < w->n; i++) {
+        swtok *a = &w->t[i], *b = &w->t[i + 1];
+        if (w->text[a->e] != '-' || b->s != a->e + 1 || a->tag == T_CAST || a->tag == T_PROPER)
+            continue;
+        size_t bl = strlen(b->en);
+        int participle = b->tag == T_VERB && bl > 3 && strcmp(b->en + bl - 2, "ed") == 0;
+        if (participle || b->tag == T_ADJ) {
+            if (a->tag == T_NOUN || a->tag == T_VERB)
+                a->tag = T_ADJ;
+            if (participle)
+                b->tag = T_ADJ;
+        }
+    }
+}
+
+/* A participle between a determiner, adjective or "and" and its noun is
+ * an adjective: "dead and wounded people", "a broken window". */
+static void sw_participles(swriter *w)
+{
+    if (w->sc->lang != LSLEX_EN)
+        return;
+    for (size_t i = 1; i + 1 < w->n; i++) {
+        swtok *t = &w->t[i];
+        size_t el = strlen(t->en);
+        if (t->tag != T_VERB || t->brk || w->t[i + 1].brk || w->t[i + 1].tag != T_NOUN || el < 4 ||
+            (strcmp(t->en + el - 2, "ed") != 0 && strcmp(t->en + el - 2, "en") != 0))
+            continue;
+        const swtok *p = &w->t[i - 1];
+        if (p->tag == T_DET || p->tag == T_ADJ || strcmp(p->low, "and") == 0 || strcmp(p->low, "or") == 0)
+            t->tag = T_ADJ;
     }
 }
 
@@ -846,6 +924,17 @@ static void sw_phrases(swriter *w)
         np->lead = b;
         if (b > 0 && !w->t[b].brk && w->t[b - 1].tag == T_PREP)
             np->prep = (int)b;
+        if (np->prep && !np->det && w->sc->lang == LSLEX_DE) {
+            /* "im Saal", "am Fenster", "zum Tor": the article is in the
+             * preposition */
+            static const char *const with_article[] = {"im", "am", "ins", "zum", "zur", "vom", "beim", "ans",
+                                                       "aufs", "durchs", "ums", NULL};
+            if (word_in(w->t[np->prep - 1].low, with_article))
+                np->det = np->the = 1;
+        }
+        if (np->det && w->sc->lang == LSLEX_FR && b < a &&
+            (strcmp(w->t[b].low, "du") == 0 || strcmp(w->t[b].low, "de") == 0))
+            np->det = 0; /* "du vin": some wine, no article in English */
         w->n_np++;
         i = z;
     }
@@ -878,8 +967,9 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
         }
     if (!first)
         return LONGSD_OK;
-    if (keep_the && np->the)
-        st = lsbuf_adds(b, "the ");
+    static const char *const unique[] = {"sun", "moon", "sky", "horizon", NULL};
+    if ((keep_the && np->the) || (np->det && word_in(h->en, unique) && np->a == np->head))
+        st = lsbuf_adds(b, "the "); /* "the sun", never "a sun" */
     else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
         st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "a bucket", never "a dirt" */
     int k = 0;
@@ -986,8 +1076,15 @@ static int is_first_person(const swtok *t)
 static size_t doer_of(const swriter *w, size_t i, int depth)
 {
     int seen_and = 0;
+    if (w->sc->lang == LSLEX_DE && i + 1 < w->n && !w->t[i + 1].brk &&
+        (w->t[i + 1].tag == T_CAST || (w->t[i + 1].tag == T_PRON && (strcmp(w->t[i + 1].low, "er") == 0 ||
+                                                                      strcmp(w->t[i + 1].low, "sie") == 0))))
+        return i + 1; /* German puts the verb second: "Am Morgen ruderte er" */
     for (size_t k = i; k-- > 0;) {
         const swtok *t = &w->t[k];
+        if (t->tag == T_PRON && w->sc->lang != LSLEX_EN &&
+            (strcmp(t->low, "se") == 0 || strcmp(t->low, "s") == 0 || strcmp(t->low, "sich") == 0))
+            continue; /* "la comtesse se tenait": the reflexive is not the doer */
         if (t->tag == T_CAST)
             return k;
         if (t->tag == T_VERB && depth < 4)
@@ -1004,6 +1101,34 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
             break;
     }
     return (size_t)-1;
+}
+
+/* Is verb i a passive or a state after a form of "be" ("was absorbed in
+ * his book", "being placed next the aisle")? Its subject does not do it:
+ * no action to draw. */
+static int passive(const swriter *w, size_t i)
+{
+    if (w->sc->lang != LSLEX_EN || i == 0)
+        return 0;
+    const swtok *t = &w->t[i];
+    /* "fit to eat", "time to go": an infinitive after a word that is no
+     * verb is a purpose or a quality, nobody doing it */
+    if (i >= 2 && strcmp(w->t[i - 1].low, "to") == 0 && !w->t[i - 1].brk &&
+        (w->t[i - 2].tag == T_ADJ || w->t[i - 2].tag == T_NOUN || w->t[i - 2].tag == T_SKIP))
+        return 1;
+    size_t el = strlen(t->en);
+    int participle = (el > 3 && strcmp(t->en + el - 2, "ed") == 0) ||
+                     (t->wi.verb && strcmp(t->wi.verb_lemma, t->en) != 0 && !(el > 3 && strcmp(t->en + el - 3, "ing") == 0) &&
+                      strcmp(t->en + el - 1, "s") != 0);
+    static const char *const be[] = {"was", "were", "is", "are", "been", "being", "be", "am", "got", NULL};
+    for (size_t k = i; k-- > 0 && i - k <= 2;) {
+        const swtok *p = &w->t[k];
+        if (word_in(p->low, be))
+            return participle || (strcmp(p->low, "being") == 0 && el > 3 && strcmp(t->en + el - 2, "ed") == 0);
+        if (p->tag != T_ADV && !(p->tag == T_FUNC && (strcmp(p->low, "not") == 0 || strcmp(p->low, "all") == 0)))
+            break;
+    }
+    return 0;
 }
 
 /* Can the doer of verb i be drawn doing it? "The headway ran" or "it
@@ -1029,6 +1154,44 @@ static int female_noun(const char *n)
 {
     static const char *const f[] = {"girl", "woman", "lass", "maiden", "lady", "queen", "princess", "witch", "widow", NULL};
     return word_in(n, f);
+}
+
+/* A German or French "er"/"il" or "sie"/"elle" doing verb v that stands
+ * for a person: no thing is named before it in the passage but people
+ * ("Er warf sein Netz aus"; not "der Wind ... er heulte"), and "sie" with a
+ * singular verb ("sie ritt", not "sie ritten": they). Returns the sex
+ * (LS_GENDER_*), 0 when it may be a thing. */
+static int person_pronoun(const swriter *w, size_t k, size_t v)
+{
+    const char *p = w->t[k].low;
+    int male = strcmp(p, "er") == 0 || strcmp(p, "il") == 0;
+    int female = strcmp(p, "sie") == 0 || strcmp(p, "elle") == 0;
+    if (!male && !female)
+        return 0;
+    if (strcmp(p, "sie") == 0) {
+        size_t n = strlen(w->text + w->t[v].s) ? w->t[v].e - w->t[v].s : 0;
+        const char *vw = w->text + w->t[v].s;
+        if (n > 2 && vw[n - 2] == 'e' && vw[n - 1] == 'n')
+            return 0; /* "sie ritten": they */
+    }
+    if (w->t[v].wi.verb_lex[0] == LSWN_V_WEATHER)
+        return 0; /* "il pleuvait": no one rains */
+    if (k > 0 && w->t[k - 1].tag == T_PREP && !w->t[k].brk)
+        return 0; /* "derrière elle suivaient deux chasseurs": she is behind, not doing */
+    for (size_t q = k; q-- > 0;) {
+        const swtok *t = &w->t[q];
+        if (t->tag == T_CAST)
+            return male ? LS_GENDER_MALE : LS_GENDER_FEMALE;
+        if (t->tag != T_NOUN || t->wi.noun_lex[0] == LSWN_N_TIME || t->wi.noun_lex[0] == LSWN_N_BODY)
+            continue; /* "Am nächsten Morgen ruderte er"; "ihr Haar wehte, und sie trug": her hair */
+        size_t b = q;
+        while (b > 0 && (w->t[b - 1].tag == T_ADJ || w->t[b - 1].tag == T_DET))
+            b--;
+        if (b > 0 && w->t[b - 1].tag == T_PREP)
+            continue; /* a place or a thing after a preposition is no subject */
+        return t->wi.noun_lex[0] == LSWN_N_PERSON ? (male ? LS_GENDER_MALE : LS_GENDER_FEMALE) : 0;
+    }
+    return male ? LS_GENDER_MALE : LS_GENDER_FEMALE;
 }
 
 /* Whether the run of tokens [a, z) names the subject of a clause. */
@@ -1061,6 +1224,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             pron_sex = w->t[k].low[0] == 'h' ? LS_GENDER_MALE : LS_GENDER_FEMALE;
             break;
         }
+        else if (w->t[k].tag == T_PRON && sc->lang != LSLEX_EN && (pron_sex = person_pronoun(w, k, i)) != 0)
+            break;
         else if (w->t[k].tag == T_NOUN && w->t[k].wi.noun_lex[0] == LSWN_N_PERSON)
             doer_np_tok = k;
         if (n_who == 1 && k >= 2 && w->t[k].tag == T_CAST) {
@@ -1204,9 +1369,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     for (size_t i = 0; !st && sub.len && i < w->n && n_act < 2; i++) {
         /* no one to do it (no subject): an action alone ("churning") draws nothing */
         swtok *t = &w->t[i];
-        if (t->tag != T_VERB || t->neg || !tok_visible_verb(t) || !doer_visible(w, i))
+        /* a verb of handling shows nothing alone but a pose with its
+         * object or particle: "taking up a brush", "putting down a pail" */
+        int handling = t->wn && word_in(t->wi.verb_lemma, handling_verbs) && !(t->lf & LSLEX_SPEECH);
+        if (t->tag != T_VERB || t->neg || (!tok_visible_verb(t) && !handling) || !doer_visible(w, i) ||
+            passive(w, i))
             continue;
-        int weak = word_in(t->wi.verb_lemma, weak_verbs), completed = 0;
+        int weak = word_in(t->wi.verb_lemma, weak_verbs) || handling, completed = 0, idiom = 0;
         char ger[48];
         lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);
         lsbuf act;
@@ -1217,10 +1386,31 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             /* a particle unless a phrase follows it ("ran down the street" keeps it as the preposition) */
             int np_follows = j + 1 < w->n && !w->t[j + 1].brk &&
                              (w->t[j + 1].tag == T_DET || w->t[j + 1].tag == T_NOUN || w->t[j + 1].tag == T_ADJ);
-            if (!np_follows) {
-                st = lsbuf_printf(&act, " %s", w->t[j].low);
+            int phrasal = lswn_phrasal(t->wi.verb_lemma, w->t[j].low);
+            /* the phrase after it is no thing ("rolling in wealth", "in
+             * sight"): neither particle nor preposition is drawn */
+            int idle = 0;
+            /* "hove in sight", "entered in time": an idiom, no movement to draw */
+            if (j + 1 < w->n && !w->t[j + 1].brk && word_in(w->t[j + 1].en, never_words))
+                idiom = 1;
+            for (size_t q = j + 1; np_follows && q < w->n && q <= j + 3 && !w->t[q].brk; q++)
+                if (w->t[q].tag == T_NOUN) {
+                    idle = !tok_concrete(&w->t[q]);
+                    break;
+                }
+            if (idle && strcmp(w->t[j].low, "in") == 0)
+                idiom = 1; /* "rolling in wealth", "lost in thought": a state, no movement */
+            if (!np_follows || idle) {
+                /* a thing after it makes it the preposition ("sleeping in
+                 * the woods", "picking up the stone"): left to the object */
+                /* only a phrasal verb keeps its particle ("taking up",
+                 * "sitting down"); "entered in time", "hove in sight",
+                 * "climbed over" keep the verb alone */
+                if (phrasal && !idle) {
+                    st = lsbuf_printf(&act, " %s", w->t[j].low);
+                    completed = 1;
+                }
                 j++;
-                completed = 1;
             }
         }
         /* the object or place that follows within a few words */
@@ -1239,12 +1429,38 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 break;
             if (!tok_concrete(&w->t[np->head]) || np_idiom(w, np))
                 break;
+            {
+                /* what is handled can be held: "taking the glass", never
+                 * "taking the sun" */
+                int l0 = w->t[np->head].wi.noun_lex[0];
+                if (handling && !np->prep && !(l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_FOOD || l0 == LSWN_N_PLANT ||
+                                               l0 == LSWN_N_ANIMAL || l0 == LSWN_N_BODY || l0 == LSWN_N_SUBSTANCE))
+                    break;
+            }
             static const char *const sensing[] = {"see", "hear", "feel", "find", "want", "lose", NULL};
             if (weak && np->prep && word_in(t->wi.verb_lemma, sensing))
                 break; /* "seeing in books": a sensing needs what is sensed */
             if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with"))
                 break;
-            st = lsbuf_addc(&act, ' ');
+            {
+                /* "trug einen Mantel", "portait un manteau": clothes are worn */
+                static const char *const clothes[] = {"coat", "jacket", "dress", "hat", "cloak", "gown", "shirt",
+                                                      "cap", "boots", "shoes", "robe", "skirt", "mantle", "scarf",
+                                                      "veil", "apron", "uniform", "armor", "armour", "bonnet",
+                                                      "trousers", "gloves", "suit", "wig", NULL};
+                const char *hn = w->t[np->head].wi.noun ? w->t[np->head].wi.noun_lemma : w->t[np->head].en;
+                if ((strcmp(t->wi.verb_lemma, "carry") == 0 || strcmp(t->wi.verb_lemma, "bear") == 0) &&
+                    !np->prep && word_in(hn, clothes) && w->sc->lang != LSLEX_EN) {
+                    lsbuf_reset(&act);
+                    st = lsbuf_adds(&act, "wearing");
+                }
+            }
+            if (!st)
+                st = lsbuf_addc(&act, ' ');
+            static const char *const at_verbs[] = {"look", "stare", "gaze", "glance", "smile", "wave", "point",
+                                                   "peer", "frown", "laugh", NULL};
+            if (!st && !(np->prep && start != np->lead) && word_in(t->wi.verb_lemma, at_verbs))
+                st = lsbuf_adds(&act, "at "); /* "looking at the fisherman", a translation's bare object */
             if (!st)
                 st = np_text(w, k, start != np->lead, &act);
             np->used = 1;
@@ -1253,7 +1469,16 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 w->np[np->of - 1].used = 1;
             break;
         }
-        if (!st && act.len && (!weak || completed)) {
+        int again = 0; /* "burying, burying": one verb twice is drawn once */
+        if (!st && act.len && ger[0]) {
+            const char *o = out->data ? out->data : "";
+            size_t gl = strlen(ger);
+            for (const char *f = strstr(o, ger); f && !again; f = strstr(f + 1, ger)) {
+                char after = f[gl];
+                again = (f == o || f[-1] == ' ') && (after == '\0' || after == ',' || after == ' ');
+            }
+        }
+        if (!st && act.len && (!weak || completed) && !again && !idiom) {
             st = lsbuf_printf(out, "%s%.*s", out->len ? (n_act == 0 && sub.len ? " " : ", ") : "", (int)act.len,
                               act.data);
             n_act++;
@@ -1275,6 +1500,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (pass == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
                 continue;
             setting = k;
+            if (np->of)
+                w->np[np->of - 1].used = 1; /* "the sill of the door": not "with a door" too */
             break;
         }
     /* objects: other drawable things, at most three */
@@ -1288,13 +1515,24 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             h->wi.noun_lex[0] == LSWN_N_BODY ||
             word_in(h->en, times_of_day) || word_in(h->en, weather_words))
             continue;
-        int dup = 0;
+        int dup = setting != (size_t)-1 && strcmp(w->t[w->np[setting].head].en, h->en) == 0; /* "a sea, at a sea" */
         for (size_t q = 0; q < k; q++)
             if (w->np[q].used == 2 && strcmp(w->t[w->np[q].head].en, h->en) == 0)
                 dup = 1;
         if (dup)
             continue;
         st = lsbuf_adds(&objs, n_obj ? " and " : "");
+        {
+            /* "with an oven", not "with oven": a thing one can count takes
+             * its article even where the text had none ("Missouri shore") */
+            int l0 = h->wi.noun_lex[0];
+            static const char *const unique[] = {"sun", "moon", "sky", "horizon", NULL};
+            const swtok *f = &w->t[np->a];
+            if (!st && !np->det && !h->wi.plural && !word_in(h->en, unique) && f->en[0] &&
+                (l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_ANIMAL || l0 == LSWN_N_OBJECT || l0 == LSWN_N_PLANT ||
+                 l0 == LSWN_N_LOCATION))
+                st = lsbuf_adds(&objs, starts_vowel(f->en) ? "an " : "a ");
+        }
         if (!st)
             st = np_text(w, k, 0, &objs);
         np->used = 2;
@@ -1328,7 +1566,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         st = lsbuf_printf(out, "%s%s", out->len ? ", " : "", got_time);
     if (!st && got_weather)
         st = lsbuf_printf(out, "%s%s", out->len ? ", " : "", got_weather);
-    if (!st && got_mood)
+    if (!st && got_mood && !(out->data && strstr(out->data, got_mood))) /* not "the calm sea, calm atmosphere" */
         st = lsbuf_printf(out, "%s%s atmosphere", out->len ? ", " : "", got_mood);
 out:
     lsbuf_free(&sub);
@@ -1344,6 +1582,8 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
     w->text = narration ? narration : "";
     sw_scan(w);
     sw_tag(w);
+    sw_hyphens(w);
+    sw_participles(w);
     sw_phrases(w);
     lsbuf out;
     lsbuf_init(&out, 8192);

@@ -488,11 +488,111 @@ static int title_tidy(const ls_scenectx *sc, char *t)
     return n >= 2;
 }
 
+/* The nouns of a narration the book's dictionary knows, drawable or not
+ * ("position", "groupe"), in text order, at most cap, each written as in
+ * the text (German capitalised, a French elision "l'" dropped). */
+static size_t plain_nouns(const ls_scenectx *sc, const char *t, char (*out)[40], size_t cap)
+{
+    size_t k = 0, n = strlen(t);
+    lslex_scan scan;
+    lsword w;
+    lslex_scan_init(&scan, t, n);
+    uint64_t h[TITLE_WORDS];
+    lsword ws[TITLE_WORDS];
+    size_t nw = 0;
+    while (nw < TITLE_WORDS && lslex_next_word(&scan, &w)) {
+        ws[nw] = w;
+        h[nw] = lslex_word_hash(t + w.start, w.end - w.start);
+        nw++;
+    }
+    for (size_t i = 0; i < nw && k < cap; i++) {
+        size_t ch, m = ls_cast_match(sc->forms, sc->n_forms, h, nw, i, &ch);
+        if (m) {
+            i += m - 1; /* names make their own titles ("A scene with Tom") */
+            continue;
+        }
+        const char *p = t + ws[i].start;
+        size_t l = ws[i].end - ws[i].start;
+        const char *ap = memchr(p, '\'', l < 4 ? l : 4);
+        if (ap && (size_t)(ap - p) + 1 < l)
+            l -= (size_t)(ap + 1 - p), p = ap + 1; /* "l'isomérie" */
+        if (l < 3 || l >= 39)
+            continue;
+        char low[40];
+        size_t ll = lslex_lower(p, l, low, sizeof low, 1);
+        unsigned f = lslex_lookup(sc->lang, low, ll, NULL, NULL);
+        if (f & (LSLEX_STOP | LSLEX_PRONOUN | LSLEX_DET | LSLEX_CONJ | LSLEX_PREP | LSLEX_SPEECH | LSLEX_TITLE))
+            continue;
+        int upper = p[0] >= 'A' && p[0] <= 'Z';
+        if (sc->lang == LSLEX_DE && !upper && (unsigned char)p[0] != 0xC3)
+            continue; /* German nouns are capitalised */
+        char en[32];
+        int pos = 0;
+        lswn_info wi;
+        if (sc->lang == LSLEX_EN) {
+            if (!lswn_lookup(low, &wi) || !wi.noun || wi.plural || (wi.verb && wi.verb_tagged > wi.noun_tagged) ||
+                (wi.adj && wi.adj_tagged > wi.noun_tagged) || upper)
+                continue;
+        } else {
+            ls_translate_word(sc->lang, p, l, upper, en, sizeof en, &pos);
+            if (!en[0] || pos != LS_POS_NOUN)
+                continue;
+        }
+        int dup = 0;
+        for (size_t j = 0; j < k; j++)
+            dup |= lsstr_casecmp_ascii(out[j], low) == 0;
+        if (dup)
+            continue;
+        snprintf(out[k], sizeof out[k], "%.*s", (int)l, p);
+        int caps = 1;
+        for (size_t j = 0; j < l; j++)
+            caps &= !(p[j] >= 'a' && p[j] <= 'z');
+        if (caps) /* "CONFIGURATIONS" shouted in a heading */
+            lslex_lower(p, l, out[k], sizeof out[k], 0);
+        k++;
+    }
+    return k;
+}
+
+/* A title from a narration's plain nouns that no idea of ideas[0..n) has
+ * yet: "Position et groupe", "Groupe et molécule"; NULL when
+ * there is none (or out of memory). Titles stay real words of the scene,
+ * never "Une scène encore 7". */
+static char *noun_title(const ls_scenectx *sc, const char *narration, ls_idea *const *ideas, size_t n)
+{
+    char nouns[6][40];
+    size_t k = plain_nouns(sc, narration, nouns, 6);
+    const char *and = sc->lang == LSLEX_DE ? "und" : sc->lang == LSLEX_FR ? "et" : "and";
+    for (size_t a = 0; a < k; a++)
+        for (size_t b = a + 1; b < k; b++) {
+            /* two nouns: one alone is no title (2-6 words) */
+            char *t = longsd__asprintf("%s %s %s", nouns[a], and, nouns[b]);
+            if (!t)
+                return NULL;
+            ls_cap_first(t);
+            int taken = 0;
+            for (size_t j = 0; j < n && !taken; j++)
+                taken = ideas[j]->title && strcmp(ideas[j]->title, t) == 0;
+            if (!taken)
+                return t;
+            longsd__free(t);
+        }
+    return NULL;
+}
+
 char *ls_title_write(const ls_scenectx *sc, const char *narration)
 {
     char *t = ls_title_make(sc, narration);
     if (!t)
         return NULL;
+    const char *bare = sc->lang == LSLEX_DE ? "Eine Szene" : sc->lang == LSLEX_FR ? "Une sc\xC3\xA8ne" : "A scene";
+    if (strcmp(t, bare) == 0) {
+        char *nt = noun_title(sc, narration, NULL, 0);
+        if (nt) {
+            longsd__free(t);
+            return nt;
+        }
+    }
     if (!title_tidy(sc, t)) {
         /* a lone word: "A scene with Tom", never a run of the passage's words */
         lsbuf b;
@@ -500,6 +600,14 @@ char *ls_title_write(const ls_scenectx *sc, const char *narration)
         const char *lead = sc->lang == LSLEX_DE ? "Eine Szene" : sc->lang == LSLEX_FR ? "Une sc\xC3\xA8ne" : "A scene";
         const char *with = sc->lang == LSLEX_DE ? "mit" : sc->lang == LSLEX_FR ? "avec" : "with";
         size_t wl = strcspn(t, " ");
+        if (!wl || dangling_word(sc->lang, t, wl)) {
+            /* nothing drawable nor anyone: the passage's own nouns */
+            char *nt = noun_title(sc, narration, NULL, 0);
+            if (nt) {
+                longsd__free(t);
+                return nt;
+            }
+        }
         longsd_status st = wl && !dangling_word(sc->lang, t, wl) ? lsbuf_printf(&b, "%s %s %.*s", lead, with, (int)wl, t)
                                                                  : lsbuf_adds(&b, lead);
         longsd__free(t);
@@ -563,6 +671,16 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
         }
         if (st)
             break;
+        if (!alt && first != (size_t)-1) {
+            size_t ref;
+            char *nar = ls_scene_build(&sc, first, last - first + 1, &ref);
+            if (!nar) {
+                st = LONGSD_ERR_NOMEM;
+                break;
+            }
+            alt = noun_title(&sc, nar, ideas, n);
+            longsd__free(nar);
+        }
         if (!alt) {
             /* "Tom at the home again", then a number: never two the same */
             const char *again = sc.lang == LSLEX_DE ? "wieder" : sc.lang == LSLEX_FR ? "encore" : "again";

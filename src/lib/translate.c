@@ -33,14 +33,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <math.h>
 
+#include "tokenizer.h"
 #include "util.h"
 #include "wordnet.h"
 
 #define DICT_DIR "/usr/share/dictd"
 #define HUNSPELL_DIR "/usr/share/hunspell"
 #define MAX_ENTRY 4096      /* bytes of one entry read */
-#define MAX_SENSES 6        /* index lines read per headword */
+#define MAX_SENSES 16       /* index lines read per headword (one sense each) */
 #define CACHE_SLOTS 16384
 
 typedef struct {
@@ -333,20 +335,58 @@ static int plain_word(const char *c, size_t n)
     return 1;
 }
 
-/* Score an English candidate: known to WordNet in the entry's part of
- * speech, the commoner the better ("old" over "decayed"), a little for
- * coming first. A candidate of a wrong part of speech still beats nothing. */
-static int cand_score(const char *c, int rank, int pos)
+/* How often CLIP's captions use an English word: the rank of its BPE
+ * token (merges are learnt commonest first, so "castle" at 3028 was seen
+ * far more than "tumbler" at 48278), a word of several tokens being rarer
+ * still. This is the one frequency that measures what an image model has
+ * learnt to draw, so it weighs most among a dictionary's senses. */
+static int clip_commonness(const char *w)
 {
-    lswn_info wi;
-    if (!lswn_lookup(c, &wi))
-        return -1;
-    int fits = pos == LS_POS_NOUN ? wi.noun : pos == LS_POS_VERB ? wi.verb : pos == LS_POS_ADJ ? wi.adj
-                                                                           : pos == LS_POS_ADV ? wi.adv : 1;
-    int tagged = pos == LS_POS_NOUN ? wi.noun_tagged : pos == LS_POS_VERB ? wi.verb_tagged
-                                                       : pos == LS_POS_ADJ ? wi.adj_tagged
-                                                                           : wi.noun_tagged + wi.verb_tagged;
-    return (fits ? 1000 : 0) + 10 + tagged + (rank == 0 ? 1 : 0);
+    lserr err = {0};
+    const sdtok *tok = sdtok_builtin(&err);
+    if (!tok)
+        return 0;
+    int32_t ids[16];
+    int used = 0;
+    if (sdtok_encode(tok, w, ids, 16, &used, &err))
+        return 0;
+    if (used > 3)
+        return -30 - 40 * (used - 3);
+    double r = ids[1] - 512 > 0 ? ids[1] - 512 : 1; /* ids below 512 are the byte tokens */
+    return (int)(200.0 - 50.0 * log10(r + 10.0));
+}
+
+static int ilog2(int v)
+{
+    int k = 0;
+    while (v > 1)
+        v >>= 1, k++;
+    return k;
+}
+
+/* Score an English candidate: known to WordNet in the entry's part of
+ * speech; common in CLIP's captions; a little for the sense-tagged count
+ * (which alone would pick "action" for Schloss and "network" for Netz);
+ * for a noun, drawable; first of its sense line. A candidate of a wrong
+ * part of speech still beats nothing. */
+static int cand_score(const char *c, int rank, int pos, lswn_info *wi)
+{
+    if (!lswn_lookup(c, wi))
+        return -100000;
+    int fits = pos == LS_POS_NOUN ? wi->noun : pos == LS_POS_VERB ? wi->verb : pos == LS_POS_ADJ ? wi->adj
+                                                                             : pos == LS_POS_ADV ? wi->adv : 1;
+    int tagged = pos == LS_POS_NOUN ? wi->noun_tagged : pos == LS_POS_VERB ? wi->verb_tagged
+                                                        : pos == LS_POS_ADJ ? wi->adj_tagged
+                                                                            : wi->noun_tagged + wi->verb_tagged;
+    /* never once in the sense-tagged corpus: a rare or colloquial reading
+     * ("mum" for still, "whiten" for weißen) */
+    /* CLIP's rank is a word's, whatever its part of speech ("mum" the
+     * mother is common in captions, "mum" for silent is not): for an
+     * adjective or a verb the tagged count of that reading weighs more */
+    int tw = pos == LS_POS_NOUN ? 3 : 8;
+    return (fits ? 1000 : 0) + clip_commonness(c) + tw * ilog2(tagged + 1) - (tagged == 0 ? 25 : 0) +
+           (rank == 0 ? 20 : 0) +
+           (pos == LS_POS_NOUN && lswn_noun_concrete(wi) ? 40 : 0);
 }
 
 /* The part of speech in an entry's first line: "<masc, n, sg>", "<v>",
@@ -375,18 +415,112 @@ static int entry_pos(const char *e)
     return LS_POS_UNKNOWN;
 }
 
-/* The best English word among an entry's senses: lines after the headword
- * line, tags <...>, [...] and (...) removed, split at , and ;, "to " of
- * verbs dropped; only single words count. */
-static void best_of_entry(const char *e, int want_noun, char *best, size_t cap, int *best_score, int *best_pos)
+/* The penalty of a sense line's usage labels: "[med.]", "[techn.]",
+ * "[zool.]" mark a specialist's sense and "[ugs.]", "[fig.]", "[slang]" a
+ * register, neither what a scene in a novel means by the word; a region
+ * ("[Br.]", "[Am.]") is no penalty, any other label a small one. */
+static int label_penalty(const char *label, size_t n)
+{
+    static const char *const region[] = {"Br.", "Am.", "NZ", "Sc.", "Austr.", "Ös.", "Schw.", "Süddt.",
+                                         "Norddt.", "Westdt.", "Ostdt.", "Irl.", "Can.", NULL};
+    static const char *const off[] = {
+        "med.", "techn.", "comp.", "electr.", "telco.", "astron.", "jur.", "chem.", "phys.", "math.", "ling.",
+        "adm.", "aviat.", "psych.", "econ.", "fin.", "print", "min.", "ugs.", "slang", "vulg.", "fig.", "obs.",
+        "dated", "veraltet", "humor.", "poet.", "coll.", "übtr.", "pej.", "children's speech", "formal", "rare",
+        "selten", "low", "geh.", "school", "transp.", NULL};
+    /* subject fields FreeDict files everyday senses under: "[zool.] horse",
+     * "[textil.] coat", "[cook.] cup" */
+    static const char *const field[] = {"zool.", "bot.", "agr.", "textil.", "cook.", "sport", "hist.", "arch.",
+                                        "naut.", "mil.", "mus.", "relig.", "biol.", "anat.", "geol.", "pol.",
+                                        "soc.", "geogr.", "ornith.", "archit.", "constr.", NULL};
+    char l[32];
+    size_t k = n < sizeof l - 1 ? n : sizeof l - 1;
+    memcpy(l, label, k);
+    l[k] = '\0';
+    for (size_t i = 0; region[i]; i++)
+        if (strcmp(l, region[i]) == 0)
+            return 0;
+    for (size_t i = 0; off[i]; i++)
+        if (strcmp(l, off[i]) == 0)
+            return 150;
+    for (size_t i = 0; field[i]; i++)
+        if (strcmp(l, field[i]) == 0)
+            return 10;
+    return 40;
+}
+
+/* Drop a trailing object placeholder: "mend sth." -> "mend". */
+static void drop_placeholder(char *tok, size_t *tn)
+{
+    static const char *const ph[] = {" sth.", " sth", " sb.", " sb", " so.", " oneself", " yourself", " sth./sb.",
+                                     NULL};
+    for (size_t i = 0; ph[i]; i++) {
+        size_t pl = strlen(ph[i]);
+        if (*tn > pl && strcmp(tok + *tn - pl, ph[i]) == 0) {
+            *tn -= pl;
+            tok[*tn] = '\0';
+            return;
+        }
+    }
+}
+
+#define MAX_CANDS 48
+
+typedef struct {
+    char word[32];
+    char key[32];           /* WordNet lemma: "servants" votes for "servant" */
+    int pos, score, votes;
+} cand;
+
+typedef struct {
+    cand c[MAX_CANDS];
+    int n;
+} cands;
+
+static void cand_add(cands *cs, const char *w, const char *key, int pos, int score, int vote)
+{
+    for (int i = 0; i < cs->n; i++)
+        if (strcmp(cs->c[i].key, key) == 0) {
+            cs->c[i].votes += vote;
+            if (score > cs->c[i].score) {
+                cs->c[i].score = score;
+                cs->c[i].pos = pos;
+            }
+            return;
+        }
+    if (cs->n == MAX_CANDS)
+        return;
+    cand *c = &cs->c[cs->n++];
+    snprintf(c->word, sizeof c->word, "%s", w);
+    snprintf(c->key, sizeof c->key, "%s", key);
+    c->pos = pos;
+    c->score = score;
+    c->votes = vote ? 1 : 0;
+}
+
+/* An entry's English senses as candidates: lines after the headword line,
+ * tags <...>, [...] and (...) removed (a [label] costs, see above), split
+ * at , and ;, "to " of verbs dropped; only single words count. */
+static void entry_cands(const char *e, int want_noun, cands *cs)
 {
     const char *p = strchr(e, '\n');
     if (!p)
         return;
     int pos = entry_pos(e);
+    {
+        /* "Alten…", "Netz…": a combining form, the first part of compounds
+         * ("Altenheim"), never the word itself ("alten": geriatric) */
+        const char *nl = strchr(e, '\n');
+        const char *ell = strstr(e, "\xE2\x80\xA6");
+        if (ell && nl && ell < nl)
+            return;
+    }
     /* German writes nouns with a capital: prefer the entries that agree */
     int agree = want_noun < 0 || pos == LS_POS_UNKNOWN || (pos == LS_POS_NOUN) == (want_noun == 1);
-    int rank = 0;
+    /* a "Note:" often narrows the sense ("knight - Note: chessman",
+     * "casing - Note: of an explosive device"); FreeDict also notes plain
+     * senses apart, so it costs a little and still votes */
+    int noted = strstr(e, "Note:") != NULL ? 30 : 0;
     while (*p) {
         p++;
         const char *le = strchr(p, '\n');
@@ -398,9 +532,17 @@ static void best_of_entry(const char *e, int want_noun, char *best, size_t cap, 
             char line[512];
             size_t ln = (size_t)(le - p) < sizeof line - 1 ? (size_t)(le - p) : sizeof line - 1;
             size_t o = 0;
-            int depth = 0;
+            int depth = 0, penalty = 0;
             for (size_t i = 0; i < ln; i++) {
                 char c = p[i];
+                if (c == '[' && depth == 0) {
+                    const char *close = memchr(p + i, ']', ln - i);
+                    if (close) {
+                        int pen = label_penalty(p + i + 1, (size_t)(close - p - i - 1));
+                        if (pen > penalty)
+                            penalty = pen;
+                    }
+                }
                 if (c == '<' || c == '[' || c == '(' || c == '{')
                     depth++;
                 else if ((c == '>' || c == ']' || c == ')' || c == '}') && depth)
@@ -410,10 +552,15 @@ static void best_of_entry(const char *e, int want_noun, char *best, size_t cap, 
             }
             line[o] = '\0';
             char *q = line;
+            int sense_no = 0;
             if (q[0] >= '0' && q[0] <= '9') {
+                sense_no = atoi(q);
                 while (*q && *q != ' ')
                     q++;
             }
+            /* numbered senses (FreeDict fra-eng) come commonest first */
+            int numbered = sense_no == 1 ? 60 : sense_no == 2 ? 20 : 0;
+            int rank = 0;
             for (char *tok = strtok(q, ",;/"); tok; tok = strtok(NULL, ",;/")) {
                 while (*tok == ' ')
                     tok++;
@@ -422,42 +569,83 @@ static void best_of_entry(const char *e, int want_noun, char *best, size_t cap, 
                 size_t tn = strlen(tok);
                 while (tn && (tok[tn - 1] == ' ' || tok[tn - 1] == '.'))
                     tok[--tn] = '\0';
+                drop_placeholder(tok, &tn);
                 if (strncmp(tok, "a ", 2) == 0)
                     tok += 2, tn -= 2;
                 else if (strncmp(tok, "the ", 4) == 0)
                     tok += 4, tn -= 4;
-                if (!plain_word(tok, tn))
+                if (!plain_word(tok, tn)) {
+                    rank++;
                     continue;
+                }
                 char low[32];
                 for (size_t i = 0; i <= tn; i++)
                     low[i] = (char)(tok[i] >= 'A' && tok[i] <= 'Z' ? tok[i] + 32 : tok[i]);
                 if (lslex_lookup(LSLEX_EN, low, tn, NULL, NULL) &
                     (LSLEX_PRONOUN | LSLEX_STOP | LSLEX_DET | LSLEX_CONJ))
                     continue; /* "mine", "it": never a thing to draw */
-                int sc = cand_score(low, rank, pos) + (agree ? 5000 : 0);
+                lswn_info wi;
+                int sc = cand_score(low, rank, pos, &wi) + (agree ? 5000 : 0) - penalty - noted + numbered;
                 rank++;
-                if (sc > *best_score) {
-                    *best_score = sc;
-                    *best_pos = pos;
-                    snprintf(best, cap, "%s", low);
-                }
+                const char *key = pos == LS_POS_NOUN && wi.noun ? wi.noun_lemma
+                                  : pos == LS_POS_VERB && wi.verb ? wi.verb_lemma : low;
+                /* a specialist's sense agrees with nothing */
+                cand_add(cs, low, key[0] ? key : low, pos, sc, penalty < 100);
             }
         }
         p = le;
     }
 }
 
+/* Core verbs of narration whose FreeDict entries miss or bury the plain
+ * sense (werfen: fawn, warp, bowl, dart, pelt; nehmen: negotiate; monter:
+ * assemble): the everyday English verb, as the preposition table does for
+ * prepositions. Only the infinitive is listed: inflected forms reach it
+ * through the stems above. */
+static const char *core_verb(const dict *d, const char *w, size_t n)
+{
+    static const char *const de[][2] = {
+        {"werfen", "throw"},  {"bringen", "bring"}, {"holen", "fetch"},   {"tragen", "carry"},  {"nehmen", "take"},
+        {"stellen", "put"},   {"setzen", "set"},    {"schlagen", "strike"}, {"fliegen", "fly"}, {"springen", "jump"},
+        {"sehen", "look"},    {"steigen", "climb"}, {"klettern", "climb"}, {"schieben", "push"}, {"heben", "lift"},
+        {"greifen", "grab"},  {"stoßen", "push"},   {"treten", "step"},    {"reißen", "tear"},  {"schwimmen", "swim"},
+        {"gehen", "walk"},    {"fahren", "ride"},   {"kämpfen", "fight"},  {"winken", "wave"},  {"zeigen", "point"}};
+    static const char *const fr[][2] = {
+        {"prendre", "take"},  {"monter", "climb"},  {"lever", "raise"},    {"pousser", "push"}, {"tirer", "pull"},
+        {"traverser", "cross"}, {"tomber", "fall"}, {"sauter", "jump"},    {"attraper", "catch"}, {"saisir", "seize"},
+        {"lancer", "throw"},  {"frapper", "strike"}, {"apporter", "bring"}, {"emporter", "carry"}, {"asseoir", "sit"},
+        {"partir", "leave"},  {"aller", "walk"},    {"voir", "look"},      {"battre", "fight"}, {"embrasser", "kiss"}};
+    int is_de = d == &dicts[LSLEX_DE];
+    size_t m = is_de ? sizeof de / sizeof de[0] : sizeof fr / sizeof fr[0];
+    for (size_t i = 0; i < m; i++) {
+        const char *k = is_de ? de[i][0] : fr[i][0];
+        if (strlen(k) == n && memcmp(k, w, n) == 0)
+            return is_de ? de[i][1] : fr[i][1];
+    }
+    return NULL;
+}
+
 static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *out, size_t cap, int *pos)
 {
+    const char *cv = want_noun != 1 ? core_verb(d, w, n) : NULL;
+    if (cv) {
+        snprintf(out, cap, "%s", cv);
+        *pos = LS_POS_VERB;
+        return 1;
+    }
     const hslot *hs = find_head(d, w, n);
     if (!hs)
         return 0;
-    int best = -1;
     const char *line = d->idx + hs->line;
     const char *end = d->idx + d->idx_len;
     char *entry = longsd__malloc(MAX_ENTRY);
-    if (!entry)
+    cands *cs = longsd__malloc(sizeof *cs);
+    if (!entry || !cs) {
+        longsd__free(entry);
+        longsd__free(cs);
         return 0;
+    }
+    cs->n = 0;
     for (uint32_t k = 0; k < hs->n && k < MAX_SENSES && line < end; k++) {
         const char *tab = memchr(line, '\t', (size_t)(end - line));
         const char *nl = memchr(line, '\n', (size_t)(end - line));
@@ -467,11 +655,27 @@ static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *ou
         const char *q;
         if (b64_num(tab + 1, nl, &off, &q) && q < nl && *q == '\t' && b64_num(q + 1, nl, &len, &q)) {
             read_entry(d, off, len, entry, MAX_ENTRY);
-            best_of_entry(entry, want_noun, out, cap, &best, pos);
+            entry_cands(entry, want_noun, cs);
         }
         line = nl + 1;
     }
+    /* the sense several entries agree on ("heavy" four times for schwer,
+     * "servant" and "servants" for Diener) is the word's plain meaning */
+    int best = -1, best_score = 0;
+    for (int i = 0; i < cs->n; i++) {
+        int v = cs->c[i].votes;
+        int sc = cs->c[i].score + 25 * (v > 4 ? 3 : v > 1 ? v - 1 : 0);
+        if (best < 0 || sc > best_score) {
+            best = i;
+            best_score = sc;
+        }
+    }
+    if (best >= 0) {
+        snprintf(out, cap, "%s", cs->c[best].word);
+        *pos = cs->c[best].pos;
+    }
     longsd__free(entry);
+    longsd__free(cs);
     return best >= 0;
 }
 
@@ -521,6 +725,61 @@ static int german_determiner(const char *w)
     return 0;
 }
 
+/* German strong and mixed verbs: the past stem and its infinitive. The
+ * dictionary and hunspell's stems know "sitzen", not "saß" nor "saßen",
+ * yet narration is told in the past: without this "stand" is read as the
+ * noun Stand ("level") and "ritt" as Ritt. */
+static const char *const de_strong[][2] = {
+    {"saß", "sitzen"}, {"lag", "liegen"}, {"stand", "stehen"}, {"ging", "gehen"}, {"kam", "kommen"},
+    {"sah", "sehen"}, {"gab", "geben"}, {"nahm", "nehmen"}, {"fand", "finden"}, {"hing", "hängen"},
+    {"lief", "laufen"}, {"rief", "rufen"}, {"fiel", "fallen"}, {"hielt", "halten"}, {"ließ", "lassen"},
+    {"schlief", "schlafen"}, {"trug", "tragen"}, {"fuhr", "fahren"}, {"schlug", "schlagen"}, {"zog", "ziehen"},
+    {"flog", "fliegen"}, {"floh", "fliehen"}, {"floss", "fließen"}, {"floß", "fließen"}, {"schoss", "schießen"},
+    {"schoß", "schießen"}, {"schloss", "schließen"}, {"schloß", "schließen"}, {"goss", "gießen"},
+    {"kroch", "kriechen"}, {"bog", "biegen"}, {"bot", "bieten"}, {"schob", "schieben"}, {"hob", "heben"},
+    {"trat", "treten"}, {"bat", "bitten"}, {"aß", "essen"}, {"las", "lesen"}, {"sprach", "sprechen"},
+    {"brach", "brechen"}, {"stach", "stechen"}, {"traf", "treffen"}, {"warf", "werfen"}, {"half", "helfen"},
+    {"starb", "sterben"}, {"sprang", "springen"}, {"sang", "singen"}, {"trank", "trinken"}, {"sank", "sinken"},
+    {"schwamm", "schwimmen"}, {"begann", "beginnen"}, {"band", "binden"}, {"klang", "klingen"},
+    {"rang", "ringen"}, {"schrieb", "schreiben"}, {"blieb", "bleiben"}, {"trieb", "treiben"}, {"rieb", "reiben"},
+    {"stieg", "steigen"}, {"schwieg", "schweigen"}, {"schien", "scheinen"}, {"schrie", "schreien"},
+    {"wies", "weisen"}, {"biss", "beißen"}, {"biß", "beißen"}, {"riss", "reißen"}, {"riß", "reißen"},
+    {"ritt", "reiten"}, {"litt", "leiden"}, {"schnitt", "schneiden"}, {"glitt", "gleiten"}, {"griff", "greifen"},
+    {"pfiff", "pfeifen"}, {"strich", "streichen"}, {"schlich", "schleichen"}, {"fror", "frieren"},
+    {"wusch", "waschen"}, {"wuchs", "wachsen"}, {"grub", "graben"}, {"lud", "laden"}, {"fing", "fangen"},
+    {"stieß", "stoßen"}, {"rannte", "rennen"}, {"brannte", "brennen"}, {"brachte", "bringen"},
+    {"wandte", "wenden"}, {"drang", "dringen"}, {"schwang", "schwingen"}, {"blies", "blasen"},
+    {"briet", "braten"}, {"wich", "weichen"}, {"sog", "saugen"}, {"stahl", "stehlen"}, {"warb", "werben"},
+    {"barst", "bersten"}, {"schwoll", "schwellen"}, {"molk", "melken"}, {"tat", "tun"}, {"kniete", "knien"}};
+
+/* The infinitive of a past form ("saßen" -> "sitzen", "aufstand" ->
+ * "aufstehen", "verließ" -> "verlassen"), or 0. */
+static int de_past_infinitive(const char *w, char *out, size_t cap)
+{
+    static const char *const prefixes[] = {"", "auf", "an", "ab", "aus", "ein", "mit", "nach", "vor", "zu",
+                                           "zurück", "weg", "hin", "her", "hinaus", "heraus", "herein", "hinein",
+                                           "fort", "um", "über", "unter", "durch", "wieder", "be", "ver", "er",
+                                           "ent", "zer", "emp", "los", "nieder", "empor", "davon", NULL};
+    static const char *const ends[] = {"", "en", "st", "t", "est", "et", NULL};
+    size_t n = strlen(w);
+    for (size_t p = 0; prefixes[p]; p++) {
+        size_t pl = strlen(prefixes[p]);
+        if (strncmp(w, prefixes[p], pl) != 0)
+            continue;
+        for (size_t v = 0; v < sizeof de_strong / sizeof de_strong[0]; v++) {
+            size_t sl = strlen(de_strong[v][0]);
+            if (n < pl + sl || strncmp(w + pl, de_strong[v][0], sl) != 0)
+                continue;
+            for (size_t e = 0; ends[e]; e++)
+                if (strcmp(w + pl + sl, ends[e]) == 0) {
+                    snprintf(out, cap, "%s%s", prefixes[p], de_strong[v][1]);
+                    return 1;
+                }
+        }
+    }
+    return 0;
+}
+
 static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, size_t ll, int upper, char *out,
                                size_t cap, int *pos)
 {
@@ -540,10 +799,39 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
         return;
     char first[32] = "";
     int first_pos = LS_POS_UNKNOWN;
+    if (lang == LSLEX_DE && upper == 2) {
+        /* before its noun ("einem weißen Pferd"): an inflected adjective,
+         * never the verb "weißen" */
+        static const char *const aends[] = {"en", "em", "er", "es", "e", NULL};
+        for (size_t e = 0; aends[e]; e++) {
+            size_t el = strlen(aends[e]);
+            if (ll > el + 2 && strcmp(low + ll - el, aends[e]) == 0 &&
+                lookup_head(d, low, ll - el, 0, out, cap, pos) && *pos == LS_POS_ADJ)
+                return;
+        }
+        out[0] = '\0';
+        *pos = LS_POS_UNKNOWN;
+        return;
+    }
+    char inf[64];
+    if (lang == LSLEX_DE && !upper && de_past_infinitive(low, inf, sizeof inf)) {
+        size_t il = strlen(inf);
+        if (lookup_head(d, inf, il, 0, out, cap, pos))
+            return;
+        /* a prefixed verb the dictionary lacks: its simple verb */
+        for (size_t v = 0; v < sizeof de_strong / sizeof de_strong[0]; v++) {
+            size_t vl = strlen(de_strong[v][1]);
+            if (il > vl && strcmp(inf + il - vl, de_strong[v][1]) == 0 &&
+                lookup_head(d, de_strong[v][1], vl, 0, out, cap, pos))
+                return;
+        }
+    }
     if (lookup_head(d, low, ll, want, out, cap, pos)) {
         /* a lower-case German word read as a noun ("alten": die Alten)
-         * may be an inflected adjective or verb: its stem decides */
-        if (!(lang == LSLEX_DE && !upper && *pos == LS_POS_NOUN))
+         * may be an inflected adjective or verb: its stem decides; a
+         * capitalised one read as a verb ("Bergen": bergen, to hold) may
+         * be a noun's plural (Berg) */
+        if (!(lang == LSLEX_DE && ((!upper && *pos == LS_POS_NOUN) || (upper == 1 && *pos == LS_POS_VERB))))
             return;
         snprintf(first, sizeof first, "%s", out);
         first_pos = *pos;
@@ -561,8 +849,39 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
         }
         if (ns > 0)
             Hunspell_free_list(d->hun, &list, ns);
-        if (ok && !(first[0] && *pos == LS_POS_NOUN))
+        if (ok && first_pos == LS_POS_VERB && *pos != LS_POS_NOUN)
+            ok = 0; /* no noun under the stem either: the verb read stands */
+        if (ok && !(first[0] && first_pos == LS_POS_NOUN && *pos == LS_POS_NOUN))
             return;
+        if (first[0] && first_pos == LS_POS_VERB) {
+            /* "Bergen": the noun's stem, capitalised as hunspell knows it */
+            char cap_w[64];
+            snprintf(cap_w, sizeof cap_w, "%.*s", (int)ll, low);
+            if (cap_w[0] >= 'a' && cap_w[0] <= 'z')
+                cap_w[0] = (char)(cap_w[0] - 32);
+            ns = Hunspell_stem(d->hun, &list, cap_w);
+            for (int i = 0; i < ns && !ok; i++) {
+                char sl[64];
+                size_t sn = lslex_lower(list[i], strlen(list[i]), sl, sizeof sl, 0);
+                if (sn && (sn != ll || memcmp(sl, low, ll) != 0))
+                    ok = lookup_head(d, sl, sn, 1, out, cap, pos) && *pos == LS_POS_NOUN;
+            }
+            if (ns > 0)
+                Hunspell_free_list(d->hun, &list, ns);
+            /* hunspell may know the word as a name ("Bergen", the city):
+             * a plural ending off, then */
+            static const char *const plural[] = {"en", "n", "e", "er", "s", NULL};
+            for (size_t e = 0; plural[e] && !ok; e++) {
+                size_t el = strlen(plural[e]);
+                if (ll > el + 2 && strcmp(low + ll - el, plural[e]) == 0)
+                    ok = lookup_head(d, low, ll - el, 1, out, cap, pos) && *pos == LS_POS_NOUN;
+            }
+            if (ok)
+                return;
+            snprintf(out, cap, "%s", first);
+            *pos = first_pos;
+            return;
+        }
         if (first[0]) {
             /* an inflected adjective: "alten" -> "alt" */
             static const char *const ends[] = {"en", "em", "er", "es", "e", NULL};
@@ -595,7 +914,34 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
                 return;
         }
     }
-    if (lang == LSLEX_DE && upper && ll >= 7) {
+    int spelt = 1;
+    if (lang == LSLEX_DE && upper && ll >= 7 && d->hun) {
+        /* only a German word is split: a dialect's ("Pißputt", Low German
+         * in the Grimm tales) gives junk heads ("chip", "freeway") */
+        char cap_w[64];
+        snprintf(cap_w, sizeof cap_w, "%.*s", (int)ll, low);
+        if (cap_w[0] >= 'a' && cap_w[0] <= 'z')
+            cap_w[0] = (char)(cap_w[0] - 32);
+        spelt = Hunspell_spell(d->hun, cap_w) != 0;
+    }
+    if (lang == LSLEX_FR && !out[0] && ll > 5) {
+        /* the imperfect and past historic of the narration hunspell did
+         * not stem: "traversait" -> traverser, "partit" -> partir */
+        static const char *const ends[][2] = {{"aient", "er"}, {"ait", "er"}, {"èrent", "er"}, {"irent", "ir"},
+                                              {"issait", "ir"}, {"it", "ir"}, {"a", "er"}};
+        for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
+            size_t el = strlen(ends[e][0]);
+            if (ll > el + 2 && strcmp(low + ll - el, ends[e][0]) == 0) {
+                char inf2[64];
+                snprintf(inf2, sizeof inf2, "%.*s%s", (int)(ll - el), low, ends[e][1]);
+                if (lookup_head(d, inf2, strlen(inf2), 0, out, cap, pos) && *pos == LS_POS_VERB)
+                    return;
+                out[0] = '\0';
+                *pos = LS_POS_UNKNOWN;
+            }
+        }
+    }
+    if (lang == LSLEX_DE && upper && ll >= 7 && spelt) {
         /* a compound: its head is its longest known tail of 4+ bytes
          * ("Fischerhütte" -> "hütte"); a linking s is skipped by the
          * search itself */
@@ -630,7 +976,7 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
             tcache[lang] = longsd__calloc(CACHE_SLOTS, sizeof(tslot));
         tslot *tc = tcache[lang], *slot = NULL;
         char key[48];
-        snprintf(key, sizeof key, "%c%s", upper ? 'U' : 'l', low);
+        snprintf(key, sizeof key, "%c%s", upper == 2 ? 'a' : upper ? 'U' : 'l', low);
         int hit = 0;
         if (tc) {
             size_t h = (size_t)hkey(key, strlen(key)) & (CACHE_SLOTS - 1);

@@ -11,7 +11,8 @@
 enum { LS_POS_UNKNOWN = 0, LS_POS_NOUN = 1, LS_POS_VERB = 2, LS_POS_ADJ = 3, LS_POS_ADV = 4 };
 
 /* The English word for w[0..n) (UTF-8, as written; upper: capitalised in
- * the text) into out: one lower-case ASCII word, or "" when there is none
+ * the text; 2: a lower-case German word standing before its noun, read
+ * as an inflected adjective) into out: one lower-case ASCII word, or "" when there is none
  * (a function word, an unknown word, a missing dictionary). *pos (may be
  * NULL) gets the part of speech the dictionary gives (LS_POS_*), since an
  * English base form ("walk" for "marchait") no longer shows it. Thread-safe. */

@@ -254,6 +254,18 @@ int lswn_lookup(const char *w, lswn_info *out)
     return found;
 }
 
+int lswn_phrasal(const char *verb_lemma, const char *particle)
+{
+    char key[48];
+    int n = snprintf(key, sizeof key, "%s_%s", verb_lemma ? verb_lemma : "", particle ? particle : "");
+    if (n <= 1 || (size_t)n >= sizeof key || !verb_lemma[0] || !particle[0])
+        return 0;
+    pthread_mutex_lock(&wn_mu);
+    int r = ensure_init() && in_wn(key, VERB);
+    pthread_mutex_unlock(&wn_mu);
+    return r != 0;
+}
+
 int lswn_noun_is(const lswn_info *wi, int lex)
 {
     for (int i = 0; i < LSWN_SENSES; i++)

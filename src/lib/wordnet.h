@@ -49,5 +49,9 @@ int lswn_noun_concrete(const lswn_info *wi);
  * commonest sense not thinking, speaking, feeling or being? */
 int lswn_verb_visible(const lswn_info *wi);
 int lswn_noun_is(const lswn_info *wi, int lex); /* any looked-at sense in that class */
+/* Is "verb particle" a phrasal verb WordNet lists ("take up", "sit down",
+ * "draw up"), rather than a verb and a stray adverb ("entered in time",
+ * "hove in sight", "climbed over")? */
+int lswn_phrasal(const char *verb_lemma, const char *particle);
 
 #endif

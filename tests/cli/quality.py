@@ -12,7 +12,9 @@ word ("male appearing", "ragged looking"), a cast name in a prompt (CLIP
 cannot draw a name), any non-English word anywhere in a de/fr prompt (the
 cast's descriptions included), titles with a doubled space, and titles
 with a run of two words the book language's hunspell dictionary does not
-know (dialect word salad)."""
+know (dialect word salad); titles numbered to be unique ("Une scène encore
+7": a title should come from the scene) and -ing forms with a stray "in"
+("entering in", "heaving in")."""
 import ctypes, json, re, sys
 
 FIRST_PERSON = {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves",
@@ -22,6 +24,8 @@ OPENERS = ["when", "by and by", "well", "so", "then", "it", "there"]
 DANGLING = {"a", "an", "the", "and", "or", "of", "with", "to", "in", "on", "at", "by", "for", "from", "but",
             "der", "die", "das", "den", "dem", "des", "ein", "eine", "und", "oder", "mit", "von", "zu", "im",
             "le", "la", "les", "un", "une", "et", "ou", "de", "du", "des", "avec", "dans", "au", "à"}
+# an -ing form with a particle that completes nothing: "entering in,", "heaving in,"
+STRAY = re.compile(r"\b\w+ing in(,|;|$)")
 QUOTES = re.compile(r'["“”„«»‹›]|(^|\s)[—–-]{1,2}\s|\s--\s')
 
 def words(s):
@@ -123,7 +127,8 @@ def title_broken(t, names):
 
 def count(pairs):
     tot = {"ideas": 0, "first_person": 0, "quotes": 0, "broken_titles": 0, "over_75": 0, "non_english": 0,
-           "copied10": 0, "openers": 0, "bare_subject": 0, "names": 0, "title_spaces": 0, "title_unknown": 0}
+           "copied10": 0, "openers": 0, "bare_subject": 0, "names": 0, "title_spaces": 0, "title_unknown": 0,
+           "numbered_titles": 0, "stray_particle": 0}
     bad = []
     for text_path, plan_path in pairs:
         plan = json.load(open(plan_path, encoding="utf-8"))
@@ -159,6 +164,10 @@ def count(pairs):
                 tot["names"] += 1; bad.append(("names", "%s %s" % (named, p)))
             if "  " in idea["title"] or idea["title"] != idea["title"].strip():
                 tot["title_spaces"] += 1; bad.append(("title_spaces", repr(idea["title"])))
+            if re.search(r"\d$", idea["title"]):
+                tot["numbered_titles"] += 1; bad.append(("numbered", idea["title"]))
+            if STRAY.search(p):
+                tot["stray_particle"] += 1; bad.append(("stray", p))
             if unknown_run(idea["title"], lang, names):
                 tot["title_unknown"] += 1; bad.append(("title_unknown", idea["title"]))
             if lang in ("de", "fr"):

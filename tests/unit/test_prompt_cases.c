@@ -5,6 +5,7 @@
  * goes whole; one element too long for the budget is cut at a ';' that keeps
  * at least 60% of what fits, never at a farther one. Then sanitizer rows the
  * main table misses. */
+#include "lexica.h"
 #include "prompt.h"
 #include "t.h"
 
@@ -132,6 +133,90 @@ TEST(sanitize_edges)
         longsd__free(s);
     }
 }
+/* --prompt-chunks N: a scene of 40 elements (far over one window) keeps
+ * more of itself in 2 windows, each at most 75 real tokens, cut only
+ * between elements and joined with BREAK; 1 window never has BREAK. */
+TEST(chunks_are_whole_windows_of_whole_elements)
+{
+    char scene[2048];
+    size_t n = 0;
+    for (int g = 0; g < 40; g++)
+        n += (size_t)snprintf(scene + n, sizeof scene - n, "%sa %s by the %s", g ? ", " : "", NOUNS[g % 7],
+                              NOUNS[(g + 3) % 7]);
+    ls_idea idea;
+    memset(&idea, 0, sizeof idea);
+    snprintf(idea.id, sizeof idea.id, "end-01");
+    idea.scene = scene;
+    lserr err = {0};
+    ls_prompt one = {0}, two = {0};
+    ls_prompt_opts o1 = {.chunks = 1}, o2 = {.chunks = 2};
+    REQUIRE(ls_prompt_build_opts(&idea, NULL, 0, longsd_builtin_style(0), &o1, &one, &err) == LONGSD_OK);
+    REQUIRE(ls_prompt_build_opts(&idea, NULL, 0, longsd_builtin_style(0), &o2, &two, &err) == LONGSD_OK);
+    CHECK(strstr(one.positive, "BREAK") == NULL);
+    CHECK(one.tokens <= 77);
+    CHECK(strstr(two.positive, " BREAK ") != NULL);
+    CHECK(two.tokens > 77 && two.tokens <= 2 * 77);
+    int windows = 0, sum = 0;
+    for (const char *p = two.positive; p;) {
+        const char *b = strstr(p, " BREAK ");
+        char piece[1024];
+        size_t l = b ? (size_t)(b - p) : strlen(p);
+        REQUIRE(l < sizeof piece);
+        memcpy(piece, p, l);
+        piece[l] = '\0';
+        int t = ls_prompt_count_tokens(piece);
+        CHECK(t > 0 && t <= 75);
+        CHECK(l && piece[l - 1] != ',' && piece[0] != ','); /* cut between elements */
+        sum += t + 2;
+        windows++;
+        p = b ? b + 7 : NULL;
+    }
+    CHECK_INT(windows, 2);
+    CHECK_INT(sum, two.tokens);
+    /* the second window holds scene elements the first prompt had to drop */
+    CHECK(strlen(two.positive) > strlen(one.positive) + 40);
+    ls_prompt_opts bad = {.chunks = LS_PROMPT_MAX_CHUNKS + 1};
+    ls_prompt p3 = {0};
+    CHECK(ls_prompt_build_opts(&idea, NULL, 0, longsd_builtin_style(0), &bad, &p3, &err) == LONGSD_ERR_PARAM);
+    ls_prompt_clear(&one);
+    ls_prompt_clear(&two);
+}
+
+/* The book's period, from its title page, else from the years it names. */
+TEST(period_from_the_title_page_or_the_years_named)
+{
+    char out[64];
+    const char *t1 = "THE ADVENTURES OF TOM SAWYER\n\nBY MARK TWAIN\n\nHARTFORD, 1876.\n\nCHAPTER I\n";
+    CHECK(ls_lexica_period(t1, strlen(t1), out, sizeof out));
+    CHECK_STR(out, "1870s, 19th century");
+    const char *t2 = "Release Date: June, 1993 [EBook #74]\nLast updated: 2016\n\nA TALE\n\nPARIS, 1831\n";
+    CHECK(ls_lexica_period(t2, strlen(t2), out, sizeof out));
+    CHECK_STR(out, "1830s, 19th century"); /* the e-text's dates are no period */
+    const char *t3 = "A STORY\n\nIt was in 1793 that he came; in 1795 he left; by 1798 all were gone.";
+    char big[8192];
+    memset(big, 'x', sizeof big);
+    memcpy(big, "A STORY\n", 8);
+    memcpy(big + 5000, t3 + 9, strlen(t3 + 9));
+    big[sizeof big - 1] = '\0';
+    CHECK(ls_lexica_period(big, strlen(big), out, sizeof out));
+    CHECK_STR(out, "18th century");
+    const char *t4 = "A NOVEL\n\nNEW YORK, 1999\n";
+    CHECK(!ls_lexica_period(t4, strlen(t4), out, sizeof out));
+    CHECK_STR(out, "");
+    /* recorded first in the prompt's lexica */
+    ls_idea idea;
+    memset(&idea, 0, sizeof idea);
+    snprintf(idea.id, sizeof idea.id, "end-01");
+    idea.scene = "a boy on a raft, on the river, night";
+    ls_prompt p = {0};
+    lserr err = {0};
+    ls_prompt_opts o = {.chunks = 1, .period = "1870s, 19th century"};
+    REQUIRE(ls_prompt_build_opts(&idea, NULL, 0, longsd_builtin_style(0), &o, &p, &err) == LONGSD_OK);
+    CHECK(strncmp(p.lexica, "1870s, 19th century; ", 21) == 0);
+    CHECK(strstr(p.positive, "1870s, 19th century") != NULL);
+    ls_prompt_clear(&p);
+}
 
 RUN_TESTS(cut_ends_on_a_clause_when_one_is_near, an_element_that_does_not_fit_goes_whole,
-          one_long_element_is_cut_at_a_near_clause_end, one_long_element_ignores_a_far_clause_end, sanitize_edges)
+          one_long_element_is_cut_at_a_near_clause_end, one_long_element_ignores_a_far_clause_end, sanitize_edges,
+          chunks_are_whole_windows_of_whole_elements, period_from_the_title_page_or_the_years_named)
