@@ -6,7 +6,7 @@
 #   make install     build/longsd to $(DESTDIR)$(PREFIX)/bin (PREFIX default /usr/local)
 CC      ?= cc
 SAN     ?= 0
-PKGS    := jansson yajl libzip libcurl libpng openblas zlib hunspell libmicrohttpd
+PKGS    := jansson yajl libzip libcurl libpng openblas zlib hunspell yaml-0.1 libcrypto libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -456,6 +456,87 @@ longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req
 const char *longsd_backend_kinds(void);
 
 /* ------------------------------------------------------------------------
+ * Models: finding a model where users keep it, and downloading one from the
+ * Hugging Face hub into the cache layout huggingface_hub uses (docs/models.md).
+ *
+ * A model NAME is, in this order: an existing file or folder; a hub repo id
+ * "org/name[@revision]" (the Hugging Face cache, then a download when
+ * params.download is set); or the file or folder name (with or without
+ * .safetensors) of a model in a known folder, searched in the order of
+ * longsd_models_scan. */
+typedef enum {
+    LONGSD_MODEL_PIPELINE = 0,   /* a diffusers folder (model_index.json) */
+    LONGSD_MODEL_CHECKPOINT = 1, /* a single-file checkpoint */
+    LONGSD_MODEL_VAE = 2,
+    LONGSD_MODEL_LORA = 3,
+    LONGSD_MODEL_OTHER = 4       /* a hub snapshot or file of another kind */
+} longsd_model_kind;
+
+typedef struct {
+    const char *name;    /* what --model accepts: "org/name" (hub cache) or the file/folder name */
+    const char *path;    /* the file or folder to load */
+    const char *source;  /* "hf-cache", "a1111", "comfyui", "models-dir", "LONGSD_MODELS" */
+    const char *family;  /* "sd1", "sd2", "sdxl", "sd3", "flux", "taesd", "unknown" */
+    longsd_model_kind kind;
+    uint64_t size_bytes; /* of the file, or of every file under the folder */
+} longsd_model_info;
+
+/* Progress of a download, for the progress callback. */
+typedef struct {
+    const char *file;       /* the repo-relative path being fetched */
+    uint64_t file_done, file_total;   /* bytes of this file (total 0 = unknown) */
+    uint64_t done, total;   /* bytes of every file this pull fetches */
+    double bytes_per_s;     /* recent speed */
+    double eta_s;           /* -1 unknown */
+    const char *event;      /* a line worth printing ("resuming x at 1.2 MB"), or NULL */
+} longsd_pull_progress;
+typedef void (*longsd_pull_progress_fn)(void *user_data, const longsd_pull_progress *p);
+
+typedef struct {
+    const char *const *dirs; /* --models-dir folders, searched first (A1111 or ComfyUI roots, or flat) */
+    size_t n_dirs;
+    int download;            /* 1: a hub repo id missing from the cache is pulled */
+    int no_default_dirs;     /* 1: skip ~/stable-diffusion-webui, ~/ComfyUI and the like (tests) */
+    longsd_pull_progress_fn progress; /* optional */
+    void *progress_user;
+} longsd_model_params;
+
+longsd_model_params longsd_model_default_params(void);
+
+typedef struct longsd_model_list longsd_model_list;
+
+/* Every model in the known places, in search order: params->dirs,
+ * $LONGSD_MODELS (':'-separated), the Hugging Face cache, then ./ and ~/
+ * stable-diffusion-webui and ComfyUI (with ComfyUI's extra_model_paths.yaml).
+ * A folder that does not exist is skipped; a malformed YAML file fails. */
+longsd_status longsd_models_scan(longsd_ctx *ctx, const longsd_model_params *params, longsd_model_list **out /* OUT */);
+size_t longsd_model_list_count(const longsd_model_list *l);
+const longsd_model_info *longsd_model_list_at(const longsd_model_list *l, size_t i); /* borrowed */
+/* The folders searched, one per line (borrowed), for "not found" messages. */
+const char *longsd_model_list_searched(const longsd_model_list *l);
+void longsd_model_list_free(longsd_model_list *l);
+
+/* The path NAME stands for (free with longsd_free). kind: the kind wanted
+ * from a folder search (-1 any; a pipeline or a checkpoint for
+ * LONGSD_MODEL_CHECKPOINT). LONGSD_ERR_NOT_FOUND names the folders searched. */
+longsd_status longsd_model_resolve(longsd_ctx *ctx, const char *name, int kind, const longsd_model_params *params,
+                                   char **path /* OUT */);
+
+/* 1 when name has the shape of a hub repo id, "org/name[@revision]". */
+int longsd_model_is_repo_id(const char *name);
+
+/* Download "org/name[@revision]" from $HF_ENDPOINT (default
+ * https://huggingface.co): for a diffusers repo model_index.json and each
+ * component's configs, tokenizer and weights (the fp16 .safetensors variant
+ * first), else the repo's .safetensors and .json files. Resumes a cut
+ * download, checks size and sha256 (git sha1 for small files) before a file
+ * is kept, checks the free disk space first, sends $HF_TOKEN to the hub host
+ * only. Refused with $HF_HUB_OFFLINE set. *snapshot (may be NULL; free with
+ * longsd_free) is the snapshot folder. */
+longsd_status longsd_pull(longsd_ctx *ctx, const char *name, const longsd_model_params *params,
+                          char **snapshot /* OUT */);
+
+/* ------------------------------------------------------------------------
  * Documents */
 /* Layouts, for every format:
  *   "story"   (the default) title, the whole text with its chapter headings,

@@ -52,6 +52,9 @@ typedef struct {
     longsd_plan_params plan;
     cli_doc_opts docs;
     cli_render_opts render;
+    const char *models_dirs[8]; /* --models-dir, in order */
+    int n_models_dirs;
+    int download;           /* --download: --model may pull from the hub */
     cli_serve_opts serve;
     const char **args;      /* positional arguments after the command (into argv) */
     int n_args;

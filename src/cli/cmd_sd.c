@@ -20,7 +20,8 @@ int cmd_sd(longsd_ctx *ctx, cli_opts *o)
 {
     const cli_render_opts *r = &o->render;
     if (r->n == 0) {
-        cli_error("sd: no image backend; add --backend KIND=URL (kinds: %s) or --backends FILE",
+        cli_error("sd: no image backend; add --model NAME (see `longsd models`), --backend KIND=URL (kinds: %s) "
+                  "or --backends FILE",
                   longsd_backend_kinds());
         return EXIT_USAGE;
     }

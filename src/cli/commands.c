@@ -110,8 +110,8 @@ int cmd_run(longsd_ctx *ctx, cli_opts *o)
     if (render_rc)
         rc = render_rc; /* some images failed: documents written, reasons in the plan, exit 1 */
     else if (n_img < n_ideas && o->render.n == 0)
-        cli_note(o, "images: %zu of %zu rendered; no image backend configured: add --backend a1111=http://127.0.0.1:7860 "
-                    "(or comfyui=URL, openai=URL, native=MODEL_DIR), or paste the prompts from %s into any "
+        cli_note(o, "images: %zu of %zu rendered; no image backend configured: add --model NAME (see `longsd models`) "
+                    "or --backend a1111=http://127.0.0.1:7860 (or comfyui=URL, openai=URL), or paste the prompts from %s into any "
                     "Stable Diffusion UI",
                  n_img, n_ideas, w.plan);
 out:

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cmd_docs.h"
+#include "cmd_models.h"
 #include "render.h"
 
 typedef struct {
@@ -64,7 +65,11 @@ typedef struct {
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
     "  --timeout S           seconds one request may take (default 300)\n"                              \
     "  --max-failures N      failed jobs in a row that set a backend aside for a while (default 2)\n"  \
-    "  --lora-dir DIR        native: where <lora:NAME:W> finds NAME.safetensors\n"
+    "  --lora-dir DIR        native: where <lora:NAME:W> finds NAME.safetensors\n"                  \
+    "  --model NAME          the native engine on NAME: a path, a hub repo id (org/name[@rev]) or a\n"    \
+    "                        model in a known folder (see `longsd models`); also --backend native=NAME\n"\
+    "  --models-dir DIR      search DIR first (A1111 or ComfyUI folder, or a folder of models)\n"        \
+    "  --download            let --model download a hub repo missing from the cache\n"
 
 static const command commands[] = {
     {"run", cmd_run, 1, 100000, "longsd run [options] <file|name|folder>...",
@@ -124,6 +129,19 @@ static const command commands[] = {
      "  --port N              port (default: a free one)\n"
      "  --candidates N        candidates a re-roll draws (default: as the idea has, at least 4)\n"
      RENDER_OPTS},
+    {"models", cmd_models, 0, 0, "longsd models [--models-dir DIR] [--json]",
+     "List the models found: --models-dir folders, $LONGSD_MODELS, the Hugging Face cache, and\n"
+     "stable-diffusion-webui / ComfyUI (with its extra_model_paths.yaml) in ./ and ~/.\n"
+     "Shows each model's name (what --model accepts), kind, family, size, source and path.\n\n"
+     "Options:\n"
+     "  --models-dir DIR      search DIR first (repeat for more)\n"
+     "  --json                the list as JSON\n"},
+    {"pull", cmd_pull, 1, 1, "longsd pull <org/name[@revision]>",
+     "Download a model from the Hugging Face hub ($HF_ENDPOINT) into the Hugging Face cache\n"
+     "($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub) in the layout huggingface_hub uses:\n"
+     "the files a pipeline needs only, fp16 .safetensors first, resumable, each file checked against\n"
+     "the hub's sha256 before it is kept. $HF_TOKEN opens gated repos (sent to the hub host only).\n"
+     "Prints the snapshot folder.\n"},
     {"styles", cmd_styles, 0, 0, "longsd styles [--styles FILE]",
      "List the prompt style presets (built-in, and those of --styles FILE).\n\n"
      "Options:\n"
@@ -144,7 +162,9 @@ static void usage_main(FILE *f)
                "  sd \"prompt\"           render one prompt to one image (needs --backend)\n"
                "  styles                list style presets\n"
                "  choose <name> <idea> <n>  make candidate n the chosen picture of an idea\n"
-               "  serve [name...]       a local page to curate the pictures\n\n"
+               "  serve [name...]       a local page to curate the pictures\n"
+               "  models                list the models found (Hugging Face cache, A1111, ComfyUI)\n"
+               "  pull org/name         download a model from the Hugging Face hub\n\n"
                "Global options:\n"
                "  -C DIR                workspace folder (default: the current one)\n"
                "  -q, --quiet           errors only\n"
@@ -161,7 +181,7 @@ enum {
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
     OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
-    OPT_VAE, OPT_PROMPT_CHUNKS, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
+    OPT_VAE, OPT_PROMPT_CHUNKS, OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
 };
 
 /* Fill o from argv: -1 to go on with *cmdname (NULL if none), else the exit
@@ -192,6 +212,8 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"max-failures", required_argument, 0, OPT_MAX_FAILURES},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
+        {"model", required_argument, 0, OPT_MODEL}, {"models-dir", required_argument, 0, OPT_MODELS_DIR},
+        {"download", no_argument, 0, OPT_DOWNLOAD},
         {"candidates", required_argument, 0, OPT_CANDIDATES}, {"listen", required_argument, 0, OPT_LISTEN},
         {"port", required_argument, 0, OPT_PORT},
         {0, 0, 0, 0},
@@ -323,6 +345,17 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
                 break;
             }
             case OPT_NEGATIVE: o->render.negative = optarg; break;
+            case OPT_MODEL:
+                if (cli_render_add_model(&o->render, optarg)) return EXIT_USAGE;
+                break;
+            case OPT_MODELS_DIR:
+                if (o->n_models_dirs >= (int)(sizeof o->models_dirs / sizeof o->models_dirs[0])) {
+                    cli_error("--models-dir: at most %zu folders", sizeof o->models_dirs / sizeof o->models_dirs[0]);
+                    return EXIT_USAGE;
+                }
+                o->models_dirs[o->n_models_dirs++] = optarg;
+                break;
+            case OPT_DOWNLOAD: o->download = 1; break;
             case OPT_SEED: {
                 char *end;
                 long long v = strtoll(optarg, &end, 10);
@@ -405,7 +438,7 @@ static int dispatch(cli_opts *o, const char *cmdname, int want_help)
         if (strcmp(commands[i].name, cmdname) == 0)
             cmd = &commands[i];
     if (!cmd) {
-        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, sd, styles, choose, serve)", cmdname);
+        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, sd, styles, choose, serve, models, pull)", cmdname);
         return EXIT_USAGE;
     }
     if (want_help) {
@@ -428,8 +461,13 @@ static int dispatch(cli_opts *o, const char *cmdname, int want_help)
     cli_catch_signals();
     longsd_set_log(ctx, cli_log, o);
     longsd_set_abort(ctx, cli_interrupted, NULL);
-    int rc = cmd->fn(ctx, o);
+    int rc = EXIT_OK;
+    if (cmd->fn == cmd_run || cmd->fn == cmd_sd) /* model names become paths (maybe a download) */
+        rc = cli_models_resolve(ctx, o);
+    if (rc == EXIT_OK)
+        rc = cmd->fn(ctx, o);
     longsd_ctx_free(ctx);
+    cli_models_free();
     return rc;
 }
 

@@ -98,6 +98,23 @@ static int add_spec(cli_render_opts *r, const char *spec, const char *where)
 
 int cli_render_add_backend(cli_render_opts *r, const char *spec) { return add_spec(r, spec, "--backend"); }
 
+int cli_render_add_model(cli_render_opts *r, const char *name)
+{
+    if (r->n >= CLI_MAX_BACKENDS) {
+        cli_error("--model: at most %d backends", CLI_MAX_BACKENDS);
+        return -1;
+    }
+    longsd_backend_spec s = {0};
+    s.kind = keep(r, "native", 6);
+    s.url = keep(r, name, strlen(name)); /* a name may hold spaces: no spec parsing */
+    if (!s.kind || !s.url || !*name) {
+        cli_error(*name ? "out of memory" : "--model: give a model name or path");
+        return -1;
+    }
+    r->specs[r->n++] = s;
+    return 0;
+}
+
 int cli_render_load_backends(cli_render_opts *r, const char *path)
 {
     FILE *f = fopen(path, "r");

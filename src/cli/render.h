@@ -12,6 +12,9 @@
 int cli_render_add_backend(cli_render_opts *r, const char *spec);
 /* --backends FILE: one such spec per line; blank lines and # comments skipped. */
 int cli_render_load_backends(cli_render_opts *r, const char *path);
+/* --model NAME: the native engine on the model NAME names (resolved later,
+ * see cmd_models.h). 0 ok; -1 after printing a usage error. */
+int cli_render_add_model(cli_render_opts *r, const char *name);
 /* The render parameters from the options (pointers into o->render). */
 longsd_render_params cli_render_params(const cli_opts *o);
 

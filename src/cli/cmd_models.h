@@ -1,0 +1,15 @@
+/* cmd_models.h - `longsd models`, `longsd pull` and the resolution of
+ * --model NAME / --backend native=NAME before a render. */
+#ifndef LONGSD_CLI_MODELS_H
+#define LONGSD_CLI_MODELS_H
+
+#include "cli.h"
+
+int cmd_models(longsd_ctx *ctx, cli_opts *o);
+int cmd_pull(longsd_ctx *ctx, cli_opts *o);
+/* Replace each native backend's model name by its path (downloading with
+ * --download). Returns an exit status (EXIT_OK to go on). */
+int cli_models_resolve(longsd_ctx *ctx, cli_opts *o);
+void cli_models_free(void);
+
+#endif

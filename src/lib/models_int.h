@@ -1,0 +1,23 @@
+/* models_int.h - what the model modules share inside the library. */
+#ifndef LONGSD_MODELS_INT_H
+#define LONGSD_MODELS_INT_H
+
+#include "longsd.h"
+
+/* Names of the models a scan finds, ", "-separated, at most 12 then "...";
+ * for "models found locally" messages. Free with longsd__free; NULL when
+ * out of memory. */
+char *ls_models_local_names(const longsd_model_params *p);
+
+/* 1 when HF_HUB_OFFLINE is set to 1/on/yes/true. */
+int ls_hub_offline(void);
+
+/* longsd_pull behind the public call (hub.c). */
+longsd_status ls_hub_pull(longsd_ctx *ctx, const char *name, const longsd_model_params *p, char **snapshot);
+
+/* The family and kind of a model file or folder, from its config or tensor
+ * names ("sd1", "sdxl", ...; "unknown" when nothing matches). kind_hint is
+ * the kind the folder it sits in implies, or -1. */
+void ls_model_guess(const char *path, int kind_hint, longsd_model_kind *kind, const char **family);
+
+#endif
