@@ -6,7 +6,7 @@
 #   make install     build/longsd to $(DESTDIR)$(PREFIX)/bin (PREFIX default /usr/local)
 CC      ?= cc
 SAN     ?= 0
-PKGS    := jansson yajl libzip libcurl libpng openblas zlib hunspell yaml-0.1 libcrypto
+PKGS    := jansson yajl libzip libcurl libpng openblas zlib hunspell yaml-0.1 libcrypto libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -58,6 +58,8 @@ $(BUILD)/src/cli/%.o: src/cli/%.c
 
 # the CLIP vocabulary is .incbin'ed (src/engine/clip_vocab.c)
 $(BUILD)/src/engine/clip_vocab.o: data/clip/bpe_simple_vocab_16e6.txt.gz
+# so is the page of `longsd serve` (src/lib/serve_assets.c)
+$(BUILD)/src/lib/serve_assets.o: data/web/index.html data/web/app.css data/web/app.js
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)

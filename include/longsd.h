@@ -185,6 +185,8 @@ typedef struct {
     const char *lora_tags;  /* optional: A1111 tags appended to every prompt, e.g. "<lora:ink:0.8>" */
     int force;              /* 1 = redo every stage */
     longsd_llm_params llm;  /* who finds ideas and cast (default: built-in) */
+    int candidates;         /* candidate pictures per idea, 1..16; 0 (default) = as the plan has them (1
+                             * for a new plan). Candidate 1 is the idea's own seed, the others derived. */
 } longsd_plan_params;
 
 longsd_plan_params longsd_plan_default_params(void);
@@ -194,7 +196,8 @@ enum {
     LONGSD_STAGE_PARTS = 1 << 0,
     LONGSD_STAGE_IDEAS = 1 << 1,
     LONGSD_STAGE_CAST = 1 << 2,
-    LONGSD_STAGE_PROMPTS = 1 << 3
+    LONGSD_STAGE_PROMPTS = 1 << 3,
+    LONGSD_STAGE_CANDIDATES = 1 << 4 /* the number of candidates per idea changed */
 };
 
 /* Bring *plan up to date with story and params: stages whose inputs are
@@ -289,9 +292,64 @@ const char *longsd_plan_note(const longsd_plan *plan, size_t i); /* human-readab
 longsd_status longsd_plan_set_image(longsd_plan *plan, size_t i, int state, const char *file, const char *error);
 
 /* ------------------------------------------------------------------------
+ * Candidates and edits: several pictures per idea, one chosen (the one the
+ * documents show), and the edits `longsd serve` and `longsd choose` make.
+ * Indices are 0-based here; the CLI and the page count from 1. */
+typedef struct {
+    unsigned draw;          /* 0 = the idea's own seed; d = the d-th seed derived from it */
+    uint32_t seed;
+    int image_state;        /* LONGSD_IMAGE_* */
+    const char *image_file; /* relative to the workspace, NULL if none */
+    const char *image_error;/* NULL if it did not fail */
+    int chosen;             /* 1 for the chosen candidate */
+} longsd_candidate_info;
+
+/* The seed of candidate number draw of a picture whose own seed is base:
+ * draw 0 is base, every other draw another seed in 0..2^32-2, the same on
+ * every machine (plans record them; `longsd sd --candidates` uses it too). */
+uint32_t longsd_candidate_seed(uint32_t base, unsigned draw);
+/* Index of the idea with this id ("middle-03"), or LONGSD_ERR_NOT_FOUND. */
+longsd_status longsd_plan_find_idea(const longsd_plan *plan, const char *id, size_t *out /* OUT */);
+size_t longsd_plan_n_candidates(const longsd_plan *plan, size_t idea); /* >= 1 (0: no such idea) */
+size_t longsd_plan_chosen(const longsd_plan *plan, size_t idea);
+longsd_status longsd_plan_candidate(const longsd_plan *plan, size_t idea, size_t k,
+                                    longsd_candidate_info *info /* OUT */);
+/* Make candidate k the chosen picture of the idea (its seed and image become
+ * the idea's: longsd_plan_idea() and the documents show it). */
+longsd_status longsd_plan_choose(longsd_ctx *ctx, longsd_plan *plan, size_t idea, size_t k);
+/* n candidates (1..16) for the idea: new ones are pending draws with derived
+ * seeds; surplus ones are dropped from the end, never the chosen one. */
+longsd_status longsd_plan_set_candidates(longsd_ctx *ctx, longsd_plan *plan, size_t idea, size_t n);
+/* New seeds: every candidate but the chosen one is replaced by a new draw
+ * (pending); an idea with one candidate gets a new seed for it. */
+longsd_status longsd_plan_reroll(longsd_ctx *ctx, longsd_plan *plan, size_t idea);
+
+/* An edit of one idea; NULL / -1 fields are kept. */
+typedef struct {
+    const char *scene;      /* what to paint: the prompt is written again from it (unless prompt is given) */
+    const char *style;      /* a preset name: the prompt is written again with it (unless prompt is given) */
+    const char *prompt;     /* prompt-English, taken as written (made safe for prompt syntax) */
+    const char *negative;   /* negative prompt, taken as written */
+    long long seed;         /* the chosen candidate's seed, 0..4294967295; -1 = keep */
+    const char *styles_file;/* presets besides the built-ins, for style; NULL = none */
+} longsd_idea_edit;
+
+longsd_idea_edit longsd_idea_edit_default(void);
+/* Apply e to idea i. Whatever decides the picture changed sends the idea's
+ * candidates back to pending (the next render draws them). */
+longsd_status longsd_plan_edit_idea(longsd_ctx *ctx, longsd_plan *plan, size_t idea, const longsd_idea_edit *e);
+/* Set the visual description of the character named name (its name or full
+ * name) and write again the prompt of every idea that shows it; those whose
+ * prompt changed go back to pending. *n_changed (may be NULL) counts them. */
+longsd_status longsd_plan_set_description(longsd_ctx *ctx, longsd_plan *plan, const char *name,
+                                          const char *description, const char *styles_file,
+                                          size_t *n_changed /* OUT */);
+
+/* ------------------------------------------------------------------------
  * Rendering: every pending idea of a plan drawn exactly once across a pool
  * of image servers (docs/backends.md), or one prompt for `longsd sd`.
- * Writes images/<name>/<part>-<NN>-<slug>.png with A1111's "parameters"
+ * Writes images/<name>/<part>-<NN>-<slug>.png (candidate draws d > 0:
+ * <part>-<NN>-<slug>-c<d>.png) with A1111's "parameters"
  * text chunk and a JSON sidecar, and records each image's state in the plan. */
 /* One image server. */
 typedef struct {
@@ -317,6 +375,8 @@ typedef struct {
     int force;                /* 1 = redraw images that are already done and valid */
     size_t max_image_bytes;   /* cap on one reply; default 64 MiB */
     const char *plan_path;    /* optional: the plan is saved here after every image */
+    const char *const *only;  /* optional: render only the ideas with these ids (n_only of them) */
+    size_t n_only;
     const char *vae;          /* optional, native backends only: "taesd=PATH" decodes with TAESD
                                * (recorded as "VAE: taesd" in PNG parameters and the resume key) */
     const char *lora_dir;     /* optional, native: where <lora:NAME:W> finds NAME.safetensors */
@@ -350,8 +410,8 @@ typedef struct {
 
 typedef void (*longsd_render_progress_fn)(void *user_data, const longsd_render_progress *p);
 
-/* Render every idea of plan whose image is not done and valid, over the
- * pool, into workspace (images/<plan name>/...), and update the plan's
+/* Render every candidate of every idea of plan whose image is not done and
+ * valid, over the pool, into workspace (images/<plan name>/...), and update the plan's
  * image states (done + file, or failed + reason). Progress is reported on
  * the calling thread. Returns LONGSD_OK when every image is done,
  * LONGSD_ERR_BACKEND when some failed (the plan says which and why; the
@@ -524,6 +584,35 @@ longsd_status longsd_epub_write(longsd_ctx *ctx, const longsd_plan *plan, const 
  * with a print stylesheet. */
 longsd_status longsd_html_write(longsd_ctx *ctx, const longsd_plan *plan, const char *path,
                                 const longsd_doc_params *opts);
+
+/* ------------------------------------------------------------------------
+ * Serve: a local web page over the plans of a workspace (`longsd serve`,
+ * docs/serve.md): each book's text with every idea at its passage, the
+ * candidates to choose from, re-roll, edits, re-render and export, every
+ * change made to the plan file (under the workspace lock, atomically) so the
+ * command line and the page always agree. Safe by default: 127.0.0.1 only,
+ * a random token required on every request but the page's CSS and JS, Host
+ * and Origin checked, bodies capped, no path outside the workspace, and
+ * nothing of the backends' configuration (API keys) in any response. */
+typedef struct {
+    const char *workspace;      /* default "." */
+    const char *listen;         /* IPv4 or IPv6 address; default "127.0.0.1" */
+    int port;                   /* 0 (default) = a free port */
+    const char *const *books;   /* plan names to serve; NULL/0 = every plan in image_prompts/ */
+    size_t n_books;
+    longsd_render_params render;/* the backends re-renders go to (none: the page says so) */
+    int candidates;             /* candidates a re-roll draws when the idea has fewer; default 4 */
+    const char *styles_file;    /* presets besides the built-ins; NULL = none */
+    /* Called once, when listening, with the URL to open (it holds the token). */
+    void (*ready)(void *user_data, const char *url);
+    void *user_data;
+} longsd_serve_params;
+
+longsd_serve_params longsd_serve_default_params(void);
+/* Serve until ctx's abort callback returns non-zero (polled a few times a
+ * second), then stop: renders in flight are interrupted, their finished
+ * images kept. LONGSD_ERR_NETWORK if the address cannot be bound. */
+longsd_status longsd_serve(longsd_ctx *ctx, const longsd_serve_params *params);
 
 /* ------------------------------------------------------------------------
  * Engine: the in-process Stable Diffusion 1.x engine (src/engine/,

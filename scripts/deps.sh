@@ -6,10 +6,12 @@
 #   sh scripts/deps.sh          build dependencies
 #   sh scripts/deps.sh --test   also the programs the test suite checks our
 #                               documents with (python3-docx, LibreOffice,
-#                               poppler-utils, pandoc) and clang for fuzzing
+#                               poppler-utils, pandoc), headless Chromium with
+#                               Selenium for the page of `longsd serve`, and
+#                               clang for fuzzing
 set -eu
-BUILD_PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyajl-dev libzip-dev libpng-dev zlib1g-dev libopenblas-dev wordnet-dev wordnet-base libhunspell-dev libyaml-dev libssl-dev hunspell-de-de hunspell-fr dict-freedict-deu-eng dict-freedict-fra-eng"
-TEST_PKGS="python3 hunspell-en-us python3-docx libreoffice-writer-nogui poppler-utils pandoc epubcheck openssl"
+BUILD_PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libyajl-dev libzip-dev libpng-dev zlib1g-dev libopenblas-dev wordnet-dev wordnet-base libhunspell-dev libyaml-dev libssl-dev hunspell-de-de hunspell-fr dict-freedict-deu-eng dict-freedict-fra-eng libmicrohttpd-dev"
+TEST_PKGS="python3 hunspell-en-us python3-docx libreoffice-writer-nogui poppler-utils pandoc epubcheck openssl chromium chromium-driver python3-selenium"
 pkgs=$BUILD_PKGS
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST_PKGS"
 missing=""

@@ -11,6 +11,8 @@ int cmd_run(longsd_ctx *ctx, cli_opts *o);
 int cmd_ideas(longsd_ctx *ctx, cli_opts *o);
 int cmd_prompts(longsd_ctx *ctx, cli_opts *o);
 int cmd_styles(longsd_ctx *ctx, cli_opts *o);
+int cmd_choose(longsd_ctx *ctx, cli_opts *o); /* cmd_choose.c */
+int cmd_serve(longsd_ctx *ctx, cli_opts *o);  /* cmd_serve.c */
 
 /* `run` on many texts or a folder (batch.c): every book prepared, all their
  * images through one pool, documents per book, one summary table. */

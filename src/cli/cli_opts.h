@@ -37,6 +37,12 @@ typedef struct {
     char lora_tags[2048];   /* --lora NAME[:W], as "<lora:NAME:W>" tags */
 } cli_render_opts;
 
+/* serve's options. */
+typedef struct {
+    const char *listen;     /* --listen ADDR (NULL = 127.0.0.1) */
+    int port;               /* --port N (0 = any free port) */
+} cli_serve_opts;
+
 typedef struct {
     const char *workspace;  /* -C */
     int verbosity;          /* -q: -1, default 0, -v: 1+ */
@@ -49,6 +55,7 @@ typedef struct {
     const char *models_dirs[8]; /* --models-dir, in order */
     int n_models_dirs;
     int download;           /* --download: --model may pull from the hub */
+    cli_serve_opts serve;
     const char **args;      /* positional arguments after the command (into argv) */
     int n_args;
 } cli_opts;

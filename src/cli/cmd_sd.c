@@ -52,15 +52,31 @@ int cmd_sd(longsd_ctx *ctx, cli_opts *o)
     longsd_render_params p = cli_render_params(o);
     cli_progress g;
     cli_progress_init(&g, o);
-    longsd_status st = longsd_render_one(ctx, &req, out, &p, cli_render_progress, &g);
-    if (st) {
-        cli_error("%s", longsd_errmsg(ctx));
-        return cli_exit_of(st);
+    /* --candidates N: out.png with the seed, then out-c1.png ... with seeds
+     * derived from it (longsd_candidate_seed), each with its own sidecar */
+    int n = o->plan.candidates > 0 ? o->plan.candidates : 1;
+    uint32_t base = req.seed;
+    for (int d = 0; d < n; d++) {
+        char path[4200];
+        const char *dot = strrchr(out, '.'), *slash = strrchr(out, '/');
+        if (d == 0)
+            snprintf(path, sizeof path, "%s", out);
+        else if (dot && (!slash || dot > slash))
+            snprintf(path, sizeof path, "%.*s-c%d%s", (int)(dot - out), out, d, dot);
+        else
+            snprintf(path, sizeof path, "%s-c%d", out, d);
+        req.seed = longsd_candidate_seed(base, (unsigned)d);
+        longsd_status st = longsd_render_one(ctx, &req, path, &p, cli_render_progress, &g);
+        if (st) {
+            cli_error("%s", longsd_errmsg(ctx));
+            return cli_exit_of(st);
+        }
+        if (o->json) {
+            printf("{\"file\": ");
+            cli_json_str(stdout, path);
+            printf(", \"seed\": %u, \"width\": %d, \"height\": %d}\n", req.seed, req.width, req.height);
+        } else
+            cli_note(o, "%s (%dx%d, seed %u)", path, req.width, req.height, req.seed);
     }
-    if (o->json)
-        printf("{\"file\": \"%s\", \"seed\": %u, \"width\": %d, \"height\": %d}\n", out, req.seed, req.width,
-               req.height);
-    else
-        cli_note(o, "%s (%dx%d, seed %u)", out, req.width, req.height, req.seed);
     return EXIT_OK;
 }

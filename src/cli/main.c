@@ -82,7 +82,9 @@ static const command commands[] = {
      "of them go through one pool of backends at once, each book gets its documents, and one table sums\n"
      "it up. Run the same command again to resume an interrupted batch.\n\n"
      "Options:\n" PLAN_OPTS
-     "  --formats LIST        documents to write: docx,epub,html or all (default docx,html)\n" DOC_OPTS RENDER_OPTS},
+     "  --formats LIST        documents to write: docx,epub,html or all (default docx,html)\n"
+     "  --candidates N        N candidate pictures per idea (seeds derived, the first chosen; `longsd choose`)\n"
+     DOC_OPTS RENDER_OPTS},
     {"ideas", cmd_ideas, 1, 1, "longsd ideas [options] <file|name>",
      "Split the text into parts, find the cast and the illustration ideas; update the plan; print them.\n\n"
      "Options:\n" PLAN_OPTS},
@@ -112,7 +114,21 @@ static const command commands[] = {
      "  -o, --output FILE     the image to write (default out.png)\n"
      "  --negative TEXT       negative prompt\n"
      "  --seed N              seed (default: derived from the prompt)\n"
-     "  --size WxH, --steps N, --cfg X, --sampler NAME, --rng NAME   as for run\n" RENDER_OPTS},
+     "  --size WxH, --steps N, --cfg X, --sampler NAME, --rng NAME   as for run\n"
+     "  --candidates N        N images: out.png, then out-c1.png ... with seeds derived from the first\n"
+     RENDER_OPTS},
+    {"choose", cmd_choose, 3, 3, "longsd choose <name|plan.json> <idea> <n>",
+     "Make candidate n (from 1) the chosen picture of an idea (its id, e.g. middle-03, or its number\n"
+     "from 1). The documents show the chosen picture: `longsd run` (or docx/epub/html) rewrites them.\n"},
+    {"serve", cmd_serve, 0, 8, "longsd serve [--listen ADDR] [--port N] [options] [name...]",
+     "A local web page to see every idea beside its passage, choose among candidates, re-roll, edit\n"
+     "prompts and cast descriptions, re-render and export. Serves the named books (default: every plan\n"
+     "in image_prompts/) of the workspace; prints the URL with its access token.\n\n"
+     "Options:\n"
+     "  --listen ADDR         address to listen on (default 127.0.0.1: this machine only)\n"
+     "  --port N              port (default: a free one)\n"
+     "  --candidates N        candidates a re-roll draws (default: as the idea has, at least 4)\n"
+     RENDER_OPTS},
     {"models", cmd_models, 0, 0, "longsd models [--models-dir DIR] [--json]",
      "List the models found: --models-dir folders, $LONGSD_MODELS, the Hugging Face cache, and\n"
      "stable-diffusion-webui / ComfyUI (with its extra_model_paths.yaml) in ./ and ~/.\n"
@@ -145,6 +161,8 @@ static void usage_main(FILE *f)
                "  html <name>           re-assemble the HTML page (folder, or --single-file)\n"
                "  sd \"prompt\"           render one prompt to one image (needs --backend)\n"
                "  styles                list style presets\n"
+               "  choose <name> <idea> <n>  make candidate n the chosen picture of an idea\n"
+               "  serve [name...]       a local page to curate the pictures\n"
                "  models                list the models found (Hugging Face cache, A1111, ComfyUI)\n"
                "  pull org/name         download a model from the Hugging Face hub\n\n"
                "Global options:\n"
@@ -163,7 +181,7 @@ enum {
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
     OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
-    OPT_VAE, OPT_PROMPT_CHUNKS, OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD
+    OPT_VAE, OPT_PROMPT_CHUNKS, OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
 };
 
 /* Fill o from argv: -1 to go on with *cmdname (NULL if none), else the exit
@@ -196,6 +214,8 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
         {"model", required_argument, 0, OPT_MODEL}, {"models-dir", required_argument, 0, OPT_MODELS_DIR},
         {"download", no_argument, 0, OPT_DOWNLOAD},
+        {"candidates", required_argument, 0, OPT_CANDIDATES}, {"listen", required_argument, 0, OPT_LISTEN},
+        {"port", required_argument, 0, OPT_PORT},
         {0, 0, 0, 0},
     };
     int want_help = 0, c;
@@ -346,6 +366,13 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
                 o->render.seed = v;
                 break;
             }
+            case OPT_CANDIDATES:
+                if (cli_parse_int("--candidates", optarg, 1, 16, &o->plan.candidates)) return EXIT_USAGE;
+                break;
+            case OPT_LISTEN: o->serve.listen = optarg; break;
+            case OPT_PORT:
+                if (cli_parse_int("--port", optarg, 1, 65535, &o->serve.port)) return EXIT_USAGE;
+                break;
             case OPT_LLM: o->plan.llm.kind = optarg; break;
             case OPT_LLM_URL: o->plan.llm.url = optarg; break;
             case OPT_LLM_MODEL: o->plan.llm.model = optarg; break;
@@ -411,7 +438,7 @@ static int dispatch(cli_opts *o, const char *cmdname, int want_help)
         if (strcmp(commands[i].name, cmdname) == 0)
             cmd = &commands[i];
     if (!cmd) {
-        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, sd, styles, models, pull)", cmdname);
+        cli_error("unknown command \"%s\" (commands: run, ideas, prompts, docx, epub, html, sd, styles, choose, serve, models, pull)", cmdname);
         return EXIT_USAGE;
     }
     if (want_help) {

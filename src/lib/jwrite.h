@@ -11,7 +11,7 @@
 
 #define JW_MAX_DEPTH 32
 
-typedef struct {
+typedef struct jwriter {
     char *buf; /* the text so far: len bytes of alloc, never more than cap */
     size_t len, alloc, cap;
     int depth;

@@ -345,7 +345,9 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
         size_t z = pi->idea.end < story->len ? pi->idea.end : story->len;
         uint32_t seed = ls_idea_seed(story->data + a, z > a ? z - a : 0, pp->width, pp->height, pp->steps,
                                      pp->cfg_scale, pp->sampler, style->name);
-        int changed = !str_eq(pi->prompt, pr.positive) || !str_eq(pi->negative, pr.negative) || pi->seed != seed ||
+        /* with candidates, the idea's seed is the chosen one's: compare draw 0's */
+        int changed = !str_eq(pi->prompt, pr.positive) || !str_eq(pi->negative, pr.negative) ||
+                      ls_cands_base(pi) != seed ||
                       pi->width != pp->width || pi->height != pp->height || pi->steps != pp->steps ||
                       pi->cfg_scale != pp->cfg_scale || !str_eq(pi->sampler, pp->sampler) ||
                       !rng_eq(pi->rng, pp->rng);
@@ -356,7 +358,7 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
         pi->negative = pr.negative;
         pi->lexica = pr.lexica;
         pi->tokens = pr.tokens;
-        pi->seed = seed;
+        ls_cands_rebase(pi, seed, changed); /* every candidate's seed derives from this one */
         pi->width = pp->width;
         pi->height = pp->height;
         pi->steps = pp->steps;
@@ -494,6 +496,31 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
             goto out;
         memcpy(plan->prompts_key, prompts_key, sizeof prompts_key);
         did |= LONGSD_STAGE_PROMPTS;
+    }
+    /* ideas found again (the text changed) keep the number of candidates
+     * asked for last: their seeds derive from the same passages, so the
+     * pictures already drawn are found again, not drawn twice */
+    if (!pp.candidates && (did & LONGSD_STAGE_IDEAS) && plan->settings.candidates > 1)
+        pp.candidates = plan->settings.candidates;
+    if (pp.candidates) { /* --candidates N: N per idea, the chosen one kept */
+        if (pp.candidates < 1 || pp.candidates > LS_MAX_CANDIDATES) {
+            rc = lserr_set(&ctx->err, LONGSD_ERR_PARAM, "candidates must be between 1 and %d (got %d)",
+                           LS_MAX_CANDIDATES, pp.candidates);
+            goto out;
+        }
+        for (size_t i = 0; i < plan->n_ideas; i++) {
+            ls_plan_idea *pi = &plan->ideas[i];
+            size_t had = pi->n_cands;
+            if (ls_cands_resize(pi, (size_t)pp.candidates)) {
+                rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            if (had != pi->n_cands && (had || pi->n_cands > 1))
+                did |= LONGSD_STAGE_CANDIDATES;
+        }
+        if (plan->settings.candidates != pp.candidates)
+            did |= LONGSD_STAGE_CANDIDATES;
+        plan->settings.candidates = pp.candidates;
     }
     ls_plan_settings *s = &plan->settings;
     s->n_parts = pp.n_parts;

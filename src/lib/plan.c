@@ -17,6 +17,7 @@ longsd_plan *ls_plan_new(void) { return longsd__calloc(1, sizeof(longsd_plan)); 
 static void plan_idea_clear(ls_plan_idea *pi)
 {
     ls_idea_clear(&pi->idea);
+    ls_cands_clear(pi);
     longsd__free(pi->prompt);
     longsd__free(pi->negative);
     longsd__free(pi->lexica);

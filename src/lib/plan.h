@@ -21,6 +21,18 @@ typedef struct {
     size_t n_wanted;        /* ideas asked for */
 } ls_plan_part;
 
+/* One candidate picture of an idea (candidates.c): draw 0 has the idea's
+ * own derived seed, draw d > 0 the seed ls_candidate_seed(base, d). */
+typedef struct {
+    unsigned draw;
+    uint32_t seed;
+    int image_state;        /* LONGSD_IMAGE_* */
+    char *image_file;       /* relative to the workspace */
+    char *image_error;
+} ls_plan_cand;
+
+#define LS_MAX_CANDIDATES 16
+
 typedef struct {
     ls_idea idea;           /* anchor, scene, title, characters */
     char *prompt;
@@ -36,6 +48,15 @@ typedef struct {
     int image_state;        /* LONGSD_IMAGE_* */
     char *image_file;       /* relative to the workspace */
     char *image_error;
+    /* candidates: n_cands == 0 means one, the fields above. Otherwise
+     * cands[chosen] is the chosen picture, and the fields above (seed,
+     * image_*) are its authoritative copy: code that knows nothing of
+     * candidates reads and writes the chosen one. */
+    ls_plan_cand *cands;
+    size_t n_cands;
+    size_t chosen;
+    unsigned draws;         /* seeds drawn so far: the next draw number */
+    uint32_t base_seed;     /* the seed of draw 0, from which the others derive */
     /* plan_merge.c: a hash of the fields a user edits as they were when this
      * handle last read or wrote the file (0: not on disk then), and whether
      * the user deleted the idea from the file meanwhile (not written; the
@@ -60,6 +81,7 @@ typedef struct {
     float cfg_scale;
     char *sampler;
     char *rng;              /* NULL = native */
+    int candidates;         /* last --candidates N (0 = never given) */
 } ls_plan_settings;
 
 struct longsd_plan {
@@ -111,5 +133,28 @@ longsd_status ls_plan_add_note(longsd_plan *p, const char *fmt, ...) __attribute
 /* Parse plan JSON (name used in messages). Every field is checked; errors
  * name the file and the field path ("ideas[3].prompt.seed"). */
 longsd_status ls_plan_parse(const char *name, const char *json, size_t n, longsd_plan **out, lserr *err);
+
+/* candidates.c: the candidate pictures of an idea. */
+void ls_cands_clear(ls_plan_idea *pi);
+/* Make the candidates explicit (n_cands >= 1) and n long: new draws are
+ * appended pending, surplus ones other than the chosen dropped from the end. */
+longsd_status ls_cands_resize(ls_plan_idea *pi, size_t n);
+/* The seed of draw 0 (the idea's own). */
+uint32_t ls_cands_base(const ls_plan_idea *pi);
+/* The prompts stage derived seed for this idea: re-derive every candidate's
+ * seed from it; with stale != 0 every candidate goes back to pending. */
+longsd_status ls_cands_rebase(ls_plan_idea *pi, uint32_t seed, int stale);
+/* Make candidate k the chosen one (its seed and image into the idea's fields). */
+longsd_status ls_cands_choose(ls_plan_idea *pi, size_t k);
+/* Record the image of candidate k (k == chosen: the idea's own fields). */
+longsd_status ls_cands_set_image(ls_plan_idea *pi, size_t k, int state, const char *file, const char *error);
+/* JSON (plan_write.c): the "candidates" member of an idea, written only when it
+ * has more than one. */
+struct jwriter;
+void ls_cands_write(struct jwriter *w, const ls_plan_idea *pi);
+/* Read v (an object as written, or an integer N: N draws) into pi, whose
+ * own fields are already read. Errors name file and path (pre). */
+struct jd_val;
+longsd_status ls_cands_from_json(const char *file, const char *pre, const struct jd_val *v, ls_plan_idea *pi, lserr *err);
 
 #endif

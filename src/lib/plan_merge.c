@@ -40,6 +40,7 @@ static uint64_t idea_hash(const ls_plan_idea *pi)
     h = hnum(h, pi->height);
     h = hnum(h, pi->steps);
     h = hnum(h, pi->tokens);
+    h = hnum(h, (long long)pi->chosen); /* a candidate chosen in the file (candidates.c) */
     float cfg = pi->cfg_scale;
     h = lsfnv1a64(&cfg, sizeof cfg, h);
     return nonzero(h);
@@ -115,6 +116,15 @@ static int take_idea(ls_plan_idea *m, const ls_plan_idea *d)
     if (xt < 0 || xs < 0 || xp < 0 || xn < 0 || xa < 0 || xy < 0 || xg < 0)
         return -1;
     int t = xt + xs + xy, r = xp + xn + xa + xg;
+    /* another candidate chosen by hand (or by `longsd choose` between
+     * two saves) among the same draws: take the choice, not its seed
+     * alone, so the candidate list stays whole */
+    if (d->n_cands && m->n_cands && d->chosen != m->chosen && d->chosen < m->n_cands &&
+        m->cands[d->chosen].draw == d->cands[d->chosen].draw) {
+        if (ls_cands_choose(m, d->chosen))
+            return -1;
+        t++;
+    }
     if (m->seed != d->seed || m->width != d->width || m->height != d->height || m->steps != d->steps ||
         m->cfg_scale != d->cfg_scale || m->tokens != d->tokens) {
         r += m->seed != d->seed || m->width != d->width || m->height != d->height || m->steps != d->steps ||

@@ -323,7 +323,7 @@ static longsd_status read_idea(rd *r, const longsd_plan *p, const jd_val *o, siz
                                "control characters)");
         }
     }
-    return LONGSD_OK;
+    return ls_cands_from_json(r->file, pre, field(o, "candidates"), pi, r->err);
 }
 
 static longsd_status read_plan(rd *r, const jd_val *root, longsd_plan *p)
@@ -393,6 +393,9 @@ static longsd_status read_plan(rd *r, const jd_val *root, longsd_plan *p)
     s->cfg_scale = (float)cfg;
     TRY(get_str(r, st, "settings", "sampler", 0, &s->sampler));
     TRY(get_rng(r, st, "settings", &s->rng));
+    v = 0;
+    TRY(get_int(r, st, "settings", "candidates", 0, LS_MAX_CANDIDATES, 0, &v));
+    s->candidates = (int)v;
 
     const jd_val *keys = field(root, "keys");
     if (keys) {

@@ -93,6 +93,7 @@ static void write_idea(jwriter *w, const longsd_plan *p, size_t i, long long ind
     if (pi->image_error)
         jw_string(w, "error", pi->image_error);
     jw_close(w);
+    ls_cands_write(w, pi); /* candidates.c; nothing for one picture */
     jw_close(w);
 }
 
@@ -129,6 +130,8 @@ char *longsd_plan_to_json(const longsd_plan *p)
     jw_string(&w, "sampler", nz(s->sampler));
     if (!ls_rng_is_native(s->rng))
         jw_string(&w, "rng", s->rng);
+    if (s->candidates > 0) /* the last --candidates N */
+        jw_int(&w, "candidates", s->candidates);
     jw_close(&w);
     jw_open_object(&w, "keys");
     jw_string(&w, "ideas", p->ideas_key);

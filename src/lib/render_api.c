@@ -27,6 +27,8 @@ longsd_render_params longsd_render_default_params(void)
         .force = 0,
         .max_image_bytes = (size_t)64 << 20,
         .plan_path = NULL,
+        .only = NULL,
+        .n_only = 0,
     };
 }
 
@@ -87,12 +89,21 @@ typedef struct {
     plan_run *runs;
     size_t n_runs;
     struct job_ref {
-        size_t run, idea;
+        size_t run, idea, cand; /* cand: which of the idea's candidates (candidates.c) */
     } *refs;
     size_t n_refs;
     longsd_render_progress_fn progress;
     void *user;
 } batch_run;
+
+/* params->only names this idea */
+static int wanted(const longsd_render_params *p, const char *id)
+{
+    for (size_t k = 0; k < p->n_only; k++)
+        if (p->only[k] && strcmp(p->only[k], id) == 0)
+            return 1;
+    return 0;
+}
 
 static double mono_s(void)
 {
@@ -129,9 +140,13 @@ static void on_plan_job(void *user, const ls_pool_job *j)
     plan_run *r = &b->runs[b->refs[j->tag].run];
     size_t wl = strlen(r->ws);
     const char *rel = j->file && strncmp(j->file, r->ws, wl) == 0 && j->file[wl] == '/' ? j->file + wl + 1 : j->file;
-    longsd_status rc = longsd_plan_set_image(r->plan, b->refs[j->tag].idea,
-                                             j->state == LS_JOB_DONE ? LONGSD_IMAGE_DONE : LONGSD_IMAGE_FAILED, rel,
-                                             j->state == LS_JOB_DONE ? NULL : j->error);
+    /* tag indexes refs; refs name the idea and its candidate */
+    const struct job_ref *ref = &b->refs[j->tag];
+    longsd_status rc = ref->idea < r->plan->n_ideas
+                           ? ls_cands_set_image(&r->plan->ideas[ref->idea], ref->cand,
+                                                j->state == LS_JOB_DONE ? LONGSD_IMAGE_DONE : LONGSD_IMAGE_FAILED, rel,
+                                                j->state == LS_JOB_DONE ? NULL : j->error)
+                           : LONGSD_ERR_NOT_FOUND;
     if (rc)
         longsd__log(r->ctx, LONGSD_LOG_WARN, "could not record image %s in the plan: %s", j->id, longsd_strerror(rc));
     if (ls_throttle_due(&r->pace, mono_s()))
@@ -168,6 +183,10 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
     ls_pool_clean_temps(dir);
     for (size_t i = 0; i < plan->n_ideas; i++) {
         ls_plan_idea *pi = &plan->ideas[i];
+        const char *id = pi->idea.id[0] ? pi->idea.id : "image";
+        if (params->n_only && !wanted(params, id))
+            continue;
+        size_t nc = pi->n_cands ? pi->n_cands : 1;
         ls_render_job job = {
             .prompt = pi->prompt,
             .negative = pi->negative ? pi->negative : "",
@@ -180,11 +199,11 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
             .vae = params->vae ? ls_vae_kind(params->vae) : "",
             .rng = ls_rng_is_native(pi->rng) ? NULL : pi->rng,
         };
-        const char *id = pi->idea.id[0] ? pi->idea.id : "image";
         lserr jerr;
         if (check_job(&jerr, &job, id)) {
-            if ((rc = longsd_plan_set_image(plan, i, LONGSD_IMAGE_FAILED, NULL, jerr.msg)))
-                goto out;
+            for (size_t k = 0; k < nc; k++)
+                if ((rc = ls_cands_set_image(pi, k, LONGSD_IMAGE_FAILED, NULL, jerr.msg)))
+                    goto out;
             continue;
         }
         /* unique stem: <part>-<NN>-<slug of the title>, then -2, -3, ... */
@@ -194,38 +213,48 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
             rc = lserr_set(err, rc, "%s", rc == LONGSD_ERR_NOMEM ? "out of memory" : "too many images of one name");
             goto out;
         }
-        longsd__free(full);
-        if (!(full = longsd__asprintf("%s/%s.png", dir, uniq))) {
-            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        char key[17];
-        ls_pool_job_key(&job, key);
-        char *found = NULL;
-        int blank = 0;
-        if (!params->force && ls_pool_resume_check(full, key, &found, &blank)) {
-            size_t wl = strlen(ws);
-            const char *rel = strncmp(found, ws, wl) == 0 && found[wl] == '/' ? found + wl + 1 : found;
-            rc = longsd_plan_set_image(plan, i, blank ? LONGSD_IMAGE_FAILED : LONGSD_IMAGE_DONE, rel,
-                                       blank ? "blank image (safety filter?) on every seed tried" : NULL);
-            longsd__free(found);
-            if (rc)
+        for (size_t k = 0; k < nc; k++) {
+            unsigned draw = pi->n_cands ? pi->cands[k].draw : 0;
+            job.seed = !pi->n_cands || k == pi->chosen ? pi->seed : pi->cands[k].seed;
+            longsd__free(full);
+            /* draw 0 keeps the name it always had; the others add -c<draw> */
+            full = draw ? longsd__asprintf("%s/%s-c%u.png", dir, uniq, draw) : longsd__asprintf("%s/%s.png", dir, uniq);
+            if (!full) {
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
                 goto out;
-            (*skipped)++;
-            continue;
+            }
+            char key[17];
+            ls_pool_job_key(&job, key);
+            char *found = NULL;
+            int blank = 0;
+            if (!params->force && ls_pool_resume_check(full, key, &found, &blank)) {
+                size_t wl = strlen(ws);
+                const char *rel = strncmp(found, ws, wl) == 0 && found[wl] == '/' ? found + wl + 1 : found;
+                rc = ls_cands_set_image(pi, k, blank ? LONGSD_IMAGE_FAILED : LONGSD_IMAGE_DONE, rel,
+                                        blank ? "blank image (safety filter?) on every seed tried" : NULL);
+                longsd__free(found);
+                if (rc)
+                    goto out;
+                (*skipped)++;
+                continue;
+            }
+            /* "<plan>/" in a batch of books, "#<k>" for one of several candidates */
+            longsd__free(label);
+            if (nc > 1)
+                label = longsd__asprintf("%s%s%.48s#%u", prefix ? dname : "", prefix ? "/" : "", id, (unsigned)(k + 1));
+            else
+                label = longsd__asprintf("%s%s%s", prefix ? dname : "", prefix ? "/" : "", id);
+            if (!label) {
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            b->refs[b->n_refs] = (struct job_ref){ri, i, k};
+            if ((rc = ls_pool_add(pool, &job, label, full, key, b->n_refs))) {
+                lserr_set(err, rc, "out of memory");
+                goto out;
+            }
+            b->n_refs++;
         }
-        longsd__free(label);
-        label = prefix ? longsd__asprintf("%s/%s", dname, id) : NULL;
-        if (prefix && !label) {
-            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
-            goto out;
-        }
-        b->refs[b->n_refs] = (struct job_ref){ri, i};
-        if ((rc = ls_pool_add(pool, &job, prefix ? label : id, full, key, b->n_refs))) {
-            lserr_set(err, rc, "out of memory");
-            goto out;
-        }
-        b->n_refs++;
     }
 out:
     ls_stemset_free(stems);
@@ -246,11 +275,18 @@ longsd_status longsd_render_plans(longsd_ctx *ctx, longsd_plan *const *plans, co
         return rc;
     if (!plans || n_plans == 0)
         return lserr_set(err, LONGSD_ERR_PARAM, "no plan");
-    size_t total = 0, skipped = 0;
+    size_t total = 0, skipped = 0, n_jobs = 0;
     for (size_t k = 0; k < n_plans; k++) {
         if (!plans[k])
             return lserr_set(err, LONGSD_ERR_PARAM, "no plan");
-        total += plans[k]->n_ideas;
+        /* one job per candidate picture; total counts those asked for */
+        for (size_t i = 0; i < plans[k]->n_ideas; i++) {
+            const ls_plan_idea *pi = &plans[k]->ideas[i];
+            size_t nc = pi->n_cands ? pi->n_cands : 1;
+            n_jobs += nc;
+            if (!params->n_only || wanted(params, pi->idea.id[0] ? pi->idea.id : "image"))
+                total += nc;
+        }
         /* two books with one folder name would overwrite each other's images */
         char a[80], c[80];
         ls_pool_dir_name(plans[k]->name, a, sizeof a);
@@ -263,7 +299,7 @@ longsd_status longsd_render_plans(longsd_ctx *ctx, longsd_plan *const *plans, co
     const char *ws = workspace && workspace[0] ? workspace : ".";
     ls_pool *pool = NULL;
     batch_run b = {.progress = progress, .user = user_data};
-    if (!(b.runs = longsd__calloc(n_plans, sizeof *b.runs)) || !(b.refs = longsd__calloc(total + 1, sizeof *b.refs))) {
+    if (!(b.runs = longsd__calloc(n_plans, sizeof *b.runs)) || !(b.refs = longsd__calloc(n_jobs + 1, sizeof *b.refs))) {
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -288,7 +324,8 @@ longsd_status longsd_render_plans(longsd_ctx *ctx, longsd_plan *const *plans, co
     }
     for (size_t k = 0; !rc && k < n_plans; k++) {
         for (size_t i = 0; i < plans[k]->n_ideas; i++) /* ideas failed before the pool (no prompt) */
-            if (plans[k]->ideas[i].image_state == LONGSD_IMAGE_FAILED) {
+            if (plans[k]->ideas[i].image_state == LONGSD_IMAGE_FAILED &&
+                (!params->n_only || wanted(params, plans[k]->ideas[i].idea.id))) {
                 rc = lserr_set(err, LONGSD_ERR_BACKEND, "some images failed (reasons in the plan)");
                 break;
             }

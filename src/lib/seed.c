@@ -9,6 +9,25 @@
 
 #define SEED_VERSION "seed1" /* bump only if the derivation must change */
 
+static uint32_t finish(uint64_t h)
+{
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return (uint32_t)(h % 0xFFFFFFFFULL);
+}
+
+uint32_t ls_candidate_seed(uint32_t base, unsigned draw)
+{
+    if (draw == 0)
+        return base;
+    char buf[48];
+    int k = snprintf(buf, sizeof buf, "cand1\x1f%u\x1f%u", base, draw);
+    return finish(lsfnv1a64(buf, (size_t)k, LSFNV_SEED));
+}
+
 uint32_t ls_idea_seed(const char *passage, size_t n, int width, int height, int steps, float cfg_scale,
                       const char *sampler, const char *style)
 {
@@ -20,10 +39,5 @@ uint32_t ls_idea_seed(const char *passage, size_t n, int width, int height, int 
     h = lsfnv1a64(sampler ? sampler : "", sampler ? strlen(sampler) : 0, h);
     h = lsfnv1a64("\x1f", 1, h);
     h = lsfnv1a64(style ? style : "", style ? strlen(style) : 0, h);
-    h ^= h >> 30;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 27;
-    h *= 0x94d049bb133111ebULL;
-    h ^= h >> 31;
-    return (uint32_t)(h % 0xFFFFFFFFULL);
+    return finish(h);
 }

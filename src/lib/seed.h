@@ -14,4 +14,10 @@
 uint32_t ls_idea_seed(const char *passage, size_t n, int width, int height, int steps, float cfg_scale,
                       const char *sampler, const char *style);
 
+/* The seed of candidate picture number draw of an idea whose own seed (draw
+ * 0) is base: draw 0 gives base, every other draw an unrelated seed in
+ * 0..2^32-2, the same on every machine, so a plan's candidates can always
+ * be drawn again. */
+uint32_t ls_candidate_seed(uint32_t base, unsigned draw);
+
 #endif

@@ -39,6 +39,35 @@ static void ref_cast_facts_to_json(json_t *co, const ls_character *c)
         json_object_set_new(co, "age", json_integer(c->age));
 }
 
+/* candidates.c's jansson writer as it stood before jwrite.c */
+static json_t *ref_image_json(int state, const char *file, const char *error)
+{
+    const char *states[] = {"pending", "done", "failed"};
+    json_t *im = json_pack("{s:s}", "state", states[state]);
+    if (im && file)
+        json_object_set_new(im, "file", json_string(file));
+    if (im && error)
+        json_object_set_new(im, "error", json_string(error));
+    return im;
+}
+
+static json_t *ref_cands_to_json(const ls_plan_idea *pi)
+{
+    if (pi->n_cands <= 1 && pi->draws <= 1)
+        return NULL;
+    json_t *list = json_array();
+    for (size_t k = 0; list && k < pi->n_cands; k++) {
+        const ls_plan_cand *c = &pi->cands[k];
+        int own = k == pi->chosen;
+        json_array_append_new(list, json_pack("{s:I, s:I, s:o}", "draw", (json_int_t)c->draw, "seed",
+                                              (json_int_t)(own ? pi->seed : c->seed), "image",
+                                              own ? ref_image_json(pi->image_state, pi->image_file, pi->image_error)
+                                                  : ref_image_json(c->image_state, c->image_file, c->image_error)));
+    }
+    return json_pack("{s:I, s:I, s:I, s:o}", "chosen", (json_int_t)pi->chosen, "draws", (json_int_t)pi->draws,
+                     "base_seed", (json_int_t)pi->base_seed, "list", list);
+}
+
 /* index: the idea's 1-based position within its part, counted by the
  * caller in one pass (counting here made a save quadratic). */
 static json_t *ref_idea_to_json(const longsd_plan *p, size_t i, json_int_t index)
@@ -66,6 +95,9 @@ static json_t *ref_idea_to_json(const longsd_plan *p, size_t i, json_int_t index
     /* the lexica modifiers chosen for this scene (issue 11) */
     if (o && pi->lexica && pi->lexica[0])
         json_object_set_new(json_object_get(o, "prompt"), "lexica", ref_jstr(pi->lexica));
+    json_t *cands = ref_cands_to_json(pi); /* NULL for one picture */
+    if (o && cands)
+        json_object_set_new(o, "candidates", cands);
     return o;
 }
 
@@ -119,6 +151,8 @@ static char *ref_plan_to_json(const longsd_plan *p)
                      s->height, "steps", s->steps, "cfg_scale", (double)s->cfg_scale, "sampler", nz(s->sampler),
                      "keys", "ideas", p->ideas_key, "prompts", p->prompts_key, "parts", parts, "cast", cast, "ideas",
                      ideas, "notes", notes);
+    if (root && s->candidates > 0)
+        json_object_set_new(json_object_get(root, "settings"), "candidates", json_integer(s->candidates));
     if (!root)
         goto out;
     out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -207,6 +241,39 @@ TEST(plans_of_real_texts_same_bytes)
     CHECK(with_cast_facts > 0);
     CHECK(with_spans > 0);
     CHECK(with_lexica > 0);
+}
+
+TEST(candidates_same_bytes)
+{
+    longsd_ctx *ctx = longsd_ctx_new();
+    REQUIRE(ctx);
+    longsd_plan *p = load_min();
+    REQUIRE(p->n_ideas >= 1);
+    p->settings.candidates = 3;
+    REQUIRE(longsd_plan_set_candidates(ctx, p, 0, 3) == LONGSD_OK);
+    REQUIRE(ls_cands_set_image(&p->ideas[0], 2, LONGSD_IMAGE_DONE, "images/x/a-c2.png", NULL) == 0);
+    REQUIRE(ls_cands_set_image(&p->ideas[0], 1, LONGSD_IMAGE_FAILED, NULL, "HTTP 500: \"busy\"") == 0);
+    REQUIRE(longsd_plan_choose(ctx, p, 0, 2) == LONGSD_OK);
+    char *js = longsd_plan_to_json(p);
+    REQUIRE(js);
+    CHECK(strstr(js, "\"candidates\": {") != NULL);
+    CHECK(strstr(js, "\"candidates\": 3") != NULL);
+    same_as_reference(p, "candidates");
+    /* and it reads back to the same bytes */
+    lserr err;
+    longsd_plan *q = NULL;
+    REQUIRE(ls_plan_parse("c.json", js, strlen(js), &q, &err) == LONGSD_OK);
+    char *js2 = longsd_plan_to_json(q);
+    REQUIRE(js2);
+    CHECK_STR(js2, js);
+    CHECK_INT(q->ideas[0].n_cands, 3);
+    CHECK_INT(q->ideas[0].chosen, 2);
+    CHECK_INT(q->settings.candidates, 3);
+    longsd__free(js2);
+    longsd__free(js);
+    longsd_plan_free(q);
+    longsd_plan_free(p);
+    longsd_ctx_free(ctx);
 }
 
 static void set(char **dst, const char *s)
@@ -323,6 +390,6 @@ TEST(alloc_failures_never_crash)
     longsd_plan_free(p);
 }
 
-RUN_TESTS(fixture_plan_same_bytes, plans_of_real_texts_same_bytes, every_escape_and_number_same_bytes,
+RUN_TESTS(fixture_plan_same_bytes, plans_of_real_texts_same_bytes, candidates_same_bytes, every_escape_and_number_same_bytes,
           invalid_utf8_written_as_replacement_and_reads_back, writer_refuses_what_it_cannot_write,
           alloc_failures_never_crash)
