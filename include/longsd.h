@@ -380,6 +380,11 @@ typedef struct {
     const char *vae;          /* optional, native backends only: "taesd=PATH" decodes with TAESD
                                * (recorded as "VAE: taesd" in PNG parameters and the resume key) */
     const char *lora_dir;     /* optional, native: where <lora:NAME:W> finds NAME.safetensors */
+    /* optional, native: where a <lora:NAME:W> not in lora_dir is looked up,
+     * as longsd_model_resolve does (a path, a hub repo id in the Hugging Face
+     * cache, a LoRA in these folders, $LONGSD_MODELS and the usual A1111 and
+     * ComfyUI places); NULL = no folders of its own. Never downloads. */
+    const struct longsd_model_params *models;
 } longsd_render_params;
 
 longsd_render_params longsd_render_default_params(void);
@@ -492,7 +497,7 @@ typedef struct {
 } longsd_pull_progress;
 typedef void (*longsd_pull_progress_fn)(void *user_data, const longsd_pull_progress *p);
 
-typedef struct {
+typedef struct longsd_model_params {
     const char *const *dirs; /* --models-dir folders, searched first (A1111 or ComfyUI roots, or flat) */
     size_t n_dirs;
     int download;            /* 1: a hub repo id missing from the cache is pulled */
