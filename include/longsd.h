@@ -302,6 +302,9 @@ typedef struct {
     const char *image_file; /* relative to the workspace, NULL if none */
     const char *image_error;/* NULL if it did not fail */
     int chosen;             /* 1 for the chosen candidate */
+    int kept;               /* 1: a picture of an earlier prompt (another --style), kept, never redrawn */
+    const char *prompt;     /* kept: the prompt it shows; NULL otherwise (the idea's) */
+    const char *style;      /* kept: its style; NULL otherwise */
 } longsd_candidate_info;
 
 /* The seed of candidate number draw of a picture whose own seed is base:

@@ -108,7 +108,7 @@ SD=http://127.0.0.1:$(head -n 1 "$TMP/sd.port")
 WS=$TMP/ws4; mkdir -p "$WS"
 "$B" -C "$WS" -q run --backend "a1111=$SD" --size 64x64 "$FENCE" 2>"$TMP/err"
 "$B" -C "$WS" run --size 64x64 --style watercolor "$FENCE" >"$TMP/out" 2>"$TMP/err"; rc=$?
-[ $rc = 0 ] && grep -q '15 rendered pictures no longer match the prompts of style "watercolor" (drawn with "artstation"): kept in images/' "$TMP/err" \
+[ $rc = 0 ] && grep -q '15 rendered pictures no longer match the prompts of style "watercolor" (drawn with "artstation"): kept as candidates' "$TMP/err" \
     && pass "--style change: the outdated pictures are reported" \
     || fail "--style change: the outdated pictures are reported" "rc $rc $(cat "$TMP/err")"
 [ "$(ls "$WS"/images/en-twain1-ch2-fence/*.png | wc -l)" = 15 ] && pass "--style change: the pictures stay on disk" \
