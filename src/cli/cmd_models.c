@@ -246,7 +246,8 @@ int cli_models_resolve(longsd_ctx *ctx, cli_opts *o)
         if (rc)
             return rc;
     }
-    if (r->vae && strncmp(r->vae, "taesd=", 6) == 0 && !explicit_path(r->vae + 6)) {
+    /* a server has its own VAE: the pool says so, the name is not looked up */
+    if (native && r->vae && strncmp(r->vae, "taesd=", 6) == 0 && !explicit_path(r->vae + 6)) {
         const char *path = NULL;
         int rc = resolve_one(ctx, o, "--vae: ", r->vae + 6, LONGSD_MODEL_VAE, &path);
         if (rc)
