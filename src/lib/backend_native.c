@@ -182,9 +182,10 @@ static longsd_status lora_path(native_state *ns, const char *name, char **out, l
     lserr e;
     lserr_clear(&e);
     longsd_status rc = ls_model_resolve(NULL, name, LONGSD_MODEL_LORA, &mp, out, &e);
-    if (rc == LONGSD_ERR_NOT_FOUND) /* the engine's words first, then where it looked */
-        return lserr_set(err, rc, "prompt: LoRA \"%s\" not found%s%s%s: %s", name, ns->lora_dir ? " (not " : "",
-                         ns->lora_dir ? ns->lora_dir : "", ns->lora_dir ? "/NAME.safetensors)" : "", e.msg);
+    if (rc == LONGSD_ERR_NOT_FOUND && ns->lora_dir)
+        return lserr_set(err, rc, "prompt: %s (nor %s/%s.safetensors)", e.msg, ns->lora_dir, name);
+    if (rc == LONGSD_ERR_NOT_FOUND)
+        return lserr_set(err, rc, "prompt: %s", e.msg);
     if (rc)
         return lserr_set(err, rc, "prompt: LoRA \"%s\": %s", name, e.msg);
     if (ns->n_known < MAX_KNOWN_LORAS) {

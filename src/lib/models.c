@@ -695,8 +695,8 @@ static longsd_status ls_model_find(longsd_ctx *ctx, const char *name, int kind, 
         c += len + (c[len] == '\n');
     }
     if (kind == LONGSD_MODEL_LORA || kind == LONGSD_MODEL_VAE)
-        rc = lserr_set(err, LONGSD_ERR_NOT_FOUND, "%s \"%s\": not a file, a hub repo id (org/name) in the Hugging Face "
-                       "cache, or a %s in %s (see `longsd models`; put it in one of those folders, name its folder "
+        rc = lserr_set(err, LONGSD_ERR_NOT_FOUND, "%s \"%s\" not found: not a file, a hub repo id (org/name) in the "
+                       "Hugging Face cache, or a %s in %s (see `longsd models`; put it in one of those folders, name its folder "
                        "with --models-dir DIR%s, or `longsd pull org/name` a hub repo)", kind_word(kind), name,
                        kind_word(kind), s.len ? s.data : "any known folder (none exists)",
                        kind == LONGSD_MODEL_LORA ? " or --lora-dir DIR" : "");
