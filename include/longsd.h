@@ -526,7 +526,10 @@ void longsd_model_list_free(longsd_model_list *l);
 
 /* The path NAME stands for (free with longsd_free). kind: the kind wanted
  * from a folder search (-1 any; a pipeline or a checkpoint for
- * LONGSD_MODEL_CHECKPOINT). LONGSD_ERR_NOT_FOUND names the folders searched. */
+ * LONGSD_MODEL_CHECKPOINT; LONGSD_MODEL_VAE for --vae taesd=NAME,
+ * LONGSD_MODEL_LORA for <lora:NAME>, a folder such as a LoRA repo's
+ * snapshot giving its weights file). LONGSD_ERR_NOT_FOUND names the folders
+ * searched and what to do. */
 longsd_status longsd_model_resolve(longsd_ctx *ctx, const char *name, int kind, const longsd_model_params *params,
                                    char **path /* OUT */);
 
