@@ -82,7 +82,10 @@ static void on_pull(void *user, const longsd_pull_progress *p)
         return;
     char a[32], b[32], s[32], eta[32] = "--:--";
     human(p->done, a, sizeof a);
-    human(p->total, b, sizeof b);
+    if (p->total)
+        human(p->total, b, sizeof b);
+    else
+        snprintf(b, sizeof b, "?"); /* before the sizes are known */
     human((uint64_t)p->bytes_per_s, s, sizeof s);
     if (p->eta_s >= 0) {
         long t = p->eta_s > 359999 ? 359999 : (long)(p->eta_s + 0.5);

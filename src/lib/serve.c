@@ -180,6 +180,9 @@ static json_t *candidate_json(const srv *s, const char *bookname, const longsd_c
     }
     if (o && ci->image_error)
         json_object_set_new(o, "error", json_string(ci->image_error));
+    if (o && ci->kept) /* a picture of an earlier prompt: what it shows */
+        json_object_set_new(o, "kept", json_pack("{s:s, s:s}", "style", ci->style ? ci->style : "", "prompt",
+                                                 ci->prompt ? ci->prompt : ""));
     return o;
 }
 

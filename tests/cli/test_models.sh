@@ -6,7 +6,9 @@
 # token never reaches the CDN host, a repo larger than the disk is refused
 # before any byte is fetched; the cache written is huggingface_hub's layout;
 # `longsd models` finds an A1111 and a ComfyUI tree (extra_model_paths.yaml);
-# `longsd run --model REPO --download` downloads once and renders.
+# `longsd run --model REPO --download` downloads once and renders; on a
+# terminal a missing repo is offered and pulled with a progress bar; LoRA and
+# VAE names (--lora, <lora:>, --vae taesd=) resolve the same way.
 . tests/cli/lib.sh
 M=$REPO/tests/engine/tiny-sd
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY HF_HOME HF_HUB_OFFLINE HF_TOKEN \
@@ -401,6 +403,22 @@ HF_HUB_CACHE=$C10 "$LONGSD_BIN" models --models-dir "$A2" >"$TMP/table2" 2>&1
 if grep -q "^inky.safetensors .* lora .*sd1 " "$TMP/table2" && grep -q "^test/taesd .* vae .*taesd " "$TMP/table2"; then
     pass "longsd models table: the KIND column says lora and vae"
 else fail "models table kinds" "$(cat "$TMP/table2")"; fi
+
+# on a terminal: the missing repo is offered for download; a yes pulls it with
+# a progress bar (bytes, speed, ETA), a no leaves the cache alone (script(1) gives the pty)
+if command -v script >/dev/null 2>&1; then
+    tty_sd() { printf '%s\n' "$1" | HF_HUB_CACHE=$2 TERM=xterm script -qec "'$LONGSD_BIN' sd --model test/tiny --size 64x64 \
+        --steps 1 --threads 1 x -o '$3'" /dev/null >"$TMP/tty.out" 2>&1; }
+    tty_sd n "$TMP/c12" "$TMP/tty-n.png"; rc=$?
+    if [ $rc -eq 2 ] && grep -q "test/tiny is not in the Hugging Face cache. Download it from $HF_ENDPOINT? \[y/N\]" "$TMP/tty.out" &&
+       [ ! -e "$TMP/c12/models--test--tiny/refs/main" ] && [ ! -e "$TMP/tty-n.png" ]; then
+        pass "on a terminal, a missing repo is offered; no: nothing downloaded, how to pull it"
+    else fail "terminal prompt, no" "exit $rc: $(cat -v "$TMP/tty.out" | head -c 600)"; fi
+    if tty_sd y "$TMP/c12" "$TMP/tty-y.png" && [ -s "$TMP/tty-y.png" ] && layout_ok "$TMP/c12" test/tiny >"$TMP/.l" 2>&1 &&
+       grep -q "\[########################\] [0-9.]* [kMG]B / [0-9.]* [kMG]B  [0-9.]* [kMG]B/s  ETA [0-9:]*  " "$TMP/tty.out"; then
+        pass "on a terminal, yes: downloaded with a progress bar (bytes, speed, ETA), then rendered"
+    else fail "terminal prompt, yes" "$(cat "$TMP/.l"; cat -v "$TMP/tty.out" | head -c 900)"; fi
+else skip "terminal prompt and progress bar" "no script(1)"; fi
 
 no_controls "messages hold no raw control bytes" "$TMP/err" "$TMP/gerr"
 finish
