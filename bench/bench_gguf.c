@@ -7,7 +7,9 @@
  *         products (AVX2 maddubs/madd, ggml's q8_0 x q8_0 scheme, our own
  *         code) scaled by both blocks' f16 scales, 4 outputs at a time;
  *         rows split over the same thread count as OpenBLAS.
- * Prints the CPU model, the sgemm roof of the same run, each layer's best
+ * First the conversion speed a UNet call pays per weight (F16 through
+ * F16C as for safetensors, Q8_0 and Q4_0 through gguf_dequant), then
+ * the CPU model, the sgemm roof of the same run, each layer's best
  * of 3 in ms and the ratio, and the max relative difference of the int8
  * result (which also rounds X to 8 bits). Usage: bench_gguf [threads] */
 #include <math.h>
@@ -180,6 +182,45 @@ int main(int argc, char **argv)
     cpu_model(cpu, sizeof cpu);
     printf("cpu   %s, %d threads\n", cpu, threads);
     printf("sgemm %.1f GFLOP/s (4096x320x320 ... best of 5: the roof of this run)\n", sgemm_gflops(2048, 1280, 320));
+    {
+        /* what a UNet call pays per weight: conversion to f32, one thread */
+        size_t n = (size_t)1 << 24;
+        float *src = malloc(n * 4), *out = malloc(n * 4);
+        uint8_t *buf = malloc(n * 2);
+        sdrng_normal(3, 0, src, n);
+        blk8 *q8 = (blk8 *)(void *)buf;
+        for (size_t b = 0; b < n / 32; b++)
+            quantize_row(src + 32 * b, 32, q8 + b);
+        uint8_t *q4 = malloc(n / 32 * 18), *h = malloc(n * 2);
+        for (size_t b = 0; b < n / 32; b++) { /* any bytes: speed only */
+            memcpy(q4 + 18 * b, &q8[b].d, 2);
+            memcpy(q4 + 18 * b + 2, q8[b].q, 16);
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint16_t v = f16_bits(src[i]);
+            memcpy(h + 2 * i, &v, 2);
+        }
+        const struct {
+            const char *name;
+            uint32_t type;
+            const uint8_t *p;
+        } T[] = {{"F16", GGUF_T_F16, h}, {"Q8_0", GGUF_T_Q8_0, buf}, {"Q4_0", GGUF_T_Q4_0, q4}};
+        for (int t = 0; t < 3; t++) {
+            double best = 1e9;
+            for (int r = 0; r < 3; r++) {
+                double t0 = now();
+                if (T[t].type == GGUF_T_F16) { /* the engine's F16 path (F16C), as for safetensors */
+                    sdst_tensor st = {.name = "f16", .dtype = SDST_F16, .numel = n, .data = h};
+                    sdst_slice_to_f32(NULL, &st, 0, n, out, NULL);
+                } else {
+                    gguf_dequant(T[t].type, T[t].p, 0, n, out);
+                }
+                best = fmin(best, now() - t0);
+            }
+            printf("dequant %-4s to f32: %.2f G elements/s (one thread)\n", T[t].name, n / best / 1e9);
+        }
+        free(src), free(out), free(buf), free(q4), free(h);
+    }
     static const struct {
         const char *what;
         int m, n, k;
