@@ -179,7 +179,7 @@ static longsd_status skip_array(cursor *c, uint32_t et, uint64_t n, int depth, c
     return LONGSD_OK;
 }
 
-static longsd_status read_kv(gguf_file *g, cursor *c, size_t idx, gguf_kv *kv)
+static longsd_status read_kv(cursor *c, size_t idx, gguf_kv *kv)
 {
     char what[96];
     snprintf(what, sizeof what, "metadata key %zu", idx);
@@ -195,10 +195,6 @@ static longsd_status read_kv(gguf_file *g, cursor *c, size_t idx, gguf_kv *kv)
                          what, at, (unsigned long long)len);
     if (!(kv->key = longsd__strndup((const char *)s, (size_t)len)))
         return lserr_set(c->err, LONGSD_ERR_NOMEM, "%s: out of memory reading the metadata", c->label);
-    for (size_t i = 0; i < idx; i++)
-        if (strcmp(g->kv[i].key, kv->key) == 0)
-            return lserr_set(c->err, LONGSD_ERR_MODEL, "%s: metadata key '%.64s' at byte %zu appears twice",
-                             c->label, kv->key, at);
     snprintf(what, sizeof what, "metadata '%.64s'", kv->key);
     size_t tat = c->pos;
     if ((rc = rd(c, 4, &type, what)) != LONGSD_OK)
@@ -318,8 +314,10 @@ static longsd_status read_tensor(cursor *c, size_t idx, gguf_tensor *t)
         else
             numel *= t->ne[d];
     }
-    if (big || numel > c->size)
-        numel = UINT64_MAX; /* more elements than the file has bytes: refused below */
+    /* the densest type (Q4_0, 18 bytes a block of 32) stores fewer than 2
+     * elements a byte: more than 2 per byte of the file cannot be there */
+    if (big || numel / 2 > c->size)
+        numel = UINT64_MAX; /* refused below, once the type is known */
     for (int d = t->n_dims; d < GGUF_MAX_DIMS; d++)
         t->ne[d] = 1;
     size_t tat = c->pos;
@@ -338,7 +336,7 @@ static longsd_status read_tensor(cursor *c, size_t idx, gguf_tensor *t)
                          "%s: %s at byte %zu: its first dimension %llu is not a multiple of %s's block of %zu",
                          c->label, what, dat, (unsigned long long)t->ne[0], gguf_type_name((uint32_t)v), blk);
     if (numel == UINT64_MAX)
-        return lserr_set(c->err, LONGSD_ERR_MODEL, "%s: %s at byte %zu: its shape has more elements than the file has bytes",
+        return lserr_set(c->err, LONGSD_ERR_MODEL, "%s: %s at byte %zu: its shape needs more bytes than the file has",
                          c->label, what, dat);
     t->numel = numel;
     t->size = numel / blk * gguf_type_block_bytes((uint32_t)v);
@@ -377,7 +375,24 @@ static longsd_status parse(gguf_file *g, const uint8_t *p, size_t size, lserr *e
         return lserr_set(err, LONGSD_ERR_NOMEM, "%s: out of memory reading the header", g->label);
     for (size_t i = 0; i < n_kv; i++) {
         g->n_kv = i + 1;
-        if ((rc = read_kv(g, &c, i, &g->kv[i])) != LONGSD_OK)
+        if ((rc = read_kv(&c, i, &g->kv[i])) != LONGSD_OK)
+            goto out;
+    }
+    /* duplicate keys: sorted, so a file of many keys costs n log n */
+    if (n_kv > 1) {
+        const char **keys = longsd__calloc((size_t)n_kv, sizeof *keys);
+        if (!keys) {
+            rc = lserr_set(err, LONGSD_ERR_NOMEM, "%s: out of memory reading the header", g->label);
+            goto out;
+        }
+        for (size_t i = 0; i < n_kv; i++)
+            keys[i] = g->kv[i].key;
+        qsort(keys, (size_t)n_kv, sizeof *keys, cmp_str);
+        for (size_t i = 1; i < n_kv && rc == LONGSD_OK; i++)
+            if (strcmp(keys[i - 1], keys[i]) == 0)
+                rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: metadata key '%.64s' appears twice", g->label, keys[i]);
+        longsd__free(keys);
+        if (rc != LONGSD_OK)
             goto out;
     }
     g->alignment = GGUF_DEFAULT_ALIGNMENT;

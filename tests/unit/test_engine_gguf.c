@@ -520,6 +520,14 @@ TEST(errors)
     memset(d + q4 + 8 + 4 + 4 + 8, 0xff, 8); /* ne[1] huge */
     expect_error(d, n, LONGSD_ERR_MODEL, "tensor 'q4_0' at byte");
 
+    memcpy(d, orig, n);
+    {
+        char *k = memmem(d, n, "t.u8", 4);
+        REQUIRE(k);
+        memcpy(k, "t.i8", 4);
+    }
+    expect_error(d, n, LONGSD_ERR_MODEL, "metadata key 't.i8' appears twice");
+
     /* the first key's length: larger than the file */
     memcpy(d, orig, n);
     memset(d + 24, 0x7f, 7);
