@@ -157,8 +157,8 @@ static longsd_status skip_array(cursor *c, uint32_t et, uint64_t n, int depth, c
     /* strings take at least 8 bytes each, arrays 12: a huge count fails here */
     if (n > (c->size - c->pos) / (et == GGUF_KV_STRING ? 8 : 12))
         return lserr_set(c->err, LONGSD_ERR_MODEL,
-                         "%s: truncated: %s at byte %zu: %llu elements cannot fit in the %zu bytes left", c->label, what,
-                         c->pos, (unsigned long long)n, c->size - c->pos);
+                         "%s: truncated: %s at byte %zu: %llu elements cannot fit in the %zu bytes left", c->label,
+                         what, c->pos, (unsigned long long)n, c->size - c->pos);
     for (uint64_t i = 0; i < n; i++) {
         longsd_status rc;
         if (et == GGUF_KV_STRING) {
@@ -351,23 +351,28 @@ static longsd_status parse(gguf_file *g, const uint8_t *p, size_t size, lserr *e
     const gguf_tensor **order = NULL;
     uint64_t v, n_t, n_kv;
     if (size < 4 || memcmp(p, "GGUF", 4) != 0)
-        return lserr_set(err, LONGSD_ERR_MODEL, "%s: bad magic at byte 0: not a GGUF file (it must start with \"GGUF\")",
+        return lserr_set(err, LONGSD_ERR_MODEL,
+                         "%s: bad magic at byte 0: not a GGUF file (it must start with \"GGUF\")",
                          g->label);
     c.pos = 4;
     if ((rc = rd(&c, 4, &v, "the version")) != LONGSD_OK)
         return rc;
     if (v != 2 && v != 3)
-        return lserr_set(err, LONGSD_ERR_MODEL, "%s: version at byte 4 is %llu; this reader knows GGUF versions 2 and 3",
+        return lserr_set(err, LONGSD_ERR_MODEL,
+                         "%s: version at byte 4 is %llu; this reader knows GGUF versions 2 and 3",
                          g->label, (unsigned long long)v);
     g->version = (uint32_t)v;
-    if ((rc = rd(&c, 8, &n_t, "the tensor count")) != LONGSD_OK || (rc = rd(&c, 8, &n_kv, "the metadata count")) != LONGSD_OK)
+    if ((rc = rd(&c, 8, &n_t, "the tensor count")) != LONGSD_OK ||
+        (rc = rd(&c, 8, &n_kv, "the metadata count")) != LONGSD_OK)
         return rc;
     /* a key/value pair takes at least 8 + 1 + 4 + 1 bytes, a tensor info 8 + 1 + 4 + 8 + 4 + 8 */
     if (n_kv > (size - c.pos) / 14)
-        return lserr_set(err, LONGSD_ERR_MODEL, "%s: metadata count at byte 16 is %llu; the file is too short for that many",
+        return lserr_set(err, LONGSD_ERR_MODEL,
+                         "%s: metadata count at byte 16 is %llu; the file is too short for that many",
                          g->label, (unsigned long long)n_kv);
     if (n_t > (size - c.pos) / 33)
-        return lserr_set(err, LONGSD_ERR_MODEL, "%s: tensor count at byte 8 is %llu; the file is too short for that many",
+        return lserr_set(err, LONGSD_ERR_MODEL,
+                         "%s: tensor count at byte 8 is %llu; the file is too short for that many",
                          g->label, (unsigned long long)n_t);
     g->kv = longsd__calloc(n_kv ? (size_t)n_kv : 1, sizeof *g->kv);
     g->t = longsd__calloc(n_t ? (size_t)n_t : 1, sizeof *g->t);
@@ -409,14 +414,16 @@ static longsd_status parse(gguf_file *g, const uint8_t *p, size_t size, lserr *e
         if ((rc = read_tensor(&c, i, &g->t[i])) != LONGSD_OK)
             goto out;
         if (g->t[i].offset % g->alignment) {
-            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: tensor '%.96s': offset %llu is not a multiple of the alignment %u",
+            rc = lserr_set(err, LONGSD_ERR_MODEL,
+                           "%s: tensor '%.96s': offset %llu is not a multiple of the alignment %u",
                            g->label, g->t[i].name, (unsigned long long)g->t[i].offset, (unsigned)g->alignment);
             goto out;
         }
     }
     uint64_t pad = (g->alignment - c.pos % g->alignment) % g->alignment;
     if (pad > size - c.pos && n_t) {
-        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: truncated: the data area at byte %llu starts past the end of the file (%zu bytes)",
+        rc = lserr_set(err, LONGSD_ERR_MODEL,
+                       "%s: truncated: the data area at byte %llu starts past the end of the file (%zu bytes)",
                        g->label, (unsigned long long)(c.pos + pad), size);
         goto out;
     }
@@ -451,8 +458,8 @@ static longsd_status parse(gguf_file *g, const uint8_t *p, size_t size, lserr *e
     qsort(order, (size_t)n_t, sizeof *order, cmp_off);
     for (size_t i = 1; i < n_t; i++)
         if (order[i]->offset < order[i - 1]->offset + order[i - 1]->size) {
-            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: tensors '%.96s' and '%.96s' overlap at data offset %llu", g->label,
-                           order[i - 1]->name, order[i]->name, (unsigned long long)order[i]->offset);
+            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: tensors '%.96s' and '%.96s' overlap at data offset %llu",
+                           g->label, order[i - 1]->name, order[i]->name, (unsigned long long)order[i]->offset);
             goto out;
         }
 out:

@@ -234,6 +234,8 @@ static longsd_status parse_gguf(sdst_file *f, const uint8_t *p, size_t size, lse
 
 static longsd_status parse(sdst_file *f, const uint8_t *p, size_t size, lserr *err)
 {
+    /* no safetensors file starts with "GGUF": read as a header length,
+     * those bytes are over 1 GB, past the 100 MB cap */
     if (gguf_is_gguf(p, size))
         return parse_gguf(f, p, size, err);
     const char *L = f->label;

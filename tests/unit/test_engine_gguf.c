@@ -536,5 +536,29 @@ TEST(errors)
     free(orig);
 }
 
+/* Every allocation of opening a GGUF file fails in turn: LONGSD_ERR_NOMEM
+ * or success, never a crash or a leak (ASan checks the leaks). */
+TEST(allocation_failures)
+{
+    int ok = 0, nomem = 0;
+    for (long k = 0; k < 400 && ok < 3; k++) {
+        sdst_file *f = NULL;
+        lserr err = {0};
+        longsd__alloc_fail_after = k;
+        longsd_status rc = sdst_open(GG "/blocks.gguf", &f, &err);
+        longsd__alloc_fail_after = -1;
+        CHECK(rc == LONGSD_OK || rc == LONGSD_ERR_NOMEM);
+        if (rc == LONGSD_OK) {
+            ok++;
+            CHECK(sdst_count(f) == 11);
+        } else {
+            nomem++;
+            CHECK(f == NULL);
+        }
+        sdst_close(f);
+    }
+    CHECK(ok > 0 && nomem > 20);
+}
+
 RUN_TESTS(f16_tensors_match_folder, f16_gguf_outputs_match_folder, quantized_outputs_near_folder,
-          gguf_single_file_generates, blocks_match_reference, metadata, errors)
+          gguf_single_file_generates, blocks_match_reference, metadata, errors, allocation_failures)
