@@ -1,6 +1,7 @@
 /* backend_native.c - the in-process Stable Diffusion engine (src/engine/) as
  * an image backend: `--backend native=PATH`, PATH a diffusers folder or a
- * single-file CompVis checkpoint (.safetensors; its tokenizer from
+ * single-file CompVis checkpoint (.safetensors, or a stable-diffusion.cpp
+ * .gguf: f16, q8_0, q4_0 ..., known by its magic; its tokenizer from
  * $LONGSD_CLIP_VOCAB or a tokenizer/ folder beside it). The engine uses every
  * core for one image, so jobs on one native backend run one at a time: a
  * mutex serialises render() whatever --per-backend says. A <lora:NAME:W>
@@ -61,7 +62,8 @@ static int is_dir(const char *p)
 /* What a model must be, for the messages that find something else. */
 #define MODEL_SHAPE                                                                                               \
     "a diffusers folder (text_encoder/, unet/ and vae/, each with config.json and its .safetensors weights, and " \
-    "tokenizer/ with vocab.json and merges.txt) or a single-file .safetensors checkpoint"
+    "tokenizer/ with vocab.json and merges.txt) or a single-file .safetensors checkpoint (or a stable-diffusion.cpp " \
+    ".gguf)"
 const char *ls_vae_kind(const char *spec)
 {
     return spec && strncmp(spec, "taesd=", 6) == 0 && spec[6] ? "taesd" : NULL;
@@ -268,7 +270,7 @@ static void native_destroy(void *state) { state_free(state); }
 
 const ls_backend_ops ls_backend_native = {
     .name = "native",
-    .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder or a .safetensors file)",
+    .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder, or a .safetensors or .gguf file)",
     .caps = LS_CAP_ALL | LS_CAP_RNG,
     .create = native_create,
     .render = native_render,

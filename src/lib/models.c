@@ -116,7 +116,7 @@ void ls_model_guess(const char *path, int hint, longsd_model_kind *kind, const c
         longsd__free(cfg);
         return;
     }
-    if (!ends(path, ".safetensors")) {
+    if (!ends(path, ".safetensors") && !ends(path, ".gguf")) { /* sdst_open reads both */
         if (hint < 0)
             *kind = LONGSD_MODEL_CHECKPOINT; /* a pickle: never opened, only listed */
         return;
@@ -235,7 +235,8 @@ static longsd_status add(longsd_model_list *l, const char *name, const char *pat
 
 static int model_file(const char *name)
 {
-    return ends(name, ".safetensors") || ends(name, ".ckpt") || ends(name, ".pt") || ends(name, ".pth");
+    return ends(name, ".safetensors") || ends(name, ".gguf") || ends(name, ".ckpt") || ends(name, ".pt") ||
+           ends(name, ".pth");
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }

@@ -195,6 +195,7 @@ open(t + "/comfy/extra_model_paths.yaml", "w").write(
     "    loras: [lor]\n    upscale_models: up\n")
 PYEOF
 mkdir -p "$TMP/a1111/models/Stable-diffusion/tiny-diffusers" && cp -r "$M"/. "$TMP/a1111/models/Stable-diffusion/tiny-diffusers/"
+cp tests/engine/gguf/tiny-q8_0.gguf "$TMP/a1111/models/Stable-diffusion/tinyq.gguf" # a stable-diffusion.cpp file
 if HF_HUB_CACHE=$C1 "$LONGSD_BIN" models --models-dir "$TMP/a1111" --models-dir "$TMP/comfy" --json >"$TMP/models.json" 2>"$TMP/err"; then
     pass "longsd models --json"
 else fail "longsd models" "$(cat "$TMP/err")"; fi
@@ -203,6 +204,7 @@ import json, sys
 m = {e["name"]: e for e in json.load(open(sys.argv[1]))}
 want = {
     "dreamy.safetensors": ("checkpoint", "sd1", "models-dir"),
+    "tinyq.gguf": ("checkpoint", "sd1", "models-dir"),
     "SD2/twos.safetensors": ("checkpoint", "sd2", "models-dir"),
     "tiny-diffusers": ("diffusers", "sd1", "models-dir"),
     "inkwash.safetensors": ("lora", "sd1", "models-dir"),
