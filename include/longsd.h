@@ -442,6 +442,8 @@ typedef struct {
     float cfg_scale;        /* default 7 */
     const char *sampler;    /* default "Euler a" */
     const char *rng;        /* noise source: "native" (default, NULL), "cpu", "cuda" */
+    const char *init_image; /* img2img: a PNG to start from (native backends); NULL = txt2img */
+    double strength;        /* img2img: (0, 1], the share of the steps run on it; default 0.75 */
 } longsd_image_request;
 
 longsd_image_request longsd_image_default_request(void);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "backend.h"
+#include "init_image.h"
 #include "png_write.h"
 #include "sd.h"
 
@@ -147,9 +148,21 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     p.lora_dir = ns->lora_dir; /* <lora:NAME:W> in the prompt, as A1111 reads it */
     if (job->rng && longsd_rng_from_name(job->rng, &p.rng) != 0)
         return lserr_set(err, LONGSD_ERR_PARAM, "native: unknown rng \"%.40s\" (native, cpu or cuda)", job->rng);
+    uint8_t *init = NULL;
+    if (job->init_image) { /* img2img: the engine fits the picture to the size */
+        if (!ls_strength_ok(job->strength))
+            return lserr_set(err, LONGSD_ERR_PARAM, "native: strength %g is outside (0, 1]", job->strength);
+        longsd_status irc = ls_init_image_load(job->init_image, &init, &p.init_width, &p.init_height, err);
+        if (irc)
+            return irc;
+        p.init_image = init;
+        p.strength = job->strength;
+    }
     uint8_t *rgb = longsd__malloc((size_t)job->width * (size_t)job->height * 3);
-    if (!rgb)
+    if (!rgb) {
+        longsd__free(init);
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    }
     pthread_mutex_lock(&ns->lock);
     longsd_status rc = longsd_sd_generate(ns->sd, &p, NULL, rgb);
     if (rc)
@@ -160,6 +173,7 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
         out->seed_used = job->seed;
     }
     longsd__free(rgb);
+    longsd__free(init);
     return rc;
 }
 
@@ -177,7 +191,7 @@ static void native_destroy(void *state)
 const ls_backend_ops ls_backend_native = {
     .name = "native",
     .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder or a .safetensors file)",
-    .caps = LS_CAP_ALL | LS_CAP_RNG,
+    .caps = LS_CAP_ALL | LS_CAP_RNG | LS_CAP_INIT_IMAGE,
     .create = native_create,
     .render = native_render,
     .destroy = native_destroy,
