@@ -174,7 +174,7 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
     longsd_plan *plan = b->runs[ri].plan;
     const char *ws = b->runs[ri].ws;
     longsd_status rc = LONGSD_OK;
-    char *dir = NULL, *full = NULL, *label = NULL;
+    char *dir = NULL, *full = NULL, *label = NULL, *init = NULL;
     ls_stemset *stems = NULL;
     char dname[80];
     ls_pool_dir_name(plan->name, dname, sizeof dname);
@@ -203,6 +203,18 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
             .vae = params->vae ? ls_vae_kind(params->vae) : "",
             .rng = ls_rng_is_native(pi->rng) ? NULL : pi->rng,
         };
+        longsd__free(init);
+        init = NULL;
+        if (pi->init_image) { /* img2img: a relative picture is the workspace's, as image files are */
+            init = pi->init_image[0] == '/' ? longsd__strdup(pi->init_image)
+                                            : longsd__asprintf("%s/%s", ws, pi->init_image);
+            if (!init) {
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            job.init_image = init;
+            job.strength = pi->strength;
+        }
         lserr jerr;
         if (check_job(&jerr, &job, id)) {
             for (size_t k = 0; k < nc; k++)
@@ -263,6 +275,7 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
 out:
     ls_stemset_free(stems);
     longsd__free(dir);
+    longsd__free(init);
     longsd__free(full);
     longsd__free(label);
     return rc;

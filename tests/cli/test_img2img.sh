@@ -85,4 +85,49 @@ else fail "strength x steps under one step" "exit $rc: $(cat "$TMP/err")"; fi
 if [ "$rc" -ne 0 ] && grep -q "cannot start from an init image" "$TMP/err" && [ ! -e "$TMP/e7.png" ]; then
     pass "img2img on a server backend: refused"
 else fail "img2img on a server backend" "exit $rc: $(cat "$TMP/err")"; fi
+
+# per idea in a plan: the first idea's picture becomes the start of the
+# second (chaining a character's pictures); only that idea is redrawn, and
+# a plan without init images is written as before
+WS=$TMP/ws
+if "$LONGSD_BIN" -C "$WS" -q run --backend "native=$M" --size 64x64 --steps 2 --threads 1 \
+       "$CORPUS/en-twain1-ch2-fence.txt" 2>"$TMP/err"; then pass "run on the native backend"
+else fail "run on the native backend" "$(cat "$TMP/err")"; fi
+PL=$WS/image_prompts/en-twain1-ch2-fence.json
+check "no init_image or strength in a plan that has none" $PY - "$PL" <<'PYEOF'
+import sys
+t = open(sys.argv[1]).read()
+assert "init_image" not in t and "strength" not in t
+PYEOF
+cp "$PL" "$TMP/before.json"
+ls -l --time-style=full-iso "$WS"/images/*/*.png >"$TMP/lbefore"
+check "set ideas[1].init_image to ideas[0]'s picture, strength 0.6" $PY - "$PL" <<'PYEOF'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["ideas"][1]["prompt"]["init_image"] = p["ideas"][0]["image"]["file"]
+p["ideas"][1]["prompt"]["strength"] = 0.6
+json.dump(p, open(sys.argv[1], "w"), indent=2, ensure_ascii=False)
+PYEOF
+if "$LONGSD_BIN" -C "$WS" -q run --backend "native=$M" --size 64x64 --steps 2 --threads 1 \
+       "$CORPUS/en-twain1-ch2-fence.txt" 2>"$TMP/err"; then pass "run again with an init image on one idea"
+else fail "run again with an init image on one idea" "$(cat "$TMP/err")"; fi
+ls -l --time-style=full-iso "$WS"/images/*/*.png >"$TMP/lafter"
+check "that idea alone redrawn, from its init image; the plan keeps both fields" $PY - "$WS" "$TMP/lbefore" "$TMP/lafter" <<'PYEOF'
+import json, os, sys
+ws, before, after = sys.argv[1:4]
+p = json.load(open(os.path.join(ws, "image_prompts/en-twain1-ch2-fence.json")))
+i1 = p["ideas"][1]
+assert i1["prompt"]["init_image"] == p["ideas"][0]["image"]["file"] and i1["prompt"]["strength"] == 0.6, i1["prompt"]
+assert i1["image"]["state"] == "done", i1["image"]
+png = open(os.path.join(ws, i1["image"]["file"]), "rb").read()
+assert b"Denoising strength: 0.6, " in png
+side = json.load(open(os.path.join(ws, i1["image"]["file"][:-4] + ".json")))
+assert side["strength"] == 0.6 and side["init_image"].endswith(p["ideas"][0]["image"]["file"]), side
+b, a = open(before).read().splitlines(), open(after).read().splitlines()
+changed = [x for x, y in zip(b, a) if x != y]
+assert len(b) == len(a) and len(changed) == 1 and os.path.basename(i1["image"]["file"]) in changed[0], changed
+for k, i in enumerate(p["ideas"]):
+    assert k == 1 or "init_image" not in i["prompt"], i["prompt"]
+PYEOF
+check "the plan file writes init_image and strength as given (0.6, not 0.59999999999999998)" grep -q '"strength": 0.6,\?$' "$PL"
 finish
