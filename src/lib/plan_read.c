@@ -75,6 +75,12 @@ static longsd_status get_init_image(rd *r, const jd_val *pr, const char *prefix,
         return rc;
     if (pi->init_image && !pi->init_image[0])
         return bad_key(r, prefix, "init_image", "empty: give a PNG's path, or leave the key out");
+    /* as image.file: a plan handed over cannot make a run read (and
+     * redraw) a picture from outside the workspace */
+    if (pi->init_image && ls_wspath_check_rel(pi->init_image, NULL))
+        return bad_key(r, prefix, "init_image",
+                       "must be a relative path inside the workspace (no leading '/', no '..' part, no control "
+                       "characters)");
     double s = -1;
     if ((rc = get_num(r, pr, prefix, "strength", -1e300, 1e300, &s)))
         return rc;

@@ -205,9 +205,8 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
         };
         longsd__free(init);
         init = NULL;
-        if (pi->init_image) { /* img2img: a relative picture is the workspace's, as image files are */
-            init = pi->init_image[0] == '/' ? longsd__strdup(pi->init_image)
-                                            : longsd__asprintf("%s/%s", ws, pi->init_image);
+        if (pi->init_image) { /* img2img: the picture is the workspace's, as image files are */
+            init = longsd__asprintf("%s/%s", ws, pi->init_image);
             if (!init) {
                 rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
                 goto out;

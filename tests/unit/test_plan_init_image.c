@@ -1,6 +1,7 @@
 /* test_plan_init_image.c - img2img per idea in a plan (issue 12 item 6):
  * "init_image" and "strength" in an idea's prompt object are read, checked
- * (a strength outside (0, 1], or without a picture, names the field),
+ * (a strength outside (0, 1], or without a picture, and a picture outside
+ * the workspace name the field),
  * written back as given (0.6, not 0.59999999999999998) and left out of
  * plans that have none. Edits of tests/data/plan-min.json. */
 #include <math.h>
@@ -43,6 +44,10 @@ TEST(bad_init_image_fields_name_the_field)
          "ideas[0].prompt.init_image: expected a string"},
         {"\"sampler\": \"Euler a\", \"init_image\": \"\", \"style\": \"artstation\"}",
          "ideas[0].prompt.init_image: empty"},
+        {"\"sampler\": \"Euler a\", \"init_image\": \"/home/me/private.png\", \"style\": \"artstation\"}",
+         "ideas[0].prompt.init_image: must be a relative path inside the workspace"},
+        {"\"sampler\": \"Euler a\", \"init_image\": \"images/../../x.png\", \"style\": \"artstation\"}",
+         "ideas[0].prompt.init_image: must be a relative path inside the workspace"},
     };
     char *js = t_slurp("tests/data/plan-min.json", NULL);
     REQUIRE(js);
@@ -88,7 +93,7 @@ TEST(init_image_and_strength_round_trip)
     longsd_plan_free(p);
     longsd_plan_free(q);
     /* no strength: A1111's 0.75 */
-    p = parse_with(js, "\"sampler\": \"Euler a\", \"init_image\": \"/abs/x.png\", \"style\": \"artstation\"}", &err);
+    p = parse_with(js, "\"sampler\": \"Euler a\", \"init_image\": \"x.png\", \"style\": \"artstation\"}", &err);
     REQUIRE(p);
     CHECK(p->ideas[0].strength == 0.75);
     longsd_plan_free(p);
