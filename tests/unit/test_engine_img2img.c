@@ -300,6 +300,77 @@ TEST(img2img_runs_the_kept_steps_and_differs_from_txt2img)
     longsd_sd_free(sd);
 }
 
+/* A LoRA of the UNet alone (kohya.safetensors' lora_unet_* tensors) into
+ * path: img2img must apply it after the encoder ran without it. */
+static void write_unet_lora(const char *path)
+{
+    sdst_file *f = NULL;
+    lserr err = {0};
+    REQUIRE(sdst_open("tests/engine/lora/kohya.safetensors", &f, &err) == LONGSD_OK);
+    json_t *hdr = json_object();
+    size_t off = 0, n = 0;
+    for (size_t i = 0; i < sdst_count(f); i++) {
+        const sdst_tensor *t = sdst_at(f, i);
+        if (strncmp(t->name, "lora_unet_", 10) != 0)
+            continue;
+        json_t *shape = json_array();
+        for (int d = 0; d < t->ndim; d++)
+            json_array_append_new(shape, json_integer((json_int_t)t->shape[d]));
+        size_t nb = (size_t)(t->end - t->begin);
+        json_object_set_new(hdr, t->name,
+                            json_pack("{s:s, s:o, s:[I, I]}", "dtype", sdst_dtype_name(t->dtype), "shape", shape,
+                                      "data_offsets", (json_int_t)off, (json_int_t)(off + nb)));
+        off += nb;
+        n++;
+    }
+    REQUIRE(n > 4);
+    char *h = json_dumps(hdr, JSON_COMPACT);
+    REQUIRE(h);
+    size_t hl = strlen(h), hp = (hl + 7) / 8 * 8;
+    FILE *out = fopen(path, "wb");
+    REQUIRE(out);
+    for (int b = 0; b < 8; b++)
+        fputc((int)(((uint64_t)hp >> (8 * b)) & 0xff), out);
+    fwrite(h, 1, hl, out);
+    for (size_t b = hl; b < hp; b++)
+        fputc(' ', out);
+    for (size_t i = 0; i < sdst_count(f); i++) {
+        const sdst_tensor *t = sdst_at(f, i);
+        if (strncmp(t->name, "lora_unet_", 10) == 0)
+            fwrite(t->data, 1, (size_t)(t->end - t->begin), out);
+    }
+    fclose(out);
+    free(h);
+    json_decref(hdr);
+    sdst_close(f);
+}
+
+TEST(img2img_applies_a_unet_lora_after_encoding)
+{
+    char path[] = "/tmp/longsd-i2i-lora-XXXXXX";
+    int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    close(fd);
+    write_unet_lora(path);
+    longsd_sd *sd = longsd_sd_new();
+    REQUIRE(sd && longsd_sd_load(sd, "tests/engine/tiny-sd") == LONGSD_OK);
+    uint8_t rgb[H * W * 3];
+    init_rgb(rgb);
+    longsd_sd_params p = i2i_params(rgb);
+    float a[NL], b[NL];
+    REQUIRE(longsd_sd_generate(sd, &p, a, NULL) == LONGSD_OK);
+    longsd_sd_lora l = {path, 1.0f};
+    p.loras = &l;
+    p.n_loras = 1;
+    if (longsd_sd_generate(sd, &p, b, NULL) != LONGSD_OK)
+        fprintf(stderr, "  %s\n", longsd_sd_errmsg(sd));
+    double e = rel_err(b, a, NL);
+    printf("  UNet-only LoRA changes the img2img latents by %.2e\n", e);
+    CHECK(e > 1e-3);
+    longsd_sd_free(sd);
+    unlink(path);
+}
+
 TEST(img2img_with_taesd_encodes_with_taesd)
 {
     longsd_sd *sd = longsd_sd_new();
@@ -443,6 +514,7 @@ TEST(allocation_failures)
 }
 
 RUN_TESTS(vae_encoder_matches_diffusers, vae_encoder_reads_compvis_names, posterior_sample_and_add_noise_match, img2img_matches_diffusers,
-          img2img_runs_the_kept_steps_and_differs_from_txt2img, img2img_with_taesd_encodes_with_taesd,
+          img2img_runs_the_kept_steps_and_differs_from_txt2img, img2img_applies_a_unet_lora_after_encoding,
+          img2img_with_taesd_encodes_with_taesd,
           fit_scales_to_cover_and_crops_the_centre, img2img_of_another_size_is_fitted,
           bad_strengths_and_sizes_are_refused, allocation_failures)
