@@ -463,8 +463,13 @@ static int dispatch(cli_opts *o, const char *cmdname, int want_help)
         printf("usage: %s\n\n%s", cmd->usage, cmd->help);
         return EXIT_OK;
     }
+    if ((o->render.init_image || o->render.strength > 0) && cmd->fn != cmd_sd) {
+        cli_error("--init-image and --strength are for `longsd sd`; in a plan, set an idea's prompt.init_image and "
+                  "prompt.strength (docs/plan.md)");
+        return EXIT_USAGE;
+    }
     if (cli_docs_check(&o->docs, NULL) || cli_check_file("--cast", o->plan.cast_file) ||
-        cli_check_file("--styles", o->plan.styles_file))
+        cli_check_file("--styles", o->plan.styles_file) || cli_check_file("--init-image", o->render.init_image))
         return EXIT_USAGE;
     if (o->n_args < cmd->min_args || o->n_args > cmd->max_args) {
         cli_error("%s", o->n_args < cmd->min_args ? "missing argument" : "too many arguments");

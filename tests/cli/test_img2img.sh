@@ -51,8 +51,8 @@ else fail "img2img with --vae taesd" "$(cat "$TMP/err")"; fi
 # bad input: which file, what to do; no image written
 # shellcheck disable=SC2086
 "$LONGSD_BIN" -q sd $S --init-image "$TMP/nosuch.png" "x" -o "$TMP/e1.png" 2>"$TMP/err"; rc=$?
-if [ "$rc" -ne 0 ] && grep -q "nosuch.png: no such file" "$TMP/err" && grep -q "give a PNG" "$TMP/err" &&
-   [ ! -e "$TMP/e1.png" ]; then pass "missing init image: names the file"
+if [ "$rc" -eq 2 ] && grep -q "init-image .*nosuch.png: no such file" "$TMP/err" && [ ! -e "$TMP/e1.png" ]; then
+    pass "missing init image: usage error naming the file"
 else fail "missing init image" "exit $rc: $(cat "$TMP/err")"; fi
 echo "not a picture" >"$TMP/notes.png"
 # shellcheck disable=SC2086
@@ -80,6 +80,9 @@ else fail "--strength without --init-image" "exit $rc: $(cat "$TMP/err")"; fi
 "$LONGSD_BIN" -q sd --backend native=$M --size 64x64 --steps 2 --init-image "$I" --strength 0.2 "x" -o "$TMP/e6.png" 2>"$TMP/err"; rc=$?
 if [ "$rc" -ne 0 ] && grep -q "runs no step" "$TMP/err" && [ ! -e "$TMP/e6.png" ]; then pass "strength x steps under one step: clear error"
 else fail "strength x steps under one step" "exit $rc: $(cat "$TMP/err")"; fi
+"$LONGSD_BIN" -q run --backend native=$M --init-image "$I" "$CORPUS/en-twain1-ch2-fence.txt" 2>"$TMP/err"; rc=$?
+if [ "$rc" -eq 2 ] && grep -q "prompt.init_image" "$TMP/err"; then pass "run --init-image: usage error pointing at the plan field"
+else fail "run --init-image" "exit $rc: $(cat "$TMP/err")"; fi
 # a server backend cannot take it: refused before anything is sent
 "$LONGSD_BIN" -q sd --backend a1111=http://127.0.0.1:9 --size 64x64 --init-image "$I" "x" -o "$TMP/e7.png" 2>"$TMP/err"; rc=$?
 if [ "$rc" -ne 0 ] && grep -q "cannot start from an init image" "$TMP/err" && [ ! -e "$TMP/e7.png" ]; then
@@ -130,4 +133,20 @@ for k, i in enumerate(p["ideas"]):
     assert k == 1 or "init_image" not in i["prompt"], i["prompt"]
 PYEOF
 check "the plan file writes init_image and strength as given (0.6, not 0.59999999999999998)" grep -q '"strength": 0.6,\?$' "$PL"
+# a missing picture fails that idea alone, saying which file
+check "set ideas[2].init_image to a file that is not there" $PY - "$PL" <<'PYEOF'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["ideas"][2]["prompt"]["init_image"] = "images/none.png"
+json.dump(p, open(sys.argv[1], "w"), indent=2, ensure_ascii=False)
+PYEOF
+"$LONGSD_BIN" -C "$WS" -q run --backend "native=$M" --size 64x64 --steps 2 --threads 1 \
+    "$CORPUS/en-twain1-ch2-fence.txt" >/dev/null 2>"$TMP/err"
+check "that idea failed, naming the file; the others stay done" $PY - "$PL" <<'PYEOF'
+import json, sys
+p = json.load(open(sys.argv[1]))
+im = p["ideas"][2]["image"]
+assert im["state"] == "failed" and "none.png: no such file" in im["error"] and "give a PNG" in im["error"], im
+assert all(i["image"]["state"] == "done" for k, i in enumerate(p["ideas"]) if k != 2)
+PYEOF
 finish
