@@ -450,6 +450,8 @@ typedef struct {
     float cfg_scale;        /* default 7 */
     const char *sampler;    /* default "Euler a" */
     const char *rng;        /* noise source: "native" (default, NULL), "cpu", "cuda" */
+    const char *init_image; /* img2img: a PNG to start from (native backends); NULL = txt2img */
+    double strength;        /* img2img: (0, 1], the share of the steps run on it; default 0.75 */
 } longsd_image_request;
 
 longsd_image_request longsd_image_default_request(void);
@@ -707,6 +709,19 @@ typedef struct {
      * last). NULL = drawn from seed. */
     const float *init_noise;
     const float *step_noise;
+    /* img2img (optional; NULL = txt2img): start from this picture, as
+     * diffusers' StableDiffusionImg2ImgPipeline does. init_image is
+     * init_width x init_height RGB bytes, row-major; it is scaled to cover
+     * width x height and centre-cropped (A1111's "Crop and resize"),
+     * encoded by the VAE (by TAESD when one is set and has an encoder),
+     * sampled from the encoder's distribution with the seed's generator,
+     * noised to the level where strength leaves off, and the last
+     * int(steps * strength) steps are run from there. With img2img,
+     * init_noise replaces the add_noise draw and step_noise is indexed by
+     * the steps that run. See docs/engine.md. */
+    const uint8_t *init_image;
+    int init_width, init_height;
+    double strength;             /* (0, 1]; default 0.75 (A1111's); 1 = every step */
     /* Optional callbacks: progress after each step; abort (non-zero stops
      * with LONGSD_ERR_ABORTED), polled before each step and between the
      * blocks of the UNet and the VAE, so a stop takes effect within a

@@ -32,6 +32,8 @@ typedef struct {
     int threads;            /* --threads N of the native engine (0 = every core) */
     const char *negative;   /* sd: --negative TEXT */
     long long seed;         /* sd: --seed N; -1 = from the prompt */
+    const char *init_image; /* sd: --init-image FILE (img2img) */
+    double strength;        /* sd: --strength S; 0 = not given (0.75) */
     const char *vae;        /* --vae taesd=NAME (native backends); a path once resolved */
     const char *lora_dir;   /* --lora-dir DIR */
     char lora_tags[2048];   /* --lora NAME[:W], as "<lora:NAME:W>" tags */

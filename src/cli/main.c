@@ -116,6 +116,9 @@ static const command commands[] = {
      "  -o, --output FILE     the image to write (default out.png)\n"
      "  --negative TEXT       negative prompt\n"
      "  --seed N              seed (default: derived from the prompt)\n"
+     "  --init-image FILE     img2img: start from this PNG (scaled to cover the size, centre-cropped;\n"
+     "                        native backends)\n"
+     "  --strength S          img2img: share of the steps run on it, in (0, 1] (default 0.75)\n"
      "  --size WxH, --steps N, --cfg X, --sampler NAME, --rng NAME   as for run\n"
      "  --candidates N        N images: out.png, then out-c1.png ... with seeds derived from the first\n"
      RENDER_OPTS},
@@ -183,6 +186,7 @@ enum {
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
     OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
+    OPT_INIT_IMAGE, OPT_STRENGTH,
     OPT_VAE, OPT_PROMPT_CHUNKS, OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
 };
 
@@ -214,6 +218,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"max-failures", required_argument, 0, OPT_MAX_FAILURES},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
+        {"init-image", required_argument, 0, OPT_INIT_IMAGE}, {"strength", required_argument, 0, OPT_STRENGTH},
         {"model", required_argument, 0, OPT_MODEL}, {"models-dir", required_argument, 0, OPT_MODELS_DIR},
         {"download", no_argument, 0, OPT_DOWNLOAD},
         {"candidates", required_argument, 0, OPT_CANDIDATES}, {"listen", required_argument, 0, OPT_LISTEN},
@@ -347,6 +352,19 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
                 break;
             }
             case OPT_NEGATIVE: o->render.negative = optarg; break;
+            case OPT_INIT_IMAGE: o->render.init_image = optarg; break;
+            case OPT_STRENGTH: {
+                char *end;
+                double v = strtod(optarg, &end);
+                if (!*optarg || *end || !(v > 0 && v <= 1)) {
+                    cli_error("--strength: expected a number in (0, 1] (the share of the steps run on the init "
+                              "image: 0.3 keeps it close, 1 redraws it), got \"%s\"",
+                              optarg);
+                    return EXIT_USAGE;
+                }
+                o->render.strength = v;
+                break;
+            }
             case OPT_MODEL:
                 if (cli_render_add_model(&o->render, optarg)) return EXIT_USAGE;
                 break;
@@ -447,8 +465,13 @@ static int dispatch(cli_opts *o, const char *cmdname, int want_help)
         printf("usage: %s\n\n%s", cmd->usage, cmd->help);
         return EXIT_OK;
     }
+    if ((o->render.init_image || o->render.strength > 0) && cmd->fn != cmd_sd) {
+        cli_error("--init-image and --strength are for `longsd sd`; in a plan, set an idea's prompt.init_image and "
+                  "prompt.strength (docs/plan.md)");
+        return EXIT_USAGE;
+    }
     if (cli_docs_check(&o->docs, NULL) || cli_check_file("--cast", o->plan.cast_file) ||
-        cli_check_file("--styles", o->plan.styles_file))
+        cli_check_file("--styles", o->plan.styles_file) || cli_check_file("--init-image", o->render.init_image))
         return EXIT_USAGE;
     if (o->n_args < cmd->min_args || o->n_args > cmd->max_args) {
         cli_error("%s", o->n_args < cmd->min_args ? "missing argument" : "too many arguments");

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "backend.h"
+#include "init_image.h"
 #include "lora.h"
 #include "models_int.h"
 #include "png_write.h"
@@ -234,6 +235,16 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     size_t ntags = 0;
     longsd_sd_lora loras[LONGSD_SD_MAX_LORAS];
     uint8_t *rgb = NULL;
+    uint8_t *init = NULL;
+    if (job->init_image) { /* img2img: the engine fits the picture to the size */
+        if (!ls_strength_ok(job->strength))
+            return lserr_set(err, LONGSD_ERR_PARAM, "native: strength %g is outside (0, 1]", job->strength);
+        longsd_status irc = ls_init_image_load(job->init_image, &init, &p.init_width, &p.init_height, err);
+        if (irc)
+            return irc;
+        p.init_image = init;
+        p.strength = job->strength;
+    }
     pthread_mutex_lock(&ns->lock);
     longsd_status rc = sdlora_tags(job->prompt ? job->prompt : "", &clean, &tags, &ntags, err);
     if (!rc && ntags > LONGSD_SD_MAX_LORAS)
@@ -263,6 +274,7 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     sdlora_tags_free(tags, ntags);
     longsd__free(clean);
     longsd__free(rgb);
+    longsd__free(init);
     return rc;
 }
 
@@ -271,7 +283,7 @@ static void native_destroy(void *state) { state_free(state); }
 const ls_backend_ops ls_backend_native = {
     .name = "native",
     .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder, or a .safetensors or .gguf file)",
-    .caps = LS_CAP_ALL | LS_CAP_RNG,
+    .caps = LS_CAP_ALL | LS_CAP_RNG | LS_CAP_INIT_IMAGE,
     .create = native_create,
     .render = native_render,
     .destroy = native_destroy,

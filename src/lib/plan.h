@@ -50,6 +50,8 @@ typedef struct {
     float cfg_scale;
     char *sampler;
     char *rng;              /* noise source; NULL = native */
+    char *init_image;       /* img2img: the PNG to start from (relative: to the workspace); NULL = none */
+    double strength;        /* img2img: (0, 1], set with init_image */
     char *style;
     int image_state;        /* LONGSD_IMAGE_* */
     char *image_file;       /* relative to the workspace */
