@@ -87,8 +87,9 @@ TEST(subject_action_objects_setting)
     cast[0].description = "a barefoot boy in a straw hat";
     r = write_scene(LSLEX_EN, "Tom dipped his brush and sat down on a tree-box.", cast, 1, (size_t)-1);
     CHECK(strncmp(r, "a barefoot boy in a straw hat", 29) == 0);
+    /* one action, the one with its object: a row of participles is no picture */
     CHECK(strstr(r, "dipping a brush") != NULL);
-    CHECK(strstr(r, "sitting down") != NULL);
+    CHECK(strstr(r, "sitting") == NULL);
     no_pronouns(r);
     free(r);
 }
@@ -343,7 +344,7 @@ TEST(action_phrases_are_english)
         {"She sat there, being placed next the aisle.", NULL, "placing"},
         {"He was eating an apple, followed by a deep-toned whoop.", "a man eating an apple", "a deep"},
         {"He was glad, and his heart was light.", NULL, "light"},
-        {"He sat down on the bench and put down his pail.", "putting down a pail", ", down a pail"},
+        {"He sat down on the bench and put down his pail.", "sitting down on the bench", ", down a pail"},
         {"He buried the camel and buried the sand.", NULL, "burying, burying"},
         {"He sealed the letter, glad.", NULL, "glad"},          /* an adjective is no thing */
         {"He sat on the ferryboat, great and broad.", NULL, "a great"},
