@@ -640,7 +640,9 @@ static int tok_drawable(const swtok *t)
     return l == LSWN_N_ARTIFACT || l == LSWN_N_OBJECT || l == LSWN_N_ANIMAL || l == LSWN_N_PLANT ||
            l == LSWN_N_FOOD || l == LSWN_N_BODY || l == LSWN_N_SUBSTANCE || l == LSWN_N_LOCATION ||
            l == LSWN_N_PERSON || (l == LSWN_N_COMMUNICATION && t->wi.noun_lex[1] == LSWN_N_ARTIFACT) ||
-           (l == LSWN_N_GROUP && t->wi.noun_lex[1] == LSWN_N_ARTIFACT);
+           (l == LSWN_N_GROUP && (t->wi.noun_lex[1] == LSWN_N_ARTIFACT || t->wi.noun_lex[1] == LSWN_N_OBJECT ||
+                                  t->wi.noun_lex[1] == LSWN_N_PLANT || t->wi.noun_lex[1] == LSWN_N_LOCATION ||
+                                  t->wi.noun_lex[1] == LSWN_N_ANIMAL)); /* "forest": a group of trees, then land */
 }
 
 /* Is an adjective before a noun a painter's word? WordNet says what it
@@ -1262,6 +1264,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
 {
     const ls_scenectx *sc = w->sc;
     longsd_status st = LONGSD_OK;
+    size_t *sent = NULL; /* sentence index of each token */
     lsbuf sub;
     lsbuf_init(&sub, 4096);
     /* who: the cast members named, in order (at most two), else the
@@ -1446,7 +1449,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                                            "peer", "frown", "laugh", NULL};
     char best[256] = "", best_title[160] = "";
     int best_rank = 0; /* 3 with its object or place, 2 a phrasal verb, 1 bare */
-    size_t best_np = (size_t)-1;
+    size_t best_np = (size_t)-1, best_tok = (size_t)-1;
     for (size_t i = 0; !st && sub.len && i < w->n && best_rank < 3; i++) {
         swtok *t = &w->t[i];
         /* a verb of handling shows nothing alone but a pose with its
@@ -1537,6 +1540,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 break;
             if (!tok_drawable(&w->t[np->head]) || np_idiom(w, np))
                 break;
+            if (np->prep && start != np->lead && w->t[np->head].wi.noun_lex[0] == LSWN_N_BODY)
+                break; /* "grabbed him by the hand": the hand is no place, the one grabbed is not drawn */
             int direct = !(np->prep && start != np->lead);
             if (perceiving && direct)
                 break; /* "glittering a ring": only a place completes it */
@@ -1593,6 +1598,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             snprintf(best_title, sizeof best_title, "%.*s", (int)tact.len, tact.data);
             best_rank = rank;
             best_np = took;
+            best_tok = i;
         }
         lsbuf_free(&act);
         lsbuf_free(&tact);
@@ -1607,13 +1613,31 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 w->np[w->np[best_np].of - 1].used = 1;
         }
     }
+    /* the sentence of the action: its setting and things belong to that
+     * moment of the passage ("running into the wood", not "with a fish"
+     * from three sentences on) */
+    size_t sent_of_act = (size_t)-1, ns_i = 0;
+    sent = longsd__malloc((w->n ? w->n : 1) * sizeof *sent);
+    if (!sent) {
+        st = LONGSD_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        if (i > 0 && w->t[i].first)
+            ns_i++;
+        sent[i] = ns_i;
+        if (i == best_tok)
+            sent_of_act = ns_i;
+    }
     /* setting: the first place a preposition puts things in */
     int interior = 0;
     size_t setting = (size_t)-1;
-    for (int pass = 0; pass < 2 && setting == (size_t)-1; pass++)
+    for (int pass = 0; pass < 4 && setting == (size_t)-1; pass++)
         for (size_t k = 0; k < w->n_np; k++) {
             swnp *np = &w->np[k];
             const swtok *h = &w->t[np->head];
+            if (pass < 2 && sent_of_act != (size_t)-1 && sent[np->head] != sent_of_act)
+                continue; /* passes 0-1: the action's sentence; 2-3: any */
             if (np->prep >= 2 && w->t[np->prep - 2].tag == T_VERB && w->sc->lang == LSLEX_EN &&
                 lswn_phrasal(w->t[np->prep - 2].wi.verb_lemma, w->t[np->prep - 1].low))
                 continue; /* "put down his pail": the verb's particle, no place */
@@ -1621,7 +1645,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 h->wi.noun_lex[0] == LSWN_N_BODY || h->wi.noun_lex[0] == LSWN_N_PERSON || np_idiom(w, np))
                 continue;
             int place = lswn_noun_is(&h->wi, LSWN_N_LOCATION) || lswn_noun_is(&h->wi, LSWN_N_OBJECT);
-            if (pass == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
+            if (pass % 2 == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
                 continue;
             setting = k;
             if (np->of)
@@ -1639,6 +1663,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             h->wi.noun_lex[0] == LSWN_N_BODY ||
             word_in(h->en, times_of_day) || word_in(h->en, weather_words))
             continue;
+        if (sent_of_act != (size_t)-1 && sent[np->head] != sent_of_act)
+            continue; /* a thing of another moment of the passage */
+        if (best[0] && strstr(best, h->en))
+            continue; /* "jumping on horses, with horses" */
         int dup = setting != (size_t)-1 && strcmp(w->t[w->np[setting].head].en, h->en) == 0; /* "a sea, at a sea" */
         for (size_t q = 0; q < k; q++)
             if (w->np[q].used == 2 && strcmp(w->t[w->np[q].head].en, h->en) == 0)
@@ -1697,6 +1725,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     if (!st && got_mood && !(out->data && strstr(out->data, got_mood))) /* not "the calm sea, calm atmosphere" */
         st = lsbuf_printf(out, "%s%s atmosphere", out->len ? ", " : "", got_mood);
 out:
+    longsd__free(sent);
     lsbuf_free(&sub);
     return st;
 }
