@@ -1545,7 +1545,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             int direct = !(np->prep && start != np->lead);
             if (perceiving && direct)
                 break; /* "glittering a ring": only a place completes it */
-            if (direct && !t->wi.verb_trans && !handling && !looking)
+            if (direct && !t->wi.verb_trans && !handling && !(looking && w->sc->lang != LSLEX_EN))
                 break; /* "sat the coat": the verb takes no object */
             {
                 /* what is handled can be held: "taking the glass", never
@@ -1578,14 +1578,15 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             }
             if (!st)
                 st = lsbuf_addc(&act, ' ');
-            if (!st && direct && looking)
+            int add_at = direct && looking && w->sc->lang != LSLEX_EN && !t->wi.verb_trans;
+            if (!st && add_at)
                 st = lsbuf_adds(&act, "at "); /* "looking at the fisherman", a translation's bare object */
             if (!st)
                 st = np_text(w, k, !direct, &act);
             /* the title's words: the text's own preposition, "the" thing */
             if (!st)
-                st = lsbuf_printf(&tact, " %s%s%s %s", !direct ? w->t[np->prep - 1].en : direct && looking ? "at" : "",
-                                  !direct || looking ? " " : "", np_body_owner(w, np) ? np_body_owner(w, np) : "the",
+                st = lsbuf_printf(&tact, " %s%s%s %s", !direct ? w->t[np->prep - 1].en : add_at ? "at" : "",
+                                  !direct || add_at ? " " : "", np_body_owner(w, np) ? np_body_owner(w, np) : "the",
                                   w->t[np->head].en);
             took = k;
             completed = 1;

@@ -296,19 +296,24 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
                 st = lsbuf_printf(&b, " the %s", obj2);
         }
         if (!st && count_words(b.data ? b.data : "") < 3) {
-            /* the time the scene writer names (its first time word), else the first light word */
+            /* the time the scene writer names (its first time word), as
+             * English says it: "at night", "in the morning"; a light word
+             * ("gray", "gold") would need a preposition the text lacks */
             size_t pick = (size_t)-1;
             for (size_t i = 0; i < nw && pick == (size_t)-1; i++)
                 if (ls_time_word(lows[i]) && i != act_at)
                     pick = i;
-            if (pick != (size_t)-1)
-                st = lsbuf_printf(&b, "%s%s the %s", b.len ? " " : "",
-                                  strcmp(lows[pick], "night") == 0 ? "at" : "in", lows[pick]);
-            for (size_t i = 0; i < nw && pick == (size_t)-1; i++)
-                if ((tw[i].flags & LSLEX_LIGHT) && !(tw[i].flags & (skip | LSLEX_ACTION)) && i != act_at) {
-                    st = lsbuf_printf(&b, "%sin the %s", b.len ? " " : "", lows[i]);
-                    break;
-                }
+            if (pick != (size_t)-1) {
+                static const char *const at[] = {"night", "midnight", "dawn", "dusk", "noon", "sunset", "sunrise",
+                                                 "twilight", "nightfall", "daybreak", NULL};
+                static const char *const seasons[] = {"spring", "summer", "autumn", "winter", NULL};
+                int a = 0, season = 0;
+                for (size_t q = 0; at[q]; q++)
+                    a |= strcmp(lows[pick], at[q]) == 0;
+                for (size_t q = 0; seasons[q]; q++)
+                    season |= strcmp(lows[pick], seasons[q]) == 0;
+                st = lsbuf_printf(&b, "%s%s%s", b.len ? " " : "", a ? "at " : season ? "in " : "in the ", lows[pick]);
+            }
         }
     } else {
         /* "Mann, See und Water": the first concrete words in order */
@@ -730,7 +735,24 @@ static int title_taken(ls_idea *const *ideas, size_t upto, const char *t)
  * preposition ("... on the raft"), a thing it shows ("... and the
  * canoe"), its time or weather ("... at night", "... in the rain").
  * NULL when none fits in 6 words or all are taken (or out of memory). */
-static char *scene_title(const char *base, const char *scene, ls_idea *const *ideas, size_t n)
+/* Does the passage use the word w (ASCII, lower case) as a word? */
+static int passage_has(const char *quote, const char *w)
+{
+    size_t wl = strlen(w);
+    for (const char *p = quote; p && *p; p++) {
+        size_t k = 0;
+        while (k < wl && p[k] && (p[k] | 32) == w[k])
+            k++;
+        if (k < wl)
+            continue;
+        char b = p == quote ? ' ' : p[-1], a = p[wl];
+        if (!((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')) && !((a >= 'a' && a <= 'z') || (a >= 'A' && a <= 'Z')))
+            return 1;
+    }
+    return 0;
+}
+
+static char *scene_title(const char *base, const char *scene, const char *quote, ls_idea *const *ideas, size_t n)
 {
     static const char *const preps[] = {"in", "on", "at", "by", "near", "under", "over", "below", "behind",
                                         "beside", "along", "across", "through", "into", "upon", "among",
@@ -763,7 +785,7 @@ static char *scene_title(const char *base, const char *scene, ls_idea *const *id
             is_at |= strcmp(q, at_times[i]) == 0;
         for (size_t i = 0; the_times[i]; i++)
             is_the |= strcmp(q, the_times[i]) == 0;
-        if (is_prep && q[fl] == ' ')
+        if (is_prep && q[fl] == ' ' && passage_has(quote, first)) /* the setting of the pages around: not said here */
             snprintf(sfx[ns++], sizeof sfx[0], "%s the %.40s", first, last);
         else if (strcmp(first, "with") == 0) {
             /* "with a canoe and a quilt": each thing */
@@ -873,7 +895,38 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
             longsd__free(nar);
         }
         if (!alt && sc.lang == LSLEX_EN && id->scene)
-            alt = scene_title(id->title, id->scene, ideas, n);
+            alt = scene_title(id->title, id->scene, id->quote ? id->quote : "", ideas, n);
+        if (!alt && id->quote) {
+            /* another one of the passage's people beside the subject: "Tom and Becky" */
+            ls_nameset ns = {.n = 0};
+            st = ls_names_in(id->quote, strlen(id->quote), forms, n_forms, &ns);
+            if (st)
+                break;
+            span tw[32];
+            size_t tn = split_words(id->title, tw, 32);
+            for (size_t a = 0; a < ns.n && !alt && tn > 0; a++) {
+                const char *nm = cast[ns.who[a]].name;
+                size_t nl = nm ? strlen(nm) : 0;
+                if (!nl || strncmp(id->title, nm, nl) != 0 || (id->title[nl] != ' ' && id->title[nl] != '\0'))
+                    continue; /* the title's subject */
+                for (size_t b = 0; b < ns.n && !alt; b++) {
+                    const char *other = cast[ns.who[b]].name;
+                    if (b == a || !other || strstr(id->title, other) || count_words(nm) + count_words(other) + 1 > 6)
+                        continue;
+                    char *t = longsd__asprintf("%s and %s", nm, other);
+                    if (!t) {
+                        st = LONGSD_ERR_NOMEM;
+                        break;
+                    }
+                    if (!title_taken(ideas, n, t))
+                        alt = t;
+                    else
+                        longsd__free(t);
+                }
+            }
+            if (st)
+                break;
+        }
         if (!alt) {
             /* "Tom at the home again", then a number: never two the same */
             const char *again = sc.lang == LSLEX_DE ? "wieder" : sc.lang == LSLEX_FR ? "encore" : "again";
