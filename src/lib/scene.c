@@ -1543,8 +1543,6 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (np->prep && start != np->lead && w->t[np->head].wi.noun_lex[0] == LSWN_N_BODY)
                 break; /* "grabbed him by the hand": the hand is no place, the one grabbed is not drawn */
             int direct = !(np->prep && start != np->lead);
-            if (perceiving && direct)
-                break; /* "glittering a ring": only a place completes it */
             if (direct && !t->wi.verb_trans && !handling && !(looking && w->sc->lang != LSLEX_EN))
                 break; /* "sat the coat": the verb takes no object */
             {
@@ -1558,8 +1556,9 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             static const char *const sensing[] = {"see", "hear", "feel", "find", "want", "lose", NULL};
             if (weak && np->prep && word_in(t->wi.verb_lemma, sensing))
                 break; /* "seeing in books": a sensing needs what is sensed */
-            if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with"))
-                break;
+            if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with") &&
+                strcmp(w->t[np->prep - 1].en, "to") && strcmp(w->t[np->prep - 1].en, "from"))
+                break; /* a movement's way is the text's: "running to the door" */
             {
                 /* "trug einen Mantel", "portait un manteau": clothes are worn */
                 static const char *const clothes[] = {"coat", "jacket", "dress", "hat", "cloak", "gown", "shirt",
