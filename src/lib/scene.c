@@ -640,6 +640,7 @@ static int tok_drawable(const swtok *t)
     return l == LSWN_N_ARTIFACT || l == LSWN_N_OBJECT || l == LSWN_N_ANIMAL || l == LSWN_N_PLANT ||
            l == LSWN_N_FOOD || l == LSWN_N_BODY || l == LSWN_N_SUBSTANCE || l == LSWN_N_LOCATION ||
            l == LSWN_N_PERSON || (l == LSWN_N_COMMUNICATION && t->wi.noun_lex[1] == LSWN_N_ARTIFACT) ||
+           (l == LSWN_N_TOPS && t->wi.noun_lex[1] == LSWN_N_FOOD) || /* "food": a top word, then food */
            (l == LSWN_N_GROUP && (t->wi.noun_lex[1] == LSWN_N_ARTIFACT || t->wi.noun_lex[1] == LSWN_N_OBJECT ||
                                   t->wi.noun_lex[1] == LSWN_N_PLANT || t->wi.noun_lex[1] == LSWN_N_LOCATION ||
                                   t->wi.noun_lex[1] == LSWN_N_ANIMAL)); /* "forest": a group of trees, then land */
@@ -655,10 +656,11 @@ static int tok_visual_adj(const swriter *w, size_t i)
     size_t el = strlen(t->en);
     if (t->tag != T_ADJ)
         return 1; /* a noun modifier: "town pump" */
-    if (t->wi.adj_visual || strchr(t->en, '-') || (i + 1 < w->n && w->text[t->e] == '-'))
+    if (t->wi.adj_visual || word_in(t->en, mood_words) || strchr(t->en, '-') || (i + 1 < w->n && w->text[t->e] == '-'))
         return 1;
-    if (el > 3 && t->wi.verb && (strcmp(t->en + el - 2, "ed") == 0 || strcmp(t->en + el - 2, "en") == 0))
-        return 1;
+    if (el > 3 && t->wi.verb && (strcmp(t->en + el - 2, "ed") == 0 || strcmp(t->en + el - 2, "en") == 0 ||
+                                 (el > 5 && strcmp(t->en + el - 3, "ing") == 0)))
+        return 1; /* "broken", "whitewashed", "rolling", "blazing" */
     if (i > 0 && w->text[w->t[i - 1].e] == '-' && w->t[i - 1].e + 1 == t->s)
         return 1;
     return !t->wn; /* a word WordNet lacks is no abstraction it knows of */
@@ -1591,7 +1593,11 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             completed = 1;
             break;
         }
-        int bare = !weak && !perceiving && t->wi.verb_bare && (lex0 == LSWN_V_BODY || lex0 == LSWN_V_MOTION || looking);
+        /* alone: a pose or movement ("laughing", "running"), or a verb
+         * WordNet never gives an object ("sitting", "kneeling"); not one
+         * that mostly acts on something ("grabbing", "striking") */
+        int bare = !weak && !perceiving && t->wi.verb_bare &&
+                   (lex0 == LSWN_V_BODY || lex0 == LSWN_V_MOTION || looking || !t->wi.verb_trans);
         int rank = idiom ? 0 : took != (size_t)-1 ? 3 : completed ? 2 : bare ? 1 : 0;
         if (!st && rank > best_rank && act.len < sizeof best && tact.len < sizeof best_title) {
             snprintf(best, sizeof best, "%.*s", (int)act.len, act.data);

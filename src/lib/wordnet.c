@@ -212,10 +212,14 @@ static int visual_attribute(SynsetPtr ns)
 
 static int synset_visual(SynsetPtr ss)
 {
-    /* colours have no attribute pointer on their head ("chromatic"): the
-     * gloss says it ("of the color of ...", "having the colour of") */
-    if (ss->defn && (strstr(ss->defn, "color") || strstr(ss->defn, "colour")))
-        return 1;
+    /* colours and clothes have no attribute pointer on their head
+     * ("chromatic"): the gloss says it ("of the color of ...", "dressed in
+     * clothes that are worn") */
+    static const char *const looks[] = {"color", "colour", "dressed", "clothes", "clothing", "shoes", "hair",
+                                        NULL}; /* "ragged", "barefoot", "bald": how one looks */
+    for (size_t i = 0; ss->defn && looks[i]; i++)
+        if (strstr(ss->defn, looks[i]))
+            return 1;
     for (int p = 0; p < ss->ptrcount; p++)
         if (ss->ptrtyp[p] == ATTRIBUTE) {
             SynsetPtr ns = read_synset(NOUN, ss->ptroff[p], "");
@@ -245,7 +249,7 @@ static int adj_visual(char *lemma)
             v = 1;
         else if (synset_visual(ss))
             v = 1;
-        else if (ss->sstype == SATELLITE) {
+        else { /* a satellite ("s": libwordnet's sstype is not SATELLITE here) points to its head */
             for (int p = 0; p < ss->ptrcount && !v; p++)
                 if (ss->ptrtyp[p] == SIMPTR) {
                     SynsetPtr hd = read_synset(ADJ, ss->ptroff[p], "");
