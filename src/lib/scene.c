@@ -1037,6 +1037,8 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
         st = lsbuf_adds(b, "the "); /* "the sun", never "a sun" */
     else if (np_body_owner(w, np))
         st = lsbuf_printf(b, "%s ", np_body_owner(w, np)); /* "shaking his head", never "a head" */
+    else if (np->det && np->the && h->wi.noun_lex[0] == LSWN_N_BODY)
+        st = lsbuf_adds(b, "the "); /* "se mordait la lèvre": biting the lip */
     else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
         st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "a bucket", never "a dirt" */
     int k = 0;
@@ -1545,6 +1547,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (np->prep && start != np->lead && w->t[np->head].wi.noun_lex[0] == LSWN_N_BODY)
                 break; /* "grabbed him by the hand": the hand is no place, the one grabbed is not drawn */
             int direct = !(np->prep && start != np->lead);
+            if (handling && !direct && !completed)
+                break; /* "carrying to the store": what is carried is not drawn */
             if (direct && !t->wi.verb_trans && !handling && !(looking && w->sc->lang != LSLEX_EN))
                 break; /* "sat the coat": the verb takes no object */
             {

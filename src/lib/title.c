@@ -263,6 +263,8 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             if (far || strcmp(prep, "near") == 0 || !prep[0])
                 snprintf(prep, sizeof prep, "and");
         }
+        if (act[0] && !obj[0] && weak_gerund(act))
+            act[0] = '\0'; /* "Elizabeth taking": nothing taken */
         if (obj_name && !act[0]) {
             /* "Jim and Tom in the city" reads better than "Jim with Tom" */
             st = lsbuf_printf(&b, "%s and %s", who, obj);
