@@ -31,6 +31,14 @@ typedef struct {
     int noun_tagged, verb_tagged, adj_tagged; /* uses in WordNet's sense-tagged corpus (cntlist.rev):
                                                * which reading and which word is commoner */
     int plural;                 /* the noun lemma differs from the word: "boys" */
+    int verb_trans;             /* a commonest verb sense takes a direct object ("Somebody ----s
+                                 * something", WordNet's verb frames): "dipping a brush" */
+    int verb_bare;              /* a commonest verb sense stands alone ("Somebody ----s"):
+                                 * "sitting", never "sitting a coat" nor a bare "grabbing" */
+    int adj_visual;             /* the commonest adjective sense describes what the eye sees:
+                                 * its attribute (WordNet's '=' pointer, from the head of a
+                                 * satellite) is size, colour, age, shape, light...; or a
+                                 * participle ("broken"): "old", "red", not "fair", "dependent" */
     char noun_lemma[32];        /* "boy" */
     char verb_lemma[32];        /* "sit" for "sat" */
 } lswn_info;
