@@ -204,7 +204,8 @@ static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dw
         }
         if (!in_list(w[k].low, w[k].ll, VISUAL, sizeof VISUAL / sizeof VISUAL[0]) || compound(s, lang, w, n, k))
             continue;
-        if (is_word(&w[k], CARRIED, sizeof CARRIED / sizeof CARRIED[0]) && !held) {
+        int carried = is_word(&w[k], CARRIED, sizeof CARRIED / sizeof CARRIED[0]);
+        if (carried && !held) {
             /* "with a pipe in his hand" */
             int hand = 0;
             for (size_t j = k + 1; j < n && j < k + 5 && !hand; j++)
@@ -220,18 +221,19 @@ static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dw
                !(w[a - 1].flags & (LSLEX_STOP | LSLEX_DET | LSLEX_PRONOUN | LSLEX_PREP | LSLEX_CONJ |
                                    LSLEX_SPEECH | LSLEX_ACTION)))
             a--;
-        if (a == k)
-            continue; /* a bare "face" or "hat" says nothing of how it looks */
+        if (a == k && !carried)
+            continue; /* a bare "face" or "hat" says nothing of how it looks; a lantern held does */
         for (size_t j = a; j < k; j++)
             if (memchr(w[j].low, '\'', w[j].ll) || (w[j].flags & LSLEX_PERSON))
                 a = j + 1; /* "boy's hair", "the man's eyes": someone else's */
-        if (a == k)
+        if (a == k && !carried)
             continue;
         size_t b = a;
         if (b > from && is_word(&w[b - 1], ARTICLE, sizeof ARTICLE / sizeof ARTICLE[0]))
             b--;
-        if (b == from || !is_word(&w[b - 1], TIE, sizeof TIE / sizeof TIE[0]))
-            continue; /* not tied to the person named */
+        if (b == from || !(is_word(&w[b - 1], TIE, sizeof TIE / sizeof TIE[0]) ||
+                           (carried && is_word(&w[b - 1], HOLD, sizeof HOLD / sizeof HOLD[0]))))
+            continue; /* not tied to the person named ("held a lantern" ties it) */
         st = add_phrase(s, dc, w[a].start, w[k].end);
     }
     return st;
