@@ -10,7 +10,14 @@
  * harvested words (translated for German and French books) around it.
  * Age and sex come from the evidence too: the person noun a sentence uses
  * for someone just named ("Tom ... The boy ran"), honorifics ("Mrs.",
- * "Fräulein", "Aunt"), "old" before the name.
+ * "Fräulein", "Aunt"), "old" before the name (desc_age.c).
+ * What the narration calls them at their name ("Jim, the small colored
+ * boy", "M. Lheureux, le marchand d'étoffes") gives the noun (desc_role.c).
+ * Precision before recall: only sentences naming one character are read,
+ * and only the clause about them (up to another person, name or pronoun
+ * of the other sex); a thing carried needs a verb of holding or "in his
+ * hand"; "her old hair trunk" is a trunk. A neutral "a man" is better than
+ * someone else's detail.
  * One pass over the sentences: linear in the text. */
 #include <string.h>
 
