@@ -127,6 +127,12 @@ static int person_head(lslex_lang_id lang, const longsd_story *s, const dword *x
     if (x->quoted || (x->flags & (LSLEX_PRONOUN | LSLEX_PREP | LSLEX_CONJ | LSLEX_DET | LSLEX_STOP |
                                   LSLEX_SPEECH | LSLEX_NAME | LSLEX_TITLE | LSLEX_DIVINE)))
         return 0;
+    /* "Tom, the old fisherman's son": the noun is someone else's */
+    const char *end = s->data + x->end;
+    size_t wl = x->end - x->start;
+    if ((wl > 2 && (end[-1] == '\'' || (end[-1] == 's' && end[-2] == '\''))) ||
+        (wl > 4 && end[-1] == 's' && !memcmp(end - 4, "\xE2\x80\x99", 3)) || (x->end < s->len && s->data[x->end] == '\''))
+        return 0;
     english(lang, s, x, e, sizeof e, &pos);
     if (!e[0] || (lang != LSLEX_EN && pos != LS_POS_NOUN) || !lswn_lookup(e, &wi) || !wi.noun)
         return 0;

@@ -69,6 +69,15 @@ TEST(apposition_gives_the_noun_and_its_span)
     CHECK_STR(buf, "small colored boy");
     CHECK(!strstr(f.c[1].description, "colored")); /* Tom is named in that paragraph, not described */
     done(&f);
+
+    /* "Nat, the old fisherman's son": the fisherman is someone else */
+    const char *nat[] = {"Nat"};
+    run(&f,
+        "Nat, the old fisherman's son, pushed the boat into the water. Nat rowed out past the rocks.\n\n"
+        "The gulls cried over the harbour and the wind was cold.\n\n",
+        nat, sex, 1);
+    CHECK(!strstr(f.c[0].description, "fisherman"));
+    done(&f);
 }
 
 TEST(role_noun_before_the_name_and_in_other_languages)
