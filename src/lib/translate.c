@@ -402,7 +402,8 @@ static int entry_pos(const char *e)
         return LS_POS_UNKNOWN;
     char tags[64];
     snprintf(tags, sizeof tags, "%.*s", (int)(gt - lt - 1 < 63 ? gt - lt - 1 : 63), lt + 1);
-    for (char *t = strtok(tags, ", "); t; t = strtok(NULL, ", ")) {
+    char *sv = NULL;
+    for (char *t = strtok_r(tags, ", ", &sv); t; t = strtok_r(NULL, ", ", &sv)) {
         if (strcmp(t, "n") == 0 || strcmp(t, "pl") == 0)
             return LS_POS_NOUN;
         if (t[0] == 'v' && (t[1] == '\0' || t[1] == 'i' || t[1] == 't' || t[1] == 'r'))
@@ -462,6 +463,37 @@ static void drop_placeholder(char *tok, size_t *tn)
             return;
         }
     }
+}
+
+/* Are the senses of line q (split at , ; /) in alphabetical order, two
+ * or more of them? FreeDict's fra-eng sorts every line so, deu-eng puts
+ * the commonest first: only there is the first word a better guess. */
+static int line_sorted(const char *q)
+{
+    char prev[64] = "", cur[64];
+    int n = 0;
+    for (const char *p = q; *p;) {
+        size_t k = strcspn(p, ",;/");
+        const char *a = p, *z = p + k;
+        while (a < z && *a == ' ')
+            a++;
+        while (z > a && (z[-1] == ' ' || z[-1] == '.'))
+            z--;
+        if (z > a) {
+            size_t m = (size_t)(z - a) < sizeof cur - 1 ? (size_t)(z - a) : sizeof cur - 1;
+            for (size_t i = 0; i < m; i++)
+                cur[i] = (char)(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
+            cur[m] = '\0';
+            if (n && strcmp(prev, cur) > 0)
+                return 0;
+            memcpy(prev, cur, m + 1);
+            n++;
+        }
+        p += k;
+        if (*p)
+            p++;
+    }
+    return n >= 2;
 }
 
 #define MAX_CANDS 48
@@ -559,9 +591,14 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
                     q++;
             }
             /* numbered senses (FreeDict fra-eng) come commonest first */
-            int numbered = sense_no == 1 ? 60 : sense_no == 2 ? 20 : 0;
-            int rank = 0;
-            for (char *tok = strtok(q, ",;/"); tok; tok = strtok(NULL, ",;/")) {
+            int numbered = sense_no == 1 ? 100 : sense_no == 2 ? 40 : 0;
+            /* a line in alphabetical order ("castle, tower", "diminutive,
+             * little, small": all of fra-eng) says nothing by its order */
+            int rank = line_sorted(q) ? 1 : 0;
+            /* strtok_r: WordNet's morphology, called for each sense, runs
+             * strtok itself and would end this loop at the first sense */
+            char *sv = NULL;
+            for (char *tok = strtok_r(q, ",;/", &sv); tok; tok = strtok_r(NULL, ",;/", &sv)) {
                 while (*tok == ' ')
                     tok++;
                 if (strncmp(tok, "to ", 3) == 0)
