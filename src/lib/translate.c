@@ -35,6 +35,7 @@
 #include <zlib.h>
 #include <math.h>
 
+#include "dict.h"
 #include "tokenizer.h"
 #include "util.h"
 #include "wordnet.h"
@@ -384,7 +385,10 @@ static int cand_score(const char *c, int rank, int pos, lswn_info *wi)
      * mother is common in captions, "mum" for silent is not): for an
      * adjective or a verb the tagged count of that reading weighs more */
     int tw = pos == LS_POS_NOUN ? 3 : 8;
-    return (fits ? 1000 : 0) + clip_commonness(c) + tw * ilog2(tagged + 1) - (tagged == 0 ? 25 : 0) +
+    /* captions name things: a verb's rank is mostly its noun's ("exit"
+     * the sign), so it counts half for a verb */
+    int clip = pos == LS_POS_VERB ? clip_commonness(c) / 2 : clip_commonness(c);
+    return (fits ? 1000 : 0) + clip + tw * ilog2(tagged + 1) - (tagged == 0 ? 25 : 0) +
            (rank == 0 ? 20 : 0) +
            (pos == LS_POS_NOUN && lswn_noun_concrete(wi) ? 40 : 0);
 }
@@ -497,6 +501,7 @@ static int line_sorted(const char *q)
 }
 
 #define MAX_CANDS 48
+#define LABEL_MARK '\x01' /* a sense's own label in a cleaned sense line */
 
 typedef struct {
     char word[32];
@@ -507,6 +512,10 @@ typedef struct {
 typedef struct {
     cand c[MAX_CANDS];
     int n;
+    int proper;             /* this entry's senses written capitalised: names, titles */
+    int plain;              /* this entry's senses kept */
+    int name_entries;       /* entries of names only ("Gott": God) */
+    int sense_entries;      /* entries with a sense kept */
 } cands;
 
 static void cand_add(cands *cs, const char *w, const char *key, int pos, int score, int vote)
@@ -564,17 +573,28 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
             char line[512];
             size_t ln = (size_t)(le - p) < sizeof line - 1 ? (size_t)(le - p) : sizeof line - 1;
             size_t o = 0;
-            int depth = 0, penalty = 0;
+            /* a label before the first sense ("[ugs.] [techn.] rack
+             * spanner") is the line's; one after a sense ("charlady <n>
+             * [Br.] , charwoman <n> [Br.] [dated]", "professor, prof
+             * [coll.]") is that sense's alone: it is kept in the line as
+             * the byte LABEL_MARK and its penalty / 10 */
+            int depth = 0, penalty = 0, text = 0;
             for (size_t i = 0; i < ln; i++) {
                 char c = p[i];
                 if (c == '[' && depth == 0) {
                     const char *close = memchr(p + i, ']', ln - i);
                     if (close) {
                         int pen = label_penalty(p + i + 1, (size_t)(close - p - i - 1));
-                        if (pen > penalty)
+                        if (!text && pen > penalty)
                             penalty = pen;
+                        else if (text && pen && o + 2 < sizeof line) {
+                            line[o++] = LABEL_MARK;
+                            line[o++] = (char)(pen / 10);
+                        }
                     }
                 }
+                if (!depth && c != ' ' && c != '[' && c != '<' && c != '(' && c != '{')
+                    text = 1;
                 if (c == '<' || c == '[' || c == '(' || c == '{')
                     depth++;
                 else if ((c == '>' || c == ']' || c == ')' || c == '}') && depth)
@@ -590,8 +610,10 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
                 while (*q && *q != ' ')
                     q++;
             }
-            /* numbered senses (FreeDict fra-eng) come commonest first */
-            int numbered = sense_no == 1 ? 100 : sense_no == 2 ? 40 : 0;
+            /* numbered senses (FreeDict fra-eng) come roughly commonest
+             * first, but not reliably ("descendre: 1. get out 2. exit, go
+             * out 3. descend"): a small weight */
+            int numbered = sense_no == 1 ? 30 : sense_no == 2 ? 10 : 0;
             /* a line in alphabetical order ("castle, tower", "diminutive,
              * little, small": all of fra-eng) says nothing by its order */
             int rank = line_sorted(q) ? 1 : 0;
@@ -599,6 +621,13 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
              * strtok itself and would end this loop at the first sense */
             char *sv = NULL;
             for (char *tok = strtok_r(q, ",;/", &sv); tok; tok = strtok_r(NULL, ",;/", &sv)) {
+                int tok_pen = 0;
+                for (char *m = strchr(tok, LABEL_MARK); m; m = strchr(tok, LABEL_MARK)) {
+                    /* this sense's own labels: taken out of its word */
+                    if (m[1] && m[1] * 10 > tok_pen)
+                        tok_pen = m[1] * 10;
+                    memmove(m, m + (m[1] ? 2 : 1), strlen(m + (m[1] ? 2 : 1)) + 1);
+                }
                 while (*tok == ' ')
                     tok++;
                 if (strncmp(tok, "to ", 3) == 0)
@@ -618,16 +647,26 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
                 char low[32];
                 for (size_t i = 0; i <= tn; i++)
                     low[i] = (char)(tok[i] >= 'A' && tok[i] <= 'Z' ? tok[i] + 32 : tok[i]);
+                lswn_info wi;
+                if (tok[0] >= 'A' && tok[0] <= 'Z' && !(lswn_lookup(low, &wi) && wi.noun)) {
+                    /* capitalised in English and no common noun: a name
+                     * ("France", "Englishman", "Jah"), nothing to draw;
+                     * "Miss" and "God" are also common nouns */
+                    cs->proper++;
+                    rank++;
+                    continue;
+                }
                 if (lslex_lookup(LSLEX_EN, low, tn, NULL, NULL) &
                     (LSLEX_PRONOUN | LSLEX_STOP | LSLEX_DET | LSLEX_CONJ))
                     continue; /* "mine", "it": never a thing to draw */
-                lswn_info wi;
-                int sc = cand_score(low, rank, pos, &wi) + (agree ? 5000 : 0) - penalty - noted + numbered;
+                int own = tok_pen > penalty ? tok_pen : penalty;
+                int sc = cand_score(low, rank, pos, &wi) + (agree ? 5000 : 0) - own - noted + numbered;
                 rank++;
                 const char *key = pos == LS_POS_NOUN && wi.noun ? wi.noun_lemma
                                   : pos == LS_POS_VERB && wi.verb ? wi.verb_lemma : low;
                 /* a specialist's sense agrees with nothing */
-                cand_add(cs, low, key[0] ? key : low, pos, sc, penalty < 100);
+                cs->plain++;
+                cand_add(cs, low, key[0] ? key : low, pos, sc, own < 100);
             }
         }
         p = le;
@@ -682,7 +721,7 @@ static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *ou
         longsd__free(cs);
         return 0;
     }
-    cs->n = 0;
+    memset(cs, 0, sizeof *cs);
     for (uint32_t k = 0; k < hs->n && k < MAX_SENSES && line < end; k++) {
         const char *tab = memchr(line, '\t', (size_t)(end - line));
         const char *nl = memchr(line, '\n', (size_t)(end - line));
@@ -692,7 +731,10 @@ static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *ou
         const char *q;
         if (b64_num(tab + 1, nl, &off, &q) && q < nl && *q == '\t' && b64_num(q + 1, nl, &len, &q)) {
             read_entry(d, off, len, entry, MAX_ENTRY);
+            cs->proper = cs->plain = 0;
             entry_cands(entry, want_noun, cs);
+            cs->name_entries += cs->proper && !cs->plain;
+            cs->sense_entries += cs->plain > 0;
         }
         line = nl + 1;
     }
@@ -710,6 +752,15 @@ static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *ou
     if (best >= 0) {
         snprintf(out, cap, "%s", cs->c[best].word);
         *pos = cs->c[best].pos;
+    }
+    if (cs->name_entries > cs->sense_entries || (cs->name_entries > 1 && cs->name_entries == cs->sense_entries)) {
+        /* more entries of names than of senses, or two and two ("Gott": God, Jah; once
+         * "land" [Am.], "gosh" [Am.]; "Frau" has one of titles, Mrs and Ms, and many of
+         * senses): the word is a name, and its letters must not be read
+         * again as a compound's ("Engländer" -> Länder) */
+        out[0] = '\0';
+        *pos = LS_POS_NOUN;
+        best = 0;
     }
     longsd__free(entry);
     longsd__free(cs);
@@ -874,6 +925,7 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
         first_pos = *pos;
     }
     /* the dictionary form: hunspell's stems */
+    int stem_known = 0; /* a stem is a headword, even one without a one-word sense */
     if (d->hun) {
         char **list = NULL;
         int ns = Hunspell_stem(d->hun, &list, low);
@@ -881,8 +933,10 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
         for (int i = 0; i < ns && !ok; i++) {
             char sl[64];
             size_t sn = lslex_lower(list[i], strlen(list[i]), sl, sizeof sl, 0);
-            if (sn && (sn != ll || memcmp(sl, low, ll) != 0))
+            if (sn && (sn != ll || memcmp(sl, low, ll) != 0)) {
                 ok = lookup_head(d, sl, sn, want, out, cap, pos);
+                stem_known |= find_head(d, sl, sn) != NULL;
+            }
         }
         if (ns > 0)
             Hunspell_free_list(d->hun, &list, ns);
@@ -961,9 +1015,11 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
             cap_w[0] = (char)(cap_w[0] - 32);
         spelt = Hunspell_spell(d->hun, cap_w) != 0;
     }
-    if (lang == LSLEX_FR && !out[0] && ll > 5) {
+    if (lang == LSLEX_FR && !out[0] && ll > 5 && !stem_known) {
         /* the imperfect and past historic of the narration hunspell did
-         * not stem: "traversait" -> traverser, "partit" -> partir */
+         * not stem: "traversait" -> traverser, "partit" -> partir (where
+         * it did, that verb is the word, not a rarer one the endings
+         * spell: "sortait" is sortir, never sorter) */
         static const char *const ends[][2] = {{"aient", "er"}, {"ait", "er"}, {"èrent", "er"}, {"irent", "ir"},
                                               {"issait", "ir"}, {"it", "ir"}, {"a", "er"}};
         for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
@@ -991,6 +1047,21 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
     }
 }
 
+/* Is the capitalised French word w[0..n) a name? hunspell fr tags first
+ * names and other proper nouns ("Pierre" po:prn, "Paris" po:npr), whose
+ * lower-case spelling may be a common noun (pierre: stone); a compound
+ * with a capital after its hyphen ("Saint-Denis", "Jean-Baptiste",
+ * "Grand-Rue") is a name of a place or person. Either is never
+ * translated: a name gives the picture nothing to draw. */
+static int fr_name(const char *w, size_t n)
+{
+    for (size_t i = 1; i + 1 < n; i++)
+        if (w[i] == '-' && ((w[i + 1] >= 'A' && w[i + 1] <= 'Z') || (unsigned char)w[i + 1] == 0xC3))
+            return w[i + 1] != (char)0xC3 || (i + 2 < n && (unsigned char)w[i + 2] >= 0x80 &&
+                                               (unsigned char)w[i + 2] <= 0x9E);
+    return (ls_dict_fr(w, n) & (LS_FR_FIRST_NAME | LS_FR_PROPER)) != 0;
+}
+
 void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos_out)
 {
     int pos = LS_POS_UNKNOWN;
@@ -1000,6 +1071,8 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
         return;
     out[0] = '\0';
     if (lang != LSLEX_DE && lang != LSLEX_FR)
+        return;
+    if (lang == LSLEX_FR && upper == 1 && fr_name(w, n))
         return;
     char low[40];
     size_t ll = lslex_lower(w, n, low, sizeof low, 1);
