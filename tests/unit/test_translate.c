@@ -8,6 +8,7 @@
 #include "dict.h"
 #include "dicset.h"
 #include "translate.h"
+#include "wordnet.h"
 
 static const char *tr(lslex_lang_id lang, const char *w, int upper, int *pos)
 {
@@ -78,6 +79,32 @@ TEST(names_among_the_senses)
     CHECK_STR(tr(LSLEX_DE, "Frau", 1, NULL), "woman"); /* one entry of titles (Mrs, Ms) */
     CHECK_STR(tr(LSLEX_DE, "Schwester", 1, NULL), "sister");
     CHECK_STR(tr(LSLEX_DE, "Fräulein", 1, NULL), "miss"); /* not "waitress" */
+}
+
+/* Of senses that are people, the one the others are kinds of (WordNet's
+ * hypernyms) is the entry's core: "domestique: maid, boy, servant" is a
+ * servant, not the caption-common "boy"; "Herr" a gentleman, not a lord.
+ * A word above that the tagged corpus never uses gains nothing ("server"
+ * over "waitress"), and things keep their own word ("net", not
+ * "network"; "house", not "home"). */
+TEST(the_person_the_others_are_kinds_of)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(tr(LSLEX_FR, "domestique", 0, NULL), "servant");
+    CHECK_STR(tr(LSLEX_DE, "Herr", 1, NULL), "gentleman");
+    CHECK_STR(tr(LSLEX_DE, "Fräulein", 1, NULL), "miss");
+    CHECK_STR(tr(LSLEX_DE, "Netz", 1, NULL), "net");
+    CHECK_STR(tr(LSLEX_DE, "Haus", 1, NULL), "house");
+    char kinds[64][32];
+    size_t n = lswn_noun_kinds("maid", kinds, 64);
+    int servant = 0, self = 0;
+    for (size_t i = 0; i < n; i++) {
+        servant |= strcmp(kinds[i], "servant") == 0;
+        self |= strcmp(kinds[i], "maid") == 0;
+    }
+    CHECK(servant);
+    CHECK(!self); /* only what it is a kind of */
+    CHECK_INT(lswn_noun_kinds("zzqx", kinds, 64), 0);
 }
 
 /* A French verb form hunspell stems to a headword is that verb, even when
@@ -171,5 +198,5 @@ TEST(dict_readers_over_hand_made_files)
 }
 
 RUN_TESTS(every_sense_of_a_line_counts, french_names_are_not_common_nouns, names_among_the_senses,
-          a_stemmed_verb_is_not_reread_by_its_endings, german_compounds, dicset_reads_a_dic_file,
+          the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds, dicset_reads_a_dic_file,
           dict_readers_over_hand_made_files)
