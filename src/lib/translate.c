@@ -7,7 +7,7 @@
  *                                             field lists independently
  *                                             deflated chunks
  *
- * The index is mapped and hashed once (single-word headwords only); an
+ * The index is mapped and hashed once (phrases too: "pain de sucre"); an
  * entry is read by inflating just its chunk (the German file inflates to
  * 100 MB: whole, that is 0.8 s; one chunk is 58 KB, well under a
  * millisecond). Words the dictionary lacks are reduced to their stem by
@@ -255,7 +255,7 @@ static void build_hash(dict *d)
         if (!nl)
             nl = end;
         const char *tab = memchr(p, '\t', (size_t)(nl - p));
-        if (tab && tab > p && !memchr(p, ' ', (size_t)(tab - p))) {
+        if (tab && tab > p) {
             size_t hn = (size_t)(tab - p);
             if (prev_slot && hn == prev_n && memcmp(p, prev, hn) == 0) {
                 prev_slot->n++;
@@ -516,6 +516,7 @@ typedef struct {
     int plain;              /* this entry's senses kept */
     int name_entries;       /* entries of names only ("Gott": God) */
     int sense_entries;      /* entries with a sense kept */
+    int multi;              /* a phrase's look-up: senses of several words count */
 } cands;
 
 static void cand_add(cands *cs, const char *w, const char *key, int pos, int score, int vote)
@@ -537,6 +538,31 @@ static void cand_add(cands *cs, const char *w, const char *key, int pos, int sco
     c->pos = pos;
     c->score = score;
     c->votes = vote ? 1 : 0;
+}
+
+static int own_penalty(int tok_pen, int line_pen)
+{
+    return tok_pen > line_pen ? tok_pen : line_pen;
+}
+
+/* Two or three plain words joined by single spaces ("sugar loaf"): the
+ * last one, else NULL. */
+static const char *multi_words(const char *t, size_t n)
+{
+    if (n >= 31)
+        return NULL;
+    const char *w = t, *last = NULL;
+    int k = 0;
+    while (w < t + n) {
+        const char *sp = memchr(w, ' ', (size_t)(t + n - w));
+        const char *e = sp ? sp : t + n;
+        if (!plain_word(w, (size_t)(e - w)) && !(e - w == 1 && *w >= 'a' && *w <= 'z'))
+            return NULL;
+        last = w;
+        k++;
+        w = e + 1;
+    }
+    return k >= 2 && k <= 3 ? last : NULL;
 }
 
 /* An entry's English senses as candidates: lines after the headword line,
@@ -640,7 +666,8 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
                     tok += 2, tn -= 2;
                 else if (strncmp(tok, "the ", 4) == 0)
                     tok += 4, tn -= 4;
-                if (!plain_word(tok, tn)) {
+                const char *last = multi_words(tok, tn);
+                if (!plain_word(tok, tn) && !(cs->multi && last)) {
                     rank++;
                     continue;
                 }
@@ -648,6 +675,17 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
                 for (size_t i = 0; i <= tn; i++)
                     low[i] = (char)(tok[i] >= 'A' && tok[i] <= 'Z' ? tok[i] + 32 : tok[i]);
                 lswn_info wi;
+                if (cs->multi && last) {
+                    /* a phrase's sense of several words ("sugar loaf"):
+                     * scored by its head, the last word */
+                    char head[32];
+                    snprintf(head, sizeof head, "%s", low + (last - tok));
+                    int sc = cand_score(head, rank, pos, &wi) - own_penalty(tok_pen, penalty) - 10;
+                    rank++;
+                    cs->plain++;
+                    cand_add(cs, low, low, pos, sc, 1);
+                    continue;
+                }
                 if (tok[0] >= 'A' && tok[0] <= 'Z' && !(lswn_lookup(low, &wi) && wi.noun)) {
                     /* capitalised in English and no common noun: a name
                      * ("France", "Englishman", "Jah"), nothing to draw;
@@ -659,7 +697,7 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
                 if (lslex_lookup(LSLEX_EN, low, tn, NULL, NULL) &
                     (LSLEX_PRONOUN | LSLEX_STOP | LSLEX_DET | LSLEX_CONJ))
                     continue; /* "mine", "it": never a thing to draw */
-                int own = tok_pen > penalty ? tok_pen : penalty;
+                int own = own_penalty(tok_pen, penalty);
                 int sc = cand_score(low, rank, pos, &wi) + (agree ? 5000 : 0) - own - noted + numbered;
                 rank++;
                 const char *key = pos == LS_POS_NOUN && wi.noun ? wi.noun_lemma
@@ -760,7 +798,16 @@ static void cover_bonus(cands *cs)
     longsd__free(kinds);
 }
 
+static int lookup_head_ex(dict *d, const char *w, size_t n, int want_noun, int multi, char *out, size_t cap,
+                          int *pos);
+
 static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *out, size_t cap, int *pos)
+{
+    return lookup_head_ex(d, w, n, want_noun, 0, out, cap, pos);
+}
+
+static int lookup_head_ex(dict *d, const char *w, size_t n, int want_noun, int multi, char *out, size_t cap,
+                          int *pos)
 {
     const char *cv = want_noun != 1 ? core_verb(d, w, n) : NULL;
     if (cv) {
@@ -781,6 +828,7 @@ static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *ou
         return 0;
     }
     memset(cs, 0, sizeof *cs);
+    cs->multi = multi;
     for (uint32_t k = 0; k < hs->n && k < MAX_SENSES && line < end; k++) {
         const char *tab = memchr(line, '\t', (size_t)(end - line));
         const char *nl = memchr(line, '\n', (size_t)(end - line));
@@ -1177,4 +1225,106 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
     snprintf(out, cap, "%s", res);
     if (pos_out)
         *pos_out = pos;
+}
+
+static int cap_first(const char *w, size_t n)
+{
+    unsigned char c = (unsigned char)w[0];
+    return (c >= 'A' && c <= 'Z') || (n > 1 && c == 0xC3 && (unsigned char)w[1] >= 0x80 &&
+                                      (unsigned char)w[1] <= 0x9E);
+}
+
+/* Does English noun w name a material, food or plant (a wood) in one of
+ * its commonest senses: what a French "de" without article makes of a
+ * thing ("lit d'acajou", "bonnet de laine")? */
+static int material_noun(const char *w)
+{
+    lswn_info wi;
+    if (!lswn_lookup(w, &wi) || !wi.noun)
+        return 0;
+    return lswn_noun_is(&wi, LSWN_N_SUBSTANCE) || lswn_noun_is(&wi, LSWN_N_FOOD) ||
+           lswn_noun_is(&wi, LSWN_N_PLANT);
+}
+
+/* Lower-case UTF-8 w[0..n) appended to key at *k, apostrophes dropped as
+ * FreeDict's index drops them ("d'acajou" -> "dacajou"). 0 if it does
+ * not fit. */
+static int key_add(char *key, size_t cap, size_t *k, const char *w, size_t n)
+{
+    char low[64];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 0);
+    if (n && !ll)
+        return 0;
+    for (size_t i = 0; i < ll; i++) {
+        if (low[i] == '\'')
+            continue;
+        if ((unsigned char)low[i] == 0xE2 && i + 2 < ll && (unsigned char)low[i + 1] == 0x80 &&
+            (unsigned char)low[i + 2] == 0x99) {
+            i += 2; /* a typographic apostrophe */
+            continue;
+        }
+        if (*k + 1 >= cap)
+            return 0;
+        key[(*k)++] = low[i];
+    }
+    key[*k] = '\0';
+    return 1;
+}
+
+size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const char *link, size_t ln,
+                         const char *mod, size_t mn, char *out, size_t cap)
+{
+    size_t r = 0;
+    if (!cap)
+        return 0;
+    out[0] = '\0';
+    if (lang != LSLEX_FR || !head || !mod || hn == 0 || mn == 0 || (ln && !link))
+        return 0;
+    /* the phrase as a headword: "pain de sucre", "lit d'acajou" */
+    char key[128];
+    size_t k = 0;
+    int elided = ln && (link[ln - 1] == '\'' || (ln >= 3 && (unsigned char)link[ln - 1] == 0x99));
+    if (!key_add(key, sizeof key, &k, head, hn) || k + 1 >= sizeof key)
+        return 0;
+    key[k++] = ' ';
+    if (ln) {
+        if (!key_add(key, sizeof key, &k, link, ln) || k + 1 >= sizeof key)
+            return 0;
+        if (!elided)
+            key[k++] = ' ';
+    }
+    if (!key_add(key, sizeof key, &k, mod, mn))
+        return 0;
+    char en[64] = "", he[32], me[32];
+    int pos = LS_POS_UNKNOWN, hpos = LS_POS_UNKNOWN, mpos = LS_POS_UNKNOWN;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(lang);
+    int found = d && lookup_head_ex(d, key, k, -1, 1, en, sizeof en, &pos) && en[0];
+    pthread_mutex_unlock(&tr_mu);
+    if (found) {
+        r = (size_t)snprintf(out, cap, "%s", en);
+        goto out;
+    }
+    /* a capitalised word keeps its capital: a name stays one ("maison de Pierre") */
+    ls_translate_word(lang, head, hn, cap_first(head, hn), he, sizeof he, &hpos);
+    ls_translate_word(lang, mod, mn, cap_first(mod, mn), me, sizeof me, &mpos);
+    if (!he[0] || !me[0] || hpos != LS_POS_NOUN)
+        goto out;
+    char lk[8] = "";
+    size_t lkn = lslex_lower(link ? link : "", ln, lk, sizeof lk, 0);
+    int de = (lkn == 2 && memcmp(lk, "de", 2) == 0) || (lkn == 2 && memcmp(lk, "d'", 2) == 0) ||
+             (lkn == 4 && memcmp(lk, "d\xE2\x80\x99", 4) == 0);
+    if (de && mpos == LS_POS_NOUN && material_noun(me)) {
+        /* N de N of a material: the English noun adjunct ("mahogany bed") */
+        r = (size_t)snprintf(out, cap, "%s %s", me, he);
+    } else if (ln == 0 && mpos == LS_POS_ADJ) {
+        /* an adjective after its noun goes before it in English */
+        r = (size_t)snprintf(out, cap, "%s %s", me, he);
+    }
+out:
+    if (r >= cap) {
+        out[0] = '\0';
+        r = 0;
+    }
+    return r;
 }

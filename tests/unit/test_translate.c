@@ -131,6 +131,34 @@ TEST(german_compounds)
     CHECK_STR(tr(LSLEX_DE, "Fischerhütte", 1, NULL), "hut");
 }
 
+static const char *pair(const char *head, const char *link, const char *mod)
+{
+    static char out[64];
+    ls_translate_pair(LSLEX_FR, head, strlen(head), link, strlen(link), mod, strlen(mod), out, sizeof out);
+    return out;
+}
+
+/* French noun phrases in English order: a phrase the dictionary lists is
+ * its sense; "de" a material without article is a noun adjunct; an
+ * adjective after its noun comes before it; anything else is left to the
+ * caller (""). */
+TEST(french_pairs_in_english_order)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(pair("chemin", "de", "fer"), "railway");
+    CHECK_STR(pair("pomme", "de", "terre"), "potato");
+    CHECK_STR(pair("lit", "d'", "acajou"), "mahogany bed");
+    CHECK_STR(pair("lit", "d\xE2\x80\x99", "acajou"), "mahogany bed"); /* typographic apostrophe */
+    CHECK_STR(pair("bonnet", "de", "laine"), "wool cap");
+    CHECK_STR(pair("tablier", "", "blanc"), "white apron");
+    CHECK_STR(pair("salle", "de", "billard"), ""); /* a game is no material: the caller's */
+    CHECK_STR(pair("maison", "de", "Pierre"), ""); /* a name */
+    char out[8];
+    CHECK_INT(ls_translate_pair(LSLEX_FR, "lit", 3, "d'", 2, "acajou", 6, out, sizeof out), 0); /* too long */
+    CHECK_STR(out, "");
+    CHECK_INT(ls_translate_pair(LSLEX_DE, "Haus", 4, "", 0, "alt", 3, out, sizeof out), 0);
+}
+
 static int keep_all(const char *line, size_t n, size_t *word_len, unsigned *bits)
 {
     const char *slash = memchr(line, '/', n);
@@ -198,5 +226,5 @@ TEST(dict_readers_over_hand_made_files)
 }
 
 RUN_TESTS(every_sense_of_a_line_counts, french_names_are_not_common_nouns, names_among_the_senses,
-          the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds, dicset_reads_a_dic_file,
-          dict_readers_over_hand_made_files)
+          the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds,
+          french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files)
