@@ -433,3 +433,43 @@ int lswn_verb_visible(const lswn_info *wi)
      * movement: "whistle", "turn" */
     return (l == LSWN_V_COMMUNICATION || l == LSWN_V_CHANGE) && visible_class(wi->verb_lex[1]);
 }
+
+/* Collect the words of synset list s (linked by nextss, at most `senses`
+ * of them at the top; self: its own words too, else only those above)
+ * and of their hypernyms up to depth levels. */
+static void kinds_walk(const Synset *s, int depth, int senses, int self, char (*out)[32], size_t max, size_t *n)
+{
+    for (int k = 0; s && k < senses; s = s->nextss, k++) {
+        for (int i = 0; self && i < s->wcount && *n < max; i++) {
+            const char *w = s->words[i];
+            size_t l = strlen(w);
+            if (l == 0 || l >= 32)
+                continue;
+            for (size_t j = 0; j <= l; j++) {
+                char c = w[j] == '_' ? ' ' : w[j];
+                out[*n][j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            (*n)++;
+        }
+        if (depth > 0)
+            kinds_walk(s->ptrlist, depth - 1, 64, 1, out, max, n);
+    }
+}
+
+size_t lswn_noun_kinds(const char *w, char (*out)[32], size_t max)
+{
+    size_t n = 0;
+    char buf[32];
+    if (!w || strlen(w) >= sizeof buf || max == 0)
+        return 0;
+    snprintf(buf, sizeof buf, "%s", w);
+    pthread_mutex_lock(&wn_mu);
+    if (ensure_init()) {
+        SynsetPtr s = findtheinfo_ds(buf, NOUN, -HYPERPTR, ALLSENSES);
+        kinds_walk(s, 2, LSWN_SENSES, 0, out, max, &n);
+        if (s)
+            free_syns(s);
+    }
+    pthread_mutex_unlock(&wn_mu);
+    return n;
+}

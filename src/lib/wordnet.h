@@ -62,4 +62,12 @@ int lswn_noun_is(const lswn_info *wi, int lex); /* any looked-at sense in that c
  * "hove in sight", "climbed over")? */
 int lswn_phrasal(const char *verb_lemma, const char *particle);
 
+/* The words that name what noun w is a kind of, in its commonest senses:
+ * their hypernyms up to two levels up, lower case, spaces for WordNet's
+ * underscores ("maid": domestic, domestic help, house servant, servant,
+ * retainer, ...; not w's own synonyms), at most max of them. Lets a
+ * dictionary's senses be compared: the sense the others are kinds of is
+ * the entry's core. */
+size_t lswn_noun_kinds(const char *w, char (*out)[32], size_t max);
+
 #endif
