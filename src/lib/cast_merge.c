@@ -179,6 +179,15 @@ static int phrase_is_place(const cscan *c, const centry *e)
     return 0;
 }
 
+/* A character does something at least once in the book: a verb follows
+ * the name ("Jim went", "Conseil répondit") or a speech verb comes before
+ * it ("said Jim"). German puts the verb before the subject as often as
+ * after, so there the other evidence (dictionary, speech) decides. */
+static int ever_acts(const cscan *c, const centry *e)
+{
+    return c->lang == LSLEX_DE || e->acts + e->speech > 0;
+}
+
 static int same_initial(const char *a, const char *b) { return a[0] && a[0] == b[0]; }
 
 /* Is every word of the phrase a German dictionary noun? */
@@ -374,7 +383,11 @@ static longsd_status add_roles(const cscan *c, cchars *cs)
         char *role = longsd__strdup(noun);
         if (!role)
             return LONGSD_ERR_NOMEM;
-        if (owner >= 0 && !several) {
+        /* the title's bearer takes the role only when that name is his in
+         * the story: it acts or speaks ("the Widow Douglas said"), not a
+         * name met once in passing ("King Lear's outfit" for a king who
+         * plays Lear one night) */
+        if (owner >= 0 && !several && cs->v[owner].acts >= 1) {
             cchar *ch = &cs->v[owner];
             ch->mentions += e->total;
             st = cchar_alias(ch, e->key);
@@ -417,6 +430,8 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             continue;
         if (c->lang == LSLEX_DE && p->mid == 0)
             continue;
+        if (!ever_acts(c, p))
+            continue; /* "Mont Blanc", "Dernier Jour": named, never doing */
         if (c->lang == LSLEX_DE && !(ls_cast_word_flags(c->lang, p->key, strcspn(p->key, " .")) & LSLEX_TITLE) &&
             all_dict_nouns(p->key, p->klen))
             continue; /* "Uhr Abends", "Schloß Garten": nouns, not a name */
@@ -436,6 +451,7 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             cs->v[idx].title_named = 1;
             cs->v[idx].mentions = p->total;
             cs->v[idx].full_count = p->total;
+            cs->v[idx].acts = p->acts + p->speech;
         } else if (first_single && first_single->qualifies && first_single->total >= p->total &&
                    full_form_evidence(first_single, p)) {
             /* "Tom" + "Tom Sawyer": the first name is the character */
@@ -542,6 +558,8 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             e->character = own->character;
             continue;
         }
+        if (!ever_acts(c, e))
+            continue; /* a refrain, a ship, a word of the title: never doing */
         int idx = cchars_add(cs, e->key, e->first);
         if (idx < 0) {
             st = LONGSD_ERR_NOMEM;
