@@ -1,6 +1,7 @@
 /* cmd_sd.c - `longsd sd "prompt" -o out.png`: one prompt, one image, on any
  * configured backend, with the same flags as `run` (--size, --steps, --cfg,
- * --sampler) plus --negative and --seed. */
+ * --sampler) plus --negative, --seed and img2img's --init-image and
+ * --strength. */
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,13 @@ int cmd_sd(longsd_ctx *ctx, cli_opts *o)
     req.cfg_scale = o->plan.cfg_scale;
     req.sampler = o->plan.sampler;
     req.rng = o->plan.rng;
+    if (r->strength > 0 && !r->init_image) {
+        cli_error("sd: --strength is the share of an init image's steps: give --init-image FILE too");
+        return EXIT_USAGE;
+    }
+    req.init_image = r->init_image;
+    if (r->strength > 0)
+        req.strength = r->strength;
     longsd_render_params p = cli_render_params(o);
     cli_progress g;
     cli_progress_init(&g, o);

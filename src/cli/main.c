@@ -42,7 +42,8 @@ typedef struct {
     "  --steps N             sampling steps recorded for rendering (default 30)\n"                      \
     "  --cfg X               guidance scale (default 7)\n"                                              \
     "  --sampler NAME        sampler name (default \"Euler a\")\n"                                      \
-    "  --lora NAME[:W]       add <lora:NAME:W> to every prompt (repeatable; NAME a file or a --lora-dir name)\n" \
+    "  --lora NAME[:W]       add <lora:NAME:W> to every prompt (repeatable; NAME a file, a hub repo id, or a\n" \
+    "                        LoRA in --lora-dir or the model folders, found as --model finds models)\n" \
     "  --rng native|cpu|cuda noise of a seed: the engine's own (default), torch's CPU generator, or NVIDIA GPU noise (A1111 \"NV\")\n" \
     "  --force               redo every stage even if nothing changed\n"                                 \
     "  --llm builtin|openai  who finds ideas and cast (default builtin; openai: any OpenAI-compatible server)\n" \
@@ -59,13 +60,14 @@ typedef struct {
     "                        repeat for a pool; extras after a space: jobs=N model=NAME workflow=FILE\n"   \
     "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
     "  --threads N           threads of the native engine (default: every core)\n"                          \
-    "  --vae taesd=PATH      native: decode with TAESD (a diffusers AutoencoderTiny folder or\n"           \
-    "                        taesd_decoder.safetensors): ~1/18 of the VAE decoder's work\n"          \
+    "  --vae taesd=NAME      native: decode with TAESD (an AutoencoderTiny folder, taesd_decoder.safetensors,\n" \
+    "                        a hub repo id such as madebyollin/taesd, or a VAE name in the model folders):\n" \
+    "                        ~1/18 of the VAE decoder's work\n"                                       \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
     "  --timeout S           seconds one request may take (default 300)\n"                              \
     "  --max-failures N      failed jobs in a row that set a backend aside for a while (default 2)\n"  \
-    "  --lora-dir DIR        native: where <lora:NAME:W> finds NAME.safetensors\n"                  \
+    "  --lora-dir DIR        native: searched first for <lora:NAME:W> (NAME.safetensors, then any LoRA by name)\n"                  \
     "  --model NAME          the native engine on NAME: a path, a hub repo id (org/name[@rev]) or a\n"    \
     "                        model in a known folder (see `longsd models`); also --backend native=NAME\n"\
     "  --models-dir DIR      search DIR first (A1111 or ComfyUI folder, or a folder of models)\n"        \
@@ -114,6 +116,9 @@ static const command commands[] = {
      "  -o, --output FILE     the image to write (default out.png)\n"
      "  --negative TEXT       negative prompt\n"
      "  --seed N              seed (default: derived from the prompt)\n"
+     "  --init-image FILE     img2img: start from this PNG (scaled to cover the size, centre-cropped;\n"
+     "                        native backends)\n"
+     "  --strength S          img2img: share of the steps run on it, in (0, 1] (default 0.75)\n"
      "  --size WxH, --steps N, --cfg X, --sampler NAME, --rng NAME   as for run\n"
      "  --candidates N        N images: out.png, then out-c1.png ... with seeds derived from the first\n"
      RENDER_OPTS},
@@ -181,6 +186,7 @@ enum {
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
     OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
+    OPT_INIT_IMAGE, OPT_STRENGTH,
     OPT_VAE, OPT_PROMPT_CHUNKS, OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
 };
 
@@ -212,6 +218,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"max-failures", required_argument, 0, OPT_MAX_FAILURES},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
+        {"init-image", required_argument, 0, OPT_INIT_IMAGE}, {"strength", required_argument, 0, OPT_STRENGTH},
         {"model", required_argument, 0, OPT_MODEL}, {"models-dir", required_argument, 0, OPT_MODELS_DIR},
         {"download", no_argument, 0, OPT_DOWNLOAD},
         {"candidates", required_argument, 0, OPT_CANDIDATES}, {"listen", required_argument, 0, OPT_LISTEN},
@@ -316,7 +323,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
                 break;
             case OPT_VAE:
                 if (strncmp(optarg, "taesd=", 6) != 0 || !optarg[6]) {
-                    cli_error("--vae: expected taesd=PATH (a TAESD folder or taesd_decoder.safetensors), got \"%s\"",
+                    cli_error("--vae: expected taesd=NAME (a TAESD folder, taesd_decoder.safetensors or a hub repo id), got \"%s\"",
                               optarg);
                     return EXIT_USAGE;
                 }
@@ -345,6 +352,19 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
                 break;
             }
             case OPT_NEGATIVE: o->render.negative = optarg; break;
+            case OPT_INIT_IMAGE: o->render.init_image = optarg; break;
+            case OPT_STRENGTH: {
+                char *end;
+                double v = strtod(optarg, &end);
+                if (!*optarg || *end || !(v > 0 && v <= 1)) {
+                    cli_error("--strength: expected a number in (0, 1] (the share of the steps run on the init "
+                              "image: 0.3 keeps it close, 1 redraws it), got \"%s\"",
+                              optarg);
+                    return EXIT_USAGE;
+                }
+                o->render.strength = v;
+                break;
+            }
             case OPT_MODEL:
                 if (cli_render_add_model(&o->render, optarg)) return EXIT_USAGE;
                 break;
@@ -445,8 +465,13 @@ static int dispatch(cli_opts *o, const char *cmdname, int want_help)
         printf("usage: %s\n\n%s", cmd->usage, cmd->help);
         return EXIT_OK;
     }
+    if ((o->render.init_image || o->render.strength > 0) && cmd->fn != cmd_sd) {
+        cli_error("--init-image and --strength are for `longsd sd`; in a plan, set an idea's prompt.init_image and "
+                  "prompt.strength (docs/plan.md)");
+        return EXIT_USAGE;
+    }
     if (cli_docs_check(&o->docs, NULL) || cli_check_file("--cast", o->plan.cast_file) ||
-        cli_check_file("--styles", o->plan.styles_file))
+        cli_check_file("--styles", o->plan.styles_file) || cli_check_file("--init-image", o->render.init_image))
         return EXIT_USAGE;
     if (o->n_args < cmd->min_args || o->n_args > cmd->max_args) {
         cli_error("%s", o->n_args < cmd->min_args ? "missing argument" : "too many arguments");
@@ -462,12 +487,11 @@ static int dispatch(cli_opts *o, const char *cmdname, int want_help)
     longsd_set_log(ctx, cli_log, o);
     longsd_set_abort(ctx, cli_interrupted, NULL);
     int rc = EXIT_OK;
-    if (cmd->fn == cmd_run || cmd->fn == cmd_sd) /* model names become paths (maybe a download) */
+    if (cmd->fn == cmd_run || cmd->fn == cmd_sd || cmd->fn == cmd_serve) /* model names become paths (maybe a download) */
         rc = cli_models_resolve(ctx, o);
     if (rc == EXIT_OK)
         rc = cmd->fn(ctx, o);
     longsd_ctx_free(ctx);
-    cli_models_free();
     return rc;
 }
 

@@ -34,7 +34,9 @@ typedef struct {
 typedef struct {
     int latent_ch, out_ch, n_blocks, layers, groups;
     int ch[SDNET_MAX_BLOCKS];
-    float scaling; /* latents are divided by this before decoding */
+    float scaling;  /* latents are divided by this before decoding */
+    int in_ch;      /* the encoder's image channels (in_channels, 3) */
+    int quant_conv; /* use_quant_conv (1): the encoder ends with quant_conv */
 } sdvae_cfg;
 
 /* Optional cancellation for the long forward passes: fn(user_data) is
@@ -77,5 +79,10 @@ void sdunet_guidance_embedding(float w, int dim, float *out);
  * H, W). The prefix "first_stage_model." switches to CompVis names. */
 longsd_status sdvae_decode(const sdvae_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
                            const float *z, int H, int W, float *img, const sdabort *ab, lserr *err);
+/* moments(2 * latent_ch, H/2^(n-1), W/2^(n-1)): the encoder's mean (first
+ * latent_ch channels) and log-variance of img(in_ch, H, W) in [-1, 1],
+ * unscaled (vae_encode.c). H and W must be multiples of 2^(n-1). */
+longsd_status sdvae_encode(const sdvae_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                           const float *img, int H, int W, float *moments, const sdabort *ab, lserr *err);
 
 #endif

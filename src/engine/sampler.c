@@ -394,6 +394,26 @@ longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t
     return lserr_set(err, LONGSD_ERR_PARAM, "unknown sampler");
 }
 
+void sdsched_add_noise(const sdsched *s, int i, const float *x0, const float *noise, float *out, size_t n)
+{
+    double a = 1.0, b;
+    if (s->kind == SDS_EULER || s->kind == SDS_EULER_A) {
+        b = s->sigmas[i];
+    } else if (s->kind == SDS_DPMPP_2M) {
+        double sg = s->sigmas[i];
+        a = 1.0 / sqrt(sg * sg + 1.0);
+        b = sg * a;
+    } else {
+        int t = (int)s->timesteps[i];
+        t = t < 0 ? 0 : t >= SDS_TRAIN_STEPS ? SDS_TRAIN_STEPS - 1 : t;
+        double acp = s->alphas_cumprod[t];
+        a = sqrt(acp);
+        b = sqrt(1.0 - acp);
+    }
+    for (size_t k = 0; k < n; k++)
+        out[k] = (float)(a * x0[k] + b * noise[k]);
+}
+
 static uint64_t splitmix64(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ULL;

@@ -72,6 +72,13 @@ float sdsched_input_scale(const sdsched *s, int i);
  * others ignore it. */
 longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t n, const float *noise, lserr *err);
 
+/* img2img: out(n) = x0(n) noised to the level of step i, as the
+ * scheduler's add_noise at timesteps[i]: Euler and Euler a x0 + sigma_i
+ * noise; DPM++ 2M alpha_i x0 + sigma_i alpha_i noise with alpha_i =
+ * 1 / sqrt(sigma_i^2 + 1); DDIM and LCM sqrt(acp) x0 + sqrt(1 - acp) noise
+ * with acp the alphas_cumprod of t = timesteps[i]. */
+void sdsched_add_noise(const sdsched *s, int i, const float *x0, const float *noise, float *out, size_t n);
+
 /* Standard normal numbers, a pure function of (seed, stream, index):
  * splitmix64 of seed ^ stream-mixed counter -> two 53-bit uniforms ->
  * Box-Muller. The same seed gives the same numbers on every machine and

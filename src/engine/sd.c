@@ -1,7 +1,9 @@
-/* sd.c - the txt2img pipeline over the engine's parts (see sd.h): load a
- * diffusers folder, encode prompt and negative prompt, sample with
+/* sd.c - the txt2img and img2img pipeline over the engine's parts (see
+ * sd.h): load a diffusers folder, encode prompt and negative prompt, start
+ * from noise or from an encoded, noised init image, sample with
  * classifier-free guidance, decode with the VAE. It mirrors diffusers'
- * StableDiffusionPipeline step by step so the fixtures can check it. */
+ * StableDiffusionPipeline and StableDiffusionImg2ImgPipeline step by step
+ * so the fixtures can check it. */
 #include "sd.h"
 
 #include <cblas.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "compvis.h"
+#include "image_fit.h"
 #include "lora.h"
 #include "nets.h"
 #include "prompt_weights.h"
@@ -138,6 +141,7 @@ longsd_sd_params longsd_sd_default_params(void)
         .karras = 0,
         .plain_prompt = 0,
         .rng = LONGSD_RNG_NATIVE,
+        .strength = 0.75,
     };
 }
 
@@ -443,6 +447,83 @@ static longsd_status build_context(longsd_sd *sd, const longsd_sd_params *p, int
     return rc;
 }
 
+/* img2img: the first step that runs, as diffusers' get_timesteps:
+ * init_timestep = min(int(steps * strength), steps), t_start = steps -
+ * init_timestep (strength in double, as Python computes it). */
+static longsd_status img2img_start(longsd_sd *sd, const longsd_sd_params *p, int *t_start)
+{
+    if (!(p->strength > 0.0 && p->strength <= 1.0))
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "strength %g: img2img takes a strength in (0, 1] (1 = every step)",
+                         p->strength);
+    if (p->init_width <= 0 || p->init_height <= 0 || p->init_width > 16384 || p->init_height > 16384)
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "init image %dx%d: width and height must be 1..16384",
+                         p->init_width, p->init_height);
+    double d = (double)p->steps * p->strength;
+    int run = d >= p->steps ? p->steps : (int)d;
+    if (run < 1)
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM,
+                         "strength %g of %d steps runs no step (int(steps x strength) = 0): raise the steps or the "
+                         "strength",
+                         p->strength, p->steps);
+    *t_start = p->steps - run;
+    return LONGSD_OK;
+}
+
+/* x(L, h, w) = the init image encoded and noised to step t_start, as
+ * StableDiffusionImg2ImgPipeline.prepare_latents: the KL VAE's posterior
+ * is sampled (mean + exp(logvar / 2) eps, eps the generator's first draw)
+ * and scaled by scaling_factor; TAESD's latents are taken as they are
+ * (AutoencoderTiny has no distribution and scale 1, so nothing is drawn);
+ * then scheduler.add_noise with the next draw (or init_noise). */
+static longsd_status init_latents(longsd_sd *sd, const longsd_sd_params *p, const sdsched *s, int t_start, int h,
+                                  int w, sdrng *rng, const sdabort *ab, float *x)
+{
+    int L = sd->unet_cfg.in_ch;
+    size_t n = (size_t)L * h * w;
+    int taesd = sd->taesd && sdtaesd_has_encoder(sd->taesd);
+    int ic = taesd ? sdtaesd_config(sd->taesd)->in_ch : sd->vae_cfg.in_ch;
+    longsd_status rc = LONGSD_OK;
+    const sdw_patch *keep = sd->arena.patch; /* the UNet's LoRAs: not the autoencoder's */
+    float *img = longsd__malloc((size_t)3 * p->width * p->height * sizeof *img);
+    float *mom = longsd__malloc(2 * n * sizeof *mom), *noise = longsd__malloc(n * sizeof *noise);
+    if (!img || !mom || !noise || sdimg_fit(p->init_image, p->init_width, p->init_height, p->width, p->height, img)) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (ic != 3) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED, "img2img: the %s takes %d image channels, not RGB",
+                       taesd ? "TAESD encoder" : "VAE encoder", ic);
+        goto out;
+    }
+    sd->arena.patch = NULL;
+    if (taesd) {
+        rc = sdtaesd_encode(sd->taesd, &sd->arena, img, p->height, p->width, x, ab, &sd->err);
+        if (rc != LONGSD_OK)
+            goto out;
+    } else {
+        rc = sdvae_encode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, img, p->height, p->width, mom, ab,
+                          &sd->err);
+        if (rc != LONGSD_OK)
+            goto out;
+        sdrng_draw(rng, noise, n);
+        for (size_t k = 0; k < n; k++) {
+            double lv = mom[n + k];
+            lv = lv < -30.0 ? -30.0 : lv > 20.0 ? 20.0 : lv;
+            x[k] = (float)(((double)mom[k] + exp(0.5 * lv) * noise[k]) * sd->vae_cfg.scaling);
+        }
+    }
+    sdrng_draw(rng, noise, n);
+    if (p->init_noise)
+        memcpy(noise, p->init_noise, n * sizeof *noise);
+    sdsched_add_noise(s, t_start, x, noise, x, n);
+out:
+    sd->arena.patch = keep;
+    longsd__free(img);
+    longsd__free(mom);
+    longsd__free(noise);
+    return rc;
+}
+
 longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float *latents, uint8_t *rgb)
 {
     lserr_clear(&sd->err);
@@ -479,6 +560,11 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         sdunet_guidance_embedding(p->cfg_scale - 1.0f, tcd, wemb);
     if ((rc = sdsched_init_cfg(&s, &sd->sched_cfg, (sds_kind)p->sampler, p->karras, p->steps, &sd->err)) != LONGSD_OK)
         return rc;
+    int t_start = 0;
+    if (p->init_image && (rc = img2img_start(sd, p, &t_start)) != LONGSD_OK) {
+        sdsched_free(&s);
+        return rc;
+    }
     /* As diffusers: the batch is [unconditional, conditional]. */
     float *ctx = NULL;
     int n_ctx = 0;
@@ -507,14 +593,19 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
      * position whether or not init_noise replaces it */
     sdrng rng;
     sdrng_init(&rng, (sdrng_kind)p->rng, p->seed);
-    sdrng_draw(&rng, x, n);
-    if (p->init_noise)
-        memcpy(x, p->init_noise, n * sizeof *x);
-    for (size_t k = 0; k < n; k++)
-        x[k] *= s.init_sigma;
-    for (int i = 0; i < s.steps; i++) {
+    if (p->init_image) {
+        if ((rc = init_latents(sd, p, &s, t_start, h, w, &rng, &ab, x)) != LONGSD_OK)
+            goto out;
+    } else {
+        sdrng_draw(&rng, x, n);
+        if (p->init_noise)
+            memcpy(x, p->init_noise, n * sizeof *x);
+        for (size_t k = 0; k < n; k++)
+            x[k] *= s.init_sigma;
+    }
+    for (int i = t_start; i < s.steps; i++) {
         if (p->abort && p->abort(p->user_data)) {
-            rc = lserr_set(&sd->err, LONGSD_ERR_ABORTED, "aborted at step %d of %d", i, s.steps);
+            rc = lserr_set(&sd->err, LONGSD_ERR_ABORTED, "aborted at step %d of %d", i - t_start, s.steps - t_start);
             goto out;
         }
         float sc = sdsched_input_scale(&s, i), t = s.timesteps[i];
@@ -532,7 +623,7 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         const float *nz = NULL;
         if (sdsched_needs_noise(&s, i)) {
             if (p->step_noise)
-                nz = p->step_noise + (size_t)i * n;
+                nz = p->step_noise + (size_t)(i - t_start) * n;
             else {
                 sdrng_draw(&rng, noise, n);
                 nz = noise;
@@ -541,7 +632,7 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         if ((rc = sdsched_step(&s, i, ec, x, n, nz, &sd->err)) != LONGSD_OK)
             goto out;
         if (p->progress)
-            p->progress(p->user_data, i + 1, s.steps);
+            p->progress(p->user_data, i - t_start + 1, s.steps - t_start);
     }
     if (latents)
         memcpy(latents, x, n * sizeof *x);

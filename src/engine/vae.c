@@ -13,7 +13,7 @@ sdvae_cfg sdvae_sd15_cfg(void)
 {
     return (sdvae_cfg){
         .latent_ch = 4, .out_ch = 3, .n_blocks = 4, .layers = 2, .groups = 32,
-        .ch = {128, 256, 512, 512}, .scaling = 0.18215f,
+        .ch = {128, 256, 512, 512}, .scaling = 0.18215f, .in_ch = 3, .quant_conv = 1,
     };
 }
 
@@ -41,6 +41,9 @@ longsd_status sdvae_cfg_load(const char *path, sdvae_cfg *cfg, lserr *err)
     }
     c.latent_ch = sdnet_geti(o, "latent_channels", 4);
     c.out_ch = sdnet_geti(o, "out_channels", 3);
+    c.in_ch = sdnet_geti(o, "in_channels", 3);
+    json_t *qc = json_object_get(o, "use_quant_conv");
+    c.quant_conv = !(qc && json_is_false(qc));
     c.layers = sdnet_geti(o, "layers_per_block", 2);
     c.groups = sdnet_geti(o, "norm_num_groups", 32);
     json_t *sf = json_object_get(o, "scaling_factor");
@@ -61,10 +64,11 @@ longsd_status sdvae_cfg_load(const char *path, sdvae_cfg *cfg, lserr *err)
         }
     /* bounded before any size is derived from them: an out_channels of 2^31
      * asked for a 4 TB output buffer */
-    if (c.latent_ch <= 0 || c.latent_ch > 64 || c.out_ch <= 0 || c.out_ch > 16) {
+    if (c.latent_ch <= 0 || c.latent_ch > 64 || c.out_ch <= 0 || c.out_ch > 16 || c.in_ch <= 0 || c.in_ch > 16) {
         rc = lserr_set(err, LONGSD_ERR_MODEL,
-                       "%s: latent_channels %d and out_channels %d must be 1..64 and 1..16 (an SD VAE has 4 and 3)",
-                       path, c.latent_ch, c.out_ch);
+                       "%s: latent_channels %d, in_channels %d and out_channels %d must be 1..64, 1..16 and 1..16 "
+                       "(an SD VAE has 4, 3 and 3)",
+                       path, c.latent_ch, c.in_ch, c.out_ch);
         goto out;
     }
     if (c.layers <= 0 || c.layers > 8 || !(c.scaling > 0)) {

@@ -26,6 +26,8 @@ typedef struct {
     const char *sampler;    /* A1111 spelling ("Euler a"); backends translate */
     const char *vae;        /* "" = the model's own; "taesd" (native --vae taesd=PATH) */
     const char *rng;        /* noise source "cpu" / "cuda"; NULL = native (noise.h) */
+    const char *init_image; /* img2img: the PNG to start from; NULL = txt2img */
+    double strength;        /* img2img: (0, 1], the share of the steps run on it */
 } ls_render_job;
 
 /* What render() hands back. data is checked by the pool (PNG/JPEG of the
@@ -50,6 +52,7 @@ typedef struct {
     long timeout_ms;        /* comfyui: give up waiting for a queued prompt after this */
     const char *vae;        /* optional, native: "taesd=PATH" decodes with TAESD */
     const char *lora_dir;   /* optional, native: folder of <lora:NAME> files */
+    const struct longsd_model_params *models; /* optional, native: where other <lora:NAME> are found */
 } ls_backend_opts;
 
 /* Which job fields a backend honours; the others are reported as ignored. */
@@ -62,7 +65,9 @@ enum {
     LS_CAP_NEGATIVE = 1 << 5,
     LS_CAP_ALL = (1 << 6) - 1,
     /* the noise source (--rng): outside LS_CAP_ALL, a backend opts in */
-    LS_CAP_RNG = 1 << 6
+    LS_CAP_RNG = 1 << 6,
+    /* img2img (--init-image): a job with one fails on a backend without it */
+    LS_CAP_INIT_IMAGE = 1 << 7
 };
 
 typedef struct ls_backend_ops {

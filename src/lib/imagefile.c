@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "imagefile.h"
+
+#include "init_image.h"
 #include "noise.h"
 #include "tmpfile.h"
 
@@ -54,6 +56,11 @@ void ls_pool_job_key(const ls_render_job *j, char out[17])
     /* a chosen noise source is another picture; native keeps the old keys */
     if (!ls_rng_is_native(j->rng))
         h = lsfnv1a64(ls_rng_a1111(j->rng), strlen(ls_rng_a1111(j->rng)) + 1, h);
+    if (j->init_image) { /* img2img: the picture's bytes and the strength decide it too */
+        h = ls_init_image_hash(j->init_image, h);
+        int m = snprintf(num, sizeof num, "strength %.6g", j->strength);
+        h = lsfnv1a64(num, (size_t)m, h);
+    }
     int n = snprintf(num, sizeof num, "%u %d %d %d %.4f", j->seed, j->width, j->height, j->steps, (double)j->cfg_scale);
     h = lsfnv1a64(num, (size_t)n, h);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
@@ -130,11 +137,14 @@ char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed)
     const char *n = j->negative ? j->negative : "";
     const char *vae = j->vae ? j->vae : "";
     const char *rng = ls_rng_a1111(j->rng); /* A1111 writes "RNG:" only off its default */
-    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, %s%s%s%s%s%s"
+    char ds[48] = ""; /* img2img: A1111's "Denoising strength: 0.6" */
+    if (j->init_image)
+        snprintf(ds, sizeof ds, "Denoising strength: %g, ", j->strength);
+    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, %s%s%s%s%s%s%s"
                             "Version: longsd %s",
                             j->prompt, n[0] ? "Negative prompt: " : "", n, n[0] ? "\n" : "", j->steps,
                             j->sampler ? j->sampler : "Euler a", (double)j->cfg_scale, (unsigned long long)seed,
-                            j->width, j->height, vae[0] ? "VAE: " : "", vae, vae[0] ? ", " : "",
+                            j->width, j->height, ds, vae[0] ? "VAE: " : "", vae, vae[0] ? ", " : "",
                             rng ? "RNG: " : "", rng ? rng : "", rng ? ", " : "", LONGSD_VERSION);
 }
 
@@ -168,7 +178,12 @@ longsd_status ls_sidecar_write(const ls_sidecar *sc, lserr *err)
         "render_s", sc->render_s, "created", when, "longsd", LONGSD_VERSION);
     if (root)
         json_object_set_new(root, "rng", json_string(ls_rng_is_native(job->rng) ? "native" : job->rng));
-    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+    if (root && job->init_image) { /* img2img: what it started from */
+        json_object_set_new(root, "init_image", json_string(job->init_image));
+        json_object_set_new(root, "strength", json_real(job->strength));
+    }
+    /* 15 digits: a strength of 0.6 reads 0.6, not 0.59999999999999998 */
+    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(root);
     char *side = ls_pool_sidecar_path(sc->file);
     longsd_status rc = LONGSD_OK;

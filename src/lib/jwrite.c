@@ -2,6 +2,7 @@
 #include "jwrite.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void jw_init(jwriter *w, size_t cap)
@@ -198,6 +199,27 @@ void jw_real(jwriter *w, const char *key, double v)
             memmove(start, end, (size_t)(t + n - end) + 1);
             n -= (int)(end - start);
         }
+    }
+    member(w, key);
+    add(w, t, (size_t)n);
+}
+
+void jw_real_short(jwriter *w, const char *key, double v)
+{
+    char t[40];
+    int n = 0;
+    for (int p = 1; isfinite(v) && p <= 17; p++) {
+        n = snprintf(t, sizeof t - 3, "%.*g", p, v);
+        if (strtod(t, NULL) == v)
+            break;
+    }
+    if (!isfinite(v) || strchr(t, 'e')) { /* exponents: jw_real's spelling */
+        jw_real(w, key, v);
+        return;
+    }
+    if (!strchr(t, '.')) {
+        memcpy(t + n, ".0", 3);
+        n += 2;
     }
     member(w, key);
     add(w, t, (size_t)n);

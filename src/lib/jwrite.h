@@ -31,6 +31,9 @@ void jw_close(jwriter *w);
 void jw_string(jwriter *w, const char *key, const char *s);
 void jw_int(jwriter *w, const char *key, long long v);
 void jw_real(jwriter *w, const char *key, double v);
+/* The shortest text that reads back as v ("0.6", where jw_real writes
+ * 0.59999999999999998): for values a user typed, such as a strength. */
+void jw_real_short(jwriter *w, const char *key, double v);
 void jw_bool(jwriter *w, const char *key, int v);
 /* The text with a trailing newline (free with longsd__free), or NULL and
  * *rc set (LONGSD_ERR_NOMEM, LONGSD_ERR_TOO_BIG, LONGSD_ERR_PARAM for an

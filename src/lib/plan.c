@@ -23,6 +23,7 @@ static void plan_idea_clear(ls_plan_idea *pi)
     longsd__free(pi->lexica);
     longsd__free(pi->sampler);
     longsd__free(pi->rng);
+    longsd__free(pi->init_image);
     longsd__free(pi->style);
     longsd__free(pi->image_file);
     longsd__free(pi->image_error);

@@ -34,6 +34,10 @@ static uint64_t idea_hash(const ls_plan_idea *pi)
     h = hstr(h, pi->sampler);
     if (pi->rng && pi->rng[0]) /* only when set: hashes of plans without it stay */
         h = hstr(h, pi->rng);
+    if (pi->init_image) { /* the same for img2img */
+        h = hstr(h, pi->init_image);
+        h = lsfnv1a64(&pi->strength, sizeof pi->strength, h);
+    }
     h = hstr(h, pi->style);
     h = hnum(h, pi->seed);
     h = hnum(h, pi->width);
@@ -112,10 +116,14 @@ static int take_idea(ls_plan_idea *m, const ls_plan_idea *d)
     int xt = take(&m->idea.title, d->idea.title), xs = take(&m->idea.scene, d->idea.scene);
     int xp = take(&m->prompt, d->prompt), xn = take(&m->negative, d->negative);
     int xa = take(&m->sampler, d->sampler), xy = take(&m->style, d->style);
-    int xg = take(&m->rng, d->rng);
-    if (xt < 0 || xs < 0 || xp < 0 || xn < 0 || xa < 0 || xy < 0 || xg < 0)
+    int xg = take(&m->rng, d->rng), xi = take(&m->init_image, d->init_image);
+    if (xt < 0 || xs < 0 || xp < 0 || xn < 0 || xa < 0 || xy < 0 || xg < 0 || xi < 0)
         return -1;
-    int t = xt + xs + xy, r = xp + xn + xa + xg;
+    int t = xt + xs + xy, r = xp + xn + xa + xg + xi;
+    if (m->strength != d->strength) {
+        m->strength = d->strength;
+        r++;
+    }
     /* another candidate chosen by hand (or by `longsd choose` between
      * two saves) among the same draws: take the choice, not its seed
      * alone, so the candidate list stays whole */

@@ -62,6 +62,36 @@ static longsd_status get_rng(rd *r, const jd_val *obj, const char *prefix, char 
     return rc;
 }
 
+static longsd_status get_num(rd *r, const jd_val *obj, const char *prefix, const char *key, double lo, double hi,
+                             double *out);
+
+/* img2img (issue 12): "init_image", a PNG to start from, and "strength"
+ * in (0, 1] (default 0.75); a strength without a picture is an error, not
+ * silently dropped on the next save. */
+static longsd_status get_init_image(rd *r, const jd_val *pr, const char *prefix, ls_plan_idea *pi)
+{
+    longsd_status rc = get_str(r, pr, prefix, "init_image", 0, &pi->init_image);
+    if (rc)
+        return rc;
+    if (pi->init_image && !pi->init_image[0])
+        return bad_key(r, prefix, "init_image", "empty: give a PNG's path, or leave the key out");
+    /* as image.file: a plan handed over cannot make a run read (and
+     * redraw) a picture from outside the workspace */
+    if (pi->init_image && ls_wspath_check_rel(pi->init_image, NULL))
+        return bad_key(r, prefix, "init_image",
+                       "must be a relative path inside the workspace (no leading '/', no '..' part, no control "
+                       "characters)");
+    double s = -1;
+    if ((rc = get_num(r, pr, prefix, "strength", -1e300, 1e300, &s)))
+        return rc;
+    if (s != -1 && !pi->init_image)
+        return bad_key(r, prefix, "strength", "given without init_image (the picture it applies to)");
+    if (s != -1 && !(s > 0 && s <= 1))
+        return bad_key(r, prefix, "strength", "expected a number in (0, 1]");
+    pi->strength = pi->init_image ? (s != -1 ? s : 0.75) : 0;
+    return LONGSD_OK;
+}
+
 static longsd_status get_int(rd *r, const jd_val *obj, const char *prefix, const char *key, long long lo, long long hi,
                              int required, long long *out)
 {
@@ -297,6 +327,7 @@ static longsd_status read_idea(rd *r, const longsd_plan *p, const jd_val *o, siz
     pi->cfg_scale = (float)cfg;
     TRY(get_str(r, pr, sub, "sampler", 0, &pi->sampler));
     TRY(get_rng(r, pr, sub, &pi->rng));
+    TRY(get_init_image(r, pr, sub, pi));
     TRY(get_str(r, pr, sub, "style", 0, &pi->style));
 
     const jd_val *im = field(o, "image");

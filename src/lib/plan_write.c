@@ -83,6 +83,10 @@ static void write_idea(jwriter *w, const longsd_plan *p, size_t i, long long ind
     jw_string(w, "style", nz(pi->style));
     if (!ls_rng_is_native(pi->rng)) /* the noise source, when not the default (issue 12) */
         jw_string(w, "rng", pi->rng);
+    if (pi->init_image) { /* img2img (issue 12), only when set: other plans write as before */
+        jw_string(w, "init_image", pi->init_image);
+        jw_real_short(w, "strength", pi->strength);
+    }
     if (pi->lexica && pi->lexica[0]) /* the lexica modifiers chosen for this scene (issue 11) */
         jw_string(w, "lexica", pi->lexica);
     jw_close(w);

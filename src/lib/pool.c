@@ -165,6 +165,7 @@ longsd_status ls_pool_new(longsd_ctx *ctx, const longsd_render_params *prm, ls_p
             .timeout_ms = (long)(prm->timeout_s * 1000.0),
             .vae = prm->vae,
             .lora_dir = prm->lora_dir,
+            .models = prm->models,
         };
         if (prm->vae && !b->ops->in_process) {
             rc = lserr_set(err, LONGSD_ERR_PARAM, "backend %s: a VAE (%s) is for the native engine only; servers use "
@@ -204,6 +205,7 @@ static void job_free(ls_pool_job *j)
     longsd__free((char *)j->job.sampler);
     longsd__free((char *)j->job.vae);
     longsd__free((char *)j->job.rng);
+    longsd__free((char *)j->job.init_image);
     longsd__free(j->id);
     longsd__free(j->path);
     longsd__free(j->key);
@@ -268,13 +270,14 @@ longsd_status ls_pool_add(ls_pool *p, const ls_render_job *job, const char *id, 
     j->job.sampler = longsd__strdup(job->sampler ? job->sampler : "Euler a");
     j->job.vae = longsd__strdup(job->vae ? job->vae : "");
     j->job.rng = ls_rng_is_native(job->rng) ? NULL : longsd__strdup(job->rng);
+    j->job.init_image = job->init_image ? longsd__strdup(job->init_image) : NULL;
     j->id = longsd__strdup(id ? id : "image");
     j->path = longsd__strdup(path);
     j->key = longsd__strdup(key ? key : "");
     j->tag = tag;
     j->backend = -1;
     if (!j->job.prompt || !j->job.negative || !j->job.sampler || !j->job.vae || !j->id || !j->path || !j->key ||
-        (!ls_rng_is_native(job->rng) && !j->job.rng)) {
+        (!ls_rng_is_native(job->rng) && !j->job.rng) || (job->init_image && !j->job.init_image)) {
         job_free(j);
         return LONGSD_ERR_NOMEM;
     }
@@ -372,6 +375,13 @@ static void run_attempt(ls_pool *p, int bi, ls_http *http, ls_pool_job *j, doubl
     int is_png = 0, blank = 0, tries = 0;
     double t0 = mono_s();
     memset(a, 0, sizeof *a);
+    if (job.init_image && !(b->caps & LS_CAP_INIT_IMAGE)) {
+        a->rc = lserr_set(&err, LONGSD_ERR_UNSUPPORTED,
+                          "%s cannot start from an init image (img2img is the native engine's: --backend "
+                          "native=MODEL)",
+                          b->label);
+        goto out;
+    }
     for (;; tries++) {
         /* a blank image is retried with another seed, recorded in the sidecar */
         job.seed = j->job.seed + (uint32_t)tries * 7919u;

@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "init_image.h"
 #include "noise.h"
 #include "plan.h"
 #include "pool.h"
@@ -43,6 +44,7 @@ longsd_image_request longsd_image_default_request(void)
         .steps = 30,
         .cfg_scale = 7.0f,
         .sampler = "Euler a",
+        .strength = 0.75,
     };
 }
 
@@ -72,6 +74,8 @@ static longsd_status check_job(lserr *err, const ls_render_job *j, const char *w
                          j->height);
     if (j->steps < 1 || j->steps > 1000)
         return lserr_set(err, LONGSD_ERR_PARAM, "%s: steps %d is out of range (1..1000)", what, j->steps);
+    if (j->init_image)
+        return ls_init_image_check(j->init_image, j->strength, what, err);
     return LONGSD_OK;
 }
 
@@ -170,7 +174,7 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
     longsd_plan *plan = b->runs[ri].plan;
     const char *ws = b->runs[ri].ws;
     longsd_status rc = LONGSD_OK;
-    char *dir = NULL, *full = NULL, *label = NULL;
+    char *dir = NULL, *full = NULL, *label = NULL, *init = NULL;
     ls_stemset *stems = NULL;
     char dname[80];
     ls_pool_dir_name(plan->name, dname, sizeof dname);
@@ -199,10 +203,22 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
             .vae = params->vae ? ls_vae_kind(params->vae) : "",
             .rng = ls_rng_is_native(pi->rng) ? NULL : pi->rng,
         };
+        longsd__free(init);
+        init = NULL;
+        if (pi->init_image) { /* img2img: the picture is the workspace's, as image files are */
+            init = longsd__asprintf("%s/%s", ws, pi->init_image);
+            if (!init) {
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            job.init_image = init;
+            job.strength = pi->strength;
+        }
         lserr jerr;
         if (check_job(&jerr, &job, id)) {
             for (size_t k = 0; k < nc; k++)
-                if ((rc = ls_cands_set_image(pi, k, LONGSD_IMAGE_FAILED, NULL, jerr.msg)))
+                if ((!pi->n_cands || !pi->cands[k].kept) &&
+                    (rc = ls_cands_set_image(pi, k, LONGSD_IMAGE_FAILED, NULL, jerr.msg)))
                     goto out;
             continue;
         }
@@ -214,6 +230,8 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
             goto out;
         }
         for (size_t k = 0; k < nc; k++) {
+            if (pi->n_cands && pi->cands[k].kept)
+                continue; /* a picture of an earlier prompt: kept as it is, never drawn */
             unsigned draw = pi->n_cands ? pi->cands[k].draw : 0;
             job.seed = !pi->n_cands || k == pi->chosen ? pi->seed : pi->cands[k].seed;
             longsd__free(full);
@@ -259,6 +277,7 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
 out:
     ls_stemset_free(stems);
     longsd__free(dir);
+    longsd__free(init);
     longsd__free(full);
     longsd__free(label);
     return rc;
@@ -284,6 +303,8 @@ longsd_status longsd_render_plans(longsd_ctx *ctx, longsd_plan *const *plans, co
             const ls_plan_idea *pi = &plans[k]->ideas[i];
             size_t nc = pi->n_cands ? pi->n_cands : 1;
             n_jobs += nc;
+            for (size_t c = 0; c < pi->n_cands; c++)
+                nc -= pi->cands[c].kept; /* kept pictures are not drawn */
             if (!params->n_only || wanted(params, pi->idea.id[0] ? pi->idea.id : "image"))
                 total += nc;
         }
@@ -373,6 +394,8 @@ longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req
         .sampler = req->sampler && req->sampler[0] ? req->sampler : "Euler a",
         .vae = params->vae ? ls_vae_kind(params->vae) : "",
         .rng = ls_rng_is_native(req->rng) ? NULL : req->rng,
+        .init_image = req->init_image && req->init_image[0] ? req->init_image : NULL,
+        .strength = req->strength,
     };
     if ((rc = ls_rng_check(req->rng, "image request", err)))
         return rc;
