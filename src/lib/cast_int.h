@@ -24,6 +24,7 @@ typedef struct {
     size_t prep;    /* ... right after in/at/to/from */
     size_t speech;  /* ... right after a speech verb (+ article): "säd de Butt" */
     size_t det;     /* ... right after an article */
+    size_t acts;    /* ... followed by a verb: "the Widow Douglas said" */
     size_t first;   /* sentence order of first sight, for stable tie-breaks */
     int character;  /* index of the character it became, -1 */
     int qualifies;  /* singles: may name a character on its own */
@@ -45,6 +46,7 @@ centry *ls_cmap_get(cmap *m, const char *k, size_t kl, int create, int *oom);
 typedef struct {
     size_t start, end;  /* in s->data */
     size_t klen;        /* key length: possessive dropped */
+    int klen_cut;       /* a possessive was dropped: "Watson's" */
     unsigned flags;     /* lexicon flags of the lower-cased word */
     int upper, all_upper, after_stop;
 } ctok;
@@ -58,6 +60,7 @@ typedef struct {
     ctok *tok;
     size_t n_tok, cap_tok;
     size_t sentence_no;
+    size_t sent_start;  /* byte where the sentence being scanned starts */
 } cscan;
 
 #define NOT_NAME_FLAGS                                                                                  \
@@ -83,6 +86,7 @@ typedef struct {
     size_t n_aliases, cap_aliases;
     size_t mentions;
     size_t full_count;      /* occurrences of the chosen full name */
+    size_t acts;            /* times its names were followed by a verb or followed a speech verb */
     size_t first;           /* first sight, for ordering ties */
     int gender;
     int title_named;        /* named by its whole phrase ("Aunt Polly", "Injun Joe") */

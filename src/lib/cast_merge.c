@@ -156,6 +156,18 @@ static int single_qualifies(const cscan *c, const centry *e)
     return 1;
 }
 
+/* First words of mountains, lakes, capes and rivers, as the three
+ * languages (and the Romance names English books keep) write them. */
+static int geo_word(const char *w, size_t n)
+{
+    static const char *const geo[] = {"Mont", "Monte", "Mount", "Lac", "Lago", "Lake", "Loch", "Cap", "Cape",
+                                      "Rio", "R\xC3\xAD" "o", "Sierra", "Piz", "Sankt", "Golfe"};
+    for (size_t i = 0; i < sizeof geo / sizeof geo[0]; i++)
+        if (strlen(geo[i]) == n && !memcmp(geo[i], w, n))
+            return 1;
+    return 0;
+}
+
 static int phrase_is_place(const cscan *c, const centry *e)
 {
     size_t fl, ll;
@@ -165,6 +177,8 @@ static int phrase_is_place(const cscan *c, const centry *e)
     unsigned lf = ls_cast_word_flags(c->lang, last, ll);
     if (ff & LSLEX_PLACEWORD)
         return 1; /* St. Petersburg, New York, Great Sahara */
+    if (geo_word(e->key, fl))
+        return 1; /* Mont Blanc, Lac Léman, Cap Horn: in any of the three languages */
     if (lf & LSLEX_PLACE) {
         /* Cardiff Hill, Jackson Island, McDougal Cave; but "Ned Land" is a
          * man: a known first name, or a speaker ("said Ned Land"), never
@@ -177,6 +191,15 @@ static int phrase_is_place(const cscan *c, const centry *e)
     if ((ff | lf) & (LSLEX_DIVINE | LSLEX_CALENDAR | LSLEX_HEADING))
         return 1;
     return 0;
+}
+
+/* A character does something at least once in the book: a verb follows
+ * the name ("Jim went", "Conseil répondit") or a speech verb comes before
+ * it ("said Jim"). German puts the verb before the subject as often as
+ * after, so there the other evidence (dictionary, speech) decides. */
+static int ever_acts(const cscan *c, const centry *e)
+{
+    return c->lang == LSLEX_DE || e->acts + e->speech > 0;
 }
 
 static int same_initial(const char *a, const char *b) { return a[0] && a[0] == b[0]; }
@@ -194,6 +217,21 @@ static int all_dict_nouns(const char *key, size_t kl)
         a = b + 1;
     }
     return 1;
+}
+
+/* "Gregors Rücken", "Annas Hand": a name in the genitive -s (the name is
+ * met on its own) before a dictionary noun. */
+static int de_genitive_noun(const cscan *c, const centry *p)
+{
+    const char *sp = memchr(p->key, ' ', p->klen);
+    if (!sp || memchr(sp + 1, ' ', p->klen - (size_t)(sp + 1 - p->key)))
+        return 0;
+    size_t fl = (size_t)(sp - p->key);
+    if (fl < 3 || p->key[fl - 1] != 's')
+        return 0;
+    int oom = 0;
+    const centry *name = ls_cmap_get((cmap *)&c->singles, p->key, fl - 1, 0, &oom);
+    return name && name->total >= 2 && ls_dict_de_noun(sp + 1, p->klen - fl - 1);
 }
 
 /* Surname of a full name: its last word, "" for a single word. */
@@ -303,8 +341,16 @@ static longsd_status fold_titled(const cscan *c, cchars *cs)
         const cchar *ch = &cs->v[i];
         if (!ch->mentions || ch->role)
             continue;
-        const char *forms[2] = {ch->name, ch->full_name};
-        for (int k = 0; k < 2; k++) {
+        /* and the surname of a full name ("Charles Bovary" for "M. Bovary"),
+         * unless the full name starts with a title */
+        const char *forms[3] = {ch->name, ch->full_name, NULL};
+        const char *sp = strchr(ch->full_name, ' ');
+        if (sp && !(ls_cast_word_flags(c->lang, ch->full_name, (size_t)(sp - ch->full_name) -
+                                                                   (sp[-1] == '.')) & LSLEX_TITLE))
+            forms[2] = strrchr(ch->full_name, ' ') + 1;
+        for (int k = 0; k < 3 && forms[k]; k++) {
+            if (k == 2 && !strcmp(forms[2], ch->name))
+                continue;
             centry *e = ls_cmap_get(&names, forms[k], strlen(forms[k]), 1, &oom);
             if (!e) {
                 st = LONGSD_ERR_NOMEM;
@@ -341,6 +387,106 @@ static longsd_status fold_titled(const cscan *c, cchars *cs)
     return st;
 }
 
+/* Sex a word says: 1 male, 2 female, 0 unknown (lexicon, then the French
+ * dictionary's first names). */
+static int word_sex(const cscan *c, const char *w, size_t n)
+{
+    unsigned f = ls_cast_word_flags(c->lang, w, n);
+    if ((f & LSLEX_MALE) && !(f & LSLEX_FEMALE))
+        return 1;
+    if ((f & LSLEX_FEMALE) && !(f & LSLEX_MALE))
+        return 2;
+    if (c->lang == LSLEX_FR) {
+        unsigned fr = ls_dict_fr(w, n);
+        if ((fr & LS_FR_FIRST_NAME) && (fr & LS_FR_MASC) && !(fr & LS_FR_FEM))
+            return 1;
+        if ((fr & LS_FR_FIRST_NAME) && (fr & LS_FR_FEM) && !(fr & LS_FR_MASC))
+            return 2;
+    }
+    return 0;
+}
+
+/* "Charles" and "M. Bovary" are one man when the book says "Charles
+ * Bovary" (even once): the first name's sex agrees with the title's, and
+ * no other titled character of that sex bears the surname. */
+static longsd_status link_full_forms(const cscan *c, cchars *cs)
+{
+    cmap by_name = {0}, by_rest[2] = {{0}, {0}};
+    longsd_status st = LONGSD_OK;
+    int oom = 0;
+    for (size_t i = 0; i < cs->n && !st; i++) {
+        const cchar *ch = &cs->v[i];
+        if (!ch->mentions || ch->role)
+            continue;
+        const char *sp = strchr(ch->name, ' ');
+        centry *e = NULL;
+        if (!sp) {
+            if (strcmp(ch->full_name, ch->name))
+                continue; /* has a surname already */
+            e = ls_cmap_get(&by_name, ch->name, strlen(ch->name), 1, &oom);
+        } else if (!strchr(sp + 1, ' ')) {
+            size_t tl = (size_t)(sp - ch->name);
+            if (!(ls_cast_word_flags(c->lang, ch->name, tl - (ch->name[tl - 1] == '.')) & LSLEX_TITLE))
+                continue;
+            int sex = word_sex(c, ch->name, tl - (ch->name[tl - 1] == '.'));
+            if (!sex)
+                continue;
+            e = ls_cmap_get(&by_rest[sex - 1], sp + 1, strlen(sp + 1), 1, &oom);
+        } else {
+            continue;
+        }
+        if (!e) {
+            st = oom ? LONGSD_ERR_NOMEM : LONGSD_OK;
+            break;
+        }
+        if (e->total++ == 0)
+            e->character = (int)i;
+        else
+            e->character = -1; /* two of them: ambiguous */
+    }
+    for (size_t k = 0; k < c->phrases.cap && !st; k++) {
+        const centry *p = &c->phrases.e[k];
+        if (!p->key)
+            continue;
+        const char *sp = memchr(p->key, ' ', p->klen);
+        if (!sp || memchr(sp + 1, ' ', p->klen - (size_t)(sp + 1 - p->key)))
+            continue;
+        size_t fl = (size_t)(sp - p->key);
+        centry *a = ls_cmap_get(&by_name, p->key, fl, 0, &oom);
+        if (!a || a->character < 0)
+            continue;
+        int sex = word_sex(c, p->key, fl);
+        if (!sex)
+            continue;
+        centry *b = ls_cmap_get(&by_rest[sex - 1], sp + 1, p->klen - fl - 1, 0, &oom);
+        if (!b || b->character < 0 || b->character == a->character)
+            continue;
+        cchar *A = &cs->v[a->character], *B = &cs->v[b->character];
+        if (!A->mentions || !B->mentions)
+            continue;
+        char *fn = longsd__strndup(p->key, p->klen);
+        if (!fn) {
+            st = LONGSD_ERR_NOMEM;
+            break;
+        }
+        cchar *keep = A->mentions >= B->mentions ? A : B;
+        st = fold_into(keep, keep == A ? B : A);
+        if (!st && keep == A) {
+            longsd__free(A->full_name);
+            A->full_name = fn;
+            fn = NULL;
+        }
+        if (!st)
+            st = cchar_alias(keep, p->key);
+        longsd__free(fn);
+        a->character = b->character = -1; /* once */
+    }
+    ls_cmap_free(&by_name);
+    ls_cmap_free(&by_rest[0]);
+    ls_cmap_free(&by_rest[1]);
+    return st;
+}
+
 /* Role-named characters ("the king", "le capitaine") that recur and act.
  * When one named character carries that title ("Widow Douglas" for "the
  * widow"), the role is theirs; else the role is a character of its own. */
@@ -374,7 +520,11 @@ static longsd_status add_roles(const cscan *c, cchars *cs)
         char *role = longsd__strdup(noun);
         if (!role)
             return LONGSD_ERR_NOMEM;
-        if (owner >= 0 && !several) {
+        /* the title's bearer takes the role only when that name is his in
+         * the story: it acts or speaks ("the Widow Douglas said"), not a
+         * name met once in passing ("King Lear's outfit" for a king who
+         * plays Lear one night) */
+        if (owner >= 0 && !several && cs->v[owner].acts >= 1) {
             cchar *ch = &cs->v[owner];
             ch->mentions += e->total;
             st = cchar_alias(ch, e->key);
@@ -417,9 +567,13 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             continue;
         if (c->lang == LSLEX_DE && p->mid == 0)
             continue;
+        if (!ever_acts(c, p))
+            continue; /* "Mont Blanc", "Dernier Jour": named, never doing */
         if (c->lang == LSLEX_DE && !(ls_cast_word_flags(c->lang, p->key, strcspn(p->key, " .")) & LSLEX_TITLE) &&
             all_dict_nouns(p->key, p->klen))
             continue; /* "Uhr Abends", "Schloß Garten": nouns, not a name */
+        if (c->lang == LSLEX_DE && de_genitive_noun(c, p))
+            continue; /* "Gregors Rücken": his back, not a person */
         size_t fl, ll;
         const char *last;
         ls_cast_phrase_ends(p->key, p->klen, &fl, &last, &ll);
@@ -436,6 +590,7 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             cs->v[idx].title_named = 1;
             cs->v[idx].mentions = p->total;
             cs->v[idx].full_count = p->total;
+            cs->v[idx].acts = p->acts + p->speech;
         } else if (first_single && first_single->qualifies && first_single->total >= p->total &&
                    full_form_evidence(first_single, p)) {
             /* "Tom" + "Tom Sawyer": the first name is the character */
@@ -542,6 +697,8 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             e->character = own->character;
             continue;
         }
+        if (!ever_acts(c, e))
+            continue; /* a refrain, a ship, a word of the title: never doing */
         int idx = cchars_add(cs, e->key, e->first);
         if (idx < 0) {
             st = LONGSD_ERR_NOMEM;
@@ -554,6 +711,8 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
         st = add_roles(c, cs);
     if (!st)
         st = fold_titled(c, cs);
+    if (!st)
+        st = link_full_forms(c, cs);
     if (!st)
         st = merge_short_forms(cs);
 out:

@@ -8,6 +8,9 @@
 #include "cast_int.h"
 #include "util.h"
 
+static int tok_is_verb(const cscan *c, const ctok *name, const ctok *v);
+static int tok_is(const cscan *c, const ctok *t, const char *w);
+
 static int tok_is_name_word(const ctok *t)
 {
     return t->upper && !t->all_upper && (t->end - t->start) >= 2 && !(t->flags & NOT_NAME_FLAGS);
@@ -24,6 +27,8 @@ static int joins(const cscan *c, const ctok *a, const ctok *b)
 {
     const char *d = c->s->data;
     size_t i = a->end;
+    if (a->klen_cut)
+        return 0; /* "Miss Watson's Jim": the possessive ends a name, Jim is another */
     if (i < b->start && d[i] == '.' && tok_is_title(a) && (a->end - a->start) <= 3)
         i++;
     if (i == b->start)
@@ -32,6 +37,37 @@ static int joins(const cscan *c, const ctok *a, const ctok *b)
         if (d[i] != ' ' && d[i] != '\t' && d[i] != '\n' && d[i] != '\r')
             return 0;
     return 1;
+}
+
+/* Is the run [i, j) someone spoken to or naming themselves: "Where have
+ * you been, Davy?", "-- Vous arrivez, monsieur Durand, dit-il", "my name
+ * is Davy", "je m'appelle", "ich heiße"? */
+static int is_addressed(const cscan *c, size_t i, size_t j)
+{
+    const char *d = c->s->data, *sd = d + c->s->len;
+    if (i >= 2 && tok_is(c, &c->tok[i - 1], "is") && tok_is(c, &c->tok[i - 2], "name"))
+        return 1;
+    if (i >= 1 && (tok_is(c, &c->tok[i - 1], "m'appelle") || tok_is(c, &c->tok[i - 1], "appelle") ||
+                   tok_is(c, &c->tok[i - 1], "hei\xC3\x9F" "e")))
+        return 1;
+    /* after: a comma, ! or ? */
+    const char *p = d + c->tok[j - 1].end;
+    while (p < sd && *p == ' ')
+        p++;
+    if (p >= sd || (*p != ',' && *p != '!' && *p != '?'))
+        return 0;
+    /* before: a form of address may stand ("monsieur", "Mr."), then a
+     * comma, a quotation mark, a dash, or the start of the sentence */
+    size_t b = i;
+    if (b > 0 && (c->tok[b - 1].flags & LSLEX_TITLE) && !c->tok[b - 1].upper)
+        b--;
+    size_t from = b > 0 ? c->tok[b - 1].end : c->sent_start;
+    for (size_t k = c->tok[b].start; k > from; k--) {
+        unsigned char ch = (unsigned char)d[k - 1];
+        if (ch == ',' || ch == '"' || ch == '-' || ch == 0x9C || ch == 0xAB || ch == 0xBB || ch == 0x94)
+            return 1;
+    }
+    return b == 0;
 }
 
 static longsd_status count_run(cscan *c, size_t i, size_t j, int deferred)
@@ -74,6 +110,11 @@ static longsd_status count_run(cscan *c, size_t i, size_t j, int deferred)
         if ((pf & LSLEX_SPEECH) || (i > 1 && (pf & LSLEX_DET) && (c->tok[i - 2].flags & LSLEX_SPEECH)))
             e->speech++;
     }
+    /* acting: a verb after it ("the Widow Douglas said"), not a possessive
+     * ("King Lear's outfit"); or spoken to, or naming oneself */
+    if ((j < c->n_tok && !c->tok[j - 1].klen_cut && tok_is_verb(c, &c->tok[j - 1], &c->tok[j])) ||
+        is_addressed(c, i, j))
+        e->acts++;
     return LONGSD_OK;
 }
 
@@ -108,6 +149,37 @@ static int tok_is(const cscan *c, const ctok *t, const char *w)
         return 0;
     char low[16];
     return n < sizeof low && lslex_lower(c->s->data + t->start, n, low, sizeof low, 0) == n && !memcmp(low, w, n);
+}
+
+/* Does token v, right after a name, read as its verb: "Tom painted",
+ * "Mr. Dobbins rang", "Jim was", "le capitaine regarda", "Conseil
+ * répondit"? Only spaces may stand between ("Mont Blanc, the summit" is
+ * no subject). English: any lower-case word that is no function word, or
+ * an auxiliary; French: the tenses of narration. */
+static int tok_is_verb(const cscan *c, const ctok *name, const ctok *v)
+{
+    static const char *const aux[] = {"is", "was", "were", "had", "has", "did", "does", "could", "would",
+                                      "will", "should", "can", "must", "might", "says", "went", "got"};
+    const char *d = c->s->data;
+    size_t vl = v->end - v->start;
+    if (v->upper || vl < 2)
+        return 0;
+    for (size_t i = name->end; i < v->start; i++)
+        if (d[i] != ' ' && d[i] != '\n' && d[i] != '\r' && d[i] != '\t')
+            return 0;
+    if (v->flags & (LSLEX_ACTION | LSLEX_SPEECH))
+        return 1;
+    if (c->lang == LSLEX_FR) {
+        if (vl <= 3 || (v->flags & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET)) || memchr(d + v->start, '\'', vl))
+            return 0;
+        /* "regarda, sourit, parut, marchait" */
+        const char *e = d + v->end;
+        return e[-1] == 'a' || (e[-1] == 't' && (e[-2] == 'i' || e[-2] == 'u' || e[-2] == 'a'));
+    }
+    for (size_t k = 0; k < sizeof aux / sizeof aux[0]; k++)
+        if (tok_is(c, v, aux[k]))
+            return 1;
+    return !(v->flags & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET | LSLEX_CONJ | LSLEX_PRONOUN));
 }
 
 /* "the king", "the old widow", "le capitaine": a definite article, perhaps
@@ -154,17 +226,8 @@ static longsd_status count_roles(cscan *c)
             e->first = c->sentence_no;
         e->total++;
         int acts = i > 0 && (c->tok[i - 1].flags & LSLEX_SPEECH);
-        if (j + 1 < c->n_tok) {
-            const ctok *v = &c->tok[j + 1];
-            size_t vl = v->end - v->start;
-            acts |= (v->flags & (LSLEX_ACTION | LSLEX_SPEECH)) != 0;
-            acts |= !v->upper && vl > 3 && d[v->end - 2] == 'e' && d[v->end - 1] == 'd'; /* "the king looked" */
-            if (c->lang == LSLEX_FR && !v->upper && vl > 3 && !(v->flags & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET))) {
-                /* the tenses of French narration: "le capitaine regarda, sourit, parut, marchait" */
-                const char *e = d + v->end;
-                acts |= e[-1] == 'a' || (e[-1] == 't' && (e[-2] == 'i' || e[-2] == 'u' || e[-2] == 'a'));
-            }
-        }
+        acts |= j + 1 < c->n_tok && !c->tok[j].klen_cut && tok_is_verb(c, &c->tok[j], &c->tok[j + 1]);
+        acts |= is_addressed(c, i, j + 1); /* "monsieur le professeur, vous ..." */
         e->speech += acts;
     }
     return LONGSD_OK;
@@ -180,6 +243,7 @@ longsd_status ls_cast_scan_sentence(cscan *c, size_t start, size_t end, int pass
     lsword w;
     lslex_scan_init(&sc, d + start, end - start);
     c->n_tok = 0;
+    c->sent_start = start;
     while (lslex_next_word(&sc, &w)) {
         if (c->n_tok == c->cap_tok) {
             size_t ncap = c->cap_tok ? c->cap_tok * 2 : 64;
@@ -198,6 +262,7 @@ longsd_status ls_cast_scan_sentence(cscan *c, size_t start, size_t end, int pass
         char low[64];
         size_t ll = lslex_lower(d + t->start, t->end - t->start, low, sizeof low, 1);
         t->klen = key_len(d + t->start, t->end - t->start);
+        t->klen_cut = t->klen < t->end - t->start;
         t->flags = lslex_lookup(c->lang, low, ll, NULL, NULL);
         /* "Red-Handed", "Sunday-school": the second half of a compound */
         if (t->start > start && d[t->start - 1] == '-' && !(t->start > start + 1 && d[t->start - 2] == '-'))
@@ -271,6 +336,8 @@ longsd_status ls_cast_resolve_initial(cscan *c)
         centry *full = ls_cmap_get(&c->phrases, r->key, r->klen, 0, &oom);
         if (full && full->mid > 0) {
             full->total += r->total;
+            full->acts += r->acts;
+            full->speech += r->speech;
             continue;
         }
         const char *rest = r->key + r->cut;
@@ -284,6 +351,8 @@ longsd_status ls_cast_resolve_initial(cscan *c)
             e->first = r->first;
         e->total += r->total;
         e->mid += r->total;
+        e->acts += r->acts;
+        e->speech += r->speech;
     }
     return LONGSD_OK;
 }

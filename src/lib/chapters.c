@@ -269,6 +269,8 @@ static long bare_number(const char *t, int multi_line)
     }
     if (digits)
         return b <= 3 ? v : -1;
+    if (b == 1 && strchr("LCDMlcdm", t[0]))
+        return -1; /* "M." alone is an initial or an abbreviation, not chapter 1000 */
     return roman_value(t, b);
 }
 
@@ -315,8 +317,8 @@ long ls_numbered_title(const char *t)
         while (i < 12 && t[i] && strchr("IVXLCDM", t[i]))
             i++;
         num = roman_value(t, i);
-        if (num < 0)
-            return -1;
+        if (num < 0 || (i == 1 && strchr("LCDM", t[0])))
+            return -1; /* "M. Homais", "L. Dupont": an initial, not chapter 1000 */
     }
     if (i == 0 || i > 11 || t[i] != '.' || t[i + 1] != ' ')
         return -1;
@@ -377,6 +379,17 @@ static longsd_status add_chapter(ls_builder *bd, size_t *alloc, size_t para, cha
     return LONGSD_OK;
 }
 
+/* Does the section under heading h (up to the next heading) hold prose,
+ * not only the short lines of a table of contents or a title page? */
+#define PROSE_PARA_WORDS 12 /* a contents line ("II  Le pour et le contre") is shorter */
+static int section_has_prose(const longsd_story *s, const unsigned char *kind, size_t h)
+{
+    size_t long_paras = 0;
+    for (size_t j = h + 1; j < s->n_paras && !kind[j] && long_paras < 2; j++)
+        long_paras += s->paras[j].n_words >= PROSE_PARA_WORDS;
+    return long_paras >= 2;
+}
+
 longsd_status ls_find_chapters(ls_builder *bd)
 {
     longsd_story *s = bd->s;
@@ -412,7 +425,9 @@ longsd_status ls_find_chapters(ls_builder *bd)
             md_count_min += lv == md_min;
         } else if (ncp < 100 && ls_is_chapter_heading(t, multi)) {
             kind[i] = HEAD_CHAPTER;
-            n_chapter++;
+            /* "CONCLUSION" alone does not say the chapters are keyword
+             * headings: bare numerals ("I", "II") may still be them */
+            n_chapter += keyword_number(t, multi, chapter_kw, sizeof chapter_kw / sizeof chapter_kw[0]);
         } else if (ncp < 100 && keyword_number(t, multi, book_kw, sizeof book_kw / sizeof book_kw[0])) {
             kind[i] = HEAD_BOOK;
         } else if (!multi && whole_kw(t, end_kw, sizeof end_kw / sizeof end_kw[0])) {
@@ -448,13 +463,29 @@ longsd_status ls_find_chapters(ls_builder *bd)
                     kind[j++] = HEAD_NONE;
                 i = j;
             }
+        /* Increasing, restarting under each book; a "1" / "I" after higher
+         * numbers starts the chapters again, and a run of one before it (a
+         * lone "XIX" on a title page: a volume of the collected works) was
+         * no chapter. */
         long last = -1;
-        int kept = 0;
+        int kept = 0, run = 0;
+        size_t run_first = 0;
         for (size_t i = 0; i < np; i++)
             if (kind[i] == HEAD_BOOK) {
                 last = -1; /* "BOOK II" starts again at "I." */
+                run = 0;
             } else if (kind[i] == HEAD_NUMBERED) {
+                if (num[i] == 1 && last >= 1) {
+                    if (run == 1) {
+                        kind[run_first] = HEAD_NONE;
+                        kept--;
+                    }
+                    last = -1;
+                    run = 0;
+                }
                 if (num[i] > last) {
+                    if (!run++)
+                        run_first = i;
                     last = num[i];
                     kept++;
                 } else {
@@ -466,6 +497,13 @@ longsd_status ls_find_chapters(ls_builder *bd)
                 if (kind[i] == HEAD_NUMBERED)
                     kind[i] = HEAD_NONE;
     }
+    /* Where some part holds chapters, a part with none is a line of the
+     * contents or of the title page, not a chapter. */
+    int books_over = 0;
+    for (size_t i = 0; i < np && !books_over; i++)
+        if (kind[i] == HEAD_BOOK)
+            for (size_t j = i + 1; j < np && j <= i + 2 && !books_over; j++)
+                books_over = kind[j] == HEAD_CHAPTER || kind[j] == HEAD_NUMBERED || kind[j] == HEAD_MARKDOWN;
     for (size_t i = 0; i < np; i++) {
         if (!kind[i])
             continue;
@@ -479,6 +517,8 @@ longsd_status ls_find_chapters(ls_builder *bd)
             int over = 0;
             for (size_t j = i + 1; j < np && j <= i + 2 && !over; j++)
                 over = kind[j] == HEAD_CHAPTER || kind[j] == HEAD_NUMBERED || kind[j] == HEAD_MARKDOWN;
+            if (!over && (books_over || !section_has_prose(s, kind, i)))
+                continue; /* a part's line in a table of contents, a title page */
             if (over) {
                 if (i + 2 < np && kind[i + 2] && !kind[i + 1] &&
                     s->paras[i + 1].end - s->paras[i + 1].start <= 120)

@@ -228,7 +228,8 @@ static longsd_status front_matter(ls_builder *bd, int want_title)
         first_body = p->end;
         size_t n = strlen(t), ncp = ls_utf8_count(t);
         const char *who = by_line(t);
-        if (!who && !lsstr_casecmp_ascii(t, "by") && i + 1 < lim) {
+        if (!who && (!lsstr_casecmp_ascii(t, "by") || !lsstr_casecmp_ascii(t, "von") || !lsstr_casecmp_ascii(t, "par")) &&
+            i + 1 < lim) { /* "VON" alone, the name on the next line */
             longsd__free(t);
             t = NULL;
             if ((rc = ls_para_clean(s, ++i, &t, bd->err)))

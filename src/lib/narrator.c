@@ -19,6 +19,14 @@ typedef struct {
     size_t narration, quoted, vocative, named; /* per cast member */
 } narr_count;
 
+typedef struct {
+    size_t start, end;    /* in the paragraph */
+    int quoted, person;
+    int second;           /* you / vous / tu / Sie / du: the line speaks to someone */
+} nword;
+
+#define VOC_WINDOW 10 /* words either side of a vocative where "you" must be */
+
 /* 1: first person singular; 2: first person plural (the narrator among
  * others: "we", "wir", "nous"); 3: third person singular; 0: neither. */
 static int person_of(lslex_lang_id lang, const char *low, size_t n)
@@ -58,6 +66,11 @@ static int is_punct_after(const char *d, size_t i, size_t end)
     return i < end && (d[i] == ',' || d[i] == '!' || d[i] == '?');
 }
 
+/* Words that may stand between the opening of a line of dialogue and the
+ * name it calls: "monsieur Aronnax", "Mr. Smith", "Herr Doktor", "monsieur
+ * le professeur". */
+static int is_address_word(lslex_lang_id lang, const char *d, const nword *x);
+
 static int opens_before(const char *d, size_t start, size_t i)
 {
     while (i > start && d[i - 1] == ' ')
@@ -88,6 +101,48 @@ static int names_self(lslex_lang_id lang, const uint64_t *lw, size_t k)
     return k >= 3 && lw[k - 3] == h[0] && lw[k - 2] == h[1] && lw[k - 1] == h[2];
 }
 
+static int is_address_word(lslex_lang_id lang, const char *d, const nword *x)
+{
+    static const char *const art[] = {"le", "la", "der", "die", "the"};
+    char low[32];
+    size_t n = lslex_lower(d + x->start, x->end - x->start, low, sizeof low, 0);
+    for (size_t i = 0; i < sizeof art / sizeof art[0]; i++)
+        if (strlen(art[i]) == n && !memcmp(art[i], low, n))
+            return 1;
+    return (lslex_lookup(lang, low, n, NULL, NULL) & LSLEX_TITLE) != 0;
+}
+
+/* Second person, the pronouns of address. */
+static int second_person(lslex_lang_id lang, const char *low, size_t n)
+{
+    static const char *const en[] = {"you", "your", "yours", "yourself", "thee", "thou", "thy"};
+    static const char *const de[] = {"sie", "ihnen", "du", "dich", "dir", "dein", "deine", "euch", "ihr"};
+    static const char *const fr[] = {"vous", "votre", "vos", "tu", "te", "t", "toi", "ton", "ta", "tes"};
+    const char *const *v = en;
+    size_t nv = sizeof en / sizeof en[0];
+    if (lang == LSLEX_DE)
+        v = de, nv = sizeof de / sizeof de[0];
+    else if (lang == LSLEX_FR)
+        v = fr, nv = sizeof fr / sizeof fr[0];
+    for (size_t i = 0; i < nv; i++)
+        if (strlen(v[i]) == n && !memcmp(v[i], low, n))
+            return 1;
+    return 0;
+}
+
+/* A paragraph that opens with a dash is a line of dialogue (the French
+ * and German habit: "-- Vous avez raison, monsieur, dit-il."). */
+static int dash_dialogue(const char *d, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (d[i] == ' ' || d[i] == '\t'))
+        i++;
+    if (i < len && d[i] == '-')
+        return 1;
+    return i + 2 < len && (unsigned char)d[i] == 0xE2 && (unsigned char)d[i + 1] == 0x80 &&
+           ((unsigned char)d[i + 2] == 0x94 || (unsigned char)d[i + 2] == 0x93);
+}
+
 static void free_one(ls_character *c)
 {
     longsd__free(c->name);
@@ -100,6 +155,43 @@ static void free_one(ls_character *c)
     memset(c, 0, sizeof *c);
 }
 
+static longsd_status add_alias(ls_character *c, const char *a)
+{
+    if (!a || !strcmp(a, c->name))
+        return LONGSD_OK;
+    for (size_t i = 0; i < c->n_aliases; i++)
+        if (!strcmp(c->aliases[i], a))
+            return LONGSD_OK;
+    char **na = longsd__realloc(c->aliases, (c->n_aliases + 1) * sizeof *na);
+    if (!na)
+        return LONGSD_ERR_NOMEM;
+    c->aliases = na;
+    if (!(c->aliases[c->n_aliases] = longsd__strdup(a)))
+        return LONGSD_ERR_NOMEM;
+    c->n_aliases++;
+    return LONGSD_OK;
+}
+
+/* gone's names become keep's aliases, its mentions keep's; gone is freed
+ * (its name NULL: removed by the caller). */
+static longsd_status fold_into(ls_character *keep, ls_character *gone)
+{
+    longsd_status st = add_alias(keep, gone->name);
+    if (!st && gone->full_name && strcmp(gone->full_name, gone->name))
+        st = add_alias(keep, gone->full_name);
+    for (size_t a = 0; !st && a < gone->n_aliases; a++)
+        st = add_alias(keep, gone->aliases[a]);
+    if (st)
+        return st;
+    keep->mentions += gone->mentions;
+    if (!keep->role && gone->role) {
+        keep->role = gone->role;
+        gone->role = NULL;
+    }
+    free_one(gone);
+    return LONGSD_OK;
+}
+
 static int by_mentions(const void *a, const void *b)
 {
     const ls_character *x = a, *y = b;
@@ -108,11 +200,6 @@ static int by_mentions(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
-typedef struct {
-    uint64_t h, lh;       /* hash as written, hash lower-cased */
-    size_t start, end;    /* in the paragraph */
-    int quoted, person;
-} nword;
 
 longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_t *n_cast, size_t max_cast)
 {
@@ -137,6 +224,7 @@ longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_
             continue;
         const char *d = s->data + p->start;
         size_t len = p->end - p->start, n = 0;
+        int dashed = dash_dialogue(d, len);
         lslex_scan sc;
         lsword w;
         lslex_scan_init(&sc, d, len);
@@ -170,7 +258,8 @@ longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_
             lw[n] = lslex_word_hash(low, ll);
             x->start = w.start;
             x->end = w.end;
-            x->quoted = w.quoted;
+            x->quoted = w.quoted || dashed;
+            x->second = second_person(lang, low, ll);
             /* "j'ai", "m'appelle", "I'm": the pronoun before the apostrophe */
             const char *ap = memchr(low, '\'', ll);
             x->person = person_of(lang, low, ap ? (size_t)(ap - low) : ll);
@@ -191,8 +280,18 @@ longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_
                 continue;
             if (x->quoted) {
                 cnt[ch].quoted++;
-                if (opens_before(d, 0, x->start) && is_punct_after(d, wv[k + m - 1].end, len))
-                    cnt[ch].vocative++; /* "Huck, come here" */
+                /* "Huck, come here", "monsieur Aronnax, vous ...": called by
+                 * name (a form of address may stand before), and spoken
+                 * to: a "you" near */
+                size_t b = k;
+                while (b > 0 && k - b < 2 && wv[b - 1].quoted && is_address_word(lang, d, &wv[b - 1]))
+                    b--;
+                int you = 0;
+                for (size_t j = k > VOC_WINDOW ? k - VOC_WINDOW : 0; j < n && j <= k + m + VOC_WINDOW && !you; j++)
+                    you = wv[j].second && wv[j].quoted;
+                if ((opens_before(d, 0, wv[b].start) || (dashed && b == 0)) &&
+                    is_punct_after(d, wv[k + m - 1].end, len) && you)
+                    cnt[ch].vocative++;
             } else {
                 cnt[ch].narration++;
             }
@@ -246,6 +345,34 @@ longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_
     }
     cs[best].narrator = 1;
     cs[best].mentions += first;
+    if (best_score >= 1000 && best_score < 1000000) {
+        /* the others call the narrator by more than one name ("monsieur
+         * Aronnax", "monsieur le professeur"): each form of address they
+         * use about as often, never said in the narration, is the narrator */
+        size_t bv = cnt[best].vocative, k = 0;
+        for (size_t i = 0; i < *n_cast && !st; i++) {
+            const narr_count *c = &cnt[i];
+            if (i != best && c->vocative >= NARR_MIN_VOCATIVE && c->vocative * 4 >= bv &&
+                c->narration * 2 <= c->quoted + c->named && !cs[i].narrator) {
+                if (cs[best].role && !cs[i].role) {
+                    /* the name ("Pierre Aronnax") names them, not the role */
+                    ls_character tmp = cs[best];
+                    cs[best] = cs[i];
+                    cs[i] = tmp;
+                    cs[best].narrator = 1;
+                    cs[i].narrator = 0;
+                }
+                st = fold_into(&cs[best], &cs[i]);
+            }
+        }
+        if (st)
+            goto out;
+        for (size_t i = 0; i < *n_cast; i++) {
+            if (cs[i].name)
+                cs[k++] = cs[i];
+        }
+        *n_cast = k;
+    }
     qsort(cs, *n_cast, sizeof *cs, by_mentions);
 out:
     longsd__free(forms);

@@ -349,11 +349,15 @@ static longsd_status find_gutenberg(const char *d, size_t start, size_t len, ls_
         if (k < 6 || k > 300 || (t[0] != '*' && t[0] != 'E' && t[0] != 'e'))
             continue;
         if (t[0] == '*' && contains_ci(t, k, "GUTENBERG")) {
-            if (!header_end && footer == len && contains_ci(t, k, "START OF")) {
+            if (!header_end && contains_ci(t, k, "START OF")) {
                 header_end = L.next;
+                footer = len; /* an "END OF" above the header ended nothing */
                 continue;
             }
-            if (contains_ci(t, k, "END OF") && (header_end || small_print_end) && footer == len) {
+            /* "*** END OF THE PROJECT GUTENBERG EBOOK ..." ends the story
+             * even where the header was stripped: the licence after it is
+             * no part of the book */
+            if (contains_ci(t, k, "END OF") && contains_ci(t, k, "PROJECT GUTENBERG") && footer == len) {
                 footer = L.start;
                 continue;
             }
@@ -368,6 +372,12 @@ static longsd_status find_gutenberg(const char *d, size_t start, size_t len, ls_
     }
     if (!header_end)
         header_end = small_print_end;
+    if (!header_end && footer < len) {
+        /* a footer without a header: the text from the start is the book */
+        g->header_end = start;
+        g->footer_start = footer;
+        return LONGSD_OK;
+    }
     if (!header_end)
         return LONGSD_OK;
     if (footer < header_end)
@@ -837,7 +847,7 @@ static longsd_status ingest_owned(const char *name, char *data, size_t n, const 
     }
     s->body_start = bom;
     s->body_end = n;
-    if (!p->keep_gutenberg && g.header_end) {
+    if (!p->keep_gutenberg && (g.header_end || g.footer_start < n)) {
         s->body_start = g.header_end;
         s->body_end = g.footer_start;
     }

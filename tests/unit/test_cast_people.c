@@ -312,5 +312,73 @@ TEST(french_dictionary)
     cast_free(&f);
 }
 
-RUN_TESTS(full_name_ending_in_a_noun, french_dictionary, german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
+TEST(possessives_roles_and_things_that_never_act)
+{
+    /* en: "Miss Watson's Jim" is Jim; the king plays "King Lear" one night
+     * but is not named Lear; a mountain named often never acts */
+    const char *parts[] = {
+        "Jim went down to the raft, and Jim sat by the fire. Miss Watson's Jim was a good man. "
+        "The king looked at the duke, and the king said nothing. We saw Mont Blanc from the road. "
+        "The summit of Mont Blanc was white. Far off stood Mont Blanc, white in the sun.\n\n",
+        "The duke put the king in King Lear's outfit for the show.\n\n"};
+    const int times[] = {8, 1};
+    char *text = build(parts, times, 2);
+    castfx f;
+    cast_of(&f, text);
+    const ls_character *jim = who(&f, "Jim");
+    REQUIRE(jim != NULL);
+    CHECK_STR(jim->full_name, "Jim");
+    CHECK(who(&f, "Miss Watson Jim") == NULL);
+    const ls_character *king = who(&f, "the king");
+    REQUIRE(king != NULL);
+    CHECK(who(&f, "King Lear") == NULL || who(&f, "King Lear") != king);
+    CHECK(who(&f, "Mont Blanc") == NULL);
+    cast_free(&f);
+    free(text);
+}
+
+TEST(full_form_once_joins_first_name_and_title)
+{
+    /* fr: "Charles" and "M. Dupuis" are one man, since the book says
+     * "Charles Dupuis" once; "Madame Dupuis" is another person */
+    const char *parts[] = {"Charles regarda la mer, et Charles sourit. M. Dupuis marchait vers la porte. "
+                           "Madame Dupuis parla au jardinier, et Madame Dupuis rentra.\n\n",
+                           "On appelait ce m\xC3\xA9" "decin Charles Dupuis dans tout le pays.\n\n"};
+    const int times[] = {8, 1};
+    char *text = build(parts, times, 2);
+    castfx f;
+    cast_of(&f, text);
+    const ls_character *ch = who(&f, "Charles");
+    REQUIRE(ch != NULL);
+    CHECK_STR(ch->full_name, "Charles Dupuis");
+    CHECK(who(&f, "M. Dupuis") == NULL);
+    CHECK(who(&f, "Madame Dupuis") != NULL && who(&f, "Madame Dupuis") != ch);
+    cast_free(&f);
+    free(text);
+}
+
+TEST(ships_and_genitives_are_not_people)
+{
+    /* fr: "l'_Albatros_" is a ship; de: "Gregors Rücken" is his back */
+    const char *fr[] = {"Le capitaine monta \xC3\xA0 bord de l'_Albatros_. L'_Albatros_ quitta le port, "
+                        "et Conseil regarda la mer.\n\n"};
+    const int t1[] = {8};
+    char *text = build(fr, t1, 1);
+    castfx f;
+    cast_of(&f, text);
+    CHECK(who(&f, "Albatros") == NULL);
+    CHECK(who(&f, "Conseil") != NULL);
+    cast_free(&f);
+    free(text);
+    const char *de[] = {"Gregor lag im Bett, und Gregor sah zur Decke. Die Schwester brachte Milch. "
+                        "Man sah auf Gregors R\xC3\xBC" "cken einen Apfel.\n\n"};
+    text = build(de, t1, 1);
+    cast_of(&f, text);
+    CHECK(who(&f, "Gregors R\xC3\xBC" "cken") == NULL);
+    cast_free(&f);
+    free(text);
+}
+
+RUN_TESTS(possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
+          ships_and_genitives_are_not_people, full_name_ending_in_a_noun, french_dictionary, german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
           ships_and_families_are_not_characters, allocation_failures)

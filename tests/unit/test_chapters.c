@@ -126,5 +126,45 @@ TEST(roman_lookalikes_are_not_numerals)
     longsd_story_free(s);
 }
 
+#define LONG_PARA                                                                                            \
+    "Le navire quitta le port au matin, et le capitaine regardait la mer grise sous la pluie, pendant que les " \
+    "matelots chantaient sur le pont.\n\n"
+
+TEST(centred_numerals_under_parts_with_contents)
+{
+    /* a contents list at the top (parts, then "I  Title" lines), a title
+     * page line "M. Dupont" that is no chapter 1000, centred bare numerals
+     * in CRLF lines, and an end-matter "CONCLUSION" that must not make the
+     * numerals lose */
+    longsd_story *s = ingest_str("TABLE DES MATI\xC3\x88RES\r\n\r\n  PREMI\xC3\x88RE PARTIE\r\n\r\n"
+                                 "      I      Le d\xC3\xa9part\r\n\r\n      II     La mer\r\n\r\n"
+                                 "  DEUXI\xC3\x88ME PARTIE\r\n\r\n      I      Le retour\r\n\r\n"
+                                 "                 PREMI\xC3\x88RE PARTIE\r\n\r\n"
+                                 "                        I\r\n\r\n" LONG_PARA LONG_PARA
+                                 "M. Dupont, comme de coutume, vint le soir.\r\n\r\n"
+                                 "                       II\r\n\r\n" LONG_PARA LONG_PARA
+                                 "                 DEUXI\xC3\x88ME PARTIE\r\n\r\n"
+                                 "                        I\r\n\r\n" LONG_PARA LONG_PARA
+                                 "                 CONCLUSION\r\n\r\n" LONG_PARA LONG_PARA);
+    CHECK_INT(s->n_chapters, 4);
+    CHECK_STR(ch(s, 0), "I");
+    CHECK_STR(ch(s, 1), "II");
+    CHECK_STR(ch(s, 2), "I");
+    CHECK_STR(ch(s, 3), "CONCLUSION");
+    longsd_story_free(s);
+}
+
+TEST(lone_volume_numeral_on_the_title_page)
+{
+    /* "XIX" on a title page (a volume of collected works), then "I", "II" */
+    longsd_story *s = ingest_str("OEUVRES COMPL\xC3\x88TES\n\nXIX\n\nROMAN\n\n" LONG_PARA "I\n\n" LONG_PARA
+                                 "II\n\n" LONG_PARA "III\n\n" LONG_PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 0), "I");
+    CHECK_STR(ch(s, 2), "III");
+    longsd_story_free(s);
+}
+
 RUN_TESTS(german_ordinal_before_keyword, french_chapitre_premier_not_merged, chapter_the_first, bare_roman_numerals,
-          books_above_chapters, end_matter, roman_lookalikes_are_not_numerals)
+          books_above_chapters, end_matter, roman_lookalikes_are_not_numerals,
+          centred_numerals_under_parts_with_contents, lone_volume_numeral_on_the_title_page)

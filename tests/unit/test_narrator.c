@@ -184,5 +184,38 @@ TEST(allocation_failures)
     free(text);
 }
 
+TEST(addressed_with_a_title_in_dash_dialogue)
+{
+    /* French dash dialogue: the others call the narrator "monsieur Durand"
+     * and "monsieur le docteur", each beside a "vous"; both are him, and the
+     * name, not the role, names him */
+    char *text = repeat("CHAPITRE PREMIER\n\n",
+                        "Je descendis vers le port le matin, et je regardai les navires. Le capitaine Leroux "
+                        "vint vers moi et me salua.\n\n"
+                        "-- Vous arrivez trop tard, monsieur Durand, dit le capitaine Leroux.\n\n"
+                        "-- Voulez-vous monter, monsieur le docteur, demanda le capitaine.\n\n"
+                        "Je montai sur le pont, et je vis la mer grise sous la pluie. Le capitaine regarda le ciel, "
+                        "et je le suivis vers la cabine.\n\n",
+                        12);
+    longsd_story *s = ingest_str(text);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+    const ls_character *nar = narrator_of(c, n);
+    REQUIRE(nar != NULL);
+    CHECK_STR(nar->name, "Durand");
+    int role_merged = 0;
+    for (size_t a = 0; a < nar->n_aliases; a++)
+        role_merged |= !strcmp(nar->aliases[a], "le docteur");
+    CHECK(role_merged);
+    for (size_t i = 0; i < n; i++)
+        CHECK(strcmp(c[i].name, "le docteur") != 0);
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+    free(text);
+}
+
 RUN_TESTS(called_by_name_in_dialogue, my_name_is, unnamed_narrator_in_each_language,
-          third_person_and_dialogue_are_no_narrator, corpus_narrators, allocation_failures)
+          third_person_and_dialogue_are_no_narrator, corpus_narrators, allocation_failures,
+          addressed_with_a_title_in_dash_dialogue)

@@ -96,5 +96,25 @@ TEST(long_lines_with_blank_lines_between_paragraphs)
     longsd_story_free(s);
 }
 
+TEST(gutenberg_footer_without_a_header_is_cut)
+{
+    /* a file whose header was stripped: the licence after the END line is
+     * still no part of the story */
+    static const char text[] = "DIE KUH\n\nVON\n\nHANS MEIER\n\n"
+                               "Die Kuh stand auf der Wiese und sah den Bauern an.\n\n"
+                               "*** END OF THE PROJECT GUTENBERG EBOOK DIE KUH ***\n\n"
+                               "Project Gutenberg is a registered trademark of the United States.\n";
+    lserr err = {0, ""};
+    longsd_story *s = ingest(text, sizeof text - 1, &err);
+    REQUIRE(s);
+    char b[200];
+    size_t n = longsd_story_n_paragraphs(s);
+    CHECK(n >= 1);
+    CHECK_STR(para_text(s, n - 1, b, sizeof b), "Die Kuh stand auf der Wiese und sah den Bauern an.");
+    CHECK_STR(longsd_story_title(s), "DIE KUH");
+    CHECK_STR(longsd_story_author(s), "HANS MEIER"); /* "VON" alone, the name below it */
+    longsd_story_free(s);
+}
+
 RUN_TESTS(some_control_bytes_in_a_large_file_are_binary, gutenberg_end_line_before_the_header_is_not_the_footer,
-          old_gutenberg_footer_is_cut, long_lines_with_blank_lines_between_paragraphs)
+          old_gutenberg_footer_is_cut, gutenberg_footer_without_a_header_is_cut, long_lines_with_blank_lines_between_paragraphs)
