@@ -302,6 +302,9 @@ typedef struct {
     const char *image_file; /* relative to the workspace, NULL if none */
     const char *image_error;/* NULL if it did not fail */
     int chosen;             /* 1 for the chosen candidate */
+    int kept;               /* 1: a picture of an earlier prompt (another --style), kept, never redrawn */
+    const char *prompt;     /* kept: the prompt it shows; NULL otherwise (the idea's) */
+    const char *style;      /* kept: its style; NULL otherwise */
 } longsd_candidate_info;
 
 /* The seed of candidate number draw of a picture whose own seed is base:
@@ -380,6 +383,11 @@ typedef struct {
     const char *vae;          /* optional, native backends only: "taesd=PATH" decodes with TAESD
                                * (recorded as "VAE: taesd" in PNG parameters and the resume key) */
     const char *lora_dir;     /* optional, native: where <lora:NAME:W> finds NAME.safetensors */
+    /* optional, native: where a <lora:NAME:W> not in lora_dir is looked up,
+     * as longsd_model_resolve does (a path, a hub repo id in the Hugging Face
+     * cache, a LoRA in these folders, $LONGSD_MODELS and the usual A1111 and
+     * ComfyUI places); NULL = no folders of its own. Never downloads. */
+    const struct longsd_model_params *models;
 } longsd_render_params;
 
 longsd_render_params longsd_render_default_params(void);
@@ -494,7 +502,7 @@ typedef struct {
 } longsd_pull_progress;
 typedef void (*longsd_pull_progress_fn)(void *user_data, const longsd_pull_progress *p);
 
-typedef struct {
+typedef struct longsd_model_params {
     const char *const *dirs; /* --models-dir folders, searched first (A1111 or ComfyUI roots, or flat) */
     size_t n_dirs;
     int download;            /* 1: a hub repo id missing from the cache is pulled */
@@ -520,7 +528,10 @@ void longsd_model_list_free(longsd_model_list *l);
 
 /* The path NAME stands for (free with longsd_free). kind: the kind wanted
  * from a folder search (-1 any; a pipeline or a checkpoint for
- * LONGSD_MODEL_CHECKPOINT). LONGSD_ERR_NOT_FOUND names the folders searched. */
+ * LONGSD_MODEL_CHECKPOINT; LONGSD_MODEL_VAE for --vae taesd=NAME,
+ * LONGSD_MODEL_LORA for <lora:NAME>, a folder such as a LoRA repo's
+ * snapshot giving its weights file). LONGSD_ERR_NOT_FOUND names the folders
+ * searched and what to do. */
 longsd_status longsd_model_resolve(longsd_ctx *ctx, const char *name, int kind, const longsd_model_params *params,
                                    char **path /* OUT */);
 

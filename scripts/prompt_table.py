@@ -1,8 +1,14 @@
 """scripts/prompt_table.py - the before/after table of docs/prompt-english.md: the same
 corpus passages through an old and a new longsd binary."""
 import json, subprocess, os, shutil, sys
-# usage: python3 scripts/prompt_table.py OLD_LONGSD NEW_LONGSD  (run from the repo root)
+# usage: python3 scripts/prompt_table.py OLD_LONGSD NEW_LONGSD [OLD_COMMIT]  (run from the repo root)
 OLD, NEW = sys.argv[1], sys.argv[2]
+OLD_COMMIT = sys.argv[3] if len(sys.argv) > 3 else "34c496d"
+SUFFIX = ", digital painting, trending on artstation"
+def desc(p):
+    """The picture description: the prompt before the style preset's suffix (the same in both columns)."""
+    k = p.find(SUFFIX)
+    return p[:k] if k >= 0 else p
 texts=[("tests/corpus/en-twain1-ch2-fence.txt",3),("tests/corpus/en-twain1.txt",3),("tests/corpus/en-twain3.txt",3),
        ("tests/corpus/de-grimm-fischer.txt",2),("tests/corpus/de-grimm2.txt",1),("tests/data/prose-de.txt",4),
        ("tests/data/prose-fr.txt",3),("tests/corpus/fr-chemie2.txt",1)]
@@ -27,14 +33,16 @@ out=["# Prompt-English: before and after (issue 11)","",
 "Twenty passages (English and Low German from the corpus; standard German and French from",
 "`tests/data/prose-de.txt` and `prose-fr.txt`, short texts written for these checks since the corpus",
 "has no standard-German or French novel; one passage of the French chemistry text), each with the",
-"prompt of the scene writer as it stood at commit 71c39d1 (issue 11's first landing) and the one it",
-"gives now (the English description, then the style suffix, lexica modifiers with the book's period",
-"and quality tags, within 75 real CLIP tokens). Default style `artstation`, default 3 parts.",
-"Regenerate with `python3 scripts/prompt_table.py OLD_BINARY build/longsd` (OLD_BINARY: longsd built",
-"at commit 71c39d1); the counts over every idea are in `tests/cli/test_prompt_quality.sh`.","",
+"title and picture description of the scene writer as it stood at commit %s (several bare participles," % OLD_COMMIT,
+"invented title prepositions, abstract things) and the one it gives now (one action with its object",
+"and the text's preposition, seeable things, WordNet-checked adjectives). The style suffix, lexica",
+"modifiers and quality tags that follow the description are left out here; the tokens column counts",
+"the whole prompt (real CLIP tokens, at most 75). Default style `artstation`, default 3 parts.",
+"Regenerate with `python3 scripts/prompt_table.py OLD_BINARY build/longsd %s` (OLD_BINARY: longsd" % OLD_COMMIT,
+"built at that commit); the counts over every idea are in `tests/cli/test_prompt_quality.sh`.","",
 "| # | text | passage | before (title: prompt) | after (title: prompt) |","|---|---|---|---|---|"]
 for k,(name,q,op,ot,np_,nt,otok,ntok) in enumerate(rows,1):
-    out.append("| %d | %s | %s | **%s**: %s *(%d tokens)* | **%s**: %s *(%d tokens)* |"%(k,name[:-4],esc(q[:220])+("…" if len(q)>220 else ""),esc(ot),esc(op),otok,esc(nt),esc(np_),ntok))
+    out.append("| %d | %s | %s | **%s**: %s *(%d tokens)* | **%s**: %s *(%d tokens)* |"%(k,name[:-4],esc(q[:220])+("…" if len(q)>220 else ""),esc(ot),esc(desc(op)),otok,esc(nt),esc(desc(np_)),ntok))
 out.append("")
 out.append("Known weak spots (read as an illustrator would): the Low German of the Grimm tales is not")
 out.append("in FreeDict's High German dictionary, so those scenes keep few words and some odd ones; a")

@@ -63,7 +63,8 @@
     node.querySelector(".ititle").textContent = idea.title || idea.id;
     node.querySelector(".iid").textContent = idea.id;
     node.querySelector(".seedinfo").textContent =
-      "candidate " + idea.chosen + " of " + idea.candidates.length + " · seed " + idea.seed;
+      "candidate " + idea.chosen + " of " + idea.candidates.length + " · seed " + idea.seed +
+      (chosen && chosen.kept ? " · kept from style " + chosen.kept.style + " (until the new prompt is drawn)" : "");
     const thumbs = node.querySelector(".thumbs");
     if (idea.candidates.length > 1) {
       for (const c of idea.candidates) {
@@ -72,7 +73,8 @@
         b.type = "button";
         b.setAttribute("role", "radio");
         b.setAttribute("aria-checked", c.chosen ? "true" : "false");
-        b.title = "candidate " + c.k + ", seed " + c.seed + (c.state === "done" ? "" : " (" + c.state + ")");
+        b.title = "candidate " + c.k + ", seed " + c.seed + (c.state === "done" ? "" : " (" + c.state + ")") +
+          (c.kept ? " · kept from style " + c.kept.style + ": " + c.kept.prompt : "");
         b.dataset.k = c.k;
         if (c.url && c.state === "done") {
           const t = el("img");

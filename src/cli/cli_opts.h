@@ -24,7 +24,7 @@ typedef struct {
 typedef struct {
     longsd_backend_spec specs[CLI_MAX_BACKENDS];
     size_t n;
-    char *owned[CLI_MAX_BACKENDS * 5]; /* strings the specs point to */
+    char *owned[CLI_MAX_BACKENDS * 6 + 8]; /* strings the specs, vae and models point to */
     size_t n_owned;
     int per_backend;        /* --per-backend N (0 = default 1) */
     double timeout_s;       /* --timeout S (0 = default) */
@@ -34,9 +34,11 @@ typedef struct {
     long long seed;         /* sd: --seed N; -1 = from the prompt */
     const char *init_image; /* sd: --init-image FILE (img2img) */
     double strength;        /* sd: --strength S; 0 = not given (0.75) */
-    const char *vae;        /* --vae taesd=PATH (native backends) */
+    const char *vae;        /* --vae taesd=NAME (native backends); a path once resolved */
     const char *lora_dir;   /* --lora-dir DIR */
     char lora_tags[2048];   /* --lora NAME[:W], as "<lora:NAME:W>" tags */
+    longsd_model_params models; /* where native backends find <lora:NAME> (set by cli_models_resolve) */
+    int have_models;        /* models is set */
 } cli_render_opts;
 
 /* serve's options. */

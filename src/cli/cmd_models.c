@@ -2,7 +2,11 @@
  * what the known folders hold, `longsd pull org/name[@rev]` downloads a hub
  * repo into the Hugging Face cache, and --model NAME / --backend native=NAME
  * are resolved to a path before rendering (downloading only with --download
- * or after a yes on a terminal). */
+ * or after a yes on a terminal). --vae taesd=NAME and --lora NAME[:W] are
+ * names the same way: the VAE becomes a path here, each LoRA is checked here
+ * (so a missing one is a usage error before any render, and a repo id is
+ * downloaded once) and found again by the native backend at render time,
+ * the prompt keeping the name A1111 reads. */
 #include "cmd_models.h"
 
 #include <stdio.h>
@@ -13,14 +17,15 @@
 
 #include "render.h"
 
-static char *g_resolved[CLI_MAX_BACKENDS];
-static size_t g_n_resolved;
-
-void cli_models_free(void)
+/* lora_dir/NAME.safetensors, where the engine has always looked first. */
+static int lsfile_exists_cli(const char *dir, const char *name)
 {
-    for (size_t i = 0; i < g_n_resolved; i++)
-        longsd_free(g_resolved[i]);
-    g_n_resolved = 0;
+    if (!dir || !*dir)
+        return 0;
+    char p[4096];
+    if ((size_t)snprintf(p, sizeof p, "%s/%s.safetensors", dir, name) >= sizeof p)
+        return 0;
+    return access(p, F_OK) == 0;
 }
 
 static longsd_model_params params_of(const cli_opts *o)
@@ -77,7 +82,10 @@ static void on_pull(void *user, const longsd_pull_progress *p)
         return;
     char a[32], b[32], s[32], eta[32] = "--:--";
     human(p->done, a, sizeof a);
-    human(p->total, b, sizeof b);
+    if (p->total)
+        human(p->total, b, sizeof b);
+    else
+        snprintf(b, sizeof b, "?"); /* before the sizes are known */
     human((uint64_t)p->bytes_per_s, s, sizeof s);
     if (p->eta_s >= 0) {
         long t = p->eta_s > 359999 ? 359999 : (long)(p->eta_s + 0.5);
@@ -185,37 +193,100 @@ static int ask_download(const char *name)
     return line[0] == 'y' || line[0] == 'Y';
 }
 
+/* An explicit path is the backend's to open: its message names the path and
+ * what the folder must hold. */
+static int explicit_path(const char *s)
+{
+    return s[0] == '/' || strncmp(s, "./", 2) == 0 || strncmp(s, "../", 3) == 0;
+}
+
+/* name (of kind) to a path the options own: *out. Exit status. */
+static int resolve_one(longsd_ctx *ctx, cli_opts *o, const char *what, const char *name, int kind, const char **out)
+{
+    longsd_model_params p = params_of(o);
+    pull_view v = {.o = o, .tty = isatty(2) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0};
+    p.progress = on_pull;
+    p.progress_user = &v;
+    char *path = NULL;
+    longsd_status st = longsd_model_resolve(ctx, name, kind, &p, &path);
+    if (st == LONGSD_ERR_NOT_FOUND && !p.download && longsd_model_is_repo_id(name) && ask_download(name)) {
+        p.download = 1;
+        st = longsd_model_resolve(ctx, name, kind, &p, &path);
+    }
+    if (v.bar_shown)
+        fputc('\n', stderr);
+    if (st) {
+        cli_error("%s%s", what, longsd_errmsg(ctx));
+        return st == LONGSD_ERR_NOT_FOUND || st == LONGSD_ERR_PARAM ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    if (strcmp(path, name) != 0)
+        cli_note(o, "%s%s: %s", what, cli_safe(name), cli_safe(path));
+    *out = cli_render_keep(&o->render, path, strlen(path));
+    longsd_free(path);
+    if (!*out) {
+        cli_error("out of memory");
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
 int cli_models_resolve(longsd_ctx *ctx, cli_opts *o)
 {
     cli_render_opts *r = &o->render;
+    /* where native backends look up <lora:NAME> of any prompt */
+    r->models = params_of(o);
+    r->models.download = 0;
+    r->have_models = 1;
+    int native = 0;
     for (size_t i = 0; i < r->n; i++) {
         longsd_backend_spec *s = &r->specs[i];
-        if (strcmp(s->kind, "native") != 0 || !s->url || g_n_resolved >= CLI_MAX_BACKENDS)
+        if (strcmp(s->kind, "native") != 0 || !s->url)
             continue;
-        /* an explicit path is the backend's to open: its message names the
-         * path and what a model folder must hold */
-        if (s->url[0] == '/' || strncmp(s->url, "./", 2) == 0 || strncmp(s->url, "../", 3) == 0)
+        native = 1;
+        if (explicit_path(s->url))
             continue;
-        longsd_model_params p = params_of(o);
-        pull_view v = {.o = o, .tty = isatty(2) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0};
-        p.progress = on_pull;
-        p.progress_user = &v;
-        char *path = NULL;
-        longsd_status st = longsd_model_resolve(ctx, s->url, LONGSD_MODEL_CHECKPOINT, &p, &path);
-        if (st == LONGSD_ERR_NOT_FOUND && !p.download && longsd_model_is_repo_id(s->url) && ask_download(s->url)) {
-            p.download = 1;
-            st = longsd_model_resolve(ctx, s->url, LONGSD_MODEL_CHECKPOINT, &p, &path);
+        int rc = resolve_one(ctx, o, "", s->url, LONGSD_MODEL_CHECKPOINT, &s->url);
+        if (rc)
+            return rc;
+    }
+    /* a server has its own VAE: the pool says so, the name is not looked up */
+    if (native && r->vae && strncmp(r->vae, "taesd=", 6) == 0 && !explicit_path(r->vae + 6)) {
+        const char *path = NULL;
+        int rc = resolve_one(ctx, o, "--vae: ", r->vae + 6, LONGSD_MODEL_VAE, &path);
+        if (rc)
+            return rc;
+        size_t n = strlen(path);
+        char *spec = malloc(n + 7);
+        if (!spec) {
+            cli_error("out of memory");
+            return EXIT_RUNTIME;
         }
-        if (v.bar_shown)
-            fputc('\n', stderr);
-        if (st) {
-            cli_error("%s", longsd_errmsg(ctx));
-            return st == LONGSD_ERR_NOT_FOUND || st == LONGSD_ERR_PARAM ? EXIT_USAGE : EXIT_RUNTIME;
+        memcpy(spec, "taesd=", 6);
+        memcpy(spec + 6, path, n + 1);
+        r->vae = cli_render_keep(r, spec, n + 6);
+        free(spec);
+        if (!r->vae) {
+            cli_error("out of memory");
+            return EXIT_RUNTIME;
         }
-        if (strcmp(path, s->url) != 0)
-            cli_note(o, "model %s: %s", cli_safe(s->url), cli_safe(path));
-        g_resolved[g_n_resolved++] = path;
-        s->url = path;
+    }
+    /* --lora NAME: a server finds its own LoRAs; for the native engine the
+     * name must resolve now (a repo id is pulled with --download) */
+    for (const char *t = r->lora_tags; native && (t = strstr(t, "<lora:"));) {
+        t += 6;
+        size_t len = strcspn(t, ":>");
+        char name[512];
+        if (len == 0 || len >= sizeof name)
+            continue;
+        memcpy(name, t, len);
+        name[len] = '\0';
+        t += len;
+        if (lsfile_exists_cli(r->lora_dir, name))
+            continue;
+        const char *path = NULL;
+        int rc = resolve_one(ctx, o, "--lora: ", name, LONGSD_MODEL_LORA, &path);
+        if (rc)
+            return rc;
     }
     return EXIT_OK;
 }

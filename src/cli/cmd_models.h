@@ -7,9 +7,10 @@
 
 int cmd_models(longsd_ctx *ctx, cli_opts *o);
 int cmd_pull(longsd_ctx *ctx, cli_opts *o);
-/* Replace each native backend's model name by its path (downloading with
- * --download). Returns an exit status (EXIT_OK to go on). */
+/* Replace each native backend's model name and the --vae taesd=NAME by
+ * their paths, owned by o->render (downloading with --download); check that
+ * each --lora NAME is found; record where native backends look LoRAs up.
+ * Returns an exit status (EXIT_OK to go on). */
 int cli_models_resolve(longsd_ctx *ctx, cli_opts *o);
-void cli_models_free(void);
 
 #endif

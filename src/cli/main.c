@@ -42,7 +42,8 @@ typedef struct {
     "  --steps N             sampling steps recorded for rendering (default 30)\n"                      \
     "  --cfg X               guidance scale (default 7)\n"                                              \
     "  --sampler NAME        sampler name (default \"Euler a\")\n"                                      \
-    "  --lora NAME[:W]       add <lora:NAME:W> to every prompt (repeatable; NAME a file or a --lora-dir name)\n" \
+    "  --lora NAME[:W]       add <lora:NAME:W> to every prompt (repeatable; NAME a file, a hub repo id, or a\n" \
+    "                        LoRA in --lora-dir or the model folders, found as --model finds models)\n" \
     "  --rng native|cpu|cuda noise of a seed: the engine's own (default), torch's CPU generator, or NVIDIA GPU noise (A1111 \"NV\")\n" \
     "  --force               redo every stage even if nothing changed\n"                                 \
     "  --llm builtin|openai  who finds ideas and cast (default builtin; openai: any OpenAI-compatible server)\n" \
@@ -59,13 +60,14 @@ typedef struct {
     "                        repeat for a pool; extras after a space: jobs=N model=NAME workflow=FILE\n"   \
     "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
     "  --threads N           threads of the native engine (default: every core)\n"                          \
-    "  --vae taesd=PATH      native: decode with TAESD (a diffusers AutoencoderTiny folder or\n"           \
-    "                        taesd_decoder.safetensors): ~1/18 of the VAE decoder's work\n"          \
+    "  --vae taesd=NAME      native: decode with TAESD (an AutoencoderTiny folder, taesd_decoder.safetensors,\n" \
+    "                        a hub repo id such as madebyollin/taesd, or a VAE name in the model folders):\n" \
+    "                        ~1/18 of the VAE decoder's work\n"                                       \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
     "  --timeout S           seconds one request may take (default 300)\n"                              \
     "  --max-failures N      failed jobs in a row that set a backend aside for a while (default 2)\n"  \
-    "  --lora-dir DIR        native: where <lora:NAME:W> finds NAME.safetensors\n"                  \
+    "  --lora-dir DIR        native: searched first for <lora:NAME:W> (NAME.safetensors, then any LoRA by name)\n"                  \
     "  --model NAME          the native engine on NAME: a path, a hub repo id (org/name[@rev]) or a\n"    \
     "                        model in a known folder (see `longsd models`); also --backend native=NAME\n"\
     "  --models-dir DIR      search DIR first (A1111 or ComfyUI folder, or a folder of models)\n"        \
@@ -321,7 +323,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
                 break;
             case OPT_VAE:
                 if (strncmp(optarg, "taesd=", 6) != 0 || !optarg[6]) {
-                    cli_error("--vae: expected taesd=PATH (a TAESD folder or taesd_decoder.safetensors), got \"%s\"",
+                    cli_error("--vae: expected taesd=NAME (a TAESD folder, taesd_decoder.safetensors or a hub repo id), got \"%s\"",
                               optarg);
                     return EXIT_USAGE;
                 }
@@ -485,12 +487,11 @@ static int dispatch(cli_opts *o, const char *cmdname, int want_help)
     longsd_set_log(ctx, cli_log, o);
     longsd_set_abort(ctx, cli_interrupted, NULL);
     int rc = EXIT_OK;
-    if (cmd->fn == cmd_run || cmd->fn == cmd_sd) /* model names become paths (maybe a download) */
+    if (cmd->fn == cmd_run || cmd->fn == cmd_sd || cmd->fn == cmd_serve) /* model names become paths (maybe a download) */
         rc = cli_models_resolve(ctx, o);
     if (rc == EXIT_OK)
         rc = cmd->fn(ctx, o);
     longsd_ctx_free(ctx);
-    cli_models_free();
     return rc;
 }
 

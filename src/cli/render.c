@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 /* A copy of s[0..n) owned by r (freed by cli_opts_free). */
-static char *keep(cli_render_opts *r, const char *s, size_t n)
+char *cli_render_keep(cli_render_opts *r, const char *s, size_t n)
 {
     if (r->n_owned >= sizeof r->owned / sizeof r->owned[0])
         return NULL;
@@ -39,8 +39,8 @@ static int add_spec(cli_render_opts *r, const char *spec, const char *where)
         cli_error("%s: expected KIND=URL (kinds: %s), got \"%s\"", where, longsd_backend_kinds(), spec);
         return -1;
     }
-    s.kind = keep(r, p, (size_t)(eq - p));
-    s.url = keep(r, eq + 1, tok - (size_t)(eq - p) - 1);
+    s.kind = cli_render_keep(r, p, (size_t)(eq - p));
+    s.url = cli_render_keep(r, eq + 1, tok - (size_t)(eq - p) - 1);
     if (!s.kind || !s.url) {
         cli_error("out of memory");
         return -1;
@@ -63,7 +63,7 @@ static int add_spec(cli_render_opts *r, const char *spec, const char *where)
             return -1;
         }
         size_t kl = (size_t)(e - p);
-        char *val = keep(r, e + 1, n - kl - 1);
+        char *val = cli_render_keep(r, e + 1, n - kl - 1);
         if (!val) {
             cli_error("out of memory");
             return -1;
@@ -105,8 +105,8 @@ int cli_render_add_model(cli_render_opts *r, const char *name)
         return -1;
     }
     longsd_backend_spec s = {0};
-    s.kind = keep(r, "native", 6);
-    s.url = keep(r, name, strlen(name)); /* a name may hold spaces: no spec parsing */
+    s.kind = cli_render_keep(r, "native", 6);
+    s.url = cli_render_keep(r, name, strlen(name)); /* a name may hold spaces: no spec parsing */
     if (!s.kind || !s.url || !*name) {
         cli_error(*name ? "out of memory" : "--model: give a model name or path");
         return -1;
@@ -162,6 +162,8 @@ longsd_render_params cli_render_params(const cli_opts *o)
     p.force = o->force;
     p.vae = r->vae;
     p.lora_dir = r->lora_dir;
+    if (r->have_models)
+        p.models = &r->models;
     return p;
 }
 

@@ -10,6 +10,9 @@
 /* --backend "KIND=URL [jobs=N] [model=NAME] [workflow=FILE] [key_env=VAR]"
  * into r. 0 ok; -1 after printing a usage error. */
 int cli_render_add_backend(cli_render_opts *r, const char *spec);
+/* A copy of s[0..n) that r owns (freed by cli_opts_free); NULL when out of
+ * memory or room. */
+char *cli_render_keep(cli_render_opts *r, const char *s, size_t n);
 /* --backends FILE: one such spec per line; blank lines and # comments skipped. */
 int cli_render_load_backends(cli_render_opts *r, const char *path);
 /* --model NAME: the native engine on the model NAME names (resolved later,

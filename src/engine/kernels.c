@@ -194,7 +194,8 @@ typedef struct {
 static void convert_range(void *ctx, size_t b, size_t e)
 {
     conv_job *j = ctx;
-    /* float dtypes over an in-range slice cannot fail */
+    /* float and GGUF block dtypes over an in-range slice cannot fail (a
+     * slice may start inside a block: gguf_dequant handles that) */
     sdst_slice_to_f32(j->f, j->t, b, e - b, j->out + b, NULL);
 }
 
@@ -256,7 +257,7 @@ const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...)
              * every weight); slices are independent, so the split does not
              * change a bit. */
             conv_job job = {w->f, t, buf, LONGSD_OK};
-            if (t->dtype == SDST_F16 || t->dtype == SDST_BF16 || t->dtype == SDST_F32 || t->dtype == SDST_F64)
+            if (sdst_dtype_is_float(t->dtype))
                 parallel_for(convert_range, &job, numel, (size_t)1 << 20);
             else
                 job.rc = sdst_to_f32(w->f, t, buf, numel, w->err);

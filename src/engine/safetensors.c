@@ -6,6 +6,8 @@
  * nothing here trusts an offset before checking it. */
 #include "safetensors.h"
 
+#include "gguf.h"
+
 #include <errno.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -30,6 +32,7 @@ struct sdst_file {
     size_t *by_name;     /* indices sorted by name */
     char **meta;         /* key, value, key, value ... */
     size_t n_meta;
+    gguf_file *gguf;     /* the parsed GGUF file, or NULL for safetensors */
 };
 
 static const struct {
@@ -41,7 +44,11 @@ static const struct {
     [SDST_BF16] = {"BF16", 2},     [SDST_I32] = {"I32", 4},     [SDST_U32] = {"U32", 4},
     [SDST_F32] = {"F32", 4},       [SDST_F64] = {"F64", 8},     [SDST_I64] = {"I64", 8},
     [SDST_U64] = {"U64", 8},       [SDST_F8_E4M3] = {"F8_E4M3", 1}, [SDST_F8_E5M2] = {"F8_E5M2", 1},
+    /* block types: size 0, their bytes are per block (gguf.h) */
+    [SDST_Q8_0] = {"Q8_0", 0},     [SDST_Q4_0] = {"Q4_0", 0},   [SDST_Q4_1] = {"Q4_1", 0},
+    [SDST_Q5_0] = {"Q5_0", 0},     [SDST_Q5_1] = {"Q5_1", 0},
 };
+#define SDST_N_SAFETENSORS_DTYPES (SDST_F8_E5M2 + 1) /* the names a safetensors header may use */
 
 const char *sdst_dtype_name(sdst_dtype d)
 {
@@ -64,6 +71,7 @@ void sdst_close(sdst_file *f)
     longsd__free(f->meta);
     longsd__free(f->t);
     longsd__free(f->by_name);
+    gguf_close(f->gguf);
     if (f->map)
         munmap(f->map, f->map_size);
     longsd__free(f->label);
@@ -117,7 +125,7 @@ static longsd_status parse_entry(sdst_file *f, const char *name, json_t *v, sdst
         return lserr_set(err, LONGSD_ERR_MODEL, "%s: tensor '%s': missing or non-string dtype", L, name);
     const char *ds = json_string_value(jd);
     int dt = -1;
-    for (int i = 0; i < SDST_NDTYPES; i++)
+    for (int i = 0; i < SDST_N_SAFETENSORS_DTYPES; i++)
         if (strcmp(ds, dtypes[i].name) == 0)
             dt = i;
     if (dt < 0)
@@ -178,8 +186,58 @@ static longsd_status parse_entry(sdst_file *f, const char *name, json_t *v, sdst
     return LONGSD_OK;
 }
 
+/* A GGUF file behind the safetensors interface: gguf.c validates it, its
+ * tensors become entries with PyTorch-order shapes (ggml lists the fastest
+ * dimension first), and the float types map to the safetensors ones so the
+ * F16C conversion and the zero-copy F32 view apply to them too. */
+static longsd_status parse_gguf(sdst_file *f, const uint8_t *p, size_t size, lserr *err)
+{
+    longsd_status rc = gguf_open_mem(p, size, f->label, &f->gguf, err);
+    if (rc != LONGSD_OK)
+        return rc;
+    size_t n = gguf_n_tensors(f->gguf);
+    f->data = p + gguf_data_offset(f->gguf);
+    f->data_size = size - gguf_data_offset(f->gguf);
+    f->t = longsd__calloc(n ? n : 1, sizeof *f->t);
+    f->by_name = longsd__calloc(n ? n : 1, sizeof *f->by_name);
+    if (!f->t || !f->by_name)
+        return lserr_set(err, LONGSD_ERR_NOMEM, "%s: out of memory reading the header", f->label);
+    for (size_t i = 0; i < n; i++) {
+        const gguf_tensor *g = gguf_tensor_at(f->gguf, i);
+        sdst_tensor *t = &f->t[i];
+        if (!(t->name = longsd__strdup(g->name)))
+            return lserr_set(err, LONGSD_ERR_NOMEM, "%s: out of memory reading the header", f->label);
+        f->n = i + 1;
+        switch (g->type) {
+        case GGUF_T_F32: t->dtype = SDST_F32; break;
+        case GGUF_T_F16: t->dtype = SDST_F16; break;
+        case GGUF_T_BF16: t->dtype = SDST_BF16; break;
+        case GGUF_T_Q8_0: t->dtype = SDST_Q8_0; break;
+        case GGUF_T_Q4_0: t->dtype = SDST_Q4_0; break;
+        case GGUF_T_Q4_1: t->dtype = SDST_Q4_1; break;
+        case GGUF_T_Q5_0: t->dtype = SDST_Q5_0; break;
+        default: t->dtype = SDST_Q5_1; break; /* gguf.c admits no other type */
+        }
+        t->gguf_type = (uint32_t)g->type;
+        t->ndim = g->n_dims;
+        for (int d = 0; d < g->n_dims; d++)
+            t->shape[d] = (int64_t)g->ne[g->n_dims - 1 - d];
+        t->numel = g->numel;
+        t->begin = g->offset;
+        t->end = g->offset + g->size;
+        t->data = g->data;
+        f->by_name[i] = i;
+    }
+    qsort_r(f->by_name, f->n, sizeof *f->by_name, cmp_name, f);
+    return LONGSD_OK;
+}
+
 static longsd_status parse(sdst_file *f, const uint8_t *p, size_t size, lserr *err)
 {
+    /* no safetensors file starts with "GGUF": read as a header length,
+     * those bytes are over 1 GB, past the 100 MB cap */
+    if (gguf_is_gguf(p, size))
+        return parse_gguf(f, p, size, err);
     const char *L = f->label;
     longsd_status rc = LONGSD_OK;
     json_t *root = NULL;
@@ -384,6 +442,10 @@ const sdst_tensor *sdst_find(const sdst_file *f, const char *name)
 
 const char *sdst_meta(const sdst_file *f, const char *key)
 {
+    if (f->gguf) {
+        const gguf_kv *kv = gguf_find_kv(f->gguf, key);
+        return kv && kv->type == GGUF_KV_STRING ? kv->str : NULL;
+    }
     for (size_t i = 0; i < f->n_meta; i++)
         if (strcmp(f->meta[2 * i], key) == 0)
             return f->meta[2 * i + 1];
@@ -471,6 +533,16 @@ static int have_f16c(void)
 }
 #endif
 
+int sdst_is_gguf(const sdst_file *f)
+{
+    return f->gguf != NULL;
+}
+
+int sdst_dtype_is_float(sdst_dtype d)
+{
+    return d == SDST_F32 || d == SDST_F16 || d == SDST_BF16 || d == SDST_F64 || (d >= SDST_Q8_0 && d <= SDST_Q5_1);
+}
+
 const float *sdst_f32_view(const sdst_tensor *t)
 {
     if (t->dtype != SDST_F32 || ((uintptr_t)t->data & 3u) != 0)
@@ -492,6 +564,10 @@ longsd_status sdst_slice_to_f32(const sdst_file *f, const sdst_tensor *t, uint64
     if (first > t->numel || n > t->numel - first)
         return lserr_set(err, LONGSD_ERR_PARAM, "%s: tensor '%s': elements %llu..%llu are out of range", f->label,
                          t->name, (unsigned long long)first, (unsigned long long)(first + n));
+    if (t->dtype >= SDST_Q8_0 && t->dtype <= SDST_Q5_1) {
+        gguf_dequant(t->gguf_type, t->data, first, n, out);
+        return LONGSD_OK;
+    }
     const uint8_t *p = t->data + first * dtypes[t->dtype].size;
     switch (t->dtype) {
     case SDST_F32:

@@ -1,4 +1,7 @@
-/* safetensors.h - a strict reader for .safetensors files: the file is mmap'ed,
+/* safetensors.h - a strict reader for .safetensors files (and, behind the
+ * same interface, GGUF files: sdst_open knows them by their magic "GGUF",
+ * gguf.c parses them, and their tensors appear with PyTorch-order shapes and
+ * the block types below): the file is mmap'ed,
  * the JSON header validated entry by entry (dtype, shape, offsets, sizes, no
  * overlaps or gaps), and tensors converted to f32 on demand, one at a time,
  * so fp16/bf16 checkpoints never exist in memory as a full f32 copy.
@@ -30,6 +33,13 @@ typedef enum {
     SDST_U64,
     SDST_F8_E4M3,
     SDST_F8_E5M2,
+    /* GGUF's block types (ggml's layouts, 32 values a block): only a .gguf
+     * file has them, never a safetensors header */
+    SDST_Q8_0,
+    SDST_Q4_0,
+    SDST_Q4_1,
+    SDST_Q5_0,
+    SDST_Q5_1,
     SDST_NDTYPES
 } sdst_dtype;
 
@@ -40,6 +50,7 @@ typedef struct {
     int64_t shape[SDST_MAX_DIMS];
     uint64_t numel;                /* product of shape (1 for a scalar) */
     uint64_t begin, end;           /* byte offsets relative to the data area */
+    uint32_t gguf_type;            /* the ggml type of a GGUF tensor (0 for safetensors) */
     const uint8_t *data;           /* begin's address in the mapping (may be unaligned) */
 } sdst_tensor;
 
@@ -57,7 +68,7 @@ size_t sdst_count(const sdst_file *f);
 const sdst_tensor *sdst_at(const sdst_file *f, size_t i); /* in header order */
 /* NULL when absent (binary search over the sorted names). */
 const sdst_tensor *sdst_find(const sdst_file *f, const char *name);
-/* A __metadata__ value, or NULL. */
+/* A __metadata__ value (a GGUF file: a string-valued metadata key), or NULL. */
 const char *sdst_meta(const sdst_file *f, const char *key);
 
 const char *sdst_dtype_name(sdst_dtype d);
@@ -68,8 +79,14 @@ size_t sdst_dtype_size(sdst_dtype d);
  * 'NAME'" or "FILE: tensor 'NAME' has shape [..], expected [..]". */
 longsd_status sdst_get(const sdst_file *f, const char *name, int ndim, const int64_t *shape,
                        const sdst_tensor **out, lserr *err);
+/* 1 when f was a GGUF file. */
+int sdst_is_gguf(const sdst_file *f);
+/* 1 for the dtypes sdst_slice_to_f32 converts (floats and GGUF blocks). */
+int sdst_dtype_is_float(sdst_dtype d);
+
 /* Convert t to f32 into out[0..n); n must equal t->numel. Only F32, F16,
- * BF16 and F64 convert; other dtypes are LONGSD_ERR_UNSUPPORTED. */
+ * BF16, F64 and the GGUF block types convert; other dtypes are
+ * LONGSD_ERR_UNSUPPORTED. */
 longsd_status sdst_to_f32(const sdst_file *f, const sdst_tensor *t, float *out, size_t n, lserr *err);
 /* Convert elements [first, first + n) of t (flattened) to f32; the same
  * dtypes as sdst_to_f32. Used to gather embedding rows. */

@@ -52,6 +52,7 @@ typedef struct {
     long timeout_ms;        /* comfyui: give up waiting for a queued prompt after this */
     const char *vae;        /* optional, native: "taesd=PATH" decodes with TAESD */
     const char *lora_dir;   /* optional, native: folder of <lora:NAME> files */
+    const struct longsd_model_params *models; /* optional, native: where other <lora:NAME> are found */
 } ls_backend_opts;
 
 /* Which job fields a backend honours; the others are reported as ignored. */

@@ -1,9 +1,13 @@
 /* backend_native.c - the in-process Stable Diffusion engine (src/engine/) as
  * an image backend: `--backend native=PATH`, PATH a diffusers folder or a
- * single-file CompVis checkpoint (.safetensors; its tokenizer from
+ * single-file CompVis checkpoint (.safetensors, or a stable-diffusion.cpp
+ * .gguf: f16, q8_0, q4_0 ..., known by its magic; its tokenizer from
  * $LONGSD_CLIP_VOCAB or a tokenizer/ folder beside it). The engine uses every
  * core for one image, so jobs on one native backend run one at a time: a
- * mutex serialises render() whatever --per-backend says. */
+ * mutex serialises render() whatever --per-backend says. A <lora:NAME:W>
+ * of a prompt is found the way --model finds a model (models.c): lora_dir,
+ * a path, a hub repo in the Hugging Face cache, or a LoRA in the A1111 and
+ * ComfyUI folders; the engine gets the files and a prompt without tags. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +15,44 @@
 
 #include "backend.h"
 #include "init_image.h"
+#include "lora.h"
+#include "models_int.h"
 #include "png_write.h"
 #include "sd.h"
+
+#define MAX_MODEL_DIRS 64
+#define MAX_KNOWN_LORAS 64
 
 typedef struct {
     longsd_sd *sd;
     pthread_mutex_t lock;
     char *lora_dir; /* or NULL */
+    /* where other LoRA names are looked up (a copy of the caller's params) */
+    char *dirs[MAX_MODEL_DIRS];
+    size_t n_dirs;
+    int no_default_dirs;
+    /* names found before: a scan reads every file's header, once is enough */
+    struct {
+        char *name, *path;
+    } known[MAX_KNOWN_LORAS];
+    size_t n_known;
 } native_state;
+
+static void state_free(native_state *ns)
+{
+    if (!ns)
+        return;
+    longsd_sd_free(ns->sd);
+    pthread_mutex_destroy(&ns->lock);
+    longsd__free(ns->lora_dir);
+    for (size_t i = 0; i < ns->n_dirs; i++)
+        longsd__free(ns->dirs[i]);
+    for (size_t i = 0; i < ns->n_known; i++) {
+        longsd__free(ns->known[i].name);
+        longsd__free(ns->known[i].path);
+    }
+    longsd__free(ns);
+}
 
 static int is_dir(const char *p)
 {
@@ -29,7 +63,8 @@ static int is_dir(const char *p)
 /* What a model must be, for the messages that find something else. */
 #define MODEL_SHAPE                                                                                               \
     "a diffusers folder (text_encoder/, unet/ and vae/, each with config.json and its .safetensors weights, and " \
-    "tokenizer/ with vocab.json and merges.txt) or a single-file .safetensors checkpoint"
+    "tokenizer/ with vocab.json and merges.txt) or a single-file .safetensors checkpoint (or a stable-diffusion.cpp " \
+    ".gguf)"
 const char *ls_vae_kind(const char *spec)
 {
     return spec && strncmp(spec, "taesd=", 6) == 0 && spec[6] ? "taesd" : NULL;
@@ -63,10 +98,15 @@ static longsd_status native_create(const ls_backend_opts *o, void **state, lserr
     }
     pthread_mutex_init(&ns->lock, NULL);
     longsd_status rc;
-    if (o->lora_dir && !(ns->lora_dir = longsd__strdup(o->lora_dir))) {
-        longsd_sd_free(ns->sd);
-        pthread_mutex_destroy(&ns->lock);
-        longsd__free(ns);
+    int nomem = o->lora_dir && !(ns->lora_dir = longsd__strdup(o->lora_dir));
+    /* --lora-dir is searched first, as a folder of models, then the caller's */
+    if (o->lora_dir && !nomem)
+        nomem = !(ns->dirs[ns->n_dirs++] = longsd__strdup(o->lora_dir));
+    for (size_t i = 0; o->models && i < o->models->n_dirs && ns->n_dirs < MAX_MODEL_DIRS && !nomem; i++)
+        nomem = !(ns->dirs[ns->n_dirs++] = longsd__strdup(o->models->dirs[i]));
+    ns->no_default_dirs = o->models ? o->models->no_default_dirs : 0;
+    if (nomem) {
+        state_free(ns);
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
     }
     if (is_dir(path)) {
@@ -91,10 +131,7 @@ static longsd_status native_create(const ls_backend_opts *o, void **state, lserr
     else if (o->vae && (rc = longsd_sd_set_taesd(ns->sd, o->vae + 6)))
         lserr_set(err, rc, "native: vae: %s", longsd_sd_errmsg(ns->sd));
     if (rc) {
-        longsd_sd_free(ns->sd);
-        pthread_mutex_destroy(&ns->lock);
-        longsd__free(ns->lora_dir);
-        longsd__free(ns);
+        state_free(ns);
         return rc;
     }
     *state = ns;
@@ -123,6 +160,50 @@ static int map_sampler(const char *name, longsd_sampler *s, int *karras)
     return -1;
 }
 
+/* The file a tag's NAME stands for: lora_dir/NAME.safetensors as before,
+ * else the model resolver over lora_dir and the caller's folders. Called
+ * under ns->lock. */
+static longsd_status lora_path(native_state *ns, const char *name, char **out, lserr *err)
+{
+    *out = NULL;
+    if (ns->lora_dir) {
+        char *p = longsd__asprintf("%s/%s.safetensors", ns->lora_dir, name);
+        if (p && lsfile_exists(p)) {
+            *out = p;
+            return LONGSD_OK;
+        }
+        longsd__free(p);
+    }
+    for (size_t i = 0; i < ns->n_known; i++)
+        if (strcmp(ns->known[i].name, name) == 0)
+            return (*out = longsd__strdup(ns->known[i].path)) ? LONGSD_OK
+                                                               : lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    longsd_model_params mp = longsd_model_default_params();
+    mp.dirs = (const char *const *)ns->dirs;
+    mp.n_dirs = ns->n_dirs;
+    mp.no_default_dirs = ns->no_default_dirs;
+    lserr e;
+    lserr_clear(&e);
+    longsd_status rc = ls_model_resolve(NULL, name, LONGSD_MODEL_LORA, &mp, out, &e);
+    if (rc == LONGSD_ERR_NOT_FOUND && ns->lora_dir)
+        return lserr_set(err, rc, "prompt: %s (nor %s/%s.safetensors)", e.msg, ns->lora_dir, name);
+    if (rc == LONGSD_ERR_NOT_FOUND)
+        return lserr_set(err, rc, "prompt: %s", e.msg);
+    if (rc)
+        return lserr_set(err, rc, "prompt: LoRA \"%s\": %s", name, e.msg);
+    if (ns->n_known < MAX_KNOWN_LORAS) {
+        char *n = longsd__strdup(name), *p = longsd__strdup(*out);
+        if (n && p) {
+            ns->known[ns->n_known].name = n;
+            ns->known[ns->n_known++].path = p;
+        } else {
+            longsd__free(n);
+            longsd__free(p);
+        }
+    }
+    return LONGSD_OK;
+}
+
 static longsd_status native_render(void *state, ls_http *http, const ls_render_job *job, ls_render_image *out,
                                    lserr *err)
 {
@@ -145,9 +226,15 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     p.steps = job->steps;
     p.cfg_scale = job->cfg_scale;
     p.seed = job->seed;
-    p.lora_dir = ns->lora_dir; /* <lora:NAME:W> in the prompt, as A1111 reads it */
     if (job->rng && longsd_rng_from_name(job->rng, &p.rng) != 0)
         return lserr_set(err, LONGSD_ERR_PARAM, "native: unknown rng \"%.40s\" (native, cpu or cuda)", job->rng);
+    /* <lora:NAME:W> in the prompt, as A1111 reads it: found here, given to
+     * the engine as files, the prompt without the tags (as it would strip them) */
+    char *clean = NULL, *paths[LONGSD_SD_MAX_LORAS] = {0};
+    sdlora_tag *tags = NULL;
+    size_t ntags = 0;
+    longsd_sd_lora loras[LONGSD_SD_MAX_LORAS];
+    uint8_t *rgb = NULL;
     uint8_t *init = NULL;
     if (job->init_image) { /* img2img: the engine fits the picture to the size */
         if (!ls_strength_ok(job->strength))
@@ -158,39 +245,44 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
         p.init_image = init;
         p.strength = job->strength;
     }
-    uint8_t *rgb = longsd__malloc((size_t)job->width * (size_t)job->height * 3);
-    if (!rgb) {
-        longsd__free(init);
-        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
-    }
     pthread_mutex_lock(&ns->lock);
-    longsd_status rc = longsd_sd_generate(ns->sd, &p, NULL, rgb);
-    if (rc)
-        lserr_set(err, rc, "native: %s", longsd_sd_errmsg(ns->sd));
+    longsd_status rc = sdlora_tags(job->prompt ? job->prompt : "", &clean, &tags, &ntags, err);
+    if (!rc && ntags > LONGSD_SD_MAX_LORAS)
+        rc = lserr_set(err, LONGSD_ERR_PARAM, "prompt: %zu LoRAs: at most %d at once", ntags, LONGSD_SD_MAX_LORAS);
+    for (size_t i = 0; !rc && i < ntags; i++) {
+        if (!(rc = lora_path(ns, tags[i].name, &paths[i], err))) {
+            loras[i].path = paths[i];
+            loras[i].weight = tags[i].weight;
+        }
+    }
+    if (!rc && !(rgb = longsd__malloc((size_t)job->width * (size_t)job->height * 3)))
+        rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    if (!rc) {
+        p.prompt = clean;
+        p.loras = loras;
+        p.n_loras = (int)ntags;
+        if ((rc = longsd_sd_generate(ns->sd, &p, NULL, rgb)))
+            lserr_set(err, rc, "native: %s", longsd_sd_errmsg(ns->sd));
+    }
     pthread_mutex_unlock(&ns->lock);
     if (!rc) {
         rc = ls_png_encode_rgb(rgb, job->width, job->height, &out->data, &out->len, err);
         out->seed_used = job->seed;
     }
+    for (size_t i = 0; i < ntags && i < LONGSD_SD_MAX_LORAS; i++)
+        longsd__free(paths[i]);
+    sdlora_tags_free(tags, ntags);
+    longsd__free(clean);
     longsd__free(rgb);
     longsd__free(init);
     return rc;
 }
 
-static void native_destroy(void *state)
-{
-    native_state *ns = state;
-    if (!ns)
-        return;
-    longsd_sd_free(ns->sd);
-    pthread_mutex_destroy(&ns->lock);
-    longsd__free(ns->lora_dir);
-    longsd__free(ns);
-}
+static void native_destroy(void *state) { state_free(state); }
 
 const ls_backend_ops ls_backend_native = {
     .name = "native",
-    .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder or a .safetensors file)",
+    .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder, or a .safetensors or .gguf file)",
     .caps = LS_CAP_ALL | LS_CAP_RNG | LS_CAP_INIT_IMAGE,
     .create = native_create,
     .render = native_render,

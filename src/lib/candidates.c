@@ -4,7 +4,10 @@
  * seed and a killed run can draw the same pictures again. The chosen
  * candidate lives in the idea's own fields (seed, image), so the documents,
  * the hand-edit merge and everything else that knows one picture per idea
- * keep working unchanged; this file keeps the list and those fields in step. */
+ * keep working unchanged; this file keeps the list and those fields in step.
+ * A picture of an earlier prompt (a re-run with another --style) is kept as
+ * a candidate with the prompt and style it shows, never drawn again, and
+ * stays chosen until a picture of the new prompt is done. */
 #include <string.h>
 
 #include "ctx.h"
@@ -19,6 +22,9 @@ static void cand_free(ls_plan_cand *c)
 {
     longsd__free(c->image_file);
     longsd__free(c->image_error);
+    longsd__free(c->prompt);
+    longsd__free(c->negative);
+    longsd__free(c->style);
     memset(c, 0, sizeof *c);
 }
 
@@ -78,22 +84,30 @@ longsd_status ls_cands_resize(ls_plan_idea *pi, size_t n)
     longsd_status rc = materialise(pi);
     if (rc)
         return rc;
-    while (pi->n_cands > n) { /* drop from the end, never the chosen one */
-        size_t k = pi->n_cands - 1;
-        if (k == pi->chosen)
+    size_t live = 0;
+    for (size_t k = 0; k < pi->n_cands; k++)
+        live += !pi->cands[k].kept;
+    while (live > n) { /* drop from the end, never the chosen one nor a kept one */
+        size_t k = pi->n_cands;
+        while (k > 0 && (k - 1 == pi->chosen || pi->cands[k - 1].kept))
             k--;
+        if (k == 0)
+            break;
+        k--;
         cand_free(&pi->cands[k]);
         memmove(&pi->cands[k], &pi->cands[k + 1], (pi->n_cands - k - 1) * sizeof *pi->cands);
         pi->n_cands--;
+        live--;
         if (pi->chosen > k)
             pi->chosen--;
     }
-    if (pi->n_cands < n) {
-        ls_plan_cand *nc = longsd__realloc(pi->cands, n * sizeof *nc);
+    if (live < n) {
+        size_t want = pi->n_cands + (n - live);
+        ls_plan_cand *nc = longsd__realloc(pi->cands, want * sizeof *nc);
         if (!nc)
             return LONGSD_ERR_NOMEM;
         pi->cands = nc;
-        while (pi->n_cands < n) {
+        while (pi->n_cands < want) {
             ls_plan_cand *c = &pi->cands[pi->n_cands++];
             memset(c, 0, sizeof *c);
             c->draw = pi->draws++;
@@ -112,6 +126,8 @@ longsd_status ls_cands_rebase(ls_plan_idea *pi, uint32_t seed, int stale)
     pi->base_seed = seed;
     for (size_t k = 0; k < pi->n_cands; k++) {
         ls_plan_cand *c = &pi->cands[k];
+        if (c->kept)
+            continue; /* drawn from another prompt, with the seed it records */
         c->seed = ls_candidate_seed(seed, c->draw);
         if (stale && c->image_state != LONGSD_IMAGE_PENDING) {
             c->image_state = LONGSD_IMAGE_PENDING;
@@ -129,6 +145,7 @@ longsd_status ls_cands_set_image(ls_plan_idea *pi, size_t k, int state, const ch
     if (state < LONGSD_IMAGE_PENDING || state > LONGSD_IMAGE_FAILED)
         return LONGSD_ERR_PARAM;
     int own = !pi->n_cands || k == pi->chosen;
+    int was = own ? pi->image_state : pi->cands[k].image_state;
     char **f = own ? &pi->image_file : &pi->cands[k].image_file;
     char **e = own ? &pi->image_error : &pi->cands[k].image_error;
     if (set_dup(f, file, 0) || set_dup(e, error, 1)) /* errors quote servers */
@@ -137,7 +154,100 @@ longsd_status ls_cands_set_image(ls_plan_idea *pi, size_t k, int state, const ch
         pi->image_state = state;
     else
         pi->cands[k].image_state = state;
-    return own ? sync_chosen(pi) : LONGSD_OK;
+    if (own)
+        return sync_chosen(pi);
+    /* the first picture of the current prompt drawn takes over from a kept
+     * one (one already done was left unchosen by the user) */
+    if (state == LONGSD_IMAGE_DONE && was != LONGSD_IMAGE_DONE && !pi->cands[k].kept && pi->cands[pi->chosen].kept)
+        return ls_cands_choose(pi, k);
+    return LONGSD_OK;
+}
+
+int ls_cands_chosen_kept(const ls_plan_idea *pi) { return pi->n_cands && pi->cands[pi->chosen].kept; }
+
+static int same_str(const char *a, const char *b) { return strcmp(a ? a : "", b ? b : "") == 0; }
+
+longsd_status ls_cands_keep_old(ls_plan_idea *pi, const char *prompt, const char *negative, const char *style,
+                                const char *new_prompt, const char *new_negative, const char *new_style,
+                                uint32_t new_base)
+{
+    longsd_status rc = materialise(pi);
+    if (rc)
+        return rc;
+    size_t live = 0, n_old = pi->n_cands;
+    for (size_t k = 0; k < n_old; k++) {
+        ls_plan_cand *c = &pi->cands[k];
+        if (c->kept)
+            continue;
+        live++;
+        if (c->image_state != LONGSD_IMAGE_DONE || !c->image_file)
+            continue; /* nothing drawn: it is simply drawn again */
+        c->kept = 1;
+        if (set_dup(&c->prompt, prompt, 0) || set_dup(&c->negative, negative, 0) || set_dup(&c->style, style, 0))
+            return LONGSD_ERR_NOMEM;
+    }
+    /* back to settings a kept picture was drawn with: it is current again */
+    size_t now = 0;
+    for (size_t k = 0; k < n_old; k++) {
+        ls_plan_cand *c = &pi->cands[k];
+        if (c->kept && same_str(c->prompt, new_prompt) && same_str(c->negative, new_negative) &&
+            same_str(c->style, new_style) && c->seed == ls_candidate_seed(new_base, c->draw)) {
+            c->kept = 0;
+            set_dup(&c->prompt, NULL, 0);
+            set_dup(&c->negative, NULL, 0);
+            set_dup(&c->style, NULL, 0);
+        }
+        now += !c->kept;
+    }
+    /* taken back: draws of the new prompt not made yet give way to them */
+    for (size_t k = pi->n_cands; k-- > 0 && now > live;) {
+        ls_plan_cand *c = &pi->cands[k];
+        if (c->kept || k == pi->chosen || c->image_state == LONGSD_IMAGE_DONE || c->image_file)
+            continue;
+        cand_free(c);
+        memmove(&pi->cands[k], &pi->cands[k + 1], (pi->n_cands - k - 1) * sizeof *pi->cands);
+        pi->n_cands--;
+        now--;
+        if (pi->chosen > k)
+            pi->chosen--;
+    }
+    /* as many pictures of the new prompt as there were of the old */
+    if (now < live) {
+        size_t want = pi->n_cands + (live - now);
+        ls_plan_cand *nc = longsd__realloc(pi->cands, want * sizeof *nc);
+        if (!nc)
+            return LONGSD_ERR_NOMEM;
+        pi->cands = nc;
+        while (pi->n_cands < want) {
+            ls_plan_cand *c = &pi->cands[pi->n_cands++];
+            memset(c, 0, sizeof *c);
+            c->draw = pi->draws++; /* a new draw: a new file name, the kept file stays */
+            c->seed = ls_candidate_seed(new_base, c->draw);
+        }
+    }
+    /* a chosen picture that is current again, or a live chosen one: as before;
+     * room for at most LS_MAX_CANDIDATES, the oldest kept ones go first */
+    while (pi->n_cands > LS_MAX_CANDIDATES) {
+        size_t k = 0;
+        while (k < pi->n_cands && (!pi->cands[k].kept || k == pi->chosen))
+            k++;
+        if (k == pi->n_cands)
+            break;
+        cand_free(&pi->cands[k]);
+        memmove(&pi->cands[k], &pi->cands[k + 1], (pi->n_cands - k - 1) * sizeof *pi->cands);
+        pi->n_cands--;
+        if (pi->chosen > k)
+            pi->chosen--;
+    }
+    /* the chosen one was not drawn: take a done picture meanwhile, one of
+     * the current prompt first */
+    if (pi->cands[pi->chosen].image_state != LONGSD_IMAGE_DONE) {
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t k = 0; k < pi->n_cands; k++)
+                if (pi->cands[k].kept == pass && pi->cands[k].image_state == LONGSD_IMAGE_DONE)
+                    return ls_cands_choose(pi, k);
+    }
+    return LONGSD_OK;
 }
 
 /* ---- public API */
@@ -182,6 +292,9 @@ longsd_status longsd_plan_candidate(const longsd_plan *plan, size_t i, size_t k,
         .image_file = own ? pi->image_file : c->image_file,
         .image_error = own ? pi->image_error : c->image_error,
         .chosen = own,
+        .kept = c && c->kept,
+        .prompt = c && c->kept ? c->prompt : NULL,
+        .style = c && c->kept ? c->style : NULL,
     };
     return LONGSD_OK;
 }
@@ -252,6 +365,10 @@ longsd_status longsd_plan_reroll(longsd_ctx *ctx, longsd_plan *plan, size_t i)
         c->draw = pi->draws++;
         c->seed = ls_candidate_seed(pi->base_seed, c->draw);
         c->image_state = LONGSD_IMAGE_PENDING;
+        c->kept = 0; /* a new draw of the current prompt */
+        set_dup(&c->prompt, NULL, 0);
+        set_dup(&c->negative, NULL, 0);
+        set_dup(&c->style, NULL, 0);
         set_dup(&c->image_file, NULL, 0);
         set_dup(&c->image_error, NULL, 0);
         if (k == pi->chosen) {
@@ -298,6 +415,15 @@ void ls_cands_write(jwriter *w, const ls_plan_idea *pi)
             write_image(w, pi->image_state, pi->image_file, pi->image_error);
         else
             write_image(w, c->image_state, c->image_file, c->image_error);
+        if (c->kept) { /* what this older picture shows */
+            jw_open_object(w, "kept");
+            jw_string(w, "prompt", c->prompt ? c->prompt : "");
+            if (c->negative)
+                jw_string(w, "negative", c->negative);
+            if (c->style)
+                jw_string(w, "style", c->style);
+            jw_close(w);
+        }
         jw_close(w);
     }
     jw_close(w);
@@ -389,6 +515,16 @@ longsd_status ls_cands_from_json(const char *file, const char *pre, const jd_val
         /* a plan is user-editable: never let it point outside the workspace */
         if (c->image_file && ls_wspath_check_rel(c->image_file, NULL))
             return bad(err, file, pre, strcat(sub, ".image.file: must be a relative path inside the workspace"));
+        const jd_val *kv = jd_get(o, "kept");
+        if (kv && !jd_is_null(kv)) {
+            const jd_val *kp = jd_get(kv, "prompt"), *kn = jd_get(kv, "negative"), *ks = jd_get(kv, "style");
+            if (!jd_is_object(kv) || !jd_is_string(kp) || (kn && !jd_is_string(kn)) || (ks && !jd_is_string(ks)))
+                return bad(err, file, pre, strcat(sub, ".kept: expected {\"prompt\", \"negative\", \"style\"} strings"));
+            c->kept = 1;
+            if (set_dupn(&c->prompt, kp, 0) || (kn && set_dupn(&c->negative, kn, 0)) ||
+                (ks && set_dupn(&c->style, ks, 0)))
+                return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        }
     }
     /* the idea's own fields were read first and win: a hand-edited seed or
      * image is the chosen candidate's */

@@ -1,6 +1,8 @@
 /* cast_sex.c - each character's sex from a title or known first name,
  * else a clear majority of the he/she pronouns of the sentences that name
- * only them (and the start of the sentence after). One pass: linear. */
+ * only them (and the start of the sentence after). German's "sie" and
+ * "ihr" are she, they and you at once, so a German man needs a smaller
+ * majority of "er" over them. One pass: linear. */
 #include <string.h>
 
 #include "cast_int.h"
@@ -100,8 +102,8 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             c->gender = LS_GENDER_MALE;
         else if ((f & LSLEX_FEMALE) && !(f & LSLEX_MALE))
             c->gender = LS_GENDER_FEMALE;
-        else if (c->male >= 3 && c->male > 3 * c->female)
-            c->gender = LS_GENDER_MALE;
+        else if (c->male >= 3 && c->male > (lang == LSLEX_DE ? 2 : 3) * c->female)
+            c->gender = LS_GENDER_MALE; /* German "sie"/"ihr" are also "they", "you": they count against a man twice */
         else if (c->female >= 3 && c->female > 3 * c->male)
             c->gender = LS_GENDER_FEMALE;
         out[i].gender = c->gender;

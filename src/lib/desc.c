@@ -10,11 +10,19 @@
  * harvested words (translated for German and French books) around it.
  * Age and sex come from the evidence too: the person noun a sentence uses
  * for someone just named ("Tom ... The boy ran"), honorifics ("Mrs.",
- * "Fräulein", "Aunt"), "old" before the name.
+ * "Fräulein", "Aunt"), "old" before the name (desc_age.c).
+ * What the narration calls them at their name ("Jim, the small colored
+ * boy", "M. Lheureux, le marchand d'étoffes") gives the noun (desc_role.c).
+ * Precision before recall: only sentences naming one character are read,
+ * and only the clause about them (up to another person, name or pronoun
+ * of the other sex); a thing carried needs a verb of holding or "in his
+ * hand"; "her old hair trunk" is a trunk. A neutral "a man" is better than
+ * someone else's detail.
  * One pass over the sentences: linear in the text. */
 #include <string.h>
 
 #include "desc.h"
+#include "desc_int.h"
 #include "lexicon.h"
 #include "translate.h"
 #include "util.h"
@@ -57,18 +65,38 @@ typedef struct {
     size_t start, end;  /* its span in the original bytes */
 } dphrase;
 
+#define DESC_MAX_ROLES 4
+
+typedef struct {
+    ls_desc_role r;
+    int count;
+} drole;
+
 typedef struct {
     dphrase p[DESC_MAX_PHRASES];
     size_t n;
+    drole roles[DESC_MAX_ROLES]; /* what the narration calls them, by head noun */
+    size_t n_roles;
 } dchar;
 
-typedef struct {
-    size_t start, end;
-    unsigned flags;
-    int quoted, upper;
-    char low[32];
-    size_t ll;
-} dword;
+/* One more "Jim, the small colored boy": counted by head noun; the first
+ * phrase with adjectives is kept as the one to write. */
+static void add_role(dchar *dc, const ls_desc_role *r)
+{
+    for (size_t i = 0; i < dc->n_roles; i++)
+        if (!strcmp(dc->roles[i].r.head, r->head)) {
+            dc->roles[i].count++;
+            if (!strcmp(dc->roles[i].r.words, dc->roles[i].r.head) && strcmp(r->words, r->head))
+                dc->roles[i].r = *r;
+            return;
+        }
+    if (dc->n_roles < DESC_MAX_ROLES) {
+        dc->roles[dc->n_roles].r = *r;
+        dc->roles[dc->n_roles].count = 1;
+        dc->n_roles++;
+    }
+}
+
 
 static longsd_status add_phrase(const longsd_story *s, dchar *dc, size_t a, size_t z)
 {
@@ -96,18 +124,82 @@ static int is_word(const dword *x, const char *const *list, size_t n) { return i
  * "with a pipe", "wore a black coat", "seine Mütze", "son chapeau". */
 static const char *const TIE[] = {"his", "her", "with", "wore", "wearing", "in", "sein", "seine", "seinen",
                                   "ihr", "ihre", "ihren", "mit", "trug", "son", "sa", "ses", "avec", "portait"};
-static const char *const COPULA[] = {"was", "is", "looked", "war", "ist", "sah", "Ã©tait", "est"};
+static const char *const COPULA[] = {"was", "is", "looked", "war", "ist", "sah", "\xC3\xA9tait", "est"};
 static const char *const ARTICLE[] = {"a", "an", "the", "ein", "eine", "einen", "einem", "un", "une", "le", "la"};
+
+/* things a hand holds: only said of someone who holds or carries them */
+static const char *const CARRIED[] = {"pipe", "cane", "stick", "gun", "rifle", "sword", "basket", "lantern",
+                                      "umbrella", "pfeife", "stock", "canne", "b\xC3\xA2ton", "fusil",
+                                      "\xC3\xA9p\xC3\xA9" "e"};
+/* verbs of holding and carrying: "held a lantern", "trug einen Korb" */
+static const char *const HOLD[] = {"held", "holding", "holds", "carried", "carrying", "carries", "bore", "grasped",
+                                   "clutched", "clutching", "gripped", "brandished", "brandishing", "hielt",
+                                   "h\xC3\xA4lt", "trug", "tr\xC3\xA4gt", "schwang", "tenait", "tient",
+                                   "portait", "porte", "brandissait"};
+/* "in his hand", "in der Hand", "à la main": after the thing held */
+static const char *const HAND[] = {"hand", "hands", "fist", "main", "mains"};
+static const char *const POSS_M[] = {"his", "he", "himself"};
+static const char *const POSS_F[] = {"her", "she", "hers", "herself"};
+
+/* Where the clause about the one character named ends, looking from w[from]:
+ * at another person ("Tom sent a boy ... with a blazing stick"), a name, a
+ * pronoun of the other sex ("Tom looked at her: her hair ..."), or him /
+ * them (someone else is acted on). */
+static size_t clause_end(lslex_lang_id lang, const dword *w, size_t from, size_t to, int gender)
+{
+    for (size_t k = from; k < to; k++) {
+        const dword *x = &w[k];
+        if (x->quoted)
+            continue;
+        if ((x->flags & LSLEX_PERSON) && !(x->flags & LSLEX_PRONOUN))
+            return k;
+        if (x->upper && lang != LSLEX_DE && k > from)
+            return k; /* another name */
+        if (lang == LSLEX_EN) {
+            if (gender == LS_GENDER_MALE && is_word(x, POSS_F, sizeof POSS_F / sizeof POSS_F[0]))
+                return k;
+            if (gender == LS_GENDER_FEMALE && is_word(x, POSS_M, sizeof POSS_M / sizeof POSS_M[0]))
+                return k;
+            /* "them", or "him" for someone whose sex is unknown; a woman
+             * "looking up at him with her wonderful eyes" keeps her eyes */
+            if ((x->ll == 4 && !memcmp(x->low, "them", 4)) || (!gender && x->ll == 3 && !memcmp(x->low, "him", 3)))
+                return k;
+        }
+    }
+    return to;
+}
+
+/* Is the visual noun w[k] the first half of a compound ("her old hair
+ * trunk")? English only: German writes compounds as one word. */
+static int compound(const longsd_story *s, lslex_lang_id lang, const dword *w, size_t n, size_t k)
+{
+    if (lang != LSLEX_EN || k + 1 >= n || w[k + 1].quoted || w[k + 1].upper)
+        return 0;
+    for (size_t i = w[k].end; i < w[k + 1].start; i++)
+        if (s->data[i] != ' ')
+            return 0; /* "his hair, which" */
+    const dword *x = &w[k + 1];
+    if (x->flags & (LSLEX_STOP | LSLEX_PREP | LSLEX_CONJ | LSLEX_DET | LSLEX_PRONOUN | LSLEX_SPEECH | LSLEX_ACTION |
+                    LSLEX_SPATIAL))
+        return 0;
+    lswn_info wi;
+    return lswn_lookup(x->low, &wi) && wi.noun && !wi.verb && !wi.adv && wi.noun_tagged >= wi.adj_tagged;
+}
 
 /* Visual phrases in words w[from..to) after a mention, for one character:
  * a visual noun tied to them (TIE, perhaps an article, adjectives), or a
- * build word after a copula ("Nat was slim"). */
-static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dword *w, size_t from, size_t to,
-                             dchar *dc)
+ * build word after a copula ("Nat was slim"). A thing carried needs a
+ * verb of holding before it or "in his hand" after it; nothing is read
+ * past the end of the clause about them (clause_end). */
+static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dword *w, size_t n, size_t from,
+                             size_t to, int gender, dchar *dc)
 {
     longsd_status st = LONGSD_OK;
-    int copula = 0;
+    int copula = 0, held = 0;
+    to = clause_end(lang, w, from, to, gender);
     for (size_t k = from; k < to && !st; k++) {
+        if (is_word(&w[k], HOLD, sizeof HOLD / sizeof HOLD[0]))
+            held = 1;
         /* German writes every noun upper case: "seine rote Mütze" */
         if (w[k].quoted || (w[k].upper && lang != LSLEX_DE))
             continue;
@@ -117,8 +209,17 @@ static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dw
             st = add_phrase(s, dc, w[k].start, w[k].end);
             continue;
         }
-        if (!in_list(w[k].low, w[k].ll, VISUAL, sizeof VISUAL / sizeof VISUAL[0]))
+        if (!in_list(w[k].low, w[k].ll, VISUAL, sizeof VISUAL / sizeof VISUAL[0]) || compound(s, lang, w, n, k))
             continue;
+        int carried = is_word(&w[k], CARRIED, sizeof CARRIED / sizeof CARRIED[0]);
+        if (carried && !held) {
+            /* "with a pipe in his hand" */
+            int hand = 0;
+            for (size_t j = k + 1; j < n && j < k + 5 && !hand; j++)
+                hand = is_word(&w[j], HAND, sizeof HAND / sizeof HAND[0]);
+            if (!hand)
+                continue;
+        }
         /* up to two adjectives before it: "long grey beard", "black coat" */
         size_t a = k;
         while (a > from && k - a < 2 && !w[a - 1].quoted && !w[a - 1].upper &&
@@ -127,18 +228,19 @@ static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dw
                !(w[a - 1].flags & (LSLEX_STOP | LSLEX_DET | LSLEX_PRONOUN | LSLEX_PREP | LSLEX_CONJ |
                                    LSLEX_SPEECH | LSLEX_ACTION)))
             a--;
-        if (a == k)
-            continue; /* a bare "face" or "hat" says nothing of how it looks */
+        if (a == k && !carried)
+            continue; /* a bare "face" or "hat" says nothing of how it looks; a lantern held does */
         for (size_t j = a; j < k; j++)
             if (memchr(w[j].low, '\'', w[j].ll) || (w[j].flags & LSLEX_PERSON))
                 a = j + 1; /* "boy's hair", "the man's eyes": someone else's */
-        if (a == k)
+        if (a == k && !carried)
             continue;
         size_t b = a;
         if (b > from && is_word(&w[b - 1], ARTICLE, sizeof ARTICLE / sizeof ARTICLE[0]))
             b--;
-        if (b == from || !is_word(&w[b - 1], TIE, sizeof TIE / sizeof TIE[0]))
-            continue; /* not tied to the person named */
+        if (b == from || !(is_word(&w[b - 1], TIE, sizeof TIE / sizeof TIE[0]) ||
+                           (carried && is_word(&w[b - 1], HOLD, sizeof HOLD / sizeof HOLD[0]))))
+            continue; /* not tied to the person named ("held a lantern" ties it) */
         st = add_phrase(s, dc, w[a].start, w[k].end);
     }
     return st;
@@ -197,6 +299,60 @@ static void person_noun(const ls_character *c, lslex_lang_id lang, char *out, si
 
 static int an(const char *w) { return w[0] == 'a' || w[0] == 'e' || w[0] == 'i' || w[0] == 'o' || w[0] == 'u'; }
 
+/* The role phrase to write for c: the commonest head noun the narration
+ * puts at their name that agrees with their sex and age; a plain "boy"
+ * only when it adds adjectives ("small colored boy"); none for a
+ * character named by a role already. NULL when none fits. */
+static const ls_desc_role *pick_role(const ls_character *c, const dchar *dc)
+{
+    const drole *best = NULL;
+    if (c->role && c->role[0])
+        return NULL;
+    for (size_t i = 0; i < dc->n_roles; i++) {
+        const drole *r = &dc->roles[i];
+        int sex = r->r.sex ? r->r.sex : ls_desc_noun_sex(r->r.head), psex, pchild;
+        if (sex && c->gender && sex != c->gender)
+            continue; /* "Conseil, mon domestique" read as "maid" */
+        if (ls_desc_plain_noun(r->r.head, &psex, &pchild)) {
+            if (!strcmp(r->r.words, r->r.head))
+                continue; /* a bare "the boy" says what age and sex say */
+            if ((pchild && c->age && c->age != LS_AGE_CHILD) || (!pchild && c->age == LS_AGE_CHILD))
+                continue;
+        }
+        if (!best || r->count > best->count)
+            best = r;
+    }
+    return best ? &best->r : NULL;
+}
+
+/* "old " or "young " for the age, unless the role's words say it. */
+static const char *age_prefix(const ls_character *c, const char *words)
+{
+    if (strstr(words, "old") || strstr(words, "young") || strstr(words, "little"))
+        return "";
+    int pchild, psex;
+    const char *last = strrchr(words, ' ');
+    if (ls_desc_plain_noun(last ? last + 1 : words, &psex, &pchild))
+        return c->age == LS_AGE_OLD ? "old " : "";
+    return c->age == LS_AGE_OLD ? "old " : c->age == LS_AGE_YOUNG || c->age == LS_AGE_CHILD ? "young " : "";
+}
+
+/* The spans of what compose() wrote for c: the role phrase, then the harvested ones. */
+static void fill_spans(const ls_character *c, const dchar *dc, ls_desc_spans *sp)
+{
+    const ls_desc_role *r = pick_role(c, dc);
+    sp->n = 0;
+    if (r) {
+        sp->start[0] = r->start;
+        sp->end[0] = r->end;
+        sp->n = 1;
+    }
+    for (size_t k = 0; k < dc->n && sp->n < LS_DESC_MAX_SPANS; k++, sp->n++) {
+        sp->start[sp->n] = dc->p[k].start;
+        sp->end[sp->n] = dc->p[k].end;
+    }
+}
+
 /* The description as an English noun phrase: build words before the noun,
  * the things had "with" and the clothes worn "in" after it: "a ragged boy
  * with a percussion-cap", "an old man with a long grey beard in a black
@@ -206,10 +362,13 @@ static longsd_status compose(const longsd_story *s, const ls_character *c, lslex
                              char **out)
 {
     *out = NULL;
-    if (c->narrator && !c->role && !c->gender && !dc->n)
+    const ls_desc_role *role = pick_role(c, dc);
+    if (c->narrator && !c->role && !c->gender && !dc->n && !role)
         return LONGSD_OK;
-    char noun[48];
+    char noun[128];
     person_noun(c, lang, noun, sizeof noun);
+    if (role)
+        snprintf(noun, sizeof noun, "%s%s", age_prefix(c, role->words), role->words); /* "Canadian harpooner" */
     if (!noun[0] && !dc->n)
         return LONGSD_OK;
     if (!noun[0])
@@ -353,7 +512,10 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
                 st = add_phrase(s, &dc[who], pw->start, pw->end);
         }
         if (!st)
-            st = harvest(s, lang, w, at + len, to, &dc[who]);
+            st = harvest(s, lang, w, n, at + len, to, cast[who].gender, &dc[who]);
+        ls_desc_role r;
+        if (!st && ls_desc_role_at(s, lang, w, n, at, len, &r))
+            add_role(&dc[who], &r);
     }
     if (apply && !st)
         st = ls_cast_ages(s, cast, n_cast); /* desc_age.c: the noun of the description needs them */
@@ -362,14 +524,9 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
         if (!apply) {
             /* spans only where the description is this harvest's phrase, word for word */
             char *d = NULL;
-            if (dc[i].n && c->description && c->description[0] && !(st = compose(s, c, lang, &dc[i], &d)) && d &&
-                !strcmp(d, c->description)) {
-                spans[i].n = dc[i].n;
-                for (size_t k = 0; k < dc[i].n; k++) {
-                    spans[i].start[k] = dc[i].p[k].start;
-                    spans[i].end[k] = dc[i].p[k].end;
-                }
-            }
+            if ((dc[i].n || dc[i].n_roles) && c->description && c->description[0] &&
+                !(st = compose(s, c, lang, &dc[i], &d)) && d && !strcmp(d, c->description))
+                fill_spans(c, &dc[i], &spans[i]);
             longsd__free(d);
             continue;
         }
@@ -380,13 +537,8 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
             break;
         if (!d)
             continue;
-        if (spans && dc[i].n) {
-            spans[i].n = dc[i].n;
-            for (size_t k = 0; k < dc[i].n; k++) {
-                spans[i].start[k] = dc[i].p[k].start;
-                spans[i].end[k] = dc[i].p[k].end;
-            }
-        }
+        if (spans)
+            fill_spans(c, &dc[i], &spans[i]);
         longsd__free(c->description);
         c->description = d;
     }

@@ -7,20 +7,28 @@
  *    ("Ben Rogers hove in sight -- the very boy", "Tom, a little boy"),
  *    a copula ("Nat was a tall man"), the next sentence's subject ("Tom
  *    sat down. The boy ..."), "the boys" after several are named;
- *  - a stated age ("Becky was twelve years old");
+ *  - a stated age ("Becky was twelve years old", "a girl of seventeen",
+ *    "elle avait quinze ans"; not "depuis quinze ans", a time);
  *  - the word before the name ("little Jim", "old Nat", "young Bushrod"),
- *    wherever they are named;
+ *    and a person noun after an article ("the boy Tom", "das Mädchen
+ *    Grete"), wherever they are named;
+ *  - a fronted "being a poor boy ..., Tom" or "As a boy, Tom";
  *  - "Tom and the other boys"; for a first-person narrator "we boys",
  *    "us children", and being addressed as "boys" ("Run, boys!");
  *  - a sentence that names only them and calls someone "a boy" ("from a
  *    poor poverty-stricken boy, Tom was rolling in wealth");
- *  - relations: their aunt, mother, school (half weight: adults have
- *    mothers too), against their wife, husband, children;
+ *  - relations: their aunt, mother, school (half weight, and only to back
+ *    up a direct word: grown sons live with their parents too), against
+ *    their wife, husband, children;
  *  - a diminutive name (German -chen, -lein, Low German -ken);
  *  - last, the company they keep: "Tom and Joe" share an age more often
  *    than not, "me and Tom" for the narrator.
- * An honorific ("Mrs.", "Aunt", "Herr") makes an adult, "Miss" a young
- * woman; "old" before the name an old one. One pass: linear in the text. */
+ * An honorific, in the name ("Mrs. Harper", "M. Homais", "Herr Samsa") or
+ * before a fair share of its mentions in the text ("Mr. Arronax"), says
+ * the sex and makes a grown-up, never a child ("Miss", "Mlle", "Fräulein"
+ * a young woman); "old" before the name an old one. French "garçon" is
+ * no evidence: "ce brave garçon" is as often a grown fellow. One pass:
+ * linear in the text. */
 #include <pthread.h>
 #include <string.h>
 
@@ -38,7 +46,8 @@ static wlist OLD = {"old elderly aged", "alt alte alter alten olle oll ole", "vi
 static wlist YOUNG = {"young", "jung junge junger jungen", "jeune"};
 static wlist LITTLE = {"little small wee", "klein kleine kleiner kleinen l\xC3\xBCtt l\xC3\xBCtte", "petit petite"};
 /* what the text calls a person, by age and sex: "the boy" */
-static wlist CHILD_M = {"boy lad", "junge knabe bub bube", "gar\xC3\xA7on gamin"};
+/* (French "garçon" is as often a grown "fellow", "ce brave garçon", as a boy) */
+static wlist CHILD_M = {"boy lad", "junge knabe bub bube", "gamin gar\xC3\xA7onnet"};
 static wlist CHILD_F = {"girl lass", "m\xC3\244dchen deern", "fillette"};
 static wlist CHILD_N = {"child kid youngster", "kind", "enfant"};
 static wlist ADULT_M = {"man gentleman", "mann herr", "homme monsieur"};
@@ -59,18 +68,30 @@ static wlist POSS = {"his her", "sein seine seinen seiner seinem ihr ihre ihren 
 /* relations a child is spoken of with ... */
 static wlist KIN_OF_CHILD = {"aunt mother mamma mama ma mammy mom father pap parents",
                              "tante mutter vater eltern mama moder vader", "m\xC3\xA8re maman p\xC3\xA8re tante parents"};
+/* (not French "classe": a class of animals as often as of pupils) */
 static wlist SCHOOL = {"school schoolhouse schoolroom lessons schoolmates sunday-school", "schule",
-                       "\xC3\251cole classe coll\xC3\xA8ge"};
+                       "\xC3\251cole coll\xC3\xA8ge"};
 /* ... and the relations of a grown-up */
 static wlist KIN_OF_ADULT = {"wife husband son sons daughter daughters grandchildren",
                              "frau mann kinder sohn s\xC3\xB6hne tochter t\xC3\266chter", "femme mari fils enfants"};
-static wlist YEARS = {"years year", "jahre jahr", "ans"};
+static wlist YEARS = {"years year", "jahre jahr jahren", "ans"};
+static wlist OF = {"of", "von", "de"};
+static wlist BEING = {"being as", "als", "\xC3\xA9tant"};
 static const char *const NUMBER[] = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                                      "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
                                      "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
                                      "sixty", "seventy", "eighty"};
 static const int NUMBER_V[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 30, 40, 50,
                                60, 70, 80};
+/* the same in German and French (compounds such as "dix-sept" are read in parts) */
+static const char *const NUMBER_DE[] = {"zehn", "elf", "zw\xC3\xB6lf", "dreizehn", "vierzehn", "f\xC3\xBCnfzehn",
+                                        "sechzehn", "siebzehn", "achtzehn", "neunzehn", "zwanzig", "drei\xC3\x9Fig",
+                                        "vierzig", "f\xC3\xBCnfzig", "sechzig", "siebzig", "achtzig"};
+static const int NUMBER_DE_V[] = {10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 30, 40, 50, 60, 70, 80};
+static const char *const NUMBER_FR[] = {"dix", "onze", "douze", "treize", "quatorze", "quinze", "seize",
+                                        "dix-sept", "dix-huit", "dix-neuf", "vingt", "trente", "quarante",
+                                        "cinquante", "soixante", "soixante-dix", "quatre-vingts", "quatre-vingt"};
+static const int NUMBER_FR_V[] = {10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 30, 40, 50, 60, 70, 80, 80};
 /* role nouns that say the sex (en, de with Low German, fr): "the widow",
  * "de Moder", "la reine" */
 static const char *const ROLE_F =
@@ -105,11 +126,14 @@ static int role_sex(const ls_character *c, lslex_lang_id lang)
     return 0;
 }
 
-/* honorifics: an adult, or (Miss) a young woman */
-static const char *const HON_ADULT[] = {"mr", "mrs", "aunt", "uncle", "judge", "doctor", "dr", "widow", "captain",
-                                        "colonel", "sir", "lady", "lord", "herr", "frau", "tante", "onkel",
-                                        "kapit\xC3\xA4n", "doktor", "monsieur", "madame", "mme", "capitaine",
-                                        "docteur", "oncle", "ma\xC3\xAEtre"};
+/* honorifics: a grown-up, of that sex where the title says it; Miss and
+ * its kin a young woman. An honorific is said of adults only: whoever
+ * bears one is never drawn as a boy or a girl. */
+static const char *const HON_ADULT[] = {"judge", "doctor", "dr", "captain", "colonel", "kapit\xC3\xA4n", "doktor",
+                                        "capitaine", "docteur", "ma\xC3\xAEtre", "professor", "professeur"};
+static const char *const HON_MALE[] = {"mr", "mister", "sir", "lord", "uncle", "herr", "onkel", "monsieur", "oncle"};
+static const char *const HON_FEMALE[] = {"mrs", "aunt", "widow", "lady", "madam", "frau", "tante", "witwe",
+                                         "madame", "mme", "veuve"};
 static const char *const HON_YOUNG_F[] = {"miss", "fr\xC3\xA4ulein", "mademoiselle", "mlle"};
 
 /* each list is a category bit of the words' table */
@@ -137,6 +161,8 @@ enum {
     B_SCHOOL = 1u << 20,
     B_KIN_OF_ADULT = 1u << 21,
     B_YEARS = 1u << 22,
+    B_OF = 1u << 23,
+    B_BEING = 1u << 24,
 };
 
 /* The lists as one table per language, filled once: a word's categories
@@ -168,6 +194,8 @@ static const struct {
     {SCHOOL, B_SCHOOL},
     {KIN_OF_ADULT, B_KIN_OF_ADULT},
     {YEARS, B_YEARS},
+    {OF, B_OF},
+    {BEING, B_BEING},
 };
 static ls_wordset g_sets[3];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -219,6 +247,7 @@ typedef struct {
     int old_near;  /* "the old man" said next: weaker than "old Nat" */
     int half;      /* aunt, mother, school: two make one point of childhood */
     int stated;    /* a stated age in years, 0 none */
+    int hon_adult, hon_young_f, hon_male, hon_female; /* an honorific right before the name in the text */
 } aev;
 
 /* Is x a person noun? Sets the counts it stands for. */
@@ -283,12 +312,32 @@ static int possessive(const aword *x)
            (n > 4 && x->low[n - 1] == 's' && !memcmp(x->low + n - 4, "\xE2\x80\x99", 3));
 }
 
+/* "avait", "âgé de", "a" (not "il y a"): French says an age with these
+ * before the number. */
+static int fr_age_verb(const aword *w, size_t k)
+{
+    static const char *const V[] = {"avait", "aura", "aurait", "avoir", "\xC3\xA2g\xC3\xA9", "\xC3\xA2g\xC3\xA9" "e"};
+    if (in_list(w[k].low, w[k].ll, V, N_OF(V)))
+        return 1;
+    if (w[k].ll == 1 && w[k].low[0] == 'a')
+        return !(k > 0 && w[k - 1].ll == 1 && w[k - 1].low[0] == 'y');
+    /* "âgé de douze ans", "une fille de douze ans" */
+    return w[k].ll == 2 && !memcmp(w[k].low, "de", 2) && k > 0 &&
+           (in_list(w[k - 1].low, w[k - 1].ll, V, N_OF(V)) || (w[k - 1].cats & (B_CHILD_M | B_CHILD_F | B_CHILD_N | B_ADULT_M | B_ADULT_F)));
+}
+
 /* A number word or digits at w[k]: its value, 0 if none. */
 static int number_at(const aword *w, size_t k)
 {
     for (size_t i = 0; i < N_OF(NUMBER); i++)
         if (strlen(NUMBER[i]) == w[k].ll && !memcmp(NUMBER[i], w[k].low, w[k].ll))
             return NUMBER_V[i];
+    for (size_t i = 0; i < N_OF(NUMBER_DE); i++)
+        if (strlen(NUMBER_DE[i]) == w[k].ll && !memcmp(NUMBER_DE[i], w[k].low, w[k].ll))
+            return NUMBER_DE_V[i];
+    for (size_t i = 0; i < N_OF(NUMBER_FR); i++)
+        if (strlen(NUMBER_FR[i]) == w[k].ll && !memcmp(NUMBER_FR[i], w[k].low, w[k].ll))
+            return NUMBER_FR_V[i];
     int v = 0;
     for (size_t i = 0; i < w[k].ll && i < 3; i++) {
         if (w[k].low[i] < '0' || w[k].low[i] > '9')
@@ -298,19 +347,74 @@ static int number_at(const aword *w, size_t k)
     return w[k].ll <= 3 ? v : 0;
 }
 
-/* A first word of a name that tells age and sex: "Mrs.", "Fräulein". */
-static void honorific(const ls_character *c, int *adult, int *young_f)
+static void honorific_of(const char *name, int *adult, int *young_f, int *sex);
+
+/* The word at w[k] as a title before a name: bits 1 adult, 2 young
+ * woman, 4 male, 8 female; 0 when it is none. */
+static int title_word(const longsd_story *s, const aword *x)
 {
-    const char *names[2] = {c->name, c->full_name};
-    for (int i = 0; i < 2; i++) {
-        if (!names[i])
-            continue;
-        char low[32];
-        size_t n = strcspn(names[i], " .");
-        size_t ll = lslex_lower(names[i], n, low, sizeof low, 1);
-        *adult |= in_list(low, ll, HON_ADULT, N_OF(HON_ADULT));
-        *young_f |= in_list(low, ll, HON_YOUNG_F, N_OF(HON_YOUNG_F));
+    char name[40];
+    size_t n = x->end - x->start;
+    if (n + 3 > sizeof name)
+        return 0;
+    memcpy(name, s->data + x->start, n);
+    /* honorific_of() reads "M." only with its stop, and needs a name after it */
+    name[n] = x->end < s->len && s->data[x->end] == '.' ? '.' : ' ';
+    name[n + 1] = 'x';
+    name[n + 2] = '\0';
+    int adult = 0, young_f = 0, sex = 0;
+    honorific_of(name, &adult, &young_f, &sex);
+    return (adult ? 1 : 0) | (young_f ? 2 : 0) | (sex == LS_GENDER_MALE ? 4 : 0) | (sex == LS_GENDER_FEMALE ? 8 : 0);
+}
+
+/* The honorific a name opens with ("Mrs. Harper", "M. Homais", "Herr
+ * Samsa"), looked up in its own right: *adult set for any, *young_f for
+ * Miss and its kin, *sex where it says one. French "M." is a title only
+ * with its full stop (a bare "M" is an initial). */
+static void honorific_of(const char *name, int *adult, int *young_f, int *sex)
+{
+    char low[32];
+    size_t n = strcspn(name, " .");
+    size_t ll = lslex_lower(name, n, low, sizeof low, 1);
+    if (!ll || !name[n])
+        return; /* the title alone ("Herr") is no name */
+    if (ll == 1 && low[0] == 'm' && name[n] == '.') {
+        *adult = 1, *sex = LS_GENDER_MALE;
+        return;
     }
+    if (in_list(low, ll, HON_MALE, N_OF(HON_MALE)))
+        *adult = 1, *sex = LS_GENDER_MALE;
+    else if (in_list(low, ll, HON_FEMALE, N_OF(HON_FEMALE)))
+        *adult = 1, *sex = LS_GENDER_FEMALE;
+    else if (in_list(low, ll, HON_YOUNG_F, N_OF(HON_YOUNG_F)))
+        *young_f = 1, *sex = LS_GENDER_FEMALE;
+    else if (in_list(low, ll, HON_ADULT, N_OF(HON_ADULT)))
+        *adult = 1;
+}
+
+/* Any of the character's names with an honorific: the name, the full
+ * name, the aliases ("Mary Jane" is also "Miss Mary Jane"). */
+static void honorific(const ls_character *c, int *adult, int *young_f, int *sex)
+{
+    if (c->name)
+        honorific_of(c->name, adult, young_f, sex);
+    if (c->full_name && !*sex)
+        honorific_of(c->full_name, adult, young_f, sex);
+    /* an alias is weaker: "Lady Henry" may be the wife of "Lord Henry",
+     * so aliases that disagree say no sex */
+    int sexes = 0, a = 0, y = 0;
+    for (size_t i = 0; i < c->n_aliases; i++) {
+        int x = 0;
+        if (c->aliases[i])
+            honorific_of(c->aliases[i], &a, &y, &x);
+        sexes |= x;
+    }
+    if (*adult || *young_f)
+        return;
+    *adult = a;
+    *young_f = y && !a;
+    if (!*sex && (sexes == LS_GENDER_MALE || sexes == LS_GENDER_FEMALE))
+        *sex = sexes;
 }
 
 /* "Marleenken", "Gretchen", "Röslein": a German diminutive, said of
@@ -333,27 +437,48 @@ static int diminutive(const ls_character *c, lslex_lang_id lang)
  * had none. */
 static void decide(ls_character *c, const aev *ev, int dimin, lslex_lang_id lang)
 {
-    int adult = 0, young_f = 0;
-    honorific(c, &adult, &young_f);
-    if (!c->gender)
-        c->gender = role_sex(c, lang);
+    /* the text's titles count when they are a fair share of the mentions:
+     * "Mr. Arronax" said again and again, not one mock "Mister Tom" */
+    int hon = ev->hon_adult + ev->hon_young_f, fair = hon >= 2 && (size_t)hon * 8 >= c->mentions;
+    int adult = fair && ev->hon_adult >= ev->hon_young_f, young_f = fair && !adult, hon_sex = 0;
+    honorific(c, &adult, &young_f, &hon_sex);
+    if (adult)
+        young_f = 0; /* "Mrs." and "Miss" both: the married name wins */
+    if (!hon_sex && fair)
+        hon_sex = ev->hon_male > 3 * ev->hon_female ? LS_GENDER_MALE
+                  : ev->hon_female > 3 * ev->hon_male ? LS_GENDER_FEMALE : 0;
+    if (hon_sex)
+        c->gender = hon_sex; /* a title says the sex more surely than pronouns counted near a name */
+    int rs = hon_sex ? 0 : role_sex(c, lang);
+    if (rs)
+        c->gender = rs; /* "de Moder" is a woman whatever the pronouns near her */
     if (!c->gender) {
         int m = ev->male, f = ev->female;
-        c->gender = m >= 2 && m > 2 * f ? LS_GENDER_MALE : f >= 2 && f > 2 * m ? LS_GENDER_FEMALE : young_f ? LS_GENDER_FEMALE : 0;
+        c->gender = m >= 2 && m > 2 * f ? LS_GENDER_MALE : f >= 2 && f > 2 * m ? LS_GENDER_FEMALE : 0;
     }
+    if (c->age == LS_AGE_CHILD && (adult || young_f))
+        c->age = 0; /* a title is never a child's */
     if (c->age)
         return;
+    if (adult || young_f) {
+        /* grown up: old only on evidence, "Miss" young, else an adult */
+        int old = ev->old + ev->old_near;
+        c->age = (ev->old >= 1 || ev->old_near >= 2) && old > ev->young ? LS_AGE_OLD
+                 : ev->stated >= 60                                      ? LS_AGE_OLD
+                 : young_f || (ev->stated && ev->stated < 25)             ? LS_AGE_YOUNG
+                                                                          : LS_AGE_ADULT;
+        return;
+    }
     /* a role's noun says what they are: "the master" teaches at the
      * school, "kleine Künige" are petty kings, not children */
-    int old = ev->old, child = c->role ? 0 : ev->child + ev->half / 2 + dimin;
+    /* kin and school only back up what the text calls them: grown sons
+     * live with their parents too */
+    int direct = ev->child + dimin;
+    int old = ev->old, child = c->role ? 0 : direct + (direct ? ev->half / 2 : 0);
     if (ev->stated) {
         c->age = ev->stated < 16 ? LS_AGE_CHILD : ev->stated < 25 ? LS_AGE_YOUNG : ev->stated < 60 ? LS_AGE_ADULT : LS_AGE_OLD;
     } else if ((old >= 1 || ev->old_near >= 2) && old + ev->old_near > ev->young && old + ev->old_near > child)
         c->age = LS_AGE_OLD;
-    else if (young_f)
-        c->age = LS_AGE_YOUNG;
-    else if (adult)
-        c->age = LS_AGE_ADULT;
     else if (child >= 2 && child > 2 * ev->adult)
         c->age = LS_AGE_CHILD;
     else if (!c->role && ev->child + dimin >= 1 && !ev->adult && !ev->young && !old && !ev->old_near)
@@ -460,6 +585,20 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
         }
         if (narrator != (size_t)-1)
             ev[narrator].child += narrator_group(s, w, n);
+        for (size_t k = 0; k < n; k++) {
+            /* "Mr. Arronax", "Herr Samsa", in dialogue too: what people call them */
+            size_t ch, m = ls_cast_match(forms, n_forms, h, n, k, &ch);
+            if (!m)
+                continue;
+            int t = m > 1 ? title_word(s, &w[k]) : 0;
+            if (!t && k > 0)
+                t = title_word(s, &w[k - 1]);
+            ev[ch].hon_adult += (t & 1) != 0;
+            ev[ch].hon_young_f += (t & 2) != 0;
+            ev[ch].hon_male += (t & 4) != 0;
+            ev[ch].hon_female += (t & 8) != 0;
+            k += m - 1;
+        }
         if (sn->in_quotes)
             continue; /* what characters say of others is for the narration to confirm */
         /* the one character of the sentence, and where they are named */
@@ -486,6 +625,16 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
                 ev[ch].old += IS(&w[k - 1], OLD);
                 ev[ch].young += IS(&w[k - 1], YOUNG);
                 ev[ch].child += IS(&w[k - 1], LITTLE);
+            }
+            /* "the boy Tom", "das Mädchen Grete", "le jeune homme Léon": a
+             * person noun right before the name, after an article */
+            if (k > 1 && !w[k - 1].quoted && !w[k - 2].quoted && IS(&w[k - 2], THE) &&
+                (lang == LSLEX_DE || !w[k - 1].upper)) {
+                int cm, cf, cn, am, af;
+                if (noun_kind(&w[k - 1], &cm, &cf, &cn, &am, &af)) {
+                    ev[ch].child += 2 * (cm | cf | cn);
+                    ev[ch].adult += 2 * (am | af);
+                }
             }
             /* "Tom's aunt", "Becky's mother", "Muff's wife" */
             const aword *lastw = &w[k + m - 1];
@@ -576,32 +725,35 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
         for (size_t k = 0; k < n; k++) {
             if (w[k].quoted)
                 continue;
+            /* "a person wouldn't believe that a backwoods Missouri boy ...
+             * but Tom Sawyer done it": someone called a child before the
+             * name, in a sentence naming only them (after it, "a boy" is
+             * more often someone Tom meets: "Tom sent a boy ...") */
+            if (k < at && IS(&w[k], A) && k + 1 < n) {
+                int cm, cf, cn, am, af;
+                for (size_t j = k + 1; j < n && j < k + 5 && j < at && !w[j].quoted; j++) {
+                    if (noun_kind(&w[j], &cm, &cf, &cn, &am, &af)) {
+                        indef += (cm | cf | cn) ? 1 : (am | af) ? -1 : 0;
+                        break;
+                    }
+                    if (w[j].flags & (LSLEX_PREP | LSLEX_CONJ | LSLEX_DET | LSLEX_PRONOUN))
+                        break;
+                }
+            }
+            /* "his aunt", "ihre Mutter" in a sentence naming only them: whose
+             * kin is clear; half weight, adults have mothers too */
             school |= IS(&w[k], SCHOOL);
             if (k + 1 < n && IS(&w[k], POSS) && !w[k + 1].quoted) {
                 kin |= IS(&w[k + 1], KIN_OF_CHILD);
                 adult_kin |= IS(&w[k + 1], KIN_OF_ADULT) && !IS(&w[k + 1], KIN_OF_CHILD);
             }
-            /* "twelve years old", "zwölf Jahre alt", "douze ans" */
+            /* "twelve years old", "zwölf Jahre alt", "elle avait douze ans",
+             * "âgé de douze ans": a number said of the one character named
+             * (not "depuis douze ans", "il y a douze ans": a time) */
             int v = k + 1 < n && IS(&w[k + 1], YEARS) ? number_at(w, k) : 0;
-            if (v > 0 && v < 110 &&
-                (lang == LSLEX_FR || (k + 2 < n && IS(&w[k + 2], OLD))))
+            int said = lang == LSLEX_FR ? k > 0 && fr_age_verb(w, k - 1) : k + 2 < n && IS(&w[k + 2], OLD);
+            if (v > 0 && v < 110 && said)
                 e->stated = v;
-            /* "from being a poor poverty-stricken boy ..., Tom was": someone
-             * called a child before the name, in a sentence naming only them
-             * (after it, "a boy" is more often someone Tom meets) */
-            if (k < at) {
-                int cm, cf, cn, am, af;
-                if (IS(&w[k], A) && k + 1 < n) {
-                    for (size_t j = k + 1; j < n && j < k + 5 && !w[j].quoted; j++) {
-                        if (noun_kind(&w[j], &cm, &cf, &cn, &am, &af)) {
-                            indef += (cm | cf | cn) ? 1 : (am | af) ? -1 : 0;
-                            break;
-                        }
-                        if (w[j].flags & (LSLEX_PREP | LSLEX_CONJ | LSLEX_DET | LSLEX_PRONOUN))
-                            break;
-                    }
-                }
-            }
         }
         e->half += kin + school;
         e->adult += adult_kin;
@@ -609,6 +761,35 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
             e->child++;
         else if (indef < 0)
             e->adult++;
+        /* "from being a poor poverty-stricken boy in the morning, Tom was",
+         * "As a boy, Tom ...": a fronted "being/as a ..." clause, closed by
+         * the comma before the name, is said of the name */
+        if (at > 2 && memchr(s->data + w[at - 1].end, ',', w[at].start - w[at - 1].end))
+            for (size_t k = at >= 10 ? at - 10 : 0; k + 2 < at; k++) {
+                if (w[k].quoted || !IS(&w[k + 1], A) || !IS(&w[k], BEING))
+                    continue;
+                for (size_t j = k + 2; j < at && j < k + 6; j++) {
+                    int cm, cf, cn, am, af;
+                    if (noun_kind(&w[j], &cm, &cf, &cn, &am, &af)) {
+                        e->child += 2 * (cm | cf | cn);
+                        e->adult += 2 * (am | af);
+                        break;
+                    }
+                    if (w[j].flags & (LSLEX_PREP | LSLEX_CONJ | LSLEX_DET | LSLEX_PRONOUN))
+                        break;
+                }
+                break;
+            }
+        /* "a girl of seventeen": the noun of an apposition or copula, then "of" and a number */
+        for (size_t k = at + len; k + 2 < n && k < at + len + 6; k++)
+            if (!w[k].quoted && (IS(&w[k], CHILD_M) || IS(&w[k], CHILD_F) || IS(&w[k], ADULT_M) ||
+                                 IS(&w[k], ADULT_F)) &&
+                IS(&w[k + 1], OF)) {
+                int v = number_at(w, k + 2);
+                if (v > 0 && v < 110)
+                    e->stated = v;
+                break;
+            }
     }
     for (size_t i = 0; i < n_cast; i++)
         decide(&cast[i], &ev[i], diminutive(&cast[i], lang), lang);

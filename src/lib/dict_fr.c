@@ -6,45 +6,16 @@
  * in mid-sentence already marks a French name, so the cast asks only two
  * things: is this capitalised word a place or other proper noun rather
  * than a person's name, and which sex does a first name have. The tags of
- * each word form are kept in an open-addressing set, read once. */
+ * each word form are kept in a set read once (dicset.c). */
 #include "dict.h"
 
 #include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "dicset.h"
 
-#define DICT_MAX_BYTES ((size_t)16 << 20)
-
-typedef struct {
-    uint64_t h;     /* hash of the word as written; 0 = empty slot */
-    unsigned tags;  /* LS_FR_* */
-} fslot;
-
-/* Lives as long as the process and is allocated with malloc, like the
- * German set (dict.c): a simulated allocation failure in a test must not
- * switch the dictionary off for the rest of the process. */
-static fslot *g_set;
-static size_t g_cap;
+static ls_dicset g_set;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
-
-static uint64_t word_hash(const char *w, size_t n)
-{
-    uint64_t h = lsfnv1a64(w, n, LSFNV_SEED);
-    return h ? h : 1;
-}
-
-static void set_add(uint64_t h, unsigned tags)
-{
-    size_t j = (size_t)h & (g_cap - 1);
-    while (g_set[j].h && g_set[j].h != h)
-        j = (j + 1) & (g_cap - 1);
-    g_set[j].h = h;
-    g_set[j].tags |= tags;
-}
 
 /* The tags of one .dic line's morphology part [p, e). */
 unsigned ls_dict_fr_tags(const char *p, size_t n)
@@ -69,63 +40,29 @@ unsigned ls_dict_fr_tags(const char *p, size_t n)
     return t;
 }
 
+/* The word ends at "/" (flags follow) or at a blank (tags follow); the
+ * tags are what follows the flags. */
+static int keep_tagged(const char *line, size_t n, size_t *word_len, unsigned *bits)
+{
+    size_t wl = 0;
+    while (wl < n && line[wl] != '/' && line[wl] != ' ' && line[wl] != '\t' && line[wl] != '\r')
+        wl++;
+    const char *m = line + wl;
+    while (m < line + n && *m != ' ' && *m != '\t')
+        m++; /* skip the affix flags */
+    *word_len = wl;
+    *bits = ls_dict_fr_tags(m, (size_t)(line + n - m));
+    return wl > 0 && *bits != 0;
+}
+
 static void load_once(void)
 {
-    const char *dir = getenv("LONGSD_HUNSPELL_DIR");
-    char path[512];
-    snprintf(path, sizeof path, "%s/fr.dic", dir && *dir ? dir : "/usr/share/hunspell");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return; /* no dictionary: nothing known */
-    char *buf = malloc(DICT_MAX_BYTES + 1);
-    size_t n = buf ? fread(buf, 1, DICT_MAX_BYTES, f) : 0;
-    fclose(f);
-    if (!buf || n == 0) {
-        free(buf);
-        return;
-    }
-    buf[n] = '\0';
-    size_t lines = 0;
-    for (size_t i = 0; i < n; i++)
-        lines += buf[i] == '\n';
-    g_cap = 1024;
-    while (g_cap < lines * 2)
-        g_cap <<= 1;
-    g_set = calloc(g_cap, sizeof *g_set);
-    if (!g_set) {
-        free(buf);
-        return;
-    }
-    for (char *p = buf; p < buf + n;) {
-        char *e = memchr(p, '\n', (size_t)(buf + n - p));
-        if (!e)
-            e = buf + n;
-        /* the word ends at "/" (flags follow) or at a blank (tags follow) */
-        size_t wl = 0;
-        while (p + wl < e && p[wl] != '/' && p[wl] != ' ' && p[wl] != '\t' && p[wl] != '\r')
-            wl++;
-        const char *m = p + wl;
-        while (m < e && *m != ' ' && *m != '\t')
-            m++; /* skip the affix flags */
-        unsigned tags = ls_dict_fr_tags(m, (size_t)(e - m));
-        if (wl && tags)
-            set_add(word_hash(p, wl), tags);
-        p = e + 1;
-    }
-    free(buf);
+    ls_dicset_read(&g_set, "fr.dic", keep_tagged);
 }
 
 unsigned ls_dict_fr(const char *w, size_t n)
 {
     pthread_once(&g_once, load_once);
-    if (!g_set || n == 0)
-        return 0;
-    uint64_t h = word_hash(w, n);
-    size_t j = (size_t)h & (g_cap - 1);
-    while (g_set[j].h) {
-        if (g_set[j].h == h)
-            return g_set[j].tags;
-        j = (j + 1) & (g_cap - 1);
-    }
-    return 0;
+    unsigned t = 0;
+    return ls_dicset_find(&g_set, w, n, &t) ? t : 0;
 }

@@ -179,6 +179,26 @@ size_t ls_hub_select(ls_hub_info *info, char *const *comps, size_t n_comps)
     for (size_t i = 0; i < info->n_files; i++)
         info->files[i].want = 0;
     if (!comps) {
+        /* one diffusers model at the root (an AutoencoderTiny such as a TAESD
+         * repo, a VAE, a UNet): its config.json and one set of its weights,
+         * not the other formats such repos also carry (.pth, .bin, ONNX) */
+        int has_config = 0, best = 4;
+        for (size_t i = 0; i < info->n_files; i++) {
+            const char *p = info->files[i].path;
+            int wc = weight_class(p);
+            has_config |= strcmp(p, "config.json") == 0;
+            if (wc >= 0 && wc < best && strncmp(p, "diffusion_pytorch_model", 23) == 0 && !strchr(p, '/'))
+                best = wc;
+        }
+        if (has_config && best < 4) {
+            for (size_t i = 0; i < info->n_files; i++) {
+                const char *p = info->files[i].path;
+                if (strcmp(p, "config.json") == 0 ||
+                    (strncmp(p, "diffusion_pytorch_model", 23) == 0 && !strchr(p, '/') && weight_class(p) == best))
+                    info->files[i].want = 1, marked++;
+            }
+            return marked;
+        }
         for (size_t i = 0; i < info->n_files; i++) {
             const char *p = info->files[i].path;
             if (ends(p, ".safetensors") || ends(p, ".json") || ends(p, ".txt") || ends(p, ".yaml"))

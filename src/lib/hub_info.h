@@ -37,7 +37,10 @@ void ls_hub_names_free(char **v, size_t n);
 /* Mark the files a pipeline needs: with components, model_index.json and per
  * component its .json/.txt/.model files and one set of weights (fp16
  * .safetensors, then .safetensors, then fp16 .bin, then .bin; every shard of
- * the chosen set); without, every .safetensors/.json/.txt/.yaml file.
+ * the chosen set); without, for a single diffusers model at the root
+ * (config.json beside diffusion_pytorch_model.*, e.g. a TAESD repo) the
+ * config and one set of those weights, else every .safetensors/.json/.txt/
+ * .yaml file.
  * Returns the number of files marked. */
 size_t ls_hub_select(ls_hub_info *info, char *const *comps, size_t n_comps);
 

@@ -89,6 +89,8 @@ static int has_part(const sdst_file *f, const char *part)
     return 0;
 }
 
+static void guess_lora_folder(const char *dir, longsd_model_kind *kind, const char **family);
+
 void ls_model_guess(const char *path, int hint, longsd_model_kind *kind, const char **family)
 {
     *kind = hint >= 0 ? (longsd_model_kind)hint : LONGSD_MODEL_OTHER;
@@ -107,12 +109,14 @@ void ls_model_guess(const char *path, int hint, longsd_model_kind *kind, const c
             else if (cls && strcmp(cls, "AutoencoderKL") == 0)
                 *kind = LONGSD_MODEL_VAE;
             json_decref(j);
+            if (!cls)
+                guess_lora_folder(path, kind, family);
         }
         longsd__free(mi);
         longsd__free(cfg);
         return;
     }
-    if (!ends(path, ".safetensors")) {
+    if (!ends(path, ".safetensors") && !ends(path, ".gguf")) { /* sdst_open reads both */
         if (hint < 0)
             *kind = LONGSD_MODEL_CHECKPOINT; /* a pickle: never opened, only listed */
         return;
@@ -140,6 +144,35 @@ void ls_model_guess(const char *path, int hint, longsd_model_kind *kind, const c
         *kind = LONGSD_MODEL_VAE;
     }
     sdst_close(f);
+}
+
+/* A folder with neither model_index.json nor a diffusers config (a LoRA
+ * repo's snapshot): a LoRA when one of its .safetensors is. */
+static void guess_lora_folder(const char *dir, longsd_model_kind *kind, const char **family)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    int looked = 0;
+    while (d && (de = readdir(d)) && looked < 8) {
+        if (de->d_name[0] == '.' || !ends(de->d_name, ".safetensors"))
+            continue;
+        looked++;
+        char *f = longsd__asprintf("%s/%s", dir, de->d_name);
+        longsd_model_kind k;
+        const char *fam;
+        if (f && !is_dir(f)) {
+            ls_model_guess(f, -1, &k, &fam);
+            if (k == LONGSD_MODEL_LORA) {
+                *kind = k;
+                *family = fam;
+                longsd__free(f);
+                break;
+            }
+        }
+        longsd__free(f);
+    }
+    if (d)
+        closedir(d);
 }
 
 /* ---- the list */
@@ -202,7 +235,8 @@ static longsd_status add(longsd_model_list *l, const char *name, const char *pat
 
 static int model_file(const char *name)
 {
-    return ends(name, ".safetensors") || ends(name, ".ckpt") || ends(name, ".pt") || ends(name, ".pth");
+    return ends(name, ".safetensors") || ends(name, ".gguf") || ends(name, ".ckpt") || ends(name, ".pt") ||
+           ends(name, ".pth");
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
@@ -515,6 +549,9 @@ char *ls_models_local_names(const longsd_model_params *p)
 
 /* ---- resolving a name */
 
+static longsd_status ls_model_find(longsd_ctx *ctx, const char *name, int kind, const longsd_model_params *p,
+                                   char **path, lserr *err);
+
 static int name_matches(const longsd_model_info *m, const char *name)
 {
     if (strcmp(m->name, name) == 0)
@@ -528,20 +565,82 @@ static int name_matches(const longsd_model_info *m, const char *name)
     return strlen(name) == stem && strncmp(base, name, stem) == 0;
 }
 
+/* A file whose tensors say nothing (kind "other") may still be what a
+ * LoRA or VAE lookup wants: the loader then says what it is not. */
 static int kind_fits(longsd_model_kind have, int want)
 {
-    return want < 0 || (int)have == want ||
-           (want == LONGSD_MODEL_CHECKPOINT && (have == LONGSD_MODEL_PIPELINE || have == LONGSD_MODEL_OTHER));
+    return want < 0 || (int)have == want || have == LONGSD_MODEL_OTHER ||
+           (want == LONGSD_MODEL_CHECKPOINT && have == LONGSD_MODEL_PIPELINE);
+}
+
+static const char *kind_word(int kind)
+{
+    return kind == LONGSD_MODEL_LORA ? "LoRA" : kind == LONGSD_MODEL_VAE ? "VAE" : "model";
+}
+
+/* A LoRA named by a folder (a hub snapshot such as a diffusers LoRA repo):
+ * its weights file, pytorch_lora_weights.safetensors first, else the only
+ * .safetensors in it. A file stays as it is. */
+static longsd_status lora_file(char **path, lserr *err)
+{
+    if (!is_dir(*path))
+        return LONGSD_OK;
+    char *std = longsd__asprintf("%s/pytorch_lora_weights.safetensors", *path);
+    if (!std)
+        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    if (lsfile_exists(std)) {
+        longsd__free(*path);
+        *path = std;
+        return LONGSD_OK;
+    }
+    longsd__free(std);
+    size_t n = 0, found = 0, pick = 0;
+    char **names = list_dir(*path, &n);
+    for (size_t i = 0; i < n; i++)
+        if (ends(names[i], ".safetensors"))
+            found++, pick = i;
+    longsd_status rc = LONGSD_OK;
+    if (found != 1) {
+        rc = lserr_set(err, LONGSD_ERR_NOT_FOUND, "LoRA folder %s holds %s .safetensors file%s: name the file itself",
+                       *path, found ? "more than one" : "no", found ? "s" : "");
+    } else {
+        char *f = longsd__asprintf("%s/%s", *path, names[pick]);
+        if (!f) {
+            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        } else {
+            longsd__free(*path);
+            *path = f;
+        }
+    }
+    free_names(names, n);
+    return rc;
+}
+
+longsd_status ls_model_resolve(longsd_ctx *ctx, const char *name, int kind, const longsd_model_params *p, char **path,
+                               lserr *err)
+{
+    longsd_status rc = ls_model_find(ctx, name, kind, p, path, err);
+    if (!rc && kind == LONGSD_MODEL_LORA && (rc = lora_file(path, err))) {
+        longsd__free(*path);
+        *path = NULL;
+    }
+    return rc;
 }
 
 longsd_status longsd_model_resolve(longsd_ctx *ctx, const char *name, int kind, const longsd_model_params *p,
                                    char **path)
 {
-    lserr *err = &ctx->err;
-    lserr_clear(err);
+    lserr_clear(&ctx->err);
+    return ls_model_resolve(ctx, name, kind, p, path, &ctx->err);
+}
+
+/* The resolver proper; ctx NULL: no download, no log line. */
+static longsd_status ls_model_find(longsd_ctx *ctx, const char *name, int kind, const longsd_model_params *p,
+                                   char **path, lserr *err)
+{
     *path = NULL;
     if (!name || !*name)
-        return lserr_set(err, LONGSD_ERR_PARAM, "no model name given");
+        return lserr_set(err, LONGSD_ERR_PARAM, "no %s name given", kind_word(kind));
     struct stat st;
     if (stat(name, &st) == 0) {
         *path = longsd__strdup(name);
@@ -558,7 +657,7 @@ longsd_status longsd_model_resolve(longsd_ctx *ctx, const char *name, int kind, 
             *path = snap;
             return LONGSD_OK;
         }
-        if (p && p->download && !ls_hub_offline()) {
+        if (ctx && p && p->download && !ls_hub_offline()) {
             longsd__free(cache);
             return ls_hub_pull(ctx, name, p, path);
         }
@@ -584,7 +683,7 @@ longsd_status longsd_model_resolve(longsd_ctx *ctx, const char *name, int kind, 
         if (kind_fits(l->v[i].kind, kind) && name_matches(&l->v[i], name)) {
             *path = longsd__strdup(l->v[i].path);
             rc = *path ? LONGSD_OK : lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
-            longsd__log(ctx, LONGSD_LOG_INFO, "model %s: %s (%s)", name, l->v[i].path, l->v[i].source);
+            longsd__log(ctx, LONGSD_LOG_INFO, "%s %s: %s (%s)", kind_word(kind), name, l->v[i].path, l->v[i].source);
             longsd_model_list_free(l);
             return rc;
         }
@@ -596,8 +695,15 @@ longsd_status longsd_model_resolve(longsd_ctx *ctx, const char *name, int kind, 
         lsbuf_printf(&s, "%s%.*s", s.len ? ", " : "", (int)len, c);
         c += len + (c[len] == '\n');
     }
-    rc = lserr_set(err, LONGSD_ERR_NOT_FOUND, "model \"%s\": not a file, a hub repo id (org/name) or a model in %s "
-                   "(see `longsd models`)", name, s.len ? s.data : "any known folder (none exists)");
+    if (kind == LONGSD_MODEL_LORA || kind == LONGSD_MODEL_VAE)
+        rc = lserr_set(err, LONGSD_ERR_NOT_FOUND, "%s \"%s\" not found: not a file, a hub repo id (org/name) in the "
+                       "Hugging Face cache, or a %s in %s (see `longsd models`; put it in one of those folders, name its folder "
+                       "with --models-dir DIR%s, or `longsd pull org/name` a hub repo)", kind_word(kind), name,
+                       kind_word(kind), s.len ? s.data : "any known folder (none exists)",
+                       kind == LONGSD_MODEL_LORA ? " or --lora-dir DIR" : "");
+    else
+        rc = lserr_set(err, LONGSD_ERR_NOT_FOUND, "model \"%s\": not a file, a hub repo id (org/name) or a model in %s "
+                       "(see `longsd models`)", name, s.len ? s.data : "any known folder (none exists)");
     lsbuf_free(&s);
     longsd_model_list_free(l);
     return rc;

@@ -15,6 +15,12 @@ int ls_hub_offline(void);
 /* longsd_pull behind the public call (hub.c). */
 longsd_status ls_hub_pull(longsd_ctx *ctx, const char *name, const longsd_model_params *p, char **snapshot);
 
+/* longsd_model_resolve with the error in err; ctx NULL (a backend at render
+ * time): a hub repo missing from the cache is not downloaded. A LoRA named
+ * by a folder (a hub snapshot) resolves to its weights file. */
+longsd_status ls_model_resolve(longsd_ctx *ctx, const char *name, int kind, const longsd_model_params *p, char **path,
+                               lserr *err);
+
 /* The family and kind of a model file or folder, from its config or tensor
  * names ("sd1", "sdxl", ...; "unknown" when nothing matches). kind_hint is
  * the kind the folder it sits in implies, or -1. */

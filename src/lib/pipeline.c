@@ -351,6 +351,18 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
                       pi->width != pp->width || pi->height != pp->height || pi->steps != pp->steps ||
                       pi->cfg_scale != pp->cfg_scale || !str_eq(pi->sampler, pp->sampler) ||
                       !rng_eq(pi->rng, pp->rng);
+        /* pictures of the old prompt stay: candidates of the idea, recorded
+         * with what they show, chosen until the new prompt is drawn */
+        int had_done = pi->image_state == LONGSD_IMAGE_DONE && pi->image_file;
+        if (changed && (had_done || pi->n_cands) &&
+            ls_cands_keep_old(pi, pi->prompt, pi->negative, pi->style, pr.positive, pr.negative, style->name, seed)) {
+            ls_prompt_clear(&pr);
+            for (size_t j = 0; lp && j < plan->n_ideas; j++)
+                ls_prompt_clear(&lp[j]);
+            longsd__free(lp);
+            longsd__free(lrc);
+            return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        }
         longsd__free(pi->prompt);
         longsd__free(pi->negative);
         longsd__free(pi->lexica);
@@ -371,13 +383,14 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
             longsd__free(lrc);
             return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
         }
-        /* an image drawn from another prompt no longer shows this one */
-        if (changed && pi->image_state == LONGSD_IMAGE_DONE) {
+        /* an image drawn from another prompt no longer shows this one: kept
+         * (and shown) while it is the chosen one, redrawn otherwise */
+        if (changed && had_done) {
             n_old++;
             if (!old_style[0])
                 snprintf(old_style, sizeof old_style, "%s", was_style);
         }
-        if (changed && pi->image_state != LONGSD_IMAGE_PENDING) {
+        if (changed && !ls_cands_chosen_kept(pi) && pi->image_state != LONGSD_IMAGE_PENDING) {
             pi->image_state = LONGSD_IMAGE_PENDING;
             longsd__free(pi->image_error);
             pi->image_error = NULL;
@@ -392,9 +405,9 @@ static longsd_status run_prompts(longsd_ctx *ctx, ls_llm *llm, longsd_plan *plan
         if (old_style[0] && strcmp(old_style, style->name) != 0)
             snprintf(why, sizeof why, "prompts of style \"%s\" (drawn with \"%s\")", style->name, old_style);
         longsd__log(ctx, LONGSD_LOG_WARN,
-                    "%zu rendered picture%s no longer match%s the %s: kept in images/ (until the new prompts are "
-                    "drawn in their place) but left out of the documents; go back to the old settings to use them "
-                    "again, or render the new prompts",
+                    "%zu rendered picture%s no longer match%s the %s: kept as candidates of their ideas (with the "
+                    "prompt and style they show) and still in the documents until the new prompts are drawn; "
+                    "`longsd choose` picks one back",
                     n_old, n_old == 1 ? "" : "s", n_old == 1 ? "es" : "", why);
     }
     return LONGSD_OK;

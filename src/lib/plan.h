@@ -29,6 +29,12 @@ typedef struct {
     int image_state;        /* LONGSD_IMAGE_* */
     char *image_file;       /* relative to the workspace */
     char *image_error;
+    /* A picture kept from an earlier prompt (a re-run with another --style,
+     * size or prompt): never drawn again, its file left as it is, chosen
+     * until a picture of the current prompt is done. These say what it
+     * shows; seed above is the seed it was drawn with. */
+    int kept;
+    char *prompt, *negative, *style;
 } ls_plan_cand;
 
 #define LS_MAX_CANDIDATES 16
@@ -138,14 +144,27 @@ longsd_status ls_plan_parse(const char *name, const char *json, size_t n, longsd
 
 /* candidates.c: the candidate pictures of an idea. */
 void ls_cands_clear(ls_plan_idea *pi);
-/* Make the candidates explicit (n_cands >= 1) and n long: new draws are
- * appended pending, surplus ones other than the chosen dropped from the end. */
+/* Make the candidates explicit (n_cands >= 1) with n of the current prompt
+ * (kept ones come on top): new draws are appended pending, surplus ones
+ * other than the chosen dropped from the end. */
 longsd_status ls_cands_resize(ls_plan_idea *pi, size_t n);
 /* The seed of draw 0 (the idea's own). */
 uint32_t ls_cands_base(const ls_plan_idea *pi);
 /* The prompts stage derived seed for this idea: re-derive every candidate's
- * seed from it; with stale != 0 every candidate goes back to pending. */
+ * seed from it; with stale != 0 every candidate goes back to pending. Kept
+ * candidates (ls_cands_keep_old) keep their seed and picture. */
 longsd_status ls_cands_rebase(ls_plan_idea *pi, uint32_t seed, int stale);
+/* The idea's prompt changed (prompt, negative, style: what it was): its
+ * rendered pictures become kept candidates showing the old prompt, as many
+ * new pending draws take their place, and a kept one that shows exactly the
+ * current prompt (new_prompt/new_negative/new_style, seeds from new_base) is
+ * taken back. The chosen one stays chosen: the documents show it until a
+ * picture of the new prompt is done (ls_cands_set_image then chooses that). */
+longsd_status ls_cands_keep_old(ls_plan_idea *pi, const char *prompt, const char *negative, const char *style,
+                                const char *new_prompt, const char *new_negative, const char *new_style,
+                                uint32_t new_base);
+/* 1 when the chosen candidate is a kept picture of an earlier prompt. */
+int ls_cands_chosen_kept(const ls_plan_idea *pi);
 /* Make candidate k the chosen one (its seed and image into the idea's fields). */
 longsd_status ls_cands_choose(ls_plan_idea *pi, size_t k);
 /* Record the image of candidate k (k == chosen: the idea's own fields). */

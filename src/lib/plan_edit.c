@@ -33,10 +33,12 @@ static longsd_status load_styles(longsd_ctx *ctx, const char *styles_file, ls_st
     return rc;
 }
 
-/* The picture shows something else now: every candidate is pending. */
+/* The picture shows something else now: every candidate is pending (a
+ * kept picture of an earlier prompt that is chosen stays, and shown, until
+ * a new one is drawn: it is never drawn again). */
 static void stale(ls_plan_idea *pi)
 {
-    if (pi->image_state != LONGSD_IMAGE_PENDING) {
+    if (pi->image_state != LONGSD_IMAGE_PENDING && !ls_cands_chosen_kept(pi)) {
         pi->image_state = LONGSD_IMAGE_PENDING;
         longsd__free(pi->image_error);
         pi->image_error = NULL;
@@ -145,6 +147,18 @@ longsd_status longsd_plan_edit_idea(longsd_ctx *ctx, longsd_plan *plan, size_t i
     }
     if (picture)
         stale(pi);
+    if (e->seed >= 0 && (uint32_t)e->seed != pi->seed && ls_cands_chosen_kept(pi)) {
+        /* a kept picture is what it is: the seed is for a picture of the
+         * current prompt, the first one not kept */
+        for (size_t k = 0; k < pi->n_cands; k++)
+            if (!pi->cands[k].kept) {
+                if (ls_cands_choose(pi, k)) {
+                    rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+                    goto out;
+                }
+                break;
+            }
+    }
     if (e->seed >= 0 && (uint32_t)e->seed != pi->seed) {
         pi->seed = (uint32_t)e->seed; /* the chosen candidate's, not the others' */
         if (pi->image_state != LONGSD_IMAGE_PENDING) {

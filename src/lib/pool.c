@@ -165,6 +165,7 @@ longsd_status ls_pool_new(longsd_ctx *ctx, const longsd_render_params *prm, ls_p
             .timeout_ms = (long)(prm->timeout_s * 1000.0),
             .vae = prm->vae,
             .lora_dir = prm->lora_dir,
+            .models = prm->models,
         };
         if (prm->vae && !b->ops->in_process) {
             rc = lserr_set(err, LONGSD_ERR_PARAM, "backend %s: a VAE (%s) is for the native engine only; servers use "

@@ -217,7 +217,8 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
         lserr jerr;
         if (check_job(&jerr, &job, id)) {
             for (size_t k = 0; k < nc; k++)
-                if ((rc = ls_cands_set_image(pi, k, LONGSD_IMAGE_FAILED, NULL, jerr.msg)))
+                if ((!pi->n_cands || !pi->cands[k].kept) &&
+                    (rc = ls_cands_set_image(pi, k, LONGSD_IMAGE_FAILED, NULL, jerr.msg)))
                     goto out;
             continue;
         }
@@ -229,6 +230,8 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
             goto out;
         }
         for (size_t k = 0; k < nc; k++) {
+            if (pi->n_cands && pi->cands[k].kept)
+                continue; /* a picture of an earlier prompt: kept as it is, never drawn */
             unsigned draw = pi->n_cands ? pi->cands[k].draw : 0;
             job.seed = !pi->n_cands || k == pi->chosen ? pi->seed : pi->cands[k].seed;
             longsd__free(full);
@@ -300,6 +303,8 @@ longsd_status longsd_render_plans(longsd_ctx *ctx, longsd_plan *const *plans, co
             const ls_plan_idea *pi = &plans[k]->ideas[i];
             size_t nc = pi->n_cands ? pi->n_cands : 1;
             n_jobs += nc;
+            for (size_t c = 0; c < pi->n_cands; c++)
+                nc -= pi->cands[c].kept; /* kept pictures are not drawn */
             if (!params->n_only || wanted(params, pi->idea.id[0] ? pi->idea.id : "image"))
                 total += nc;
         }

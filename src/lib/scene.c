@@ -526,6 +526,7 @@ typedef struct {
     size_t n;
     swnp np[SW_MAX_NP];
     size_t n_np;
+    ls_sceneparts parts; /* what the title is made of */
 } swriter;
 
 static int word_in(const char *w, const char *const *list)
@@ -622,6 +623,47 @@ static int tok_concrete(const swtok *t)
 {
     return t->wn && lswn_noun_concrete(&t->wi) && !word_in(t->en, never_words) &&
            !(t->wi.noun && word_in(t->wi.noun_lemma, never_words)); /* "sides" as "side" */
+}
+
+/* Is the noun a thing to put in a picture as an object or a setting? Its
+ * commonest sense drawable (WordNet: artifact, object, animal, plant,
+ * food, body, substance, location, person; a writing that is next an
+ * artifact: "book", "letter"), not only a rarer one ("enemy" is a group
+ * first), and not a word for where something happens ("scene", "spot"). */
+static int tok_drawable(const swtok *t)
+{
+    static const char *const vague[] = {"scene", "spot", "situation", "region", "area", "quarter", "position",
+                                        "neighbourhood", "neighborhood", "vicinity", "surroundings", NULL};
+    if (!tok_concrete(t) || word_in(t->en, vague) || (t->wi.noun && word_in(t->wi.noun_lemma, vague)))
+        return 0;
+    int l = t->wi.noun_lex[0];
+    return l == LSWN_N_ARTIFACT || l == LSWN_N_OBJECT || l == LSWN_N_ANIMAL || l == LSWN_N_PLANT ||
+           l == LSWN_N_FOOD || l == LSWN_N_BODY || l == LSWN_N_SUBSTANCE || l == LSWN_N_LOCATION ||
+           l == LSWN_N_PERSON || (l == LSWN_N_COMMUNICATION && t->wi.noun_lex[1] == LSWN_N_ARTIFACT) ||
+           (l == LSWN_N_TOPS && t->wi.noun_lex[1] == LSWN_N_FOOD) || /* "food": a top word, then food */
+           (l == LSWN_N_GROUP && (t->wi.noun_lex[1] == LSWN_N_ARTIFACT || t->wi.noun_lex[1] == LSWN_N_OBJECT ||
+                                  t->wi.noun_lex[1] == LSWN_N_PLANT || t->wi.noun_lex[1] == LSWN_N_LOCATION ||
+                                  t->wi.noun_lex[1] == LSWN_N_ANIMAL)); /* "forest": a group of trees, then land */
+}
+
+/* Is an adjective before a noun a painter's word? WordNet says what it
+ * describes (wordnet.c: size, colour, age, shape, light...); a participle
+ * ("broken", "whitewashed") and a hyphenated compound ("long-handled") show
+ * a state. "a fair enemy", "dependent mountains": not drawn. */
+static int tok_visual_adj(const swriter *w, size_t i)
+{
+    const swtok *t = &w->t[i];
+    size_t el = strlen(t->en);
+    if (t->tag != T_ADJ)
+        return 1; /* a noun modifier: "town pump" */
+    if (t->wi.adj_visual || word_in(t->en, mood_words) || strchr(t->en, '-') || (i + 1 < w->n && w->text[t->e] == '-'))
+        return 1;
+    if (el > 3 && t->wi.verb && (strcmp(t->en + el - 2, "ed") == 0 || strcmp(t->en + el - 2, "en") == 0 ||
+                                 (el > 5 && strcmp(t->en + el - 3, "ing") == 0)))
+        return 1; /* "broken", "whitewashed", "rolling", "blazing" */
+    if (i > 0 && w->text[w->t[i - 1].e] == '-' && w->t[i - 1].e + 1 == t->s)
+        return 1;
+    return !t->wn; /* a word WordNet lacks is no abstraction it knows of */
 }
 
 static int tok_visible_verb(const swtok *t)
@@ -955,21 +997,48 @@ static int starts_vowel(const char *s)
 
 static longsd_status np_text(const swriter *w, size_t k, int with_prep, lsbuf *b);
 
+/* A part of the body after "his", "her", "their" (English): the text's
+ * owner, "his head", since "a head" reads as a severed one. NULL if not. */
+static const char *np_body_owner(const swriter *w, const swnp *np)
+{
+    if (w->sc->lang != LSLEX_EN || !np->det || w->t[np->head].wi.noun_lex[0] != LSWN_N_BODY)
+        return NULL;
+    static const char *const owners[] = {"his", "her", "their", NULL};
+    for (size_t i = np->lead; i < np->a; i++)
+        for (size_t k = 0; owners[k]; k++)
+            if (strcmp(w->t[i].low, owners[k]) == 0)
+                return owners[k];
+    return NULL;
+}
+
+/* The first word np_core writes (for "a" or "an"), NULL if none. */
+static const char *np_first_word(const swriter *w, const swnp *np)
+{
+    for (size_t i = np->a; i < np->z; i++) {
+        const swtok *t = &w->t[i];
+        if (t->tag != T_ADJ && t->tag != T_NOUN)
+            continue;
+        if (i != np->head && ((t->lf & LSLEX_ABSTRACT) || !tok_visual_adj(w, i)))
+            continue;
+        return t->en;
+    }
+    return NULL;
+}
+
 static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsbuf *b)
 {
     longsd_status st = LONGSD_OK;
     const swtok *h = &w->t[np->head];
-    const char *first = NULL;
-    for (size_t i = np->a; i < np->z; i++)
-        if (w->t[i].tag == T_ADJ || w->t[i].tag == T_NOUN) {
-            first = w->t[i].en;
-            break;
-        }
+    const char *first = np_first_word(w, np);
     if (!first)
         return LONGSD_OK;
     static const char *const unique[] = {"sun", "moon", "sky", "horizon", NULL};
     if ((keep_the && np->the) || (np->det && word_in(h->en, unique) && np->a == np->head))
         st = lsbuf_adds(b, "the "); /* "the sun", never "a sun" */
+    else if (np_body_owner(w, np))
+        st = lsbuf_printf(b, "%s ", np_body_owner(w, np)); /* "shaking his head", never "a head" */
+    else if (np->det && np->the && h->wi.noun_lex[0] == LSWN_N_BODY)
+        st = lsbuf_adds(b, "the "); /* "se mordait la lèvre": biting the lip */
     else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
         st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "a bucket", never "a dirt" */
     int k = 0;
@@ -977,7 +1046,7 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
         const swtok *t = &w->t[i];
         if (t->tag != T_ADJ && t->tag != T_NOUN)
             continue;
-        if (i != np->head && (t->lf & LSLEX_ABSTRACT))
+        if (i != np->head && ((t->lf & LSLEX_ABSTRACT) || !tok_visual_adj(w, i)))
             continue;
         st = lsbuf_printf(b, "%s%s%s", k++ ? " " : "", t->en, i != np->head && t->poss ? "'s" : "");
     }
@@ -1199,6 +1268,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
 {
     const ls_scenectx *sc = w->sc;
     longsd_status st = LONGSD_OK;
+    size_t *sent = NULL; /* sentence index of each token */
     lsbuf sub;
     lsbuf_init(&sub, 4096);
     /* who: the cast members named, in order (at most two), else the
@@ -1296,6 +1366,9 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             w->np[k].used = 1;
         }
     }
+    for (size_t k = 0; k < n_who; k++)
+        w->parts.who[k] = who[k];
+    w->parts.n_who = n_who;
     char one[2][256];
     for (size_t k = 0; !st && k < n_who; k++) {
         lsbuf tmp;
@@ -1324,8 +1397,9 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         st = lsbuf_printf(&sub, "%s%s", k ? " and " : "", one[k]);
     if (!st && sub.len == 0 && person_np != (size_t)-1) {
         const swtok *h = &w->t[w->np[person_np].head];
+        snprintf(w->parts.subject, sizeof w->parts.subject, "%s", h->en);
         if (!w->np[person_np].det && !h->wi.plural)
-            st = lsbuf_adds(&sub, starts_vowel(w->t[w->np[person_np].a].en) ? "an " : "a "); /* "a boy", not "boy" */
+            st = lsbuf_adds(&sub, starts_vowel(np_first_word(w, &w->np[person_np]) ? np_first_word(w, &w->np[person_np]) : "x") ? "an " : "a "); /* "a boy", not "boy" */
         if (!st)
             st = np_text(w, person_np, 0, &sub);
         w->np[person_np].used = 1;
@@ -1339,6 +1413,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             w->np[nx].used = 1;
         }
     }
+    if (sub.len == 0 && pron_sex && !w->parts.subject[0])
+        snprintf(w->parts.subject, sizeof w->parts.subject, "%s", pron_sex == LS_GENDER_MALE ? "man" : "woman");
     if (!st && sub.len == 0 && pron_sex)
         st = lsbuf_adds(&sub, pron_sex == LS_GENDER_MALE ? "a man" : "a woman");
     if (!st && sub.len == 0 && first_person)
@@ -1364,10 +1440,21 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     if (sub.len)
         st = lsbuf_add(out, sub.data, sub.len);
 
-    /* actions: visible verbs as -ing forms with their particle and object */
-    int n_act = 0;
-    for (size_t i = 0; !st && sub.len && i < w->n && n_act < 2; i++) {
-        /* no one to do it (no subject): an action alone ("churning") draws nothing */
+    /* the action: ONE visible verb of the subject, as an -ing form. A verb
+     * with its object or place ("dipping a brush", "running into the
+     * wood") is taken first, then a phrasal verb ("sitting down"), then a
+     * verb of the body or of movement that WordNet's verb frames let stand
+     * alone ("laughing", "kneeling"). A verb that needs an object and has
+     * none ("grabbing", "killing"), an object the verb cannot take
+     * ("sitting the coat": no transitive frame), perceiving ("hearing",
+     * "noticing", "glittering") and weather are not drawn: a row of bare
+     * participles ("striking, hiding") gives a painter nothing. */
+    static const char *const at_verbs[] = {"look", "stare", "gaze", "glance", "smile", "wave", "point",
+                                           "peer", "frown", "laugh", NULL};
+    char best[256] = "", best_title[160] = "";
+    int best_rank = 0; /* 3 with its object or place, 2 a phrasal verb, 1 bare */
+    size_t best_np = (size_t)-1, best_tok = (size_t)-1;
+    for (size_t i = 0; !st && sub.len && i < w->n && best_rank < 3; i++) {
         swtok *t = &w->t[i];
         /* a verb of handling shows nothing alone but a pose with its
          * object or particle: "taking up a brush", "putting down a pail" */
@@ -1375,13 +1462,39 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         if (t->tag != T_VERB || t->neg || (!tok_visible_verb(t) && !handling) || !doer_visible(w, i) ||
             passive(w, i))
             continue;
+        int lex0 = t->wi.verb_lex[0];
+        int looking = word_in(t->wi.verb_lemma, at_verbs) || strcmp(t->wi.verb_lemma, "watch") == 0;
+        /* perceiving shows nothing ("hearing", "noticing", "glittering")
+         * unless it puts the doer somewhere: "appearing on the sidewalk" */
+        static const char *const senses[] = {"see", "hear", "feel", "notice", "smell", "taste", "perceive",
+                                             "observe", "listen", "sense", "glimpse", "spy", NULL};
+        int perceiving = lex0 == LSWN_V_PERCEPTION && !looking;
+        if ((perceiving && word_in(t->wi.verb_lemma, senses)) || lex0 == LSWN_V_WEATHER)
+            continue;
+        {
+            /* someone else's verb ("Tom sat down; Ben ate the apple") is
+             * not the subject's action */
+            size_t dk = doer_of(w, i, 0);
+            int other = 0;
+            if (dk != (size_t)-1 && w->t[dk].tag == T_CAST && n_who) {
+                other = 1;
+                for (size_t q = 0; q < n_who; q++)
+                    if ((size_t)w->t[dk].cast - 1 == who[q])
+                        other = 0;
+            }
+            if (other)
+                continue;
+        }
         int weak = word_in(t->wi.verb_lemma, weak_verbs) || handling, completed = 0, idiom = 0;
         char ger[48];
         lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);
-        lsbuf act;
+        lsbuf act, tact;
         lsbuf_init(&act, 1024);
+        lsbuf_init(&tact, 1024);
         st = lsbuf_adds(&act, ger);
-        size_t j = i + 1;
+        if (!st)
+            st = lsbuf_adds(&tact, ger);
+        size_t j = i + 1, took = (size_t)-1;
         if (!st && j < w->n && !w->t[j].brk && word_in(w->t[j].low, particles) && w->sc->lang == LSLEX_EN) {
             /* a particle unless a phrase follows it ("ran down the street" keeps it as the preposition) */
             int np_follows = j + 1 < w->n && !w->t[j + 1].brk &&
@@ -1395,19 +1508,21 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 idiom = 1;
             for (size_t q = j + 1; np_follows && q < w->n && q <= j + 3 && !w->t[q].brk; q++)
                 if (w->t[q].tag == T_NOUN) {
-                    idle = !tok_concrete(&w->t[q]);
+                    idle = !tok_drawable(&w->t[q]);
                     break;
                 }
             if (idle && strcmp(w->t[j].low, "in") == 0)
                 idiom = 1; /* "rolling in wealth", "lost in thought": a state, no movement */
             if (!np_follows || idle) {
                 /* a thing after it makes it the preposition ("sleeping in
-                 * the woods", "picking up the stone"): left to the object */
-                /* only a phrasal verb keeps its particle ("taking up",
+                 * the woods", "picking up the stone"): left to the object;
+                 * only a phrasal verb keeps its particle ("taking up",
                  * "sitting down"); "entered in time", "hove in sight",
                  * "climbed over" keep the verb alone */
                 if (phrasal && !idle) {
                     st = lsbuf_printf(&act, " %s", w->t[j].low);
+                    if (!st)
+                        st = lsbuf_printf(&tact, " %s", w->t[j].low);
                     completed = 1;
                 }
                 j++;
@@ -1427,8 +1542,15 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                     gap_ok = 0;
             if (start > j + 3 || !gap_ok || w->t[start].brk)
                 break;
-            if (!tok_concrete(&w->t[np->head]) || np_idiom(w, np))
+            if (!tok_drawable(&w->t[np->head]) || np_idiom(w, np))
                 break;
+            if (np->prep && start != np->lead && w->t[np->head].wi.noun_lex[0] == LSWN_N_BODY)
+                break; /* "grabbed him by the hand": the hand is no place, the one grabbed is not drawn */
+            int direct = !(np->prep && start != np->lead);
+            if (handling && !direct && !completed)
+                break; /* "carrying to the store": what is carried is not drawn */
+            if (direct && !t->wi.verb_trans && !handling && !(looking && w->sc->lang != LSLEX_EN))
+                break; /* "sat the coat": the verb takes no object */
             {
                 /* what is handled can be held: "taking the glass", never
                  * "taking the sun" */
@@ -1440,8 +1562,9 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             static const char *const sensing[] = {"see", "hear", "feel", "find", "want", "lose", NULL};
             if (weak && np->prep && word_in(t->wi.verb_lemma, sensing))
                 break; /* "seeing in books": a sensing needs what is sensed */
-            if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with"))
-                break;
+            if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with") &&
+                strcmp(w->t[np->prep - 1].en, "to") && strcmp(w->t[np->prep - 1].en, "from"))
+                break; /* a movement's way is the text's: "running to the door" */
             {
                 /* "trug einen Mantel", "portait un manteau": clothes are worn */
                 static const char *const clothes[] = {"coat", "jacket", "dress", "hat", "cloak", "gown", "shirt",
@@ -1452,52 +1575,87 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 if ((strcmp(t->wi.verb_lemma, "carry") == 0 || strcmp(t->wi.verb_lemma, "bear") == 0) &&
                     !np->prep && word_in(hn, clothes) && w->sc->lang != LSLEX_EN) {
                     lsbuf_reset(&act);
+                    lsbuf_reset(&tact);
                     st = lsbuf_adds(&act, "wearing");
+                    if (!st)
+                        st = lsbuf_adds(&tact, "wearing");
                 }
             }
             if (!st)
                 st = lsbuf_addc(&act, ' ');
-            static const char *const at_verbs[] = {"look", "stare", "gaze", "glance", "smile", "wave", "point",
-                                                   "peer", "frown", "laugh", NULL};
-            if (!st && !(np->prep && start != np->lead) && word_in(t->wi.verb_lemma, at_verbs))
+            int add_at = direct && looking && w->sc->lang != LSLEX_EN && !t->wi.verb_trans;
+            if (!st && add_at)
                 st = lsbuf_adds(&act, "at "); /* "looking at the fisherman", a translation's bare object */
             if (!st)
-                st = np_text(w, k, start != np->lead, &act);
-            np->used = 1;
+                st = np_text(w, k, !direct, &act);
+            /* the title's words: the text's own preposition, "the" thing */
+            if (!st)
+                st = lsbuf_printf(&tact, " %s%s%s %s", !direct ? w->t[np->prep - 1].en : add_at ? "at" : "",
+                                  !direct || add_at ? " " : "", np_body_owner(w, np) ? np_body_owner(w, np) : "the",
+                                  w->t[np->head].en);
+            took = k;
             completed = 1;
-            if (np->of)
-                w->np[np->of - 1].used = 1;
             break;
         }
-        int again = 0; /* "burying, burying": one verb twice is drawn once */
-        if (!st && act.len && ger[0]) {
-            const char *o = out->data ? out->data : "";
-            size_t gl = strlen(ger);
-            for (const char *f = strstr(o, ger); f && !again; f = strstr(f + 1, ger)) {
-                char after = f[gl];
-                again = (f == o || f[-1] == ' ') && (after == '\0' || after == ',' || after == ' ');
-            }
-        }
-        if (!st && act.len && (!weak || completed) && !again && !idiom) {
-            st = lsbuf_printf(out, "%s%.*s", out->len ? (n_act == 0 && sub.len ? " " : ", ") : "", (int)act.len,
-                              act.data);
-            n_act++;
+        /* alone: a pose or movement ("laughing", "running"), or a verb
+         * WordNet never gives an object ("sitting", "kneeling"); not one
+         * that mostly acts on something ("grabbing", "striking") */
+        int bare = !weak && !perceiving && t->wi.verb_bare &&
+                   (lex0 == LSWN_V_BODY || lex0 == LSWN_V_MOTION || looking || !t->wi.verb_trans);
+        int rank = idiom ? 0 : took != (size_t)-1 ? 3 : completed ? 2 : bare ? 1 : 0;
+        if (!st && rank > best_rank && act.len < sizeof best && tact.len < sizeof best_title) {
+            snprintf(best, sizeof best, "%.*s", (int)act.len, act.data);
+            snprintf(best_title, sizeof best_title, "%.*s", (int)tact.len, tact.data);
+            best_rank = rank;
+            best_np = took;
+            best_tok = i;
         }
         lsbuf_free(&act);
+        lsbuf_free(&tact);
         t->used = 1;
+    }
+    if (!st && best_rank) {
+        st = lsbuf_printf(out, "%s%s", out->len ? " " : "", best);
+        snprintf(w->parts.action, sizeof w->parts.action, "%s", best_title);
+        if (best_np != (size_t)-1) {
+            w->np[best_np].used = 1;
+            if (w->np[best_np].of)
+                w->np[w->np[best_np].of - 1].used = 1;
+        }
+    }
+    /* the sentence of the action: its setting and things belong to that
+     * moment of the passage ("running into the wood", not "with a fish"
+     * from three sentences on) */
+    size_t sent_of_act = (size_t)-1, ns_i = 0;
+    sent = longsd__malloc((w->n ? w->n : 1) * sizeof *sent);
+    if (!sent) {
+        st = LONGSD_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        if (i > 0 && w->t[i].first)
+            ns_i++;
+        sent[i] = ns_i;
+        if (i == best_tok)
+            sent_of_act = ns_i;
     }
     /* setting: the first place a preposition puts things in */
     int interior = 0;
     size_t setting = (size_t)-1;
-    for (int pass = 0; pass < 2 && setting == (size_t)-1; pass++)
+    for (int pass = 0; pass < 4 && setting == (size_t)-1; pass++)
         for (size_t k = 0; k < w->n_np; k++) {
             swnp *np = &w->np[k];
             const swtok *h = &w->t[np->head];
-            if (np->used || !np->prep || !word_in(w->t[np->prep - 1].en, place_preps) || !tok_concrete(h) ||
-                np_idiom(w, np))
+            if (pass < 2 && sent_of_act != (size_t)-1 && sent[np->head] != sent_of_act)
+                continue; /* passes 0-1: the action's sentence; 2-3: any */
+            if (np->prep >= 2 && w->t[np->prep - 2].tag == T_VERB && w->sc->lang == LSLEX_EN &&
+                lswn_phrasal(w->t[np->prep - 2].wi.verb_lemma, w->t[np->prep - 1].low))
+                continue; /* "put down his pail": the verb's particle, no place */
+            if (np->used || !np->prep || !word_in(w->t[np->prep - 1].en, place_preps) || !tok_drawable(h) ||
+                h->wi.noun_lex[0] == LSWN_N_BODY || h->wi.noun_lex[0] == LSWN_N_PERSON || np_idiom(w, np))
                 continue;
             int place = lswn_noun_is(&h->wi, LSWN_N_LOCATION) || lswn_noun_is(&h->wi, LSWN_N_OBJECT);
-            if (pass == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
+            if (pass % 2 == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
                 continue;
             setting = k;
             if (np->of)
@@ -1511,10 +1669,14 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     for (size_t k = 0; !st && k < w->n_np && n_obj < 2; k++) {
         swnp *np = &w->np[k];
         const swtok *h = &w->t[np->head];
-        if (np->used || k == setting || !tok_concrete(h) || np_idiom(w, np) || h->wi.noun_lex[0] == LSWN_N_PERSON ||
+        if (np->used || k == setting || !tok_drawable(h) || np_idiom(w, np) || h->wi.noun_lex[0] == LSWN_N_PERSON ||
             h->wi.noun_lex[0] == LSWN_N_BODY ||
             word_in(h->en, times_of_day) || word_in(h->en, weather_words))
             continue;
+        if (sent_of_act != (size_t)-1 && sent[np->head] != sent_of_act)
+            continue; /* a thing of another moment of the passage */
+        if (best[0] && strstr(best, h->en))
+            continue; /* "jumping on horses, with horses" */
         int dup = setting != (size_t)-1 && strcmp(w->t[w->np[setting].head].en, h->en) == 0; /* "a sea, at a sea" */
         for (size_t q = 0; q < k; q++)
             if (w->np[q].used == 2 && strcmp(w->t[w->np[q].head].en, h->en) == 0)
@@ -1527,14 +1689,16 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
              * its article even where the text had none ("Missouri shore") */
             int l0 = h->wi.noun_lex[0];
             static const char *const unique[] = {"sun", "moon", "sky", "horizon", NULL};
-            const swtok *f = &w->t[np->a];
-            if (!st && !np->det && !h->wi.plural && !word_in(h->en, unique) && f->en[0] &&
+            const char *f = np_first_word(w, np);
+            if (!st && !np->det && !h->wi.plural && !word_in(h->en, unique) && f && f[0] &&
                 (l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_ANIMAL || l0 == LSWN_N_OBJECT || l0 == LSWN_N_PLANT ||
                  l0 == LSWN_N_LOCATION))
-                st = lsbuf_adds(&objs, starts_vowel(f->en) ? "an " : "a ");
+                st = lsbuf_adds(&objs, starts_vowel(f) ? "an " : "a ");
         }
         if (!st)
             st = np_text(w, k, 0, &objs);
+        if (!w->parts.object[0])
+            snprintf(w->parts.object, sizeof w->parts.object, "the %s", h->en);
         np->used = 2;
         if (np->of)
             w->np[np->of - 1].used = 1;
@@ -1548,6 +1712,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         if (!st)
             st = np_text(w, setting, out->len > 0, out);
         interior = word_in(w->t[w->np[setting].head].en, rooms);
+        snprintf(w->parts.setting, sizeof w->parts.setting, "%s the %s", w->t[w->np[setting].prep - 1].en,
+                 w->t[w->np[setting].head].en);
     }
     if (!st && interior)
         st = lsbuf_adds(out, ", interior");
@@ -1569,6 +1735,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     if (!st && got_mood && !(out->data && strstr(out->data, got_mood))) /* not "the calm sea, calm atmosphere" */
         st = lsbuf_printf(out, "%s%s atmosphere", out->len ? ", " : "", got_mood);
 out:
+    longsd__free(sent);
     lsbuf_free(&sub);
     return st;
 }
@@ -1606,6 +1773,29 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
         return NULL;
     }
     return lsbuf_steal(&out);
+}
+
+longsd_status ls_scene_parts(const ls_scenectx *sc, const char *narration, size_t ref, ls_sceneparts *out)
+{
+    memset(out, 0, sizeof *out);
+    swriter *w = longsd__calloc(1, sizeof *w);
+    if (!w)
+        return LONGSD_ERR_NOMEM;
+    w->sc = sc;
+    w->text = narration ? narration : "";
+    sw_scan(w);
+    sw_tag(w);
+    sw_hyphens(w);
+    sw_participles(w);
+    sw_phrases(w);
+    lsbuf b;
+    lsbuf_init(&b, 8192);
+    longsd_status st = sw_assemble(w, ref, &b);
+    lsbuf_free(&b);
+    if (!st)
+        *out = w->parts;
+    longsd__free(w);
+    return st;
 }
 
 /* Is an element of a written scene a setting, time or weather ("in the

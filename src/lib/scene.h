@@ -44,6 +44,24 @@ char *ls_scene_build(const ls_scenectx *sc, size_t first, size_t n, size_t *ref_
  * NULL when out of memory. */
 char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref);
 
+/* What a written scene is made of, for its title (title.c): who does
+ * the one action, the action with the text's own preposition and "the"
+ * thing ("dipping the brush", "running into the wood"), the setting with
+ * its preposition ("at the pump"), the first object ("the raft"). Empty
+ * strings where the scene has none. */
+typedef struct {
+    size_t who[2];      /* cast indexes of the subject */
+    size_t n_who;
+    char subject[40];   /* a person noun when no cast member is the subject: "professor" */
+    char action[160];
+    char setting[96];
+    char object[64];
+} ls_sceneparts;
+
+/* The scene writer's parts of a narration (as ls_scene_write reads it).
+ * Returns 0, or LONGSD_ERR_NOMEM. */
+longsd_status ls_scene_parts(const ls_scenectx *sc, const char *narration, size_t ref, ls_sceneparts *out);
+
 /* A written scene that says little (one element, or the writer's "a
  * quiet scene") completed with the setting, time and weather of the
  * scene written for the passage around it (around): at most two of its

@@ -180,6 +180,9 @@ static json_t *candidate_json(const srv *s, const char *bookname, const longsd_c
     }
     if (o && ci->image_error)
         json_object_set_new(o, "error", json_string(ci->image_error));
+    if (o && ci->kept) /* a picture of an earlier prompt: what it shows */
+        json_object_set_new(o, "kept", json_pack("{s:s, s:s}", "style", ci->style ? ci->style : "", "prompt",
+                                                 ci->prompt ? ci->prompt : ""));
     return o;
 }
 
@@ -449,13 +452,31 @@ static longsd_status apply(change *ch, longsd_ctx *ctx, longsd_plan *plan)
         return rc;
     }
     case LS_ROUTE_CAST: {
-        longsd_status rc = longsd_plan_set_description(ctx, plan, a->name, a->description, s->styles_file, NULL);
-        for (size_t k = 0; !rc && k < longsd_plan_n_ideas(plan); k++) {
+        /* only the ideas whose prompt the new description rewrote are drawn
+         * again: those that show the character (an idea pending for another
+         * reason waits for its own click or `longsd run`) */
+        size_t n = longsd_plan_n_ideas(plan);
+        char **before = longsd__calloc(n ? n : 1, sizeof *before);
+        if (!before)
+            return lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        longsd_status rc = LONGSD_OK;
+        for (size_t k = 0; k < n && !rc; k++) {
             longsd_idea_info ii;
             longsd_plan_idea(plan, k, &ii);
-            if (ii.image_state == LONGSD_IMAGE_PENDING)
+            if (!(before[k] = longsd__strdup(ii.prompt ? ii.prompt : "")))
+                rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
+        }
+        if (!rc)
+            rc = longsd_plan_set_description(ctx, plan, a->name, a->description, s->styles_file, NULL);
+        for (size_t k = 0; !rc && k < n; k++) {
+            longsd_idea_info ii;
+            longsd_plan_idea(plan, k, &ii);
+            if (!same_str(before[k], ii.prompt))
                 want_render(ch, ii.id);
         }
+        for (size_t k = 0; k < n; k++)
+            longsd__free(before[k]);
+        longsd__free(before);
         return rc;
     }
     case LS_ROUTE_RENDER:

@@ -157,6 +157,9 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
         }
     for (size_t i = 0; i < nw && who_at == (size_t)-1; i++)
         if ((tw[i].flags & LSLEX_PERSON) && !(tw[i].flags & skip)) {
+            lswn_info pw;
+            if (sc->lang == LSLEX_EN && (!lswn_lookup(lows[i], &pw) || !pw.noun || !lswn_noun_is(&pw, LSWN_N_PERSON)))
+                continue; /* "manly" is no one */
             if (sc->lang == LSLEX_EN)
                 snprintf(who, sizeof who, "the %.31s", lows[i]);
             else
@@ -210,10 +213,8 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             if ((t->flags & LSLEX_ACTION) && i > 0 && (strcmp(lows[i - 1], "to") == 0 || strcmp(lows[i - 1], "and") == 0))
                 continue; /* "to sail", "and sail": a verb */
             if (scene[t->start] >= 'A' && scene[t->start] <= 'Z')
-                snprintf(obj, sizeof obj, "%.*s", (int)(t->end - t->start < 63 ? t->end - t->start : 63),
-                         scene + t->start);
-            else
-                snprintf(obj, sizeof obj, "%.31s", lows[i]);
+                continue; /* a name ("Rome", "England") is no "the" thing */
+            snprintf(obj, sizeof obj, "%.31s", lows[i]);
             obj_at = i;
             break;
         }
@@ -221,10 +222,11 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             /* nothing after the action: the first thing anywhere, nearby */
             for (size_t i = 0; i < nw; i++) {
                 const tword *t = &tw[i];
-                if (t->cast || i == act_at || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)))
+                if (t->cast || i == act_at || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)) ||
+                    (scene[t->start] >= 'A' && scene[t->start] <= 'Z'))
                     continue;
                 snprintf(obj, sizeof obj, "%.31s", lows[i]);
-                snprintf(prep, sizeof prep, "%s", (t->flags & LSLEX_PLACE) ? "in" : "near");
+                snprintf(prep, sizeof prep, "and"); /* far from the action: no preposition of the text joins them */
                 obj_at = i;
                 far = 1;
                 break;
@@ -240,15 +242,29 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
                     break;
                 }
             if (act_at != (size_t)-1 && obj_at > act_at + 5)
-                snprintf(prep, sizeof prep, "near");
+                snprintf(prep, sizeof prep, "and");
+        }
+        if (strcmp(prep, "and") == 0)
+            act[0] = '\0'; /* "Tom and the window", never "Tom climbing and the window" */
+        if (!act[0] && prep[0] && strcmp(prep, "and") != 0 && !(tw[obj_at].flags & LSLEX_SPATIAL)) {
+            /* without a verb only a preposition of place reads: "Tom at the pump", not "Tom up the money" */
+            static const char *const place[] = {"in", "on", "at", "by", "near", "under", "beside", "behind",
+                                                "inside", "outside", "upon", "beneath", "among", NULL};
+            int ok = 0;
+            for (size_t q = 0; place[q]; q++)
+                ok |= strcmp(prep, place[q]) == 0;
+            if (!ok)
+                snprintf(prep, sizeof prep, "and");
         }
         if (obj_at != (size_t)-1 && !obj_name && weak_gerund(act) &&
             (far || strcmp(prep, "near") == 0 || (tw[obj_at].flags & LSLEX_PLACE))) {
             /* "Tom in the fog", not "Tom taking near the fog" nor "Tom taking the sea" */
             act[0] = '\0';
-            snprintf(prep, sizeof prep, "%s",
-                     (tw[obj_at].flags & LSLEX_LIGHT) ? "in" : (tw[obj_at].flags & LSLEX_PLACE) ? "at" : "with");
+            if (far || strcmp(prep, "near") == 0 || !prep[0])
+                snprintf(prep, sizeof prep, "and");
         }
+        if (act[0] && !obj[0] && weak_gerund(act))
+            act[0] = '\0'; /* "Elizabeth taking": nothing taken */
         if (obj_name && !act[0]) {
             /* "Jim and Tom in the city" reads better than "Jim with Tom" */
             st = lsbuf_printf(&b, "%s and %s", who, obj);
@@ -256,7 +272,15 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
                 const tword *t = &tw[i];
                 if (t->cast || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)))
                     continue;
-                st = lsbuf_printf(&b, " %s the %s", (t->flags & LSLEX_PLACE) ? "in" : "with", lows[i]);
+                /* the text's own preposition before it ("in the city"), else none */
+                const char *pp = NULL;
+                for (size_t q = i; q-- > 0 && i - q <= 2 && !pp;)
+                    if (tw[q].flags & LSLEX_SPATIAL)
+                        pp = lows[q];
+                    else if (!(tw[q].flags & LSLEX_DET))
+                        break;
+                if (pp && !(scene[t->start] >= 'A' && scene[t->start] <= 'Z'))
+                    st = lsbuf_printf(&b, " %s the %s", pp, lows[i]);
                 break;
             }
             who[0] = obj[0] = '\0';
@@ -266,25 +290,32 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
         if (!st && act[0])
             st = lsbuf_printf(&b, "%s%s", b.len ? " " : "", act);
         if (!st && obj[0]) {
-            const char *pp = prep[0] ? prep : (act[0] ? "" : (tw[obj_at].flags & LSLEX_PLACE ? "at" : "with"));
+            const char *pp = prep[0] ? prep : (act[0] ? "" : "and");
+            if (!b.len && strcmp(pp, "and") == 0)
+                pp = ""; /* "The rain", never "And the rain" */
             st = lsbuf_printf(&b, "%s%s%s%s%s", b.len ? " " : "", pp, pp[0] ? " " : "", obj_name ? "" : "the ", obj);
             if (!st && obj2[0])
                 st = lsbuf_printf(&b, " the %s", obj2);
         }
         if (!st && count_words(b.data ? b.data : "") < 3) {
-            /* the time the scene writer names (its first time word), else the first light word */
+            /* the time the scene writer names (its first time word), as
+             * English says it: "at night", "in the morning"; a light word
+             * ("gray", "gold") would need a preposition the text lacks */
             size_t pick = (size_t)-1;
             for (size_t i = 0; i < nw && pick == (size_t)-1; i++)
                 if (ls_time_word(lows[i]) && i != act_at)
                     pick = i;
-            if (pick != (size_t)-1)
-                st = lsbuf_printf(&b, "%s%s the %s", b.len ? " " : "",
-                                  strcmp(lows[pick], "night") == 0 ? "at" : "in", lows[pick]);
-            for (size_t i = 0; i < nw && pick == (size_t)-1; i++)
-                if ((tw[i].flags & LSLEX_LIGHT) && !(tw[i].flags & (skip | LSLEX_ACTION)) && i != act_at) {
-                    st = lsbuf_printf(&b, "%sin the %s", b.len ? " " : "", lows[i]);
-                    break;
-                }
+            if (pick != (size_t)-1) {
+                static const char *const at[] = {"night", "midnight", "dawn", "dusk", "noon", "sunset", "sunrise",
+                                                 "twilight", "nightfall", "daybreak", NULL};
+                static const char *const seasons[] = {"spring", "summer", "autumn", "winter", NULL};
+                int a = 0, season = 0;
+                for (size_t q = 0; at[q]; q++)
+                    a |= strcmp(lows[pick], at[q]) == 0;
+                for (size_t q = 0; seasons[q]; q++)
+                    season |= strcmp(lows[pick], seasons[q]) == 0;
+                st = lsbuf_printf(&b, "%s%s%s", b.len ? " " : "", a ? "at " : season ? "in " : "in the ", lows[pick]);
+            }
         }
     } else {
         /* "Mann, See und Water": the first concrete words in order */
@@ -337,8 +368,7 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
         }
         const char *and = sc->lang == LSLEX_DE ? "und" : sc->lang == LSLEX_FR ? "et" : "and";
         if (who[0] && thing && sc->lang == LSLEX_EN)
-            st = lsbuf_printf(&b, "%s %s the %.*s", who, (tw[ti].flags & LSLEX_PLACE) ? "at" : "with", (int)tl,
-                              lows[ti]);
+            st = lsbuf_printf(&b, "%s and the %.*s", who, (int)tl, lows[ti]);
         else if (who[0] && thing)
             st = lsbuf_printf(&b, "%s %s %.*s", who, and, (int)tl, thing);
         else if (n2 == 2 && strcmp(two[0], two[1]) != 0)
@@ -580,8 +610,78 @@ static char *noun_title(const ls_scenectx *sc, const char *narration, ls_idea *c
     return NULL;
 }
 
+#define PT_MAX 8
+
+/* English titles from the scene writer's parts (scene.c reads the
+ * sentence: the subject, its one action with the object or place and the
+ * preposition the text used, the setting): "Tom dipping the brush",
+ * "Alice running into the wood", "Tom at the pump", "Tom and the raft",
+ * then longer ones that tell two such scenes apart ("Tom dipping the
+ * brush at the fence"). A preposition is never made up: a title says
+ * "near" only where the text did. At most cap, each 2-6 words. */
+static longsd_status parts_titles(const ls_scenectx *sc, const char *narration, char (*opts)[112], size_t cap,
+                                  size_t *n)
+{
+    *n = 0;
+    if (sc->lang != LSLEX_EN)
+        return LONGSD_OK;
+    ls_sceneparts p;
+    longsd_status st = ls_scene_parts(sc, narration, (size_t)-1, &p);
+    if (st)
+        return st;
+    char who[96] = "";
+    if (p.n_who == 2)
+        snprintf(who, sizeof who, "%s and %s", sc->cast[p.who[0]].name, sc->cast[p.who[1]].name);
+    else if (p.n_who == 1)
+        snprintf(who, sizeof who, "%s", sc->cast[p.who[0]].name);
+    else if (p.subject[0])
+        snprintf(who, sizeof who, "The %s", p.subject);
+    char act[160];
+    snprintf(act, sizeof act, "%s", p.action);
+    if (!who[0] && act[0])
+        ls_cap_first(act); /* "Rowing on the lake" */
+    const char *sp = who[0] ? " " : "";
+    char cand[6][512];
+    size_t nc = 0;
+    if (act[0])
+        snprintf(cand[nc++], sizeof cand[0], "%s%s%s", who, sp, act);
+    if (who[0] && p.setting[0])
+        snprintf(cand[nc++], sizeof cand[0], "%s %s", who, p.setting);
+    if (act[0] && p.setting[0])
+        snprintf(cand[nc++], sizeof cand[0], "%s%s%s %s", who, sp, act, p.setting);
+    if (who[0] && p.object[0] && p.n_who < 2) /* not "Tom and Jim and the raft" */
+        snprintf(cand[nc++], sizeof cand[0], "%s and %s", who, p.object);
+    if (act[0] && p.object[0] && !strstr(act, p.object + 4))
+        snprintf(cand[nc++], sizeof cand[0], "%s%s%s and %s", who, sp, act, p.object);
+    if (who[0] && p.setting[0] && p.object[0] && p.n_who < 2)
+        snprintf(cand[nc++], sizeof cand[0], "%s and %s %s", who, p.object, p.setting);
+    for (size_t i = 0; i < nc && *n < cap; i++) {
+        int wc = count_words(cand[i]);
+        if (wc < 2 || wc > 6 || strlen(cand[i]) >= sizeof opts[0])
+            continue;
+        char *t = longsd__strdup(cand[i]);
+        if (!t)
+            return LONGSD_ERR_NOMEM;
+        ls_cap_first(t);
+        if (title_tidy(sc, t) && count_words(t) == wc) {
+            snprintf(opts[*n], sizeof opts[0], "%s", t);
+            (*n)++;
+        }
+        longsd__free(t);
+    }
+    return LONGSD_OK;
+}
+
 char *ls_title_write(const ls_scenectx *sc, const char *narration)
 {
+    {
+        char opts[PT_MAX][112];
+        size_t no = 0;
+        if (parts_titles(sc, narration, opts, PT_MAX, &no))
+            return NULL;
+        if (no)
+            return longsd__strdup(opts[0]);
+    }
     char *t = ls_title_make(sc, narration);
     if (!t)
         return NULL;
@@ -632,6 +732,95 @@ static int title_taken(ls_idea *const *ideas, size_t upto, const char *t)
     return 0;
 }
 
+/* A taken English title told apart by an element of the idea's written
+ * scene (scene.c, its own English): its setting with the scene's
+ * preposition ("... on the raft"), a thing it shows ("... and the
+ * canoe"), its time or weather ("... at night", "... in the rain").
+ * NULL when none fits in 6 words or all are taken (or out of memory). */
+/* Does the passage use the word w (ASCII, lower case) as a word? */
+static int passage_has(const char *quote, const char *w)
+{
+    size_t wl = strlen(w);
+    for (const char *p = quote; p && *p; p++) {
+        size_t k = 0;
+        while (k < wl && p[k] && (p[k] | 32) == w[k])
+            k++;
+        if (k < wl)
+            continue;
+        char b = p == quote ? ' ' : p[-1], a = p[wl];
+        if (!((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')) && !((a >= 'a' && a <= 'z') || (a >= 'A' && a <= 'Z')))
+            return 1;
+    }
+    return 0;
+}
+
+static char *scene_title(const char *base, const char *scene, const char *quote, ls_idea *const *ideas, size_t n)
+{
+    static const char *const preps[] = {"in", "on", "at", "by", "near", "under", "over", "below", "behind",
+                                        "beside", "along", "across", "through", "into", "upon", "among",
+                                        "against", "down", "up", "inside", "outside", "beneath", NULL};
+    static const char *const at_times[] = {"night", "dawn", "dusk", "midnight", "noon", "sunset", "sunrise",
+                                           "twilight", "nightfall", "daybreak", NULL};
+    static const char *const the_times[] = {"morning", "afternoon", "evening", "rain", "storm", "snow", "fog",
+                                            "mist", "wind", "moonlight", "sunshine", "sunlight", "darkness", NULL};
+    int bw = count_words(base);
+    for (const char *p = scene; *p;) {
+        size_t el = strcspn(p, ",;");
+        char e[160];
+        snprintf(e, sizeof e, "%.*s", (int)(el < sizeof e ? el : sizeof e - 1), p);
+        p += el;
+        while (*p == ',' || *p == ';' || *p == ' ')
+            p++;
+        char *q = e;
+        while (*q == ' ')
+            q++;
+        char first[32];
+        size_t fl = strcspn(q, " ");
+        snprintf(first, sizeof first, "%.*s", (int)(fl < sizeof first ? fl : sizeof first - 1), q);
+        const char *last = strrchr(q, ' ') ? strrchr(q, ' ') + 1 : q;
+        char sfx[3][96];
+        size_t ns = 0;
+        int is_prep = 0, is_at = 0, is_the = 0;
+        for (size_t i = 0; preps[i]; i++)
+            is_prep |= strcmp(first, preps[i]) == 0;
+        for (size_t i = 0; at_times[i]; i++)
+            is_at |= strcmp(q, at_times[i]) == 0;
+        for (size_t i = 0; the_times[i]; i++)
+            is_the |= strcmp(q, the_times[i]) == 0;
+        if (is_prep && q[fl] == ' ' && passage_has(quote, first)) /* the setting of the pages around: not said here */
+            snprintf(sfx[ns++], sizeof sfx[0], "%s the %.40s", first, last);
+        else if (strcmp(first, "with") == 0) {
+            /* "with a canoe and a quilt": each thing */
+            for (const char *a = q + fl; *a && ns < 3;) {
+                const char *and = strstr(a, " and ");
+                size_t il = and ? (size_t)(and - a) : strlen(a);
+                const char *lw = a + il;
+                while (lw > a && lw[-1] != ' ')
+                    lw--;
+                if (il && lw < a + il)
+                    snprintf(sfx[ns++], sizeof sfx[0], "and the %.*s", (int)(a + il - lw < 40 ? a + il - lw : 40), lw);
+                a = and ? and + 5 : a + il;
+            }
+        } else if (is_at)
+            snprintf(sfx[ns++], sizeof sfx[0], "at %.40s", q);
+        else if (is_the)
+            snprintf(sfx[ns++], sizeof sfx[0], "in the %.40s", q);
+        for (size_t k = 0; k < ns; k++) {
+            int sw = count_words(sfx[k]);
+            const char *lw = strrchr(sfx[k], ' ') + 1;
+            if (bw + sw > TITLE_MAX_WORDS || strstr(base, lw) || (strncmp(sfx[k], "and ", 4) == 0 && strstr(base, " and ")))
+                continue;
+            char *t = longsd__asprintf("%s %s", base, sfx[k]);
+            if (!t)
+                return NULL;
+            if (!title_taken(ideas, n, t))
+                return t;
+            longsd__free(t);
+        }
+    }
+    return NULL;
+}
+
 longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, size_t n_cast, ls_idea *const *ideas,
                                size_t n)
 {
@@ -655,6 +844,32 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
                 last = k;
             }
         char *alt = NULL;
+        /* the scene's other titles: its setting, object, or both, told
+         * by the passage as a whole, then by each of its sentences */
+        for (size_t k = first; first != (size_t)-1 && sc.lang == LSLEX_EN && k <= last + 1 && !alt; k++) {
+            size_t ref;
+            size_t a = k <= last ? k : first, cnt = k <= last ? 1 : last - first + 1;
+            if (k == first)
+                cnt = last - first + 1; /* the whole passage first */
+            char *nar = ls_scene_build(&sc, a, cnt, &ref);
+            if (!nar) {
+                st = LONGSD_ERR_NOMEM;
+                break;
+            }
+            char opts[PT_MAX][112];
+            size_t no = 0;
+            if (nar[0])
+                st = parts_titles(&sc, nar, opts, PT_MAX, &no);
+            longsd__free(nar);
+            for (size_t q = 0; !st && q < no && !alt; q++)
+                if (!title_taken(ideas, n, opts[q])) {
+                    alt = longsd__strdup(opts[q]);
+                    if (!alt)
+                        st = LONGSD_ERR_NOMEM;
+                }
+        }
+        if (st)
+            break;
         for (size_t k = first + 1; first != (size_t)-1 && k <= last && !alt; k++) {
             size_t ref;
             char *nar = ls_scene_build(&sc, k, last - k + 1, &ref);
@@ -680,6 +895,39 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
             }
             alt = noun_title(&sc, nar, ideas, n);
             longsd__free(nar);
+        }
+        if (!alt && sc.lang == LSLEX_EN && id->scene)
+            alt = scene_title(id->title, id->scene, id->quote ? id->quote : "", ideas, n);
+        if (!alt && id->quote) {
+            /* another one of the passage's people beside the subject: "Tom and Becky" */
+            ls_nameset ns = {.n = 0};
+            st = ls_names_in(id->quote, strlen(id->quote), forms, n_forms, &ns);
+            if (st)
+                break;
+            span tw[32];
+            size_t tn = split_words(id->title, tw, 32);
+            for (size_t a = 0; a < ns.n && !alt && tn > 0; a++) {
+                const char *nm = cast[ns.who[a]].name;
+                size_t nl = nm ? strlen(nm) : 0;
+                if (!nl || strncmp(id->title, nm, nl) != 0 || (id->title[nl] != ' ' && id->title[nl] != '\0'))
+                    continue; /* the title's subject */
+                for (size_t b = 0; b < ns.n && !alt; b++) {
+                    const char *other = cast[ns.who[b]].name;
+                    if (b == a || !other || strstr(id->title, other) || count_words(nm) + count_words(other) + 1 > 6)
+                        continue;
+                    char *t = longsd__asprintf("%s and %s", nm, other);
+                    if (!t) {
+                        st = LONGSD_ERR_NOMEM;
+                        break;
+                    }
+                    if (!title_taken(ideas, n, t))
+                        alt = t;
+                    else
+                        longsd__free(t);
+                }
+            }
+            if (st)
+                break;
         }
         if (!alt) {
             /* "Tom at the home again", then a number: never two the same */

@@ -7,7 +7,7 @@
  *                                             field lists independently
  *                                             deflated chunks
  *
- * The index is mapped and hashed once (single-word headwords only); an
+ * The index is mapped and hashed once (phrases too: "pain de sucre"); an
  * entry is read by inflating just its chunk (the German file inflates to
  * 100 MB: whole, that is 0.8 s; one chunk is 58 KB, well under a
  * millisecond). Words the dictionary lacks are reduced to their stem by
@@ -35,6 +35,7 @@
 #include <zlib.h>
 #include <math.h>
 
+#include "dict.h"
 #include "tokenizer.h"
 #include "util.h"
 #include "wordnet.h"
@@ -254,7 +255,7 @@ static void build_hash(dict *d)
         if (!nl)
             nl = end;
         const char *tab = memchr(p, '\t', (size_t)(nl - p));
-        if (tab && tab > p && !memchr(p, ' ', (size_t)(tab - p))) {
+        if (tab && tab > p) {
             size_t hn = (size_t)(tab - p);
             if (prev_slot && hn == prev_n && memcmp(p, prev, hn) == 0) {
                 prev_slot->n++;
@@ -384,7 +385,10 @@ static int cand_score(const char *c, int rank, int pos, lswn_info *wi)
      * mother is common in captions, "mum" for silent is not): for an
      * adjective or a verb the tagged count of that reading weighs more */
     int tw = pos == LS_POS_NOUN ? 3 : 8;
-    return (fits ? 1000 : 0) + clip_commonness(c) + tw * ilog2(tagged + 1) - (tagged == 0 ? 25 : 0) +
+    /* captions name things: a verb's rank is mostly its noun's ("exit"
+     * the sign), so it counts half for a verb */
+    int clip = pos == LS_POS_VERB ? clip_commonness(c) / 2 : clip_commonness(c);
+    return (fits ? 1000 : 0) + clip + tw * ilog2(tagged + 1) - (tagged == 0 ? 25 : 0) +
            (rank == 0 ? 20 : 0) +
            (pos == LS_POS_NOUN && lswn_noun_concrete(wi) ? 40 : 0);
 }
@@ -402,7 +406,8 @@ static int entry_pos(const char *e)
         return LS_POS_UNKNOWN;
     char tags[64];
     snprintf(tags, sizeof tags, "%.*s", (int)(gt - lt - 1 < 63 ? gt - lt - 1 : 63), lt + 1);
-    for (char *t = strtok(tags, ", "); t; t = strtok(NULL, ", ")) {
+    char *sv = NULL;
+    for (char *t = strtok_r(tags, ", ", &sv); t; t = strtok_r(NULL, ", ", &sv)) {
         if (strcmp(t, "n") == 0 || strcmp(t, "pl") == 0)
             return LS_POS_NOUN;
         if (t[0] == 'v' && (t[1] == '\0' || t[1] == 'i' || t[1] == 't' || t[1] == 'r'))
@@ -464,7 +469,39 @@ static void drop_placeholder(char *tok, size_t *tn)
     }
 }
 
+/* Are the senses of line q (split at , ; /) in alphabetical order, two
+ * or more of them? FreeDict's fra-eng sorts every line so, deu-eng puts
+ * the commonest first: only there is the first word a better guess. */
+static int line_sorted(const char *q)
+{
+    char prev[64] = "", cur[64];
+    int n = 0;
+    for (const char *p = q; *p;) {
+        size_t k = strcspn(p, ",;/");
+        const char *a = p, *z = p + k;
+        while (a < z && *a == ' ')
+            a++;
+        while (z > a && (z[-1] == ' ' || z[-1] == '.'))
+            z--;
+        if (z > a) {
+            size_t m = (size_t)(z - a) < sizeof cur - 1 ? (size_t)(z - a) : sizeof cur - 1;
+            for (size_t i = 0; i < m; i++)
+                cur[i] = (char)(a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]);
+            cur[m] = '\0';
+            if (n && strcmp(prev, cur) > 0)
+                return 0;
+            memcpy(prev, cur, m + 1);
+            n++;
+        }
+        p += k;
+        if (*p)
+            p++;
+    }
+    return n >= 2;
+}
+
 #define MAX_CANDS 48
+#define LABEL_MARK '\x01' /* a sense's own label in a cleaned sense line */
 
 typedef struct {
     char word[32];
@@ -475,6 +512,11 @@ typedef struct {
 typedef struct {
     cand c[MAX_CANDS];
     int n;
+    int proper;             /* this entry's senses written capitalised: names, titles */
+    int plain;              /* this entry's senses kept */
+    int name_entries;       /* entries of names only ("Gott": God) */
+    int sense_entries;      /* entries with a sense kept */
+    int multi;              /* a phrase's look-up: senses of several words count */
 } cands;
 
 static void cand_add(cands *cs, const char *w, const char *key, int pos, int score, int vote)
@@ -496,6 +538,31 @@ static void cand_add(cands *cs, const char *w, const char *key, int pos, int sco
     c->pos = pos;
     c->score = score;
     c->votes = vote ? 1 : 0;
+}
+
+static int own_penalty(int tok_pen, int line_pen)
+{
+    return tok_pen > line_pen ? tok_pen : line_pen;
+}
+
+/* Two or three plain words joined by single spaces ("sugar loaf"): the
+ * last one, else NULL. */
+static const char *multi_words(const char *t, size_t n)
+{
+    if (n >= 31)
+        return NULL;
+    const char *w = t, *last = NULL;
+    int k = 0;
+    while (w < t + n) {
+        const char *sp = memchr(w, ' ', (size_t)(t + n - w));
+        const char *e = sp ? sp : t + n;
+        if (!plain_word(w, (size_t)(e - w)) && !(e - w == 1 && *w >= 'a' && *w <= 'z'))
+            return NULL;
+        last = w;
+        k++;
+        w = e + 1;
+    }
+    return k >= 2 && k <= 3 ? last : NULL;
 }
 
 /* An entry's English senses as candidates: lines after the headword line,
@@ -532,17 +599,28 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
             char line[512];
             size_t ln = (size_t)(le - p) < sizeof line - 1 ? (size_t)(le - p) : sizeof line - 1;
             size_t o = 0;
-            int depth = 0, penalty = 0;
+            /* a label before the first sense ("[ugs.] [techn.] rack
+             * spanner") is the line's; one after a sense ("charlady <n>
+             * [Br.] , charwoman <n> [Br.] [dated]", "professor, prof
+             * [coll.]") is that sense's alone: it is kept in the line as
+             * the byte LABEL_MARK and its penalty / 10 */
+            int depth = 0, penalty = 0, text = 0;
             for (size_t i = 0; i < ln; i++) {
                 char c = p[i];
                 if (c == '[' && depth == 0) {
                     const char *close = memchr(p + i, ']', ln - i);
                     if (close) {
                         int pen = label_penalty(p + i + 1, (size_t)(close - p - i - 1));
-                        if (pen > penalty)
+                        if (!text && pen > penalty)
                             penalty = pen;
+                        else if (text && pen && o + 2 < sizeof line) {
+                            line[o++] = LABEL_MARK;
+                            line[o++] = (char)(pen / 10);
+                        }
                     }
                 }
+                if (!depth && c != ' ' && c != '[' && c != '<' && c != '(' && c != '{')
+                    text = 1;
                 if (c == '<' || c == '[' || c == '(' || c == '{')
                     depth++;
                 else if ((c == '>' || c == ']' || c == ')' || c == '}') && depth)
@@ -558,10 +636,24 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
                 while (*q && *q != ' ')
                     q++;
             }
-            /* numbered senses (FreeDict fra-eng) come commonest first */
-            int numbered = sense_no == 1 ? 60 : sense_no == 2 ? 20 : 0;
-            int rank = 0;
-            for (char *tok = strtok(q, ",;/"); tok; tok = strtok(NULL, ",;/")) {
+            /* numbered senses (FreeDict fra-eng) come roughly commonest
+             * first, but not reliably ("descendre: 1. get out 2. exit, go
+             * out 3. descend"): a small weight */
+            int numbered = sense_no == 1 ? 30 : sense_no == 2 ? 10 : 0;
+            /* a line in alphabetical order ("castle, tower", "diminutive,
+             * little, small": all of fra-eng) says nothing by its order */
+            int rank = line_sorted(q) ? 1 : 0;
+            /* strtok_r: WordNet's morphology, called for each sense, runs
+             * strtok itself and would end this loop at the first sense */
+            char *sv = NULL;
+            for (char *tok = strtok_r(q, ",;/", &sv); tok; tok = strtok_r(NULL, ",;/", &sv)) {
+                int tok_pen = 0;
+                for (char *m = strchr(tok, LABEL_MARK); m; m = strchr(tok, LABEL_MARK)) {
+                    /* this sense's own labels: taken out of its word */
+                    if (m[1] && m[1] * 10 > tok_pen)
+                        tok_pen = m[1] * 10;
+                    memmove(m, m + (m[1] ? 2 : 1), strlen(m + (m[1] ? 2 : 1)) + 1);
+                }
                 while (*tok == ' ')
                     tok++;
                 if (strncmp(tok, "to ", 3) == 0)
@@ -574,23 +666,45 @@ static void entry_cands(const char *e, int want_noun, cands *cs)
                     tok += 2, tn -= 2;
                 else if (strncmp(tok, "the ", 4) == 0)
                     tok += 4, tn -= 4;
-                if (!plain_word(tok, tn)) {
+                const char *last = multi_words(tok, tn);
+                if (!plain_word(tok, tn) && !(cs->multi && last)) {
                     rank++;
                     continue;
                 }
                 char low[32];
                 for (size_t i = 0; i <= tn; i++)
                     low[i] = (char)(tok[i] >= 'A' && tok[i] <= 'Z' ? tok[i] + 32 : tok[i]);
+                lswn_info wi;
+                if (cs->multi && last) {
+                    /* a phrase's sense of several words ("sugar loaf"):
+                     * scored by its head, the last word */
+                    char head[32];
+                    snprintf(head, sizeof head, "%s", low + (last - tok));
+                    int sc = cand_score(head, rank, pos, &wi) - own_penalty(tok_pen, penalty) - 10;
+                    rank++;
+                    cs->plain++;
+                    cand_add(cs, low, low, pos, sc, 1);
+                    continue;
+                }
+                if (tok[0] >= 'A' && tok[0] <= 'Z' && !(lswn_lookup(low, &wi) && wi.noun)) {
+                    /* capitalised in English and no common noun: a name
+                     * ("France", "Englishman", "Jah"), nothing to draw;
+                     * "Miss" and "God" are also common nouns */
+                    cs->proper++;
+                    rank++;
+                    continue;
+                }
                 if (lslex_lookup(LSLEX_EN, low, tn, NULL, NULL) &
                     (LSLEX_PRONOUN | LSLEX_STOP | LSLEX_DET | LSLEX_CONJ))
                     continue; /* "mine", "it": never a thing to draw */
-                lswn_info wi;
-                int sc = cand_score(low, rank, pos, &wi) + (agree ? 5000 : 0) - penalty - noted + numbered;
+                int own = own_penalty(tok_pen, penalty);
+                int sc = cand_score(low, rank, pos, &wi) + (agree ? 5000 : 0) - own - noted + numbered;
                 rank++;
                 const char *key = pos == LS_POS_NOUN && wi.noun ? wi.noun_lemma
                                   : pos == LS_POS_VERB && wi.verb ? wi.verb_lemma : low;
                 /* a specialist's sense agrees with nothing */
-                cand_add(cs, low, key[0] ? key : low, pos, sc, penalty < 100);
+                cs->plain++;
+                cand_add(cs, low, key[0] ? key : low, pos, sc, own < 100);
             }
         }
         p = le;
@@ -625,7 +739,75 @@ static const char *core_verb(const dict *d, const char *w, size_t n)
     return NULL;
 }
 
+#define COVER_TOP 6   /* best noun senses compared */
+#define KINDS_MAX 64
+
+/* Of the senses that are people, the one the others are kinds of names
+ * the entry's core ("maid, boy, servant": a maid is a servant, and a
+ * servant is what "boy" means there), where caption counts alone pick
+ * the commonest-looking word ("boy"). WordNet's hypernyms over the best
+ * few person senses decide; each sense covered gains. Only people: for
+ * things the word above is too often an abstraction ("network" over
+ * "net", "home" over "house"). */
+static void cover_bonus(cands *cs)
+{
+    int top[COVER_TOP], nt = 0;
+    for (int i = 0; i < cs->n; i++) {
+        lswn_info wi;
+        if (cs->c[i].pos != LS_POS_NOUN || !lswn_lookup(cs->c[i].key, &wi) || wi.noun_lex[0] != LSWN_N_PERSON)
+            continue;
+        int k = nt < COVER_TOP ? nt++ : COVER_TOP - 1;
+        if (k == COVER_TOP - 1 && nt == COVER_TOP && cs->c[top[k]].score >= cs->c[i].score)
+            continue;
+        top[k] = i;
+        for (; k > 0 && cs->c[top[k]].score > cs->c[top[k - 1]].score; k--) {
+            int t = top[k];
+            top[k] = top[k - 1];
+            top[k - 1] = t;
+        }
+    }
+    if (nt < 2)
+        return;
+    char (*kinds)[32] = longsd__malloc(sizeof(char[KINDS_MAX][32]) * COVER_TOP);
+    size_t nk[COVER_TOP];
+    if (!kinds)
+        return;
+    for (int a = 0; a < nt; a++)
+        nk[a] = lswn_noun_kinds(cs->c[top[a]].key, kinds + (size_t)a * KINDS_MAX, KINDS_MAX);
+    int bonus[COVER_TOP] = {0};
+    for (int a = 0; a < nt; a++) {
+        int covered = 0;
+        for (int b = 0; b < nt; b++) {
+            if (a == b || strcmp(cs->c[top[a]].key, cs->c[top[b]].key) == 0)
+                continue;
+            for (size_t k = 0; k < nk[b]; k++)
+                if (strcmp(kinds[(size_t)b * KINDS_MAX + k], cs->c[top[a]].key) == 0) {
+                    covered++;
+                    break;
+                }
+        }
+        lswn_info wi;
+        /* never once in the tagged corpus as a noun: a rare reading of the
+         * word above ("server" over "waitress") */
+        if (!lswn_lookup(cs->c[top[a]].key, &wi) || wi.noun_tagged == 0)
+            covered = 0;
+        bonus[a] = covered == 0 ? 0 : covered == 1 ? 80 : 120;
+    }
+    for (int a = 0; a < nt; a++)
+        cs->c[top[a]].score += bonus[a];
+    longsd__free(kinds);
+}
+
+static int lookup_head_ex(dict *d, const char *w, size_t n, int want_noun, int multi, char *out, size_t cap,
+                          int *pos);
+
 static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *out, size_t cap, int *pos)
+{
+    return lookup_head_ex(d, w, n, want_noun, 0, out, cap, pos);
+}
+
+static int lookup_head_ex(dict *d, const char *w, size_t n, int want_noun, int multi, char *out, size_t cap,
+                          int *pos)
 {
     const char *cv = want_noun != 1 ? core_verb(d, w, n) : NULL;
     if (cv) {
@@ -645,7 +827,8 @@ static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *ou
         longsd__free(cs);
         return 0;
     }
-    cs->n = 0;
+    memset(cs, 0, sizeof *cs);
+    cs->multi = multi;
     for (uint32_t k = 0; k < hs->n && k < MAX_SENSES && line < end; k++) {
         const char *tab = memchr(line, '\t', (size_t)(end - line));
         const char *nl = memchr(line, '\n', (size_t)(end - line));
@@ -655,10 +838,14 @@ static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *ou
         const char *q;
         if (b64_num(tab + 1, nl, &off, &q) && q < nl && *q == '\t' && b64_num(q + 1, nl, &len, &q)) {
             read_entry(d, off, len, entry, MAX_ENTRY);
+            cs->proper = cs->plain = 0;
             entry_cands(entry, want_noun, cs);
+            cs->name_entries += cs->proper && !cs->plain;
+            cs->sense_entries += cs->plain > 0;
         }
         line = nl + 1;
     }
+    cover_bonus(cs);
     /* the sense several entries agree on ("heavy" four times for schwer,
      * "servant" and "servants" for Diener) is the word's plain meaning */
     int best = -1, best_score = 0;
@@ -673,6 +860,15 @@ static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *ou
     if (best >= 0) {
         snprintf(out, cap, "%s", cs->c[best].word);
         *pos = cs->c[best].pos;
+    }
+    if (cs->name_entries > cs->sense_entries || (cs->name_entries > 1 && cs->name_entries == cs->sense_entries)) {
+        /* more entries of names than of senses, or two and two ("Gott": God, Jah; once
+         * "land" [Am.], "gosh" [Am.]; "Frau" has one of titles, Mrs and Ms, and many of
+         * senses): the word is a name, and its letters must not be read
+         * again as a compound's ("Engländer" -> Länder) */
+        out[0] = '\0';
+        *pos = LS_POS_NOUN;
+        best = 0;
     }
     longsd__free(entry);
     longsd__free(cs);
@@ -837,6 +1033,7 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
         first_pos = *pos;
     }
     /* the dictionary form: hunspell's stems */
+    int stem_known = 0; /* a stem is a headword, even one without a one-word sense */
     if (d->hun) {
         char **list = NULL;
         int ns = Hunspell_stem(d->hun, &list, low);
@@ -844,8 +1041,10 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
         for (int i = 0; i < ns && !ok; i++) {
             char sl[64];
             size_t sn = lslex_lower(list[i], strlen(list[i]), sl, sizeof sl, 0);
-            if (sn && (sn != ll || memcmp(sl, low, ll) != 0))
+            if (sn && (sn != ll || memcmp(sl, low, ll) != 0)) {
                 ok = lookup_head(d, sl, sn, want, out, cap, pos);
+                stem_known |= find_head(d, sl, sn) != NULL;
+            }
         }
         if (ns > 0)
             Hunspell_free_list(d->hun, &list, ns);
@@ -924,9 +1123,11 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
             cap_w[0] = (char)(cap_w[0] - 32);
         spelt = Hunspell_spell(d->hun, cap_w) != 0;
     }
-    if (lang == LSLEX_FR && !out[0] && ll > 5) {
+    if (lang == LSLEX_FR && !out[0] && ll > 5 && !stem_known) {
         /* the imperfect and past historic of the narration hunspell did
-         * not stem: "traversait" -> traverser, "partit" -> partir */
+         * not stem: "traversait" -> traverser, "partit" -> partir (where
+         * it did, that verb is the word, not a rarer one the endings
+         * spell: "sortait" is sortir, never sorter) */
         static const char *const ends[][2] = {{"aient", "er"}, {"ait", "er"}, {"èrent", "er"}, {"irent", "ir"},
                                               {"issait", "ir"}, {"it", "ir"}, {"a", "er"}};
         for (size_t e = 0; e < sizeof ends / sizeof ends[0]; e++) {
@@ -954,6 +1155,21 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
     }
 }
 
+/* Is the capitalised French word w[0..n) a name? hunspell fr tags first
+ * names and other proper nouns ("Pierre" po:prn, "Paris" po:npr), whose
+ * lower-case spelling may be a common noun (pierre: stone); a compound
+ * with a capital after its hyphen ("Saint-Denis", "Jean-Baptiste",
+ * "Grand-Rue") is a name of a place or person. Either is never
+ * translated: a name gives the picture nothing to draw. */
+static int fr_name(const char *w, size_t n)
+{
+    for (size_t i = 1; i + 1 < n; i++)
+        if (w[i] == '-' && ((w[i + 1] >= 'A' && w[i + 1] <= 'Z') || (unsigned char)w[i + 1] == 0xC3))
+            return w[i + 1] != (char)0xC3 || (i + 2 < n && (unsigned char)w[i + 2] >= 0x80 &&
+                                               (unsigned char)w[i + 2] <= 0x9E);
+    return (ls_dict_fr(w, n) & (LS_FR_FIRST_NAME | LS_FR_PROPER)) != 0;
+}
+
 void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos_out)
 {
     int pos = LS_POS_UNKNOWN;
@@ -963,6 +1179,8 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
         return;
     out[0] = '\0';
     if (lang != LSLEX_DE && lang != LSLEX_FR)
+        return;
+    if (lang == LSLEX_FR && upper == 1 && fr_name(w, n))
         return;
     char low[40];
     size_t ll = lslex_lower(w, n, low, sizeof low, 1);
@@ -1007,4 +1225,106 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
     snprintf(out, cap, "%s", res);
     if (pos_out)
         *pos_out = pos;
+}
+
+static int cap_first(const char *w, size_t n)
+{
+    unsigned char c = (unsigned char)w[0];
+    return (c >= 'A' && c <= 'Z') || (n > 1 && c == 0xC3 && (unsigned char)w[1] >= 0x80 &&
+                                      (unsigned char)w[1] <= 0x9E);
+}
+
+/* Does English noun w name a material, food or plant (a wood) in one of
+ * its commonest senses: what a French "de" without article makes of a
+ * thing ("lit d'acajou", "bonnet de laine")? */
+static int material_noun(const char *w)
+{
+    lswn_info wi;
+    if (!lswn_lookup(w, &wi) || !wi.noun)
+        return 0;
+    return lswn_noun_is(&wi, LSWN_N_SUBSTANCE) || lswn_noun_is(&wi, LSWN_N_FOOD) ||
+           lswn_noun_is(&wi, LSWN_N_PLANT);
+}
+
+/* Lower-case UTF-8 w[0..n) appended to key at *k, apostrophes dropped as
+ * FreeDict's index drops them ("d'acajou" -> "dacajou"). 0 if it does
+ * not fit. */
+static int key_add(char *key, size_t cap, size_t *k, const char *w, size_t n)
+{
+    char low[64];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 0);
+    if (n && !ll)
+        return 0;
+    for (size_t i = 0; i < ll; i++) {
+        if (low[i] == '\'')
+            continue;
+        if ((unsigned char)low[i] == 0xE2 && i + 2 < ll && (unsigned char)low[i + 1] == 0x80 &&
+            (unsigned char)low[i + 2] == 0x99) {
+            i += 2; /* a typographic apostrophe */
+            continue;
+        }
+        if (*k + 1 >= cap)
+            return 0;
+        key[(*k)++] = low[i];
+    }
+    key[*k] = '\0';
+    return 1;
+}
+
+size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const char *link, size_t ln,
+                         const char *mod, size_t mn, char *out, size_t cap)
+{
+    size_t r = 0;
+    if (!cap)
+        return 0;
+    out[0] = '\0';
+    if (lang != LSLEX_FR || !head || !mod || hn == 0 || mn == 0 || (ln && !link))
+        return 0;
+    /* the phrase as a headword: "pain de sucre", "lit d'acajou" */
+    char key[128];
+    size_t k = 0;
+    int elided = ln && (link[ln - 1] == '\'' || (ln >= 3 && (unsigned char)link[ln - 1] == 0x99));
+    if (!key_add(key, sizeof key, &k, head, hn) || k + 1 >= sizeof key)
+        return 0;
+    key[k++] = ' ';
+    if (ln) {
+        if (!key_add(key, sizeof key, &k, link, ln) || k + 1 >= sizeof key)
+            return 0;
+        if (!elided)
+            key[k++] = ' ';
+    }
+    if (!key_add(key, sizeof key, &k, mod, mn))
+        return 0;
+    char en[64] = "", he[32], me[32];
+    int pos = LS_POS_UNKNOWN, hpos = LS_POS_UNKNOWN, mpos = LS_POS_UNKNOWN;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(lang);
+    int found = d && lookup_head_ex(d, key, k, -1, 1, en, sizeof en, &pos) && en[0];
+    pthread_mutex_unlock(&tr_mu);
+    if (found) {
+        r = (size_t)snprintf(out, cap, "%s", en);
+        goto out;
+    }
+    /* a capitalised word keeps its capital: a name stays one ("maison de Pierre") */
+    ls_translate_word(lang, head, hn, cap_first(head, hn), he, sizeof he, &hpos);
+    ls_translate_word(lang, mod, mn, cap_first(mod, mn), me, sizeof me, &mpos);
+    if (!he[0] || !me[0] || hpos != LS_POS_NOUN)
+        goto out;
+    char lk[8] = "";
+    size_t lkn = lslex_lower(link ? link : "", ln, lk, sizeof lk, 0);
+    int de = (lkn == 2 && memcmp(lk, "de", 2) == 0) || (lkn == 2 && memcmp(lk, "d'", 2) == 0) ||
+             (lkn == 4 && memcmp(lk, "d\xE2\x80\x99", 4) == 0);
+    if (de && mpos == LS_POS_NOUN && material_noun(me)) {
+        /* N de N of a material: the English noun adjunct ("mahogany bed") */
+        r = (size_t)snprintf(out, cap, "%s %s", me, he);
+    } else if (ln == 0 && mpos == LS_POS_ADJ) {
+        /* an adjective after its noun goes before it in English */
+        r = (size_t)snprintf(out, cap, "%s %s", me, he);
+    }
+out:
+    if (r >= cap) {
+        out[0] = '\0';
+        r = 0;
+    }
+    return r;
 }

@@ -158,6 +158,113 @@ static void senses(char *lemma, int pos, int *lex, int *tagged)
     free_index(ix);
 }
 
+/* WordNet's verb frames (frames.vrb): which take a direct object and
+ * which show the doer alone (or with a prepositional phrase). */
+static int frame_transitive(int f)
+{
+    return f == 8 || f == 9 || f == 10 || f == 11 || (f >= 14 && f <= 21) || f == 24 || f == 25 || f == 30 ||
+           f == 31;
+}
+
+static int frame_bare(int f) { return f == 1 || f == 2 || f == 4 || f == 22 || f == 23; }
+
+/* Frames of the commonest senses of a verb lemma: a direct object from
+ * the first two, a bare use from the first three (a rarer sense's frame
+ * would license "sitting the coat"). */
+static void verb_frames(char *lemma, int *trans, int *bare)
+{
+    IndexPtr ix = index_lookup(lemma, VERB);
+    if (!ix)
+        return;
+    for (int i = 0; i < ix->off_cnt && i < 3; i++) {
+        SynsetPtr ss = read_synset(VERB, ix->offset[i], lemma);
+        if (!ss)
+            continue;
+        for (int k = 0; k < ss->fcount; k++) {
+            if (ss->frmto[k] != 0 && ss->frmto[k] != ss->whichword)
+                continue; /* a frame of another word of the synset */
+            if (i < 2 && frame_transitive(ss->frmid[k]))
+                *trans = 1;
+            if (frame_bare(ss->frmid[k]))
+                *bare = 1;
+        }
+        free_synset(ss);
+    }
+    free_index(ix);
+}
+
+/* Attributes an eye can see: an adjective that gives one of these is a
+ * painter's word ("tall", "red", "old", "dark", "wet"). */
+static int visual_attribute(SynsetPtr ns)
+{
+    static const char *const seen[] = {"size", "color", "colour", "age", "shape", "height", "length", "width",
+                                       "wideness", "thickness", "weight", "temperature", "light", "lightness",
+                                       "brightness", "darkness", "wetness", "texture", "smoothness", "roughness",
+                                       "beauty", "cleanliness", "fullness", "newness", "straightness", "depth",
+                                       "hardness", "softness", "fatness", "speed",
+                                       "stature", "tallness", "baldness", "hairiness", NULL};
+    for (int k = 0; k < ns->wcount; k++)
+        for (size_t i = 0; seen[i]; i++)
+            if (strcmp(ns->words[k], seen[i]) == 0)
+                return 1;
+    return 0;
+}
+
+static int synset_visual(SynsetPtr ss)
+{
+    /* colours and clothes have no attribute pointer on their head
+     * ("chromatic"): the gloss says it ("of the color of ...", "dressed in
+     * clothes that are worn") */
+    static const char *const looks[] = {"color", "colour", "dressed", "clothes", "clothing", "shoes", "hair",
+                                        NULL}; /* "ragged", "barefoot", "bald": how one looks */
+    for (size_t i = 0; ss->defn && looks[i]; i++)
+        if (strstr(ss->defn, looks[i]))
+            return 1;
+    for (int p = 0; p < ss->ptrcount; p++)
+        if (ss->ptrtyp[p] == ATTRIBUTE) {
+            SynsetPtr ns = read_synset(NOUN, ss->ptroff[p], "");
+            if (ns) {
+                int v = visual_attribute(ns);
+                free_synset(ns);
+                if (v)
+                    return 1;
+            }
+        }
+    return 0;
+}
+
+/* Is the commonest sense of adjective lemma a visual one? A satellite
+ * ("stupendous", "crimson") has its attribute on its head ("large",
+ * "chromatic"); participial adjectives (adj.ppl: "broken", "torn") show a
+ * state. */
+static int adj_visual(char *lemma)
+{
+    IndexPtr ix = index_lookup(lemma, ADJ);
+    if (!ix)
+        return 0;
+    int v = 0;
+    SynsetPtr ss = ix->off_cnt > 0 ? read_synset(ADJ, ix->offset[0], lemma) : NULL;
+    if (ss) {
+        if (ss->fnum == 44)
+            v = 1;
+        else if (synset_visual(ss))
+            v = 1;
+        else { /* a satellite ("s": libwordnet's sstype is not SATELLITE here) points to its head */
+            for (int p = 0; p < ss->ptrcount && !v; p++)
+                if (ss->ptrtyp[p] == SIMPTR) {
+                    SynsetPtr hd = read_synset(ADJ, ss->ptroff[p], "");
+                    if (hd) {
+                        v = synset_visual(hd);
+                        free_synset(hd);
+                    }
+                }
+        }
+        free_synset(ss);
+    }
+    free_index(ix);
+    return v;
+}
+
 /* The word's lemma for pos (morphstr's first answer, else the word if
  * WordNet has it), copied into out; 0 if none. */
 static int lemma_of(const char *w, int pos, char *out, size_t cap)
@@ -188,11 +295,13 @@ static void compute(const char *w, lswn_info *o)
     if (lemma_of(w, VERB, o->verb_lemma, sizeof o->verb_lemma)) {
         o->verb = 1;
         senses(o->verb_lemma, VERB, o->verb_lex, &o->verb_tagged);
+        verb_frames(o->verb_lemma, &o->verb_trans, &o->verb_bare);
     }
     char tmp[32];
     o->adj = lemma_of(w, ADJ, tmp, sizeof tmp);
     if (o->adj) {
         o->adj_tagged = freq_of(tmp, ADJ);
+        o->adj_visual = adj_visual(tmp);
     }
     o->adv = lemma_of(w, ADV, tmp, sizeof tmp);
     if (o->noun && !o->noun_lex[0])
@@ -323,4 +432,44 @@ int lswn_verb_visible(const lswn_info *wi)
     /* a commonest sense of sound or change, a next one of the body or of
      * movement: "whistle", "turn" */
     return (l == LSWN_V_COMMUNICATION || l == LSWN_V_CHANGE) && visible_class(wi->verb_lex[1]);
+}
+
+/* Collect the words of synset list s (linked by nextss, at most `senses`
+ * of them at the top; self: its own words too, else only those above)
+ * and of their hypernyms up to depth levels. */
+static void kinds_walk(const Synset *s, int depth, int senses, int self, char (*out)[32], size_t max, size_t *n)
+{
+    for (int k = 0; s && k < senses; s = s->nextss, k++) {
+        for (int i = 0; self && i < s->wcount && *n < max; i++) {
+            const char *w = s->words[i];
+            size_t l = strlen(w);
+            if (l == 0 || l >= 32)
+                continue;
+            for (size_t j = 0; j <= l; j++) {
+                char c = w[j] == '_' ? ' ' : w[j];
+                out[*n][j] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            (*n)++;
+        }
+        if (depth > 0)
+            kinds_walk(s->ptrlist, depth - 1, 64, 1, out, max, n);
+    }
+}
+
+size_t lswn_noun_kinds(const char *w, char (*out)[32], size_t max)
+{
+    size_t n = 0;
+    char buf[32];
+    if (!w || strlen(w) >= sizeof buf || max == 0)
+        return 0;
+    snprintf(buf, sizeof buf, "%s", w);
+    pthread_mutex_lock(&wn_mu);
+    if (ensure_init()) {
+        SynsetPtr s = findtheinfo_ds(buf, NOUN, -HYPERPTR, ALLSENSES);
+        kinds_walk(s, 2, LSWN_SENSES, 0, out, max, &n);
+        if (s)
+            free_syns(s);
+    }
+    pthread_mutex_unlock(&wn_mu);
+    return n;
 }

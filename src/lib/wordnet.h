@@ -31,6 +31,14 @@ typedef struct {
     int noun_tagged, verb_tagged, adj_tagged; /* uses in WordNet's sense-tagged corpus (cntlist.rev):
                                                * which reading and which word is commoner */
     int plural;                 /* the noun lemma differs from the word: "boys" */
+    int verb_trans;             /* a commonest verb sense takes a direct object ("Somebody ----s
+                                 * something", WordNet's verb frames): "dipping a brush" */
+    int verb_bare;              /* a commonest verb sense stands alone ("Somebody ----s"):
+                                 * "sitting", never "sitting a coat" nor a bare "grabbing" */
+    int adj_visual;             /* the commonest adjective sense describes what the eye sees:
+                                 * its attribute (WordNet's '=' pointer, from the head of a
+                                 * satellite) is size, colour, age, shape, light...; or a
+                                 * participle ("broken"): "old", "red", not "fair", "dependent" */
     char noun_lemma[32];        /* "boy" */
     char verb_lemma[32];        /* "sit" for "sat" */
 } lswn_info;
@@ -53,5 +61,13 @@ int lswn_noun_is(const lswn_info *wi, int lex); /* any looked-at sense in that c
  * "draw up"), rather than a verb and a stray adverb ("entered in time",
  * "hove in sight", "climbed over")? */
 int lswn_phrasal(const char *verb_lemma, const char *particle);
+
+/* The words that name what noun w is a kind of, in its commonest senses:
+ * their hypernyms up to two levels up, lower case, spaces for WordNet's
+ * underscores ("maid": domestic, domestic help, house servant, servant,
+ * retainer, ...; not w's own synonyms), at most max of them. Lets a
+ * dictionary's senses be compared: the sense the others are kinds of is
+ * the entry's core. */
+size_t lswn_noun_kinds(const char *w, char (*out)[32], size_t max);
 
 #endif

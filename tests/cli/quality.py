@@ -14,7 +14,14 @@ cast's descriptions included), titles with a doubled space, and titles
 with a run of two words the book language's hunspell dictionary does not
 know (dialect word salad); titles numbered to be unique ("Une scène encore
 7": a title should come from the scene) and -ing forms with a stray "in"
-("entering in", "heaving in")."""
+("entering in", "heaving in"). And, read as an illustrator would (WordNet's
+own files, /usr/share/wordnet): two bare participles in a row ("a boy
+striking, hiding"), a "with" list holding a thing whose commonest WordNet
+sense is abstract ("with a stupendous scene", "with a fair enemy"), an
+English title whose -ing verb has a direct object though none of its
+commonest senses takes one ("Henry sitting the coat"), and an English
+title whose preposition the passage never uses ("Tom near the window"
+from a passage without "near")."""
 import ctypes, json, re, sys
 
 FIRST_PERSON = {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves",
@@ -110,6 +117,129 @@ def _adj_only():
         _adjs = adj - noun
     return _adjs
 
+WN = "/usr/share/wordnet/"
+_wn_index = {}
+def _index(pos):
+    """lemma -> synset offsets (commonest first) of index.<pos>."""
+    if pos not in _wn_index:
+        d = {}
+        for line in open(WN + "index." + pos, encoding="latin-1"):
+            if line.startswith(" "):
+                continue
+            f = line.split()
+            p_cnt = int(f[3])
+            d[f[0]] = [int(x) for x in f[6 + p_cnt:]]
+        _wn_index[pos] = d
+    return _wn_index[pos]
+
+_wn_data = {}
+def _synset(pos, off):
+    if pos not in _wn_data:
+        _wn_data[pos] = open(WN + "data." + pos, "rb")
+    f = _wn_data[pos]
+    f.seek(off)
+    return f.readline().decode("latin-1").split(" | ")[0].split()
+
+_wn_exc = {}
+MORPHY = {"noun": [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"),
+                   ("men", "man"), ("ies", "y")],
+          "verb": [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"),
+                   ("ing", "")]}
+def _lemmas(word, pos):
+    """WordNet's morphy: the exception list (leaves -> leaf), the word, then its suffix rules."""
+    if pos not in _wn_exc:
+        d = {}
+        for line in open(WN + pos + ".exc", encoding="latin-1"):
+            f = line.split()
+            if len(f) >= 2:
+                d.setdefault(f[0], f[1:])
+        _wn_exc[pos] = d
+    idx = _index(pos)
+    out = [x for x in _wn_exc[pos].get(word, []) if x in idx]
+    for suf, rep in MORPHY[pos]:
+        if word.endswith(suf) and len(word) > len(suf) + 1:
+            stem = word[: -len(suf)] + rep
+            if stem in idx and stem not in out:
+                out.append(stem)
+            if suf == "ing" and not rep and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in idx:
+                out.append(stem[:-1])  # "dipping" -> dip
+    if word in idx:
+        out.append(word)  # after the rules: "wings" is a wing before the insignia
+    return out
+
+# noun.act, attribute, cognition, event, feeling, motive, possession, process, quantity, relation, state, time
+ABSTRACT_LEX = {4, 7, 9, 11, 12, 16, 21, 22, 23, 24, 26, 28}
+def noun_abstract(word):
+    """The commonest WordNet sense of the noun is an abstraction."""
+    lem = _lemmas(word, "noun")
+    if not lem:
+        return False
+    offs = _index("noun")[lem[0]]
+    return bool(offs) and int(_synset("noun", offs[0])[1]) in ABSTRACT_LEX
+
+TRANSITIVE = {8, 9, 10, 11, 14, 15, 16, 17, 18, 19, 20, 21, 24, 25, 30, 31}
+def verb_takes_object(word):
+    """Some of the two commonest senses of the -ing form's verb takes a direct object
+    (WordNet's verb frames); True when WordNet does not know the verb."""
+    lem = _lemmas(word, "verb")
+    if not lem:
+        return True
+    for l in lem:
+        for off in _index("verb")[l][:2]:
+            f = _synset("verb", off)
+            w_cnt = int(f[3], 16)
+            i = 4 + 2 * w_cnt
+            p_cnt = int(f[i]); i += 1 + 4 * p_cnt
+            if i < len(f) and f[i].isdigit():
+                n = int(f[i]); i += 1
+                for k in range(n):
+                    if int(f[i + 1]) in TRANSITIVE:
+                        return True
+                    i += 3
+    return False
+
+NOT_PARTICIPLES = {"morning", "evening", "lightning", "spring", "ceiling", "building", "clothing", "painting",
+                   "king", "ring", "string", "thing", "wing", "nothing", "something", "anything", "everything",
+                   "pudding", "stocking", "wedding", "dwelling", "swing", "sling", "sting", "awning", "bring"}
+PARTICIPLE_RUN = re.compile(r"(?:^|,\s)[a-z ]*?\b([a-z]{3,}ing),\s([a-z]{3,}ing)(?:,|;|$)")
+def participle_run(scene):
+    """Two bare -ing forms in a row: "a boy striking, hiding the raft"."""
+    for m in PARTICIPLE_RUN.finditer(scene):
+        if m.group(1) not in NOT_PARTICIPLES and m.group(2) not in NOT_PARTICIPLES:
+            return True
+    return False
+
+def with_abstract(scene):
+    """A thing of the "with" list whose commonest sense is abstract ("with a stupendous scene")."""
+    for el in re.split(r"[,;]", scene):
+        el = el.strip()
+        if not el.startswith("with "):
+            continue
+        for item in el[5:].split(" and "):
+            w = item.split()
+            if w and noun_abstract(w[-1].lower()):
+                return w[-1]
+    return None
+
+TITLE_PREPS = {"near", "by", "at", "in", "on", "under", "over", "behind", "beside", "across", "along", "through",
+               "into", "upon", "among", "against", "below", "beneath", "above", "around", "inside", "outside"}
+TIME_WORDS = {"morning", "afternoon", "evening", "night", "rain", "storm", "snow", "fog", "mist", "wind",
+              "moonlight", "sunshine", "sunlight", "darkness", "dawn", "dusk", "midnight", "noon", "sunset",
+              "sunrise", "twilight", "nightfall", "daybreak"}
+def title_grammar(t, quote):
+    """An English title's verb with an object it cannot take, or a preposition the passage lacks."""
+    w = t.split()
+    qw = set(words(quote))
+    for i, x in enumerate(w):
+        lx = x.lower()
+        if lx.endswith("ing") and i + 1 < len(w) and w[i + 1].lower() in ("the", "a", "an", "his", "her", "their") \
+                and not verb_takes_object(lx):
+            return "verb '%s' takes no object" % x
+        if lx in TITLE_PREPS and i + 2 < len(w) and w[i + 1].lower() == "the" and \
+                w[i + 2].lower() not in TIME_WORDS and lx not in qw:
+            return "preposition '%s' not in the passage" % x
+    return None
+
 def title_broken(t, names):
     w = t.split()
     if not 2 <= len(w) <= 6:
@@ -128,7 +258,8 @@ def title_broken(t, names):
 def count(pairs):
     tot = {"ideas": 0, "first_person": 0, "quotes": 0, "broken_titles": 0, "over_75": 0, "non_english": 0,
            "copied10": 0, "openers": 0, "bare_subject": 0, "names": 0, "title_spaces": 0, "title_unknown": 0,
-           "numbered_titles": 0, "stray_particle": 0}
+           "numbered_titles": 0, "stray_particle": 0, "participle_run": 0, "with_abstract": 0,
+           "title_grammar": 0}
     bad = []
     for text_path, plan_path in pairs:
         plan = json.load(open(plan_path, encoding="utf-8"))
@@ -168,6 +299,16 @@ def count(pairs):
                 tot["numbered_titles"] += 1; bad.append(("numbered", idea["title"]))
             if STRAY.search(p):
                 tot["stray_particle"] += 1; bad.append(("stray", p))
+            sc = idea.get("scene", "")
+            if participle_run(sc):
+                tot["participle_run"] += 1; bad.append(("participles", sc))
+            wa = with_abstract(sc)
+            if wa:
+                tot["with_abstract"] += 1; bad.append(("with_abstr", "%s: %s" % (wa, sc)))
+            if lang == "en":
+                tg = title_grammar(idea["title"], (idea.get("anchor") or {}).get("quote", ""))
+                if tg:
+                    tot["title_grammar"] += 1; bad.append(("title_gram", "%s (%s)" % (idea["title"], tg)))
             if unknown_run(idea["title"], lang, names):
                 tot["title_unknown"] += 1; bad.append(("title_unknown", idea["title"]))
             if lang in ("de", "fr"):

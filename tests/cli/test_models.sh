@@ -6,7 +6,9 @@
 # token never reaches the CDN host, a repo larger than the disk is refused
 # before any byte is fetched; the cache written is huggingface_hub's layout;
 # `longsd models` finds an A1111 and a ComfyUI tree (extra_model_paths.yaml);
-# `longsd run --model REPO --download` downloads once and renders.
+# `longsd run --model REPO --download` downloads once and renders; on a
+# terminal a missing repo is offered and pulled with a progress bar; LoRA and
+# VAE names (--lora, <lora:>, --vae taesd=) resolve the same way.
 . tests/cli/lib.sh
 M=$REPO/tests/engine/tiny-sd
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY HF_HOME HF_HUB_OFFLINE HF_TOKEN \
@@ -15,8 +17,20 @@ export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost LONGSD_NO_DEFAU
 mkdir -p "$HOME"
 TOKEN=hf_SeCrEtToKeNfortests0123456789
 LOG=$TMP/hub.log
+T=$REPO/tests/engine/tiny-taesd; TO=$REPO/tests/engine/tiny-taesd-orig; L=$REPO/tests/engine/lora
+# a TAESD repo as madebyollin/taesd lays it out: the AutoencoderTiny folder
+# (config.json + diffusion_pytorch_model.*) beside the original decoder files
+mkdir -p "$TMP/taesd-repo" "$TMP/lora-repo"
+cp "$T/config.json" "$T/diffusion_pytorch_model.safetensors" "$TO/taesd_decoder.safetensors" \
+   "$TO/taesd_encoder.safetensors" "$TMP/taesd-repo/"
+head -c 3000 /dev/urandom >"$TMP/taesd-repo/diffusion_pytorch_model.bin"
+echo "# TAESD" >"$TMP/taesd-repo/README.md"
+# a diffusers-style LoRA repo: pytorch_lora_weights.safetensors
+cp "$L/kohya.safetensors" "$TMP/lora-repo/pytorch_lora_weights.safetensors"
+echo "# a LoRA" >"$TMP/lora-repo/README.md"
 $PY tests/servers/fake_hub.py --repo "test/tiny=$M" --repo "test/cut=$M,cut" --repo "test/bad=$M,corrupt" \
-    --repo "test/gated=$M,gated" --repo "test/huge=$M,huge" --repo "test/norange=$M,norange" --token "$TOKEN" --log "$LOG" --lifetime 600 \
+    --repo "test/gated=$M,gated" --repo "test/huge=$M,huge" --repo "test/norange=$M,norange" \
+    --repo "test/taesd=$TMP/taesd-repo" --repo "test/lora=$TMP/lora-repo" --token "$TOKEN" --log "$LOG" --lifetime 600 \
     >"$TMP/port" 2>"$TMP/hub.err" &
 i=0; while [ ! -s "$TMP/port" ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
 PORT=$(head -n 1 "$TMP/port")
@@ -181,6 +195,7 @@ open(t + "/comfy/extra_model_paths.yaml", "w").write(
     "    loras: [lor]\n    upscale_models: up\n")
 PYEOF
 mkdir -p "$TMP/a1111/models/Stable-diffusion/tiny-diffusers" && cp -r "$M"/. "$TMP/a1111/models/Stable-diffusion/tiny-diffusers/"
+cp tests/engine/gguf/tiny-q8_0.gguf "$TMP/a1111/models/Stable-diffusion/tinyq.gguf" # a stable-diffusion.cpp file
 if HF_HUB_CACHE=$C1 "$LONGSD_BIN" models --models-dir "$TMP/a1111" --models-dir "$TMP/comfy" --json >"$TMP/models.json" 2>"$TMP/err"; then
     pass "longsd models --json"
 else fail "longsd models" "$(cat "$TMP/err")"; fi
@@ -189,6 +204,7 @@ import json, sys
 m = {e["name"]: e for e in json.load(open(sys.argv[1]))}
 want = {
     "dreamy.safetensors": ("checkpoint", "sd1", "models-dir"),
+    "tinyq.gguf": ("checkpoint", "sd1", "models-dir"),
     "SD2/twos.safetensors": ("checkpoint", "sd2", "models-dir"),
     "tiny-diffusers": ("diffusers", "sd1", "models-dir"),
     "inkwash.safetensors": ("lora", "sd1", "models-dir"),
@@ -256,5 +272,155 @@ if HF_HUB_CACHE=$C9 "$LONGSD_BIN" -C "$WS" -q run --model test/tiny --download -
        "$CORPUS/en-twain1-ch2-fence.txt" 2>"$TMP/err" && [ "$(wc -l <"$LOG")" = "$mid" ]; then
     pass "a second run with the model cached makes no request to the hub"
 else fail "second run" "$(cat "$TMP/err"); $(sed -n "$((mid + 1)),\$p" "$LOG" | head -3)"; fi
+# ---- LoRA and VAE names, resolved as --model is: a path, a hub repo in the
+# cache (pulled or --download), a file or folder in A1111's models/Lora,
+# models/VAE, ComfyUI's models/loras, models/vae_approx, extra_model_paths.yaml,
+# --lora-dir, $LONGSD_MODELS. Each render is compared pixel for pixel with
+# the same LoRA or TAESD given by path.
+A2=$TMP/a2; CF=$TMP/cf; LD=$TMP/ld
+mkdir -p "$A2/models/Stable-diffusion" "$A2/models/Lora" "$A2/models/VAE/tinyvae" "$CF/models/checkpoints" \
+         "$CF/models/loras/sub" "$CF/models/vae_approx/tinyc" "$TMP/shared2/lor" "$LD/deep"
+cp "$L/kohya.safetensors" "$A2/models/Lora/inky.safetensors"
+cp "$T/config.json" "$T/diffusion_pytorch_model.safetensors" "$A2/models/VAE/tinyvae/"
+cp "$L/kohya.safetensors" "$CF/models/loras/sub/inkc.safetensors"
+cp "$T/config.json" "$T/diffusion_pytorch_model.safetensors" "$CF/models/vae_approx/tinyc/"
+cp "$L/kohya.safetensors" "$TMP/shared2/lor/yamlink.safetensors"
+cp "$L/kohya.safetensors" "$LD/deep/nested.safetensors"
+printf 'mine:\n    base_path: ../shared2\n    loras: lor\n' >"$CF/extra_model_paths.yaml"
+C10=$TMP/c10
+sd() { HF_HUB_CACHE=$C10 "$LONGSD_BIN" -q sd --backend native=test/tiny --size 64x64 --steps 2 --seed 3 --threads 1 "$@"; }
+pixels_same() { $PY - "$@" <<'PYEOF'
+import struct, sys, zlib
+def pixels(f):
+    d = open(f, "rb").read(); i = 8; idat = b""
+    while i < len(d):
+        n, = struct.unpack(">I", d[i:i+4]); k = d[i+4:i+8]
+        if k == b"IDAT": idat += d[i+8:i+8+n]
+        i += 12 + n
+    return zlib.decompress(idat)
+ref = pixels(sys.argv[1])
+for f in sys.argv[2:]:
+    assert pixels(f) == ref, f
+PYEOF
+}
+pull "$C10" test/tiny >/dev/null 2>"$TMP/err" || fail "pull test/tiny for the LoRA tests" "$(cat "$TMP/err")"
+sd --lora "$L/kohya.safetensors:0.7" "a fox" -o "$TMP/lref.png" 2>"$TMP/err" &&
+    sd "a fox" -o "$TMP/lnone.png" 2>>"$TMP/err" || fail "reference renders" "$(cat "$TMP/err")"
+if ! pixels_same "$TMP/lref.png" "$TMP/lnone.png" 2>/dev/null; then pass "the reference LoRA changes the picture"
+else fail "reference LoRA" "a LoRA at 0.7 left the picture as it was: the comparisons below would prove nothing"; fi
+
+# --lora NAME from A1111's models/Lora; the prompt keeps the name A1111 reads
+if sd --models-dir "$A2" --lora inky:0.7 "a fox" -o "$TMP/l_a1111.png" 2>"$TMP/err" &&
+   pixels_same "$TMP/lref.png" "$TMP/l_a1111.png" >"$TMP/.l" 2>&1 && grep -aq "a fox <lora:inky:0.7>" "$TMP/l_a1111.png"; then
+    pass "--lora NAME: a LoRA in A1111's models/Lora, the same picture as by path, the name kept in the prompt"
+else fail "--lora NAME (A1111)" "$(cat "$TMP/err" "$TMP/.l")"; fi
+# <lora:NAME:W> in the prompt: ComfyUI's models/loras (a sub-folder) and a folder of extra_model_paths.yaml
+if sd --models-dir "$CF" "a fox <lora:inkc:0.7>" -o "$TMP/l_comfy.png" 2>"$TMP/err" &&
+   sd --models-dir "$CF" "a fox <lora:yamlink:0.7>" -o "$TMP/l_yaml.png" 2>>"$TMP/err" &&
+   pixels_same "$TMP/lref.png" "$TMP/l_comfy.png" "$TMP/l_yaml.png" >"$TMP/.l" 2>&1; then
+    pass "<lora:NAME> in a prompt: ComfyUI's models/loras and extra_model_paths.yaml"
+else fail "<lora:NAME> (ComfyUI)" "$(cat "$TMP/err" "$TMP/.l")"; fi
+# --lora-dir DIR: NAME.safetensors as before, and any LoRA below it by name; $LONGSD_MODELS
+if sd --lora-dir "$LD" "a fox <lora:nested:0.7>" -o "$TMP/l_dir.png" 2>"$TMP/err" &&
+   LONGSD_MODELS=$TMP/nowhere:$A2 sd --lora inky:0.7 "a fox" -o "$TMP/l_env.png" 2>>"$TMP/err" &&
+   pixels_same "$TMP/lref.png" "$TMP/l_dir.png" "$TMP/l_env.png" >"$TMP/.l" 2>&1; then
+    pass "--lora-dir searched by name below it; \$LONGSD_MODELS folders searched"
+else fail "--lora-dir / LONGSD_MODELS" "$(cat "$TMP/err" "$TMP/.l")"; fi
+# a hub repo id: missing from the cache it is a usage error saying how; pulled, it is found
+sd --lora test/lora:0.7 "a fox" -o "$TMP/l_miss.png" </dev/null 2>"$TMP/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "longsd pull test/lora" "$TMP/err" && [ ! -e "$TMP/l_miss.png" ]; then
+    pass "--lora REPO not in the cache: usage error naming \`longsd pull\`, no picture"
+else fail "--lora REPO missing" "exit $rc: $(cat "$TMP/err")"; fi
+if pull "$C10" test/lora >/dev/null 2>"$TMP/err" && sd --lora test/lora:0.7 "a fox" -o "$TMP/l_hub.png" 2>>"$TMP/err" &&
+   pixels_same "$TMP/lref.png" "$TMP/l_hub.png" >"$TMP/.l" 2>&1; then
+    pass "--lora REPO: a pulled LoRA repo (pytorch_lora_weights.safetensors in the snapshot)"
+else fail "--lora REPO" "$(cat "$TMP/err" "$TMP/.l")"; fi
+# not found: what was searched and what to do, before any render (usage error) or at render time (a prompt tag)
+sd --models-dir "$A2" --lora nosuch "a fox" -o "$TMP/l_no.png" 2>"$TMP/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q 'LoRA "nosuch"' "$TMP/err" && grep -q "a2/models/Lora" "$TMP/err" &&
+   grep -q -- "--lora-dir DIR" "$TMP/err" && grep -q "longsd pull" "$TMP/err" && [ ! -e "$TMP/l_no.png" ]; then
+    pass "--lora NAME found nowhere: usage error listing the folders searched and what to do"
+else fail "--lora not found" "exit $rc: $(cat "$TMP/err")"; fi
+sd --models-dir "$A2" "a fox <lora:nosuch2:0.5>" -o "$TMP/l_no2.png" 2>"$TMP/err"; rc=$?
+if [ $rc -ne 0 ] && grep -q 'LoRA "nosuch2" not found' "$TMP/err" && grep -q "a2/models/Lora" "$TMP/err" && [ ! -e "$TMP/l_no2.png" ]; then
+    pass "<lora:NAME> of a prompt found nowhere: the folders searched, no picture"
+else fail "<lora:> not found" "exit $rc: $(cat "$TMP/err")"; fi
+
+# --vae taesd=NAME: a TAESD repo downloaded with --download (only what an
+# AutoencoderTiny folder needs), a folder in A1111's models/VAE and ComfyUI's models/vae_approx
+sd --vae taesd=test/taesd "a fox" -o "$TMP/v_miss.png" </dev/null 2>"$TMP/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q "longsd pull test/taesd" "$TMP/err" && [ ! -e "$TMP/v_miss.png" ]; then
+    pass "--vae taesd=REPO not in the cache: usage error naming \`longsd pull\`"
+else fail "--vae REPO missing" "exit $rc: $(cat "$TMP/err")"; fi
+sd --vae "taesd=$T" "a fox" -o "$TMP/vref.png" 2>"$TMP/err" || fail "TAESD reference render" "$(cat "$TMP/err")"
+if ! pixels_same "$TMP/vref.png" "$TMP/lnone.png" 2>/dev/null; then pass "the reference TAESD decodes differently from the model's VAE"
+else fail "reference TAESD" "the same picture as the model's own VAE: the comparisons below would prove nothing"; fi
+before=$(cdn_gets test/taesd)
+if sd --vae taesd=test/taesd --download "a fox" -o "$TMP/v_hub.png" 2>"$TMP/err" &&
+   pixels_same "$TMP/vref.png" "$TMP/v_hub.png" >"$TMP/.l" 2>&1 && grep -aq "VAE: taesd" "$TMP/v_hub.png"; then
+    pass "--vae taesd=REPO --download: downloaded, decodes as the folder given by path"
+else fail "--vae taesd=REPO --download" "$(cat "$TMP/err" "$TMP/.l")"; fi
+check "a TAESD pull fetches config.json and diffusion_pytorch_model.safetensors only" $PY - "$C10" \
+    "$(($(cdn_gets test/taesd) - before))" <<'PYEOF'
+import os, sys
+d = os.path.join(sys.argv[1], "models--test--taesd")
+snap = os.path.join(d, "snapshots", open(os.path.join(d, "refs/main")).read())
+assert sorted(os.listdir(snap)) == ["config.json", "diffusion_pytorch_model.safetensors"], os.listdir(snap)
+assert sys.argv[2] == "1", sys.argv[2] + " CDN GETs"
+PYEOF
+if sd --models-dir "$A2" --vae taesd=tinyvae "a fox" -o "$TMP/v_a1111.png" 2>"$TMP/err" &&
+   pixels_same "$TMP/vref.png" "$TMP/v_a1111.png" >"$TMP/.l" 2>&1 &&
+   sd --models-dir "$CF" --vae taesd=tinyc "a fox" -o "$TMP/v_comfy.png" 2>>"$TMP/err" &&
+   pixels_same "$TMP/vref.png" "$TMP/v_comfy.png" >>"$TMP/.l" 2>&1; then
+    pass "--vae taesd=NAME: a folder in A1111's models/VAE and in ComfyUI's models/vae_approx"
+else fail "--vae taesd=NAME (folders)" "$(cat "$TMP/err" "$TMP/.l")"; fi
+sd --models-dir "$A2" --vae taesd=nosuch "a fox" -o "$TMP/v_no.png" 2>"$TMP/err"; rc=$?
+if [ $rc -eq 2 ] && grep -q 'VAE "nosuch"' "$TMP/err" && grep -q "a2/models/VAE" "$TMP/err" && [ ! -e "$TMP/v_no.png" ]; then
+    pass "--vae taesd=NAME found nowhere: usage error listing the folders searched"
+else fail "--vae not found" "exit $rc: $(cat "$TMP/err")"; fi
+
+# longsd models: LoRA and VAE entries with their kind, from the folders and the cache
+if HF_HUB_CACHE=$C10 "$LONGSD_BIN" models --models-dir "$A2" --models-dir "$CF" --json >"$TMP/m2.json" 2>"$TMP/err"; then
+    check "models: LoRA and VAE entries with their kinds (A1111, ComfyUI, YAML, hub cache)" $PY - "$TMP/m2.json" <<'PYEOF'
+import json, sys
+m = {e["name"]: e for e in json.load(open(sys.argv[1]))}
+want = {
+    "inky.safetensors": ("lora", "sd1", "models-dir"),
+    "tinyvae": ("vae", "taesd", "models-dir"),
+    "sub/inkc.safetensors": ("lora", "sd1", "models-dir"),
+    "tinyc": ("vae", "taesd", "models-dir"),
+    "yamlink.safetensors": ("lora", "sd1", "comfyui"),
+    "test/lora": ("lora", "sd1", "hf-cache"),
+    "test/taesd": ("vae", "taesd", "hf-cache"),
+    "test/tiny": ("diffusers", "sd1", "hf-cache"),
+}
+for name, (kind, fam, src) in want.items():
+    assert name in m, (name, sorted(m))
+    e = m[name]
+    assert (e["kind"], e["family"], e["source"]) == (kind, fam, src), (name, e)
+assert len(m) == len(want), sorted(set(m) - set(want))
+PYEOF
+else fail "longsd models (LoRA, VAE)" "$(cat "$TMP/err")"; fi
+HF_HUB_CACHE=$C10 "$LONGSD_BIN" models --models-dir "$A2" >"$TMP/table2" 2>&1
+if grep -q "^inky.safetensors .* lora .*sd1 " "$TMP/table2" && grep -q "^test/taesd .* vae .*taesd " "$TMP/table2"; then
+    pass "longsd models table: the KIND column says lora and vae"
+else fail "models table kinds" "$(cat "$TMP/table2")"; fi
+
+# on a terminal: the missing repo is offered for download; a yes pulls it with
+# a progress bar (bytes, speed, ETA), a no leaves the cache alone (script(1) gives the pty)
+if command -v script >/dev/null 2>&1; then
+    tty_sd() { printf '%s\n' "$1" | HF_HUB_CACHE=$2 TERM=xterm script -qec "'$LONGSD_BIN' sd --model test/tiny --size 64x64 \
+        --steps 1 --threads 1 x -o '$3'" /dev/null >"$TMP/tty.out" 2>&1; }
+    tty_sd n "$TMP/c12" "$TMP/tty-n.png"; rc=$?
+    if [ $rc -eq 2 ] && grep -q "test/tiny is not in the Hugging Face cache. Download it from $HF_ENDPOINT? \[y/N\]" "$TMP/tty.out" &&
+       [ ! -e "$TMP/c12/models--test--tiny/refs/main" ] && [ ! -e "$TMP/tty-n.png" ]; then
+        pass "on a terminal, a missing repo is offered; no: nothing downloaded, how to pull it"
+    else fail "terminal prompt, no" "exit $rc: $(cat -v "$TMP/tty.out" | head -c 600)"; fi
+    if tty_sd y "$TMP/c12" "$TMP/tty-y.png" && [ -s "$TMP/tty-y.png" ] && layout_ok "$TMP/c12" test/tiny >"$TMP/.l" 2>&1 &&
+       grep -q "\[########################\] [0-9.]* [kMG]B / [0-9.]* [kMG]B  [0-9.]* [kMG]B/s  ETA [0-9:]*  " "$TMP/tty.out"; then
+        pass "on a terminal, yes: downloaded with a progress bar (bytes, speed, ETA), then rendered"
+    else fail "terminal prompt, yes" "$(cat "$TMP/.l"; cat -v "$TMP/tty.out" | head -c 900)"; fi
+else skip "terminal prompt and progress bar" "no script(1)"; fi
+
 no_controls "messages hold no raw control bytes" "$TMP/err" "$TMP/gerr"
 finish

@@ -129,7 +129,7 @@ assert b"VAE:" not in a
 assert t != a
 PYEOF
 "$LONGSD_BIN" -q sd --backend "native=$M" --vae "tiny=$T" --size 64x64 "x" -o "$TMP/e.png" 2>"$TMP/err"; rc=$?
-if [ "$rc" -eq 2 ] && grep -q "taesd=PATH" "$TMP/err"; then pass "--vae with an unknown kind: usage error"
+if [ "$rc" -eq 2 ] && grep -q "taesd=NAME" "$TMP/err"; then pass "--vae with an unknown kind: usage error"
 else fail "--vae with an unknown kind" "exit $rc: $(cat "$TMP/err")"; fi
 "$LONGSD_BIN" -q sd --backend "native=$M" --vae "taesd=$TMP/no-taesd" --size 64x64 "x" -o "$TMP/e.png" 2>"$TMP/err"; rc=$?
 if [ "$rc" -ne 0 ] && grep -q "no-taesd" "$TMP/err" && [ ! -e "$TMP/e.png" ]; then pass "missing TAESD: clear error, no file"

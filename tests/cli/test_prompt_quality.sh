@@ -7,7 +7,11 @@
 # narrative opener; and where the cast meets the scene: no subject that is
 # a bare sex word or lone adjective ("male appearing"), no cast name in a
 # prompt, no title with a doubled space or a run of words the book's
-# dictionary does not know. Counts in tests/cli/quality.py.
+# dictionary does not know; and as an illustrator reads them: no two bare
+# participles in a row ("striking, hiding"), no abstract thing after "with"
+# ("with a fair enemy"), no English title whose verb takes an object WordNet
+# says it cannot ("sitting the coat") or whose preposition the passage never
+# uses. Counts in tests/cli/quality.py.
 . tests/cli/lib.sh
 [ -r /usr/share/hunspell/en_US.dic ] && [ -r /usr/share/wordnet/index.noun ] || {
     skip "prompt quality" "needs hunspell-en-us and wordnet-base"; finish; exit; }
@@ -37,7 +41,8 @@ got() { echo "$counts" | $PY -c "import json,sys; print(json.load(sys.stdin)['$1
 ideas=$(got ideas)
 [ "$ideas" -gt 100 ] && pass "$ideas ideas counted" || fail "ideas counted" "only $ideas"
 for k in first_person:first_person quotes:quotes broken_titles:title over_75:tokens non_english:non_english \
-         bare_subject:bare_subject names:names title_spaces:title_spaces title_unknown:title_unknown; do
+         bare_subject:bare_subject names:names title_spaces:title_spaces title_unknown:title_unknown \
+         participle_run:participles with_abstract:with_abstr title_grammar:title_gram; do
     n=$(got "${k%%:*}")
     if [ "$n" -eq 0 ]; then pass "0 prompts with ${k%%:*}"
     else fail "0 prompts with ${k%%:*}" "$n: $(grep -m 5 "^  ${k##*:} " "$TMP/q")"; fi

@@ -32,6 +32,20 @@ mkdir -p "$TMP/model/unet" "$TMP/model/vae"
     && pass "a model folder without text_encoder/: says which part is missing" \
     || fail "a model folder without text_encoder/: says which part is missing" "rc $rc $(cat "$TMP/err")"
 
+# ---- --backend native=FILE.gguf (stable-diffusion.cpp's format): a cut file names
+# the file, the tensor and the byte; a whole one is read and checked for fit
+head -c 100000 tests/engine/gguf/tiny-q8_0.gguf >"$TMP/cut.gguf"
+LONGSD_CLIP_VOCAB=tests/engine/tiny-sd/tokenizer "$B" -q sd --backend "native=$TMP/cut.gguf" "x" -o "$TMP/n.png" 2>"$TMP/err"; rc=$?
+[ $rc != 0 ] && grep -q "$TMP/cut.gguf: tensor '.*': its [0-9]* bytes at data offset [0-9]* (byte [0-9]*) run past the end of the file (100000 bytes)" "$TMP/err" \
+    && [ ! -e "$TMP/n.png" ] \
+    && pass "native=cut.gguf: the file, the tensor and the byte where it runs out" \
+    || fail "native=cut.gguf: the file, the tensor and the byte where it runs out" "rc $rc $(cat "$TMP/err")"
+LONGSD_CLIP_VOCAB=tests/engine/tiny-sd/tokenizer "$B" -q sd --backend native=tests/engine/gguf/tiny-q8_0.gguf "x" \
+    -o "$TMP/n.png" 2>"$TMP/err"; rc=$?
+[ $rc != 0 ] && grep -q "the tokenizer has 1514 tokens, the text encoder 49408" "$TMP/err" \
+    && pass "native=tiny-q8_0.gguf: read as a single-file checkpoint (too small for SD 1.5's shapes, and says so)" \
+    || fail "native=tiny-q8_0.gguf: read as a single-file checkpoint" "rc $rc $(cat "$TMP/err")"
+
 # ---- --llm openai without a key: said before any request (a proxy that
 # counts connections stands in for the network)
 $PY - "$TMP/proxy" <<'PYEOF' &
@@ -108,7 +122,7 @@ SD=http://127.0.0.1:$(head -n 1 "$TMP/sd.port")
 WS=$TMP/ws4; mkdir -p "$WS"
 "$B" -C "$WS" -q run --backend "a1111=$SD" --size 64x64 "$FENCE" 2>"$TMP/err"
 "$B" -C "$WS" run --size 64x64 --style watercolor "$FENCE" >"$TMP/out" 2>"$TMP/err"; rc=$?
-[ $rc = 0 ] && grep -q '15 rendered pictures no longer match the prompts of style "watercolor" (drawn with "artstation"): kept in images/' "$TMP/err" \
+[ $rc = 0 ] && grep -q '15 rendered pictures no longer match the prompts of style "watercolor" (drawn with "artstation"): kept as candidates' "$TMP/err" \
     && pass "--style change: the outdated pictures are reported" \
     || fail "--style change: the outdated pictures are reported" "rc $rc $(cat "$TMP/err")"
 [ "$(ls "$WS"/images/en-twain1-ch2-fence/*.png | wc -l)" = 15 ] && pass "--style change: the pictures stay on disk" \

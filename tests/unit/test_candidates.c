@@ -352,6 +352,70 @@ TEST(a_choice_made_during_a_run_is_merged)
     longsd_ctx_free(ctx);
 }
 
+/* A prompt changed under a drawn picture (a re-run with another style): the
+ * picture is kept with what it shows and stays chosen; the first picture of
+ * the new prompt drawn takes over; going back takes the old one back; the
+ * plan records it all; a bad "kept" is refused by field. */
+TEST(kept_pictures_of_an_old_prompt)
+{
+    longsd_ctx *ctx = longsd_ctx_new();
+    longsd_plan *p = load_min(ctx);
+    ls_plan_idea *pi = &p->ideas[0];
+    uint32_t old_seed = pi->seed, new_base = 777;
+    char *old_prompt = longsd__strdup(pi->prompt);
+    REQUIRE(ls_cands_keep_old(pi, pi->prompt, pi->negative, "artstation", "new words", pi->negative, "watercolor",
+                              new_base) == LONGSD_OK);
+    REQUIRE(ls_cands_rebase(pi, new_base, 1) == LONGSD_OK);
+    REQUIRE(pi->n_cands == 2);
+    CHECK(pi->cands[0].kept && !pi->cands[1].kept && ls_cands_chosen_kept(pi));
+    CHECK_STR(pi->cands[0].prompt, old_prompt);
+    CHECK_STR(pi->cands[0].style, "artstation");
+    CHECK_INT(pi->cands[0].seed, old_seed); /* not re-derived */
+    CHECK(pi->seed == old_seed && pi->image_state == LONGSD_IMAGE_DONE); /* what the documents show */
+    CHECK_STR(pi->image_file, "images/fence/beginning-01-tom.png");
+    CHECK(pi->cands[1].draw == 1 && pi->cands[1].seed == longsd_candidate_seed(new_base, 1) &&
+          pi->cands[1].image_state == LONGSD_IMAGE_PENDING);
+    /* resizing counts the pictures of the current prompt only */
+    REQUIRE(ls_cands_resize(pi, 1) == LONGSD_OK);
+    CHECK_INT(pi->n_cands, 2);
+    /* the plan records it and reads it back */
+    longsd_plan *q = roundtrip(ctx, p);
+    const ls_plan_idea *qi = &q->ideas[0];
+    CHECK(qi->n_cands == 2 && qi->cands[0].kept && !qi->cands[1].kept && qi->chosen == 0);
+    CHECK_STR(qi->cands[0].prompt, old_prompt);
+    CHECK_STR(qi->cands[0].style, "artstation");
+    longsd_candidate_info ci;
+    REQUIRE(longsd_plan_candidate(q, 0, 0, &ci) == LONGSD_OK);
+    CHECK(ci.kept && ci.chosen && strcmp(ci.style, "artstation") == 0 && strcmp(ci.prompt, old_prompt) == 0);
+    longsd_plan_free(q);
+    /* the first picture of the new prompt drawn takes the choice; one found done already does not */
+    REQUIRE(ls_cands_set_image(pi, 1, LONGSD_IMAGE_DONE, "images/fence/beginning-01-tom-c1.png", NULL) == LONGSD_OK);
+    CHECK_INT(pi->chosen, 1); /* drawn now: chosen */
+    CHECK_STR(pi->image_file, "images/fence/beginning-01-tom-c1.png");
+    REQUIRE(ls_cands_choose(pi, 0) == LONGSD_OK);
+    REQUIRE(ls_cands_set_image(pi, 1, LONGSD_IMAGE_DONE, "images/fence/beginning-01-tom-c1.png", NULL) == LONGSD_OK);
+    CHECK_INT(pi->chosen, 0); /* already done before: the user's choice stands */
+    /* back to the old prompt and seeds: the old picture is current again, the new one kept */
+    REQUIRE(ls_cands_keep_old(pi, "new words", pi->negative, "watercolor", old_prompt, pi->negative, "artstation",
+                              old_seed) == LONGSD_OK);
+    REQUIRE(ls_cands_rebase(pi, old_seed, 1) == LONGSD_OK);
+    CHECK(pi->n_cands == 2 && !pi->cands[0].kept && pi->cands[1].kept);
+    CHECK_STR(pi->cands[1].style, "watercolor");
+    CHECK(pi->chosen == 0 && pi->seed == old_seed);
+    longsd__free(old_prompt);
+    longsd_plan_free(p);
+    longsd_plan *bad = NULL;
+    CHECK_INT(load_edited(ctx, "\"image\": {\"state\": \"done\"",
+                          "\"candidates\": {\"chosen\": 0, \"draws\": 2, \"base_seed\": 5, \"list\": [{\"draw\": 0, "
+                          "\"seed\": 5, \"image\": {\"state\": \"done\"}, \"kept\": {\"prompt\": 3}}]}, "
+                          "\"image\": {\"state\": \"done\"",
+                          &bad),
+              LONGSD_ERR_PLAN);
+    CHECK_CONTAINS(longsd_errmsg(ctx), "ideas[0].candidates.list[0].kept: expected");
+    longsd_plan_free(bad);
+    longsd_ctx_free(ctx);
+}
+
 TEST(find_idea)
 {
     longsd_ctx *ctx = longsd_ctx_new();
@@ -368,4 +432,4 @@ RUN_TESTS(seeds_derive_stably, one_candidate_until_asked, choose_moves_the_idea_
           shrinking_never_drops_the_chosen_one, reroll_keeps_the_chosen_and_draws_new_seeds, hand_edits,
           malformed_candidates_named, a_seed_edited_by_hand_wins, edit_prompt_and_seed,
           edit_scene_and_style_write_the_prompt_again, a_description_rewrites_the_ideas_that_show_the_character,
-          a_choice_made_during_a_run_is_merged, find_idea)
+          a_choice_made_during_a_run_is_merged, kept_pictures_of_an_old_prompt, find_idea)

@@ -278,6 +278,31 @@ TEST(hub_info_and_selection)
     ls_hub_info_free(&info);
 }
 
+/* A repo with one diffusers model at its root (a TAESD): config.json and one
+ * set of its weights, not the other formats beside them. */
+TEST(hub_select_root_component)
+{
+    static const char j[] =
+        "{\"sha\":\"0123456789abcdef0123456789abcdef01234567\",\"siblings\":["
+        "{\"rfilename\":\"README.md\"},{\"rfilename\":\"config.json\"},"
+        "{\"rfilename\":\"diffusion_pytorch_model.bin\"},{\"rfilename\":\"diffusion_pytorch_model.safetensors\"},"
+        "{\"rfilename\":\"taesd_decoder.pth\"},{\"rfilename\":\"taesd_decoder.safetensors\"},"
+        "{\"rfilename\":\"images/x.json\"}]}";
+    ls_hub_info info;
+    lserr e;
+    REQUIRE(ls_hub_parse_info(j, sizeof j - 1, &info, &e) == LONGSD_OK);
+    CHECK_INT(ls_hub_select(&info, NULL, 0), 2);
+    for (size_t i = 0; i < info.n_files; i++)
+        CHECK(info.files[i].want == (i == 1 || i == 3));
+    ls_hub_info_free(&info);
+    /* no config.json: every usable file, as before */
+    static const char k[] = "{\"sha\":\"0123456789abcdef0123456789abcdef01234567\",\"siblings\":["
+                            "{\"rfilename\":\"diffusion_pytorch_model.safetensors\"},{\"rfilename\":\"a.safetensors\"}]}";
+    REQUIRE(ls_hub_parse_info(k, sizeof k - 1, &info, &e) == LONGSD_OK);
+    CHECK_INT(ls_hub_select(&info, NULL, 0), 2);
+    ls_hub_info_free(&info);
+}
+
 TEST(hub_info_refusals)
 {
     static const struct {
@@ -514,4 +539,4 @@ TEST(pull_library)
 }
 
 RUN_TESTS(repo_names, cache_dir_order, snapshot_refs_and_links, yaml_paths, yaml_errors, hub_info_and_selection,
-          hub_info_refusals, guess_kinds, scan_and_resolve, pull_library)
+          hub_select_root_component, hub_info_refusals, guess_kinds, scan_and_resolve, pull_library)

@@ -1,0 +1,45 @@
+/* desc_int.h - what desc.c and desc_role.c share: a sentence's words as
+ * the harvest reads them, and the role phrase found for a mention.
+ * Internal to the description harvest. */
+#ifndef LONGSD_DESC_INT_H
+#define LONGSD_DESC_INT_H
+
+#include <stddef.h>
+
+#include "lexicon.h"
+#include "story.h"
+
+typedef struct {
+    size_t start, end; /* bytes in the story */
+    unsigned flags;    /* LSLEX_* in the book's language */
+    int quoted, upper;
+    char low[32];
+    size_t ll;
+} dword;
+
+/* What the narration calls someone right at their name: "Jim, the small
+ * colored boy", "le harponneur Ned Land", "Ned Land était un Canadien".
+ * head: the English person noun ("harpooner", "boy"); words: the English
+ * phrase, adjectives then the head ("small colored boy"); span: the
+ * original words it came from. */
+typedef struct {
+    char head[32];
+    char words[96];
+    size_t start, end;
+    int sex; /* LS_GENDER_* the source noun's grammar says (French), 0 none */
+} ls_desc_role;
+
+/* The role phrase said of the mention w[at, at + len) of a sentence of n
+ * words, into *out; 1 if one was found, else 0. */
+int ls_desc_role_at(const longsd_story *s, lslex_lang_id lang, const dword *w, size_t n, size_t at, size_t len,
+                    ls_desc_role *out);
+
+/* Is the English noun only an age and sex word ("boy", "woman", "man",
+ * "fellow"), which says nothing a person noun from age and sex does not?
+ * Sets *sex (LS_GENDER_*, 0 for neither) and *child. */
+int ls_desc_plain_noun(const char *head, int *sex, int *child);
+
+/* The sex an English role noun says ("widow", "king"), 0 if none. */
+int ls_desc_noun_sex(const char *head);
+
+#endif

@@ -1,0 +1,230 @@
+/* test_translate.c - German and French words to English (translate.c) and
+ * the hunspell word sets behind it (dicset.c, dict.c, dict_fr.c): which of
+ * a dictionary entry's senses is kept, which capitalised words are names,
+ * which stem a verb form is read under. The dictionaries are Debian's
+ * (FreeDict, hunspell), build dependencies: a missing one fails. */
+#include "t.h"
+
+#include "dict.h"
+#include "dicset.h"
+#include "translate.h"
+#include "wordnet.h"
+
+static const char *tr(lslex_lang_id lang, const char *w, int upper, int *pos)
+{
+    static char out[32];
+    ls_translate_word(lang, w, strlen(w), upper, out, sizeof out, pos);
+    return out;
+}
+
+static int dictionaries_present(void)
+{
+    if (tr(LSLEX_FR, "maison", 0, NULL)[0] && tr(LSLEX_DE, "Haus", 1, NULL)[0])
+        return 1;
+    printf("  dictionaries missing: install dict-freedict-deu-eng, dict-freedict-fra-eng (scripts/deps.sh)\n");
+    return 0;
+}
+
+/* Every sense of a sense line is a candidate, not only the first: WordNet's
+ * morphology, consulted for each sense, runs strtok itself, which once
+ * ended the split after the first ("petit: diminutive, little, small" gave
+ * "diminutive"). fra-eng's lines are alphabetical, so their first word is
+ * no better a guess than the others. */
+TEST(every_sense_of_a_line_counts)
+{
+    REQUIRE(dictionaries_present());
+    const char *w = tr(LSLEX_FR, "petit", 0, NULL);
+    CHECK(strcmp(w, "small") == 0 || strcmp(w, "little") == 0);
+    w = tr(LSLEX_FR, "grand", 0, NULL); /* big, great, large */
+    CHECK(strcmp(w, "big") == 0 || strcmp(w, "great") == 0 || strcmp(w, "large") == 0);
+    /* "descendre: 1. get out ... 2. exit, go out 3. descend": the sense
+     * numbers of fra-eng weigh little, a verb's caption rank half */
+    int pos = 0;
+    CHECK_STR(tr(LSLEX_FR, "descendit", 0, &pos), "descend");
+    CHECK(pos == LS_POS_VERB);
+    /* the German core senses stay as they were */
+    CHECK_STR(tr(LSLEX_DE, "Netz", 1, NULL), "net");
+    CHECK_STR(tr(LSLEX_DE, "Schloss", 1, NULL), "castle");
+    CHECK_STR(tr(LSLEX_DE, "Diener", 1, NULL), "servant");
+    CHECK_STR(tr(LSLEX_DE, "schwer", 0, NULL), "heavy");
+}
+
+/* A capitalised French word hunspell fr tags as a first name or proper
+ * noun is a name whatever its lower-case spelling means; so is a compound
+ * with a capital after its hyphen. Names are never translated. */
+TEST(french_names_are_not_common_nouns)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(tr(LSLEX_FR, "pierre", 0, NULL), "stone");
+    CHECK_STR(tr(LSLEX_FR, "Pierre", 1, NULL), ""); /* po:prn */
+    CHECK_STR(tr(LSLEX_FR, "Paris", 1, NULL), "");  /* po:npr */
+    CHECK_STR(tr(LSLEX_FR, "Saint-Denis", 1, NULL), "");
+    CHECK_STR(tr(LSLEX_FR, "Grand-Rue", 1, NULL), "");
+    CHECK_STR(tr(LSLEX_FR, "Jean-Baptiste", 1, NULL), "");
+    /* a capitalised common noun (a sentence's first word) still translates */
+    CHECK_STR(tr(LSLEX_FR, "Maison", 1, NULL), "house");
+}
+
+/* An English sense written capitalised that WordNet does not know as a
+ * common noun is a name ("France", "Englishman"): it is never the
+ * translation, and a word whose entries are mostly names is one, never
+ * split as a compound ("Engländer" once gave "countries", from Länder).
+ * "God" and "Miss" are common nouns too, and stay. */
+TEST(names_among_the_senses)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(tr(LSLEX_FR, "France", 1, NULL), "");
+    CHECK_STR(tr(LSLEX_DE, "Engländer", 1, NULL), "");
+    CHECK_STR(tr(LSLEX_DE, "Gott", 1, NULL), "god"); /* not "land" [Am.] */
+    CHECK_STR(tr(LSLEX_DE, "Frau", 1, NULL), "woman"); /* one entry of titles (Mrs, Ms) */
+    CHECK_STR(tr(LSLEX_DE, "Schwester", 1, NULL), "sister");
+    CHECK_STR(tr(LSLEX_DE, "Fräulein", 1, NULL), "miss"); /* not "waitress" */
+}
+
+/* Of senses that are people, the one the others are kinds of (WordNet's
+ * hypernyms) is the entry's core: "domestique: maid, boy, servant" is a
+ * servant, not the caption-common "boy"; "Herr" a gentleman, not a lord.
+ * A word above that the tagged corpus never uses gains nothing ("server"
+ * over "waitress"), and things keep their own word ("net", not
+ * "network"; "house", not "home"). */
+TEST(the_person_the_others_are_kinds_of)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(tr(LSLEX_FR, "domestique", 0, NULL), "servant");
+    CHECK_STR(tr(LSLEX_DE, "Herr", 1, NULL), "gentleman");
+    CHECK_STR(tr(LSLEX_DE, "Fräulein", 1, NULL), "miss");
+    CHECK_STR(tr(LSLEX_DE, "Netz", 1, NULL), "net");
+    CHECK_STR(tr(LSLEX_DE, "Haus", 1, NULL), "house");
+    char kinds[64][32];
+    size_t n = lswn_noun_kinds("maid", kinds, 64);
+    int servant = 0, self = 0;
+    for (size_t i = 0; i < n; i++) {
+        servant |= strcmp(kinds[i], "servant") == 0;
+        self |= strcmp(kinds[i], "maid") == 0;
+    }
+    CHECK(servant);
+    CHECK(!self); /* only what it is a kind of */
+    CHECK_INT(lswn_noun_kinds("zzqx", kinds, 64), 0);
+}
+
+/* A French verb form hunspell stems to a headword is that verb, even when
+ * the headword has no one-word sense ("sortir: come out, go out"); the
+ * narration's endings are not then read as another verb they spell
+ * ("sortait" as sorter: "exit"). */
+TEST(a_stemmed_verb_is_not_reread_by_its_endings)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(tr(LSLEX_FR, "sortait", 0, NULL), "");
+    int pos = 0;
+    CHECK_STR(tr(LSLEX_FR, "traversait", 0, &pos), "cross");
+    CHECK(pos == LS_POS_VERB);
+    CHECK_STR(tr(LSLEX_FR, "partit", 0, NULL), "leave");
+}
+
+/* German compounds by their head; the meal words are their own entries. */
+TEST(german_compounds)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(tr(LSLEX_DE, "Nachtessen", 1, NULL), "supper");
+    CHECK_STR(tr(LSLEX_DE, "Hosentasche", 1, NULL), "pocket");
+    CHECK_STR(tr(LSLEX_DE, "Küchentür", 1, NULL), "door");
+    CHECK_STR(tr(LSLEX_DE, "Fischerhütte", 1, NULL), "hut");
+}
+
+static const char *pair(const char *head, const char *link, const char *mod)
+{
+    static char out[64];
+    ls_translate_pair(LSLEX_FR, head, strlen(head), link, strlen(link), mod, strlen(mod), out, sizeof out);
+    return out;
+}
+
+/* French noun phrases in English order: a phrase the dictionary lists is
+ * its sense; "de" a material without article is a noun adjunct; an
+ * adjective after its noun comes before it; anything else is left to the
+ * caller (""). */
+TEST(french_pairs_in_english_order)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(pair("chemin", "de", "fer"), "railway");
+    CHECK_STR(pair("pomme", "de", "terre"), "potato");
+    CHECK_STR(pair("lit", "d'", "acajou"), "mahogany bed");
+    CHECK_STR(pair("lit", "d\xE2\x80\x99", "acajou"), "mahogany bed"); /* typographic apostrophe */
+    CHECK_STR(pair("bonnet", "de", "laine"), "wool cap");
+    CHECK_STR(pair("tablier", "", "blanc"), "white apron");
+    CHECK_STR(pair("salle", "de", "billard"), ""); /* a game is no material: the caller's */
+    CHECK_STR(pair("maison", "de", "Pierre"), ""); /* a name */
+    char out[8];
+    CHECK_INT(ls_translate_pair(LSLEX_FR, "lit", 3, "d'", 2, "acajou", 6, out, sizeof out), 0); /* too long */
+    CHECK_STR(out, "");
+    CHECK_INT(ls_translate_pair(LSLEX_DE, "Haus", 4, "", 0, "alt", 3, out, sizeof out), 0);
+}
+
+static int keep_all(const char *line, size_t n, size_t *word_len, unsigned *bits)
+{
+    const char *slash = memchr(line, '/', n);
+    *word_len = slash ? (size_t)(slash - line) : n;
+    *bits = slash ? (unsigned)(line + n - slash - 1) : 0; /* how many flag bytes */
+    return line[0] != '#';
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The shared reader: the reader function decides what a line keeps, lines
+ * may end in CRLF and trailing blanks, bits of repeated words are or-ed,
+ * a missing file leaves the set empty (every lookup 0). */
+TEST(dicset_reads_a_dic_file)
+{
+    const char *dir = t_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/xx.dic", dir);
+    write_file(path, "4\nHaus/SE\r\n#comment/XYZ\nBaum/P  \nHaus/N\nlast");
+    setenv("LONGSD_HUNSPELL_DIR", dir, 1);
+    ls_dicset s = {0};
+    ls_dicset_read(&s, "xx.dic", keep_all);
+    unsigned bits = 0;
+    CHECK(ls_dicset_find(&s, "Haus", 4, &bits));
+    CHECK_INT(bits, 2 | 1); /* "SE" (2 bytes) or "N" (1 byte) */
+    CHECK(ls_dicset_find(&s, "Baum", 4, &bits));
+    CHECK_INT(bits, 1); /* trailing blanks trimmed */
+    CHECK(ls_dicset_find(&s, "last", 4, NULL)); /* no final newline */
+    CHECK(!ls_dicset_find(&s, "#comment", 8, NULL));
+    CHECK(!ls_dicset_find(&s, "Hau", 3, NULL));
+    CHECK(!ls_dicset_find(&s, "", 0, NULL));
+    ls_dicset none = {0};
+    ls_dicset_read(&none, "absent.dic", keep_all);
+    CHECK(none.slot == NULL);
+    CHECK(!ls_dicset_find(&none, "Haus", 4, NULL));
+}
+
+/* dict.c and dict_fr.c over hand-made dictionaries: the German noun set
+ * keeps capitalised stems with the "m" flag and knows their suffixes; the
+ * French tags come from the morphology after the flags. */
+TEST(dict_readers_over_hand_made_files)
+{
+    const char *dir = t_tmpdir();
+    char path[512];
+    snprintf(path, sizeof path, "%s/de_DE.dic", dir);
+    write_file(path, "3\nKopf/mSE\nHans/S\nlaufen/m\n");
+    snprintf(path, sizeof path, "%s/fr.dic", dir);
+    write_file(path, "3\nPierre/L'D'Q' po:prn is:mas\nLyon po:npr\nconseil/S.() po:nom is:mas\n");
+    setenv("LONGSD_HUNSPELL_DIR", dir, 1);
+    CHECK_INT(ls_dict_de_noun("Kopf", 4), 1);
+    CHECK_INT(ls_dict_de_noun("Kopfe", 5), 2); /* E flag */
+    CHECK_INT(ls_dict_de_noun("Kopfen", 6), 0); /* no P flag */
+    CHECK_INT(ls_dict_de_noun("Hans", 4), 0);   /* no "m": a first name */
+    CHECK_INT(ls_dict_de_noun("laufen", 6), 0); /* not capitalised */
+    CHECK_INT(ls_dict_fr("Pierre", 6), LS_FR_FIRST_NAME | LS_FR_MASC);
+    CHECK_INT(ls_dict_fr("Lyon", 4), LS_FR_PROPER);
+    CHECK_INT(ls_dict_fr("conseil", 7), LS_FR_NOUN); /* a noun's gender is no sex */
+    CHECK_INT(ls_dict_fr("pierre", 6), 0);
+}
+
+RUN_TESTS(every_sense_of_a_line_counts, french_names_are_not_common_nouns, names_among_the_senses,
+          the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds,
+          french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files)
