@@ -64,14 +64,11 @@ longsd_status sdvae_cfg_load(const char *path, sdvae_cfg *cfg, lserr *err)
         }
     /* bounded before any size is derived from them: an out_channels of 2^31
      * asked for a 4 TB output buffer */
-    if (c.latent_ch <= 0 || c.latent_ch > 64 || c.out_ch <= 0 || c.out_ch > 16) {
+    if (c.latent_ch <= 0 || c.latent_ch > 64 || c.out_ch <= 0 || c.out_ch > 16 || c.in_ch <= 0 || c.in_ch > 16) {
         rc = lserr_set(err, LONGSD_ERR_MODEL,
-                       "%s: latent_channels %d and out_channels %d must be 1..64 and 1..16 (an SD VAE has 4 and 3)",
-                       path, c.latent_ch, c.out_ch);
-        goto out;
-    }
-    if (c.in_ch <= 0 || c.in_ch > 16) {
-        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: in_channels %d must be 1..16 (an SD VAE has 3)", path, c.in_ch);
+                       "%s: latent_channels %d, in_channels %d and out_channels %d must be 1..64, 1..16 and 1..16 "
+                       "(an SD VAE has 4, 3 and 3)",
+                       path, c.latent_ch, c.in_ch, c.out_ch);
         goto out;
     }
     if (c.layers <= 0 || c.layers > 8 || !(c.scaling > 0)) {
