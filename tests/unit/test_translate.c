@@ -225,6 +225,26 @@ TEST(dict_readers_over_hand_made_files)
     CHECK_INT(ls_dict_fr("pierre", 6), 0);
 }
 
+/* A French headword that is itself an English noun, a kind of the same
+ * thing as the dictionary's sense, is the exact word (fra-eng gives one
+ * rank, "major", for commandant); one that is a false friend keeps the
+ * dictionary's sense (pain is bread, coin a corner, chair flesh). */
+TEST(cognate_of_the_same_kind_is_kept)
+{
+    REQUIRE(dictionaries_present());
+    int pos = 0;
+    CHECK_STR(tr(LSLEX_FR, "commandant", 0, &pos), "commandant");
+    CHECK(pos == LS_POS_NOUN);
+    CHECK_STR(tr(LSLEX_FR, "pain", 0, NULL), "bread");
+    CHECK_STR(tr(LSLEX_FR, "coin", 0, NULL), "corner");
+    CHECK_STR(tr(LSLEX_FR, "chair", 0, NULL), "flesh");
+    CHECK_STR(tr(LSLEX_FR, "main", 0, NULL), "hand");
+    CHECK_STR(tr(LSLEX_FR, "maison", 0, NULL), "house");
+    /* only people: a thing's cognate is often another shape */
+    CHECK_STR(tr(LSLEX_FR, "bonnet", 0, NULL), "cap");
+}
+
 RUN_TESTS(every_sense_of_a_line_counts, french_names_are_not_common_nouns, names_among_the_senses,
           the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds,
-          french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files)
+          french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files,
+          cognate_of_the_same_kind_is_kept)
