@@ -200,6 +200,8 @@ TEST(dicset_reads_a_dic_file)
     ls_dicset_read(&none, "absent.dic", keep_all);
     CHECK(none.slot == NULL);
     CHECK(!ls_dicset_find(&none, "Haus", 4, NULL));
+    ls_dicset_free(&s);
+    CHECK(!ls_dicset_find(&s, "Haus", 4, NULL));
 }
 
 /* dict.c and dict_fr.c over hand-made dictionaries: the German noun set
