@@ -808,7 +808,9 @@ static int lookup_head_ex(dict *d, const char *w, size_t n, int want_noun, int m
  * WordNet hypernym keeps false friends out ("pain" is bread, not a
  * feeling; "coin" a corner, not money). Only people, whose ranks and
  * trades FreeDict flattens: a thing's cognate is often another shape
- * (a French bonnet is a knitted cap, not a bonnet). */
+ * (a French bonnet is a knitted cap, not a bonnet). And only over a
+ * sense rare in the tagged corpus (a rank, a trade): a common one is the
+ * plain word, however many archaisms WordNet keeps ("fille" for girl). */
 static void prefer_cognate(const char *w, size_t n, char *out, size_t cap)
 {
     char cog[32];
@@ -818,7 +820,7 @@ static void prefer_cognate(const char *w, size_t n, char *out, size_t cap)
     cog[n] = '\0';
     lswn_info a, b;
     if (strcmp(cog, out) == 0 || !lswn_lookup(cog, &a) || !a.noun || !lswn_lookup(out, &b) || !b.noun ||
-        a.noun_lex[0] != LSWN_N_PERSON || b.noun_lex[0] != LSWN_N_PERSON || (a.noun_lemma[0] && strcmp(a.noun_lemma, cog) != 0))
+        a.noun_lex[0] != LSWN_N_PERSON || b.noun_lex[0] != LSWN_N_PERSON || b.noun_tagged >= 10 || (a.noun_lemma[0] && strcmp(a.noun_lemma, cog) != 0))
         return;
     char (*ka)[32] = longsd__malloc(sizeof(char[KINDS_MAX][32]) * 3);
     if (!ka)

@@ -244,6 +244,8 @@ TEST(cognate_of_the_same_kind_is_kept)
     CHECK_STR(tr(LSLEX_FR, "maison", 0, NULL), "house");
     /* only people: a thing's cognate is often another shape */
     CHECK_STR(tr(LSLEX_FR, "bonnet", 0, NULL), "cap");
+    /* nor over a common word: WordNet's archaic "fille" is no girl */
+    CHECK_STR(tr(LSLEX_FR, "fille", 0, NULL), "girl");
 }
 
 RUN_TESTS(every_sense_of_a_line_counts, french_names_are_not_common_nouns, names_among_the_senses,
