@@ -87,3 +87,10 @@ int ls_dicset_find(const ls_dicset *s, const char *w, size_t n, unsigned *bits)
     }
     return 0;
 }
+
+void ls_dicset_free(ls_dicset *s)
+{
+    free(s->slot);
+    s->slot = NULL;
+    s->cap = 0;
+}

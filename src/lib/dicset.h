@@ -34,4 +34,8 @@ void ls_dicset_read(ls_dicset *s, const char *file, ls_dicline_fn keep);
 /* 1 and *bits (may be NULL) if w[0..n) is in s, else 0. */
 int ls_dicset_find(const ls_dicset *s, const char *w, size_t n, unsigned *bits);
 
+/* Free a set's table and leave it empty. The library's own sets live as
+ * long as the process; a caller that reads one of its own frees it. */
+void ls_dicset_free(ls_dicset *s);
+
 #endif

@@ -801,6 +801,52 @@ static void cover_bonus(cands *cs)
 static int lookup_head_ex(dict *d, const char *w, size_t n, int want_noun, int multi, char *out, size_t cap,
                           int *pos);
 
+/* A headword that is itself an English noun of the same class as the
+ * dictionary's sense, and a kind of the same thing ("commandant": the
+ * dictionary says major, both commissioned military officers), is the
+ * more exact word: FreeDict lists one rank of a family for it. Sharing a
+ * WordNet hypernym keeps false friends out ("pain" is bread, not a
+ * feeling; "coin" a corner, not money). Only people, whose ranks and
+ * trades FreeDict flattens: a thing's cognate is often another shape
+ * (a French bonnet is a knitted cap, not a bonnet). And only over a
+ * sense rare in the tagged corpus (a rank, a trade): a common one is the
+ * plain word, however many archaisms WordNet keeps ("fille" for girl). */
+static void prefer_cognate(const char *w, size_t n, char *out, size_t cap)
+{
+    char cog[32];
+    if (n < 4 || n >= sizeof cog)
+        return;
+    memcpy(cog, w, n);
+    cog[n] = '\0';
+    lswn_info a, b;
+    if (strcmp(cog, out) == 0 || !lswn_lookup(cog, &a) || !a.noun || !lswn_lookup(out, &b) || !b.noun ||
+        a.noun_lex[0] != LSWN_N_PERSON || b.noun_lex[0] != LSWN_N_PERSON || b.noun_tagged >= 10 || (a.noun_lemma[0] && strcmp(a.noun_lemma, cog) != 0))
+        return;
+    char (*ka)[32] = longsd__malloc(sizeof(char[KINDS_MAX][32]) * 3);
+    if (!ka)
+        return;
+    char (*kb)[32] = ka + KINDS_MAX, (*kc)[32] = ka + 2 * KINDS_MAX;
+    size_t na = lswn_noun_kinds(cog, ka, KINDS_MAX), nb = lswn_noun_kinds(out, kb, KINDS_MAX);
+    int shared = 0;
+    for (size_t i = 0; i < na && !shared; i++)
+        for (size_t j = 0; j < nb && !shared; j++)
+            shared = strcmp(ka[i], kb[j]) == 0;
+    /* one level more above the sense's nearest kind: a rank is a
+     * "commissioned military officer", a commandant a "military officer" */
+    char up[32];
+    snprintf(up, sizeof up, "%s", nb ? kb[0] : "");
+    for (char *p = up; *p; p++)
+        if (*p == ' ')
+            *p = '_'; /* WordNet's spelling of a compound lemma */
+    size_t nc = !shared && up[0] ? lswn_noun_kinds(up, kc, KINDS_MAX) : 0;
+    for (size_t i = 0; i < na && !shared; i++)
+        for (size_t j = 0; j < nc && !shared; j++)
+            shared = strcmp(ka[i], kc[j]) == 0;
+    if (shared && n < cap)
+        snprintf(out, cap, "%s", cog);
+    longsd__free(ka);
+}
+
 static int lookup_head(dict *d, const char *w, size_t n, int want_noun, char *out, size_t cap, int *pos)
 {
     return lookup_head_ex(d, w, n, want_noun, 0, out, cap, pos);
@@ -860,6 +906,8 @@ static int lookup_head_ex(dict *d, const char *w, size_t n, int want_noun, int m
     if (best >= 0) {
         snprintf(out, cap, "%s", cs->c[best].word);
         *pos = cs->c[best].pos;
+        if (*pos == LS_POS_NOUN)
+            prefer_cognate(w, n, out, cap);
     }
     if (cs->name_entries > cs->sense_entries || (cs->name_entries > 1 && cs->name_entries == cs->sense_entries)) {
         /* more entries of names than of senses, or two and two ("Gott": God, Jah; once

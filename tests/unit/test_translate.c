@@ -200,6 +200,8 @@ TEST(dicset_reads_a_dic_file)
     ls_dicset_read(&none, "absent.dic", keep_all);
     CHECK(none.slot == NULL);
     CHECK(!ls_dicset_find(&none, "Haus", 4, NULL));
+    ls_dicset_free(&s);
+    CHECK(!ls_dicset_find(&s, "Haus", 4, NULL));
 }
 
 /* dict.c and dict_fr.c over hand-made dictionaries: the German noun set
@@ -225,6 +227,28 @@ TEST(dict_readers_over_hand_made_files)
     CHECK_INT(ls_dict_fr("pierre", 6), 0);
 }
 
+/* A French headword that is itself an English noun, a kind of the same
+ * thing as the dictionary's sense, is the exact word (fra-eng gives one
+ * rank, "major", for commandant); one that is a false friend keeps the
+ * dictionary's sense (pain is bread, coin a corner, chair flesh). */
+TEST(cognate_of_the_same_kind_is_kept)
+{
+    REQUIRE(dictionaries_present());
+    int pos = 0;
+    CHECK_STR(tr(LSLEX_FR, "commandant", 0, &pos), "commandant");
+    CHECK(pos == LS_POS_NOUN);
+    CHECK_STR(tr(LSLEX_FR, "pain", 0, NULL), "bread");
+    CHECK_STR(tr(LSLEX_FR, "coin", 0, NULL), "corner");
+    CHECK_STR(tr(LSLEX_FR, "chair", 0, NULL), "flesh");
+    CHECK_STR(tr(LSLEX_FR, "main", 0, NULL), "hand");
+    CHECK_STR(tr(LSLEX_FR, "maison", 0, NULL), "house");
+    /* only people: a thing's cognate is often another shape */
+    CHECK_STR(tr(LSLEX_FR, "bonnet", 0, NULL), "cap");
+    /* nor over a common word: WordNet's archaic "fille" is no girl */
+    CHECK_STR(tr(LSLEX_FR, "fille", 0, NULL), "girl");
+}
+
 RUN_TESTS(every_sense_of_a_line_counts, french_names_are_not_common_nouns, names_among_the_senses,
           the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds,
-          french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files)
+          french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files,
+          cognate_of_the_same_kind_is_kept)
