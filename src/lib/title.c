@@ -934,7 +934,14 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
             const char *again = sc.lang == LSLEX_DE ? "wieder" : sc.lang == LSLEX_FR ? "encore" : "again";
             span w[32];
             size_t nw = split_words(id->title, w, 32);
-            size_t keep = nw >= TITLE_MAX_WORDS ? w[TITLE_MAX_WORDS - 2].e : strlen(id->title);
+            /* room for "again" and a number within the 6 words, and no
+             * dangling "et" or comma left before them */
+            size_t kw = nw > TITLE_MAX_WORDS - 2 ? TITLE_MAX_WORDS - 2 : nw;
+            while (kw > 1 && dangling_word(sc.lang, id->title + w[kw - 1].s, w[kw - 1].e - w[kw - 1].s))
+                kw--;
+            size_t keep = kw ? w[kw - 1].e : strlen(id->title);
+            while (keep && (id->title[keep - 1] == ',' || id->title[keep - 1] == ';' || id->title[keep - 1] == ':'))
+                keep--;
             alt = longsd__asprintf("%.*s %s", (int)keep, id->title, again);
             for (int k = 2; alt && title_taken(ideas, n, alt) && k < 1000; k++) {
                 longsd__free(alt);

@@ -6,6 +6,7 @@
 #include <ctype.h>
 
 #include "scene.h"
+#include "story.h"
 #include "t.h"
 #include "translate.h"
 #include "wordnet.h"
@@ -568,8 +569,44 @@ TEST(titles_keep_the_texts_preposition)
     longsd__free(forms);
 }
 
+/* A repeated long title made unique: "encore N" within the 6 words, and
+ * no dangling "et" or comma left before it (a 7-word "Monsieur, Pierre
+ * Aronnax et Capitaine encore 2" was seen on an unseen novel). */
+TEST(repeated_long_titles_stay_short_and_whole)
+{
+    static const char txt[] = "Il pensait. Il pensait encore. Il pensait toujours. Il pensait beaucoup.\n";
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    REQUIRE(ls_story_ingest("t.txt", txt, strlen(txt), NULL, &s, &err) == LONGSD_OK);
+    memcpy(s->lang, "fr", 3);
+    ls_idea a[3], *ip[3];
+    memset(a, 0, sizeof a);
+    for (int i = 0; i < 3; i++) {
+        a[i].title = longsd__strdup("Monsieur, Pierre Aronnax et Capitaine Nemo");
+        a[i].start = 0;
+        a[i].end = 0; /* no sentence: the numbered fallback */
+        ip[i] = &a[i];
+    }
+    CHECK_INT(ls_titles_unique(s, NULL, 0, ip, 3), LONGSD_OK);
+    for (int i = 0; i < 3; i++) {
+        const char *t = a[i].title;
+        fprintf(stderr, "  title %d: \"%s\"\n", i, t);
+        size_t words = 0;
+        for (const char *q = t; *q; q++)
+            if (*q != ' ' && (q == t || q[-1] == ' '))
+                words++;
+        CHECK(words >= 2 && words <= 6);
+        CHECK(strstr(t, " et encore") == NULL && strstr(t, ", encore") == NULL);
+        for (int j = 0; j < i; j++)
+            CHECK(strcmp(t, a[j].title) != 0);
+    }
+    for (int i = 0; i < 3; i++)
+        longsd__free(a[i].title);
+    longsd_story_free(s);
+}
+
 RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
           survives_allocation_failures, subject_is_the_description_never_a_bare_word, seeable_words_only,
           thin_scene_gets_the_setting_around_it, titles_read_as_titles, one_action_and_seeable_things,
-          titles_keep_the_texts_preposition)
+          titles_keep_the_texts_preposition, repeated_long_titles_stay_short_and_whole)
