@@ -756,9 +756,14 @@ static void cover_bonus(cands *cs)
         lswn_info wi;
         if (cs->c[i].pos != LS_POS_NOUN || !lswn_lookup(cs->c[i].key, &wi) || wi.noun_lex[0] != LSWN_N_PERSON)
             continue;
-        int k = nt < COVER_TOP ? nt++ : COVER_TOP - 1;
-        if (k == COVER_TOP - 1 && nt == COVER_TOP && cs->c[top[k]].score >= cs->c[i].score)
-            continue;
+        int k;
+        if (nt < COVER_TOP) {
+            k = nt++;
+        } else { /* full: the newcomer replaces the weakest only if it beats it */
+            k = COVER_TOP - 1;
+            if (cs->c[top[k]].score >= cs->c[i].score)
+                continue;
+        }
         top[k] = i;
         for (; k > 0 && cs->c[top[k]].score > cs->c[top[k - 1]].score; k--) {
             int t = top[k];
