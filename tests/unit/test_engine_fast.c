@@ -13,24 +13,12 @@
 #include "sampler.h"
 #include "sd.h"
 #include "t.h"
+#include "t_engine.h"
 #include "taesd.h"
 
 #define TOL 1e-4
 #define REF_T "tests/engine/ref_taesd.safetensors"
 #define REF_F "tests/engine/ref_fast.safetensors"
-
-static double rel_err(const float *a, const float *ref, size_t n)
-{
-    double d = 0, m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs((double)a[i] - ref[i]);
-        if (!(e <= d))
-            d = e;
-        if (fabs(ref[i]) > m)
-            m = fabs(ref[i]);
-    }
-    return m > 0 ? d / m : d;
-}
 
 static float *load(const char *file, const char *name, size_t *n)
 {

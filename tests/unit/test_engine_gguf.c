@@ -13,22 +13,10 @@
 #include "safetensors.h"
 #include "sd.h"
 #include "t.h"
+#include "t_engine.h"
 
 #define MODEL "tests/engine/tiny-sd"
 #define GG "tests/engine/gguf"
-
-static double rel_err(const float *a, const float *ref, size_t n)
-{
-    double d = 0, m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs((double)a[i] - ref[i]);
-        if (!(e <= d))
-            d = e;
-        if (fabs(ref[i]) > m)
-            m = fabs(ref[i]);
-    }
-    return m > 0 ? d / m : d;
-}
 
 /* Fixed inputs for the three networks (no RNG: a pattern). */
 #define UH 8

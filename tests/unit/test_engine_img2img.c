@@ -20,6 +20,7 @@
 #include "sampler.h"
 #include "sd.h"
 #include "t.h"
+#include "t_engine.h"
 
 #define TOL 1e-4
 #define REF "tests/engine/ref_img2img.safetensors"
@@ -27,19 +28,6 @@
 #define H 16
 #define W 24
 #define NL (4 * (H / 2) * (W / 2))
-
-static double rel_err(const float *a, const float *ref, size_t n)
-{
-    double d = 0, m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs((double)a[i] - ref[i]);
-        if (!(e <= d))
-            d = e;
-        if (fabs(ref[i]) > m)
-            m = fabs(ref[i]);
-    }
-    return m > 0 ? d / m : d;
-}
 
 static float *load(const char *name, size_t *n)
 {

@@ -11,25 +11,13 @@
 #include "nets.h"
 #include "sd.h"
 #include "t.h"
+#include "t_engine.h"
 #include "tokenizer.h"
 
 #define TOL 1e-5
 #define KOHYA "tests/engine/lora/kohya.safetensors"
 #define DIFF "tests/engine/lora/diffusers.safetensors"
 #define REF "tests/engine/ref_lora.safetensors"
-
-static double rel_err(const float *a, const float *ref, size_t n)
-{
-    double d = 0, m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs((double)a[i] - ref[i]);
-        if (!(e <= d))
-            d = e;
-        if (fabs(ref[i]) > m)
-            m = fabs(ref[i]);
-    }
-    return m > 0 ? d / m : d;
-}
 
 static float *load(const char *file, const char *name)
 {

@@ -12,23 +12,11 @@
 #include "sampler.h"
 #include "sd.h"
 #include "t.h"
+#include "t_engine.h"
 
 #define TOL 1e-5
 #define REF "tests/engine/ref_sched.safetensors"
 #define MODEL "tests/engine/tiny-sd"
-
-static double rel_err(const float *a, const float *ref, size_t n)
-{
-    double d = 0, m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs((double)a[i] - ref[i]);
-        if (!(e <= d))
-            d = e;
-        if (fabs(ref[i]) > m)
-            m = fabs(ref[i]);
-    }
-    return m > 0 ? d / m : d;
-}
 
 static float *load(const char *name, size_t *n)
 {
