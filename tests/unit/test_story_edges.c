@@ -61,6 +61,27 @@ TEST(gutenberg_end_line_before_the_header_is_not_the_footer)
     longsd_story_free(s);
 }
 
+TEST(old_etext_title_line_is_not_the_footer)
+{
+    /* 1990s files open with a starred title line naming Project Gutenberg
+     * and end their header with "*END*THE SMALL PRINT": only an "END OF"
+     * line is a footer, never any starred line that names the project */
+    static const char text[] = "**The Project Gutenberg Etext of A Tale, by Somebody**\n\n"
+                               "Small print the reader does not want.\n\n"
+                               "*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*\n\n"
+                               "The miller sat by the stream all day long.\n\n"
+                               "His daughter sang in the barn until evening came.\n\n"
+                               "End of Project Gutenberg's A Tale, by Somebody\n\n"
+                               "Licence text that is not part of the story at all.\n";
+    lserr err = {0, ""};
+    longsd_story *s = ingest(text, sizeof text - 1, &err);
+    REQUIRE(s);
+    char b[200];
+    CHECK_INT(longsd_story_n_paragraphs(s), 2);
+    CHECK_STR(para_text(s, 0, b, sizeof b), "The miller sat by the stream all day long.");
+    longsd_story_free(s);
+}
+
 TEST(old_gutenberg_footer_is_cut)
 {
     static const char text[] = "*** START OF THIS PROJECT GUTENBERG EBOOK A TALE ***\n\n"
@@ -117,4 +138,4 @@ TEST(gutenberg_footer_without_a_header_is_cut)
 }
 
 RUN_TESTS(some_control_bytes_in_a_large_file_are_binary, gutenberg_end_line_before_the_header_is_not_the_footer,
-          old_gutenberg_footer_is_cut, gutenberg_footer_without_a_header_is_cut, long_lines_with_blank_lines_between_paragraphs)
+          old_gutenberg_footer_is_cut, old_etext_title_line_is_not_the_footer, gutenberg_footer_without_a_header_is_cut, long_lines_with_blank_lines_between_paragraphs)
