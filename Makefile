@@ -22,13 +22,13 @@ endif
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
-           $(OPT) -pthread -Iinclude -Isrc/lib -Isrc/engine $(PKG_CFLAGS) \
+           $(OPT) -pthread -Iinclude -Isrc/base -Isrc/lib -Isrc/engine $(PKG_CFLAGS) \
            -DLONGSD_VERSION='"$(VERSION)"'
 # WordNet (wordnet-dev) has no pkg-config file
 LDLIBS  += $(PKG_LIBS) -lwordnet -lm -pthread
 LDFLAGS += $(LDSAN)
 
-LIB_SRC    := $(sort $(wildcard src/lib/*.c) $(wildcard src/engine/*.c))
+LIB_SRC    := $(sort $(wildcard src/base/*.c) $(wildcard src/lib/*.c) $(wildcard src/engine/*.c))
 CLI_SRC    := $(sort $(wildcard src/cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard fuzz/fuzz_*.c))
@@ -51,10 +51,23 @@ $(BUILD)/%.o: %.c
 
 # The tool is built against the public header only: a CLI file that reaches
 # for a library header fails to compile instead of growing a hidden coupling.
-CLI_CFLAGS = $(filter-out -Isrc/lib -Isrc/engine,$(CFLAGS)) -Isrc/cli
+CLI_CFLAGS = $(filter-out -Isrc/base -Isrc/lib -Isrc/engine,$(CFLAGS)) -Isrc/cli
 $(BUILD)/src/cli/%.o: src/cli/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CLI_CFLAGS) -MMD -MP -c $< -o $@
+
+# Layers: src/base/ (allocation, errors, files, UTF-8) is used by both the
+# engine and the library; the engine sees base and itself only, so it can
+# never grow a dependency on the library above it (a stray include of a
+# src/lib/ header fails to compile), and src/base/ sees nothing above it.
+ENGINE_CFLAGS = $(filter-out -Isrc/lib,$(CFLAGS))
+$(BUILD)/src/engine/%.o: src/engine/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ENGINE_CFLAGS) -MMD -MP -c $< -o $@
+BASE_CFLAGS = $(filter-out -Isrc/lib -Isrc/engine,$(CFLAGS))
+$(BUILD)/src/base/%.o: src/base/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -MMD -MP -c $< -o $@
 
 # the CLIP vocabulary is .incbin'ed (src/engine/clip_vocab.c)
 $(BUILD)/src/engine/clip_vocab.o: data/clip/bpe_simple_vocab_16e6.txt.gz
