@@ -725,10 +725,12 @@ typedef struct {
     /* Optional callbacks: progress after each step; abort (non-zero stops
      * with LONGSD_ERR_ABORTED), polled before each step and between the
      * blocks of the UNet and the VAE, so a stop takes effect within a
-     * fraction of a step. */
+     * fraction of a step. Each gets its own user data (whisper.h), so a
+     * caller's progress bar and its stop flag need not share a struct. */
     void (*progress)(void *user_data, int step, int steps);
+    void *progress_user_data;
     int (*abort)(void *user_data);
-    void *user_data;
+    void *abort_user_data;
 } longsd_sd_params;
 
 longsd_sd_params longsd_sd_default_params(void);

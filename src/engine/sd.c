@@ -577,7 +577,7 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         goto out;
     }
     int B = cfg_on ? 2 : 1;
-    sdabort ab = {p->abort, p->user_data}; /* also polled inside the networks */
+    sdabort ab = {p->abort, p->abort_user_data}; /* also polled inside the networks */
     /* <lora:...> tags leave the prompt before it is read, as in A1111 */
     if ((rc = sdlora_tags(p->prompt ? p->prompt : "", &clean, &tags, &ntags, &sd->err)) != LONGSD_OK ||
         (rc = prepare_loras(sd, p, tags, ntags, &lte, &lunet)) != LONGSD_OK)
@@ -604,7 +604,7 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
             x[k] *= s.init_sigma;
     }
     for (int i = t_start; i < s.steps; i++) {
-        if (p->abort && p->abort(p->user_data)) {
+        if (p->abort && p->abort(p->abort_user_data)) {
             rc = lserr_set(&sd->err, LONGSD_ERR_ABORTED, "aborted at step %d of %d", i - t_start, s.steps - t_start);
             goto out;
         }
@@ -632,7 +632,7 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         if ((rc = sdsched_step(&s, i, ec, x, n, nz, &sd->err)) != LONGSD_OK)
             goto out;
         if (p->progress)
-            p->progress(p->user_data, i - t_start + 1, s.steps - t_start);
+            p->progress(p->progress_user_data, i - t_start + 1, s.steps - t_start);
     }
     if (latents)
         memcpy(latents, x, n * sizeof *x);

@@ -204,10 +204,15 @@ static longsd_status lora_path(native_state *ns, const char *name, char **out, l
     return LONGSD_OK;
 }
 
+/* The pool's stop (Ctrl-C, a deadline, `serve` cancelling) reaches an
+ * in-process job through the abort check of its ls_http, as it reaches a
+ * transfer; the engine polls it between blocks, so a stop is seen within a
+ * fraction of a step and the job goes back to the queue untouched. */
+static int native_aborted(void *user) { return user && ls_http_aborted(user); }
+
 static longsd_status native_render(void *state, ls_http *http, const ls_render_job *job, ls_render_image *out,
                                    lserr *err)
 {
-    (void)http;
     native_state *ns = state;
     memset(out, 0, sizeof *out);
     longsd_sd_params p = longsd_sd_default_params();
@@ -226,6 +231,8 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     p.steps = job->steps;
     p.cfg_scale = job->cfg_scale;
     p.seed = job->seed;
+    p.abort = native_aborted;
+    p.abort_user_data = http;
     if (job->rng && longsd_rng_from_name(job->rng, &p.rng) != 0)
         return lserr_set(err, LONGSD_ERR_PARAM, "native: unknown rng \"%.40s\" (native, cpu or cuda)", job->rng);
     /* <lora:NAME:W> in the prompt, as A1111 reads it: found here, given to
@@ -261,7 +268,9 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
         p.prompt = clean;
         p.loras = loras;
         p.n_loras = (int)ntags;
-        if ((rc = longsd_sd_generate(ns->sd, &p, NULL, rgb)))
+        if ((rc = longsd_sd_generate(ns->sd, &p, NULL, rgb)) == LONGSD_ERR_ABORTED)
+            lserr_set(err, rc, "native: stopped");
+        else if (rc)
             lserr_set(err, rc, "native: %s", longsd_sd_errmsg(ns->sd));
     }
     pthread_mutex_unlock(&ns->lock);

@@ -147,9 +147,8 @@ TEST(pipeline_matches_diffusers)
 static int progress_calls;
 static void on_progress(void *ud, int step, int steps)
 {
-    (void)ud;
     (void)steps;
-    progress_calls = step;
+    *(int *)ud = step; /* its own user data: &progress_calls */
 }
 static int polls;
 static int stop_after_polls(void *ud)
@@ -209,7 +208,8 @@ TEST(seeded_runs_are_reproducible)
     int limit = 2;
     p.progress = on_progress;
     p.abort = stop_now;
-    p.user_data = &limit;
+    p.abort_user_data = &limit;
+    p.progress_user_data = &progress_calls;
     progress_calls = 0;
     CHECK_INT(longsd_sd_generate(sd, &p, b, NULL), LONGSD_ERR_ABORTED);
     CHECK_STR(longsd_sd_errmsg(sd), "aborted at step 2 of 3");
