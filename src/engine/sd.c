@@ -7,6 +7,7 @@
 #include "sd.h"
 
 #include <cblas.h>
+#include <jansson.h>
 #include <math.h>
 #include <string.h>
 
@@ -254,13 +255,49 @@ static longsd_status load_configs(longsd_sd *sd, const char *dir)
     return rc;
 }
 
+/* The pipeline family of a diffusers folder from model_index.json (absent
+ * is fine: the component configs decide). SD 1.x, SD 2.x (the same
+ * StableDiffusionPipeline: the configs say OpenCLIP width, linear
+ * projections, v-prediction) and LCM run; SDXL, SD 3 and others are named
+ * in a clear error instead of failing later on a missing component. */
+static longsd_status check_family(longsd_sd *sd, const char *dir)
+{
+    char *p = longsd__asprintf("%s/model_index.json", dir);
+    if (!p)
+        return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    longsd_status rc = LONGSD_OK;
+    json_error_t je;
+    json_t *o = lsfile_exists(p) ? json_load_file(p, 0, &je) : NULL;
+    const char *cls = json_string_value(json_object_get(o, "_class_name"));
+    if (lsfile_exists(p) && !json_is_object(o)) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_MODEL, "%s: not a JSON object%s%s", p, o ? "" : ": ", o ? "" : je.text);
+    } else if (json_object_get(o, "text_encoder_2") || (cls && strstr(cls, "XL"))) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
+                       "%s: an SDXL pipeline (%s); the native engine runs SD 1.x and 2.x (SD-Turbo, LCM) only: use "
+                       "an SD 1.x/2.x model or a remote backend",
+                       p, cls ? cls : "text_encoder_2");
+    } else if (cls && strncmp(cls, "StableDiffusion", 15) && strcmp(cls, "LatentConsistencyModelPipeline")) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
+                       "%s: _class_name %s; the native engine runs StableDiffusionPipeline models (SD 1.x, 2.x) only",
+                       p, cls);
+    } else if (cls && (strncmp(cls, "StableDiffusion3", 16) == 0 || strstr(cls, "Upscale") ||
+                       strstr(cls, "Inpaint") || strstr(cls, "Depth"))) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
+                       "%s: _class_name %s is not supported (its UNet or inputs differ from text-to-image SD 1.x/2.x)",
+                       p, cls);
+    }
+    json_decref(o);
+    longsd__free(p);
+    return rc;
+}
+
 longsd_status longsd_sd_load(longsd_sd *sd, const char *dir)
 {
     lserr_clear(&sd->err);
     unload(sd);
     longsd_status rc;
     char *p = NULL;
-    if ((rc = load_configs(sd, dir)) != LONGSD_OK)
+    if ((rc = check_family(sd, dir)) != LONGSD_OK || (rc = load_configs(sd, dir)) != LONGSD_OK)
         goto fail;
     p = longsd__asprintf("%s/tokenizer", dir);
     if (!p)

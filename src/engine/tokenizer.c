@@ -35,6 +35,7 @@ struct sdtok {
     int32_t byte_id[256], byte_id_eow[256];
     char byte_chr[256][3]; /* bytes_to_unicode, UTF-8 (1 or 2 bytes) + NUL */
     int32_t bos, eos;
+    int32_t pad; /* padding after EOS: EOS (SD 1.x) or the config's pad_token ("!" in SD 2.x) */
 };
 
 /* ---- hashing */
@@ -109,6 +110,11 @@ int32_t sdtok_eos(const sdtok *t)
     return t->eos;
 }
 
+int32_t sdtok_pad(const sdtok *t)
+{
+    return t->pad;
+}
+
 /* GPT-2's bytes_to_unicode: printable Latin-1 bytes map to themselves, the
  * other 68 to U+0100.. in byte order. */
 static void init_bytes(sdtok *t)
@@ -172,6 +178,7 @@ static longsd_status build_vocab_hash(sdtok *t, const char *label, lserr *err)
     t->eos = vocab_lookup(t, "<|endoftext|>");
     if (t->bos < 0 || t->eos < 0)
         return lserr_set(err, LONGSD_ERR_MODEL, "%s: <|startoftext|> or <|endoftext|> is missing", label);
+    t->pad = t->eos;
     return LONGSD_OK;
 }
 
@@ -290,12 +297,58 @@ out:
     return rc;
 }
 
+/* The pad_token of a transformers tokenizer_config.json or
+ * special_tokens_map.json: a string or an AddedToken object {"content": ...}.
+ * 0 with *tok NULL when the file has none; -1 when it is unreadable. */
+static int pad_token_of(json_t *o, const char **tok)
+{
+    json_t *p = json_object_get(o, "pad_token");
+    *tok = json_is_string(p) ? json_string_value(p) : json_string_value(json_object_get(p, "content"));
+    return p && !json_is_null(p) && !*tok ? -1 : 0;
+}
+
+/* Read the padding token from the folder's config files, as transformers
+ * does: tokenizer_config.json first, then special_tokens_map.json; neither
+ * (or no pad_token) keeps EOS, CLIPTokenizer's default. */
+static longsd_status load_pad(sdtok *t, const char *dir, lserr *err)
+{
+    static const char *const files[] = {"tokenizer_config.json", "special_tokens_map.json"};
+    longsd_status rc = LONGSD_OK;
+    for (size_t i = 0; i < sizeof files / sizeof *files && rc == LONGSD_OK; i++) {
+        char *p = longsd__asprintf("%s/%s", dir, files[i]);
+        if (!p)
+            return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        if (!lsfile_exists(p)) {
+            longsd__free(p);
+            continue;
+        }
+        json_error_t je;
+        json_t *o = json_load_file(p, 0, &je);
+        const char *tok = NULL;
+        if (!json_is_object(o))
+            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: not a JSON object%s%s", p, o ? "" : ": ", o ? "" : je.text);
+        else if (pad_token_of(o, &tok) < 0)
+            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: pad_token is neither a string nor {\"content\": ...}", p);
+        else if (tok && (t->pad = vocab_lookup(t, tok)) < 0)
+            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: pad_token '%s' is not in the vocabulary", p, tok);
+        json_decref(o);
+        longsd__free(p);
+        if (tok)
+            break;
+    }
+    return rc;
+}
+
 longsd_status sdtok_load_dir(const char *dir, sdtok **out, lserr *err)
 {
     char *v = longsd__asprintf("%s/vocab.json", dir), *m = longsd__asprintf("%s/merges.txt", dir);
     longsd_status rc = v && m ? sdtok_load(v, m, out, err) : lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
     longsd__free(v);
     longsd__free(m);
+    if (rc == LONGSD_OK && (rc = load_pad(*out, dir, err)) != LONGSD_OK) {
+        sdtok_free(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
@@ -746,7 +799,7 @@ longsd_status sdtok_encode(const sdtok *t, const char *text, int32_t *ids, int m
     if (n_used)
         *n_used = k;
     while (k < max_len)
-        ids[k++] = t->eos;
+        ids[k++] = t->pad;
     return LONGSD_OK;
 }
 
