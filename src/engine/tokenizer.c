@@ -115,6 +115,12 @@ int32_t sdtok_pad(const sdtok *t)
     return t->pad;
 }
 
+void sdtok_set_pad(sdtok *t, int32_t id)
+{
+    if (id >= 0 && id < t->n)
+        t->pad = id;
+}
+
 /* GPT-2's bytes_to_unicode: printable Latin-1 bytes map to themselves, the
  * other 68 to U+0100.. in byte order. */
 static void init_bytes(sdtok *t)

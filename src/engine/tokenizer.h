@@ -40,6 +40,9 @@ int32_t sdtok_eos(const sdtok *t); /* <|endoftext|> */
  * tokenizer_config.json / special_tokens_map.json name a pad_token (SD 2.x:
  * "!", id 0). */
 int32_t sdtok_pad(const sdtok *t);
+/* Pad with id instead (a vocabulary without config files, for a model
+ * family that pads otherwise); an id outside the vocabulary is ignored. */
+void sdtok_set_pad(sdtok *t, int32_t id);
 
 /* Tokenise text (UTF-8) into ids[0..max_len): BOS, at most max_len-2 tokens
  * (the rest is cut off), EOS, then sdtok_pad() as padding. *n_used (may be NULL)

@@ -3,8 +3,11 @@
  * with the config's pad_token "!", the exact-GELU text encoder, the UNet
  * with linear projections and a head count per block, v-prediction in
  * every sampler with CFG, SD-Turbo's one trailing step without CFG
- * (epsilon and v), and the errors for pipelines the engine does not run.
+ * (epsilon and v), a single-file SD 2 checkpoint (open_clip names, q/k/v
+ * packed) against the folder, and the errors for pipelines the engine
+ * does not run.
  * Tolerance 1e-4 of the largest reference value (the issue's bar). */
+#include <jansson.h>
 #include <math.h>
 #include <sys/stat.h>
 
@@ -295,6 +298,121 @@ TEST(unsupported_pipelines_are_named)
     longsd_sd_free(sd);
 }
 
+/* A safetensors file of rows [{name, shape, from: [component, tensor...]}]
+ * (tests/engine/compvis_sd2_names.json): each tensor's bytes are its
+ * sources' bytes one after the other (q, k, v stacked along dim 0); a row
+ * without sources is F32 NaN, so any use of it shows in the output. */
+static void write_rows(const char *path, json_t *rows)
+{
+    static const char *const comps[3][2] = {{"unet", DIR2 "/unet/diffusion_pytorch_model.safetensors"},
+                                            {"vae", DIR2 "/vae/diffusion_pytorch_model.safetensors"},
+                                            {"text_encoder", DIR2 "/text_encoder/model.safetensors"}};
+    sdst_file *f[3];
+    lserr err = {0};
+    for (int i = 0; i < 3; i++)
+        REQUIRE(sdst_open(comps[i][1], &f[i], &err) == LONGSD_OK);
+    const char *tp = sdst_find(f[2], "text_model.final_layer_norm.weight") ? "text_model." : "";
+    json_t *hdr = json_object();
+    size_t i, off = 0;
+    json_t *row;
+    for (int pass = 0; pass < 2; pass++) {
+        FILE *out = NULL;
+        if (pass) {
+            char *h = json_dumps(hdr, JSON_COMPACT);
+            size_t hl = strlen(h), hp = (hl + 7) / 8 * 8;
+            out = fopen(path, "wb");
+            REQUIRE(out && h);
+            unsigned char len[8];
+            for (int b = 0; b < 8; b++)
+                len[b] = (unsigned char)((uint64_t)hp >> (8 * b));
+            fwrite(len, 1, 8, out);
+            fwrite(h, 1, hl, out);
+            for (size_t b = hl; b < hp; b++)
+                fputc(' ', out);
+            free(h);
+        }
+        json_array_foreach(rows, i, row)
+        {
+            json_t *from = json_object_get(row, "from"), *shape = json_object_get(row, "shape");
+            size_t nb = 0, ns = json_array_size(from);
+            const char *dt = "F32";
+            int k = 0;
+            if (ns) {
+                const char *c = json_string_value(json_array_get(from, 0));
+                k = strcmp(c, "unet") == 0 ? 0 : strcmp(c, "vae") == 0 ? 1 : 2;
+            }
+            for (size_t j = 1; j < ns; j++) {
+                char nm[300];
+                snprintf(nm, sizeof nm, "%s%s", k == 2 ? tp : "", json_string_value(json_array_get(from, j)));
+                const sdst_tensor *t = sdst_find(f[k], nm);
+                REQUIRE(t);
+                dt = sdst_dtype_name(t->dtype);
+                if (pass)
+                    fwrite(t->data, 1, (size_t)(t->end - t->begin), out);
+                nb += (size_t)(t->end - t->begin);
+            }
+            if (!ns) {
+                size_t n = 1, d;
+                json_t *v;
+                json_array_foreach(shape, d, v) n *= (size_t)json_integer_value(v);
+                nb = n * 4;
+                float nan = NAN;
+                for (size_t e = 0; pass && e < n; e++)
+                    fwrite(&nan, 4, 1, out);
+            }
+            if (!pass) {
+                json_object_set_new(hdr, json_string_value(json_object_get(row, "name")),
+                                    json_pack("{s:s, s:O, s:[I, I]}", "dtype", dt, "shape", shape, "data_offsets",
+                                              (json_int_t)off, (json_int_t)(off + nb)));
+                off += nb;
+            }
+        }
+        if (out)
+            fclose(out);
+    }
+    json_decref(hdr);
+    for (int k = 0; k < 3; k++)
+        sdst_close(f[k]);
+}
+
+TEST(single_file_sd2_matches_folder)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/tiny-sd2.safetensors", t_tmpdir());
+    json_error_t je;
+    json_t *rows = json_load_file("tests/engine/compvis_sd2_names.json", 0, &je);
+    REQUIRE(rows);
+    write_rows(path, rows);
+    json_decref(rows);
+    longsd_sd *sd = longsd_sd_new();
+    REQUIRE(sd);
+    if (longsd_sd_load_file(sd, path, DIR2 "/tokenizer", DIR2) != LONGSD_OK)
+        fprintf(stderr, "  %s\n", longsd_sd_errmsg(sd));
+    float *ref = load("clip.hidden", NULL), out[77 * 32];
+    REQUIRE(ref);
+    for (int p = 0; p < 3; p++) {
+        REQUIRE(longsd_sd_encode_text(sd, prompts[p], out) == LONGSD_OK);
+        double e = rel_err(out, ref + p * 77 * 32, 77 * 32);
+        printf("  single-file text encoder prompt %d: max rel err %.2e\n", p, e);
+        CHECK(e < TOL);
+    }
+    free(ref);
+    run_case(sd, "euler2", LONGSD_SAMPLER_EULER, 2, 7.5f);
+    run_case(sd, "ddim2", LONGSD_SAMPLER_DDIM, 2, 7.5f);
+    /* without a config folder, SD 2's shapes come from the file: the tiny
+     * width (32) is no ViT-H layout of 64-wide heads, said plainly */
+    CHECK_INT(longsd_sd_load_file(sd, path, DIR2 "/tokenizer", NULL), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(longsd_sd_errmsg(sd), "the OpenCLIP text encoder has 4 blocks of width 32");
+    /* SDXL single files are named as such */
+    rows = json_pack("[{s:s, s:[i], s:[]}]", "name", "conditioner.embedders.1.model.ln_final.weight", "shape", 4,
+                     "from");
+    write_rows(path, rows);
+    json_decref(rows);
+    CHECK_INT(longsd_sd_load_file(sd, path, DIR2 "/tokenizer", DIR2), LONGSD_ERR_UNSUPPORTED);
+    CHECK_CONTAINS(longsd_sd_errmsg(sd), "an SDXL checkpoint");
+    longsd_sd_free(sd);
+}
+
 RUN_TESTS(tokenizer_pads_with_config_pad_token, clip_gelu_matches_transformers,
           unet_linear_proj_per_block_heads_matches_diffusers, v_prediction_sampling_matches_diffusers,
-          turbo_one_trailing_step_matches_diffusers, unsupported_pipelines_are_named)
+          turbo_one_trailing_step_matches_diffusers, unsupported_pipelines_are_named, single_file_sd2_matches_folder)
