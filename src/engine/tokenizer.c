@@ -303,14 +303,26 @@ out:
     return rc;
 }
 
-/* The pad_token of a transformers tokenizer_config.json or
- * special_tokens_map.json: a string or an AddedToken object {"content": ...}.
- * 0 with *tok NULL when the file has none; -1 when it is unreadable. */
-static int pad_token_of(json_t *o, const char **tok)
+longsd_status sdtok_pad_token_parse(const char *text, size_t len, const char *label, char *out, size_t cap,
+                                    lserr *err)
 {
+    json_error_t je;
+    json_t *o = json_loadb(text, len, 0, &je);
+    longsd_status rc = LONGSD_OK;
+    out[0] = '\0';
     json_t *p = json_object_get(o, "pad_token");
-    *tok = json_is_string(p) ? json_string_value(p) : json_string_value(json_object_get(p, "content"));
-    return p && !json_is_null(p) && !*tok ? -1 : 0;
+    /* a string, or an AddedToken object {"content": ...} */
+    const char *tok = json_is_string(p) ? json_string_value(p) : json_string_value(json_object_get(p, "content"));
+    if (!json_is_object(o))
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: not a JSON object%s%s", label, o ? "" : ": ", o ? "" : je.text);
+    else if (p && !json_is_null(p) && !tok)
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: pad_token is neither a string nor {\"content\": ...}", label);
+    else if (tok && (strlen(tok) >= cap || strlen(tok) > MAX_TOKEN_BYTES))
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: pad_token is over %d bytes", label, MAX_TOKEN_BYTES);
+    else if (tok)
+        snprintf(out, cap, "%s", tok);
+    json_decref(o);
+    return rc;
 }
 
 /* Read the padding token from the folder's config files, as transformers
@@ -320,27 +332,18 @@ static longsd_status load_pad(sdtok *t, const char *dir, lserr *err)
 {
     static const char *const files[] = {"tokenizer_config.json", "special_tokens_map.json"};
     longsd_status rc = LONGSD_OK;
-    for (size_t i = 0; i < sizeof files / sizeof *files && rc == LONGSD_OK; i++) {
-        char *p = longsd__asprintf("%s/%s", dir, files[i]);
+    char tok[MAX_TOKEN_BYTES + 1] = "";
+    for (size_t i = 0; i < sizeof files / sizeof *files && rc == LONGSD_OK && !tok[0]; i++) {
+        char *p = longsd__asprintf("%s/%s", dir, files[i]), *text = NULL;
+        size_t n = 0;
         if (!p)
             return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
-        if (!lsfile_exists(p)) {
-            longsd__free(p);
-            continue;
-        }
-        json_error_t je;
-        json_t *o = json_load_file(p, 0, &je);
-        const char *tok = NULL;
-        if (!json_is_object(o))
-            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: not a JSON object%s%s", p, o ? "" : ": ", o ? "" : je.text);
-        else if (pad_token_of(o, &tok) < 0)
-            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: pad_token is neither a string nor {\"content\": ...}", p);
-        else if (tok && (t->pad = vocab_lookup(t, tok)) < 0)
+        if (lsfile_exists(p) && (rc = lsfile_read(p, (size_t)1 << 20, &text, &n, err)) == LONGSD_OK &&
+            (rc = sdtok_pad_token_parse(text, n, p, tok, sizeof tok, err)) == LONGSD_OK && tok[0] &&
+            (t->pad = vocab_lookup(t, tok)) < 0)
             rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: pad_token '%s' is not in the vocabulary", p, tok);
-        json_decref(o);
+        longsd__free(text);
         longsd__free(p);
-        if (tok)
-            break;
     }
     return rc;
 }

@@ -40,6 +40,11 @@ int32_t sdtok_eos(const sdtok *t); /* <|endoftext|> */
  * tokenizer_config.json / special_tokens_map.json name a pad_token (SD 2.x:
  * "!", id 0). */
 int32_t sdtok_pad(const sdtok *t);
+/* The pad_token of a tokenizer_config.json / special_tokens_map.json text
+ * (a string or an AddedToken object) into out; "" when it names none.
+ * Malformed JSON or an odd pad_token is LONGSD_ERR_MODEL naming label. */
+longsd_status sdtok_pad_token_parse(const char *text, size_t len, const char *label, char *out, size_t cap,
+                                    lserr *err);
 /* Pad with id instead (a vocabulary without config files, for a model
  * family that pads otherwise); an id outside the vocabulary is ignored. */
 void sdtok_set_pad(sdtok *t, int32_t id);
