@@ -1,12 +1,16 @@
 /* fuzz_model_config.c - libFuzzer target for the model config readers
- * added for the fast path: a scheduler_config.json and a TAESD
- * (AutoencoderTiny) config.json, from the same bytes. Whatever parses must
- * be within the bounds the engine sizes buffers from. */
+ * added for the fast path and SD 2.x: a scheduler_config.json (every
+ * sampler then takes a step, v-prediction included), a TAESD
+ * (AutoencoderTiny) config.json and a tokenizer config's pad_token, from
+ * the same bytes. Whatever parses must be within the bounds the engine
+ * sizes buffers from. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sampler.h"
 #include "taesd.h"
+#include "tokenizer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -22,9 +26,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     for (int i = 0; i < steps; i++)
                         if (!(s.timesteps[i] >= -1 && s.timesteps[i] < SDS_TRAIN_STEPS + 100))
                             abort();
+                    float x[4] = {0.5f, -1.0f, 2.0f, 0.0f}, e[4] = {0.1f, 0.2f, -0.3f, 1.0f}, nz[4] = {0};
+                    sdsched_step(&s, 0, e, x, 4, nz, &err);
                     sdsched_free(&s);
                 }
     }
+    char pad[64];
+    if (sdtok_pad_token_parse((const char *)data, size, "fuzz", pad, sizeof pad, &err) == LONGSD_OK &&
+        strlen(pad) >= sizeof pad)
+        abort();
     sdtaesd_cfg tc;
     if (sdtaesd_cfg_parse((const char *)data, size, "fuzz", &tc, &err) == LONGSD_OK &&
         (tc.latent_ch < 1 || tc.latent_ch > 64 || tc.n_dec < 1 || tc.n_dec > SDTAESD_MAX_STAGES))

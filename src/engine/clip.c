@@ -1,11 +1,15 @@
-/* clip.c - the CLIP text encoder of SD 1.x (transformers CLIPTextModel):
- * token + position embeddings, pre-norm layers with causal self-attention
- * and a quick-GELU MLP, then final_layer_norm; the last hidden state is
- * the UNet's context. Embedding rows are converted one by one, so the
- * 49408-row table is never expanded to f32. */
+/* clip.c - the CLIP text encoder of SD 1.x and 2.x (transformers
+ * CLIPTextModel): token + position embeddings, pre-norm layers with causal
+ * self-attention and a quick-GELU (SD 1.x) or exact-GELU (SD 2.x's
+ * OpenCLIP ViT-H, its last layer already cut) MLP, then final_layer_norm;
+ * the last hidden state is the UNet's context. Single-file SD 2
+ * checkpoints keep open_clip's names, q/k/v packed in one in_proj.
+ * Embedding rows are converted one by one, so the 49408-row table is never
+ * expanded to f32. */
 #include <jansson.h>
 #include <string.h>
 
+#include "compvis.h"
 #include "layers.h"
 #include "nets.h"
 
@@ -14,6 +18,20 @@ sdclip_cfg sdclip_sd15_cfg(void)
     return (sdclip_cfg){
         .vocab = 49408, .hidden = 768, .inter = 3072, .layers = 12, .heads = 12, .max_pos = 77, .gelu = 0, .eps = 1e-5f,
     };
+}
+
+sdclip_cfg sdclip_sd2_cfg(void)
+{
+    /* OpenCLIP ViT-H/14's text tower up to its penultimate layer (23 of 24) */
+    return (sdclip_cfg){
+        .vocab = 49408, .hidden = 1024, .inter = 4096, .layers = 23, .heads = 16, .max_pos = 77, .gelu = 1, .eps = 1e-5f,
+    };
+}
+
+static int map_openclip(const void *ctx, const char *name, char *out, size_t cap)
+{
+    (void)ctx;
+    return sdcv_openclip_name(name, out, cap);
 }
 
 int sdnet_geti(json_t *o, const char *k, int def)
@@ -61,8 +79,11 @@ longsd_status sdclip_forward(const sdclip_cfg *cfg, const sdst_file *f, const ch
     longsd_status rc = LONGSD_OK;
     sdrun r = {.a = a};
     sdw_init(&r.w, f, prefix, a, err);
+    int packed = strcmp(prefix, SDCV_OPENCLIP_PREFIX) == 0;
+    if (packed)
+        r.w.map = map_openclip;
     size_t mark = sdarena_mark(a);
-    char name[256];
+    char name[256], stored[256];
     float *x = hidden;
     float *n = sdarena_alloc(a, (size_t)L * D), *att = sdarena_alloc(a, (size_t)L * D),
           *scr = sdarena_alloc(a, sdk_attention_scratch(L, L));
@@ -70,7 +91,9 @@ longsd_status sdclip_forward(const sdclip_cfg *cfg, const sdst_file *f, const ch
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "text encoder: out of memory");
         goto out;
     }
-    snprintf(name, sizeof name, "%sembeddings.token_embedding.weight", prefix);
+    if (packed)
+        sdcv_openclip_name("embeddings.token_embedding.weight", stored, sizeof stored);
+    snprintf(name, sizeof name, "%s%s", prefix, packed ? stored : "embeddings.token_embedding.weight");
     const sdst_tensor *te = sdst_find(f, name);
     if (!te || te->numel != (uint64_t)cfg->vocab * D) {
         rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: %s '%s'", sdst_label(f), te ? "wrong size of" : "no tensor", name);
@@ -101,12 +124,28 @@ longsd_status sdclip_forward(const sdclip_cfg *cfg, const sdst_file *f, const ch
             goto out;
         }
         sdk_layer_norm(x, L, D, g, b, cfg->eps, n);
-        snprintf(name, sizeof name, "%s.self_attn.q_proj", lp);
-        float *q = sdl_linear(&r, name, n, L, D, D);
-        snprintf(name, sizeof name, "%s.self_attn.k_proj", lp);
-        float *k = sdl_linear(&r, name, n, L, D, D);
-        snprintf(name, sizeof name, "%s.self_attn.v_proj", lp);
-        float *v = sdl_linear(&r, name, n, L, D, D);
+        float *q, *k, *v;
+        if (packed) { /* one (3D, D) projection, then its thirds per token */
+            snprintf(name, sizeof name, "%s.self_attn.qkv_proj", lp);
+            float *qkv = sdl_linear(&r, name, n, L, D, 3 * D);
+            q = sdarena_alloc(a, (size_t)L * D);
+            k = sdarena_alloc(a, (size_t)L * D);
+            v = sdarena_alloc(a, (size_t)L * D);
+            for (int i = 0; qkv && q && k && v && i < L; i++) {
+                memcpy(q + (size_t)i * D, qkv + (size_t)i * 3 * D, (size_t)D * sizeof *q);
+                memcpy(k + (size_t)i * D, qkv + (size_t)i * 3 * D + D, (size_t)D * sizeof *k);
+                memcpy(v + (size_t)i * D, qkv + (size_t)i * 3 * D + 2 * D, (size_t)D * sizeof *v);
+            }
+            if (!qkv)
+                q = NULL;
+        } else {
+            snprintf(name, sizeof name, "%s.self_attn.q_proj", lp);
+            q = sdl_linear(&r, name, n, L, D, D);
+            snprintf(name, sizeof name, "%s.self_attn.k_proj", lp);
+            k = sdl_linear(&r, name, n, L, D, D);
+            snprintf(name, sizeof name, "%s.self_attn.v_proj", lp);
+            v = sdl_linear(&r, name, n, L, D, D);
+        }
         if (!q || !k || !v) {
             rc = lserr_set(err, LONGSD_ERR_NOMEM, "text encoder: out of memory");
             goto out;

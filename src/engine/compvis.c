@@ -1,7 +1,9 @@
 /* compvis.c - diffusers -> CompVis tensor names (see compvis.h). Index
  * arithmetic generalises SD 1.x's table to any layers_per_block L: input
  * block (L+1)i+j+1 for down resnet j of block i, output block (L+1)i+j
- * for up resnet j, and the upsampler after the last of them. */
+ * for up resnet j, and the upsampler after the last of them. SD 2.x's
+ * OpenCLIP text encoder has names of its own (open_clip's
+ * TextTransformer), mapped part by part. */
 #include "compvis.h"
 
 #include <stdio.h>
@@ -132,6 +134,32 @@ int sdcv_vae_name(const sdvae_cfg *c, const char *name, char *out, size_t cap)
     if (sscanf(name, "decoder.up_blocks.%d.upsamplers.0.conv.%n", &i, &n) == 1 && n > 0) {
         snprintf(out, cap, "decoder.up.%d.upsample.conv.%s", c->n_blocks - 1 - i, name + n);
         return 1;
+    }
+    return copy(name, out, cap);
+}
+
+int sdcv_openclip_name(const char *name, char *out, size_t cap)
+{
+    static const char *const fixed[][2] = {{"embeddings.token_embedding.weight", "token_embedding.weight"},
+                                           {"embeddings.position_embedding.weight", "positional_embedding"},
+                                           {"final_layer_norm.", "ln_final."}};
+    for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
+        if (prefixed(name, fixed[k][0], fixed[k][1], out, cap))
+            return 1;
+    static const char *const part[][2] = {{"layer_norm1.", "ln_1."},
+                                          {"layer_norm2.", "ln_2."},
+                                          {"self_attn.out_proj.", "attn.out_proj."},
+                                          {"self_attn.qkv_proj.", "attn.in_proj_"},
+                                          {"mlp.fc1.", "mlp.c_fc."},
+                                          {"mlp.fc2.", "mlp.c_proj."}};
+    int i, n = 0;
+    if (sscanf(name, "encoder.layers.%d.%n", &i, &n) == 1 && n > 0) {
+        char t[256];
+        for (size_t k = 0; k < sizeof part / sizeof *part; k++)
+            if (prefixed(name + n, part[k][0], part[k][1], t, sizeof t)) {
+                snprintf(out, cap, "transformer.resblocks.%d.%s", i, t);
+                return 1;
+            }
     }
     return copy(name, out, cap);
 }

@@ -12,10 +12,16 @@
 #define SDCV_UNET_PREFIX "model.diffusion_model."
 #define SDCV_VAE_PREFIX "first_stage_model."
 #define SDCV_CLIP_PREFIX "cond_stage_model.transformer.text_model."
+/* SD 2.x: the OpenCLIP ViT-H text transformer, q/k/v packed in in_proj */
+#define SDCV_OPENCLIP_PREFIX "cond_stage_model.model."
 
 /* Write the CompVis name of a diffusers UNet / VAE tensor name (without
  * prefix) into out; 0 when the name has no mapping (out is then a copy). */
 int sdcv_unet_name(const sdunet_cfg *cfg, const char *name, char *out, size_t cap);
 int sdcv_vae_name(const sdvae_cfg *cfg, const char *name, char *out, size_t cap);
+/* The OpenCLIP name of a transformers CLIPTextModel tensor name (without
+ * "text_model."); "encoder.layers.N.self_attn.qkv_proj.*" names the packed
+ * attn.in_proj_* (q, k, v stacked along the output dimension). */
+int sdcv_openclip_name(const char *name, char *out, size_t cap);
 
 #endif

@@ -1,4 +1,4 @@
-/* nets.h - the three networks of Stable Diffusion 1.x in f32: the CLIP
+/* nets.h - the three networks of Stable Diffusion 1.x and 2.x in f32: the CLIP
  * text encoder, the UNet2DConditionModel and the AutoencoderKL decoder.
  * Shapes come from the diffusers config.json of each component (or from
  * SD 1.5's numbers for single-file checkpoints); weights are borrowed from
@@ -47,6 +47,8 @@ typedef struct {
 } sdabort;
 
 sdclip_cfg sdclip_sd15_cfg(void);
+sdclip_cfg sdclip_sd2_cfg(void); /* OpenCLIP ViT-H, penultimate layer (SD 2.x) */
+sdunet_cfg sdunet_sd2_cfg(void); /* SD 2.x: heads 5/10/20/20 (64 wide), context 1024 */
 sdunet_cfg sdunet_sd15_cfg(void);
 sdvae_cfg sdvae_sd15_cfg(void);
 /* Read a diffusers config.json; unsupported options are LONGSD_ERR_UNSUPPORTED. */
@@ -56,7 +58,7 @@ longsd_status sdvae_cfg_load(const char *path, sdvae_cfg *cfg, lserr *err);
 
 /* hidden(max_pos, hidden) = last_hidden_state (after final_layer_norm) for
  * ids[0..max_pos). prefix: "text_model." for diffusers folders, or the
- * CompVis one. */
+ * CompVis one; SDCV_OPENCLIP_PREFIX reads open_clip's names (SD 2.x). */
 longsd_status sdclip_forward(const sdclip_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
                              const int32_t *ids, float *hidden, lserr *err);
 /* out(B, out_ch, H, W) = unet(x(B, in_ch, H, W), t, ctx(B, n_ctx, ctx_dim)):

@@ -265,7 +265,9 @@ typedef struct {
     int n;
 } chunk_buf;
 
-/* Close the chunk: pad with EOS, add BOS and EOS, append to out. */
+/* Close the chunk: pad with EOS, add BOS and EOS, append to out; then,
+ * as A1111 does where the padding token is not EOS (SD 2.x's "!"),
+ * everything after the first EOS becomes the padding token. */
 static longsd_status next_chunk(const sdtok *t, chunk_buf *cb, sdpw_chunks *out, lserr *err)
 {
     if (out->n == SDPW_MAX_CHUNKS)
@@ -281,6 +283,11 @@ static longsd_status next_chunk(const sdtok *t, chunk_buf *cb, sdpw_chunks *out,
     }
     ids[SDPW_CHUNK + 1] = sdtok_eos(t);
     m[SDPW_CHUNK + 1] = 1.0f;
+    int k = 1;
+    while (ids[k] != sdtok_eos(t))
+        k++;
+    for (k++; k < SDPW_CHUNK + 2; k++)
+        ids[k] = sdtok_pad(t);
     out->n++;
     cb->n = 0;
     return LONGSD_OK;

@@ -14,7 +14,7 @@ sdsched_cfg sdsched_sd15_cfg(void)
 {
     return (sdsched_cfg){
         .beta_start = 0.00085f, .beta_end = 0.012f, .spacing = SDS_SPACING_DEFAULT, .steps_offset = 1,
-        .original_steps = 50, .timestep_scaling = 10.0f, .set_alpha_to_one = 0,
+        .original_steps = 50, .timestep_scaling = 10.0f, .set_alpha_to_one = 0, .v_pred = 0,
     };
 }
 
@@ -61,8 +61,12 @@ longsd_status sdsched_cfg_parse(const char *text, size_t len, const char *path, 
     }
     if ((str = json_string_value(json_object_get(o, "beta_schedule"))) && strcmp(str, "scaled_linear"))
         key = "beta_schedule";
-    if ((str = json_string_value(json_object_get(o, "prediction_type"))) && strcmp(str, "epsilon"))
-        key = "prediction_type";
+    if ((str = json_string_value(json_object_get(o, "prediction_type")))) {
+        if (!strcmp(str, "v_prediction"))
+            c.v_pred = 1;
+        else if (strcmp(str, "epsilon"))
+            key = "prediction_type";
+    }
     if ((v = json_object_get(o, "num_train_timesteps")) && (!json_is_integer(v) || json_integer_value(v) != SDS_TRAIN_STEPS))
         key = "num_train_timesteps";
     if ((v = json_object_get(o, "trained_betas")) && !json_is_null(v))
@@ -71,7 +75,7 @@ longsd_status sdsched_cfg_parse(const char *text, size_t len, const char *path, 
         key = "rescale_betas_zero_snr";
     if (key) {
         rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED,
-                       "%s: this %s is not supported (scaled_linear betas, epsilon prediction, 1000 steps, "
+                       "%s: this %s is not supported (scaled_linear betas, epsilon or v_prediction, 1000 steps, "
                        "linspace/leading/trailing spacing)",
                        path, key);
         goto out;
@@ -295,6 +299,17 @@ float sdsched_input_scale(const sdsched *s, int i)
     return 1.0f;
 }
 
+/* The Euler samplers' x0 from the model output at sigma (x unscaled):
+ * epsilon x - sigma eps; v (EulerDiscreteScheduler's formula, float32)
+ * v (-sigma / sqrt(sigma^2 + 1)) + x / (sigma^2 + 1). */
+static float sigma_x0(const sdsched *s, float sigma, float x, float out)
+{
+    if (!s->cfg.v_pred)
+        return x - sigma * out;
+    float s2 = sigma * sigma + 1.0f;
+    return out * (-sigma / sqrtf(s2)) + x / s2;
+}
+
 longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t n, const float *noise, lserr *err)
 {
     if (i < 0 || i >= s->steps)
@@ -304,7 +319,7 @@ longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t
         /* x0 = x - sigma eps; x += (x - x0)/sigma * (sigma_next - sigma) = eps * dt */
         float sigma = s->sigmas[i], dt = s->sigmas[i + 1] - sigma;
         for (size_t k = 0; k < n; k++) {
-            float x0 = x[k] - sigma * eps[k];
+            float x0 = sigma_x0(s, sigma, x[k], eps[k]);
             x[k] = x[k] + (x[k] - x0) / sigma * dt;
         }
         return LONGSD_OK;
@@ -316,7 +331,7 @@ longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t
         float up = sqrtf(st * st * (sf * sf - st * st) / (sf * sf)), down = sqrtf(st * st - up * up);
         float dt = down - sf;
         for (size_t k = 0; k < n; k++) {
-            float x0 = x[k] - sf * eps[k];
+            float x0 = sigma_x0(s, sf, x[k], eps[k]);
             x[k] = x[k] + (x[k] - x0) / sf * dt + noise[k] * up;
         }
         return LONGSD_OK;
@@ -326,8 +341,10 @@ longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t
         double at = s->alphas_cumprod[t], ap = prev >= 0 ? s->alphas_cumprod[prev] : s->alphas_cumprod[0];
         double bt = 1 - at, sa = sqrt(at), sb = sqrt(bt), sap = sqrt(ap), dir = sqrt(1 - ap);
         for (size_t k = 0; k < n; k++) {
-            double x0 = (x[k] - sb * eps[k]) / sa;
-            x[k] = (float)(sap * x0 + dir * eps[k]);
+            /* v: x0 = sqrt(acp) x - sqrt(1 - acp) v, eps = sqrt(acp) v + sqrt(1 - acp) x */
+            double x0 = s->cfg.v_pred ? sa * x[k] - sb * eps[k] : (x[k] - sb * eps[k]) / sa;
+            double e = s->cfg.v_pred ? sa * eps[k] + sb * x[k] : eps[k];
+            x[k] = (float)(sap * x0 + dir * e);
         }
         return LONGSD_OK;
     }
@@ -345,7 +362,8 @@ longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t
         if (!last && !noise)
             return lserr_set(err, LONGSD_ERR_PARAM, "LCM needs noise for step %d", i);
         for (size_t k = 0; k < n; k++) {
-            double x0 = ((double)x[k] - (double)sb * eps[k]) / sa;
+            double x0 = s->cfg.v_pred ? (double)sa * x[k] - (double)sb * eps[k]
+                                      : ((double)x[k] - (double)sb * eps[k]) / sa;
             double den = c_out * x0 + (double)c_skip * x[k];
             x[k] = (float)(last ? den : (double)sap * den + (double)sbp * noise[k]);
         }
@@ -377,7 +395,7 @@ longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t
             r0 = (l0 - lp) / h;
         }
         for (size_t k = 0; k < n; k++) {
-            double x0 = (x[k] - s0 * eps[k]) / a0;
+            double x0 = s->cfg.v_pred ? a0 * x[k] - s0 * eps[k] : (x[k] - s0 * eps[k]) / a0;
             double xn;
             if (first)
                 xn = ratio * x[k] - a1 * em * x0;

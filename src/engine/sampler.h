@@ -1,6 +1,7 @@
-/* sampler.h - the samplers of SD 1.x, matching diffusers' schedulers built
- * from SD 1.5's scheduler_config.json (scaled_linear betas 0.00085..0.012,
- * 1000 training steps, steps_offset 1, epsilon prediction) with each
+/* sampler.h - the samplers of SD 1.x and 2.x, matching diffusers' schedulers
+ * built from SD 1.5's scheduler_config.json (scaled_linear betas
+ * 0.00085..0.012, 1000 training steps, steps_offset 1, epsilon prediction;
+ * SD 2.x's 768 models v-prediction) with each
  * class's default timestep spacing: Euler and Euler ancestral "linspace",
  * DDIM "leading" (eta 0), DPM++ 2M (dpmsolver++, order 2, midpoint,
  * lower-order final step) "linspace"; Karras sigmas for Euler and DPM++.
@@ -31,12 +32,13 @@ typedef struct {
     int original_steps;           /* LCM: original_inference_steps (50) */
     float timestep_scaling;       /* LCM: boundary-condition scale of t (10) */
     int set_alpha_to_one;         /* LCM: alpha_cumprod past the last step (unused with LCM's own timesteps) */
+    int v_pred;                   /* prediction_type: 0 epsilon, 1 v_prediction (SD 2.x 768-v) */
 } sdsched_cfg;
 
 sdsched_cfg sdsched_sd15_cfg(void);
 /* Read a diffusers scheduler_config.json; what the engine cannot follow
- * (other beta schedules, v-prediction, 1000 training steps or not) is
- * LONGSD_ERR_UNSUPPORTED naming the file and key. */
+ * (other beta schedules, predictions other than epsilon and v, other than
+ * 1000 training steps) is LONGSD_ERR_UNSUPPORTED naming the file and key. */
 longsd_status sdsched_cfg_load(const char *path, sdsched_cfg *cfg, lserr *err);
 /* The same from the file's text (label names it in errors). */
 longsd_status sdsched_cfg_parse(const char *text, size_t len, const char *label, sdsched_cfg *cfg, lserr *err);
@@ -67,7 +69,9 @@ int sdsched_needs_noise(const sdsched *s, int i);
 void sdsched_free(sdsched *s);
 /* The factor the UNet input is scaled by at step i (Euler: 1/sqrt(sigma^2+1)). */
 float sdsched_input_scale(const sdsched *s, int i);
-/* x <- step i of x(n) given the (guided) noise prediction eps(n). Where
+/* x <- step i of x(n) given the (guided) model output eps(n): the noise,
+ * or v = alpha eps - sigma x0 where cfg.v_pred, converted to x0 as each
+ * diffusers scheduler does it. Where
  * sdsched_needs_noise(s, i), noise(n) is a standard normal draw; the
  * others ignore it. */
 longsd_status sdsched_step(sdsched *s, int i, const float *eps, float *x, size_t n, const float *noise, lserr *err);

@@ -7,6 +7,7 @@
 #include "sd.h"
 
 #include <cblas.h>
+#include <jansson.h>
 #include <math.h>
 #include <string.h>
 
@@ -254,13 +255,49 @@ static longsd_status load_configs(longsd_sd *sd, const char *dir)
     return rc;
 }
 
+/* The pipeline family of a diffusers folder from model_index.json (absent
+ * is fine: the component configs decide). SD 1.x, SD 2.x (the same
+ * StableDiffusionPipeline: the configs say OpenCLIP width, linear
+ * projections, v-prediction) and LCM run; SDXL, SD 3 and others are named
+ * in a clear error instead of failing later on a missing component. */
+static longsd_status check_family(longsd_sd *sd, const char *dir)
+{
+    char *p = longsd__asprintf("%s/model_index.json", dir);
+    if (!p)
+        return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+    longsd_status rc = LONGSD_OK;
+    json_error_t je;
+    json_t *o = lsfile_exists(p) ? json_load_file(p, 0, &je) : NULL;
+    const char *cls = json_string_value(json_object_get(o, "_class_name"));
+    if (lsfile_exists(p) && !json_is_object(o)) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_MODEL, "%s: not a JSON object%s%s", p, o ? "" : ": ", o ? "" : je.text);
+    } else if (json_object_get(o, "text_encoder_2") || (cls && strstr(cls, "XL"))) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
+                       "%s: an SDXL pipeline (%s); the native engine runs SD 1.x and 2.x (SD-Turbo, LCM) only: use "
+                       "an SD 1.x/2.x model or a remote backend",
+                       p, cls ? cls : "text_encoder_2");
+    } else if (cls && strncmp(cls, "StableDiffusion", 15) && strcmp(cls, "LatentConsistencyModelPipeline")) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
+                       "%s: _class_name %s; the native engine runs StableDiffusionPipeline models (SD 1.x, 2.x) only",
+                       p, cls);
+    } else if (cls && (strncmp(cls, "StableDiffusion3", 16) == 0 || strstr(cls, "Upscale") ||
+                       strstr(cls, "Inpaint") || strstr(cls, "Depth"))) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
+                       "%s: _class_name %s is not supported (its UNet or inputs differ from text-to-image SD 1.x/2.x)",
+                       p, cls);
+    }
+    json_decref(o);
+    longsd__free(p);
+    return rc;
+}
+
 longsd_status longsd_sd_load(longsd_sd *sd, const char *dir)
 {
     lserr_clear(&sd->err);
     unload(sd);
     longsd_status rc;
     char *p = NULL;
-    if ((rc = load_configs(sd, dir)) != LONGSD_OK)
+    if ((rc = check_family(sd, dir)) != LONGSD_OK || (rc = load_configs(sd, dir)) != LONGSD_OK)
         goto fail;
     p = longsd__asprintf("%s/tokenizer", dir);
     if (!p)
@@ -283,11 +320,69 @@ fail:
     return rc;
 }
 
+/* SD 2.x's 768 models predict v, the 512 "base" ones epsilon, and a
+ * single file says neither. The v-trained UNets show it in the last
+ * transformer's first norm bias (the heuristic ComfyUI uses: a spread
+ * above 0.09 is v); a config folder's scheduler_config.json overrides it. */
+static int looks_v_pred(longsd_sd *sd)
+{
+    char name[256];
+    const sdunet_cfg *c = &sd->unet_cfg;
+    snprintf(name, sizeof name, SDCV_UNET_PREFIX "output_blocks.%d.1.transformer_blocks.0.norm1.bias",
+             (c->layers + 1) * c->n_blocks - 1);
+    const sdst_tensor *t = sdst_find(sd->ckpt, name);
+    if (!t || t->numel < 2 || t->numel > 65536)
+        return 0;
+    float *b = longsd__malloc((size_t)t->numel * sizeof *b);
+    lserr e = {0};
+    double m = 0, v = 0;
+    if (b && sdst_to_f32(sd->ckpt, t, b, (size_t)t->numel, &e) == LONGSD_OK) {
+        for (uint64_t i = 0; i < t->numel; i++)
+            m += b[i];
+        m /= (double)t->numel;
+        for (uint64_t i = 0; i < t->numel; i++)
+            v += (b[i] - m) * (b[i] - m);
+    }
+    longsd__free(b);
+    return sqrt(v / (double)t->numel) > 0.09;
+}
+
+/* SD 2.x without a config folder: SD 2's shapes, the text encoder's width
+ * and depth read off the file (every resblock but the last, as SD 2 takes
+ * the penultimate layer). */
+static longsd_status sd2_file_cfg(longsd_sd *sd, const char *ckpt)
+{
+    sd->clip_cfg = sdclip_sd2_cfg();
+    sd->unet_cfg = sdunet_sd2_cfg();
+    sd->vae_cfg = sdvae_sd15_cfg();
+    sd->sched_cfg = sdsched_sd15_cfg();
+    const sdst_tensor *te = sdst_find(sd->ckpt, SDCV_OPENCLIP_PREFIX "token_embedding.weight");
+    int n = 0;
+    char name[160];
+    for (;; n++) {
+        snprintf(name, sizeof name, SDCV_OPENCLIP_PREFIX "transformer.resblocks.%d.ln_1.weight", n);
+        if (!sdst_find(sd->ckpt, name) || n > 256)
+            break;
+    }
+    if (te->ndim != 2 || n < 2 || te->shape[1] % 64)
+        return lserr_set(&sd->err, LONGSD_ERR_MODEL, "%s: the OpenCLIP text encoder has %d blocks of width %lld", ckpt,
+                         n, te->ndim == 2 ? (long long)te->shape[1] : -1LL);
+    sd->clip_cfg.hidden = (int)te->shape[1];
+    sd->clip_cfg.vocab = (int)te->shape[0];
+    sd->clip_cfg.inter = 4 * sd->clip_cfg.hidden;
+    sd->clip_cfg.heads = sd->clip_cfg.hidden / 64;
+    sd->clip_cfg.layers = n - 1;
+    sd->unet_cfg.ctx_dim = sd->clip_cfg.hidden;
+    sd->sched_cfg.v_pred = looks_v_pred(sd);
+    return LONGSD_OK;
+}
+
 longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *vocab, const char *config_dir)
 {
     lserr_clear(&sd->err);
     unload(sd);
     longsd_status rc;
+    int tok_dir = 0;
     if (config_dir) {
         if ((rc = load_configs(sd, config_dir)) != LONGSD_OK)
             goto fail;
@@ -303,9 +398,9 @@ longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *v
             rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
             goto fail;
         }
-        int is_dir = lsfile_exists(vj);
+        tok_dir = lsfile_exists(vj);
         longsd__free(vj);
-        rc = is_dir ? sdtok_load_dir(vocab, &sd->tok, &sd->err) : sdtok_load_bpe(vocab, 0, &sd->tok, &sd->err);
+        rc = tok_dir ? sdtok_load_dir(vocab, &sd->tok, &sd->err) : sdtok_load_bpe(vocab, 0, &sd->tok, &sd->err);
         if (rc != LONGSD_OK)
             goto fail;
     }
@@ -315,17 +410,29 @@ longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *v
     sd->te_prefix = SDCV_CLIP_PREFIX;
     sd->unet_prefix = SDCV_UNET_PREFIX;
     sd->vae_prefix = SDCV_VAE_PREFIX;
-    if (sdst_find(sd->ckpt, "cond_stage_model.model.token_embedding.weight") ||
-        sdst_find(sd->ckpt, "conditioner.embedders.0.transformer.text_model.final_layer_norm.weight")) {
-        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED, "%s: an SD 2.x or SDXL checkpoint; only SD 1.x is supported",
+    if (sdst_find(sd->ckpt, "conditioner.embedders.0.transformer.text_model.final_layer_norm.weight") ||
+        sdst_find(sd->ckpt, "conditioner.embedders.1.model.ln_final.weight")) {
+        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
+                       "%s: an SDXL checkpoint (conditioner.embedders.*); the native engine runs SD 1.x and 2.x only",
                        ckpt);
         goto fail;
     }
+    int sd2 = sdst_find(sd->ckpt, SDCV_OPENCLIP_PREFIX "token_embedding.weight") != NULL;
+    if (sd2) {
+        sd->te_prefix = SDCV_OPENCLIP_PREFIX;
+        if (!config_dir && (rc = sd2_file_cfg(sd, ckpt)) != LONGSD_OK)
+            goto fail;
+        /* SD 2's tokenizer pads with "!"; a tokenizer folder says so itself */
+        int32_t bang = sdtok_token_id(sd->tok, "!");
+        if (!tok_dir && bang >= 0)
+            sdtok_set_pad(sd->tok, bang);
+    }
     if (!sdst_find(sd->ckpt, SDCV_UNET_PREFIX "input_blocks.0.0.weight") ||
-        !sdst_find(sd->ckpt, SDCV_CLIP_PREFIX "final_layer_norm.weight") ||
+        !sdst_find(sd->ckpt, sd2 ? SDCV_OPENCLIP_PREFIX "ln_final.weight" : SDCV_CLIP_PREFIX "final_layer_norm.weight") ||
         !sdst_find(sd->ckpt, SDCV_VAE_PREFIX "decoder.conv_in.weight")) {
         rc = lserr_set(&sd->err, LONGSD_ERR_MODEL,
-                       "%s: not an SD 1.x single-file checkpoint (UNet, VAE or text encoder tensors missing)", ckpt);
+                       "%s: not an SD 1.x or 2.x single-file checkpoint (UNet, VAE or text encoder tensors missing)",
+                       ckpt);
         goto fail;
     }
     if ((rc = check_fit(sd, ckpt)) != LONGSD_OK)

@@ -35,6 +35,7 @@ struct sdtok {
     int32_t byte_id[256], byte_id_eow[256];
     char byte_chr[256][3]; /* bytes_to_unicode, UTF-8 (1 or 2 bytes) + NUL */
     int32_t bos, eos;
+    int32_t pad; /* padding after EOS: EOS (SD 1.x) or the config's pad_token ("!" in SD 2.x) */
 };
 
 /* ---- hashing */
@@ -109,6 +110,17 @@ int32_t sdtok_eos(const sdtok *t)
     return t->eos;
 }
 
+int32_t sdtok_pad(const sdtok *t)
+{
+    return t->pad;
+}
+
+void sdtok_set_pad(sdtok *t, int32_t id)
+{
+    if (id >= 0 && id < t->n)
+        t->pad = id;
+}
+
 /* GPT-2's bytes_to_unicode: printable Latin-1 bytes map to themselves, the
  * other 68 to U+0100.. in byte order. */
 static void init_bytes(sdtok *t)
@@ -172,6 +184,7 @@ static longsd_status build_vocab_hash(sdtok *t, const char *label, lserr *err)
     t->eos = vocab_lookup(t, "<|endoftext|>");
     if (t->bos < 0 || t->eos < 0)
         return lserr_set(err, LONGSD_ERR_MODEL, "%s: <|startoftext|> or <|endoftext|> is missing", label);
+    t->pad = t->eos;
     return LONGSD_OK;
 }
 
@@ -290,12 +303,61 @@ out:
     return rc;
 }
 
+longsd_status sdtok_pad_token_parse(const char *text, size_t len, const char *label, char *out, size_t cap,
+                                    lserr *err)
+{
+    json_error_t je;
+    json_t *o = json_loadb(text, len, 0, &je);
+    longsd_status rc = LONGSD_OK;
+    out[0] = '\0';
+    json_t *p = json_object_get(o, "pad_token");
+    /* a string, or an AddedToken object {"content": ...} */
+    const char *tok = json_is_string(p) ? json_string_value(p) : json_string_value(json_object_get(p, "content"));
+    if (!json_is_object(o))
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: not a JSON object%s%s", label, o ? "" : ": ", o ? "" : je.text);
+    else if (p && !json_is_null(p) && !tok)
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: pad_token is neither a string nor {\"content\": ...}", label);
+    else if (tok && (strlen(tok) >= cap || strlen(tok) > MAX_TOKEN_BYTES))
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: pad_token is over %d bytes", label, MAX_TOKEN_BYTES);
+    else if (tok)
+        snprintf(out, cap, "%s", tok);
+    json_decref(o);
+    return rc;
+}
+
+/* Read the padding token from the folder's config files, as transformers
+ * does: tokenizer_config.json first, then special_tokens_map.json; neither
+ * (or no pad_token) keeps EOS, CLIPTokenizer's default. */
+static longsd_status load_pad(sdtok *t, const char *dir, lserr *err)
+{
+    static const char *const files[] = {"tokenizer_config.json", "special_tokens_map.json"};
+    longsd_status rc = LONGSD_OK;
+    char tok[MAX_TOKEN_BYTES + 1] = "";
+    for (size_t i = 0; i < sizeof files / sizeof *files && rc == LONGSD_OK && !tok[0]; i++) {
+        char *p = longsd__asprintf("%s/%s", dir, files[i]), *text = NULL;
+        size_t n = 0;
+        if (!p)
+            return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        if (lsfile_exists(p) && (rc = lsfile_read(p, (size_t)1 << 20, &text, &n, err)) == LONGSD_OK &&
+            (rc = sdtok_pad_token_parse(text, n, p, tok, sizeof tok, err)) == LONGSD_OK && tok[0] &&
+            (t->pad = vocab_lookup(t, tok)) < 0)
+            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: pad_token '%s' is not in the vocabulary", p, tok);
+        longsd__free(text);
+        longsd__free(p);
+    }
+    return rc;
+}
+
 longsd_status sdtok_load_dir(const char *dir, sdtok **out, lserr *err)
 {
     char *v = longsd__asprintf("%s/vocab.json", dir), *m = longsd__asprintf("%s/merges.txt", dir);
     longsd_status rc = v && m ? sdtok_load(v, m, out, err) : lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
     longsd__free(v);
     longsd__free(m);
+    if (rc == LONGSD_OK && (rc = load_pad(*out, dir, err)) != LONGSD_OK) {
+        sdtok_free(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
@@ -746,7 +808,7 @@ longsd_status sdtok_encode(const sdtok *t, const char *text, int32_t *ids, int m
     if (n_used)
         *n_used = k;
     while (k < max_len)
-        ids[k++] = t->eos;
+        ids[k++] = t->pad;
     return LONGSD_OK;
 }
 

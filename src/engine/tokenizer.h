@@ -35,10 +35,22 @@ void sdtok_free(sdtok *t); /* NULL is a no-op */
 
 int sdtok_vocab_size(const sdtok *t);
 int32_t sdtok_bos(const sdtok *t); /* <|startoftext|> */
-int32_t sdtok_eos(const sdtok *t); /* <|endoftext|>, also the padding token */
+int32_t sdtok_eos(const sdtok *t); /* <|endoftext|> */
+/* The padding after EOS: <|endoftext|> unless the folder's
+ * tokenizer_config.json / special_tokens_map.json name a pad_token (SD 2.x:
+ * "!", id 0). */
+int32_t sdtok_pad(const sdtok *t);
+/* The pad_token of a tokenizer_config.json / special_tokens_map.json text
+ * (a string or an AddedToken object) into out; "" when it names none.
+ * Malformed JSON or an odd pad_token is LONGSD_ERR_MODEL naming label. */
+longsd_status sdtok_pad_token_parse(const char *text, size_t len, const char *label, char *out, size_t cap,
+                                    lserr *err);
+/* Pad with id instead (a vocabulary without config files, for a model
+ * family that pads otherwise); an id outside the vocabulary is ignored. */
+void sdtok_set_pad(sdtok *t, int32_t id);
 
 /* Tokenise text (UTF-8) into ids[0..max_len): BOS, at most max_len-2 tokens
- * (the rest is cut off), EOS, then EOS as padding. *n_used (may be NULL)
+ * (the rest is cut off), EOS, then sdtok_pad() as padding. *n_used (may be NULL)
  * gets the count before padding. Invalid UTF-8 is LONGSD_ERR_ENCODING. */
 longsd_status sdtok_encode(const sdtok *t, const char *text, int32_t *ids, int max_len, int *n_used, lserr *err);
 /* The tokens of text alone (no BOS/EOS, no padding), at most cap of them

@@ -21,6 +21,15 @@ sdunet_cfg sdunet_sd15_cfg(void)
     };
 }
 
+sdunet_cfg sdunet_sd2_cfg(void)
+{
+    sdunet_cfg c = sdunet_sd15_cfg();
+    int heads[4] = {5, 10, 20, 20};
+    memcpy(c.heads, heads, sizeof heads);
+    c.ctx_dim = 1024;
+    return c;
+}
+
 static int int_list(json_t *v, int *out, int n, int def)
 {
     if (json_is_integer(v)) {

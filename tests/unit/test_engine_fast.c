@@ -311,7 +311,7 @@ TEST(scheduler_config_errors)
     const char *dir = t_tmpdir(); char path[600];
     snprintf(path, sizeof path, "%s/s.json", dir);
     static const char *const bad[] = {
-        "{\"prediction_type\": \"v_prediction\"}", "{\"beta_schedule\": \"linear\"}",
+        "{\"prediction_type\": \"sample\"}", "{\"beta_schedule\": \"linear\"}",
         "{\"timestep_spacing\": \"sideways\"}",   "{\"num_train_timesteps\": 500}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

@@ -324,7 +324,7 @@ TEST(single_file_checkpoint_matches_folder)
     CHECK_CONTAINS(longsd_sd_errmsg(b), "the tokenizer has 1514 tokens, the text encoder 49408");
     CHECK_INT(longsd_sd_load_file(b, MODEL "/unet/diffusion_pytorch_model.safetensors", MODEL "/tokenizer", MODEL),
               LONGSD_ERR_MODEL);
-    CHECK_CONTAINS(longsd_sd_errmsg(b), "not an SD 1.x single-file checkpoint");
+    CHECK_CONTAINS(longsd_sd_errmsg(b), "not an SD 1.x or 2.x single-file checkpoint");
     longsd_sd_free(a);
     longsd_sd_free(b);
 }
