@@ -62,8 +62,16 @@ static const char *family_of_pipeline(const char *dir)
         else if (strstr(cls, "StableDiffusion")) {
             char *u = longsd__asprintf("%s/unet/config.json", dir);
             json_t *uc = u ? json_load_file(u, 0, NULL) : NULL;
+            char *t = longsd__asprintf("%s/text_encoder/config.json", dir);
+            json_t *tc = t ? json_load_file(t, 0, NULL) : NULL;
             json_int_t dim = json_integer_value(json_object_get(uc, "cross_attention_dim"));
-            fam = dim == 1024 ? "sd2" : "sd1"; /* OpenCLIP's 1024 is SD 2.x; CLIP ViT-L (768) or a tiny test model is 1.x */
+            const char *act = json_string_value(json_object_get(tc, "hidden_act"));
+            /* SD 2.x's text encoder is OpenCLIP's: 1024 wide and exact GELU,
+             * where SD 1.x's CLIP ViT-L is 768 wide with quick_gelu; the
+             * activation also tells a small model of either family apart */
+            fam = dim == 1024 || (act && strcmp(act, "gelu") == 0) ? "sd2" : "sd1";
+            json_decref(tc);
+            longsd__free(t);
             json_decref(uc);
             longsd__free(u);
         }

@@ -196,6 +196,7 @@ open(t + "/comfy/extra_model_paths.yaml", "w").write(
 PYEOF
 mkdir -p "$TMP/a1111/models/Stable-diffusion/tiny-diffusers" && cp -r "$M"/. "$TMP/a1111/models/Stable-diffusion/tiny-diffusers/"
 cp tests/engine/gguf/tiny-q8_0.gguf "$TMP/a1111/models/Stable-diffusion/tinyq.gguf" # a stable-diffusion.cpp file
+mkdir -p "$TMP/a1111/models/Stable-diffusion/tiny-two" && cp -r "$REPO/tests/engine/tiny-sd2"/. "$TMP/a1111/models/Stable-diffusion/tiny-two/" # SD 2 layout, 32 wide
 if HF_HUB_CACHE=$C1 "$LONGSD_BIN" models --models-dir "$TMP/a1111" --models-dir "$TMP/comfy" --json >"$TMP/models.json" 2>"$TMP/err"; then
     pass "longsd models --json"
 else fail "longsd models" "$(cat "$TMP/err")"; fi
@@ -207,6 +208,7 @@ want = {
     "tinyq.gguf": ("checkpoint", "sd1", "models-dir"),
     "SD2/twos.safetensors": ("checkpoint", "sd2", "models-dir"),
     "tiny-diffusers": ("diffusers", "sd1", "models-dir"),
+    "tiny-two": ("diffusers", "sd2", "models-dir"),
     "inkwash.safetensors": ("lora", "sd1", "models-dir"),
     "vae-ft-mse.safetensors": ("vae", "unknown", "models-dir"),
     "bigxl.safetensors": ("checkpoint", "sdxl", "models-dir"),
