@@ -222,7 +222,7 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
                          "DPM++ 2M Karras, LCM)",
                          job->sampler);
     if (job->width % 64 || job->height % 64)
-        return lserr_set(err, LONGSD_ERR_UNSUPPORTED, "native: %dx%d: SD 1.x needs multiples of 64 (e.g. 768x512)",
+        return lserr_set(err, LONGSD_ERR_UNSUPPORTED, "native: %dx%d: SD 1.x and 2.x need multiples of 64 (e.g. 768x512)",
                          job->width, job->height);
     p.prompt = job->prompt;
     p.negative_prompt = job->negative;
@@ -291,7 +291,7 @@ static void native_destroy(void *state) { state_free(state); }
 
 const ls_backend_ops ls_backend_native = {
     .name = "native",
-    .description = "the in-process Stable Diffusion 1.x engine (PATH: a diffusers folder, or a .safetensors or .gguf file)",
+    .description = "the in-process Stable Diffusion 1.x and 2.x engine (PATH: a diffusers folder, or a .safetensors or .gguf file)",
     .caps = LS_CAP_ALL | LS_CAP_RNG | LS_CAP_INIT_IMAGE,
     .create = native_create,
     .render = native_render,
