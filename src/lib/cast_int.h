@@ -109,4 +109,11 @@ longsd_status ls_cast_build(cscan *c, cchars *cs);
 longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars *cs, ls_character *out,
                               const ls_cast_form *forms, size_t n_forms);
 
+/* ---- cast_rolename.c */
+
+/* A role-named character ("die Schwester") and a name ("Grete") the text
+ * ties to it (apposition, a call answered by the role) become one: the
+ * name, with both's mentions and the role. *n_cast shrinks. */
+longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_character *cast, size_t *n_cast);
+
 #endif

@@ -415,15 +415,12 @@ static void honorific(const ls_character *c, int *adult, int *young_f, int *sex)
             honorific_of(c->aliases[i], &a, &y, &x);
         sexes |= x;
     }
-    /* the sex of "M. Bovary" among Charles's names holds even when the
-     * text's titles already made him a grown-up: those titles count every
-     * "madame Bovary" of the family too */
-    if (!*sex && (sexes == LS_GENDER_MALE || sexes == LS_GENDER_FEMALE))
-        *sex = sexes;
     if (*adult || *young_f)
         return;
     *adult = a;
     *young_f = y && !a;
+    if (!*sex && (sexes == LS_GENDER_MALE || sexes == LS_GENDER_FEMALE))
+        *sex = sexes;
 }
 
 /* "Marleenken", "Gretchen", "Röslein": a German diminutive, said of
@@ -458,7 +455,10 @@ static void decide(ls_character *c, const aev *ev, int dimin, lslex_lang_id lang
     honorific(c, &adult, &young_f, &hon_sex);
     if (adult)
         young_f = 0; /* "Mrs." and "Miss" both: the married name wins */
-    if (!hon_sex && fair)
+    /* the titles met in the text before the name fill a sex unknown, but
+     * overrule none: "madame Bovary" is said of the whole family, and
+     * Charles is "M. Bovary" too */
+    if (!hon_sex && fair && !c->gender)
         hon_sex = ev->hon_male > 3 * ev->hon_female ? LS_GENDER_MALE
                   : ev->hon_female > 3 * ev->hon_male ? LS_GENDER_FEMALE : 0;
     if (hon_sex)
