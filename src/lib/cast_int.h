@@ -25,6 +25,7 @@ typedef struct {
     size_t speech;  /* ... right after a speech verb (+ article): "säd de Butt" */
     size_t det;     /* ... right after an article */
     size_t acts;    /* ... followed by a verb: "the Widow Douglas said" */
+    size_t thing;   /* ... naming a thing after its noun: "la lampe Ruhmkorff" */
     size_t first;   /* sentence order of first sight, for stable tie-breaks */
     int character;  /* index of the character it became, -1 */
     int qualifies;  /* singles: may name a character on its own */

@@ -423,6 +423,19 @@ static void honorific(const ls_character *c, int *adult, int *young_f, int *sex)
         *sex = sexes;
 }
 
+/* The one sex the titles among c's aliases say ("M. Bovary"), 0 if none or both. */
+static int alias_sex(const ls_character *c)
+{
+    int sexes = 0;
+    for (size_t i = 0; i < c->n_aliases; i++) {
+        int a = 0, y = 0, x = 0;
+        if (c->aliases[i])
+            honorific_of(c->aliases[i], &a, &y, &x);
+        sexes |= x;
+    }
+    return sexes == LS_GENDER_MALE || sexes == LS_GENDER_FEMALE ? sexes : 0;
+}
+
 /* "Marleenken", "Gretchen", "Röslein": a German diminutive, said of
  * children (a single word of 6+ bytes, so not "Ken"). */
 static int diminutive(const ls_character *c, lslex_lang_id lang)
@@ -455,12 +468,14 @@ static void decide(ls_character *c, const aev *ev, int dimin, lslex_lang_id lang
     honorific(c, &adult, &young_f, &hon_sex);
     if (adult)
         young_f = 0; /* "Mrs." and "Miss" both: the married name wins */
-    /* the titles met in the text before the name fill a sex unknown, but
-     * overrule none: "madame Bovary" is said of the whole family, and
-     * Charles is "M. Bovary" too */
-    if (!hon_sex && fair && !c->gender)
+    if (!hon_sex && fair)
         hon_sex = ev->hon_male > 3 * ev->hon_female ? LS_GENDER_MALE
                   : ev->hon_female > 3 * ev->hon_male ? LS_GENDER_FEMALE : 0;
+    /* but not against a title among their own names: "madame Bovary" is
+     * said of the whole family, and Charles is "M. Bovary" */
+    int own = alias_sex(c);
+    if (hon_sex && own && own != hon_sex && c->gender == own)
+        hon_sex = 0;
     if (hon_sex)
         c->gender = hon_sex; /* a title says the sex more surely than pronouns counted near a name */
     int rs = hon_sex ? 0 : role_sex(c, lang);
