@@ -13,6 +13,7 @@
  * description says what the role says of sex and age); without evidence,
  * or when two names claim one role, they stay apart. One pass over the
  * paragraphs: linear in the text. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cast_int.h"
@@ -151,6 +152,14 @@ static longsd_status fold_role(ls_character *keep, ls_character *gone)
     longsd__free(gone->role);
     memset(gone, 0, sizeof *gone);
     return LONGSD_OK;
+}
+
+static int by_mentions(const void *a, const void *b)
+{
+    const ls_character *x = a, *y = b;
+    if (x->mentions != y->mentions)
+        return x->mentions > y->mentions ? -1 : 1;
+    return strcmp(x->name, y->name);
 }
 
 longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_character *cast, size_t *n_cast)
@@ -302,6 +311,8 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
         if (cast[i].name)
             cast[k++] = cast[i];
     *n_cast = k;
+    if (k < nc)
+        qsort(cast, k, sizeof *cast, by_mentions); /* Grete, with the sister's mentions, moves up */
 out:
     longsd__free(forms);
     longsd__free(w);

@@ -63,6 +63,8 @@ TEST(german_role_and_name_in_apposition_are_one)
     CHECK_STR(g->role, "schwester");
     CHECK_INT(g->gender, LS_GENDER_FEMALE);
     CHECK_STR(g->description, "a young woman"); /* a sister: a young woman, not "a sister" */
+    for (size_t i = 1; i < f.n; i++)
+        CHECK(f.c[i - 1].mentions >= f.c[i].mentions); /* still most mentioned first */
     fx_free(&f);
 }
 
