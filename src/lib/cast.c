@@ -1,8 +1,9 @@
 /* cast.c - the cast of recurring characters, found without an LLM. This
  * file drives the passes and hands the result over: the candidates are
  * counted by cast_scan.c (into cast_map.c's tables), made characters and
- * merged by cast_merge.c, sexed by cast_sex.c; the narrator (narrator.c)
- * is marked last. Every pass is one walk over the sentences: linear in the
+ * merged by cast_merge.c, sexed by cast_sex.c, roles joined to the names
+ * the text gives them by cast_rolename.c; the narrator (narrator.c) is
+ * marked last. Every pass is one walk over the sentences: linear in the
  * size of the text. */
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,8 @@ longsd_status ls_cast_find(const longsd_story *s, size_t max_cast, ls_character 
     if ((st = ls_cast_forms(out, n_out, &forms, &n_forms)))
         goto out;
     if ((st = ls_cast_genders(s, c.lang, &cs, out, forms, n_forms)))
+        goto out;
+    if ((st = ls_cast_role_names(s, c.lang, out, &n_out)))
         goto out;
     if ((st = ls_narrator_find(s, &out, &n_out, max_cast)))
         goto out;

@@ -25,6 +25,7 @@ typedef struct {
     size_t speech;  /* ... right after a speech verb (+ article): "säd de Butt" */
     size_t det;     /* ... right after an article */
     size_t acts;    /* ... followed by a verb: "the Widow Douglas said" */
+    size_t thing;   /* ... naming a thing after its noun: "la lampe Ruhmkorff" */
     size_t first;   /* sentence order of first sight, for stable tie-breaks */
     int character;  /* index of the character it became, -1 */
     int qualifies;  /* singles: may name a character on its own */
@@ -108,5 +109,12 @@ longsd_status ls_cast_build(cscan *c, cchars *cs);
 /* Gender of out[i] (= cs->v[i]) from titles, known names and pronouns. */
 longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars *cs, ls_character *out,
                               const ls_cast_form *forms, size_t n_forms);
+
+/* ---- cast_rolename.c */
+
+/* A role-named character ("die Schwester") and a name ("Grete") the text
+ * ties to it (apposition, a call answered by the role) become one: the
+ * name, with both's mentions and the role. *n_cast shrinks. */
+longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_character *cast, size_t *n_cast);
 
 #endif

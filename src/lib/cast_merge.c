@@ -139,6 +139,10 @@ static int single_qualifies(const cscan *c, const centry *e)
             return 0;
         if (fr & LS_FR_FIRST_NAME)
             f |= LSLEX_NAME;
+        /* "la lampe Ruhmkorff", "l'océan Indien": a thing named after
+         * someone, unless that someone speaks in the book */
+        if (e->thing * 3 >= e->total && e->speech == 0)
+            return 0;
     }
     if (e->mid == 0 && !(f & LSLEX_NAME))
         return 0;

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "cast_int.h"
+#include "translate.h"
 #include "util.h"
+#include "wordnet.h"
 
 static int tok_is_verb(const cscan *c, const ctok *name, const ctok *v);
 static int tok_is(const cscan *c, const ctok *t, const char *w);
@@ -70,6 +72,34 @@ static int is_addressed(const cscan *c, size_t i, size_t j)
     return b == 0;
 }
 
+/* French names a thing after a person by putting the name right after
+ * the thing's noun: "la lampe Ruhmkorff", "les appareils Ruhmkorff",
+ * "l'océan Indien", "la rue Saint-Denis". Is tok[i] such a name: after a
+ * lower-case noun (blanks only between) whose commonest English sense is
+ * no person or animal? Person nouns ("le capitaine Nemo",
+ * "le pharmacien Homais") are titles, not things. */
+static int named_thing(const cscan *c, size_t i)
+{
+    if (c->lang != LSLEX_FR || i == 0)
+        return 0;
+    const ctok *p = &c->tok[i - 1];
+    const char *d = c->s->data;
+    if (p->upper || (p->flags & (LSLEX_PERSON | LSLEX_TITLE | LSLEX_DET | LSLEX_PREP | LSLEX_PRONOUN | LSLEX_STOP |
+                                 LSLEX_SPEECH | LSLEX_CONJ)))
+        return 0;
+    for (size_t k = p->end; k < c->tok[i].start; k++)
+        if (d[k] != ' ')
+            return 0;
+    char en[32];
+    int pos = LS_POS_UNKNOWN;
+    ls_translate_word(c->lang, d + p->start, p->end - p->start, 0, en, sizeof en, &pos);
+    lswn_info wi;
+    if (!en[0] || pos != LS_POS_NOUN || !lswn_lookup(en, &wi) || !wi.noun)
+        return 0;
+    /* any noun whose commonest sense is no person ("set" for "appareil") */
+    return wi.noun_lex[0] != LSWN_N_PERSON && wi.noun_lex[0] != LSWN_N_ANIMAL;
+}
+
 static longsd_status count_run(cscan *c, size_t i, size_t j, int deferred)
 {
     /* tokens [i, j) form one run; key = words joined by one space, titles
@@ -110,6 +140,8 @@ static longsd_status count_run(cscan *c, size_t i, size_t j, int deferred)
         if ((pf & LSLEX_SPEECH) || (i > 1 && (pf & LSLEX_DET) && (c->tok[i - 2].flags & LSLEX_SPEECH)))
             e->speech++;
     }
+    if (j - i == 1 && !deferred && named_thing(c, i))
+        e->thing++;
     /* acting: a verb after it ("the Widow Douglas said"), not a possessive
      * ("King Lear's outfit"); or spoken to, or naming oneself */
     if ((j < c->n_tok && !c->tok[j - 1].klen_cut && tok_is_verb(c, &c->tok[j - 1], &c->tok[j])) ||

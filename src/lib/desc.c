@@ -283,7 +283,14 @@ static void person_noun(const ls_character *c, lslex_lang_id lang, char *out, si
             role[0] = '\0';
         }
     }
-    int g = c->gender, age = c->age;
+    int g = c->gender, age = c->age, ksex, kage;
+    if (role[0] && ls_desc_kin(role, &ksex, &kage)) {
+        /* "die Schwester", "la mère": a relation is no look; the sex and
+         * the age such a relative has make the noun ("a young woman") */
+        role[0] = '\0';
+        g = g ? g : ksex;
+        age = age ? age : kage;
+    }
     if (role[0]) {
         snprintf(out, cap, "%s%s", age == LS_AGE_OLD ? "old " : age == LS_AGE_YOUNG ? "young " : "", role);
         return;
@@ -313,6 +320,9 @@ static const ls_desc_role *pick_role(const ls_character *c, const dchar *dc)
         int sex = r->r.sex ? r->r.sex : ls_desc_noun_sex(r->r.head), psex, pchild;
         if (sex && c->gender && sex != c->gender)
             continue; /* "Conseil, mon domestique" read as "maid" */
+        int ksex, kage;
+        if (ls_desc_kin(r->r.head, &ksex, &kage))
+            continue; /* "Charles, his mother", "la mère Bovary": someone's relation, no look */
         if (ls_desc_plain_noun(r->r.head, &psex, &pchild)) {
             if (!strcmp(r->r.words, r->r.head))
                 continue; /* a bare "the boy" says what age and sex say */

@@ -44,6 +44,10 @@
 typedef const char *const wlist[3];
 static wlist OLD = {"old elderly aged", "alt alte alter alten olle oll ole", "vieux vieille vieil"};
 static wlist YOUNG = {"young", "jung junge junger jungen", "jeune"};
+/* before "old", what makes it a word of affection, not of age: "my old
+ * Jim", "good old Jim", "poor old Tom", "mein alter Hans", "mon vieux Jacques" */
+static wlist ENDEAR = {"my our your good poor dear", "mein meine meinen unser unsere guter gute lieber liebe armer arme",
+                       "mon ma notre pauvre cher ch\xC3\xA8re bon brave"};
 static wlist LITTLE = {"little small wee", "klein kleine kleiner kleinen l\xC3\xBCtt l\xC3\xBCtte", "petit petite"};
 /* what the text calls a person, by age and sex: "the boy" */
 /* (French "garçon" is as often a grown "fellow", "ce brave garçon", as a boy) */
@@ -163,6 +167,7 @@ enum {
     B_YEARS = 1u << 22,
     B_OF = 1u << 23,
     B_BEING = 1u << 24,
+    B_ENDEAR = 1u << 25,
 };
 
 /* The lists as one table per language, filled once: a word's categories
@@ -196,6 +201,7 @@ static const struct {
     {YEARS, B_YEARS},
     {OF, B_OF},
     {BEING, B_BEING},
+    {ENDEAR, B_ENDEAR},
 };
 static ls_wordset g_sets[3];
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -417,6 +423,19 @@ static void honorific(const ls_character *c, int *adult, int *young_f, int *sex)
         *sex = sexes;
 }
 
+/* The one sex the titles among c's aliases say ("M. Bovary"), 0 if none or both. */
+static int alias_sex(const ls_character *c)
+{
+    int sexes = 0;
+    for (size_t i = 0; i < c->n_aliases; i++) {
+        int a = 0, y = 0, x = 0;
+        if (c->aliases[i])
+            honorific_of(c->aliases[i], &a, &y, &x);
+        sexes |= x;
+    }
+    return sexes == LS_GENDER_MALE || sexes == LS_GENDER_FEMALE ? sexes : 0;
+}
+
 /* "Marleenken", "Gretchen", "Röslein": a German diminutive, said of
  * children (a single word of 6+ bytes, so not "Ken"). */
 static int diminutive(const ls_character *c, lslex_lang_id lang)
@@ -433,6 +452,8 @@ static int diminutive(const ls_character *c, lslex_lang_id lang)
     return 0;
 }
 
+#define OLD_SHARE 40 /* mentions per "old" word, at most, for an old character */
+
 /* Age and sex from the evidence and the honorific, where the cast facts
  * had none. */
 static void decide(ls_character *c, const aev *ev, int dimin, lslex_lang_id lang)
@@ -440,6 +461,9 @@ static void decide(ls_character *c, const aev *ev, int dimin, lslex_lang_id lang
     /* the text's titles count when they are a fair share of the mentions:
      * "Mr. Arronax" said again and again, not one mock "Mister Tom" */
     int hon = ev->hon_adult + ev->hon_young_f, fair = hon >= 2 && (size_t)hon * 8 >= c->mentions;
+    /* "old" must be said of them now and then, not once in a long book:
+     * one "old Jim" in 360 mentions is a way of speaking */
+    int old_fair = (size_t)(ev->old + ev->old_near) * OLD_SHARE >= c->mentions;
     int adult = fair && ev->hon_adult >= ev->hon_young_f, young_f = fair && !adult, hon_sex = 0;
     honorific(c, &adult, &young_f, &hon_sex);
     if (adult)
@@ -447,6 +471,11 @@ static void decide(ls_character *c, const aev *ev, int dimin, lslex_lang_id lang
     if (!hon_sex && fair)
         hon_sex = ev->hon_male > 3 * ev->hon_female ? LS_GENDER_MALE
                   : ev->hon_female > 3 * ev->hon_male ? LS_GENDER_FEMALE : 0;
+    /* but not against a title among their own names: "madame Bovary" is
+     * said of the whole family, and Charles is "M. Bovary" */
+    int own = alias_sex(c);
+    if (hon_sex && own && own != hon_sex && c->gender == own)
+        hon_sex = 0;
     if (hon_sex)
         c->gender = hon_sex; /* a title says the sex more surely than pronouns counted near a name */
     int rs = hon_sex ? 0 : role_sex(c, lang);
@@ -463,7 +492,7 @@ static void decide(ls_character *c, const aev *ev, int dimin, lslex_lang_id lang
     if (adult || young_f) {
         /* grown up: old only on evidence, "Miss" young, else an adult */
         int old = ev->old + ev->old_near;
-        c->age = (ev->old >= 1 || ev->old_near >= 2) && old > ev->young ? LS_AGE_OLD
+        c->age = (ev->old >= 1 || ev->old_near >= 2) && old > ev->young && old_fair ? LS_AGE_OLD
                  : ev->stated >= 60                                      ? LS_AGE_OLD
                  : young_f || (ev->stated && ev->stated < 25)             ? LS_AGE_YOUNG
                                                                           : LS_AGE_ADULT;
@@ -477,7 +506,8 @@ static void decide(ls_character *c, const aev *ev, int dimin, lslex_lang_id lang
     int old = ev->old, child = c->role ? 0 : direct + (direct ? ev->half / 2 : 0);
     if (ev->stated) {
         c->age = ev->stated < 16 ? LS_AGE_CHILD : ev->stated < 25 ? LS_AGE_YOUNG : ev->stated < 60 ? LS_AGE_ADULT : LS_AGE_OLD;
-    } else if ((old >= 1 || ev->old_near >= 2) && old + ev->old_near > ev->young && old + ev->old_near > child)
+    } else if ((old >= 1 || ev->old_near >= 2) && old + ev->old_near > ev->young && old + ev->old_near > child &&
+               old_fair)
         c->age = LS_AGE_OLD;
     else if (child >= 2 && child > 2 * ev->adult)
         c->age = LS_AGE_CHILD;
@@ -622,7 +652,9 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
             /* "little Jim", "old Nat Parsons", "young Bushrod": the word
              * right before a name is said of that name, however many are named */
             if (k > 0 && !w[k - 1].quoted && (!w[k - 1].upper || k == 1)) {
-                ev[ch].old += IS(&w[k - 1], OLD);
+                int fond = IS(&w[k - 1], OLD) && k > 1 && !w[k - 2].quoted && IS(&w[k - 2], ENDEAR);
+                ev[ch].old += IS(&w[k - 1], OLD) && !fond;
+                ev[ch].adult += fond; /* "poor old Jim": no child, though no old man either */
                 ev[ch].young += IS(&w[k - 1], YOUNG);
                 ev[ch].child += IS(&w[k - 1], LITTLE);
             }
@@ -796,8 +828,8 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
     for (int round = 0; round < 2 && pairs; round++)
         for (size_t i = 0; i < n_cast; i++) {
             /* no evidence of their own: the age of those they go about with */
-            if (cast[i].age)
-                continue;
+            if (cast[i].age || ev[i].adult || ev[i].old)
+                continue; /* "poor old Jim" goes about with boys, and is none */
             int child = 0, other = 0;
             for (size_t j = 0; j < n_cast; j++)
                 if (cast[j].age == LS_AGE_CHILD)

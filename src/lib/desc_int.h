@@ -39,6 +39,11 @@ int ls_desc_role_at(const longsd_story *s, lslex_lang_id lang, const dword *w, s
  * Sets *sex (LS_GENDER_*, 0 for neither) and *child. */
 int ls_desc_plain_noun(const char *head, int *sex, int *child);
 
+/* Is the English noun a kin word ("sister", "father")? It says how two
+ * people stand, not what one looks like: *sex and the *age (LS_AGE_*)
+ * such a relative most often has are set for a neutral noun instead. */
+int ls_desc_kin(const char *head, int *sex, int *age);
+
 /* The sex an English role noun says ("widow", "king"), 0 if none. */
 int ls_desc_noun_sex(const char *head);
 

@@ -83,6 +83,34 @@ int ls_desc_plain_noun(const char *head, int *sex, int *child)
     return 1;
 }
 
+/* kin nouns: how two people stand, by sex and the age they most often
+ * have in a novel's household (a sister is young, a grandmother old) */
+static const char *const KIN_F_ADULT = "mother mamma mama mum mom wife aunt stepmother mother-in-law";
+static const char *const KIN_M_ADULT = "father papa pa pap dad husband uncle stepfather father-in-law";
+static const char *const KIN_F_YOUNG = "sister daughter niece stepdaughter stepsister granddaughter";
+static const char *const KIN_M_YOUNG = "brother son nephew stepson stepbrother grandson";
+static const char *const KIN_OLD = "grandmother grandfather grandma grandpa granny";
+
+int ls_desc_kin(const char *head, int *sex, int *age)
+{
+    size_t n = strlen(head);
+    *sex = 0;
+    *age = 0;
+    if (is_one(head, n, KIN_F_ADULT) || is_one(head, n, KIN_M_ADULT)) {
+        *sex = is_one(head, n, KIN_F_ADULT) ? LS_GENDER_FEMALE : LS_GENDER_MALE;
+        *age = LS_AGE_ADULT;
+    } else if (is_one(head, n, KIN_F_YOUNG) || is_one(head, n, KIN_M_YOUNG)) {
+        *sex = is_one(head, n, KIN_F_YOUNG) ? LS_GENDER_FEMALE : LS_GENDER_MALE;
+        *age = LS_AGE_YOUNG;
+    } else if (is_one(head, n, KIN_OLD)) {
+        *sex = head[5] == 'm' || !strcmp(head, "granny") ? LS_GENDER_FEMALE : LS_GENDER_MALE;
+        *age = LS_AGE_OLD;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 int ls_desc_noun_sex(const char *head)
 {
     size_t n = strlen(head);

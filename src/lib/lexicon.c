@@ -352,7 +352,8 @@ static const char FR_HEADING[] =
     "chapitre partie livre préface avant-propos introduction conclusion exemple "
     "exemples définition figure fig remarque note";
 
-static const char FR_NOTNAME[] = "oui non ah oh eh bon soit encore elle";
+/* (the plural forms of address, "Mesdames, vous serez surpris", are no one's name) */
+static const char FR_NOTNAME[] = "oui non ah oh eh bon soit encore elle messieurs mesdames mesdemoiselles";
 
 static const char FR_SPEECH[] = "dit dis dit-il dit-elle demanda répondit cria s'écria murmura ajouta reprit";
 

@@ -11,6 +11,8 @@
 #include "ideas.h"
 #include "lexicon.h"
 #include "narrator.h"
+#include "dict.h"
+#include "util.h"
 
 #define NARR_MIN_FIRST 30   /* first-person pronouns in narration, at least */
 #define NARR_MIN_VOCATIVE 2 /* times the others call the narrator by name */
@@ -201,6 +203,70 @@ static int by_mentions(const void *a, const void *b)
 }
 
 
+/* The others call the narrator by surname as often as the family calls
+ * them by first name ("Frankenstein!", "Victor"): a one-word name that is
+ * no known first name, called in dialogue (NARR_MIN_VOCATIVE times) and
+ * said there at least as often as in the narration, is the narrator's
+ * surname when the narrator has none yet (or has that one), no other
+ * cast member bears it, and the sexes agree. cnt is indexed like cs. */
+static longsd_status fold_surname(lslex_lang_id lang, ls_character *cs, size_t *n_cast, size_t best,
+                                  const narr_count *cnt)
+{
+    ls_character *nar = &cs[best];
+    const char *nsur = strrchr(nar->full_name ? nar->full_name : nar->name, ' ');
+    if (nar->role)
+        return LONGSD_OK;
+    size_t pick = (size_t)-1, second = (size_t)-1;
+    for (size_t i = 0; i < *n_cast; i++) {
+        const ls_character *c = &cs[i];
+        if (i == best || !c->name || c->role || c->narrator || strchr(c->name, ' '))
+            continue;
+        if (cnt[i].vocative < NARR_MIN_VOCATIVE || cnt[i].narration > cnt[i].quoted)
+            continue;
+        if (nsur && strcmp(nsur + 1, c->name))
+            continue; /* the narrator's surname is another */
+        if (c->gender && nar->gender && c->gender != nar->gender)
+            continue;
+        char low[64];
+        size_t ll = lslex_lower(c->name, strlen(c->name), low, sizeof low, 0);
+        if (lslex_lookup(lang, low, ll, NULL, NULL) & LSLEX_NAME)
+            continue; /* "Justine": a first name is someone of its own */
+        if (lang == LSLEX_FR && (ls_dict_fr(c->name, strlen(c->name)) & LS_FR_FIRST_NAME))
+            continue;
+        int borne = 0; /* "Alphonse Frankenstein": someone else's name too */
+        for (size_t j = 0; j < *n_cast && !borne; j++) {
+            const char *sp = j != best && j != i && cs[j].full_name ? strrchr(cs[j].full_name, ' ') : NULL;
+            borne = sp && !strcmp(sp + 1, c->name);
+        }
+        if (borne)
+            continue;
+        /* two such names: the one the dialogue says far more often */
+        if (pick == (size_t)-1 || cnt[i].quoted > cnt[pick].quoted)
+            second = pick, pick = i;
+        else if (second == (size_t)-1 || cnt[i].quoted > cnt[second].quoted)
+            second = i;
+    }
+    if (pick == (size_t)-1 || (second != (size_t)-1 && cnt[pick].quoted < 2 * cnt[second].quoted))
+        return LONGSD_OK;
+    if (!nsur) {
+        /* "Victor" + "Frankenstein": the full name as the others say it */
+        char *fn = longsd__asprintf("%s %s", nar->name, cs[pick].name);
+        if (!fn)
+            return LONGSD_ERR_NOMEM;
+        longsd__free(nar->full_name);
+        nar->full_name = fn;
+    }
+    longsd_status st = fold_into(nar, &cs[pick]);
+    if (st)
+        return st;
+    size_t k = 0;
+    for (size_t i = 0; i < *n_cast; i++)
+        if (cs[i].name)
+            cs[k++] = cs[i];
+    *n_cast = k;
+    return LONGSD_OK;
+}
+
 longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_t *n_cast, size_t max_cast)
 {
     lslex_lang_id lang = lslex_lang(s->lang);
@@ -373,6 +439,8 @@ longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_
         }
         *n_cast = k;
     }
+    if ((st = fold_surname(lang, cs, n_cast, best, cnt)))
+        goto out;
     qsort(cs, *n_cast, sizeof *cs, by_mentions);
 out:
     longsd__free(forms);

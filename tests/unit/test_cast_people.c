@@ -379,6 +379,26 @@ TEST(ships_and_genitives_are_not_people)
     free(text);
 }
 
-RUN_TESTS(possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
+TEST(things_named_after_someone_are_not_people)
+{
+    /* fr: "la lampe Ruhmkorff" is a lamp, "l'océan Indien" an ocean,
+     * "Mesdames" a form of address; Conseil, who acts, stays */
+    const char *fr[] = {"Conseil prit la lampe Ruhmkorff. La lampe Ruhmkorff brillait. Conseil alluma les "
+                        "appareils Ruhmkorff, et les appareils Ruhmkorff fonctionnaient bien. Ned Land regarda "
+                        "Conseil. Le Nautilus entra dans l'oc\xC3\xA9" "an Indien. "
+                        "\xC2\xAB Mesdames, vous serez surprises, \xC2\xBB dit Conseil.\n\n"};
+    const int t1[] = {6};
+    char *text = build(fr, t1, 1);
+    castfx f;
+    cast_of(&f, text);
+    CHECK(who(&f, "Conseil") != NULL);
+    CHECK(who(&f, "Ruhmkorff") == NULL);
+    CHECK(who(&f, "Indien") == NULL);
+    CHECK(who(&f, "Mesdames") == NULL);
+    cast_free(&f);
+    free(text);
+}
+
+RUN_TESTS(things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
           ships_and_genitives_are_not_people, full_name_ending_in_a_noun, french_dictionary, german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
           ships_and_families_are_not_characters, allocation_failures)

@@ -187,5 +187,44 @@ TEST(allocation_failures)
     fx_free(&f);
 }
 
-RUN_TESTS(fence_boys, abroad_boys_and_old_jim, tom_sawyer_grown_ups_stay_grown_up, evidence_in_the_narration,
+/* "my old Jim", "good old Jim", "poor old Jim": affection, not age; and
+ * one "old Jim" among many mentions makes no old man */
+TEST(fond_old_is_no_age)
+{
+    agefx f;
+    char text[8192] = "";
+    for (int i = 0; i < 20; i++)
+        strcat(text, "In the morning Jim went down to the river, and then Jim sat on the raft and looked at the fog.\n\n");
+    strcat(text, "It was my old Jim, sure enough. Then good old Jim laughed, and poor old Jim sang. "
+                 "And old Jim went to sleep.\n\n");
+    of_text(&f, text);
+    const ls_character *jim = who(&f, "Jim");
+    REQUIRE(jim);
+    CHECK(jim->age != LS_AGE_OLD);
+    CHECK(jim->age != LS_AGE_CHILD); /* a child is not called old, even fondly */
+    fx_free(&f);
+}
+
+/* the family's "madame Bovary" is no evidence that Charles, "M. Bovary"
+ * himself, is a woman; "la mère Bovary" is his mother, not his look */
+TEST(family_title_keeps_his_sex)
+{
+    agefx f;
+    char text[8192] = "Charles Bovary entra dans la salle.\n\n";
+    for (int i = 0; i < 6; i++)
+        strcat(text, "Le soir, Charles regarda la fen\xC3\xAAtre, et Charles sortit dans le jardin. "
+                     "Alors M. Bovary parla au pharmacien.\n\n"
+                     "Ensuite madame Bovary chanta, et madame Bovary sourit, et madame Bovary pleura, "
+                     "et madame Bovary dormit.\n\n");
+    strcat(text, "Enfin la m\xC3\xA8re Bovary arriva.\n\n");
+    of_text(&f, text);
+    const ls_character *ch = f.n && !strcmp(f.c[0].name, "Charles") ? &f.c[0] : who(&f, "M. Bovary");
+    REQUIRE(ch);
+    CHECK_INT(ch->gender, LS_GENDER_MALE);
+    CHECK(strstr(ch->description, "mother") == NULL);
+    CHECK(strstr(ch->description, "woman") == NULL);
+    fx_free(&f);
+}
+
+RUN_TESTS(fond_old_is_no_age, family_title_keeps_his_sex, fence_boys, abroad_boys_and_old_jim, tom_sawyer_grown_ups_stay_grown_up, evidence_in_the_narration,
           first_person_we_boys, german_diminutive_and_petty_kings, role_nouns_say_the_sex, allocation_failures)

@@ -216,6 +216,41 @@ TEST(addressed_with_a_title_in_dash_dialogue)
     free(text);
 }
 
-RUN_TESTS(called_by_name_in_dialogue, my_name_is, unnamed_narrator_in_each_language,
+TEST(surname_the_others_call_the_narrator)
+{
+    /* the family says "Davy", the professor now and then "Mortlake": one
+     * man; the professor himself stays someone else */
+    char *text = repeat("CHAPTER I\n\n"
+                        "\"Mortlake, you work too much,\" said Professor Grimwald to me in the hall.\n\n"
+                        "\"Mortlake, you will be ill, and then Mortlake will be of no use,\" said Professor Grimwald.\n\n"
+                        "\"Mortlake, go home,\" said Professor Grimwald.\n\n",
+                        "I went down to the river in the morning and sat on the log by the mill. "
+                        "Then my father came and sat down by me.\n\n"
+                        "\"Where have you been, Davy?\" says he.\n\n"
+                        "I told him I had been at the college, and he looked at me hard, and I looked at the "
+                        "water going by under the boat.\n\n"
+                        "\"Davy, you are late,\" says my mother.\n\n",
+                        12);
+    longsd_story *s = ingest_str(text);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+    const ls_character *nar = narrator_of(c, n);
+    REQUIRE(nar != NULL);
+    CHECK_STR(nar->name, "Davy");
+    CHECK_STR(nar->full_name, "Davy Mortlake");
+    int grimwald = 0;
+    for (size_t i = 0; i < n; i++) {
+        CHECK(strcmp(c[i].name, "Mortlake") != 0);
+        grimwald |= strstr(c[i].name, "Grimwald") != NULL && !c[i].narrator;
+    }
+    CHECK(grimwald);
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+    free(text);
+}
+
+RUN_TESTS(surname_the_others_call_the_narrator, called_by_name_in_dialogue, my_name_is, unnamed_narrator_in_each_language,
           third_person_and_dialogue_are_no_narrator, corpus_narrators, allocation_failures,
           addressed_with_a_title_in_dash_dialogue)

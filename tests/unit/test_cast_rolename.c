@@ -1,0 +1,144 @@
+/* test_cast_rolename.c - a role and a name that are one person: joined on
+ * apposition ("die Schwester Grete", "Anna, the nurse") or a call
+ * answered by the role, kept apart without such evidence. Hand-made
+ * texts in the manner of public-domain novels. */
+#include "desc.h"
+#include "ideas.h"
+#include "t.h"
+
+typedef struct {
+    longsd_story *s;
+    ls_character *c;
+    size_t n;
+} rnfx;
+
+static void cast_of(rnfx *f, const char *text)
+{
+    lserr err = {0, ""};
+    memset(f, 0, sizeof *f);
+    REQUIRE(ls_story_ingest("t.txt", text, strlen(text), NULL, &f->s, &err) == LONGSD_OK);
+    REQUIRE(ls_cast_find(f->s, 0, &f->c, &f->n, &err) == LONGSD_OK);
+    REQUIRE(ls_cast_describe(f->s, f->c, f->n, NULL) == LONGSD_OK);
+}
+
+static void fx_free(rnfx *f)
+{
+    ls_cast_free(f->c, f->n);
+    longsd_story_free(f->s);
+}
+
+static const ls_character *who(const rnfx *f, const char *name)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (!strcmp(f->c[i].name, name))
+            return &f->c[i];
+    return NULL;
+}
+
+static int has_alias(const ls_character *c, const char *a)
+{
+    for (size_t i = 0; i < c->n_aliases; i++)
+        if (!strcmp(c->aliases[i], a))
+            return 1;
+    return 0;
+}
+
+/* the German role, acting often, then the name in apposition once */
+static const char SISTER_DE[] =
+    "Gregor lag lange im Bett und sah zum Fenster. Die Schwester kam am Morgen herein. "
+    "Die Schwester brachte ihm Milch. Die Schwester ging wieder hinaus. Die Schwester weinte leise. "
+    "Die Schwester sagte nichts. Die Schwester lachte am Abend.\n\n"
+    "Am Sonntag spielte die Schwester Grete auf der Violine. Grete kam dann zu ihm. Grete ging. "
+    "Grete sah ihn an. Grete schwieg.\n";
+
+TEST(german_role_and_name_in_apposition_are_one)
+{
+    rnfx f;
+    cast_of(&f, SISTER_DE);
+    const ls_character *g = who(&f, "Grete");
+    REQUIRE(g != NULL);
+    CHECK(who(&f, "Schwester") == NULL);
+    CHECK(has_alias(g, "Schwester"));
+    CHECK(g->mentions >= 10); /* both's mentions */
+    CHECK_STR(g->role, "schwester");
+    CHECK_INT(g->gender, LS_GENDER_FEMALE);
+    CHECK_STR(g->description, "a young woman"); /* a sister: a young woman, not "a sister" */
+    for (size_t i = 1; i < f.n; i++)
+        CHECK(f.c[i - 1].mentions >= f.c[i].mentions); /* still most mentioned first */
+    fx_free(&f);
+}
+
+/* called by name, answered by the role: the same person */
+static const char SISTER_CALL_DE[] =
+    "Gregor lag lange im Bett und sah zum Fenster. Die Schwester kam am Morgen herein. "
+    "Die Schwester brachte ihm Milch. Die Schwester ging wieder hinaus. Die Schwester weinte leise. "
+    "Die Schwester sagte nichts. Die Schwester lachte am Abend.\n\n"
+    "\u00BBUm Gottes willen,\u00AB rief die Mutter, \u00BBer ist krank. Grete! Grete!\u00AB schrie sie dann. "
+    "\u00BBMutter?\u00AB rief die Schwester von der anderen Seite.\n\n"
+    "Grete kam dann zu ihm. Grete ging. Grete sah ihn an. Grete schwieg.\n";
+
+TEST(german_call_answered_by_the_role_is_one)
+{
+    rnfx f;
+    cast_of(&f, SISTER_CALL_DE);
+    const ls_character *g = who(&f, "Grete");
+    REQUIRE(g != NULL);
+    CHECK(who(&f, "Schwester") == NULL);
+    CHECK(has_alias(g, "Schwester"));
+    fx_free(&f);
+}
+
+/* no tie between the name and the role: two people */
+static const char TWO_DE[] =
+    "Gregor lag lange im Bett und sah zum Fenster. Die Schwester kam am Morgen herein. "
+    "Die Schwester brachte ihm Milch. Die Schwester ging wieder hinaus. Die Schwester weinte leise. "
+    "Die Schwester sagte nichts. Die Schwester lachte am Abend.\n\n"
+    "Grete kam dann zu ihm. Grete ging. Grete sah ihn an. Grete schwieg.\n";
+
+TEST(german_role_and_name_without_evidence_stay_apart)
+{
+    rnfx f;
+    cast_of(&f, TWO_DE);
+    CHECK(who(&f, "Grete") != NULL);
+    CHECK(who(&f, "Schwester") != NULL);
+    fx_free(&f);
+}
+
+/* French: "le commandant Farragut" ties the role to the name */
+static const char CAPTAIN_FR[] =
+    "Le commandant monta sur le pont. Le commandant regarda la mer. Le commandant donna un ordre. "
+    "Le commandant cria vers les matelots. Le commandant se tut. Le commandant redescendit.\n\n"
+    "Ce soir-l\u00E0, le commandant Farragut fit allumer les feux. Farragut attendit. Farragut parla "
+    "aux hommes. Farragut dormit peu.\n";
+
+TEST(french_role_before_the_name_is_one)
+{
+    rnfx f;
+    cast_of(&f, CAPTAIN_FR);
+    const ls_character *c = who(&f, "Farragut");
+    REQUIRE(c != NULL);
+    CHECK(who(&f, "le commandant") == NULL);
+    CHECK(c->mentions >= 10);
+    fx_free(&f);
+}
+
+/* a woman's name is never "the father", whatever the text puts near */
+static const char FATHER_EN[] =
+    "The father went down to the mill. The father said nothing. The father looked at the sky. "
+    "The father walked home. The father sighed. The father slept.\n\n"
+    "\"Elizabeth, come here!\" cried the mother. \"Yes,\" said the father from the garden. "
+    "Then Elizabeth ran down the lane, and soon Elizabeth laughed. At noon Elizabeth sang. She was happy, "
+    "and she sang again, and then Elizabeth slept.\n";
+
+TEST(sexes_must_agree)
+{
+    rnfx f;
+    cast_of(&f, FATHER_EN);
+    const ls_character *e = who(&f, "Elizabeth");
+    REQUIRE(e != NULL);
+    CHECK(!has_alias(e, "the father"));
+    fx_free(&f);
+}
+
+RUN_TESTS(german_role_and_name_in_apposition_are_one, german_call_answered_by_the_role_is_one,
+          german_role_and_name_without_evidence_stay_apart, french_role_before_the_name_is_one, sexes_must_agree)
