@@ -165,7 +165,7 @@ static int single_qualifies(const cscan *c, const centry *e)
 static int geo_word(const char *w, size_t n)
 {
     static const char *const geo[] = {"Mont", "Monte", "Mount", "Lac", "Lago", "Lake", "Loch", "Cap", "Cape",
-                                      "Rio", "R\xC3\xAD" "o", "Sierra", "Piz", "Sankt", "Golfe"};
+                                      "Rio", "R\xC3\xADo" /* Río */, "Sierra", "Piz", "Sankt", "Golfe"};
     for (size_t i = 0; i < sizeof geo / sizeof geo[0]; i++)
         if (strlen(geo[i]) == n && !memcmp(geo[i], w, n))
             return 1;
