@@ -746,6 +746,12 @@ static void sw_units(swriter *w)
                  w->t[i - 1].pos == LS_POS_ADJ)
             plural[i] = 1; /* "des petites caisses" */
     }
+    /* "près du lit", "autour du feu": the "du" of a preposition that
+     * takes "de" is "de le", the bed, never "some bed" ("du vin") */
+    static const char *const de_preps[] = {"près", "autour", "loin", "hors", "lors", "auprès", NULL};
+    for (size_t i = 0; lang == LSLEX_FR && i + 1 < w->n; i++)
+        if (word_in(w->t[i].low, de_preps) && !w->t[i + 1].brk && strcmp(w->t[i + 1].low, "du") == 0)
+            snprintf(w->t[i + 1].low, sizeof w->t[i + 1].low, "le");
     for (size_t i = 0; i + 1 < w->n; i++) {
         swtok *p = &w->t[i], *q = &w->t[i + 1];
         char pe[16], ne[32];
