@@ -1090,6 +1090,123 @@ static void compound_modifier(dict *d, const char *low, size_t i, char *head, si
     }
 }
 
+/* Replace every s[i..) occurrence of from by to in s into out; 0 when
+ * there is none or it does not fit. */
+static int replace_all(const char *s, const char *from, const char *to, char *out, size_t cap)
+{
+    size_t fl = strlen(from), tl = strlen(to), o = 0;
+    int any = 0;
+    for (const char *p = s; *p;) {
+        if (strncmp(p, from, fl) == 0) {
+            if (o + tl + 1 >= cap)
+                return 0;
+            memcpy(out + o, to, tl);
+            o += tl;
+            p += fl;
+            any = 1;
+        } else {
+            if (o + 2 >= cap)
+                return 0;
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+    return any;
+}
+
+/* Is the German noun low a headword hunspell spells, capitalised? Then
+ * its translation into out. */
+static int high_german_noun(dict *d, const char *low, char *out, size_t cap, int *pos)
+{
+    char cap_w[64];
+    snprintf(cap_w, sizeof cap_w, "%s", low);
+    if (cap_w[0] >= 'a' && cap_w[0] <= 'z')
+        cap_w[0] = (char)(cap_w[0] - 32);
+    else if ((unsigned char)cap_w[0] == 0xC3 && (unsigned char)cap_w[1] >= 0xA0 && (unsigned char)cap_w[1] <= 0xBE)
+        cap_w[1] = (char)(cap_w[1] - 0x20); /* ä -> Ä */
+    if (!find_head(d, low, strlen(low)) || Hunspell_spell(d->hun, cap_w) == 0)
+        return 0;
+    return lookup_head(d, low, strlen(low), 1, out, cap, pos) && *pos == LS_POS_NOUN && out[0];
+}
+
+/* Is headword w's first entry a plural form only ("Busse <pl>")? */
+static int plural_entry(dict *d, const char *w)
+{
+    const hslot *hs = find_head(d, w, strlen(w));
+    if (!hs)
+        return 0;
+    const char *line = d->idx + hs->line, *end = d->idx + d->idx_len;
+    const char *tab = memchr(line, '\t', (size_t)(end - line));
+    const char *nl = memchr(line, '\n', (size_t)(end - line));
+    size_t off, len;
+    const char *q;
+    char head[256];
+    if (!tab || !nl || !b64_num(tab + 1, nl, &off, &q) || q >= nl || *q != '\t' || !b64_num(q + 1, nl, &len, &q))
+        return 0;
+    read_entry(d, off, len < sizeof head ? len : sizeof head - 1, head, sizeof head);
+    char *e = strchr(head, '\n');
+    if (e)
+        *e = '\0';
+    const char *lt = strchr(head, '<');
+    return lt && (strncmp(lt, "<pl>", 4) == 0 || strstr(lt, ", pl>") != NULL) && !strstr(lt, "sg");
+}
+
+/* A Low German noun (the dialect of the Grimm tales and much North German
+ * writing) read as its High German cognate: Low German never took part in
+ * the High German consonant shift (t -> ss, p -> f/pf, k -> ch: "Water",
+ * Wasser; "Schipp", Schiff) nor in the New High German diphthongs (uu ->
+ * au, ii/y -> ei: "Huus", Haus) and drops a final e ("Hütt", Hütte). Up
+ * to two of these sound correspondences are undone, each over the whole
+ * word, and only a candidate that is a FreeDict noun hunspell spells
+ * counts; the first such wins. */
+static int low_german(dict *d, const char *low, char *out, size_t cap, int *pos)
+{
+    static const char *const rules[][2] = {
+        {"uu", "au"}, {"u", "au"}, {"ii", "ei"}, {"y", "ei"}, {"ie", "ei"}, {"i", "ei"}, {"\xC3\xBC", "\xC3\xA4u"},
+        {"\xC3\xBC", "eu"}, {"oo", "o"}, {"oo", "au"}, {"oo", "u"}, {"ee", "e"}, {"ee", "ei"}, {"aa", "a"},
+        {"aa", "e"}, {"\xC3\xB6", "\xC3\xBC"}, {"\xC3\xB6", "o"}, {"\xC3\xA4", "a"}, {"o", "u"}, {"u", "o"},
+        {"tt", "ss"}, {"t", "ss"}, {"pp", "pf"}, {"pp", "ff"}, {"p", "pf"}, {"p", "f"}, {"k", "ch"},
+        {"sl", "schl"}, {"sw", "schw"}, {"sm", "schm"}, {"sn", "schn"}, {"ll", "l"}, {"v", "f"}, {"d", "t"},
+        {"h", ""}};
+    size_t nr = sizeof rules / sizeof rules[0];
+    char a[64], b[70];
+    /* fewest changes first: the final e alone, then one correspondence
+     * (with or without the e), then two */
+    for (int depth = 0; depth <= 2; depth++)
+        for (size_t i = 0; i < (depth ? nr : 1); i++) {
+            /* two only where one is the s of "sl", "sw"...: "Slott",
+             * Schloss; any two vowel or consonant changes reach too far
+             * ("Butt" is no "Boss") */
+            if (depth == 2 && strncmp(rules[i][1], "sch", 3) != 0)
+                continue;
+            if (depth && !replace_all(low, rules[i][0], rules[i][1], a, sizeof a))
+                continue;
+            if (!depth)
+                snprintf(a, sizeof a, "%s", low);
+            for (size_t j = depth == 2 ? 0 : nr; j <= nr; j++) {
+                const char *cand = a;
+                if (depth == 2 && (j == i || j == nr))
+                    continue; /* one change alone was tried at depth 1 */
+                if (j < nr) {
+                    if (!replace_all(a, rules[j][0], rules[j][1], b, sizeof b))
+                        continue;
+                    cand = b;
+                }
+                char e[72];
+                if (depth && high_german_noun(d, cand, out, cap, pos))
+                    return 1;
+                /* the dropped final e of a singular ("Hütt": Hütte), not
+                 * a plural's ending ("Butt" is no "Busse") */
+                snprintf(e, sizeof e, "%se", cand);
+                if (strlen(e) < 64 && !plural_entry(d, e) && high_german_noun(d, e, out, cap, pos))
+                    return 1;
+            }
+        }
+    out[0] = '\0';
+    *pos = LS_POS_UNKNOWN;
+    return 0;
+}
+
 static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, size_t ll, int upper, char *out,
                                size_t cap, int *pos, char *mod, size_t modcap)
 {
@@ -1257,6 +1374,8 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
             }
         }
     }
+    if (lang == LSLEX_DE && upper == 1 && !out[0] && ll >= 3 && d->hun && low_german(d, low, out, cap, pos))
+        return;
     if (lang == LSLEX_DE && upper && ll >= 7 && spelt) {
         /* a compound: its head is its longest known tail of 4+ bytes
          * ("Fischerhütte" -> "hütte"); a linking s is skipped by the

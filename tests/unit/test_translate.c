@@ -159,6 +159,23 @@ TEST(german_compounds_keep_their_modifier)
     CHECK_STR(ls_en_head("cup"), "cup");
 }
 
+/* A Low German noun the dictionary lacks is read as its High German
+ * cognate by undoing the sound shifts Low German never took part in; a
+ * High German noun is never re-read, and a reading that reaches too far
+ * (two vowel changes, a plural's ending) is none. */
+TEST(low_german_nouns_read_as_high_german)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(tr(LSLEX_DE, "Water", 1, NULL), "water");  /* t -> ss: Wasser */
+    CHECK_STR(tr(LSLEX_DE, "Huus", 1, NULL), "house");   /* uu -> au: Haus */
+    CHECK_STR(tr(LSLEX_DE, "Hütt", 1, NULL), "hut");     /* the final e: Hütte */
+    CHECK_STR(tr(LSLEX_DE, "Slott", 1, NULL), "castle"); /* sl -> schl, tt -> ss: Schloss */
+    CHECK_STR(tr(LSLEX_DE, "Swien", 1, NULL), "pig");    /* sw -> schw, ie -> ei: Schwein */
+    CHECK_STR(tr(LSLEX_DE, "Butt", 1, NULL), "");        /* no "Busse", no "Boss" */
+    CHECK_STR(tr(LSLEX_DE, "Haus", 1, NULL), "house");
+    CHECK_STR(tr(LSLEX_DE, "water", 0, NULL), "");       /* lower case: no noun to re-read */
+}
+
 static const char *plural_of(const char *en)
 {
     static char out[40];
@@ -333,7 +350,7 @@ TEST(cognate_of_the_same_kind_is_kept)
     CHECK_STR(tr(LSLEX_FR, "fille", 0, NULL), "girl");
 }
 
-RUN_TESTS(every_sense_of_a_line_counts, german_compounds_keep_their_modifier, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
+RUN_TESTS(every_sense_of_a_line_counts, german_compounds_keep_their_modifier, low_german_nouns_read_as_high_german, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
           the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds,
           french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files,
           cognate_of_the_same_kind_is_kept)
