@@ -1207,8 +1207,8 @@ static int low_german(dict *d, const char *low, char *out, size_t cap, int *pos)
     return 0;
 }
 
-static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, size_t ll, int upper, char *out,
-                               size_t cap, int *pos, char *mod, size_t modcap)
+static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, size_t ll, int upper, int dialect,
+                               char *out, size_t cap, int *pos, char *mod, size_t modcap)
 {
     out[0] = '\0';
     mod[0] = '\0';
@@ -1374,7 +1374,7 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
             }
         }
     }
-    if (lang == LSLEX_DE && upper == 1 && !out[0] && ll >= 3 && d->hun && low_german(d, low, out, cap, pos))
+    if (lang == LSLEX_DE && dialect && upper == 1 && !out[0] && ll >= 3 && d->hun && low_german(d, low, out, cap, pos))
         return;
     if (lang == LSLEX_DE && upper && ll >= 7 && spelt) {
         /* a compound: its head is its longest known tail of 4+ bytes
@@ -1408,8 +1408,8 @@ static int fr_name(const char *w, size_t n)
 }
 
 /* The word and a German compound's modifier (mod, "" when none), cached. */
-static void translate_cached(lslex_lang_id lang, const char *w, size_t n, int upper, char *res, size_t rescap,
-                             int *pos_out, char *mod, size_t modcap)
+static void translate_cached(lslex_lang_id lang, const char *w, size_t n, int upper, int dialect, char *res,
+                             size_t rescap, int *pos_out, char *mod, size_t modcap)
 {
     int pos = LS_POS_UNKNOWN;
     res[0] = mod[0] = '\0';
@@ -1429,7 +1429,7 @@ static void translate_cached(lslex_lang_id lang, const char *w, size_t n, int up
             tcache[lang] = longsd__calloc(CACHE_SLOTS, sizeof(tslot));
         tslot *tc = tcache[lang], *slot = NULL;
         char key[48];
-        snprintf(key, sizeof key, "%c%s", upper == 2 ? 'a' : upper ? 'U' : 'l', low);
+        snprintf(key, sizeof key, "%c%s", upper == 2 ? 'a' : upper ? (dialect ? 'D' : 'U') : 'l', low);
         int hit = 0;
         if (tc) {
             size_t h = (size_t)hkey(key, strlen(key)) & (CACHE_SLOTS - 1);
@@ -1448,7 +1448,7 @@ static void translate_cached(lslex_lang_id lang, const char *w, size_t n, int up
             }
         }
         if (!hit) {
-            translate_uncached(lang, d, low, ll, upper, res, rescap, &pos, mod, modcap);
+            translate_uncached(lang, d, low, ll, upper, dialect, res, rescap, &pos, mod, modcap);
             if (slot) {
                 slot->pos = pos;
                 snprintf(slot->key, sizeof slot->key, "%s", key);
@@ -1470,7 +1470,7 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
         *pos_out = LS_POS_UNKNOWN;
     if (!cap)
         return;
-    translate_cached(lang, w, n, upper, res, sizeof res, &pos, mod, sizeof mod);
+    translate_cached(lang, w, n, upper, 0, res, sizeof res, &pos, mod, sizeof mod);
     snprintf(out, cap, "%s", res);
     if (pos_out)
         *pos_out = pos;
@@ -1484,7 +1484,7 @@ void ls_translate_noun(lslex_lang_id lang, const char *w, size_t n, int upper, c
         *pos_out = LS_POS_UNKNOWN;
     if (!cap)
         return;
-    translate_cached(lang, w, n, upper, res, sizeof res, &pos, mod, sizeof mod);
+    translate_cached(lang, w, n, upper, 1, res, sizeof res, &pos, mod, sizeof mod);
     if (mod[0] && res[0] && strlen(mod) + 1 + strlen(res) < cap)
         snprintf(out, cap, "%s %s", mod, res);
     else

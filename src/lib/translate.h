@@ -22,8 +22,10 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
  * compound the dictionary lacks gives its modifier and head in English
  * order ("Frühstückstisch" -> "breakfast table", where ls_translate_word
  * gives the head, "table"); one WordNet writes closed stays one word
- * ("Sonnenschirm" -> "sunshade"). The last word is the head: see
- * ls_en_head. Thread-safe. */
+ * ("Sonnenschirm" -> "sunshade"). A Low German noun FreeDict lacks is
+ * read as its High German cognate ("Huus" -> Haus -> "house"): the scene
+ * draws it, while a title, kept in the book's words, must not pick it as
+ * a known word. The last word is the head: see ls_en_head. Thread-safe. */
 void ls_translate_noun(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos);
 
 /* The head of an English phrase en: its last word ("table" of "breakfast
