@@ -740,11 +740,19 @@ static void sw_units(swriter *w)
             sw_set_en(t, "", LS_POS_UNKNOWN); /* sw_tag: T_PROPER */
             continue;
         }
-        if (i > 0 && lang == LSLEX_FR && word_in(w->t[i - 1].low, plural_dets))
+        size_t d = i > 0 && word_in(w->t[i - 1].low, plural_dets) ? i - 1
+                   : i > 1 && word_in(w->t[i - 2].low, plural_dets) && !w->t[i - 1].brk &&
+                             w->t[i - 1].pos == LS_POS_ADJ ? i - 2 /* "des petites caisses" */
+                                                           : (size_t)-1;
+        /* a setting after its preposition is drawn as one place ("dans les
+         * chambres": in the room, "aux tables": at the table); only
+         * "entre" and "parmi" need the many */
+        static const char *const many_preps[] = {"entre", "parmi", NULL};
+        int setting = d != (size_t)-1 && (strcmp(w->t[d].low, "aux") == 0 ||
+                                          (d > 0 && (w->t[d - 1].lf & LSLEX_PREP) && !w->t[d].brk &&
+                                           !word_in(w->t[d - 1].low, many_preps)));
+        if (lang == LSLEX_FR && d != (size_t)-1 && !setting)
             plural[i] = 1;
-        else if (i > 1 && lang == LSLEX_FR && word_in(w->t[i - 2].low, plural_dets) && !w->t[i - 1].brk &&
-                 w->t[i - 1].pos == LS_POS_ADJ)
-            plural[i] = 1; /* "des petites caisses" */
     }
     /* "près du lit", "autour du feu": the "du" of a preposition that
      * takes "de" is "de le", the bed, never "some bed" ("du vin") */
