@@ -1614,8 +1614,9 @@ static int closed_compound(lslex_lang_id lang, const char *head, size_t hn, cons
             if (strchr(ms[m], ' ') || strchr(hs[h], ' '))
                 continue;
             snprintf(c, sizeof c, "%s%s", ms[m], hs[h]);
-            if (strlen(c) < cap && strlen(c) < 32 && lswn_lookup(c, &wi) && wi.noun && lswn_noun_concrete(&wi)) {
-                snprintf(out, cap, "%s", c);
+            size_t cl = strlen(c);
+            if (cl < cap && cl < 32 && lswn_lookup(c, &wi) && wi.noun && lswn_noun_concrete(&wi)) {
+                memcpy(out, c, cl + 1); /* fits: checked above */
                 found = 1;
             }
         }
