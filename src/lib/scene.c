@@ -691,6 +691,164 @@ static int is_sentence_end(const char *p, size_t a, size_t z)
     return 0;
 }
 
+/* ---- German and French words that translate as units (translate.c) ----
+ * A word's English depends on its neighbours: a French name mid-sentence
+ * ("rue Grand-Pont") is no street and bridge; "à table", "au fond" are
+ * idioms; "pain de sucre", "lit d'acajou", "tablier blanc" are one thing
+ * in English order; "des caisses" are boxes, not "a box". */
+
+static void sw_set_en(swtok *t, const char *en, int pos)
+{
+    snprintf(t->en, sizeof t->en, "%s", en);
+    t->pos = pos;
+    t->wn = t->en[0] ? lswn_lookup(ls_en_head(t->en), &t->wi) : 0;
+    if (!t->en[0])
+        memset(&t->wi, 0, sizeof t->wi);
+    if (t->wn && ls_en_plural_only(ls_en_head(t->en)))
+        t->wi.plural = 1; /* "scissors", "clothes": never "a scissors" */
+}
+
+static void sw_drop(swtok *t)
+{
+    sw_set_en(t, "", LS_POS_UNKNOWN);
+    t->tag = T_SKIP;
+    t->used = 1;
+}
+
+static int sw_free_tok(const swtok *t)
+{
+    return t->tag != T_CAST && !t->used;
+}
+
+static void sw_units(swriter *w)
+{
+    lslex_lang_id lang = w->sc->lang;
+    const char *x = w->text;
+    char plural[SW_MAX_TOK] = {0};
+    static const char *const plural_dets[] = {"les", "des", "ces", "mes", "tes", "ses", "nos", "vos", "leurs",
+                                              "aux", "plusieurs", "quelques", "certains", "certaines", NULL};
+    for (size_t i = 0; i < w->n; i++) {
+        swtok *t = &w->t[i];
+        if (!sw_free_tok(t) || !t->en[0])
+            continue;
+        /* French capitalises no common noun: a capital within a sentence,
+         * or one joined by a hyphen to such a part ("Pont-Neuf"), is a
+         * name, never translated piecewise */
+        int joined = (i + 1 < w->n && x[t->e] == '-' && w->t[i + 1].s == t->e + 1 && w->t[i + 1].upper) ||
+                     (i > 0 && x[w->t[i - 1].e] == '-' && t->s == w->t[i - 1].e + 1 && w->t[i - 1].upper);
+        if (lang == LSLEX_FR && t->upper && (!t->first || joined) && !(t->lf & LSLEX_TITLE)) {
+            sw_set_en(t, "", LS_POS_UNKNOWN); /* sw_tag: T_PROPER */
+            continue;
+        }
+        size_t d = i > 0 && word_in(w->t[i - 1].low, plural_dets) ? i - 1
+                   : i > 1 && word_in(w->t[i - 2].low, plural_dets) && !w->t[i - 1].brk &&
+                             w->t[i - 1].pos == LS_POS_ADJ ? i - 2 /* "des petites caisses" */
+                                                           : (size_t)-1;
+        /* a setting after its preposition is drawn as one place ("dans les
+         * chambres": in the room, "aux tables": at the table); only
+         * "entre" and "parmi" need the many */
+        static const char *const many_preps[] = {"entre", "parmi", NULL};
+        int setting = d != (size_t)-1 && (strcmp(w->t[d].low, "aux") == 0 ||
+                                          (d > 0 && (w->t[d - 1].lf & LSLEX_PREP) && !w->t[d].brk &&
+                                           !word_in(w->t[d - 1].low, many_preps)));
+        if (lang == LSLEX_FR && d != (size_t)-1 && !setting)
+            plural[i] = 1;
+    }
+    /* "près du lit", "autour du feu": the "du" of a preposition that
+     * takes "de" is "de le", the bed, never "some bed" ("du vin") */
+    static const char *const de_preps[] = {"près", "autour", "loin", "hors", "lors", "auprès", NULL};
+    for (size_t i = 0; lang == LSLEX_FR && i + 1 < w->n; i++)
+        if (word_in(w->t[i].low, de_preps) && !w->t[i + 1].brk && strcmp(w->t[i + 1].low, "du") == 0)
+            snprintf(w->t[i + 1].low, sizeof w->t[i + 1].low, "le");
+    for (size_t i = 0; i + 1 < w->n; i++) {
+        swtok *p = &w->t[i], *q = &w->t[i + 1];
+        char pe[16], ne[32];
+        int the = 0;
+        if (!sw_free_tok(p) || !sw_free_tok(q) || q->brk ||
+            !ls_translate_idiom(lang, x + p->s, p->e - p->s, x + q->s, q->e - q->s, pe, sizeof pe, ne, sizeof ne,
+                                &the))
+            continue;
+        if (!ne[0]) {
+            sw_drop(p);
+            sw_drop(q);
+        } else {
+            snprintf(p->en, sizeof p->en, "%s", pe);
+            sw_set_en(q, ne, LS_POS_NOUN);
+            q->the = the;
+            q->used = 2; /* not paired again, still written */
+        }
+        i++;
+    }
+    for (size_t i = 0; lang == LSLEX_FR && i + 1 < w->n; i++) {
+        swtok *h = &w->t[i], *l = &w->t[i + 1];
+        if (!sw_free_tok(h) || h->pos != LS_POS_NOUN || !h->en[0] || !sw_free_tok(l) || l->brk || l->upper)
+            continue;
+        size_t hn = h->e - h->s, mod = i + 1, ln = 0;
+        const char *link = NULL;
+        if ((strcmp(l->low, "de") == 0 || strcmp(l->low, "à") == 0 || strcmp(l->low, "aux") == 0) &&
+            i + 2 < w->n && sw_free_tok(&w->t[i + 2]) && !w->t[i + 2].brk && !w->t[i + 2].upper) {
+            link = x + l->s;
+            ln = l->e - l->s;
+            mod = i + 2;
+        } else if (l->e - l->s > 2 && (x[l->s] == 'd' || x[l->s] == 'D') && x[l->s + 1] == '\'') {
+            link = x + l->s; /* "d'acajou": one token */
+            ln = 2;
+        } else if (l->e - l->s > 4 && x[l->s] == 'd' && (unsigned char)x[l->s + 1] == 0xE2 &&
+                   (unsigned char)x[l->s + 2] == 0x80 && (unsigned char)x[l->s + 3] == 0x99) {
+            link = x + l->s;
+            ln = 4;
+        } else if (l->pos != LS_POS_ADJ || (i + 2 < w->n && !w->t[i + 2].brk &&
+                                             (strcmp(w->t[i + 2].low, "de") == 0 || strncmp(w->t[i + 2].low, "d'", 2) == 0 ||
+                                              strcmp(w->t[i + 2].low, "à") == 0))) {
+            continue; /* "champs pleins de fleurs": the adjective has its own complement */
+        }
+        swtok *m = &w->t[mod];
+        size_t ms = m->s + (mod == i + 1 ? ln : 0);
+        char r[64];
+        if (!ls_translate_pair(lang, x + h->s, hn, link, ln, x + ms, m->e - ms, r, sizeof r))
+            continue;
+        /* English order: the modifier on the first token, the head on the
+         * next (the run stays whole, after its determiner), the rest
+         * written by neither */
+        char *sp = strrchr(r, ' ');
+        char head_en[64], pl[40];
+        snprintf(head_en, sizeof head_en, "%s", sp ? sp + 1 : r);
+        lswn_info hi;
+        if (plural[i] && lswn_lookup(head_en, &hi) && hi.noun_lex[0] != LSWN_N_PERSON &&
+            ls_en_plural(head_en, pl, sizeof pl))
+            snprintf(head_en, sizeof head_en, "%s", pl);
+        if (strlen(head_en) >= sizeof m->en)
+            continue;
+        int mod_adj = link == NULL;
+        if (sp)
+            *sp = '\0';
+        swtok *on = sp ? l : h;
+        if (sp) {
+            sw_set_en(h, r, mod_adj ? LS_POS_ADJ : LS_POS_NOUN);
+            h->used = 2;
+        }
+        sw_set_en(on, head_en, LS_POS_NOUN);
+        on->used = 2;
+        for (size_t k = (size_t)(on - w->t) + 1; k <= mod; k++)
+            sw_drop(&w->t[k]);
+        plural[i] = 0;
+        i = mod;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        swtok *t = &w->t[i];
+        char pl[40];
+        /* a person stays one: the subject is drawn as one figure */
+        if (plural[i] && sw_free_tok(t) && t->pos == LS_POS_NOUN && !strchr(t->en, ' ') && t->wn &&
+            t->wi.noun_lex[0] != LSWN_N_PERSON &&
+            ls_en_plural(t->en, pl, sizeof pl) && strlen(pl) < sizeof t->en)
+            sw_set_en(t, pl, LS_POS_NOUN);
+        else if (t->wn && t->wi.noun && ls_en_plural_only(ls_en_head(t->en)))
+            t->wi.plural = 1;
+        if (t->used == 2)
+            t->used = 0;
+    }
+}
+
 /* Read the narration into tokens with their classes. */
 static void sw_scan(swriter *w)
 {
@@ -722,9 +880,9 @@ static void sw_scan(swriter *w)
         if (sc->lang == LSLEX_EN)
             memcpy(t->en, t->low, sizeof t->en);
         else
-            ls_translate_word(sc->lang, w->text + lw.start, lw.end - lw.start, t->upper, t->en, sizeof t->en,
-                              &t->pos);
-        t->wn = t->en[0] ? lswn_lookup(t->en, &t->wi) : 0;
+            ls_translate_noun(sc->lang, w->text + lw.start, lw.end - lw.start, t->upper, t->en, sizeof t->en,
+                              &t->pos); /* "breakfast table": WordNet is asked about its head */
+        t->wn = t->en[0] ? lswn_lookup(ls_en_head(t->en), &t->wi) : 0;
         h[w->n] = lslex_word_hash(w->text + lw.start, lw.end - lw.start);
         w->n++;
     }
@@ -755,6 +913,8 @@ static void sw_scan(swriter *w)
             i += m - 1;
         }
     }
+    if (sc->lang != LSLEX_EN)
+        sw_units(w);
 }
 
 /* Part of speech, by a few rules over WordNet's answers: inflected verb
@@ -964,6 +1124,8 @@ static void sw_phrases(swriter *w)
             b--;
         }
         np->lead = b;
+        if (w->t[head].the)
+            np->det = np->the = 1; /* an idiom's noun: "à table" -> "at the table" (sw_units) */
         if (b > 0 && !w->t[b].brk && w->t[b - 1].tag == T_PREP)
             np->prep = (int)b;
         if (np->prep && !np->det && w->sc->lang == LSLEX_DE) {

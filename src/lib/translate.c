@@ -73,6 +73,7 @@ typedef struct {
 typedef struct {
     char key[48];
     char val[32];
+    char mod[32];           /* a compound's English modifier, see compound_modifier */
     int pos;
     int used;
 } tslot;
@@ -1029,10 +1030,188 @@ static int de_past_infinitive(const char *w, char *out, size_t cap)
     return 0;
 }
 
-static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, size_t ll, int upper, char *out,
-                               size_t cap, int *pos)
+/* Is English noun w fit to stand before another as its modifier: a thing,
+ * a place, a being, a meal, a time or weather ("breakfast table", "night
+ * table", "rain cloud"), not an abstraction ("sleep coat")? */
+static int modifier_noun(const char *w)
+{
+    lswn_info wi;
+    if (!lswn_lookup(w, &wi) || !wi.noun)
+        return 0;
+    int l = wi.noun_lex[0];
+    return lswn_noun_concrete(&wi) || l == LSWN_N_TIME || l == LSWN_N_PHENOMENON;
+}
+
+/* The English modifier of a German compound whose head low[i..) gave
+ * head (its English noun): the first part low[0..i), a noun as written or
+ * without a linking element ("Frühstücks|tisch", "Küche|n|tür",
+ * "Hund|e|hütte"), into mod ("breakfast"), so the compound reads
+ * "breakfast table", not "table". Where English writes the two as one
+ * word WordNet knows ("Sonnen|schirm": sunshade), that word replaces the
+ * head and mod stays "". A part that is no noun, or an abstraction, adds
+ * nothing: the head alone is the safer picture. */
+static void compound_modifier(dict *d, const char *low, size_t i, char *head, size_t cap, char *mod,
+                              size_t modcap)
+{
+    /* the linking elements; "+e" restores the e a first part drops
+     * ("Kirch|turm": Kirche) */
+    static const char *const links[] = {"", "s", "es", "n", "en", "e", "er", "+e", NULL};
+    char en[32];
+    int pos = LS_POS_UNKNOWN;
+    for (size_t k = 0; links[k]; k++) {
+        char part[64];
+        if (links[k][0] == '+') {
+            if (i + 2 > sizeof part)
+                continue;
+            snprintf(part, sizeof part, "%.*s%s", (int)i, low, links[k] + 1);
+        } else {
+            size_t el = strlen(links[k]);
+            if (i < el + 3 || i - el >= sizeof part || strncmp(low + i - el, links[k], el) != 0)
+                continue;
+            snprintf(part, sizeof part, "%.*s", (int)(i - el), low);
+        }
+        if (!lookup_head(d, part, strlen(part), 1, en, sizeof en, &pos) || pos != LS_POS_NOUN || !en[0])
+            continue;
+        lswn_info mi;
+        if (lswn_lookup(en, &mi) && mi.plural && mi.noun_lemma[0])
+            snprintf(en, sizeof en, "%s", mi.noun_lemma); /* "küchen": kitchen, never "kitchens door" */
+        if (strcmp(en, head) == 0 || !modifier_noun(en))
+            return;
+        char closed[64];
+        snprintf(closed, sizeof closed, "%s%s", en, head);
+        lswn_info wi;
+        if (strlen(closed) < cap && lswn_lookup(closed, &wi) && wi.noun) {
+            snprintf(head, cap, "%s", closed); /* "sunshade", "bedroom" */
+            return;
+        }
+        if (strlen(en) + strlen(head) + 2 <= modcap && strlen(en) + strlen(head) + 2 <= 31)
+            snprintf(mod, modcap, "%s", en);
+        return;
+    }
+}
+
+/* Replace every s[i..) occurrence of from by to in s into out; 0 when
+ * there is none or it does not fit. */
+static int replace_all(const char *s, const char *from, const char *to, char *out, size_t cap)
+{
+    size_t fl = strlen(from), tl = strlen(to), o = 0;
+    int any = 0;
+    for (const char *p = s; *p;) {
+        if (strncmp(p, from, fl) == 0) {
+            if (o + tl + 1 >= cap)
+                return 0;
+            memcpy(out + o, to, tl);
+            o += tl;
+            p += fl;
+            any = 1;
+        } else {
+            if (o + 2 >= cap)
+                return 0;
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+    return any;
+}
+
+/* Is the German noun low a headword hunspell spells, capitalised? Then
+ * its translation into out. */
+static int high_german_noun(dict *d, const char *low, char *out, size_t cap, int *pos)
+{
+    char cap_w[64];
+    snprintf(cap_w, sizeof cap_w, "%s", low);
+    if (cap_w[0] >= 'a' && cap_w[0] <= 'z')
+        cap_w[0] = (char)(cap_w[0] - 32);
+    else if ((unsigned char)cap_w[0] == 0xC3 && (unsigned char)cap_w[1] >= 0xA0 && (unsigned char)cap_w[1] <= 0xBE)
+        cap_w[1] = (char)(cap_w[1] - 0x20); /* ä -> Ä */
+    if (!find_head(d, low, strlen(low)) || Hunspell_spell(d->hun, cap_w) == 0)
+        return 0;
+    return lookup_head(d, low, strlen(low), 1, out, cap, pos) && *pos == LS_POS_NOUN && out[0];
+}
+
+/* Is headword w's first entry a plural form only ("Busse <pl>")? */
+static int plural_entry(dict *d, const char *w)
+{
+    const hslot *hs = find_head(d, w, strlen(w));
+    if (!hs)
+        return 0;
+    const char *line = d->idx + hs->line, *end = d->idx + d->idx_len;
+    const char *tab = memchr(line, '\t', (size_t)(end - line));
+    const char *nl = memchr(line, '\n', (size_t)(end - line));
+    size_t off, len;
+    const char *q;
+    char head[256];
+    if (!tab || !nl || !b64_num(tab + 1, nl, &off, &q) || q >= nl || *q != '\t' || !b64_num(q + 1, nl, &len, &q))
+        return 0;
+    read_entry(d, off, len < sizeof head ? len : sizeof head - 1, head, sizeof head);
+    char *e = strchr(head, '\n');
+    if (e)
+        *e = '\0';
+    const char *lt = strchr(head, '<');
+    return lt && (strncmp(lt, "<pl>", 4) == 0 || strstr(lt, ", pl>") != NULL) && !strstr(lt, "sg");
+}
+
+/* A Low German noun (the dialect of the Grimm tales and much North German
+ * writing) read as its High German cognate: Low German never took part in
+ * the High German consonant shift (t -> ss, p -> f/pf, k -> ch: "Water",
+ * Wasser; "Schipp", Schiff) nor in the New High German diphthongs (uu ->
+ * au, ii/y -> ei: "Huus", Haus) and drops a final e ("Hütt", Hütte). Up
+ * to two of these sound correspondences are undone, each over the whole
+ * word, and only a candidate that is a FreeDict noun hunspell spells
+ * counts; the first such wins. */
+static int low_german(dict *d, const char *low, char *out, size_t cap, int *pos)
+{
+    static const char *const rules[][2] = {
+        {"uu", "au"}, {"u", "au"}, {"ii", "ei"}, {"y", "ei"}, {"ie", "ei"}, {"i", "ei"}, {"\xC3\xBC", "\xC3\xA4u"},
+        {"\xC3\xBC", "eu"}, {"oo", "o"}, {"oo", "au"}, {"oo", "u"}, {"ee", "e"}, {"ee", "ei"}, {"aa", "a"},
+        {"aa", "e"}, {"\xC3\xB6", "\xC3\xBC"}, {"\xC3\xB6", "o"}, {"\xC3\xA4", "a"}, {"o", "u"}, {"u", "o"},
+        {"tt", "ss"}, {"t", "ss"}, {"pp", "pf"}, {"pp", "ff"}, {"p", "pf"}, {"p", "f"}, {"k", "ch"},
+        {"sl", "schl"}, {"sw", "schw"}, {"sm", "schm"}, {"sn", "schn"}, {"ll", "l"}, {"v", "f"}, {"d", "t"},
+        {"h", ""}};
+    size_t nr = sizeof rules / sizeof rules[0];
+    char a[64], b[70];
+    /* fewest changes first: the final e alone, then one correspondence
+     * (with or without the e), then two */
+    for (int depth = 0; depth <= 2; depth++)
+        for (size_t i = 0; i < (depth ? nr : 1); i++) {
+            /* two only where one is the s of "sl", "sw"...: "Slott",
+             * Schloss; any two vowel or consonant changes reach too far
+             * ("Butt" is no "Boss") */
+            if (depth == 2 && strncmp(rules[i][1], "sch", 3) != 0)
+                continue;
+            if (depth && !replace_all(low, rules[i][0], rules[i][1], a, sizeof a))
+                continue;
+            if (!depth)
+                snprintf(a, sizeof a, "%s", low);
+            for (size_t j = depth == 2 ? 0 : nr; j <= nr; j++) {
+                const char *cand = a;
+                if (depth == 2 && (j == i || j == nr))
+                    continue; /* one change alone was tried at depth 1 */
+                if (j < nr) {
+                    if (!replace_all(a, rules[j][0], rules[j][1], b, sizeof b))
+                        continue;
+                    cand = b;
+                }
+                char e[72];
+                if (depth && high_german_noun(d, cand, out, cap, pos))
+                    return 1;
+                /* the dropped final e of a singular ("Hütt": Hütte), not
+                 * a plural's ending ("Butt" is no "Busse") */
+                snprintf(e, sizeof e, "%se", cand);
+                if (strlen(e) < 64 && !plural_entry(d, e) && high_german_noun(d, e, out, cap, pos))
+                    return 1;
+            }
+        }
+    out[0] = '\0';
+    *pos = LS_POS_UNKNOWN;
+    return 0;
+}
+
+static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, size_t ll, int upper, int dialect,
+                               char *out, size_t cap, int *pos, char *mod, size_t modcap)
 {
     out[0] = '\0';
+    mod[0] = '\0';
     *pos = LS_POS_UNKNOWN;
     int want = lang == LSLEX_DE ? (upper ? 1 : 0) : -1;
     const char *pp = preposition(lang, low);
@@ -1195,6 +1374,8 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
             }
         }
     }
+    if (lang == LSLEX_DE && dialect && upper == 1 && !out[0] && ll >= 3 && d->hun && low_german(d, low, out, cap, pos))
+        return;
     if (lang == LSLEX_DE && upper && ll >= 7 && spelt) {
         /* a compound: its head is its longest known tail of 4+ bytes
          * ("Fischerhütte" -> "hütte"); a linking s is skipped by the
@@ -1202,8 +1383,11 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
         for (size_t i = 3; i + 4 <= ll; i++) {
             if (((unsigned char)low[i] & 0xC0) == 0x80)
                 continue; /* inside a UTF-8 sequence */
-            if (lookup_head(d, low + i, ll - i, want, out, cap, pos))
+            if (lookup_head(d, low + i, ll - i, want, out, cap, pos)) {
+                if (*pos == LS_POS_NOUN && out[0])
+                    compound_modifier(d, low, i, out, cap, mod, modcap);
                 return;
+            }
         }
     }
 }
@@ -1223,14 +1407,13 @@ static int fr_name(const char *w, size_t n)
     return (ls_dict_fr(w, n) & (LS_FR_FIRST_NAME | LS_FR_PROPER)) != 0;
 }
 
-void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos_out)
+/* The word and a German compound's modifier (mod, "" when none), cached. */
+static void translate_cached(lslex_lang_id lang, const char *w, size_t n, int upper, int dialect, char *res,
+                             size_t rescap, int *pos_out, char *mod, size_t modcap)
 {
     int pos = LS_POS_UNKNOWN;
-    if (pos_out)
-        *pos_out = LS_POS_UNKNOWN;
-    if (!cap)
-        return;
-    out[0] = '\0';
+    res[0] = mod[0] = '\0';
+    *pos_out = LS_POS_UNKNOWN;
     if (lang != LSLEX_DE && lang != LSLEX_FR)
         return;
     if (lang == LSLEX_FR && upper == 1 && fr_name(w, n))
@@ -1239,7 +1422,6 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
     size_t ll = lslex_lower(w, n, low, sizeof low, 1);
     if (ll == 0 || ll >= sizeof low - 1)
         return;
-    char res[32] = "";
     pthread_mutex_lock(&tr_mu);
     dict *d = get_dict(lang);
     if (d) {
@@ -1247,7 +1429,7 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
             tcache[lang] = longsd__calloc(CACHE_SLOTS, sizeof(tslot));
         tslot *tc = tcache[lang], *slot = NULL;
         char key[48];
-        snprintf(key, sizeof key, "%c%s", upper == 2 ? 'a' : upper ? 'U' : 'l', low);
+        snprintf(key, sizeof key, "%c%s", upper == 2 ? 'a' : upper ? (dialect ? 'D' : 'U') : 'l', low);
         int hit = 0;
         if (tc) {
             size_t h = (size_t)hkey(key, strlen(key)) & (CACHE_SLOTS - 1);
@@ -1257,7 +1439,8 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
                     break;
                 }
                 if (strcmp(tc[h].key, key) == 0) {
-                    snprintf(res, sizeof res, "%s", tc[h].val);
+                    snprintf(res, rescap, "%s", tc[h].val);
+                    snprintf(mod, modcap, "%s", tc[h].mod);
                     pos = tc[h].pos;
                     hit = 1;
                     break;
@@ -1265,19 +1448,55 @@ void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, c
             }
         }
         if (!hit) {
-            translate_uncached(lang, d, low, ll, upper, res, sizeof res, &pos);
+            translate_uncached(lang, d, low, ll, upper, dialect, res, rescap, &pos, mod, modcap);
             if (slot) {
                 slot->pos = pos;
                 snprintf(slot->key, sizeof slot->key, "%s", key);
                 snprintf(slot->val, sizeof slot->val, "%s", res);
+                snprintf(slot->mod, sizeof slot->mod, "%s", mod);
                 slot->used = 1;
             }
         }
     }
     pthread_mutex_unlock(&tr_mu);
+    *pos_out = pos;
+}
+
+void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos_out)
+{
+    char res[32], mod[32];
+    int pos;
+    if (pos_out)
+        *pos_out = LS_POS_UNKNOWN;
+    if (!cap)
+        return;
+    translate_cached(lang, w, n, upper, 0, res, sizeof res, &pos, mod, sizeof mod);
     snprintf(out, cap, "%s", res);
     if (pos_out)
         *pos_out = pos;
+}
+
+void ls_translate_noun(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos_out)
+{
+    char res[32], mod[32];
+    int pos;
+    if (pos_out)
+        *pos_out = LS_POS_UNKNOWN;
+    if (!cap)
+        return;
+    translate_cached(lang, w, n, upper, 1, res, sizeof res, &pos, mod, sizeof mod);
+    if (mod[0] && res[0] && strlen(mod) + 1 + strlen(res) < cap)
+        snprintf(out, cap, "%s %s", mod, res);
+    else
+        snprintf(out, cap, "%s", res);
+    if (pos_out)
+        *pos_out = pos;
+}
+
+const char *ls_en_head(const char *en)
+{
+    const char *sp = strrchr(en, ' ');
+    return sp ? sp + 1 : en;
 }
 
 static int cap_first(const char *w, size_t n)
@@ -1324,6 +1543,87 @@ static int key_add(char *key, size_t cap, size_t *k, const char *w, size_t n)
     return 1;
 }
 
+/* The noun senses of the French word w[0..n) as written, else of its
+ * hunspell stems, into out (at most max). Call with tr_mu held. */
+static size_t noun_senses(dict *d, const char *w, size_t n, char (*out)[32], size_t max)
+{
+    char low[64];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 1);
+    const hslot *hs = ll ? find_head(d, low, ll) : NULL;
+    if (!hs && ll && d->hun) {
+        char **list = NULL;
+        int ns = Hunspell_stem(d->hun, &list, low);
+        for (int i = 0; i < ns && !hs; i++) {
+            ll = lslex_lower(list[i], strlen(list[i]), low, sizeof low, 0);
+            hs = ll ? find_head(d, low, ll) : NULL;
+        }
+        if (ns > 0)
+            Hunspell_free_list(d->hun, &list, ns);
+    }
+    if (!hs)
+        return 0;
+    char *entry = longsd__malloc(MAX_ENTRY);
+    cands *cs = longsd__malloc(sizeof *cs);
+    size_t k = 0;
+    if (!entry || !cs)
+        goto out;
+    memset(cs, 0, sizeof *cs);
+    const char *line = d->idx + hs->line, *end = d->idx + d->idx_len;
+    for (uint32_t e = 0; e < hs->n && e < MAX_SENSES && line < end; e++) {
+        const char *tab = memchr(line, '\t', (size_t)(end - line));
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        if (!tab || !nl)
+            break;
+        size_t off, len;
+        const char *q;
+        if (b64_num(tab + 1, nl, &off, &q) && q < nl && *q == '\t' && b64_num(q + 1, nl, &len, &q)) {
+            read_entry(d, off, len, entry, MAX_ENTRY);
+            entry_cands(entry, 1, cs);
+        }
+        line = nl + 1;
+    }
+    for (int i = 0; i < cs->n && k < max; i++)
+        if (cs->c[i].pos == LS_POS_NOUN)
+            snprintf(out[k++], 32, "%s", cs->c[i].key);
+out:
+    longsd__free(entry);
+    longsd__free(cs);
+    return k;
+}
+
+/* A French "N de N" that English writes as one word WordNet knows: any
+ * noun sense of the modifier before any of the head ("sucre" + "pain":
+ * sugar + loaf, "sugarloaf"). 1 with it in out. */
+static int closed_compound(lslex_lang_id lang, const char *head, size_t hn, const char *mod, size_t mn, char *out,
+                           size_t cap)
+{
+    char (*hs)[32] = longsd__malloc(sizeof(char[32]) * 32);
+    int found = 0;
+    if (!hs)
+        return 0;
+    char (*ms)[32] = hs + 16;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(lang);
+    size_t nh = d ? noun_senses(d, head, hn, hs, 16) : 0;
+    size_t nm = d && nh ? noun_senses(d, mod, mn, ms, 16) : 0;
+    pthread_mutex_unlock(&tr_mu);
+    for (size_t m = 0; m < nm && !found; m++)
+        for (size_t h = 0; h < nh && !found; h++) {
+            char c[64];
+            lswn_info wi;
+            if (strchr(ms[m], ' ') || strchr(hs[h], ' '))
+                continue;
+            snprintf(c, sizeof c, "%s%s", ms[m], hs[h]);
+            size_t cl = strlen(c);
+            if (cl < cap && cl < 32 && lswn_lookup(c, &wi) && wi.noun && lswn_noun_concrete(&wi)) {
+                memcpy(out, c, cl + 1); /* fits: checked above */
+                found = 1;
+            }
+        }
+    longsd__free(hs);
+    return found;
+}
+
 size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const char *link, size_t ln,
                          const char *mod, size_t mn, char *out, size_t cap)
 {
@@ -1367,7 +1667,12 @@ size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const 
     size_t lkn = lslex_lower(link ? link : "", ln, lk, sizeof lk, 0);
     int de = (lkn == 2 && memcmp(lk, "de", 2) == 0) || (lkn == 2 && memcmp(lk, "d'", 2) == 0) ||
              (lkn == 4 && memcmp(lk, "d\xE2\x80\x99", 4) == 0);
-    if (de && mpos == LS_POS_NOUN && material_noun(me)) {
+    char closed[32];
+    if (de && mpos == LS_POS_NOUN && closed_compound(lang, head, hn, mod, mn, closed, sizeof closed)) {
+        /* English writes it as one word: "pain de sucre" -> "sugarloaf",
+         * "chemise de nuit" -> "nightshirt" */
+        r = (size_t)snprintf(out, cap, "%s", closed);
+    } else if (de && mpos == LS_POS_NOUN && material_noun(me)) {
         /* N de N of a material: the English noun adjunct ("mahogany bed") */
         r = (size_t)snprintf(out, cap, "%s %s", me, he);
     } else if (ln == 0 && mpos == LS_POS_ADJ) {
@@ -1380,4 +1685,121 @@ out:
         r = 0;
     }
     return r;
+}
+
+/* ------------------------------------------------------------------------
+ * English number: what the translated word needs to be written right. */
+
+int ls_en_plural_only(const char *en)
+{
+    size_t n = strlen(en);
+    if (n < 4 || en[n - 1] != 's' || en[n - 2] == 's' || en[n - 2] == 'u' || en[n - 2] == 'i')
+        return 0; /* "glass", "bus", "axis": singular nouns ending in s */
+    lswn_info wi, si;
+    if (!lswn_lookup(en, &wi) || !wi.noun || wi.plural)
+        return 0; /* a plural WordNet reads back to a singular: "boys" */
+    char sg[32];
+    snprintf(sg, sizeof sg, "%.*s", (int)(n - 1), en);
+    /* "scissors": "scissor" is a verb only; "clothes": "clothe" likewise */
+    return !(lswn_lookup(sg, &si) && si.noun);
+}
+
+int ls_en_plural(const char *en, char *out, size_t cap)
+{
+    size_t n = strlen(en);
+    if (cap)
+        out[0] = '\0';
+    lswn_info wi;
+    if (n < 2 || n + 4 > cap || !lswn_lookup(en, &wi) || !wi.noun || wi.plural || ls_en_plural_only(en))
+        return 0;
+    /* a substance or food first is a mass noun: "water", "bread", "glass" */
+    if (wi.noun_lex[0] == LSWN_N_SUBSTANCE || wi.noun_lex[0] == LSWN_N_FOOD)
+        return 0;
+    char c[4][40];
+    int k = 0;
+    char last = en[n - 1], prev = en[n - 2];
+    int vowel = prev == 'a' || prev == 'e' || prev == 'i' || prev == 'o' || prev == 'u';
+    if (n >= 3 && strcmp(en + n - 3, "man") == 0)
+        snprintf(c[k++], sizeof c[0], "%.*smen", (int)(n - 3), en);
+    if (last == 'y' && !vowel)
+        snprintf(c[k++], sizeof c[0], "%.*sies", (int)(n - 1), en);
+    if (last == 'f')
+        snprintf(c[k++], sizeof c[0], "%.*sves", (int)(n - 1), en);
+    if (last == 'e' && prev == 'f')
+        snprintf(c[k++], sizeof c[0], "%.*sves", (int)(n - 2), en);
+    if (last == 's' || last == 'x' || last == 'z' || last == 'o' || (last == 'h' && (prev == 'c' || prev == 's')))
+        snprintf(c[k++], sizeof c[0], "%ses", en);
+    if (k < 4)
+        snprintf(c[k++], sizeof c[0], "%ss", en);
+    for (int i = 0; i < k; i++) {
+        lswn_info pi;
+        /* WordNet's morphology must read it back as this noun */
+        if (lswn_lookup(c[i], &pi) && pi.noun && pi.plural && strcmp(pi.noun_lemma, en) == 0) {
+            snprintf(out, cap, "%s", c[i]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Idioms of a preposition and a noun: closed-class phrases, as the
+ * preposition table above, since FreeDict lists few of them ("au fond"
+ * is "at the bottom", never "at ground"). Keys are lower case as
+ * written; "" English means nothing to draw ("au dedans": inside). */
+
+static const struct {
+    lslex_lang_id lang;
+    const char *prep, *noun, *prep_en, *noun_en;
+    int the;
+} idioms[] = {
+    {LSLEX_FR, "à", "table", "at", "table", 1},  {LSLEX_FR, "à", "terre", "on", "ground", 1},
+    {LSLEX_FR, "par", "terre", "on", "ground", 1}, {LSLEX_FR, "au", "fond", "at", "bottom", 1},
+    {LSLEX_FR, "au", "dedans", "", "", 0},        {LSLEX_FR, "en", "dedans", "", "", 0},
+    {LSLEX_FR, "au", "dehors", "", "", 0},        {LSLEX_FR, "en", "dehors", "", "", 0},
+    {LSLEX_FR, "en", "train", "", "", 0},         {LSLEX_FR, "en", "effet", "", "", 0},
+    {LSLEX_FR, "en", "face", "", "", 0},          {LSLEX_FR, "à", "côté", "", "", 0},
+    {LSLEX_FR, "au", "milieu", "", "", 0},        {LSLEX_FR, "au", "loin", "", "", 0},
+    {LSLEX_FR, "à", "peine", "", "", 0},          {LSLEX_FR, "à", "coup", "", "", 0},
+    {LSLEX_FR, "en", "haut", "", "", 0},          {LSLEX_FR, "en", "bas", "", "", 0},
+    {LSLEX_FR, "au", "bord", "", "", 0},          {LSLEX_FR, "au", "bout", "", "", 0},
+    {LSLEX_FR, "à", "travers", "", "", 0},        {LSLEX_FR, "au", "travers", "", "", 0},
+    {LSLEX_FR, "à", "genoux", "", "", 0},         {LSLEX_FR, "à", "pied", "", "", 0},
+    {LSLEX_FR, "à", "cheval", "on", "horseback", 0}, {LSLEX_FR, "à", "bord", "", "", 0},
+    {LSLEX_FR, "au", "lieu", "", "", 0},          {LSLEX_FR, "en", "vain", "", "", 0},
+    {LSLEX_FR, "à", "propos", "", "", 0},         {LSLEX_FR, "en", "route", "", "", 0},
+    {LSLEX_FR, "en", "outre", "", "", 0},         {LSLEX_FR, "à", "droite", "", "", 0},
+    {LSLEX_FR, "à", "gauche", "", "", 0},         {LSLEX_FR, "au", "contraire", "", "", 0},
+    {LSLEX_FR, "en", "somme", "", "", 0},         {LSLEX_FR, "en", "arrière", "", "", 0},
+    {LSLEX_FR, "en", "avant", "", "", 0},         {LSLEX_FR, "au", "dessus", "", "", 0},
+    {LSLEX_FR, "au", "dessous", "", "", 0},       {LSLEX_FR, "en", "dessous", "", "", 0},
+    {LSLEX_DE, "zu", "hause", "", "", 0},         {LSLEX_DE, "zu", "tisch", "at", "table", 1},
+    {LSLEX_DE, "zu", "fuß", "", "", 0},           {LSLEX_DE, "zu", "bett", "", "", 0},
+    {LSLEX_DE, "im", "grunde", "", "", 0},        {LSLEX_DE, "in", "ordnung", "", "", 0},
+    {LSLEX_DE, "im", "augenblick", "", "", 0},    {LSLEX_DE, "zum", "beispiel", "", "", 0},
+    {LSLEX_DE, "im", "stande", "", "", 0},        {LSLEX_DE, "in", "ruhe", "", "", 0},
+    {LSLEX_DE, "zu", "ende", "", "", 0},          {LSLEX_DE, "am", "ende", "", "", 0},
+    {LSLEX_DE, "zum", "schluss", "", "", 0},      {LSLEX_DE, "zum", "schluß", "", "", 0},
+};
+
+int ls_translate_idiom(lslex_lang_id lang, const char *prep, size_t pn, const char *noun, size_t nn, char *prep_en,
+                       size_t pcap, char *noun_en, size_t ncap, int *the)
+{
+    char p[32], nw[32];
+    if (!pcap || !ncap)
+        return 0;
+    prep_en[0] = noun_en[0] = '\0';
+    *the = 0;
+    size_t pl = lslex_lower(prep, pn, p, sizeof p, 0), nl = lslex_lower(noun, nn, nw, sizeof nw, 0);
+    if (!pl || !nl)
+        return 0;
+    for (size_t i = 0; i < sizeof idioms / sizeof idioms[0]; i++) {
+        if (idioms[i].lang != lang || strcmp(p, idioms[i].prep) != 0 || strcmp(nw, idioms[i].noun) != 0)
+            continue;
+        snprintf(prep_en, pcap, "%s", idioms[i].prep_en);
+        snprintf(noun_en, ncap, "%s", idioms[i].noun_en);
+        *the = idioms[i].the;
+        return 1;
+    }
+    return 0;
 }

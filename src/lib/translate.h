@@ -18,6 +18,41 @@ enum { LS_POS_UNKNOWN = 0, LS_POS_NOUN = 1, LS_POS_VERB = 2, LS_POS_ADJ = 3, LS_
  * English base form ("walk" for "marchait") no longer shows it. Thread-safe. */
 void ls_translate_word(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos);
 
+/* As ls_translate_word, for a word the caller writes as a noun: a German
+ * compound the dictionary lacks gives its modifier and head in English
+ * order ("Frühstückstisch" -> "breakfast table", where ls_translate_word
+ * gives the head, "table"); one WordNet writes closed stays one word
+ * ("Sonnenschirm" -> "sunshade"). A Low German noun FreeDict lacks is
+ * read as its High German cognate ("Huus" -> Haus -> "house"): the scene
+ * draws it, while a title, kept in the book's words, must not pick it as
+ * a known word. The last word is the head: see ls_en_head. Thread-safe. */
+void ls_translate_noun(lslex_lang_id lang, const char *w, size_t n, int upper, char *out, size_t cap, int *pos);
+
+/* The head of an English phrase en: its last word ("table" of "breakfast
+ * table"), what WordNet is asked about. */
+const char *ls_en_head(const char *en);
+
+/* The plural of English noun en ("box" -> "boxes", "knife" -> "knives",
+ * "man" -> "men") into out, for a German or French noun the text wrote in
+ * the plural: only a form WordNet's morphology reads back as en counts.
+ * Returns 0 (out "") for a noun with no plural of its own: a mass or
+ * substance noun ("water", "glass" as the material), a plural-only one
+ * ("scissors"), a word WordNet lacks. */
+int ls_en_plural(const char *en, char *out, size_t cap);
+
+/* Does English noun en take no "a": plural-only ("scissors", "clothes",
+ * "tongs": WordNet lists the -s form as its own lemma and no singular
+ * noun beside it) or an uncountable -s word ("news")? */
+int ls_en_plural_only(const char *en);
+
+/* A German or French preposition and noun that are an idiom, not a place
+ * ("à table", "au fond", "au dedans", "en train", "zu Hause"): 1, with
+ * prep_en and noun_en the English to write ("at" "table", "" "" to
+ * write nothing) and *the 1 when the noun takes "the" ("at the table").
+ * 0 when prep[0..pn) noun[0..nn) is no idiom. */
+int ls_translate_idiom(lslex_lang_id lang, const char *prep, size_t pn, const char *noun, size_t nn, char *prep_en,
+                       size_t pcap, char *noun_en, size_t ncap, int *the);
+
 /* The English of a French two-word noun phrase, in English order, for a
  * writer that composes phrases: head[0..hn), the word linking them
  * link[0..ln) as written ("de", "d'", "à"; ln 0: none) and mod[0..mn).

@@ -605,8 +605,45 @@ TEST(repeated_long_titles_stay_short_and_whole)
     longsd_story_free(s);
 }
 
+/* German and French words that translate as units: a French noun phrase
+ * in English order, a closed English compound, a name never translated
+ * piecewise, an idiom as one, a plural after its article, a plural-only
+ * noun without "a", a German compound with its modifier. */
+TEST(source_words_translate_as_units)
+{
+    REQUIRE(lswn_available());
+    char out[32];
+    ls_translate_word(LSLEX_FR, "maison", 6, 0, out, sizeof out, NULL);
+    REQUIRE(out[0]); /* the dictionaries */
+    char *r = write_scene(LSLEX_FR, "La vieille dormait dans un lit d'acajou.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "mahogany bed") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "La servante portait un tablier blanc.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "white apron") != NULL && !strstr(r, "apron white"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Le boulanger posa un pain de sucre sur la planche.", NULL, 0, (size_t)-1);
+    CHECK(has_word(r, "sugarloaf") && !has_word(r, "bread"));
+    free(r);
+    r = write_scene(LSLEX_FR, "La voiture traversa la rue Grand-Pont et la place des Arts.", NULL, 0, (size_t)-1);
+    CHECK(has_word(r, "street") && !has_word(r, "bridge") && !has_word(r, "great") && !has_word(r, "art"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Les voisins mangeaient à table dans la cabine.", NULL, 0, (size_t)-1);
+    CHECK(!strstr(r, "at table"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Au dedans, la lampe brûlait près du lit.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "inside") && strstr(r, "near the bed") != NULL); /* près du: de le */
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle rangea les ciseaux entre des caisses.", NULL, 0, (size_t)-1);
+    CHECK(has_word(r, "boxes") && !strstr(r, "a scissors") && has_word(r, "scissors"));
+    free(r);
+    r = write_scene(LSLEX_DE, "Die Magd stellte die Kaffeetasse auf den Tisch.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "coffee cup") != NULL);
+    free(r);
+}
+
 RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
           survives_allocation_failures, subject_is_the_description_never_a_bare_word, seeable_words_only,
           thin_scene_gets_the_setting_around_it, titles_read_as_titles, one_action_and_seeable_things,
-          titles_keep_the_texts_preposition, repeated_long_titles_stay_short_and_whole)
+          titles_keep_the_texts_preposition, repeated_long_titles_stay_short_and_whole,
+          source_words_translate_as_units)

@@ -131,6 +131,107 @@ TEST(german_compounds)
     CHECK_STR(tr(LSLEX_DE, "Fischerhütte", 1, NULL), "hut");
 }
 
+static const char *trn(lslex_lang_id lang, const char *w)
+{
+    static char out[32];
+    ls_translate_noun(lang, w, strlen(w), 1, out, sizeof out, NULL);
+    return out;
+}
+
+/* As a noun, a compound keeps its first part in English order (the word
+ * look-up still gives the head alone); a part that is no thing adds
+ * nothing, a plural part is singular, a closed English compound is one
+ * word, a compound FreeDict lists is its own sense. */
+TEST(german_compounds_keep_their_modifier)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(trn(LSLEX_DE, "Küchentür"), "kitchen door");    /* Küche|n|tür, not "kitchens door" */
+    CHECK_STR(trn(LSLEX_DE, "Kaffeetasse"), "coffee cup");
+    CHECK_STR(trn(LSLEX_DE, "Steinmauer"), "stone wall");
+    CHECK_STR(trn(LSLEX_DE, "Kirchturm"), "church tower");   /* Kirch(e)|turm */
+    CHECK_STR(trn(LSLEX_DE, "Hosentasche"), "trouser pocket"); /* WordNet's lemma of "trousers" */
+    CHECK_STR(trn(LSLEX_DE, "Sonnenschirm"), "sunshade");     /* closed in English */
+    CHECK_STR(tr(LSLEX_DE, "Sonnenschirm", 1, NULL), "sunshade");
+    CHECK_STR(trn(LSLEX_DE, "Schlafrock"), "robe");           /* sleep is no thing */
+    CHECK_STR(trn(LSLEX_DE, "Nachtessen"), "supper");         /* its own entry */
+    CHECK_STR(tr(LSLEX_DE, "Kaffeetasse", 1, NULL), "cup");   /* the word alone: the head */
+    CHECK_STR(ls_en_head("coffee cup"), "cup");
+    CHECK_STR(ls_en_head("cup"), "cup");
+}
+
+/* A Low German noun the dictionary lacks is read as its High German
+ * cognate by undoing the sound shifts Low German never took part in; a
+ * High German noun is never re-read, and a reading that reaches too far
+ * (two vowel changes, a plural's ending) is none. */
+TEST(low_german_nouns_read_as_high_german)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_STR(trn(LSLEX_DE, "Water"), "water");  /* t -> ss: Wasser */
+    CHECK_STR(trn(LSLEX_DE, "Huus"), "house");   /* uu -> au: Haus */
+    CHECK_STR(trn(LSLEX_DE, "Hütt"), "hut");     /* the final e: Hütte */
+    CHECK_STR(trn(LSLEX_DE, "Slott"), "castle"); /* sl -> schl, tt -> ss: Schloss */
+    CHECK_STR(trn(LSLEX_DE, "Swien"), "pig");    /* sw -> schw, ie -> ei: Schwein */
+    CHECK_STR(trn(LSLEX_DE, "Butt"), "");        /* no "Busse", no "Boss" */
+    CHECK_STR(trn(LSLEX_DE, "Haus"), "house");
+    /* the word look-up (titles: words the dictionary knows) never re-reads */
+    CHECK_STR(tr(LSLEX_DE, "Huus", 1, NULL), "");
+    CHECK_STR(tr(LSLEX_DE, "Water", 1, NULL), "");
+    CHECK_STR(trn(LSLEX_DE, "Huus"), "house"); /* and the two do not share a cache slot */
+}
+
+static const char *plural_of(const char *en)
+{
+    static char out[40];
+    ls_en_plural(en, out, sizeof out);
+    return out;
+}
+
+/* English number for a translated noun: plurals WordNet reads back; mass,
+ * substance and plural-only nouns have none; plural-only ones take no "a". */
+TEST(english_number)
+{
+    REQUIRE(lswn_available());
+    CHECK_STR(plural_of("box"), "boxes");
+    CHECK_STR(plural_of("knife"), "knives");
+    CHECK_STR(plural_of("city"), "cities");
+    CHECK_STR(plural_of("man"), "men");
+    CHECK_STR(plural_of("fisherman"), "fishermen");
+    CHECK_STR(plural_of("shoe"), "shoes");
+    CHECK_STR(plural_of("water"), "");    /* a substance */
+    CHECK_STR(plural_of("scissors"), ""); /* already plural */
+    CHECK_STR(plural_of("boys"), "");
+    CHECK_STR(plural_of("qzxv"), "");
+    char small[4];
+    CHECK_INT(ls_en_plural("box", small, sizeof small), 0); /* does not fit */
+    CHECK(ls_en_plural_only("scissors"));
+    CHECK(ls_en_plural_only("clothes"));
+    CHECK(!ls_en_plural_only("boys"));
+    CHECK(!ls_en_plural_only("glass"));
+    CHECK(!ls_en_plural_only("bus"));
+    CHECK(!ls_en_plural_only("table"));
+}
+
+/* Prepositional idioms are read as units: a place with "the", or
+ * nothing to draw; any other pair is no idiom. */
+TEST(prepositional_idioms)
+{
+    char p[16], n[32];
+    int the = -1;
+    CHECK(ls_translate_idiom(LSLEX_FR, "à", strlen("à"), "table", 5, p, sizeof p, n, sizeof n, &the));
+    CHECK_STR(p, "at");
+    CHECK_STR(n, "table");
+    CHECK_INT(the, 1);
+    CHECK(ls_translate_idiom(LSLEX_FR, "Au", 2, "dedans", 6, p, sizeof p, n, sizeof n, &the)); /* case */
+    CHECK_STR(n, "");
+    CHECK_INT(the, 0);
+    CHECK(ls_translate_idiom(LSLEX_FR, "en", 2, "train", 5, p, sizeof p, n, sizeof n, &the));
+    CHECK_STR(n, "");
+    CHECK(ls_translate_idiom(LSLEX_DE, "zu", 2, "Hause", 5, p, sizeof p, n, sizeof n, &the));
+    CHECK(!ls_translate_idiom(LSLEX_FR, "sur", 3, "table", 5, p, sizeof p, n, sizeof n, &the));
+    CHECK(!ls_translate_idiom(LSLEX_DE, "à", strlen("à"), "table", 5, p, sizeof p, n, sizeof n, &the));
+    CHECK(!ls_translate_idiom(LSLEX_FR, "à", strlen("à"), "tables", 6, p, sizeof p, n, sizeof n, &the));
+}
+
 static const char *pair(const char *head, const char *link, const char *mod)
 {
     static char out[64];
@@ -152,6 +253,10 @@ TEST(french_pairs_in_english_order)
     CHECK_STR(pair("bonnet", "de", "laine"), "wool cap");
     CHECK_STR(pair("tablier", "", "blanc"), "white apron");
     CHECK_STR(pair("salle", "de", "billard"), ""); /* a game is no material: the caller's */
+    /* English writes some as one word WordNet knows, from any sense of
+     * either noun: pain (bread, loaf) de sucre */
+    CHECK_STR(pair("pain", "de", "sucre"), "sugarloaf");
+    CHECK_STR(pair("chemise", "de", "nuit"), "nightshirt");
     CHECK_STR(pair("maison", "de", "Pierre"), ""); /* a name */
     char out[8];
     CHECK_INT(ls_translate_pair(LSLEX_FR, "lit", 3, "d'", 2, "acajou", 6, out, sizeof out), 0); /* too long */
@@ -248,7 +353,7 @@ TEST(cognate_of_the_same_kind_is_kept)
     CHECK_STR(tr(LSLEX_FR, "fille", 0, NULL), "girl");
 }
 
-RUN_TESTS(every_sense_of_a_line_counts, french_names_are_not_common_nouns, names_among_the_senses,
+RUN_TESTS(every_sense_of_a_line_counts, german_compounds_keep_their_modifier, low_german_nouns_read_as_high_german, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
           the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds,
           french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files,
           cognate_of_the_same_kind_is_kept)
