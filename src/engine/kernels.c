@@ -116,7 +116,11 @@ static void *par_main(void *arg)
 
 void sdk_parallel_for(void (*fn)(void *, size_t, size_t), void *ctx, size_t n, size_t min_per_thread)
 {
-    int T = openblas_get_num_threads();
+    sdk_parallel_for_n(openblas_get_num_threads(), fn, ctx, n, min_per_thread);
+}
+
+void sdk_parallel_for_n(int T, void (*fn)(void *, size_t, size_t), void *ctx, size_t n, size_t min_per_thread)
+{
     if (T > SDK_MAX_THREADS)
         T = SDK_MAX_THREADS;
     if (T > 1 && n / (size_t)T < min_per_thread)

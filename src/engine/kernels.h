@@ -83,6 +83,9 @@ int sdw_has(sdw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
  * least min_per_thread items a thread. fn must compute each item the same
  * way whatever range it is given, so results do not depend on the split. */
 void sdk_parallel_for(void (*fn)(void *ctx, size_t begin, size_t end), void *ctx, size_t n, size_t min_per_thread);
+/* The same on up to `threads` threads. */
+void sdk_parallel_for_n(int threads, void (*fn)(void *ctx, size_t begin, size_t end), void *ctx, size_t n,
+                        size_t min_per_thread);
 
 /* ---- kernels */
 /* y(O, Ho, Wo) = conv(x(C, H, W), w(O, C, k, k)) + b; col is scratch from
@@ -98,6 +101,9 @@ void sdk_conv2d(const float *x, int C, int H, int W, const float *w, const float
  * im2col + sgemm for that shape on measurement (bench/bench_conv.c), 0 for
  * none. */
 int sdk_wino_pick(int B, int C, int H, int W, int O);
+/* Tests: make sdk_wino_pick answer m (0, 2 or 4) for every shape, or
+ * measure again (-1). Process-wide, not for concurrent use. */
+void sdk_wino_force(int m);
 size_t sdk_wino_scratch(int m, int B, int C, int H, int W, int O);
 void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b, int O, float *y,
                    float *scratch);

@@ -32,6 +32,15 @@
 
 typedef float v8 __attribute__((vector_size(32))); /* one value of 8 tiles */
 
+/* The transforms in AVX2 where the CPU has it, SSE otherwise: the same
+ * IEEE operations lane by lane (no contraction under -std=c17), so the
+ * same bits either way. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define WINO_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define WINO_CLONES
+#endif
+
 #define WINO_CHUNK ((size_t)4 << 20) /* floats of V + M per chunk of tiles (16 MB) */
 
 static size_t round8(size_t n)
@@ -118,7 +127,7 @@ size_t sdk_wino_scratch(int m, int B, int C, int H, int W, int O)
         o[3 * os] = g2;                                                                                                \
     } while (0)
 
-static void in_transform(int m, const v8 *d /* a x a */, v8 *v /* OUT a x a */)
+static inline __attribute__((always_inline)) void in_transform(int m, const v8 *d /* a x a */, v8 *v /* OUT a x a */)
 {
     if (m == 4) {
         v8 c[36];
@@ -135,7 +144,7 @@ static void in_transform(int m, const v8 *d /* a x a */, v8 *v /* OUT a x a */)
     }
 }
 
-static void out_transform(int m, const v8 *s /* a x a */, v8 *y /* OUT m x m */)
+static inline __attribute__((always_inline)) void out_transform(int m, const v8 *s /* a x a */, v8 *y /* OUT m x m */)
 {
     if (m == 4) {
         v8 c[24]; /* 4 x 6 */
@@ -152,7 +161,7 @@ static void out_transform(int m, const v8 *s /* a x a */, v8 *y /* OUT m x m */)
     }
 }
 
-static void w_transform(int m, const v8 *g /* 3 x 3 */, v8 *u /* OUT a x a */)
+static inline __attribute__((always_inline)) void w_transform(int m, const v8 *g /* 3 x 3 */, v8 *u /* OUT a x a */)
 {
     if (m == 4) {
         v8 c[18]; /* 6 x 3 */
@@ -178,7 +187,7 @@ typedef struct {
 } wino_job;
 
 /* U(a^2, O, C) from w(O, C, 3, 3), over output channels [o0, o1). */
-static void weights_range(void *ctx, size_t o0, size_t o1)
+WINO_CLONES static void weights_range(void *ctx, size_t o0, size_t o1)
 {
     const wino_job *j = ctx;
     int m = j->m, a2 = (m + 2) * (m + 2), C = j->C;
@@ -202,16 +211,18 @@ static void weights_range(void *ctx, size_t o0, size_t o1)
         }
 }
 
-/* V(a^2, C, ldn) for the chunk's tiles, over input channels [c0, c1). */
-static void input_range(void *ctx, size_t c0, size_t c1)
+/* V(a^2, C, ldn) for the chunk's tiles [g0, g1) (g0 a multiple of 8),
+ * input channels [c0, c1). */
+WINO_CLONES static void input_cols(const wino_job *j, size_t c0, size_t c1, size_t g0, size_t g1)
 {
-    const wino_job *j = ctx;
     int m = j->m, a = m + 2, a2 = a * a, H = j->H, W = j->W;
     size_t Cl = (size_t)j->C * j->ldn;
     for (size_t c = c0; c < c1; c++)
-        for (size_t g = 0; g < j->nt; g += 8) {
-            v8 d[36] = {0}, v[36];
-            for (int k = 0; k < 8 && g + k < j->nt; k++) {
+        for (size_t g = g0; g < g1; g += 8) {
+            v8 d[36], v[36];
+            if (g + 8 > g1) /* lanes past the last tile: zeros */
+                memset(d, 0, sizeof d);
+            for (int k = 0; k < 8 && g + k < g1; k++) {
                 size_t t = j->t0 + g + k, b = t / (size_t)j->T1, r = t % (size_t)j->T1;
                 int iy0 = (int)(r / (size_t)j->tx_n) * m - 1, ix0 = (int)(r % (size_t)j->tx_n) * m - 1;
                 const float *src = j->x + (b * j->C + c) * H * W;
@@ -233,21 +244,20 @@ static void input_range(void *ctx, size_t c0, size_t c1)
         }
 }
 
-/* y from M(a^2, O, ldn) for the chunk's tiles, plus bias, over output
+/* y from M(a^2, O, ldn) for the chunk's tiles [g0, g1), plus bias, output
  * channels [o0, o1). */
-static void output_range(void *ctx, size_t o0, size_t o1)
+WINO_CLONES static void output_cols(const wino_job *j, size_t o0, size_t o1, size_t g0, size_t g1)
 {
-    const wino_job *j = ctx;
     int m = j->m, a2 = (m + 2) * (m + 2), H = j->H, W = j->W;
     size_t Ol = (size_t)j->O * j->ldn;
     for (size_t o = o0; o < o1; o++) {
         float bias = j->b ? j->b[o] : 0.0f;
-        for (size_t g = 0; g < j->nt; g += 8) {
+        for (size_t g = g0; g < g1; g += 8) {
             v8 s[36], y[16];
             for (int p = 0; p < a2; p++)
                 memcpy(&s[p], j->M + p * Ol + o * j->ldn + g, sizeof s[p]);
             out_transform(m, s, y);
-            for (int k = 0; k < 8 && g + k < j->nt; k++) {
+            for (int k = 0; k < 8 && g + k < g1; k++) {
                 size_t t = j->t0 + g + k, b = t / (size_t)j->T1, r = t % (size_t)j->T1;
                 int oy0 = (int)(r / (size_t)j->tx_n) * m, ox0 = (int)(r % (size_t)j->tx_n) * m;
                 float *dst = j->y + (b * j->O + o) * H * W;
@@ -259,31 +269,99 @@ static void output_range(void *ctx, size_t o0, size_t o1)
     }
 }
 
+static void input_range(void *ctx, size_t c0, size_t c1)
+{
+    const wino_job *j = ctx;
+    input_cols(j, c0, c1, 0, j->nt);
+}
+
+static void output_range(void *ctx, size_t o0, size_t o1)
+{
+    const wino_job *j = ctx;
+    output_cols(j, o0, o1, 0, j->nt);
+}
+
+static void gemms(const wino_job *j, size_t g0, size_t g1)
+{
+    int a2 = (j->m + 2) * (j->m + 2), O = j->O, C = j->C, ldn = (int)j->ldn;
+    for (int p = 0; p < a2; p++)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, (int)(round8(g1) - g0), C, 1.0f,
+                    j->U + (size_t)p * O * C, C, j->V + (size_t)p * C * ldn + g0, ldn, 0.0f,
+                    j->M + (size_t)p * O * ldn + g0, ldn);
+}
+
+/* Blocks of WINO_COLS tiles, each taken through all three steps by one
+ * thread with a single-threaded sgemm: no thread meets another inside a
+ * chunk, and BLAS threads do not spin (sched_yield) on the cores while the
+ * transforms run. */
+#define WINO_COLS 16
+
+static void block_range(void *ctx, size_t k0, size_t k1)
+{
+    const wino_job *j = ctx;
+    size_t g0 = k0 * WINO_COLS, g1 = k1 * WINO_COLS < j->nt ? k1 * WINO_COLS : j->nt;
+    input_cols(j, 0, (size_t)j->C, g0, g1);
+    gemms(j, g0, g1);
+    output_cols(j, 0, (size_t)j->O, g0, g1);
+}
+
 void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b, int O, float *y,
                    float *scratch)
 {
-    int a2 = (m + 2) * (m + 2), tx_n = (W + m - 1) / m;
+    int a2 = (m + 2) * (m + 2), tx_n = (W + m - 1) / m, T = openblas_get_num_threads();
     size_t ldn = chunk_tiles(m, B, C, H, W, O);
     wino_job j = {m, B, C, H, W, O, tx_n, tx_n * ((H + m - 1) / m), x, w, b, y, NULL, NULL, NULL, 0, 0, ldn};
-    size_t T = (size_t)B * j.T1;
+    size_t tiles = (size_t)B * j.T1;
     j.U = scratch;
     j.V = j.U + (((size_t)a2 * O * C + 15) & ~(size_t)15);
     j.M = j.V + (((size_t)a2 * C * ldn + 15) & ~(size_t)15);
     /* per thread at least ~64k multiply-adds of transform work */
     sdk_parallel_for(weights_range, &j, (size_t)O, 65536 / ((size_t)C * 50 + 1) + 1);
-    for (j.t0 = 0; j.t0 < T; j.t0 += ldn) {
-        j.nt = T - j.t0 < ldn ? T - j.t0 : ldn;
-        size_t n8 = round8(j.nt), per = 65536 / (n8 * 20) + 1;
-        sdk_parallel_for(input_range, &j, (size_t)C, per);
-        for (int p = 0; p < a2; p++)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, (int)n8, C, 1.0f, j.U + (size_t)p * O * C, C,
-                        j.V + (size_t)p * C * ldn, (int)ldn, 0.0f, j.M + (size_t)p * O * ldn, (int)ldn);
-        sdk_parallel_for(output_range, &j, (size_t)O, per);
+    /* Many tiles: blocks of tiles per thread. Few (the UNet's deepest
+     * levels): each step on all threads, so the sgemm splits the output
+     * channels and U, larger than the tiles there, is read once. */
+    int blocks = tiles >= (size_t)WINO_COLS * 4 * T;
+    if (blocks && T > 1)
+        openblas_set_num_threads(1);
+    for (j.t0 = 0; j.t0 < tiles; j.t0 += ldn) {
+        j.nt = tiles - j.t0 < ldn ? tiles - j.t0 : ldn;
+        if (blocks) {
+            sdk_parallel_for_n(T, block_range, &j, (j.nt + WINO_COLS - 1) / WINO_COLS, 1);
+        } else {
+            size_t per = 65536 / (round8(j.nt) * 20) + 1;
+            sdk_parallel_for(input_range, &j, (size_t)C, per);
+            gemms(&j, 0, j.nt);
+            sdk_parallel_for(output_range, &j, (size_t)O, per);
+        }
     }
+    if (blocks && T > 1)
+        openblas_set_num_threads(T);
+}
+
+/* From bench/bench_conv.c (2 threads, AVX-512 EPYC, figures in
+ * bench/README.md): F(4x4) wins from about 128 tiles of 4x4 in the batch
+ * (the UNet's 32^2 level with CFG and everything larger, 1.2-2.6x), F(2x2)
+ * at the 16^2 level, and im2col at 8^2 (a handful of tiles against a 236
+ * MB U) and for the first conv of a net (C = 4 or 3: the transforms then
+ * cost as much as the product). */
+static int forced = -1;
+
+void sdk_wino_force(int m)
+{
+    forced = m == 0 || m == 2 || m == 4 ? m : -1;
 }
 
 int sdk_wino_pick(int B, int C, int H, int W, int O)
 {
-    (void)B, (void)C, (void)H, (void)W, (void)O;
-    return 4;
+    size_t px = (size_t)B * H * W;
+    (void)O;
+    if (forced >= 0)
+        return forced;
+    if (C < 16)
+        return 0;
+    if (px / 16 >= 128)
+        return 4;
+    if (px / 4 >= 128)
+        return 2;
+    return 0;
 }
