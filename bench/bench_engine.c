@@ -6,6 +6,10 @@
  *   make bench BUILD=build-engine
  *   build-engine/bench/bench_engine [SIZE=512] [PARTS=sgemm,clip,unet,vae]
  *
+ * PARTS may add "direct": every 3x3 conv by im2col + sgemm, as before
+ * Winograd (sdk_wino_force(0)), to compare the two in one session; and
+ * "warm": the UNet step timed is a second one (arena grown, as in a run).
+ *
  * sgemm (OpenBLAS, square 2048 and a UNet-shaped product, best of several) is
  * measured in the same run so the engine's throughput is reported as a ratio
  * to it, which stays meaningful on a shared, noisy machine; peak RSS is the
@@ -14,6 +18,7 @@
  * The tensor list is built from the same config the engine reads, so a
  * name the forward pass does not find fails the run loudly. */
 
+#include "kernels.h"
 #include "weights.h"
 
 int main(int argc, char **argv)
@@ -22,13 +27,18 @@ int main(int argc, char **argv)
     const char *parts = argc > 2 ? argv[2] : "sgemm,clip,unet,vae";
     double roof = 0;
     if (size < 64 || size % 64) {
-        fprintf(stderr, "usage: bench_engine [SIZE (multiple of 64)] [clip,unet,vae]\n");
+        fprintf(stderr, "usage: bench_engine [SIZE (multiple of 64)] [sgemm,clip,unet,vae,direct,warm]\n");
         return 2;
     }
     int h = size / 8;
     lserr err = {0};
     sdarena a;
     sdarena_init(&a, 0);
+    if (strstr(parts, "direct"))
+        sdk_wino_force(0);
+    char cpu[256];
+    lscpu_model(cpu, sizeof cpu);
+    printf("cpu   %s; 3x3 convs: %s\n", cpu, strstr(parts, "direct") ? "im2col + sgemm" : "Winograd where faster");
     if (strstr(parts, "sgemm")) {
         double sq = sgemm_gflops(2048, 2048, 2048);
         /* a 3x3 conv of the UNet's first level as im2col + sgemm: (4096 x 2880) x (2880 x 320) */
@@ -65,6 +75,11 @@ int main(int argc, char **argv)
         float *x = malloc(n * 4), *o = malloc(n * 4), *ctx = malloc(2 * 77 * 768 * 4);
         sdrng_normal(3, 0, x, n);
         sdrng_normal(3, 1, ctx, 2 * 77 * 768);
+        /* "warm": time a second step, as every step after the first of a
+         * run: the arena has grown to the peak and allocates nothing */
+        if (strstr(parts, "warm") &&
+            sdunet_forward(&c, f, "", &a, x, 2, h, h, 500.0f, ctx, 77, o, NULL, &err) != LONGSD_OK)
+            return fprintf(stderr, "bench: %s\n", err.msg), 1;
         double t0 = now(), c0 = cpu_now();
         /* classifier-free guidance: one call on a batch of 2 per step */
         if (sdunet_forward(&c, f, "", &a, x, 2, h, h, 500.0f, ctx, 77, o, NULL, &err) != LONGSD_OK)

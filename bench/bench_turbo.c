@@ -26,22 +26,6 @@
 
 #include "taesd.h"
 
-static void lscpu_model(char *out, size_t n)
-{
-    snprintf(out, n, "unknown");
-    FILE *p = popen("lscpu 2>/dev/null", "r");
-    char line[512];
-    while (p && fgets(line, sizeof line, p))
-        if (strncmp(line, "Model name:", 11) == 0) {
-            const char *v = line + 11;
-            while (*v == ' ')
-                v++;
-            snprintf(out, n, "%.*s", (int)strcspn(v, "\n"), v);
-        }
-    if (p)
-        pclose(p);
-}
-
 static void stage(const char *what, double t0, double c0)
 {
     printf("  %-28s %6.2f s wall, %6.2f s cpu\n", what, now() - t0, cpu_now() - c0);

@@ -319,6 +319,23 @@ static inline double sgemm_gflops(int m, int n, int k)
     return best;
 }
 
+/* lscpu's "Model name", so figures say which CPU they came from */
+static inline void lscpu_model(char *out, size_t n)
+{
+    snprintf(out, n, "unknown");
+    FILE *p = popen("lscpu 2>/dev/null", "r");
+    char line[512];
+    while (p && fgets(line, sizeof line, p))
+        if (strncmp(line, "Model name:", 11) == 0) {
+            const char *v = line + 11;
+            while (*v == ' ')
+                v++;
+            snprintf(out, n, "%.*s", (int)strcspn(v, "\n"), v);
+        }
+    if (p)
+        pclose(p);
+}
+
 static inline double peak_rss_mb(void)
 {
     struct rusage ru;

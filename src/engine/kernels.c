@@ -94,7 +94,7 @@ void sdarena_reset(sdarena *a, size_t mark)
     }
 }
 
-/* Run fn(ctx, begin, end) over [0, n) split across up to SDK_MAX_THREADS
+/* sdk_parallel_for: run fn(ctx, begin, end) over [0, n) split across up to SDK_MAX_THREADS
  * threads (the BLAS thread count): used by the element-wise work that sits
  * between sgemm calls, which would otherwise leave the other cores idle.
  * Each item is computed by the same code whatever the split, so results
@@ -114,9 +114,13 @@ static void *par_main(void *arg)
     return NULL;
 }
 
-static void parallel_for(void (*fn)(void *, size_t, size_t), void *ctx, size_t n, size_t min_per_thread)
+void sdk_parallel_for(void (*fn)(void *, size_t, size_t), void *ctx, size_t n, size_t min_per_thread)
 {
-    int T = openblas_get_num_threads();
+    sdk_parallel_for_n(openblas_get_num_threads(), fn, ctx, n, min_per_thread);
+}
+
+void sdk_parallel_for_n(int T, void (*fn)(void *, size_t, size_t), void *ctx, size_t n, size_t min_per_thread)
+{
     if (T > SDK_MAX_THREADS)
         T = SDK_MAX_THREADS;
     if (T > 1 && n / (size_t)T < min_per_thread)
@@ -258,7 +262,7 @@ const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...)
              * change a bit. */
             conv_job job = {w->f, t, buf, LONGSD_OK};
             if (sdst_dtype_is_float(t->dtype))
-                parallel_for(convert_range, &job, numel, (size_t)1 << 20);
+                sdk_parallel_for(convert_range, &job, numel, (size_t)1 << 20);
             else
                 job.rc = sdst_to_f32(w->f, t, buf, numel, w->err);
             if (job.rc == LONGSD_OK && patched)
@@ -342,7 +346,7 @@ void sdk_conv2d(const float *x, int C, int H, int W, const float *w, const float
         for (int r0 = 0; r0 < Ho; r0 += rows) {
             int nr = Ho - r0 < rows ? Ho - r0 : rows, n = nr * Wo;
             im2col_job job = {x, col, H, W, k, stride, pad, Wo, r0, nr};
-            parallel_for(im2col_range, &job, (size_t)C, (size_t)(65536 / ((size_t)k * k * n + 1)) + 1);
+            sdk_parallel_for(im2col_range, &job, (size_t)C, (size_t)(65536 / ((size_t)k * k * n + 1)) + 1);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, n, K, 1.0f, w, K, col, n, 0.0f,
                         y + (size_t)r0 * Wo, N);
         }
@@ -404,7 +408,7 @@ static void gn_range(void *ctx, size_t g0, size_t g1)
 void sdk_group_norm(float *x, int C, int HW, int G, const float *gamma, const float *beta, float eps)
 {
     gn_job j = {x, C / G, HW, gamma, beta, eps};
-    parallel_for(gn_range, &j, (size_t)G, (size_t)(65536 / ((size_t)(C / G) * HW + 1)) + 1);
+    sdk_parallel_for(gn_range, &j, (size_t)G, (size_t)(65536 / ((size_t)(C / G) * HW + 1)) + 1);
 }
 
 void sdk_layer_norm(const float *x, int n, int d, const float *gamma, const float *beta, float eps, float *y)
@@ -468,25 +472,25 @@ static void geglu_range(void *ctx, size_t r0, size_t r1)
 void sdk_silu(float *x, size_t n)
 {
     act_job j = {x, NULL, 0};
-    parallel_for(silu_range, &j, n, ACT_MIN);
+    sdk_parallel_for(silu_range, &j, n, ACT_MIN);
 }
 
 void sdk_gelu(float *x, size_t n)
 {
     act_job j = {x, NULL, 0};
-    parallel_for(gelu_range, &j, n, ACT_MIN);
+    sdk_parallel_for(gelu_range, &j, n, ACT_MIN);
 }
 
 void sdk_quick_gelu(float *x, size_t n)
 {
     act_job j = {x, NULL, 0};
-    parallel_for(quick_gelu_range, &j, n, ACT_MIN);
+    sdk_parallel_for(quick_gelu_range, &j, n, ACT_MIN);
 }
 
 void sdk_geglu(const float *x, int n, int d, float *y)
 {
     act_job j = {y, x, d};
-    parallel_for(geglu_range, &j, (size_t)n, ACT_MIN / (size_t)(d > 0 ? d : 1) + 1);
+    sdk_parallel_for(geglu_range, &j, (size_t)n, ACT_MIN / (size_t)(d > 0 ? d : 1) + 1);
 }
 
 typedef struct {
@@ -500,7 +504,7 @@ void sdk_softmax_rows(float *x, int rows, int cols)
 {
     softmax_job j = {x, cols};
     /* about 64k elements per thread at least, else threads cost more than they save */
-    parallel_for(softmax_range, &j, (size_t)rows, (size_t)(65536 / (cols > 0 ? cols : 1)) + 1);
+    sdk_parallel_for(softmax_range, &j, (size_t)rows, (size_t)(65536 / (cols > 0 ? cols : 1)) + 1);
 }
 
 #if defined(__x86_64__)

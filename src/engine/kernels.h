@@ -79,12 +79,34 @@ const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...) __att
 /* Non-zero when the tensor exists (no error recorded otherwise). */
 int sdw_has(sdw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Run fn(ctx, begin, end) over [0, n) on up to the BLAS thread count, at
+ * least min_per_thread items a thread. fn must compute each item the same
+ * way whatever range it is given, so results do not depend on the split. */
+void sdk_parallel_for(void (*fn)(void *ctx, size_t begin, size_t end), void *ctx, size_t n, size_t min_per_thread);
+/* The same on up to `threads` threads. */
+void sdk_parallel_for_n(int threads, void (*fn)(void *ctx, size_t begin, size_t end), void *ctx, size_t n,
+                        size_t min_per_thread);
+
 /* ---- kernels */
 /* y(O, Ho, Wo) = conv(x(C, H, W), w(O, C, k, k)) + b; col is scratch from
  * the arena (sdk_conv2d_scratch floats). */
 size_t sdk_conv2d_scratch(int C, int H, int W, int k, int stride, int pad);
 void sdk_conv2d(const float *x, int C, int H, int W, const float *w, const float *b, int O, int k, int stride, int pad,
                 float *y, float *col);
+/* The same convolution for k = 3, stride 1, padding 1 by Winograd's
+ * F(m x m, 3 x 3), m = 2 or 4 (winograd.c), on a batch: y(B, O, H, W) from
+ * x(B, C, H, W), w(O, C, 3, 3) and b(O) (may be NULL). The weights are
+ * transformed once per call, for the whole batch, into scratch
+ * (sdk_wino_scratch floats). sdk_wino_pick says which m is faster than
+ * im2col + sgemm for that shape on measurement (bench/bench_conv.c), 0 for
+ * none. */
+int sdk_wino_pick(int B, int C, int H, int W, int O);
+/* Tests: make sdk_wino_pick answer m (0, 2 or 4) for every shape, or
+ * measure again (-1). Process-wide, not for concurrent use. */
+void sdk_wino_force(int m);
+size_t sdk_wino_scratch(int m, int B, int C, int H, int W, int O);
+void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b, int O, float *y,
+                   float *scratch);
 /* y(n, out) = x(n, in) w(out, in)^T + b (b may be NULL); y may not alias x. */
 void sdk_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y);
 /* In place over x(C, HW): G groups, affine gamma/beta per channel. */

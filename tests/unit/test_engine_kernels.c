@@ -2,6 +2,9 @@
  * loops, with shapes large enough that conv2d's im2col and attention's
  * score blocks are split into several chunks; and the arena's reuse. */
 #include <math.h>
+#include <string.h>
+
+#include <cblas.h>
 
 #include "kernels.h"
 #include "t.h"
@@ -70,6 +73,78 @@ TEST(conv2d_matches_naive)
     conv_case(5, 9, 6, 3, 3, 2, 1, 0);  /* stride 2 downsampling on odd height */
     conv_case(6, 4, 4, 2, 1, 1, 0, 0);  /* 1x1 (sgemm only) */
     conv_case(128, 40, 520, 2, 3, 1, 1, 1); /* im2col in several row blocks */
+}
+
+/* Winograd F(m x m, 3 x 3) against the double-precision loops and the
+ * im2col path on the same random tensors; bit-identical with 1 and 3
+ * threads. Returns the max relative error to the double reference. */
+static double wino_case(int m, int B, int C, int H, int W, int O)
+{
+    unsigned s = 7;
+    size_t nx = (size_t)B * C * H * W, nw = (size_t)O * C * 9, ny = (size_t)B * O * H * W;
+    float *x = malloc(nx * 4), *w = malloc(nw * 4), *b = malloc((size_t)O * 4), *y = malloc(ny * 4),
+          *y3 = malloc(ny * 4), *yd = malloc(ny * 4);
+    float *scr = malloc(sdk_wino_scratch(m, B, C, H, W, O) * 4), *col = malloc(sdk_conv2d_scratch(C, H, W, 3, 1, 1) * 4);
+    double *ref = calloc(ny, sizeof *ref);
+    REQUIRE(x && w && b && y && y3 && yd && scr && col && ref);
+    for (size_t i = 0; i < nx; i++)
+        x[i] = frand(&s);
+    for (size_t i = 0; i < nw; i++)
+        w[i] = frand(&s);
+    for (int i = 0; i < O; i++)
+        b[i] = frand(&s);
+    int threads = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    sdk_wino_conv(m, x, B, C, H, W, w, b, O, y, scr);
+    openblas_set_num_threads(3);
+    sdk_wino_conv(m, x, B, C, H, W, w, b, O, y3, scr);
+    openblas_set_num_threads(threads);
+    CHECK(memcmp(y, y3, ny * 4) == 0);
+    for (int i = 0; i < B; i++)
+        sdk_conv2d(x + (size_t)i * C * H * W, C, H, W, w, b, O, 3, 1, 1, yd + (size_t)i * O * H * W, col);
+    for (int i = 0; i < B; i++)
+        for (int o = 0; o < O; o++)
+            for (int oy = 0; oy < H; oy++)
+                for (int ox = 0; ox < W; ox++) {
+                    double acc = b[o];
+                    for (int c = 0; c < C; c++) {
+                        const float *xc = x + ((size_t)i * C + c) * H * W, *wc = w + ((size_t)o * C + c) * 9;
+                        for (int ky = 0; ky < 3; ky++)
+                            for (int kx = 0; kx < 3; kx++) {
+                                int iy = oy - 1 + ky, ix = ox - 1 + kx;
+                                if (iy >= 0 && iy < H && ix >= 0 && ix < W)
+                                    acc += (double)wc[ky * 3 + kx] * xc[(size_t)iy * W + ix];
+                            }
+                    }
+                    ref[(((size_t)i * O + o) * H + oy) * W + ox] = acc;
+                }
+    double e = rel_err(y, ref, ny), ed = rel_err(yd, ref, ny);
+    printf("  winograd F(%dx%d) B%d C%d %dx%d O%d: max rel err %.2e (im2col + sgemm %.2e)\n", m, m, B, C, H, W, O, e,
+           ed);
+    free(x), free(w), free(b), free(y), free(y3), free(yd), free(scr), free(col), free(ref);
+    return e;
+}
+
+TEST(winograd_matches_naive)
+{
+    /* odd sizes and sizes that are no multiple of the tile; C and O below
+     * and above the 8 lanes of a transform; a batch; a shape needing
+     * several chunks of tiles (250x262 is 4158 tiles of 4x4 against 2912
+     * per chunk at C + O = 40, and 16375 of 2x2 against 6553). */
+    static const int shapes[][5] = {
+        {1, 1, 1, 1, 1}, {1, 3, 7, 5, 4}, {2, 5, 9, 6, 3}, {1, 8, 4, 4, 8}, {2, 200, 13, 11, 300},
+        {1, 320, 10, 10, 64}, {1, 16, 250, 262, 24},
+    };
+    double worst[5] = {0};
+    for (int m = 2; m <= 4; m += 2)
+        for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+            const int *d = shapes[i];
+            double e = wino_case(m, d[0], d[1], d[2], d[3], d[4]);
+            CHECK(e < (m == 2 ? 1e-5 : 5e-5));
+            if (e > worst[m])
+                worst[m] = e;
+        }
+    printf("  winograd worst max rel err: F(2x2) %.2e, F(4x4) %.2e\n", worst[2], worst[4]);
 }
 
 static void attention_case(int nq, int nk, int heads, int dh, int causal, int expect_chunks)
@@ -213,4 +288,4 @@ TEST(arena_grows_once_then_reuses)
     sdarena_free(&capped);
 }
 
-RUN_TESTS(conv2d_matches_naive, attention_matches_naive, norms_and_activations, arena_grows_once_then_reuses)
+RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, attention_matches_naive, norms_and_activations, arena_grows_once_then_reuses)

@@ -6,7 +6,9 @@
  * that a changed epsilon or coefficient fails, loose enough for another
  * BLAS's summation order. */
 #include <math.h>
+#include <string.h>
 
+#include "kernels.h"
 #include "nets.h"
 #include "t.h"
 #include "tokenizer.h"
@@ -161,6 +163,47 @@ TEST(vae_matches_diffusers)
     sdst_close(w);
 }
 
+/* The fixtures' shapes are too small for sdk_wino_pick to choose Winograd
+ * (it does from 32x32 latents with CFG): force each tile size on every 3x3
+ * stride-1 conv and hold the networks to the engine's 1e-4 tolerance. */
+TEST(unet_and_vae_match_with_winograd_forced)
+{
+    sdunet_cfg uc;
+    sdvae_cfg vc;
+    lserr err = {0};
+    REQUIRE(sdunet_cfg_load("tests/engine/tiny-sd/unet/config.json", &uc, &err) == LONGSD_OK);
+    REQUIRE(sdvae_cfg_load("tests/engine/tiny-sd/vae/config.json", &vc, &err) == LONGSD_OK);
+    sdst_file *uw = NULL, *vw = NULL;
+    REQUIRE(sdst_open("tests/engine/tiny-sd/unet/diffusion_pytorch_model.safetensors", &uw, &err) == LONGSD_OK);
+    REQUIRE(sdst_open("tests/engine/tiny-sd/vae/diffusion_pytorch_model.safetensors", &vw, &err) == LONGSD_OK);
+    const char *R = "tests/engine/ref_unet.safetensors";
+    float *x = load(R, "sample", NULL), *ctx = load(R, "context", NULL), *t = load(R, "timestep", NULL),
+          *ref = load(R, "out", NULL);
+    float *z = load("tests/engine/ref_vae.safetensors", "latents", NULL);
+    float *iref = load("tests/engine/ref_vae.safetensors", "image", NULL);
+    float out[2 * 4 * 8 * 12], img[3 * 16 * 24], plain[3 * 16 * 24];
+    sdarena a;
+    sdarena_init(&a, 0);
+    REQUIRE(sdvae_decode(&vc, vw, "", &a, z, 8, 12, plain, NULL, &err) == LONGSD_OK);
+    for (int m = 2; m <= 4; m += 2) {
+        sdk_wino_force(m);
+        REQUIRE(sdunet_forward(&uc, uw, "", &a, x, 2, 8, 12, t[0], ctx, 77, out, NULL, &err) == LONGSD_OK);
+        double eu = rel_err(out, ref, 2 * 4 * 8 * 12);
+        REQUIRE(sdvae_decode(&vc, vw, "", &a, z, 8, 12, img, NULL, &err) == LONGSD_OK);
+        double ev = rel_err(img, iref, 3 * 16 * 24);
+        printf("  F(%dx%d) everywhere: unet max rel err %.2e, vae %.2e\n", m, m, eu, ev);
+        CHECK(eu < 1e-4);
+        CHECK(ev < 1e-4);
+        /* it did run: Winograd's rounding differs from im2col's */
+        CHECK(memcmp(img, plain, sizeof img) != 0);
+    }
+    sdk_wino_force(-1);
+    sdarena_free(&a);
+    free(x), free(ctx), free(t), free(ref), free(z), free(iref);
+    sdst_close(uw);
+    sdst_close(vw);
+}
+
 TEST(config_errors)
 {
     const char *dir = t_tmpdir();
@@ -201,4 +244,5 @@ TEST(config_errors)
 }
 
 RUN_TESTS(clip_matches_transformers, unet_matches_diffusers, unet_reports_missing_tensor, vae_matches_diffusers,
+          unet_and_vae_match_with_winograd_forced,
           config_errors)

@@ -1,0 +1,368 @@
+/* winograd.c - 3x3, stride-1, padding-1 convolutions by Winograd's minimal
+ * filtering F(m x m, 3 x 3), m = 2 or 4 (Lavin & Gray, "Fast Algorithms for
+ * Convolutional Neural Networks", 2015), the convolutions that dominate the
+ * UNet and the VAE decoder.
+ *
+ * The output is cut into m x m tiles; each tile needs an a x a input patch
+ * (a = m + 2). With U = G g G^T (weights, a x a per output/input channel
+ * pair), V = B^T d B (input patches) and M = U . V point by point, summed
+ * over input channels, the tile is A^T M A. The sum over channels for one
+ * of the a^2 points is a plain matrix product, so the work becomes a^2
+ * sgemm calls of (O x C) . (C x tiles) instead of one of (O x 9C) . (9C x
+ * HW): 9 m^2 / a^2 = 4x (m = 4) or 2.25x (m = 2) fewer multiplications.
+ *
+ * The transforms work on 8 tiles side by side (GCC vector extensions: AVX
+ * where the compiler targets it, SSE pairs otherwise). Tiles are taken in
+ * chunks (WINO_CHUNK floats of V and M) so scratch stays bounded at any
+ * image size. The chunking depends on the shape only and every tile and
+ * channel is computed by the same code whatever the thread split, so
+ * results do not depend on the thread count.
+ *
+ * The transformed weights live in scratch for one call, not with the
+ * model: the engine converts every weight from its file once per forward
+ * pass anyway (kernels.c, sdw), and keeping U for all of SD 1.5's 3x3
+ * convolutions (~520 M parameters) would take a^2/9 times their f32 size:
+ * about 8 GB at m = 4, 3.7 GB at m = 2. Transforming a weight costs ~160
+ * multiply-adds against 36 per tile in the products (m = 4), so under 1 %
+ * at the UNet's 64^2 level with CFG (512 tiles), 3.5 % at 32^2; the batch
+ * (the two halves of classifier-free guidance) shares it. */
+#include "kernels.h"
+
+#include <cblas.h>
+#include <string.h>
+
+typedef float v8 __attribute__((vector_size(32))); /* one value of 8 tiles */
+
+/* The transforms in AVX2 where the CPU has it, SSE otherwise: the same
+ * IEEE operations lane by lane (no contraction under -std=c17), so the
+ * same bits either way. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define WINO_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define WINO_CLONES
+#endif
+
+#define WINO_CHUNK ((size_t)4 << 20) /* floats of V + M per chunk of tiles (16 MB) */
+
+static size_t round8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+/* Tiles per chunk (a multiple of 8): as many as WINO_CHUNK allows, at
+ * least 8, at most all of them. */
+static size_t chunk_tiles(int m, int B, int C, int H, int W, int O)
+{
+    size_t a2 = (size_t)(m + 2) * (m + 2);
+    size_t T = (size_t)B * ((H + m - 1) / m) * ((W + m - 1) / m);
+    size_t n = WINO_CHUNK / (a2 * ((size_t)C + O)) & ~(size_t)7;
+    if (n < 8)
+        n = 8;
+    return n < round8(T) ? n : round8(T);
+}
+
+size_t sdk_wino_scratch(int m, int B, int C, int H, int W, int O)
+{
+    size_t a2 = (size_t)(m + 2) * (m + 2), n = chunk_tiles(m, B, C, H, W, O);
+    /* U, V and M, each rounded up to 64 bytes */
+    return ((a2 * O * C + 15) & ~(size_t)15) + ((a2 * C * n + 15) & ~(size_t)15) + a2 * O * n;
+}
+
+/* ---- the three transforms, for 8 tiles (or 8 input channels) at once.
+ * In and out are a x a (or 3 x 3) arrays, row-major; the 1-D transform is
+ * applied down the columns, then along the rows. */
+
+/* B^T d B: 1-D forms of B^T for a = 6 and a = 4 */
+#define BT6(o, os, s, ss)                                                                                              \
+    do {                                                                                                               \
+        v8 d0 = s[0 * ss], d1 = s[1 * ss], d2 = s[2 * ss], d3 = s[3 * ss], d4 = s[4 * ss], d5 = s[5 * ss];             \
+        o[0 * os] = 4.0f * d0 - 5.0f * d2 + d4;                                                                        \
+        o[1 * os] = (d3 + d4) - 4.0f * (d1 + d2);                                                                      \
+        o[2 * os] = (d4 - d3) + 4.0f * (d1 - d2);                                                                      \
+        o[3 * os] = (d4 - d2) + 2.0f * (d3 - d1);                                                                      \
+        o[4 * os] = (d4 - d2) + 2.0f * (d1 - d3);                                                                      \
+        o[5 * os] = 4.0f * d1 - 5.0f * d3 + d5;                                                                        \
+    } while (0)
+#define BT4(o, os, s, ss)                                                                                              \
+    do {                                                                                                               \
+        v8 d0 = s[0 * ss], d1 = s[1 * ss], d2 = s[2 * ss], d3 = s[3 * ss];                                             \
+        o[0 * os] = d0 - d2;                                                                                           \
+        o[1 * os] = d1 + d2;                                                                                           \
+        o[2 * os] = d2 - d1;                                                                                           \
+        o[3 * os] = d1 - d3;                                                                                           \
+    } while (0)
+
+/* A^T M A: 1-D forms of A^T (a values in, m out) */
+#define AT6(o, os, s, ss)                                                                                              \
+    do {                                                                                                               \
+        v8 s12 = s[1 * ss] + s[2 * ss], d12 = s[1 * ss] - s[2 * ss];                                                   \
+        v8 s34 = s[3 * ss] + s[4 * ss], d34 = s[3 * ss] - s[4 * ss];                                                   \
+        o[0 * os] = s[0] + s12 + s34;                                                                                  \
+        o[1 * os] = d12 + 2.0f * d34;                                                                                  \
+        o[2 * os] = s12 + 4.0f * s34;                                                                                  \
+        o[3 * os] = d12 + 8.0f * d34 + s[5 * ss];                                                                      \
+    } while (0)
+#define AT4(o, os, s, ss)                                                                                              \
+    do {                                                                                                               \
+        o[0 * os] = s[0] + s[1 * ss] + s[2 * ss];                                                                      \
+        o[1 * os] = s[1 * ss] - s[2 * ss] - s[3 * ss];                                                                 \
+    } while (0)
+
+/* G g G^T: 1-D forms of G (3 values in, a out) */
+#define G6(o, os, s, ss)                                                                                               \
+    do {                                                                                                               \
+        v8 g0 = s[0], g1 = s[1 * ss], g2 = s[2 * ss];                                                                  \
+        o[0 * os] = 0.25f * g0;                                                                                        \
+        o[1 * os] = (g0 + g1 + g2) * (-1.0f / 6);                                                                      \
+        o[2 * os] = (g0 - g1 + g2) * (-1.0f / 6);                                                                      \
+        o[3 * os] = g0 * (1.0f / 24) + g1 * (1.0f / 12) + g2 * (1.0f / 6);                                             \
+        o[4 * os] = g0 * (1.0f / 24) - g1 * (1.0f / 12) + g2 * (1.0f / 6);                                             \
+        o[5 * os] = g2;                                                                                                \
+    } while (0)
+#define G4(o, os, s, ss)                                                                                               \
+    do {                                                                                                               \
+        v8 g0 = s[0], g1 = s[1 * ss], g2 = s[2 * ss];                                                                  \
+        o[0 * os] = g0;                                                                                                \
+        o[1 * os] = (g0 + g1 + g2) * 0.5f;                                                                             \
+        o[2 * os] = (g0 - g1 + g2) * 0.5f;                                                                             \
+        o[3 * os] = g2;                                                                                                \
+    } while (0)
+
+static inline __attribute__((always_inline)) void in_transform(int m, const v8 *d /* a x a */, v8 *v /* OUT a x a */)
+{
+    if (m == 4) {
+        v8 c[36];
+        for (int j = 0; j < 6; j++)
+            BT6((c + j), 6, (d + j), 6);
+        for (int i = 0; i < 6; i++)
+            BT6((v + 6 * i), 1, (c + 6 * i), 1);
+    } else {
+        v8 c[16];
+        for (int j = 0; j < 4; j++)
+            BT4((c + j), 4, (d + j), 4);
+        for (int i = 0; i < 4; i++)
+            BT4((v + 4 * i), 1, (c + 4 * i), 1);
+    }
+}
+
+static inline __attribute__((always_inline)) void out_transform(int m, const v8 *s /* a x a */, v8 *y /* OUT m x m */)
+{
+    if (m == 4) {
+        v8 c[24]; /* 4 x 6 */
+        for (int j = 0; j < 6; j++)
+            AT6((c + j), 6, (s + j), 6);
+        for (int i = 0; i < 4; i++)
+            AT6((y + 4 * i), 1, (c + 6 * i), 1);
+    } else {
+        v8 c[8]; /* 2 x 4 */
+        for (int j = 0; j < 4; j++)
+            AT4((c + j), 4, (s + j), 4);
+        for (int i = 0; i < 2; i++)
+            AT4((y + 2 * i), 1, (c + 4 * i), 1);
+    }
+}
+
+static inline __attribute__((always_inline)) void w_transform(int m, const v8 *g /* 3 x 3 */, v8 *u /* OUT a x a */)
+{
+    if (m == 4) {
+        v8 c[18]; /* 6 x 3 */
+        for (int j = 0; j < 3; j++)
+            G6((c + j), 3, (g + j), 3);
+        for (int i = 0; i < 6; i++)
+            G6((u + 6 * i), 1, (c + 3 * i), 1);
+    } else {
+        v8 c[12]; /* 4 x 3 */
+        for (int j = 0; j < 3; j++)
+            G4((c + j), 3, (g + j), 3);
+        for (int i = 0; i < 4; i++)
+            G4((u + 4 * i), 1, (c + 3 * i), 1);
+    }
+}
+
+/* ---- the passes, each split over channels by sdk_parallel_for */
+typedef struct {
+    int m, B, C, H, W, O, tx_n, T1; /* T1 tiles per image, tx_n per tile row */
+    const float *x, *w, *b;
+    float *y, *U, *V, *M;
+    size_t t0, nt, ldn; /* this chunk's first tile and tile count; row length of V and M */
+} wino_job;
+
+/* U(a^2, O, C) from w(O, C, 3, 3), over output channels [o0, o1). */
+WINO_CLONES static void weights_range(void *ctx, size_t o0, size_t o1)
+{
+    const wino_job *j = ctx;
+    int m = j->m, a2 = (m + 2) * (m + 2), C = j->C;
+    size_t OC = (size_t)j->O * C;
+    for (size_t o = o0; o < o1; o++)
+        for (int c0 = 0; c0 < C; c0 += 8) {
+            int n = C - c0 < 8 ? C - c0 : 8;
+            v8 g[9] = {0}, u[36];
+            for (int k = 0; k < n; k++)
+                for (int i = 0; i < 9; i++)
+                    g[i][k] = j->w[(o * C + c0 + k) * 9 + i];
+            w_transform(m, g, u);
+            for (int p = 0; p < a2; p++) {
+                float *dst = j->U + p * OC + o * C + c0;
+                if (n == 8)
+                    memcpy(dst, &u[p], sizeof u[p]);
+                else
+                    for (int k = 0; k < n; k++)
+                        dst[k] = u[p][k];
+            }
+        }
+}
+
+/* V(a^2, C, ldn) for the chunk's tiles [g0, g1) (g0 a multiple of 8),
+ * input channels [c0, c1). */
+WINO_CLONES static void input_cols(const wino_job *j, size_t c0, size_t c1, size_t g0, size_t g1)
+{
+    int m = j->m, a = m + 2, a2 = a * a, H = j->H, W = j->W;
+    size_t Cl = (size_t)j->C * j->ldn;
+    for (size_t c = c0; c < c1; c++)
+        for (size_t g = g0; g < g1; g += 8) {
+            v8 d[36], v[36];
+            if (g + 8 > g1) /* lanes past the last tile: zeros */
+                memset(d, 0, sizeof d);
+            for (int k = 0; k < 8 && g + k < g1; k++) {
+                size_t t = j->t0 + g + k, b = t / (size_t)j->T1, r = t % (size_t)j->T1;
+                int iy0 = (int)(r / (size_t)j->tx_n) * m - 1, ix0 = (int)(r % (size_t)j->tx_n) * m - 1;
+                const float *src = j->x + (b * j->C + c) * H * W;
+                if (iy0 >= 0 && iy0 + a <= H && ix0 >= 0 && ix0 + a <= W) {
+                    for (int iy = 0; iy < a; iy++)
+                        for (int ix = 0; ix < a; ix++)
+                            d[iy * a + ix][k] = src[(size_t)(iy0 + iy) * W + ix0 + ix];
+                } else { /* an edge tile: zero padding outside the image */
+                    for (int iy = 0; iy < a; iy++)
+                        for (int ix = 0; ix < a; ix++) {
+                            int sy = iy0 + iy, sx = ix0 + ix;
+                            d[iy * a + ix][k] = sy >= 0 && sy < H && sx >= 0 && sx < W ? src[(size_t)sy * W + sx] : 0.0f;
+                        }
+                }
+            }
+            in_transform(m, d, v);
+            for (int p = 0; p < a2; p++)
+                memcpy(j->V + p * Cl + c * j->ldn + g, &v[p], sizeof v[p]);
+        }
+}
+
+/* y from M(a^2, O, ldn) for the chunk's tiles [g0, g1), plus bias, output
+ * channels [o0, o1). */
+WINO_CLONES static void output_cols(const wino_job *j, size_t o0, size_t o1, size_t g0, size_t g1)
+{
+    int m = j->m, a2 = (m + 2) * (m + 2), H = j->H, W = j->W;
+    size_t Ol = (size_t)j->O * j->ldn;
+    for (size_t o = o0; o < o1; o++) {
+        float bias = j->b ? j->b[o] : 0.0f;
+        for (size_t g = g0; g < g1; g += 8) {
+            v8 s[36], y[16];
+            for (int p = 0; p < a2; p++)
+                memcpy(&s[p], j->M + p * Ol + o * j->ldn + g, sizeof s[p]);
+            out_transform(m, s, y);
+            for (int k = 0; k < 8 && g + k < g1; k++) {
+                size_t t = j->t0 + g + k, b = t / (size_t)j->T1, r = t % (size_t)j->T1;
+                int oy0 = (int)(r / (size_t)j->tx_n) * m, ox0 = (int)(r % (size_t)j->tx_n) * m;
+                float *dst = j->y + (b * j->O + o) * H * W;
+                for (int iy = 0; iy < m && oy0 + iy < H; iy++)
+                    for (int ix = 0; ix < m && ox0 + ix < W; ix++)
+                        dst[(size_t)(oy0 + iy) * W + ox0 + ix] = y[iy * m + ix][k] + bias;
+            }
+        }
+    }
+}
+
+static void input_range(void *ctx, size_t c0, size_t c1)
+{
+    const wino_job *j = ctx;
+    input_cols(j, c0, c1, 0, j->nt);
+}
+
+static void output_range(void *ctx, size_t o0, size_t o1)
+{
+    const wino_job *j = ctx;
+    output_cols(j, o0, o1, 0, j->nt);
+}
+
+static void gemms(const wino_job *j, size_t g0, size_t g1)
+{
+    int a2 = (j->m + 2) * (j->m + 2), O = j->O, C = j->C, ldn = (int)j->ldn;
+    for (int p = 0; p < a2; p++)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, (int)(round8(g1) - g0), C, 1.0f,
+                    j->U + (size_t)p * O * C, C, j->V + (size_t)p * C * ldn + g0, ldn, 0.0f,
+                    j->M + (size_t)p * O * ldn + g0, ldn);
+}
+
+/* Blocks of WINO_COLS tiles, each taken through all three steps by one
+ * thread with a single-threaded sgemm: no thread meets another inside a
+ * chunk, and BLAS threads do not spin (sched_yield) on the cores while the
+ * transforms run. */
+#define WINO_COLS 16
+
+static void block_range(void *ctx, size_t k0, size_t k1)
+{
+    const wino_job *j = ctx;
+    size_t g0 = k0 * WINO_COLS, g1 = k1 * WINO_COLS < j->nt ? k1 * WINO_COLS : j->nt;
+    input_cols(j, 0, (size_t)j->C, g0, g1);
+    gemms(j, g0, g1);
+    output_cols(j, 0, (size_t)j->O, g0, g1);
+}
+
+void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b, int O, float *y,
+                   float *scratch)
+{
+    int a2 = (m + 2) * (m + 2), tx_n = (W + m - 1) / m, T = openblas_get_num_threads();
+    size_t ldn = chunk_tiles(m, B, C, H, W, O);
+    wino_job j = {m, B, C, H, W, O, tx_n, tx_n * ((H + m - 1) / m), x, w, b, y, NULL, NULL, NULL, 0, 0, ldn};
+    size_t tiles = (size_t)B * j.T1;
+    j.U = scratch;
+    j.V = j.U + (((size_t)a2 * O * C + 15) & ~(size_t)15);
+    j.M = j.V + (((size_t)a2 * C * ldn + 15) & ~(size_t)15);
+    /* per thread at least ~64k multiply-adds of transform work */
+    sdk_parallel_for(weights_range, &j, (size_t)O, 65536 / ((size_t)C * 50 + 1) + 1);
+    /* Many tiles: blocks of tiles per thread. Few (the UNet's deepest
+     * levels): each step on all threads, so the sgemm splits the output
+     * channels and U, larger than the tiles there, is read once. */
+    int blocks = tiles >= (size_t)WINO_COLS * 4 * T;
+    if (blocks && T > 1)
+        openblas_set_num_threads(1);
+    for (j.t0 = 0; j.t0 < tiles; j.t0 += ldn) {
+        j.nt = tiles - j.t0 < ldn ? tiles - j.t0 : ldn;
+        if (blocks) {
+            sdk_parallel_for_n(T, block_range, &j, (j.nt + WINO_COLS - 1) / WINO_COLS, 1);
+        } else {
+            size_t per = 65536 / (round8(j.nt) * 20) + 1;
+            sdk_parallel_for(input_range, &j, (size_t)C, per);
+            gemms(&j, 0, j.nt);
+            sdk_parallel_for(output_range, &j, (size_t)O, per);
+        }
+    }
+    if (blocks && T > 1)
+        openblas_set_num_threads(T);
+}
+
+/* From bench/bench_conv.c (2 threads, AVX-512 EPYC, figures in
+ * bench/README.md): F(4x4) wins from about 128 tiles of 4x4 in the batch
+ * (the UNet's 32^2 level with CFG and everything larger, 1.2-2.6x), F(2x2)
+ * at the 16^2 level, and im2col at 8^2 (a handful of tiles against a 236
+ * MB U) and for the first conv of a net (C = 4 or 3: the transforms then
+ * cost as much as the product). */
+static int forced = -1;
+
+void sdk_wino_force(int m)
+{
+    forced = m == 0 || m == 2 || m == 4 ? m : -1;
+}
+
+int sdk_wino_pick(int B, int C, int H, int W, int O)
+{
+    size_t px = (size_t)B * H * W;
+    (void)O;
+    if (forced >= 0)
+        return forced;
+    if (C < 16)
+        return 0;
+    if (px / 16 >= 128)
+        return 4;
+    if (px / 4 >= 128)
+        return 2;
+    return 0;
+}
