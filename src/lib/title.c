@@ -774,10 +774,31 @@ char *ls_title_write(const ls_scenectx *sc, const char *narration)
     return t;
 }
 
+/* Is "B and A" the title "A and B" (either case of the first letters)?
+ * Two people named in turn are the same title to a reader. */
+static int swapped_pair(const char *a, const char *b)
+{
+    static const char *const joins[] = {" and ", " und ", " et ", NULL};
+    for (size_t i = 0; joins[i]; i++) {
+        const char *ja = strstr(a, joins[i]), *jb = strstr(b, joins[i]);
+        if (!ja || !jb || strstr(ja + 1, joins[i]) || strstr(jb + 1, joins[i]))
+            continue;
+        size_t jl = strlen(joins[i]);
+        size_t a1 = (size_t)(ja - a), b1 = (size_t)(jb - b);
+        const char *a2 = ja + jl, *b2 = jb + jl;
+        /* a's first half is b's second, and the other way round; the
+         * first letter's case aside ("Der Vater" / "der Vater") */
+        if (a1 == strlen(b2) && b1 == strlen(a2) && a1 && b1 && (a[0] | 32) == (b2[0] | 32) &&
+            memcmp(a + 1, b2 + 1, a1 - 1) == 0 && (b[0] | 32) == (a2[0] | 32) && memcmp(b + 1, a2 + 1, b1 - 1) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int title_taken(ls_idea *const *ideas, size_t upto, const char *t)
 {
     for (size_t j = 0; j < upto; j++)
-        if (ideas[j]->title && strcmp(ideas[j]->title, t) == 0)
+        if (ideas[j]->title && (strcmp(ideas[j]->title, t) == 0 || swapped_pair(ideas[j]->title, t)))
             return 1;
     return 0;
 }

@@ -517,11 +517,13 @@ static void put_words(const ptext *x, size_t a, size_t b, char *out, size_t cap)
     }
 }
 
-/* Does the French word start with a vowel or a mute h ("île", "homme")? */
+/* Does the French word start with a vowel ("île", "épée")? An h may be
+ * mute ("l'homme") or not ("le haut"): only the text's own "l'" tells,
+ * so an h is elided only where the text elided it (or wrote "cet"). */
 static int fr_vowel(const char *low)
 {
     unsigned char c = (unsigned char)low[0];
-    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'h' || c == 'y' || c == 0xC3;
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 0xC3;
 }
 
 /* The definite article for a French determiner (kind as determiner()),
@@ -539,6 +541,8 @@ static const char *fr_definite(const char *det, const char *noun_low)
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(det, map[i][0]) == 0) {
             const char *a = map[i][1];
+            if (strcmp(det, "cet") == 0)
+                return "l'"; /* "cet homme" */
             if ((strcmp(a, "le") == 0 || strcmp(a, "la") == 0) && fr_vowel(noun_low))
                 return "l'";
             return a;
@@ -1098,6 +1102,21 @@ static int find_pp(const ptext *x, size_t lo, size_t hi, size_t skip_a, size_t s
     return 0;
 }
 
+/* The first drawable thing of words [lo, hi) outside the person pe, as
+ * a subject ("die Tür", "les murs"). */
+static int first_thing(const ptext *x, size_t lo, size_t hi, const pperson *pe, char *out, size_t cap)
+{
+    for (size_t i = lo; i < hi; i++) {
+        pnp th;
+        if (i >= pe->a && i <= pe->b)
+            continue;
+        if (read_np(x, i, &th) && th.cls != LSWN_N_PERSON && drawable_class(th.cls) && th.cls != LSWN_N_FOOD &&
+            np_subject(x, &th, out, cap))
+            return 1;
+    }
+    return 0;
+}
+
 longsd_status ls_title_phrases(const ls_scenectx *sc, const char *narration, char (*opts)[LS_TITLE_OPT], size_t cap,
                                size_t *n)
 {
@@ -1149,21 +1168,19 @@ longsd_status ls_title_phrases(const ls_scenectx *sc, const char *narration, cha
     }
     if (no > 2)
         add_opt(sc->lang, opts, cap, n, ord[0].text, und, ord[2].text);
-    /* a person and a thing of their clause: "Gregor und die Tür" */
+    /* a person and a thing of their clause ("Gregor und die Tür"), else
+     * the passage's first thing */
     for (size_t j = 0; j < no && j < 2; j++) {
         size_t lo, hi;
+        char t[LS_TITLE_OPT];
         clause_of(&x, ord[j].a, &lo, &hi);
-        for (size_t i = lo; i < hi; i++) {
-            pnp th;
-            char t[LS_TITLE_OPT];
-            if (i >= ord[j].a && i <= ord[j].b)
-                continue;
-            if (read_np(&x, i, &th) && th.cls != LSWN_N_PERSON && drawable_class(th.cls) &&
-                th.cls != LSWN_N_FOOD && np_subject(&x, &th, t, sizeof t)) {
-                add_opt(sc->lang, opts, cap, n, ord[j].text, und, t);
-                break;
-            }
-        }
+        if (first_thing(&x, lo, hi, &ord[j], t, sizeof t))
+            add_opt(sc->lang, opts, cap, n, ord[j].text, und, t);
+    }
+    if (no && !*n) {
+        char t[LS_TITLE_OPT];
+        if (first_thing(&x, 0, x.n, &ord[0], t, sizeof t))
+            add_opt(sc->lang, opts, cap, n, ord[0].text, und, t);
     }
     /* no one: a drawable thing and where it is, else two things */
     char things[2][LS_TITLE_OPT];
@@ -1194,7 +1211,23 @@ longsd_status ls_title_phrases(const ls_scenectx *sc, const char *narration, cha
         if (strncmp(a, b, 4) != 0)
             add_opt(sc->lang, opts, cap, n, things[0], und, things[1]);
     }
-    if (no && count_words(ord[0].text) >= 2)
+    if (!no && !*n) {
+        /* one thing, with the adjective French writes after it: "La
+         * voiture noire" */
+        for (size_t i = 0; i < x.n; i++) {
+            pnp th;
+            char t[LS_TITLE_OPT];
+            if (!read_np(&x, i, &th) || th.cls == LSWN_N_PERSON || !drawable_class(th.cls) ||
+                !np_subject(&x, &th, t, sizeof t))
+                continue;
+            size_t a = th.noun + 1;
+            if (sc->lang == LSLEX_FR && a < x.n && modifier(&x, &x.w[a]))
+                put_words(&x, a, a, t, sizeof t);
+            add_opt(sc->lang, opts, cap, n, t, "", "");
+            break;
+        }
+    }
+    if (no && !*n && count_words(ord[0].text) >= 2) /* "Le capitaine Nemo": only when nothing else */
         add_opt(sc->lang, opts, cap, n, ord[0].text, "", "");
     return LONGSD_OK;
 }
