@@ -492,13 +492,14 @@ static void put_words(const ptext *x, size_t a, size_t b, char *out, size_t cap)
                                                                     (LSLEX_PREP | LSLEX_SPATIAL))))
             lower = 1; /* "Am Tisch" at a sentence's start */
         char wbuf[64];
-        size_t wl = k->e - k->s;
+        size_t from = k->in_name ? k->ns : k->s; /* "Emma", never "d'Emma" */
+        size_t wl = k->e - from;
         if (wl >= sizeof wbuf)
             wl = sizeof wbuf - 1;
-        memcpy(wbuf, x->t + k->s, wl);
+        memcpy(wbuf, x->t + from, wl);
         wbuf[wl] = '\0';
         if (lower) {
-            size_t off = k->ns - k->s;
+            size_t off = k->ns - from;
             char lw[64];
             lslex_lower(wbuf + off, wl - off, lw, sizeof lw, 0);
             snprintf(wbuf + off, sizeof wbuf - off, "%s", lw);
@@ -918,7 +919,7 @@ static int read_person_1(const ptext *x, size_t i, pperson *pe, size_t *next)
         put_words(x, a, pe->b, words, sizeof words);
         size_t o = strlen(pe->text);
         if (elided)
-            snprintf(pe->text + o, sizeof pe->text - o, "%s", words + (x->w[a].ns - x->w[a].s));
+            snprintf(pe->text + o, sizeof pe->text - o, "%s", words + (x->w[a].in_name ? 0 : x->w[a].ns - x->w[a].s));
         else if (sc->lang == LSLEX_DE && !pe->text[0] && sc->cast[c].role && k->cast_len == 1)
             return 0; /* a role noun without its article: "Schwester!" called out */
         else
@@ -1104,13 +1105,14 @@ static int find_pp(const ptext *x, size_t lo, size_t hi, size_t skip_a, size_t s
 
 /* The first drawable thing of words [lo, hi) outside the person pe, as
  * a subject ("die Tür", "les murs"). */
-static int first_thing(const ptext *x, size_t lo, size_t hi, const pperson *pe, char *out, size_t cap)
+static int first_thing(const ptext *x, size_t lo, size_t hi, const pperson *pe, char *out, size_t cap, int any)
 {
     for (size_t i = lo; i < hi; i++) {
         pnp th;
-        if (i >= pe->a && i <= pe->b)
+        if (pe && i >= pe->a && i <= pe->b)
             continue;
-        if (read_np(x, i, &th) && th.cls != LSWN_N_PERSON && drawable_class(th.cls) && th.cls != LSWN_N_FOOD &&
+        if (read_np(x, i, &th) && th.cls != LSWN_N_PERSON &&
+            (any ? th.cls != LSWN_N_TIME && th.cls != LSWN_N_QUANTITY : drawable_class(th.cls) && th.cls != LSWN_N_FOOD) &&
             np_subject(x, &th, out, cap))
             return 1;
     }
@@ -1174,12 +1176,12 @@ longsd_status ls_title_phrases(const ls_scenectx *sc, const char *narration, cha
         size_t lo, hi;
         char t[LS_TITLE_OPT];
         clause_of(&x, ord[j].a, &lo, &hi);
-        if (first_thing(&x, lo, hi, &ord[j], t, sizeof t))
+        if (first_thing(&x, lo, hi, &ord[j], t, sizeof t, 0))
             add_opt(sc->lang, opts, cap, n, ord[j].text, und, t);
     }
     if (no && !*n) {
         char t[LS_TITLE_OPT];
-        if (first_thing(&x, 0, x.n, &ord[0], t, sizeof t))
+        if (first_thing(&x, 0, x.n, &ord[0], t, sizeof t, 0) || first_thing(&x, 0, x.n, &ord[0], t, sizeof t, 1))
             add_opt(sc->lang, opts, cap, n, ord[0].text, und, t);
     }
     /* no one: a drawable thing and where it is, else two things */
@@ -1224,6 +1226,25 @@ longsd_status ls_title_phrases(const ls_scenectx *sc, const char *narration, cha
             if (sc->lang == LSLEX_FR && a < x.n && modifier(&x, &x.w[a]))
                 put_words(&x, a, a, t, sizeof t);
             add_opt(sc->lang, opts, cap, n, t, "", "");
+            break;
+        }
+    }
+    if (!no && !*n) {
+        /* nothing drawable: still the passage's own words with their
+         * articles ("La situation et les jours"), never a bare roll call */
+        char a[LS_TITLE_OPT], b[LS_TITLE_OPT];
+        for (size_t i = 0; i < x.n && !*n; i++) {
+            pnp th;
+            if (!read_np(&x, i, &th) || !np_subject(&x, &th, a, sizeof a))
+                continue;
+            for (size_t j = th.noun + 1; j < x.n; j++) {
+                pnp t2;
+                if (read_np(&x, j, &t2) && np_subject(&x, &t2, b, sizeof b) &&
+                    strcmp(x.w[t2.noun].low, x.w[th.noun].low) != 0) {
+                    add_opt(sc->lang, opts, cap, n, a, und, b);
+                    break;
+                }
+            }
             break;
         }
     }
