@@ -348,10 +348,12 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             }
         }
     } else {
-        /* "Mann, See und Water": the first concrete words in order */
-        char picks[3][64];
+        /* "Mann und See": the first two concrete words in order, where no
+         * phrase of the passage made a title (title_phrase.c): a dialect
+         * without the standard articles */
+        char picks[2][64];
         size_t np = 0;
-        for (size_t i = 0; i < nw && np < 3; i++) {
+        for (size_t i = 0; i < nw && np < 2; i++) {
             const tword *t = &tw[i];
             char one[64];
             if (t->cast)

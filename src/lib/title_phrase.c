@@ -157,7 +157,7 @@ static int determiner(lslex_lang_id lang, const ptok *k, char *end, size_t cap)
         if (strcmp(k->eli, "l'") == 0)
             return 0; /* the article is part of the noun's token */
         static const char *const def[] = {"le", "la", "les", "ce", "cet", "cette", "ces", NULL};
-        static const char *const ind[] = {"un", "une", "des", NULL};
+        static const char *const ind[] = {"un", "une", "des", "quelques", "plusieurs", NULL};
         static const char *const p3[] = {"son", "sa", "ses", "leur", "leurs", NULL};
         static const char *const p1[] = {"mon", "ma", "mes", "ton", "ta", "tes", "notre", "nos", "votre", "vos", NULL};
         static const char *const con[] = {"au", "aux", "du", NULL};
@@ -206,6 +206,8 @@ static int determiner(lslex_lang_id lang, const ptok *k, char *end, size_t cap)
 
 static int drawable_class(int c);
 
+#define NOUN_KNOWN 99 /* noun_class of a noun with no English: no WordNet class */
+
 /* WordNet's class of a noun's commonest sense, through its English, or 0;
  * *person: the word names a person. */
 static int noun_class(const ptext *x, const ptok *k)
@@ -222,11 +224,13 @@ static int noun_class(const ptext *x, const ptok *k)
     char en[32];
     int pos = 0;
     ls_translate_word(x->sc->lang, p, l, k->upper, en, sizeof en, &pos);
-    if (!en[0] || pos != LS_POS_NOUN)
-        return 0;
     lswn_info wi;
-    if (!lswn_lookup(en, &wi) || !wi.noun)
-        return 0;
+    if (!en[0] || pos != LS_POS_NOUN || !lswn_lookup(en, &wi) || !wi.noun) {
+        /* no English for it, but the book's dictionary knows the noun
+         * ("façades"): a word for the last titles, nothing to draw */
+        int noun = x->sc->lang == LSLEX_DE ? ls_dict_de_noun(p, l) != 0 : (ls_dict_fr(k->low, strlen(k->low)) & LS_FR_NOUN) != 0;
+        return noun && !en[0] && !k->upper ? NOUN_KNOWN : noun && x->sc->lang == LSLEX_DE && !en[0] ? NOUN_KNOWN : 0;
+    }
     /* "table": a group (of figures) first, the furniture second */
     if ((wi.noun_lex[0] == LSWN_N_GROUP || wi.noun_lex[0] == LSWN_N_ACT || wi.noun_lex[0] == LSWN_N_SHAPE) &&
         drawable_class(wi.noun_lex[1]))
@@ -537,6 +541,7 @@ static const char *fr_definite(const char *det, const char *noun_low)
                                          {"aux", "les"}, {"des", "les"}, {"mon", "le"}, {"ton", "le"},
                                          {"ma", "la"}, {"ta", "la"}, {"mes", "les"}, {"tes", "les"},
                                          {"nos", "les"}, {"vos", "les"}, {"un", "un"}, {"une", "une"},
+                                         {"quelques", "quelques"}, {"plusieurs", "plusieurs"},
                                          {"son", "son"}, {"sa", "sa"}, {"ses", "ses"}, {"leur", "leur"},
                                          {"leurs", "leurs"}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -1179,15 +1184,10 @@ longsd_status ls_title_phrases(const ls_scenectx *sc, const char *narration, cha
         if (first_thing(&x, lo, hi, &ord[j], t, sizeof t, 0))
             add_opt(sc->lang, opts, cap, n, ord[j].text, und, t);
     }
-    if (no && !*n) {
-        char t[LS_TITLE_OPT];
-        if (first_thing(&x, 0, x.n, &ord[0], t, sizeof t, 0) || first_thing(&x, 0, x.n, &ord[0], t, sizeof t, 1))
-            add_opt(sc->lang, opts, cap, n, ord[0].text, und, t);
-    }
     /* no one: a drawable thing and where it is, else two things */
     char things[2][LS_TITLE_OPT];
     size_t nt = 0;
-    int alone = !no || !*n; /* no one, or no one a title can be made of */
+    int alone = 1; /* the things come after any title of people */
     for (size_t i = 0; i < x.n && (nt < 2 || alone); i++) {
         pnp th;
         char t[LS_TITLE_OPT];
@@ -1204,6 +1204,13 @@ longsd_status ls_title_phrases(const ls_scenectx *sc, const char *narration, cha
         if (!dup && nt < 2)
             snprintf(things[nt++], sizeof things[0], "%s", t);
         i = th.noun;
+    }
+    if (no) {
+        /* the passage's first thing beside them: more titles to tell
+         * two ideas apart */
+        char t[LS_TITLE_OPT];
+        if (first_thing(&x, 0, x.n, &ord[0], t, sizeof t, 0) || (!*n && first_thing(&x, 0, x.n, &ord[0], t, sizeof t, 1)))
+            add_opt(sc->lang, opts, cap, n, ord[0].text, und, t);
     }
     if (alone && nt == 2) {
         /* never the same noun twice ("la chambre et les chambres") */
