@@ -488,8 +488,10 @@ static void put_words(const ptext *x, size_t a, size_t b, char *out, size_t cap)
             unsigned t = ls_dict_fr(x->t + k->ns, k->e - k->ns);
             char lw[40];
             size_t ll = lslex_lower(x->t + k->ns, k->e - k->ns, lw, sizeof lw, 0);
+            int noun = (ls_dict_fr(lw, ll) & LS_FR_NOUN) ||
+                       (ll > 3 && (lw[ll - 1] == 's' || lw[ll - 1] == 'x') && (ls_dict_fr(lw, ll - 1) & LS_FR_NOUN));
             lower = !(t & (LS_FR_FIRST_NAME | LS_FR_PROPER)) &&
-                    (k->brk == 2 || (ls_dict_fr(lw, ll) & LS_FR_NOUN) || determiner(LSLEX_FR, k, (char[4]){0}, 4));
+                    (k->brk == 2 || noun || determiner(LSLEX_FR, k, (char[4]){0}, 4)); /* "Promenades" */
         }
         if (x->sc->lang == LSLEX_DE && k->upper && !k->in_name && (determiner(LSLEX_DE, k, (char[4]){0}, 4) ||
                                                                    (lslex_lookup(LSLEX_DE, k->low, strlen(k->low), NULL, NULL) &
@@ -854,7 +856,8 @@ static int read_person(const ptext *x, size_t i, pperson *pe, size_t *next)
         put_words(x, *next, b, words, sizeof words);
         if (o + strlen(words) + 2 >= sizeof pe->text)
             break;
-        snprintf(pe->text + o, sizeof pe->text - o, " %s", words);
+        pe->text[o] = ' ';
+        memcpy(pe->text + o + 1, words, strlen(words) + 1); /* fits: checked above */
         pe->cast = (size_t)x->w[*next].cast - 1;
         pe->b = b;
         *next = b + 1;
@@ -995,7 +998,7 @@ static int read_person_1(const ptext *x, size_t i, pperson *pe, size_t *next)
             if (a && strcmp(a, "l'") == 0) {
                 char rest[96] = "";
                 put_words(x, i + 1, q - 1, rest, sizeof rest);
-                snprintf(pe->text, sizeof pe->text, "l'%s", rest);
+                snprintf(pe->text, sizeof pe->text, "l'%.*s", (int)sizeof pe->text - 3, rest);
             } else {
                 put_words(x, i + 1, q - 1, pe->text, sizeof pe->text);
             }
@@ -1023,7 +1026,7 @@ static int read_person_1(const ptext *x, size_t i, pperson *pe, size_t *next)
             if (strcmp(a, "l'") == 0) {
                 char rest[96] = "";
                 put_words(x, i + 1, np.noun, rest, sizeof rest);
-                snprintf(pe->text, sizeof pe->text, "l'%s", rest);
+                snprintf(pe->text, sizeof pe->text, "l'%.*s", (int)sizeof pe->text - 3, rest);
             } else {
                 snprintf(pe->text, sizeof pe->text, "%s", a);
                 put_words(x, i + 1, np.noun, pe->text, sizeof pe->text);
@@ -1081,7 +1084,7 @@ static void add_opt(lslex_lang_id lang, char (*opts)[LS_TITLE_OPT], size_t cap, 
         }
         p += l;
     }
-    snprintf(opts[(*n)++], LS_TITLE_OPT, "%s", t);
+    memcpy(opts[(*n)++], t, strlen(t) + 1); /* shorter than LS_TITLE_OPT, checked above */
 }
 
 /* The clause of word i: words [*lo, *hi). */
