@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "scene.h"
+#include "title_phrase.h"
 #include "translate.h"
 #include "wordnet.h"
 
@@ -101,6 +102,29 @@ static int weak_gerund(const char *g)
         if (strcmp(g, weak[i]) == 0)
             return 1;
     return 0;
+}
+
+/* Does a setting ("in the book", "down the cellar") read in a title? Its
+ * noun must be a place or a thing someone can be at (WordNet: a book's
+ * commonest sense is a written work, no place to be in); without a verb
+ * only a preposition of place reads ("Harvey in the cellar", never
+ * "Harvey down the cellar": "down" needs its "going"). */
+static int setting_reads(const char *setting, int with_verb)
+{
+    static const char *const motion[] = {"down", "up", "into", "through", "across", "along", "to", "toward",
+                                         "towards", "onto", "out", "past", "from", "off", "round", "around", NULL};
+    size_t pl = strcspn(setting, " ");
+    char prep[16];
+    snprintf(prep, sizeof prep, "%.*s", (int)(pl < sizeof prep ? pl : sizeof prep - 1), setting);
+    if (!with_verb)
+        for (size_t i = 0; motion[i]; i++)
+            if (strcmp(prep, motion[i]) == 0)
+                return 0;
+    const char *last = strrchr(setting, ' ');
+    lswn_info wi;
+    if (!last || !lswn_lookup(last + 1, &wi) || !wi.noun)
+        return 1; /* nothing known against it */
+    return lswn_noun_concrete(&wi) && wi.noun_lex[0] != LSWN_N_COMMUNICATION && wi.noun_lex[0] != LSWN_N_PERSON;
 }
 
 /* "Tom whitewashing the fence": who (the first cast member, else a person
@@ -256,6 +280,12 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             if (!ok)
                 snprintf(prep, sizeof prep, "and");
         }
+        if (!act[0] && prep[0] && strcmp(prep, "and") != 0 && obj_at != (size_t)-1 && !obj_name) {
+            char set[64];
+            snprintf(set, sizeof set, "%s the %s", prep, lows[obj_at]);
+            if (!setting_reads(set, 0))
+                snprintf(prep, sizeof prep, "and"); /* "Aunt Polly in the book": no place to be */
+        }
         if (obj_at != (size_t)-1 && !obj_name && weak_gerund(act) &&
             (far || strcmp(prep, "near") == 0 || (tw[obj_at].flags & LSLEX_PLACE))) {
             /* "Tom in the fog", not "Tom taking near the fog" nor "Tom taking the sea" */
@@ -318,10 +348,12 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             }
         }
     } else {
-        /* "Mann, See und Water": the first concrete words in order */
-        char picks[3][64];
+        /* "Mann und See": the first two concrete words in order, where no
+         * phrase of the passage made a title (title_phrase.c): a dialect
+         * without the standard articles */
+        char picks[2][64];
         size_t np = 0;
-        for (size_t i = 0; i < nw && np < 3; i++) {
+        for (size_t i = 0; i < nw && np < 2; i++) {
             const tword *t = &tw[i];
             char one[64];
             if (t->cast)
@@ -612,6 +644,24 @@ static char *noun_title(const ls_scenectx *sc, const char *narration, ls_idea *c
 
 #define PT_MAX 8
 
+
+/* German and French titles of the passage's own phrases (title_phrase.c),
+ * tidied: "Der Vater und die Schwester", "Emma dans la chambre". */
+static longsd_status phrase_titles(const ls_scenectx *sc, const char *narration, char (*opts)[112], size_t cap,
+                                   size_t *n)
+{
+    char raw[PT_MAX][LS_TITLE_OPT];
+    size_t nr = 0;
+    *n = 0;
+    longsd_status st = ls_title_phrases(sc, narration, raw, cap < PT_MAX ? cap : PT_MAX, &nr);
+    for (size_t i = 0; !st && i < nr && *n < cap; i++) {
+        int wc = count_words(raw[i]);
+        if (title_tidy(sc, raw[i]) && count_words(raw[i]) == wc)
+            memcpy(opts[(*n)++], raw[i], LS_TITLE_OPT);
+    }
+    return st;
+}
+
 /* English titles from the scene writer's parts (scene.c reads the
  * sentence: the subject, its one action with the object or place and the
  * preposition the text used, the setting): "Tom dipping the brush",
@@ -624,7 +674,7 @@ static longsd_status parts_titles(const ls_scenectx *sc, const char *narration, 
 {
     *n = 0;
     if (sc->lang != LSLEX_EN)
-        return LONGSD_OK;
+        return phrase_titles(sc, narration, opts, cap, n);
     ls_sceneparts p;
     longsd_status st = ls_scene_parts(sc, narration, (size_t)-1, &p);
     if (st)
@@ -636,6 +686,8 @@ static longsd_status parts_titles(const ls_scenectx *sc, const char *narration, 
         snprintf(who, sizeof who, "%s", sc->cast[p.who[0]].name);
     else if (p.subject[0])
         snprintf(who, sizeof who, "The %s", p.subject);
+    if (p.setting[0] && !setting_reads(p.setting, p.action[0] != '\0'))
+        p.setting[0] = '\0';
     char act[160];
     snprintf(act, sizeof act, "%s", p.action);
     if (!who[0] && act[0])
@@ -724,10 +776,31 @@ char *ls_title_write(const ls_scenectx *sc, const char *narration)
     return t;
 }
 
+/* Is "B and A" the title "A and B" (either case of the first letters)?
+ * Two people named in turn are the same title to a reader. */
+static int swapped_pair(const char *a, const char *b)
+{
+    static const char *const joins[] = {" and ", " und ", " et ", NULL};
+    for (size_t i = 0; joins[i]; i++) {
+        const char *ja = strstr(a, joins[i]), *jb = strstr(b, joins[i]);
+        if (!ja || !jb || strstr(ja + 1, joins[i]) || strstr(jb + 1, joins[i]))
+            continue;
+        size_t jl = strlen(joins[i]);
+        size_t a1 = (size_t)(ja - a), b1 = (size_t)(jb - b);
+        const char *a2 = ja + jl, *b2 = jb + jl;
+        /* a's first half is b's second, and the other way round; the
+         * first letter's case aside ("Der Vater" / "der Vater") */
+        if (a1 == strlen(b2) && b1 == strlen(a2) && a1 && b1 && (a[0] | 32) == (b2[0] | 32) &&
+            memcmp(a + 1, b2 + 1, a1 - 1) == 0 && (b[0] | 32) == (a2[0] | 32) && memcmp(b + 1, a2 + 1, b1 - 1) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int title_taken(ls_idea *const *ideas, size_t upto, const char *t)
 {
     for (size_t j = 0; j < upto; j++)
-        if (ideas[j]->title && strcmp(ideas[j]->title, t) == 0)
+        if (ideas[j]->title && (strcmp(ideas[j]->title, t) == 0 || swapped_pair(ideas[j]->title, t)))
             return 1;
     return 0;
 }
@@ -846,7 +919,7 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
         char *alt = NULL;
         /* the scene's other titles: its setting, object, or both, told
          * by the passage as a whole, then by each of its sentences */
-        for (size_t k = first; first != (size_t)-1 && sc.lang == LSLEX_EN && k <= last + 1 && !alt; k++) {
+        for (size_t k = first; first != (size_t)-1 && k <= last + 1 && !alt; k++) {
             size_t ref;
             size_t a = k <= last ? k : first, cnt = k <= last ? 1 : last - first + 1;
             if (k == first)

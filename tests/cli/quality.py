@@ -21,7 +21,10 @@ sense is abstract ("with a stupendous scene", "with a fair enemy"), an
 English title whose -ing verb has a direct object though none of its
 commonest senses takes one ("Henry sitting the coat"), and an English
 title whose preposition the passage never uses ("Tom near the window"
-from a passage without "near")."""
+from a passage without "near"). And, in German and French, titles that
+are roll calls of bare nouns ("Bonnet, laine et lettre", "Heures et
+porte"): a title names people and things with their articles ("Le lit dans
+la petite chambre", "Der Vater und die Schwester")."""
 import ctypes, json, re, sys
 
 FIRST_PERSON = {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves",
@@ -240,6 +243,24 @@ def title_grammar(t, quote):
             return "preposition '%s' not in the passage" % x
     return None
 
+ARTICLES = {"le", "la", "les", "l", "un", "une", "des", "du", "au", "aux", "son", "sa", "ses", "leur", "leurs",
+            "der", "die", "das", "dem", "den", "des", "ein", "eine", "einen", "einem", "einer", "sein", "seine",
+            "seinem", "ihr", "ihre", "ihrem", "im", "am", "zum", "zur", "beim"}
+def title_rollcall(t, lang, names):
+    """A German or French title listing bare nouns: "A, B et C", "Heures et porte"."""
+    if lang not in ("de", "fr"):
+        return False
+    name_words = set(w for n in names for w in n.split())
+    parts = [p.strip() for p in re.split(r",| et | und ", t) if p.strip()]
+    if len(parts) < 2:
+        return False
+    bare = 0
+    for p in parts:
+        w = p.split()
+        if len(w) == 1 and w[0] not in name_words and w[0].lower() not in ARTICLES and "'" not in w[0]:
+            bare += 1
+    return bare >= 2 or ("," in t and bare >= 1)
+
 def title_broken(t, names):
     w = t.split()
     if not 2 <= len(w) <= 6:
@@ -259,7 +280,7 @@ def count(pairs):
     tot = {"ideas": 0, "first_person": 0, "quotes": 0, "broken_titles": 0, "over_75": 0, "non_english": 0,
            "copied10": 0, "openers": 0, "bare_subject": 0, "names": 0, "title_spaces": 0, "title_unknown": 0,
            "numbered_titles": 0, "stray_particle": 0, "participle_run": 0, "with_abstract": 0,
-           "title_grammar": 0}
+           "title_grammar": 0, "title_rollcall": 0}
     bad = []
     for text_path, plan_path in pairs:
         plan = json.load(open(plan_path, encoding="utf-8"))
@@ -309,6 +330,8 @@ def count(pairs):
                 tg = title_grammar(idea["title"], (idea.get("anchor") or {}).get("quote", ""))
                 if tg:
                     tot["title_grammar"] += 1; bad.append(("title_gram", "%s (%s)" % (idea["title"], tg)))
+            if title_rollcall(idea["title"], lang, names):
+                tot["title_rollcall"] += 1; bad.append(("rollcall", idea["title"]))
             if unknown_run(idea["title"], lang, names):
                 tot["title_unknown"] += 1; bad.append(("title_unknown", idea["title"]))
             if lang in ("de", "fr"):

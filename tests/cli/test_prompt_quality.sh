@@ -53,6 +53,11 @@ done
 nt=$(got numbered_titles); sp=$(got stray_particle)
 [ $((nt * 20)) -le "$ideas" ] && pass "$nt/$ideas numbered titles (<= 5%)" || fail "numbered titles" "$nt of $ideas"
 [ $((sp * 200)) -le "$ideas" ] && pass "$sp/$ideas -ing forms with a stray 'in' (<= 0.5%)" || fail "stray particles" "$sp of $ideas"
+# German and French titles listing bare nouns ("Bonnet, laine et lettre"):
+# only where a passage names no one and no thing with its article
+rc=$(got title_rollcall)
+[ $((rc * 20)) -le "$ideas" ] && pass "$rc/$ideas roll-call titles (<= 5%)" ||
+    fail "roll-call titles" "$rc of $ideas: $(grep -m 5 "^  rollcall " "$TMP/q")"
 c=$(got copied10); o=$(got openers)
 [ $((c * 5)) -le "$ideas" ] && pass "$c/$ideas copy 10+ words (<= 20%)" || fail "copied 10+ words" "$c of $ideas"
 [ $((o * 10)) -le "$ideas" ] && pass "$o/$ideas start with a narrative opener (<= 10%)" || fail "openers" "$o of $ideas"
