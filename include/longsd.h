@@ -767,6 +767,18 @@ int longsd_sd_latent_channels(const longsd_sd *sd);
  * decoding; rgb (OUT, may be NULL): height * width * 3 bytes, row-major. */
 longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float *latents, uint8_t *rgb);
 
+/* Where the memory of the last generation went. Each stage's weights
+ * are released when it is done (the text encoder after encoding, the UNet
+ * before the VAE decode, everything when generate returns): the mapped
+ * pages leave the process and fault back in from the page cache for the
+ * next image, so the peak is the largest stage, not the sum. */
+typedef struct {
+    size_t arena_peak; /* bytes: the most activations held at once, since longsd_sd_new */
+    size_t released;   /* bytes of weights released during the last longsd_sd_generate */
+    size_t arena_held; /* bytes of activation block held now (0 between images) */
+} longsd_sd_mem;
+void longsd_sd_mem_stats(const longsd_sd *sd, longsd_sd_mem *out /* OUT */);
+
 /* Threads for the engine's sgemm and element-wise work (default: OpenBLAS's
  * choice, every core). Process-wide; call before generating. */
 void longsd_sd_set_threads(int n);
