@@ -213,9 +213,45 @@ int main(int argc, char **argv)
     }
     int st = 0;
     struct rusage ru;
-    if (pid < 0 || wait4(pid, &st, 0, &ru) < 0) {
+    /* VmRSS sampled every 50 ms: which stage holds the peak (the text
+     * encoder comes first, the VAE decode last) */
+    enum { NS = 1 << 16 };
+    static double ts[NS];
+    static long rss[NS];
+    int ns = 0;
+    pid_t got = 0;
+    char status[64];
+    snprintf(status, sizeof status, "/proc/%d/status", (int)pid);
+    while (pid > 0 && (got = wait4(pid, &st, WNOHANG, &ru)) == 0) {
+        FILE *sf = fopen(status, "r");
+        char ln[256];
+        long kb = -1;
+        while (sf && fgets(ln, sizeof ln, sf))
+            if (sscanf(ln, "VmRSS: %ld", &kb) == 1)
+                break;
+        if (sf)
+            fclose(sf);
+        if (kb >= 0 && ns < NS) {
+            ts[ns] = now() - t0;
+            rss[ns++] = kb;
+        }
+        usleep(50000);
+    }
+    if (pid < 0 || got < 0) {
         fprintf(stderr, "bench_rss: cannot run %s\n", args[0]);
         return 1;
+    }
+    if (ns > 0) {
+        printf("RSS over time (MB, max of each twentieth of the run):");
+        double end = ts[ns - 1];
+        for (int k = 0; k < 20; k++) {
+            long m = 0;
+            for (int i = 0; i < ns; i++)
+                if (ts[i] >= end * k / 20 && ts[i] <= end * (k + 1) / 20 && rss[i] > m)
+                    m = rss[i];
+            printf(" %ld", m / 1024);
+        }
+        printf("\n");
     }
     double wall = now() - t0, cpu_s = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
                                       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;

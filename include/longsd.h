@@ -722,6 +722,13 @@ typedef struct {
     const uint8_t *init_image;
     int init_width, init_height;
     double strength;             /* (0, 1]; default 0.75 (A1111's); 1 = every step */
+    /* The VAE decode in overlapping tiles of vae_tile x vae_tile pixels (a
+     * multiple of 8 from 64 up; neighbours share a quarter of a tile,
+     * blended with linear ramps), so its activations are one tile's
+     * whatever the size: 0 (default) = tiles of 512 when the image has
+     * more than 1.5 x 512^2 pixels, -1 = never. Tiles change the picture a
+     * little (group norm sees a tile): docs/engine.md. TAESD ignores it. */
+    int vae_tile;
     /* Optional callbacks: progress after each step; abort (non-zero stops
      * with LONGSD_ERR_ABORTED), polled before each step and between the
      * blocks of the UNet and the VAE, so a stop takes effect within a

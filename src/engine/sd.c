@@ -200,6 +200,18 @@ static void stage_done(longsd_sd *sd, sd_stage st)
     sd->released += sdst_release(f, sd->ckpt ? pfx : NULL);
 }
 
+/* The VAE's tile in latents, or 0 for one piece: asked for, or automatic
+ * above 1.5 x 512^2 pixels, where the untiled decode's ~1 GB of
+ * activations at 512^2 would grow past what the UNet stage holds. */
+static int vae_tile(const longsd_sd_params *p, int f)
+{
+    if (p->vae_tile < 0)
+        return 0;
+    if (p->vae_tile > 0)
+        return p->vae_tile / f;
+    return (long long)p->width * p->height * 2 > 3LL * 512 * 512 ? 512 / f : 0;
+}
+
 /* The tokenizer and the networks must agree with each other. */
 static longsd_status check_fit(longsd_sd *sd, const char *what)
 {
@@ -570,6 +582,11 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         return lserr_set(&sd->err, LONGSD_ERR_MODEL,
                          "TAESD: %d latent channels at 1/%d scale, the model %d at 1/%d (a TAESD for another family?)",
                          sdtaesd_config(sd->taesd)->latent_ch, sdtaesd_factor(sd->taesd), sd->unet_cfg.in_ch, f);
+    if (p->vae_tile < -1 || (p->vae_tile > 0 && (p->vae_tile < 64 || p->vae_tile % f)))
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM,
+                         "vae_tile %d: give a tile size of 64 pixels or more, a multiple of %d (0 = automatic, -1 = "
+                         "never)",
+                         p->vae_tile, f);
     int h = p->height / f, w = p->width / f, L = sd->unet_cfg.in_ch;
     if (!longsd_rng_name(p->rng))
         return lserr_set(&sd->err, LONGSD_ERR_PARAM, "rng %d: not one of native, cpu, cuda", (int)p->rng);
@@ -683,7 +700,10 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         sd->arena.patch = NULL;
         if (!sd->taesd)
             stage_use(sd, STAGE_VAE);
+        int tile = vae_tile(p, f);
         rc = sd->taesd ? sdtaesd_decode(sd->taesd, &sd->arena, x, h, w, img, &ab, &sd->err)
+             : tile    ? sdvae_decode_tiled(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, tile, tile / 4,
+                                            img, &ab, &sd->err)
                        : sdvae_decode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, img, &ab, &sd->err);
         if (rc != LONGSD_OK)
             goto out;
