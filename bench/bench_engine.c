@@ -134,9 +134,11 @@ int main(int argc, char **argv)
             e = d > e ? d : e;
             sum += d;
         }
-        printf("vaetile whole %.1f s, arena peak %.0f MB; tiles of %d px overlapping %d px (2 x 2): %.1f s, arena "
-               "peak %.0f MB\n",
-               t1 - t0, aw.peak / 1e6, size / 2, size / 8, t2 - t1, at.peak / 1e6);
+        int k = (h - h / 8 + (h / 2 - h / 8) - 1) / (h / 2 - h / 8); /* vae.c's tile_starts */
+        k = k < 2 ? 2 : k;
+        printf("vaetile whole %.1f s, arena peak %.0f MB; tiles of %d px overlapping >= %d px (%d x %d): %.1f s, "
+               "arena peak %.0f MB\n",
+               t1 - t0, aw.peak / 1e6, size / 2, size / 8, k, k, t2 - t1, at.peak / 1e6);
         printf("      max |tiled - whole| %.4f = %.1f of 255, mean %.5f (image in [-1, 1])\n", e, e * 127.5,
                sum / np);
         sdarena_free(&aw);
