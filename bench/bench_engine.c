@@ -18,6 +18,8 @@
  * The tensor list is built from the same config the engine reads, so a
  * name the forward pass does not find fails the run loudly. */
 
+#include <math.h>
+
 #include "kernels.h"
 #include "weights.h"
 
@@ -27,7 +29,7 @@ int main(int argc, char **argv)
     const char *parts = argc > 2 ? argv[2] : "sgemm,clip,unet,vae";
     double roof = 0;
     if (size < 64 || size % 64) {
-        fprintf(stderr, "usage: bench_engine [SIZE (multiple of 64)] [sgemm,clip,unet,vae,direct,warm]\n");
+        fprintf(stderr, "usage: bench_engine [SIZE (multiple of 64)] [sgemm,clip,unet,vae,direct,warm,vaetile]\n");
         return 2;
     }
     int h = size / 8;
@@ -98,7 +100,7 @@ int main(int argc, char **argv)
         sdst_close(f);
         free(img);
     }
-    if (strstr(parts, "vae")) {
+    if (strstr(parts, "vae") && !strstr(parts, "vaetile")) {
         sdvae_cfg c = sdvae_sd15_cfg();
         spec s = {.hdr = json_object()};
         vae_spec(&s, &c);
@@ -118,6 +120,45 @@ int main(int argc, char **argv)
             printf("      ratio to sgemm: %.2f\n", g / roof);
         printf("      activation arena peak %.0f MB\n", a.peak / 1e6);
         free(z), free(out);
+        sdst_close(f);
+        free(img);
+    }
+    if (strstr(parts, "vaetile")) {
+        /* the decode whole and in tiles of half the size, overlapping by a
+         * quarter of a tile: the difference and each one's arena peak */
+        sdvae_cfg c = sdvae_sd15_cfg();
+        spec s = {.hdr = json_object()};
+        vae_spec(&s, &c);
+        unsigned char *img;
+        sdst_file *f = make(&s, &img, "vae");
+        size_t n = (size_t)4 * h * h, np = (size_t)3 * size * size;
+        float *z = malloc(n * 4), *whole = malloc(np * 4), *tiled = malloc(np * 4);
+        sdrng_normal(5, 0, z, n);
+        sdarena aw, at;
+        sdarena_init(&aw, 0);
+        sdarena_init(&at, 0);
+        double t0 = now();
+        if (sdvae_decode(&c, f, "", &aw, z, h, h, whole, NULL, &err) != LONGSD_OK)
+            return fprintf(stderr, "bench: %s\n", err.msg), 1;
+        double t1 = now();
+        if (sdvae_decode_tiled(&c, f, "", &at, z, h, h, h / 2, h / 8, tiled, NULL, &err) != LONGSD_OK)
+            return fprintf(stderr, "bench: %s\n", err.msg), 1;
+        double t2 = now(), e = 0, sum = 0;
+        for (size_t i = 0; i < np; i++) {
+            double d = fabs((double)tiled[i] - whole[i]);
+            e = d > e ? d : e;
+            sum += d;
+        }
+        int k = (h - h / 8 + (h / 2 - h / 8) - 1) / (h / 2 - h / 8); /* vae.c's tile_starts */
+        k = k < 2 ? 2 : k;
+        printf("vaetile whole %.1f s, arena peak %.0f MB; tiles of %d px overlapping >= %d px (%d x %d): %.1f s, "
+               "arena peak %.0f MB\n",
+               t1 - t0, aw.peak / 1e6, size / 2, size / 8, k, k, t2 - t1, at.peak / 1e6);
+        printf("      max |tiled - whole| %.4f = %.1f of 255, mean %.5f (image in [-1, 1])\n", e, e * 127.5,
+               sum / np);
+        sdarena_free(&aw);
+        sdarena_free(&at);
+        free(z), free(whole), free(tiled);
         sdst_close(f);
         free(img);
     }

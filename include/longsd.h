@@ -722,6 +722,13 @@ typedef struct {
     const uint8_t *init_image;
     int init_width, init_height;
     double strength;             /* (0, 1]; default 0.75 (A1111's); 1 = every step */
+    /* The VAE decode in overlapping tiles of vae_tile x vae_tile pixels (a
+     * multiple of 8 from 64 up; neighbours share a quarter of a tile,
+     * blended with linear ramps), so its activations are one tile's
+     * whatever the size: 0 (default) = tiles of 512 when the image has
+     * more than 1.5 x 512^2 pixels, -1 = never. Tiles change the picture a
+     * little (group norm sees a tile): docs/engine.md. TAESD ignores it. */
+    int vae_tile;
     /* Optional callbacks: progress after each step; abort (non-zero stops
      * with LONGSD_ERR_ABORTED), polled before each step and between the
      * blocks of the UNet and the VAE, so a stop takes effect within a
@@ -768,6 +775,18 @@ int longsd_sd_latent_channels(const longsd_sd *sd);
 /* Run the pipeline. latents (OUT, may be NULL): (latent_ch, h, w) before
  * decoding; rgb (OUT, may be NULL): height * width * 3 bytes, row-major. */
 longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float *latents, uint8_t *rgb);
+
+/* Where the memory of the last generation went. Each stage's weights
+ * are released when it is done (the text encoder after encoding, the UNet
+ * before the VAE decode, everything when generate returns): the mapped
+ * pages leave the process and fault back in from the page cache for the
+ * next image, so the peak is the largest stage, not the sum. */
+typedef struct {
+    size_t arena_peak; /* bytes: the most activations held at once, since longsd_sd_new */
+    size_t released;   /* bytes of weights released during the last longsd_sd_generate */
+    size_t arena_held; /* bytes of activation block held now (0 between images) */
+} longsd_sd_mem;
+void longsd_sd_mem_stats(const longsd_sd *sd, longsd_sd_mem *out /* OUT */);
 
 /* Threads for the engine's sgemm and element-wise work (default: OpenBLAS's
  * choice, every core). Process-wide; call before generating. */

@@ -64,6 +64,8 @@ float *sdarena_alloc(sdarena *a, size_t n)
     a->used += bytes;
     if (a->used > a->peak)
         a->peak = a->used;
+    if (a->used > a->grow)
+        a->grow = a->used;
     return p;
 }
 
@@ -83,14 +85,26 @@ void sdarena_reset(sdarena *a, size_t mark)
     if (!a->ov && mark < a->off)
         a->off = mark;
     a->used = mark;
-    if (a->used == 0 && a->peak > a->size) {
-        void *nb = aligned_alloc(64, (a->peak + 63) & ~(size_t)63);
-        if (nb) {
-            free(a->base);
-            a->base = nb;
-            a->size = a->peak;
-        }
+    if (a->used == 0 && a->grow > a->size) {
+        /* free first: old and new block at once would be the peak twice */
+        free(a->base);
+        a->base = aligned_alloc(64, (a->grow + 63) & ~(size_t)63);
+        a->size = a->base ? a->grow : 0;
         a->off = 0;
+    }
+}
+
+void sdarena_trim(sdarena *a)
+{
+    if (a->used)
+        return;
+    free(a->base);
+    a->base = NULL;
+    a->size = a->off = a->grow = 0;
+    for (int i = 0; i < SDW_SLOTS; i++) {
+        longsd__free(a->wbuf[i]);
+        a->wbuf[i] = NULL;
+        a->wcap[i] = 0;
     }
 }
 

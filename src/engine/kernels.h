@@ -34,7 +34,8 @@ typedef struct {
     size_t size;  /* bytes of base */
     size_t off;   /* bytes of base in use */
     size_t used;  /* live bytes, base and overflow (the mark space) */
-    size_t peak;  /* largest used seen */
+    size_t peak;  /* largest used seen (reported: bench, longsd_sd_mem_stats) */
+    size_t grow;  /* largest used since the last sdarena_trim: what the block grows to */
     size_t cap;   /* hard cap on used (0 = 64 GiB): beyond it allocations fail */
     sdarena_ov *ov; /* overflow blocks, newest first */
     /* Weight conversion buffers kept between forward passes (see sdw), so
@@ -50,6 +51,12 @@ void sdarena_free(sdarena *a);
 float *sdarena_alloc(sdarena *a, size_t n_floats);
 size_t sdarena_mark(const sdarena *a);
 void sdarena_reset(sdarena *a, size_t mark);
+/* Give the block and the kept weight buffers back to the system (only
+ * when nothing is allocated; otherwise a no-op): between pipeline stages
+ * whose activations differ in size (the VAE decode at 512^2 needs ~1 GB,
+ * a UNet step a few hundred MB), so one stage's block is not carried into
+ * the next and an idle handle holds none. The next stage grows its own. */
+void sdarena_trim(sdarena *a);
 
 /* ---- weights: name lookup with a prefix, numel check, f32 view or a
  * conversion into one of a few reusable slot buffers (per layer). The

@@ -1,10 +1,13 @@
 /* layers.c - shared UNet/VAE layers (see layers.h). Weight slots: 0/1 for
- * the weight and bias of the layer running, 2/3 for norms. A slot's
+ * the weight and bias of the layer running, 2/3 for norms, 4/5 for the
+ * feed-forward's second linear (both are live over its token blocks). A slot's
  * pointer stays valid until that slot is asked for again, so a weight is
  * fetched once and applied to every image of the batch. */
 #include "layers.h"
 
 #include <string.h>
+
+#define FF_TOKENS 1024 /* tokens per feed-forward block (sdl_transformer) */
 
 float *sdl_conv(sdrun *r, const char *pfx, const float *x, int B, int C, int H, int W, int O, int k, int stride,
                 int pad)
@@ -195,18 +198,30 @@ float *sdl_transformer(sdrun *r, const char *pfx, const float *x, int B, int C, 
         sdk_add(tok, o, n);
         snprintf(name, sizeof name, "%s.norm3", bp);
         layer_norm(r, name, tok, T, C, 1e-5f, nrm);
-        size_t m2 = sdarena_mark(r->a);
+        /* The feed-forward in blocks of tokens: its (T, 8C) projection was
+         * the largest activation of a UNet step (84 MB at 512^2 with CFG),
+         * a block of FF_TOKENS holds an eighth of that. Rows are
+         * independent, so the split changes no result beyond sgemm's
+         * blocking. The weights are fetched once (slots 0/1 and 4/5). */
         snprintf(name, sizeof name, "%s.ff.net.0.proj", bp);
-        float *g = sdl_linear(r, name, nrm, T, C, 2 * inner);
-        float *gg = g ? sdarena_alloc(r->a, (size_t)T * inner) : NULL;
-        if (!gg)
-            return NULL;
-        sdk_geglu(g, T, inner, gg);
+        const float *w0 = sdw_get(&r->w, 0, (size_t)2 * inner * C, "%s.weight", name);
+        const float *b0 = sdw_has(&r->w, "%s.bias", name) ? sdw_get(&r->w, 1, (size_t)2 * inner, "%s.bias", name) : NULL;
         snprintf(name, sizeof name, "%s.ff.net.2", bp);
-        o = sdl_linear(r, name, gg, T, inner, C);
-        if (!o)
+        const float *w2 = sdw_get(&r->w, 4, (size_t)C * inner, "%s.weight", name);
+        const float *b2 = sdw_has(&r->w, "%s.bias", name) ? sdw_get(&r->w, 5, (size_t)C, "%s.bias", name) : NULL;
+        int blk = T < FF_TOKENS ? T : FF_TOKENS;
+        size_t m2 = sdarena_mark(r->a);
+        float *g = sdarena_alloc(r->a, (size_t)blk * 2 * inner), *gg = sdarena_alloc(r->a, (size_t)blk * inner);
+        float *fo = sdarena_alloc(r->a, (size_t)blk * C);
+        if (!w0 || !w2 || !g || !gg || !fo)
             return NULL;
-        sdk_add(tok, o, n);
+        for (int t0 = 0; t0 < T; t0 += blk) {
+            int nt = T - t0 < blk ? T - t0 : blk;
+            sdk_linear(nrm + (size_t)t0 * C, nt, C, w0, b0, 2 * inner, g);
+            sdk_geglu(g, nt, inner, gg);
+            sdk_linear(gg, nt, inner, w2, b2, C, fo);
+            sdk_add(tok + (size_t)t0 * C, fo, (size_t)nt * C);
+        }
         sdarena_reset(r->a, m2);
     }
     snprintf(name, sizeof name, "%s.proj_out", pfx);

@@ -81,6 +81,17 @@ void sdunet_guidance_embedding(float w, int dim, float *out);
  * H, W). The prefix "first_stage_model." switches to CompVis names. */
 longsd_status sdvae_decode(const sdvae_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
                            const float *z, int H, int W, float *img, const sdabort *ab, lserr *err);
+/* The same decode in overlapping tiles of tile x tile latents (the last
+ * tile of a row or column moved back to end at the edge, every two
+ * neighbours sharing at least overlap latents), blended with linear ramps
+ * across each shared band: the activations are those of one tile whatever
+ * the image size. Group norm and the mid-block attention see one tile, not
+ * the image, so the result differs from sdvae_decode by a little (measured:
+ * docs/engine.md); a tile covering the whole image gives sdvae_decode's
+ * bits. tile >= 2 * overlap + 1, overlap >= 0. */
+longsd_status sdvae_decode_tiled(const sdvae_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                                 const float *z, int H, int W, int tile, int overlap, float *img, const sdabort *ab,
+                                 lserr *err);
 /* moments(2 * latent_ch, H/2^(n-1), W/2^(n-1)): the encoder's mean (first
  * latent_ch channels) and log-variance of img(in_ch, H, W) in [-1, 1],
  * unscaled (vae_encode.c). H and W must be multiples of 2^(n-1). */

@@ -409,6 +409,35 @@ out:
     return rc;
 }
 
+size_t sdst_release(const sdst_file *f, const char *prefix)
+{
+    if (!f || !f->map)
+        return 0;
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE), plen = prefix ? strlen(prefix) : 0, total = 0;
+    uintptr_t lo = 0, hi = 0; /* the run of pages being gathered */
+    /* Header order is file order for both formats here: adjacent tensors
+     * merge into one call. A page shared with a tensor of another stage
+     * goes too; it faults back in when that stage reads it. */
+    for (size_t i = 0; i <= f->n; i++) {
+        const sdst_tensor *t = i < f->n ? &f->t[i] : NULL;
+        if (t && (t->end == t->begin || (plen && strncmp(t->name, prefix, plen) != 0)))
+            continue;
+        uintptr_t b = t ? (uintptr_t)t->data & ~(uintptr_t)(pg - 1) : 0;
+        uintptr_t e = t ? ((uintptr_t)t->data + (t->end - t->begin) + pg - 1) & ~(uintptr_t)(pg - 1) : 0;
+        if (t && hi && b >= lo && b <= hi) {
+            hi = e > hi ? e : hi;
+        } else {
+            if (hi > lo)
+                madvise((void *)lo, hi - lo, MADV_DONTNEED);
+            lo = b;
+            hi = e;
+        }
+        if (t)
+            total += t->end - t->begin;
+    }
+    return total;
+}
+
 const char *sdst_label(const sdst_file *f)
 {
     return f->label;

@@ -79,6 +79,16 @@ size_t sdst_dtype_size(sdst_dtype d);
  * 'NAME'" or "FILE: tensor 'NAME' has shape [..], expected [..]". */
 longsd_status sdst_get(const sdst_file *f, const char *name, int ndim, const int64_t *shape,
                        const sdst_tensor **out, lserr *err);
+/* Drop the mapped pages of the tensors whose names start with prefix
+ * (NULL or "": all) from the process's memory, with madvise(MADV_DONTNEED):
+ * a pipeline stage that is done (the text encoder after encoding, the UNet
+ * before the VAE decode) stops counting. The mapping is read-only and
+ * private and never written, so the pages stay valid: a later read faults
+ * them back in from the file (from the page cache when it still holds
+ * them), and a released stage used again reads the same bytes. Returns the
+ * bytes of the tensors released; 0 for an in-memory file (sdst_open_mem:
+ * the caller's buffer is left alone). */
+size_t sdst_release(const sdst_file *f, const char *prefix);
 /* 1 when f was a GGUF file. */
 int sdst_is_gguf(const sdst_file *f);
 /* 1 for the dtypes sdst_slice_to_f32 converts (floats and GGUF blocks). */

@@ -35,6 +35,8 @@ struct longsd_sd {
     sdsched_cfg sched_cfg;
     sdtaesd *taesd; /* replaces the VAE's decoder when set (owned) */
     sdarena arena;
+    size_t released; /* weight bytes released by the last generate (stage_done) */
+    unsigned live;   /* stages in use (bit per sd_stage): released when done */
     /* LoRA files read so far, by path: reused by later images */
     struct {
         char *path;
@@ -169,6 +171,46 @@ static void unload(longsd_sd *sd)
     sd->tok = NULL;
     sd->ckpt = sd->te = sd->unet = sd->vae = NULL;
     sd->te_prefix = sd->unet_prefix = sd->vae_prefix = "";
+    sd->live = 0;
+}
+
+/* ---- stage lifecycle. A generation runs the text encoder, the UNet and
+ * the VAE one after the other, and each needs only its own weights and its
+ * own activations. When one is done its mapped weight pages are dropped
+ * from the process (sdst_release; they stay in the page cache and fault
+ * back in if the stage runs again, so nothing can read a released stage
+ * wrongly) and the arena gives back its block and conversion buffers, so
+ * the peak is the largest stage, not their sum: at 512^2 the UNet's 1.7 GB
+ * of F16 pages are gone before the VAE decode's ~1 GB of activations. */
+typedef enum { STAGE_TE, STAGE_UNET, STAGE_VAE } sd_stage;
+
+static void stage_use(longsd_sd *sd, sd_stage st)
+{
+    sd->live |= 1u << st;
+}
+
+static void stage_done(longsd_sd *sd, sd_stage st)
+{
+    sdarena_trim(&sd->arena);
+    if (!(sd->live & 1u << st))
+        return;
+    sd->live &= ~(1u << st);
+    const sdst_file *f = st == STAGE_TE ? sd->te : st == STAGE_UNET ? sd->unet : sd->vae;
+    const char *pfx = st == STAGE_TE ? sd->te_prefix : st == STAGE_UNET ? sd->unet_prefix : sd->vae_prefix;
+    /* a single file holds all three: only this stage's names */
+    sd->released += sdst_release(f, sd->ckpt ? pfx : NULL);
+}
+
+/* The VAE's tile in latents, or 0 for one piece: asked for, or automatic
+ * above 1.5 x 512^2 pixels, where the untiled decode's ~1 GB of
+ * activations at 512^2 would grow past what the UNet stage holds. */
+static int vae_tile(const longsd_sd_params *p, int f)
+{
+    if (p->vae_tile < 0)
+        return 0;
+    if (p->vae_tile > 0)
+        return p->vae_tile / f;
+    return (long long)p->width * p->height * 2 > 3LL * 512 * 512 ? 512 / f : 0;
 }
 
 /* The tokenizer and the networks must agree with each other. */
@@ -647,6 +689,11 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         return lserr_set(&sd->err, LONGSD_ERR_MODEL,
                          "TAESD: %d latent channels at 1/%d scale, the model %d at 1/%d (a TAESD for another family?)",
                          sdtaesd_config(sd->taesd)->latent_ch, sdtaesd_factor(sd->taesd), sd->unet_cfg.in_ch, f);
+    if (p->vae_tile < -1 || (p->vae_tile > 0 && (p->vae_tile < 64 || p->vae_tile % f)))
+        return lserr_set(&sd->err, LONGSD_ERR_PARAM,
+                         "vae_tile %d: give a tile size of 64 pixels or more, a multiple of %d (0 = automatic, -1 = "
+                         "never)",
+                         p->vae_tile, f);
     int h = p->height / f, w = p->width / f, L = sd->unet_cfg.in_ch;
     if (!longsd_rng_name(p->rng))
         return lserr_set(&sd->err, LONGSD_ERR_PARAM, "rng %d: not one of native, cpu, cuda", (int)p->rng);
@@ -692,17 +739,22 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     longsd_sd_params q = *p;
     q.prompt = clean;
     sd->arena.patch = lte.n ? &lte.patch : NULL;
+    sd->released = 0;
+    stage_use(sd, STAGE_TE);
     rc = build_context(sd, &q, B, &ctx, &n_ctx);
     sd->arena.patch = lunet.n ? &lunet.patch : NULL;
     if (rc != LONGSD_OK)
         goto out;
+    stage_done(sd, STAGE_TE);
     /* x_T is always drawn, so the ancestral noise is the same stream
      * position whether or not init_noise replaces it */
     sdrng rng;
     sdrng_init(&rng, (sdrng_kind)p->rng, p->seed);
     if (p->init_image) {
+        stage_use(sd, STAGE_VAE);
         if ((rc = init_latents(sd, p, &s, t_start, h, w, &rng, &ab, x)) != LONGSD_OK)
             goto out;
+        stage_done(sd, STAGE_VAE); /* the encoder's pages; the decoder faults its own back in */
     } else {
         sdrng_draw(&rng, x, n);
         if (p->init_noise)
@@ -710,6 +762,7 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         for (size_t k = 0; k < n; k++)
             x[k] *= s.init_sigma;
     }
+    stage_use(sd, STAGE_UNET);
     for (int i = t_start; i < s.steps; i++) {
         if (p->abort && p->abort(p->abort_user_data)) {
             rc = lserr_set(&sd->err, LONGSD_ERR_ABORTED, "aborted at step %d of %d", i - t_start, s.steps - t_start);
@@ -743,6 +796,7 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     }
     if (latents)
         memcpy(latents, x, n * sizeof *x);
+    stage_done(sd, STAGE_UNET);
     if (rgb) {
         int oc = sd->taesd ? sdtaesd_config(sd->taesd)->out_ch : sd->vae_cfg.out_ch;
         img = longsd__malloc((size_t)oc * p->width * p->height * sizeof *img);
@@ -751,7 +805,12 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
             goto out;
         }
         sd->arena.patch = NULL;
+        if (!sd->taesd)
+            stage_use(sd, STAGE_VAE);
+        int tile = vae_tile(p, f);
         rc = sd->taesd ? sdtaesd_decode(sd->taesd, &sd->arena, x, h, w, img, &ab, &sd->err)
+             : tile    ? sdvae_decode_tiled(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, tile, tile / 4,
+                                            img, &ab, &sd->err)
                        : sdvae_decode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, img, &ab, &sd->err);
         if (rc != LONGSD_OK)
             goto out;
@@ -766,6 +825,11 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     rc = LONGSD_OK;
 out:
     sd->arena.patch = NULL; /* the next image gets the model as it is on disk */
+    /* an idle handle holds no activations and no weight pages, whichever
+     * stage stopped (error and abort too) */
+    stage_done(sd, STAGE_TE);
+    stage_done(sd, STAGE_UNET);
+    stage_done(sd, STAGE_VAE);
     longsd__free(clean);
     sdlora_tags_free(tags, ntags);
     sdsched_free(&s);
@@ -776,6 +840,13 @@ out:
     longsd__free(noise);
     longsd__free(img);
     return rc;
+}
+
+void longsd_sd_mem_stats(const longsd_sd *sd, longsd_sd_mem *out)
+{
+    out->arena_peak = sd->arena.peak;
+    out->released = sd->released;
+    out->arena_held = sd->arena.size;
 }
 
 void longsd_sd_set_threads(int n)

@@ -1,7 +1,8 @@
 /* vae.c - the AutoencoderKL decoder of SD 1.x: latents / scaling_factor,
  * post_quant_conv, conv_in, mid block (ResNet, single-head attention,
  * ResNet), up blocks of layers_per_block + 1 ResNets with nearest 2x
- * upsampling between them, then norm, SiLU and conv_out. */
+ * upsampling between them, then norm, SiLU and conv_out; and the same in
+ * overlapping tiles for images whose activations would not fit. */
 #include <jansson.h>
 #include <string.h>
 
@@ -185,5 +186,91 @@ longsd_status sdvae_decode(const sdvae_cfg *cfg, const sdst_file *f, const char 
 out:
     sdarena_reset(a, mark);
     sdw_free(&r.w);
+    return rc;
+}
+
+/* Tile starts along an axis of n latents: one tile when it fits, else as
+ * few as keep every overlap >= ov, spread evenly, the last ending at n. */
+static int tile_starts(int n, int tile, int ov, int *at, int cap)
+{
+    if (n <= tile) {
+        at[0] = 0;
+        return 1;
+    }
+    int k = (n - ov + (tile - ov) - 1) / (tile - ov); /* ceil((n - ov) / stride) */
+    if (k < 2)
+        k = 2;
+    if (k > cap)
+        k = cap;
+    for (int i = 0; i < k; i++)
+        at[i] = (int)((long long)(n - tile) * i / (k - 1));
+    return k;
+}
+
+/* The blending weight of pixel p of a tile spanning [b, e) of an axis of
+ * n pixels: a ramp over r pixels at each side that borders another tile. */
+static float ramp(int p, int b, int e, int n, int r)
+{
+    float w = 1.0f;
+    if (b > 0 && p - b < r)
+        w = (p - b + 0.5f) / r;
+    if (e < n && e - p <= r) {
+        float v = (e - p - 0.5f) / r;
+        w = v < w ? v : w;
+    }
+    return w;
+}
+
+longsd_status sdvae_decode_tiled(const sdvae_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                                 const float *z, int H, int W, int tile, int overlap, float *img, const sdabort *ab,
+                                 lserr *err)
+{
+    if (tile >= H && tile >= W)
+        return sdvae_decode(cfg, f, prefix, a, z, H, W, img, ab, err);
+    if (overlap < 0 || tile < 2 * overlap + 1)
+        return lserr_set(err, LONGSD_ERR_PARAM, "vae tiles of %d latents cannot overlap by %d", tile, overlap);
+    int L = cfg->latent_ch, O = cfg->out_ch, s = 1 << (cfg->n_blocks - 1);
+    int th = tile < H ? tile : H, tw = tile < W ? tile : W;
+    int ys[1024], xs[1024];
+    int ny = tile_starts(H, th, overlap, ys, 1024), nx = tile_starts(W, tw, overlap, xs, 1024);
+    size_t PH = (size_t)H * s, PW = (size_t)W * s, tp = (size_t)th * s * tw * s;
+    longsd_status rc = LONGSD_OK;
+    /* outside the arena: the arena is what each tile's decode uses and gives back */
+    float *wsum = longsd__calloc(PH * PW, sizeof *wsum), *zt = longsd__malloc((size_t)L * th * tw * sizeof *zt);
+    float *out = longsd__malloc((size_t)O * tp * sizeof *out);
+    if (!wsum || !zt || !out) {
+        rc = lserr_set(err, LONGSD_ERR_NOMEM, "vae: out of memory");
+        goto out;
+    }
+    memset(img, 0, (size_t)O * PH * PW * sizeof *img);
+    int r = overlap * s; /* the ramp spans the whole shared band */
+    for (int ty = 0; ty < ny; ty++)
+        for (int tx = 0; tx < nx; tx++) {
+            int y0 = ys[ty], x0 = xs[tx];
+            for (int c = 0; c < L; c++)
+                for (int y = 0; y < th; y++)
+                    memcpy(zt + ((size_t)c * th + y) * tw, z + ((size_t)c * H + y0 + y) * W + x0,
+                           (size_t)tw * sizeof *zt);
+            if ((rc = sdvae_decode(cfg, f, prefix, a, zt, th, tw, out, ab, err)) != LONGSD_OK)
+                goto out;
+            int py0 = y0 * s, px0 = x0 * s, ph = th * s, pw = tw * s;
+            for (int y = 0; y < ph; y++) {
+                float wy = ny > 1 ? ramp(py0 + y, py0, py0 + ph, (int)PH, r) : 1.0f;
+                for (int x = 0; x < pw; x++) {
+                    float wv = wy * (nx > 1 ? ramp(px0 + x, px0, px0 + pw, (int)PW, r) : 1.0f);
+                    size_t at = (size_t)(py0 + y) * PW + px0 + x;
+                    wsum[at] += wv;
+                    for (int c = 0; c < O; c++)
+                        img[(size_t)c * PH * PW + at] += wv * out[((size_t)c * ph + y) * pw + x];
+                }
+            }
+        }
+    for (size_t k = 0; k < PH * PW; k++)
+        for (int c = 0; c < O; c++)
+            img[(size_t)c * PH * PW + k] /= wsum[k];
+out:
+    longsd__free(wsum);
+    longsd__free(zt);
+    longsd__free(out);
     return rc;
 }

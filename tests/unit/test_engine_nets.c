@@ -157,6 +157,21 @@ TEST(vae_matches_diffusers)
     double e = rel_err(img, ref, n);
     printf("  vae decode: max rel err %.2e\n", e);
     CHECK(e < TOL);
+    /* Tiles: one that covers the image is the same decode, bit for bit;
+     * 6x6-latent tiles overlapping by 2 (2 x 3 of them) blend to within a
+     * little of the whole decode (group norm sees a tile: not exact). */
+    float tiled[3 * 16 * 24];
+    REQUIRE(sdvae_decode_tiled(&cfg, w, "", &a, z, 8, 12, 12, 3, tiled, NULL, &err) == LONGSD_OK);
+    CHECK(memcmp(tiled, img, sizeof img) == 0);
+    REQUIRE(sdvae_decode_tiled(&cfg, w, "", &a, z, 8, 12, 6, 2, tiled, NULL, &err) == LONGSD_OK);
+    double te = 0, range = 0;
+    for (size_t i = 0; i < n; i++) {
+        te = fmax(te, fabs(tiled[i] - img[i]));
+        range = fmax(range, fabs(img[i]));
+    }
+    printf("  vae decode in 6x6 tiles, overlap 2: max |tiled - whole| %.3f (max |whole| %.3f)\n", te, range);
+    CHECK(te > 0 && te < 0.5 * range);
+    CHECK_INT(sdvae_decode_tiled(&cfg, w, "", &a, z, 8, 12, 4, 2, tiled, NULL, &err), LONGSD_ERR_PARAM);
     sdarena_free(&a);
     free(z);
     free(ref);

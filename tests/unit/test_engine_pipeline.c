@@ -295,6 +295,22 @@ static void write_compvis(const char *path)
         sdst_close(f[k]);
 }
 
+/* The bytes of every tensor of a file (what releasing it all gives back). */
+static size_t tensor_bytes(const char *path, const char *prefix)
+{
+    sdst_file *f = NULL;
+    lserr err = {0};
+    REQUIRE(sdst_open(path, &f, &err) == LONGSD_OK);
+    size_t n = 0;
+    for (size_t i = 0; i < sdst_count(f); i++) {
+        const sdst_tensor *t = sdst_at(f, i);
+        if (!prefix || strncmp(t->name, prefix, strlen(prefix)) == 0)
+            n += t->end - t->begin;
+    }
+    sdst_close(f);
+    return n;
+}
+
 TEST(single_file_checkpoint_matches_folder)
 {
     char path[512];
@@ -319,6 +335,13 @@ TEST(single_file_checkpoint_matches_folder)
         fprintf(stderr, "  %s\n", longsd_sd_errmsg(b));
     CHECK(memcmp(la, lb, sizeof la) == 0);
     CHECK(memcmp(ra, rb, sizeof ra) == 0);
+    /* one file, three stages: each released by its own names */
+    longsd_sd_mem m;
+    longsd_sd_mem_stats(b, &m);
+    size_t te = tensor_bytes(path, "cond_stage_model.transformer.text_model."),
+           un = tensor_bytes(path, "model.diffusion_model."), vae = tensor_bytes(path, "first_stage_model.");
+    CHECK(te > 0 && un > 0 && vae > 0);
+    CHECK(m.released == te + un + vae);
     /* SD 1.5's shapes (no config_dir) do not fit the tiny file: a clear error. */
     CHECK_INT(longsd_sd_load_file(b, path, MODEL "/tokenizer", NULL), LONGSD_ERR_MODEL);
     CHECK_CONTAINS(longsd_sd_errmsg(b), "the tokenizer has 1514 tokens, the text encoder 49408");
@@ -327,6 +350,61 @@ TEST(single_file_checkpoint_matches_folder)
     CHECK_CONTAINS(longsd_sd_errmsg(b), "not an SD 1.x or 2.x single-file checkpoint");
     longsd_sd_free(a);
     longsd_sd_free(b);
+}
+
+/* Each stage's weights are released when it is done and the arena is
+ * given back between images; a second image on the same handle (a
+ * native backend's next job), and the text encoder used on its own after
+ * a generation, read the released weights again and get the same bits. */
+TEST(released_stages_come_back)
+{
+    longsd_sd *sd = longsd_sd_new();
+    REQUIRE(sd && longsd_sd_load(sd, MODEL) == LONGSD_OK);
+    openblas_set_num_threads(1);
+    int D = longsd_sd_text_dim(sd);
+    float *h0 = malloc(77 * (size_t)D * sizeof *h0), *h1 = malloc(77 * (size_t)D * sizeof *h1);
+    REQUIRE(h0 && h1);
+    REQUIRE(longsd_sd_encode_text(sd, "a red fox", h0) == LONGSD_OK);
+    longsd_sd_params p = longsd_sd_default_params();
+    p.prompt = "a red fox";
+    p.width = 16;
+    p.height = 16;
+    p.steps = 2;
+    float la[4 * 8 * 8], lb[4 * 8 * 8];
+    uint8_t ra[16 * 16 * 3], rb[16 * 16 * 3];
+    REQUIRE(longsd_sd_generate(sd, &p, la, ra) == LONGSD_OK);
+    longsd_sd_mem m;
+    longsd_sd_mem_stats(sd, &m);
+    size_t all = tensor_bytes(MODEL "/text_encoder/model.safetensors", NULL) +
+                 tensor_bytes(MODEL "/unet/diffusion_pytorch_model.safetensors", NULL) +
+                 tensor_bytes(MODEL "/vae/diffusion_pytorch_model.safetensors", NULL);
+    CHECK(m.released == all); /* each of the three once */
+    CHECK(m.arena_peak > 0);
+    CHECK_INT((long long)m.arena_held, 0);
+    REQUIRE(longsd_sd_encode_text(sd, "a red fox", h1) == LONGSD_OK);
+    CHECK(memcmp(h0, h1, 77 * (size_t)D * sizeof *h0) == 0);
+    REQUIRE(longsd_sd_generate(sd, &p, lb, rb) == LONGSD_OK);
+    CHECK(memcmp(la, lb, sizeof la) == 0);
+    CHECK(memcmp(ra, rb, sizeof ra) == 0);
+    /* an aborted image releases what it had taken too */
+    int limit = 1;
+    p.progress = on_progress;
+    p.abort = stop_now;
+    p.abort_user_data = &limit;
+    p.progress_user_data = &progress_calls;
+    progress_calls = 0;
+    CHECK_INT(longsd_sd_generate(sd, &p, lb, rb), LONGSD_ERR_ABORTED);
+    longsd_sd_mem_stats(sd, &m);
+    CHECK(m.released == tensor_bytes(MODEL "/text_encoder/model.safetensors", NULL) +
+                            tensor_bytes(MODEL "/unet/diffusion_pytorch_model.safetensors", NULL));
+    CHECK_INT((long long)m.arena_held, 0);
+    p.abort = NULL;
+    p.progress = NULL;
+    REQUIRE(longsd_sd_generate(sd, &p, lb, rb) == LONGSD_OK);
+    CHECK(memcmp(ra, rb, sizeof ra) == 0);
+    free(h0);
+    free(h1);
+    longsd_sd_free(sd);
 }
 
 /* Every allocation through the hook fails in turn: loading and generating
@@ -364,4 +442,4 @@ TEST(allocation_failures)
 }
 
 RUN_TESTS(schedules_match_diffusers, pipeline_matches_diffusers, seeded_runs_are_reproducible, load_errors,
-          single_file_checkpoint_matches_folder, allocation_failures)
+          single_file_checkpoint_matches_folder, released_stages_come_back, allocation_failures)

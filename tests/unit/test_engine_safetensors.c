@@ -260,6 +260,72 @@ TEST(alloc_failures_do_not_leak)
     free(p);
 }
 
+/* Rss in kB of the mapping that holds p (/proc/self/smaps), -1 if none. */
+static long mapping_rss_kb(const void *p)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char ln[512];
+    int in = 0;
+    long kb = -1;
+    while (f && fgets(ln, sizeof ln, f)) {
+        unsigned long lo, hi;
+        if (sscanf(ln, "%lx-%lx ", &lo, &hi) == 2 && strchr(ln, '-') < strchr(ln, ' '))
+            in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+        else if (in && sscanf(ln, "Rss: %ld", &kb) == 1)
+            break;
+    }
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+/* sdst_release drops the pages from the process, and reading the tensors
+ * again gives the same bytes (they fault back in from the file). */
+TEST(release_drops_pages_and_data_stays)
+{
+    const char *path = "tests/engine/tiny-sd/unet/diffusion_pytorch_model.safetensors";
+    sdst_file *f = NULL;
+    lserr err = {0};
+    REQUIRE(sdst_open(path, &f, &err) == LONGSD_OK);
+    size_t total = 0, n = sdst_count(f);
+    uint64_t sum0 = 0, sum1 = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sdst_tensor *t = sdst_at(f, i);
+        for (uint64_t k = 0; k < t->end - t->begin; k++)
+            sum0 = sum0 * 31 + t->data[k];
+        total += t->end - t->begin;
+    }
+    const void *any = sdst_at(f, n / 2)->data;
+    long before = mapping_rss_kb(any);
+    CHECK(before > 256); /* the file is 419 kB, all read */
+    CHECK(sdst_release(f, "no.such.prefix.") == 0);
+    CHECK(sdst_release(f, NULL) == total);
+    long after = mapping_rss_kb(any);
+    printf("  mapping RSS %ld kB, after release %ld kB\n", before, after);
+    /* what stays is the header (about 20 kB of JSON) and the pages at its edge */
+    CHECK(after >= 0 && after <= before - (long)(total / 1024) + 8);
+    for (size_t i = 0; i < n; i++) {
+        const sdst_tensor *t = sdst_at(f, i);
+        for (uint64_t k = 0; k < t->end - t->begin; k++)
+            sum1 = sum1 * 31 + t->data[k];
+    }
+    CHECK(sum0 == sum1);
+    sdst_close(f);
+    /* a borrowed buffer is the caller's: left alone */
+    static unsigned char mem[128];
+    const char hdr[] = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+    uint64_t hl = sizeof hdr - 1;
+    for (int b = 0; b < 8; b++)
+        mem[b] = (unsigned char)(hl >> (8 * b));
+    memcpy(mem + 8, hdr, hl);
+    memset(mem + 8 + hl, 7, 8);
+    REQUIRE(sdst_open_mem(mem, 8 + hl + 8, "mem", &f, &err) == LONGSD_OK);
+    CHECK(sdst_release(f, NULL) == 0);
+    CHECK(mem[8 + hl] == 7);
+    sdst_close(f);
+}
+
 RUN_TESTS(reads_f32_f16_bf16, f16_special_values, integer_dtypes_parse_but_do_not_convert, scalar_and_empty_tensors,
           truncated, bad_header_length, invalid_json, offsets_past_end, wrong_shape_or_size, overlap_and_gaps,
-          unknown_dtype, missing_tensor_and_wrong_shape_lookup, open_file_mmap, alloc_failures_do_not_leak)
+          unknown_dtype, missing_tensor_and_wrong_shape_lookup, open_file_mmap, alloc_failures_do_not_leak,
+          release_drops_pages_and_data_stays)
