@@ -170,6 +170,16 @@ def _lemmas(word, pos):
         out.append(word)  # after the rules: "wings" is a wing before the insignia
     return out
 
+def stray_particle(p):
+    """An -ing form with an 'in' that completes nothing ("entering in,"):
+    stray unless WordNet has the phrasal verb ("coming in": come_in, "creeping
+    in": creep_in)."""
+    for m in STRAY.finditer(p):
+        verb = m.group(0).split()[0]
+        if not any(l + "_in" in _index("verb") for l in _lemmas(verb, "verb")):
+            return True
+    return False
+
 # noun.act, attribute, cognition, event, feeling, motive, possession, process, quantity, relation, state, time
 ABSTRACT_LEX = {4, 7, 9, 11, 12, 16, 21, 22, 23, 24, 26, 28}
 def noun_abstract(word):
@@ -318,7 +328,7 @@ def count(pairs):
                 tot["title_spaces"] += 1; bad.append(("title_spaces", repr(idea["title"])))
             if re.search(r"\d$", idea["title"]):
                 tot["numbered_titles"] += 1; bad.append(("numbered", idea["title"]))
-            if STRAY.search(p):
+            if stray_particle(p):
                 tot["stray_particle"] += 1; bad.append(("stray", p))
             sc = idea.get("scene", "")
             if participle_run(sc):
