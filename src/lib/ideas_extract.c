@@ -636,6 +636,42 @@ double ls_ideas_score_text(const char *text, const char *lang, const ls_characte
     return window_score(&ws);
 }
 
+/* Add to ns the cast members who speak in s->data[a, e): a name outside
+ * the quotes within three words of a speech verb ("said Tom", "Jim
+ * whispered"). Someone speaking is in the scene. */
+static void speakers_in(const xpart *x, size_t a, size_t e, ls_nameset *ns)
+{
+    const longsd_story *s = x->s;
+    uint64_t h[512];
+    unsigned char sp[512], q[512];
+    size_t n = 0;
+    lslex_scan sc;
+    lsword w;
+    lslex_scan_init(&sc, s->data + a, e - a);
+    while (n < 512 && lslex_next_word(&sc, &w)) {
+        char low[64];
+        size_t ll;
+        unsigned fl = word_lookup(x->lang, s->data + a + w.start, w.end - w.start, low, sizeof low, &ll, NULL, NULL);
+        h[n] = lslex_word_hash(s->data + a + w.start, w.end - w.start);
+        q[n] = (unsigned char)w.quoted;
+        sp[n] = !w.quoted && (fl & LSLEX_SPEECH);
+        n++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t ch;
+        size_t m = ls_cast_match(x->forms, x->n_forms, h, n, i, &ch);
+        if (!m)
+            continue;
+        int near = 0;
+        for (size_t j = i >= 3 ? i - 3 : 0; j < n && j < i + m + 3; j++)
+            if (sp[j])
+                near = 1;
+        if (near && !q[i])
+            ls_nameset_add(ns, ch);
+        i += m - 1;
+    }
+}
+
 static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_part *part, size_t part_index,
                                 const cand *c, size_t no, ls_idea *id)
 {
@@ -667,7 +703,8 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
     id->title = ls_title_write(sc, id->scene);
     if (!id->title)
         return LONGSD_ERR_NOMEM;
-    char *described = ls_scene_write(sc, id->scene, ref);
+    ls_sceneparts parts;
+    char *described = ls_scene_write_parts(sc, id->scene, ref, &parts);
     if (!described)
         return LONGSD_ERR_NOMEM;
     longsd__free(id->scene);
@@ -690,12 +727,13 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
         longsd__free(id->scene);
         id->scene = with;
     }
-    ls_nameset ns = {.n = 0};
+    /* the idea's characters are those in the picture (the prompt adds
+     * their descriptions): the scene's, and who speaks there; not every
+     * name the passage mentions */
+    ls_nameset ns = parts.present;
     if (ref != (size_t)-1)
         ls_nameset_add(&ns, ref);
-    longsd_status st = ls_names_in(s->data + id->start, id->end - id->start, sc->forms, sc->n_forms, &ns);
-    if (st)
-        return st;
+    speakers_in(x, id->start, id->end, &ns);
     if (ns.n) {
         id->characters = longsd__calloc(ns.n, sizeof *id->characters);
         if (!id->characters)

@@ -505,6 +505,7 @@ typedef struct {
     int poss;             /* written with a possessive 's: "Tom's eyes" */
     int pos;              /* LS_POS_* the dictionary gave (translated words) */
     int neg;              /* negated ("did not run") */
+    int present;          /* a cast name in the picture (sw_present) */
     int used;
 } swtok;
 
@@ -752,6 +753,7 @@ static void sw_scan(swriter *w)
             w->t[i].tag = T_CAST;
             for (size_t j = i + 1; j < i + m; j++)
                 w->t[j].tag = T_SKIP, w->t[j].used = 1;
+            w->t[i].poss = w->t[i + m - 1].poss; /* "the duke's": the name's last word */
             i += m - 1;
         }
     }
@@ -1138,6 +1140,29 @@ static int is_first_person(const swtok *t)
     return word_in(t->low, en) || word_in(t->low, de) || word_in(t->low, fr);
 }
 
+/* A first-person pronoun that does a verb: "I", "we", "ich", "wir", "je",
+ * "nous" (the narrator, with others for "we"). */
+static int fp_subject(const swtok *t)
+{
+    static const char *const s[] = {"i", "we", "ich", "wir", "je", "j", "nous", NULL};
+    return t->tag == T_PRON && word_in(t->low, s);
+}
+
+/* A first-person pronoun that never does a verb: "me", "my", "mich",
+ * "mon"... ("the old man grabbed me": the man grabs). */
+static int fp_object(const swtok *t)
+{
+    return t->tag == T_PRON && is_first_person(t) && !fp_subject(t);
+}
+
+static size_t narrator_of(const ls_scenectx *sc)
+{
+    for (size_t c = 0; c < sc->n_cast; c++)
+        if (sc->cast[c].narrator)
+            return c;
+    return (size_t)-1;
+}
+
 /* The token that does verb i: the nearest name, pronoun or noun before
  * it in its sentence; after "and", a noun is the previous verb's object
  * and the verb shares that verb's doer ("he turned pale and sank"). Returns
@@ -1154,13 +1179,13 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
         if (t->tag == T_PRON && w->sc->lang != LSLEX_EN &&
             (strcmp(t->low, "se") == 0 || strcmp(t->low, "s") == 0 || strcmp(t->low, "sich") == 0))
             continue; /* "la comtesse se tenait": the reflexive is not the doer */
-        if (t->tag == T_CAST)
-            return k;
+        if (t->tag == T_CAST && !t->poss)
+            return k; /* "the duke's room": the duke does nothing there */
         if (t->tag == T_VERB && depth < 4)
             return doer_of(w, k, depth + 1);
         if (t->tag == T_PRON && !(t->poss || strcmp(t->low, "his") == 0 || strcmp(t->low, "her") == 0 ||
                                   strcmp(t->low, "its") == 0 || strcmp(t->low, "their") == 0 ||
-                                  strcmp(t->low, "him") == 0 || strcmp(t->low, "them") == 0))
+                                  strcmp(t->low, "him") == 0 || strcmp(t->low, "them") == 0 || fp_object(t)))
             return k;
         if (t->tag == T_NOUN && !seen_and && !(k + 1 < w->n && w->t[k + 1].tag == T_NOUN && k + 1 < i))
             return k;
@@ -1263,7 +1288,76 @@ static int person_pronoun(const swriter *w, size_t k, size_t v)
     return male ? LS_GENDER_MALE : LS_GENDER_FEMALE;
 }
 
-/* Whether the run of tokens [a, z) names the subject of a clause. */
+/* Does verb i show its doer in the picture? A visible verb, or speech
+ * that is not passive ("whispered", not "is all told about"). */
+static int verb_shows_doer(const swriter *w, size_t i)
+{
+    const swtok *t = &w->t[i];
+    if (t->tag != T_VERB)
+        return 0;
+    if (t->lf & LSLEX_SPEECH)
+        return !passive(w, i);
+    return tok_visible_verb(t);
+}
+
+/* Which cast names are in the picture (ls_sceneparts.present): the doer
+ * of a verb that shows someone, the one a visible verb acts on ("grabbed
+ * Jim"), one a place preposition, "with" or "to" puts beside someone.
+ * A possessive ("Jim's blanket"), a name after "of", "about", "for",
+ * "like", and a name in a list ("it was Aunt Polly, or the widow") are
+ * only talked about: drawing them draws what the text does not show. */
+static void sw_present(swriter *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        if (!verb_shows_doer(w, i))
+            continue;
+        size_t k = doer_of(w, i, 0);
+        if (k != (size_t)-1 && w->t[k].tag == T_CAST && !w->t[k].poss)
+            w->t[k].present = 1;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        swtok *t = &w->t[i];
+        if (t->tag != T_CAST || t->present || t->poss || t->brk)
+            continue;
+        size_t p = i;
+        while (p > 0 && !w->t[p].brk && (w->t[p - 1].tag == T_DET || w->t[p - 1].tag == T_ADJ))
+            p--;
+        if (p == 0 || w->t[p].brk)
+            continue;
+        const swtok *b = &w->t[p - 1];
+        if (b->tag == T_VERB && tok_visible_verb(b) && !b->neg)
+            t->present = 1; /* "grabbed Jim", "saw the king" */
+        else if (b->tag == T_PREP && (word_in(b->en, place_preps) || strcmp(b->en, "with") == 0 ||
+                                      strcmp(b->en, "to") == 0))
+            t->present = 1; /* "sat beside Tom", "went with the duke" */
+    }
+}
+
+/* Is token dk, the doer of a verb, the subject drawn (who[0..n_who), the
+ * narrator when narr_subj)? "I stood" is the narrator's; "Ben ate" is not
+ * Tom's, "he laughed" not the narrator's, nor "the men jumped". No doer
+ * found ("Sighing, ...") is the subject's. */
+static int doer_is_subject(const swriter *w, size_t dk, const size_t *who, size_t n_who, int narr_subj)
+{
+    if (dk == (size_t)-1)
+        return 1;
+    const swtok *d = &w->t[dk];
+    if (d->tag == T_CAST) {
+        for (size_t q = 0; q < n_who; q++)
+            if ((size_t)d->cast - 1 == who[q])
+                return 1;
+        return n_who == 0 && !narr_subj;
+    }
+    if (fp_subject(d))
+        return narr_subj;
+    if (d->tag == T_PRON ||
+        (d->tag == T_NOUN && (d->wi.noun_lex[0] == LSWN_N_PERSON || d->wi.noun_lex[0] == LSWN_N_ANIMAL)))
+        return !narr_subj;
+    return 1;
+}
+
+/* Write the picture description of the narration into out, and what it
+ * is made of into w->parts. */
 static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
 {
     const ls_scenectx *sc = w->sc;
@@ -1279,6 +1373,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
      * a pronoun (the character it was resolved to), or a person noun */
     size_t doer_np_tok = (size_t)-1;
     int pron_sex = 0;
+    size_t narr = narrator_of(sc);
+    int fp_doer = 0; /* the first action's doer is "I" or "we" */
     for (size_t i = 0; i < w->n && n_who == 0 && doer_np_tok == (size_t)-1; i++) {
         if (w->t[i].tag != T_VERB || w->t[i].neg || !tok_visible_verb(&w->t[i]))
             continue;
@@ -1287,7 +1383,14 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             continue;
         if (w->t[k].tag == T_CAST)
             who[n_who++] = (size_t)w->t[k].cast - 1;
-        else if (w->t[k].tag == T_PRON && ref != (size_t)-1 && !is_first_person(&w->t[k]))
+        else if (fp_subject(&w->t[k])) {
+            /* "I stood at the door": the narrator, never a name from
+             * another clause */
+            if (narr != (size_t)-1)
+                who[n_who++] = narr;
+            fp_doer = 1;
+            break;
+        } else if (w->t[k].tag == T_PRON && ref != (size_t)-1 && !is_first_person(&w->t[k]))
             who[n_who++] = ref;
         else if (w->t[k].tag == T_PRON && sc->lang == LSLEX_EN && !is_first_person(&w->t[k]) &&
                  (strcmp(w->t[k].low, "he") == 0 || strcmp(w->t[k].low, "she") == 0)) {
@@ -1319,24 +1422,29 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                     who[n_who++] = (size_t)w->t[q + 1].cast - 1;
         }
     }
-    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex) {
+    sw_present(w);
+    /* no visible action: the one a pronoun stood for, else the narrator
+     * of a first-person passage ("I" does a verb there), else the first
+     * character in the picture; one only talked about is not drawn */
+    int first_person = fp_doer;
+    for (size_t i = 0; i < w->n; i++)
+        if (fp_subject(&w->t[i]))
+            first_person = 1;
+    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex && !fp_doer) {
         if (ref != (size_t)-1)
             who[n_who++] = ref;
-        for (size_t i = 0; i < w->n && n_who < 1; i++)
-            if (w->t[i].cast)
+        if (n_who == 0 && first_person && narr != (size_t)-1)
+            who[n_who++] = narr;
+        for (size_t i = 0; i < w->n && n_who < 1 && !first_person; i++)
+            if (w->t[i].cast && w->t[i].present)
                 who[n_who++] = (size_t)w->t[i].cast - 1;
     }
-    int first_person = 0;
-    for (size_t i = 0; i < w->n; i++)
-        if (w->t[i].tag == T_PRON && is_first_person(&w->t[i]))
-            first_person = 1;
-    if (n_who == 0 && first_person) {
-        for (size_t c = 0; c < sc->n_cast; c++)
-            if (sc->cast[c].narrator) {
-                who[n_who++] = c;
-                break;
-            }
-    }
+    int narr_subj = 0; /* the narrator is the subject drawn */
+    for (size_t k = 0; k < n_who; k++)
+        if (who[k] == narr)
+            narr_subj = 1;
+    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex && first_person)
+        narr_subj = 1; /* "a person": the narrator nobody names */
     /* person nouns of the passage, for the subject when no cast member is
      * there and as a hint of age for one who has none ("the boy") */
     size_t person_np = (size_t)-1;
@@ -1471,20 +1579,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         int perceiving = lex0 == LSWN_V_PERCEPTION && !looking;
         if ((perceiving && word_in(t->wi.verb_lemma, senses)) || lex0 == LSWN_V_WEATHER)
             continue;
-        {
-            /* someone else's verb ("Tom sat down; Ben ate the apple") is
-             * not the subject's action */
-            size_t dk = doer_of(w, i, 0);
-            int other = 0;
-            if (dk != (size_t)-1 && w->t[dk].tag == T_CAST && n_who) {
-                other = 1;
-                for (size_t q = 0; q < n_who; q++)
-                    if ((size_t)w->t[dk].cast - 1 == who[q])
-                        other = 0;
-            }
-            if (other)
-                continue;
-        }
+        /* someone else's verb ("Tom sat down; Ben ate the apple") is not
+         * the subject's action */
+        if (!doer_is_subject(w, doer_of(w, i, 0), who, n_who, narr_subj))
+            continue;
         int weak = word_in(t->wi.verb_lemma, weak_verbs) || handling, completed = 0, idiom = 0;
         char ger[48];
         lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);
@@ -1600,7 +1698,12 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         /* alone: a pose or movement ("laughing", "running"), or a verb
          * WordNet never gives an object ("sitting", "kneeling"); not one
          * that mostly acts on something ("grabbing", "striking") */
-        int bare = !weak && !perceiving && t->wi.verb_bare &&
+        /* "curled him up": the verb acts on someone the picture cannot
+         * name; alone it would read as the doer's own pose */
+        static const char *const obj_pron[] = {"him", "her", "them", "it", "me", "us", NULL};
+        int pron_obj = w->sc->lang == LSLEX_EN && i + 1 < w->n && !w->t[i + 1].brk && w->t[i + 1].tag == T_PRON &&
+                       word_in(w->t[i + 1].low, obj_pron);
+        int bare = !weak && !perceiving && !pron_obj && t->wi.verb_bare &&
                    (lex0 == LSWN_V_BODY || lex0 == LSWN_V_MOTION || looking || !t->wi.verb_trans);
         int rank = idiom ? 0 : took != (size_t)-1 ? 3 : completed ? 2 : bare ? 1 : 0;
         if (!st && rank > best_rank && act.len < sizeof best && tact.len < sizeof best_title) {
@@ -1734,6 +1837,11 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         st = lsbuf_printf(out, "%s%s", out->len ? ", " : "", got_weather);
     if (!st && got_mood && !(out->data && strstr(out->data, got_mood))) /* not "the calm sea, calm atmosphere" */
         st = lsbuf_printf(out, "%s%s atmosphere", out->len ? ", " : "", got_mood);
+    for (size_t k = 0; k < n_who; k++)
+        ls_nameset_add(&w->parts.present, who[k]);
+    for (size_t i = 0; i < w->n; i++)
+        if (w->t[i].tag == T_CAST && w->t[i].present)
+            ls_nameset_add(&w->parts.present, (size_t)w->t[i].cast - 1);
 out:
     longsd__free(sent);
     lsbuf_free(&sub);
@@ -1742,6 +1850,13 @@ out:
 
 char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
 {
+    return ls_scene_write_parts(sc, narration, ref, NULL);
+}
+
+char *ls_scene_write_parts(const ls_scenectx *sc, const char *narration, size_t ref, ls_sceneparts *parts)
+{
+    if (parts)
+        memset(parts, 0, sizeof *parts);
     swriter *w = longsd__calloc(1, sizeof *w);
     if (!w)
         return NULL;
@@ -1767,6 +1882,8 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
         if (!st && out.len == 0)
             st = lsbuf_adds(&out, SCENE_QUIET);
     }
+    if (!st && parts)
+        *parts = w->parts;
     longsd__free(w);
     if (st) {
         lsbuf_free(&out);
