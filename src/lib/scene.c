@@ -891,6 +891,40 @@ static void sw_tag(swriter *w)
     }
 }
 
+/* A verb after a modal ("she would watch", "I should pour a torrent"),
+ * and one joined by "and" to a negated or modal one ("wouldn't set down
+ * and watch"), says what does not happen: no action to draw, like a
+ * negated one (English). */
+static void sw_unreal(swriter *w)
+{
+    static const char *const modals[] = {"would", "should", "could", "might", "must", "will", "shall", "can",
+                                         "may", "cannot", "ought", NULL};
+    if (w->sc->lang != LSLEX_EN)
+        return;
+    size_t last_verb = (size_t)-1;
+    for (size_t i = 0; i < w->n; i++) {
+        swtok *t = &w->t[i];
+        if (t->first)
+            last_verb = (size_t)-1;
+        if (t->tag != T_VERB)
+            continue;
+        for (size_t k = i, d = 0; k-- > 0 && d < 3 && !w->t[k + 1].brk; d++) {
+            const swtok *p = &w->t[k];
+            size_t pl = strlen(p->low);
+            if (word_in(p->low, modals) || (pl > 3 && strcmp(p->low + pl - 3, "n't") == 0 &&
+                                            strcmp(p->low, "didn't") != 0 && strcmp(p->low, "don't") != 0) ||
+                (pl > 2 && strcmp(p->low + pl - 2, "'d") == 0))
+                t->neg = 1;
+            if (p->tag == T_VERB || p->tag == T_NOUN || p->tag == T_CAST)
+                break;
+        }
+        if (!t->neg && last_verb != (size_t)-1 && w->t[last_verb].neg && i >= 1 &&
+            strcmp(w->t[i - 1].low, "and") == 0 && i - last_verb <= 6)
+            t->neg = 1;
+        last_verb = i;
+    }
+}
+
 /* A hyphenated modifier ("deep-toned", "long-handled") is one adjective:
  * neither part is a thing ("a deep") nor an action ("toning"). */
 static void sw_hyphens(swriter *w)
@@ -1757,6 +1791,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (np->used || !np->prep || !word_in(w->t[np->prep - 1].en, place_preps) || !tok_drawable(h) ||
                 h->wi.noun_lex[0] == LSWN_N_BODY || h->wi.noun_lex[0] == LSWN_N_PERSON || np_idiom(w, np))
                 continue;
+            /* "in a book", "on the letter": a writing first, a thing
+             * only in a rarer sense, is no place to be in (its commonest
+             * sense, or the next one after a group: "by the table") */
+            int l0 = h->wi.noun_lex[0], l1 = h->wi.noun_lex[1];
+            int lx = l0 == LSWN_N_GROUP ? l1 : l0;
+            if (lx != LSWN_N_LOCATION && lx != LSWN_N_OBJECT && lx != LSWN_N_ARTIFACT)
+                continue;
             int place = lswn_noun_is(&h->wi, LSWN_N_LOCATION) || lswn_noun_is(&h->wi, LSWN_N_OBJECT);
             if (pass % 2 == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
                 continue;
@@ -1765,10 +1806,14 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 w->np[np->of - 1].used = 1; /* "the sill of the door": not "with a door" too */
             break;
         }
-    /* objects: other drawable things, at most three */
-    lsbuf objs;
+    /* objects: other drawable things, at most two; a thing one holds or
+     * stands by goes "with" ("with a bucket"), a landform or a mass is
+     * scenery, named as its own element ("a ground sea and ice", never
+     * "with a sea") */
+    lsbuf objs, land;
     lsbuf_init(&objs, 2048);
-    int n_obj = 0;
+    lsbuf_init(&land, 2048);
+    int n_obj = 0, n_land = 0;
     for (size_t k = 0; !st && k < w->n_np && n_obj < 2; k++) {
         swnp *np = &w->np[k];
         const swtok *h = &w->t[np->head];
@@ -1786,20 +1831,23 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 dup = 1;
         if (dup)
             continue;
-        st = lsbuf_adds(&objs, n_obj ? " and " : "");
+        int l0 = h->wi.noun_lex[0];
+        int scenery = l0 == LSWN_N_OBJECT || l0 == LSWN_N_LOCATION || l0 == LSWN_N_SUBSTANCE;
+        lsbuf *into = scenery ? &land : &objs;
+        st = lsbuf_adds(into, (scenery ? n_land : n_obj - n_land) ? " and " : "");
         {
             /* "with an oven", not "with oven": a thing one can count takes
              * its article even where the text had none ("Missouri shore") */
-            int l0 = h->wi.noun_lex[0];
             static const char *const unique[] = {"sun", "moon", "sky", "horizon", NULL};
             const char *f = np_first_word(w, np);
             if (!st && !np->det && !h->wi.plural && !word_in(h->en, unique) && f && f[0] &&
                 (l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_ANIMAL || l0 == LSWN_N_OBJECT || l0 == LSWN_N_PLANT ||
                  l0 == LSWN_N_LOCATION))
-                st = lsbuf_adds(&objs, starts_vowel(f) ? "an " : "a ");
+                st = lsbuf_adds(into, starts_vowel(f) ? "an " : "a ");
         }
         if (!st)
-            st = np_text(w, k, 0, &objs);
+            st = np_text(w, k, 0, into);
+        n_land += scenery;
         if (!w->parts.object[0])
             snprintf(w->parts.object, sizeof w->parts.object, "the %s", h->en);
         np->used = 2;
@@ -1809,7 +1857,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     }
     if (!st && objs.len)
         st = lsbuf_printf(out, "%s%s%.*s", out->len ? ", " : "", out->len ? "with " : "", (int)objs.len, objs.data);
+    if (!st && land.len)
+        st = lsbuf_printf(out, "%s%.*s", out->len ? ", " : "", (int)land.len, land.data);
     lsbuf_free(&objs);
+    lsbuf_free(&land);
     if (!st && setting != (size_t)-1) {
         st = lsbuf_adds(out, out->len ? ", " : "");
         if (!st)
@@ -1864,6 +1915,7 @@ char *ls_scene_write_parts(const ls_scenectx *sc, const char *narration, size_t 
     w->text = narration ? narration : "";
     sw_scan(w);
     sw_tag(w);
+    sw_unreal(w);
     sw_hyphens(w);
     sw_participles(w);
     sw_phrases(w);
@@ -1902,6 +1954,7 @@ longsd_status ls_scene_parts(const ls_scenectx *sc, const char *narration, size_
     w->text = narration ? narration : "";
     sw_scan(w);
     sw_tag(w);
+    sw_unreal(w);
     sw_hyphens(w);
     sw_participles(w);
     sw_phrases(w);
