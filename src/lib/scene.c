@@ -1697,6 +1697,9 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with") &&
                 strcmp(w->t[np->prep - 1].en, "to") && strcmp(w->t[np->prep - 1].en, "from"))
                 break; /* a movement's way is the text's: "running to the door" */
+            if (np->prep && strcmp(w->t[np->prep - 1].en, "from") == 0 && !completed &&
+                t->wi.verb_lex[0] != LSWN_V_MOTION && t->wi.verb_lex[1] != LSWN_V_MOTION)
+                break; /* "standing from the tables": only a movement comes from somewhere */
             {
                 /* "trug einen Mantel", "portait un manteau": clothes are worn */
                 static const char *const clothes[] = {"coat", "jacket", "dress", "hat", "cloak", "gown", "shirt",

@@ -251,6 +251,13 @@ TEST(no_action_that_does_not_happen)
                     1, (size_t)-1);
     CHECK(!has_word(r, "sitting") && !has_word(r, "watching") && !has_word(r, "fetching"));
     free(r);
+    /* "from" is where a movement starts, never a pose's */
+    r = write_scene(LSLEX_EN, "The father stood from the tables.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "standing from") == NULL);
+    free(r);
+    r = write_scene(LSLEX_EN, "The mother ran from the table.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "running from the table") != NULL);
+    free(r);
     r = write_scene(LSLEX_EN, "The boy went tiptoeing along the path.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "tiptoeing") != NULL);
     free(r);
