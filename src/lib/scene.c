@@ -944,8 +944,9 @@ static void sw_hyphens(swriter *w)
     }
 }
 
-/* A participle between a determiner, adjective or "and" and its noun is
- * an adjective: "dead and wounded people", "a broken window". */
+/* A participle between a determiner, adjective, quantity or "and" and its
+ * noun is an adjective: "dead and wounded people", "a broken window",
+ * "more ruined castles". */
 static void sw_participles(swriter *w)
 {
     if (w->sc->lang != LSLEX_EN)
@@ -956,9 +957,11 @@ static void sw_participles(swriter *w)
         if (t->tag != T_VERB || t->brk || w->t[i + 1].brk || w->t[i + 1].tag != T_NOUN || el < 4 ||
             (strcmp(t->en + el - 2, "ed") != 0 && strcmp(t->en + el - 2, "en") != 0))
             continue;
+        static const char *const quantity[] = {"no", "more", "some", "many", "few", "several", "all", "other", NULL};
         const swtok *p = &w->t[i - 1];
-        if (p->tag == T_DET || p->tag == T_ADJ || strcmp(p->low, "and") == 0 || strcmp(p->low, "or") == 0)
-            t->tag = T_ADJ;
+        if (p->tag == T_DET || p->tag == T_ADJ || strcmp(p->low, "and") == 0 || strcmp(p->low, "or") == 0 ||
+            word_in(p->low, quantity))
+            t->tag = T_ADJ; /* "no more ruined castles": castles, nobody ruining them */
     }
 }
 
@@ -1020,8 +1023,9 @@ static void sw_phrases(swriter *w)
     for (size_t k = 0; k + 1 < w->n_np; k++) {
         swnp *x = &w->np[k], *y = &w->np[k + 1];
         if (y->prep && strcmp(w->t[y->prep - 1].en, "of") == 0 && w->t[y->prep - 1].s > w->t[x->head].e &&
-            (size_t)(y->prep - 1) == x->z && tok_concrete(&w->t[x->head]) && tok_concrete(&w->t[y->head]))
-            x->of = (int)k + 2;
+            (size_t)(y->prep - 1) == x->z && tok_concrete(&w->t[x->head]) && tok_concrete(&w->t[y->head]) &&
+            w->t[y->head].wi.noun_lex[0] != LSWN_N_PERSON)
+            x->of = (int)k + 2; /* not "the picture of a mother": whose it is, not a thing in it */
     }
 }
 

@@ -251,6 +251,10 @@ TEST(no_action_that_does_not_happen)
                     1, (size_t)-1);
     CHECK(!has_word(r, "sitting") && !has_word(r, "watching") && !has_word(r, "fetching"));
     free(r);
+    /* a participle before its noun is a state: "ruined castles", no one ruining */
+    r = write_scene(LSLEX_EN, "I saw no more ruined castles and fertile fields.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "ruining"));
+    free(r);
     /* "from" is where a movement starts, never a pose's */
     r = write_scene(LSLEX_EN, "The father stood from the tables.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "standing from") == NULL);
