@@ -487,13 +487,16 @@ static longsd_status judge(const xpart *x, const ls_scenectx *sc, cand *c)
     char *nar = ls_scene_build(sc, x->f[c->first].idx, c->n, &ref);
     if (!nar)
         return LONGSD_ERR_NOMEM;
-    ls_sceneparts parts;
-    char *d = nar[0] ? ls_scene_write_parts(sc, nar, ref, &parts) : NULL;
-    longsd__free(nar);
-    if (!d) {
+    if (!nar[0]) {
+        longsd__free(nar);
         c->score *= c->score > 0 ? 0.5 : 1.0; /* only dialogue: nothing drawn */
         return LONGSD_OK;
     }
+    ls_sceneparts parts;
+    char *d = ls_scene_write_parts(sc, nar, ref, &parts);
+    longsd__free(nar);
+    if (!d)
+        return LONGSD_ERR_NOMEM;
     longsd__free(d);
     const ls_sentence *a = &s->sentences[x->f[c->first].idx], *z = &s->sentences[x->f[c->first + c->n - 1].idx];
     ls_nameset named = {.n = 0};
