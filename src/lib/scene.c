@@ -613,6 +613,9 @@ static int np_idiom(const swriter *w, const swnp *np)
     if (!np->prep)
         return 0;
     const char *p = w->t[np->prep - 1].en, *h = w->t[np->head].en;
+    static const char *const bare_states[] = {"bed", "church", "school", "town", "prison", "jail", NULL};
+    if (!np->det && np->a == np->head && (strcmp(p, "in") == 0 || strcmp(p, "to") == 0) && word_in(h, bare_states))
+        return 1; /* "everybody in bed", "went to school": where one is, no bed in sight */
     for (size_t i = 0; i < sizeof idioms / sizeof idioms[0]; i++)
         if (strcmp(p, idioms[i][0]) == 0 && strcmp(h, idioms[i][1]) == 0)
             return 1;
@@ -901,27 +904,31 @@ static void sw_unreal(swriter *w)
                                          "may", "cannot", "ought", NULL};
     if (w->sc->lang != LSLEX_EN)
         return;
-    size_t last_verb = (size_t)-1;
     for (size_t i = 0; i < w->n; i++) {
         swtok *t = &w->t[i];
-        if (t->first)
-            last_verb = (size_t)-1;
-        if (t->tag != T_VERB)
+        if (t->tag != T_VERB || t->neg)
             continue;
-        for (size_t k = i, d = 0; k-- > 0 && d < 3 && !w->t[k + 1].brk; d++) {
+        /* back through the clause to its modal, over "and" and a verb
+         * the modal already governs; a new subject starts another clause */
+        for (size_t k = i, d = 0; k-- > 0 && d < 6 && !w->t[k + 1].brk; d++) {
             const swtok *p = &w->t[k];
             size_t pl = strlen(p->low);
             if (word_in(p->low, modals) || (pl > 3 && strcmp(p->low + pl - 3, "n't") == 0 &&
                                             strcmp(p->low, "didn't") != 0 && strcmp(p->low, "don't") != 0) ||
-                (pl > 2 && strcmp(p->low + pl - 2, "'d") == 0))
+                (pl > 2 && strcmp(p->low + pl - 2, "'d") == 0)) {
                 t->neg = 1;
-            if (p->tag == T_VERB || p->tag == T_NOUN || p->tag == T_CAST)
+                break;
+            }
+            if (p->tag == T_VERB) {
+                int joined = 0;
+                for (size_t q = k + 1; q < i; q++)
+                    joined |= strcmp(w->t[q].low, "and") == 0;
+                t->neg = p->neg && joined; /* "wouldn't set down and watch" */
+                break;
+            }
+            if (p->tag == T_NOUN || p->tag == T_CAST || p->tag == T_PRON)
                 break;
         }
-        if (!t->neg && last_verb != (size_t)-1 && w->t[last_verb].neg && i >= 1 &&
-            strcmp(w->t[i - 1].low, "and") == 0 && i - last_verb <= 6)
-            t->neg = 1;
-        last_verb = i;
     }
 }
 
@@ -1350,8 +1357,10 @@ static void sw_present(swriter *w)
         if (!verb_shows_doer(w, i))
             continue;
         size_t k = doer_of(w, i, 0);
-        if (k != (size_t)-1 && w->t[k].tag == T_CAST && !w->t[k].poss)
-            w->t[k].present = 1;
+        static const char *const absent[] = {"for", "of", "about", "like", "than", NULL};
+        if (k != (size_t)-1 && w->t[k].tag == T_CAST && !w->t[k].poss &&
+            !(k > 0 && !w->t[k].brk && word_in(w->t[k - 1].low, absent)))
+            w->t[k].present = 1; /* not "waited for Jim to come": he is awaited */
     }
     for (size_t i = 0; i < w->n; i++) {
         swtok *t = &w->t[i];

@@ -217,6 +217,10 @@ TEST(only_who_is_there_is_drawn)
     CHECK(strstr(r, "old woman") == NULL && strstr(r, "young woman") == NULL);
     CHECK(strstr(r, "in a book") == NULL && strstr(r, "in the book") == NULL);
     free(r);
+    /* awaited is not there */
+    r = write_parts("The men watched the camp fire all night for Jim to come.", cast, 4, &parts);
+    CHECK(!is_present(&parts, 1));
+    free(r);
     /* acted on, beside, doing: there */
     r = write_parts("Jim grabbed the rope and sat beside Mary on the raft.", cast, 4, &parts);
     CHECK(is_present(&parts, 1) && is_present(&parts, 3));
@@ -234,6 +238,10 @@ TEST(settings_and_things_are_places_and_things)
     CHECK(strstr(r, "sea") != NULL);
     CHECK(strstr(r, "with a ground sea") == NULL && strstr(r, "with ice") == NULL);
     free(r);
+    r = write_scene(LSLEX_EN, "The rain poured down; everybody in bed. The men boomed along down the river.", NULL,
+                    0, (size_t)-1);
+    CHECK(strstr(r, "bed") == NULL); /* "in bed" is a state, no bed in the picture */
+    free(r);
     r = write_scene(LSLEX_EN, "The fisherman sat by the table with a lamp.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "by the table") != NULL); /* a group first, then furniture: still a place */
     free(r);
@@ -250,6 +258,10 @@ TEST(no_action_that_does_not_happen)
     r = write_scene(LSLEX_EN, "Jim said the woman wouldn't sit down and watch a fire; she would fetch a dog.", cast,
                     1, (size_t)-1);
     CHECK(!has_word(r, "sitting") && !has_word(r, "watching") && !has_word(r, "fetching"));
+    free(r);
+    r = write_scene(LSLEX_EN, "If she was to start after us herself she wouldn't set down and watch a camp fire.", cast,
+                    1, (size_t)-1);
+    CHECK(!has_word(r, "watching"));
     free(r);
     /* a participle before its noun is a state: "ruined castles", no one ruining */
     r = write_scene(LSLEX_EN, "I saw no more ruined castles and fertile fields.", NULL, 0, (size_t)-1);
