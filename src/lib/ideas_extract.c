@@ -515,10 +515,10 @@ static longsd_status judge(const xpart *x, const ls_scenectx *sc, cand *c)
         f *= 0.85; /* no one doing anything a painter can show */
     if (!parts.setting[0] && !parts.object[0])
         f *= 0.85; /* nothing around them */
-    if (talked >= 2)
+    if (talked >= 3)
         f *= 0.6; /* people talked about, not there: a roll call, a report */
-    else if (talked == 1 && parts.present.n == 0)
-        f *= 0.85;
+    else if (talked > parts.present.n)
+        f *= 0.85; /* more of them than people there ("where William and Elizabeth reposed" stays a scene) */
     if (c->score > 0)
         c->score *= f;
     return LONGSD_OK;
