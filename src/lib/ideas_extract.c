@@ -471,6 +471,80 @@ static longsd_status make_candidates(xpart *x, int k, size_t max_window)
     return LONGSD_OK;
 }
 
+/* How many of the best candidates of each slice the scene writer reads. */
+#define JUDGED_PER_SLICE 4
+
+/* The scene writer's verdict on candidate c: what its picture would show.
+ * Word counts cannot tell "I looked on the valley" from a roll call of
+ * people in a book ("it was Aunt Polly, or the widow, or Mary... all told
+ * about in that book") nor a musing from an action; the written scene
+ * can: nobody doing anything visible, nothing to put them among, people
+ * named but not there. Multiplies a positive score. */
+static longsd_status judge(const xpart *x, const ls_scenectx *sc, cand *c)
+{
+    const longsd_story *s = x->s;
+    size_t ref;
+    char *nar = ls_scene_build(sc, x->f[c->first].idx, c->n, &ref);
+    if (!nar)
+        return LONGSD_ERR_NOMEM;
+    if (!nar[0]) {
+        longsd__free(nar);
+        c->score *= c->score > 0 ? 0.5 : 1.0; /* only dialogue: nothing drawn */
+        return LONGSD_OK;
+    }
+    ls_sceneparts parts;
+    char *d = ls_scene_write_parts(sc, nar, ref, &parts);
+    longsd__free(nar);
+    if (!d)
+        return LONGSD_ERR_NOMEM;
+    longsd__free(d);
+    const ls_sentence *a = &s->sentences[x->f[c->first].idx], *z = &s->sentences[x->f[c->first + c->n - 1].idx];
+    ls_nameset named = {.n = 0};
+    longsd_status st = ls_names_in(s->data + a->start, z->end - a->start, sc->forms, sc->n_forms, &named);
+    if (st)
+        return st;
+    size_t talked = 0;
+    for (size_t i = 0; i < named.n; i++) {
+        int there = 0;
+        for (size_t j = 0; j < parts.present.n; j++)
+            there |= parts.present.who[j] == named.who[i];
+        talked += !there;
+    }
+    double f = 1.0;
+    if (!parts.action[0])
+        f *= 0.85; /* no one doing anything a painter can show */
+    if (!parts.setting[0] && !parts.object[0])
+        f *= 0.85; /* nothing around them */
+    if (talked >= 3)
+        f *= 0.6; /* people talked about, not there: a roll call, a report */
+    else if (talked > parts.present.n)
+        f *= 0.85; /* more of them than people there ("where William and Elizabeth reposed" stays a scene) */
+    if (c->score > 0)
+        c->score *= f;
+    return LONGSD_OK;
+}
+
+/* Read the written scene of the best JUDGED_PER_SLICE candidates of each
+ * slice (x->c sorted best first) and sort again. */
+static longsd_status rerank(xpart *x, const ls_scenectx *sc, int k)
+{
+    size_t *seen = longsd__calloc((size_t)k, sizeof *seen);
+    if (!seen)
+        return LONGSD_ERR_NOMEM;
+    longsd_status st = LONGSD_OK;
+    for (size_t i = 0; i < x->n_c && !st; i++) {
+        cand *c = &x->c[i];
+        if (c->slice < (size_t)k && seen[c->slice] < JUDGED_PER_SLICE) {
+            seen[c->slice]++;
+            st = judge(x, sc, c);
+        }
+    }
+    longsd__free(seen);
+    if (!st)
+        qsort(x->c, x->n_c, sizeof *x->c, cand_cmp);
+    return st;
+}
+
 /* |A ∩ B| / |A ∪ B| over the content words of two candidates. */
 static double jaccard(const xpart *x, const cand *a, const cand *b)
 {
@@ -636,6 +710,42 @@ double ls_ideas_score_text(const char *text, const char *lang, const ls_characte
     return window_score(&ws);
 }
 
+/* Add to ns the cast members who speak in s->data[a, e): a name outside
+ * the quotes within three words of a speech verb ("said Tom", "Jim
+ * whispered"). Someone speaking is in the scene. */
+static void speakers_in(const xpart *x, size_t a, size_t e, ls_nameset *ns)
+{
+    const longsd_story *s = x->s;
+    uint64_t h[512];
+    unsigned char sp[512], q[512];
+    size_t n = 0;
+    lslex_scan sc;
+    lsword w;
+    lslex_scan_init(&sc, s->data + a, e - a);
+    while (n < 512 && lslex_next_word(&sc, &w)) {
+        char low[64];
+        size_t ll;
+        unsigned fl = word_lookup(x->lang, s->data + a + w.start, w.end - w.start, low, sizeof low, &ll, NULL, NULL);
+        h[n] = lslex_word_hash(s->data + a + w.start, w.end - w.start);
+        q[n] = (unsigned char)w.quoted;
+        sp[n] = !w.quoted && (fl & LSLEX_SPEECH);
+        n++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t ch;
+        size_t m = ls_cast_match(x->forms, x->n_forms, h, n, i, &ch);
+        if (!m)
+            continue;
+        int near = 0;
+        for (size_t j = i >= 3 ? i - 3 : 0; j < n && j < i + m + 3; j++)
+            if (sp[j])
+                near = 1;
+        if (near && !q[i])
+            ls_nameset_add(ns, ch);
+        i += m - 1;
+    }
+}
+
 static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_part *part, size_t part_index,
                                 const cand *c, size_t no, ls_idea *id)
 {
@@ -667,7 +777,8 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
     id->title = ls_title_write(sc, id->scene);
     if (!id->title)
         return LONGSD_ERR_NOMEM;
-    char *described = ls_scene_write(sc, id->scene, ref);
+    ls_sceneparts parts;
+    char *described = ls_scene_write_parts(sc, id->scene, ref, &parts);
     if (!described)
         return LONGSD_ERR_NOMEM;
     longsd__free(id->scene);
@@ -690,12 +801,13 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
         longsd__free(id->scene);
         id->scene = with;
     }
-    ls_nameset ns = {.n = 0};
+    /* the idea's characters are those in the picture (the prompt adds
+     * their descriptions): the scene's, and who speaks there; not every
+     * name the passage mentions */
+    ls_nameset ns = parts.present;
     if (ref != (size_t)-1)
         ls_nameset_add(&ns, ref);
-    longsd_status st = ls_names_in(s->data + id->start, id->end - id->start, sc->forms, sc->n_forms, &ns);
-    if (st)
-        return st;
+    speakers_in(x, id->start, id->end, &ns);
     if (ns.n) {
         id->characters = longsd__calloc(ns.n, sizeof *id->characters);
         if (!id->characters)
@@ -742,12 +854,13 @@ longsd_status ls_ideas_extract(const longsd_story *s, const ls_part *part, size_
         st = LONGSD_ERR_NOMEM;
         goto out;
     }
-    if ((st = make_candidates(&x, k, MAX_WINDOW)))
+    ls_scenectx sc = {.s = s, .lang = x.lang, .cast = cast, .n_cast = n_cast, .forms = x.forms, .n_forms = x.n_forms};
+    if ((st = make_candidates(&x, k, MAX_WINDOW)) || (st = rerank(&x, &sc, k)))
         goto out;
     n_sel = select_ideas(&x, k, chosen);
     if (n_sel < (size_t)k) {
         /* windows may have eaten sentences that could stand alone */
-        if ((st = make_candidates(&x, k, 1)))
+        if ((st = make_candidates(&x, k, 1)) || (st = rerank(&x, &sc, k)))
             goto out;
         size_t n2 = select_ideas(&x, k, chosen2);
         if (n2 > n_sel) {
@@ -768,7 +881,6 @@ longsd_status ls_ideas_extract(const longsd_story *s, const ls_part *part, size_
         st = LONGSD_ERR_NOMEM;
         goto out;
     }
-    ls_scenectx sc = {.s = s, .lang = x.lang, .cast = cast, .n_cast = n_cast, .forms = x.forms, .n_forms = x.n_forms};
     for (size_t i = 0; i < n_sel; i++) {
         n_made++;
         if ((st = build_idea(&x, &sc, part, part_index, &chosen[i], i + 1, &made[i])))

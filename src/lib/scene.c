@@ -505,6 +505,7 @@ typedef struct {
     int poss;             /* written with a possessive 's: "Tom's eyes" */
     int pos;              /* LS_POS_* the dictionary gave (translated words) */
     int neg;              /* negated ("did not run") */
+    int present;          /* a cast name in the picture (sw_present) */
     int used;
 } swtok;
 
@@ -612,6 +613,9 @@ static int np_idiom(const swriter *w, const swnp *np)
     if (!np->prep)
         return 0;
     const char *p = w->t[np->prep - 1].en, *h = w->t[np->head].en;
+    static const char *const bare_states[] = {"bed", "church", "school", "town", "prison", "jail", NULL};
+    if (!np->det && np->a == np->head && (strcmp(p, "in") == 0 || strcmp(p, "to") == 0) && word_in(h, bare_states))
+        return 1; /* "everybody in bed", "went to school": where one is, no bed in sight */
     for (size_t i = 0; i < sizeof idioms / sizeof idioms[0]; i++)
         if (strcmp(p, idioms[i][0]) == 0 && strcmp(h, idioms[i][1]) == 0)
             return 1;
@@ -910,6 +914,7 @@ static void sw_scan(swriter *w)
             w->t[i].tag = T_CAST;
             for (size_t j = i + 1; j < i + m; j++)
                 w->t[j].tag = T_SKIP, w->t[j].used = 1;
+            w->t[i].poss = w->t[i + m - 1].poss; /* "the duke's": the name's last word */
             i += m - 1;
         }
     }
@@ -1049,6 +1054,44 @@ static void sw_tag(swriter *w)
     }
 }
 
+/* A verb after a modal ("she would watch", "I should pour a torrent"),
+ * and one joined by "and" to a negated or modal one ("wouldn't set down
+ * and watch"), says what does not happen: no action to draw, like a
+ * negated one (English). */
+static void sw_unreal(swriter *w)
+{
+    static const char *const modals[] = {"would", "should", "could", "might", "must", "will", "shall", "can",
+                                         "may", "cannot", "ought", NULL};
+    if (w->sc->lang != LSLEX_EN)
+        return;
+    for (size_t i = 0; i < w->n; i++) {
+        swtok *t = &w->t[i];
+        if (t->tag != T_VERB || t->neg)
+            continue;
+        /* back through the clause to its modal, over "and" and a verb
+         * the modal already governs; a new subject starts another clause */
+        for (size_t k = i, d = 0; k-- > 0 && d < 6 && !w->t[k + 1].brk; d++) {
+            const swtok *p = &w->t[k];
+            size_t pl = strlen(p->low);
+            if (word_in(p->low, modals) || (pl > 3 && strcmp(p->low + pl - 3, "n't") == 0 &&
+                                            strcmp(p->low, "didn't") != 0 && strcmp(p->low, "don't") != 0) ||
+                (pl > 2 && strcmp(p->low + pl - 2, "'d") == 0)) {
+                t->neg = 1;
+                break;
+            }
+            if (p->tag == T_VERB) {
+                int joined = 0;
+                for (size_t q = k + 1; q < i; q++)
+                    joined |= strcmp(w->t[q].low, "and") == 0;
+                t->neg = p->neg && joined; /* "wouldn't set down and watch" */
+                break;
+            }
+            if (p->tag == T_NOUN || p->tag == T_CAST || p->tag == T_PRON)
+                break;
+        }
+    }
+}
+
 /* A hyphenated modifier ("deep-toned", "long-handled") is one adjective:
  * neither part is a thing ("a deep") nor an action ("toning"). */
 static void sw_hyphens(swriter *w)
@@ -1068,8 +1111,9 @@ static void sw_hyphens(swriter *w)
     }
 }
 
-/* A participle between a determiner, adjective or "and" and its noun is
- * an adjective: "dead and wounded people", "a broken window". */
+/* A participle between a determiner, adjective, quantity or "and" and its
+ * noun is an adjective: "dead and wounded people", "a broken window",
+ * "more ruined castles". */
 static void sw_participles(swriter *w)
 {
     if (w->sc->lang != LSLEX_EN)
@@ -1080,9 +1124,11 @@ static void sw_participles(swriter *w)
         if (t->tag != T_VERB || t->brk || w->t[i + 1].brk || w->t[i + 1].tag != T_NOUN || el < 4 ||
             (strcmp(t->en + el - 2, "ed") != 0 && strcmp(t->en + el - 2, "en") != 0))
             continue;
+        static const char *const quantity[] = {"no", "more", "some", "many", "few", "several", "all", "other", NULL};
         const swtok *p = &w->t[i - 1];
-        if (p->tag == T_DET || p->tag == T_ADJ || strcmp(p->low, "and") == 0 || strcmp(p->low, "or") == 0)
-            t->tag = T_ADJ;
+        if (p->tag == T_DET || p->tag == T_ADJ || strcmp(p->low, "and") == 0 || strcmp(p->low, "or") == 0 ||
+            word_in(p->low, quantity))
+            t->tag = T_ADJ; /* "no more ruined castles": castles, nobody ruining them */
     }
 }
 
@@ -1146,8 +1192,9 @@ static void sw_phrases(swriter *w)
     for (size_t k = 0; k + 1 < w->n_np; k++) {
         swnp *x = &w->np[k], *y = &w->np[k + 1];
         if (y->prep && strcmp(w->t[y->prep - 1].en, "of") == 0 && w->t[y->prep - 1].s > w->t[x->head].e &&
-            (size_t)(y->prep - 1) == x->z && tok_concrete(&w->t[x->head]) && tok_concrete(&w->t[y->head]))
-            x->of = (int)k + 2;
+            (size_t)(y->prep - 1) == x->z && tok_concrete(&w->t[x->head]) && tok_concrete(&w->t[y->head]) &&
+            w->t[y->head].wi.noun_lex[0] != LSWN_N_PERSON)
+            x->of = (int)k + 2; /* not "the picture of a mother": whose it is, not a thing in it */
     }
 }
 
@@ -1300,6 +1347,29 @@ static int is_first_person(const swtok *t)
     return word_in(t->low, en) || word_in(t->low, de) || word_in(t->low, fr);
 }
 
+/* A first-person pronoun that does a verb: "I", "we", "ich", "wir", "je",
+ * "nous" (the narrator, with others for "we"). */
+static int fp_subject(const swtok *t)
+{
+    static const char *const s[] = {"i", "we", "ich", "wir", "je", "j", "nous", NULL};
+    return t->tag == T_PRON && word_in(t->low, s);
+}
+
+/* A first-person pronoun that never does a verb: "me", "my", "mich",
+ * "mon"... ("the old man grabbed me": the man grabs). */
+static int fp_object(const swtok *t)
+{
+    return t->tag == T_PRON && is_first_person(t) && !fp_subject(t);
+}
+
+static size_t narrator_of(const ls_scenectx *sc)
+{
+    for (size_t c = 0; c < sc->n_cast; c++)
+        if (sc->cast[c].narrator)
+            return c;
+    return (size_t)-1;
+}
+
 /* The token that does verb i: the nearest name, pronoun or noun before
  * it in its sentence; after "and", a noun is the previous verb's object
  * and the verb shares that verb's doer ("he turned pale and sank"). Returns
@@ -1316,13 +1386,13 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
         if (t->tag == T_PRON && w->sc->lang != LSLEX_EN &&
             (strcmp(t->low, "se") == 0 || strcmp(t->low, "s") == 0 || strcmp(t->low, "sich") == 0))
             continue; /* "la comtesse se tenait": the reflexive is not the doer */
-        if (t->tag == T_CAST)
-            return k;
+        if (t->tag == T_CAST && !t->poss)
+            return k; /* "the duke's room": the duke does nothing there */
         if (t->tag == T_VERB && depth < 4)
             return doer_of(w, k, depth + 1);
         if (t->tag == T_PRON && !(t->poss || strcmp(t->low, "his") == 0 || strcmp(t->low, "her") == 0 ||
                                   strcmp(t->low, "its") == 0 || strcmp(t->low, "their") == 0 ||
-                                  strcmp(t->low, "him") == 0 || strcmp(t->low, "them") == 0))
+                                  strcmp(t->low, "him") == 0 || strcmp(t->low, "them") == 0 || fp_object(t)))
             return k;
         if (t->tag == T_NOUN && !seen_and && !(k + 1 < w->n && w->t[k + 1].tag == T_NOUN && k + 1 < i))
             return k;
@@ -1425,7 +1495,78 @@ static int person_pronoun(const swriter *w, size_t k, size_t v)
     return male ? LS_GENDER_MALE : LS_GENDER_FEMALE;
 }
 
-/* Whether the run of tokens [a, z) names the subject of a clause. */
+/* Does verb i show its doer in the picture? A visible verb, or speech
+ * that is not passive ("whispered", not "is all told about"). */
+static int verb_shows_doer(const swriter *w, size_t i)
+{
+    const swtok *t = &w->t[i];
+    if (t->tag != T_VERB)
+        return 0;
+    if (t->lf & LSLEX_SPEECH)
+        return !passive(w, i);
+    return tok_visible_verb(t);
+}
+
+/* Which cast names are in the picture (ls_sceneparts.present): the doer
+ * of a verb that shows someone, the one a visible verb acts on ("grabbed
+ * Jim"), one a place preposition, "with" or "to" puts beside someone.
+ * A possessive ("Jim's blanket"), a name after "of", "about", "for",
+ * "like", and a name in a list ("it was Aunt Polly, or the widow") are
+ * only talked about: drawing them draws what the text does not show. */
+static void sw_present(swriter *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        if (!verb_shows_doer(w, i))
+            continue;
+        size_t k = doer_of(w, i, 0);
+        static const char *const absent[] = {"for", "of", "about", "like", "than", NULL};
+        if (k != (size_t)-1 && w->t[k].tag == T_CAST && !w->t[k].poss &&
+            !(k > 0 && !w->t[k].brk && word_in(w->t[k - 1].low, absent)))
+            w->t[k].present = 1; /* not "waited for Jim to come": he is awaited */
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        swtok *t = &w->t[i];
+        if (t->tag != T_CAST || t->present || t->poss || t->brk)
+            continue;
+        size_t p = i;
+        while (p > 0 && !w->t[p].brk && (w->t[p - 1].tag == T_DET || w->t[p - 1].tag == T_ADJ))
+            p--;
+        if (p == 0 || w->t[p].brk)
+            continue;
+        const swtok *b = &w->t[p - 1];
+        if (b->tag == T_VERB && tok_visible_verb(b) && !b->neg)
+            t->present = 1; /* "grabbed Jim", "saw the king" */
+        else if (b->tag == T_PREP && (word_in(b->en, place_preps) || strcmp(b->en, "with") == 0 ||
+                                      strcmp(b->en, "to") == 0))
+            t->present = 1; /* "sat beside Tom", "went with the duke" */
+    }
+}
+
+/* Is token dk, the doer of a verb, the subject drawn (who[0..n_who), the
+ * narrator when narr_subj)? "I stood" is the narrator's; "Ben ate" is not
+ * Tom's, "he laughed" not the narrator's, nor "the men jumped". No doer
+ * found ("Sighing, ...") is the subject's. */
+static int doer_is_subject(const swriter *w, size_t dk, const size_t *who, size_t n_who, int narr_subj)
+{
+    if (dk == (size_t)-1)
+        return 1;
+    const swtok *d = &w->t[dk];
+    if (d->tag == T_CAST) {
+        for (size_t q = 0; q < n_who; q++)
+            if ((size_t)d->cast - 1 == who[q])
+                return 1;
+        return n_who == 0 && !narr_subj;
+    }
+    if (fp_subject(d))
+        return narr_subj;
+    if (d->tag == T_PRON ||
+        (d->tag == T_NOUN && (d->wi.noun_lex[0] == LSWN_N_PERSON || d->wi.noun_lex[0] == LSWN_N_ANIMAL)))
+        return !narr_subj;
+    return 1;
+}
+
+/* Write the picture description of the narration into out, and what it
+ * is made of into w->parts. */
 static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
 {
     const ls_scenectx *sc = w->sc;
@@ -1441,6 +1582,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
      * a pronoun (the character it was resolved to), or a person noun */
     size_t doer_np_tok = (size_t)-1;
     int pron_sex = 0;
+    size_t narr = narrator_of(sc);
+    int fp_doer = 0; /* the first action's doer is "I" or "we" */
     for (size_t i = 0; i < w->n && n_who == 0 && doer_np_tok == (size_t)-1; i++) {
         if (w->t[i].tag != T_VERB || w->t[i].neg || !tok_visible_verb(&w->t[i]))
             continue;
@@ -1449,7 +1592,14 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             continue;
         if (w->t[k].tag == T_CAST)
             who[n_who++] = (size_t)w->t[k].cast - 1;
-        else if (w->t[k].tag == T_PRON && ref != (size_t)-1 && !is_first_person(&w->t[k]))
+        else if (fp_subject(&w->t[k])) {
+            /* "I stood at the door": the narrator, never a name from
+             * another clause */
+            if (narr != (size_t)-1)
+                who[n_who++] = narr;
+            fp_doer = 1;
+            break;
+        } else if (w->t[k].tag == T_PRON && ref != (size_t)-1 && !is_first_person(&w->t[k]))
             who[n_who++] = ref;
         else if (w->t[k].tag == T_PRON && sc->lang == LSLEX_EN && !is_first_person(&w->t[k]) &&
                  (strcmp(w->t[k].low, "he") == 0 || strcmp(w->t[k].low, "she") == 0)) {
@@ -1481,24 +1631,29 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                     who[n_who++] = (size_t)w->t[q + 1].cast - 1;
         }
     }
-    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex) {
+    sw_present(w);
+    /* no visible action: the one a pronoun stood for, else the narrator
+     * of a first-person passage ("I" does a verb there), else the first
+     * character in the picture; one only talked about is not drawn */
+    int first_person = fp_doer;
+    for (size_t i = 0; i < w->n; i++)
+        if (fp_subject(&w->t[i]))
+            first_person = 1;
+    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex && !fp_doer) {
         if (ref != (size_t)-1)
             who[n_who++] = ref;
-        for (size_t i = 0; i < w->n && n_who < 1; i++)
-            if (w->t[i].cast)
+        if (n_who == 0 && first_person && narr != (size_t)-1)
+            who[n_who++] = narr;
+        for (size_t i = 0; i < w->n && n_who < 1 && !first_person; i++)
+            if (w->t[i].cast && w->t[i].present)
                 who[n_who++] = (size_t)w->t[i].cast - 1;
     }
-    int first_person = 0;
-    for (size_t i = 0; i < w->n; i++)
-        if (w->t[i].tag == T_PRON && is_first_person(&w->t[i]))
-            first_person = 1;
-    if (n_who == 0 && first_person) {
-        for (size_t c = 0; c < sc->n_cast; c++)
-            if (sc->cast[c].narrator) {
-                who[n_who++] = c;
-                break;
-            }
-    }
+    int narr_subj = 0; /* the narrator is the subject drawn */
+    for (size_t k = 0; k < n_who; k++)
+        if (who[k] == narr)
+            narr_subj = 1;
+    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex && first_person)
+        narr_subj = 1; /* "a person": the narrator nobody names */
     /* person nouns of the passage, for the subject when no cast member is
      * there and as a hint of age for one who has none ("the boy") */
     size_t person_np = (size_t)-1;
@@ -1633,20 +1788,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         int perceiving = lex0 == LSWN_V_PERCEPTION && !looking;
         if ((perceiving && word_in(t->wi.verb_lemma, senses)) || lex0 == LSWN_V_WEATHER)
             continue;
-        {
-            /* someone else's verb ("Tom sat down; Ben ate the apple") is
-             * not the subject's action */
-            size_t dk = doer_of(w, i, 0);
-            int other = 0;
-            if (dk != (size_t)-1 && w->t[dk].tag == T_CAST && n_who) {
-                other = 1;
-                for (size_t q = 0; q < n_who; q++)
-                    if ((size_t)w->t[dk].cast - 1 == who[q])
-                        other = 0;
-            }
-            if (other)
-                continue;
-        }
+        /* someone else's verb ("Tom sat down; Ben ate the apple") is not
+         * the subject's action */
+        if (!doer_is_subject(w, doer_of(w, i, 0), who, n_who, narr_subj))
+            continue;
         int weak = word_in(t->wi.verb_lemma, weak_verbs) || handling, completed = 0, idiom = 0;
         char ger[48];
         lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);
@@ -1727,6 +1872,9 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (np->prep && !word_in(w->t[np->prep - 1].en, place_preps) && strcmp(w->t[np->prep - 1].en, "with") &&
                 strcmp(w->t[np->prep - 1].en, "to") && strcmp(w->t[np->prep - 1].en, "from"))
                 break; /* a movement's way is the text's: "running to the door" */
+            if (np->prep && strcmp(w->t[np->prep - 1].en, "from") == 0 && !completed &&
+                t->wi.verb_lex[0] != LSWN_V_MOTION && t->wi.verb_lex[1] != LSWN_V_MOTION)
+                break; /* "standing from the tables": only a movement comes from somewhere */
             {
                 /* "trug einen Mantel", "portait un manteau": clothes are worn */
                 static const char *const clothes[] = {"coat", "jacket", "dress", "hat", "cloak", "gown", "shirt",
@@ -1762,7 +1910,12 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         /* alone: a pose or movement ("laughing", "running"), or a verb
          * WordNet never gives an object ("sitting", "kneeling"); not one
          * that mostly acts on something ("grabbing", "striking") */
-        int bare = !weak && !perceiving && t->wi.verb_bare &&
+        /* "curled him up": the verb acts on someone the picture cannot
+         * name; alone it would read as the doer's own pose */
+        static const char *const obj_pron[] = {"him", "her", "them", "it", "me", "us", NULL};
+        int pron_obj = w->sc->lang == LSLEX_EN && i + 1 < w->n && !w->t[i + 1].brk && w->t[i + 1].tag == T_PRON &&
+                       word_in(w->t[i + 1].low, obj_pron);
+        int bare = !weak && !perceiving && !pron_obj && t->wi.verb_bare &&
                    (lex0 == LSWN_V_BODY || lex0 == LSWN_V_MOTION || looking || !t->wi.verb_trans);
         int rank = idiom ? 0 : took != (size_t)-1 ? 3 : completed ? 2 : bare ? 1 : 0;
         if (!st && rank > best_rank && act.len < sizeof best && tact.len < sizeof best_title) {
@@ -1816,6 +1969,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (np->used || !np->prep || !word_in(w->t[np->prep - 1].en, place_preps) || !tok_drawable(h) ||
                 h->wi.noun_lex[0] == LSWN_N_BODY || h->wi.noun_lex[0] == LSWN_N_PERSON || np_idiom(w, np))
                 continue;
+            /* "in a book", "on the letter": a writing first, a thing
+             * only in a rarer sense, is no place to be in (its commonest
+             * sense, or the next one after a group: "by the table") */
+            int l0 = h->wi.noun_lex[0], l1 = h->wi.noun_lex[1];
+            int lx = l0 == LSWN_N_GROUP ? l1 : l0;
+            if (lx != LSWN_N_LOCATION && lx != LSWN_N_OBJECT && lx != LSWN_N_ARTIFACT)
+                continue;
             int place = lswn_noun_is(&h->wi, LSWN_N_LOCATION) || lswn_noun_is(&h->wi, LSWN_N_OBJECT);
             if (pass % 2 == 0 ? !place : !lswn_noun_is(&h->wi, LSWN_N_ARTIFACT))
                 continue;
@@ -1824,10 +1984,14 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 w->np[np->of - 1].used = 1; /* "the sill of the door": not "with a door" too */
             break;
         }
-    /* objects: other drawable things, at most three */
-    lsbuf objs;
+    /* objects: other drawable things, at most two; a thing one holds or
+     * stands by goes "with" ("with a bucket"), a landform or a mass is
+     * scenery, named as its own element ("a ground sea and ice", never
+     * "with a sea") */
+    lsbuf objs, land;
     lsbuf_init(&objs, 2048);
-    int n_obj = 0;
+    lsbuf_init(&land, 2048);
+    int n_obj = 0, n_land = 0;
     for (size_t k = 0; !st && k < w->n_np && n_obj < 2; k++) {
         swnp *np = &w->np[k];
         const swtok *h = &w->t[np->head];
@@ -1845,20 +2009,23 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 dup = 1;
         if (dup)
             continue;
-        st = lsbuf_adds(&objs, n_obj ? " and " : "");
+        int l0 = h->wi.noun_lex[0];
+        int scenery = l0 == LSWN_N_OBJECT || l0 == LSWN_N_LOCATION || l0 == LSWN_N_SUBSTANCE;
+        lsbuf *into = scenery ? &land : &objs;
+        st = lsbuf_adds(into, (scenery ? n_land : n_obj - n_land) ? " and " : "");
         {
             /* "with an oven", not "with oven": a thing one can count takes
              * its article even where the text had none ("Missouri shore") */
-            int l0 = h->wi.noun_lex[0];
             static const char *const unique[] = {"sun", "moon", "sky", "horizon", NULL};
             const char *f = np_first_word(w, np);
             if (!st && !np->det && !h->wi.plural && !word_in(h->en, unique) && f && f[0] &&
                 (l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_ANIMAL || l0 == LSWN_N_OBJECT || l0 == LSWN_N_PLANT ||
                  l0 == LSWN_N_LOCATION))
-                st = lsbuf_adds(&objs, starts_vowel(f) ? "an " : "a ");
+                st = lsbuf_adds(into, starts_vowel(f) ? "an " : "a ");
         }
         if (!st)
-            st = np_text(w, k, 0, &objs);
+            st = np_text(w, k, 0, into);
+        n_land += scenery;
         if (!w->parts.object[0])
             snprintf(w->parts.object, sizeof w->parts.object, "the %s", h->en);
         np->used = 2;
@@ -1868,7 +2035,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     }
     if (!st && objs.len)
         st = lsbuf_printf(out, "%s%s%.*s", out->len ? ", " : "", out->len ? "with " : "", (int)objs.len, objs.data);
+    if (!st && land.len)
+        st = lsbuf_printf(out, "%s%.*s", out->len ? ", " : "", (int)land.len, land.data);
     lsbuf_free(&objs);
+    lsbuf_free(&land);
     if (!st && setting != (size_t)-1) {
         st = lsbuf_adds(out, out->len ? ", " : "");
         if (!st)
@@ -1896,6 +2066,11 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         st = lsbuf_printf(out, "%s%s", out->len ? ", " : "", got_weather);
     if (!st && got_mood && !(out->data && strstr(out->data, got_mood))) /* not "the calm sea, calm atmosphere" */
         st = lsbuf_printf(out, "%s%s atmosphere", out->len ? ", " : "", got_mood);
+    for (size_t k = 0; k < n_who; k++)
+        ls_nameset_add(&w->parts.present, who[k]);
+    for (size_t i = 0; i < w->n; i++)
+        if (w->t[i].tag == T_CAST && w->t[i].present)
+            ls_nameset_add(&w->parts.present, (size_t)w->t[i].cast - 1);
 out:
     longsd__free(sent);
     lsbuf_free(&sub);
@@ -1904,6 +2079,13 @@ out:
 
 char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
 {
+    return ls_scene_write_parts(sc, narration, ref, NULL);
+}
+
+char *ls_scene_write_parts(const ls_scenectx *sc, const char *narration, size_t ref, ls_sceneparts *parts)
+{
+    if (parts)
+        memset(parts, 0, sizeof *parts);
     swriter *w = longsd__calloc(1, sizeof *w);
     if (!w)
         return NULL;
@@ -1911,6 +2093,7 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
     w->text = narration ? narration : "";
     sw_scan(w);
     sw_tag(w);
+    sw_unreal(w);
     sw_hyphens(w);
     sw_participles(w);
     sw_phrases(w);
@@ -1929,6 +2112,8 @@ char *ls_scene_write(const ls_scenectx *sc, const char *narration, size_t ref)
         if (!st && out.len == 0)
             st = lsbuf_adds(&out, SCENE_QUIET);
     }
+    if (!st && parts)
+        *parts = w->parts;
     longsd__free(w);
     if (st) {
         lsbuf_free(&out);
@@ -1947,6 +2132,7 @@ longsd_status ls_scene_parts(const ls_scenectx *sc, const char *narration, size_
     w->text = narration ? narration : "";
     sw_scan(w);
     sw_tag(w);
+    sw_unreal(w);
     sw_hyphens(w);
     sw_participles(w);
     sw_phrases(w);

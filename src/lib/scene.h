@@ -56,11 +56,20 @@ typedef struct {
     char action[160];
     char setting[96];
     char object[64];
+    /* the cast members in the picture: who does a verb of the narration,
+     * is acted on or is beside someone ("grabbed Jim", "with Tom"); not
+     * one only talked about ("Jim's blanket", "told about Aunt Polly", a
+     * list of names) */
+    ls_nameset present;
 } ls_sceneparts;
 
 /* The scene writer's parts of a narration (as ls_scene_write reads it).
  * Returns 0, or LONGSD_ERR_NOMEM. */
 longsd_status ls_scene_parts(const ls_scenectx *sc, const char *narration, size_t ref, ls_sceneparts *out);
+
+/* ls_scene_write and ls_scene_parts in one reading: the description, and
+ * its parts in *parts (left zeroed when out of memory). */
+char *ls_scene_write_parts(const ls_scenectx *sc, const char *narration, size_t ref, ls_sceneparts *parts);
 
 /* A written scene that says little (one element, or the writer's "a
  * quiet scene") completed with the setting, time and weather of the

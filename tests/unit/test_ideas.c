@@ -383,6 +383,42 @@ TEST(one_paragraph_two_sentences_give_two)
     longsd_story_free(s);
 }
 
+TEST(scene_choice_prefers_people_acting_there)
+{
+    /* a roll call of people talked about against the narrator acting in a
+     * place: one idea, the second; its characters are those drawn */
+    longsd_story *s = ingest_str("I never seen anybody but lied, without it was Polly, or Sally, or maybe Mary, or "
+                                 "Ben; Polly and Mary and Sally is all told about in that book, with some "
+                                 "stretchers.\n\n"
+                                 "Then I paddled the canoe across the dark river to the island and tied it to a "
+                                 "willow on the bank, where Jim's old raft lay.\n");
+    ls_character cast[5];
+    memset(cast, 0, sizeof cast);
+    static const char *const names[] = {"Huck", "Polly", "Sally", "Mary", "Jim"};
+    for (int i = 0; i < 5; i++) {
+        cast[i].name = cast[i].full_name = (char *)names[i];
+        cast[i].description = "";
+        cast[i].gender = i == 0 || i == 4 ? LS_GENDER_MALE : LS_GENDER_FEMALE;
+    }
+    cast[0].narrator = 1;
+    cast[0].age = LS_AGE_CHILD;
+    ls_part p = whole_part(s);
+    ls_idea *ideas = NULL;
+    size_t n = 0, out = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_ideas_extract(s, &p, 0, 1, cast, 5, &ideas, &n, &out, &err) == LONGSD_OK);
+    REQUIRE(n == 1);
+    fprintf(stderr, "  chose \"%s\": %s\n", ideas[0].title, ideas[0].scene);
+    CHECK_CONTAINS(ideas[0].quote, "paddled the canoe");
+    CHECK(strncmp(ideas[0].scene, "a boy paddling", 14) == 0);
+    /* Jim's raft is there, Jim is not */
+    CHECK_INT(ideas[0].n_characters, 1);
+    if (ideas[0].n_characters)
+        CHECK_STR(ideas[0].characters[0], "Huck");
+    ls_ideas_free(ideas, n);
+    longsd_story_free(s);
+}
+
 TEST(nothing_to_illustrate)
 {
     longsd_story *s = ingest_str("\"Yes.\"\n\n\"No, I never did, and I never will, not as long as I live!\"\n\nThe end.\n");
@@ -648,5 +684,5 @@ TEST(alloc_failures)
 
 RUN_TESTS(twain_three_parts_five_each, twain_ideas_name_characters, fence_chapter_gives_five, german_tale_utf8_intact,
           french_chemistry_ideas_or_polite_error, two_usable_sentences_give_two, one_paragraph_two_sentences_give_two,
-          nothing_to_illustrate, scores_favour_what_can_be_painted, scene_pronouns, scene_dialogue,
+          nothing_to_illustrate, scene_choice_prefers_people_acting_there, scores_favour_what_can_be_painted, scene_pronouns, scene_dialogue,
           appends_to_existing_ideas, fast_and_linear, alloc_failures)

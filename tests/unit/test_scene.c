@@ -132,6 +132,153 @@ TEST(first_person_is_the_narrator_or_a_person)
     free(r);
 }
 
+static ls_character person(const char *name, int gender, int age, const char *desc, int narrator)
+{
+    ls_character c;
+    memset(&c, 0, sizeof c);
+    c.name = c.full_name = (char *)name;
+    c.description = (char *)desc;
+    c.gender = gender;
+    c.age = age;
+    c.narrator = narrator;
+    return c;
+}
+
+/* The written scene and its parts, for the "who is there" cases. */
+static char *write_parts(const char *narration, ls_character *cast, size_t n_cast, ls_sceneparts *parts)
+{
+    ls_cast_form *forms = NULL;
+    size_t n_forms = 0;
+    REQUIRE(ls_cast_forms(cast, n_cast, &forms, &n_forms) == LONGSD_OK);
+    ls_scenectx sc = {.s = NULL, .lang = LSLEX_EN, .cast = cast, .n_cast = n_cast, .forms = forms, .n_forms = n_forms};
+    char *r = ls_scene_write_parts(&sc, narration, (size_t)-1, parts);
+    longsd__free(forms);
+    REQUIRE(r != NULL);
+    char *copy = strdup(r);
+    longsd__free(r);
+    fprintf(stderr, "  \"%.60s\" -> \"%s\" (%zu present)\n", narration, copy, parts->present.n);
+    return copy;
+}
+
+static int is_present(const ls_sceneparts *p, size_t who)
+{
+    for (size_t i = 0; i < p->present.n; i++)
+        if (p->present.who[i] == who)
+            return 1;
+    return 0;
+}
+
+TEST(the_doer_is_the_verbs_subject)
+{
+    ls_character cast[3] = {person("Huck", LS_GENDER_MALE, LS_AGE_CHILD, "", 1),
+                            person("Jim", LS_GENDER_MALE, LS_AGE_OLD, "", 0),
+                            person("Henry", LS_GENDER_MALE, LS_AGE_ADULT, "a man with a pointed beard", 0)};
+    ls_sceneparts parts;
+    /* "I" does the verb: the narrator, not the name of the next clause */
+    char *r = write_parts("I stood at the door, and Jim slept by the fire.", cast, 3, &parts);
+    CHECK(strncmp(r, "a boy standing at the door", 26) == 0);
+    CHECK(!has_word(r, "sleeping"));
+    free(r);
+    r = write_parts("I lay at the bottom of the boat and gazed on the cloudless blue sky; who can describe the "
+                    "feelings of Henry?", cast, 3, &parts);
+    CHECK(strncmp(r, "a boy", 5) == 0);
+    CHECK(strstr(r, "beard") == NULL);
+    CHECK(!is_present(&parts, 2)); /* Henry is only talked about */
+    free(r);
+    /* the narrator as the object: "grabbed me" is the old man's action */
+    r = write_parts("The old man grabbed me by the hand and shook it hard.", cast, 3, &parts);
+    CHECK(strncmp(r, "an old man", 10) == 0);
+    CHECK(strncmp(r, "a boy", 5) != 0);
+    free(r);
+    /* another's verb is not the narrator's: "the men jumped" */
+    r = write_parts("I climbed the tree. The men jumped on their horses.", cast, 3, &parts);
+    CHECK(strncmp(r, "a boy climbing", 14) == 0);
+    CHECK(!has_word(r, "jumping"));
+    free(r);
+}
+
+TEST(only_who_is_there_is_drawn)
+{
+    ls_character cast[4] = {person("Huck", LS_GENDER_MALE, LS_AGE_CHILD, "", 1),
+                            person("Jim", LS_GENDER_MALE, LS_AGE_OLD, "", 0),
+                            person("Polly", LS_GENDER_FEMALE, LS_AGE_OLD, "", 0),
+                            person("Mary", LS_GENDER_FEMALE, LS_AGE_YOUNG, "", 0)};
+    ls_sceneparts parts;
+    /* a possessive is no one there */
+    char *r = write_parts("I killed the snake and laid it on the foot of Jim's blanket.", cast, 4, &parts);
+    CHECK(!is_present(&parts, 1));
+    CHECK(is_present(&parts, 0));
+    CHECK(strncmp(r, "a boy", 5) == 0);
+    free(r);
+    /* a roll call of people in a book: nobody of it is drawn, nor the book as a place */
+    r = write_parts("I never seen anybody but lied, without it was Polly, or the widow, or maybe Mary; they are "
+                    "all told about in that book.", cast, 4, &parts);
+    CHECK(!is_present(&parts, 2) && !is_present(&parts, 3));
+    CHECK(strstr(r, "old woman") == NULL && strstr(r, "young woman") == NULL);
+    CHECK(strstr(r, "in a book") == NULL && strstr(r, "in the book") == NULL);
+    free(r);
+    /* awaited is not there */
+    r = write_parts("The men watched the camp fire all night for Jim to come.", cast, 4, &parts);
+    CHECK(!is_present(&parts, 1));
+    free(r);
+    /* acted on, beside, doing: there */
+    r = write_parts("Jim grabbed the rope and sat beside Mary on the raft.", cast, 4, &parts);
+    CHECK(is_present(&parts, 1) && is_present(&parts, 3));
+    CHECK(strncmp(r, "an old man", 10) == 0);
+    free(r);
+}
+
+TEST(settings_and_things_are_places_and_things)
+{
+    /* a writing is no place; a landform is scenery, not a thing held */
+    char *r = write_scene(LSLEX_EN, "The old man found the story in a book.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "in a book") == NULL);
+    free(r);
+    r = write_scene(LSLEX_EN, "We heard the ground sea, and before night the ice broke.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "sea") != NULL);
+    CHECK(strstr(r, "with a ground sea") == NULL && strstr(r, "with ice") == NULL);
+    free(r);
+    r = write_scene(LSLEX_EN, "The rain poured down; everybody in bed. The men boomed along down the river.", NULL,
+                    0, (size_t)-1);
+    CHECK(strstr(r, "bed") == NULL); /* "in bed" is a state, no bed in the picture */
+    free(r);
+    r = write_scene(LSLEX_EN, "The fisherman sat by the table with a lamp.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "by the table") != NULL); /* a group first, then furniture: still a place */
+    free(r);
+}
+
+TEST(no_action_that_does_not_happen)
+{
+    ls_character cast[1] = {person("Jim", LS_GENDER_MALE, LS_AGE_OLD, "", 0)};
+    /* a verb that acts on someone unnamed is no pose of its own */
+    char *r = write_scene(LSLEX_EN, "Jim killed him, and curled him up.", cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "curling") && !has_word(r, "killing"));
+    free(r);
+    /* what someone would do, or would not */
+    r = write_scene(LSLEX_EN, "Jim said the woman wouldn't sit down and watch a fire; she would fetch a dog.", cast,
+                    1, (size_t)-1);
+    CHECK(!has_word(r, "sitting") && !has_word(r, "watching") && !has_word(r, "fetching"));
+    free(r);
+    r = write_scene(LSLEX_EN, "If she was to start after us herself she wouldn't set down and watch a camp fire.", cast,
+                    1, (size_t)-1);
+    CHECK(!has_word(r, "watching"));
+    free(r);
+    /* a participle before its noun is a state: "ruined castles", no one ruining */
+    r = write_scene(LSLEX_EN, "I saw no more ruined castles and fertile fields.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "ruining"));
+    free(r);
+    /* "from" is where a movement starts, never a pose's */
+    r = write_scene(LSLEX_EN, "The father stood from the tables.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "standing from") == NULL);
+    free(r);
+    r = write_scene(LSLEX_EN, "The mother ran from the table.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "running from the table") != NULL);
+    free(r);
+    r = write_scene(LSLEX_EN, "The boy went tiptoeing along the path.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "tiptoeing") != NULL);
+    free(r);
+}
+
 TEST(role_and_age_without_description)
 {
     ls_character cast[1];
@@ -642,6 +789,8 @@ TEST(source_words_translate_as_units)
 }
 
 RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+          the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
+          no_action_that_does_not_happen,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
           survives_allocation_failures, subject_is_the_description_never_a_bare_word, seeable_words_only,
           thin_scene_gets_the_setting_around_it, titles_read_as_titles, one_action_and_seeable_things,
