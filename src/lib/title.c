@@ -393,6 +393,10 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
             if (t->cast || (t->flags & skip) || !(t->flags & (LSLEX_OBJECT | LSLEX_PLACE)) ||
                 !known_word(sc->lang, scene + t->start, t->end - t->start))
                 continue;
+            /* an English capital marks a name ("To England"): it takes no
+             * "the" and is not lower-cased into a thing */
+            if (sc->lang == LSLEX_EN && scene[t->start] >= 'A' && scene[t->start] <= 'Z')
+                continue;
             if (!thing)
                 thing = scene + t->start, tl = t->end - t->start, ti = i;
             snprintf(two[n2++], sizeof two[0], "%.*s", (int)(t->end - t->start < 63 ? t->end - t->start : 63),

@@ -143,6 +143,9 @@ TEST(english_settings_are_places)
         /* "down" needs its verb: never a verbless "Harvey down the cellar" */
         {"The money was given to Harvey, and it was hid down the cellar.", NULL, "Harvey down"},
         {"Tom stood at the pump.", "Tom standing at the pump", NULL},
+        /* a place's name is no thing to put "the" before: never "Harvey and the england" */
+        {"To England, therefore, I was bound, and it was understood that my union with Harvey should take place "
+         "immediately on my return.", NULL, "england"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *t = title_of(LSLEX_EN, rows[i].nar, cast, 3);
