@@ -382,6 +382,11 @@ typedef struct {
     size_t n_only;
     const char *vae;          /* optional, native backends only: "taesd=PATH" decodes with TAESD
                                * (recorded as "VAE: taesd" in PNG parameters and the resume key) */
+    int vae_tile;             /* optional, native: decode in tiles of vae_tile pixels (a multiple of 8,
+                               * >= 64) wherever the image is larger than one tile; 0 = the engine's
+                               * choice (tiles of 512 above 1.5 x 512^2 pixels). An asked tiling that
+                               * tiles is "VAE tiling: N" in PNG parameters, the sidecar and the
+                               * resume key; other backends report it as ignored. */
     const char *lora_dir;     /* optional, native: where <lora:NAME:W> finds NAME.safetensors */
     /* optional, native: where a <lora:NAME:W> not in lora_dir is looked up,
      * as longsd_model_resolve does (a path, a hub repo id in the Hugging Face

@@ -35,6 +35,7 @@ typedef struct {
     const char *init_image; /* sd: --init-image FILE (img2img) */
     double strength;        /* sd: --strength S; 0 = not given (0.75) */
     const char *vae;        /* --vae taesd=NAME (native backends); a path once resolved */
+    int vae_tile;           /* --vae-tiling (512) / --vae-tile PX; 0 = the engine's choice */
     const char *lora_dir;   /* --lora-dir DIR */
     char lora_tags[2048];   /* --lora NAME[:W], as "<lora:NAME:W>" tags */
     longsd_model_params models; /* where native backends find <lora:NAME> (set by cli_models_resolve) */

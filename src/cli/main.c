@@ -63,6 +63,9 @@ typedef struct {
     "  --vae taesd=NAME      native: decode with TAESD (an AutoencoderTiny folder, taesd_decoder.safetensors,\n" \
     "                        a hub repo id such as madebyollin/taesd, or a VAE name in the model folders):\n" \
     "                        ~1/18 of the VAE decoder's work\n"                                       \
+    "  --vae-tiling          native: decode in overlapping tiles of 512 px when the image is larger (bounded\n" \
+    "                        memory, slightly different pixels); by default only above 1.5 x 512^2 pixels\n"   \
+    "  --vae-tile PX         the same with tiles of PX pixels (a multiple of 8, 64 or more)\n"             \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
     "  --timeout S           seconds one request may take (default 300)\n"                              \
@@ -187,7 +190,7 @@ enum {
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
     OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
     OPT_INIT_IMAGE, OPT_STRENGTH,
-    OPT_VAE, OPT_PROMPT_CHUNKS, OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
+    OPT_VAE, OPT_VAE_TILING, OPT_VAE_TILE, OPT_PROMPT_CHUNKS, OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
 };
 
 /* Fill o from argv: -1 to go on with *cmdname (NULL if none), else the exit
@@ -215,6 +218,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"prompt-chunks", required_argument, 0, OPT_PROMPT_CHUNKS},
         {"backend", required_argument, 0, OPT_BACKEND}, {"backends", required_argument, 0, OPT_BACKENDS},
         {"threads", required_argument, 0, OPT_THREADS}, {"vae", required_argument, 0, OPT_VAE},
+        {"vae-tiling", no_argument, 0, OPT_VAE_TILING}, {"vae-tile", required_argument, 0, OPT_VAE_TILE},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"max-failures", required_argument, 0, OPT_MAX_FAILURES},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
@@ -320,6 +324,18 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
             case OPT_FORCE: o->force = o->plan.force = 1; break;
             case OPT_THREADS:
                 if (cli_parse_int("--threads", optarg, 1, 256, &o->render.threads)) return EXIT_USAGE;
+                break;
+            case OPT_VAE_TILING:
+                if (!o->render.vae_tile) /* --vae-tile PX, before or after, says the size */
+                    o->render.vae_tile = 512;
+                break;
+            case OPT_VAE_TILE:
+                if (cli_parse_int("--vae-tile", optarg, 64, 8192, &o->render.vae_tile)) return EXIT_USAGE;
+                if (o->render.vae_tile % 8) {
+                    cli_error("--vae-tile: %d is not a multiple of 8 (the VAE's scale): e.g. %d", o->render.vae_tile,
+                              o->render.vae_tile / 8 * 8 < 64 ? 64 : o->render.vae_tile / 8 * 8);
+                    return EXIT_USAGE;
+                }
                 break;
             case OPT_VAE:
                 if (strncmp(optarg, "taesd=", 6) != 0 || !optarg[6]) {

@@ -161,6 +161,7 @@ longsd_render_params cli_render_params(const cli_opts *o)
         p.max_failures = r->max_failures;
     p.force = o->force;
     p.vae = r->vae;
+    p.vae_tile = r->vae_tile;
     p.lora_dir = r->lora_dir;
     if (r->have_models)
         p.models = &r->models;

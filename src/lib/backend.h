@@ -28,6 +28,7 @@ typedef struct {
     const char *rng;        /* noise source "cpu" / "cuda"; NULL = native (noise.h) */
     const char *init_image; /* img2img: the PNG to start from; NULL = txt2img */
     double strength;        /* img2img: (0, 1], the share of the steps run on it */
+    int vae_tile;           /* native: VAE tiles of this many pixels; 0 = the engine's choice */
 } ls_render_job;
 
 /* What render() hands back. data is checked by the pool (PNG/JPEG of the
@@ -67,7 +68,9 @@ enum {
     /* the noise source (--rng): outside LS_CAP_ALL, a backend opts in */
     LS_CAP_RNG = 1 << 6,
     /* img2img (--init-image): a job with one fails on a backend without it */
-    LS_CAP_INIT_IMAGE = 1 << 7
+    LS_CAP_INIT_IMAGE = 1 << 7,
+    /* VAE tiling asked for (--vae-tiling): reported as ignored without it */
+    LS_CAP_VAE_TILE = 1 << 8
 };
 
 typedef struct ls_backend_ops {
@@ -118,6 +121,12 @@ void ls_comfyui_sampler(const char *a1111, char *sampler, size_t ns, char *sched
 /* The kind of a VAE spec ("taesd" for "taesd=PATH"), or NULL when it is
  * not one the engine knows. */
 const char *ls_vae_kind(const char *spec);
+
+/* The VAE tile in pixels that job j asks for and that really tiles its
+ * picture (a tile smaller than the image, a VAE that is not TAESD), else
+ * 0: what the resume key, the PNG parameters and the sidecar record, so
+ * an asked tiling that changes nothing keeps the untiled image's key. */
+int ls_vae_tile_used(const ls_render_job *j);
 
 /* The URL of route under base (no doubled or missing '/'); free with longsd__free. */
 char *ls_backend_url(const char *base, const char *route);

@@ -70,6 +70,13 @@ const char *ls_vae_kind(const char *spec)
     return spec && strncmp(spec, "taesd=", 6) == 0 && spec[6] ? "taesd" : NULL;
 }
 
+int ls_vae_tile_used(const ls_render_job *j)
+{
+    if (j->vae_tile <= 0 || (j->vae && strcmp(j->vae, "taesd") == 0))
+        return 0; /* the engine's choice, or TAESD, which decodes whole */
+    return j->vae_tile < j->width || j->vae_tile < j->height ? j->vae_tile : 0;
+}
+
 static longsd_status native_create(const ls_backend_opts *o, void **state, lserr *err)
 {
     *state = NULL;
@@ -231,6 +238,7 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     p.steps = job->steps;
     p.cfg_scale = job->cfg_scale;
     p.seed = job->seed;
+    p.vae_tile = job->vae_tile; /* the engine says what a bad size is */
     p.abort = native_aborted;
     p.abort_user_data = http;
     if (job->rng && longsd_rng_from_name(job->rng, &p.rng) != 0)
@@ -292,7 +300,7 @@ static void native_destroy(void *state) { state_free(state); }
 const ls_backend_ops ls_backend_native = {
     .name = "native",
     .description = "the in-process Stable Diffusion 1.x and 2.x engine (PATH: a diffusers folder, or a .safetensors or .gguf file)",
-    .caps = LS_CAP_ALL | LS_CAP_RNG | LS_CAP_INIT_IMAGE,
+    .caps = LS_CAP_ALL | LS_CAP_RNG | LS_CAP_INIT_IMAGE | LS_CAP_VAE_TILE,
     .create = native_create,
     .render = native_render,
     .destroy = native_destroy,

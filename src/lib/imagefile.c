@@ -61,6 +61,10 @@ void ls_pool_job_key(const ls_render_job *j, char out[17])
         int m = snprintf(num, sizeof num, "strength %.6g", j->strength);
         h = lsfnv1a64(num, (size_t)m, h);
     }
+    if (ls_vae_tile_used(j)) { /* only when it tiles: other keys stay as they were */
+        int m = snprintf(num, sizeof num, "vae tile %d", ls_vae_tile_used(j));
+        h = lsfnv1a64(num, (size_t)m, h);
+    }
     int n = snprintf(num, sizeof num, "%u %d %d %d %.4f", j->seed, j->width, j->height, j->steps, (double)j->cfg_scale);
     h = lsfnv1a64(num, (size_t)n, h);
     snprintf(out, 17, "%016llx", (unsigned long long)h);
@@ -140,11 +144,16 @@ char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed)
     char ds[48] = ""; /* img2img: A1111's "Denoising strength: 0.6" */
     if (j->init_image)
         snprintf(ds, sizeof ds, "Denoising strength: %g, ", j->strength);
-    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, %s%s%s%s%s%s%s"
+    /* A1111 and Forge write nothing for a tiled VAE (an extension's or
+     * their own automatic fallback), so longsd's own key, after the VAE */
+    char vt[40] = "";
+    if (ls_vae_tile_used(j))
+        snprintf(vt, sizeof vt, "VAE tiling: %d, ", ls_vae_tile_used(j));
+    return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, %s%s%s%s%s%s%s%s"
                             "Version: longsd %s",
                             j->prompt, n[0] ? "Negative prompt: " : "", n, n[0] ? "\n" : "", j->steps,
                             j->sampler ? j->sampler : "Euler a", (double)j->cfg_scale, (unsigned long long)seed,
-                            j->width, j->height, ds, vae[0] ? "VAE: " : "", vae, vae[0] ? ", " : "",
+                            j->width, j->height, ds, vae[0] ? "VAE: " : "", vae, vae[0] ? ", " : "", vt,
                             rng ? "RNG: " : "", rng ? rng : "", rng ? ", " : "", LONGSD_VERSION);
 }
 
@@ -182,6 +191,8 @@ longsd_status ls_sidecar_write(const ls_sidecar *sc, lserr *err)
         json_object_set_new(root, "init_image", json_string(job->init_image));
         json_object_set_new(root, "strength", json_real(job->strength));
     }
+    if (root && ls_vae_tile_used(job)) /* pixels of a VAE tile, when the decode was tiled on request */
+        json_object_set_new(root, "vae_tile", json_integer(ls_vae_tile_used(job)));
     /* 15 digits: a strength of 0.6 reads 0.6, not 0.59999999999999998 */
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(root);

@@ -90,6 +90,8 @@ typedef struct {
     char *sampler;
     char *rng;              /* NULL = native */
     int candidates;         /* last --candidates N (0 = never given) */
+    int vae_tile;           /* VAE tile in pixels the last render asked for (0 = the engine's choice);
+                             * a record: the image keys decide what is redrawn */
 } ls_plan_settings;
 
 struct longsd_plan {

@@ -427,6 +427,9 @@ static longsd_status read_plan(rd *r, const jd_val *root, longsd_plan *p)
     v = 0;
     TRY(get_int(r, st, "settings", "candidates", 0, LS_MAX_CANDIDATES, 0, &v));
     s->candidates = (int)v;
+    v = 0;
+    TRY(get_int(r, st, "settings", "vae_tile", 0, 8192, 0, &v));
+    s->vae_tile = (int)v;
 
     const jd_val *keys = field(root, "keys");
     if (keys) {

@@ -136,6 +136,8 @@ char *longsd_plan_to_json(const longsd_plan *p)
         jw_string(&w, "rng", s->rng);
     if (s->candidates > 0) /* the last --candidates N */
         jw_int(&w, "candidates", s->candidates);
+    if (s->vae_tile > 0) /* --vae-tiling / --vae-tile of the last render, only when given */
+        jw_int(&w, "vae_tile", s->vae_tile);
     jw_close(&w);
     jw_open_object(&w, "keys");
     jw_string(&w, "ideas", p->ideas_key);

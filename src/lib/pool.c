@@ -339,6 +339,7 @@ static const char *ignored_list(unsigned caps, const ls_render_job *j, char *buf
         {LS_CAP_SAMPLER, 1, "sampler"},
         {LS_CAP_SEED, 1, "seed"},
         {LS_CAP_RNG, !ls_rng_is_native(j->rng), "rng"},
+        {LS_CAP_VAE_TILE, j->vae_tile > 0, "VAE tiling"},
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
         if (!(caps & f[i].cap) && f[i].used)
@@ -352,9 +353,12 @@ static longsd_status write_sidecar(ls_pool *p, const pool_backend *b, const ls_p
 {
     (void)p;
     char ign[160];
+    ls_render_job job = j->job;
+    if (!(b->caps & LS_CAP_VAE_TILE))
+        job.vae_tile = 0; /* not done there: in "ignored", not recorded as done */
     ls_sidecar s = {
         .id = strrchr(j->id, '/') ? strrchr(j->id, '/') + 1 : j->id, /* "book/idea" in a batch */
-        .key = j->key, .file = file, .job = &j->job, .data = data, .n = n, .is_png = is_png,
+        .key = j->key, .file = file, .job = &job, .data = data, .n = n, .is_png = is_png,
         .seed_used = seed, .kind = b->kind, .url = b->url, .label = b->label,
         .ignored = ignored_list(b->caps, &j->job, ign, sizeof ign), .blank = blank, .blank_tries = blank_tries,
         .attempts = j->attempts + 1, .queued_s = queued_s, .render_s = render_s,
@@ -382,6 +386,8 @@ static void run_attempt(ls_pool *p, int bi, ls_http *http, ls_pool_job *j, doubl
                           b->label);
         goto out;
     }
+    if (!(b->caps & LS_CAP_VAE_TILE))
+        job.vae_tile = 0; /* ignored (the sidecar says so): the parameters must not claim it */
     for (;; tries++) {
         /* a blank image is retried with another seed, recorded in the sidecar */
         job.seed = j->job.seed + (uint32_t)tries * 7919u;

@@ -62,6 +62,9 @@ static longsd_status check_params(lserr *err, const longsd_render_params *p)
         return lserr_set(err, LONGSD_ERR_PARAM, "max_image_bytes is too small");
     if (p->vae && !ls_vae_kind(p->vae))
         return lserr_set(err, LONGSD_ERR_PARAM, "vae \"%s\": expected taesd=PATH", p->vae);
+    if (p->vae_tile < 0 || (p->vae_tile > 0 && (p->vae_tile < 64 || p->vae_tile % 8)))
+        return lserr_set(err, LONGSD_ERR_PARAM, "vae_tile %d: give a tile size of 64 pixels or more, a multiple of 8",
+                         p->vae_tile);
     return LONGSD_OK;
 }
 
@@ -178,6 +181,7 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
     ls_stemset *stems = NULL;
     char dname[80];
     ls_pool_dir_name(plan->name, dname, sizeof dname);
+    plan->settings.vae_tile = params->vae_tile; /* a record; the image keys decide the redraws */
     if (!(dir = longsd__asprintf("%s/images/%s", ws, dname)) || !(stems = ls_stemset_new(plan->n_ideas))) {
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
@@ -202,6 +206,7 @@ static longsd_status queue_plan(longsd_ctx *ctx, ls_pool *pool, batch_run *b, si
             .sampler = pi->sampler ? pi->sampler : "Euler a",
             .vae = params->vae ? ls_vae_kind(params->vae) : "",
             .rng = ls_rng_is_native(pi->rng) ? NULL : pi->rng,
+            .vae_tile = params->vae_tile,
         };
         longsd__free(init);
         init = NULL;
@@ -394,6 +399,7 @@ longsd_status longsd_render_one(longsd_ctx *ctx, const longsd_image_request *req
         .sampler = req->sampler && req->sampler[0] ? req->sampler : "Euler a",
         .vae = params->vae ? ls_vae_kind(params->vae) : "",
         .rng = ls_rng_is_native(req->rng) ? NULL : req->rng,
+        .vae_tile = params->vae_tile,
         .init_image = req->init_image && req->init_image[0] ? req->init_image : NULL,
         .strength = req->strength,
     };

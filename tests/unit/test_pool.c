@@ -818,7 +818,70 @@ TEST(prompt_syntax_and_rng_reach_remote_backends)
     srv_stop(&c);
 }
 
+TEST(vae_tiling_is_keyed_where_it_tiles_and_ignored_by_servers)
+{
+    /* an asked tiling that tiles is another picture: another key; one as
+     * large as the image (or with TAESD) changes nothing and keeps it */
+    ls_render_job j = {.prompt = "a fox", .negative = "", .sampler = "Euler a", .vae = "", .seed = 7, .width = 128,
+                       .height = 64, .steps = 4, .cfg_scale = 7};
+    char k0[17], k1[17], k2[17], k3[17], k4[17];
+    ls_pool_job_key(&j, k0);
+    j.vae_tile = 64;
+    ls_pool_job_key(&j, k1);
+    CHECK_INT(ls_vae_tile_used(&j), 64);
+    j.vae_tile = 72;
+    ls_pool_job_key(&j, k2);
+    j.vae_tile = 128;
+    ls_pool_job_key(&j, k3);
+    CHECK_INT(ls_vae_tile_used(&j), 0);
+    j.vae_tile = 64;
+    j.vae = "taesd";
+    ls_pool_job_key(&j, k4);
+    CHECK_INT(ls_vae_tile_used(&j), 0);
+    CHECK(strcmp(k0, k1) != 0 && strcmp(k1, k2) != 0 && strcmp(k0, k2) != 0);
+    CHECK_STR(k3, k0);
+    j.vae = "";
+    char *par = ls_pool_parameters_text(&j, 7);
+    CHECK_CONTAINS(par, "Size: 128x64, VAE tiling: 64, Version: longsd ");
+    longsd__free(par);
+    /* a server cannot be asked: the sidecar says ignored, the PNG claims nothing */
+    srv a = srv_start("t.log", NULL);
+    longsd_ctx *ctx = longsd_ctx_new();
+    longsd_image_request r = longsd_image_default_request();
+    r.prompt = "a fox";
+    r.width = 128;
+    r.height = 64;
+    r.seed = 9;
+    char out[400], side[420];
+    snprintf(out, sizeof out, "%s/t.png", t_tmpdir());
+    snprintf(side, sizeof side, "%s/t.json", t_tmpdir());
+    longsd_backend_spec ba = {.kind = "a1111", .url = a.url};
+    longsd_render_params p = fast_params(&ba, 1);
+    p.vae_tile = 64;
+    CHECK_INT(longsd_render_one(ctx, &r, out, &p, NULL, NULL), LONGSD_OK);
+    size_t len;
+    char *png = t_slurp(out, &len);
+    REQUIRE(png);
+    par = ls_png_get_text((uint8_t *)png, len, "parameters");
+    CHECK(par && !strstr(par, "VAE tiling"));
+    longsd__free(par);
+    free(png);
+    json_t *sc = json_load_file(side, 0, NULL);
+    char *ign = json_dumps(json_object_get(sc, "ignored"), 0);
+    CHECK_CONTAINS(ign, "VAE tiling");
+    CHECK(json_object_get(sc, "vae_tile") == NULL);
+    free(ign);
+    json_decref(sc);
+    /* a size the engine cannot tile by is a parameter error before any request */
+    p.vae_tile = 60;
+    CHECK_INT(longsd_render_one(ctx, &r, out, &p, NULL, NULL), LONGSD_ERR_PARAM);
+    CHECK_CONTAINS(longsd_errmsg(ctx), "vae_tile 60");
+    longsd_ctx_free(ctx);
+    srv_stop(&a);
+}
+
 RUN_TESTS(names_are_safe_and_bounded, two_a1111_servers_share_the_work, faster_backend_takes_more, comfyui_and_openai,
           bad_workflow_is_a_usage_error, every_fault_at_once, failing_everywhere_is_marked_not_fatal,
           blank_images_retry_then_flag, resume_skips_valid_images, abort_stops_cleanly, kill_9_mid_run_then_resume,
-          jpeg_reply_is_kept_as_jpg_and_comfy_errors_are_reported, render_one, prompt_syntax_and_rng_reach_remote_backends)
+          jpeg_reply_is_kept_as_jpg_and_comfy_errors_are_reported, render_one, prompt_syntax_and_rng_reach_remote_backends,
+          vae_tiling_is_keyed_where_it_tiles_and_ignored_by_servers)
