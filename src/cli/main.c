@@ -63,8 +63,8 @@ typedef struct {
     "  --vae taesd=NAME      native: decode with TAESD (an AutoencoderTiny folder, taesd_decoder.safetensors,\n" \
     "                        a hub repo id such as madebyollin/taesd, or a VAE name in the model folders):\n" \
     "                        ~1/18 of the VAE decoder's work\n"                                       \
-    "  --vae-tiling          native: decode in overlapping tiles of 512 px when the image is larger (bounded\n" \
-    "                        memory, slightly different pixels); by default only above 1.5 x 512^2 pixels\n"   \
+    "  --vae-tiling          native: the VAE decodes in overlapping 512 px tiles (bounded memory,\n"    \
+    "                        slightly different pixels); without it, only above 1.5 x 512^2 pixels\n"  \
     "  --vae-tile PX         the same with tiles of PX pixels (a multiple of 8, 64 or more)\n"             \
     "  --backends FILE       read backends from FILE, one KIND=URL [extras] per line\n"                   \
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
@@ -190,7 +190,8 @@ enum {
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
     OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
     OPT_INIT_IMAGE, OPT_STRENGTH,
-    OPT_VAE, OPT_VAE_TILING, OPT_VAE_TILE, OPT_PROMPT_CHUNKS, OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
+    OPT_VAE, OPT_VAE_TILING, OPT_VAE_TILE,
+    OPT_PROMPT_CHUNKS, OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
 };
 
 /* Fill o from argv: -1 to go on with *cmdname (NULL if none), else the exit
