@@ -654,16 +654,18 @@ static char *noun_title(const ls_scenectx *sc, const char *narration, ls_idea *c
  * the same narration: 0 it names the scene's subject, 1 only people the
  * picture shows, 2 no one, -1 someone the picture leaves out (a title
  * "Pierre Aronnax dans la chambre" over "a captain, with a room" names a
- * man nobody sees). */
+ * man nobody sees). A scene with no subject rules no one out. */
 /* Is cast member c the person noun the scene draws as its subject
  * ("captain" for "Capitaine Nemo": a word of the name or the role says
  * so)? */
-static int subject_noun_is(const ls_scenectx *sc, const ls_sceneparts *p, size_t c)
+static int subject_noun_is(const ls_scenectx *sc, const ls_sceneparts *p, size_t c, const char *opt)
 {
     if (!p->subject[0])
         return 0;
-    const char *srcs[2] = {sc->cast[c].name, sc->cast[c].role};
-    for (size_t k = 0; k < 2; k++)
+    /* the name, its role, and the option's own words when it names no
+     * one else ("Le p\xC3\xA8re Rouault" over "a father") */
+    const char *srcs[3] = {sc->cast[c].name, sc->cast[c].role, opt};
+    for (size_t k = 0; k < 3; k++)
         for (const char *w = srcs[k]; w && *w;) {
             size_t l = strcspn(w, " ");
             char en[40];
@@ -691,9 +693,12 @@ static int option_rank(const ls_scenectx *sc, const ls_sceneparts *p, const char
                 in = subj = 1;
         for (size_t k = 0; k < p->present.n && !in; k++)
             in = p->present.who[k] == ns.who[i];
-        if (!in && p->n_who == 0 && subject_noun_is(sc, p, ns.who[i]))
+        if (!in && p->n_who == 0 && subject_noun_is(sc, p, ns.who[i], ns.n == 1 ? t : NULL))
             in = subj = 1;
-        if (!in)
+        /* a scene that names no subject may still draw the one a pronoun
+         * stands for ("Il regardait la rue"): only a picture that says
+         * whom it draws rules the others out */
+        if (!in && (p->n_who || p->subject[0]))
             return -1;
     }
     return subj ? 0 : 1;
@@ -734,15 +739,6 @@ static longsd_status phrase_titles(const ls_scenectx *sc, const char *narration,
         }
     if (*n == 0 && !more)
         return phrase_titles(sc, narration, opts, cap, n, 1); /* a title of things, if the passage has one */
-    /* the scene writer drew no one it could name ("Gregor lag in seinem
-     * Zimmer" read as "rooms"): the passage's person still beats the
-     * bare "Une sc\xC3\xA8ne" the titler falls back to */
-    for (size_t i = 0; i < nr && *n == 0; i++) {
-        int wc = count_words(raw[i]);
-        if (rank[i] == -1 && p.n_who == 0 && p.present.n == 0 && !p.subject[0] && title_tidy(sc, raw[i]) &&
-            count_words(raw[i]) == wc)
-            memcpy(opts[(*n)++], raw[i], LS_TITLE_OPT);
-    }
     return LONGSD_OK;
 }
 
@@ -1072,7 +1068,8 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
                     const char *other = cast[ns.who[b]].name;
                     if (b == a || !other || strstr(id->title, other) || count_words(nm) + count_words(other) + 1 > 6)
                         continue;
-                    char *t = longsd__asprintf("%s and %s", nm, other);
+                    char *t = longsd__asprintf("%s %s %s", nm, sc.lang == LSLEX_DE ? "und" : sc.lang == LSLEX_FR ? "et" : "and",
+                                               other); /* never "and" in a French title */
                     if (!t) {
                         st = LONGSD_ERR_NOMEM;
                         break;

@@ -1130,7 +1130,7 @@ static int first_thing(const ptext *x, size_t lo, size_t hi, const pperson *pe, 
 /* The passage's other titles, after the usual ones: each person with
  * each place phrase of their clause and each drawable thing of the
  * passage, each two people, each two things (a thing is never put at a
- * place the text did not put it). */
+ * place the text did not put it), then each of them alone. */
 static void more_titles(const ptext *x, const pperson *ord, size_t no, char (*opts)[LS_TITLE_OPT], size_t cap,
                         size_t *n)
 {
@@ -1176,6 +1176,12 @@ static void more_titles(const ptext *x, const pperson *ord, size_t no, char (*op
             if (strncmp(x->w[thing_noun[a]].low, x->w[thing_noun[b]].low, 4) != 0)
                 add_opt(sc->lang, opts, cap, n, things[a], und, things[b]);
     }
+    /* last, each one alone ("Le père", "Les dents"): where the picture
+     * leaves the others out, one of the passage's own is still a title */
+    for (size_t j = 0; j < no; j++)
+        add_opt(sc->lang, opts, cap, n, ord[j].text, "", "");
+    for (size_t a = 0; a < nt; a++)
+        add_opt(sc->lang, opts, cap, n, things[a], "", "");
 }
 
 static longsd_status phrases(const ls_scenectx *sc, const char *narration, char (*opts)[LS_TITLE_OPT], size_t cap,
