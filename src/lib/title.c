@@ -647,23 +647,99 @@ static char *noun_title(const ls_scenectx *sc, const char *narration, ls_idea *c
 }
 
 #define PT_MAX 8
+#define PT_MORE 24
 
+
+/* How an option's people stand to the picture the scene writer draws of
+ * the same narration: 0 it names the scene's subject, 1 only people the
+ * picture shows, 2 no one, -1 someone the picture leaves out (a title
+ * "Pierre Aronnax dans la chambre" over "a captain, with a room" names a
+ * man nobody sees). A scene with no subject rules no one out. */
+/* Is cast member c the person noun the scene draws as its subject
+ * ("captain" for "Capitaine Nemo": a word of the name or the role says
+ * so)? */
+static int subject_noun_is(const ls_scenectx *sc, const ls_sceneparts *p, size_t c, const char *opt)
+{
+    if (!p->subject[0])
+        return 0;
+    /* the name, its role, and the option's own words when it names no
+     * one else ("Le p\xC3\xA8re Rouault" over "a father") */
+    const char *srcs[3] = {sc->cast[c].name, sc->cast[c].role, opt};
+    for (size_t k = 0; k < 3; k++)
+        for (const char *w = srcs[k]; w && *w;) {
+            size_t l = strcspn(w, " ");
+            char en[40];
+            ls_translate_word(sc->lang, w, l, w[0] >= 'A' && w[0] <= 'Z', en, sizeof en, NULL);
+            if (en[0] && strcmp(en, p->subject) == 0)
+                return 1;
+            w += l;
+            while (*w == ' ')
+                w++;
+        }
+    return 0;
+}
+
+static int option_rank(const ls_scenectx *sc, const ls_sceneparts *p, const char *t, longsd_status *st)
+{
+    ls_nameset ns = {.n = 0};
+    *st = ls_names_in(t, strlen(t), sc->forms, sc->n_forms, &ns);
+    if (*st || ns.n == 0)
+        return 2;
+    int subj = 0;
+    for (size_t i = 0; i < ns.n; i++) {
+        int in = 0;
+        for (size_t k = 0; k < p->n_who; k++)
+            if (p->who[k] == ns.who[i])
+                in = subj = 1;
+        for (size_t k = 0; k < p->present.n && !in; k++)
+            in = p->present.who[k] == ns.who[i];
+        if (!in && p->n_who == 0 && subject_noun_is(sc, p, ns.who[i], ns.n == 1 ? t : NULL))
+            in = subj = 1;
+        /* a scene that names no subject may still draw the one a pronoun
+         * stands for ("Il regardait la rue"): only a picture that says
+         * whom it draws rules the others out */
+        if (!in && (p->n_who || p->subject[0]))
+            return -1;
+    }
+    return subj ? 0 : 1;
+}
 
 /* German and French titles of the passage's own phrases (title_phrase.c),
- * tidied: "Der Vater und die Schwester", "Emma dans la chambre". */
+ * tidied: "Der Vater und die Schwester", "Emma dans la chambre"; those
+ * naming the scene's subject first, then those of people it shows, then
+ * those of things, and none naming a person the picture leaves out, so the
+ * title and the prompt tell of the same people. more: the longer list
+ * ls_titles_unique reads before it numbers a title. */
 static longsd_status phrase_titles(const ls_scenectx *sc, const char *narration, char (*opts)[112], size_t cap,
-                                   size_t *n)
+                                   size_t *n, int more)
 {
-    char raw[PT_MAX][LS_TITLE_OPT];
+    char raw[PT_MORE][LS_TITLE_OPT];
+    int rank[PT_MORE];
     size_t nr = 0;
     *n = 0;
-    longsd_status st = ls_title_phrases(sc, narration, raw, cap < PT_MAX ? cap : PT_MAX, &nr);
-    for (size_t i = 0; !st && i < nr && *n < cap; i++) {
-        int wc = count_words(raw[i]);
-        if (title_tidy(sc, raw[i]) && count_words(raw[i]) == wc)
-            memcpy(opts[(*n)++], raw[i], LS_TITLE_OPT);
+    size_t rcap = more ? PT_MORE : PT_MAX;
+    longsd_status st = more ? ls_title_phrases_more(sc, narration, raw, rcap, &nr)
+                            : ls_title_phrases(sc, narration, raw, rcap, &nr);
+    if (st || nr == 0)
+        return st;
+    ls_sceneparts p;
+    st = ls_scene_parts(sc, narration, (size_t)-1, &p);
+    if (st)
+        return st;
+    for (size_t i = 0; i < nr; i++) {
+        rank[i] = option_rank(sc, &p, raw[i], &st);
+        if (st)
+            return st;
     }
-    return st;
+    for (int r = 0; r <= 2; r++)
+        for (size_t i = 0; i < nr && *n < cap; i++) {
+            int wc = count_words(raw[i]);
+            if (rank[i] == r && title_tidy(sc, raw[i]) && count_words(raw[i]) == wc)
+                memcpy(opts[(*n)++], raw[i], LS_TITLE_OPT);
+        }
+    if (*n == 0 && !more)
+        return phrase_titles(sc, narration, opts, cap, n, 1); /* a title of things, if the passage has one */
+    return LONGSD_OK;
 }
 
 /* English titles from the scene writer's parts (scene.c reads the
@@ -678,7 +754,7 @@ static longsd_status parts_titles(const ls_scenectx *sc, const char *narration, 
 {
     *n = 0;
     if (sc->lang != LSLEX_EN)
-        return phrase_titles(sc, narration, opts, cap, n);
+        return phrase_titles(sc, narration, opts, cap, n, 0);
     ls_sceneparts p;
     longsd_status st = ls_scene_parts(sc, narration, (size_t)-1, &p);
     if (st)
@@ -992,7 +1068,8 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
                     const char *other = cast[ns.who[b]].name;
                     if (b == a || !other || strstr(id->title, other) || count_words(nm) + count_words(other) + 1 > 6)
                         continue;
-                    char *t = longsd__asprintf("%s and %s", nm, other);
+                    char *t = longsd__asprintf("%s %s %s", nm, sc.lang == LSLEX_DE ? "und" : sc.lang == LSLEX_FR ? "et" : "and",
+                                               other); /* never "and" in a French title */
                     if (!t) {
                         st = LONGSD_ERR_NOMEM;
                         break;
@@ -1002,6 +1079,35 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
                     else
                         longsd__free(t);
                 }
+            }
+            if (st)
+                break;
+        }
+        if (!alt && sc.lang != LSLEX_EN && first != (size_t)-1) {
+            /* the passage's other titles (each person with each thing of
+             * it, two things) before a number: "Le narrateur et la
+             * fen\xC3\xAAtre", never "Le narrateur encore 7" */
+            for (size_t k = first; k <= last + 1 && !alt && !st; k++) {
+                size_t ref;
+                size_t a = k <= last ? k : first, cnt = k <= last ? 1 : last - first + 1;
+                if (k == first)
+                    cnt = last - first + 1;
+                char *nar = ls_scene_build(&sc, a, cnt, &ref);
+                if (!nar) {
+                    st = LONGSD_ERR_NOMEM;
+                    break;
+                }
+                char opts[PT_MORE][112];
+                size_t no = 0;
+                if (nar[0])
+                    st = phrase_titles(&sc, nar, opts, PT_MORE, &no, 1);
+                longsd__free(nar);
+                for (size_t q = 0; !st && q < no && !alt; q++)
+                    if (!title_taken(ideas, n, opts[q])) {
+                        alt = longsd__strdup(opts[q]);
+                        if (!alt)
+                            st = LONGSD_ERR_NOMEM;
+                    }
             }
             if (st)
                 break;

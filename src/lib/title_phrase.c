@@ -1127,8 +1127,80 @@ static int first_thing(const ptext *x, size_t lo, size_t hi, const pperson *pe, 
     return 0;
 }
 
+/* The passage's other titles, after the usual ones: each person with
+ * each place phrase of their clause and each drawable thing of the
+ * passage, each two people, each two things (a thing is never put at a
+ * place the text did not put it), then each of them alone. */
+static void more_titles(const ptext *x, const pperson *ord, size_t no, char (*opts)[LS_TITLE_OPT], size_t cap,
+                        size_t *n)
+{
+    const ls_scenectx *sc = x->sc;
+    const char *und = sc->lang == LSLEX_DE ? "und" : "et";
+    char things[6][LS_TITLE_OPT], pps[6][LS_TITLE_OPT];
+    size_t thing_noun[6], pp_at[6];
+    size_t nt = 0, npp = 0;
+    /* drawable things first, then nouns the book's dictionary knows but
+     * cannot put in English ("le tombeau"): a last title beats a number */
+    for (size_t i = 0, pass = 0; pass < 2; i = i + 1 < x->n ? i + 1 : (pass++, 0)) {
+        pnp th;
+        ppp pp;
+        char t[LS_TITLE_OPT];
+        if (pass == 0 && npp < 6 && read_pp(x, i, &pp) && put_pp(x, &pp, t, sizeof t)) {
+            pp_at[npp] = i;
+            memcpy(pps[npp++], t, sizeof t);
+        }
+        if (nt < 6 && read_np(x, i, &th) && th.cls != LSWN_N_PERSON &&
+            (pass == 0 ? drawable_class(th.cls) : th.cls == NOUN_KNOWN) && np_subject(x, &th, t, sizeof t)) {
+            int dup = 0;
+            for (size_t q = 0; q < nt; q++)
+                dup |= strcmp(x->w[thing_noun[q]].low, x->w[th.noun].low) == 0;
+            if (!dup) {
+                thing_noun[nt] = th.noun;
+                memcpy(things[nt++], t, sizeof t);
+            }
+        }
+    }
+    for (size_t j = 0; j < no; j++) {
+        size_t lo, hi;
+        clause_of(x, ord[j].a, &lo, &hi);
+        for (size_t q = 0; q < npp && ord[j].subject; q++)
+            if (pp_at[q] >= lo && pp_at[q] < hi && (pp_at[q] < ord[j].a || pp_at[q] > ord[j].b))
+                add_opt(sc->lang, opts, cap, n, ord[j].text, "", pps[q]);
+        for (size_t q = 0; q < nt; q++)
+            add_opt(sc->lang, opts, cap, n, ord[j].text, und, things[q]);
+        for (size_t k = j + 1; k < no; k++)
+            add_opt(sc->lang, opts, cap, n, ord[j].text, und, ord[k].text);
+    }
+    for (size_t a = 0; a < nt; a++) {
+        for (size_t b = a + 1; b < nt; b++)
+            if (strncmp(x->w[thing_noun[a]].low, x->w[thing_noun[b]].low, 4) != 0)
+                add_opt(sc->lang, opts, cap, n, things[a], und, things[b]);
+    }
+    /* last, each one alone ("Le père", "Les dents"): where the picture
+     * leaves the others out, one of the passage's own is still a title */
+    for (size_t j = 0; j < no; j++)
+        add_opt(sc->lang, opts, cap, n, ord[j].text, "", "");
+    for (size_t a = 0; a < nt; a++)
+        add_opt(sc->lang, opts, cap, n, things[a], "", "");
+}
+
+static longsd_status phrases(const ls_scenectx *sc, const char *narration, char (*opts)[LS_TITLE_OPT], size_t cap,
+                             size_t *n, int more);
+
 longsd_status ls_title_phrases(const ls_scenectx *sc, const char *narration, char (*opts)[LS_TITLE_OPT], size_t cap,
                                size_t *n)
+{
+    return phrases(sc, narration, opts, cap, n, 0);
+}
+
+longsd_status ls_title_phrases_more(const ls_scenectx *sc, const char *narration, char (*opts)[LS_TITLE_OPT],
+                                    size_t cap, size_t *n)
+{
+    return phrases(sc, narration, opts, cap, n, 1);
+}
+
+static longsd_status phrases(const ls_scenectx *sc, const char *narration, char (*opts)[LS_TITLE_OPT], size_t cap,
+                             size_t *n, int more)
 {
     *n = 0;
     if (sc->lang != LSLEX_DE && sc->lang != LSLEX_FR)
@@ -1258,6 +1330,8 @@ longsd_status ls_title_phrases(const ls_scenectx *sc, const char *narration, cha
             break;
         }
     }
+    if (more)
+        more_titles(&x, ord, no, opts, cap, n);
     if (no && !*n && count_words(ord[0].text) >= 2) /* "Le capitaine Nemo": only when nothing else */
         add_opt(sc->lang, opts, cap, n, ord[0].text, "", "");
     return LONGSD_OK;

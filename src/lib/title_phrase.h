@@ -17,6 +17,12 @@
 longsd_status ls_title_phrases(const ls_scenectx *sc, const char *narration, char (*opts)[LS_TITLE_OPT], size_t cap,
                                size_t *n);
 
+/* ls_title_phrases and then the passage's other titles a plan reads
+ * before it numbers a repeated one: each person with each thing and place
+ * phrase of the passage, each two people, each two things. */
+longsd_status ls_title_phrases_more(const ls_scenectx *sc, const char *narration, char (*opts)[LS_TITLE_OPT],
+                                    size_t cap, size_t *n);
+
 /* The nominative definite article of the German noun w[0..n) as written:
  * "der", "die" or "das", from the articles the passage (text[0..tn)) and
  * the book (sc->s, may be NULL) write before it ("dem Vater", "des

@@ -132,6 +132,68 @@ TEST(french_titles_are_phrases)
     }
 }
 
+/* A German or French title names only people the scene writer draws
+ * (scene.c's subject and those it shows), never one only talked about. */
+TEST(phrase_titles_name_who_is_drawn)
+{
+    if (!have_dicts())
+        return;
+    static const tcast cast[] = {{"Capitaine Nemo", NULL, 0, 0}, {"Emma", NULL, 0, 0}, {"Rodolphe", NULL, 0, 0},
+                                 {"Pierre Aronnax", NULL, 1, 0}};
+    static const char *const rows[][3] = {
+        /* nar, a name the title must not have, a name it should have */
+        {"Emma regardait la mer et parlait de Rodolphe.", "Rodolphe", "Emma"},
+        {"Rodolphe \xC3\xA9tait parti. Emma marchait dans le jardin.", "Rodolphe", "Emma dans le jardin"},
+        /* the captain the picture draws is the cast's "Capitaine Nemo" */
+        {"Le capitaine Nemo regardait la mer.", "Emma", "Nemo"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *t = title_of(LSLEX_FR, rows[i][0], cast, 4);
+        CHECK(strstr(t, rows[i][1]) == NULL);
+        if (rows[i][2])
+            CHECK(strstr(t, rows[i][2]) != NULL);
+        free(t);
+    }
+}
+
+/* The longer list a plan reads before numbering a repeated title: the
+ * usual titles first, then others of the same passage (a person with
+ * another thing, two things), all different. */
+TEST(more_phrase_titles)
+{
+    if (!have_dicts())
+        return;
+    static const tcast tc[] = {{"Emma", NULL, 0, 0}};
+    ls_character cast[1];
+    memset(cast, 0, sizeof cast);
+    cast[0].name = cast[0].full_name = (char *)tc[0].name;
+    ls_cast_form *forms = NULL;
+    size_t n_forms = 0;
+    REQUIRE(ls_cast_forms(cast, 1, &forms, &n_forms) == LONGSD_OK);
+    ls_scenectx sc = {.s = NULL, .lang = LSLEX_FR, .cast = cast, .n_cast = 1, .forms = forms, .n_forms = n_forms};
+    const char *nar = "Emma posa le livre sur la table, pr\xC3\xA8s de la fen\xC3\xAAtre, et regarda le jardin.";
+    char a[8][LS_TITLE_OPT], b[24][LS_TITLE_OPT];
+    size_t na = 0, nb = 0;
+    REQUIRE(ls_title_phrases(&sc, nar, a, 8, &na) == LONGSD_OK);
+    REQUIRE(ls_title_phrases_more(&sc, nar, b, 24, &nb) == LONGSD_OK);
+    longsd__free(forms);
+    for (size_t i = 0; i < nb; i++)
+        fprintf(stderr, "  more: %s\n", b[i]);
+    CHECK(na >= 1);
+    CHECK(nb > na + 2);
+    for (size_t i = 0; i < na && i < nb; i++)
+        CHECK_STR(b[i], a[i]); /* the usual ones first, in their order */
+    int two_things = 0, person_thing = 0;
+    for (size_t i = 0; i < nb; i++) {
+        for (size_t j = 0; j < i; j++)
+            CHECK(strcmp(b[i], b[j]) != 0);
+        two_things |= strstr(b[i], "Emma") == NULL && strstr(b[i], " et ") != NULL;
+        person_thing |= strcmp(b[i], "Emma et le jardin") == 0;
+    }
+    CHECK(two_things);
+    CHECK(person_thing);
+}
+
 TEST(english_settings_are_places)
 {
     static const tcast cast[] = {{"Aunt Polly", NULL, 0, 0}, {"Harvey", NULL, 0, 0}, {"Tom", NULL, 0, 0}};
@@ -158,4 +220,4 @@ TEST(english_settings_are_places)
 }
 
 RUN_TESTS(german_titles_are_phrases, german_article_from_the_text, french_titles_are_phrases,
-          english_settings_are_places)
+          phrase_titles_name_who_is_drawn, more_phrase_titles, english_settings_are_places)
