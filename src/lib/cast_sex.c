@@ -1,13 +1,53 @@
 /* cast_sex.c - each character's sex from a title or known first name,
- * else a clear majority of the he/she pronouns of the sentences that name
- * only them (and the start of the sentence after). German's "sie" and
- * "ihr" are she, they and you at once, so a German man needs a smaller
- * majority of "er" over them. One pass: linear. */
+ * else from a sexed noun set right after the name as its apposition, the
+ * way a play's cast list or a heading introduces someone ("Madelon, fille
+ * de Gorgibus", "Tom, son of the miller"), else a clear majority of the
+ * he/she pronouns of the sentences that name only them (and the start of
+ * the sentence after). German's "sie" and "ihr" are she, they and you at
+ * once, so a German man needs a smaller majority of "er" over them. One
+ * pass: linear. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cast_int.h"
+#include "desc_int.h"
 #include "dict.h"
+#include "narrator.h"
+#include "translate.h"
 #include "util.h"
+#include "wordnet.h"
+
+/* The sex a bare person noun w[0..n) says, written right after a name and
+ * a comma, with nothing between ("fille", "nièce", "servante", "son"):
+ * the English noun's sex ("daughter"), else, for a French noun WordNet
+ * reads as a person, its grammatical gender ("servante": is:fem), which
+ * for a person noun is the person's. 0 when it says none. */
+static int apposed_sex(lslex_lang_id lang, const char *w, size_t n)
+{
+    char e[48], low[48];
+    int pos = LS_POS_UNKNOWN, sex, age;
+    size_t ll = lslex_lower(w, n, low, sizeof low, 0);
+    if (ll == 0 || ll >= sizeof low - 1)
+        return 0;
+    if (lslex_lookup(lang, low, ll, NULL, NULL) &
+        (LSLEX_PRONOUN | LSLEX_DET | LSLEX_PREP | LSLEX_CONJ | LSLEX_STOP | LSLEX_SPEECH))
+        return 0;
+    if (lang == LSLEX_EN)
+        snprintf(e, sizeof e, "%s", low);
+    else
+        ls_translate_word(lang, w, n, lang == LSLEX_DE, e, sizeof e, &pos);
+    if (!e[0] || (lang != LSLEX_EN && pos != LS_POS_NOUN))
+        return 0;
+    lswn_info wi;
+    if (!lswn_lookup(e, &wi) || !wi.noun || wi.noun_lex[0] != LSWN_N_PERSON)
+        return 0;
+    const char *lemma = wi.noun_lemma[0] ? wi.noun_lemma : e;
+    if ((sex = ls_desc_noun_sex(lemma)) || (ls_desc_kin(lemma, &sex, &age) && sex))
+        return sex;
+    if (lang == LSLEX_FR)
+        return ls_narrator_fr_agreement_noun(low);
+    return 0;
+}
 
 longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars *cs, ls_character *out,
                                    const ls_cast_form *forms, size_t n_forms)
@@ -17,6 +57,13 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
     size_t cap = 0;
     longsd_status st = LONGSD_OK;
     size_t prev_char = (size_t)-1; /* sole character of the previous sentence */
+    struct {
+        size_t male, female;
+    } *appo = longsd__calloc(cs->n ? cs->n : 1, sizeof *appo); /* apposition votes */
+    if (!appo) {
+        st = LONGSD_ERR_NOMEM;
+        goto out;
+    }
     for (size_t si = 0; si < s->n_sentences; si++) {
         const ls_sentence *sn = &s->sentences[si];
         if (sn->para < s->n_paras && s->paras[sn->para].is_heading)
@@ -49,6 +96,40 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             size_t ll = lslex_lower(p, wl, low, sizeof low, 0);
             unsigned f = lslex_lookup(lang, low, ll, NULL, NULL);
             fl[n++] = (f & LSLEX_PRONOUN) ? (f & (LSLEX_MALE | LSLEX_FEMALE)) : 0;
+        }
+        /* "Madelon, fille de Gorgibus": the name, a comma, a bare sexed
+         * noun, then "de"/"of" or the clause's end */
+        size_t ch0, m0 = n ? ls_cast_match(forms, n_forms, h, n, 0, &ch0) : 0;
+        if (m0 && m0 < n) {
+            lslex_scan_init(&sc, s->data + sn->start, sn->end - sn->start);
+            size_t k = 0, gap_end = 0;
+            lsword a = {0};
+            while (k <= m0 && lslex_next_word(&sc, &w)) {
+                if (k == m0 - 1)
+                    gap_end = w.end;
+                if (k == m0)
+                    a = w;
+                k++;
+            }
+            const char *d = s->data + sn->start;
+            size_t g = gap_end;
+            while (g < a.start && d[g] == ' ')
+                g++;
+            size_t after = a.end;
+            while (after < sn->end - sn->start && d[after] == ' ')
+                after++;
+            int closes = after >= sn->end - sn->start || strchr(",.;", d[after]) ||
+                         !strncmp(d + after, "de ", 3) || !strncmp(d + after, "d'", 2) ||
+                         !strncmp(d + after, "du ", 3) || !strncmp(d + after, "des ", 4) ||
+                         !strncmp(d + after, "of ", 3);
+            if (a.end > a.start && !a.quoted && d[g] == ',' && closes) {
+                size_t g2 = g + 1;
+                while (g2 < a.start && d[g2] == ' ')
+                    g2++;
+                int sx = g2 == a.start ? apposed_sex(lang, d + a.start, a.end - a.start) : 0;
+                appo[ch0].male += sx == LS_GENDER_MALE;
+                appo[ch0].female += sx == LS_GENDER_FEMALE;
+            }
         }
         size_t only = (size_t)-1;
         int several = 0;
@@ -102,6 +183,10 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             c->gender = LS_GENDER_MALE;
         else if ((f & LSLEX_FEMALE) && !(f & LSLEX_MALE))
             c->gender = LS_GENDER_FEMALE;
+        else if (appo[i].male && !appo[i].female)
+            c->gender = LS_GENDER_MALE; /* "Gorgibus, père de Madelon" */
+        else if (appo[i].female && !appo[i].male)
+            c->gender = LS_GENDER_FEMALE;
         else if (c->male >= 3 && c->male > (lang == LSLEX_DE ? 2 : 3) * c->female)
             c->gender = LS_GENDER_MALE; /* German "sie"/"ihr" are also "they", "you": they count against a man twice */
         else if (c->female >= 3 && c->female > 3 * c->male)
@@ -109,6 +194,7 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
         out[i].gender = c->gender;
     }
 out:
+    longsd__free(appo);
     longsd__free(h);
     longsd__free(fl);
     return st;

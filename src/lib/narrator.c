@@ -134,7 +134,7 @@ static int second_person(lslex_lang_id lang, const char *low, size_t n)
 
 /* A paragraph that opens with a dash is a line of dialogue (the French
  * and German habit: "-- Vous avez raison, monsieur, dit-il."). */
-static int dash_dialogue(const char *d, size_t len)
+int ls_narrator_dash_dialogue(const char *d, size_t len)
 {
     size_t i = 0;
     while (i < len && (d[i] == ' ' || d[i] == '\t'))
@@ -290,7 +290,7 @@ longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_
             continue;
         const char *d = s->data + p->start;
         size_t len = p->end - p->start, n = 0;
-        int dashed = dash_dialogue(d, len);
+        int dashed = ls_narrator_dash_dialogue(d, len);
         lslex_scan sc;
         lsword w;
         lslex_scan_init(&sc, d, len);
@@ -411,6 +411,8 @@ longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_
     }
     cs[best].narrator = 1;
     cs[best].mentions += first;
+    if (!cs[best].gender)
+        cs[best].gender = ls_narrator_sex(s); /* "je suis condamné" */
     if (best_score >= 1000 && best_score < 1000000) {
         /* the others call the narrator by more than one name ("monsieur
          * Aronnax", "monsieur le professeur"): each form of address they

@@ -11,4 +11,20 @@
  * mentions. *cast may be reallocated. Returns LONGSD_ERR_NOMEM only. */
 longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_t *n_cast, size_t max_cast);
 
+/* 1 if the paragraph d[0..len) opens with a dash: a line of dialogue
+ * (the French and German habit). */
+int ls_narrator_dash_dialogue(const char *d, size_t len);
+
+/* narrator_sex.c: the sex (LS_GENDER_*) the narration's agreement gives
+ * its "I" ("je suis condamné", "j'étais seule"); 0 when the book is not
+ * French, the evidence is too thin or split, or no fr dictionary is
+ * installed. */
+int ls_narrator_sex(const longsd_story *s);
+/* The sex of one lower-cased French adjective or past participle form
+ * ("condamnée": female), 0 when epicene, no adjective, or unknown. */
+int ls_narrator_fr_agreement(const char *w);
+/* The same for a French noun ("servante": female): a grammatical gender,
+ * a person's sex only where the caller knows the noun names a person. */
+int ls_narrator_fr_agreement_noun(const char *w);
+
 #endif

@@ -6,6 +6,8 @@
 #include "lexicon.h"
 #include "t.h"
 #include "t_corpus.h"
+#include "util.h"
+#include "wordnet.h"
 
 #define CORPUS "tests/corpus/"
 
@@ -340,6 +342,36 @@ TEST(alloc_failures)
     longsd_story_free(s);
 }
 
-RUN_TESTS(twain_cast, fence_cast, german_cast_is_strict, french_chemistry_does_not_crash,
+/* A play's cast list sets a sex with a bare sexed noun apposed to the
+ * name ("fille de", "ni\xC3\xA8" "ce de"), even where the pronouns near the names
+ * are the men's of the scene. */
+TEST(apposed_noun_sets_sex)
+{
+    lswn_info wi;
+    if (!lswn_lookup("daughter", &wi))
+        return; /* no WordNet installed */
+    lsbuf b;
+    lsbuf_init(&b, 4096);
+    REQUIRE(lsbuf_adds(&b, "PERSONNAGES\n\nOlvane, fille de Gorgibus.\nCathos, ni\xC3\xA8" "ce de Gorgibus.\n\n") == LONGSD_OK);
+    for (int i = 0; i < 12; i++)
+        REQUIRE(lsbuf_adds(&b, "Le marquis regarde Olvane. Il entre dans la salle avec Cathos. Il salue.\n\n"
+                       "Cathos parle au marquis, et il r\xC3\xA9pond. Alors Olvane rit, il rit aussi.\n\n") == LONGSD_OK);
+    longsd_story *s = ingest_str(b.data);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+    const ls_character *m = find(c, n, "Olvane"), *k = find(c, n, "Cathos");
+    if (!m || !k)
+        dump(c, n);
+    REQUIRE(m != NULL && k != NULL);
+    CHECK(m->gender == LS_GENDER_FEMALE);
+    CHECK(k->gender == LS_GENDER_FEMALE);
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+    lsbuf_free(&b);
+}
+
+RUN_TESTS(apposed_noun_sets_sex, twain_cast, fence_cast, german_cast_is_strict, french_chemistry_does_not_crash,
           titles_full_names_and_places, rare_and_common_words_are_not_cast, empty_story_has_no_cast,
           forms_longest_match_wins, lexicon_basics, alloc_failures)

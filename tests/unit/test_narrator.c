@@ -4,6 +4,7 @@
  * Hand-made texts in en/de/fr in the manner of public-domain novels, and
  * the corpus (Tom Sawyer Abroad is told by Huck). */
 #include "ideas.h"
+#include "narrator.h"
 #include "t.h"
 
 static longsd_story *ingest_str(const char *text)
@@ -251,6 +252,41 @@ TEST(surname_the_others_call_the_narrator)
     free(text);
 }
 
-RUN_TESTS(surname_the_others_call_the_narrator, called_by_name_in_dialogue, my_name_is, unnamed_narrator_in_each_language,
+/* A French narrator's sex from the agreement of what they say of
+ * themselves; no agreeing word leaves it unknown. */
+static int fr_narrator_sex(const char *para)
+{
+    char *text = repeat("CHAPITRE I\n\n", para, 12);
+    longsd_story *s = ingest_str(text);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+    const ls_character *nar = narrator_of(c, n);
+    REQUIRE(nar != NULL);
+    int g = nar->gender;
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+    free(text);
+    return g;
+}
+
+TEST(french_narrator_sex_from_agreement)
+{
+    if (!ls_narrator_fr_agreement("condamn\xC3\xA9"))
+        return; /* no hunspell fr installed: nothing to read the forms with */
+    CHECK(ls_narrator_fr_agreement("condamn\xC3\xA9") == LS_GENDER_MALE);
+    CHECK(ls_narrator_fr_agreement("condamn\xC3\xA9" "e") == LS_GENDER_FEMALE);
+    CHECK(ls_narrator_fr_agreement("triste") == 0); /* epicene */
+    CHECK(ls_narrator_fr_agreement("maison") == 0); /* no adjective */
+    CHECK(fr_narrator_sex("Je suis condamn\xC3\xA9 et je suis seul dans ma cellule. J'\xC3\xA9tais las de "
+                          "marcher, et je m'assis sur la paille o\xC3\xB9 je dormis mal.\n\n") == LS_GENDER_MALE);
+    CHECK(fr_narrator_sex("Je suis condamn\xC3\xA9" "e et je suis seule dans ma cellule. J'\xC3\xA9tais lasse de "
+                          "marcher, et je m'assis sur la paille o\xC3\xB9 je dormis mal.\n\n") == LS_GENDER_FEMALE);
+    CHECK(fr_narrator_sex("Je suis triste dans ma cellule. Je marche, je regarde le mur et je pense "
+                          "\xC3\xA0 ma m\xC3\xA8re, puis je dors sur la paille.\n\n") == 0);
+}
+
+RUN_TESTS(french_narrator_sex_from_agreement, surname_the_others_call_the_narrator, called_by_name_in_dialogue, my_name_is, unnamed_narrator_in_each_language,
           third_person_and_dialogue_are_no_narrator, corpus_narrators, allocation_failures,
           addressed_with_a_title_in_dash_dialogue)
