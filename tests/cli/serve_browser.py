@@ -69,6 +69,12 @@ def wait(cond, what, timeout=30):
     raise AssertionError("timed out waiting for " + what + (": %r" % last if last else ""))
 
 
+def click(find, what):
+    """Click what find() returns, finding it again while the page redraws it
+    (a card re-rendered after the previous action leaves a stale element)."""
+    wait(lambda: find().click() or True, what)
+
+
 def step(name, fn):
     try:
         fn()
@@ -157,14 +163,14 @@ try:
         drv.get(URL)
         wait(lambda: "is-chosen" in card(first).find_elements(By.CSS_SELECTOR, ".thumb")[0].get_attribute("class"),
              "the page to show the choice made by `longsd choose`")
-        card(first).find_elements(By.CSS_SELECTOR, ".thumb")[1].click()  # and back, from the page
+        click(lambda: card(first).find_elements(By.CSS_SELECTOR, ".thumb")[1], "the first thumbnail")  # and back, from the page
         wait(lambda: idea(plan(), first)["candidates"]["chosen"] == 1, "the page's choice in the plan again")
     step("`longsd choose` while serve runs: the page shows it, and the page's next choice is in the plan", cli_agrees)
 
     def reroll():
         before = idea(plan(), second)
         seeds0 = {c["seed"] for c in before["candidates"]["list"]}
-        card(second).find_element(By.CSS_SELECTOR, ".reroll").click()
+        click(lambda: card(second).find_element(By.CSS_SELECTOR, ".reroll"), "the re-roll button")
 
         def rerolled():
             i = idea(plan(), second)
