@@ -141,6 +141,23 @@ out:
     return st;
 }
 
+longsd_status ls_character_add_alias(ls_character *c, const char *a)
+{
+    if (!a || !strcmp(a, c->name))
+        return LONGSD_OK;
+    for (size_t i = 0; i < c->n_aliases; i++)
+        if (!strcmp(c->aliases[i], a))
+            return LONGSD_OK;
+    char **na = longsd__realloc(c->aliases, (c->n_aliases + 1) * sizeof *na);
+    if (!na)
+        return LONGSD_ERR_NOMEM;
+    c->aliases = na;
+    if (!(c->aliases[c->n_aliases] = longsd__strdup(a)))
+        return LONGSD_ERR_NOMEM;
+    c->n_aliases++;
+    return LONGSD_OK;
+}
+
 void ls_cast_free(ls_character *cast, size_t n)
 {
     if (!cast)

@@ -111,29 +111,12 @@ static int tagged_role(const ls_character *cast, size_t n_cast, const rword *w, 
     return -1;
 }
 
-static longsd_status add_alias(ls_character *c, const char *a)
-{
-    if (!a || !strcmp(a, c->name))
-        return LONGSD_OK;
-    for (size_t i = 0; i < c->n_aliases; i++)
-        if (!strcmp(c->aliases[i], a))
-            return LONGSD_OK;
-    char **na = longsd__realloc(c->aliases, (c->n_aliases + 1) * sizeof *na);
-    if (!na)
-        return LONGSD_ERR_NOMEM;
-    c->aliases = na;
-    if (!(c->aliases[c->n_aliases] = longsd__strdup(a)))
-        return LONGSD_ERR_NOMEM;
-    c->n_aliases++;
-    return LONGSD_OK;
-}
-
 /* The role-named gone becomes the named keep: names, mentions, role, sex. */
 static longsd_status fold_role(ls_character *keep, ls_character *gone)
 {
-    longsd_status st = add_alias(keep, gone->name);
+    longsd_status st = ls_character_add_alias(keep, gone->name);
     for (size_t a = 0; !st && a < gone->n_aliases; a++)
-        st = add_alias(keep, gone->aliases[a]);
+        st = ls_character_add_alias(keep, gone->aliases[a]);
     if (st)
         return st;
     keep->mentions += gone->mentions;

@@ -43,6 +43,10 @@ typedef struct {
  * "" (placeholders). Free with ls_cast_free. */
 longsd_status ls_cast_find(const longsd_story *s, size_t max_cast, ls_character **cast, size_t *n_cast, lserr *err);
 void ls_cast_free(ls_character *cast, size_t n);
+/* a (NULL: nothing) becomes one of c's aliases unless it is c's name or
+ * one already; 0 or LONGSD_ERR_NOMEM. Used where two entries turn out to be
+ * one person (narrator.c, cast_rolename.c). */
+longsd_status ls_character_add_alias(ls_character *c, const char *a);
 
 /* Built-in extractor: up to k ideas for part p, spread across it, no
  * near-duplicates, deterministic. *n_out < k only when the part has fewer
