@@ -307,11 +307,23 @@ static longsd_status merge_short_forms(cchars *cs)
 /* May "Tom Sawyer" give its full name to "Tom"? Only on evidence that they
  * are one person: the full form is not rare beside the first name, or it
  * is how the first name came in (seen first, or soon after). Otherwise a
- * late "Jim Turner" would take over the book's Jim. */
+ * late "Jim Turner" would take over the book's Jim. The surname said on
+ * its own ("monsieur Pontmercy", "le baron Pontmercy") counts with the
+ * full form: a man the book keeps calling by his surname is one of its
+ * people, not a namesake met once in passing (the robber's surname is
+ * never said without his first name). */
 #define FULL_FORM_NEAR 20 /* sentences */
-static int full_form_evidence(const centry *first, const centry *full)
+static int full_form_evidence(const cscan *c, const centry *first, const centry *full)
 {
-    if (full->total * 20 >= first->total)
+    size_t fl, ll;
+    const char *last;
+    ls_cast_phrase_ends(full->key, full->klen, &fl, &last, &ll);
+    size_t n = full->total;
+    int oom = 0;
+    const centry *sur = ll ? ls_cmap_get((cmap *)&c->singles, last, ll, 0, &oom) : NULL;
+    if (sur && sur->qualifies > 0 && sur != first)
+        n += sur->total;
+    if (n * 20 >= first->total)
         return 1;
     return full->first <= first->first + FULL_FORM_NEAR;
 }
@@ -596,7 +608,7 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             cs->v[idx].full_count = p->total;
             cs->v[idx].acts = p->acts + p->speech;
         } else if (first_single && first_single->qualifies && first_single->total >= p->total &&
-                   full_form_evidence(first_single, p)) {
+                   full_form_evidence(c, first_single, p)) {
             /* "Tom" + "Tom Sawyer": the first name is the character */
             if (first_single->character < 0) {
                 char nm[128];

@@ -82,6 +82,22 @@ TEST(first_name_needs_evidence_for_a_full_name)
     CHECK_INT(tom->mentions, 42);
     cast_free(&f);
     free(text);
+
+    /* the full form written twice, late, but the surname said on its own
+     * all along ("monsieur Varlemont"): one man, not two */
+    const char *parts3[] = {"Le matin, Lucien descendit vers la rivi\xC3\xA8re et regarda le brouillard sur l'eau.\n\n",
+                            "--Monsieur Varlemont, dit la vieille femme, votre chapeau est sur la table.\n\n"
+                            "Lucien prit le chapeau et sortit sans un mot dans la rue mouill\xC3\xA9" "e.\n\n",
+                            "\xC2\xAB" "Je m'appelle Lucien Varlemont\xC2\xBB, r\xC3\xA9pondit-il au soldat devant la porte.\n\n"};
+    const int times3[] = {60, 8, 2};
+    text = build(parts3, times3, 3);
+    cast_of(&f, text);
+    const ls_character *lu = who(&f, "Lucien");
+    REQUIRE(lu != NULL);
+    CHECK_STR(lu->full_name, "Lucien Varlemont");
+    CHECK(who(&f, "Lucien Varlemont") == lu);
+    cast_free(&f);
+    free(text);
 }
 
 TEST(titles_are_one_person)
