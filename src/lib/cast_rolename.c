@@ -8,7 +8,13 @@
  *    die Schwester");
  *  - a call answered: the name called in dialogue ("Grete! Grete!")
  *    and the next line of dialogue, within a few sentences, tagged with the
- *    role as its speaker ("»Mutter?« rief die Schwester").
+ *    role as its speaker ("»Mutter?« rief die Schwester");
+ *  - the family name: a parent or spouse named by kin ("der Vater", "the
+ *    mother") and a title with the hero's surname ("Herr Samsa" beside
+ *    the hero "Gregor Samsa", "Mrs. Brown" beside "Tom Brown") whose title
+ *    says the same sex, when the narration itself uses that titled name
+ *    (the hero, called by his first name there, is not the one meant) and
+ *    no other kin role or titled name of that sex competes.
  * The name keeps the mentions of both and takes the role (so its
  * description says what the role says of sex and age); without evidence,
  * or when two names claim one role, they stay apart. One pass over the
@@ -17,6 +23,7 @@
 #include <string.h>
 
 #include "cast_int.h"
+#include "translate.h"
 #include "util.h"
 
 #define CALL_REACH 40 /* words after a call where its answer may be tagged */
@@ -111,6 +118,105 @@ static int tagged_role(const ls_character *cast, size_t n_cast, const rword *w, 
     return -1;
 }
 
+/* Is the role (in the book's language) a parent or a spouse, kin who
+ * bear the family's surname? Its sex in *sex. */
+static int family_kin(lslex_lang_id lang, const char *role, int *sex)
+{
+    static const char *const male[] = {"father", "papa", "pa", "dad", "daddy", "husband"};
+    static const char *const female[] = {"mother", "mama", "mamma", "mum", "mom", "mummy", "wife"};
+    char e[32];
+    if (lang == LSLEX_EN)
+        snprintf(e, sizeof e, "%s", role);
+    else
+        ls_translate_word(lang, role, strlen(role), lang == LSLEX_DE, e, sizeof e, NULL);
+    *sex = 0;
+    for (size_t i = 0; i < sizeof male / sizeof male[0] && !*sex; i++)
+        if (!strcmp(e, male[i]))
+            *sex = LS_GENDER_MALE;
+    for (size_t i = 0; i < sizeof female / sizeof female[0] && !*sex; i++)
+        if (!strcmp(e, female[i]))
+            *sex = LS_GENDER_FEMALE;
+    return *sex != 0;
+}
+
+/* The sex the title of a two-word name says ("Herr Samsa", "Mrs.
+ * Brown"), 0 for none; *surname points at the second word. */
+static int titled_sex(lslex_lang_id lang, const char *name, const char **surname)
+{
+    const char *sp = strchr(name, ' ');
+    if (!sp || strchr(sp + 1, ' ') || !sp[1])
+        return 0;
+    size_t tl = (size_t)(sp - name);
+    if (tl && name[tl - 1] == '.')
+        tl--;
+    unsigned f = ls_cast_word_flags(lang, name, tl);
+    if (!(f & LSLEX_TITLE))
+        return 0;
+    *surname = sp + 1;
+    return (f & LSLEX_MALE) && !(f & LSLEX_FEMALE)   ? LS_GENDER_MALE
+           : (f & LSLEX_FEMALE) && !(f & LSLEX_MALE) ? LS_GENDER_FEMALE
+                                                     : 0;
+}
+
+static int word_byte(unsigned char c) { return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+/* Is sur the family name of hero: his full name ends in it, or the text
+ * writes his name with it ("Gregor Samsa", even once)? */
+static int hero_surname(const longsd_story *s, const ls_character *hero, const char *sur)
+{
+    size_t fl = strlen(hero->full_name), sl = strlen(sur);
+    if (fl > sl + 1 && hero->full_name[fl - sl - 1] == ' ' && !strcmp(hero->full_name + fl - sl, sur))
+        return 1;
+    char both[128];
+    int bl = snprintf(both, sizeof both, "%s %s", hero->name, sur);
+    if (bl <= 0 || (size_t)bl >= sizeof both)
+        return 0;
+    for (const char *p = s->data, *end = s->data + s->len; p && p < end;) {
+        p = memmem(p, (size_t)(end - p), both, (size_t)bl);
+        if (!p)
+            break;
+        size_t at = (size_t)(p - s->data);
+        int left = at == 0 || !word_byte((unsigned char)s->data[at - 1]);
+        int right = at + (size_t)bl >= s->len || !word_byte((unsigned char)s->data[at + (size_t)bl]);
+        if (left && right)
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+#define FAMILY_NARRATED 2 /* narrated uses of the titled name */
+/* Evidence that a kin role and a titled name with the hero's surname are
+ * one person; narr[i] is how often cast[i] is named outside quotes. */
+static void family_evidence(const longsd_story *s, lslex_lang_id lang, const ls_character *cast, size_t nc,
+                            const size_t *narr, int *ev)
+{
+    const ls_character *hero = NULL;
+    for (size_t i = 0; i < nc && !hero; i++)
+        if (cast[i].name && !role_named(&cast[i]) && !strchr(cast[i].name, ' '))
+            hero = &cast[i]; /* the most mentioned named by a name of his own */
+    if (!hero)
+        return;
+    for (int sex = LS_GENDER_MALE; sex <= LS_GENDER_FEMALE; sex++) {
+        size_t titled = (size_t)-1, kin = (size_t)-1;
+        int n_titled = 0, n_kin = 0, ks;
+        for (size_t i = 0; i < nc; i++) {
+            const char *sur = NULL;
+            if (!cast[i].name || &cast[i] == hero)
+                continue;
+            if (role_named(&cast[i]) && family_kin(lang, cast[i].role, &ks) && ks == sex)
+                kin = i, n_kin++;
+            else if (!role_named(&cast[i]) && titled_sex(lang, cast[i].name, &sur) == sex &&
+                     hero_surname(s, hero, sur))
+                titled = i, n_titled++;
+        }
+        if (n_kin == 1 && n_titled == 1 && narr[titled] >= FAMILY_NARRATED &&
+            (!cast[kin].gender || cast[kin].gender == sex) &&
+            (!cast[titled].gender || cast[titled].gender == sex))
+            ev[titled * nc + kin] += 3;
+    }
+}
+
 /* The role-named gone becomes the named keep: names, mentions, role, sex. */
 static longsd_status fold_role(ls_character *keep, ls_character *gone)
 {
@@ -153,6 +259,7 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
     rword *w = NULL;
     uint64_t *h = NULL;
     int *ev = NULL; /* [named * nc + role]: evidence they are one */
+    size_t *narr = NULL; /* times each is named outside quotes */
     longsd_status st = LONGSD_OK;
     int any_role = 0, any_name = 0;
     for (size_t i = 0; i < nc; i++) {
@@ -163,7 +270,7 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
         return LONGSD_OK;
     if ((st = ls_cast_forms(cast, nc, &forms, &n_forms)))
         return st;
-    if (!(ev = longsd__calloc(nc * nc, sizeof *ev))) {
+    if (!(ev = longsd__calloc(nc * nc, sizeof *ev)) || !(narr = longsd__calloc(nc, sizeof *narr))) {
         st = LONGSD_ERR_NOMEM;
         goto out;
     }
@@ -218,6 +325,7 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
             size_t m = ls_cast_match(forms, n_forms, h, n, k, &ch);
             if (!m)
                 continue;
+            narr[ch] += !w[k].quoted;
             if (role_named(&cast[ch]) || cast[ch].narrator) {
                 k += m - 1;
                 continue;
@@ -258,6 +366,7 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
             k += m - 1;
         }
     }
+    family_evidence(s, lang, cast, nc, narr, ev);
     /* each role to the one name with the most evidence, when no other
      * name has as much, and the sexes do not disagree */
     for (size_t r = 0; r < nc; r++) {
@@ -286,7 +395,20 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
         }
         if (cast[best].gender && rsex && cast[best].gender != rsex)
             continue;
-        if ((st = fold_role(&cast[best], &cast[r])))
+        /* a first name names the person better than the role; a title
+         * and surname the book says less often than the role does not */
+        const char *sur;
+        int role_keeps = titled_sex(lang, cast[best].name, &sur) && cast[r].mentions > cast[best].mentions;
+        if (role_keeps) {
+            char *fn = longsd__strdup(cast[best].name);
+            if (!fn) {
+                st = LONGSD_ERR_NOMEM;
+                goto out;
+            }
+            longsd__free(cast[r].full_name);
+            cast[r].full_name = fn;
+        }
+        if ((st = role_keeps ? fold_role(&cast[r], &cast[best]) : fold_role(&cast[best], &cast[r])))
             goto out;
     }
     size_t k = 0;
@@ -301,5 +423,6 @@ out:
     longsd__free(w);
     longsd__free(h);
     longsd__free(ev);
+    longsd__free(narr);
     return st;
 }

@@ -150,6 +150,22 @@ static longsd_status count_run(cscan *c, size_t i, size_t j, int deferred)
     return LONGSD_OK;
 }
 
+/* German: is the title at tok[i] a role noun on its own ("der Vater",
+ * "die Mutter"): right after an article, a person noun, and no form of
+ * address ("der Herr", "die Frau" are anyone)? */
+static int de_role_title(const cscan *c, size_t i)
+{
+    static const char *const address[] = {"herr", "herrn", "frau", "fr\xC3\xA4ulein", "dame", "meister"};
+    if (c->lang != LSLEX_DE || i == 0 || !(c->tok[i - 1].flags & LSLEX_DET))
+        return 0;
+    if (!(c->tok[i].flags & LSLEX_PERSON))
+        return 0;
+    for (size_t k = 0; k < sizeof address / sizeof address[0]; k++)
+        if (tok_is(c, &c->tok[i], address[k]))
+            return 0;
+    return 1;
+}
+
 /* Length of a word without a possessive "'s" / "’s". */
 static size_t key_len(const char *w, size_t n)
 {
@@ -343,8 +359,10 @@ longsd_status ls_cast_scan_sentence(cscan *c, size_t start, size_t end, int pass
                 break;
             }
         if (e > b && e - b <= 3) {
-            /* a title alone ("Aunt") is no name */
-            if (!(e - b == 1 && tok_is_title(&c->tok[b]))) {
+            /* a title alone ("Aunt") is no name, save a German kin or
+             * rank noun after an article: "der Vater", "die Mutter",
+             * "der König" name someone as "the king" does in English */
+            if (!(e - b == 1 && tok_is_title(&c->tok[b])) || de_role_title(c, b)) {
                 longsd_status st = count_run(c, b, e, deferred && b == i);
                 if (st)
                     return st;

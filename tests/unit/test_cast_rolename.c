@@ -140,5 +140,54 @@ TEST(sexes_must_agree)
     fx_free(&f);
 }
 
+/* the hero's family: "der Vater" acts all through, "Herr Brenner" (the
+ * hero is "Anton Brenner", written once) in the narration near the end */
+static const char FAMILY_DE[] =
+    "Als Anton Brenner eines Morgens erwachte, lag er lange im Bett. Anton sah zum Fenster. "
+    "\xC2\xBBJa\xC2\xAB, sagte Anton. \xC2\xBBGleich\xC2\xAB, rief Anton.\n\n"
+    "Der Vater klopfte an die T\xC3\xBCr. Der Vater rief laut. Der Vater ging in die K\xC3\xBC" "che. "
+    "Die Mutter weinte leise. Die Mutter sa\xC3\x9F am Tisch. Die Mutter schwieg. Anton h\xC3\xB6rte alles. "
+    "Der Vater las die Zeitung. Der Vater schlief im Sessel. Anton kroch unter das Sofa.\n\n"
+    "Die Mutter brachte Milch. Der Vater trat ein. Anton schwieg.\n\n"
+    "Am Abend stand Herr Brenner am Fenster. Frau Brenner kam im Nachthemd herein. "
+    "Herr Brenner sagte nichts, und Frau Brenner setzte sich. Dann ging Herr Brenner hinaus, "
+    "und Frau Brenner weinte.\n";
+
+TEST(kin_role_and_the_heros_surname_are_one)
+{
+    rnfx f;
+    cast_of(&f, FAMILY_DE);
+    const ls_character *v = who(&f, "Vater");
+    REQUIRE(v != NULL);
+    CHECK(has_alias(v, "Herr Brenner"));
+    CHECK_STR(v->role, "vater");
+    CHECK(who(&f, "Herr Brenner") == NULL);
+    const ls_character *m = who(&f, "Mutter");
+    REQUIRE(m != NULL);
+    CHECK(has_alias(m, "Frau Brenner"));
+    CHECK(!has_alias(v, "Frau Brenner") && !has_alias(m, "Herr Brenner"));
+    fx_free(&f);
+}
+
+/* the same without the hero's surname anywhere: "Herr Brenner" may be any
+ * man of the house, the father stays himself */
+TEST(kin_role_and_another_surname_stay_apart)
+{
+    char *t = strdup(FAMILY_DE);
+    REQUIRE(t != NULL);
+    char *p = strstr(t, "Anton Brenner");
+    REQUIRE(p != NULL);
+    memcpy(p + 6, "Huber  ", 7); /* "Anton Huber  eines Morgens" */
+    rnfx f;
+    cast_of(&f, t);
+    const ls_character *v = who(&f, "Vater");
+    REQUIRE(v != NULL);
+    CHECK(!has_alias(v, "Herr Brenner"));
+    CHECK(who(&f, "Herr Brenner") != NULL);
+    fx_free(&f);
+    free(t);
+}
+
 RUN_TESTS(german_role_and_name_in_apposition_are_one, german_call_answered_by_the_role_is_one,
-          german_role_and_name_without_evidence_stay_apart, french_role_before_the_name_is_one, sexes_must_agree)
+          german_role_and_name_without_evidence_stay_apart, french_role_before_the_name_is_one, sexes_must_agree,
+          kin_role_and_the_heros_surname_are_one, kin_role_and_another_surname_stay_apart)
