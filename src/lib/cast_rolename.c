@@ -15,16 +15,23 @@
  *    says the same sex, when the narration itself uses that titled name
  *    (the hero, called by his first name there, is not the one meant) and
  *    no other kin role or titled name of that sex competes.
+ * A name and a name can be one person the same way: a name only ever
+ * said in dialogue ("Harry", what friends call a man the narration
+ * names by his title) whose calls are answered, again and again, by
+ * one narration-named character ("“..., Harry.” / “...,” said Lord
+ * Henry") is what that character is called: an alias.
  * The name keeps the mentions of both and takes the role (so its
  * description says what the role says of sex and age); without evidence,
  * or when two names claim one role, they stay apart. One pass over the
  * paragraphs: linear in the text. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cast_int.h"
 #include "translate.h"
 #include "util.h"
+#include "wordnet.h"
 
 #define CALL_REACH 40 /* words after a call where its answer may be tagged */
 #define TAG_REACH 3   /* words between a speech verb and the role it tags */
@@ -61,7 +68,8 @@ static int tight(const char *d, const rword *a, const rword *b)
 }
 
 /* Is the name at w[k..k+m) called, not spoken of: in dialogue, followed by
- * a comma, "!" or "?" ("Grete!", "Komm, Grete,")? */
+ * a comma, "!" or "?" ("Grete!", "Komm, Grete,"), or closing a sentence
+ * behind a comma ("You are late, Harry.")? */
 static int called(const char *d, size_t len, const rword *w, size_t k, size_t m)
 {
     if (!w[k].quoted)
@@ -69,7 +77,14 @@ static int called(const char *d, size_t len, const rword *w, size_t k, size_t m)
     size_t i = w[k + m - 1].end;
     while (i < len && d[i] == ' ')
         i++;
-    return i < len && (d[i] == ',' || d[i] == '!' || d[i] == '?');
+    if (i < len && (d[i] == ',' || d[i] == '!' || d[i] == '?'))
+        return 1;
+    if (i >= len || d[i] != '.')
+        return 0;
+    size_t b = w[k].start;
+    while (b > 0 && (d[b - 1] == ' ' || d[b - 1] == '\n'))
+        b--;
+    return b > 0 && d[b - 1] == ',';
 }
 
 /* A new line of dialogue opens at w[k]: quoted, after narration or after
@@ -243,6 +258,81 @@ static longsd_status fold_role(ls_character *keep, ls_character *gone)
     return LONGSD_OK;
 }
 
+/* The speaker a paragraph's narration tags: the first named character
+ * outside quotes with a speech verb next to it ("said Lord Henry",
+ * "Basil answered"), CALL_I for "I said" / "sagte ich" / "dis-je", -1 for
+ * none. */
+#define CALL_I (-2)
+static int para_speaker(const ls_cast_form *forms, size_t n_forms, const rword *w, const uint64_t *h, size_t from,
+                        size_t n)
+{
+    for (size_t k = from; k < n; k++) {
+        if (w[k].quoted)
+            continue;
+        size_t ch, m = ls_cast_match(forms, n_forms, h, n, k, &ch);
+        int first_person = !m && w[k].ll <= 3 && (w[k].flags & LSLEX_PRONOUN) &&
+                           (!strcmp(w[k].low, "i") || !strcmp(w[k].low, "ich") || !strcmp(w[k].low, "je"));
+        if (!m && !first_person)
+            continue;
+        size_t last = k + (m ? m : 1) - 1;
+        for (size_t j = k > TAG_REACH ? k - TAG_REACH : 0; j < n && j <= last + 2; j++)
+            if ((j < k || j > last) && !w[j].quoted && (w[j].flags & LSLEX_SPEECH))
+                return first_person ? CALL_I : (int)ch;
+        k = last;
+    }
+    return -1;
+}
+
+/* Is the one-word name a form of address anyone may be called by
+ * ("Sire", "Madam", "Boss", "Monsieur"): a title, or a word whose
+ * commonest sense is a person noun? Such a word is no one's alias. */
+static int address_word(lslex_lang_id lang, const char *name)
+{
+    size_t n = strlen(name);
+    if (ls_cast_word_flags(lang, name, n) & LSLEX_TITLE)
+        return 1;
+    char e[48];
+    if (lang == LSLEX_EN)
+        lslex_lower(name, n, e, sizeof e, 0);
+    else
+        ls_translate_word(lang, name, n, 1, e, sizeof e, NULL);
+    lswn_info wi;
+    return e[0] && lswn_lookup(e, &wi) && wi.noun && wi.noun_lex[0] == LSWN_N_PERSON;
+}
+
+#define CALL_MIN 3 /* answers that make a called name an alias */
+/* Called names answered by one narration-named character become theirs:
+ * ans[a * nc + b] is how often a call of a was answered by a line tagged
+ * with b, tagged[a] how many of its calls had a tagged answer at all. */
+static longsd_status fold_called_names(lslex_lang_id lang, ls_character *cast, size_t nc, const size_t *narr,
+                                       const int *ans, const int *tagged)
+{
+    longsd_status st = LONGSD_OK;
+    for (size_t a = 0; a < nc && !st; a++) {
+        if (!cast[a].name || role_named(&cast[a]) || cast[a].narrator || tagged[a] < CALL_MIN)
+            continue;
+        if (strchr(cast[a].name, ' ') || address_word(lang, cast[a].name))
+            continue; /* "Mr. Gray" is a name of his own; "Sire" anyone's */
+        if (narr[a] * 5 > cast[a].mentions)
+            continue; /* the narration names them too: a person of their own */
+        size_t best = (size_t)-1;
+        for (size_t b = 0; b < nc; b++)
+            if (b != a && cast[b].name && ans[a * nc + b] > 0 &&
+                (best == (size_t)-1 || ans[a * nc + b] > ans[a * nc + best]))
+                best = b;
+        if (best == (size_t)-1 || ans[a * nc + best] < CALL_MIN || ans[a * nc + best] * 2 <= tagged[a] ||
+            ans[a * nc + best] <= 2 * ans[a * nc + a])
+            continue;
+        ls_character *b = &cast[best];
+        if (role_named(b) || b->narrator || narr[best] <= narr[a])
+            continue;
+        if (cast[a].gender && b->gender && cast[a].gender != b->gender)
+            continue;
+        st = fold_role(b, &cast[a]);
+    }
+    return st;
+}
+
 static int by_mentions(const void *a, const void *b)
 {
     const ls_character *x = a, *y = b;
@@ -260,17 +350,20 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
     uint64_t *h = NULL;
     int *ev = NULL; /* [named * nc + role]: evidence they are one */
     size_t *narr = NULL; /* times each is named outside quotes */
+    int *ans = NULL, *tagged = NULL; /* calls answered: [caller * nc + answerer], [caller] */
+    size_t prev_calls[8], n_prev = 0, cur_calls[8], n_cur = 0;
     longsd_status st = LONGSD_OK;
     int any_role = 0, any_name = 0;
     for (size_t i = 0; i < nc; i++) {
         any_role |= role_named(&cast[i]);
         any_name |= !role_named(&cast[i]) && !cast[i].narrator;
     }
-    if (!any_role || !any_name || nc > 256)
+    if (!any_name || nc > 256)
         return LONGSD_OK;
     if ((st = ls_cast_forms(cast, nc, &forms, &n_forms)))
         return st;
-    if (!(ev = longsd__calloc(nc * nc, sizeof *ev)) || !(narr = longsd__calloc(nc, sizeof *narr))) {
+    if (!(ev = longsd__calloc(nc * nc, sizeof *ev)) || !(narr = longsd__calloc(nc, sizeof *narr)) ||
+        !(ans = longsd__calloc(nc * nc, sizeof *ans)) || !(tagged = longsd__calloc(nc, sizeof *tagged))) {
         st = LONGSD_ERR_NOMEM;
         goto out;
     }
@@ -344,6 +437,11 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
                         ev[ch * nc + r] += 2;
             /* "Grete! Grete!" ... "»Mutter?« rief die Schwester" */
             if (called(d, s->len, w, k, m)) {
+                int seen = 0;
+                for (size_t c2 = 0; c2 < n_cur; c2++)
+                    seen |= cur_calls[c2] == ch;
+                if (!seen && n_cur < sizeof cur_calls / sizeof cur_calls[0])
+                    cur_calls[n_cur++] = ch;
                 int opened = 0;
                 for (size_t j = k + m; j < n && j < k + m + CALL_REACH; j++) {
                     if (!opened) {
@@ -365,6 +463,22 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
             }
             k += m - 1;
         }
+        /* the calls of the paragraph before, answered by this one's
+         * speaker when it speaks */
+        int quoted = 0;
+        for (size_t k = para_first; k < n && !quoted; k++)
+            quoted = w[k].quoted;
+        if (quoted && n_prev) {
+            int spk = para_speaker(forms, n_forms, w, h, para_first, n);
+            for (size_t c2 = 0; c2 < n_prev && spk != -1; c2++) {
+                tagged[prev_calls[c2]]++;
+                if (spk >= 0)
+                    ans[prev_calls[c2] * nc + (size_t)spk]++;
+            }
+        }
+        memcpy(prev_calls, cur_calls, n_cur * sizeof *cur_calls);
+        n_prev = n_cur;
+        n_cur = 0;
     }
     family_evidence(s, lang, cast, nc, narr, ev);
     /* each role to the one name with the most evidence, when no other
@@ -411,6 +525,8 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
         if ((st = role_keeps ? fold_role(&cast[r], &cast[best]) : fold_role(&cast[best], &cast[r])))
             goto out;
     }
+    if ((st = fold_called_names(lang, cast, nc, narr, ans, tagged)))
+        goto out;
     size_t k = 0;
     for (size_t i = 0; i < nc; i++)
         if (cast[i].name)
@@ -424,5 +540,7 @@ out:
     longsd__free(h);
     longsd__free(ev);
     longsd__free(narr);
+    longsd__free(ans);
+    longsd__free(tagged);
     return st;
 }

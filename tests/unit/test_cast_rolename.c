@@ -188,6 +188,62 @@ TEST(kin_role_and_another_surname_stay_apart)
     free(t);
 }
 
+/* a friend's name for a man the narration calls by his title: "Ned" is
+ * only said in dialogue, and each time the answer is tagged "Lord Arthur" */
+static const char CALLED_EN[] =
+    "Lord Arthur stood by the window of the studio. The painter worked at his easel.\n\n"
+    "\"You are late again, Ned,\" said the painter, without looking up.\n\n"
+    "\"I am never late,\" answered Lord Arthur, and he sat down on the divan.\n\n"
+    "\"Then you are early, Ned. Sit still and do not talk.\"\n\n"
+    "\"I always talk,\" said Lord Arthur, laughing.\n\n"
+    "The painter put down his brush and looked at the garden. Lord Arthur lit a cigarette.\n\n"
+    "\"Ned, you must not say such things to him,\" said the painter.\n\n"
+    "\"Why not?\" asked Lord Arthur. \"He likes to hear them.\"\n\n"
+    "\"He is too young for you, Ned.\"\n\n"
+    "\"Nobody is too young,\" murmured Lord Arthur, and he smiled.\n\n"
+    "Lord Arthur walked across the room and opened the door. Lord Arthur went out.\n";
+
+TEST(a_name_only_called_and_answered_by_one_man_is_his)
+{
+    rnfx f;
+    cast_of(&f, CALLED_EN);
+    const ls_character *a = who(&f, "Arthur");
+    REQUIRE(a != NULL);
+    CHECK(has_alias(a, "Ned"));
+    CHECK(who(&f, "Ned") == NULL);
+    fx_free(&f);
+}
+
+/* a name the narration uses too is a person of its own, and a form of
+ * address ("Pal", "Sire") is anyone's: neither becomes the answerer's alias */
+TEST(a_called_name_that_also_acts_stays_apart)
+{
+    size_t len = strlen(CALLED_EN);
+    char *t = malloc(len + 400);
+    REQUIRE(t != NULL);
+    strcpy(t, CALLED_EN);
+    strcat(t, "\nNed came in from the garden. Ned sat down. Ned laughed at them both. Ned went home. "
+              "Ned slept. Ned woke at noon. Ned ate his bread. Ned looked out at the rain.\n");
+    rnfx f;
+    cast_of(&f, t);
+    const ls_character *a = who(&f, "Arthur");
+    REQUIRE(a != NULL);
+    CHECK(!has_alias(a, "Ned"));
+    CHECK(who(&f, "Ned") != NULL);
+    fx_free(&f);
+    /* "Pal" in place of "Ned" */
+    strcpy(t, CALLED_EN);
+    for (char *p = strstr(t, "Ned"); p; p = strstr(p, "Ned"))
+        memcpy(p, "Pal", 3);
+    cast_of(&f, t);
+    a = who(&f, "Arthur");
+    REQUIRE(a != NULL);
+    CHECK(!has_alias(a, "Pal"));
+    fx_free(&f);
+    free(t);
+}
+
 RUN_TESTS(german_role_and_name_in_apposition_are_one, german_call_answered_by_the_role_is_one,
           german_role_and_name_without_evidence_stay_apart, french_role_before_the_name_is_one, sexes_must_agree,
-          kin_role_and_the_heros_surname_are_one, kin_role_and_another_surname_stay_apart)
+          kin_role_and_the_heros_surname_are_one, kin_role_and_another_surname_stay_apart,
+          a_name_only_called_and_answered_by_one_man_is_his, a_called_name_that_also_acts_stays_apart)
