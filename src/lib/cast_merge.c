@@ -252,10 +252,13 @@ static int by_name_ptr(const void *a, const void *b)
 }
 
 /* "Huck", "Hucky", "Huckleberry (Finn)": one-word names where one is the
- * start of the other and the surnames do not disagree are one character;
+ * start of the other and neither the surnames nor the sexes the words
+ * say disagree are one character;
  * the most mentioned form keeps the name. Names sorted, so the longer forms
  * of a name follow it directly: no all-pairs loop. */
-static longsd_status merge_short_forms(cchars *cs)
+static int word_sex(const cscan *c, const char *w, size_t n);
+
+static longsd_status merge_short_forms(const cscan *c, cchars *cs)
 {
     cchar **ix = longsd__malloc((cs->n ? cs->n : 1) * sizeof *ix);
     if (!ix)
@@ -278,6 +281,10 @@ static longsd_status merge_short_forms(cchars *cs)
                 continue;
             const char *sa = surname(a->full_name), *sb = surname(b->full_name);
             if (sa[0] && sb[0] && strcmp(sa, sb) != 0)
+                continue;
+            /* "König" and "Königin", "Louis" and "Louise": the words say two sexes */
+            int xa = word_sex(c, a->name, la), xb = word_sex(c, b->name, strlen(b->name));
+            if (xa && xb && xa != xb)
                 continue;
             /* fold the less mentioned into the more mentioned */
             cchar *keep = a->mentions >= b->mentions ? a : b;
@@ -730,7 +737,7 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
     if (!st)
         st = link_full_forms(c, cs);
     if (!st)
-        st = merge_short_forms(cs);
+        st = merge_short_forms(c, cs);
 out:
     longsd__free(ph);
     longsd__free(si);

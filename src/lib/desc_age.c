@@ -452,6 +452,8 @@ static int diminutive(const ls_character *c, lslex_lang_id lang)
     return 0;
 }
 
+#define WITH_ME_MIN 3 /* "X and me" that make X the narrator's age, with ... */
+#define GROUP_MIN 2   /* ... paragraphs counting X among "the boys" */
 #define OLD_SHARE 40 /* mentions per "old" word, at most, for an old character */
 
 /* Age and sex from the evidence and the honorific, where the cast facts
@@ -572,6 +574,10 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
     size_t last_who = (size_t)-1; /* the one character of the sentence before */
     size_t last[8], n_last = 0;   /* all of them */
     int *pairs = NULL;            /* [a * n_cast + b]: "a and b" in the narration */
+    int *with_me = NULL;          /* [a]: "a and me", "me and a", "a and I" */
+    int *group = NULL;            /* [a]: paragraphs whose narration names a and says "boys" */
+    size_t para_who[16], n_para_who = 0, cur_para = (size_t)-1;
+    int para_group = 0;
     size_t narrator = (size_t)-1;
     longsd_status st = LONGSD_OK;
     if (n_cast == 0)
@@ -585,7 +591,9 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
     ev = longsd__calloc(n_cast, sizeof *ev);
     if (n_cast <= 256)
         pairs = longsd__calloc(n_cast * n_cast, sizeof *pairs);
-    if (!ev || (n_cast <= 256 && !pairs)) {
+    with_me = longsd__calloc(n_cast, sizeof *with_me);
+    group = longsd__calloc(n_cast, sizeof *group);
+    if (!ev || (n_cast <= 256 && !pairs) || !with_me || !group) {
         st = LONGSD_ERR_NOMEM;
         goto out;
     }
@@ -629,8 +637,25 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
             ev[ch].hon_female += (t & 8) != 0;
             k += m - 1;
         }
+        if (sn->para != cur_para) {
+            /* "Jo Harper and Ben Rogers, and two or three more of the
+             * boys": a paragraph that names them and says "the boys" */
+            for (size_t q = 0; para_group && q < n_para_who; q++)
+                group[para_who[q]]++;
+            cur_para = sn->para;
+            n_para_who = 0;
+            para_group = 0;
+        }
         if (sn->in_quotes)
             continue; /* what characters say of others is for the narration to confirm */
+        for (size_t k = 0; k < n; k++) {
+            /* a plural of children in the narration, not the end of a
+             * compound ("yaller-boys": gold coins) */
+            if (w[k].quoted || !IS(&w[k], CHILD_PL) || (w[k].start > 0 && s->data[w[k].start - 1] == '-'))
+                continue;
+            para_group = 1;
+            break;
+        }
         /* the one character of the sentence, and where they are named */
         size_t who = (size_t)-1, at = 0, len = 0;
         size_t here[8] = {0}, n_here = 0;
@@ -647,6 +672,11 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
                 seen |= here[q] == ch;
             if (!seen && n_here < 8)
                 here[n_here++] = ch;
+            seen = 0;
+            for (size_t q = 0; q < n_para_who; q++)
+                seen |= para_who[q] == ch;
+            if (!seen && n_para_who < sizeof para_who / sizeof para_who[0])
+                para_who[n_para_who++] = ch;
             if (who == (size_t)-1)
                 who = ch, at = k, len = m;
             /* "little Jim", "old Nat Parsons", "young Bushrod": the word
@@ -698,6 +728,8 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
             if (!ls_cast_match(forms, n_forms, h, n, k + m + 1, &b) &&
                 ((y->ll == 2 && !memcmp(y->low, "me", 2)) || (y->ll == 1 && y->low[0] == 'i')))
                 b = narrator;
+            if (b != (size_t)-1 && a != b && (a == narrator || b == narrator))
+                with_me[a == narrator ? b : a]++;
             if (b != (size_t)-1 && a != b) {
                 /* the narrator takes their companions' age, but "me and Jim"
                  * says nothing of Jim's: a boy tells of grown-ups he goes with */
@@ -823,8 +855,24 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
                 break;
             }
     }
+    for (size_t q = 0; para_group && q < n_para_who; q++)
+        group[para_who[q]]++;
     for (size_t i = 0; i < n_cast; i++)
         decide(&cast[i], &ev[i], diminutive(&cast[i], lang), lang);
+    /* a child narrator's companion ("Tom and me") is a child too when the
+     * narration counts them among "the boys" now and then: "me and Jim"
+     * alone says nothing of Jim, a grown man who goes with a boy; never
+     * for one the book calls grown up, titles or names by a role */
+    if (narrator != (size_t)-1 && cast[narrator].age == LS_AGE_CHILD)
+        for (size_t i = 0; i < n_cast; i++) {
+            int hon_a = 0, hon_y = 0, hon_s = 0;
+            honorific(&cast[i], &hon_a, &hon_y, &hon_s);
+            if (i == narrator || cast[i].age || cast[i].role || ev[i].adult || ev[i].old || ev[i].old_near ||
+                ev[i].hon_adult || hon_a || hon_y)
+                continue;
+            if (with_me[i] >= WITH_ME_MIN && group[i] >= GROUP_MIN)
+                cast[i].age = LS_AGE_CHILD;
+        }
     for (int round = 0; round < 2 && pairs; round++)
         for (size_t i = 0; i < n_cast; i++) {
             /* no evidence of their own: the age of those they go about with */
@@ -842,6 +890,8 @@ longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_c
 out:
     longsd__free(ev);
     longsd__free(pairs);
+    longsd__free(with_me);
+    longsd__free(group);
     longsd__free(forms);
     longsd__free(w);
     longsd__free(h);

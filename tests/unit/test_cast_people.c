@@ -256,6 +256,30 @@ TEST(german_nouns_are_not_characters)
     free(text);
 }
 
+/* "der König", "die Königin", "der Vater": a German rank or kin noun after
+ * an article names a character as "the king" does in English; the king
+ * and the queen are two people, though one word starts the other */
+TEST(german_role_nouns_after_an_article)
+{
+    const char *de[] = {"Der K\xC3\xB6nig sa\xC3\x9F auf dem Thron. Die K\xC3\xB6nigin weinte. Der K\xC3\xB6nig stand auf, "
+                        "und die K\xC3\xB6nigin ging hinaus. Der Vater des M\xC3\xA4" "dchens kam herein. Der Vater "
+                        "sprach leise, und der K\xC3\xB6nig h\xC3\xB6rte ihn an.\n\n"};
+    const int t[] = {4};
+    char *text = build(de, t, 1);
+    castfx f;
+    cast_of(&f, text);
+    const ls_character *k = who(&f, "K\xC3\xB6nig"), *q = who(&f, "K\xC3\xB6nigin"), *v = who(&f, "Vater");
+    REQUIRE(k && q && v);
+    CHECK(k != q);
+    CHECK_STR(k->role, "k\xC3\xB6nig");
+    CHECK_STR(v->role, "vater");
+    CHECK_INT(k->gender, LS_GENDER_MALE);
+    CHECK_INT(q->gender, LS_GENDER_FEMALE);
+    CHECK(who(&f, "Herr") == NULL && who(&f, "Frau") == NULL);
+    cast_free(&f);
+    free(text);
+}
+
 /* "Ned Land": a full name whose second word is a noun ("land") is still
  * a man when he speaks or his first name is known; and a French book's
  * places and first names come from hunspell fr. */
@@ -415,6 +439,6 @@ TEST(things_named_after_someone_are_not_people)
     free(text);
 }
 
-RUN_TESTS(things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
+RUN_TESTS(german_role_nouns_after_an_article, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
           ships_and_genitives_are_not_people, full_name_ending_in_a_noun, french_dictionary, german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
           ships_and_families_are_not_characters, allocation_failures)

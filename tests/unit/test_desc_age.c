@@ -142,6 +142,40 @@ TEST(first_person_we_boys)
     fx_free(&f);
 }
 
+/* a boy narrator's companion, never called a boy himself, but counted
+ * among "the boys" and going about as "Ned and me"; the grown man he
+ * also goes with ("me and Sam") is never among them */
+static const char US_BOYS[] =
+    "I went down to the river in the morning. We boys sat on the raft all day and I caught a catfish.\n\n"
+    "Ned and me crept out of the window after supper. I was scared, and I held my breath.\n\n"
+    "We found Ned at the tanyard with the rest of the boys, and I told them about the cave.\n\n"
+    "Then me and Ned went home. I slept in the loft and I dreamed of the river.\n\n"
+    "Me and Sam went to the mill, and Sam smoked his pipe while I fished. I liked Sam.\n\n"
+    "All the boys laughed when Ned fell in the creek. He swore, and he shook his fist at us.\n\n"
+    "Ned and me ate our bread on the bank. Then me and Sam rowed across, and Sam sang. I listened.\n\n";
+
+TEST(first_person_companion_among_the_boys)
+{
+    agefx f;
+    char text[4 * sizeof US_BOYS];
+    text[0] = '\0';
+    for (int i = 0; i < 3; i++)
+        strcat(text, US_BOYS);
+    of_text(&f, text);
+    const ls_character *me = NULL;
+    for (size_t i = 0; i < f.n; i++)
+        if (f.c[i].narrator)
+            me = &f.c[i];
+    REQUIRE(me);
+    CHECK_INT(me->age, LS_AGE_CHILD);
+    const ls_character *ned = who(&f, "Ned"), *sam = who(&f, "Sam");
+    REQUIRE(ned && sam);
+    CHECK_INT(ned->age, LS_AGE_CHILD);
+    CHECK(strstr(ned->description, "boy") != NULL);
+    CHECK(sam->age != LS_AGE_CHILD); /* "me and Sam" alone: a boy goes about with grown-ups too */
+    fx_free(&f);
+}
+
 static const char GRETCHEN[] =
     "Da ging Gretchen in den Wald. \"Wie schön\", sagte Gretchen, und sie sang ein Lied unter den Bäumen.\n\n"
     "Da lebten kleine Künige im Lande. Der Künig ritt auf die Jagd, und der Künig sprach zu dem Jäger.\n\n"
@@ -227,4 +261,4 @@ TEST(family_title_keeps_his_sex)
 }
 
 RUN_TESTS(fond_old_is_no_age, family_title_keeps_his_sex, fence_boys, abroad_boys_and_old_jim, tom_sawyer_grown_ups_stay_grown_up, evidence_in_the_narration,
-          first_person_we_boys, german_diminutive_and_petty_kings, role_nouns_say_the_sex, allocation_failures)
+          first_person_we_boys, first_person_companion_among_the_boys, german_diminutive_and_petty_kings, role_nouns_say_the_sex, allocation_failures)
