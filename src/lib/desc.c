@@ -137,6 +137,12 @@ static const char *const HOLD[] = {"held", "holding", "holds", "carried", "carry
                                    "h\xC3\xA4lt", "trug", "tr\xC3\xA4gt", "schwang", "tenait", "tient",
                                    "portait", "porte", "brandissait"};
 /* "in his hand", "in der Hand", "à la main": after the thing held */
+/* eyes said only by their size ("with wide eyes", "mit großen Augen",
+ * "les yeux grands") are a look of surprise, for a moment, not how the
+ * person looks */
+static const char *const EYES[] = {"eyes", "augen", "yeux"};
+static const char *const EYE_SIZE[] = {"wide", "great", "big", "large", "round", "gro\xC3\x9F", "gro\xC3\x9F" "e",
+                                       "gro\xC3\x9F" "en", "weit", "weiten", "aufgerissenen", "grand", "grands"};
 static const char *const HAND[] = {"hand", "hands", "fist", "main", "mains"};
 static const char *const POSS_M[] = {"his", "he", "himself"};
 static const char *const POSS_F[] = {"her", "she", "hers", "herself"};
@@ -235,6 +241,13 @@ static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dw
                 a = j + 1; /* "boy's hair", "the man's eyes": someone else's */
         if (a == k && !carried)
             continue;
+        if (is_word(&w[k], EYES, sizeof EYES / sizeof EYES[0])) {
+            int size_only = 1;
+            for (size_t j = a; j < k && size_only; j++)
+                size_only = is_word(&w[j], EYE_SIZE, sizeof EYE_SIZE / sizeof EYE_SIZE[0]);
+            if (size_only)
+                continue;
+        }
         size_t b = a;
         if (b > from && is_word(&w[b - 1], ARTICLE, sizeof ARTICLE / sizeof ARTICLE[0]))
             b--;

@@ -95,6 +95,38 @@ TEST(german_phrases_translated)
     longsd_story_free(s);
 }
 
+/* "nodded with wide eyes", "mit großen Augen": a look of surprise for a
+ * moment, not how they look; eyes with a colour or a quality still count */
+TEST(eyes_wide_for_a_moment_are_no_look)
+{
+    longsd_story *s = ingest_str("Peleg nodded with wide eyes and said nothing. Peleg sat down by the fire.\n\n"
+                                 "Mary looked up with soft grey eyes and smiled. Mary sat by the window.\n\n");
+    ls_character cast[2];
+    memset(cast, 0, sizeof cast);
+    cast[0].name = cast[0].full_name = "Peleg";
+    cast[0].description = longsd__strdup("");
+    cast[0].gender = LS_GENDER_MALE;
+    cast[1].name = cast[1].full_name = "Mary";
+    cast[1].description = longsd__strdup("");
+    cast[1].gender = LS_GENDER_FEMALE;
+    REQUIRE(ls_cast_describe(s, cast, 2, NULL) == LONGSD_OK);
+    CHECK_STR(cast[0].description, "a man");
+    CHECK_CONTAINS(cast[1].description, "grey eyes");
+    longsd__free(cast[0].description);
+    longsd__free(cast[1].description);
+    longsd_story_free(s);
+    s = ingest_str("Hans nickte ihm mit gro\xC3\x9F" "en Augen zu. Hans ging nach Hause.\n\n");
+    ls_character c;
+    memset(&c, 0, sizeof c);
+    c.name = c.full_name = "Hans";
+    c.description = longsd__strdup("");
+    c.gender = LS_GENDER_MALE;
+    REQUIRE(ls_cast_describe(s, &c, 1, NULL) == LONGSD_OK);
+    CHECK(strstr(c.description, "eyes") == NULL);
+    longsd__free(c.description);
+    longsd_story_free(s);
+}
+
 TEST(allocation_failures)
 {
     longsd_story *s = ingest_str(EN);
@@ -197,5 +229,5 @@ TEST(age_and_sex_from_the_text)
     longsd_story_free(s);
 }
 
-RUN_TESTS(plan_records_the_spans, harvested_with_spans, someone_elses_things_and_written_descriptions, german_phrases_translated,
+RUN_TESTS(eyes_wide_for_a_moment_are_no_look, plan_records_the_spans, harvested_with_spans, someone_elses_things_and_written_descriptions, german_phrases_translated,
           allocation_failures, age_and_sex_from_the_text)
