@@ -274,6 +274,25 @@ static void english_word(lslex_lang_id lang, const char *w, size_t n, int upper,
     ls_translate_word(lang, w, n, upper, out, cap, NULL);
 }
 
+/* A rank noun in the other sex's form: "countess" for a woman the
+ * dictionary gave "earl" ("comtesse" -> "earl"), "count" for a man given
+ * "countess". In place; unchanged when the noun has no pair. */
+static void rank_for_sex(char *role, size_t cap, int gender)
+{
+    static const char *const pair[][2] = {
+        {"earl", "countess"},   {"count", "countess"}, {"duke", "duchess"},   {"king", "queen"},
+        {"prince", "princess"}, {"baron", "baroness"}, {"emperor", "empress"}, {"marquis", "marchioness"},
+        {"viscount", "viscountess"}};
+    for (size_t i = 0; i < sizeof pair / sizeof pair[0]; i++) {
+        int from = gender == LS_GENDER_FEMALE ? 0 : 1;
+        if (gender && !strcmp(role, pair[i][from])) {
+            /* "countess" back for a man is "count", never "earl" */
+            snprintf(role, cap, "%s", from ? (i == 0 ? pair[1][0] : pair[i][0]) : pair[i][1]);
+            return;
+        }
+    }
+}
+
 /* The person noun from role, or sex and age: "fisherman", "boy", "old
  * woman"; an animal's noun for an animal role ("flounder"); into out, ""
  * when nothing is known. */
@@ -295,6 +314,7 @@ static void person_noun(const ls_character *c, lslex_lang_id lang, char *out, si
             }
             role[0] = '\0';
         }
+        rank_for_sex(role, sizeof role, c->gender);
     }
     int g = c->gender, age = c->age, ksex, kage;
     if (role[0] && ls_desc_kin(role, &ksex, &kage)) {

@@ -127,6 +127,12 @@ static int role_sex(const ls_character *c, lslex_lang_id lang)
     if (lang == LSLEX_DE && n > 5 && !memcmp(low + n - 2, "in", 2) && (r == c->role || ls_dict_de_noun(r, strlen(r)) ||
                                                                        ls_dict_de_noun(r, strlen(r) - 2)))
         return LS_GENDER_FEMALE;
+    /* French: the article of a person named by the role says it ("la
+     * baronne", "le comte"); "l'" says nothing */
+    if (lang == LSLEX_FR && r == c->role && c->name && !strncmp(c->name, "la ", 3))
+        return LS_GENDER_FEMALE;
+    if (lang == LSLEX_FR && r == c->role && c->name && !strncmp(c->name, "le ", 3))
+        return LS_GENDER_MALE;
     return 0;
 }
 

@@ -204,6 +204,25 @@ TEST(role_nouns_say_the_sex)
     CHECK_STR(moder->description, "a woman");
     CHECK_INT(vader->gender, LS_GENDER_MALE);
     fx_free(&f);
+
+    /* French: the article of a role says the sex whatever the pronouns
+     * near it ("la baronne ... il"), and the rank noun takes that sex */
+    const ls_character c0 = {0};
+    ls_character cast[1] = {c0};
+    cast[0].name = cast[0].full_name = "la comtesse";
+    cast[0].role = "comtesse";
+    cast[0].gender = LS_GENDER_MALE; /* what pronouns near her might have said */
+    cast[0].description = longsd__strdup("");
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    const char *fr = "La comtesse entra dans le salon. Il faisait froid, et la comtesse s'assit pr\xC3\xA8s du feu.\n\n";
+    REQUIRE(ls_story_ingest("t.txt", fr, strlen(fr), NULL, &s, &err) == LONGSD_OK);
+    CHECK_STR(s->lang, "fr");
+    REQUIRE(ls_cast_describe(s, cast, 1, NULL) == LONGSD_OK);
+    CHECK_INT(cast[0].gender, LS_GENDER_FEMALE);
+    CHECK_STR(cast[0].description, "a countess"); /* the dictionary's "earl", in her sex */
+    longsd__free(cast[0].description);
+    longsd_story_free(s);
 }
 
 TEST(allocation_failures)
