@@ -23,7 +23,8 @@
  * The name keeps the mentions of both and takes the role (so its
  * description says what the role says of sex and age); without evidence,
  * or when two names claim one role, they stay apart. One pass over the
- * paragraphs: linear in the text. */
+ * paragraphs: linear in the text (plus a search for the hero's full name
+ * where a kin role and a titled name could be one). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,7 +174,10 @@ static int titled_sex(lslex_lang_id lang, const char *name, const char **surname
                                                      : 0;
 }
 
-static int word_byte(unsigned char c) { return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+static int word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
 
 /* Is sur the family name of hero: his full name ends in it, or the text
  * writes his name with it ("Gregor Samsa", even once)? */
@@ -215,14 +219,15 @@ static void family_evidence(const longsd_story *s, lslex_lang_id lang, const ls_
     for (int sex = LS_GENDER_MALE; sex <= LS_GENDER_FEMALE; sex++) {
         size_t titled = (size_t)-1, kin = (size_t)-1;
         int n_titled = 0, n_kin = 0, ks;
+        for (size_t i = 0; i < nc; i++)
+            if (cast[i].name && role_named(&cast[i]) && family_kin(lang, cast[i].role, &ks) && ks == sex)
+                kin = i, n_kin++;
+        if (n_kin != 1)
+            continue; /* the text is searched for the hero's surname only when it can matter */
         for (size_t i = 0; i < nc; i++) {
             const char *sur = NULL;
-            if (!cast[i].name || &cast[i] == hero)
-                continue;
-            if (role_named(&cast[i]) && family_kin(lang, cast[i].role, &ks) && ks == sex)
-                kin = i, n_kin++;
-            else if (!role_named(&cast[i]) && titled_sex(lang, cast[i].name, &sur) == sex &&
-                     hero_surname(s, hero, sur))
+            if (cast[i].name && &cast[i] != hero && !role_named(&cast[i]) &&
+                titled_sex(lang, cast[i].name, &sur) == sex && hero_surname(s, hero, sur))
                 titled = i, n_titled++;
         }
         if (n_kin == 1 && n_titled == 1 && narr[titled] >= FAMILY_NARRATED &&
@@ -353,11 +358,9 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
     int *ans = NULL, *tagged = NULL; /* calls answered: [caller * nc + answerer], [caller] */
     size_t prev_calls[8], n_prev = 0, cur_calls[8], n_cur = 0;
     longsd_status st = LONGSD_OK;
-    int any_role = 0, any_name = 0;
-    for (size_t i = 0; i < nc; i++) {
-        any_role |= role_named(&cast[i]);
+    int any_name = 0; /* a name to join a role or another name to */
+    for (size_t i = 0; i < nc; i++)
         any_name |= !role_named(&cast[i]) && !cast[i].narrator;
-    }
     if (!any_name || nc > 256)
         return LONGSD_OK;
     if ((st = ls_cast_forms(cast, nc, &forms, &n_forms)))
