@@ -147,7 +147,10 @@ TEST(winograd_matches_naive)
     printf("  winograd worst max rel err: F(2x2) %.2e, F(4x4) %.2e\n", worst[2], worst[4]);
 }
 
-static void attention_case(int nq, int nk, int heads, int dh, int causal, int expect_chunks)
+typedef void (*attn_fn)(const float *, const float *, const float *, int, int, int, int, int, float *, float *);
+
+static void attention_case_with(attn_fn fn, const char *what, int nq, int nk, int heads, int dh, int causal,
+                                int expect_chunks)
 {
     unsigned s = 7;
     int ld = heads * dh;
@@ -157,15 +160,16 @@ static void attention_case(int nq, int nk, int heads, int dh, int causal, int ex
     REQUIRE(q && k && v && o && ref && sc);
     for (size_t i = 0; i < (size_t)nq * ld; i++)
         q[i] = frand(&s);
+    /* keys grow along the sequence: later key blocks raise the maximum */
     for (size_t i = 0; i < (size_t)nk * ld; i++) {
-        k[i] = frand(&s);
+        k[i] = frand(&s) * (1.0f + 4.0f * (float)(i / ld) / (float)nk);
         v[i] = frand(&s);
     }
     size_t scr = sdk_attention_scratch(nq, nk);
     CHECK_INT(scr / (size_t)nk < (size_t)nq, expect_chunks);
     float *sbuf = malloc(scr * 4);
     REQUIRE(sbuf);
-    sdk_attention(q, k, v, nq, nk, heads, dh, causal, o, sbuf);
+    fn(q, k, v, nq, nk, heads, dh, causal, o, sbuf);
     /* Check a sample of rows, all heads: first, last and a stride through. */
     int checked = 0;
     double worst = 0, mx = 0;
@@ -193,10 +197,19 @@ static void attention_case(int nq, int nk, int heads, int dh, int causal, int ex
         }
         checked++;
     }
-    printf("  attention %dx%d h%d causal %d: %d rows, max rel err %.2e\n", nq, nk, heads, causal, checked,
-           worst / mx);
+    printf("  attention (%s) %dx%d h%d x %d causal %d: %d rows, max rel err %.2e\n", what, nq, nk, heads, dh, causal,
+           checked, worst / mx);
     CHECK(worst / mx < 1e-5);
     free(q), free(k), free(v), free(o), free(ref), free(sc), free(sbuf);
+}
+
+/* Every case through sdk_attention (which picks per shape) and through
+ * both kernels it picks from. */
+static void attention_case(int nq, int nk, int heads, int dh, int causal, int expect_chunks)
+{
+    attention_case_with(sdk_attention, "picked", nq, nk, heads, dh, causal, expect_chunks);
+    attention_case_with(sdk_attention_rows, "rows", nq, nk, heads, dh, causal, expect_chunks);
+    attention_case_with(sdk_attention_flash, "blocks", nq, nk, heads, dh, causal, expect_chunks);
 }
 
 TEST(attention_matches_naive)
@@ -204,6 +217,16 @@ TEST(attention_matches_naive)
     attention_case(77, 77, 4, 8, 1, 0);    /* CLIP: causal */
     attention_case(96, 77, 2, 16, 0, 0);   /* cross-attention */
     attention_case(4500, 1000, 1, 8, 0, 1); /* score blocks of 4194 rows */
+    /* The online softmax's tails: query blocks of 64 and key blocks of 256
+     * cut short, key counts off the vector width, a causal mask that ends
+     * a row inside a key block or leaves whole blocks out, head dims that
+     * are not a multiple of 8, and scores spread wide enough that a later
+     * key block raises a row's maximum by many units (the rescaling). */
+    attention_case(131, 601, 3, 13, 0, 0);
+    attention_case(600, 600, 2, 24, 1, 0);
+    attention_case(65, 257, 5, 40, 0, 0);
+    attention_case(1, 3, 1, 1, 0, 0);
+    attention_case(70, 300, 1, 300, 0, 0); /* a head of 300: picked by rows */
 }
 
 TEST(norms_and_activations)
