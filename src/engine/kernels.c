@@ -666,21 +666,57 @@ void sdk_group_norm(float *x, int C, int HW, int G, const float *gamma, const fl
     sdk_group_norm_act(x, x, C, HW, G, gamma, beta, eps, 0);
 }
 
+/* Layer norm over rows [r0, r1): statistics in double as group norm's,
+ * then one sweep; rows on all threads (a transformer block runs three
+ * over every token). */
+typedef struct {
+    const float *x, *gamma, *beta;
+    float *y;
+    int d;
+    float eps;
+} ln_job;
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static void ln_apply_avx2(const float *x, float *y, int d, float m, float inv,
+                                                               const float *g, const float *b)
+{
+    __m256 vm = _mm256_set1_ps(m), vi = _mm256_set1_ps(inv);
+    int j = 0;
+    for (; j + 8 <= d; j += 8) {
+        __m256 v = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + j), vm), vi);
+        _mm256_storeu_ps(y + j, _mm256_fmadd_ps(v, _mm256_loadu_ps(g + j), _mm256_loadu_ps(b + j)));
+    }
+    for (; j < d; j++)
+        y[j] = (x[j] - m) * inv * g[j] + b[j];
+}
+#endif
+
+static void ln_range(void *ctx, size_t r0, size_t r1)
+{
+    const ln_job *j = ctx;
+    int d = j->d;
+    for (size_t i = r0; i < r1; i++) {
+        const float *xi = j->x + i * d;
+        float *yi = j->y + i * d;
+        double mean, var;
+#if defined(__x86_64__)
+        if (have_avx2()) {
+            gn_stats_avx2(xi, (size_t)d, &mean, &var);
+            ln_apply_avx2(xi, yi, d, (float)mean, (float)(1.0 / sqrt(var + j->eps)), j->gamma, j->beta);
+            continue;
+        }
+#endif
+        gn_stats_scalar(xi, (size_t)d, &mean, &var);
+        double inv = 1.0 / sqrt(var + j->eps);
+        for (int k = 0; k < d; k++)
+            yi[k] = (float)((xi[k] - mean) * inv) * j->gamma[k] + j->beta[k];
+    }
+}
+
 void sdk_layer_norm(const float *x, int n, int d, const float *gamma, const float *beta, float eps, float *y)
 {
-    for (int i = 0; i < n; i++) {
-        const float *xi = x + (size_t)i * d;
-        float *yi = y + (size_t)i * d;
-        double s = 0, s2 = 0;
-        for (int j = 0; j < d; j++)
-            s += xi[j];
-        double mean = s / d;
-        for (int j = 0; j < d; j++)
-            s2 += (xi[j] - mean) * (xi[j] - mean);
-        double inv = 1.0 / sqrt(s2 / d + eps);
-        for (int j = 0; j < d; j++)
-            yi[j] = (float)((xi[j] - mean) * inv) * gamma[j] + beta[j];
-    }
+    ln_job j = {x, gamma, beta, y, d, eps};
+    sdk_parallel_for(ln_range, &j, (size_t)n, 65536 / ((size_t)d + 1) + 1);
 }
 
 typedef struct {

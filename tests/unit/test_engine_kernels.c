@@ -281,10 +281,11 @@ TEST(norms_and_activations)
     CHECK(worst < 2e-6);
 }
 
-/* Group norm + SiLU in one sweep against double loops, out of place and in
- * place, on sizes whose channels end off the 8-wide vector (tails), with a
- * large mean against the spread (the cancellation the kernel avoids). */
-TEST(group_norm_silu_matches_double)
+/* Group norm + SiLU in one sweep, and layer norm, against double loops,
+ * out of place and in place, on sizes whose channels or rows end off the
+ * 8-wide vector (tails), with a large mean against the spread (the
+ * cancellation the kernels avoid). */
+TEST(norms_match_double)
 {
     static const int shapes[][3] = {{6, 37, 3}, {64, 13, 32}, {10, 8, 5}, {4, 1, 2}, {96, 129, 32}};
     unsigned s = 21;
@@ -327,6 +328,36 @@ TEST(group_norm_silu_matches_double)
                 printf("  group norm C%d HW%d G%d silu %d: max rel err %.2e\n", C, HW, G, silu, e);
         }
         free(x), free(y), free(z), free(g), free(b), free(ref);
+    }
+    /* layer norm: rows of 37 (vector and tail) and 320, in place too */
+    static const int ln[][2] = {{5, 37}, {3, 320}, {2, 7}};
+    for (size_t si = 0; si < sizeof ln / sizeof *ln; si++) {
+        int n = ln[si][0], d = ln[si][1];
+        size_t nd = (size_t)n * d;
+        float *x = malloc(nd * 4), *y = malloc(nd * 4), *g = malloc((size_t)d * 4), *b = malloc((size_t)d * 4);
+        double *ref = malloc(nd * sizeof *ref);
+        REQUIRE(x && y && g && b && ref);
+        for (size_t i = 0; i < nd; i++)
+            x[i] = -20.0f + 2.0f * frand(&s);
+        for (int k = 0; k < d; k++) {
+            g[k] = frand(&s);
+            b[k] = frand(&s);
+        }
+        for (int i = 0; i < n; i++) {
+            double sum = 0, s2 = 0;
+            for (int k = 0; k < d; k++)
+                sum += x[i * d + k];
+            double m = sum / d;
+            for (int k = 0; k < d; k++)
+                s2 += (x[i * d + k] - m) * (x[i * d + k] - m);
+            for (int k = 0; k < d; k++)
+                ref[i * d + k] = (x[i * d + k] - m) / sqrt(s2 / d + 1e-5) * g[k] + b[k];
+        }
+        sdk_layer_norm(x, n, d, g, b, 1e-5f, y);
+        CHECK(rel_err(y, ref, nd) < 2e-6);
+        sdk_layer_norm(x, n, d, g, b, 1e-5f, x);
+        CHECK(memcmp(x, y, nd * 4) == 0);
+        free(x), free(y), free(g), free(b), free(ref);
     }
 }
 
@@ -511,5 +542,5 @@ TEST(arena_grows_once_then_reuses)
 }
 
 RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, attention_matches_naive, norms_and_activations,
-          group_norm_silu_matches_double, activations_match_double, fused_products_match_double,
+          norms_match_double, activations_match_double, fused_products_match_double,
           arena_grows_once_then_reuses)
