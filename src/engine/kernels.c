@@ -1006,8 +1006,12 @@ void sdk_attention_rows(const float *q, const float *k, const float *v, int nq, 
  * row has accumulated by exp(m_old - m_new). The (FA_BQ, FA_BK) score
  * block stays in the core's cache; the full score matrix never exists.
  * Each thread claims one of FA_SLOTS scratch slices for the items it is
- * given, so the result does not depend on the split. */
-#define FA_BQ 64
+ * given, so the result does not depend on the split. Block sizes from
+ * bench/bench_attn.c (CPU time, alternating runs): 128 query rows take
+ * 5-10 % less than 64 at the UNet's 64^2 shapes (half the packing of the
+ * key and value blocks), and 256 or 512 keys read the same; a (128, 256)
+ * score block is 128 KB, within a core's L2. */
+#define FA_BQ 128
 #define FA_BK 256
 #define FA_SLOTS SDK_MAX_THREADS
 
