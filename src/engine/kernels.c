@@ -511,6 +511,16 @@ void sdk_linear_cm(const float *x, int n, int in, const float *w, const float *b
         sdk_rows_add_cols(y, n, out, b);
 }
 
+void sdk_conv1x1_acc(const float *x, int C, int HW, const float *w, int O, float *y)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, HW, C, 1.0f, w, C, x, HW, 1.0f, y, HW);
+}
+
+void sdk_linear_to_cm_acc(const float *x, int n, int in, const float *w, int out, float *y)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, out, n, in, 1.0f, w, in, x, in, 1.0f, y, n);
+}
+
 /* y(n, out) += b[col], over rows [r0, r1) */
 typedef struct {
     float *y;

@@ -130,6 +130,12 @@ void sdk_linear_acc(const float *x, int n, int in, const float *w, const float *
 /* The same from channel-major input x(in, n) (an image's (C, HW)):
  * y(n, out) = x^T w^T + b, without a transpose pass. */
 void sdk_linear_cm(const float *x, int n, int in, const float *w, const float *b, int out, float *y);
+/* Products accumulated onto a residual (sgemm with beta 1, no bias):
+ * y(O, HW) += w(O, C) x(C, HW) (a 1x1 conv, a ResNet's shortcut), and
+ * y(out, n) += w(out, in) x(n, in)^T (tokens in, channel-major out: a
+ * projection back to an image's (C, HW) without a transpose pass). */
+void sdk_conv1x1_acc(const float *x, int C, int HW, const float *w, int O, float *y);
+void sdk_linear_to_cm_acc(const float *x, int n, int in, const float *w, int out, float *y);
 /* Passes that finish a product, on all threads: y(rows, N) += b[row] (+
  * res(rows, N)) (either may be NULL); y(rows, N) = x + b[row] (b may be
  * NULL); y(n, out) += b[col]. */

@@ -1,11 +1,11 @@
 /* layers.c - shared UNet/VAE layers (see layers.h). Weight slots: 0/1 for
  * the weight and bias of the layer running, 2/3 for norms, 4/5 for the
- * feed-forward's second linear (both are live over its token blocks). A slot's
+ * feed-forward's second linear (both are live over its token blocks) and 4
+ * for a ResNet's shortcut bias (live over conv2). A slot's
  * pointer stays valid until that slot is asked for again, so a weight is
  * fetched once and applied to every image of the batch. */
 #include "layers.h"
 
-#include <cblas.h>
 #include <string.h>
 
 #define FF_TOKENS 1024 /* tokens per feed-forward block (sdl_transformer) */
@@ -130,8 +130,7 @@ float *sdl_resnet(sdrun *r, const char *pfx, const float *x, int B, int Cin, int
         if (!wsc)
             return NULL;
         for (int i = 0; i < B; i++)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, (int)HW, Cin, 1.0f, wsc, Cin,
-                        x + (size_t)i * Cin * HW, (int)HW, 1.0f, out + (size_t)i * Cout * HW, (int)HW);
+            sdk_conv1x1_acc(x + (size_t)i * Cin * HW, Cin, (int)HW, wsc, Cout, out + (size_t)i * Cout * HW);
     } else if (!conv_into(r, name, h1, B, Cout, H, W, Cout, 3, 1, 1, NULL, x, out)) { /* residual in the output pass */
         return NULL;
     }
@@ -197,8 +196,7 @@ static int attention(sdrun *r, const char *pfx, const float *xq, int B, int nq, 
         return 0;
     if (cm)
         for (int i = 0; i < B; i++)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, C, nq, C, 1.0f, w, C, o + (size_t)i * nq * C, C, 1.0f,
-                        acc + (size_t)i * C * nq, nq);
+            sdk_linear_to_cm_acc(o + (size_t)i * nq * C, nq, C, w, C, acc + (size_t)i * C * nq);
     else
         sdk_linear_acc(o, B * nq, C, w, b, C, acc);
     sdarena_reset(r->a, mark);
@@ -289,8 +287,7 @@ float *sdl_transformer(sdrun *r, const char *pfx, const float *x, int B, int C, 
         return NULL;
     for (int i = 0; i < B; i++) {
         sdk_rows_fill(out + (size_t)i * C * HW, x + (size_t)i * C * HW, C, (size_t)HW, bo);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, C, HW, C, 1.0f, wo, C, tok + (size_t)i * C * HW, C, 1.0f,
-                    out + (size_t)i * C * HW, HW);
+        sdk_linear_to_cm_acc(tok + (size_t)i * C * HW, HW, C, wo, C, out + (size_t)i * C * HW);
     }
     sdarena_reset(r->a, mark);
     return out;

@@ -502,6 +502,23 @@ TEST(fused_products_match_double)
         r0[i] += y0[i];
     sdk_linear_acc(xs, n, K, wl, bl, N, ya);
     CHECK(rel_err(ya, r0, (size_t)n * N) < 1e-6);
+    /* onto a residual: y(N, n) += wl(N, K) xt(K, n) (a 1x1 conv), and
+     * y(N, n) += wl xs^T (tokens in, channel-major out) */
+    float ycm[10 * 13], ycm2[10 * 13];
+    double rcm[10 * 13];
+    for (int i = 0; i < N * n; i++)
+        ycm[i] = ycm2[i] = frand(&s);
+    for (int o = 0; o < N; o++)
+        for (int i = 0; i < n; i++) {
+            double acc = ycm[o * n + i];
+            for (int k = 0; k < K; k++)
+                acc += (double)wl[o * K + k] * xs[i * K + k];
+            rcm[o * n + i] = acc;
+        }
+    sdk_conv1x1_acc(xt, K, n, wl, N, ycm);
+    CHECK(rel_err(ycm, rcm, (size_t)N * n) < 1e-6);
+    sdk_linear_to_cm_acc(xs, n, K, wl, N, ycm2);
+    CHECK(rel_err(ycm2, rcm, (size_t)N * n) < 1e-6);
     /* rows_fill: y = x + b per row */
     float fx[3 * 5], fy[3 * 5], fb[3] = {1, -2, 0.5f};
     for (int i = 0; i < 15; i++)
