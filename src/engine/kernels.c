@@ -11,6 +11,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -347,180 +348,6 @@ static void im2col_range(void *ctx, size_t c0, size_t c1)
             }
 }
 
-void sdk_conv2d(const float *x, int C, int H, int W, const float *w, const float *b, int O, int k, int stride, int pad,
-                float *y, float *col)
-{
-    int Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1;
-    int K = C * k * k, N = Ho * Wo;
-    if (k == 1 && stride == 1 && pad == 0) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, N, C, 1.0f, w, C, x, N, 0.0f, y, N);
-    } else {
-        size_t row = (size_t)K * Wo;
-        int rows = (int)(sdk_conv2d_scratch(C, H, W, k, stride, pad) / row);
-        for (int r0 = 0; r0 < Ho; r0 += rows) {
-            int nr = Ho - r0 < rows ? Ho - r0 : rows, n = nr * Wo;
-            im2col_job job = {x, col, H, W, k, stride, pad, Wo, r0, nr};
-            sdk_parallel_for(im2col_range, &job, (size_t)C, (size_t)(65536 / ((size_t)k * k * n + 1)) + 1);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, n, K, 1.0f, w, K, col, n, 0.0f,
-                        y + (size_t)r0 * Wo, N);
-        }
-    }
-    if (b)
-        for (int o = 0; o < O; o++) {
-            float *yo = y + (size_t)o * N;
-            for (int i = 0; i < N; i++)
-                yo[i] += b[o];
-        }
-}
-
-void sdk_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
-{
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 0.0f, y, out);
-    if (b)
-        for (int i = 0; i < n; i++) {
-            float *yi = y + (size_t)i * out;
-            for (int o = 0; o < out; o++)
-                yi[o] += b[o];
-        }
-}
-
-typedef struct {
-    float *x;
-    int cpg, HW;
-    const float *gamma, *beta;
-    float eps;
-} gn_job;
-
-static void gn_range(void *ctx, size_t g0, size_t g1)
-{
-    const gn_job *j = ctx;
-    int cpg = j->cpg, HW = j->HW;
-    for (size_t g = g0; g < g1; g++) {
-        float *xg = j->x + g * cpg * HW;
-        size_t n = (size_t)cpg * HW;
-        double s = 0, s2 = 0;
-        for (size_t i = 0; i < n; i++)
-            s += xg[i];
-        double mean = s / (double)n;
-        for (size_t i = 0; i < n; i++) {
-            double d = xg[i] - mean;
-            s2 += d * d;
-        }
-        double inv = 1.0 / sqrt(s2 / (double)n + j->eps);
-        for (int c = 0; c < cpg; c++) {
-            size_t ch = g * cpg + c;
-            /* (x - mean) first: folding mean into the bias cancels badly
-             * when |mean| is large against the spread. */
-            float a = (float)(inv * j->gamma[ch]), m = (float)mean, bb = j->beta[ch];
-            float *xc = xg + (size_t)c * HW;
-            for (int i = 0; i < HW; i++)
-                xc[i] = (xc[i] - m) * a + bb;
-        }
-    }
-}
-
-void sdk_group_norm(float *x, int C, int HW, int G, const float *gamma, const float *beta, float eps)
-{
-    gn_job j = {x, C / G, HW, gamma, beta, eps};
-    sdk_parallel_for(gn_range, &j, (size_t)G, (size_t)(65536 / ((size_t)(C / G) * HW + 1)) + 1);
-}
-
-void sdk_layer_norm(const float *x, int n, int d, const float *gamma, const float *beta, float eps, float *y)
-{
-    for (int i = 0; i < n; i++) {
-        const float *xi = x + (size_t)i * d;
-        float *yi = y + (size_t)i * d;
-        double s = 0, s2 = 0;
-        for (int j = 0; j < d; j++)
-            s += xi[j];
-        double mean = s / d;
-        for (int j = 0; j < d; j++)
-            s2 += (xi[j] - mean) * (xi[j] - mean);
-        double inv = 1.0 / sqrt(s2 / d + eps);
-        for (int j = 0; j < d; j++)
-            yi[j] = (float)((xi[j] - mean) * inv) * gamma[j] + beta[j];
-    }
-}
-
-typedef struct {
-    float *x;
-    const float *in;
-    int d;
-} act_job;
-
-static void silu_range(void *ctx, size_t b, size_t e)
-{
-    float *x = ((act_job *)ctx)->x;
-    for (size_t i = b; i < e; i++)
-        x[i] = x[i] / (1.0f + expf(-x[i]));
-}
-
-static void gelu_range(void *ctx, size_t b, size_t e)
-{
-    float *x = ((act_job *)ctx)->x;
-    for (size_t i = b; i < e; i++)
-        x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
-}
-
-static void quick_gelu_range(void *ctx, size_t b, size_t e)
-{
-    float *x = ((act_job *)ctx)->x;
-    for (size_t i = b; i < e; i++)
-        x[i] = x[i] / (1.0f + expf(-1.702f * x[i]));
-}
-
-static void geglu_range(void *ctx, size_t r0, size_t r1)
-{
-    const act_job *j = ctx;
-    int d = j->d;
-    for (size_t r = r0; r < r1; r++) {
-        const float *h = j->in + r * 2 * d, *g = h + d;
-        float *yi = j->x + r * d;
-        for (int i = 0; i < d; i++)
-            yi[i] = h[i] * 0.5f * g[i] * (1.0f + erff(g[i] * 0.70710678118654752f));
-    }
-}
-
-#define ACT_MIN ((size_t)1 << 16) /* elements per thread worth a thread */
-
-void sdk_silu(float *x, size_t n)
-{
-    act_job j = {x, NULL, 0};
-    sdk_parallel_for(silu_range, &j, n, ACT_MIN);
-}
-
-void sdk_gelu(float *x, size_t n)
-{
-    act_job j = {x, NULL, 0};
-    sdk_parallel_for(gelu_range, &j, n, ACT_MIN);
-}
-
-void sdk_quick_gelu(float *x, size_t n)
-{
-    act_job j = {x, NULL, 0};
-    sdk_parallel_for(quick_gelu_range, &j, n, ACT_MIN);
-}
-
-void sdk_geglu(const float *x, int n, int d, float *y)
-{
-    act_job j = {y, x, d};
-    sdk_parallel_for(geglu_range, &j, (size_t)n, ACT_MIN / (size_t)(d > 0 ? d : 1) + 1);
-}
-
-typedef struct {
-    float *x;
-    int cols;
-} softmax_job;
-
-static void softmax_range(void *ctx, size_t r0, size_t r1);
-
-void sdk_softmax_rows(float *x, int rows, int cols)
-{
-    softmax_job j = {x, cols};
-    /* about 64k elements per thread at least, else threads cost more than they save */
-    sdk_parallel_for(softmax_range, &j, (size_t)rows, (size_t)(65536 / (cols > 0 ? cols : 1)) + 1);
-}
-
 #if defined(__x86_64__)
 /* exp for 8 floats (Cephes' expf polynomial, ~1 ulp on [-87, 88]; below
  * -87.3, including -inf from the causal mask, exactly 0). The scores'
@@ -546,6 +373,517 @@ __attribute__((target("avx2,fma"))) static inline __m256 exp8(__m256 x)
     return _mm256_andnot_ps(zero_mask, y);
 }
 
+/* silu(x) = x / (1 + exp(-x)) for 8 floats */
+__attribute__((target("avx2,fma"))) static inline __m256 silu8(__m256 x)
+{
+    __m256 e = exp8(_mm256_sub_ps(_mm256_setzero_ps(), x));
+    return _mm256_div_ps(x, _mm256_add_ps(_mm256_set1_ps(1.0f), e));
+}
+
+/* gelu(x) = x (1 + erf(x / sqrt 2)) / 2 for 8 floats, through erfc(|z|)
+ * by the Chebyshev fit in Numerical Recipes (erfcc: fractional error below
+ * 1.2e-7 everywhere): 1 + erf(z) is erfc(|z|) itself for z < 0, so the
+ * small values at large negative x keep their relative precision instead
+ * of cancelling against 1, and 2 - erfc(z) for z >= 0. */
+__attribute__((target("avx2,fma"))) static inline __m256 gelu8(__m256 x)
+{
+    static const float c[10] = {0.17087277f, -0.82215223f, 1.48851587f, -1.13520398f, 0.27886807f,
+                                -0.18628806f, 0.09678418f, 0.37409196f, 1.00002368f, -1.26551223f};
+    __m256 z = _mm256_mul_ps(x, _mm256_set1_ps(0.70710678118654752f));
+    __m256 az = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), z);
+    __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_fmadd_ps(az, _mm256_set1_ps(0.5f), _mm256_set1_ps(1.0f)));
+    __m256 p = _mm256_set1_ps(c[0]);
+    for (int i = 1; i < 10; i++)
+        p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(c[i]));
+    __m256 erfc = _mm256_mul_ps(t, exp8(_mm256_fnmadd_ps(az, az, p)));
+    __m256 neg = _mm256_cmp_ps(z, _mm256_setzero_ps(), _CMP_LT_OQ);
+    __m256 one_p_erf = _mm256_blendv_ps(_mm256_sub_ps(_mm256_set1_ps(2.0f), erfc), erfc, neg);
+    return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), x), one_p_erf);
+}
+
+static int have_avx2(void)
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+#endif
+
+/* y(rows, N) += b[row] (+ res(rows, N)): the pass after a product, over
+ * rows [r0, r1). */
+typedef struct {
+    float *y;
+    const float *b, *res;
+    size_t N;
+} bias_job;
+
+static void bias_range(void *ctx, size_t r0, size_t r1)
+{
+    const bias_job *j = ctx;
+    for (size_t o = r0; o < r1; o++) {
+        float *yo = j->y + o * j->N, bo = j->b ? j->b[o] : 0.0f;
+        const float *ro = j->res ? j->res + o * j->N : NULL;
+        if (ro)
+            for (size_t i = 0; i < j->N; i++)
+                yo[i] += bo + ro[i];
+        else
+            for (size_t i = 0; i < j->N; i++)
+                yo[i] += bo;
+    }
+}
+
+void sdk_rows_add(float *y, int rows, size_t N, const float *b, const float *res)
+{
+    if (!b && !res)
+        return;
+    bias_job j = {y, b, res, N};
+    sdk_parallel_for(bias_range, &j, (size_t)rows, 65536 / (N + 1) + 1);
+}
+
+/* y(rows, N) = x(rows, N) + b[row], over rows [r0, r1) */
+typedef struct {
+    float *y;
+    const float *x, *b;
+    size_t N;
+} fill_job;
+
+static void fill_range(void *ctx, size_t r0, size_t r1)
+{
+    const fill_job *j = ctx;
+    for (size_t o = r0; o < r1; o++) {
+        float *yo = j->y + o * j->N, bo = j->b ? j->b[o] : 0.0f;
+        const float *xo = j->x + o * j->N;
+        for (size_t i = 0; i < j->N; i++)
+            yo[i] = xo[i] + bo;
+    }
+}
+
+void sdk_rows_fill(float *y, const float *x, int rows, size_t N, const float *b)
+{
+    fill_job j = {y, x, b, N};
+    sdk_parallel_for(fill_range, &j, (size_t)rows, 65536 / (N + 1) + 1);
+}
+
+void sdk_conv2d(const float *x, int C, int H, int W, const float *w, const float *b, int O, int k, int stride, int pad,
+                float *y, float *col)
+{
+    sdk_conv2d_res(x, C, H, W, w, b, NULL, O, k, stride, pad, y, col);
+}
+
+void sdk_conv2d_res(const float *x, int C, int H, int W, const float *w, const float *b, const float *res, int O, int k,
+                    int stride, int pad, float *y, float *col)
+{
+    int Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1;
+    int K = C * k * k, N = Ho * Wo;
+    if (k == 1 && stride == 1 && pad == 0) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, N, C, 1.0f, w, C, x, N, 0.0f, y, N);
+    } else {
+        size_t row = (size_t)K * Wo;
+        int rows = (int)(sdk_conv2d_scratch(C, H, W, k, stride, pad) / row);
+        for (int r0 = 0; r0 < Ho; r0 += rows) {
+            int nr = Ho - r0 < rows ? Ho - r0 : rows, n = nr * Wo;
+            im2col_job job = {x, col, H, W, k, stride, pad, Wo, r0, nr};
+            sdk_parallel_for(im2col_range, &job, (size_t)C, (size_t)(65536 / ((size_t)k * k * n + 1)) + 1);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, n, K, 1.0f, w, K, col, n, 0.0f,
+                        y + (size_t)r0 * Wo, N);
+        }
+    }
+    /* bias and residual in the one pass that follows the product */
+    sdk_rows_add(y, O, (size_t)N, b, res);
+}
+
+void sdk_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 0.0f, y, out);
+    if (b)
+        sdk_rows_add_cols(y, n, out, b);
+}
+
+void sdk_linear_acc(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 1.0f, y, out);
+    if (b)
+        sdk_rows_add_cols(y, n, out, b);
+}
+
+void sdk_linear_cm(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
+{
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasTrans, n, out, in, 1.0f, x, n, w, in, 0.0f, y, out);
+    if (b)
+        sdk_rows_add_cols(y, n, out, b);
+}
+
+void sdk_conv1x1_acc(const float *x, int C, int HW, const float *w, int O, float *y)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, HW, C, 1.0f, w, C, x, HW, 1.0f, y, HW);
+}
+
+void sdk_linear_to_cm_acc(const float *x, int n, int in, const float *w, int out, float *y)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, out, n, in, 1.0f, w, in, x, in, 1.0f, y, n);
+}
+
+/* y(n, out) += b[col], over rows [r0, r1) */
+typedef struct {
+    float *y;
+    const float *b;
+    int out;
+} cols_job;
+
+static void cols_range(void *ctx, size_t r0, size_t r1)
+{
+    const cols_job *j = ctx;
+    for (size_t i = r0; i < r1; i++) {
+        float *yi = j->y + i * (size_t)j->out;
+        for (int o = 0; o < j->out; o++)
+            yi[o] += j->b[o];
+    }
+}
+
+void sdk_rows_add_cols(float *y, int n, int out, const float *b)
+{
+    cols_job j = {y, b, out};
+    sdk_parallel_for(cols_range, &j, (size_t)n, 65536 / ((size_t)out + 1) + 1);
+}
+
+typedef struct {
+    const float *x;
+    float *y;
+    int cpg, HW, silu;
+    const float *gamma, *beta;
+    float eps;
+} gn_job;
+
+static void gn_stats_scalar(const float *xg, size_t n, double *mean, double *var)
+{
+    double s = 0, s2 = 0;
+    for (size_t i = 0; i < n; i++)
+        s += xg[i];
+    double m = s / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double d = xg[i] - m;
+        s2 += d * d;
+    }
+    *mean = m;
+    *var = s2 / (double)n;
+}
+
+static void gn_apply_scalar(const float *x, float *y, int n, float m, float a, float bb, int silu)
+{
+    for (int i = 0; i < n; i++) {
+        float v = (x[i] - m) * a + bb;
+        y[i] = silu ? v / (1.0f + expf(-v)) : v;
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static void gn_stats_avx2(const float *xg, size_t n, double *mean, double *var)
+{
+    __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(xg + i);
+        s0 = _mm256_add_pd(s0, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+        s1 = _mm256_add_pd(s1, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+    }
+    double t[4], s = 0;
+    _mm256_storeu_pd(t, _mm256_add_pd(s0, s1));
+    s = (t[0] + t[1]) + (t[2] + t[3]);
+    for (; i < n; i++)
+        s += xg[i];
+    double m = s / (double)n;
+    __m256d vm = _mm256_set1_pd(m);
+    s0 = s1 = _mm256_setzero_pd();
+    for (i = 0; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(xg + i);
+        __m256d d0 = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(v)), vm);
+        __m256d d1 = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)), vm);
+        s0 = _mm256_fmadd_pd(d0, d0, s0);
+        s1 = _mm256_fmadd_pd(d1, d1, s1);
+    }
+    _mm256_storeu_pd(t, _mm256_add_pd(s0, s1));
+    double s2 = (t[0] + t[1]) + (t[2] + t[3]);
+    for (; i < n; i++) {
+        double d = xg[i] - m;
+        s2 += d * d;
+    }
+    *mean = m;
+    *var = s2 / (double)n;
+}
+
+__attribute__((target("avx2,fma"))) static void gn_apply_avx2(const float *x, float *y, int n, float m, float a,
+                                                               float bb, int silu)
+{
+    __m256 vm = _mm256_set1_ps(m), va = _mm256_set1_ps(a), vb = _mm256_set1_ps(bb);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_fmadd_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), vm), va, vb);
+        _mm256_storeu_ps(y + i, silu ? silu8(v) : v);
+    }
+    if (i < n) { /* the tail through the same vector code */
+        float t[8] = {0};
+        memcpy(t, x + i, (size_t)(n - i) * sizeof *t);
+        __m256 v = _mm256_fmadd_ps(_mm256_sub_ps(_mm256_loadu_ps(t), vm), va, vb);
+        _mm256_storeu_ps(t, silu ? silu8(v) : v);
+        memcpy(y + i, t, (size_t)(n - i) * sizeof *t);
+    }
+}
+#endif
+
+static void gn_range(void *ctx, size_t g0, size_t g1)
+{
+    const gn_job *j = ctx;
+    int cpg = j->cpg, HW = j->HW, avx = 0;
+#if defined(__x86_64__)
+    avx = have_avx2();
+#endif
+    for (size_t g = g0; g < g1; g++) {
+        const float *xg = j->x + g * cpg * HW;
+        float *yg = j->y + g * cpg * HW;
+        size_t n = (size_t)cpg * HW;
+        double mean, var;
+#if defined(__x86_64__)
+        if (avx)
+            gn_stats_avx2(xg, n, &mean, &var);
+        else
+#endif
+            gn_stats_scalar(xg, n, &mean, &var);
+        double inv = 1.0 / sqrt(var + j->eps);
+        for (int c = 0; c < cpg; c++) {
+            size_t ch = g * cpg + c;
+            /* (x - mean) first: folding mean into the bias cancels badly
+             * when |mean| is large against the spread. */
+            float a = (float)(inv * j->gamma[ch]), m = (float)mean, bb = j->beta[ch];
+#if defined(__x86_64__)
+            if (avx) {
+                gn_apply_avx2(xg + (size_t)c * HW, yg + (size_t)c * HW, HW, m, a, bb, j->silu);
+                continue;
+            }
+#endif
+            gn_apply_scalar(xg + (size_t)c * HW, yg + (size_t)c * HW, HW, m, a, bb, j->silu);
+        }
+    }
+    (void)avx;
+}
+
+void sdk_group_norm_act(const float *x, float *y, int C, int HW, int G, const float *gamma, const float *beta,
+                        float eps, int silu)
+{
+    gn_job j = {x, y, C / G, HW, silu, gamma, beta, eps};
+    sdk_parallel_for(gn_range, &j, (size_t)G, (size_t)(65536 / ((size_t)(C / G) * HW + 1)) + 1);
+}
+
+void sdk_group_norm(float *x, int C, int HW, int G, const float *gamma, const float *beta, float eps)
+{
+    sdk_group_norm_act(x, x, C, HW, G, gamma, beta, eps, 0);
+}
+
+/* Layer norm over rows [r0, r1): statistics in double as group norm's,
+ * then one sweep; rows on all threads (a transformer block runs three
+ * over every token). */
+typedef struct {
+    const float *x, *gamma, *beta;
+    float *y;
+    int d;
+    float eps;
+} ln_job;
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static void ln_apply_avx2(const float *x, float *y, int d, float m, float inv,
+                                                               const float *g, const float *b)
+{
+    __m256 vm = _mm256_set1_ps(m), vi = _mm256_set1_ps(inv);
+    int j = 0;
+    for (; j + 8 <= d; j += 8) {
+        __m256 v = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + j), vm), vi);
+        _mm256_storeu_ps(y + j, _mm256_fmadd_ps(v, _mm256_loadu_ps(g + j), _mm256_loadu_ps(b + j)));
+    }
+    for (; j < d; j++)
+        y[j] = (x[j] - m) * inv * g[j] + b[j];
+}
+#endif
+
+static void ln_range(void *ctx, size_t r0, size_t r1)
+{
+    const ln_job *j = ctx;
+    int d = j->d;
+    for (size_t i = r0; i < r1; i++) {
+        const float *xi = j->x + i * d;
+        float *yi = j->y + i * d;
+        double mean, var;
+#if defined(__x86_64__)
+        if (have_avx2()) {
+            gn_stats_avx2(xi, (size_t)d, &mean, &var);
+            ln_apply_avx2(xi, yi, d, (float)mean, (float)(1.0 / sqrt(var + j->eps)), j->gamma, j->beta);
+            continue;
+        }
+#endif
+        gn_stats_scalar(xi, (size_t)d, &mean, &var);
+        double inv = 1.0 / sqrt(var + j->eps);
+        for (int k = 0; k < d; k++)
+            yi[k] = (float)((xi[k] - mean) * inv) * j->gamma[k] + j->beta[k];
+    }
+}
+
+void sdk_layer_norm(const float *x, int n, int d, const float *gamma, const float *beta, float eps, float *y)
+{
+    ln_job j = {x, gamma, beta, y, d, eps};
+    sdk_parallel_for(ln_range, &j, (size_t)n, 65536 / ((size_t)d + 1) + 1);
+}
+
+typedef struct {
+    float *x;
+    const float *in, *bias;
+    int d;
+} act_job;
+
+#if defined(__x86_64__)
+/* x[0, n) = f(x) 8 at a time, the tail through the same vector code, so
+ * an element's value does not depend on where a thread's range starts. */
+#define VEC_MAP(name, f)                                                                    \
+    __attribute__((target("avx2,fma"))) static void name(float *x, size_t n)                \
+    {                                                                                       \
+        size_t i = 0;                                                                       \
+        for (; i + 8 <= n; i += 8)                                                          \
+            _mm256_storeu_ps(x + i, f(_mm256_loadu_ps(x + i)));                             \
+        if (i < n) {                                                                        \
+            float t[8] = {0};                                                               \
+            memcpy(t, x + i, (n - i) * sizeof *t);                                          \
+            _mm256_storeu_ps(t, f(_mm256_loadu_ps(t)));                                     \
+            memcpy(x + i, t, (n - i) * sizeof *t);                                          \
+        }                                                                                   \
+    }
+VEC_MAP(silu_avx2, silu8)
+VEC_MAP(gelu_avx2, gelu8)
+#undef VEC_MAP
+#endif
+
+static void silu_range(void *ctx, size_t b, size_t e)
+{
+    float *x = ((act_job *)ctx)->x;
+#if defined(__x86_64__)
+    if (have_avx2()) {
+        silu_avx2(x + b, e - b);
+        return;
+    }
+#endif
+    for (size_t i = b; i < e; i++)
+        x[i] = x[i] / (1.0f + expf(-x[i]));
+}
+
+static void gelu_range(void *ctx, size_t b, size_t e)
+{
+    float *x = ((act_job *)ctx)->x;
+#if defined(__x86_64__)
+    if (have_avx2()) {
+        gelu_avx2(x + b, e - b);
+        return;
+    }
+#endif
+    for (size_t i = b; i < e; i++)
+        x[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
+}
+
+static void quick_gelu_range(void *ctx, size_t b, size_t e)
+{
+    float *x = ((act_job *)ctx)->x;
+    for (size_t i = b; i < e; i++)
+        x[i] = x[i] / (1.0f + expf(-1.702f * x[i]));
+}
+
+/* GEGLU with the projection's bias: the raw (n, 2d) product is read once
+ * and the gated (n, d) written, with no bias pass over the product. */
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static void geglu_row_avx2(const float *h, const float *g, const float *bh,
+                                                                const float *bg, float *y, int d)
+{
+    int i = 0;
+    for (; i + 8 <= d; i += 8) {
+        __m256 vh = _mm256_loadu_ps(h + i), vg = _mm256_loadu_ps(g + i);
+        if (bh) {
+            vh = _mm256_add_ps(vh, _mm256_loadu_ps(bh + i));
+            vg = _mm256_add_ps(vg, _mm256_loadu_ps(bg + i));
+        }
+        _mm256_storeu_ps(y + i, _mm256_mul_ps(vh, gelu8(vg)));
+    }
+    if (i < d) {
+        float th[8] = {0}, tg[8] = {0};
+        for (int k = 0; k < d - i; k++) {
+            th[k] = h[i + k] + (bh ? bh[i + k] : 0.0f);
+            tg[k] = g[i + k] + (bg ? bg[i + k] : 0.0f);
+        }
+        _mm256_storeu_ps(th, _mm256_mul_ps(_mm256_loadu_ps(th), gelu8(_mm256_loadu_ps(tg))));
+        memcpy(y + i, th, (size_t)(d - i) * sizeof *th);
+    }
+}
+#endif
+
+static void geglu_range(void *ctx, size_t r0, size_t r1)
+{
+    const act_job *j = ctx;
+    int d = j->d;
+    const float *bh = j->bias, *bg = j->bias ? j->bias + d : NULL;
+    for (size_t r = r0; r < r1; r++) {
+        const float *h = j->in + r * 2 * d, *g = h + d;
+        float *yi = j->x + r * d;
+#if defined(__x86_64__)
+        if (have_avx2()) {
+            geglu_row_avx2(h, g, bh, bg, yi, d);
+            continue;
+        }
+#endif
+        for (int i = 0; i < d; i++) {
+            float hv = h[i] + (bh ? bh[i] : 0.0f), gv = g[i] + (bg ? bg[i] : 0.0f);
+            yi[i] = hv * 0.5f * gv * (1.0f + erff(gv * 0.70710678118654752f));
+        }
+    }
+}
+
+#define ACT_MIN ((size_t)1 << 16) /* elements per thread worth a thread */
+
+void sdk_silu(float *x, size_t n)
+{
+    act_job j = {x, NULL, NULL, 0};
+    sdk_parallel_for(silu_range, &j, n, ACT_MIN);
+}
+
+void sdk_gelu(float *x, size_t n)
+{
+    act_job j = {x, NULL, NULL, 0};
+    sdk_parallel_for(gelu_range, &j, n, ACT_MIN);
+}
+
+void sdk_quick_gelu(float *x, size_t n)
+{
+    act_job j = {x, NULL, NULL, 0};
+    sdk_parallel_for(quick_gelu_range, &j, n, ACT_MIN);
+}
+
+void sdk_geglu_bias(const float *x, const float *b, int n, int d, float *y)
+{
+    act_job j = {y, x, b, d};
+    sdk_parallel_for(geglu_range, &j, (size_t)n, ACT_MIN / (size_t)(d > 0 ? d : 1) + 1);
+}
+
+void sdk_geglu(const float *x, int n, int d, float *y)
+{
+    sdk_geglu_bias(x, NULL, n, d, y);
+}
+
+typedef struct {
+    float *x;
+    int cols;
+} softmax_job;
+
+static void softmax_range(void *ctx, size_t r0, size_t r1);
+
+void sdk_softmax_rows(float *x, int rows, int cols)
+{
+    softmax_job j = {x, cols};
+    /* about 64k elements per thread at least, else threads cost more than they save */
+    sdk_parallel_for(softmax_range, &j, (size_t)rows, (size_t)(65536 / (cols > 0 ? cols : 1)) + 1);
+}
+
+
+#if defined(__x86_64__)
 __attribute__((target("avx2,fma"))) static void softmax_row_avx2(float *xr, int cols)
 {
     __m256 vm = _mm256_set1_ps(-INFINITY);
@@ -580,10 +918,6 @@ __attribute__((target("avx2,fma"))) static void softmax_row_avx2(float *xr, int 
         xr[k] *= (float)(1.0 / s);
 }
 
-static int have_avx2(void)
-{
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
 #endif
 
 static void softmax_range(void *ctx, size_t r0, size_t r1)
@@ -643,7 +977,9 @@ void sdk_add(float *y, const float *x, size_t n)
 
 #define ATT_MAX ((size_t)4 << 20) /* score block: at most 16 MB */
 
-size_t sdk_attention_scratch(int nq, int nk)
+/* ---- attention by score rows: (rows, nk) scores at a time in scratch,
+ * softmax over them, then P V; sgemm on all BLAS threads. */
+static size_t rows_scratch(int nq, int nk)
 {
     size_t rows = ATT_MAX / (size_t)(nk > 0 ? nk : 1);
     if (rows < 1)
@@ -653,10 +989,10 @@ size_t sdk_attention_scratch(int nq, int nk)
     return rows * (size_t)nk;
 }
 
-void sdk_attention(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
-                   float *out, float *scratch)
+void sdk_attention_rows(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
+                        float *out, float *scratch)
 {
-    int ld = heads * dh, rows = (int)(sdk_attention_scratch(nq, nk) / (size_t)nk);
+    int ld = heads * dh, rows = (int)(rows_scratch(nq, nk) / (size_t)nk);
     float scale = 1.0f / sqrtf((float)dh);
     for (int h = 0; h < heads; h++)
         for (int r0 = 0; r0 < nq; r0 += rows) {
@@ -671,4 +1007,195 @@ void sdk_attention(const float *q, const float *k, const float *v, int nq, int n
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nr, dh, nk, 1.0f, scratch, nk, v + h * dh, ld, 0.0f,
                         out + (size_t)r0 * ld + h * dh, ld);
         }
+}
+
+/* ---- attention in blocks with an online softmax: each work item is one
+ * head's block of FA_BQ query rows, taken through the keys FA_BK at a time
+ * by one thread with a single-threaded sgemm. A row keeps its running
+ * maximum m and sum l; a key block with a larger maximum rescales what the
+ * row has accumulated by exp(m_old - m_new). The (FA_BQ, FA_BK) score
+ * block stays in the core's cache; the full score matrix never exists.
+ * Each thread claims one of FA_SLOTS scratch slices for the items it is
+ * given, so the result does not depend on the split. Block sizes from
+ * bench/bench_attn.c (CPU time, alternating runs): 128 query rows take
+ * 5-10 % less than 64 at the UNet's 64^2 shapes (half the packing of the
+ * key and value blocks), and 256 or 512 keys read the same; a (128, 256)
+ * score block is 128 KB, within a core's L2. */
+#define FA_BQ 128
+#define FA_BK 256
+#define FA_SLOTS SDK_MAX_THREADS
+
+static size_t fa_bk(int nk)
+{
+    size_t bk = ((size_t)(nk > 0 ? nk : 1) + 7) & ~(size_t)7;
+    return bk < FA_BK ? bk : FA_BK;
+}
+
+/* floats per slice: scores, then the running max (float) and sum (double) */
+static size_t fa_slice(int nk)
+{
+    return (FA_BQ * fa_bk(nk) + 3 * FA_BQ + 15) & ~(size_t)15;
+}
+
+typedef struct {
+    const float *q, *k, *v;
+    float *out, *scratch;
+    int nq, nk, dh, ld, causal, nqb;
+    float scale;
+    atomic_int busy[FA_SLOTS];
+} fa_job;
+
+/* One score row s[0, nc) of a key block, of which the first lim count
+ * (the rest are causally masked): s becomes exp(s - m_new) (0 where
+ * masked), *m the new running max, *l the rescaled sum plus this block's;
+ * returns the factor the row's accumulator must be multiplied by. */
+static float fa_row_scalar(float *s, int lim, int nc, float *m, double *l)
+{
+    float mx = *m;
+    for (int j = 0; j < lim; j++)
+        mx = s[j] > mx ? s[j] : mx;
+    float alpha = *m == -INFINITY ? 0.0f : expf(*m - mx);
+    double sum = 0;
+    for (int j = 0; j < lim; j++)
+        sum += s[j] = expf(s[j] - mx);
+    for (int j = lim; j < nc; j++)
+        s[j] = 0;
+    *l = *l * alpha + sum;
+    *m = mx;
+    return alpha;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static float fa_row_avx2(float *s, int lim, int nc, float *m, double *l)
+{
+    __m256 vm = _mm256_set1_ps(*m);
+    int j = 0;
+    for (; j + 8 <= lim; j += 8)
+        vm = _mm256_max_ps(vm, _mm256_loadu_ps(s + j));
+    float mv[8], mx = *m;
+    _mm256_storeu_ps(mv, vm);
+    for (int t = 0; t < 8; t++)
+        mx = mv[t] > mx ? mv[t] : mx;
+    for (int t = j; t < lim; t++)
+        mx = s[t] > mx ? s[t] : mx;
+    float alpha = *m == -INFINITY ? 0.0f : expf(*m - mx);
+    __m256 vmax = _mm256_set1_ps(mx), vs = _mm256_setzero_ps();
+    for (j = 0; j + 8 <= lim; j += 8) {
+        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(s + j), vmax));
+        _mm256_storeu_ps(s + j, e);
+        vs = _mm256_add_ps(vs, e);
+    }
+    float sv[8];
+    _mm256_storeu_ps(sv, vs);
+    double sum = 0;
+    for (int t = 0; t < 8; t++)
+        sum += sv[t];
+    for (; j < lim; j++)
+        sum += s[j] = expf(s[j] - mx);
+    for (; j < nc; j++)
+        s[j] = 0;
+    *l = *l * alpha + sum;
+    *m = mx;
+    return alpha;
+}
+#endif
+
+static void fa_range(void *ctx, size_t i0, size_t i1)
+{
+    fa_job *j = ctx;
+    int slot = 0;
+    for (;; slot = (slot + 1) % FA_SLOTS) { /* a free slice: at most one per running thread */
+        int expect = 0;
+        if (atomic_compare_exchange_strong(&j->busy[slot], &expect, 1))
+            break;
+    }
+    size_t bk = fa_bk(j->nk);
+    float *S = j->scratch + (size_t)slot * fa_slice(j->nk), *m = S + FA_BQ * bk;
+    double *l = (double *)(m + FA_BQ + (FA_BQ & 1));
+    int ld = j->ld, dh = j->dh, avx = 0;
+#if defined(__x86_64__)
+    avx = have_avx2();
+#endif
+    for (size_t it = i0; it < i1; it++) {
+        int h = (int)(it / (size_t)j->nqb), r0 = (int)(it % (size_t)j->nqb) * FA_BQ;
+        int nr = j->nq - r0 < FA_BQ ? j->nq - r0 : FA_BQ;
+        int kend = j->causal && r0 + nr < j->nk ? r0 + nr : j->nk;
+        const float *qh = j->q + (size_t)r0 * ld + h * dh;
+        float *oh = j->out + (size_t)r0 * ld + h * dh;
+        for (int i = 0; i < nr; i++) {
+            m[i] = -INFINITY;
+            l[i] = 0;
+        }
+        for (int j0 = 0; j0 < kend; j0 += (int)bk) {
+            int nc = kend - j0 < (int)bk ? kend - j0 : (int)bk;
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nr, nc, dh, j->scale, qh, ld,
+                        j->k + (size_t)j0 * ld + h * dh, ld, 0.0f, S, nc);
+            for (int i = 0; i < nr; i++) {
+                float *s = S + (size_t)i * nc;
+                int lim = j->causal && r0 + i + 1 - j0 < nc ? r0 + i + 1 - j0 : nc;
+                if (lim <= 0) { /* all masked: adds nothing */
+                    memset(s, 0, (size_t)nc * sizeof *s);
+                    continue;
+                }
+#if defined(__x86_64__)
+                float alpha = avx ? fa_row_avx2(s, lim, nc, &m[i], &l[i]) : fa_row_scalar(s, lim, nc, &m[i], &l[i]);
+#else
+                float alpha = fa_row_scalar(s, lim, nc, &m[i], &l[i]);
+#endif
+                if (j0 > 0 && alpha != 1.0f)
+                    for (int t = 0; t < dh; t++)
+                        oh[(size_t)i * ld + t] *= alpha;
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nr, dh, nc, 1.0f, S, nc,
+                        j->v + (size_t)j0 * ld + h * dh, ld, j0 ? 1.0f : 0.0f, oh, ld);
+        }
+        for (int i = 0; i < nr; i++) {
+            float inv = (float)(1.0 / l[i]);
+            for (int t = 0; t < dh; t++)
+                oh[(size_t)i * ld + t] *= inv;
+        }
+    }
+    (void)avx;
+    atomic_store(&j->busy[slot], 0);
+}
+
+void sdk_attention_flash(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
+                         float *out, float *scratch)
+{
+    fa_job job, *j = &job;
+    memset(j, 0, sizeof *j);
+    j->q = q, j->k = k, j->v = v, j->out = out, j->scratch = scratch;
+    j->nq = nq, j->nk = nk, j->dh = dh, j->ld = heads * dh, j->causal = causal;
+    j->nqb = (nq + FA_BQ - 1) / FA_BQ;
+    j->scale = 1.0f / sqrtf((float)dh);
+    for (int i = 0; i < FA_SLOTS; i++)
+        atomic_init(&j->busy[i], 0);
+    /* one thread per item, each with a single-threaded sgemm (as winograd.c) */
+    int T = openblas_get_num_threads();
+    size_t items = (size_t)heads * j->nqb;
+    if (T > 1)
+        openblas_set_num_threads(1);
+    sdk_parallel_for_n(T, fa_range, j, items, 1);
+    if (T > 1)
+        openblas_set_num_threads(T);
+}
+
+size_t sdk_attention_scratch(int nq, int nk)
+{
+    size_t r = rows_scratch(nq, nk), f = (size_t)FA_SLOTS * fa_slice(nk);
+    return r > f ? r : f;
+}
+
+void sdk_attention(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
+                   float *out, float *scratch)
+{
+    /* bench/bench_attn.c (2 threads, EPYC, bench/README.md): blocks with
+     * the online softmax are 1.3-1.5x faster in CPU time at the UNet's
+     * shapes (40-160 dims a head, self and cross) and CLIP's; the VAE's
+     * one head of 512 is 1.2x faster by rows, where the products are large
+     * enough for sgemm on all threads and the softmax is a small part. */
+    if (dh >= 256)
+        sdk_attention_rows(q, k, v, nq, nk, heads, dh, causal, out, scratch);
+    else
+        sdk_attention_flash(q, k, v, nq, nk, heads, dh, causal, out, scratch);
 }

@@ -114,10 +114,40 @@ void sdk_wino_force(int m);
 size_t sdk_wino_scratch(int m, int B, int C, int H, int W, int O);
 void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b, int O, float *y,
                    float *scratch);
+/* sdk_conv2d plus a residual res(O, Ho, Wo) (may be NULL) added in the
+ * same pass as the bias. */
+void sdk_conv2d_res(const float *x, int C, int H, int W, const float *w, const float *b, const float *res, int O, int k,
+                    int stride, int pad, float *y, float *col);
+/* sdk_wino_conv plus a residual res(B, O, H, W) (may be NULL) added as the
+ * output transform writes y. */
+void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b,
+                       const float *res, int O, float *y, float *scratch);
 /* y(n, out) = x(n, in) w(out, in)^T + b (b may be NULL); y may not alias x. */
 void sdk_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y);
+/* The same accumulated: y += x w^T + b (sgemm with beta 1: a residual
+ * stream takes the layer's output without a separate add pass). */
+void sdk_linear_acc(const float *x, int n, int in, const float *w, const float *b, int out, float *y);
+/* The same from channel-major input x(in, n) (an image's (C, HW)):
+ * y(n, out) = x^T w^T + b, without a transpose pass. */
+void sdk_linear_cm(const float *x, int n, int in, const float *w, const float *b, int out, float *y);
+/* Products accumulated onto a residual (sgemm with beta 1, no bias):
+ * y(O, HW) += w(O, C) x(C, HW) (a 1x1 conv, a ResNet's shortcut), and
+ * y(out, n) += w(out, in) x(n, in)^T (tokens in, channel-major out: a
+ * projection back to an image's (C, HW) without a transpose pass). */
+void sdk_conv1x1_acc(const float *x, int C, int HW, const float *w, int O, float *y);
+void sdk_linear_to_cm_acc(const float *x, int n, int in, const float *w, int out, float *y);
+/* Passes that finish a product, on all threads: y(rows, N) += b[row] (+
+ * res(rows, N)) (either may be NULL); y(rows, N) = x + b[row] (b may be
+ * NULL); y(n, out) += b[col]. */
+void sdk_rows_add(float *y, int rows, size_t N, const float *b, const float *res);
+void sdk_rows_fill(float *y, const float *x, int rows, size_t N, const float *b);
+void sdk_rows_add_cols(float *y, int n, int out, const float *b);
 /* In place over x(C, HW): G groups, affine gamma/beta per channel. */
 void sdk_group_norm(float *x, int C, int HW, int G, const float *gamma, const float *beta, float eps);
+/* y = group_norm(x), then SiLU when silu is non-zero, in one sweep after
+ * the statistics; y may alias x. */
+void sdk_group_norm_act(const float *x, float *y, int C, int HW, int G, const float *gamma, const float *beta,
+                        float eps, int silu);
 /* y(n, d) = layer_norm(x(n, d)); y may alias x. */
 void sdk_layer_norm(const float *x, int n, int d, const float *gamma, const float *beta, float eps, float *y);
 void sdk_silu(float *x, size_t n);
@@ -125,6 +155,9 @@ void sdk_gelu(float *x, size_t n);       /* exact, erf */
 void sdk_quick_gelu(float *x, size_t n); /* x * sigmoid(1.702 x) */
 /* y(n, d) = x[:, :d] * gelu(x[:, d:]) for x(n, 2d). */
 void sdk_geglu(const float *x, int n, int d, float *y);
+/* The same with the projection's bias b(2d) (may be NULL) added on the
+ * way: x is the product without its bias, read once. */
+void sdk_geglu_bias(const float *x, const float *b, int n, int d, float *y);
 void sdk_softmax_rows(float *x, int rows, int cols);
 /* y(C, 2H, 2W) = nearest-neighbour upsampling of x(C, H, W). */
 void sdk_upsample2x(const float *x, int C, int H, int W, float *y);
@@ -139,5 +172,15 @@ void sdk_add(float *y, const float *x, size_t n); /* y += x */
 size_t sdk_attention_scratch(int nq, int nk);
 void sdk_attention(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
                    float *out, float *scratch);
+/* The two ways sdk_attention chooses between (bench/bench_attn.c, tests),
+ * same arguments and scratch: by rows of scores (at most 16 MB of them,
+ * softmax, then P V, sgemm on all threads), and in blocks with an online
+ * softmax (flash-attention style: per head and block of query rows, one
+ * thread runs through the keys block by block keeping each row's running
+ * max and sum, so the score matrix never goes to memory). */
+void sdk_attention_rows(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
+                        float *out, float *scratch);
+void sdk_attention_flash(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
+                         float *out, float *scratch);
 
 #endif

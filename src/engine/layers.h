@@ -22,6 +22,9 @@ float *sdl_conv(sdrun *r, const char *pfx, const float *x, int B, int C, int H, 
                 int pad);
 /* In place group norm of x(B, C, HW) with pfx.weight / pfx.bias. */
 void sdl_group_norm(sdrun *r, const char *pfx, float *x, int B, int C, int HW, int G, float eps);
+/* y = group_norm(x) (then SiLU when silu is non-zero) in one sweep; y may alias x. */
+void sdl_group_norm_act(sdrun *r, const char *pfx, const float *x, float *y, int B, int C, int HW, int G, float eps,
+                        int silu);
 /* y(n, out) from x(n, in) with pfx.weight (out, in) and pfx.bias if present. */
 float *sdl_linear(sdrun *r, const char *pfx, const float *x, int n, int in, int out);
 /* ResnetBlock2D; temb_act is silu(time embedding) of temb_dim, shared by

@@ -326,8 +326,7 @@ longsd_status sdunet_forward_cond(const sdunet_cfg *cfg, const sdst_file *f, con
             NEED(x = sdl_conv(&r, name, u, B, C, H, W, C, 3, 1, 1));
         }
     }
-    sdl_group_norm(&r, "conv_norm_out", x, B, C, H * W, G, c->eps);
-    sdk_silu(x, (size_t)B * C * H * W);
+    sdl_group_norm_act(&r, "conv_norm_out", x, x, B, C, H * W, G, c->eps, 1);
     float *y = sdl_conv(&r, "conv_out", x, B, C, H, W, c->out_ch, 3, 1, 1);
     NEED(y);
     memcpy(out, y, (size_t)B * c->out_ch * H * W * sizeof *out);

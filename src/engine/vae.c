@@ -177,8 +177,7 @@ longsd_status sdvae_decode(const sdvae_cfg *cfg, const sdst_file *f, const char 
         }
     }
 #undef KEEP
-    sdl_group_norm(&r, "decoder.conv_norm_out", x, 1, C, H * W, G, 1e-6f);
-    sdk_silu(x, (size_t)C * H * W);
+    sdl_group_norm_act(&r, "decoder.conv_norm_out", x, x, 1, C, H * W, G, 1e-6f, 1);
     NEED(y = sdl_conv(&r, "decoder.conv_out", x, 1, C, H, W, c->out_ch, 3, 1, 1));
     memcpy(img, y, (size_t)c->out_ch * H * W * sizeof *img);
     rc = r.w.rc;

@@ -152,8 +152,7 @@ longsd_status sdvae_encode(const sdvae_cfg *cfg, const sdst_file *f, const char 
     KEEP(y, (size_t)C * H * W);
     NEED(y = sdl_resnet(&r, "encoder.mid_block.resnets.1", x, 1, C, H, W, C, NULL, 0, G, 1e-6f));
     KEEP(y, (size_t)C * H * W);
-    sdl_group_norm(&r, "encoder.conv_norm_out", x, 1, C, H * W, G, 1e-6f);
-    sdk_silu(x, (size_t)C * H * W);
+    sdl_group_norm_act(&r, "encoder.conv_norm_out", x, x, 1, C, H * W, G, 1e-6f, 1);
     NEED(y = sdl_conv(&r, "encoder.conv_out", x, 1, C, H, W, 2 * L, 3, 1, 1));
     KEEP(y, (size_t)2 * L * H * W);
     if (c->quant_conv) {

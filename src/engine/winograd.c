@@ -182,7 +182,7 @@ static inline __attribute__((always_inline)) void w_transform(int m, const v8 *g
 /* ---- the passes, each split over channels by sdk_parallel_for */
 typedef struct {
     int m, B, C, H, W, O, tx_n, T1; /* T1 tiles per image, tx_n per tile row */
-    const float *x, *w, *b;
+    const float *x, *w, *b, *res; /* res: added to y, or NULL */
     float *y, *U, *V, *M;
     size_t t0, nt, ldn; /* this chunk's first tile and tile count; row length of V and M */
 } wino_job;
@@ -261,10 +261,14 @@ WINO_CLONES static void output_cols(const wino_job *j, size_t o0, size_t o1, siz
             for (int k = 0; k < 8 && g + k < g1; k++) {
                 size_t t = j->t0 + g + k, b = t / (size_t)j->T1, r = t % (size_t)j->T1;
                 int oy0 = (int)(r / (size_t)j->tx_n) * m, ox0 = (int)(r % (size_t)j->tx_n) * m;
-                float *dst = j->y + (b * j->O + o) * H * W;
+                size_t at = (b * j->O + o) * H * W;
+                float *dst = j->y + at;
+                const float *res = j->res ? j->res + at : NULL;
                 for (int iy = 0; iy < m && oy0 + iy < H; iy++)
-                    for (int ix = 0; ix < m && ox0 + ix < W; ix++)
-                        dst[(size_t)(oy0 + iy) * W + ox0 + ix] = y[iy * m + ix][k] + bias;
+                    for (int ix = 0; ix < m && ox0 + ix < W; ix++) {
+                        size_t px = (size_t)(oy0 + iy) * W + ox0 + ix;
+                        dst[px] = y[iy * m + ix][k] + bias + (res ? res[px] : 0.0f);
+                    }
             }
         }
     }
@@ -309,9 +313,15 @@ static void block_range(void *ctx, size_t k0, size_t k1)
 void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b, int O, float *y,
                    float *scratch)
 {
+    sdk_wino_conv_res(m, x, B, C, H, W, w, b, NULL, O, y, scratch);
+}
+
+void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b,
+                       const float *res, int O, float *y, float *scratch)
+{
     int a2 = (m + 2) * (m + 2), tx_n = (W + m - 1) / m, T = openblas_get_num_threads();
     size_t ldn = chunk_tiles(m, B, C, H, W, O);
-    wino_job j = {m, B, C, H, W, O, tx_n, tx_n * ((H + m - 1) / m), x, w, b, y, NULL, NULL, NULL, 0, 0, ldn};
+    wino_job j = {m, B, C, H, W, O, tx_n, tx_n * ((H + m - 1) / m), x, w, b, res, y, NULL, NULL, NULL, 0, 0, ldn};
     size_t tiles = (size_t)B * j.T1;
     j.U = scratch;
     j.V = j.U + (((size_t)a2 * O * C + 15) & ~(size_t)15);

@@ -147,7 +147,10 @@ TEST(winograd_matches_naive)
     printf("  winograd worst max rel err: F(2x2) %.2e, F(4x4) %.2e\n", worst[2], worst[4]);
 }
 
-static void attention_case(int nq, int nk, int heads, int dh, int causal, int expect_chunks)
+typedef void (*attn_fn)(const float *, const float *, const float *, int, int, int, int, int, float *, float *);
+
+static void attention_case_with(attn_fn fn, const char *what, int nq, int nk, int heads, int dh, int causal,
+                                int expect_chunks)
 {
     unsigned s = 7;
     int ld = heads * dh;
@@ -157,15 +160,16 @@ static void attention_case(int nq, int nk, int heads, int dh, int causal, int ex
     REQUIRE(q && k && v && o && ref && sc);
     for (size_t i = 0; i < (size_t)nq * ld; i++)
         q[i] = frand(&s);
+    /* keys grow along the sequence: later key blocks raise the maximum */
     for (size_t i = 0; i < (size_t)nk * ld; i++) {
-        k[i] = frand(&s);
+        k[i] = frand(&s) * (1.0f + 4.0f * (float)(i / ld) / (float)nk);
         v[i] = frand(&s);
     }
     size_t scr = sdk_attention_scratch(nq, nk);
     CHECK_INT(scr / (size_t)nk < (size_t)nq, expect_chunks);
     float *sbuf = malloc(scr * 4);
     REQUIRE(sbuf);
-    sdk_attention(q, k, v, nq, nk, heads, dh, causal, o, sbuf);
+    fn(q, k, v, nq, nk, heads, dh, causal, o, sbuf);
     /* Check a sample of rows, all heads: first, last and a stride through. */
     int checked = 0;
     double worst = 0, mx = 0;
@@ -193,10 +197,19 @@ static void attention_case(int nq, int nk, int heads, int dh, int causal, int ex
         }
         checked++;
     }
-    printf("  attention %dx%d h%d causal %d: %d rows, max rel err %.2e\n", nq, nk, heads, causal, checked,
-           worst / mx);
+    printf("  attention (%s) %dx%d h%d x %d causal %d: %d rows, max rel err %.2e\n", what, nq, nk, heads, dh, causal,
+           checked, worst / mx);
     CHECK(worst / mx < 1e-5);
     free(q), free(k), free(v), free(o), free(ref), free(sc), free(sbuf);
+}
+
+/* Every case through sdk_attention (which picks per shape) and through
+ * both kernels it picks from. */
+static void attention_case(int nq, int nk, int heads, int dh, int causal, int expect_chunks)
+{
+    attention_case_with(sdk_attention, "picked", nq, nk, heads, dh, causal, expect_chunks);
+    attention_case_with(sdk_attention_rows, "rows", nq, nk, heads, dh, causal, expect_chunks);
+    attention_case_with(sdk_attention_flash, "blocks", nq, nk, heads, dh, causal, expect_chunks);
 }
 
 TEST(attention_matches_naive)
@@ -204,6 +217,16 @@ TEST(attention_matches_naive)
     attention_case(77, 77, 4, 8, 1, 0);    /* CLIP: causal */
     attention_case(96, 77, 2, 16, 0, 0);   /* cross-attention */
     attention_case(4500, 1000, 1, 8, 0, 1); /* score blocks of 4194 rows */
+    /* The online softmax's tails: query blocks of 64 and key blocks of 256
+     * cut short, key counts off the vector width, a causal mask that ends
+     * a row inside a key block or leaves whole blocks out, head dims that
+     * are not a multiple of 8, and scores spread wide enough that a later
+     * key block raises a row's maximum by many units (the rescaling). */
+    attention_case(131, 601, 3, 13, 0, 0);
+    attention_case(600, 600, 2, 24, 1, 0);
+    attention_case(65, 257, 5, 40, 0, 0);
+    attention_case(1, 3, 1, 1, 0, 0);
+    attention_case(70, 300, 1, 300, 0, 0); /* a head of 300: picked by rows */
 }
 
 TEST(norms_and_activations)
@@ -258,6 +281,253 @@ TEST(norms_and_activations)
     CHECK(worst < 2e-6);
 }
 
+/* Group norm + SiLU in one sweep, and layer norm, against double loops,
+ * out of place and in place, on sizes whose channels or rows end off the
+ * 8-wide vector (tails), with a large mean against the spread (the
+ * cancellation the kernels avoid). */
+TEST(norms_match_double)
+{
+    static const int shapes[][3] = {{6, 37, 3}, {64, 13, 32}, {10, 8, 5}, {4, 1, 2}, {96, 129, 32}};
+    unsigned s = 21;
+    for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++) {
+        int C = shapes[si][0], HW = shapes[si][1], G = shapes[si][2], cpg = C / G;
+        size_t n = (size_t)C * HW;
+        float *x = malloc(n * 4), *y = malloc(n * 4), *z = malloc(n * 4), *g = malloc((size_t)C * 4),
+              *b = malloc((size_t)C * 4);
+        double *ref = malloc(n * sizeof *ref);
+        REQUIRE(x && y && z && g && b && ref);
+        for (size_t i = 0; i < n; i++)
+            x[i] = 50.0f + 3.0f * frand(&s);
+        for (int c = 0; c < C; c++) {
+            g[c] = 1.5f * frand(&s);
+            b[c] = frand(&s);
+        }
+        for (int silu = 0; silu < 2; silu++) {
+            for (int gi = 0; gi < G; gi++) {
+                double sum = 0, s2 = 0, m;
+                size_t at = (size_t)gi * cpg * HW, len = (size_t)cpg * HW;
+                for (size_t i = 0; i < len; i++)
+                    sum += x[at + i];
+                m = sum / (double)len;
+                for (size_t i = 0; i < len; i++)
+                    s2 += (x[at + i] - m) * (x[at + i] - m);
+                double inv = 1.0 / sqrt(s2 / (double)len + 1e-5);
+                for (size_t i = 0; i < len; i++) {
+                    int c = gi * cpg + (int)(i / (size_t)HW);
+                    double v = (x[at + i] - m) * inv * g[c] + b[c];
+                    ref[at + i] = silu ? v / (1.0 + exp(-v)) : v;
+                }
+            }
+            sdk_group_norm_act(x, y, C, HW, G, g, b, 1e-5f, silu);
+            memcpy(z, x, n * 4);
+            sdk_group_norm_act(z, z, C, HW, G, g, b, 1e-5f, silu); /* in place */
+            double e = rel_err(y, ref, n);
+            CHECK(e < 2e-6);
+            CHECK(memcmp(y, z, n * 4) == 0);
+            if (e >= 2e-6)
+                printf("  group norm C%d HW%d G%d silu %d: max rel err %.2e\n", C, HW, G, silu, e);
+        }
+        free(x), free(y), free(z), free(g), free(b), free(ref);
+    }
+    /* layer norm: rows of 37 (vector and tail) and 320, in place too */
+    static const int ln[][2] = {{5, 37}, {3, 320}, {2, 7}};
+    for (size_t si = 0; si < sizeof ln / sizeof *ln; si++) {
+        int n = ln[si][0], d = ln[si][1];
+        size_t nd = (size_t)n * d;
+        float *x = malloc(nd * 4), *y = malloc(nd * 4), *g = malloc((size_t)d * 4), *b = malloc((size_t)d * 4);
+        double *ref = malloc(nd * sizeof *ref);
+        REQUIRE(x && y && g && b && ref);
+        for (size_t i = 0; i < nd; i++)
+            x[i] = -20.0f + 2.0f * frand(&s);
+        for (int k = 0; k < d; k++) {
+            g[k] = frand(&s);
+            b[k] = frand(&s);
+        }
+        for (int i = 0; i < n; i++) {
+            double sum = 0, s2 = 0;
+            for (int k = 0; k < d; k++)
+                sum += x[i * d + k];
+            double m = sum / d;
+            for (int k = 0; k < d; k++)
+                s2 += (x[i * d + k] - m) * (x[i * d + k] - m);
+            for (int k = 0; k < d; k++)
+                ref[i * d + k] = (x[i * d + k] - m) / sqrt(s2 / d + 1e-5) * g[k] + b[k];
+        }
+        sdk_layer_norm(x, n, d, g, b, 1e-5f, y);
+        CHECK(rel_err(y, ref, nd) < 2e-6);
+        sdk_layer_norm(x, n, d, g, b, 1e-5f, x);
+        CHECK(memcmp(x, y, nd * 4) == 0);
+        free(x), free(y), free(g), free(b), free(ref);
+    }
+}
+
+/* The vector SiLU, GELU and GEGLU (with and without the projection's
+ * bias) against double loops, over a wide range and odd lengths, and each
+ * value the same whatever the split: a range starting mid-vector gives the
+ * same bits. */
+TEST(activations_match_double)
+{
+    enum { N = 1003 };
+    float x[N], a[N], b2[N];
+    for (int i = 0; i < N; i++)
+        x[i] = (float)(i - N / 2) * 0.025f; /* -12.5 .. 12.5 */
+    double worst_s = 0, worst_g = 0;
+    memcpy(a, x, sizeof a);
+    sdk_silu(a, N);
+    for (int i = 0; i < N; i++) {
+        double r = x[i] / (1.0 + exp(-(double)x[i]));
+        double e = fabs(a[i] - r) / (fabs(r) + 1e-3);
+        worst_s = e > worst_s ? e : worst_s;
+    }
+    memcpy(a, x, sizeof a);
+    sdk_gelu(a, N);
+    for (int i = 0; i < N; i++) {
+        double r = 0.5 * x[i] * (1.0 + erf(x[i] / sqrt(2.0)));
+        double e = fabs(a[i] - r) / (fabs(r) + 1e-3);
+        worst_g = e > worst_g ? e : worst_g;
+    }
+    printf("  silu max rel err %.2e, gelu %.2e (over |x| <= 12.5)\n", worst_s, worst_g);
+    CHECK(worst_s < 1e-6);
+    CHECK(worst_g < 1e-6);
+    /* split-independence: the same elements from offset 3 */
+    memcpy(b2, x, sizeof b2);
+    sdk_gelu(b2 + 3, N - 3);
+    sdk_gelu(b2, 3);
+    CHECK(memcmp(a, b2, sizeof a) == 0);
+    /* GEGLU: rows of 2d with d = 21 (a vector of 8 twice and a tail of 5) */
+    int n = 7, d = 21;
+    float g[7 * 42], bias[42], y1[7 * 21], y2[7 * 21], gb[7 * 42];
+    unsigned s = 5;
+    for (int i = 0; i < n * 2 * d; i++)
+        g[i] = 4.0f * frand(&s);
+    for (int i = 0; i < 2 * d; i++)
+        bias[i] = frand(&s);
+    sdk_geglu_bias(g, bias, n, d, y1);
+    for (int r = 0; r < n; r++)
+        for (int i = 0; i < 2 * d; i++)
+            gb[r * 2 * d + i] = g[r * 2 * d + i] + bias[i];
+    sdk_geglu(gb, n, d, y2);
+    double worst = 0;
+    for (int r = 0; r < n; r++)
+        for (int i = 0; i < d; i++) {
+            double h = (double)g[r * 2 * d + i] + bias[i], gt = (double)g[r * 2 * d + d + i] + bias[d + i];
+            double ref = h * 0.5 * gt * (1.0 + erf(gt / sqrt(2.0)));
+            double e = fabs(y1[r * d + i] - ref) / (fabs(ref) + 1e-3);
+            worst = e > worst ? e : worst;
+            CHECK(fabs(y1[r * d + i] - y2[r * d + i]) <= 1e-6 * (fabs(ref) + 1e-3));
+        }
+    printf("  geglu with bias max rel err %.2e\n", worst);
+    CHECK(worst < 2e-6);
+}
+
+/* Convolution with a residual folded into the output pass, by im2col and
+ * by both Winograd sizes, and the linear variants (accumulating, from
+ * channel-major input), against double loops; odd sizes. */
+TEST(fused_products_match_double)
+{
+    unsigned s = 9;
+    int B = 2, C = 5, H = 7, W = 9, O = 11;
+    size_t in = (size_t)C * H * W, on = (size_t)O * H * W;
+    float *x = malloc(B * in * 4), *w = malloc((size_t)O * C * 9 * 4), *b = malloc((size_t)O * 4),
+          *res = malloc(B * on * 4), *y = malloc(B * on * 4);
+    double *ref = malloc(B * on * sizeof *ref);
+    REQUIRE(x && w && b && res && y && ref);
+    for (size_t i = 0; i < B * in; i++)
+        x[i] = frand(&s);
+    for (int i = 0; i < O * C * 9; i++)
+        w[i] = frand(&s);
+    for (int i = 0; i < O; i++)
+        b[i] = frand(&s);
+    for (size_t i = 0; i < B * on; i++)
+        res[i] = 3.0f * frand(&s);
+    for (int bi = 0; bi < B; bi++)
+        for (int o = 0; o < O; o++)
+            for (int oy = 0; oy < H; oy++)
+                for (int ox = 0; ox < W; ox++) {
+                    double acc = b[o] + res[bi * on + ((size_t)o * H + oy) * W + ox];
+                    for (int c = 0; c < C; c++)
+                        for (int ky = 0; ky < 3; ky++)
+                            for (int kx = 0; kx < 3; kx++) {
+                                int iy = oy + ky - 1, ix = ox + kx - 1;
+                                if (iy >= 0 && iy < H && ix >= 0 && ix < W)
+                                    acc += (double)w[((o * C + c) * 3 + ky) * 3 + kx] *
+                                           x[bi * in + ((size_t)c * H + iy) * W + ix];
+                            }
+                    ref[bi * on + ((size_t)o * H + oy) * W + ox] = acc;
+                }
+    float *col = malloc(sdk_conv2d_scratch(C, H, W, 3, 1, 1) * 4);
+    REQUIRE(col);
+    for (int bi = 0; bi < B; bi++)
+        sdk_conv2d_res(x + bi * in, C, H, W, w, b, res + bi * on, O, 3, 1, 1, y + bi * on, col);
+    double e = rel_err(y, ref, B * on);
+    printf("  conv + bias + residual: im2col %.2e", e);
+    CHECK(e < 1e-6);
+    for (int m = 2; m <= 4; m += 2) {
+        float *scr = malloc(sdk_wino_scratch(m, B, C, H, W, O) * 4);
+        REQUIRE(scr);
+        memset(y, 0, B * on * 4);
+        sdk_wino_conv_res(m, x, B, C, H, W, w, b, res, O, y, scr);
+        double ew = rel_err(y, ref, B * on);
+        printf(", F(%dx%d) %.2e", m, m, ew);
+        CHECK(ew < 2e-5);
+        free(scr);
+    }
+    printf("\n");
+    free(col);
+    /* linear: y(n, out) from x(n, in); accumulating, and channel-major */
+    int n = 13, K = 19, N = 10;
+    float xs[13 * 19], xt[19 * 13], wl[10 * 19], bl[10], y0[13 * 10], ya[13 * 10], yc[13 * 10];
+    double r0[13 * 10];
+    for (int i = 0; i < n * K; i++)
+        xs[i] = frand(&s);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < K; k++)
+            xt[k * n + i] = xs[i * K + k];
+    for (int i = 0; i < N * K; i++)
+        wl[i] = frand(&s);
+    for (int i = 0; i < N; i++)
+        bl[i] = frand(&s);
+    for (int i = 0; i < n * N; i++)
+        y0[i] = ya[i] = frand(&s);
+    for (int i = 0; i < n; i++)
+        for (int o = 0; o < N; o++) {
+            double acc = bl[o];
+            for (int k = 0; k < K; k++)
+                acc += (double)xs[i * K + k] * wl[o * K + k];
+            r0[i * N + o] = acc;
+        }
+    sdk_linear_cm(xt, n, K, wl, bl, N, yc);
+    CHECK(rel_err(yc, r0, (size_t)n * N) < 1e-6);
+    for (int i = 0; i < n * N; i++)
+        r0[i] += y0[i];
+    sdk_linear_acc(xs, n, K, wl, bl, N, ya);
+    CHECK(rel_err(ya, r0, (size_t)n * N) < 1e-6);
+    /* onto a residual: y(N, n) += wl(N, K) xt(K, n) (a 1x1 conv), and
+     * y(N, n) += wl xs^T (tokens in, channel-major out) */
+    float ycm[10 * 13], ycm2[10 * 13];
+    double rcm[10 * 13];
+    for (int i = 0; i < N * n; i++)
+        ycm[i] = ycm2[i] = frand(&s);
+    for (int o = 0; o < N; o++)
+        for (int i = 0; i < n; i++) {
+            double acc = ycm[o * n + i];
+            for (int k = 0; k < K; k++)
+                acc += (double)wl[o * K + k] * xs[i * K + k];
+            rcm[o * n + i] = acc;
+        }
+    sdk_conv1x1_acc(xt, K, n, wl, N, ycm);
+    CHECK(rel_err(ycm, rcm, (size_t)N * n) < 1e-6);
+    sdk_linear_to_cm_acc(xs, n, K, wl, N, ycm2);
+    CHECK(rel_err(ycm2, rcm, (size_t)N * n) < 1e-6);
+    /* rows_fill: y = x + b per row */
+    float fx[3 * 5], fy[3 * 5], fb[3] = {1, -2, 0.5f};
+    for (int i = 0; i < 15; i++)
+        fx[i] = (float)i;
+    sdk_rows_fill(fy, fx, 3, 5, fb);
+    CHECK(fy[0] == 1 && fy[5] == 3 && fy[14] == 14.5f);
+    free(x), free(w), free(b), free(res), free(y), free(ref);
+}
+
 TEST(arena_grows_once_then_reuses)
 {
     sdarena a;
@@ -288,4 +558,6 @@ TEST(arena_grows_once_then_reuses)
     sdarena_free(&capped);
 }
 
-RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, attention_matches_naive, norms_and_activations, arena_grows_once_then_reuses)
+RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, attention_matches_naive, norms_and_activations,
+          norms_match_double, activations_match_double, fused_products_match_double,
+          arena_grows_once_then_reuses)
