@@ -71,6 +71,7 @@ static int child(const char *dir, int size, int steps, int n)
         printf("      job %d: %d threads, arena peak %.0f MB\n", i, jobs[i].p.threads, jobs[i].mem.arena_peak / 1e6);
     }
     longsd_sd_free(sd);
+    fflush(stdout); /* the child leaves by _exit */
     return bad ? 1 : 0;
 }
 
