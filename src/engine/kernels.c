@@ -616,14 +616,12 @@ void sdk_attention(const float *q, const float *k, const float *v, int nq, int n
     for (int h = 0; h < heads; h++)
         for (int r0 = 0; r0 < nq; r0 += rows) {
             int nr = nq - r0 < rows ? nq - r0 : rows;
-            sdk_sgemm(0, 1, nr, nk, dh, scale, q + (size_t)r0 * ld + h * dh, ld,
-                        k + h * dh, ld, 0.0f, scratch, nk);
+            sdk_sgemm(0, 1, nr, nk, dh, scale, q + (size_t)r0 * ld + h * dh, ld, k + h * dh, ld, 0.0f, scratch, nk);
             if (causal)
                 for (int i = 0; i < nr; i++)
                     for (int j = r0 + i + 1; j < nk; j++)
                         scratch[(size_t)i * nk + j] = -INFINITY;
             sdk_softmax_rows(scratch, nr, nk);
-            sdk_sgemm(0, 0, nr, dh, nk, 1.0f, scratch, nk, v + h * dh, ld, 0.0f,
-                        out + (size_t)r0 * ld + h * dh, ld);
+            sdk_sgemm(0, 0, nr, dh, nk, 1.0f, scratch, nk, v + h * dh, ld, 0.0f, out + (size_t)r0 * ld + h * dh, ld);
         }
 }

@@ -672,7 +672,8 @@ static longsd_status encode_any(longsd_sd *sd, longsd_sd_state *st, const char *
 /* ctx(B, n * 77, D): [negative, prompt] (or the prompt alone for B = 1),
  * the shorter padded with chunks of the empty prompt so both have n
  * chunks (A1111's "pad prompt/negative prompt to be same length"). */
-static longsd_status build_context(longsd_sd *sd, longsd_sd_state *st, const longsd_sd_params *p, int B, float **ctx, int *n_ctx)
+static longsd_status build_context(longsd_sd *sd, longsd_sd_state *st, const longsd_sd_params *p, int B, float **ctx,
+                                   int *n_ctx)
 {
     *ctx = NULL;
     float *hc = NULL, *hu = NULL, *he = NULL;
