@@ -262,8 +262,8 @@ static void stage_use(longsd_sd *sd, longsd_sd_state *st, sd_stage s)
 }
 
 /* Pages shared by several generations go when the last of them is done
- * with the stage: one finishing its UNet must not fault in the pages of
- * another's next step again. */
+ * with the stage: one finishing its UNet must not make another's next
+ * step fault 1.7 GB back in. */
 static void stage_done(longsd_sd *sd, longsd_sd_state *st, sd_stage s)
 {
     sdarena_trim(&st->arena);
