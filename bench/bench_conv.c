@@ -6,6 +6,9 @@
  *
  *   make bench && build/bench/bench_conv [repeats=3] [threads]
  *
+ * threads: the engine's pool (threadpool.h); the sgemm lines compare one
+ * OpenBLAS call on as many threads of its own with sdk_sgemm's tiles.
+ *
  * GFLOP/s are effective: the direct convolution's 2*B*O*C*9*H*W flops over
  * the time, so Winograd can read above the sgemm roof. The machine is
  * shared and noisy: every shape runs `repeats` times per method and the
@@ -47,16 +50,25 @@ static double rel_diff(const float *a, const float *ref, size_t n)
 int main(int argc, char **argv)
 {
     int reps = argc > 1 ? atoi(argv[1]) : 3;
-    if (argc > 2)
-        openblas_set_num_threads(atoi(argv[2]));
     if (reps < 1)
         reps = 1;
     char cpu[256];
     lscpu_model(cpu, sizeof cpu);
-    double sq = sgemm_gflops(2048, 2048, 2048), un = sgemm_gflops(4096, 320, 2880);
-    printf("cpu   %s, %ld cores online, OpenBLAS %d threads; min of %d runs per method\n", cpu,
-           sysconf(_SC_NPROCESSORS_ONLN), openblas_get_num_threads(), reps);
-    printf("sgemm 2048^3 %.1f GFLOP/s, 4096x320x2880 %.1f GFLOP/s\n", sq, un);
+    /* the engine's pool of `threads` (default: OpenBLAS's start count),
+     * against OpenBLAS on as many threads of its own, alternately */
+    int T = argc > 2 ? atoi(argv[2]) : sdpool_default_threads();
+    sdpool *pool = sdpool_new(T);
+    if (!pool)
+        return fprintf(stderr, "bench_conv: out of memory\n"), 1;
+    printf("cpu   %s, %ld cores online, %d threads; min of %d runs per method\n", cpu,
+           sysconf(_SC_NPROCESSORS_ONLN), sdpool_threads(pool), reps);
+    for (int r = 0; r < 2; r++) {
+        double bq = sgemm_run(NULL, T, 2048, 2048, 2048), bu = sgemm_run(NULL, T, 4096, 320, 2880);
+        double pq = sgemm_run(pool, 0, 2048, 2048, 2048), pu = sgemm_run(pool, 0, 4096, 320, 2880);
+        printf("sgemm 2048^3 / 4096x320x2880 GFLOP/s: OpenBLAS threads %.1f / %.1f, pool tiles %.1f / %.1f\n", bq, bu,
+               pq, pu);
+    }
+    sdpool_bind(pool);
     printf("%-22s %9s %9s %9s  %7s %7s  %8s %8s  %s\n", "shape (B C HxW O)", "im2col", "F(2x2)", "F(4x4)", "x F2",
            "x F4", "err F2", "err F4", "pick");
     for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
@@ -103,5 +115,7 @@ int main(int argc, char **argv)
     }
     printf("GFLOP/s effective (direct conv flops / time); x F2, x F4: speed-up over im2col + sgemm;\n"
            "err: max |winograd - im2col| / max |im2col|\n");
+    sdpool_bind(NULL);
+    sdpool_free(pool);
     return 0;
 }

@@ -41,8 +41,13 @@ int main(int argc, char **argv)
     char cpu[256];
     lscpu_model(cpu, sizeof cpu);
     double sq = sgemm_gflops(2048, 2048, 2048), un = sgemm_gflops(4096, 320, 2880);
-    printf("cpu   %s, %ld cores online, OpenBLAS %d threads\n", cpu, sysconf(_SC_NPROCESSORS_ONLN),
-           openblas_get_num_threads());
+    /* the engine runs on a pool of OpenBLAS's start count of threads */
+    int T = sdpool_default_threads();
+    sdpool *pool = sdpool_new(T);
+    if (!pool)
+        return fprintf(stderr, "bench_turbo: out of memory\n"), 1;
+    sdpool_bind(pool);
+    printf("cpu   %s, %ld cores online, %d threads\n", cpu, sysconf(_SC_NPROCESSORS_ONLN), T);
     printf("sgemm 2048^3 %.1f GFLOP/s, 4096x320x2880 %.1f GFLOP/s\n", sq, un);
 
     sdclip_cfg cc = {.vocab = 49408, .hidden = 1024, .inter = 4096, .layers = 23, .heads = 16, .max_pos = 77,
@@ -119,7 +124,7 @@ int main(int argc, char **argv)
         snprintf(cmd, sizeof cmd,
                  "'%s' -m '%s' --taesd '%s' -p 'a lighthouse' --steps 1 --cfg-scale 1 -W %d -H %d -t %d -o "
                  "/tmp/bench_turbo_sdcpp.png >/dev/null 2>&1",
-                 sb, sm, st, size, size, openblas_get_num_threads());
+                 sb, sm, st, size, size, T);
         double t0 = now();
         int rc = system(cmd);
         printf("stable-diffusion.cpp (%s): %.2f s for the same picture, exit %d\n", sb, now() - t0, rc);
@@ -132,5 +137,7 @@ int main(int argc, char **argv)
     free(ci), free(ui), free(ti);
     free(ctx), free(x), free(xin), free(eps), free(noise), free(img);
     sdarena_free(&a);
+    sdpool_bind(NULL);
+    sdpool_free(pool);
     return 0;
 }

@@ -17,7 +17,9 @@
 
 #include <jansson.h>
 
+#include "kernels.h"
 #include "nets.h"
+#include "threadpool.h"
 #include "sampler.h"
 
 typedef struct {
@@ -302,21 +304,41 @@ static inline sdst_file *make(spec *s, unsigned char **img, const char *label)
 }
 
 /* Best sgemm GFLOP/s over a few runs of C(m,n) = A(m,k) B(k,n). */
-static inline double sgemm_gflops(int m, int n, int k)
+/* Best of 5 of one product: by the engine's sdk_sgemm (pool non-NULL:
+ * single-threaded OpenBLAS tiles on the pool's threads), or by one
+ * OpenBLAS call on blas_threads of OpenBLAS's own (0: as it is set now),
+ * its count put back after. Both in one run say which is faster here. */
+static inline double sgemm_run(sdpool *pool, int blas_threads, int m, int n, int k)
 {
     float *A = malloc((size_t)m * k * 4), *B = malloc((size_t)k * n * 4), *C = malloc((size_t)m * n * 4);
     sdrng_normal(7, 0, A, (size_t)m * k);
     sdrng_normal(7, 1, B, (size_t)k * n);
     double best = 0;
+    sdpool *old = sdpool_bind(pool);
+    int was = openblas_get_num_threads();
+    if (!pool && blas_threads > 0)
+        openblas_set_num_threads(blas_threads);
     for (int r = 0; r < 5; r++) {
         double t0 = now();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n);
+        if (pool)
+            sdk_sgemm(0, 0, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n);
+        else
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n);
         double g = 2.0 * m * n * k / (now() - t0) / 1e9;
         if (g > best)
             best = g;
     }
+    openblas_set_num_threads(was);
+    sdpool_bind(old);
     free(A), free(B), free(C);
     return best;
+}
+
+/* OpenBLAS as it is set now (its start count before the engine's first
+ * pool; bench_gguf sets its own) */
+static inline double sgemm_gflops(int m, int n, int k)
+{
+    return sgemm_run(NULL, 0, m, n, k);
 }
 
 /* lscpu's "Model name", so figures say which CPU they came from */

@@ -388,6 +388,8 @@ typedef struct {
                                * tiles is "VAE tiling: N" in PNG parameters, the sidecar and the
                                * resume key; other backends report it as ignored. */
     const char *lora_dir;     /* optional, native: where <lora:NAME:W> finds NAME.safetensors */
+    int threads;              /* optional, native: threads of each image; 0 = the cores shared out
+                               * among a native backend's concurrent jobs (all of them for one) */
     /* optional, native: where a <lora:NAME:W> not in lora_dir is looked up,
      * as longsd_model_resolve does (a path, a hub repo id in the Hugging Face
      * cache, a LoRA in these folders, $LONGSD_MODELS and the usual A1111 and
@@ -640,10 +642,23 @@ longsd_status longsd_serve(longsd_ctx *ctx, const longsd_serve_params *params);
  * what it keeps. Strings returned by the engine are borrowed from the
  * handle until its next call.
  *
- * Threads: a handle is used by one thread at a time (it holds the
- * activation arena). sgemm runs on OpenBLAS's threads (OPENBLAS_NUM_THREADS),
- * the engine's own element-wise work on as many. Weights are mmap'ed
- * read-only, so several processes loading one model share its pages.
+ * Model and state (whisper.cpp's context and state): a longsd_sd holds a
+ * loaded model, read-only while images are made, and a longsd_sd_state
+ * one generation's run state (activation arena, LoRAs read, its threads,
+ * its last error). Several threads may each run
+ * longsd_sd_generate_with_state on one longsd_sd at once, each with its
+ * own state: the weights are mapped once and each generation adds only
+ * its arena. Loading, longsd_sd_set_taesd and longsd_sd_free must not
+ * overlap a generation. The calls on the handle alone (longsd_sd_generate,
+ * longsd_sd_encode_*) use a state of the handle's own, so those are for
+ * one thread at a time. Weights are mmap'ed read-only, so several
+ * processes loading one model share its pages too.
+ *
+ * Threads: each generation runs on longsd_sd_params.threads threads of its
+ * own, created with its state and kept for its next images (sgemm is
+ * OpenBLAS single-threaded inside them: the engine sets OpenBLAS to one
+ * thread the first time it runs, and OPENBLAS_NUM_THREADS, read before,
+ * is the default count).
  *
  *   longsd_sd *sd = longsd_sd_new();
  *   if (longsd_sd_load(sd, "models/stable-diffusion-v1-5") != LONGSD_OK)
@@ -652,8 +667,15 @@ longsd_status longsd_serve(longsd_ctx *ctx, const longsd_serve_params *params);
  *   p.prompt = "a lighthouse at dusk";
  *   uint8_t *rgb = malloc((size_t)p.width * p.height * 3);
  *   longsd_sd_generate(sd, &p, NULL, rgb);
- *   longsd_sd_free(sd); */
+ *   longsd_sd_free(sd);
+ *
+ * and for images made at once on one model, one state per thread:
+ *
+ *   longsd_sd_state *st = longsd_sd_state_new();
+ *   longsd_sd_generate_with_state(sd, st, &p, NULL, rgb);
+ *   longsd_sd_state_free(st); */
 typedef struct longsd_sd longsd_sd;
+typedef struct longsd_sd_state longsd_sd_state;
 
 /* Never renumbered. */
 typedef enum {
@@ -734,6 +756,10 @@ typedef struct {
      * more than 1.5 x 512^2 pixels, -1 = never. Tiles change the picture a
      * little (group norm sees a tile): docs/engine.md. TAESD ignores it. */
     int vae_tile;
+    /* Threads this generation runs on; 0 (default) = OPENBLAS_NUM_THREADS
+     * as set at start, else every core. Its own: another generation at
+     * the same time keeps its count. */
+    int threads;
     /* Optional callbacks: progress after each step; abort (non-zero stops
      * with LONGSD_ERR_ABORTED), polled before each step and between the
      * blocks of the UNet and the VAE, so a stop takes effect within a
@@ -778,8 +804,21 @@ int longsd_sd_latent_factor(const longsd_sd *sd);
 int longsd_sd_latent_channels(const longsd_sd *sd);
 
 /* Run the pipeline. latents (OUT, may be NULL): (latent_ch, h, w) before
- * decoding; rgb (OUT, may be NULL): height * width * 3 bytes, row-major. */
+ * decoding; rgb (OUT, may be NULL): height * width * 3 bytes, row-major.
+ * On the handle's own state. */
 longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float *latents, uint8_t *rgb);
+
+/* A generation's state, for any model; NULL if out of memory. Free with
+ * longsd_sd_state_free (NULL is a no-op), not while it generates. */
+longsd_sd_state *longsd_sd_state_new(void);
+void longsd_sd_state_free(longsd_sd_state *st);
+/* longsd_sd_generate on st: the same images, and sd may be running other
+ * states' generations on other threads meanwhile. The error's message is
+ * st's (longsd_sd_state_errmsg), not sd's. */
+longsd_status longsd_sd_generate_with_state(longsd_sd *sd, longsd_sd_state *st, const longsd_sd_params *p,
+                                           float *latents, uint8_t *rgb);
+/* st's last error (borrowed until its next generation). */
+const char *longsd_sd_state_errmsg(const longsd_sd_state *st);
 
 /* Where the memory of the last generation went. Each stage's weights
  * are released when it is done (the text encoder after encoding, the UNet
@@ -792,10 +831,8 @@ typedef struct {
     size_t arena_held; /* bytes of activation block held now (0 between images) */
 } longsd_sd_mem;
 void longsd_sd_mem_stats(const longsd_sd *sd, longsd_sd_mem *out /* OUT */);
-
-/* Threads for the engine's sgemm and element-wise work (default: OpenBLAS's
- * choice, every core). Process-wide; call before generating. */
-void longsd_sd_set_threads(int n);
+/* The same for a state's generations (arena_peak: since longsd_sd_state_new). */
+void longsd_sd_state_mem_stats(const longsd_sd_state *st, longsd_sd_mem *out /* OUT */);
 
 /* The text encoder's output (77, hidden) for one prompt read as plain
  * text (truncated at 75 tokens, as diffusers); hidden is

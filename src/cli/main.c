@@ -59,7 +59,7 @@ typedef struct {
     "                        or native=PATH: the built-in engine on a diffusers folder or .safetensors\n"   \
     "                        repeat for a pool; extras after a space: jobs=N model=NAME workflow=FILE\n"   \
     "                        key_env=VAR (e.g. --backend \"comfyui=http://gpu1:8188 workflow=wf.json\")\n" \
-    "  --threads N           threads of the native engine (default: every core)\n"                          \
+    "  --threads N           threads of each native job (default: the cores shared among its jobs)\n"      \
     "  --vae taesd=NAME      native: decode with TAESD (an AutoencoderTiny folder, taesd_decoder.safetensors,\n" \
     "                        a hub repo id such as madebyollin/taesd, or a VAE name in the model folders):\n" \
     "                        ~1/18 of the VAE decoder's work\n"                                       \

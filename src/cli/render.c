@@ -149,8 +149,6 @@ longsd_render_params cli_render_params(const cli_opts *o)
 {
     const cli_render_opts *r = &o->render;
     longsd_render_params p = longsd_render_default_params();
-    if (r->threads > 0) /* the engine's thread count is process-wide: set where it is used */
-        longsd_sd_set_threads(r->threads);
     p.backends = r->specs;
     p.n_backends = r->n;
     if (r->per_backend > 0)
@@ -163,6 +161,7 @@ longsd_render_params cli_render_params(const cli_opts *o)
     p.vae = r->vae;
     p.vae_tile = r->vae_tile;
     p.lora_dir = r->lora_dir;
+    p.threads = r->threads;
     if (r->have_models)
         p.models = &r->models;
     return p;

@@ -1,19 +1,21 @@
 /* kernels.c - arena, per-layer weight conversion and f32 kernels (see
- * kernels.h). The heavy lifting is OpenBLAS sgemm (its own threads); the
+ * kernels.h). The heavy lifting is sgemm (gemm.c, on the pool's threads); the
  * rest are single passes over memory. Reductions (norms, softmax sums) use
  * double accumulators so results do not depend on summation order. */
 #include "kernels.h"
 
 #include <cblas.h>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "threadpool.h"
 
 /* ---- arena */
 struct sdarena_ov {
@@ -109,55 +111,11 @@ void sdarena_trim(sdarena *a)
     }
 }
 
-/* sdk_parallel_for: run fn(ctx, begin, end) over [0, n) split across up to SDK_MAX_THREADS
- * threads (the BLAS thread count): used by the element-wise work that sits
- * between sgemm calls, which would otherwise leave the other cores idle.
- * Each item is computed by the same code whatever the split, so results
- * do not depend on the thread count. */
-#define SDK_MAX_THREADS 64
-
-typedef struct {
-    void (*fn)(void *ctx, size_t begin, size_t end);
-    void *ctx;
-    size_t begin, end;
-} par_job;
-
-static void *par_main(void *arg)
-{
-    par_job *j = arg;
-    j->fn(j->ctx, j->begin, j->end);
-    return NULL;
-}
-
+/* sdk_parallel_for: the element-wise work between the products, which
+ * would otherwise leave the other cores idle, on the generation's pool. */
 void sdk_parallel_for(void (*fn)(void *, size_t, size_t), void *ctx, size_t n, size_t min_per_thread)
 {
-    sdk_parallel_for_n(openblas_get_num_threads(), fn, ctx, n, min_per_thread);
-}
-
-void sdk_parallel_for_n(int T, void (*fn)(void *, size_t, size_t), void *ctx, size_t n, size_t min_per_thread)
-{
-    if (T > SDK_MAX_THREADS)
-        T = SDK_MAX_THREADS;
-    if (T > 1 && n / (size_t)T < min_per_thread)
-        T = (int)(n / (min_per_thread ? min_per_thread : 1));
-    if (T <= 1) {
-        fn(ctx, 0, n);
-        return;
-    }
-    par_job jobs[SDK_MAX_THREADS];
-    pthread_t th[SDK_MAX_THREADS];
-    int started[SDK_MAX_THREADS] = {0};
-    for (int t = 0; t < T; t++)
-        jobs[t] = (par_job){fn, ctx, n * (size_t)t / (size_t)T, n * (size_t)(t + 1) / (size_t)T};
-    for (int t = 1; t < T; t++)
-        started[t] = pthread_create(&th[t], NULL, par_main, &jobs[t]) == 0;
-    fn(ctx, jobs[0].begin, jobs[0].end);
-    for (int t = 1; t < T; t++) {
-        if (started[t])
-            pthread_join(th[t], NULL);
-        else /* could not start a thread: do its share here */
-            fn(ctx, jobs[t].begin, jobs[t].end);
-    }
+    sdpool_run(sdpool_current(), fn, ctx, n, min_per_thread);
 }
 
 /* ---- weights */
@@ -474,7 +432,7 @@ void sdk_conv2d_res(const float *x, int C, int H, int W, const float *w, const f
     int Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1;
     int K = C * k * k, N = Ho * Wo;
     if (k == 1 && stride == 1 && pad == 0) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, N, C, 1.0f, w, C, x, N, 0.0f, y, N);
+        sdk_sgemm(0, 0, O, N, C, 1.0f, w, C, x, N, 0.0f, y, N);
     } else {
         size_t row = (size_t)K * Wo;
         int rows = (int)(sdk_conv2d_scratch(C, H, W, k, stride, pad) / row);
@@ -482,8 +440,7 @@ void sdk_conv2d_res(const float *x, int C, int H, int W, const float *w, const f
             int nr = Ho - r0 < rows ? Ho - r0 : rows, n = nr * Wo;
             im2col_job job = {x, col, H, W, k, stride, pad, Wo, r0, nr};
             sdk_parallel_for(im2col_range, &job, (size_t)C, (size_t)(65536 / ((size_t)k * k * n + 1)) + 1);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, n, K, 1.0f, w, K, col, n, 0.0f,
-                        y + (size_t)r0 * Wo, N);
+            sdk_sgemm(0, 0, O, n, K, 1.0f, w, K, col, n, 0.0f, y + (size_t)r0 * Wo, N);
         }
     }
     /* bias and residual in the one pass that follows the product */
@@ -492,33 +449,33 @@ void sdk_conv2d_res(const float *x, int C, int H, int W, const float *w, const f
 
 void sdk_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
 {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 0.0f, y, out);
+    sdk_sgemm(0, 1, n, out, in, 1.0f, x, in, w, in, 0.0f, y, out);
     if (b)
         sdk_rows_add_cols(y, n, out, b);
 }
 
 void sdk_linear_acc(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
 {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, out, in, 1.0f, x, in, w, in, 1.0f, y, out);
+    sdk_sgemm(0, 1, n, out, in, 1.0f, x, in, w, in, 1.0f, y, out);
     if (b)
         sdk_rows_add_cols(y, n, out, b);
 }
 
 void sdk_linear_cm(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
 {
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasTrans, n, out, in, 1.0f, x, n, w, in, 0.0f, y, out);
+    sdk_sgemm(1, 1, n, out, in, 1.0f, x, n, w, in, 0.0f, y, out);
     if (b)
         sdk_rows_add_cols(y, n, out, b);
 }
 
 void sdk_conv1x1_acc(const float *x, int C, int HW, const float *w, int O, float *y)
 {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, HW, C, 1.0f, w, C, x, HW, 1.0f, y, HW);
+    sdk_sgemm(0, 0, O, HW, C, 1.0f, w, C, x, HW, 1.0f, y, HW);
 }
 
 void sdk_linear_to_cm_acc(const float *x, int n, int in, const float *w, int out, float *y)
 {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, out, n, in, 1.0f, w, in, x, in, 1.0f, y, n);
+    sdk_sgemm(0, 1, out, n, in, 1.0f, w, in, x, in, 1.0f, y, n);
 }
 
 /* y(n, out) += b[col], over rows [r0, r1) */
@@ -997,15 +954,13 @@ void sdk_attention_rows(const float *q, const float *k, const float *v, int nq, 
     for (int h = 0; h < heads; h++)
         for (int r0 = 0; r0 < nq; r0 += rows) {
             int nr = nq - r0 < rows ? nq - r0 : rows;
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nr, nk, dh, scale, q + (size_t)r0 * ld + h * dh, ld,
-                        k + h * dh, ld, 0.0f, scratch, nk);
+            sdk_sgemm(0, 1, nr, nk, dh, scale, q + (size_t)r0 * ld + h * dh, ld, k + h * dh, ld, 0.0f, scratch, nk);
             if (causal)
                 for (int i = 0; i < nr; i++)
                     for (int j = r0 + i + 1; j < nk; j++)
                         scratch[(size_t)i * nk + j] = -INFINITY;
             sdk_softmax_rows(scratch, nr, nk);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nr, dh, nk, 1.0f, scratch, nk, v + h * dh, ld, 0.0f,
-                        out + (size_t)r0 * ld + h * dh, ld);
+            sdk_sgemm(0, 0, nr, dh, nk, 1.0f, scratch, nk, v + h * dh, ld, 0.0f, out + (size_t)r0 * ld + h * dh, ld);
         }
 }
 
@@ -1023,7 +978,9 @@ void sdk_attention_rows(const float *q, const float *k, const float *v, int nq, 
  * score block is 128 KB, within a core's L2. */
 #define FA_BQ 128
 #define FA_BK 256
-#define FA_SLOTS SDK_MAX_THREADS
+/* scratch slices: one per thread running at once; a pool of more threads
+ * than this waits for a free slice (never seen: 64 cores) */
+#define FA_SLOTS 64
 
 static size_t fa_bk(int nk)
 {
@@ -1170,14 +1127,9 @@ void sdk_attention_flash(const float *q, const float *k, const float *v, int nq,
     j->scale = 1.0f / sqrtf((float)dh);
     for (int i = 0; i < FA_SLOTS; i++)
         atomic_init(&j->busy[i], 0);
-    /* one thread per item, each with a single-threaded sgemm (as winograd.c) */
-    int T = openblas_get_num_threads();
-    size_t items = (size_t)heads * j->nqb;
-    if (T > 1)
-        openblas_set_num_threads(1);
-    sdk_parallel_for_n(T, fa_range, j, items, 1);
-    if (T > 1)
-        openblas_set_num_threads(T);
+    /* one thread per item, each with a single-threaded sgemm (threadpool.c
+     * keeps OpenBLAS itself on one thread) */
+    sdk_parallel_for(fa_range, j, (size_t)heads * j->nqb, 1);
 }
 
 size_t sdk_attention_scratch(int nq, int nk)

@@ -86,13 +86,17 @@ const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...) __att
 /* Non-zero when the tensor exists (no error recorded otherwise). */
 int sdw_has(sdw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Run fn(ctx, begin, end) over [0, n) on up to the BLAS thread count, at
- * least min_per_thread items a thread. fn must compute each item the same
- * way whatever range it is given, so results do not depend on the split. */
+/* Run fn(ctx, begin, end) over [0, n) on the calling thread's pool
+ * (threadpool.h: the generation's own threads), at least min_per_thread
+ * items a thread. fn must compute each item the same way whatever range
+ * it is given, so results do not depend on the split. */
 void sdk_parallel_for(void (*fn)(void *ctx, size_t begin, size_t end), void *ctx, size_t n, size_t min_per_thread);
-/* The same on up to `threads` threads. */
-void sdk_parallel_for_n(int threads, void (*fn)(void *ctx, size_t begin, size_t end), void *ctx, size_t n,
-                        size_t min_per_thread);
+
+/* C(M, N) = alpha op(A)(M, K) op(B)(K, N) + beta C, row-major, as
+ * cblas_sgemm (ta, tb non-zero: transposed), on the calling thread's pool
+ * in tiles that depend on the shape only (gemm.c). */
+void sdk_sgemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda, const float *B, int ldb,
+               float beta, float *C, int ldc);
 
 /* ---- kernels */
 /* y(O, Ho, Wo) = conv(x(C, H, W), w(O, C, k, k)) + b; col is scratch from

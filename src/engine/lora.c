@@ -7,7 +7,6 @@
  * weight looks for "down_blocks_0_attentions_0_..._to_q". */
 #include "lora.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,8 +342,7 @@ static longsd_status set_add(void *ctx, const char *name, float *w, size_t numel
                              "%s: tensor '%s' makes a %dx%d update but the model's '%s' has %zu weights",
                              sdlora_path(s->l[i]), m->tensor, m->out, m->rest, name, numel);
         float scale = s->w[i] * (m->has_alpha ? m->alpha / (float)m->r : 1.0f);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m->out, m->rest, m->r, scale, m->up, m->r, m->down,
-                    m->rest, 1.0f, w, m->rest);
+        sdk_sgemm(0, 0, m->out, m->rest, m->r, scale, m->up, m->r, m->down, m->rest, 1.0f, w, m->rest);
         s->applied++;
     }
     return LONGSD_OK;

@@ -6,9 +6,9 @@
  * so the fixtures can check it. */
 #include "sd.h"
 
-#include <cblas.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "compvis.h"
@@ -20,9 +20,13 @@
 #include "safetensors.h"
 #include "sampler.h"
 #include "taesd.h"
+#include "threadpool.h"
 #include "tokenizer.h"
 #include "util.h"
 
+/* The model: read-only while generations run, so any number of states
+ * (one per concurrent generation) can share it; only the stage counts
+ * below change, under mu. */
 struct longsd_sd {
     lserr err;
     sdtok *tok;
@@ -34,9 +38,19 @@ struct longsd_sd {
     sdvae_cfg vae_cfg;
     sdsched_cfg sched_cfg;
     sdtaesd *taesd; /* replaces the VAE's decoder when set (owned) */
+    pthread_mutex_t mu;
+    int users[3];   /* states using each sd_stage: its pages go when the last is done */
+    longsd_sd_state *st; /* the state of the calls on the handle itself */
+};
+
+/* One generation's run state (whisper.cpp's whisper_state): what it writes. */
+struct longsd_sd_state {
+    lserr err;
     sdarena arena;
-    size_t released; /* weight bytes released by the last generate (stage_done) */
-    unsigned live;   /* stages in use (bit per sd_stage): released when done */
+    sdpool *pool;     /* its threads, or NULL before the first generation */
+    int pool_threads; /* what pool was asked for */
+    size_t released;  /* weight bytes released by the last generate (stage_done) */
+    unsigned live;    /* stages in use (bit per sd_stage): released when done */
     /* LoRA files read so far, by path: reused by later images */
     struct {
         char *path;
@@ -45,43 +59,43 @@ struct longsd_sd {
     int n_lcache;
 };
 
-static void lcache_clear(longsd_sd *sd)
+static void lcache_clear(longsd_sd_state *st)
 {
-    for (int i = 0; i < sd->n_lcache; i++) {
-        longsd__free(sd->lcache[i].path);
-        sdlora_free(sd->lcache[i].l);
+    for (int i = 0; i < st->n_lcache; i++) {
+        longsd__free(st->lcache[i].path);
+        sdlora_free(st->lcache[i].l);
     }
-    sd->n_lcache = 0;
+    st->n_lcache = 0;
 }
 
-/* The LoRA at path, read once per handle. */
-static longsd_status lora_get(longsd_sd *sd, const char *path, const sdlora **out)
+/* The LoRA at path, read once per state. */
+static longsd_status lora_get(longsd_sd_state *st, const char *path, const sdlora **out)
 {
-    for (int i = 0; i < sd->n_lcache; i++)
-        if (strcmp(sd->lcache[i].path, path) == 0) {
-            *out = sd->lcache[i].l;
+    for (int i = 0; i < st->n_lcache; i++)
+        if (strcmp(st->lcache[i].path, path) == 0) {
+            *out = st->lcache[i].l;
             return LONGSD_OK;
         }
-    if (sd->n_lcache == 2 * LONGSD_SD_MAX_LORAS)
-        lcache_clear(sd); /* none is in use between images */
+    if (st->n_lcache == 2 * LONGSD_SD_MAX_LORAS)
+        lcache_clear(st); /* none is in use between images */
     sdlora *l = NULL;
-    longsd_status rc = sdlora_load(path, &l, &sd->err);
+    longsd_status rc = sdlora_load(path, &l, &st->err);
     if (rc != LONGSD_OK)
         return rc;
     char *p = longsd__strdup(path);
     if (!p) {
         sdlora_free(l);
-        return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+        return lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
     }
-    sd->lcache[sd->n_lcache].path = p;
-    sd->lcache[sd->n_lcache].l = l;
-    sd->n_lcache++;
+    st->lcache[st->n_lcache].path = p;
+    st->lcache[st->n_lcache].l = l;
+    st->n_lcache++;
     *out = l;
     return LONGSD_OK;
 }
 
 /* A tag's NAME: lora_dir/NAME.safetensors, else NAME as a path. */
-static char *resolve_tag(longsd_sd *sd, const char *dir, const char *name)
+static char *resolve_tag(longsd_sd_state *st, const char *dir, const char *name)
 {
     if (dir && *dir) {
         char *p = longsd__asprintf("%s/%s.safetensors", dir, name);
@@ -91,37 +105,37 @@ static char *resolve_tag(longsd_sd *sd, const char *dir, const char *name)
     }
     if (lsfile_exists(name))
         return longsd__strdup(name);
-    lserr_set(&sd->err, LONGSD_ERR_NOT_FOUND, "prompt: LoRA \"%s\" not found (%s%s%s)", name,
+    lserr_set(&st->err, LONGSD_ERR_NOT_FOUND, "prompt: LoRA \"%s\" not found (%s%s%s)", name,
               dir && *dir ? "looked for " : "no --lora-dir given", dir && *dir ? dir : "",
               dir && *dir ? "/NAME.safetensors" : "");
     return NULL;
 }
 
 /* The LoRAs of an image into the two networks' sets. */
-static longsd_status prepare_loras(longsd_sd *sd, const longsd_sd_params *p, const sdlora_tag *tags, size_t ntags,
+static longsd_status prepare_loras(longsd_sd_state *st, const longsd_sd_params *p, const sdlora_tag *tags, size_t ntags,
                                    sdlora_set *te, sdlora_set *unet)
 {
     sdlora_set_init(te, SDLORA_TE);
     sdlora_set_init(unet, SDLORA_UNET);
     if (p->n_loras < 0 || (p->n_loras > 0 && !p->loras))
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "n_loras %d without loras", p->n_loras);
+        return lserr_set(&st->err, LONGSD_ERR_PARAM, "n_loras %d without loras", p->n_loras);
     if ((size_t)p->n_loras + ntags > LONGSD_SD_MAX_LORAS)
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "%zu LoRAs: at most %d at once", (size_t)p->n_loras + ntags,
+        return lserr_set(&st->err, LONGSD_ERR_PARAM, "%zu LoRAs: at most %d at once", (size_t)p->n_loras + ntags,
                          LONGSD_SD_MAX_LORAS);
     for (size_t i = 0; i < (size_t)p->n_loras + ntags; i++) {
         int from_tag = i >= (size_t)p->n_loras;
-        char *path = from_tag ? resolve_tag(sd, p->lora_dir, tags[i - p->n_loras].name)
+        char *path = from_tag ? resolve_tag(st, p->lora_dir, tags[i - p->n_loras].name)
                               : longsd__strdup(p->loras[i].path ? p->loras[i].path : "");
         if (!path)
-            return sd->err.code ? sd->err.code : lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+            return st->err.code ? st->err.code : lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
         float w = from_tag ? tags[i - p->n_loras].weight : p->loras[i].weight;
         const sdlora *l = NULL;
-        longsd_status rc = lora_get(sd, path, &l);
+        longsd_status rc = lora_get(st, path, &l);
         longsd__free(path);
         if (rc != LONGSD_OK)
             return rc;
         if (!isfinite(w))
-            return lserr_set(&sd->err, LONGSD_ERR_PARAM, "%s: weight is not a finite number", sdlora_path(l));
+            return lserr_set(&st->err, LONGSD_ERR_PARAM, "%s: weight is not a finite number", sdlora_path(l));
         if (sdlora_count(l, SDLORA_TE))
             sdlora_set_add(te, l, w);
         if (sdlora_count(l, SDLORA_UNET))
@@ -148,11 +162,64 @@ longsd_sd_params longsd_sd_default_params(void)
     };
 }
 
+longsd_sd_state *longsd_sd_state_new(void)
+{
+    longsd_sd_state *st = longsd__calloc(1, sizeof *st);
+    if (st)
+        sdarena_init(&st->arena, 0);
+    return st;
+}
+
+void longsd_sd_state_free(longsd_sd_state *st)
+{
+    if (!st)
+        return;
+    lcache_clear(st);
+    sdarena_free(&st->arena);
+    sdpool_free(st->pool);
+    longsd__free(st);
+}
+
+const char *longsd_sd_state_errmsg(const longsd_sd_state *st)
+{
+    return st->err.msg;
+}
+
+void longsd_sd_state_mem_stats(const longsd_sd_state *st, longsd_sd_mem *out)
+{
+    out->arena_peak = st->arena.peak;
+    out->released = st->released;
+    out->arena_held = st->arena.size;
+}
+
+/* st's pool with the threads a call asks for (0: the default), made again
+ * only when the count changes; bound to the calling thread until the
+ * binding returned is put back. */
+static longsd_status bind_threads(longsd_sd_state *st, int threads, sdpool **prev)
+{
+    int want = threads > 0 ? threads : sdpool_default_threads();
+    if (!st->pool || st->pool_threads != want) {
+        sdpool_free(st->pool);
+        st->pool_threads = 0;
+        if (!(st->pool = sdpool_new(want))) {
+            *prev = sdpool_bind(NULL);
+            return lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
+        }
+        st->pool_threads = want;
+    }
+    *prev = sdpool_bind(st->pool);
+    return LONGSD_OK;
+}
+
 longsd_sd *longsd_sd_new(void)
 {
     longsd_sd *sd = longsd__calloc(1, sizeof *sd);
+    if (sd && !(sd->st = longsd_sd_state_new())) {
+        longsd__free(sd);
+        return NULL;
+    }
     if (sd) {
-        sdarena_init(&sd->arena, 0);
+        pthread_mutex_init(&sd->mu, NULL);
         sd->te_prefix = sd->unet_prefix = sd->vae_prefix = "";
     }
     return sd;
@@ -171,7 +238,7 @@ static void unload(longsd_sd *sd)
     sd->tok = NULL;
     sd->ckpt = sd->te = sd->unet = sd->vae = NULL;
     sd->te_prefix = sd->unet_prefix = sd->vae_prefix = "";
-    sd->live = 0;
+    memset(sd->users, 0, sizeof sd->users);
 }
 
 /* ---- stage lifecycle. A generation runs the text encoder, the UNet and
@@ -184,21 +251,31 @@ static void unload(longsd_sd *sd)
  * of F16 pages are gone before the VAE decode's ~1 GB of activations. */
 typedef enum { STAGE_TE, STAGE_UNET, STAGE_VAE } sd_stage;
 
-static void stage_use(longsd_sd *sd, sd_stage st)
+static void stage_use(longsd_sd *sd, longsd_sd_state *st, sd_stage s)
 {
-    sd->live |= 1u << st;
+    if (st->live & 1u << s)
+        return;
+    st->live |= 1u << s;
+    pthread_mutex_lock(&sd->mu);
+    sd->users[s]++;
+    pthread_mutex_unlock(&sd->mu);
 }
 
-static void stage_done(longsd_sd *sd, sd_stage st)
+/* Pages shared by several generations go when the last of them is done
+ * with the stage: one finishing its UNet must not make another's next
+ * step fault 1.7 GB back in. */
+static void stage_done(longsd_sd *sd, longsd_sd_state *st, sd_stage s)
 {
-    sdarena_trim(&sd->arena);
-    if (!(sd->live & 1u << st))
+    sdarena_trim(&st->arena);
+    if (!(st->live & 1u << s))
         return;
-    sd->live &= ~(1u << st);
-    const sdst_file *f = st == STAGE_TE ? sd->te : st == STAGE_UNET ? sd->unet : sd->vae;
-    const char *pfx = st == STAGE_TE ? sd->te_prefix : st == STAGE_UNET ? sd->unet_prefix : sd->vae_prefix;
-    /* a single file holds all three: only this stage's names */
-    sd->released += sdst_release(f, sd->ckpt ? pfx : NULL);
+    st->live &= ~(1u << s);
+    const sdst_file *f = s == STAGE_TE ? sd->te : s == STAGE_UNET ? sd->unet : sd->vae;
+    const char *pfx = s == STAGE_TE ? sd->te_prefix : s == STAGE_UNET ? sd->unet_prefix : sd->vae_prefix;
+    pthread_mutex_lock(&sd->mu);
+    if (--sd->users[s] == 0) /* a single file holds all three: only this stage's names */
+        st->released += sdst_release(f, sd->ckpt ? pfx : NULL);
+    pthread_mutex_unlock(&sd->mu);
 }
 
 /* The VAE's tile in latents, or 0 for one piece: asked for, or automatic
@@ -231,8 +308,8 @@ void longsd_sd_free(longsd_sd *sd)
         return;
     unload(sd);
     sdtaesd_close(sd->taesd);
-    lcache_clear(sd);
-    sdarena_free(&sd->arena);
+    longsd_sd_state_free(sd->st);
+    pthread_mutex_destroy(&sd->mu);
     longsd__free(sd);
 }
 
@@ -503,35 +580,36 @@ longsd_status longsd_sd_set_taesd(longsd_sd *sd, const char *path)
     return LONGSD_OK;
 }
 
-longsd_status longsd_sd_encode_text(longsd_sd *sd, const char *prompt, float *hidden)
+static longsd_status encode_text(longsd_sd *sd, longsd_sd_state *st, const char *prompt, float *hidden)
 {
     if (!sd->tok)
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "no model loaded");
+        return lserr_set(&st->err, LONGSD_ERR_PARAM, "no model loaded");
     int32_t ids[SDTOK_MAX_LEN];
-    longsd_status rc = sdtok_encode(sd->tok, prompt ? prompt : "", ids, SDTOK_MAX_LEN, NULL, &sd->err);
+    longsd_status rc = sdtok_encode(sd->tok, prompt ? prompt : "", ids, SDTOK_MAX_LEN, NULL, &st->err);
     if (rc == LONGSD_OK)
-        rc = sdclip_forward(&sd->clip_cfg, sd->te, sd->te_prefix, &sd->arena, ids, hidden, &sd->err);
+        rc = sdclip_forward(&sd->clip_cfg, sd->te, sd->te_prefix, &st->arena, ids, hidden, &st->err);
     return rc;
 }
 
-longsd_status longsd_sd_encode_prompt(longsd_sd *sd, const char *prompt, float **hidden, int *n_chunks)
+static longsd_status encode_prompt(longsd_sd *sd, longsd_sd_state *st, const char *prompt, float **hidden,
+                                   int *n_chunks)
 {
     *hidden = NULL;
     *n_chunks = 0;
     if (!sd->tok)
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "no model loaded");
+        return lserr_set(&st->err, LONGSD_ERR_PARAM, "no model loaded");
     sdpw_chunks c;
-    longsd_status rc = sdpw_chunk(sd->tok, prompt ? prompt : "", &c, &sd->err);
+    longsd_status rc = sdpw_chunk(sd->tok, prompt ? prompt : "", &c, &st->err);
     if (rc != LONGSD_OK)
         return rc;
     size_t per = (size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden;
     float *h = longsd__malloc((size_t)c.n * per * sizeof *h);
     if (!h)
-        rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+        rc = lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
     /* each chunk through the encoder alone, then weighted, as A1111 */
     for (int k = 0; rc == LONGSD_OK && k < c.n; k++) {
-        rc = sdclip_forward(&sd->clip_cfg, sd->te, sd->te_prefix, &sd->arena, c.ids + (size_t)k * SDTOK_MAX_LEN,
-                            h + k * per, &sd->err);
+        rc = sdclip_forward(&sd->clip_cfg, sd->te, sd->te_prefix, &st->arena, c.ids + (size_t)k * SDTOK_MAX_LEN,
+                            h + k * per, &st->err);
         if (rc == LONGSD_OK)
             sdpw_emphasis(h + k * per, c.mult + (size_t)k * SDTOK_MAX_LEN, SDTOK_MAX_LEN, sd->clip_cfg.hidden);
     }
@@ -545,16 +623,43 @@ longsd_status longsd_sd_encode_prompt(longsd_sd *sd, const char *prompt, float *
     return rc;
 }
 
+/* The calls on the handle itself run on its own state, whose message
+ * becomes the handle's. */
+longsd_status longsd_sd_encode_text(longsd_sd *sd, const char *prompt, float *hidden)
+{
+    sdpool *prev;
+    longsd_status rc = bind_threads(sd->st, 0, &prev);
+    if (rc == LONGSD_OK)
+        rc = encode_text(sd, sd->st, prompt, hidden);
+    sdpool_bind(prev);
+    sd->err = sd->st->err;
+    return rc;
+}
+
+longsd_status longsd_sd_encode_prompt(longsd_sd *sd, const char *prompt, float **hidden, int *n_chunks)
+{
+    sdpool *prev;
+    longsd_status rc = bind_threads(sd->st, 0, &prev);
+    if (rc == LONGSD_OK)
+        rc = encode_prompt(sd, sd->st, prompt, hidden, n_chunks);
+    else
+        *hidden = NULL, *n_chunks = 0;
+    sdpool_bind(prev);
+    sd->err = sd->st->err;
+    return rc;
+}
+
 /* The conditioning of one prompt as plain text (one chunk) or A1111's. */
-static longsd_status encode_any(longsd_sd *sd, const char *prompt, int plain, float **out, int *n_chunks)
+static longsd_status encode_any(longsd_sd *sd, longsd_sd_state *st, const char *prompt, int plain, float **out,
+                                int *n_chunks)
 {
     if (!plain)
-        return longsd_sd_encode_prompt(sd, prompt, out, n_chunks);
+        return encode_prompt(sd, st, prompt, out, n_chunks);
     *n_chunks = 0;
     *out = longsd__malloc((size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden * sizeof **out);
     if (!*out)
-        return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
-    longsd_status rc = longsd_sd_encode_text(sd, prompt, *out);
+        return lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
+    longsd_status rc = encode_text(sd, st, prompt, *out);
     if (rc != LONGSD_OK) {
         longsd__free(*out);
         *out = NULL;
@@ -567,20 +672,21 @@ static longsd_status encode_any(longsd_sd *sd, const char *prompt, int plain, fl
 /* ctx(B, n * 77, D): [negative, prompt] (or the prompt alone for B = 1),
  * the shorter padded with chunks of the empty prompt so both have n
  * chunks (A1111's "pad prompt/negative prompt to be same length"). */
-static longsd_status build_context(longsd_sd *sd, const longsd_sd_params *p, int B, float **ctx, int *n_ctx)
+static longsd_status build_context(longsd_sd *sd, longsd_sd_state *st, const longsd_sd_params *p, int B, float **ctx,
+                                   int *n_ctx)
 {
     *ctx = NULL;
     float *hc = NULL, *hu = NULL, *he = NULL;
     int nc = 0, nu = 0, ne = 0;
     size_t per = (size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden;
-    longsd_status rc = encode_any(sd, p->prompt, p->plain_prompt, &hc, &nc);
+    longsd_status rc = encode_any(sd, st, p->prompt, p->plain_prompt, &hc, &nc);
     if (rc == LONGSD_OK && B == 2)
-        rc = encode_any(sd, p->negative_prompt, p->plain_prompt, &hu, &nu);
+        rc = encode_any(sd, st, p->negative_prompt, p->plain_prompt, &hu, &nu);
     int n = nc > nu ? nc : nu;
     if (rc == LONGSD_OK && (nc < n || (B == 2 && nu < n)))
-        rc = encode_any(sd, "", 0, &he, &ne);
+        rc = encode_any(sd, st, "", 0, &he, &ne);
     if (rc == LONGSD_OK && !(*ctx = longsd__malloc((size_t)B * n * per * sizeof **ctx)))
-        rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+        rc = lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
     if (rc == LONGSD_OK) {
         for (int b = 0; b < B; b++) {
             const float *src = b == B - 1 ? hc : hu;
@@ -599,18 +705,18 @@ static longsd_status build_context(longsd_sd *sd, const longsd_sd_params *p, int
 /* img2img: the first step that runs, as diffusers' get_timesteps:
  * init_timestep = min(int(steps * strength), steps), t_start = steps -
  * init_timestep (strength in double, as Python computes it). */
-static longsd_status img2img_start(longsd_sd *sd, const longsd_sd_params *p, int *t_start)
+static longsd_status img2img_start(longsd_sd_state *st, const longsd_sd_params *p, int *t_start)
 {
     if (!(p->strength > 0.0 && p->strength <= 1.0))
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "strength %g: img2img takes a strength in (0, 1] (1 = every step)",
+        return lserr_set(&st->err, LONGSD_ERR_PARAM, "strength %g: img2img takes a strength in (0, 1] (1 = every step)",
                          p->strength);
     if (p->init_width <= 0 || p->init_height <= 0 || p->init_width > 16384 || p->init_height > 16384)
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "init image %dx%d: width and height must be 1..16384",
+        return lserr_set(&st->err, LONGSD_ERR_PARAM, "init image %dx%d: width and height must be 1..16384",
                          p->init_width, p->init_height);
     double d = (double)p->steps * p->strength;
     int run = d >= p->steps ? p->steps : (int)d;
     if (run < 1)
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM,
+        return lserr_set(&st->err, LONGSD_ERR_PARAM,
                          "strength %g of %d steps runs no step (int(steps x strength) = 0): raise the steps or the "
                          "strength",
                          p->strength, p->steps);
@@ -624,34 +730,34 @@ static longsd_status img2img_start(longsd_sd *sd, const longsd_sd_params *p, int
  * and scaled by scaling_factor; TAESD's latents are taken as they are
  * (AutoencoderTiny has no distribution and scale 1, so nothing is drawn);
  * then scheduler.add_noise with the next draw (or init_noise). */
-static longsd_status init_latents(longsd_sd *sd, const longsd_sd_params *p, const sdsched *s, int t_start, int h,
-                                  int w, sdrng *rng, const sdabort *ab, float *x)
+static longsd_status init_latents(longsd_sd *sd, longsd_sd_state *st, const longsd_sd_params *p, const sdsched *s,
+                                  int t_start, int h, int w, sdrng *rng, const sdabort *ab, float *x)
 {
     int L = sd->unet_cfg.in_ch;
     size_t n = (size_t)L * h * w;
     int taesd = sd->taesd && sdtaesd_has_encoder(sd->taesd);
     int ic = taesd ? sdtaesd_config(sd->taesd)->in_ch : sd->vae_cfg.in_ch;
     longsd_status rc = LONGSD_OK;
-    const sdw_patch *keep = sd->arena.patch; /* the UNet's LoRAs: not the autoencoder's */
+    const sdw_patch *keep = st->arena.patch; /* the UNet's LoRAs: not the autoencoder's */
     float *img = longsd__malloc((size_t)3 * p->width * p->height * sizeof *img);
     float *mom = longsd__malloc(2 * n * sizeof *mom), *noise = longsd__malloc(n * sizeof *noise);
     if (!img || !mom || !noise || sdimg_fit(p->init_image, p->init_width, p->init_height, p->width, p->height, img)) {
-        rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+        rc = lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
     if (ic != 3) {
-        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED, "img2img: the %s takes %d image channels, not RGB",
+        rc = lserr_set(&st->err, LONGSD_ERR_UNSUPPORTED, "img2img: the %s takes %d image channels, not RGB",
                        taesd ? "TAESD encoder" : "VAE encoder", ic);
         goto out;
     }
-    sd->arena.patch = NULL;
+    st->arena.patch = NULL;
     if (taesd) {
-        rc = sdtaesd_encode(sd->taesd, &sd->arena, img, p->height, p->width, x, ab, &sd->err);
+        rc = sdtaesd_encode(sd->taesd, &st->arena, img, p->height, p->width, x, ab, &st->err);
         if (rc != LONGSD_OK)
             goto out;
     } else {
-        rc = sdvae_encode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, img, p->height, p->width, mom, ab,
-                          &sd->err);
+        rc = sdvae_encode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &st->arena, img, p->height, p->width, mom, ab,
+                          &st->err);
         if (rc != LONGSD_OK)
             goto out;
         sdrng_draw(rng, noise, n);
@@ -666,37 +772,37 @@ static longsd_status init_latents(longsd_sd *sd, const longsd_sd_params *p, cons
         memcpy(noise, p->init_noise, n * sizeof *noise);
     sdsched_add_noise(s, t_start, x, noise, x, n);
 out:
-    sd->arena.patch = keep;
+    st->arena.patch = keep;
     longsd__free(img);
     longsd__free(mom);
     longsd__free(noise);
     return rc;
 }
 
-longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float *latents, uint8_t *rgb)
+static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_sd_params *p, float *latents,
+                              uint8_t *rgb)
 {
-    lserr_clear(&sd->err);
     if (!p)
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "no parameters");
+        return lserr_set(&st->err, LONGSD_ERR_PARAM, "no parameters");
     if (!sd->tok)
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "no model loaded");
+        return lserr_set(&st->err, LONGSD_ERR_PARAM, "no model loaded");
     int f = longsd_sd_latent_factor(sd), mult = f << (sd->unet_cfg.n_blocks - 1);
     if (p->width <= 0 || p->height <= 0 || p->width % mult || p->height % mult || p->width > 8192 ||
         p->height > 8192)
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "size %dx%d: width and height must be multiples of %d up to 8192",
+        return lserr_set(&st->err, LONGSD_ERR_PARAM, "size %dx%d: width and height must be multiples of %d up to 8192",
                          p->width, p->height, mult);
     if (sd->taesd && (sdtaesd_config(sd->taesd)->latent_ch != sd->unet_cfg.in_ch || sdtaesd_factor(sd->taesd) != f))
-        return lserr_set(&sd->err, LONGSD_ERR_MODEL,
+        return lserr_set(&st->err, LONGSD_ERR_MODEL,
                          "TAESD: %d latent channels at 1/%d scale, the model %d at 1/%d (a TAESD for another family?)",
                          sdtaesd_config(sd->taesd)->latent_ch, sdtaesd_factor(sd->taesd), sd->unet_cfg.in_ch, f);
     if (p->vae_tile < -1 || (p->vae_tile > 0 && (p->vae_tile < 64 || p->vae_tile % f)))
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM,
+        return lserr_set(&st->err, LONGSD_ERR_PARAM,
                          "vae_tile %d: give a tile size of 64 pixels or more, a multiple of %d (0 = automatic, -1 = "
                          "never)",
                          p->vae_tile, f);
     int h = p->height / f, w = p->width / f, L = sd->unet_cfg.in_ch;
     if (!longsd_rng_name(p->rng))
-        return lserr_set(&sd->err, LONGSD_ERR_PARAM, "rng %d: not one of native, cpu, cuda", (int)p->rng);
+        return lserr_set(&st->err, LONGSD_ERR_PARAM, "rng %d: not one of native, cpu, cuda", (int)p->rng);
     size_t n = (size_t)L * h * w;
     /* As diffusers: guidance > 1 runs the negative prompt too, unless the
      * UNet takes the guidance as an embedding (LCM) */
@@ -712,10 +818,10 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     float wemb[4096];
     if (tcd)
         sdunet_guidance_embedding(p->cfg_scale - 1.0f, tcd, wemb);
-    if ((rc = sdsched_init_cfg(&s, &sd->sched_cfg, (sds_kind)p->sampler, p->karras, p->steps, &sd->err)) != LONGSD_OK)
+    if ((rc = sdsched_init_cfg(&s, &sd->sched_cfg, (sds_kind)p->sampler, p->karras, p->steps, &st->err)) != LONGSD_OK)
         return rc;
     int t_start = 0;
-    if (p->init_image && (rc = img2img_start(sd, p, &t_start)) != LONGSD_OK) {
+    if (p->init_image && (rc = img2img_start(st, p, &t_start)) != LONGSD_OK) {
         sdsched_free(&s);
         return rc;
     }
@@ -727,34 +833,34 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     float *noise = longsd__malloc(n * sizeof *noise);
     float *img = NULL;
     if (!x || !xin || !eps || !noise) {
-        rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+        rc = lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
     int B = cfg_on ? 2 : 1;
     sdabort ab = {p->abort, p->abort_user_data}; /* also polled inside the networks */
     /* <lora:...> tags leave the prompt before it is read, as in A1111 */
-    if ((rc = sdlora_tags(p->prompt ? p->prompt : "", &clean, &tags, &ntags, &sd->err)) != LONGSD_OK ||
-        (rc = prepare_loras(sd, p, tags, ntags, &lte, &lunet)) != LONGSD_OK)
+    if ((rc = sdlora_tags(p->prompt ? p->prompt : "", &clean, &tags, &ntags, &st->err)) != LONGSD_OK ||
+        (rc = prepare_loras(st, p, tags, ntags, &lte, &lunet)) != LONGSD_OK)
         goto out;
     longsd_sd_params q = *p;
     q.prompt = clean;
-    sd->arena.patch = lte.n ? &lte.patch : NULL;
-    sd->released = 0;
-    stage_use(sd, STAGE_TE);
-    rc = build_context(sd, &q, B, &ctx, &n_ctx);
-    sd->arena.patch = lunet.n ? &lunet.patch : NULL;
+    st->arena.patch = lte.n ? &lte.patch : NULL;
+    st->released = 0;
+    stage_use(sd, st, STAGE_TE);
+    rc = build_context(sd, st, &q, B, &ctx, &n_ctx);
+    st->arena.patch = lunet.n ? &lunet.patch : NULL;
     if (rc != LONGSD_OK)
         goto out;
-    stage_done(sd, STAGE_TE);
+    stage_done(sd, st, STAGE_TE);
     /* x_T is always drawn, so the ancestral noise is the same stream
      * position whether or not init_noise replaces it */
     sdrng rng;
     sdrng_init(&rng, (sdrng_kind)p->rng, p->seed);
     if (p->init_image) {
-        stage_use(sd, STAGE_VAE);
-        if ((rc = init_latents(sd, p, &s, t_start, h, w, &rng, &ab, x)) != LONGSD_OK)
+        stage_use(sd, st, STAGE_VAE);
+        if ((rc = init_latents(sd, st, p, &s, t_start, h, w, &rng, &ab, x)) != LONGSD_OK)
             goto out;
-        stage_done(sd, STAGE_VAE); /* the encoder's pages; the decoder faults its own back in */
+        stage_done(sd, st, STAGE_VAE); /* the encoder's pages; the decoder faults its own back in */
     } else {
         sdrng_draw(&rng, x, n);
         if (p->init_noise)
@@ -762,10 +868,10 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
         for (size_t k = 0; k < n; k++)
             x[k] *= s.init_sigma;
     }
-    stage_use(sd, STAGE_UNET);
+    stage_use(sd, st, STAGE_UNET);
     for (int i = t_start; i < s.steps; i++) {
         if (p->abort && p->abort(p->abort_user_data)) {
-            rc = lserr_set(&sd->err, LONGSD_ERR_ABORTED, "aborted at step %d of %d", i - t_start, s.steps - t_start);
+            rc = lserr_set(&st->err, LONGSD_ERR_ABORTED, "aborted at step %d of %d", i - t_start, s.steps - t_start);
             goto out;
         }
         float sc = sdsched_input_scale(&s, i), t = s.timesteps[i];
@@ -773,8 +879,8 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
             xin[k] = x[k] * sc;
         if (B == 2)
             memcpy(xin + n, xin, n * sizeof *xin);
-        if ((rc = sdunet_forward_cond(&sd->unet_cfg, sd->unet, sd->unet_prefix, &sd->arena, xin, B, h, w, t,
-                                      tcd ? wemb : NULL, ctx, n_ctx, eps, &ab, &sd->err)) != LONGSD_OK)
+        if ((rc = sdunet_forward_cond(&sd->unet_cfg, sd->unet, sd->unet_prefix, &st->arena, xin, B, h, w, t,
+                                      tcd ? wemb : NULL, ctx, n_ctx, eps, &ab, &st->err)) != LONGSD_OK)
             goto out;
         float *ec = eps + (size_t)(B - 1) * n;
         if (cfg_on)
@@ -789,29 +895,29 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
                 nz = noise;
             }
         }
-        if ((rc = sdsched_step(&s, i, ec, x, n, nz, &sd->err)) != LONGSD_OK)
+        if ((rc = sdsched_step(&s, i, ec, x, n, nz, &st->err)) != LONGSD_OK)
             goto out;
         if (p->progress)
             p->progress(p->progress_user_data, i - t_start + 1, s.steps - t_start);
     }
     if (latents)
         memcpy(latents, x, n * sizeof *x);
-    stage_done(sd, STAGE_UNET);
+    stage_done(sd, st, STAGE_UNET);
     if (rgb) {
         int oc = sd->taesd ? sdtaesd_config(sd->taesd)->out_ch : sd->vae_cfg.out_ch;
         img = longsd__malloc((size_t)oc * p->width * p->height * sizeof *img);
         if (!img) {
-            rc = lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+            rc = lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
             goto out;
         }
-        sd->arena.patch = NULL;
+        st->arena.patch = NULL;
         if (!sd->taesd)
-            stage_use(sd, STAGE_VAE);
+            stage_use(sd, st, STAGE_VAE);
         int tile = vae_tile(p, f);
-        rc = sd->taesd ? sdtaesd_decode(sd->taesd, &sd->arena, x, h, w, img, &ab, &sd->err)
-             : tile    ? sdvae_decode_tiled(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, tile, tile / 4,
-                                            img, &ab, &sd->err)
-                       : sdvae_decode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &sd->arena, x, h, w, img, &ab, &sd->err);
+        rc = sd->taesd ? sdtaesd_decode(sd->taesd, &st->arena, x, h, w, img, &ab, &st->err)
+             : tile    ? sdvae_decode_tiled(&sd->vae_cfg, sd->vae, sd->vae_prefix, &st->arena, x, h, w, tile, tile / 4,
+                                            img, &ab, &st->err)
+                       : sdvae_decode(&sd->vae_cfg, sd->vae, sd->vae_prefix, &st->arena, x, h, w, img, &ab, &st->err);
         if (rc != LONGSD_OK)
             goto out;
         size_t hw = (size_t)p->width * p->height;
@@ -824,12 +930,12 @@ longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float
     }
     rc = LONGSD_OK;
 out:
-    sd->arena.patch = NULL; /* the next image gets the model as it is on disk */
+    st->arena.patch = NULL; /* the next image gets the model as it is on disk */
     /* an idle handle holds no activations and no weight pages, whichever
      * stage stopped (error and abort too) */
-    stage_done(sd, STAGE_TE);
-    stage_done(sd, STAGE_UNET);
-    stage_done(sd, STAGE_VAE);
+    stage_done(sd, st, STAGE_TE);
+    stage_done(sd, st, STAGE_UNET);
+    stage_done(sd, st, STAGE_VAE);
     longsd__free(clean);
     sdlora_tags_free(tags, ntags);
     sdsched_free(&s);
@@ -842,15 +948,26 @@ out:
     return rc;
 }
 
-void longsd_sd_mem_stats(const longsd_sd *sd, longsd_sd_mem *out)
+longsd_status longsd_sd_generate_with_state(longsd_sd *sd, longsd_sd_state *st, const longsd_sd_params *p,
+                                           float *latents, uint8_t *rgb)
 {
-    out->arena_peak = sd->arena.peak;
-    out->released = sd->released;
-    out->arena_held = sd->arena.size;
+    lserr_clear(&st->err);
+    sdpool *prev;
+    longsd_status rc = bind_threads(st, p ? p->threads : 0, &prev);
+    if (rc == LONGSD_OK)
+        rc = generate(sd, st, p, latents, rgb);
+    sdpool_bind(prev);
+    return rc;
 }
 
-void longsd_sd_set_threads(int n)
+longsd_status longsd_sd_generate(longsd_sd *sd, const longsd_sd_params *p, float *latents, uint8_t *rgb)
 {
-    if (n > 0)
-        openblas_set_num_threads(n);
+    longsd_status rc = longsd_sd_generate_with_state(sd, sd->st, p, latents, rgb);
+    sd->err = sd->st->err;
+    return rc;
+}
+
+void longsd_sd_mem_stats(const longsd_sd *sd, longsd_sd_mem *out)
+{
+    longsd_sd_state_mem_stats(sd->st, out);
 }

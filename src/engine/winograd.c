@@ -28,7 +28,6 @@
  * (the two halves of classifier-free guidance) shares it. */
 #include "kernels.h"
 
-#include <cblas.h>
 #include <string.h>
 
 typedef float v8 __attribute__((vector_size(32))); /* one value of 8 tiles */
@@ -290,15 +289,13 @@ static void gemms(const wino_job *j, size_t g0, size_t g1)
 {
     int a2 = (j->m + 2) * (j->m + 2), O = j->O, C = j->C, ldn = (int)j->ldn;
     for (int p = 0; p < a2; p++)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, O, (int)(round8(g1) - g0), C, 1.0f,
-                    j->U + (size_t)p * O * C, C, j->V + (size_t)p * C * ldn + g0, ldn, 0.0f,
-                    j->M + (size_t)p * O * ldn + g0, ldn);
+        sdk_sgemm(0, 0, O, (int)(round8(g1) - g0), C, 1.0f, j->U + (size_t)p * O * C, C,
+                  j->V + (size_t)p * C * ldn + g0, ldn, 0.0f, j->M + (size_t)p * O * ldn + g0, ldn);
 }
 
 /* Blocks of WINO_COLS tiles, each taken through all three steps by one
- * thread with a single-threaded sgemm: no thread meets another inside a
- * chunk, and BLAS threads do not spin (sched_yield) on the cores while the
- * transforms run. */
+ * thread (its sgemm runs whole there, inside the job): no thread meets
+ * another inside a chunk. */
 #define WINO_COLS 16
 
 static void block_range(void *ctx, size_t k0, size_t k1)
@@ -319,7 +316,7 @@ void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const floa
 void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b,
                        const float *res, int O, float *y, float *scratch)
 {
-    int a2 = (m + 2) * (m + 2), tx_n = (W + m - 1) / m, T = openblas_get_num_threads();
+    int a2 = (m + 2) * (m + 2), tx_n = (W + m - 1) / m;
     size_t ldn = chunk_tiles(m, B, C, H, W, O);
     wino_job j = {m, B, C, H, W, O, tx_n, tx_n * ((H + m - 1) / m), x, w, b, res, y, NULL, NULL, NULL, 0, 0, ldn};
     size_t tiles = (size_t)B * j.T1;
@@ -330,14 +327,15 @@ void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const 
     sdk_parallel_for(weights_range, &j, (size_t)O, 65536 / ((size_t)C * 50 + 1) + 1);
     /* Many tiles: blocks of tiles per thread. Few (the UNet's deepest
      * levels): each step on all threads, so the sgemm splits the output
-     * channels and U, larger than the tiles there, is read once. */
-    int blocks = tiles >= (size_t)WINO_COLS * 4 * T;
-    if (blocks && T > 1)
-        openblas_set_num_threads(1);
+     * channels and U, larger than the tiles there, is read once. The
+     * choice is the shape's alone (8 blocks, four a thread on two cores),
+     * not the thread count's, so the products and the result are the
+     * same on any pool. */
+    int blocks = tiles >= (size_t)WINO_COLS * 8;
     for (j.t0 = 0; j.t0 < tiles; j.t0 += ldn) {
         j.nt = tiles - j.t0 < ldn ? tiles - j.t0 : ldn;
         if (blocks) {
-            sdk_parallel_for_n(T, block_range, &j, (j.nt + WINO_COLS - 1) / WINO_COLS, 1);
+            sdk_parallel_for(block_range, &j, (j.nt + WINO_COLS - 1) / WINO_COLS, 1);
         } else {
             size_t per = 65536 / (round8(j.nt) * 20) + 1;
             sdk_parallel_for(input_range, &j, (size_t)C, per);
@@ -345,8 +343,6 @@ void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const 
             sdk_parallel_for(output_range, &j, (size_t)O, per);
         }
     }
-    if (blocks && T > 1)
-        openblas_set_num_threads(T);
 }
 
 /* From bench/bench_conv.c (2 threads, AVX-512 EPYC, figures in

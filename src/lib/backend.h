@@ -54,6 +54,8 @@ typedef struct {
     const char *vae;        /* optional, native: "taesd=PATH" decodes with TAESD */
     const char *lora_dir;   /* optional, native: folder of <lora:NAME> files */
     const struct longsd_model_params *models; /* optional, native: where other <lora:NAME> are found */
+    int jobs;               /* jobs the pool runs on this backend at once (its slots) */
+    int threads;            /* optional, native: threads of each job; 0 = the cores / jobs */
 } ls_backend_opts;
 
 /* Which job fields a backend honours; the others are reported as ignored. */

@@ -2,9 +2,12 @@
  * an image backend: `--backend native=PATH`, PATH a diffusers folder or a
  * single-file CompVis checkpoint (.safetensors, or a stable-diffusion.cpp
  * .gguf: f16, q8_0, q4_0 ..., known by its magic; its tokenizer from
- * $LONGSD_CLIP_VOCAB or a tokenizer/ folder beside it). The engine uses every
- * core for one image, so jobs on one native backend run one at a time: a
- * mutex serialises render() whatever --per-backend says. A <lora:NAME:W>
+ * $LONGSD_CLIP_VOCAB or a tokenizer/ folder beside it). One model is loaded
+ * per backend and shared: each of the --per-backend jobs running at once
+ * generates on a state of its own (longsd_sd_state: its arena and its
+ * threads, the cores shared out among the jobs unless --threads says), so
+ * a second job adds its activations, not a second copy of the weights.
+ * Idle states are kept for the next jobs. A <lora:NAME:W>
  * of a prompt is found the way --model finds a model (models.c): lora_dir,
  * a path, a hub repo in the Hugging Face cache, or a LoRA in the A1111 and
  * ComfyUI folders; the engine gets the files and a prompt without tags. */
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "init_image.h"
@@ -24,8 +28,11 @@
 #define MAX_KNOWN_LORAS 64
 
 typedef struct {
-    longsd_sd *sd;
-    pthread_mutex_t lock;
+    longsd_sd *sd;    /* shared by the jobs, read-only while they run */
+    int threads;      /* of each job; 0 = the engine's default */
+    pthread_mutex_t lock; /* over known and idle */
+    longsd_sd_state *idle[64]; /* states no job uses now */
+    int n_idle;
     char *lora_dir; /* or NULL */
     /* where other LoRA names are looked up (a copy of the caller's params) */
     char *dirs[MAX_MODEL_DIRS];
@@ -42,6 +49,8 @@ static void state_free(native_state *ns)
 {
     if (!ns)
         return;
+    for (int i = 0; i < ns->n_idle; i++)
+        longsd_sd_state_free(ns->idle[i]);
     longsd_sd_free(ns->sd);
     pthread_mutex_destroy(&ns->lock);
     longsd__free(ns->lora_dir);
@@ -104,6 +113,9 @@ static longsd_status native_create(const ls_backend_opts *o, void **state, lserr
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
     }
     pthread_mutex_init(&ns->lock, NULL);
+    /* jobs at once share the cores, unless each is given its count */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    ns->threads = o->threads > 0 ? o->threads : o->jobs > 1 ? (int)(cores > o->jobs ? cores / o->jobs : 1) : 0;
     longsd_status rc;
     int nomem = o->lora_dir && !(ns->lora_dir = longsd__strdup(o->lora_dir));
     /* --lora-dir is searched first, as a folder of models, then the caller's */
@@ -260,6 +272,7 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
         p.init_image = init;
         p.strength = job->strength;
     }
+    longsd_sd_state *st = NULL;
     pthread_mutex_lock(&ns->lock);
     longsd_status rc = sdlora_tags(job->prompt ? job->prompt : "", &clean, &tags, &ntags, err);
     if (!rc && ntags > LONGSD_SD_MAX_LORAS)
@@ -270,18 +283,32 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
             loras[i].weight = tags[i].weight;
         }
     }
+    if (!rc && ns->n_idle > 0)
+        st = ns->idle[--ns->n_idle];
+    pthread_mutex_unlock(&ns->lock);
+    if (!rc && !st && !(st = longsd_sd_state_new()))
+        rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
     if (!rc && !(rgb = longsd__malloc((size_t)job->width * (size_t)job->height * 3)))
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
     if (!rc) {
         p.prompt = clean;
         p.loras = loras;
         p.n_loras = (int)ntags;
-        if ((rc = longsd_sd_generate(ns->sd, &p, NULL, rgb)) == LONGSD_ERR_ABORTED)
+        p.threads = ns->threads;
+        if ((rc = longsd_sd_generate_with_state(ns->sd, st, &p, NULL, rgb)) == LONGSD_ERR_ABORTED)
             lserr_set(err, rc, "native: stopped");
         else if (rc)
-            lserr_set(err, rc, "native: %s", longsd_sd_errmsg(ns->sd));
+            lserr_set(err, rc, "native: %s", longsd_sd_state_errmsg(st));
     }
-    pthread_mutex_unlock(&ns->lock);
+    if (st) {
+        pthread_mutex_lock(&ns->lock);
+        if (ns->n_idle < (int)(sizeof ns->idle / sizeof ns->idle[0])) {
+            ns->idle[ns->n_idle++] = st;
+            st = NULL;
+        }
+        pthread_mutex_unlock(&ns->lock);
+        longsd_sd_state_free(st);
+    }
     if (!rc) {
         rc = ls_png_encode_rgb(rgb, job->width, job->height, &out->data, &out->len, err);
         out->seed_used = job->seed;

@@ -166,7 +166,11 @@ longsd_status ls_pool_new(longsd_ctx *ctx, const longsd_render_params *prm, ls_p
             .vae = prm->vae,
             .lora_dir = prm->lora_dir,
             .models = prm->models,
+            .jobs = s->jobs > 0 ? s->jobs : prm->per_backend,
+            .threads = prm->threads,
         };
+        if (bo.jobs > 64)
+            bo.jobs = 64;
         if (prm->vae && !b->ops->in_process) {
             rc = lserr_set(err, LONGSD_ERR_PARAM, "backend %s: a VAE (%s) is for the native engine only; servers use "
                            "their own", b->label, prm->vae);
@@ -179,9 +183,7 @@ longsd_status ls_pool_new(longsd_ctx *ctx, const longsd_render_params *prm, ls_p
             goto out;
         }
         b->caps = b->ops->instance_caps ? b->ops->instance_caps(b->state) : b->ops->caps;
-        b->slots = s->jobs > 0 ? s->jobs : b->ops->in_process ? 1 : prm->per_backend;
-        if (b->slots > 64)
-            b->slots = 64;
+        b->slots = bo.jobs;
         threads += (size_t)b->slots;
     }
     if (threads > MAX_THREADS) {

@@ -98,6 +98,22 @@ for i in p["ideas"]:
     f = os.path.join(ws, i["image"]["file"])
     assert open(f, "rb").read(8) == b"\x89PNG\r\n\x1a\n", f
 PYEOF
+# --per-backend 2: two jobs at once on the one loaded model (their own
+# states and threads) draw the same PNGs, byte for byte, as one at a time
+if "$LONGSD_BIN" -C "$TMP/ws2" -q run --backend "native=$M" --size 64x64 --steps 2 --per-backend 2 \
+       "$CORPUS/en-twain1-ch2-fence.txt" 2>"$TMP/err"; then pass "run with --per-backend 2 on one native backend"
+else fail "run with --per-backend 2 on one native backend" "$(cat "$TMP/err")"; fi
+check "--per-backend 2: the same 15 PNGs as one job at a time" $PY - "$WS" "$TMP/ws2" <<'PYEOF'
+import json, os, sys
+a, b = sys.argv[1], sys.argv[2]
+pa = json.load(open(os.path.join(a, "image_prompts/en-twain1-ch2-fence.json")))
+pb = json.load(open(os.path.join(b, "image_prompts/en-twain1-ch2-fence.json")))
+assert len(pa["ideas"]) == len(pb["ideas"]) == 15
+for x, y in zip(pa["ideas"], pb["ideas"]):
+    assert y["image"]["state"] == "done", y["image"]
+    fa, fb = os.path.join(a, x["image"]["file"]), os.path.join(b, y["image"]["file"])
+    assert open(fa, "rb").read() == open(fb, "rb").read(), (fa, fb)
+PYEOF
 # a changed --rng is part of each image's key: the plan records it and redraws
 if "$LONGSD_BIN" -C "$WS" -q run --backend "native=$M" --size 64x64 --steps 2 --threads 1 --rng cpu \
        "$CORPUS/en-twain1-ch2-fence.txt" 2>"$TMP/err"; then pass "run again with --rng cpu"

@@ -3,7 +3,6 @@
  * Python writer): the tiny-sd folder as stable-diffusion.cpp-style single
  * files in f16, q8_0 and q4_0, and blocks.gguf with one tensor of every
  * block type beside the package's own dequantisation of it. */
-#include <cblas.h>
 #include <jansson.h>
 #include <math.h>
 
@@ -61,7 +60,6 @@ static void run_nets(const sdst_file *f, outs *o)
     inputs(x, ctx, z, ids);
     sdarena a;
     sdarena_init(&a, 0);
-    openblas_set_num_threads(1);
     longsd_status rc = sdclip_forward(&cc, f ? f : te, tp, &a, ids, o->te, &err);
     if (rc == LONGSD_OK)
         rc = sdunet_forward(&uc, f ? f : un, up, &a, x, 1, UH, UW, 500.0f, ctx, 77, o->unet, NULL, &err);
@@ -277,7 +275,6 @@ TEST(gguf_single_file_generates)
     p.sampler = LONGSD_SAMPLER_DPMPP_2M;
     static float la[4 * 8 * 8], lb[4 * 8 * 8];
     static uint8_t ra[16 * 16 * 3], rb[16 * 16 * 3];
-    openblas_set_num_threads(1);
     REQUIRE(longsd_sd_generate(a, &p, la, ra) == LONGSD_OK);
     const char *files[2] = {GG "/tiny-f16.gguf", GG "/tiny-q8_0.gguf"};
     for (int k = 0; k < 2; k++) {

@@ -8,6 +8,7 @@
 
 #include "kernels.h"
 #include "t.h"
+#include "threadpool.h"
 
 static float frand(unsigned *s)
 {
@@ -93,12 +94,14 @@ static double wino_case(int m, int B, int C, int H, int W, int O)
         w[i] = frand(&s);
     for (int i = 0; i < O; i++)
         b[i] = frand(&s);
-    int threads = openblas_get_num_threads();
-    openblas_set_num_threads(1);
+    /* one thread (no pool) against a pool of three: the same products */
+    sdpool *p3 = sdpool_new(3);
+    REQUIRE(p3 && sdpool_threads(p3) == 3);
     sdk_wino_conv(m, x, B, C, H, W, w, b, O, y, scr);
-    openblas_set_num_threads(3);
+    sdpool *old = sdpool_bind(p3);
     sdk_wino_conv(m, x, B, C, H, W, w, b, O, y3, scr);
-    openblas_set_num_threads(threads);
+    sdpool_bind(old);
+    sdpool_free(p3);
     CHECK(memcmp(y, y3, ny * 4) == 0);
     for (int i = 0; i < B; i++)
         sdk_conv2d(x + (size_t)i * C * H * W, C, H, W, w, b, O, 3, 1, 1, yd + (size_t)i * O * H * W, col);
