@@ -776,6 +776,12 @@ const char *longsd_sd_errmsg(const longsd_sd *sd);
 /* Latent size of an image: width / factor (8 for SD 1.x), and channels. */
 int longsd_sd_latent_factor(const longsd_sd *sd);
 int longsd_sd_latent_channels(const longsd_sd *sd);
+/* The size the loaded model was trained for, a default for callers with
+ * no size of their own: the UNet's sample_size x the latent factor (SD 1.x
+ * 512, SD 2.x 768-v 768); SDXL 1024, SDXL-Turbo (trailing timesteps) 512.
+ * Whether the model is an SDXL pipeline (two text encoders): sdxl. */
+void longsd_sd_native_size(const longsd_sd *sd, int *width, int *height);
+int longsd_sd_is_xl(const longsd_sd *sd);
 
 /* Run the pipeline. latents (OUT, may be NULL): (latent_ch, h, w) before
  * decoding; rgb (OUT, may be NULL): height * width * 3 bytes, row-major. */

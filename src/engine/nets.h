@@ -37,6 +37,7 @@ typedef struct {
      * SDXL_TIME_IDS sinusoid-embedded time ids (add_time_dim each) through
      * add_embedding, added to the time embedding; add_time_dim 0 = none */
     int add_time_dim, add_in; /* addition_time_embed_dim, projection_class_embeddings_input_dim */
+    int sample;               /* sample_size: the latent size it was trained at (64 for SD 1.x) */
 } sdunet_cfg;
 
 typedef struct {

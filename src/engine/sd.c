@@ -279,6 +279,24 @@ int longsd_sd_latent_channels(const longsd_sd *sd)
     return sd->unet_cfg.in_ch;
 }
 
+void longsd_sd_native_size(const longsd_sd *sd, int *width, int *height)
+{
+    /* SDXL's sizes by family, as its pipelines default: the base at
+     * 1024, the distilled Turbo (its scheduler's trailing steps) at 512 */
+    if (!sd->tok) { /* nothing loaded */
+        *width = *height = 512;
+        return;
+    }
+    int s = sd->xl ? (sd->sched_cfg.spacing == SDS_TRAILING ? 512 : 1024)
+                   : sd->unet_cfg.sample * longsd_sd_latent_factor(sd);
+    *width = *height = s;
+}
+
+int longsd_sd_is_xl(const longsd_sd *sd)
+{
+    return sd->xl;
+}
+
 int longsd_sd_text_dim(const longsd_sd *sd)
 {
     return sd->xl ? sdxl_ctx_dim(&sd->xlte) : sd->clip_cfg.hidden;

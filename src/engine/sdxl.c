@@ -113,6 +113,7 @@ void sdxl_default_cfg(sdxl_te *t, sdunet_cfg *u, sdvae_cfg *v)
         .ch = {320, 640, 1280}, .down_cross = {0, 1, 1}, .up_cross = {1, 1, 0},
         .heads = {5, 10, 20}, .ctx_dim = 2048, .groups = 32, .tlayers = {1, 2, 10}, .eps = 1e-5f,
         .flip_sin_to_cos = 1, .freq_shift = 0, .add_time_dim = 256, .add_in = 2816,
+        .sample = 128,
     };
     *v = sdvae_sd15_cfg();
     v->scaling = 0.13025f;

@@ -19,7 +19,7 @@ sdunet_cfg sdunet_sd15_cfg(void)
         .in_ch = 4, .out_ch = 4, .n_blocks = 4, .layers = 2,
         .ch = {320, 640, 1280, 1280}, .down_cross = {1, 1, 1, 0}, .up_cross = {0, 1, 1, 1},
         .heads = {8, 8, 8, 8}, .ctx_dim = 768, .groups = 32, .tlayers = {1, 1, 1, 1}, .eps = 1e-5f,
-        .flip_sin_to_cos = 1, .freq_shift = 0,
+        .flip_sin_to_cos = 1, .freq_shift = 0, .sample = 64,
     };
 }
 
@@ -95,6 +95,9 @@ longsd_status sdunet_cfg_load(const char *path, sdunet_cfg *cfg, lserr *err)
     c.ctx_dim = sdnet_geti(o, "cross_attention_dim", 768);
     c.groups = sdnet_geti(o, "norm_num_groups", 32);
     c.freq_shift = sdnet_geti(o, "freq_shift", 0);
+    c.sample = sdnet_geti(o, "sample_size", 64);
+    if (c.sample < 8 || c.sample > 1024)
+        c.sample = 64; /* a list (non-square) or nonsense: SD's own */
     if (!int_list(json_object_get(o, "transformer_layers_per_block"), c.tlayers, n, 1)) {
         rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: transformer_layers_per_block must be an integer or one per block",
                        path);

@@ -251,6 +251,11 @@ TEST(sampling_with_cfg_matches_diffusers)
     REQUIRE(sd);
     if (longsd_sd_load(sd, DXL) != LONGSD_OK)
         fprintf(stderr, "  %s\n", longsd_sd_errmsg(sd));
+    int w, h;
+    longsd_sd_native_size(sd, &w, &h); /* SDXL's own size, whatever the tiny UNet's sample_size */
+    CHECK_INT(w, 1024);
+    CHECK_INT(h, 1024);
+    CHECK(longsd_sd_is_xl(sd));
     run_case(sd, "xl_euler2", LONGSD_SAMPLER_EULER, 2, 5.0f, prompts[1]);
     /* an empty negative prompt is zero conditioning (force_zeros_for_empty_prompt) */
     run_case(sd, "xl_zero2", LONGSD_SAMPLER_EULER, 2, 5.0f, "");
@@ -322,6 +327,15 @@ TEST(turbo_one_trailing_ancestral_step_matches_diffusers)
     if (longsd_sd_load(sd, d) != LONGSD_OK)
         fprintf(stderr, "  %s\n", longsd_sd_errmsg(sd));
     run_case(sd, "xlturbo1", LONGSD_SAMPLER_EULER_A, 1, 0.0f, "");
+    int w, h;
+    longsd_sd_native_size(sd, &w, &h); /* SDXL-Turbo's 512 (trailing timesteps) */
+    CHECK_INT(w, 512);
+    CHECK_INT(h, 512);
+    /* SD 1.x/2.x: the UNet's sample_size x the VAE's factor (tiny-sd2: 8 x 2) */
+    REQUIRE(longsd_sd_load(sd, "tests/engine/tiny-sd2") == LONGSD_OK);
+    longsd_sd_native_size(sd, &w, &h);
+    CHECK_INT(w, 16);
+    CHECK(!longsd_sd_is_xl(sd));
     longsd_sd_free(sd);
 }
 
