@@ -753,7 +753,9 @@ void longsd_sd_free(longsd_sd *sd); /* NULL is a no-op */
  * vae/; fp32 or .fp16 safetensors). Replaces a model loaded before.
  * scheduler/scheduler_config.json, when there, sets what every sampler
  * follows as diffusers' from_config does: timestep_spacing (SD-Turbo's
- * "trailing"), steps_offset, LCM's original_inference_steps. */
+ * "trailing"), steps_offset, LCM's original_inference_steps. An SDXL
+ * folder (StableDiffusionXLPipeline) also has tokenizer_2/ and
+ * text_encoder_2/; SDXL-Turbo is one with a trailing scheduler. */
 longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
 /* A single-file checkpoint (.safetensors) with the original CompVis tensor
  * names (model.diffusion_model., first_stage_model.,
@@ -761,7 +763,10 @@ longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
  * names a diffusers tokenizer/ folder or open_clip's
  * bpe_simple_vocab_16e6.txt (gunzipped). config_dir (may be NULL) is a
  * diffusers folder whose {text_encoder,unet,vae}/config.json give the
- * shapes; NULL means SD 1.5's. */
+ * shapes; NULL means SD 1.5's. SDXL checkpoints (SGM names:
+ * conditioner.embedders.0/1., model.diffusion_model.) are read as such:
+ * config_dir then also gives text_encoder_2/config.json (and tokenizer_2/,
+ * else vocab padding with "!"); NULL means SDXL 1.0's shapes. */
 longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *vocab, const char *config_dir);
 /* Decode final images with TAESD, the tiny autoencoder, instead of the
  * model's VAE (an SD 1.x VAE decode at 512x512 is ~30 s on two cores,
