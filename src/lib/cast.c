@@ -118,6 +118,8 @@ longsd_status ls_cast_find(const longsd_story *s, size_t max_cast, ls_character 
         goto out;
     if ((st = ls_cast_role_names(s, c.lang, out, &n_out)))
         goto out;
+    if (!s->is_play && (st = ls_cast_drop_mentioned(s, c.lang, out, &n_out)))
+        goto out;
     /* a play has no narrator: its "I" is the one who speaks */
     if (s->is_play)
         st = ls_cast_drama(s, c.lang, &out, &n_out, max_cast);
