@@ -6,7 +6,7 @@
  * them. Each mention of a minor name is read for what places it outside
  * the story: a year in its sentence (history), a list of three names or
  * more around it, or a preposition of origin or comparison before it (de,
- * par, comme; of, by, like; von, wie). A name whose mentions are mostly
+ * par, comme; of, by, like; von). A name whose mentions are mostly
  * such, and which never heads or ends a speech tag ("dit Cook") nor is
  * called in dialogue, is dropped. Named roles and the narrator stay. One
  * pass over the sentences: linear. */
@@ -30,15 +30,15 @@ typedef struct {
     int upper, quoted;
 } mword;
 
-/* de/d'/du/des/par/comme, of/by/like/than, von/vom/wie/als: the name is an
+/* de/d'/du/des/par/comme, of/by/like/than, von/vom: the name is an
  * origin, an author, a comparison, not someone there */
 static int outside_prep(lslex_lang_id lang, const char *low, size_t n)
 {
     static const char *const en[] = {"of", "by", "like", "than"};
     static const char *const fr[] = {"de", "d", "du", "des", "par", "comme"};
-    static const char *const de[] = {"von", "vom", "wie", "als"};
+    static const char *const de[] = {"von", "vom"}; /* "als", "wie" are "when", "how" as often */
     const char *const *v = lang == LSLEX_FR ? fr : lang == LSLEX_DE ? de : en;
-    size_t nv = lang == LSLEX_FR ? 6 : 4;
+    size_t nv = lang == LSLEX_FR ? 6 : lang == LSLEX_DE ? 2 : 4;
     for (size_t i = 0; i < nv; i++)
         if (strlen(v[i]) == n && !memcmp(v[i], low, n))
             return 1;
