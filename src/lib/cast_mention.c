@@ -4,9 +4,11 @@
  * 14 février 1779", "Tasman, Dampier, Carteret, Cook, Forrest", "the works
  * of Cornelius Agrippa") are written the way people are, but nobody meets
  * them. Each mention of a minor name is read for what places it outside
- * the story: a year in its sentence (history), a list of three names or
- * more around it, or a preposition of origin or comparison before it (de,
- * par, comme; of, by, like; von). A name whose mentions are mostly
+ * the story: a year in its sentence (history), or a preposition of origin
+ * or comparison before it (de, par, comme; of, by, like; von). A list of
+ * names alone says nothing: people present are called in lists too
+ * ("Pierre, Louis, Marie furent appelés"), and the roll-call filter of the
+ * scene choice needs them in the cast to see one. A name whose mentions are mostly
  * such, and which never heads or ends a speech tag ("dit Cook") nor is
  * called in dialogue, is dropped. Named roles and the narrator stay. One
  * pass over the sentences: linear. */
@@ -27,7 +29,8 @@ typedef struct {
     size_t start, end;
     uint64_t h;
     unsigned flags;
-    int upper, quoted;
+    int quoted;
+    int of;     /* "d'Aristote": the elided "de" before a name */
 } mword;
 
 /* de/d'/du/des/par/comme, of/by/like/than, von/vom: the name is an
@@ -56,39 +59,6 @@ static int has_year(const char *d, size_t a, size_t b)
             return 1;
     }
     return 0;
-}
-
-/* A comma between words x and y. */
-static int comma_between(const char *d, const mword *x, const mword *y)
-{
-    for (size_t i = x->end; i < y->start; i++)
-        if (d[i] == ',')
-            return 1;
-    return 0;
-}
-
-/* Three capitalised words or more in a list around the name at w[k..k+m):
- * "Tasman, Dampier, Cook", "Aristote, Athénée, Pline et Oppien". */
-static int in_list(const char *d, const mword *w, size_t n, size_t k, size_t m)
-{
-    size_t caps = 1, j = k, e = k + m;
-    while (j > 0 && caps < 3) {
-        if ((w[j - 1].flags & LSLEX_CONJ) && j >= 2 && w[j - 2].upper)
-            caps++, j -= 2;
-        else if (w[j - 1].upper && comma_between(d, &w[j - 1], &w[j]))
-            caps++, j--;
-        else
-            break;
-    }
-    while (e < n && caps < 3) {
-        if ((w[e].flags & LSLEX_CONJ) && e + 1 < n && w[e + 1].upper)
-            caps++, e += 2;
-        else if (w[e].upper && comma_between(d, &w[e - 1], &w[e]))
-            caps++, e++;
-        else
-            break;
-    }
-    return caps >= 3;
 }
 
 static void free_one(ls_character *c)
@@ -159,11 +129,13 @@ longsd_status ls_cast_drop_mentioned(const longsd_story *s, lslex_lang_id lang, 
             mword *x = &w[n];
             x->start = sn->start + lw.start;
             x->end = sn->start + lw.end;
-            x->h = h[n] = lslex_word_hash(ws, lw.end - lw.start);
+            x->of = 0;
+            size_t el = 0; /* "d'Aristote", "d’Aristote": the name after the elision */
+            if (lang == LSLEX_FR && lw.end - lw.start > 2 && (ws[0] == 'd' || ws[0] == 'D'))
+                el = ws[1] == '\'' ? 2 : lw.end - lw.start > 4 && !memcmp(ws + 1, "\xE2\x80\x99", 3) ? 4 : 0;
+            x->of = el > 0;
+            x->h = h[n] = lslex_word_hash(ws + el, lw.end - lw.start - el);
             x->flags = lslex_lookup(lang, low, ll, NULL, NULL);
-            /* capitalised: lower-casing changes its first letter ("É" too) */
-            size_t fl = ll < 2 ? ll : 2;
-            x->upper = fl && memcmp(low, ws, fl) != 0;
             x->quoted = lw.quoted || dashed;
             n++;
         }
@@ -179,26 +151,17 @@ longsd_status ls_cast_drop_mentioned(const longsd_story *s, lslex_lang_id lang, 
                 c->present++;
             else if (w[k].quoted && k <= 2 && s->data[w[k + m - 1].end] == ',')
                 c->present++;
-            int outside = 0;
-            if (k > 0) {
+            int outside = w[k].of;
+            if (!outside && k > 0) {
                 char low[16];
                 const mword *p = &w[k - 1];
                 size_t pl = lslex_lower(s->data + p->start, p->end - p->start, low, sizeof low, 0);
-                const char *ap = memchr(low, '\'', pl); /* "d'Aristote" is one word */
-                outside = outside_prep(lang, low, ap ? (size_t)(ap - low) : pl);
-            } else {
-                /* "d'Aristote" scanned as one word: the elision before the name */
-                const char *ws = s->data + w[k].start;
-                outside = lang == LSLEX_FR && w[k].end - w[k].start > 2 && (ws[0] == 'd' || ws[0] == 'D') &&
-                          ws[1] == '\'';
+                outside = outside_prep(lang, low, pl);
             }
-            if (!outside && k > 0 && w[k].start >= 2 && s->data[w[k].start - 1] == '\'' &&
-                (s->data[w[k].start - 2] == 'd' || s->data[w[k].start - 2] == 'D'))
-                outside = 1;
             if (!outside) {
                 if (year < 0)
                     year = has_year(s->data, sn->start, sn->end);
-                outside = year || in_list(s->data, w, n, k, m);
+                outside = year;
             }
             c->outside += outside;
             k += m - 1;
