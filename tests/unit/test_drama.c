@@ -1,7 +1,7 @@
 /* test_drama.c - a play told from its speaker headings: no narrator, its
  * cast the speakers (abbreviated headings folded into the names the scene
  * lists give), its scenes the chapters, its stage directions preferred as
- * scenes, and "play": true in the plan. Hand-made texts in the manners of
+ * scenes, the list of persons giving sexes, and "play": true in the plan. Hand-made texts in the manners of
  * printed plays (French dash headings, English capitals); novels with
  * dialogue and letters stay narratives. */
 #include "ideas.h"
@@ -82,7 +82,7 @@ TEST(french_play_has_speakers_and_no_narrator)
 /* An English translation: "SCENE" under "ACT", the persons of each scene
  * in capitals, speeches led by abbreviated names. */
 static const char *EN_SCENE =
-    "SCENE I\n\nMERCURY, SOSIE\n\n"
+    "SCENE I\n\nMERCURY, SOSIE, CLEANTHIS\n\n"
     "MERC. I shall prevent your doing that unless you are stronger than I am. I have my orders "
     "and I mean to keep them.\n\n"
     "SOS. My heart fails me; I think I hear a noise. I will go in and finish my speech to my "
@@ -90,11 +90,14 @@ static const char *EN_SCENE =
     "(He sets his lantern on the ground, and Mercury steps out of the dark doorway with a stick in "
     "his hand.)\n\n"
     "MERC. Who goes there? Stand, or I will break your head with this stick.\n\n"
-    "SOS. A friend! I am a friend to all the world, and I only carry my lantern home.\n\n";
+    "SOS. A friend! I am a friend to all the world, and I only carry my lantern home.\n\n"
+    "CLE. Come in, then, the supper is cold and the fire is out.\n\n";
 
 TEST(english_play_folds_abbreviated_speakers)
 {
-    char *text = cat_n("THE LANTERN\n\nA play\n\nACT I\n\n", EN_SCENE, 10);
+    char *text = cat_n("THE LANTERN\n\nA play\n\nDRAMATIS PERSONAE\n\nMERCURY, a god.\nSOSIE, a servant.\n"
+                       "CLEANTHIS, wife of Sosie.\n\nACT I\n\n",
+                       EN_SCENE, 10);
     longsd_story *s = ingest_str(text);
     CHECK(s->is_play);
     CHECK(s->n_chapters == 10); /* the scenes; "ACT I" is the level above */
@@ -105,7 +108,9 @@ TEST(english_play_folds_abbreviated_speakers)
     const ls_character *m = named(c, n, "Mercury"), *so = named(c, n, "Sosie");
     CHECK(m != NULL);
     CHECK(so != NULL);
-    CHECK(!named(c, n, "Merc") && !named(c, n, "Sos"));
+    CHECK(!named(c, n, "Merc") && !named(c, n, "Sos") && !named(c, n, "Cle"));
+    const ls_character *cl = named(c, n, "Cleanthis");
+    CHECK(cl && cl->gender == LS_GENDER_FEMALE); /* "CLEANTHIS, wife of Sosie" in the list of persons */
     if (m)
         CHECK(m->mentions >= 20); /* his 20 speeches headed "MERC." */
     for (size_t i = 0; i < n; i++)
