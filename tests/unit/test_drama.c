@@ -180,5 +180,30 @@ TEST(plan_records_a_play)
     longsd_plan_free(p);
 }
 
+TEST(allocation_failures)
+{
+    /* every allocation of ingest and of the play's cast may fail: a clean
+     * error (no leak, no crash) or the cast */
+    char *text = cat_n(FR_HEAD, FR_SCENE, 8);
+    int ok = 0;
+    for (long k = 0; k < 3000 && !ok; k += 3) {
+        longsd_story *s = NULL;
+        lserr err = {0, ""};
+        longsd__alloc_fail_after = k;
+        longsd_status rc = ls_story_ingest("t.txt", text, strlen(text), NULL, &s, &err);
+        ls_character *c = NULL;
+        size_t n = 0;
+        if (rc == LONGSD_OK)
+            rc = ls_cast_find(s, 0, &c, &n, &err);
+        longsd__alloc_fail_after = -1;
+        CHECK(rc == LONGSD_OK || rc == LONGSD_ERR_NOMEM);
+        ok = rc == LONGSD_OK;
+        ls_cast_free(c, n);
+        longsd_story_free(s);
+    }
+    CHECK(ok);
+    free(text);
+}
+
 RUN_TESTS(french_play_has_speakers_and_no_narrator, english_play_folds_abbreviated_speakers, novels_are_no_plays,
-          plan_records_a_play)
+          plan_records_a_play, allocation_failures)
