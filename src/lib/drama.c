@@ -312,6 +312,103 @@ static int decide(const spks *v, size_t heads, size_t body)
     return recurring >= 2 && heads >= DRAMA_MIN_SPEECHES && heads * DRAMA_SHARE >= body;
 }
 
+/* A play's scenes are its chapters, but a scene of four speeches ("SCÈNE
+ * IV. - Gorgibus, seul") gives a painter one picture, not a part's five:
+ * a scene joins the one before it while that one is under
+ * DRAMA_GROUP_WORDS, or when it is itself under DRAMA_SCENE_WORDS. Only
+ * scenes of one act join: the chapter before the first speech (a preface,
+ * a title page) stays as it is. The joined chapter keeps its first scene's title. */
+#define DRAMA_GROUP_WORDS 600
+#define DRAMA_SCENE_WORDS 250
+
+static void chapter_facts(const longsd_story *s, const ls_chapter *c, size_t *words, int *speaks)
+{
+    *words = 0;
+    *speaks = 0;
+    for (size_t i = c->first_para; i < c->first_para + c->n_paras && i < s->n_paras; i++) {
+        *words += s->paras[i].n_words;
+        if (!*speaks) {
+            spks v = {0};
+            *speaks = para_heading(s, i, &v) > 0;
+            longsd__free(v.v);
+        }
+    }
+}
+
+/* "SCÈNE II. - Gorgibus, Du Croisy." -> "SCÈNE II": the heading's number,
+ * without the persons on stage. Bytes of t kept. */
+static size_t short_title(const char *t)
+{
+    size_t n = strlen(t);
+    for (size_t i = 0; i < n; i++)
+        if ((t[i] == '.' && (i + 1 == n || t[i + 1] == ' ')) || (t[i] == ' ' && i + 1 < n && t[i + 1] == '-'))
+            return i;
+    return n;
+}
+
+/* The joined chapter's title: "SCÈNE PREMIÈRE – SCÈNE VII"; NULL when
+ * out of memory. */
+static char *join_title(const char *first, const char *last)
+{
+    size_t a = short_title(first), b = short_title(last);
+    char *t = longsd__malloc(a + b + 6);
+    if (!t)
+        return NULL;
+    memcpy(t, first, a);
+    memcpy(t + a, " \xE2\x80\x93 ", 5);
+    memcpy(t + a + 5, last, b);
+    t[a + b + 5] = '\0';
+    return t;
+}
+
+static void join_short_scenes(longsd_story *s)
+{
+    size_t k = 0, gw = 0;
+    int gspeaks = 0;
+    char *first = NULL; /* the group's first title, once another scene joined it */
+    size_t prev_first = 0; /* the scene before's own first paragraph */
+    for (size_t c = 0; c < s->n_chapters; c++) {
+        ls_chapter *ch = &s->chapters[c];
+        size_t w;
+        int speaks, act = 0;
+        chapter_facts(s, ch, &w, &speaks);
+        /* "ACT II" between the two scenes: an act is never joined across */
+        for (size_t i = prev_first; c > 0 && i < ch->heading_para && !act; i++)
+            act = s->paras[i].is_heading;
+        prev_first = ch->first_para;
+        if (k > 0 && gspeaks && speaks && !act && (gw < DRAMA_GROUP_WORDS || w < DRAMA_SCENE_WORDS)) {
+            ls_chapter *into = &s->chapters[k - 1];
+            into->n_paras = ch->first_para + ch->n_paras - into->first_para;
+            if (!first) {
+                first = into->title;
+                into->title = NULL;
+            }
+            longsd__free(into->title);
+            into->title = join_title(first, ch->title);
+            if (!into->title) {
+                into->title = first; /* out of memory: a label, the first title stays */
+                first = NULL;
+            }
+            longsd__free(ch->title);
+            ch->title = NULL;
+            gw += w;
+            continue;
+        }
+        longsd__free(first);
+        first = NULL;
+        s->chapters[k++] = *ch;
+        gw = w;
+        gspeaks = speaks;
+    }
+    longsd__free(first);
+    s->n_chapters = k;
+    for (size_t c = 0; c < k; c++) {
+        size_t end = c + 1 < k ? s->chapters[c + 1].heading_para : s->n_paras;
+        for (size_t i = s->chapters[c].heading_para; i < end; i++)
+            s->paras[i].chapter = (int)c;
+    }
+}
+
 longsd_status ls_drama_detect(longsd_story *s)
 {
     spks v = {0};
@@ -319,6 +416,8 @@ longsd_status ls_drama_detect(longsd_story *s)
     longsd_status st = scan(s, &v, &heads, &body);
     if (!st)
         s->is_play = decide(&v, heads, body);
+    if (s->is_play)
+        join_short_scenes(s);
     longsd__free(v.v);
     return st;
 }
