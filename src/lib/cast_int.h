@@ -117,4 +117,13 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
  * name, with both's mentions and the role. *n_cast shrinks. */
 longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_character *cast, size_t *n_cast);
 
+/* ---- cast_mention.c: minor names the book only mentions (history, lists,
+ * "de Cook") leave the cast; LONGSD_ERR_NOMEM only. */
+longsd_status ls_cast_drop_mentioned(const longsd_story *s, lslex_lang_id lang, ls_character *cast, size_t *n_cast);
+
+/* ---- cast_drama.c: a play's cast are its speakers, at most max_cast
+ * (0 = no limit); *cast may be replaced. LONGSD_ERR_NOMEM only. */
+longsd_status ls_cast_drama(const longsd_story *s, lslex_lang_id lang, ls_character **cast, size_t *n_cast,
+                            size_t max_cast);
+
 #endif

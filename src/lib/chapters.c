@@ -149,11 +149,12 @@ static size_t starts_with_word(const char *t, size_t n, const char *kw)
     return k;
 }
 
+/* a play's scenes are its chapters, its acts the level above them */
 static const char *const chapter_kw[] = {"chapter", "chapitre", "kapitel", "capitel", "capitulo",
-                                         "cap\xC3\xADtulo"};
+                                         "cap\xC3\xADtulo", "scene", "sc\xC3\xA8ne", "szene", "auftritt"};
 /* the level above chapters */
 static const char *const book_kw[] = {"book", "part", "volume", "livre", "partie", "tome", "buch",
-                                      "teil", "band", "abteilung"};
+                                      "teil", "band", "abteilung", "act", "acte", "akt", "aufzug"};
 /* chapters of end (and front) matter that carry no number */
 static const char *const matter_kw[] = {"conclusion", "epilogue", "\xC3\xA9pilogue", "epilog", "nachwort",
                                         "schluss", "schlu\xC3\x9F", "prologue", "prolog", "l'envoi",
