@@ -549,6 +549,11 @@ static longsd_status add_roles(const cscan *c, cchars *cs)
     return st;
 }
 
+/* A surname two characters share ("Becky Thatcher", "Judge Thatcher") is
+ * nobody's alone; but a name met alone this many times more often than
+ * in all its titled or full forms together, and acting, is a character
+ * of its own, and the titled forms fold into it (fold_titled). */
+#define SELF_OWNED 3
 longsd_status ls_cast_build(cscan *c, cchars *cs)
 {
     longsd_status st = LONGSD_OK;
@@ -675,6 +680,7 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             else if (own->character != idx)
                 own->qualifies = -1; /* ambiguous */
             own->total++;
+            own->mid += p->total; /* occurrences of the full forms, to weigh the name alone against */
         }
     }
 
@@ -691,6 +697,8 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             if (own && own->qualifies == -1)
                 own = NULL;
         }
+        if (own && own->qualifies == -1 && e->total >= SELF_OWNED * own->mid && e->acts + e->speech >= 2)
+            own = NULL; /* "Emir X", "Herr X" now and then, X alone on every page: X is the hero */
         if (own) {
             if (own->qualifies == -1)
                 continue; /* "Thatcher": Becky, Judge and Mrs. Thatcher */
