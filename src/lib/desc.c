@@ -98,23 +98,55 @@ static void add_role(dchar *dc, const ls_desc_role *r)
 }
 
 
+/* The last word of the bytes [a, z): a phrase's head noun ("mustache" of
+ * "thick black mustache"). */
+static void head_of(const longsd_story *s, size_t a, size_t z, size_t *ha, size_t *hn)
+{
+    size_t b = z;
+    while (b > a && s->data[b - 1] != ' ' && s->data[b - 1] != '\n' && s->data[b - 1] != '\r' &&
+           s->data[b - 1] != '\t')
+        b--;
+    *ha = b;
+    *hn = z - b;
+}
+
+/* A harvested phrase, once per head noun: "his thick black mustache" and
+ * later "his thick mustache" are one mustache, and the richer wording
+ * (more bytes) is the one kept. */
 static longsd_status add_phrase(const longsd_story *s, dchar *dc, size_t a, size_t z)
 {
-    if (dc->n >= DESC_MAX_PHRASES || z <= a || z - a > 60)
+    if (z <= a || z - a > 60)
         return LONGSD_OK;
-    for (size_t i = 0; i < dc->n; i++)
-        if (dc->p[i].end - dc->p[i].start == z - a && !memcmp(s->data + dc->p[i].start, s->data + a, z - a))
-            return LONGSD_OK;
+    size_t ha, hn;
+    head_of(s, a, z, &ha, &hn);
+    size_t slot = dc->n;
+    for (size_t i = 0; i < dc->n; i++) {
+        size_t oa, on;
+        head_of(s, dc->p[i].start, dc->p[i].end, &oa, &on);
+        char x[32], y[32];
+        if (on != hn || hn >= sizeof x || lslex_lower(s->data + oa, on, x, sizeof x, 0) != on ||
+            lslex_lower(s->data + ha, hn, y, sizeof y, 0) != hn || memcmp(x, y, hn))
+            continue;
+        if (dc->p[i].end - dc->p[i].start >= z - a)
+            return LONGSD_OK; /* the same thing, said as richly before */
+        slot = i;
+        break;
+    }
+    if (slot == dc->n && dc->n >= DESC_MAX_PHRASES)
+        return LONGSD_OK;
     char *t = ls_story_text(s, a, z);
     if (!t)
         return LONGSD_ERR_NOMEM;
     for (char *q = t; *q; q++)
         if (*q >= 'A' && *q <= 'Z' && q == t)
             *q = (char)(*q + 32); /* "Long grey beard" at a clause start */
-    dc->p[dc->n].text = t;
-    dc->p[dc->n].start = a;
-    dc->p[dc->n].end = z;
-    dc->n++;
+    if (slot < dc->n)
+        longsd__free(dc->p[slot].text);
+    dc->p[slot].text = t;
+    dc->p[slot].start = a;
+    dc->p[slot].end = z;
+    if (slot == dc->n)
+        dc->n++;
     return LONGSD_OK;
 }
 
@@ -138,13 +170,19 @@ static const char *const HOLD[] = {"held", "holding", "holds", "carried", "carry
                                    "portait", "porte", "brandissait"};
 /* "in his hand", "in der Hand", "à la main": after the thing held */
 static const char *const HAND[] = {"hand", "hands", "fist", "main", "mains"};
+/* words that open a clause with a subject of its own */
+static const char *const SUBCLAUSE[] = {"that", "how", "whether", "dass", "da\xC3\x9f", "que", "qu'il",
+                                        "qu'elle"};
+/* what only a man has: never harvested for a woman */
+static const char *const MALE_ONLY[] = {"beard", "moustache", "mustache", "whiskers", "bart", "schnurrbart",
+                                        "barbe", "moustaches"};
 static const char *const POSS_M[] = {"his", "he", "himself"};
 static const char *const POSS_F[] = {"her", "she", "hers", "herself"};
 
 /* Where the clause about the one character named ends, looking from w[from]:
  * at another person ("Tom sent a boy ... with a blazing stick"), a name, a
- * pronoun of the other sex ("Tom looked at her: her hair ..."), or him /
- * them (someone else is acted on). */
+ * pronoun of the other sex ("Tom looked at her: her hair ..."), him / them
+ * (someone else is acted on), or a clause of its own ("saw that his"). */
 static size_t clause_end(lslex_lang_id lang, const dword *w, size_t from, size_t to, int gender)
 {
     for (size_t k = from; k < to; k++) {
@@ -160,11 +198,18 @@ static size_t clause_end(lslex_lang_id lang, const dword *w, size_t from, size_t
                 return k;
             if (gender == LS_GENDER_FEMALE && is_word(x, POSS_M, sizeof POSS_M / sizeof POSS_M[0]))
                 return k;
-            /* "them", or "him" for someone whose sex is unknown; a woman
-             * "looking up at him with her wonderful eyes" keeps her eyes */
-            if ((x->ll == 4 && !memcmp(x->low, "them", 4)) || (!gender && x->ll == 3 && !memcmp(x->low, "him", 3)))
+            /* "them", or "him" for a man or someone whose sex is unknown
+             * (a man is "himself" to his own verbs: "him" is another man,
+             * and the "his" after it is that man's); a woman "looking up at
+             * him with her wonderful eyes" keeps her eyes */
+            if ((x->ll == 4 && !memcmp(x->low, "them", 4)) ||
+                (gender != LS_GENDER_FEMALE && x->ll == 3 && !memcmp(x->low, "him", 3)))
                 return k;
         }
+        /* "Rachel saw that his white beard ...": a clause of its own, about
+         * someone else */
+        if (is_word(x, SUBCLAUSE, sizeof SUBCLAUSE / sizeof SUBCLAUSE[0]))
+            return k;
     }
     return to;
 }
@@ -211,6 +256,8 @@ static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dw
         }
         if (!in_list(w[k].low, w[k].ll, VISUAL, sizeof VISUAL / sizeof VISUAL[0]) || compound(s, lang, w, n, k))
             continue;
+        if (gender == LS_GENDER_FEMALE && is_word(&w[k], MALE_ONLY, sizeof MALE_ONLY / sizeof MALE_ONLY[0]))
+            continue; /* a beard near her name is a man's near her */
         int carried = is_word(&w[k], CARRIED, sizeof CARRIED / sizeof CARRIED[0]);
         if (carried && !held) {
             /* "with a pipe in his hand" */
@@ -442,6 +489,24 @@ static longsd_status compose(const longsd_story *s, const ls_character *c, lslex
     return st;
 }
 
+/* Is the mention at w[at] someone the sentence's subject acts on: after
+ * a preposition ("He grinned at Daoud through his spiky mustache") or a
+ * verb ("saw Tom")? Then the things after it are the subject's. A speech
+ * verb comes before its subject ("said Tom, his hat in his hand"), an
+ * adjective before a name ("poor Tom"). */
+static int acted_on(const dword *w, size_t at)
+{
+    if (at == 0 || w[at - 1].quoted || w[at - 1].upper)
+        return 0;
+    const dword *p = &w[at - 1];
+    if (p->flags & (LSLEX_PREP | LSLEX_SPATIAL))
+        return 1;
+    if (p->flags & (LSLEX_SPEECH | LSLEX_CONJ | LSLEX_STOP | LSLEX_DET | LSLEX_PRONOUN | LSLEX_TITLE))
+        return 0;
+    lswn_info wi;
+    return lswn_lookup(p->low, &wi) && wi.verb && !wi.adj;
+}
+
 static longsd_status describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans,
                               int apply)
 {
@@ -521,7 +586,7 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
             if (is_word(pw, BUILD, sizeof BUILD / sizeof BUILD[0]))
                 st = add_phrase(s, &dc[who], pw->start, pw->end);
         }
-        if (!st)
+        if (!st && !acted_on(w, at))
             st = harvest(s, lang, w, n, at + len, to, cast[who].gender, &dc[who]);
         ls_desc_role r;
         if (!st && ls_desc_role_at(s, lang, w, n, at, len, &r))
