@@ -977,6 +977,10 @@ static void sw_tag(swriter *w)
                 continue;
             }
         }
+        if (w->sc->lang == LSLEX_EN && t->upper && t->first && !t->wn && !(t->lf & (LSLEX_PLACE | LSLEX_OBJECT))) {
+            t->tag = T_PROPER; /* "Louis poured": a name starts the sentence */
+            continue;
+        }
         if (!t->wn || word_in(t->en, never_words)) {
             t->tag = T_SKIP;
             continue;
@@ -1374,9 +1378,46 @@ static size_t narrator_of(const ls_scenectx *sc)
  * it in its sentence; after "and", a noun is the previous verb's object
  * and the verb shares that verb's doer ("he turned pale and sank"). Returns
  * the token index, or (size_t)-1 when none is found. */
+/* The name before an appositive that ends right before verb i: "Tristan,
+ * a sturdy, ruddy-faced youth a few years younger than Simon, went": the
+ * doer is Tristan, not the Simon inside the apposition. An appositive
+ * opens with an article after a comma. Returns the token, -1 if none. */
+static size_t appositive_owner(const swriter *w, size_t i)
+{
+    if (!w->t[i].brk)
+        return (size_t)-1;
+    for (size_t j = i; j-- > 1;) {
+        const swtok *t = &w->t[j];
+        if (t->first)
+            break;
+        if (!t->brk || t->tag != T_DET || t->poss)
+            continue;
+        const swtok *o = &w->t[j - 1];
+        if ((o->tag == T_CAST || o->tag == T_PROPER || (o->tag == T_NOUN && o->wi.noun_lex[0] == LSWN_N_PERSON)) &&
+            !o->poss && (j - 1 == 0 || !(w->t[j - 2].tag == T_PREP || strcmp(w->t[j - 2].low, "than") == 0)))
+            return j - 1;
+        break;
+    }
+    return (size_t)-1;
+}
+
+/* Is token k the object of a preposition or a comparison ("the son of
+ * Simon", "younger than Simon", "with Simon")? Then it does not do the
+ * verb after it. */
+static int after_prep(const swriter *w, size_t k)
+{
+    if (k == 0 || w->t[k].brk)
+        return 0;
+    const swtok *p = &w->t[k - 1];
+    return p->tag == T_PREP || strcmp(p->low, "than") == 0;
+}
+
 static size_t doer_of(const swriter *w, size_t i, int depth)
 {
     int seen_and = 0;
+    size_t app = appositive_owner(w, i);
+    if (app != (size_t)-1)
+        return app;
     if (w->sc->lang == LSLEX_DE && i + 1 < w->n && !w->t[i + 1].brk &&
         (w->t[i + 1].tag == T_CAST || (w->t[i + 1].tag == T_PRON && (strcmp(w->t[i + 1].low, "er") == 0 ||
                                                                       strcmp(w->t[i + 1].low, "sie") == 0))))
@@ -1386,8 +1427,10 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
         if (t->tag == T_PRON && w->sc->lang != LSLEX_EN &&
             (strcmp(t->low, "se") == 0 || strcmp(t->low, "s") == 0 || strcmp(t->low, "sich") == 0))
             continue; /* "la comtesse se tenait": the reflexive is not the doer */
-        if (t->tag == T_CAST && !t->poss)
+        if (t->tag == T_CAST && !t->poss && !after_prep(w, k))
             return k; /* "the duke's room": the duke does nothing there */
+        if (t->tag == T_PROPER && !t->poss && !after_prep(w, k) && w->sc->lang == LSLEX_EN)
+            return k; /* someone the cast does not hold: "Louis poured" is not the next name's */
         if (t->tag == T_VERB && depth < 4)
             return doer_of(w, k, depth + 1);
         if (t->tag == T_PRON && !(t->poss || strcmp(t->low, "his") == 0 || strcmp(t->low, "her") == 0 ||
@@ -1559,6 +1602,8 @@ static int doer_is_subject(const swriter *w, size_t dk, const size_t *who, size_
     }
     if (fp_subject(d))
         return narr_subj;
+    if (d->tag == T_PROPER)
+        return n_who == 0 && !narr_subj; /* someone not in the cast: theirs only when no cast member is drawn */
     if (d->tag == T_PRON ||
         (d->tag == T_NOUN && (d->wi.noun_lex[0] == LSWN_N_PERSON || d->wi.noun_lex[0] == LSWN_N_ANIMAL)))
         return !narr_subj;
@@ -1584,6 +1629,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     int pron_sex = 0;
     size_t narr = narrator_of(sc);
     int fp_doer = 0; /* the first action's doer is "I" or "we" */
+    int anon_doer = 0; /* ... is a name the cast does not hold, of unknown sex: "a person" */
     for (size_t i = 0; i < w->n && n_who == 0 && doer_np_tok == (size_t)-1; i++) {
         if (w->t[i].tag != T_VERB || w->t[i].neg || !tok_visible_verb(&w->t[i]))
             continue;
@@ -1610,6 +1656,28 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             break;
         else if (w->t[k].tag == T_NOUN && w->t[k].wi.noun_lex[0] == LSWN_N_PERSON)
             doer_np_tok = k;
+        else if (w->t[k].tag == T_PROPER) {
+            /* someone the cast does not hold does it: what the text calls
+             * them ("Tristan, a sturdy youth, went"), else their name's
+             * sex, else a person; never a cast member named nearby */
+            for (size_t q = k + 1; q < w->n && q <= k + 8 && !w->t[q].first; q++) {
+                if (w->t[q].tag == T_NOUN && w->t[q].wi.noun_lex[0] == LSWN_N_PERSON) {
+                    if (w->t[k + 1].brk && w->t[k + 1].tag == T_DET)
+                        doer_np_tok = q;
+                    break;
+                }
+                if (w->t[q].tag == T_VERB || w->t[q].tag == T_CAST || w->t[q].tag == T_PROPER)
+                    break;
+            }
+            if (doer_np_tok == (size_t)-1) {
+                unsigned f = w->t[k].lf;
+                pron_sex = (f & LSLEX_MALE) && !(f & LSLEX_FEMALE)   ? LS_GENDER_MALE
+                           : (f & LSLEX_FEMALE) && !(f & LSLEX_MALE) ? LS_GENDER_FEMALE
+                                                                     : 0;
+                anon_doer = !pron_sex;
+                break;
+            }
+        }
         if (n_who == 1 && k >= 2 && w->t[k].tag == T_CAST) {
             /* "Potter and Injun Joe were carrying": the one joined by "and" */
             for (size_t q = k; q-- > 0 && !w->t[q].first;) {
@@ -1639,7 +1707,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     for (size_t i = 0; i < w->n; i++)
         if (fp_subject(&w->t[i]))
             first_person = 1;
-    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex && !fp_doer) {
+    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex && !fp_doer && !anon_doer) {
         if (ref != (size_t)-1)
             who[n_who++] = ref;
         if (n_who == 0 && first_person && narr != (size_t)-1)
@@ -1734,7 +1802,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         snprintf(w->parts.subject, sizeof w->parts.subject, "%s", pron_sex == LS_GENDER_MALE ? "man" : "woman");
     if (!st && sub.len == 0 && pron_sex)
         st = lsbuf_adds(&sub, pron_sex == LS_GENDER_MALE ? "a man" : "a woman");
-    if (!st && sub.len == 0 && first_person)
+    if (!st && sub.len == 0 && (first_person || anon_doer))
         st = lsbuf_adds(&sub, "a person");
     for (size_t i = 0; !st && sub.len == 0 && i < w->n; i++) {
         /* an unresolved "he" or "she" is still someone of that sex */

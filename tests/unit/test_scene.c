@@ -195,6 +195,26 @@ TEST(the_doer_is_the_verbs_subject)
     CHECK(strncmp(r, "a boy climbing", 14) == 0);
     CHECK(!has_word(r, "jumping"));
     free(r);
+    /* a name inside an apposition, or after a preposition, does not do the
+     * verb; someone the cast does not hold does ("Tristan, a youth") */
+    r = write_parts("Tristan, a sturdy, ruddy-faced youth a few years younger than Henry, went around the table "
+                    "pouring red wine into every cup. Louis poured his own wine, and Henry sat down.",
+                    cast, 3, &parts);
+    CHECK(strstr(r, "beard") == NULL);
+    CHECK_CONTAINS(r, "youth going around the table");
+    free(r);
+    r = write_parts("The son of Henry walked to the door.", cast, 3, &parts);
+    CHECK(strstr(r, "beard") == NULL);
+    CHECK_CONTAINS(r, "walking to the door");
+    free(r);
+    r = write_parts("Tristan went to the door with Henry.", cast, 3, &parts);
+    CHECK(strstr(r, "beard going") == NULL);
+    CHECK_CONTAINS(r, "going to the door");
+    free(r);
+    /* the cast member who does it still does */
+    r = write_parts("Henry walked to the door with Tristan.", cast, 3, &parts);
+    CHECK(strncmp(r, "a man with a pointed beard walking to the door", 46) == 0);
+    free(r);
 }
 
 TEST(only_who_is_there_is_drawn)
