@@ -50,7 +50,7 @@ static int apposed_sex(lslex_lang_id lang, const char *w, size_t n)
 }
 
 /* What a word is to the pattern NAME VERB his/her NOUN: the English
- * possessives, a lower-case content word, or anything else. "Simon kissed
+ * possessives, a lower-case content word, or anything else. "Henry kissed
  * her" has no word after "her" that is no function word, so it is no vote. */
 enum { PK_OTHER, PK_HIS, PK_HER, PK_WORD };
 static unsigned char possessive_kind(lslex_lang_id lang, const char *low, size_t ll, unsigned f, int upper)
@@ -167,7 +167,7 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
                     only = ch;
                 else if (only != ch)
                     several = 1;
-                /* "Tilia shook her head", "Daoud drew his sword": a verb, a
+                /* "Mirela shook her head", "Oruk drew his sword": a verb, a
                  * possessive, a word: what the name does to its own */
                 if (i + m + 2 < n && kind[i + m] == PK_WORD && kind[i + m + 2] == PK_WORD &&
                     (kind[i + m + 1] == PK_HIS || kind[i + m + 1] == PK_HER)) {

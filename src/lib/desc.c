@@ -177,6 +177,9 @@ static const char *const SUBCLAUSE[] = {"that", "how", "whether", "dass", "da\xC
 static const char *const MALE_ONLY[] = {"beard", "moustache", "mustache", "whiskers", "bart", "schnurrbart",
                                         "barbe", "moustaches"};
 static const char *const POSS_M[] = {"his", "he", "himself"};
+/* the pronouns that are a clause's subject */
+static const char *const SUBJ_PRON[] = {"he", "she", "they", "i", "we", "er", "sie", "ich", "wir", "il", "elle",
+                                        "ils", "elles", "je", "nous"};
 static const char *const POSS_F[] = {"her", "she", "hers", "herself"};
 
 /* Where the clause about the one character named ends, looking from w[from]:
@@ -198,15 +201,12 @@ static size_t clause_end(lslex_lang_id lang, const dword *w, size_t from, size_t
                 return k;
             if (gender == LS_GENDER_FEMALE && is_word(x, POSS_M, sizeof POSS_M / sizeof POSS_M[0]))
                 return k;
-            /* "them", or "him" for a man or someone whose sex is unknown
-             * (a man is "himself" to his own verbs: "him" is another man,
-             * and the "his" after it is that man's); a woman "looking up at
-             * him with her wonderful eyes" keeps her eyes */
-            if ((x->ll == 4 && !memcmp(x->low, "them", 4)) ||
-                (gender != LS_GENDER_FEMALE && x->ll == 3 && !memcmp(x->low, "him", 3)))
+            /* "them", or "him" for someone whose sex is unknown; a woman
+             * "looking up at him with her wonderful eyes" keeps her eyes */
+            if ((x->ll == 4 && !memcmp(x->low, "them", 4)) || (!gender && x->ll == 3 && !memcmp(x->low, "him", 3)))
                 return k;
         }
-        /* "Rachel saw that his white beard ...": a clause of its own, about
+        /* "Lea saw that his white beard ...": a clause of its own, about
          * someone else */
         if (is_word(x, SUBCLAUSE, sizeof SUBCLAUSE / sizeof SUBCLAUSE[0]))
             return k;
@@ -489,13 +489,35 @@ static longsd_status compose(const longsd_story *s, const ls_character *c, lslex
     return st;
 }
 
-/* Is the mention at w[at] someone the sentence's subject acts on: after
- * a preposition ("He grinned at Daoud through his spiky mustache") or a
- * verb ("saw Tom")? Then the things after it are the subject's. A speech
- * verb comes before its subject ("said Tom, his hat in his hand"), an
- * adjective before a name ("poor Tom"). */
-static int acted_on(const dword *w, size_t at)
+/* Is the mention at w[at] not the sentence's subject: another name comes
+ * before it, or it stands after a preposition ("He grinned at Idris
+ * through his spiky mustache") or a verb ("saw Tom")? Then the things
+ * after it are the subject's. A speech verb comes before its subject
+ * ("said Tom, his hat in his hand"), an adjective before a name ("poor
+ * Tom"). */
+static int acted_on(lslex_lang_id lang, const dword *w, size_t at)
 {
+    /* "Varga walked over to where Idris lay ... his thin mustache": a name
+     * before it (not in German, which capitalises every noun) is the
+     * sentence's subject */
+    for (size_t k = 0; k < at; k++) {
+        const dword *x = &w[k];
+        if (x->quoted)
+            continue;
+        /* "The jailer walked to where Idris lay", "He grinned at Idris" */
+        if ((x->flags & LSLEX_PRONOUN) && is_word(x, SUBJ_PRON, sizeof SUBJ_PRON / sizeof SUBJ_PRON[0]))
+            return 1;
+        lswn_info pw;
+        if (lang == LSLEX_EN && !x->upper && k > 0 && (w[k - 1].flags & LSLEX_DET) && lswn_lookup(x->low, &pw) &&
+            pw.noun && pw.noun_lex[0] == LSWN_N_PERSON)
+            return 1;
+        if (lang == LSLEX_DE || !x->upper || x->quoted || (x->flags & (LSLEX_STOP | LSLEX_DET | LSLEX_CONJ | LSLEX_PRONOUN | LSLEX_PREP |
+                                                   LSLEX_SPATIAL | LSLEX_TITLE | LSLEX_SPEECH)))
+            continue;
+        lswn_info wi;
+        if (k > 0 || !lswn_lookup(x->low, &wi))
+            return 1;
+    }
     if (at == 0 || w[at - 1].quoted || w[at - 1].upper)
         return 0;
     const dword *p = &w[at - 1];
@@ -586,7 +608,7 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
             if (is_word(pw, BUILD, sizeof BUILD / sizeof BUILD[0]))
                 st = add_phrase(s, &dc[who], pw->start, pw->end);
         }
-        if (!st && !acted_on(w, at))
+        if (!st && !acted_on(lang, w, at))
             st = harvest(s, lang, w, n, at + len, to, cast[who].gender, &dc[who]);
         ls_desc_role r;
         if (!st && ls_desc_role_at(s, lang, w, n, at, len, &r))

@@ -125,7 +125,7 @@ static const char EN_TITLE[] =
     "princess doctor professor master mister missus parson deacon duke duchess earl count "
     "countess baron baroness emperor empress governor sheriff "
     /* the church, the East, the ranks, and the forms of address English
-     * novels keep from other languages ("Herr Daoud" is "Daoud") */
+     * novels keep from other languages ("Herr Oruk" is "Oruk") */
     "cardinal pope friar bishop archbishop abbot abbess emir sultan sultana sheikh caliph "
     "pasha lieutenant sergeant corporal marquis marquess viscount dame rabbi sire herr "
     "frau monsieur madame mademoiselle signor signora signore senor senora messer";

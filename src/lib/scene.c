@@ -978,7 +978,7 @@ static void sw_tag(swriter *w)
             }
         }
         if (w->sc->lang == LSLEX_EN && t->upper && t->first && !t->wn && !(t->lf & (LSLEX_PLACE | LSLEX_OBJECT))) {
-            t->tag = T_PROPER; /* "Louis poured": a name starts the sentence */
+            t->tag = T_PROPER; /* "Pascal poured": a name starts the sentence */
             continue;
         }
         if (!t->wn || word_in(t->en, never_words)) {
@@ -1378,9 +1378,9 @@ static size_t narrator_of(const ls_scenectx *sc)
  * it in its sentence; after "and", a noun is the previous verb's object
  * and the verb shares that verb's doer ("he turned pale and sank"). Returns
  * the token index, or (size_t)-1 when none is found. */
-/* The name before an appositive that ends right before verb i: "Tristan,
- * a sturdy, ruddy-faced youth a few years younger than Simon, went": the
- * doer is Tristan, not the Simon inside the apposition. An appositive
+/* The name before an appositive that ends right before verb i: "Corwin,
+ * a tall, red-haired lad two years older than Henry, went": the
+ * doer is Corwin, not the Henry inside the apposition. An appositive
  * opens with an article after a comma. Returns the token, -1 if none. */
 static size_t appositive_owner(const swriter *w, size_t i)
 {
@@ -1402,7 +1402,7 @@ static size_t appositive_owner(const swriter *w, size_t i)
 }
 
 /* Is token k the object of a preposition or a comparison ("the son of
- * Simon", "younger than Simon", "with Simon")? Then it does not do the
+ * Henry", "older than Henry", "with Henry")? Then it does not do the
  * verb after it. */
 static int after_prep(const swriter *w, size_t k)
 {
@@ -1410,6 +1410,22 @@ static int after_prep(const swriter *w, size_t k)
         return 0;
     const swtok *p = &w->t[k - 1];
     return p->tag == T_PREP || strcmp(p->low, "than") == 0;
+}
+
+/* Does the name ending at token k (not in the cast) open its clause, as a
+ * subject does: "Pascal poured", ", and Corwin followed"? Not "bound for
+ * Fort-de-Grace", "the Dutch silver": after a preposition, an article
+ * or a word of the clause. */
+static int proper_subject(const swriter *w, size_t k)
+{
+    size_t a = k;
+    while (a > 0 && !w->t[a].brk && !w->t[a].first && (w->t[a - 1].tag == T_PROPER || w->t[a - 1].upper))
+        a--; /* "Prince Corwin", "Fort-de-Grace": the name's first word */
+    if (w->t[a].first || w->t[a].brk)
+        return 1;
+    const swtok *p = &w->t[a - 1];
+    return p->tag == T_FUNC && (!strcmp(p->low, "and") || !strcmp(p->low, "but") || !strcmp(p->low, "then") ||
+                                !strcmp(p->low, "when") || !strcmp(p->low, "while") || !strcmp(p->low, "as"));
 }
 
 static size_t doer_of(const swriter *w, size_t i, int depth)
@@ -1429,8 +1445,8 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
             continue; /* "la comtesse se tenait": the reflexive is not the doer */
         if (t->tag == T_CAST && !t->poss && !after_prep(w, k))
             return k; /* "the duke's room": the duke does nothing there */
-        if (t->tag == T_PROPER && !t->poss && !after_prep(w, k) && w->sc->lang == LSLEX_EN)
-            return k; /* someone the cast does not hold: "Louis poured" is not the next name's */
+        if (t->tag == T_PROPER && !t->poss && w->sc->lang == LSLEX_EN && proper_subject(w, k))
+            return k; /* someone the cast does not hold: "Pascal poured" is not the next name's */
         if (t->tag == T_VERB && depth < 4)
             return doer_of(w, k, depth + 1);
         if (t->tag == T_PRON && !(t->poss || strcmp(t->low, "his") == 0 || strcmp(t->low, "her") == 0 ||
@@ -1658,7 +1674,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             doer_np_tok = k;
         else if (w->t[k].tag == T_PROPER) {
             /* someone the cast does not hold does it: what the text calls
-             * them ("Tristan, a sturdy youth, went"), else their name's
+             * them ("Corwin, a tall lad, went"), else their name's
              * sex, else a person; never a cast member named nearby */
             for (size_t q = k + 1; q < w->n && q <= k + 8 && !w->t[q].first; q++) {
                 if (w->t[q].tag == T_NOUN && w->t[q].wi.noun_lex[0] == LSWN_N_PERSON) {
@@ -1674,6 +1690,11 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 pron_sex = (f & LSLEX_MALE) && !(f & LSLEX_FEMALE)   ? LS_GENDER_MALE
                            : (f & LSLEX_FEMALE) && !(f & LSLEX_MALE) ? LS_GENDER_FEMALE
                                                                      : 0;
+                /* "Carvell shook his head": his own head says a man */
+                for (size_t q = i + 1; !pron_sex && q < w->n && q <= i + 3 && !w->t[q].first; q++)
+                    if (w->t[q].tag == T_PRON && (!strcmp(w->t[q].low, "his") || !strcmp(w->t[q].low, "her")))
+                        pron_sex = w->t[q].low[0] == 'h' && w->t[q].low[1] == 'i' ? LS_GENDER_MALE
+                                                                                   : LS_GENDER_FEMALE;
                 anon_doer = !pron_sex;
                 break;
             }
@@ -1728,7 +1749,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     for (size_t k = 0; k < w->n_np && doer_np_tok != (size_t)-1; k++)
         if (w->np[k].head == doer_np_tok)
             person_np = k;
-    for (size_t k = 0; k < w->n_np && person_np == (size_t)-1 && !pron_sex; k++)
+    for (size_t k = 0; k < w->n_np && person_np == (size_t)-1 && !pron_sex && !anon_doer; k++)
         if (w->t[w->np[k].head].wn && w->t[w->np[k].head].wi.noun_lex[0] == LSWN_N_PERSON &&
             !word_in(w->t[w->np[k].head].en, never_words)) {
             person_np = k;

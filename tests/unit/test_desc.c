@@ -233,14 +233,14 @@ TEST(whose_beard_it_is)
     CHECK(strstr(d, "beard") == NULL);
     longsd__free(d);
     /* named as the one acted on: the mustache after it is the subject's */
-    d = describe_one("He grinned at Omar through his spiky black mustache. Omar waited.\n\n"
-                     "The jailer walked to where Omar lay and glowered down at him, his lips under his thin "
+    d = describe_one("He grinned at Idris through his spiky black mustache. Idris waited.\n\n"
+                     "The jailer walked to where Idris lay and glowered down at him, his lips under his thin "
                      "mustache.\n\n",
-                     "Omar", LS_GENDER_MALE);
+                     "Idris", LS_GENDER_MALE);
     CHECK(strstr(d, "mustache") == NULL);
     longsd__free(d);
     /* his own, said of him as the subject, stays */
-    d = describe_one("Omar stroked his spiky black mustache and waited.\n\n", "Omar", LS_GENDER_MALE);
+    d = describe_one("Idris stroked his spiky black mustache and waited.\n\n", "Idris", LS_GENDER_MALE);
     CHECK_CONTAINS(d, "spiky black mustache");
     longsd__free(d);
 }
