@@ -927,6 +927,19 @@ static void sw_scan(swriter *w)
  * streak"), bare forms are nouns after a determiner or adjective and verbs
  * after a subject, and the commoner use (WordNet's tagged counts) decides
  * the rest. Capitalised words WordNet does not know are names. */
+/* Is the lower-case w a plural -s of a word WordNet knows ("others")? */
+static int plural_of_word(const char *w)
+{
+    size_t n = strlen(w);
+    char b[32];
+    lswn_info wi;
+    if (n < 4 || n >= sizeof b || w[n - 1] != 's')
+        return 0;
+    memcpy(b, w, n - 1);
+    b[n - 1] = '\0';
+    return lswn_lookup(b, &wi);
+}
+
 static void sw_tag(swriter *w)
 {
     for (size_t i = 0; i < w->n; i++) {
@@ -977,8 +990,9 @@ static void sw_tag(swriter *w)
                 continue;
             }
         }
-        if (w->sc->lang == LSLEX_EN && t->upper && t->first && !t->wn && !(t->lf & (LSLEX_PLACE | LSLEX_OBJECT))) {
-            t->tag = T_PROPER; /* "Pascal poured": a name starts the sentence */
+        if (w->sc->lang == LSLEX_EN && t->upper && t->first && !t->wn && !(t->lf & (LSLEX_PLACE | LSLEX_OBJECT)) &&
+            !plural_of_word(t->low)) {
+            t->tag = T_PROPER; /* "Pascal poured": a name starts the sentence ("Others crowded" does not) */
             continue;
         }
         if (!t->wn || word_in(t->en, never_words)) {
