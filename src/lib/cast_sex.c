@@ -223,6 +223,10 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             c->gender = LS_GENDER_MALE; /* their own head, sword, hands */
         else if (c->sfemale >= 2 && c->sfemale >= 3 * c->smale)
             c->gender = LS_GENDER_FEMALE;
+        else if (c->male >= 3 && c->male > 2 * c->female && c->smale > c->sfemale)
+            c->gender = LS_GENDER_MALE; /* a smaller majority his own possessives back */
+        else if (c->female >= 3 && c->female > 2 * c->male && c->sfemale > c->smale)
+            c->gender = LS_GENDER_FEMALE;
         else if (c->male >= 3 && c->male > (lang == LSLEX_DE ? 2 : 3) * c->female)
             c->gender = LS_GENDER_MALE; /* German "sie"/"ihr" are also "they", "you": they count against a man twice */
         else if (c->female >= 3 && c->female > 3 * c->male)

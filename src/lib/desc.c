@@ -196,6 +196,13 @@ static size_t clause_end(lslex_lang_id lang, const dword *w, size_t from, size_t
             return k;
         if (x->upper && lang != LSLEX_DE && k > from)
             return k; /* another name */
+        /* "Simon watched a friar in his brown robe": another person the
+         * clause brings in (not "Tom, a tall boy": that is Tom) */
+        if (lang == LSLEX_EN && k >= from + 2 && !x->upper && is_word(&w[k - 1], ARTICLE, sizeof ARTICLE / sizeof ARTICLE[0])) {
+            lswn_info wi;
+            if (lswn_lookup(x->low, &wi) && wi.noun && wi.noun_lex[0] == LSWN_N_PERSON)
+                return k;
+        }
         if (lang == LSLEX_EN) {
             if (gender == LS_GENDER_MALE && is_word(x, POSS_F, sizeof POSS_F / sizeof POSS_F[0]))
                 return k;

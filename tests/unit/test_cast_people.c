@@ -449,6 +449,23 @@ TEST(own_possessive_says_the_sex)
     free(text);
 }
 
-RUN_TESTS(hero_named_alone_though_titled_twice, own_possessive_says_the_sex, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
+TEST(a_people_is_no_character)
+{
+    /* "the Venetian merchants", "the Venetians": an adjective of the
+     * dictionary with a capitalised plural is a people */
+    const char *parts[] = {"At noon Corvo rode into the square, and Corvo looked at the Venetian ships. "
+                           "Two Venetian merchants bowed, and the Venetians laughed. Venetian pride was great, and "
+                           "Venetian said nothing.\n\n"};
+    const int times[] = {8};
+    char *text = build(parts, times, 1);
+    castfx f;
+    cast_of(&f, text);
+    CHECK(who(&f, "Corvo") != NULL);
+    CHECK(who(&f, "Venetian") == NULL);
+    cast_free(&f);
+    free(text);
+}
+
+RUN_TESTS(a_people_is_no_character, hero_named_alone_though_titled_twice, own_possessive_says_the_sex, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
           ships_and_genitives_are_not_people, full_name_ending_in_a_noun, french_dictionary, german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
           ships_and_families_are_not_characters, allocation_failures)

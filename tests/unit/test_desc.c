@@ -239,6 +239,10 @@ TEST(whose_beard_it_is)
                      "Idris", LS_GENDER_MALE);
     CHECK(strstr(d, "mustache") == NULL);
     longsd__free(d);
+    /* another person the clause brings in wears their own robe */
+    d = describe_one("Marco watched a friar in his brown robe weeding the garden.\n\n", "Marco", LS_GENDER_MALE);
+    CHECK(strstr(d, "robe") == NULL);
+    longsd__free(d);
     /* his own, said of him as the subject, stays */
     d = describe_one("Idris stroked his spiky black mustache and waited.\n\n", "Idris", LS_GENDER_MALE);
     CHECK_CONTAINS(d, "spiky black mustache");
