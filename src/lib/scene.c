@@ -7,6 +7,7 @@
 
 #include "scene.h"
 
+#include "desc_int.h"
 #include "prompt.h"
 #include "translate.h"
 #include "wordnet.h"
@@ -1398,7 +1399,7 @@ static size_t narrator_of(const ls_scenectx *sc)
  * opens with an article after a comma. Returns the token, -1 if none. */
 static size_t appositive_owner(const swriter *w, size_t i)
 {
-    if (!w->t[i].brk)
+    if (!w->t[i].brk || w->sc->lang != LSLEX_EN)
         return (size_t)-1;
     for (size_t j = i; j-- > 1;) {
         const swtok *t = &w->t[j];
@@ -1418,11 +1419,24 @@ static size_t appositive_owner(const swriter *w, size_t i)
 /* Is token k the object of a preposition or a comparison ("the son of
  * Henry", "older than Henry", "with Henry")? Then it does not do the
  * verb after it. */
+/* A noun that names someone by a tie to another ("son", "servant",
+ * "king"): "the son of Henry" is someone else than Henry. */
+static int relation_noun(const swtok *t)
+{
+    int sex, age;
+    const char *lemma = t->wi.noun_lemma[0] ? t->wi.noun_lemma : t->en;
+    return (t->lf & (LSLEX_PERSON | LSLEX_TITLE)) || ls_desc_kin(lemma, &sex, &age);
+}
+
 static int after_prep(const swriter *w, size_t k)
 {
-    if (k == 0 || w->t[k].brk)
-        return 0;
+    if (w->sc->lang != LSLEX_EN || k == 0 || w->t[k].brk)
+        return 0; /* German and French: the clitic and the verb-second order make other doers */
     const swtok *p = &w->t[k - 1];
+    if (strcmp(p->low, "of") == 0)
+        /* "the son of Henry" is the son; "the saintly soul of Elizabeth
+         * shone" is Elizabeth's own doing */
+        return k >= 2 && w->t[k - 2].tag == T_NOUN && relation_noun(&w->t[k - 2]);
     return p->tag == T_PREP || strcmp(p->low, "than") == 0;
 }
 
