@@ -1,9 +1,10 @@
 /* cast_sex.c - each character's sex from a title or known first name,
  * else from a sexed noun set right after the name as its apposition, the
  * way a play's cast list or a heading introduces someone ("Madelon, fille
- * de Gorgibus", "Tom, son of the miller"), else a clear majority of the
- * he/she pronouns of the sentences that name only them (and the start of
- * the sentence after). German's "sie" and "ihr" are she, they and you at
+ * de Gorgibus", "Tom, son of the miller"), else what the character does
+ * to their own ("shook her head", "drew his sword": English), else a clear
+ * majority of the he/she pronouns of the sentences that name only them
+ * (and the start of the sentence after). German's "sie" and "ihr" are she, they and you at
  * once, so a German man needs a smaller majority of "er" over them. One
  * pass: linear. */
 #include <stdio.h>

@@ -14,9 +14,11 @@
  * What the narration calls them at their name ("Jim, the small colored
  * boy", "M. Lheureux, le marchand d'étoffes") gives the noun (desc_role.c).
  * Precision before recall: only sentences naming one character are read,
- * and only the clause about them (up to another person, name or pronoun
- * of the other sex); a thing carried needs a verb of holding or "in his
- * hand"; "her old hair trunk" is a trunk. A neutral "a man" is better than
+ * and only the clause about them where they are its subject (up to
+ * another person, name or pronoun of the other sex, or a clause of its
+ * own; nothing after "at Tom" or "saw Tom"); a beard is never a woman's;
+ * one phrase per thing (the richer wording); a thing carried needs a verb
+ * of holding or "in his hand"; "her old hair trunk" is a trunk. A neutral "a man" is better than
  * someone else's detail.
  * One pass over the sentences: linear in the text. */
 #include <string.h>
@@ -502,12 +504,22 @@ static longsd_status compose(const longsd_story *s, const ls_character *c, lslex
  * after it are the subject's. A speech verb comes before its subject
  * ("said Tom, his hat in his hand"), an adjective before a name ("poor
  * Tom"). */
-static int acted_on(lslex_lang_id lang, const dword *w, size_t at)
+static int acted_on(const longsd_story *s, lslex_lang_id lang, const dword *w, size_t at)
 {
+    /* the clause the mention is in: back to a comma, "and", "that" ("so
+     * solid that Jim looked ragged" is Jim's clause) */
+    size_t cs = 0;
+    for (size_t k = at; k > 0 && !cs; k--) {
+        for (size_t b = w[k - 1].end; b < w[k].start && !cs; b++)
+            if (s->data[b] == ',' || s->data[b] == ';' || s->data[b] == ':')
+                cs = k;
+        if (!cs && ((w[k - 1].flags & LSLEX_CONJ) || is_word(&w[k - 1], SUBCLAUSE, sizeof SUBCLAUSE / sizeof SUBCLAUSE[0])))
+            cs = k;
+    }
     /* "Varga walked over to where Idris lay ... his thin mustache": a name
-     * before it (not in German, which capitalises every noun) is the
-     * sentence's subject */
-    for (size_t k = 0; k < at; k++) {
+     * before it in its clause (not in German, which capitalises every
+     * noun) is the subject */
+    for (size_t k = cs; k < at; k++) {
         const dword *x = &w[k];
         if (x->quoted)
             continue;
@@ -518,8 +530,9 @@ static int acted_on(lslex_lang_id lang, const dword *w, size_t at)
         if (lang == LSLEX_EN && !x->upper && k > 0 && (w[k - 1].flags & LSLEX_DET) && lswn_lookup(x->low, &pw) &&
             pw.noun && pw.noun_lex[0] == LSWN_N_PERSON)
             return 1;
-        if (lang == LSLEX_DE || !x->upper || x->quoted || (x->flags & (LSLEX_STOP | LSLEX_DET | LSLEX_CONJ | LSLEX_PRONOUN | LSLEX_PREP |
-                                                   LSLEX_SPATIAL | LSLEX_TITLE | LSLEX_SPEECH)))
+        if (lang == LSLEX_DE || !x->upper ||
+            (x->flags & (LSLEX_STOP | LSLEX_DET | LSLEX_CONJ | LSLEX_PRONOUN | LSLEX_PREP | LSLEX_SPATIAL |
+                         LSLEX_TITLE | LSLEX_SPEECH)))
             continue;
         lswn_info wi;
         if (k > 0 || !lswn_lookup(x->low, &wi))
@@ -532,8 +545,8 @@ static int acted_on(lslex_lang_id lang, const dword *w, size_t at)
         return 1;
     if (p->flags & (LSLEX_SPEECH | LSLEX_CONJ | LSLEX_STOP | LSLEX_DET | LSLEX_PRONOUN | LSLEX_TITLE))
         return 0;
-    lswn_info wi;
-    return lswn_lookup(p->low, &wi) && wi.verb && !wi.adj;
+    lswn_info wi; /* "fixed Simon": a verb more than an adjective ("poor Tom") */
+    return lswn_lookup(p->low, &wi) && wi.verb && (!wi.adj || wi.verb_tagged > wi.adj_tagged);
 }
 
 static longsd_status describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans,
@@ -615,7 +628,7 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
             if (is_word(pw, BUILD, sizeof BUILD / sizeof BUILD[0]))
                 st = add_phrase(s, &dc[who], pw->start, pw->end);
         }
-        if (!st && !acted_on(lang, w, at))
+        if (!st && !acted_on(s, lang, w, at))
             st = harvest(s, lang, w, n, at + len, to, cast[who].gender, &dc[who]);
         ls_desc_role r;
         if (!st && ls_desc_role_at(s, lang, w, n, at, len, &r))

@@ -239,6 +239,16 @@ TEST(whose_beard_it_is)
                      "Idris", LS_GENDER_MALE);
     CHECK(strstr(d, "mustache") == NULL);
     longsd__free(d);
+    /* "fixed Marco with his piercing eyes": the eyes of the one who fixed
+     * him; but in a clause of his own after "that", his looks are his */
+    d = describe_one("He leaned across the table and fixed Marco with his piercing dark eyes.\n\n", "Marco",
+                     LS_GENDER_MALE);
+    CHECK(strstr(d, "eyes") == NULL);
+    longsd__free(d);
+    d = describe_one("We rode on, and the dust grew so thick that Marco was ragged with it.\n\n", "Marco",
+                     LS_GENDER_MALE);
+    CHECK_CONTAINS(d, "ragged");
+    longsd__free(d);
     /* another person the clause brings in wears their own robe */
     d = describe_one("Marco watched a friar in his brown robe weeding the garden.\n\n", "Marco", LS_GENDER_MALE);
     CHECK(strstr(d, "robe") == NULL);
