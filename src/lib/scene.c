@@ -1909,6 +1909,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
          * the subject's action */
         if (!doer_is_subject(w, doer_of(w, i, 0), who, n_who, narr_subj))
             continue;
+        if (n_who == 0 && person_np != (size_t)-1 && sc->lang == LSLEX_EN) {
+            /* "The teacher interfered; then Tom pulled a boy's hair": the
+             * cast member's verb is not the teacher's */
+            size_t dk = doer_of(w, i, 0);
+            if (dk != (size_t)-1 && w->t[dk].tag == T_CAST)
+                continue;
+        }
         int weak = word_in(t->wi.verb_lemma, weak_verbs) || handling, completed = 0, idiom = 0;
         char ger[48];
         lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);

@@ -219,6 +219,11 @@ TEST(the_doer_is_the_verbs_subject)
     r = write_parts("The ship was bound for Fort-de-Grace and sailed with a fair wind.", cast, 3, &parts);
     CHECK(strstr(r, "woman") == NULL);
     free(r);
+    /* a person noun the subject, a cast member's verb is not theirs */
+    r = write_parts("The teacher, a grave old man, frowned at the class; then Henry pulled the bell rope.", cast, 3,
+                    &parts);
+    CHECK(!has_word(r, "pulling"));
+    free(r);
     /* the cast member who does it still does */
     r = write_parts("Henry walked to the door with Corwin.", cast, 3, &parts);
     CHECK(strncmp(r, "a man with a pointed beard walking to the door", 46) == 0);
