@@ -92,6 +92,7 @@ typedef struct {
     int gender;
     int title_named;        /* named by its whole phrase ("Aunt Polly", "Injun Joe") */
     size_t male, female;    /* pronoun votes */
+    size_t smale, sfemale;  /* "Mirela shook her head": the possessive of the name's own verb */
 } cchar;
 
 typedef struct {

@@ -250,8 +250,12 @@ static int whole_kw(const char *t, const char *const *kw, size_t nkw)
 }
 
 /* A paragraph that is only a number: "I.", "XIV", "12." (and, on a line of
- * its own above the title, "II.\nTHE RAFT"). Returns the value, -1 if none. */
-static long bare_number(const char *t, int multi_line)
+ * its own above the title, "II.\nTHE RAFT"). Returns the value, -1 if none.
+ * A lone "L", "C", "D" or "M" is an initial or an abbreviation ("M."), not
+ * chapter 1000; with initial set it is returned all the same and *initial
+ * says so, for the caller to take only where it continues a sequence
+ * ("XLIX", "L", "LI"). */
+static long bare_number_ex(const char *t, int multi_line, int *initial)
 {
     size_t n = strlen(t);
     size_t b = word_end(t, n, 0);
@@ -270,10 +274,15 @@ static long bare_number(const char *t, int multi_line)
     }
     if (digits)
         return b <= 3 ? v : -1;
-    if (b == 1 && strchr("LCDMlcdm", t[0]))
-        return -1; /* "M." alone is an initial or an abbreviation, not chapter 1000 */
+    if (b == 1 && strchr("LCDMlcdm", t[0])) {
+        if (!initial || !strchr("LCDM", t[0]))
+            return -1; /* "M." alone is an initial or an abbreviation, not chapter 1000 */
+        *initial = 1;
+    }
     return roman_value(t, b);
 }
+
+static long bare_number(const char *t, int multi_line) { return bare_number_ex(t, multi_line, NULL); }
 
 /* "CHAPTER XXXV", "Chapter i.", "Chapter 3: Title", "CHAPTER II. THE BALLOON",
  * "Erstes Capitel", "CHAPITRE PREMIER.", "Chapter the First", "CONCLUSION"
@@ -391,11 +400,28 @@ static int section_has_prose(const longsd_story *s, const unsigned char *kind, s
     return long_paras >= 2;
 }
 
+/* Is the book or part heading h over chapters: the next heading is a
+ * chapter, with at most the book's title and an epigraph between ("BOOK
+ * TWO", "THE HOLY WAR", a verse and its source, then "XLV")? */
+#define BOOK_PREFACE_WORDS 150
+static int book_over_chapters(const longsd_story *s, const unsigned char *kind, size_t h)
+{
+    size_t words = 0;
+    for (size_t j = h + 1; j < s->n_paras; j++) {
+        if (kind[j])
+            return kind[j] == HEAD_CHAPTER || kind[j] == HEAD_NUMBERED || kind[j] == HEAD_MARKDOWN;
+        words += s->paras[j].n_words;
+        if (words > BOOK_PREFACE_WORDS)
+            return 0;
+    }
+    return 0;
+}
+
 longsd_status ls_find_chapters(ls_builder *bd)
 {
     longsd_story *s = bd->s;
     size_t np = s->n_paras, ch_alloc = 0;
-    unsigned char *kind = NULL;
+    unsigned char *kind = NULL, *initial = NULL; /* initial: a one-letter L, C, D, M (bare_number_ex) */
     long *num = NULL;
     char *t = NULL;
     longsd_status rc = LONGSD_OK;
@@ -403,7 +429,8 @@ longsd_status ls_find_chapters(ls_builder *bd)
 
     kind = longsd__calloc(np, 1);
     num = longsd__calloc(np, sizeof *num);
-    if (!kind || !num) {
+    initial = longsd__calloc(np, 1);
+    if (!kind || !num || !initial) {
         rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
         goto out;
     }
@@ -413,7 +440,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
         if ((rc = ls_para_clean(s, i, &t, bd->err)))
             goto out;
         size_t ncp = ls_utf8_count(t);
-        int multi = para_multi_line(s, i);
+        int multi = para_multi_line(s, i), init = 0;
         int lv = multi ? 0 : ls_markdown_level(t);
         if (lv && ncp < 120) {
             kind[i] = HEAD_MARKDOWN;
@@ -434,7 +461,8 @@ longsd_status ls_find_chapters(ls_builder *bd)
         } else if (!multi && whole_kw(t, end_kw, sizeof end_kw / sizeof end_kw[0])) {
             kind[i] = HEAD_END;
         } else if (ncp < 80 && ((!multi && (num[i] = ls_numbered_title(t)) >= 0) ||
-                                (num[i] = bare_number(t, multi)) >= 0)) {
+                                (num[i] = bare_number_ex(t, multi, &init)) >= 0)) {
+            initial[i] = (unsigned char)init;
             kind[i] = HEAD_NUMBERED;
             n_numbered++;
         }
@@ -469,12 +497,13 @@ longsd_status ls_find_chapters(ls_builder *bd)
          * lone "XIX" on a title page: a volume of the collected works) was
          * no chapter. */
         long last = -1;
-        int kept = 0, run = 0;
+        int kept = 0, run = 0, restarted = 0;
         size_t run_first = 0;
         for (size_t i = 0; i < np; i++)
             if (kind[i] == HEAD_BOOK) {
                 last = -1; /* "BOOK II" starts again at "I." */
                 run = 0;
+                restarted = 0;
             } else if (kind[i] == HEAD_NUMBERED) {
                 if (num[i] == 1 && last >= 1) {
                     if (run == 1) {
@@ -483,6 +512,11 @@ longsd_status ls_find_chapters(ls_builder *bd)
                     }
                     last = -1;
                     run = 0;
+                    restarted = 1;
+                }
+                if (initial[i] && num[i] != last + 1) {
+                    kind[i] = HEAD_NONE; /* a lone "M." is chapter M only right after CMXCIX */
+                    continue;
                 }
                 if (num[i] > last) {
                     if (!run++)
@@ -493,6 +527,12 @@ longsd_status ls_find_chapters(ls_builder *bd)
                     kind[i] = HEAD_NONE;
                 }
             }
+        /* a last "I" after the numbers went higher, with no "II" after it,
+         * is a line of text (the pronoun, a signature), not a new count */
+        if (run == 1 && restarted) {
+            kind[run_first] = HEAD_NONE;
+            kept--;
+        }
         if (kept < 2)
             for (size_t i = 0; i < np; i++)
                 if (kind[i] == HEAD_NUMBERED)
@@ -503,8 +543,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
     int books_over = 0;
     for (size_t i = 0; i < np && !books_over; i++)
         if (kind[i] == HEAD_BOOK)
-            for (size_t j = i + 1; j < np && j <= i + 2 && !books_over; j++)
-                books_over = kind[j] == HEAD_CHAPTER || kind[j] == HEAD_NUMBERED || kind[j] == HEAD_MARKDOWN;
+            books_over = book_over_chapters(s, kind, i);
     for (size_t i = 0; i < np; i++) {
         if (!kind[i])
             continue;
@@ -515,9 +554,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
             /* "BOOK I" over "CHAPTER I" (perhaps with the book's title
              * between) is a level above the chapters; a book or part with
              * no chapters of its own is the chapter. */
-            int over = 0;
-            for (size_t j = i + 1; j < np && j <= i + 2 && !over; j++)
-                over = kind[j] == HEAD_CHAPTER || kind[j] == HEAD_NUMBERED || kind[j] == HEAD_MARKDOWN;
+            int over = book_over_chapters(s, kind, i);
             if (!over && (books_over || !section_has_prose(s, kind, i)))
                 continue; /* a part's line in a table of contents, a title page */
             if (over) {
@@ -552,6 +589,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
 out:
     longsd__free(t);
     longsd__free(kind);
+    longsd__free(initial);
     longsd__free(num);
     return rc;
 }
