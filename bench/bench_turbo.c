@@ -45,11 +45,9 @@ int main(int argc, char **argv)
            openblas_get_num_threads());
     printf("sgemm 2048^3 %.1f GFLOP/s, 4096x320x2880 %.1f GFLOP/s\n", sq, un);
 
-    sdclip_cfg cc = {.vocab = 49408, .hidden = 1024, .inter = 4096, .layers = 23, .heads = 16, .max_pos = 77,
-                     .gelu = 1, .eps = 1e-5f};
-    sdunet_cfg uc = sdunet_sd15_cfg();
-    uc.heads[0] = 5, uc.heads[1] = 10, uc.heads[2] = 20, uc.heads[3] = 20;
-    uc.ctx_dim = 1024;
+    sdclip_cfg cc;
+    sdunet_cfg uc;
+    turbo_cfgs(&cc, &uc);
     spec cs = {.hdr = json_object()}, us = {.hdr = json_object()}, ts = {.hdr = json_object()};
     clip_spec(&cs, &cc);
     unet_spec(&us, &uc, 1);
