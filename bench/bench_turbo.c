@@ -14,7 +14,9 @@
  * and the wall time is an upper bound), and peak RSS (weights included).
  * Nothing is downloaded or written but a temp TAESD file.
  *
- * stable-diffusion.cpp on the same shapes: the bench cannot fetch it. To
+ * stable-diffusion.cpp on the same bytes: bench/sdcpp.sh (bench/README.md)
+ * builds a local checkout, writes these weights as the single files it
+ * reads and runs both. By hand: the bench cannot fetch it. To
  * compare, build a local checkout (cmake -B build && cmake --build build
  * --config Release) and set SDCPP_BIN=path/to/sd and SDCPP_MODEL=an
  * SD-Turbo checkpoint, SDCPP_TAESD=taesd_decoder.safetensors; the bench then

@@ -2,10 +2,12 @@
  * holding the same bytes longsd's benchmarks run on, so bench/sdcpp.sh can
  * time the two programs on identical weights.
  *
- *   sdcpp_convert sd15 DIFFUSERS_DIR OUT.safetensors
- *       a diffusers SD 1.x folder (text_encoder/, unet/, vae/; e.g. the
- *       random one bench_rss writes) -> one CompVis-named file, every
- *       tensor's bytes copied unchanged (dtype and values kept)
+ *   sdcpp_convert folder DIFFUSERS_DIR OUT.safetensors   ("sd15" is the same)
+ *       a diffusers SD 1.x or 2.x folder (text_encoder/, unet/, vae/; e.g.
+ *       the random SD 1.5 one bench_rss writes) -> one CompVis-named file,
+ *       every tensor's bytes copied unchanged (dtype and values kept); a
+ *       text encoder with exact GELU (OpenCLIP, SD 2.x) gets open_clip's
+ *       names with q/k/v packed into in_proj
  *   sdcpp_convert turbo OUT.safetensors TAESD_OUT.safetensors
  *       the random SD-Turbo weights bench_turbo builds in memory (the same
  *       specs and generator of weights.h, hence the same bytes): the
@@ -351,7 +353,7 @@ static int add_encoder_if_missing(out_list *l, const sdst_file *vae, const sdvae
     return add_vae(l, *ef, c);
 }
 
-static int cmd_sd15(const char *dir, const char *outp)
+static int cmd_folder(const char *dir, const char *outp)
 {
     int rc = 1;
     out_list l = {0};
@@ -361,10 +363,16 @@ static int cmd_sd15(const char *dir, const char *outp)
     unsigned char *eimg = NULL;
     sdunet_cfg uc = sdunet_sd15_cfg();
     sdvae_cfg vc = sdvae_sd15_cfg();
+    sdclip_cfg cc = sdclip_sd15_cfg();
     char p[4096];
     lserr err = {0};
     if (!te || !un || !va)
         goto out;
+    snprintf(p, sizeof p, "%s/text_encoder/config.json", dir);
+    if (access(p, R_OK) == 0 && sdclip_cfg_load(p, &cc, &err) != LONGSD_OK) {
+        fprintf(stderr, "sdcpp_convert: %s\n", err.msg);
+        goto out;
+    }
     snprintf(p, sizeof p, "%s/unet/config.json", dir);
     if (access(p, R_OK) == 0 && sdunet_cfg_load(p, &uc, &err) != LONGSD_OK) {
         fprintf(stderr, "sdcpp_convert: %s\n", err.msg);
@@ -375,7 +383,8 @@ static int cmd_sd15(const char *dir, const char *outp)
         fprintf(stderr, "sdcpp_convert: %s\n", err.msg);
         goto out;
     }
-    if (add_clip_l(&l, te) || add_unet(&l, un, &uc) || add_vae(&l, va, &vc) ||
+    /* SD 2.x's OpenCLIP runs exact GELU, SD 1.x's CLIP ViT-L quick_gelu */
+    if ((cc.gelu ? add_openclip(&l, te) : add_clip_l(&l, te)) || add_unet(&l, un, &uc) || add_vae(&l, va, &vc) ||
         add_encoder_if_missing(&l, va, &vc, &eimg, &ef) || write_checkpoint(outp, &l))
         goto out;
     rc = 0;
@@ -435,11 +444,11 @@ out:
 
 int main(int argc, char **argv)
 {
-    if (argc == 4 && strcmp(argv[1], "sd15") == 0)
-        return cmd_sd15(argv[2], argv[3]);
+    if (argc == 4 && (strcmp(argv[1], "folder") == 0 || strcmp(argv[1], "sd15") == 0))
+        return cmd_folder(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "turbo") == 0)
         return cmd_turbo(argv[2], argv[3]);
-    fprintf(stderr, "usage: sdcpp_convert sd15 DIFFUSERS_DIR OUT.safetensors\n"
+    fprintf(stderr, "usage: sdcpp_convert folder DIFFUSERS_DIR OUT.safetensors\n"
                     "       sdcpp_convert turbo OUT.safetensors TAESD_OUT.safetensors\n");
     return 2;
 }
