@@ -21,7 +21,8 @@
 #
 # Knobs (environment): SDCPP_BUILD (/tmp/sdcpp-build), SDCPP_WORK
 # (/tmp/sdcpp-bench), SD15_DIR (/tmp/longsd-sd15), BUILD (build),
-# ROUNDS (2), THREADS (2), PARTS (sd15,turbo), SIZE (512).
+# ROUNDS (2), THREADS (2), PARTS (sd15,turbo), SIZE (512), START (1: the
+# first round's number; an even one lets sd.cpp go first).
 set -eu
 
 die() {
@@ -38,6 +39,7 @@ ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-2}
 PARTS=${PARTS:-sd15,turbo}
 SIZE=${SIZE:-512}
+START=${START:-1}
 PROMPT="a lighthouse at dusk, digital painting"
 
 [ -f "$SDCPP_SRC/CMakeLists.txt" ] || die "$SDCPP_SRC: no CMakeLists.txt (not a stable-diffusion.cpp checkout)"
@@ -120,8 +122,8 @@ sd15() {
     # a single file holds no tokenizer; longsd takes the one beside it
     ln -sfn "$(cd "$SD15_DIR" && pwd -P)/tokenizer" "$SDCPP_WORK/sd15/tokenizer"
     echo "== SD 1.5, ${SIZE}^2, CFG 7, Euler a, 1 step: $m"
-    r=1
-    while [ "$r" -le "$ROUNDS" ]; do
+    r=$START
+    while [ "$r" -lt $((START + ROUNDS)) ]; do
         echo "round $r"
         # alternate which program goes first, so a neighbour's burst does not always hit the same one
         for who in $(if [ $((r % 2)) -eq 1 ]; then echo "longsd sdcpp"; else echo "sdcpp longsd"; fi); do
@@ -163,8 +165,8 @@ turbo() {
     [ -f "$m" ] && [ -f "$t" ] || "$BUILD/bench/sdcpp_convert" turbo "$m" "$t" || die "writing the SD-Turbo files failed"
     [ -d "$SD15_DIR/tokenizer" ] && ln -sfn "$(cd "$SD15_DIR" && pwd -P)/tokenizer" "$SDCPP_WORK/turbo/tokenizer"
     echo "== SD-Turbo, ${SIZE}^2, 1 step, no CFG, TAESD: $m"
-    r=1
-    while [ "$r" -le "$ROUNDS" ]; do
+    r=$START
+    while [ "$r" -lt $((START + ROUNDS)) ]; do
         echo "round $r"
         for who in $(if [ $((r % 2)) -eq 1 ]; then echo "longsd sdcpp"; else echo "sdcpp longsd"; fi); do
             if [ "$who" = longsd ]; then
