@@ -106,7 +106,9 @@ PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
 mutate:
 	$(PYTHON) tests/mutate.py $(if $(ONLY),--only $(ONLY))
 
-bench: $(BIN) $(BENCH_BINS)
+# bench/sdcpp.sh's converter: the same random weights as single files
+# for stable-diffusion.cpp
+bench: $(BIN) $(BENCH_BINS) $(BUILD)/bench/sdcpp_convert
 
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang \

@@ -14,7 +14,9 @@
  * and the wall time is an upper bound), and peak RSS (weights included).
  * Nothing is downloaded or written but a temp TAESD file.
  *
- * stable-diffusion.cpp on the same shapes: the bench cannot fetch it. To
+ * stable-diffusion.cpp on the same bytes: bench/sdcpp.sh (bench/README.md)
+ * builds a local checkout, writes these weights as the single files it
+ * reads and runs both. By hand: the bench cannot fetch it. To
  * compare, build a local checkout (cmake -B build && cmake --build build
  * --config Release) and set SDCPP_BIN=path/to/sd and SDCPP_MODEL=an
  * SD-Turbo checkpoint, SDCPP_TAESD=taesd_decoder.safetensors; the bench then
@@ -50,11 +52,9 @@ int main(int argc, char **argv)
     printf("cpu   %s, %ld cores online, %d threads\n", cpu, sysconf(_SC_NPROCESSORS_ONLN), T);
     printf("sgemm 2048^3 %.1f GFLOP/s, 4096x320x2880 %.1f GFLOP/s\n", sq, un);
 
-    sdclip_cfg cc = {.vocab = 49408, .hidden = 1024, .inter = 4096, .layers = 23, .heads = 16, .max_pos = 77,
-                     .gelu = 1, .eps = 1e-5f};
-    sdunet_cfg uc = sdunet_sd15_cfg();
-    uc.heads[0] = 5, uc.heads[1] = 10, uc.heads[2] = 20, uc.heads[3] = 20;
-    uc.ctx_dim = 1024;
+    sdclip_cfg cc;
+    sdunet_cfg uc;
+    turbo_cfgs(&cc, &uc);
     spec cs = {.hdr = json_object()}, us = {.hdr = json_object()}, ts = {.hdr = json_object()};
     clip_spec(&cs, &cc);
     unet_spec(&us, &uc, 1);

@@ -246,6 +246,19 @@ static inline void taesd_decoder_spec(spec *s, int latent_ch)
     }
 }
 
+/* SD-Turbo's text encoder (OpenCLIP ViT-H's first 23 layers as a
+ * CLIPTextModel: the penultimate layer is the output) and UNet (SD 2.1's:
+ * 5/10/20/20 heads of 64, 1024-wide context; linear projections, so
+ * unet_spec(..., 1)); bench_turbo and sdcpp_convert build the same bytes. */
+static inline void turbo_cfgs(sdclip_cfg *cc, sdunet_cfg *uc)
+{
+    *cc = (sdclip_cfg){.vocab = 49408, .hidden = 1024, .inter = 4096, .layers = 23, .heads = 16, .max_pos = 77,
+                       .gelu = 1, .eps = 1e-5f};
+    *uc = sdunet_sd15_cfg();
+    uc->heads[0] = 5, uc->heads[1] = 10, uc->heads[2] = 20, uc->heads[3] = 20;
+    uc->ctx_dim = 1024;
+}
+
 static inline uint16_t to_f16(float f)
 {
     uint32_t x;

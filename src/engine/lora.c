@@ -315,10 +315,32 @@ static int weight_key(const char *name, sdlora_net net, char *key, size_t cap)
     return 1;
 }
 
+/* SD 2.x single files keep each OpenCLIP layer's q, k and v in one packed
+ * in_proj, which clip.c reads as "<layer>.self_attn.qkv_proj.weight" (q, k,
+ * v stacked along the output dimension); a LoRA names q_proj, k_proj and
+ * v_proj apart. For such a name, part j (0..2) is the name of the j-th
+ * projection, whose update goes into the j-th third of the rows. */
+#define QKV_SUFFIX "qkv_proj.weight"
+static int packed_part(const char *name, int j, char *out, size_t cap)
+{
+    static const char *const part[3] = {"q_proj", "k_proj", "v_proj"};
+    size_t n = strlen(name), stem;
+    if (!ends_with(name, n, "self_attn." QKV_SUFFIX, &stem))
+        return 0;
+    stem += strlen("self_attn.");
+    return snprintf(out, cap, "%.*s%s.weight", (int)stem, name, part[j]) < (int)cap;
+}
+
 static int set_has(void *ctx, const char *name)
 {
     sdlora_set *s = ctx;
-    char key[512];
+    char key[512], part[512];
+    if (packed_part(name, 0, part, sizeof part)) {
+        for (int j = 0; j < 3; j++)
+            if (packed_part(name, j, part, sizeof part) && set_has(ctx, part))
+                return 1;
+        return 0;
+    }
     if (!weight_key(name, s->net, key, sizeof key))
         return 0;
     for (int i = 0; i < s->n; i++)
@@ -330,7 +352,20 @@ static int set_has(void *ctx, const char *name)
 static longsd_status set_add(void *ctx, const char *name, float *w, size_t numel, lserr *err)
 {
     sdlora_set *s = ctx;
-    char key[512];
+    char key[512], part[512];
+    if (packed_part(name, 0, part, sizeof part)) {
+        if (numel % 3)
+            return lserr_set(err, LONGSD_ERR_MODEL, "the model's packed '%s' has %zu weights, not 3 equal parts",
+                             name, numel);
+        for (int j = 0; j < 3; j++) {
+            longsd_status rc = LONGSD_OK;
+            if (packed_part(name, j, part, sizeof part))
+                rc = set_add(ctx, part, w + (size_t)j * (numel / 3), numel / 3, err);
+            if (rc != LONGSD_OK)
+                return rc;
+        }
+        return LONGSD_OK;
+    }
     if (!weight_key(name, s->net, key, sizeof key))
         return LONGSD_OK;
     for (int i = 0; i < s->n; i++) {

@@ -4,9 +4,14 @@
  * the networks with every delta merged by hand, both in float64. Then the
  * pipeline: a <lora:...> tag equals params.loras, is removed from the
  * prompt, and the next image without it is the image of the bare model,
- * bit for bit. Malformed files name the file and the tensor. */
+ * bit for bit. The kohya file also merges into a single file's packed
+ * OpenCLIP in_proj (SD 2.x names) like into q/k/v apart. Malformed files
+ * name the file and the tensor. */
 #include <math.h>
 
+#include <jansson.h>
+
+#include "compvis.h"
 #include "lora.h"
 #include "nets.h"
 #include "sd.h"
@@ -95,6 +100,133 @@ static void te_with(const char *lora, float w, float *out, size_t *applied)
     sdlora_free(l);
     sdtok_free(tok);
     sdst_close(f);
+}
+
+/* The tiny text encoder as an SD 2.x single file names it: open_clip's
+ * names under SDCV_OPENCLIP_PREFIX, each layer's q, k, v weights and
+ * biases stacked along the output dimension into attn.in_proj_*. An
+ * in-memory safetensors image (F32 as the source), malloc'ed. */
+static unsigned char *openclip_image(const sdst_file *f, size_t *len)
+{
+    json_t *hdr = json_object();
+    size_t off = 0, n = sdst_count(f);
+    const sdst_tensor **src = calloc(3 * n, sizeof *src);
+    char (*names)[320] = calloc(n, sizeof *names);
+    size_t k = 0;
+    REQUIRE(src && names);
+    for (size_t i = 0; i < n; i++) {
+        const sdst_tensor *t = sdst_at(f, i);
+        REQUIRE(t->dtype == SDST_F32);
+        char key[256], cv[256];
+        int layer, m = 0, parts = 1;
+        const sdst_tensor *p3[3] = {t, NULL, NULL};
+        snprintf(key, sizeof key, "%s", t->name);
+        if (sscanf(t->name, "encoder.layers.%d.self_attn.%n", &layer, &m) == 1 && m > 0) {
+            const char *rest = t->name + m;
+            if (strncmp(rest, "k_proj.", 7) == 0 || strncmp(rest, "v_proj.", 7) == 0)
+                continue;
+            if (strncmp(rest, "q_proj.", 7) == 0) {
+                const char *kv[2] = {"k_proj", "v_proj"};
+                for (int j = 0; j < 2; j++) {
+                    char nm[256];
+                    snprintf(nm, sizeof nm, "encoder.layers.%d.self_attn.%s.%s", layer, kv[j], rest + 7);
+                    REQUIRE((p3[1 + j] = sdst_find(f, nm)) != NULL);
+                }
+                snprintf(key, sizeof key, "encoder.layers.%d.self_attn.qkv_proj.%s", layer, rest + 7);
+                parts = 3;
+            }
+        }
+        sdcv_openclip_name(key, cv, sizeof cv);
+        snprintf(names[k], sizeof names[k], SDCV_OPENCLIP_PREFIX "%s", cv);
+        json_t *shape = json_array();
+        for (int d = 0; d < t->ndim; d++)
+            json_array_append_new(shape, json_integer(d == 0 ? t->shape[0] * parts : t->shape[d]));
+        size_t bytes = (size_t)(t->end - t->begin) * (size_t)parts;
+        json_object_set_new(hdr, names[k], json_pack("{s:s, s:o, s:[I, I]}", "dtype", "F32", "shape", shape,
+                                                     "data_offsets", (json_int_t)off, (json_int_t)(off + bytes)));
+        off += bytes;
+        for (int j = 0; j < 3; j++)
+            src[3 * k + j] = j < parts ? p3[j] : NULL;
+        k++;
+    }
+    char *h = json_dumps(hdr, JSON_COMPACT);
+    size_t hl = strlen(h);
+    *len = 8 + hl + off;
+    unsigned char *img = malloc(*len), *w = img + 8 + hl;
+    REQUIRE(img);
+    for (int b = 0; b < 8; b++)
+        img[b] = (unsigned char)((uint64_t)hl >> (8 * b));
+    memcpy(img + 8, h, hl);
+    /* the data in the order of the offsets given above */
+    for (size_t i = 0; i < k; i++)
+        for (int j = 0; j < 3 && src[3 * i + j]; j++) {
+            const sdst_tensor *t = src[3 * i + j];
+            memcpy(w, t->data, (size_t)(t->end - t->begin));
+            w += t->end - t->begin;
+        }
+    free(h);
+    free(src);
+    free(names);
+    json_decref(hdr);
+    return img;
+}
+
+/* te_with on the packed single file (prefix SDCV_OPENCLIP_PREFIX). */
+static void te_packed_with(const char *lora, float w, float *out, size_t *applied)
+{
+    sdclip_cfg cfg;
+    lserr err = {0};
+    REQUIRE(sdclip_cfg_load("tests/engine/tiny-sd/text_encoder/config.json", &cfg, &err) == LONGSD_OK);
+    sdst_file *f = NULL, *pf = NULL;
+    REQUIRE(sdst_open("tests/engine/tiny-sd/text_encoder/model.safetensors", &f, &err) == LONGSD_OK);
+    size_t len;
+    unsigned char *img = openclip_image(f, &len);
+    REQUIRE(sdst_open_mem(img, len, "packed.safetensors", &pf, &err) == LONGSD_OK);
+    CHECK(sdst_find(pf, SDCV_OPENCLIP_PREFIX "transformer.resblocks.0.attn.in_proj_weight") != NULL);
+    sdtok *tok = NULL;
+    REQUIRE(sdtok_load_dir("tests/engine/tiny-sd/tokenizer", &tok, &err) == LONGSD_OK);
+    sdlora *l = NULL;
+    sdlora_set s;
+    sdlora_set_init(&s, SDLORA_TE);
+    sdarena a;
+    sdarena_init(&a, 0);
+    if (lora) {
+        REQUIRE(sdlora_load(lora, &l, &err) == LONGSD_OK);
+        sdlora_set_add(&s, l, w);
+        a.patch = &s.patch;
+    }
+    const char *prompts[2] = {"a photo of an astronaut riding a horse on mars", "blurry, ugly"};
+    for (int p = 0; p < 2; p++) {
+        int32_t ids[77];
+        REQUIRE(sdtok_encode(tok, prompts[p], ids, 77, NULL, &err) == LONGSD_OK);
+        REQUIRE(sdclip_forward(&cfg, pf, SDCV_OPENCLIP_PREFIX, &a, ids, out + p * 77 * 32, &err) == LONGSD_OK);
+    }
+    if (applied)
+        *applied = s.applied;
+    sdarena_free(&a);
+    sdlora_free(l);
+    sdtok_free(tok);
+    sdst_close(pf);
+    sdst_close(f);
+    free(img);
+}
+
+TEST(kohya_merges_into_a_packed_in_proj)
+{
+    float te[2 * 77 * 32], bare[2 * 77 * 32], unpacked[2 * 77 * 32];
+    size_t n_te = 0;
+    /* the packed file without a LoRA is the same network */
+    te_packed_with(NULL, 0, bare, NULL);
+    te_with(NULL, 0, unpacked, NULL);
+    CHECK(rel_err(bare, unpacked, 2 * 77 * 32) < TOL);
+    te_packed_with(KOHYA, 0.7f, te, &n_te);
+    float *ref = load(REF, "te_kohya");
+    double e = rel_err(te, ref, 2 * 77 * 32);
+    printf("  kohya text encoder at 0.7, q/k/v packed in in_proj: max rel err %.2e, %zu deltas\n", e, n_te);
+    CHECK(e < TOL);
+    CHECK_INT(n_te, 2 * 2 * 4); /* q, k and v each into its third, and out_proj */
+    CHECK(rel_err(bare, ref, 2 * 77 * 32) > 1e-3);
+    free(ref);
 }
 
 TEST(kohya_and_locon_match_the_hand_merge)
@@ -290,5 +422,5 @@ TEST(malformed_files_name_file_and_tensor)
     longsd_sd_free(sd);
 }
 
-RUN_TESTS(kohya_and_locon_match_the_hand_merge, diffusers_peft_matches_peft, pipeline_tags_params_and_undo, tags,
+RUN_TESTS(kohya_and_locon_match_the_hand_merge, kohya_merges_into_a_packed_in_proj, diffusers_peft_matches_peft, pipeline_tags_params_and_undo, tags,
           malformed_files_name_file_and_tensor)

@@ -1,0 +1,203 @@
+#!/bin/sh
+# bench/sdcpp.sh - longsd and stable-diffusion.cpp side by side on the same
+# full-size random weights, in one run (issues 15 and 12): SD 1.5 at 512^2,
+# CFG 7, Euler a, 1 step (the UNet CFG step, the VAE decode, the whole
+# 1-step image, peak RSS), and SD-Turbo at 512^2, 1 step, no CFG, TAESD.
+#
+#   SDCPP_SRC=/path/to/stable-diffusion.cpp sh bench/sdcpp.sh
+#
+# Nothing is downloaded: SDCPP_SRC is a local checkout with its ggml
+# submodule in place (git clone --recursive, or ggml exported into ggml/).
+# sd.cpp is built with CMake into SDCPP_BUILD (CPU only, Release,
+# GGML_NATIVE), weights and logs go to SDCPP_WORK; both must lie outside the
+# repository. The weights are bench_rss's SD 1.5 diffusers folder (SD15_DIR,
+# written by it if absent) and bench_turbo's SD-Turbo + TAESD, turned by
+# build/bench/sdcpp_convert into the single files sd.cpp reads; longsd runs
+# on the same single files through the real command (`longsd sd`).
+#
+# On a shared machine the wall times are mostly the neighbours: every run
+# is timed by /usr/bin/time (wall, user + system CPU, peak RSS), the two
+# programs alternate round by round, and the load average is printed.
+#
+# Knobs (environment): SDCPP_BUILD (/tmp/sdcpp-build), SDCPP_WORK
+# (/tmp/sdcpp-bench), SD15_DIR (/tmp/longsd-sd15), BUILD (build),
+# ROUNDS (2), THREADS (2), PARTS (sd15,turbo), SIZE (512), START (1: the
+# first round's number; an even one lets sd.cpp go first).
+set -eu
+
+die() {
+    echo "sdcpp.sh: $*" >&2
+    exit 1
+}
+
+: "${SDCPP_SRC:?set SDCPP_SRC to a local stable-diffusion.cpp checkout (see bench/README.md)}"
+SDCPP_BUILD=${SDCPP_BUILD:-/tmp/sdcpp-build}
+SDCPP_WORK=${SDCPP_WORK:-/tmp/sdcpp-bench}
+SD15_DIR=${SD15_DIR:-/tmp/longsd-sd15}
+BUILD=${BUILD:-build}
+ROUNDS=${ROUNDS:-2}
+THREADS=${THREADS:-2}
+PARTS=${PARTS:-sd15,turbo}
+SIZE=${SIZE:-512}
+START=${START:-1}
+PROMPT="a lighthouse at dusk, digital painting"
+
+[ -f "$SDCPP_SRC/CMakeLists.txt" ] || die "$SDCPP_SRC: no CMakeLists.txt (not a stable-diffusion.cpp checkout)"
+[ -f "$SDCPP_SRC/ggml/CMakeLists.txt" ] ||
+    die "$SDCPP_SRC/ggml is empty: run 'git submodule update --init ggml' in the checkout (or export ggml there)"
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian: apt-get install time)"
+repo=$(pwd -P)
+mkdir -p "$SDCPP_BUILD" "$SDCPP_WORK"
+for d in "$SDCPP_BUILD" "$SDCPP_WORK"; do
+    case "$(cd "$d" && pwd -P)/" in
+    "$repo"/*) die "$d is inside the repository: build and weights must stay outside it" ;;
+    esac
+done
+
+# ---- builds
+echo "== stable-diffusion.cpp: $SDCPP_SRC -> $SDCPP_BUILD (CPU, Release, GGML_NATIVE)"
+cmake -S "$SDCPP_SRC" -B "$SDCPP_BUILD" -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DSD_CUDA=OFF \
+    -DSD_VULKAN=OFF -DSD_METAL=OFF -DSD_WEBP=OFF -DSD_WEBM=OFF >"$SDCPP_WORK/cmake.log" 2>&1 ||
+    die "cmake configure failed, see $SDCPP_WORK/cmake.log"
+# the CLI is sd-cli in current checkouts, sd in older ones
+cmake --build "$SDCPP_BUILD" --target sd-cli -j"$THREADS" >"$SDCPP_WORK/build.log" 2>&1 ||
+    cmake --build "$SDCPP_BUILD" --target sd -j"$THREADS" >>"$SDCPP_WORK/build.log" 2>&1 ||
+    die "building sd.cpp failed, see $SDCPP_WORK/build.log"
+SD=$SDCPP_BUILD/bin/sd-cli
+[ -x "$SD" ] || SD=$SDCPP_BUILD/bin/sd
+[ -x "$SD" ] || die "no sd-cli or sd in $SDCPP_BUILD/bin"
+sdrev=$(git -C "$SDCPP_SRC" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout")
+echo "== longsd: make $BUILD/longsd and the benches"
+make -j"$THREADS" BUILD="$BUILD" "$BUILD/longsd" "$BUILD/bench/bench_engine" "$BUILD/bench/bench_rss" \
+    "$BUILD/bench/bench_turbo" "$BUILD/bench/sdcpp_convert" >"$SDCPP_WORK/make.log" 2>&1 ||
+    die "make failed, see $SDCPP_WORK/make.log"
+
+# ---- the machine
+cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
+echo "cpu    $cpu, $(nproc) cores online; threads $THREADS for both programs"
+echo "sd.cpp $SD ($sdrev)"
+echo "longsd $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# timed NAME CMD...: run CMD under /usr/bin/time -v into $SDCPP_WORK/NAME.log
+# and set T_WALL, T_CPU (user + system) and T_RSS (MB).
+timed() {
+    name=$1
+    shift
+    l0=$(load)
+    T_BLANK=
+    if ! /usr/bin/time -v "$@" >"$SDCPP_WORK/$name.log" 2>&1; then
+        # random weights can make a flat picture, which longsd retries with
+        # other seeds (blank_retries, 2) and then reports: the time is then
+        # that of 3 renders after one load
+        grep -q "blank image" "$SDCPP_WORK/$name.log" || die "$name failed, see $SDCPP_WORK/$name.log"
+        T_BLANK=" [blank on random weights: 3 renders, one load]"
+    fi
+    T_WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
+        for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.1f", s }' "$SDCPP_WORK/$name.log")
+    T_CPU=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.1f", u + s }' \
+        "$SDCPP_WORK/$name.log")
+    T_RSS=$(awk -F': ' '/Maximum resident/ { printf "%.0f", $2 / 1024 }' "$SDCPP_WORK/$name.log")
+    echo "  $name: $T_WALL s wall, $T_CPU s cpu, peak RSS $T_RSS MB (load before $l0, after $(load))$T_BLANK"
+}
+
+# sdlog NAME PATTERN: the seconds sd.cpp's log reports after PATTERN
+sdlog() {
+    sed -n "s/.*$2[^0-9]*\([0-9.]*\)s.*/\1/p" "$SDCPP_WORK/$1.log" | tail -n 1
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", b / a; else printf "?" }'; }
+
+# ---- SD 1.5, 512^2, CFG 7, Euler a, 1 step
+sd15() {
+    if [ ! -f "$SD15_DIR/unet/diffusion_pytorch_model.safetensors" ]; then
+        echo "== writing the random SD 1.5 folder $SD15_DIR (bench_rss, 2.1 GB, once)"
+        "$BUILD/bench/bench_rss" "$SD15_DIR" "$SIZE" 1 >"$SDCPP_WORK/bench_rss.log" 2>&1 ||
+            die "bench_rss failed, see $SDCPP_WORK/bench_rss.log"
+    fi
+    m=$SDCPP_WORK/sd15/model.safetensors
+    mkdir -p "$SDCPP_WORK/sd15"
+    [ -f "$m" ] || "$BUILD/bench/sdcpp_convert" folder "$SD15_DIR" "$m" || die "converting $SD15_DIR failed"
+    # a single file holds no tokenizer; longsd takes the one beside it
+    ln -sfn "$(cd "$SD15_DIR" && pwd -P)/tokenizer" "$SDCPP_WORK/sd15/tokenizer"
+    echo "== SD 1.5, ${SIZE}^2, CFG 7, Euler a, 1 step: $m"
+    r=$START
+    while [ "$r" -lt $((START + ROUNDS)) ]; do
+        echo "round $r"
+        # alternate which program goes first, so a neighbour's burst does not always hit the same one
+        for who in $(if [ $((r % 2)) -eq 1 ]; then echo "longsd sdcpp"; else echo "sdcpp longsd"; fi); do
+            if [ "$who" = longsd ]; then
+                timed "sd15-longsd-$r" "$BUILD/longsd" sd --backend "native=$m" --size "${SIZE}x$SIZE" --steps 1 \
+                    --cfg 7 --sampler "Euler a" --threads "$THREADS" --seed 1 -o "$SDCPP_WORK/sd15-longsd.png" "$PROMPT"
+                lw=$T_WALL lc=$T_CPU lr=$T_RSS
+                # the stages, on the same bytes (bench_rss's folder is weights.h's spec)
+                timed "sd15-longsd-stages-$r" env OPENBLAS_NUM_THREADS="$THREADS" "$BUILD/bench/bench_engine" \
+                    "$SIZE" sgemm,unet,vae
+                f=$SDCPP_WORK/sd15-longsd-stages-$r.log
+                sed -n 's/^sgemm /  sgemm /p' "$f"
+                lu=$(sed -n 's/^unet .*: \([0-9.]*\) s .*/\1/p' "$f")
+                luc=$(awk '/cpu .* over wall/ { print $2; exit }' "$f")
+                lv=$(sed -n 's/^vae .*: \([0-9.]*\) s .*/\1/p' "$f")
+                lvc=$(awk '/cpu .* over wall/ { n++; if (n == 2) print $2 }' "$f")
+                echo "  longsd UNet CFG step $lu s wall ($luc cpu), VAE decode $lv s wall ($lvc cpu)"
+                sed -n 's/^ *ratio to sgemm: /  longsd ratio to sgemm (UNet, then VAE): /p' "$f"
+            else
+                timed "sd15-sdcpp-$r" "$SD" -m "$m" -p "$PROMPT" --steps 1 --cfg-scale 7 --sampling-method euler_a \
+                    -W "$SIZE" -H "$SIZE" -t "$THREADS" -s 1 -o "$SDCPP_WORK/sd15-sdcpp.png" -v
+                sw=$T_WALL sc=$T_CPU sr=$T_RSS
+                su=$(sdlog "sd15-sdcpp-$r" "sampling completed, taking")
+                sv=$(sdlog "sd15-sdcpp-$r" "decode_first_stage completed, taking")
+                echo "  sd.cpp UNet CFG step $su s wall (sampling, 1 step), VAE decode $sv s wall"
+            fi
+        done
+        echo "  ratios (sd.cpp / longsd): UNet CFG step $(ratio "$lu" "$su") wall;" \
+            "VAE decode $(ratio "$lv" "$sv") wall; 1-step image $(ratio "$lw" "$sw") wall," \
+            "$(ratio "$lc" "$sc") cpu; peak RSS longsd $lr MB, sd.cpp $sr MB"
+        r=$((r + 1))
+    done
+}
+
+# ---- SD-Turbo, 512^2, 1 step, no CFG, TAESD
+turbo() {
+    m=$SDCPP_WORK/turbo/model.safetensors t=$SDCPP_WORK/turbo/taesd.safetensors
+    mkdir -p "$SDCPP_WORK/turbo"
+    [ -f "$m" ] && [ -f "$t" ] || "$BUILD/bench/sdcpp_convert" turbo "$m" "$t" || die "writing the SD-Turbo files failed"
+    [ -d "$SD15_DIR/tokenizer" ] && ln -sfn "$(cd "$SD15_DIR" && pwd -P)/tokenizer" "$SDCPP_WORK/turbo/tokenizer"
+    echo "== SD-Turbo, ${SIZE}^2, 1 step, no CFG, TAESD: $m"
+    r=$START
+    while [ "$r" -lt $((START + ROUNDS)) ]; do
+        echo "round $r"
+        for who in $(if [ $((r % 2)) -eq 1 ]; then echo "longsd sdcpp"; else echo "sdcpp longsd"; fi); do
+            if [ "$who" = longsd ]; then
+                timed "turbo-longsd-$r" "$BUILD/longsd" sd --backend "native=$m" --vae "taesd=$t" --size "${SIZE}x$SIZE" \
+                    --steps 1 --cfg 1 --sampler "Euler a" --threads "$THREADS" --seed 1 \
+                    -o "$SDCPP_WORK/turbo-longsd.png" "$PROMPT"
+                lw=$T_WALL lc=$T_CPU lr=$T_RSS
+                lb=$T_BLANK
+                timed "turbo-longsd-stages-$r" env OPENBLAS_NUM_THREADS="$THREADS" "$BUILD/bench/bench_turbo" "$SIZE" 1
+                f=$SDCPP_WORK/turbo-longsd-stages-$r.log
+                sed -n 's/^/  | /p' "$f" | grep -E "sgemm|encoder|UNet|TAESD|one image"
+                # one image, the library's stages (bench_turbo: the same bytes, in memory)
+                li=$(sed -n 's/.*one image: \([0-9.]*\) s wall, \([0-9.]*\) s cpu.*/\1/p' "$f")
+                lic=$(sed -n 's/.*one image: \([0-9.]*\) s wall, \([0-9.]*\) s cpu.*/\2/p' "$f")
+            else
+                timed "turbo-sdcpp-$r" "$SD" -m "$m" --taesd "$t" -p "$PROMPT" --steps 1 --cfg-scale 1 \
+                    --sampling-method euler_a -W "$SIZE" -H "$SIZE" -t "$THREADS" -s 1 -o "$SDCPP_WORK/turbo-sdcpp.png" -v
+                sw=$T_WALL sc=$T_CPU sr=$T_RSS
+                echo "  sd.cpp UNet $(sdlog "turbo-sdcpp-$r" "sampling completed, taking") s," \
+                    "TAESD decode $(sdlog "turbo-sdcpp-$r" "decode_first_stage completed, taking") s," \
+                    "image $(sdlog "turbo-sdcpp-$r" "generate_image completed in") s (wall)"
+            fi
+        done
+        si=$(sdlog "turbo-sdcpp-$r" "generate_image completed in")
+        echo "  ratios (sd.cpp / longsd): image (sd.cpp's generate_image / bench_turbo's one image) $(ratio "$li" "$si")" \
+            "wall; whole command $(ratio "$lw" "$sw") wall, $(ratio "$lc" "$sc") cpu$lb;" \
+            "peak RSS longsd $lr MB, sd.cpp $sr MB (goal: longsd <= 12 s on 2 quiet cores)"
+        r=$((r + 1))
+    done
+}
+
+case ",$PARTS," in *,sd15,*) sd15 ;; esac
+case ",$PARTS," in *,turbo,*) turbo ;; esac
+echo "load average at the end: $(load)"
