@@ -821,6 +821,25 @@ TEST(source_words_translate_as_units)
     free(r);
 }
 
+/* A French article fused with its preposition ("au", "aux") or elided
+ * ("l'") is an article all the same: "at the kitchen", never "at kitchen". */
+TEST(fused_and_elided_french_articles_stay)
+{
+    REQUIRE(lswn_available());
+    char out[32];
+    ls_translate_word(LSLEX_FR, "maison", 6, 0, out, sizeof out, NULL);
+    REQUIRE(out[0]); /* the dictionaries */
+    char *r = write_scene(LSLEX_FR, "La servante marchait au jardin avec un panier.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "the garden") != NULL && !strstr(r, "at garden"));
+    free(r);
+    r = write_scene(LSLEX_FR, "La servante regardait un navire à l'horizon.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "the horizon") != NULL && !strstr(r, "at horizon"));
+    free(r);
+    r = write_scene(LSLEX_FR, "La servante portait un panier dans l'auberge.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "the inn") != NULL && !strstr(r, "in inn"));
+    free(r);
+}
+
 RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen,
@@ -828,4 +847,4 @@ RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_n
           survives_allocation_failures, subject_is_the_description_never_a_bare_word, seeable_words_only,
           thin_scene_gets_the_setting_around_it, titles_read_as_titles, one_action_and_seeable_things,
           titles_keep_the_texts_preposition, repeated_long_titles_stay_short_and_whole,
-          source_words_translate_as_units)
+          source_words_translate_as_units, fused_and_elided_french_articles_stay)
