@@ -533,6 +533,19 @@ static int fr_vowel(const char *low)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 0xC3;
 }
 
+/* The definite article of a French noun by its grammatical gender in
+ * hunspell fr ("mère" is:fem -> "la"), for a determiner that shows none
+ * ("leur", "notre"); NULL when the dictionary does not tell one. */
+static const char *fr_gender_article(const char *noun_low)
+{
+    unsigned g = ls_dict_fr(noun_low, strlen(noun_low));
+    if ((g & LS_FR_NOUN_FEM) && !(g & LS_FR_NOUN_MASC))
+        return "la";
+    if ((g & LS_FR_NOUN_MASC) && !(g & LS_FR_NOUN_FEM))
+        return "le";
+    return NULL;
+}
+
 /* The definite article for a French determiner (kind as determiner()),
  * as a title opens with it: "du" -> "le", "des" -> "les", "mon" -> "le";
  * NULL when the gender is not shown ("notre"). */
@@ -596,6 +609,9 @@ static int np_subject(const ptext *x, const pnp *np, char *out, size_t cap)
             if (strcmp(det, p3[i][0]) == 0)
                 det = p3[i][1]; /* "ses poches": whose is for the passage to say */
         const char *a = fr_definite(det, first_mod < np->noun ? x->w[first_mod].low : nk->low);
+        if (!a && strcmp(det, "notre") == 0 && (a = fr_gender_article(nk->low)) &&
+            fr_vowel(first_mod < np->noun ? x->w[first_mod].low : nk->low))
+            a = "l'";
         if (!a)
             return 0;
         snprintf(out, cap, "%s", a);
@@ -1019,10 +1035,13 @@ static int read_person_1(const ptext *x, size_t i, pperson *pe, size_t *next)
             for (size_t q = 0; q < 5; q++)
                 if (strcmp(x->w[i].low, m[q][0]) == 0)
                     a = m[q][1];
+            if (a && strcmp(x->w[i].low, "leur") == 0)
+                a = fr_gender_article(x->w[np.noun].low); /* "leur mère": la mère */
             if (!a)
                 return 0;
             if (strcmp(a, "les") != 0 && fr_vowel(x->w[i + 1].low))
-                a = strcmp(x->w[i].low, "son") == 0 && i + 1 == np.noun ? "l'" : a;
+                a = (strcmp(x->w[i].low, "son") == 0 || strcmp(x->w[i].low, "leur") == 0) && i + 1 == np.noun ? "l'"
+                                                                                                              : a;
             if (strcmp(a, "l'") == 0) {
                 char rest[96] = "";
                 put_words(x, i + 1, np.noun, rest, sizeof rest);

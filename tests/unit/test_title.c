@@ -121,6 +121,9 @@ TEST(french_titles_are_phrases)
         {"Emma demanda au soleil sa lumière.", NULL, "au soleil"},
         /* a noun capitalised at a sentence's start is lower case inside a title */
         {"Place et rue étaient vides. Emma regardait la Place.", NULL, "Place"},
+        /* "leur" shows no gender: the noun's own (hunspell fr) gives the article */
+        {"Emma embrassa leur mère dans le jardin.", NULL, "Le mère"},
+        {"Leur mère marchait dans le jardin.", "La mère dans le jardin", NULL},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *t = title_of(LSLEX_FR, rows[i].nar, cast, 4);
