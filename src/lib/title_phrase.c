@@ -446,6 +446,13 @@ static void gender_votes(const char *t, size_t tn, const char *w, size_t n, int 
 static int de_gender(const ls_scenectx *sc, const char *text, size_t tn, const char *w, size_t n, int *v)
 {
     v[0] = v[1] = v[2] = 0;
+    /* the dictionary's gender first: the text's articles are often of
+     * another case ("an der Wand", a dative, is no masculine) */
+    int g = ls_translate_de_gender(w, n);
+    if (g >= 0) {
+        v[g] = 1;
+        return g;
+    }
     gender_votes(text, tn, w, n, v, 50);
     if (sc->s && sc->s->data && sc->s->body_end > sc->s->body_start && sc->s->body_end <= sc->s->len)
         gender_votes(sc->s->data + sc->s->body_start, sc->s->body_end - sc->s->body_start, w, n, v, 200);
@@ -572,16 +579,21 @@ static const char *fr_definite(const char *det, const char *noun_low)
 }
 
 /* A German noun in its nominative: "des Vaters" -> "Vater", "dem Hause"
- * -> "Haus", "den Röcken" -> "Röcke" (the plural's dative n off), when
+ * -> "Haus", "den Röcken" -> "Röcke" (the plural's dative n off), "des
+ * Prokuristen" -> "Prokurist" (a weak masculine), when
  * the dictionary knows the shorter form as a noun. */
 static void de_nominative(const char *w, size_t n, int det_end_m_s_n, char *out, size_t cap)
 {
     snprintf(out, cap, "%.*s", (int)n, w);
     if (!det_end_m_s_n || ls_dict_de_noun(w, n) != 2)
         return;
-    static const char *const ends[] = {"es", "s", "e", "n", NULL};
+    static const char *const ends[] = {"es", "s", "e", "en", "n", NULL};
     for (size_t i = 0; ends[i]; i++) {
         size_t el = strlen(ends[i]);
+        /* "en" only off a masculine of the weak declension ("des
+         * Prokuristen", "dem Menschen"): "den Frauen" stays many */
+        if (strcmp(ends[i], "en") == 0 && (n <= el + 2 || ls_translate_de_gender(w, n - el) != 0))
+            continue;
         if (n > el + 2 && memcmp(w + n - el, ends[i], el) == 0 && ls_dict_de_noun(w, n - el)) {
             snprintf(out, cap, "%.*s", (int)(n - el), w);
             return;

@@ -1151,6 +1151,52 @@ static int plural_entry(dict *d, const char *w)
     return lt && (strncmp(lt, "<pl>", 4) == 0 || strstr(lt, ", pl>") != NULL) && !strstr(lt, "sg");
 }
 
+int ls_translate_de_gender(const char *w, size_t n)
+{
+    char low[64], head[256];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 0);
+    int g = -1;
+    if (ll == 0 || ll >= sizeof low - 1)
+        return -1;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(LSLEX_DE);
+    const hslot *hs = d ? find_head(d, low, ll) : NULL;
+    if (!hs)
+        goto out;
+    const char *line = d->idx + hs->line, *end = d->idx + d->idx_len;
+    const char *tab = memchr(line, '\t', (size_t)(end - line));
+    const char *nl = memchr(line, '\n', (size_t)(end - line));
+    size_t off, len;
+    const char *q;
+    if (!tab || !nl || !b64_num(tab + 1, nl, &off, &q) || q >= nl || *q != '\t' || !b64_num(q + 1, nl, &len, &q))
+        goto out;
+    read_entry(d, off, len < sizeof head ? len : sizeof head - 1, head, sizeof head);
+    char *e = strchr(head, '\n');
+    if (e)
+        *e = '\0';
+    const char *lt = strchr(head, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+    if (!gt)
+        goto out;
+    /* the tags as words: "<fem, n, sg>"; a noun of two genders is none */
+    static const char *const tag[3] = {"masc", "fem", "neut"};
+    int found = 0;
+    for (int k = 0; k < 3; k++) {
+        size_t tl = strlen(tag[k]);
+        for (const char *p = lt + 1; p + tl <= gt; p++)
+            if (memcmp(p, tag[k], tl) == 0 && (p[-1] == '<' || p[-1] == ' ' || p[-1] == ',') &&
+                (p[tl] == '>' || p[tl] == ',' || p[tl] == ' ')) {
+                g = k;
+                found++;
+                break;
+            }
+    }
+    if (found != 1)
+        g = -1;
+out:
+    pthread_mutex_unlock(&tr_mu);
+    return g;
+}
+
 /* A Low German noun (the dialect of the Grimm tales and much North German
  * writing) read as its High German cognate: Low German never took part in
  * the High German consonant shift (t -> ss, p -> f/pf, k -> ch: "Water",

@@ -68,6 +68,8 @@ TEST(german_titles_are_phrases)
         {"Gregor lag in seinem Zimmer.", "Gregor in seinem Zimmer", NULL},
         /* "in die Küche" says where to, not where: no title of place */
         {"Die Mutter lief in die Küche.", NULL, "in die"},
+        /* a weak masculine's genitive: "der Prokurist", never "der Prokuristen" */
+        {"Der Vater sah zuerst den Prokuristen an.", NULL, "Prokuristen"},
         /* the dative "der Schwester" is "die Schwester" as a subject */
         {"Gregor gab der Schwester den Teller.", "Gregor und die Schwester", NULL},
         /* a first-person possessive becomes the article: a title is told by no one */
@@ -95,7 +97,10 @@ TEST(german_article_from_the_text)
         {"Das Mädchen lief. Dem Mädchen war kalt.", "Mädchen", "das"},
         {"Er gab der Schwester das Brot. Die Schwester aß.", "Schwester", "die"},
         {"Er sah eine Tür.", "Tür", "die"},
-        {"Er kam.", "Tisch", ""},
+        {"Er kam.", "Quarzlurch", ""}, /* neither the text nor FreeDict tells */
+        /* only a dative in the text: FreeDict's "<fem, n, sg>" tells */
+        {"Ihre Blicke trafen sich an der Wand.", "Wand", "die"},
+        {"Er kam.", "Tisch", "der"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         CHECK_STR(ls_title_de_article(&sc, rows[i].text, strlen(rows[i].text), rows[i].noun, strlen(rows[i].noun)),
