@@ -1761,10 +1761,23 @@ int ls_en_plural(const char *en, char *out, size_t cap)
     /* a substance or food first is a mass noun: "water", "bread", "glass" */
     if (wi.noun_lex[0] == LSWN_N_SUBSTANCE || wi.noun_lex[0] == LSWN_N_FOOD)
         return 0;
-    char c[4][40];
+    char c[8][40];
     int k = 0;
     char last = en[n - 1], prev = en[n - 2];
     int vowel = prev == 'a' || prev == 'e' || prev == 'i' || prev == 'o' || prev == 'u';
+    /* the old irregular patterns first, since WordNet's morphology also
+     * reads "tooths" back as tooth: a candidate counts only where its
+     * exception list (noun.exc: "teeth tooth") says so, so "beet" is
+     * never the plural of "boot" */
+    const char *oo = n >= 4 ? strstr(en + n - 4, "oo") : NULL;
+    if (oo)
+        snprintf(c[k++], sizeof c[0], "%.*see%s", (int)(oo - en), en, oo + 2); /* tooth, foot, goose */
+    if (n >= 4 && strcmp(en + n - 4, "ouse") == 0)
+        snprintf(c[k++], sizeof c[0], "%.*sice", (int)(n - 4), en); /* mouse, louse */
+    if (last == 'd' || last == 'x')
+        snprintf(c[k++], sizeof c[0], "%s%sen", en, last == 'd' ? "r" : ""); /* child, ox */
+    if (n >= 3 && strcmp(en + n - 2, "us") == 0)
+        snprintf(c[k++], sizeof c[0], "%.*si", (int)(n - 2), en); /* cactus */
     if (n >= 3 && strcmp(en + n - 3, "man") == 0)
         snprintf(c[k++], sizeof c[0], "%.*smen", (int)(n - 3), en);
     if (last == 'y' && !vowel)
@@ -1775,7 +1788,7 @@ int ls_en_plural(const char *en, char *out, size_t cap)
         snprintf(c[k++], sizeof c[0], "%.*sves", (int)(n - 2), en);
     if (last == 's' || last == 'x' || last == 'z' || last == 'o' || (last == 'h' && (prev == 'c' || prev == 's')))
         snprintf(c[k++], sizeof c[0], "%ses", en);
-    if (k < 4)
+    if (k < 8)
         snprintf(c[k++], sizeof c[0], "%ss", en);
     for (int i = 0; i < k; i++) {
         lswn_info pi;

@@ -197,6 +197,12 @@ TEST(english_number)
     CHECK_STR(plural_of("man"), "men");
     CHECK_STR(plural_of("fisherman"), "fishermen");
     CHECK_STR(plural_of("shoe"), "shoes");
+    /* irregular plurals are WordNet's exceptions, never "tooths" */
+    CHECK_STR(plural_of("tooth"), "teeth");
+    CHECK_STR(plural_of("foot"), "feet");
+    CHECK_STR(plural_of("mouse"), "mice");
+    CHECK_STR(plural_of("child"), "children");
+    CHECK_STR(plural_of("boot"), "boots"); /* "beet" is a noun of its own */
     CHECK_STR(plural_of("water"), "");    /* a substance */
     CHECK_STR(plural_of("scissors"), ""); /* already plural */
     CHECK_STR(plural_of("boys"), "");
