@@ -631,8 +631,31 @@ static char *noun_title(const ls_scenectx *sc, const char *narration, ls_idea *c
     const char *and = sc->lang == LSLEX_DE ? "und" : sc->lang == LSLEX_FR ? "et" : "and";
     for (size_t a = 0; a < k; a++)
         for (size_t b = a + 1; b < k; b++) {
-            /* two nouns: one alone is no title (2-6 words) */
-            char *t = longsd__asprintf("%s %s %s", nouns[a], and, nouns[b]);
+            /* two nouns: one alone is no title (2-6 words); each with
+             * its article where the dictionary or the text tells both
+             * ("La mère et les dents", never the roll-call "Mère et
+             * dents") */
+            char *t = NULL, arts[2][8] = {"", ""};
+            int both = sc->lang != LSLEX_EN;
+            for (int q = 0; q < 2 && both; q++) {
+                const char *nw = nouns[q ? b : a];
+                const char *ar = sc->lang == LSLEX_FR ? ls_title_fr_article(nw)
+                                                      : ls_title_de_article(sc, narration, strlen(narration), nw,
+                                                                            strlen(nw));
+                both = ar && ar[0];
+                if (both)
+                    snprintf(arts[q], sizeof arts[q], "%s%s", ar, sc->lang == LSLEX_DE ? " " : "");
+            }
+            if (both) {
+                char la[40], lb[40];
+                /* a French common noun is lower case after its article */
+                lslex_lower(nouns[a], strlen(nouns[a]), la, sizeof la, 0);
+                lslex_lower(nouns[b], strlen(nouns[b]), lb, sizeof lb, 0);
+                t = longsd__asprintf("%s%s %s %s%s", arts[0], sc->lang == LSLEX_FR ? la : nouns[a], and, arts[1],
+                                     sc->lang == LSLEX_FR ? lb : nouns[b]);
+            } else {
+                t = longsd__asprintf("%s %s %s", nouns[a], and, nouns[b]);
+            }
             if (!t)
                 return NULL;
             ls_cap_first(t);

@@ -553,6 +553,28 @@ static const char *fr_gender_article(const char *noun_low)
     return NULL;
 }
 
+const char *ls_title_fr_article(const char *w)
+{
+    char low[64];
+    size_t ll = lslex_lower(w, strlen(w), low, sizeof low, 0);
+    if (ll < 2 || ll >= sizeof low - 1)
+        return NULL;
+    const char *a = fr_gender_article(low);
+    if (a)
+        return fr_vowel(low) ? "l'" : strcmp(a, "la") == 0 ? "la " : "le ";
+    if (low[ll - 1] == 's' || low[ll - 1] == 'x') {
+        low[ll - 1] = '\0'; /* "dents", "chevaux" are "dent", "cheval" in the dictionary */
+        if (fr_gender_article(low))
+            return "les ";
+        if (ll > 4 && strcmp(low + ll - 3, "au") == 0) {
+            snprintf(low + ll - 3, sizeof low - (ll - 3), "al");
+            if (fr_gender_article(low))
+                return "les ";
+        }
+    }
+    return NULL;
+}
+
 /* The definite article for a French determiner (kind as determiner()),
  * as a title opens with it: "du" -> "le", "des" -> "les", "mon" -> "le";
  * NULL when the gender is not shown ("notre"). */

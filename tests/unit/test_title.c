@@ -85,6 +85,21 @@ TEST(german_titles_are_phrases)
     }
 }
 
+/* A title of two bare nouns takes their articles: "La mère et les
+ * dents", never the roll-call "Mère et dents". */
+TEST(french_article_from_the_dictionary)
+{
+    if (!have_dicts())
+        return;
+    CHECK_STR(ls_title_fr_article("mère"), "la ");
+    CHECK_STR(ls_title_fr_article("mur"), "le ");
+    CHECK_STR(ls_title_fr_article("dents"), "les ");
+    CHECK_STR(ls_title_fr_article("chevaux"), "les ");
+    CHECK_STR(ls_title_fr_article("arbre"), "l'");
+    CHECK_STR(ls_title_fr_article("église"), "l'");
+    CHECK(ls_title_fr_article("qzxvw") == NULL);
+}
+
 TEST(german_article_from_the_text)
 {
     if (!have_dicts())
@@ -227,5 +242,5 @@ TEST(english_settings_are_places)
     }
 }
 
-RUN_TESTS(german_titles_are_phrases, german_article_from_the_text, french_titles_are_phrases,
+RUN_TESTS(german_titles_are_phrases, german_article_from_the_text, french_article_from_the_dictionary, french_titles_are_phrases,
           phrase_titles_name_who_is_drawn, more_phrase_titles, english_settings_are_places)
