@@ -4,7 +4,8 @@
  * have a name, a sex and an age in range, a description, and description
  * spans inside the file. An input starting with "#tags " is instead one
  * hunspell fr morphology field for ls_dict_fr_tags (dict_fr.c), whose
- * result may name only known tags. Inputs whose last byte is odd also run
+ * result may name only known tags (a sex for a first name, a gender for
+ * a common noun). Inputs whose last byte is odd also run
  * again with an allocation failure injected, to exercise the unwinding. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,10 +58,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size >= 6 && !memcmp(data, "#tags ", 6)) {
         unsigned t = ls_dict_fr_tags((const char *)data + 6, size - 6);
-        if (t & ~(unsigned)(LS_FR_FIRST_NAME | LS_FR_PROPER | LS_FR_NOUN | LS_FR_MASC | LS_FR_FEM))
+        if (t & ~(unsigned)(LS_FR_FIRST_NAME | LS_FR_PROPER | LS_FR_NOUN | LS_FR_MASC | LS_FR_FEM | LS_FR_NOUN_MASC |
+                            LS_FR_NOUN_FEM))
             abort();
         if ((t & (LS_FR_MASC | LS_FR_FEM)) && !(t & LS_FR_FIRST_NAME))
             abort(); /* a sex only for a first name */
+        if ((t & (LS_FR_NOUN_MASC | LS_FR_NOUN_FEM)) && !(t & LS_FR_NOUN))
+            abort(); /* a grammatical gender only for a common noun */
         return 0;
     }
     read_cast(data, size, 1);

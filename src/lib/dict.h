@@ -20,7 +20,9 @@ enum {
     LS_FR_PROPER = 2,     /* po:npr: "Paris", "Bretagne" (not a first name) */
     LS_FR_NOUN = 4,       /* po:nom: "conseil", "land" */
     LS_FR_MASC = 8,       /* a first name's sex */
-    LS_FR_FEM = 16
+    LS_FR_FEM = 16,
+    LS_FR_NOUN_MASC = 32, /* a common noun's grammatical gender: "mur" */
+    LS_FR_NOUN_FEM = 64   /* "mère" */
 };
 /* The LS_FR_* tags of w[0..n) exactly as written (so "Pierre", "conseil"),
  * 0 if unknown or no dictionary is installed. The fr dictionary is read

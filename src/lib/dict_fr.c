@@ -35,8 +35,13 @@ unsigned ls_dict_fr_tags(const char *p, size_t n)
                 break;
             }
     }
-    if (!(t & LS_FR_FIRST_NAME))
-        t &= ~(unsigned)(LS_FR_MASC | LS_FR_FEM); /* the sex of a noun's grammar is not a person's */
+    if (!(t & LS_FR_FIRST_NAME)) {
+        /* the sex of a noun's grammar is not a person's, but it is the
+         * article's: "leur mère" is "la mère" */
+        if (t & LS_FR_NOUN)
+            t |= (t & LS_FR_MASC ? LS_FR_NOUN_MASC : 0) | (t & LS_FR_FEM ? LS_FR_NOUN_FEM : 0);
+        t &= ~(unsigned)(LS_FR_MASC | LS_FR_FEM);
+    }
     return t;
 }
 

@@ -702,6 +702,15 @@ static int is_sentence_end(const char *p, size_t a, size_t z)
  * idioms; "pain de sucre", "lit d'acajou", "tablier blanc" are one thing
  * in English order; "des caisses" are boxes, not "a box". */
 
+/* A French word carrying an elided definite article: "l'horizon", "l’île". */
+static int fr_elided_article(const char *s, size_t n)
+{
+    if (n < 3 || (s[0] != 'l' && s[0] != 'L'))
+        return 0;
+    return s[1] == '\'' || (n > 4 && (unsigned char)s[1] == 0xE2 && (unsigned char)s[2] == 0x80 &&
+                            (unsigned char)s[3] == 0x99);
+}
+
 static void sw_set_en(swtok *t, const char *en, int pos)
 {
     snprintf(t->en, sizeof t->en, "%s", en);
@@ -1199,6 +1208,16 @@ static void sw_phrases(swriter *w)
             static const char *const with_article[] = {"im", "am", "ins", "zum", "zur", "vom", "beim", "ans",
                                                        "aufs", "durchs", "ums", NULL};
             if (word_in(w->t[np->prep - 1].low, with_article))
+                np->det = np->the = 1;
+        }
+        if (!np->det && w->sc->lang == LSLEX_FR) {
+            /* "au jardin", "aux fenêtres": the article is in the
+             * preposition; "l'horizon": elided onto the word itself */
+            static const char *const fused[] = {"au", "aux", NULL};
+            int elided = np->prep && word_in(w->t[np->prep - 1].low, fused);
+            for (size_t e = a; !elided && e <= head; e++)
+                elided = fr_elided_article(w->text + w->t[e].s, w->t[e].e - w->t[e].s);
+            if (elided)
                 np->det = np->the = 1;
         }
         if (np->det && w->sc->lang == LSLEX_FR && b < a &&

@@ -631,8 +631,31 @@ static char *noun_title(const ls_scenectx *sc, const char *narration, ls_idea *c
     const char *and = sc->lang == LSLEX_DE ? "und" : sc->lang == LSLEX_FR ? "et" : "and";
     for (size_t a = 0; a < k; a++)
         for (size_t b = a + 1; b < k; b++) {
-            /* two nouns: one alone is no title (2-6 words) */
-            char *t = longsd__asprintf("%s %s %s", nouns[a], and, nouns[b]);
+            /* two nouns: one alone is no title (2-6 words); each with
+             * its article where the dictionary or the text tells both
+             * ("La mère et les dents", never the roll-call "Mère et
+             * dents") */
+            char *t = NULL, arts[2][8] = {"", ""};
+            int both = sc->lang != LSLEX_EN;
+            for (int q = 0; q < 2 && both; q++) {
+                const char *nw = nouns[q ? b : a];
+                const char *ar = sc->lang == LSLEX_FR ? ls_title_fr_article(nw)
+                                                      : ls_title_de_article(sc, narration, strlen(narration), nw,
+                                                                            strlen(nw));
+                both = ar && ar[0];
+                if (both)
+                    snprintf(arts[q], sizeof arts[q], "%s%s", ar, sc->lang == LSLEX_DE ? " " : "");
+            }
+            if (both) {
+                char la[40], lb[40];
+                /* a French common noun is lower case after its article */
+                lslex_lower(nouns[a], strlen(nouns[a]), la, sizeof la, 0);
+                lslex_lower(nouns[b], strlen(nouns[b]), lb, sizeof lb, 0);
+                t = longsd__asprintf("%s%s %s %s%s", arts[0], sc->lang == LSLEX_FR ? la : nouns[a], and, arts[1],
+                                     sc->lang == LSLEX_FR ? lb : nouns[b]);
+            } else {
+                t = longsd__asprintf("%s %s %s", nouns[a], and, nouns[b]);
+            }
             if (!t)
                 return NULL;
             ls_cap_first(t);
@@ -643,6 +666,50 @@ static char *noun_title(const ls_scenectx *sc, const char *narration, ls_idea *c
                 return t;
             longsd__free(t);
         }
+    return NULL;
+}
+
+/* A German or French title told apart by one thing of its passage's
+ * own words, with its article: "Le narrateur et le frisson", "Die
+ * Glocke" (a bare "Une scène" gives way to the thing); NULL when the
+ * passage names no such thing not taken yet (or out of memory). */
+static int title_taken(ls_idea *const *ideas, size_t upto, const char *t);
+
+static char *thing_title(const ls_scenectx *sc, const char *base, const char *quote, ls_idea *const *ideas,
+                         size_t n)
+{
+    char nouns[6][40];
+    size_t k = plain_nouns(sc, quote, nouns, 6);
+    const char *bare = sc->lang == LSLEX_DE ? "Eine Szene" : "Une sc\xC3\xA8ne";
+    const char *and = sc->lang == LSLEX_DE ? "und" : "et";
+    int generic = strcmp(base, bare) == 0;
+    for (size_t a = 0; a < k; a++) {
+        const char *ar = sc->lang == LSLEX_FR ? ls_title_fr_article(nouns[a])
+                                              : ls_title_de_article(sc, quote, strlen(quote), nouns[a], strlen(nouns[a]));
+        if (!ar || !ar[0])
+            continue;
+        char nw[40];
+        if (sc->lang == LSLEX_FR)
+            lslex_lower(nouns[a], strlen(nouns[a]), nw, sizeof nw, 0);
+        else
+            snprintf(nw, sizeof nw, "%s", nouns[a]);
+        if (strstr(base, nw))
+            continue;
+        const char *sp = sc->lang == LSLEX_DE ? " " : "";
+        char *t;
+        if (generic && strcmp(ar, "l'") != 0)
+            t = longsd__asprintf("%s%s%s", ar, sp, nw); /* "Le frisson" */
+        else if (count_words(base) + 2 + (strcmp(ar, "l'") != 0) <= TITLE_MAX_WORDS)
+            t = longsd__asprintf("%s %s %s%s%s", base, and, ar, sp, nw);
+        else
+            continue;
+        if (!t)
+            return NULL;
+        ls_cap_first(t);
+        if (!title_taken(ideas, n, t))
+            return t;
+        longsd__free(t);
+    }
     return NULL;
 }
 
@@ -1112,6 +1179,8 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
             if (st)
                 break;
         }
+        if (!alt && sc.lang != LSLEX_EN && id->quote)
+            alt = thing_title(&sc, id->title, id->quote, ideas, n);
         if (!alt) {
             /* "Tom at the home again", then a number: never two the same */
             const char *again = sc.lang == LSLEX_DE ? "wieder" : sc.lang == LSLEX_FR ? "encore" : "again";

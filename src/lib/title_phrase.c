@@ -446,6 +446,13 @@ static void gender_votes(const char *t, size_t tn, const char *w, size_t n, int 
 static int de_gender(const ls_scenectx *sc, const char *text, size_t tn, const char *w, size_t n, int *v)
 {
     v[0] = v[1] = v[2] = 0;
+    /* the dictionary's gender first: the text's articles are often of
+     * another case ("an der Wand", a dative, is no masculine) */
+    int g = ls_translate_de_gender(w, n);
+    if (g >= 0) {
+        v[g] = 1;
+        return g;
+    }
     gender_votes(text, tn, w, n, v, 50);
     if (sc->s && sc->s->data && sc->s->body_end > sc->s->body_start && sc->s->body_end <= sc->s->len)
         gender_votes(sc->s->data + sc->s->body_start, sc->s->body_end - sc->s->body_start, w, n, v, 200);
@@ -533,6 +540,41 @@ static int fr_vowel(const char *low)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 0xC3;
 }
 
+/* The definite article of a French noun by its grammatical gender in
+ * hunspell fr ("mère" is:fem -> "la"), for a determiner that shows none
+ * ("leur", "notre"); NULL when the dictionary does not tell one. */
+static const char *fr_gender_article(const char *noun_low)
+{
+    unsigned g = ls_dict_fr(noun_low, strlen(noun_low));
+    if ((g & LS_FR_NOUN_FEM) && !(g & LS_FR_NOUN_MASC))
+        return "la";
+    if ((g & LS_FR_NOUN_MASC) && !(g & LS_FR_NOUN_FEM))
+        return "le";
+    return NULL;
+}
+
+const char *ls_title_fr_article(const char *w)
+{
+    char low[64];
+    size_t ll = lslex_lower(w, strlen(w), low, sizeof low, 0);
+    if (ll < 2 || ll >= sizeof low - 1)
+        return NULL;
+    const char *a = fr_gender_article(low);
+    if (a)
+        return fr_vowel(low) ? "l'" : strcmp(a, "la") == 0 ? "la " : "le ";
+    if (low[ll - 1] == 's' || low[ll - 1] == 'x') {
+        low[ll - 1] = '\0'; /* "dents", "chevaux" are "dent", "cheval" in the dictionary */
+        if (fr_gender_article(low))
+            return "les ";
+        if (ll > 4 && strcmp(low + ll - 3, "au") == 0) {
+            snprintf(low + ll - 3, sizeof low - (ll - 3), "al");
+            if (fr_gender_article(low))
+                return "les ";
+        }
+    }
+    return NULL;
+}
+
 /* The definite article for a French determiner (kind as determiner()),
  * as a title opens with it: "du" -> "le", "des" -> "les", "mon" -> "le";
  * NULL when the gender is not shown ("notre"). */
@@ -559,16 +601,21 @@ static const char *fr_definite(const char *det, const char *noun_low)
 }
 
 /* A German noun in its nominative: "des Vaters" -> "Vater", "dem Hause"
- * -> "Haus", "den Röcken" -> "Röcke" (the plural's dative n off), when
+ * -> "Haus", "den Röcken" -> "Röcke" (the plural's dative n off), "des
+ * Prokuristen" -> "Prokurist" (a weak masculine), when
  * the dictionary knows the shorter form as a noun. */
 static void de_nominative(const char *w, size_t n, int det_end_m_s_n, char *out, size_t cap)
 {
     snprintf(out, cap, "%.*s", (int)n, w);
     if (!det_end_m_s_n || ls_dict_de_noun(w, n) != 2)
         return;
-    static const char *const ends[] = {"es", "s", "e", "n", NULL};
+    static const char *const ends[] = {"es", "s", "e", "en", "n", NULL};
     for (size_t i = 0; ends[i]; i++) {
         size_t el = strlen(ends[i]);
+        /* "en" only off a masculine of the weak declension ("des
+         * Prokuristen", "dem Menschen"): "den Frauen" stays many */
+        if (strcmp(ends[i], "en") == 0 && (n <= el + 2 || ls_translate_de_gender(w, n - el) != 0))
+            continue;
         if (n > el + 2 && memcmp(w + n - el, ends[i], el) == 0 && ls_dict_de_noun(w, n - el)) {
             snprintf(out, cap, "%.*s", (int)(n - el), w);
             return;
@@ -596,6 +643,9 @@ static int np_subject(const ptext *x, const pnp *np, char *out, size_t cap)
             if (strcmp(det, p3[i][0]) == 0)
                 det = p3[i][1]; /* "ses poches": whose is for the passage to say */
         const char *a = fr_definite(det, first_mod < np->noun ? x->w[first_mod].low : nk->low);
+        if (!a && strcmp(det, "notre") == 0 && (a = fr_gender_article(nk->low)) &&
+            fr_vowel(first_mod < np->noun ? x->w[first_mod].low : nk->low))
+            a = "l'";
         if (!a)
             return 0;
         snprintf(out, cap, "%s", a);
@@ -1019,10 +1069,13 @@ static int read_person_1(const ptext *x, size_t i, pperson *pe, size_t *next)
             for (size_t q = 0; q < 5; q++)
                 if (strcmp(x->w[i].low, m[q][0]) == 0)
                     a = m[q][1];
+            if (a && strcmp(x->w[i].low, "leur") == 0)
+                a = fr_gender_article(x->w[np.noun].low); /* "leur mère": la mère */
             if (!a)
                 return 0;
             if (strcmp(a, "les") != 0 && fr_vowel(x->w[i + 1].low))
-                a = strcmp(x->w[i].low, "son") == 0 && i + 1 == np.noun ? "l'" : a;
+                a = (strcmp(x->w[i].low, "son") == 0 || strcmp(x->w[i].low, "leur") == 0) && i + 1 == np.noun ? "l'"
+                                                                                                              : a;
             if (strcmp(a, "l'") == 0) {
                 char rest[96] = "";
                 put_words(x, i + 1, np.noun, rest, sizeof rest);

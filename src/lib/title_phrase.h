@@ -30,4 +30,10 @@ longsd_status ls_title_phrases_more(const ls_scenectx *sc, const char *narration
  * the tests. */
 const char *ls_title_de_article(const ls_scenectx *sc, const char *text, size_t tn, const char *w, size_t n);
 
+/* The definite article a French title writes before noun w (UTF-8, as
+ * written): "le ", "la ", "l'" (a vowel) or "les " (an -s or -x plural
+ * of a noun the dictionary knows), by the noun's grammatical gender in
+ * hunspell fr; NULL when the dictionary tells none. */
+const char *ls_title_fr_article(const char *w);
+
 #endif

@@ -1151,6 +1151,52 @@ static int plural_entry(dict *d, const char *w)
     return lt && (strncmp(lt, "<pl>", 4) == 0 || strstr(lt, ", pl>") != NULL) && !strstr(lt, "sg");
 }
 
+int ls_translate_de_gender(const char *w, size_t n)
+{
+    char low[64], head[256];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 0);
+    int g = -1;
+    if (ll == 0 || ll >= sizeof low - 1)
+        return -1;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(LSLEX_DE);
+    const hslot *hs = d ? find_head(d, low, ll) : NULL;
+    if (!hs)
+        goto out;
+    const char *line = d->idx + hs->line, *end = d->idx + d->idx_len;
+    const char *tab = memchr(line, '\t', (size_t)(end - line));
+    const char *nl = memchr(line, '\n', (size_t)(end - line));
+    size_t off, len;
+    const char *q;
+    if (!tab || !nl || !b64_num(tab + 1, nl, &off, &q) || q >= nl || *q != '\t' || !b64_num(q + 1, nl, &len, &q))
+        goto out;
+    read_entry(d, off, len < sizeof head ? len : sizeof head - 1, head, sizeof head);
+    char *e = strchr(head, '\n');
+    if (e)
+        *e = '\0';
+    const char *lt = strchr(head, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+    if (!gt)
+        goto out;
+    /* the tags as words: "<fem, n, sg>"; a noun of two genders is none */
+    static const char *const tag[3] = {"masc", "fem", "neut"};
+    int found = 0;
+    for (int k = 0; k < 3; k++) {
+        size_t tl = strlen(tag[k]);
+        for (const char *p = lt + 1; p + tl <= gt; p++)
+            if (memcmp(p, tag[k], tl) == 0 && (p[-1] == '<' || p[-1] == ' ' || p[-1] == ',') &&
+                (p[tl] == '>' || p[tl] == ',' || p[tl] == ' ')) {
+                g = k;
+                found++;
+                break;
+            }
+    }
+    if (found != 1)
+        g = -1;
+out:
+    pthread_mutex_unlock(&tr_mu);
+    return g;
+}
+
 /* A Low German noun (the dialect of the Grimm tales and much North German
  * writing) read as its High German cognate: Low German never took part in
  * the High German consonant shift (t -> ss, p -> f/pf, k -> ch: "Water",
@@ -1715,10 +1761,23 @@ int ls_en_plural(const char *en, char *out, size_t cap)
     /* a substance or food first is a mass noun: "water", "bread", "glass" */
     if (wi.noun_lex[0] == LSWN_N_SUBSTANCE || wi.noun_lex[0] == LSWN_N_FOOD)
         return 0;
-    char c[4][40];
+    char c[8][40];
     int k = 0;
     char last = en[n - 1], prev = en[n - 2];
     int vowel = prev == 'a' || prev == 'e' || prev == 'i' || prev == 'o' || prev == 'u';
+    /* the old irregular patterns first, since WordNet's morphology also
+     * reads "tooths" back as tooth: a candidate counts only where its
+     * exception list (noun.exc: "teeth tooth") says so, so "beet" is
+     * never the plural of "boot" */
+    const char *oo = n >= 4 ? strstr(en + n - 4, "oo") : NULL;
+    if (oo)
+        snprintf(c[k++], sizeof c[0], "%.*see%s", (int)(oo - en), en, oo + 2); /* tooth, foot, goose */
+    if (n >= 4 && strcmp(en + n - 4, "ouse") == 0)
+        snprintf(c[k++], sizeof c[0], "%.*sice", (int)(n - 4), en); /* mouse, louse */
+    if (last == 'd' || last == 'x')
+        snprintf(c[k++], sizeof c[0], "%s%sen", en, last == 'd' ? "r" : ""); /* child, ox */
+    if (n >= 3 && strcmp(en + n - 2, "us") == 0)
+        snprintf(c[k++], sizeof c[0], "%.*si", (int)(n - 2), en); /* cactus */
     if (n >= 3 && strcmp(en + n - 3, "man") == 0)
         snprintf(c[k++], sizeof c[0], "%.*smen", (int)(n - 3), en);
     if (last == 'y' && !vowel)
@@ -1729,7 +1788,7 @@ int ls_en_plural(const char *en, char *out, size_t cap)
         snprintf(c[k++], sizeof c[0], "%.*sves", (int)(n - 2), en);
     if (last == 's' || last == 'x' || last == 'z' || last == 'o' || (last == 'h' && (prev == 'c' || prev == 's')))
         snprintf(c[k++], sizeof c[0], "%ses", en);
-    if (k < 4)
+    if (k < 8)
         snprintf(c[k++], sizeof c[0], "%ss", en);
     for (int i = 0; i < k; i++) {
         lswn_info pi;

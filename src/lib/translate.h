@@ -45,6 +45,13 @@ int ls_en_plural(const char *en, char *out, size_t cap);
  * noun beside it) or an uncountable -s word ("news")? */
 int ls_en_plural_only(const char *en);
 
+/* The grammatical gender FreeDict deu-eng gives German noun w[0..n) (as
+ * written) in its first entry ("Wand <fem, n, sg>"): 0 masculine, 1
+ * feminine, 2 neuter; -1 when it names none, or more than one, or the
+ * dictionary is missing. A text's articles cannot always tell: "an der
+ * Wand" is a dative. Thread-safe. */
+int ls_translate_de_gender(const char *w, size_t n);
+
 /* A German or French preposition and noun that are an idiom, not a place
  * ("à table", "au fond", "au dedans", "en train", "zu Hause"): 1, with
  * prep_en and noun_en the English to write ("at" "table", "" "" to

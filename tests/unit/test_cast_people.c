@@ -337,7 +337,7 @@ TEST(french_dictionary)
     CHECK(!(ls_dict_fr("Paris", 5) & LS_FR_FIRST_NAME));
     CHECK(ls_dict_fr("conseil", 7) & LS_FR_NOUN);
     CHECK_INT(ls_dict_fr("Zorglubax", 9), 0);
-    CHECK_INT(ls_dict_fr_tags(" po:nom is:mas", 14), LS_FR_NOUN); /* a noun's gender is grammar */
+    CHECK_INT(ls_dict_fr_tags(" po:nom is:mas", 14), LS_FR_NOUN | LS_FR_NOUN_MASC); /* a noun's gender is grammar */
     CHECK_INT(ls_dict_fr_tags("po:prn is:fem", 13), LS_FR_FIRST_NAME | LS_FR_FEM);
     CHECK_INT(ls_dict_fr_tags("po:prnx", 7), 0);
     castfx f;

@@ -785,6 +785,40 @@ TEST(repeated_long_titles_stay_short_and_whole)
     longsd_story_free(s);
 }
 
+/* Repeated titles of passages nothing else tells apart take a thing of
+ * the passage's own words with its article, never "Le narrateur encore 2". */
+TEST(repeated_titles_told_apart_by_a_thing)
+{
+    REQUIRE(lswn_available());
+    char out[32];
+    ls_translate_word(LSLEX_FR, "maison", 6, 0, out, sizeof out, NULL);
+    REQUIRE(out[0]); /* the dictionaries */
+    static const char txt[] = "Il pensait. Il pensait encore. Il pensait toujours.\n";
+    static const char *const quotes[] = {"Il m'a pris un frisson.", "Je voyais la cloche.", "Que fera cette lanterne ?"};
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    REQUIRE(ls_story_ingest("t.txt", txt, strlen(txt), NULL, &s, &err) == LONGSD_OK);
+    memcpy(s->lang, "fr", 3);
+    ls_idea a[4], *ip[4];
+    memset(a, 0, sizeof a);
+    for (int i = 0; i < 4; i++) {
+        a[i].title = longsd__strdup("Le narrateur");
+        a[i].quote = i ? (char *)quotes[i - 1] : NULL; /* no sentence: only the quote tells */
+        ip[i] = &a[i];
+    }
+    CHECK_INT(ls_titles_unique(s, NULL, 0, ip, 4), LONGSD_OK);
+    for (int i = 0; i < 4; i++) {
+        fprintf(stderr, "  title %d: \"%s\"\n", i, a[i].title);
+        CHECK(strstr(a[i].title, "encore") == NULL);
+        for (int j = 0; j < i; j++)
+            CHECK(strcmp(a[i].title, a[j].title) != 0);
+    }
+    CHECK_STR(a[1].title, "Le narrateur et le frisson");
+    for (int i = 0; i < 4; i++)
+        longsd__free(a[i].title);
+    longsd_story_free(s);
+}
+
 /* German and French words that translate as units: a French noun phrase
  * in English order, a closed English compound, a name never translated
  * piecewise, an idiom as one, a plural after its article, a plural-only
@@ -821,6 +855,25 @@ TEST(source_words_translate_as_units)
     free(r);
 }
 
+/* A French article fused with its preposition ("au", "aux") or elided
+ * ("l'") is an article all the same: "at the kitchen", never "at kitchen". */
+TEST(fused_and_elided_french_articles_stay)
+{
+    REQUIRE(lswn_available());
+    char out[32];
+    ls_translate_word(LSLEX_FR, "maison", 6, 0, out, sizeof out, NULL);
+    REQUIRE(out[0]); /* the dictionaries */
+    char *r = write_scene(LSLEX_FR, "La servante marchait au jardin avec un panier.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "the garden") != NULL && !strstr(r, "at garden"));
+    free(r);
+    r = write_scene(LSLEX_FR, "La servante regardait un navire à l'horizon.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "the horizon") != NULL && !strstr(r, "at horizon"));
+    free(r);
+    r = write_scene(LSLEX_FR, "La servante portait un panier dans l'auberge.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "the inn") != NULL && !strstr(r, "in inn"));
+    free(r);
+}
+
 RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen,
@@ -828,4 +881,5 @@ RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_n
           survives_allocation_failures, subject_is_the_description_never_a_bare_word, seeable_words_only,
           thin_scene_gets_the_setting_around_it, titles_read_as_titles, one_action_and_seeable_things,
           titles_keep_the_texts_preposition, repeated_long_titles_stay_short_and_whole,
-          source_words_translate_as_units)
+          source_words_translate_as_units, fused_and_elided_french_articles_stay,
+          repeated_titles_told_apart_by_a_thing)

@@ -68,6 +68,8 @@ TEST(german_titles_are_phrases)
         {"Gregor lag in seinem Zimmer.", "Gregor in seinem Zimmer", NULL},
         /* "in die Küche" says where to, not where: no title of place */
         {"Die Mutter lief in die Küche.", NULL, "in die"},
+        /* a weak masculine's genitive: "der Prokurist", never "der Prokuristen" */
+        {"Der Vater sah zuerst den Prokuristen an.", NULL, "Prokuristen"},
         /* the dative "der Schwester" is "die Schwester" as a subject */
         {"Gregor gab der Schwester den Teller.", "Gregor und die Schwester", NULL},
         /* a first-person possessive becomes the article: a title is told by no one */
@@ -83,6 +85,21 @@ TEST(german_titles_are_phrases)
     }
 }
 
+/* A title of two bare nouns takes their articles: "La mère et les
+ * dents", never the roll-call "Mère et dents". */
+TEST(french_article_from_the_dictionary)
+{
+    if (!have_dicts())
+        return;
+    CHECK_STR(ls_title_fr_article("mère"), "la ");
+    CHECK_STR(ls_title_fr_article("mur"), "le ");
+    CHECK_STR(ls_title_fr_article("dents"), "les ");
+    CHECK_STR(ls_title_fr_article("chevaux"), "les ");
+    CHECK_STR(ls_title_fr_article("arbre"), "l'");
+    CHECK_STR(ls_title_fr_article("église"), "l'");
+    CHECK(ls_title_fr_article("qzxvw") == NULL);
+}
+
 TEST(german_article_from_the_text)
 {
     if (!have_dicts())
@@ -95,7 +112,10 @@ TEST(german_article_from_the_text)
         {"Das Mädchen lief. Dem Mädchen war kalt.", "Mädchen", "das"},
         {"Er gab der Schwester das Brot. Die Schwester aß.", "Schwester", "die"},
         {"Er sah eine Tür.", "Tür", "die"},
-        {"Er kam.", "Tisch", ""},
+        {"Er kam.", "Quarzlurch", ""}, /* neither the text nor FreeDict tells */
+        /* only a dative in the text: FreeDict's "<fem, n, sg>" tells */
+        {"Ihre Blicke trafen sich an der Wand.", "Wand", "die"},
+        {"Er kam.", "Tisch", "der"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         CHECK_STR(ls_title_de_article(&sc, rows[i].text, strlen(rows[i].text), rows[i].noun, strlen(rows[i].noun)),
@@ -121,6 +141,9 @@ TEST(french_titles_are_phrases)
         {"Emma demanda au soleil sa lumière.", NULL, "au soleil"},
         /* a noun capitalised at a sentence's start is lower case inside a title */
         {"Place et rue étaient vides. Emma regardait la Place.", NULL, "Place"},
+        /* "leur" shows no gender: the noun's own (hunspell fr) gives the article */
+        {"Emma embrassa leur mère dans le jardin.", NULL, "Le mère"},
+        {"Leur mère marchait dans le jardin.", "La mère dans le jardin", NULL},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *t = title_of(LSLEX_FR, rows[i].nar, cast, 4);
@@ -219,5 +242,5 @@ TEST(english_settings_are_places)
     }
 }
 
-RUN_TESTS(german_titles_are_phrases, german_article_from_the_text, french_titles_are_phrases,
+RUN_TESTS(german_titles_are_phrases, german_article_from_the_text, french_article_from_the_dictionary, french_titles_are_phrases,
           phrase_titles_name_who_is_drawn, more_phrase_titles, english_settings_are_places)

@@ -197,6 +197,12 @@ TEST(english_number)
     CHECK_STR(plural_of("man"), "men");
     CHECK_STR(plural_of("fisherman"), "fishermen");
     CHECK_STR(plural_of("shoe"), "shoes");
+    /* irregular plurals are WordNet's exceptions, never "tooths" */
+    CHECK_STR(plural_of("tooth"), "teeth");
+    CHECK_STR(plural_of("foot"), "feet");
+    CHECK_STR(plural_of("mouse"), "mice");
+    CHECK_STR(plural_of("child"), "children");
+    CHECK_STR(plural_of("boot"), "boots"); /* "beet" is a noun of its own */
     CHECK_STR(plural_of("water"), "");    /* a substance */
     CHECK_STR(plural_of("scissors"), ""); /* already plural */
     CHECK_STR(plural_of("boys"), "");
@@ -328,7 +334,7 @@ TEST(dict_readers_over_hand_made_files)
     CHECK_INT(ls_dict_de_noun("laufen", 6), 0); /* not capitalised */
     CHECK_INT(ls_dict_fr("Pierre", 6), LS_FR_FIRST_NAME | LS_FR_MASC);
     CHECK_INT(ls_dict_fr("Lyon", 4), LS_FR_PROPER);
-    CHECK_INT(ls_dict_fr("conseil", 7), LS_FR_NOUN); /* a noun's gender is no sex */
+    CHECK_INT(ls_dict_fr("conseil", 7), LS_FR_NOUN | LS_FR_NOUN_MASC); /* a noun's gender is grammar, no sex */
     CHECK_INT(ls_dict_fr("pierre", 6), 0);
 }
 
