@@ -450,7 +450,10 @@ longsd_status ls_find_chapters(ls_builder *bd)
                 break;
             }
     }
-    if (n_chapter || md_total) {
+    /* Keyword headings say the bare numbers are not chapters, unless the
+     * numbers far outnumber them: one "CHAPTER XLIX" among fifty "XLVIII.",
+     * "L." lines is the printer's slip, not the book's style. */
+    if (md_total || (n_chapter && n_numbered < 4 * n_chapter)) {
         for (size_t i = 0; i < np; i++)
             if (kind[i] == HEAD_NUMBERED)
                 kind[i] = HEAD_NONE;

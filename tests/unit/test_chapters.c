@@ -77,6 +77,24 @@ TEST(bare_roman_numerals)
     longsd_story_free(s);
 }
 
+TEST(stray_keyword_among_bare_numerals)
+{
+    /* letters numbered "I." .. "V." with one "CHAPTER IV" slipped in: all
+     * five are chapters, not only the keyword one */
+    longsd_story *s = ingest_str("LETTERS FROM THE ROAD\n\nI.\n\n" PARA "II.\n\n" PARA "III.\n\n" PARA
+                                 "CHAPTER IV\n\n" PARA "V.\n\n" PARA "VI.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 6);
+    CHECK_STR(ch(s, 0), "I.");
+    CHECK_STR(ch(s, 3), "CHAPTER IV");
+    CHECK_STR(ch(s, 5), "VI.");
+    longsd_story_free(s);
+    /* keyword chapters with a few numbered lines inside stay as they are */
+    s = ingest_str("CHAPTER I\n\n" PARA "1.\n\n" PARA "2.\n\n" PARA "CHAPTER II\n\n" PARA PARA);
+    CHECK_INT(s->n_chapters, 2);
+    CHECK_STR(ch(s, 1), "CHAPTER II");
+    longsd_story_free(s);
+}
+
 TEST(books_above_chapters)
 {
     longsd_story *s = ingest_str("BOOK I\n\nTHE ESCAPE\n\nCHAPTER I\n\n" PARA "CHAPTER II\n\n" PARA
@@ -166,5 +184,6 @@ TEST(lone_volume_numeral_on_the_title_page)
 }
 
 RUN_TESTS(german_ordinal_before_keyword, french_chapitre_premier_not_merged, chapter_the_first, bare_roman_numerals,
+          stray_keyword_among_bare_numerals,
           books_above_chapters, end_matter, roman_lookalikes_are_not_numerals,
           centred_numerals_under_parts_with_contents, lone_volume_numeral_on_the_title_page)
