@@ -249,8 +249,10 @@ static int whole_kw(const char *t, const char *const *kw, size_t nkw)
 }
 
 /* A paragraph that is only a number: "I.", "XIV", "12." (and, on a line of
- * its own above the title, "II.\nTHE RAFT"). Returns the value, -1 if none. */
-static long bare_number(const char *t, int multi_line)
+ * its own above the title, "II.\nTHE RAFT"). Returns the value, -1 if none.
+ * A lone "L.", "C.", "M." is an initial as often as a numeral: it counts
+ * only where the caller passes weak, which is then set. */
+static long bare_number(const char *t, int multi_line, int *weak)
 {
     size_t n = strlen(t);
     size_t b = word_end(t, n, 0);
@@ -269,9 +271,30 @@ static long bare_number(const char *t, int multi_line)
     }
     if (digits)
         return b <= 3 ? v : -1;
-    if (b == 1 && strchr("LCDMlcdm", t[0]))
-        return -1; /* "M." alone is an initial or an abbreviation, not chapter 1000 */
+    if (b == 1 && strchr("LCDMlcdm", t[0])) {
+        if (!weak)
+            return -1; /* "M." alone is an initial or an abbreviation, not chapter 1000 */
+        *weak = 1;
+    }
     return roman_value(t, b);
+}
+
+/* The number after a keyword heading's first word ("CHAPTER XLIX": 49),
+ * -1 if it is none a bare numeral could follow. */
+static long keyword_value(const char *t)
+{
+    const char *sp = strchr(t, ' ');
+    if (!sp)
+        return -1;
+    sp++;
+    size_t b = word_end(sp, strlen(sp), 0);
+    long v = 0;
+    for (size_t j = 0; j < b; j++) {
+        if (sp[j] < '0' || sp[j] > '9')
+            return roman_value(sp, b);
+        v = v * 10 + (sp[j] - '0');
+    }
+    return b && b <= 4 ? v : -1;
 }
 
 /* "CHAPTER XXXV", "Chapter i.", "Chapter 3: Title", "CHAPTER II. THE BALLOON",
@@ -292,7 +315,7 @@ int ls_is_heading_line(const char *t)
 {
     return ls_markdown_level(t) || ls_is_chapter_heading(t, 0) ||
            keyword_number(t, 0, book_kw, sizeof book_kw / sizeof book_kw[0]) ||
-           whole_kw(t, end_kw, sizeof end_kw / sizeof end_kw[0]) || bare_number(t, 0) > 0;
+           whole_kw(t, end_kw, sizeof end_kw / sizeof end_kw[0]) || bare_number(t, 0, NULL) > 0;
 }
 
 /* "# Title" .. "###### Title": returns the level, 0 if none. */
@@ -394,7 +417,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
 {
     longsd_story *s = bd->s;
     size_t np = s->n_paras, ch_alloc = 0;
-    unsigned char *kind = NULL;
+    unsigned char *kind = NULL, *weak = NULL;
     long *num = NULL;
     char *t = NULL;
     longsd_status rc = LONGSD_OK;
@@ -402,7 +425,8 @@ longsd_status ls_find_chapters(ls_builder *bd)
 
     kind = longsd__calloc(np, 1);
     num = longsd__calloc(np, sizeof *num);
-    if (!kind || !num) {
+    weak = longsd__calloc(np, 1);
+    if (!kind || !num || !weak) {
         rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
         goto out;
     }
@@ -412,7 +436,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
         if ((rc = ls_para_clean(s, i, &t, bd->err)))
             goto out;
         size_t ncp = ls_utf8_count(t);
-        int multi = para_multi_line(s, i);
+        int multi = para_multi_line(s, i), w = 0;
         int lv = multi ? 0 : ls_markdown_level(t);
         if (lv && ncp < 120) {
             kind[i] = HEAD_MARKDOWN;
@@ -425,6 +449,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
             md_count_min += lv == md_min;
         } else if (ncp < 100 && ls_is_chapter_heading(t, multi)) {
             kind[i] = HEAD_CHAPTER;
+            num[i] = keyword_value(t);
             /* "CONCLUSION" alone does not say the chapters are keyword
              * headings: bare numerals ("I", "II") may still be them */
             n_chapter += keyword_number(t, multi, chapter_kw, sizeof chapter_kw / sizeof chapter_kw[0]);
@@ -433,8 +458,9 @@ longsd_status ls_find_chapters(ls_builder *bd)
         } else if (!multi && whole_kw(t, end_kw, sizeof end_kw / sizeof end_kw[0])) {
             kind[i] = HEAD_END;
         } else if (ncp < 80 && ((!multi && (num[i] = ls_numbered_title(t)) >= 0) ||
-                                (num[i] = bare_number(t, multi)) >= 0)) {
+                                (num[i] = bare_number(t, multi, &w)) >= 0)) {
             kind[i] = HEAD_NUMBERED;
+            weak[i] = (unsigned char)w;
             n_numbered++;
         }
         longsd__free(t);
@@ -477,7 +503,13 @@ longsd_status ls_find_chapters(ls_builder *bd)
             if (kind[i] == HEAD_BOOK) {
                 last = -1; /* "BOOK II" starts again at "I." */
                 run = 0;
+            } else if (kind[i] == HEAD_CHAPTER && num[i] > last) {
+                last = num[i]; /* the stray "CHAPTER XLIX" holds its place */
             } else if (kind[i] == HEAD_NUMBERED) {
+                if (weak[i] && num[i] != last + 1) {
+                    kind[i] = HEAD_NONE; /* "L." is chapter 50 only after XLIX */
+                    continue;
+                }
                 if (num[i] == 1 && last >= 1) {
                     if (run == 1) {
                         kind[run_first] = HEAD_NONE;
@@ -554,6 +586,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
 out:
     longsd__free(t);
     longsd__free(kind);
+    longsd__free(weak);
     longsd__free(num);
     return rc;
 }

@@ -88,6 +88,13 @@ TEST(stray_keyword_among_bare_numerals)
     CHECK_STR(ch(s, 3), "CHAPTER IV");
     CHECK_STR(ch(s, 5), "VI.");
     longsd_story_free(s);
+    /* a lone "L." is chapter fifty where it follows XLIX, an initial elsewhere */
+    s = ingest_str("XLVII.\n\n" PARA "XLVIII.\n\n" PARA "CHAPTER XLIX\n\n" PARA "L.\n\n" PARA "LI.\n\n" PARA
+                   "C.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 5);
+    CHECK_STR(ch(s, 3), "L.");
+    CHECK_STR(ch(s, 4), "LI.");
+    longsd_story_free(s);
     /* keyword chapters with a few numbered lines inside stay as they are */
     s = ingest_str("CHAPTER I\n\n" PARA "1.\n\n" PARA "2.\n\n" PARA "CHAPTER II\n\n" PARA PARA);
     CHECK_INT(s->n_chapters, 2);
