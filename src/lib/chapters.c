@@ -413,6 +413,148 @@ static int section_has_prose(const longsd_story *s, const unsigned char *kind, s
     return long_paras >= 2;
 }
 
+/* ---- headings named by the table of contents
+ *
+ * Essays and collections head their sections with bare titles ("LUCA DELLA
+ * ROBBIA") that no keyword or number marks. Their contents list names them:
+ * a later short paragraph that repeats an entry, with prose under it, is a
+ * section heading. */
+
+#define CONTENTS_ENTRIES_MAX 200
+#define CONTENTS_ENTRY_BYTES 120
+#define CONTENTS_PROSE_WORDS 20 /* a paragraph of prose ends the contents */
+
+/* Entry or heading text s[0..n) reduced for comparing: lower-cased, page
+ * references ("Preface: vii-xv", "The Raft .... 12") and trailing dots and
+ * asterisks dropped, runs of spaces made one. Returns its length. */
+static size_t contents_key(const char *s, size_t n, char *out, size_t cap)
+{
+    char low[CONTENTS_ENTRY_BYTES * 2];
+    if (n >= CONTENTS_ENTRY_BYTES)
+        return 0;
+    size_t ln = lslex_lower(s, n, low, sizeof low, 0);
+    /* strip a trailing page reference: digits, Roman letters, "-", "end" */
+    size_t e = ln;
+    for (;;) {
+        while (e && (low[e - 1] == ' ' || low[e - 1] == '\t' || low[e - 1] == '.' || low[e - 1] == '*' ||
+                     low[e - 1] == '-' || low[e - 1] == ',' || (low[e - 1] >= '0' && low[e - 1] <= '9')))
+            e--;
+        if (e >= 3 && memcmp(low + e - 3, "end", 3) == 0 && (e == 3 || !ls_is_wordish((unsigned char)low[e - 4])))
+            e -= 3; /* "233-end" */
+        else
+            break;
+    }
+    size_t colon = e;
+    while (colon && low[colon - 1] != ':')
+        colon--;
+    if (colon) {
+        size_t k = colon;
+        while (k < ln && (low[k] == ' ' || strchr("ivxlcdm0123456789-.,", low[k])))
+            k++;
+        if (k >= ln || memcmp(low + k, "end", 3) == 0)
+            e = colon - 1; /* "Preface: vii-xv" */
+    }
+    size_t o = 0;
+    for (size_t k = 0; k < e && o + 1 < cap; k++) {
+        char c = low[k] == '\t' || low[k] == '\r' || low[k] == '\n' ? ' ' : low[k];
+        if (c == ' ' && (o == 0 || out[o - 1] == ' '))
+            continue;
+        out[o++] = c;
+    }
+    while (o && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    return o;
+}
+
+static int is_contents_word(const char *key)
+{
+    static const char *const words[] = {"contents", "table of contents", "inhalt", "inhaltsverzeichnis",
+                                        "table des matières", "table des matieres", "sommaire"};
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strcmp(key, words[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Does paragraph i repeat one of the n entries? */
+static int is_entry(const longsd_story *s, size_t i, char (*entry)[CONTENTS_ENTRY_BYTES], size_t n)
+{
+    char key[CONTENTS_ENTRY_BYTES];
+    if (s->paras[i].end - s->paras[i].start >= CONTENTS_ENTRY_BYTES)
+        return 0;
+    char *t = ls_story_text(s, s->paras[i].start, s->paras[i].end);
+    if (!t)
+        return 0; /* out of memory: no heading */
+    size_t kl = contents_key(t, strlen(t), key, sizeof key);
+    longsd__free(t);
+    for (size_t k = 0; k < n && kl; k++)
+        if (strcmp(key, entry[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Marks as chapters the paragraphs after the contents that repeat one of
+ * its entries and have prose within two paragraphs below. Returns how many
+ * it marked; marks none unless at least three match. */
+static size_t contents_headings(const longsd_story *s, unsigned char *kind)
+{
+    char (*entry)[CONTENTS_ENTRY_BYTES] = NULL;
+    size_t n_entry = 0, marked = 0, np = s->n_paras, c = 0;
+    size_t *hit = NULL;
+    char key[CONTENTS_ENTRY_BYTES];
+    const char *d = s->data;
+    for (c = 0; c < np; c++) {
+        size_t a = s->paras[c].start, b = a;
+        while (b < s->paras[c].end && d[b] != '\n' && d[b] != '\r')
+            b++;
+        if (b - a < 40 && contents_key(d + a, b - a, key, sizeof key) && is_contents_word(key))
+            break;
+    }
+    if (c >= np)
+        return 0;
+    entry = longsd__calloc(CONTENTS_ENTRIES_MAX, sizeof *entry);
+    hit = longsd__calloc(np, sizeof *hit);
+    if (!entry || !hit)
+        goto out; /* no memory: the book simply keeps no such chapters */
+    /* the entries: every line of the short paragraphs under the heading */
+    for (size_t i = c; i < np && n_entry < CONTENTS_ENTRIES_MAX; i++) {
+        if (i > c && s->paras[i].n_words >= CONTENTS_PROSE_WORDS)
+            break;
+        size_t a = s->paras[i].start;
+        while (a < s->paras[i].end && n_entry < CONTENTS_ENTRIES_MAX) {
+            size_t b = a;
+            while (b < s->paras[i].end && d[b] != '\n' && d[b] != '\r')
+                b++;
+            size_t kl = contents_key(d + a, b - a, entry[n_entry], sizeof entry[0]);
+            if (kl >= 3 && !is_contents_word(entry[n_entry]))
+                n_entry++;
+            a = b + 1;
+        }
+        if (i > c + CONTENTS_ENTRIES_MAX)
+            break;
+    }
+    /* a heading has prose right under it, or under one short line (a motto)
+     * that is no entry itself: an entry of the contents has the next entry */
+    size_t n_hit = 0;
+    for (size_t i = c + 1; i + 1 < np; i++) {
+        if (kind[i] || !is_entry(s, i, entry, n_entry))
+            continue;
+        size_t j = i + 1;
+        if (s->paras[j].n_words < CONTENTS_PROSE_WORDS && j + 1 < np && !is_entry(s, j, entry, n_entry))
+            j++;
+        if (s->paras[j].n_words >= CONTENTS_PROSE_WORDS)
+            hit[n_hit++] = i;
+    }
+    if (n_hit >= 3)
+        for (size_t k = 0; k < n_hit; k++)
+            kind[hit[k]] = HEAD_CHAPTER, marked++;
+out:
+    longsd__free(entry);
+    longsd__free(hit);
+    return marked;
+}
+
 longsd_status ls_find_chapters(ls_builder *bd)
 {
     longsd_story *s = bd->s;
@@ -532,6 +674,12 @@ longsd_status ls_find_chapters(ls_builder *bd)
                 if (kind[i] == HEAD_NUMBERED)
                     kind[i] = HEAD_NONE;
     }
+    /* No keyword, number or markdown heading: the contents may name them. */
+    int any = md_total > 0;
+    for (size_t i = 0; i < np && !any; i++)
+        any = kind[i] == HEAD_NUMBERED || kind[i] == HEAD_BOOK || (kind[i] == HEAD_CHAPTER && num[i] >= 0);
+    if (!any)
+        contents_headings(s, kind);
     /* Where some part holds chapters, a part with none is a line of the
      * contents or of the title page, not a chapter. */
     int books_over = 0;

@@ -102,6 +102,29 @@ TEST(stray_keyword_among_bare_numerals)
     longsd_story_free(s);
 }
 
+#define ESSAY_PARA "The painters of that city worked in a narrow street above the river, and their pictures " \
+                   "hung in the chapels where the light fell through coloured glass upon the floor.\n\n"
+
+TEST(essay_titles_named_by_the_contents)
+{
+    /* a collection of essays: no keyword or number, but the contents list
+     * names each section, with page references */
+    longsd_story *s = ingest_str("STUDIES IN ART\n\nCONTENTS\n\nPreface: vii-xv\n\nThe Old Masters: 1-29\n\n"
+                                 "A Painter of Venice: 30-49\n\nConclusion: 50-end\n\n"
+                                 "PREFACE\n\n" ESSAY_PARA "THE OLD MASTERS\n\nA motto in one line.\n\n" ESSAY_PARA
+                                 ESSAY_PARA "A PAINTER OF VENICE\n\n" ESSAY_PARA "CONCLUSION*\n\n" ESSAY_PARA);
+    CHECK_INT(s->n_chapters, 4);
+    CHECK_STR(ch(s, 0), "PREFACE");
+    CHECK_STR(ch(s, 1), "THE OLD MASTERS");
+    CHECK_STR(ch(s, 2), "A PAINTER OF VENICE");
+    longsd_story_free(s);
+    /* a contents entry repeated in the prose's own short line, with no
+     * prose under it, is no heading; fewer than three matches are none */
+    s = ingest_str("CONTENTS\n\nThe Mill\n\nThe River\n\n" ESSAY_PARA "The Mill\n\nThe River\n\n" ESSAY_PARA);
+    CHECK_INT(s->n_chapters, 0);
+    longsd_story_free(s);
+}
+
 TEST(books_above_chapters)
 {
     longsd_story *s = ingest_str("BOOK I\n\nTHE ESCAPE\n\nCHAPTER I\n\n" PARA "CHAPTER II\n\n" PARA
@@ -191,6 +214,6 @@ TEST(lone_volume_numeral_on_the_title_page)
 }
 
 RUN_TESTS(german_ordinal_before_keyword, french_chapitre_premier_not_merged, chapter_the_first, bare_roman_numerals,
-          stray_keyword_among_bare_numerals,
+          stray_keyword_among_bare_numerals, essay_titles_named_by_the_contents,
           books_above_chapters, end_matter, roman_lookalikes_are_not_numerals,
           centred_numerals_under_parts_with_contents, lone_volume_numeral_on_the_title_page)
