@@ -608,6 +608,18 @@ longsd_status ls_find_chapters(ls_builder *bd)
         longsd__free(t);
         t = NULL;
     }
+    /* Three keyword headings in a row with no text between them are the
+     * lines of a table of contents ("CHAPTER I.", "CHAPTER II.", ...):
+     * headings, never chapters of their own. */
+    for (size_t i = 0; i < np; i++) {
+        size_t j = i;
+        while (j < np && kind[j] == HEAD_CHAPTER)
+            j++;
+        if (j - i >= 3)
+            for (size_t k = i; k < j; k++)
+                kind[k] = HEAD_END;
+        i = j;
+    }
     /* A lone top-level "# Title" above deeper headings is the document title. */
     size_t md_title = (size_t)-1;
     if (md_total > 1 && md_count_min == 1) {

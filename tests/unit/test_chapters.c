@@ -125,6 +125,17 @@ TEST(essay_titles_named_by_the_contents)
     longsd_story_free(s);
 }
 
+TEST(contents_list_is_no_chapter)
+{
+    /* the contents, one line a chapter, is neither a chapter nor text */
+    longsd_story *s = ingest_str("Contents\n\n THE PREFACE\n CHAPTER I.\n CHAPTER II.\n CHAPTER III.\n\n" PARA
+                                 "CHAPTER I.\n\n" PARA "CHAPTER II.\n\n" PARA "CHAPTER III.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 0), "CHAPTER I.");
+    CHECK(s->paras[2].is_heading && s->paras[2].chapter < 0);
+    longsd_story_free(s);
+}
+
 TEST(books_above_chapters)
 {
     longsd_story *s = ingest_str("BOOK I\n\nTHE ESCAPE\n\nCHAPTER I\n\n" PARA "CHAPTER II\n\n" PARA
@@ -215,5 +226,6 @@ TEST(lone_volume_numeral_on_the_title_page)
 
 RUN_TESTS(german_ordinal_before_keyword, french_chapitre_premier_not_merged, chapter_the_first, bare_roman_numerals,
           stray_keyword_among_bare_numerals, essay_titles_named_by_the_contents,
+          contents_list_is_no_chapter,
           books_above_chapters, end_matter, roman_lookalikes_are_not_numerals,
           centred_numerals_under_parts_with_contents, lone_volume_numeral_on_the_title_page)
