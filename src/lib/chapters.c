@@ -381,6 +381,34 @@ static int para_multi_line(const longsd_story *s, size_t i)
     return 0;
 }
 
+#define PROSE_PARA_WORDS 12 /* a contents line ("II  Le pour et le contre") is shorter */
+
+/* Is heading t only its number ("I.", "CHAPTER XLIX", "Chapter 3")? */
+static int number_only(const char *t)
+{
+    if (bare_number(t, 0, NULL) >= 0)
+        return 1;
+    const char *sp = strchr(t, ' ');
+    return sp && !strchr(sp + 1, ' ') && keyword_value(t) >= 0;
+}
+
+/* Is paragraph i a chapter's own title under its number: short, in
+ * capitals, no heading itself, with prose right under it? */
+static int caps_title(const longsd_story *s, const unsigned char *kind, size_t i)
+{
+    if (i + 1 >= s->n_paras || kind[i] || kind[i + 1] || s->paras[i].end - s->paras[i].start > 240 ||
+        s->paras[i + 1].n_words < PROSE_PARA_WORDS)
+        return 0;
+    size_t letters = 0;
+    for (size_t k = s->paras[i].start; k < s->paras[i].end; k++) {
+        unsigned char ch = (unsigned char)s->data[k];
+        if (ch >= 'a' && ch <= 'z')
+            return 0;
+        letters += ch >= 'A' && ch <= 'Z';
+    }
+    return letters >= 3;
+}
+
 static longsd_status add_chapter(ls_builder *bd, size_t *alloc, size_t para, char *title)
 {
     longsd_story *s = bd->s;
@@ -404,7 +432,6 @@ static longsd_status add_chapter(ls_builder *bd, size_t *alloc, size_t para, cha
 
 /* Does the section under heading h (up to the next heading) hold prose,
  * not only the short lines of a table of contents or a title page? */
-#define PROSE_PARA_WORDS 12 /* a contents line ("II  Le pour et le contre") is shorter */
 static int section_has_prose(const longsd_story *s, const unsigned char *kind, size_t h)
 {
     size_t long_paras = 0;
@@ -730,6 +757,22 @@ longsd_status ls_find_chapters(ls_builder *bd)
             while (t[k] == ' ')
                 k++;
             memmove(t, t + k, strlen(t + k) + 1);
+        }
+        if ((kind[i] == HEAD_NUMBERED || kind[i] == HEAD_CHAPTER) && number_only(t) && caps_title(s, kind, i + 1)) {
+            /* "I." over "OFF--A PULLMAN CAR--THE CAPTAIN.": the title is the
+             * chapter's, not a line of its text */
+            char *sub = NULL, *both = NULL;
+            if ((rc = ls_para_clean(s, i + 1, &sub, bd->err)))
+                goto out;
+            both = longsd__asprintf("%s %s", t, sub);
+            longsd__free(sub);
+            if (!both) {
+                rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
+                goto out;
+            }
+            longsd__free(t);
+            t = both;
+            s->paras[i + 1].is_heading = 1;
         }
         rc = add_chapter(bd, &ch_alloc, i, t);
         t = NULL;

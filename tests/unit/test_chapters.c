@@ -136,6 +136,19 @@ TEST(contents_list_is_no_chapter)
     longsd_story_free(s);
 }
 
+TEST(capital_title_under_a_bare_number)
+{
+    /* the chapter's title in capitals in its own paragraph under the number */
+    longsd_story *s = ingest_str("I.\n\nOFF--A NIGHT ON THE TRAIN--THE\nCAPTAIN.\n\n" PARA "II.\n\nTHE MILL.\n\n" PARA
+                                 "III.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 0), "I. OFF--A NIGHT ON THE TRAIN--THE CAPTAIN.");
+    CHECK_STR(ch(s, 1), "II. THE MILL.");
+    CHECK_STR(ch(s, 2), "III.");
+    CHECK(s->paras[1].is_heading);
+    longsd_story_free(s);
+}
+
 TEST(books_above_chapters)
 {
     longsd_story *s = ingest_str("BOOK I\n\nTHE ESCAPE\n\nCHAPTER I\n\n" PARA "CHAPTER II\n\n" PARA
@@ -226,6 +239,6 @@ TEST(lone_volume_numeral_on_the_title_page)
 
 RUN_TESTS(german_ordinal_before_keyword, french_chapitre_premier_not_merged, chapter_the_first, bare_roman_numerals,
           stray_keyword_among_bare_numerals, essay_titles_named_by_the_contents,
-          contents_list_is_no_chapter,
+          contents_list_is_no_chapter, capital_title_under_a_bare_number,
           books_above_chapters, end_matter, roman_lookalikes_are_not_numerals,
           centred_numerals_under_parts_with_contents, lone_volume_numeral_on_the_title_page)
