@@ -99,8 +99,9 @@ static inline void resnet(spec *s, const char *p, int ci, int co, int temb)
         snprintf(n, sizeof n, "%s.conv_shortcut", p), conv(s, n, co, ci, 1);
 }
 
-/* lin: use_linear_projection (SD 2.x, SD-Turbo), proj_in/out as (c, c) linears */
-static inline void transformer(spec *s, const char *p, int c, int ctx, int lin)
+/* lin: use_linear_projection (SD 2.x, SD-Turbo, SDXL), proj_in/out as (c, c)
+ * linears; tl transformer blocks (SDXL: up to 10) */
+static inline void transformer_n(spec *s, const char *p, int c, int ctx, int lin, int tl)
 {
     char n[512]; /* the caller's prefix is up to 255 */
     snprintf(n, sizeof n, "%s.norm", p), norm(s, n, c);
@@ -111,18 +112,26 @@ static inline void transformer(spec *s, const char *p, int c, int ctx, int lin)
         snprintf(n, sizeof n, "%s.proj_in", p), conv(s, n, c, c, 1);
         snprintf(n, sizeof n, "%s.proj_out", p), conv(s, n, c, c, 1);
     }
-    const char *b = "transformer_blocks.0";
-    for (int a = 1; a <= 2; a++) {
-        int kv = a == 1 ? c : ctx;
-        snprintf(n, sizeof n, "%s.%s.attn%d.to_q", p, b, a), linear(s, n, c, c, 0);
-        snprintf(n, sizeof n, "%s.%s.attn%d.to_k", p, b, a), linear(s, n, c, kv, 0);
-        snprintf(n, sizeof n, "%s.%s.attn%d.to_v", p, b, a), linear(s, n, c, kv, 0);
-        snprintf(n, sizeof n, "%s.%s.attn%d.to_out.0", p, b, a), linear(s, n, c, c, 1);
+    for (int t = 0; t < tl; t++) {
+        char b[32];
+        snprintf(b, sizeof b, "transformer_blocks.%d", t);
+        for (int a = 1; a <= 2; a++) {
+            int kv = a == 1 ? c : ctx;
+            snprintf(n, sizeof n, "%s.%s.attn%d.to_q", p, b, a), linear(s, n, c, c, 0);
+            snprintf(n, sizeof n, "%s.%s.attn%d.to_k", p, b, a), linear(s, n, c, kv, 0);
+            snprintf(n, sizeof n, "%s.%s.attn%d.to_v", p, b, a), linear(s, n, c, kv, 0);
+            snprintf(n, sizeof n, "%s.%s.attn%d.to_out.0", p, b, a), linear(s, n, c, c, 1);
+        }
+        for (int k = 1; k <= 3; k++)
+            snprintf(n, sizeof n, "%s.%s.norm%d", p, b, k), norm(s, n, c);
+        snprintf(n, sizeof n, "%s.%s.ff.net.0.proj", p, b), linear(s, n, 8 * c, c, 1);
+        snprintf(n, sizeof n, "%s.%s.ff.net.2", p, b), linear(s, n, c, 4 * c, 1);
     }
-    for (int k = 1; k <= 3; k++)
-        snprintf(n, sizeof n, "%s.%s.norm%d", p, b, k), norm(s, n, c);
-    snprintf(n, sizeof n, "%s.%s.ff.net.0.proj", p, b), linear(s, n, 8 * c, c, 1);
-    snprintf(n, sizeof n, "%s.%s.ff.net.2", p, b), linear(s, n, c, 4 * c, 1);
+}
+
+static inline void transformer(spec *s, const char *p, int c, int ctx, int lin)
+{
+    transformer_n(s, p, c, ctx, lin, 1);
 }
 
 static inline void unet_spec(spec *s, const sdunet_cfg *c, int lin)
@@ -132,6 +141,10 @@ static inline void unet_spec(spec *s, const sdunet_cfg *c, int lin)
     conv(s, "conv_in", c->ch[0], c->in_ch, 3);
     linear(s, "time_embedding.linear_1", t, c->ch[0], 1);
     linear(s, "time_embedding.linear_2", t, t, 1);
+    if (c->add_time_dim > 0) { /* SDXL's text_time embedding */
+        linear(s, "add_embedding.linear_1", t, c->add_in, 1);
+        linear(s, "add_embedding.linear_2", t, t, 1);
+    }
     int C = c->ch[0], skips[32], ns = 0;
     skips[ns++] = C;
     for (int i = 0; i < nb; i++) {
@@ -139,7 +152,8 @@ static inline void unet_spec(spec *s, const sdunet_cfg *c, int lin)
             snprintf(n, sizeof n, "down_blocks.%d.resnets.%d", i, j), resnet(s, n, C, c->ch[i], t);
             C = c->ch[i];
             if (c->down_cross[i])
-                snprintf(n, sizeof n, "down_blocks.%d.attentions.%d", i, j), transformer(s, n, C, c->ctx_dim, lin);
+                snprintf(n, sizeof n, "down_blocks.%d.attentions.%d", i, j),
+                    transformer_n(s, n, C, c->ctx_dim, lin, c->tlayers[i]);
             skips[ns++] = C;
         }
         if (i < nb - 1) {
@@ -148,7 +162,7 @@ static inline void unet_spec(spec *s, const sdunet_cfg *c, int lin)
         }
     }
     resnet(s, "mid_block.resnets.0", C, C, t);
-    transformer(s, "mid_block.attentions.0", C, c->ctx_dim, lin);
+    transformer_n(s, "mid_block.attentions.0", C, c->ctx_dim, lin, c->tlayers[nb - 1]);
     resnet(s, "mid_block.resnets.1", C, C, t);
     for (int i = 0; i < nb; i++) {
         int co = c->ch[nb - 1 - i];
@@ -157,7 +171,8 @@ static inline void unet_spec(spec *s, const sdunet_cfg *c, int lin)
             snprintf(n, sizeof n, "up_blocks.%d.resnets.%d", i, j), resnet(s, n, C + cs, co, t);
             C = co;
             if (c->up_cross[i])
-                snprintf(n, sizeof n, "up_blocks.%d.attentions.%d", i, j), transformer(s, n, C, c->ctx_dim, lin);
+                snprintf(n, sizeof n, "up_blocks.%d.attentions.%d", i, j),
+                    transformer_n(s, n, C, c->ctx_dim, lin, c->tlayers[nb - 1 - i]);
         }
         if (i < nb - 1)
             snprintf(n, sizeof n, "up_blocks.%d.upsamplers.0.conv", i), conv(s, n, C, C, 3);

@@ -779,7 +779,9 @@ void longsd_sd_free(longsd_sd *sd); /* NULL is a no-op */
  * vae/; fp32 or .fp16 safetensors). Replaces a model loaded before.
  * scheduler/scheduler_config.json, when there, sets what every sampler
  * follows as diffusers' from_config does: timestep_spacing (SD-Turbo's
- * "trailing"), steps_offset, LCM's original_inference_steps. */
+ * "trailing"), steps_offset, LCM's original_inference_steps. An SDXL
+ * folder (StableDiffusionXLPipeline) also has tokenizer_2/ and
+ * text_encoder_2/; SDXL-Turbo is one with a trailing scheduler. */
 longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
 /* A single-file checkpoint (.safetensors) with the original CompVis tensor
  * names (model.diffusion_model., first_stage_model.,
@@ -787,7 +789,10 @@ longsd_status longsd_sd_load(longsd_sd *sd, const char *path);
  * names a diffusers tokenizer/ folder or open_clip's
  * bpe_simple_vocab_16e6.txt (gunzipped). config_dir (may be NULL) is a
  * diffusers folder whose {text_encoder,unet,vae}/config.json give the
- * shapes; NULL means SD 1.5's. */
+ * shapes; NULL means SD 1.5's. SDXL checkpoints (SGM names:
+ * conditioner.embedders.0/1., model.diffusion_model.) are read as such:
+ * config_dir then also gives text_encoder_2/config.json (and tokenizer_2/,
+ * else vocab padding with "!"); NULL means SDXL 1.0's shapes. */
 longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *vocab, const char *config_dir);
 /* Decode final images with TAESD, the tiny autoencoder, instead of the
  * model's VAE (an SD 1.x VAE decode at 512x512 is ~30 s on two cores,
@@ -802,6 +807,12 @@ const char *longsd_sd_errmsg(const longsd_sd *sd);
 /* Latent size of an image: width / factor (8 for SD 1.x), and channels. */
 int longsd_sd_latent_factor(const longsd_sd *sd);
 int longsd_sd_latent_channels(const longsd_sd *sd);
+/* The size the loaded model was trained for, a default for callers with
+ * no size of their own: the UNet's sample_size x the latent factor (SD 1.x
+ * 512, SD 2.x 768-v 768); SDXL 1024, SDXL-Turbo (trailing timesteps) 512.
+ * Whether the model is an SDXL pipeline (two text encoders): sdxl. */
+void longsd_sd_native_size(const longsd_sd *sd, int *width, int *height);
+int longsd_sd_is_xl(const longsd_sd *sd);
 
 /* Run the pipeline. latents (OUT, may be NULL): (latent_ch, h, w) before
  * decoding; rgb (OUT, may be NULL): height * width * 3 bytes, row-major.

@@ -1,8 +1,9 @@
-/* clip.c - the CLIP text encoder of SD 1.x and 2.x (transformers
+/* clip.c - the CLIP text encoder of SD 1.x, 2.x and XL (transformers
  * CLIPTextModel): token + position embeddings, pre-norm layers with causal
  * self-attention and a quick-GELU (SD 1.x) or exact-GELU (SD 2.x's
  * OpenCLIP ViT-H, its last layer already cut) MLP, then final_layer_norm;
- * the last hidden state is the UNet's context. Single-file SD 2
+ * the last hidden state is the UNet's context. SDXL takes the
+ * penultimate hidden state and the EOS token's final state instead (taps). Single-file SD 2
  * checkpoints keep open_clip's names, q/k/v packed in one in_proj.
  * Embedding rows are converted one by one, so the 49408-row table is never
  * expanded to f32. */
@@ -55,6 +56,7 @@ longsd_status sdclip_cfg_load(const char *path, sdclip_cfg *cfg, lserr *err)
     c.layers = sdnet_geti(o, "num_hidden_layers", c.layers);
     c.heads = sdnet_geti(o, "num_attention_heads", c.heads);
     c.max_pos = sdnet_geti(o, "max_position_embeddings", c.max_pos);
+    c.proj = sdnet_geti(o, "projection_dim", 0); /* used by CLIPTextModelWithProjection only */
     json_t *e = json_object_get(o, "layer_norm_eps");
     if (json_is_number(e))
         c.eps = (float)json_number_value(e);
@@ -64,7 +66,8 @@ longsd_status sdclip_cfg_load(const char *path, sdclip_cfg *cfg, lserr *err)
         rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: hidden_act '%s' is not supported", path, act);
     c.gelu = act && strcmp(act, "gelu") == 0;
     if (rc == LONGSD_OK && (c.hidden <= 0 || c.heads <= 0 || c.hidden % c.heads || c.layers < 0 || c.inter <= 0 ||
-                            c.max_pos < 2 || c.max_pos > 4096 || c.vocab <= 0 || c.hidden > 65536 || c.inter > 1 << 20))
+                            c.max_pos < 2 || c.max_pos > 4096 || c.vocab <= 0 || c.hidden > 65536 || c.inter > 1 << 20 ||
+                            c.proj < 0 || c.proj > 65536))
         rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: inconsistent sizes", path);
     json_decref(o);
     if (rc == LONGSD_OK)
@@ -75,19 +78,30 @@ longsd_status sdclip_cfg_load(const char *path, sdclip_cfg *cfg, lserr *err)
 longsd_status sdclip_forward(const sdclip_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
                              const int32_t *ids, float *hidden, lserr *err)
 {
+    return sdclip_forward_taps(cfg, f, prefix, a, ids, hidden, NULL, err);
+}
+
+longsd_status sdclip_forward_taps(const sdclip_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                                  const int32_t *ids, float *hidden, const sdclip_taps *taps, lserr *err)
+{
     int L = cfg->max_pos, D = cfg->hidden, H = cfg->heads;
+    if (taps && taps->pooled && (taps->pool_at < 0 || taps->pool_at >= L))
+        return lserr_set(err, LONGSD_ERR_PARAM, "text encoder: pooled token %d out of range", taps->pool_at);
     longsd_status rc = LONGSD_OK;
     sdrun r = {.a = a};
     sdw_init(&r.w, f, prefix, a, err);
-    int packed = strcmp(prefix, SDCV_OPENCLIP_PREFIX) == 0;
+    int packed = sdcv_is_openclip(prefix);
     if (packed)
         r.w.map = map_openclip;
     size_t mark = sdarena_mark(a);
     char name[256], stored[256];
-    float *x = hidden;
+    /* without a last hidden state or a pooled output, the last layer's
+     * work is wasted: SDXL's first encoder gives its penultimate only */
+    int need_last = hidden || (taps && taps->pooled);
+    float *x = hidden ? hidden : sdarena_alloc(a, (size_t)L * D);
     float *n = sdarena_alloc(a, (size_t)L * D), *att = sdarena_alloc(a, (size_t)L * D),
           *scr = sdarena_alloc(a, sdk_attention_scratch(L, L));
-    if (!n || !att || !scr) {
+    if (!x || !n || !att || !scr) {
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "text encoder: out of memory");
         goto out;
     }
@@ -114,6 +128,10 @@ longsd_status sdclip_forward(const sdclip_cfg *cfg, const sdst_file *f, const ch
     }
     sdk_add(x, pos, (size_t)L * D);
     for (int l = 0; l < cfg->layers && r.w.rc == LONGSD_OK; l++) {
+        if (l == cfg->layers - 1 && taps && taps->penult) /* hidden_states[-2] */
+            memcpy(taps->penult, x, (size_t)L * D * sizeof *x);
+        if (l == cfg->layers - 1 && !need_last)
+            break;
         size_t m2 = sdarena_mark(a);
         char lp[128];
         snprintf(lp, sizeof lp, "encoder.layers.%d", l);
@@ -184,10 +202,16 @@ longsd_status sdclip_forward(const sdclip_cfg *cfg, const sdst_file *f, const ch
         sdk_add(x, o, (size_t)L * D);
         sdarena_reset(a, m2);
     }
-    const float *g = sdw_get(&r.w, 2, (size_t)D, "final_layer_norm.weight");
-    const float *b = sdw_get(&r.w, 3, (size_t)D, "final_layer_norm.bias");
-    if (g && b)
-        sdk_layer_norm(x, L, D, g, b, cfg->eps, x);
+    if (need_last) {
+        const float *g = sdw_get(&r.w, 2, (size_t)D, "final_layer_norm.weight");
+        const float *b = sdw_get(&r.w, 3, (size_t)D, "final_layer_norm.bias");
+        if (g && b && hidden)
+            sdk_layer_norm(x, L, D, g, b, cfg->eps, x);
+        else if (g && b) /* only the pooled token's row */
+            sdk_layer_norm(x + (size_t)taps->pool_at * D, 1, D, g, b, cfg->eps, x + (size_t)taps->pool_at * D);
+        if (g && b && taps && taps->pooled)
+            memcpy(taps->pooled, x + (size_t)taps->pool_at * D, (size_t)D * sizeof *x);
+    }
     rc = r.w.rc;
 out:
     sdarena_reset(a, mark);

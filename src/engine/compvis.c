@@ -3,7 +3,10 @@
  * block (L+1)i+j+1 for down resnet j of block i, output block (L+1)i+j
  * for up resnet j, and the upsampler after the last of them. SD 2.x's
  * OpenCLIP text encoder has names of its own (open_clip's
- * TextTransformer), mapped part by part. */
+ * TextTransformer), mapped part by part; SDXL's (SGM) checkpoints use the
+ * same UNet and VAE names, add label_emb, and keep their two text
+ * encoders under conditioner.embedders.0 (transformers' names) and .1
+ * (open_clip's). */
 #include "compvis.h"
 
 #include <stdio.h>
@@ -45,6 +48,8 @@ int sdcv_unet_name(const sdunet_cfg *c, const char *name, char *out, size_t cap)
     static const char *const fixed[][2] = {{"conv_in.", "input_blocks.0.0."},
                                            {"time_embedding.linear_1.", "time_embed.0."},
                                            {"time_embedding.linear_2.", "time_embed.2."},
+                                           {"add_embedding.linear_1.", "label_emb.0.0."}, /* SDXL */
+                                           {"add_embedding.linear_2.", "label_emb.0.2."},
                                            {"conv_norm_out.", "out.0."},
                                            {"conv_out.", "out.2."}};
     for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
@@ -136,6 +141,11 @@ int sdcv_vae_name(const sdvae_cfg *c, const char *name, char *out, size_t cap)
         return 1;
     }
     return copy(name, out, cap);
+}
+
+int sdcv_is_openclip(const char *prefix)
+{
+    return strcmp(prefix, SDCV_OPENCLIP_PREFIX) == 0 || strcmp(prefix, SDCV_XL_OPENCLIP_PREFIX) == 0;
 }
 
 int sdcv_openclip_name(const char *name, char *out, size_t cap)

@@ -93,6 +93,12 @@ float *sdl_linear(sdrun *r, const char *pfx, const float *x, int n, int in, int 
 float *sdl_resnet(sdrun *r, const char *pfx, const float *x, int B, int Cin, int H, int W, int Cout,
                   const float *temb_act, int temb_dim, int G, float eps)
 {
+    return sdl_resnet_n(r, pfx, x, B, Cin, H, W, Cout, temb_act, 1, temb_dim, G, eps);
+}
+
+float *sdl_resnet_n(sdrun *r, const char *pfx, const float *x, int B, int Cin, int H, int W, int Cout,
+                    const float *temb_act, int n_temb, int temb_dim, int G, float eps)
+{
     size_t HW = (size_t)H * W, nin = (size_t)B * Cin * HW, nout = (size_t)B * Cout * HW;
     char name[256];
     float *out = sdarena_alloc(r->a, nout);
@@ -110,13 +116,22 @@ float *sdl_resnet(sdrun *r, const char *pfx, const float *x, int B, int Cin, int
     float *tp = NULL;
     if (temb_act) {
         snprintf(name, sizeof name, "%s.time_emb_proj", pfx);
-        tp = sdl_linear(r, name, temb_act, 1, temb_dim, Cout);
+        tp = sdl_linear(r, name, temb_act, n_temb, temb_dim, Cout);
         if (!tp)
             return NULL;
     }
     snprintf(name, sizeof name, "%s.conv1", pfx);
-    if (!conv_into(r, name, h, B, Cin, H, W, Cout, 3, 1, 1, tp, NULL, h1))
+    if (!conv_into(r, name, h, B, Cin, H, W, Cout, 3, 1, 1, n_temb > 1 ? NULL : tp, NULL, h1))
         return NULL;
+    /* one embedding per sample (SDXL's text_time differs between the
+     * conditional and unconditional halves): a pass over h1 instead */
+    if (tp && n_temb > 1)
+        for (int i = 0; i < B; i++)
+            for (int c = 0; c < Cout; c++) {
+                float *hc = h1 + ((size_t)i * Cout + c) * HW, v = tp[(size_t)i * Cout + c];
+                for (size_t k = 0; k < HW; k++)
+                    hc[k] += v;
+            }
     snprintf(name, sizeof name, "%s.norm2", pfx);
     sdl_group_norm_act(r, name, h1, h1, B, Cout, (int)HW, G, eps, 1);
     snprintf(name, sizeof name, "%s.conv2", pfx);

@@ -31,6 +31,11 @@ float *sdl_linear(sdrun *r, const char *pfx, const float *x, int n, int in, int 
  * the batch (one timestep), or NULL. */
 float *sdl_resnet(sdrun *r, const char *pfx, const float *x, int B, int Cin, int H, int W, int Cout,
                   const float *temb_act, int temb_dim, int G, float eps);
+/* The same with n_temb time embeddings (n_temb, temb_dim): 1 shared by the
+ * batch, or B, one per image (SDXL, whose embedding holds the prompt's
+ * pooled vector, so the two halves of guidance differ). */
+float *sdl_resnet_n(sdrun *r, const char *pfx, const float *x, int B, int Cin, int H, int W, int Cout,
+                    const float *temb_act, int n_temb, int temb_dim, int G, float eps);
 /* Transformer2DModel (SD 1.x: proj_in/out, self-attn, cross-attn with
  * ctx(B, n_ctx, ctx_dim), GEGLU). */
 float *sdl_transformer(sdrun *r, const char *pfx, const float *x, int B, int C, int H, int W, int heads, int tlayers,

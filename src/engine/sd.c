@@ -3,7 +3,9 @@
  * from noise or from an encoded, noised init image, sample with
  * classifier-free guidance, decode with the VAE. It mirrors diffusers'
  * StableDiffusionPipeline and StableDiffusionImg2ImgPipeline step by step
- * so the fixtures can check it. */
+ * so the fixtures can check it; for SDXL (sdxl.c) StableDiffusionXLPipeline:
+ * two tokenizers and text encoders, a pooled vector and time ids per
+ * sample. */
 #include "sd.h"
 
 #include <jansson.h>
@@ -19,6 +21,7 @@
 #include "rng.h"
 #include "safetensors.h"
 #include "sampler.h"
+#include "sdxl.h"
 #include "taesd.h"
 #include "threadpool.h"
 #include "tokenizer.h"
@@ -37,6 +40,11 @@ struct longsd_sd {
     sdunet_cfg unet_cfg;
     sdvae_cfg vae_cfg;
     sdsched_cfg sched_cfg;
+    /* SDXL: the second tokenizer (pads with "!") and text encoder */
+    int xl, force_zeros; /* force_zeros_for_empty_prompt: an empty negative prompt is zero conditioning */
+    sdtok *tok2;
+    sdst_file *te2;
+    sdxl_te xlte;
     sdtaesd *taesd; /* replaces the VAE's decoder when set (owned) */
     pthread_mutex_t mu;
     int users[3];   /* states using each sd_stage: its pages go when the last is done */
@@ -228,15 +236,18 @@ longsd_sd *longsd_sd_new(void)
 static void unload(longsd_sd *sd)
 {
     sdtok_free(sd->tok);
+    sdtok_free(sd->tok2);
     if (sd->ckpt) {
         sdst_close(sd->ckpt);
     } else {
         sdst_close(sd->te);
+        sdst_close(sd->te2);
         sdst_close(sd->unet);
         sdst_close(sd->vae);
     }
-    sd->tok = NULL;
-    sd->ckpt = sd->te = sd->unet = sd->vae = NULL;
+    sd->tok = sd->tok2 = NULL;
+    sd->ckpt = sd->te = sd->te2 = sd->unet = sd->vae = NULL;
+    sd->xl = 0;
     sd->te_prefix = sd->unet_prefix = sd->vae_prefix = "";
     memset(sd->users, 0, sizeof sd->users);
 }
@@ -273,8 +284,11 @@ static void stage_done(longsd_sd *sd, longsd_sd_state *st, sd_stage s)
     const sdst_file *f = s == STAGE_TE ? sd->te : s == STAGE_UNET ? sd->unet : sd->vae;
     const char *pfx = s == STAGE_TE ? sd->te_prefix : s == STAGE_UNET ? sd->unet_prefix : sd->vae_prefix;
     pthread_mutex_lock(&sd->mu);
-    if (--sd->users[s] == 0) /* a single file holds all three: only this stage's names */
+    if (--sd->users[s] == 0) { /* a single file holds all three: only this stage's names */
         st->released += sdst_release(f, sd->ckpt ? pfx : NULL);
+        if (s == STAGE_TE && sd->xl)
+            st->released += sdst_release(sd->xlte.f2, sd->ckpt ? SDCV_XL_OPENCLIP_PREFIX : NULL);
+    }
     pthread_mutex_unlock(&sd->mu);
 }
 
@@ -293,6 +307,21 @@ static int vae_tile(const longsd_sd_params *p, int f)
 /* The tokenizer and the networks must agree with each other. */
 static longsd_status check_fit(longsd_sd *sd, const char *what)
 {
+    if (sd->xl) {
+        if (sdtok_vocab_size(sd->tok) != sd->xlte.c1.vocab || sdtok_vocab_size(sd->tok2) != sd->xlte.c2.vocab)
+            return lserr_set(&sd->err, LONGSD_ERR_MODEL,
+                             "%s: the tokenizers have %d and %d tokens, the text encoders %d and %d", what,
+                             sdtok_vocab_size(sd->tok), sdtok_vocab_size(sd->tok2), sd->xlte.c1.vocab,
+                             sd->xlte.c2.vocab);
+        longsd_status rc = sdxl_check(&sd->xlte, &sd->unet_cfg, what, &sd->err);
+        if (rc == LONGSD_OK && (sd->xlte.c1.max_pos != SDTOK_MAX_LEN || sd->vae_cfg.latent_ch != sd->unet_cfg.in_ch ||
+                                sd->unet_cfg.out_ch != sd->unet_cfg.in_ch))
+            rc = lserr_set(&sd->err, LONGSD_ERR_MODEL, "%s: the components' sizes do not fit together", what);
+        return rc;
+    }
+    if (sd->unet_cfg.add_time_dim > 0)
+        return lserr_set(&sd->err, LONGSD_ERR_MODEL,
+                         "%s: the UNet takes SDXL's added conditioning (text_time) but there is one text encoder", what);
     if (sdtok_vocab_size(sd->tok) != sd->clip_cfg.vocab)
         return lserr_set(&sd->err, LONGSD_ERR_MODEL, "%s: the tokenizer has %d tokens, the text encoder %d", what,
                          sdtok_vocab_size(sd->tok), sd->clip_cfg.vocab);
@@ -328,9 +357,27 @@ int longsd_sd_latent_channels(const longsd_sd *sd)
     return sd->unet_cfg.in_ch;
 }
 
+void longsd_sd_native_size(const longsd_sd *sd, int *width, int *height)
+{
+    /* SDXL's sizes by family, as its pipelines default: the base at
+     * 1024, the distilled Turbo (its scheduler's trailing steps) at 512 */
+    if (!sd->tok) { /* nothing loaded */
+        *width = *height = 512;
+        return;
+    }
+    int s = sd->xl ? (sd->sched_cfg.spacing == SDS_TRAILING ? 512 : 1024)
+                   : sd->unet_cfg.sample * longsd_sd_latent_factor(sd);
+    *width = *height = s;
+}
+
+int longsd_sd_is_xl(const longsd_sd *sd)
+{
+    return sd->xl;
+}
+
 int longsd_sd_text_dim(const longsd_sd *sd)
 {
-    return sd->clip_cfg.hidden;
+    return sd->xl ? sdxl_ctx_dim(&sd->xlte) : sd->clip_cfg.hidden;
 }
 
 /* DIR/SUB/NAME.safetensors, else DIR/SUB/NAME.fp16.safetensors. */
@@ -353,14 +400,15 @@ static longsd_status open_weights(longsd_sd *sd, const char *dir, const char *su
 /* The three config.json files of a diffusers folder, into sd's configs. */
 static longsd_status load_configs(longsd_sd *sd, const char *dir)
 {
-    static const char *const sub[3] = {"text_encoder", "unet", "vae"};
-    for (int i = 0; i < 3; i++) {
+    static const char *const sub[4] = {"text_encoder", "unet", "vae", "text_encoder_2"};
+    for (int i = 0; i < (sd->xl ? 4 : 3); i++) {
         char *p = longsd__asprintf("%s/%s/config.json", dir, sub[i]);
         if (!p)
             return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
         longsd_status rc = i == 0   ? sdclip_cfg_load(p, &sd->clip_cfg, &sd->err)
                            : i == 1 ? sdunet_cfg_load(p, &sd->unet_cfg, &sd->err)
-                                    : sdvae_cfg_load(p, &sd->vae_cfg, &sd->err);
+                           : i == 2 ? sdvae_cfg_load(p, &sd->vae_cfg, &sd->err)
+                                    : sdclip_cfg_load(p, &sd->xlte.c2, &sd->err);
         longsd__free(p);
         if (rc != LONGSD_OK)
             return rc;
@@ -371,14 +419,17 @@ static longsd_status load_configs(longsd_sd *sd, const char *dir)
         return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
     longsd_status rc = lsfile_exists(p) ? sdsched_cfg_load(p, &sd->sched_cfg, &sd->err) : LONGSD_OK;
     longsd__free(p);
+    sd->xlte.c1 = sd->clip_cfg;
     return rc;
 }
 
 /* The pipeline family of a diffusers folder from model_index.json (absent
  * is fine: the component configs decide). SD 1.x, SD 2.x (the same
  * StableDiffusionPipeline: the configs say OpenCLIP width, linear
- * projections, v-prediction) and LCM run; SDXL, SD 3 and others are named
- * in a clear error instead of failing later on a missing component. */
+ * projections, v-prediction), LCM and SDXL (SDXL-Turbo: the same pipeline,
+ * its scheduler config says trailing) run; the SDXL refiner, SD 3 and
+ * others are named in a clear error instead of failing later on a missing
+ * component. Sets sd->xl and sd->force_zeros. */
 static longsd_status check_family(longsd_sd *sd, const char *dir)
 {
     char *p = longsd__asprintf("%s/model_index.json", dir);
@@ -391,10 +442,20 @@ static longsd_status check_family(longsd_sd *sd, const char *dir)
     if (lsfile_exists(p) && !json_is_object(o)) {
         rc = lserr_set(&sd->err, LONGSD_ERR_MODEL, "%s: not a JSON object%s%s", p, o ? "" : ": ", o ? "" : je.text);
     } else if (json_object_get(o, "text_encoder_2") || (cls && strstr(cls, "XL"))) {
-        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
-                       "%s: an SDXL pipeline (%s); the native engine runs SD 1.x and 2.x (SD-Turbo, LCM) only: use "
-                       "an SD 1.x/2.x model or a remote backend",
-                       p, cls ? cls : "text_encoder_2");
+        json_t *t1 = json_object_get(o, "text_encoder");
+        if (cls && strcmp(cls, "StableDiffusionXLPipeline"))
+            rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
+                           "%s: _class_name %s; the native engine runs SDXL's text-to-image StableDiffusionXLPipeline "
+                           "only (its UNet or inputs differ)",
+                           p, cls);
+        else if (!json_is_array(t1) || json_is_null(json_array_get(t1, 0)))
+            rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
+                           "%s: an SDXL pipeline without text_encoder (the refiner?); the native engine needs both "
+                           "text encoders",
+                           p);
+        json_t *fz = json_object_get(o, "force_zeros_for_empty_prompt");
+        sd->xl = 1;
+        sd->force_zeros = fz ? json_is_true(fz) : 1; /* the pipeline's default */
     } else if (cls && strncmp(cls, "StableDiffusion", 15) && strcmp(cls, "LatentConsistencyModelPipeline")) {
         rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
                        "%s: _class_name %s; the native engine runs StableDiffusionPipeline models (SD 1.x, 2.x) only",
@@ -431,6 +492,20 @@ longsd_status longsd_sd_load(longsd_sd *sd, const char *dir)
         goto fail;
     /* transformers 4 saves "text_model."-prefixed names, 5 does not. */
     sd->te_prefix = sdst_find(sd->te, "text_model.final_layer_norm.weight") ? "text_model." : "";
+    if (sd->xl) {
+        if (!(p = longsd__asprintf("%s/tokenizer_2", dir)))
+            return lserr_set(&sd->err, LONGSD_ERR_NOMEM, "out of memory");
+        rc = sdtok_load_dir(p, &sd->tok2, &sd->err);
+        longsd__free(p);
+        if (rc != LONGSD_OK || (rc = open_weights(sd, dir, "text_encoder_2", "model", &sd->te2)) != LONGSD_OK)
+            goto fail;
+        sd->xlte.f1 = sd->te;
+        sd->xlte.p1 = sd->te_prefix;
+        sd->xlte.f2 = sd->te2;
+        sd->xlte.p2 = sdst_find(sd->te2, "text_model.final_layer_norm.weight") ? "text_model." : "";
+        sd->xlte.proj_name = "text_projection.weight";
+        sd->xlte.proj_t = 0;
+    }
     if ((rc = check_fit(sd, dir)) != LONGSD_OK)
         goto fail;
     return LONGSD_OK;
@@ -496,6 +571,52 @@ static longsd_status sd2_file_cfg(longsd_sd *sd, const char *ckpt)
     return LONGSD_OK;
 }
 
+/* An SGM (original SDXL) single file: both text encoders under
+ * conditioner.embedders, SDXL's shapes unless config_dir says otherwise;
+ * the second tokenizer is config_dir's tokenizer_2, else the first one
+ * padding with "!" as OpenCLIP's does. */
+static longsd_status xl_file(longsd_sd *sd, const char *ckpt, const char *vocab, int tok_dir, const char *config_dir)
+{
+    longsd_status rc = LONGSD_OK;
+    sd->xl = 1;
+    sd->force_zeros = 1;
+    if (config_dir) {
+        if ((rc = load_configs(sd, config_dir)) != LONGSD_OK)
+            return rc;
+    } else {
+        sdxl_default_cfg(&sd->xlte, &sd->unet_cfg, &sd->vae_cfg);
+        sd->clip_cfg = sd->xlte.c1;
+    }
+    char *t2 = config_dir ? longsd__asprintf("%s/tokenizer_2", config_dir) : NULL;
+    if (t2 && lsfile_exists(t2)) {
+        rc = sdtok_load_dir(t2, &sd->tok2, &sd->err);
+    } else {
+        rc = tok_dir ? sdtok_load_dir(vocab, &sd->tok2, &sd->err) : sdtok_load_bpe(vocab, 0, &sd->tok2, &sd->err);
+        int32_t bang = rc == LONGSD_OK ? sdtok_token_id(sd->tok2, "!") : -1;
+        if (bang >= 0)
+            sdtok_set_pad(sd->tok2, bang);
+    }
+    longsd__free(t2);
+    if (rc != LONGSD_OK)
+        return rc;
+    sd->te_prefix = SDCV_XL_CLIP_PREFIX;
+    sd->xlte.f1 = sd->xlte.f2 = sd->ckpt;
+    sd->xlte.p1 = SDCV_XL_CLIP_PREFIX;
+    sd->xlte.p2 = SDCV_XL_OPENCLIP_PREFIX;
+    sd->xlte.proj_name = SDCV_XL_OPENCLIP_PREFIX "text_projection";
+    sd->xlte.proj_t = 1;
+    static const char *const need[] = {SDCV_UNET_PREFIX "input_blocks.0.0.weight", SDCV_UNET_PREFIX "label_emb.0.0.weight",
+                                       SDCV_XL_CLIP_PREFIX "final_layer_norm.weight",
+                                       SDCV_XL_OPENCLIP_PREFIX "ln_final.weight",
+                                       SDCV_XL_OPENCLIP_PREFIX "text_projection",
+                                       SDCV_VAE_PREFIX "decoder.conv_in.weight"};
+    for (size_t i = 0; i < sizeof need / sizeof *need; i++)
+        if (!sdst_find(sd->ckpt, need[i]))
+            return lserr_set(&sd->err, LONGSD_ERR_MODEL, "%s: an SDXL checkpoint without the tensor '%s'", ckpt,
+                             need[i]);
+    return check_fit(sd, ckpt);
+}
+
 longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *vocab, const char *config_dir)
 {
     lserr_clear(&sd->err);
@@ -529,12 +650,12 @@ longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *v
     sd->te_prefix = SDCV_CLIP_PREFIX;
     sd->unet_prefix = SDCV_UNET_PREFIX;
     sd->vae_prefix = SDCV_VAE_PREFIX;
-    if (sdst_find(sd->ckpt, "conditioner.embedders.0.transformer.text_model.final_layer_norm.weight") ||
-        sdst_find(sd->ckpt, "conditioner.embedders.1.model.ln_final.weight")) {
-        rc = lserr_set(&sd->err, LONGSD_ERR_UNSUPPORTED,
-                       "%s: an SDXL checkpoint (conditioner.embedders.*); the native engine runs SD 1.x and 2.x only",
-                       ckpt);
-        goto fail;
+    if (sdst_find(sd->ckpt, SDCV_XL_CLIP_PREFIX "final_layer_norm.weight") ||
+        sdst_find(sd->ckpt, SDCV_XL_OPENCLIP_PREFIX "ln_final.weight")) {
+        rc = xl_file(sd, ckpt, vocab, tok_dir, config_dir);
+        if (rc != LONGSD_OK)
+            goto fail;
+        return LONGSD_OK;
     }
     int sd2 = sdst_find(sd->ckpt, SDCV_OPENCLIP_PREFIX "token_embedding.weight") != NULL;
     if (sd2) {
@@ -580,14 +701,88 @@ longsd_status longsd_sd_set_taesd(longsd_sd *sd, const char *path)
     return LONGSD_OK;
 }
 
+/* The context of one 77-token chunk: hidden(77, text_dim) and, for SDXL,
+ * pooled(proj) when not NULL; mult1/mult2 (may be NULL) are A1111's
+ * emphasis per token, applied to each encoder's states alone (its own
+ * mean restored) before SDXL concatenates them. */
+static longsd_status encode_chunk(longsd_sd *sd, longsd_sd_state *st, const int32_t *ids1, const int32_t *ids2, const float *mult1,
+                                  const float *mult2, float *hidden, float *pooled)
+{
+    if (!sd->xl) {
+        longsd_status rc = sdclip_forward(&sd->clip_cfg, sd->te, sd->te_prefix, &st->arena, ids1, hidden, &st->err);
+        if (rc == LONGSD_OK && mult1)
+            sdpw_emphasis(hidden, mult1, SDTOK_MAX_LEN, sd->clip_cfg.hidden);
+        return rc;
+    }
+    int d1 = sd->xlte.c1.hidden, d2 = sd->xlte.c2.hidden;
+    float *h1 = longsd__malloc((size_t)SDTOK_MAX_LEN * d1 * sizeof *h1),
+          *h2 = longsd__malloc((size_t)SDTOK_MAX_LEN * d2 * sizeof *h2);
+    longsd_status rc = h1 && h2 ? sdxl_encode(&sd->xlte, &st->arena, ids1, ids2, sdtok_eos(sd->tok2), h1, h2, pooled,
+                                              &st->err)
+                                : lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
+    if (rc == LONGSD_OK) {
+        if (mult1)
+            sdpw_emphasis(h1, mult1, SDTOK_MAX_LEN, d1);
+        if (mult2)
+            sdpw_emphasis(h2, mult2, SDTOK_MAX_LEN, d2);
+        sdxl_concat(h1, d1, h2, d2, SDTOK_MAX_LEN, hidden);
+    }
+    longsd__free(h1);
+    longsd__free(h2);
+    return rc;
+}
+
+/* The prompt as plain text, one chunk (diffusers' truncation). */
+static longsd_status encode_plain(longsd_sd *sd, longsd_sd_state *st, const char *prompt, float *hidden, float *pooled)
+{
+    int32_t ids[SDTOK_MAX_LEN], ids2[SDTOK_MAX_LEN];
+    longsd_status rc = sdtok_encode(sd->tok, prompt ? prompt : "", ids, SDTOK_MAX_LEN, NULL, &st->err);
+    if (rc == LONGSD_OK && sd->xl)
+        rc = sdtok_encode(sd->tok2, prompt ? prompt : "", ids2, SDTOK_MAX_LEN, NULL, &st->err);
+    if (rc == LONGSD_OK)
+        rc = encode_chunk(sd, st, ids, ids2, NULL, NULL, hidden, pooled);
+    return rc;
+}
+
 static longsd_status encode_text(longsd_sd *sd, longsd_sd_state *st, const char *prompt, float *hidden)
 {
     if (!sd->tok)
         return lserr_set(&st->err, LONGSD_ERR_PARAM, "no model loaded");
-    int32_t ids[SDTOK_MAX_LEN];
-    longsd_status rc = sdtok_encode(sd->tok, prompt ? prompt : "", ids, SDTOK_MAX_LEN, NULL, &st->err);
-    if (rc == LONGSD_OK)
-        rc = sdclip_forward(&sd->clip_cfg, sd->te, sd->te_prefix, &st->arena, ids, hidden, &st->err);
+    return encode_plain(sd, st, prompt, hidden, NULL);
+}
+
+/* A1111's chunks of the prompt, each through the encoder(s) alone, then
+ * weighted; SDXL's pooled vector is the first chunk's, unweighted (as
+ * A1111 takes it). */
+static longsd_status encode_chunks(longsd_sd *sd, longsd_sd_state *st, const char *prompt, float **hidden, int *n_chunks, float *pooled)
+{
+    *hidden = NULL;
+    *n_chunks = 0;
+    sdpw_chunks c, c2 = {0};
+    longsd_status rc = sdpw_chunk(sd->tok, prompt ? prompt : "", &c, &st->err);
+    if (rc != LONGSD_OK)
+        return rc;
+    if (sd->xl && (rc = sdpw_chunk(sd->tok2, prompt ? prompt : "", &c2, &st->err)) == LONGSD_OK && c2.n != c.n)
+        rc = lserr_set(&st->err, LONGSD_ERR_MODEL, "prompt: the two tokenizers split it into %d and %d chunks", c.n,
+                       c2.n);
+    size_t per = (size_t)SDTOK_MAX_LEN * longsd_sd_text_dim(sd);
+    float *h = rc == LONGSD_OK ? longsd__malloc((size_t)c.n * per * sizeof *h) : NULL;
+    if (rc == LONGSD_OK && !h)
+        rc = lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
+    for (int k = 0; rc == LONGSD_OK && k < c.n; k++) {
+        size_t o = (size_t)k * SDTOK_MAX_LEN;
+        rc = encode_chunk(sd, st, c.ids + o, sd->xl ? c2.ids + o : NULL, c.mult + o, sd->xl ? c2.mult + o : NULL,
+                          h + k * per, k == 0 ? pooled : NULL);
+    }
+    if (rc == LONGSD_OK) {
+        *hidden = h;
+        *n_chunks = c.n;
+    } else {
+        longsd__free(h);
+    }
+    sdpw_chunks_free(&c);
+    if (sd->xl)
+        sdpw_chunks_free(&c2);
     return rc;
 }
 
@@ -598,29 +793,7 @@ static longsd_status encode_prompt(longsd_sd *sd, longsd_sd_state *st, const cha
     *n_chunks = 0;
     if (!sd->tok)
         return lserr_set(&st->err, LONGSD_ERR_PARAM, "no model loaded");
-    sdpw_chunks c;
-    longsd_status rc = sdpw_chunk(sd->tok, prompt ? prompt : "", &c, &st->err);
-    if (rc != LONGSD_OK)
-        return rc;
-    size_t per = (size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden;
-    float *h = longsd__malloc((size_t)c.n * per * sizeof *h);
-    if (!h)
-        rc = lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
-    /* each chunk through the encoder alone, then weighted, as A1111 */
-    for (int k = 0; rc == LONGSD_OK && k < c.n; k++) {
-        rc = sdclip_forward(&sd->clip_cfg, sd->te, sd->te_prefix, &st->arena, c.ids + (size_t)k * SDTOK_MAX_LEN,
-                            h + k * per, &st->err);
-        if (rc == LONGSD_OK)
-            sdpw_emphasis(h + k * per, c.mult + (size_t)k * SDTOK_MAX_LEN, SDTOK_MAX_LEN, sd->clip_cfg.hidden);
-    }
-    if (rc == LONGSD_OK) {
-        *hidden = h;
-        *n_chunks = c.n;
-    } else {
-        longsd__free(h);
-    }
-    sdpw_chunks_free(&c);
-    return rc;
+    return encode_chunks(sd, st, prompt, hidden, n_chunks, NULL);
 }
 
 /* The calls on the handle itself run on its own state, whose message
@@ -651,15 +824,15 @@ longsd_status longsd_sd_encode_prompt(longsd_sd *sd, const char *prompt, float *
 
 /* The conditioning of one prompt as plain text (one chunk) or A1111's. */
 static longsd_status encode_any(longsd_sd *sd, longsd_sd_state *st, const char *prompt, int plain, float **out,
-                                int *n_chunks)
+                                int *n_chunks, float *pooled)
 {
     if (!plain)
-        return encode_prompt(sd, st, prompt, out, n_chunks);
+        return encode_chunks(sd, st, prompt, out, n_chunks, pooled);
     *n_chunks = 0;
-    *out = longsd__malloc((size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden * sizeof **out);
+    *out = longsd__malloc((size_t)SDTOK_MAX_LEN * longsd_sd_text_dim(sd) * sizeof **out);
     if (!*out)
         return lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
-    longsd_status rc = encode_text(sd, st, prompt, *out);
+    longsd_status rc = encode_plain(sd, st, prompt, *out, pooled);
     if (rc != LONGSD_OK) {
         longsd__free(*out);
         *out = NULL;
@@ -671,29 +844,41 @@ static longsd_status encode_any(longsd_sd *sd, longsd_sd_state *st, const char *
 
 /* ctx(B, n * 77, D): [negative, prompt] (or the prompt alone for B = 1),
  * the shorter padded with chunks of the empty prompt so both have n
- * chunks (A1111's "pad prompt/negative prompt to be same length"). */
+ * chunks (A1111's "pad prompt/negative prompt to be same length"). SDXL
+ * also gives pooled(B, proj); an empty negative prompt is all zeros there
+ * when the pipeline says force_zeros_for_empty_prompt (diffusers' and
+ * A1111's way). */
 static longsd_status build_context(longsd_sd *sd, longsd_sd_state *st, const longsd_sd_params *p, int B, float **ctx,
-                                   int *n_ctx)
+                                   int *n_ctx, float *pooled)
 {
     *ctx = NULL;
     float *hc = NULL, *hu = NULL, *he = NULL;
     int nc = 0, nu = 0, ne = 0;
-    size_t per = (size_t)SDTOK_MAX_LEN * sd->clip_cfg.hidden;
-    longsd_status rc = encode_any(sd, st, p->prompt, p->plain_prompt, &hc, &nc);
-    if (rc == LONGSD_OK && B == 2)
-        rc = encode_any(sd, st, p->negative_prompt, p->plain_prompt, &hu, &nu);
+    int proj = sd->xl ? sd->xlte.c2.proj : 0;
+    int zero_neg = B == 2 && sd->xl && sd->force_zeros && (!p->negative_prompt || !*p->negative_prompt);
+    size_t per = (size_t)SDTOK_MAX_LEN * longsd_sd_text_dim(sd);
+    longsd_status rc = encode_any(sd, st, p->prompt, p->plain_prompt, &hc, &nc, sd->xl ? pooled + (B - 1) * proj : NULL);
+    if (rc == LONGSD_OK && B == 2 && !zero_neg)
+        rc = encode_any(sd, st, p->negative_prompt, p->plain_prompt, &hu, &nu, sd->xl ? pooled : NULL);
     int n = nc > nu ? nc : nu;
-    if (rc == LONGSD_OK && (nc < n || (B == 2 && nu < n)))
-        rc = encode_any(sd, st, "", 0, &he, &ne);
+    if (rc == LONGSD_OK && (nc < n || (B == 2 && !zero_neg && nu < n)))
+        rc = encode_any(sd, st, "", 0, &he, &ne, NULL);
     if (rc == LONGSD_OK && !(*ctx = longsd__malloc((size_t)B * n * per * sizeof **ctx)))
         rc = lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
     if (rc == LONGSD_OK) {
         for (int b = 0; b < B; b++) {
             const float *src = b == B - 1 ? hc : hu;
             int ns = b == B - 1 ? nc : nu;
-            for (int k = 0; k < n; k++)
-                memcpy(*ctx + ((size_t)b * n + k) * per, k < ns ? src + k * per : he, per * sizeof **ctx);
+            for (int k = 0; k < n; k++) {
+                float *dst = *ctx + ((size_t)b * n + k) * per;
+                if (b < B - 1 && zero_neg)
+                    memset(dst, 0, per * sizeof *dst);
+                else
+                    memcpy(dst, k < ns ? src + k * per : he, per * sizeof **ctx);
+            }
         }
+        if (zero_neg)
+            memset(pooled, 0, (size_t)proj * sizeof *pooled);
         *n_ctx = n * SDTOK_MAX_LEN;
     }
     longsd__free(hc);
@@ -826,7 +1011,7 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
         return rc;
     }
     /* As diffusers: the batch is [unconditional, conditional]. */
-    float *ctx = NULL;
+    float *ctx = NULL, *pooled = NULL, tids[2 * SDXL_TIME_IDS];
     int n_ctx = 0;
     float *x = longsd__malloc(n * sizeof *x), *xin = longsd__malloc(2 * n * sizeof *xin);
     float *eps = longsd__malloc(2 * n * sizeof *eps);
@@ -847,7 +1032,22 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
     st->arena.patch = lte.n ? &lte.patch : NULL;
     st->released = 0;
     stage_use(sd, st, STAGE_TE);
-    rc = build_context(sd, st, &q, B, &ctx, &n_ctx);
+    if (sd->xl && (lte.n || lunet.n)) {
+        rc = lserr_set(&st->err, LONGSD_ERR_UNSUPPORTED,
+                       "LoRA on SDXL is not supported by the native engine yet: drop the <lora:...> tags and --lora, or "
+                       "use a remote backend");
+        goto out;
+    }
+    if (sd->xl) {
+        pooled = longsd__calloc((size_t)B * sd->xlte.c2.proj, sizeof *pooled);
+        if (!pooled) {
+            rc = lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
+            goto out;
+        }
+        for (int b = 0; b < B; b++)
+            sdxl_time_ids(p->width, p->height, tids + b * SDXL_TIME_IDS);
+    }
+    rc = build_context(sd, st, &q, B, &ctx, &n_ctx, pooled);
     st->arena.patch = lunet.n ? &lunet.patch : NULL;
     if (rc != LONGSD_OK)
         goto out;
@@ -879,8 +1079,9 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
             xin[k] = x[k] * sc;
         if (B == 2)
             memcpy(xin + n, xin, n * sizeof *xin);
-        if ((rc = sdunet_forward_cond(&sd->unet_cfg, sd->unet, sd->unet_prefix, &st->arena, xin, B, h, w, t,
-                                      tcd ? wemb : NULL, ctx, n_ctx, eps, &ab, &st->err)) != LONGSD_OK)
+        sdunet_extra ex = {.tcond = tcd ? wemb : NULL, .text_embeds = pooled, .time_ids = sd->xl ? tids : NULL};
+        if ((rc = sdunet_forward_ex(&sd->unet_cfg, sd->unet, sd->unet_prefix, &st->arena, xin, B, h, w, t, &ex, ctx,
+                                    n_ctx, eps, &ab, &st->err)) != LONGSD_OK)
             goto out;
         float *ec = eps + (size_t)(B - 1) * n;
         if (cfg_on)
@@ -940,6 +1141,7 @@ out:
     sdlora_tags_free(tags, ntags);
     sdsched_free(&s);
     longsd__free(ctx);
+    longsd__free(pooled);
     longsd__free(x);
     longsd__free(xin);
     longsd__free(eps);

@@ -1,8 +1,10 @@
-/* unet.c - UNet2DConditionModel as configured for SD 1.x (see nets.h):
- * sinusoidal time embedding, down blocks (ResNet [+ spatial transformer])
+/* unet.c - UNet2DConditionModel as configured for SD 1.x, 2.x and XL (see
+ * nets.h): sinusoidal time embedding (plus SDXL's pooled text and time ids
+ * through add_embedding), down blocks (ResNet [+ spatial transformer])
  * with skip connections, the cross-attention mid block, up blocks that
  * concatenate the skips, then norm, SiLU and conv_out. Block layout,
- * channels, heads and cross-attention width come from config.json. */
+ * channels, heads, transformer depth per block and cross-attention width
+ * come from config.json. */
 #include <jansson.h>
 #include <math.h>
 #include <string.h>
@@ -16,8 +18,8 @@ sdunet_cfg sdunet_sd15_cfg(void)
     return (sdunet_cfg){
         .in_ch = 4, .out_ch = 4, .n_blocks = 4, .layers = 2,
         .ch = {320, 640, 1280, 1280}, .down_cross = {1, 1, 1, 0}, .up_cross = {0, 1, 1, 1},
-        .heads = {8, 8, 8, 8}, .ctx_dim = 768, .groups = 32, .tlayers = 1, .eps = 1e-5f,
-        .flip_sin_to_cos = 1, .freq_shift = 0,
+        .heads = {8, 8, 8, 8}, .ctx_dim = 768, .groups = 32, .tlayers = {1, 1, 1, 1}, .eps = 1e-5f,
+        .flip_sin_to_cos = 1, .freq_shift = 0, .sample = 64,
     };
 }
 
@@ -93,7 +95,14 @@ longsd_status sdunet_cfg_load(const char *path, sdunet_cfg *cfg, lserr *err)
     c.ctx_dim = sdnet_geti(o, "cross_attention_dim", 768);
     c.groups = sdnet_geti(o, "norm_num_groups", 32);
     c.freq_shift = sdnet_geti(o, "freq_shift", 0);
-    c.tlayers = sdnet_geti(o, "transformer_layers_per_block", 1);
+    c.sample = sdnet_geti(o, "sample_size", 64);
+    if (c.sample < 8 || c.sample > 1024)
+        c.sample = 64; /* a list (non-square) or nonsense: SD's own */
+    if (!int_list(json_object_get(o, "transformer_layers_per_block"), c.tlayers, n, 1)) {
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: transformer_layers_per_block must be an integer or one per block",
+                       path);
+        goto out;
+    }
     json_t *fl = json_object_get(o, "flip_sin_to_cos");
     c.flip_sin_to_cos = fl ? json_is_true(fl) : 1;
     json_t *e = json_object_get(o, "norm_eps");
@@ -117,12 +126,36 @@ longsd_status sdunet_cfg_load(const char *path, sdunet_cfg *cfg, lserr *err)
             goto out;
         }
     }
-    static const char *const unsupported[] = {"class_embed_type", "addition_embed_type", "encoder_hid_dim",
-                                              "time_embedding_dim"};
+    /* SDXL: the pooled text and the time ids, embedded and added to the
+     * time embedding; other addition types (image, text_image) are not */
+    c.add_time_dim = c.add_in = 0;
+    json_t *ae = json_object_get(o, "addition_embed_type");
+    if (ae && !json_is_null(ae)) {
+        if (!json_is_string(ae) || strcmp(json_string_value(ae), "text_time")) {
+            rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: addition_embed_type %s is not supported (\"text_time\" "
+                           "only, as SDXL)", path, json_is_string(ae) ? json_string_value(ae) : "(not a string)");
+            goto out;
+        }
+        c.add_time_dim = sdnet_geti(o, "addition_time_embed_dim", 0);
+        c.add_in = sdnet_geti(o, "projection_class_embeddings_input_dim", 0);
+        if (c.add_time_dim < 2 || c.add_time_dim > 4096 || c.add_time_dim % 2 ||
+            c.add_in <= SDXL_TIME_IDS * c.add_time_dim || c.add_in > 65536) {
+            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: addition_time_embed_dim (%d) and "
+                           "projection_class_embeddings_input_dim (%d) do not fit %d time ids and a pooled text vector",
+                           path, c.add_time_dim, c.add_in, SDXL_TIME_IDS);
+            goto out;
+        }
+    }
+    json_t *rt = json_object_get(o, "reverse_transformer_layers_per_block");
+    if (rt && !json_is_null(rt)) {
+        rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: reverse_transformer_layers_per_block is not supported", path);
+        goto out;
+    }
+    static const char *const unsupported[] = {"class_embed_type", "encoder_hid_dim", "time_embedding_dim"};
     for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
         json_t *v = json_object_get(o, unsupported[i]);
         if (v && !json_is_null(v)) {
-            rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: %s is not supported (SD 1.x UNets only)", path,
+            rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: %s is not supported (SD 1.x/2.x/XL UNets only)", path,
                            unsupported[i]);
             goto out;
         }
@@ -141,7 +174,7 @@ longsd_status sdunet_cfg_load(const char *path, sdunet_cfg *cfg, lserr *err)
         int ok = !v || json_is_null(v) || (must[i].want[0] ? json_is_string(v) && !strcmp(json_string_value(v), must[i].want)
                                                            : json_is_false(v));
         if (!ok) {
-            rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: this value of %s is not supported (SD 1.x UNets only)",
+            rc = lserr_set(err, LONGSD_ERR_UNSUPPORTED, "%s: this value of %s is not supported (SD 1.x/2.x/XL UNets only)",
                            path, must[i].key);
             goto out;
         }
@@ -156,6 +189,11 @@ longsd_status sdunet_cfg_load(const char *path, sdunet_cfg *cfg, lserr *err)
         goto out;
     }
     for (int i = 0; i < n; i++)
+        if (c.tlayers[i] <= 0 || c.tlayers[i] > 64) {
+            rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: block %d: %d transformer layers (1..64)", path, i, c.tlayers[i]);
+            goto out;
+        }
+    for (int i = 0; i < n; i++)
         if (c.ch[i] <= 0 || c.ch[i] > 8192 || c.heads[i] <= 0 || c.ch[i] % c.heads[i] || c.ch[i] % c.groups) {
             rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: block %d: %d channels do not split into %d heads and %d groups",
                            path, i, c.ch[i], c.heads[i], c.groups);
@@ -163,7 +201,7 @@ longsd_status sdunet_cfg_load(const char *path, sdunet_cfg *cfg, lserr *err)
         }
     if (c.in_ch <= 0 || c.in_ch > 64 || c.out_ch <= 0 || c.out_ch > 64 || c.ctx_dim > 8192 || c.layers <= 0 ||
         c.layers > 8 || c.ctx_dim <= 0 || c.groups <= 0 ||
-        c.tlayers <= 0 || c.tlayers > 16 || c.ch[0] % 2) {
+        c.ch[0] % 2) {
         rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: inconsistent sizes", path);
         goto out;
     }
@@ -200,24 +238,49 @@ void sdunet_guidance_embedding(float w, int dim, float *out)
         out[dim - 1] = 0.0f;
 }
 
+/* out(dim) = get_timestep_embedding(t) as diffusers computes it, in
+ * float32: [cos, sin] halves when flip, else [sin, cos]. */
+static void timestep_embedding(float t, int dim, int flip, int shift, float *out)
+{
+    int half = dim / 2;
+    for (int i = 0; i < half; i++) {
+        float ex = -logf(10000.0f) * (float)i / ((float)half - (float)shift);
+        float arg = t * expf(ex);
+        float sn = sinf(arg), cs = cosf(arg);
+        out[flip ? i : half + i] = cs;
+        out[flip ? half + i : i] = sn;
+    }
+}
+
 longsd_status sdunet_forward(const sdunet_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
                              const float *xin, int B, int H, int W, float t, const float *ctx, int n_ctx, float *out,
                              const sdabort *ab, lserr *err)
 {
-    return sdunet_forward_cond(cfg, f, prefix, a, xin, B, H, W, t, NULL, ctx, n_ctx, out, ab, err);
+    return sdunet_forward_ex(cfg, f, prefix, a, xin, B, H, W, t, NULL, ctx, n_ctx, out, ab, err);
 }
 
 longsd_status sdunet_forward_cond(const sdunet_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
                                   const float *xin, int B, int H, int W, float t, const float *tcond, const float *ctx,
                                   int n_ctx, float *out, const sdabort *ab, lserr *err)
 {
+    sdunet_extra ex = {.tcond = tcond};
+    return sdunet_forward_ex(cfg, f, prefix, a, xin, B, H, W, t, &ex, ctx, n_ctx, out, ab, err);
+}
+
+longsd_status sdunet_forward_ex(const sdunet_cfg *cfg, const sdst_file *f, const char *prefix, sdarena *a,
+                                const float *xin, int B, int H, int W, float t, const sdunet_extra *ex,
+                                const float *ctx, int n_ctx, float *out, const sdabort *ab, lserr *err)
+{
     const sdunet_cfg *c = cfg;
     int nb = c->n_blocks, G = c->groups, ch0 = c->ch[0], tdim = 4 * ch0;
+    const float *tcond = ex ? ex->tcond : NULL;
     if (B < 1 || B > 64)
         return lserr_set(err, LONGSD_ERR_PARAM, "unet: batch of %d", B);
     if (H % (1 << (nb - 1)) || W % (1 << (nb - 1)) || H <= 0 || W <= 0)
         return lserr_set(err, LONGSD_ERR_PARAM, "unet: latent size %dx%d is not a multiple of %d", W, H,
                          1 << (nb - 1));
+    if (c->add_time_dim > 0 && (!ex || !ex->text_embeds || !ex->time_ids))
+        return lserr_set(err, LONGSD_ERR_PARAM, "unet: an SDXL UNet needs the pooled text embedding and time ids");
     longsd_status rc = LONGSD_OK;
     sdrun r = {.a = a};
     sdw_init(&r.w, f, prefix, a, err);
@@ -243,14 +306,7 @@ longsd_status sdunet_forward_cond(const sdunet_cfg *cfg, const sdst_file *f, con
     /* Time embedding in float32 as diffusers computes it (get_timestep_embedding). */
     float *temb = sdarena_alloc(a, (size_t)ch0);
     NEED(temb);
-    int half = ch0 / 2;
-    for (int i = 0; i < half; i++) {
-        float ex = -logf(10000.0f) * (float)i / ((float)half - (float)c->freq_shift);
-        float arg = t * expf(ex);
-        float sn = sinf(arg), cs = cosf(arg);
-        temb[c->flip_sin_to_cos ? i : half + i] = cs;
-        temb[c->flip_sin_to_cos ? half + i : i] = sn;
-    }
+    timestep_embedding(t, ch0, c->flip_sin_to_cos, c->freq_shift, temb);
     if (tcond && c->tcond_dim > 0) {
         float *cp = sdl_linear(&r, "time_embedding.cond_proj", tcond, 1, c->tcond_dim, ch0);
         NEED(cp);
@@ -261,7 +317,32 @@ longsd_status sdunet_forward_cond(const sdunet_cfg *cfg, const sdst_file *f, con
     sdk_silu(e1, (size_t)tdim);
     float *emb = sdl_linear(&r, "time_embedding.linear_2", e1, 1, tdim, tdim);
     NEED(emb);
-    sdk_silu(emb, (size_t)tdim); /* every resnet applies SiLU before time_emb_proj */
+    int ne = 1; /* time embeddings: one for the batch, or one per sample (SDXL) */
+    if (c->add_time_dim > 0) {
+        /* SDXL: [pooled text, sinusoids of each time id] -> add_embedding,
+         * per sample, added to the shared time embedding */
+        int np = c->add_in - SDXL_TIME_IDS * c->add_time_dim;
+        float *in = sdarena_alloc(a, (size_t)B * c->add_in), *eb = sdarena_alloc(a, (size_t)B * tdim);
+        NEED(in && eb);
+        for (int b = 0; b < B; b++) {
+            float *row = in + (size_t)b * c->add_in;
+            memcpy(row, ex->text_embeds + (size_t)b * np, (size_t)np * sizeof *row);
+            for (int k = 0; k < SDXL_TIME_IDS; k++)
+                timestep_embedding(ex->time_ids[b * SDXL_TIME_IDS + k], c->add_time_dim, c->flip_sin_to_cos,
+                                   c->freq_shift, row + np + k * c->add_time_dim);
+        }
+        float *a1 = sdl_linear(&r, "add_embedding.linear_1", in, B, c->add_in, tdim);
+        NEED(a1);
+        sdk_silu(a1, (size_t)B * tdim);
+        float *a2 = sdl_linear(&r, "add_embedding.linear_2", a1, B, tdim, tdim);
+        NEED(a2);
+        for (int b = 0; b < B; b++)
+            for (int k = 0; k < tdim; k++)
+                eb[(size_t)b * tdim + k] = emb[k] + a2[(size_t)b * tdim + k];
+        emb = eb;
+        ne = B;
+    }
+    sdk_silu(emb, (size_t)ne * tdim); /* every resnet applies SiLU before time_emb_proj */
 
     float *x = sdl_conv(&r, "conv_in", xin, B, c->in_ch, H, W, ch0, 3, 1, 1);
     NEED(x);
@@ -271,11 +352,11 @@ longsd_status sdunet_forward_cond(const sdunet_cfg *cfg, const sdst_file *f, con
     for (int i = 0; i < nb; i++) {
         for (int j = 0; j < c->layers; j++) {
             snprintf(name, sizeof name, "down_blocks.%d.resnets.%d", i, j);
-            NEED(x = sdl_resnet(&r, name, x, B, C, H, W, c->ch[i], emb, tdim, G, c->eps));
+            NEED(x = sdl_resnet_n(&r, name, x, B, C, H, W, c->ch[i], emb, ne, tdim, G, c->eps));
             C = c->ch[i];
             if (c->down_cross[i]) {
                 snprintf(name, sizeof name, "down_blocks.%d.attentions.%d", i, j);
-                NEED(x = sdl_transformer(&r, name, x, B, C, H, W, c->heads[i], c->tlayers, ctx, n_ctx, c->ctx_dim, G));
+                NEED(x = sdl_transformer(&r, name, x, B, C, H, W, c->heads[i], c->tlayers[i], ctx, n_ctx, c->ctx_dim, G));
             }
             s.x[s.n] = x;
             s.c[s.n++] = C;
@@ -290,13 +371,13 @@ longsd_status sdunet_forward_cond(const sdunet_cfg *cfg, const sdst_file *f, con
         }
     }
     int top = c->ch[nb - 1];
-    NEED(x = sdl_resnet(&r, "mid_block.resnets.0", x, B, C, H, W, top, emb, tdim, G, c->eps));
+    NEED(x = sdl_resnet_n(&r, "mid_block.resnets.0", x, B, C, H, W, top, emb, ne, tdim, G, c->eps));
     C = top;
-    NEED(x = sdl_transformer(&r, "mid_block.attentions.0", x, B, C, H, W, c->heads[nb - 1], c->tlayers, ctx, n_ctx,
+    NEED(x = sdl_transformer(&r, "mid_block.attentions.0", x, B, C, H, W, c->heads[nb - 1], c->tlayers[nb - 1], ctx, n_ctx,
                              c->ctx_dim, G));
-    NEED(x = sdl_resnet(&r, "mid_block.resnets.1", x, B, C, H, W, C, emb, tdim, G, c->eps));
+    NEED(x = sdl_resnet_n(&r, "mid_block.resnets.1", x, B, C, H, W, C, emb, ne, tdim, G, c->eps));
     for (int i = 0; i < nb; i++) {
-        int co = c->ch[nb - 1 - i], heads = c->heads[nb - 1 - i];
+        int co = c->ch[nb - 1 - i], heads = c->heads[nb - 1 - i], tl = c->tlayers[nb - 1 - i];
         for (int j = 0; j <= c->layers; j++) {
             s.n--;
             int cs = s.c[s.n];
@@ -309,11 +390,11 @@ longsd_status sdunet_forward_cond(const sdunet_cfg *cfg, const sdst_file *f, con
                        (size_t)cs * hw * sizeof *cat);
             }
             snprintf(name, sizeof name, "up_blocks.%d.resnets.%d", i, j);
-            NEED(x = sdl_resnet(&r, name, cat, B, C + cs, H, W, co, emb, tdim, G, c->eps));
+            NEED(x = sdl_resnet_n(&r, name, cat, B, C + cs, H, W, co, emb, ne, tdim, G, c->eps));
             C = co;
             if (c->up_cross[i]) {
                 snprintf(name, sizeof name, "up_blocks.%d.attentions.%d", i, j);
-                NEED(x = sdl_transformer(&r, name, x, B, C, H, W, heads, c->tlayers, ctx, n_ctx, c->ctx_dim, G));
+                NEED(x = sdl_transformer(&r, name, x, B, C, H, W, heads, tl, ctx, n_ctx, c->ctx_dim, G));
             }
         }
         if (i < nb - 1) {

@@ -241,7 +241,7 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
                          "DPM++ 2M Karras, LCM)",
                          job->sampler);
     if (job->width % 64 || job->height % 64)
-        return lserr_set(err, LONGSD_ERR_UNSUPPORTED, "native: %dx%d: SD 1.x and 2.x need multiples of 64 (e.g. 768x512)",
+        return lserr_set(err, LONGSD_ERR_UNSUPPORTED, "native: %dx%d: SD 1.x, 2.x and XL need multiples of 64 (e.g. 768x512)",
                          job->width, job->height);
     p.prompt = job->prompt;
     p.negative_prompt = job->negative;

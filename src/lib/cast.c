@@ -3,8 +3,8 @@
  * counted by cast_scan.c (into cast_map.c's tables), made characters and
  * merged by cast_merge.c, sexed by cast_sex.c, roles joined to the names
  * the text gives them by cast_rolename.c; the narrator (narrator.c) is
- * marked last. Every pass is one walk over the sentences: linear in the
- * size of the text. */
+ * marked last, or, for a play, the speakers kept (cast_drama.c). Every
+ * pass is one walk over the sentences: linear in the size of the text. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,7 +118,14 @@ longsd_status ls_cast_find(const longsd_story *s, size_t max_cast, ls_character 
         goto out;
     if ((st = ls_cast_role_names(s, c.lang, out, &n_out)))
         goto out;
-    if ((st = ls_narrator_find(s, &out, &n_out, max_cast)))
+    if (!s->is_play && (st = ls_cast_drop_mentioned(s, c.lang, out, &n_out)))
+        goto out;
+    /* a play has no narrator: its "I" is the one who speaks */
+    if (s->is_play)
+        st = ls_cast_drama(s, c.lang, &out, &n_out, max_cast);
+    else
+        st = ls_narrator_find(s, &out, &n_out, max_cast);
+    if (st)
         goto out;
 out:
     if (st) {

@@ -92,6 +92,7 @@ typedef struct {
     int gender;
     int title_named;        /* named by its whole phrase ("Aunt Polly", "Injun Joe") */
     size_t male, female;    /* pronoun votes */
+    size_t smale, sfemale;  /* "Mirela shook her head": the possessive of the name's own verb */
 } cchar;
 
 typedef struct {
@@ -116,5 +117,14 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
  * ties to it (apposition, a call answered by the role) become one: the
  * name, with both's mentions and the role. *n_cast shrinks. */
 longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_character *cast, size_t *n_cast);
+
+/* ---- cast_mention.c: minor names the book only mentions (history, lists,
+ * "de Cook") leave the cast; LONGSD_ERR_NOMEM only. */
+longsd_status ls_cast_drop_mentioned(const longsd_story *s, lslex_lang_id lang, ls_character *cast, size_t *n_cast);
+
+/* ---- cast_drama.c: a play's cast are its speakers, at most max_cast
+ * (0 = no limit); *cast may be replaced. LONGSD_ERR_NOMEM only. */
+longsd_status ls_cast_drama(const longsd_story *s, lslex_lang_id lang, ls_character **cast, size_t *n_cast,
+                            size_t max_cast);
 
 #endif

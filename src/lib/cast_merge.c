@@ -11,6 +11,7 @@
 #include "cast_int.h"
 #include "dict.h"
 #include "util.h"
+#include "wordnet.h"
 
 void ls_cchars_free(cchars *cs)
 {
@@ -104,6 +105,26 @@ static centry **sorted_entries(const cmap *m, size_t min, size_t *n_out)
     return v;
 }
 
+/* "Italian" and "Italians", "Greek" and "Greeks": a word the dictionary
+ * knows as an adjective whose plural the book also capitalises names a
+ * people, not a person ("the Italian cardinals"). A first name is no
+ * adjective with a plural ("Frank" stays, unless the book has "Franks"). */
+static int is_people_word(const cscan *c, const centry *e)
+{
+    char low[64], pl[66];
+    if (e->klen + 2 >= sizeof pl)
+        return 0;
+    size_t ll = lslex_lower(e->key, e->klen, low, sizeof low, 0);
+    lswn_info wi;
+    if (!ll || !lswn_lookup(low, &wi) || !wi.adj)
+        return 0;
+    memcpy(pl, e->key, e->klen);
+    pl[e->klen] = 's';
+    int oom = 0;
+    const centry *p = ls_cmap_get((cmap *)&c->singles, pl, e->klen + 1, 0, &oom);
+    return p && p->total >= 2;
+}
+
 /* May this single capitalised word name a character on its own? */
 static int single_qualifies(const cscan *c, const centry *e)
 {
@@ -161,6 +182,8 @@ static int single_qualifies(const cscan *c, const centry *e)
     if (f & (LSLEX_PLACE | LSLEX_OBJECT | LSLEX_LIGHT | LSLEX_ABSTRACT | LSLEX_ACTION))
         if (!(f & (LSLEX_NAME | LSLEX_PERSON)))
             return 0;
+    if (c->lang == LSLEX_EN && !(f & LSLEX_NAME) && is_people_word(c, e))
+        return 0;
     return 1;
 }
 
@@ -572,6 +595,11 @@ static longsd_status add_roles(const cscan *c, cchars *cs)
     return st;
 }
 
+/* A surname two characters share ("Becky Thatcher", "Judge Thatcher") is
+ * nobody's alone; but a name met alone this many times more often than
+ * in all its titled or full forms together, and acting, is a character
+ * of its own, and the titled forms fold into it (fold_titled). */
+#define SELF_OWNED 3
 longsd_status ls_cast_build(cscan *c, cchars *cs)
 {
     longsd_status st = LONGSD_OK;
@@ -698,6 +726,7 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             else if (own->character != idx)
                 own->qualifies = -1; /* ambiguous */
             own->total++;
+            own->mid += p->total; /* occurrences of the full forms, to weigh the name alone against */
         }
     }
 
@@ -714,6 +743,8 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
             if (own && own->qualifies == -1)
                 own = NULL;
         }
+        if (own && own->qualifies == -1 && e->total >= SELF_OWNED * own->mid && e->acts + e->speech >= 2)
+            own = NULL; /* "Emir X", "Herr X" now and then, X alone on every page: X is the hero */
         if (own) {
             if (own->qualifies == -1)
                 continue; /* "Thatcher": Becky, Judge and Mrs. Thatcher */

@@ -1,9 +1,10 @@
 /* cast_sex.c - each character's sex from a title or known first name,
  * else from a sexed noun set right after the name as its apposition, the
  * way a play's cast list or a heading introduces someone ("Madelon, fille
- * de Gorgibus", "Tom, son of the miller"), else a clear majority of the
- * he/she pronouns of the sentences that name only them (and the start of
- * the sentence after). German's "sie" and "ihr" are she, they and you at
+ * de Gorgibus", "Tom, son of the miller"), else what the character does
+ * to their own ("shook her head", "drew his sword": English), else a clear
+ * majority of the he/she pronouns of the sentences that name only them
+ * (and the start of the sentence after). German's "sie" and "ihr" are she, they and you at
  * once, so a German man needs a smaller majority of "er" over them. One
  * pass: linear. */
 #include <stdio.h>
@@ -49,11 +50,29 @@ static int apposed_sex(lslex_lang_id lang, const char *w, size_t n)
     return 0;
 }
 
+/* What a word is to the pattern NAME VERB his/her NOUN: the English
+ * possessives, a lower-case content word, or anything else. "Henry kissed
+ * her" has no word after "her" that is no function word, so it is no vote. */
+enum { PK_OTHER, PK_HIS, PK_HER, PK_WORD };
+static unsigned char possessive_kind(lslex_lang_id lang, const char *low, size_t ll, unsigned f, int upper)
+{
+    if (lang != LSLEX_EN)
+        return PK_OTHER;
+    if (ll == 3 && !memcmp(low, "his", 3))
+        return PK_HIS;
+    if (ll == 3 && !memcmp(low, "her", 3))
+        return PK_HER;
+    if (upper || ll < 2 || (f & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET | LSLEX_CONJ | LSLEX_PRONOUN | LSLEX_SPATIAL)))
+        return PK_OTHER;
+    return PK_WORD;
+}
+
 longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars *cs, ls_character *out,
                                    const ls_cast_form *forms, size_t n_forms)
 {
     uint64_t *h = NULL;
     unsigned *fl = NULL;
+    unsigned char *kind = NULL;
     size_t cap = 0;
     longsd_status st = LONGSD_OK;
     size_t prev_char = (size_t)-1; /* sole character of the previous sentence */
@@ -87,6 +106,12 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
                     goto out;
                 }
                 fl = nf;
+                unsigned char *nk = longsd__realloc(kind, ncap);
+                if (!nk) {
+                    st = LONGSD_ERR_NOMEM;
+                    goto out;
+                }
+                kind = nk;
                 cap = ncap;
             }
             const char *p = s->data + sn->start + w.start;
@@ -95,7 +120,8 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             char low[32];
             size_t ll = lslex_lower(p, wl, low, sizeof low, 0);
             unsigned f = lslex_lookup(lang, low, ll, NULL, NULL);
-            fl[n++] = (f & LSLEX_PRONOUN) ? (f & (LSLEX_MALE | LSLEX_FEMALE)) : 0;
+            fl[n] = (f & LSLEX_PRONOUN) ? (f & (LSLEX_MALE | LSLEX_FEMALE)) : 0;
+            kind[n++] = possessive_kind(lang, low, ll, f, w.upper);
         }
         /* "Madelon, fille de Gorgibus": the name, a comma, a bare sexed
          * noun, then "de"/"of" or the clause's end */
@@ -142,6 +168,13 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
                     only = ch;
                 else if (only != ch)
                     several = 1;
+                /* "Mirela shook her head", "Oruk drew his sword": a verb, a
+                 * possessive, a word: what the name does to its own */
+                if (i + m + 2 < n && kind[i + m] == PK_WORD && kind[i + m + 2] == PK_WORD &&
+                    (kind[i + m + 1] == PK_HIS || kind[i + m + 1] == PK_HER)) {
+                    cs->v[ch].smale += kind[i + m + 1] == PK_HIS;
+                    cs->v[ch].sfemale += kind[i + m + 1] == PK_HER;
+                }
                 i += m - 1;
                 continue;
             }
@@ -187,6 +220,14 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             c->gender = LS_GENDER_MALE; /* "Gorgibus, père de Madelon" */
         else if (appo[i].female && !appo[i].male)
             c->gender = LS_GENDER_FEMALE;
+        else if (c->smale >= 2 && c->smale >= 3 * c->sfemale)
+            c->gender = LS_GENDER_MALE; /* their own head, sword, hands */
+        else if (c->sfemale >= 2 && c->sfemale >= 3 * c->smale)
+            c->gender = LS_GENDER_FEMALE;
+        else if (c->male >= 3 && c->male > 2 * c->female && c->smale > c->sfemale)
+            c->gender = LS_GENDER_MALE; /* a smaller majority his own possessives back */
+        else if (c->female >= 3 && c->female > 2 * c->male && c->sfemale > c->smale)
+            c->gender = LS_GENDER_FEMALE;
         else if (c->male >= 3 && c->male > (lang == LSLEX_DE ? 2 : 3) * c->female)
             c->gender = LS_GENDER_MALE; /* German "sie"/"ihr" are also "they", "you": they count against a man twice */
         else if (c->female >= 3 && c->female > 3 * c->male)
@@ -197,5 +238,6 @@ out:
     longsd__free(appo);
     longsd__free(h);
     longsd__free(fl);
+    longsd__free(kind);
     return st;
 }

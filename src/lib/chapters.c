@@ -149,11 +149,12 @@ static size_t starts_with_word(const char *t, size_t n, const char *kw)
     return k;
 }
 
+/* a play's scenes are its chapters, its acts the level above them */
 static const char *const chapter_kw[] = {"chapter", "chapitre", "kapitel", "capitel", "capitulo",
-                                         "cap\xC3\xADtulo"};
+                                         "cap\xC3\xADtulo", "scene", "sc\xC3\xA8ne", "szene", "auftritt"};
 /* the level above chapters */
 static const char *const book_kw[] = {"book", "part", "volume", "livre", "partie", "tome", "buch",
-                                      "teil", "band", "abteilung"};
+                                      "teil", "band", "abteilung", "act", "acte", "akt", "aufzug"};
 /* chapters of end (and front) matter that carry no number */
 static const char *const matter_kw[] = {"conclusion", "epilogue", "\xC3\xA9pilogue", "epilog", "nachwort",
                                         "schluss", "schlu\xC3\x9F", "prologue", "prolog", "l'envoi",
@@ -250,9 +251,11 @@ static int whole_kw(const char *t, const char *const *kw, size_t nkw)
 
 /* A paragraph that is only a number: "I.", "XIV", "12." (and, on a line of
  * its own above the title, "II.\nTHE RAFT"). Returns the value, -1 if none.
- * A lone "L.", "C.", "M." is an initial as often as a numeral: it counts
- * only where the caller passes weak, which is then set. */
-static long bare_number(const char *t, int multi_line, int *weak)
+ * A lone "L", "C", "D" or "M" is an initial or an abbreviation ("M."), not
+ * chapter 1000; with initial set it is returned all the same and *initial
+ * says so, for the caller to take only where it continues a sequence
+ * ("XLIX", "L", "LI"). */
+static long bare_number_ex(const char *t, int multi_line, int *initial)
 {
     size_t n = strlen(t);
     size_t b = word_end(t, n, 0);
@@ -272,9 +275,9 @@ static long bare_number(const char *t, int multi_line, int *weak)
     if (digits)
         return b <= 3 ? v : -1;
     if (b == 1 && strchr("LCDMlcdm", t[0])) {
-        if (!weak)
+        if (!initial || !strchr("LCDM", t[0]))
             return -1; /* "M." alone is an initial or an abbreviation, not chapter 1000 */
-        *weak = 1;
+        *initial = 1;
     }
     return roman_value(t, b);
 }
@@ -297,6 +300,8 @@ static long keyword_value(const char *t)
     return b && b <= 4 ? v : -1;
 }
 
+static long bare_number(const char *t, int multi_line) { return bare_number_ex(t, multi_line, NULL); }
+
 /* "CHAPTER XXXV", "Chapter i.", "Chapter 3: Title", "CHAPTER II. THE BALLOON",
  * "Erstes Capitel", "CHAPITRE PREMIER.", "Chapter the First", "CONCLUSION"
  * (multi_line: the title was on its own line under the heading). */
@@ -315,7 +320,7 @@ int ls_is_heading_line(const char *t)
 {
     return ls_markdown_level(t) || ls_is_chapter_heading(t, 0) ||
            keyword_number(t, 0, book_kw, sizeof book_kw / sizeof book_kw[0]) ||
-           whole_kw(t, end_kw, sizeof end_kw / sizeof end_kw[0]) || bare_number(t, 0, NULL) > 0;
+           whole_kw(t, end_kw, sizeof end_kw / sizeof end_kw[0]) || bare_number(t, 0) > 0;
 }
 
 /* "# Title" .. "###### Title": returns the level, 0 if none. */
@@ -386,7 +391,7 @@ static int para_multi_line(const longsd_story *s, size_t i)
 /* Is heading t only its number ("I.", "CHAPTER XLIX", "Chapter 3")? */
 static int number_only(const char *t)
 {
-    if (bare_number(t, 0, NULL) >= 0)
+    if (bare_number(t, 0) >= 0)
         return 1;
     const char *sp = strchr(t, ' ');
     return sp && !strchr(sp + 1, ' ') && keyword_value(t) >= 0;
@@ -582,11 +587,28 @@ out:
     return marked;
 }
 
+/* Is the book or part heading h over chapters: the next heading is a
+ * chapter, with at most the book's title and an epigraph between ("BOOK
+ * TWO", "THE HOLY WAR", a verse and its source, then "XLV")? */
+#define BOOK_PREFACE_WORDS 150
+static int book_over_chapters(const longsd_story *s, const unsigned char *kind, size_t h)
+{
+    size_t words = 0;
+    for (size_t j = h + 1; j < s->n_paras; j++) {
+        if (kind[j])
+            return kind[j] == HEAD_CHAPTER || kind[j] == HEAD_NUMBERED || kind[j] == HEAD_MARKDOWN;
+        words += s->paras[j].n_words;
+        if (words > BOOK_PREFACE_WORDS)
+            return 0;
+    }
+    return 0;
+}
+
 longsd_status ls_find_chapters(ls_builder *bd)
 {
     longsd_story *s = bd->s;
     size_t np = s->n_paras, ch_alloc = 0;
-    unsigned char *kind = NULL, *weak = NULL;
+    unsigned char *kind = NULL, *initial = NULL; /* initial: a one-letter L, C, D, M (bare_number_ex) */
     long *num = NULL;
     char *t = NULL;
     longsd_status rc = LONGSD_OK;
@@ -594,8 +616,8 @@ longsd_status ls_find_chapters(ls_builder *bd)
 
     kind = longsd__calloc(np, 1);
     num = longsd__calloc(np, sizeof *num);
-    weak = longsd__calloc(np, 1);
-    if (!kind || !num || !weak) {
+    initial = longsd__calloc(np, 1);
+    if (!kind || !num || !initial) {
         rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
         goto out;
     }
@@ -605,7 +627,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
         if ((rc = ls_para_clean(s, i, &t, bd->err)))
             goto out;
         size_t ncp = ls_utf8_count(t);
-        int multi = para_multi_line(s, i), w = 0;
+        int multi = para_multi_line(s, i), init = 0;
         int lv = multi ? 0 : ls_markdown_level(t);
         if (lv && ncp < 120) {
             kind[i] = HEAD_MARKDOWN;
@@ -627,9 +649,9 @@ longsd_status ls_find_chapters(ls_builder *bd)
         } else if (!multi && whole_kw(t, end_kw, sizeof end_kw / sizeof end_kw[0])) {
             kind[i] = HEAD_END;
         } else if (ncp < 80 && ((!multi && (num[i] = ls_numbered_title(t)) >= 0) ||
-                                (num[i] = bare_number(t, multi, &w)) >= 0)) {
+                                (num[i] = bare_number_ex(t, multi, &init)) >= 0)) {
+            initial[i] = (unsigned char)init;
             kind[i] = HEAD_NUMBERED;
-            weak[i] = (unsigned char)w;
             n_numbered++;
         }
         longsd__free(t);
@@ -678,19 +700,16 @@ longsd_status ls_find_chapters(ls_builder *bd)
          * lone "XIX" on a title page: a volume of the collected works) was
          * no chapter. */
         long last = -1;
-        int kept = 0, run = 0;
+        int kept = 0, run = 0, restarted = 0;
         size_t run_first = 0;
         for (size_t i = 0; i < np; i++)
             if (kind[i] == HEAD_BOOK) {
                 last = -1; /* "BOOK II" starts again at "I." */
                 run = 0;
+                restarted = 0;
             } else if (kind[i] == HEAD_CHAPTER && num[i] > last) {
                 last = num[i]; /* the stray "CHAPTER XLIX" holds its place */
             } else if (kind[i] == HEAD_NUMBERED) {
-                if (weak[i] && num[i] != last + 1) {
-                    kind[i] = HEAD_NONE; /* "L." is chapter 50 only after XLIX */
-                    continue;
-                }
                 if (num[i] == 1 && last >= 1) {
                     if (run == 1) {
                         kind[run_first] = HEAD_NONE;
@@ -698,6 +717,11 @@ longsd_status ls_find_chapters(ls_builder *bd)
                     }
                     last = -1;
                     run = 0;
+                    restarted = 1;
+                }
+                if (initial[i] && num[i] != last + 1) {
+                    kind[i] = HEAD_NONE; /* a lone "M." is chapter M only right after CMXCIX */
+                    continue;
                 }
                 if (num[i] > last) {
                     if (!run++)
@@ -708,6 +732,12 @@ longsd_status ls_find_chapters(ls_builder *bd)
                     kind[i] = HEAD_NONE;
                 }
             }
+        /* a last "I" after the numbers went higher, with no "II" after it,
+         * is a line of text (the pronoun, a signature), not a new count */
+        if (run == 1 && restarted) {
+            kind[run_first] = HEAD_NONE;
+            kept--;
+        }
         if (kept < 2)
             for (size_t i = 0; i < np; i++)
                 if (kind[i] == HEAD_NUMBERED)
@@ -724,8 +754,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
     int books_over = 0;
     for (size_t i = 0; i < np && !books_over; i++)
         if (kind[i] == HEAD_BOOK)
-            for (size_t j = i + 1; j < np && j <= i + 2 && !books_over; j++)
-                books_over = kind[j] == HEAD_CHAPTER || kind[j] == HEAD_NUMBERED || kind[j] == HEAD_MARKDOWN;
+            books_over = book_over_chapters(s, kind, i);
     for (size_t i = 0; i < np; i++) {
         if (!kind[i])
             continue;
@@ -736,9 +765,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
             /* "BOOK I" over "CHAPTER I" (perhaps with the book's title
              * between) is a level above the chapters; a book or part with
              * no chapters of its own is the chapter. */
-            int over = 0;
-            for (size_t j = i + 1; j < np && j <= i + 2 && !over; j++)
-                over = kind[j] == HEAD_CHAPTER || kind[j] == HEAD_NUMBERED || kind[j] == HEAD_MARKDOWN;
+            int over = book_over_chapters(s, kind, i);
             if (!over && (books_over || !section_has_prose(s, kind, i)))
                 continue; /* a part's line in a table of contents, a title page */
             if (over) {
@@ -789,7 +816,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
 out:
     longsd__free(t);
     longsd__free(kind);
-    longsd__free(weak);
+    longsd__free(initial);
     longsd__free(num);
     return rc;
 }

@@ -14,9 +14,11 @@
  * What the narration calls them at their name ("Jim, the small colored
  * boy", "M. Lheureux, le marchand d'étoffes") gives the noun (desc_role.c).
  * Precision before recall: only sentences naming one character are read,
- * and only the clause about them (up to another person, name or pronoun
- * of the other sex); a thing carried needs a verb of holding or "in his
- * hand"; "her old hair trunk" is a trunk. A neutral "a man" is better than
+ * and only the clause about them where they are its subject (up to
+ * another person, name or pronoun of the other sex, or a clause of its
+ * own; nothing after "at Tom" or "saw Tom"); a beard is never a woman's;
+ * one phrase per thing (the richer wording); a thing carried needs a verb
+ * of holding or "in his hand"; "her old hair trunk" is a trunk. A neutral "a man" is better than
  * someone else's detail.
  * One pass over the sentences: linear in the text. */
 #include <string.h>
@@ -98,23 +100,55 @@ static void add_role(dchar *dc, const ls_desc_role *r)
 }
 
 
+/* The last word of the bytes [a, z): a phrase's head noun ("mustache" of
+ * "thick black mustache"). */
+static void head_of(const longsd_story *s, size_t a, size_t z, size_t *ha, size_t *hn)
+{
+    size_t b = z;
+    while (b > a && s->data[b - 1] != ' ' && s->data[b - 1] != '\n' && s->data[b - 1] != '\r' &&
+           s->data[b - 1] != '\t')
+        b--;
+    *ha = b;
+    *hn = z - b;
+}
+
+/* A harvested phrase, once per head noun: "his thick black mustache" and
+ * later "his thick mustache" are one mustache, and the richer wording
+ * (more bytes) is the one kept. */
 static longsd_status add_phrase(const longsd_story *s, dchar *dc, size_t a, size_t z)
 {
-    if (dc->n >= DESC_MAX_PHRASES || z <= a || z - a > 60)
+    if (z <= a || z - a > 60)
         return LONGSD_OK;
-    for (size_t i = 0; i < dc->n; i++)
-        if (dc->p[i].end - dc->p[i].start == z - a && !memcmp(s->data + dc->p[i].start, s->data + a, z - a))
-            return LONGSD_OK;
+    size_t ha, hn;
+    head_of(s, a, z, &ha, &hn);
+    size_t slot = dc->n;
+    for (size_t i = 0; i < dc->n; i++) {
+        size_t oa, on;
+        head_of(s, dc->p[i].start, dc->p[i].end, &oa, &on);
+        char x[32], y[32];
+        if (on != hn || hn >= sizeof x || lslex_lower(s->data + oa, on, x, sizeof x, 0) != on ||
+            lslex_lower(s->data + ha, hn, y, sizeof y, 0) != hn || memcmp(x, y, hn))
+            continue;
+        if (dc->p[i].end - dc->p[i].start >= z - a)
+            return LONGSD_OK; /* the same thing, said as richly before */
+        slot = i;
+        break;
+    }
+    if (slot == dc->n && dc->n >= DESC_MAX_PHRASES)
+        return LONGSD_OK;
     char *t = ls_story_text(s, a, z);
     if (!t)
         return LONGSD_ERR_NOMEM;
     for (char *q = t; *q; q++)
         if (*q >= 'A' && *q <= 'Z' && q == t)
             *q = (char)(*q + 32); /* "Long grey beard" at a clause start */
-    dc->p[dc->n].text = t;
-    dc->p[dc->n].start = a;
-    dc->p[dc->n].end = z;
-    dc->n++;
+    if (slot < dc->n)
+        longsd__free(dc->p[slot].text);
+    dc->p[slot].text = t;
+    dc->p[slot].start = a;
+    dc->p[slot].end = z;
+    if (slot == dc->n)
+        dc->n++;
     return LONGSD_OK;
 }
 
@@ -144,13 +178,22 @@ static const char *const EYES[] = {"eyes", "augen", "yeux"};
 static const char *const EYE_SIZE[] = {"wide", "great", "big", "large", "round", "gro\xC3\x9F", "gro\xC3\x9F" "e",
                                        "gro\xC3\x9F" "en", "weit", "weiten", "aufgerissenen", "grand", "grands"};
 static const char *const HAND[] = {"hand", "hands", "fist", "main", "mains"};
+/* words that open a clause with a subject of its own */
+static const char *const SUBCLAUSE[] = {"that", "how", "whether", "dass", "da\xC3\x9f", "que", "qu'il",
+                                        "qu'elle"};
+/* what only a man has: never harvested for a woman */
+static const char *const MALE_ONLY[] = {"beard", "moustache", "mustache", "whiskers", "bart", "schnurrbart",
+                                        "barbe", "moustaches"};
 static const char *const POSS_M[] = {"his", "he", "himself"};
+/* the pronouns that are a clause's subject */
+static const char *const SUBJ_PRON[] = {"he", "she", "they", "i", "we", "er", "sie", "ich", "wir", "il", "elle",
+                                        "ils", "elles", "je", "nous"};
 static const char *const POSS_F[] = {"her", "she", "hers", "herself"};
 
 /* Where the clause about the one character named ends, looking from w[from]:
  * at another person ("Tom sent a boy ... with a blazing stick"), a name, a
- * pronoun of the other sex ("Tom looked at her: her hair ..."), or him /
- * them (someone else is acted on). */
+ * pronoun of the other sex ("Tom looked at her: her hair ..."), him / them
+ * (someone else is acted on), or a clause of its own ("saw that his"). */
 static size_t clause_end(lslex_lang_id lang, const dword *w, size_t from, size_t to, int gender)
 {
     for (size_t k = from; k < to; k++) {
@@ -161,6 +204,13 @@ static size_t clause_end(lslex_lang_id lang, const dword *w, size_t from, size_t
             return k;
         if (x->upper && lang != LSLEX_DE && k > from)
             return k; /* another name */
+        /* "Simon watched a friar in his brown robe": another person the
+         * clause brings in (not "Tom, a tall boy": that is Tom) */
+        if (lang == LSLEX_EN && k >= from + 2 && !x->upper && is_word(&w[k - 1], ARTICLE, sizeof ARTICLE / sizeof ARTICLE[0])) {
+            lswn_info wi;
+            if (lswn_lookup(x->low, &wi) && wi.noun && wi.noun_lex[0] == LSWN_N_PERSON)
+                return k;
+        }
         if (lang == LSLEX_EN) {
             if (gender == LS_GENDER_MALE && is_word(x, POSS_F, sizeof POSS_F / sizeof POSS_F[0]))
                 return k;
@@ -171,6 +221,10 @@ static size_t clause_end(lslex_lang_id lang, const dword *w, size_t from, size_t
             if ((x->ll == 4 && !memcmp(x->low, "them", 4)) || (!gender && x->ll == 3 && !memcmp(x->low, "him", 3)))
                 return k;
         }
+        /* "Lea saw that his white beard ...": a clause of its own, about
+         * someone else */
+        if (is_word(x, SUBCLAUSE, sizeof SUBCLAUSE / sizeof SUBCLAUSE[0]))
+            return k;
     }
     return to;
 }
@@ -217,6 +271,8 @@ static longsd_status harvest(const longsd_story *s, lslex_lang_id lang, const dw
         }
         if (!in_list(w[k].low, w[k].ll, VISUAL, sizeof VISUAL / sizeof VISUAL[0]) || compound(s, lang, w, n, k))
             continue;
+        if (gender == LS_GENDER_FEMALE && is_word(&w[k], MALE_ONLY, sizeof MALE_ONLY / sizeof MALE_ONLY[0]))
+            continue; /* a beard near her name is a man's near her */
         int carried = is_word(&w[k], CARRIED, sizeof CARRIED / sizeof CARRIED[0]);
         if (carried && !held) {
             /* "with a pipe in his hand" */
@@ -475,6 +531,57 @@ static longsd_status compose(const longsd_story *s, const ls_character *c, lslex
     return st;
 }
 
+/* Is the mention at w[at] not the sentence's subject: another name comes
+ * before it, or it stands after a preposition ("He grinned at Idris
+ * through his spiky mustache") or a verb ("saw Tom")? Then the things
+ * after it are the subject's. A speech verb comes before its subject
+ * ("said Tom, his hat in his hand"), an adjective before a name ("poor
+ * Tom"). */
+static int acted_on(const longsd_story *s, lslex_lang_id lang, const dword *w, size_t at)
+{
+    /* the clause the mention is in: back to a comma, "and", "that" ("so
+     * solid that Jim looked ragged" is Jim's clause) */
+    size_t cs = 0;
+    for (size_t k = at; k > 0 && !cs; k--) {
+        for (size_t b = w[k - 1].end; b < w[k].start && !cs; b++)
+            if (s->data[b] == ',' || s->data[b] == ';' || s->data[b] == ':')
+                cs = k;
+        if (!cs && ((w[k - 1].flags & LSLEX_CONJ) || is_word(&w[k - 1], SUBCLAUSE, sizeof SUBCLAUSE / sizeof SUBCLAUSE[0])))
+            cs = k;
+    }
+    /* "Varga walked over to where Idris lay ... his thin mustache": a name
+     * before it in its clause (not in German, which capitalises every
+     * noun) is the subject */
+    for (size_t k = cs; k < at; k++) {
+        const dword *x = &w[k];
+        if (x->quoted)
+            continue;
+        /* "The jailer walked to where Idris lay", "He grinned at Idris" */
+        if ((x->flags & LSLEX_PRONOUN) && is_word(x, SUBJ_PRON, sizeof SUBJ_PRON / sizeof SUBJ_PRON[0]))
+            return 1;
+        lswn_info pw;
+        if (lang == LSLEX_EN && !x->upper && k > 0 && (w[k - 1].flags & LSLEX_DET) && lswn_lookup(x->low, &pw) &&
+            pw.noun && pw.noun_lex[0] == LSWN_N_PERSON)
+            return 1;
+        if (lang == LSLEX_DE || !x->upper ||
+            (x->flags & (LSLEX_STOP | LSLEX_DET | LSLEX_CONJ | LSLEX_PRONOUN | LSLEX_PREP | LSLEX_SPATIAL |
+                         LSLEX_TITLE | LSLEX_SPEECH)))
+            continue;
+        lswn_info wi;
+        if (k > 0 || !lswn_lookup(x->low, &wi))
+            return 1;
+    }
+    if (at == 0 || w[at - 1].quoted || w[at - 1].upper)
+        return 0;
+    const dword *p = &w[at - 1];
+    if (p->flags & (LSLEX_PREP | LSLEX_SPATIAL))
+        return 1;
+    if (p->flags & (LSLEX_SPEECH | LSLEX_CONJ | LSLEX_STOP | LSLEX_DET | LSLEX_PRONOUN | LSLEX_TITLE))
+        return 0;
+    lswn_info wi; /* "fixed Simon": a verb more than an adjective ("poor Tom") */
+    return lswn_lookup(p->low, &wi) && wi.verb && (!wi.adj || wi.verb_tagged > wi.adj_tagged);
+}
+
 static longsd_status describe(const longsd_story *s, ls_character *cast, size_t n_cast, ls_desc_spans *spans,
                               int apply)
 {
@@ -554,7 +661,7 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
             if (is_word(pw, BUILD, sizeof BUILD / sizeof BUILD[0]))
                 st = add_phrase(s, &dc[who], pw->start, pw->end);
         }
-        if (!st)
+        if (!st && !acted_on(s, lang, w, at))
             st = harvest(s, lang, w, n, at + len, to, cast[who].gender, &dc[who]);
         ls_desc_role r;
         if (!st && ls_desc_role_at(s, lang, w, n, at, len, &r))

@@ -142,6 +142,7 @@ typedef struct {
     size_t names;       /* cast mentions outside quotes */
     int dialogue;       /* dialogue only: never an anchor of its own */
     int skip;           /* heading or empty */
+    int speech;         /* a play: a line spoken, not a stage direction (-1: a stage direction) */
     size_t h_off, h_n;  /* content-word hashes in the pool, sorted, unique */
     size_t content;     /* content words, repeats included */
 } sfeat;
@@ -345,6 +346,35 @@ out:
     return st;
 }
 
+/* In a play the painter's scenes are in the stage directions, "(He sets
+ * his lantern on the ground and salutes it.)": a sentence that starts in
+ * parentheses is one; a sentence of a speech (once the speaker headings
+ * have begun: a preface is prose) is a line spoken, weighed as dialogue
+ * is. Walks the paragraph's bytes once. */
+static void mark_stage(const longsd_story *s, size_t pi, sfeat *f, size_t n, int *spoken)
+{
+    const ls_para *p = &s->paras[pi];
+    size_t head = ls_drama_heading_len(s, pi), at = p->start;
+    int depth = 0;
+    if (head)
+        *spoken = 1;
+    for (size_t j = 0; j < n; j++) {
+        const ls_sentence *sn = &s->sentences[f[j].idx];
+        size_t st = sn->start;
+        while (at < st && at < p->end) {
+            depth += s->data[at] == '(' ? 1 : s->data[at] == ')' && depth > 0 ? -1 : 0;
+            at++;
+        }
+        size_t b = st;
+        if (b < p->start + head)
+            b = p->start + head; /* "MERC. (Under the form of Sosie.)" */
+        while (b < sn->end && (s->data[b] == ' ' || s->data[b] == '\n'))
+            b++;
+        int stage = depth > 0 || (b < sn->end && s->data[b] == '(');
+        f[j].speech = stage ? -1 : *spoken;
+    }
+}
+
 static longsd_status analyse_part(xpart *x, const ls_part *part)
 {
     const longsd_story *s = x->s;
@@ -358,6 +388,9 @@ static longsd_status analyse_part(xpart *x, const ls_part *part)
     if (!x->f)
         return LONGSD_ERR_NOMEM;
     size_t k = 0;
+    int spoken = 0; /* a speaker heading was seen: the play has begun */
+    for (size_t pi = 0; s->is_play && pi < part->first_para && !spoken; pi++)
+        spoken = ls_drama_heading_len(s, pi) > 0;
     for (size_t pi = part->first_para; pi < p_end; pi++) {
         const ls_para *p = &s->paras[pi];
         size_t f0 = k;
@@ -374,6 +407,8 @@ static longsd_status analyse_part(xpart *x, const ls_part *part)
         longsd_status st = scan_paragraph(x, pi, f0, k - f0);
         if (st)
             return st;
+        if (s->is_play)
+            mark_stage(s, pi, x->f + f0, k - f0, &spoken);
     }
     x->n_f = k;
     size_t pos = 0;
@@ -461,6 +496,14 @@ static longsd_status make_candidates(xpart *x, int k, size_t max_window)
                 c->score -= 0.15 * (double)(n - 1);
             if (ends_with_colon(x->s, sf->idx))
                 c->score -= 1.0; /* "... and said:" leads into speech */
+            if (x->s->is_play && c->score > 0) {
+                int stage = 0, spoken = 0;
+                for (size_t j = i; j < i + n; j++)
+                    stage |= x->f[j].speech < 0, spoken |= x->f[j].speech > 0;
+                /* a play's action is in its stage directions; its speeches
+                 * talk of what happened elsewhere */
+                c->score *= stage ? 1.5 : spoken ? 0.6 : 1.0;
+            }
             size_t tw = x->total_words ? x->total_words : 1;
             c->slice = (size_t)((double)x->f[i].wpos * (double)k / (double)tw);
             if (c->slice >= (size_t)k)

@@ -123,19 +123,27 @@ static const char EN_TITLE[] =
     "mr mrs ms dr st aunt uncle widow judge miss captain cap'n colonel general major "
     "sir lady lord squire reverend rev father mother sister brother king queen prince "
     "princess doctor professor master mister missus parson deacon duke duchess earl count "
-    "countess baron baroness emperor empress governor sheriff";
+    "countess baron baroness emperor empress governor sheriff "
+    /* the church, the East, the ranks, and the forms of address English
+     * novels keep from other languages ("Herr Oruk" is "Oruk") */
+    "cardinal pope friar bishop archbishop abbot abbess emir sultan sultana sheikh caliph "
+    "pasha lieutenant sergeant corporal marquis marquess viscount dame rabbi sire herr "
+    "frau monsieur madame mademoiselle signor signora signore senor senora messer";
 
 static const char EN_PRONOUN[] =
     "he him his himself she her hers herself they them their i me my we us you it";
 
 static const char EN_MALE[] =
     "he him his himself mr uncle judge father brother king prince sir lord master mister "
-    "captain colonel squire parson deacon reverend "
+    "captain colonel squire parson deacon reverend cardinal pope friar bishop archbishop "
+    "abbot emir sultan sheikh caliph pasha marquis marquess viscount rabbi sire herr "
+    "monsieur signor signore senor messer "
     "tom huck huckleberry joe sid jim ben alfred jeff muff billy bob jack john will "
     "george henry harry sam samuel peter paul james thomas";
 
 static const char EN_FEMALE[] =
     "she her hers herself mrs miss aunt widow lady queen princess mother sister missus "
+    "abbess sultana dame frau madame mademoiselle signora senora "
     "becky polly mary amy susan sally gracie grace jane ann anne annie kate betsy lucy "
     "emma alice sarah elizabeth margaret ilsebill gretel";
 

@@ -15,10 +15,11 @@ longsd_status ls_narrator_find(const longsd_story *s, ls_character **cast, size_
  * (the French and German habit). */
 int ls_narrator_dash_dialogue(const char *d, size_t len);
 
-/* narrator_sex.c: the sex (LS_GENDER_*) the narration's agreement gives
- * its "I" ("je suis condamné", "j'étais seule"); 0 when the book is not
- * French, the evidence is too thin or split, or no fr dictionary is
- * installed. */
+/* narrator_sex.c: the sex (LS_GENDER_*) of the narration's "I": in French
+ * from agreement ("je suis condamné", "j'étais seule"; needs the fr
+ * dictionary), in English and German from how the others address them
+ * ("Yes, sir", "madam", "mein Herr", "Fräulein"); 0 in other languages or
+ * when the evidence is too thin or split. */
 int ls_narrator_sex(const longsd_story *s);
 /* The sex of one lower-cased French adjective or past participle form
  * ("condamnée": female), 0 when epicene, no adjective, or unknown. */

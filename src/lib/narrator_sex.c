@@ -1,5 +1,5 @@
-/* narrator_sex.c - the sex of a French first-person narrator from the
- * grammar of what they say of themselves. French makes an adjective or a
+/* narrator_sex.c - the sex of a first-person narrator from what the
+ * language says of them. French makes an adjective or a
  * past participle agree with its subject: "je suis condamné", "j'étais
  * seule", "moi, pauvre malheureuse". hunspell fr analyses each form
  * ("condamnée": po:ppas po:adj is:fem is:sg), so counting the masculine
@@ -8,8 +8,14 @@
  * other. Epicene forms ("triste", is:epi) and anything else count for
  * neither; "je me suis dit" is left out (a reflexive's participle agrees
  * with its object, not always the subject). Quoted words and dialogue
- * lines are others speaking. English and German do not inflect for this:
- * unknown there. One pass over the paragraphs: linear in the text. */
+ * lines are others speaking. English and German do not inflect for this,
+ * but the others address the narrator: "Yes, sir", "my dear fellow",
+ * "young man", "madam", "Fräulein", "mein Herr", "gnädige Frau", "Mr.
+ * Smith," as a vocative in a line of dialogue that speaks to someone
+ * (you, Sie, du) and answers the narrator or is said to them ("he said to
+ * me", "I replied" in the paragraph before or after); the narrator's own
+ * lines ("said I") are left out. One pass over the paragraphs: linear in
+ * the text. */
 #include <hunspell/hunspell.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -157,10 +163,8 @@ static void count_stretch(const sword *v, size_t n, size_t *male, size_t *female
     }
 }
 
-int ls_narrator_sex(const longsd_story *s)
+static int fr_narrator_sex(const longsd_story *s)
 {
-    if (lslex_lang(s->lang) != LSLEX_FR)
-        return 0;
     size_t male = 0, female = 0;
     sword v[NSEX_WORDS];
     for (size_t pi = 0; pi < s->n_paras; pi++) {
@@ -200,5 +204,208 @@ int ls_narrator_sex(const longsd_story *s)
         return LS_GENDER_MALE;
     if (female >= NSEX_MIN && female > 2 * male)
         return LS_GENDER_FEMALE;
+    return 0;
+}
+
+/* ---- English and German: how the others address the narrator */
+
+typedef struct {
+    size_t start, end;
+    char low[24];
+    unsigned flags;
+    int quoted, second;
+} vword;
+
+/* Forms of address, lower-cased words; sex LS_GENDER_*. */
+typedef struct {
+    const char *w[3];
+    int sex;
+} vocative;
+
+static const vocative VOC_EN[] = {
+    {{"sir"}, LS_GENDER_MALE},          {{"mister"}, LS_GENDER_MALE},
+    {{"young", "man"}, LS_GENDER_MALE}, {{"my", "dear", "fellow"}, LS_GENDER_MALE},
+    {{"my", "good", "fellow"}, LS_GENDER_MALE}, {{"old", "fellow"}, LS_GENDER_MALE},
+    {{"my", "boy"}, LS_GENDER_MALE},    {{"my", "lad"}, LS_GENDER_MALE},
+    {{"my", "lord"}, LS_GENDER_MALE},   {{"my", "son"}, LS_GENDER_MALE},
+    {{"madam"}, LS_GENDER_FEMALE},      {{"madame"}, LS_GENDER_FEMALE},
+    {{"ma'am"}, LS_GENDER_FEMALE},      {{"miss"}, LS_GENDER_FEMALE},
+    {{"my", "lady"}, LS_GENDER_FEMALE}, {{"young", "lady"}, LS_GENDER_FEMALE},
+    {{"my", "dear", "girl"}, LS_GENDER_FEMALE}, {{"my", "girl"}, LS_GENDER_FEMALE},
+    {{"my", "daughter"}, LS_GENDER_FEMALE},
+};
+static const vocative VOC_DE[] = {
+    {{"mein", "herr"}, LS_GENDER_MALE},       {{"junger", "mann"}, LS_GENDER_MALE},
+    {{"mein", "junge"}, LS_GENDER_MALE},      {{"mein", "sohn"}, LS_GENDER_MALE},
+    {{"lieber", "freund"}, LS_GENDER_MALE},   {{"gn\xC3\xA4" "diger", "herr"}, LS_GENDER_MALE},
+    {{"gn\xC3\xA4" "dige", "frau"}, LS_GENDER_FEMALE}, {{"fr\xC3\xA4" "ulein"}, LS_GENDER_FEMALE},
+    {{"meine", "dame"}, LS_GENDER_FEMALE},    {{"junge", "frau"}, LS_GENDER_FEMALE},
+    {{"meine", "tochter"}, LS_GENDER_FEMALE}, {{"liebe", "freundin"}, LS_GENDER_FEMALE},
+};
+
+static int is_open_byte(unsigned char c)
+{
+    /* " , and the last byte of “ „ « » ‚ */
+    return c == '"' || c == ',' || c == 0x9C || c == 0x9E || c == 0xAB || c == 0xBB || c == 0x9A;
+}
+
+static int is_close_byte(unsigned char c)
+{
+    return c == ',' || c == '!' || c == '?' || c == '.' || c == ';' || c == '"' || c == 0x9D || c == 0x9C ||
+           c == 0xBB || c == 0xAB || c == 0xE2;
+}
+
+/* Words a..b stand alone as a call: after the quote's opening or a comma,
+ * before a comma, a stop or the quote's close. */
+static int stands_as_call(const char *d, size_t len, const vword *w, size_t a, size_t b)
+{
+    size_t i = w[a].start;
+    while (i > 0 && d[i - 1] == ' ')
+        i--;
+    if (!(i == 0 || is_open_byte((unsigned char)d[i - 1]) || (a > 0 && !w[a - 1].quoted)))
+        return 0;
+    size_t j = w[b].end;
+    while (j < len && d[j] == ' ')
+        j++;
+    return j >= len || is_close_byte((unsigned char)d[j]);
+}
+
+/* The sex the call starting at word k says (and its length in *m), 0 if none. */
+static int call_at(lslex_lang_id lang, const char *d, size_t len, const vword *w, size_t n, size_t k, size_t *m)
+{
+    const vocative *v = lang == LSLEX_DE ? VOC_DE : VOC_EN;
+    size_t nv = lang == LSLEX_DE ? sizeof VOC_DE / sizeof VOC_DE[0] : sizeof VOC_EN / sizeof VOC_EN[0];
+    for (size_t i = 0; i < nv; i++) {
+        size_t l = 0;
+        while (l < 3 && v[i].w[l] && k + l < n && w[k + l].quoted && !strcmp(w[k + l].low, v[i].w[l]))
+            l++;
+        if (l && (l == 3 || !v[i].w[l]) && stands_as_call(d, len, w, k, k + l - 1)) {
+            *m = l;
+            return v[i].sex;
+        }
+    }
+    /* "Mr. Smith,", "Herr Doktor!", "Fräulein Müller": a sexed title and a name */
+    unsigned f = w[k].flags;
+    if (k + 1 < n && w[k].quoted && w[k + 1].quoted && (f & LSLEX_TITLE) && !(f & LSLEX_FEMALE) != !(f & LSLEX_MALE) &&
+        stands_as_call(d, len, w, k, k + 1)) {
+        *m = 2;
+        return (f & LSLEX_MALE) ? LS_GENDER_MALE : LS_GENDER_FEMALE;
+    }
+    return 0;
+}
+
+/* What paragraph pi does: 1 the narrator speaks in it ("said I", "I
+ * replied", "sagte ich"), 2 someone speaks to the narrator ("he said to
+ * me", "fragte er mich"), 0 neither; and, for a line spoken to someone,
+ * the sex of each call in it, counted into male/female. */
+static int para_calls(const longsd_story *s, lslex_lang_id lang, size_t pi, vword **wv, size_t *cap, size_t *male,
+                      size_t *female, int count)
+{
+    const ls_para *p = &s->paras[pi];
+    const char *d = s->data + p->start;
+    size_t len = p->end - p->start, n = 0;
+    lslex_scan sc;
+    lsword lw;
+    lslex_scan_init(&sc, d, len);
+    int dashed = ls_narrator_dash_dialogue(d, len);
+    while (lslex_next_word(&sc, &lw)) {
+        if (n == *cap) {
+            size_t nc = *cap ? *cap * 2 : 128;
+            vword *nw = longsd__realloc(*wv, nc * sizeof *nw);
+            if (!nw)
+                return -1;
+            *wv = nw;
+            *cap = nc;
+        }
+        vword *x = &(*wv)[n++];
+        x->start = lw.start;
+        x->end = lw.end;
+        size_t ll = lslex_lower(d + lw.start, lw.end - lw.start, x->low, sizeof x->low, 0);
+        char *q = strstr(x->low, "\xE2\x80\x99"); /* ma’am */
+        if (q) {
+            *q = '\'';
+            memmove(q + 1, q + 3, strlen(q + 3) + 1);
+            ll = strlen(x->low);
+        }
+        x->flags = lslex_lookup(lang, x->low, ll, NULL, NULL);
+        x->quoted = lw.quoted || dashed;
+        x->second = x->quoted && (lang == LSLEX_DE ? is_one(x->low, "sie ihnen du dich dir ihr euch")
+                                                   : is_one(x->low, "you your yourself thee thou"));
+    }
+    vword *w = *wv;
+    const char *me = lang == LSLEX_DE ? "ich" : "i";
+    const char *to_me = lang == LSLEX_DE ? "mich mir" : "me";
+    int said_i = 0, to_narrator = 0, second = 0;
+    for (size_t k = 0; k < n; k++) {
+        second |= w[k].second;
+        if (w[k].quoted || !(w[k].flags & LSLEX_SPEECH))
+            continue;
+        /* "said I", "I said", "sagte ich", "ich sagte" */
+        if ((k > 0 && !w[k - 1].quoted && !strcmp(w[k - 1].low, me)) ||
+            (k + 1 < n && !w[k + 1].quoted && !strcmp(w[k + 1].low, me)))
+            said_i = 1;
+        /* "he told me", "said to me", "fragte er mich", "sagte er zu mir" */
+        for (size_t j = k + 1; j < n && j <= k + 3 && !w[j].quoted; j++)
+            if (is_one(w[j].low, to_me))
+                to_narrator = 1;
+    }
+    if (said_i)
+        return 1;
+    if (count && second)
+        for (size_t k = 0; k < n; k++) {
+            size_t m = 0;
+            int sex = w[k].quoted ? call_at(lang, d, len, w, n, k, &m) : 0;
+            *male += sex == LS_GENDER_MALE;
+            *female += sex == LS_GENDER_FEMALE;
+            if (m)
+                k += m - 1;
+        }
+    return to_narrator ? 2 : 0;
+}
+
+static int called_sex(const longsd_story *s, lslex_lang_id lang)
+{
+    size_t male = 0, female = 0, cap = 0;
+    vword *wv = NULL;
+    int prev = 0, sex = 0;
+    /* a paragraph counts when it speaks to the narrator, or answers (or is
+     * answered by) the narrator's line: its kind is known before its calls
+     * are counted, so each is read twice at most */
+    for (size_t pi = 0; pi < s->n_paras; pi++) {
+        if (s->paras[pi].is_heading)
+            continue;
+        size_t m0 = 0, f0 = 0;
+        int kind = para_calls(s, lang, pi, &wv, &cap, &m0, &f0, 0);
+        if (kind < 0)
+            goto out;
+        int next = 0;
+        if (kind == 0 && prev != 1) {
+            size_t ni = pi + 1;
+            while (ni < s->n_paras && s->paras[ni].is_heading)
+                ni++;
+            next = ni < s->n_paras ? para_calls(s, lang, ni, &wv, &cap, &m0, &f0, 0) : 0;
+            if (next < 0)
+                goto out;
+        }
+        if (kind == 2 || (kind == 0 && (prev == 1 || next == 1)))
+            if (para_calls(s, lang, pi, &wv, &cap, &male, &female, 1) < 0)
+                goto out;
+        prev = kind;
+    }
+    if (male >= NSEX_MIN && male > 2 * female)
+        sex = LS_GENDER_MALE;
+    else if (female >= NSEX_MIN && female > 2 * male)
+        sex = LS_GENDER_FEMALE;
+out:
+    longsd__free(wv);
+    return sex;
+}
+
+int ls_narrator_sex(const longsd_story *s)
+{
+    if (!strcmp(s->lang, "fr"))
+        return fr_narrator_sex(s);
+    if (!strcmp(s->lang, "en") || !strcmp(s->lang, "de"))
+        return called_sex(s, lslex_lang(s->lang));
     return 0;
 }

@@ -476,6 +476,7 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
         rc = lserr_set(&ctx->err, LONGSD_ERR_NOMEM, "out of memory");
         goto out;
     }
+    plan->is_play = story->is_play;
     if (did || !plan->source) {
         if ((rc = set_str(&plan->source, source_path)))
             goto out;

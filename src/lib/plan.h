@@ -99,6 +99,7 @@ struct longsd_plan {
     char *title;
     char *author;
     char *language;
+    int is_play;            /* the text is a play (drama.c): "play": true, absent for a narrative */
     char *source;           /* path as given */
     char sha256[65];
     size_t source_bytes;

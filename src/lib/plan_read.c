@@ -384,6 +384,10 @@ static longsd_status read_plan(rd *r, const jd_val *root, longsd_plan *p)
     TRY(get_str(r, root, "", "title", 0, &p->title));
     TRY(get_str(r, root, "", "author", 0, &p->author));
     TRY(get_str(r, root, "", "language", 0, &p->language));
+    const jd_val *pl = field(root, "play"); /* absent in plans written before plays were told apart */
+    if (pl && !jd_is_boolean(pl))
+        return bad(r, "play", "expected true or false");
+    p->is_play = pl && jd_is_true(pl);
     const jd_val *src = field(root, "source");
     if (!jd_is_object(src))
         return bad(r, "source", "expected an object");

@@ -117,6 +117,8 @@ char *longsd_plan_to_json(const longsd_plan *p)
     jw_string(&w, "title", nz(p->title));
     jw_string(&w, "author", nz(p->author));
     jw_string(&w, "language", longsd_plan_language(p));
+    if (p->is_play)
+        jw_bool(&w, "play", 1);
     jw_open_object(&w, "source");
     jw_string(&w, "path", nz(p->source));
     jw_int(&w, "bytes", (long long)p->source_bytes);

@@ -7,6 +7,7 @@
 
 #include "scene.h"
 
+#include "desc_int.h"
 #include "prompt.h"
 #include "translate.h"
 #include "wordnet.h"
@@ -927,6 +928,19 @@ static void sw_scan(swriter *w)
  * streak"), bare forms are nouns after a determiner or adjective and verbs
  * after a subject, and the commoner use (WordNet's tagged counts) decides
  * the rest. Capitalised words WordNet does not know are names. */
+/* Is the lower-case w a plural -s of a word WordNet knows ("others")? */
+static int plural_of_word(const char *w)
+{
+    size_t n = strlen(w);
+    char b[32];
+    lswn_info wi;
+    if (n < 4 || n >= sizeof b || w[n - 1] != 's')
+        return 0;
+    memcpy(b, w, n - 1);
+    b[n - 1] = '\0';
+    return lswn_lookup(b, &wi);
+}
+
 static void sw_tag(swriter *w)
 {
     for (size_t i = 0; i < w->n; i++) {
@@ -976,6 +990,11 @@ static void sw_tag(swriter *w)
                 t->tag = T_PROPER;
                 continue;
             }
+        }
+        if (w->sc->lang == LSLEX_EN && t->upper && t->first && !t->wn && !(t->lf & (LSLEX_PLACE | LSLEX_OBJECT)) &&
+            !plural_of_word(t->low)) {
+            t->tag = T_PROPER; /* "Pascal poured": a name starts the sentence ("Others crowded" does not) */
+            continue;
         }
         if (!t->wn || word_in(t->en, never_words)) {
             t->tag = T_SKIP;
@@ -1374,9 +1393,75 @@ static size_t narrator_of(const ls_scenectx *sc)
  * it in its sentence; after "and", a noun is the previous verb's object
  * and the verb shares that verb's doer ("he turned pale and sank"). Returns
  * the token index, or (size_t)-1 when none is found. */
+/* The name before an appositive that ends right before verb i: "Corwin,
+ * a tall, red-haired lad two years older than Henry, went": the
+ * doer is Corwin, not the Henry inside the apposition. An appositive
+ * opens with an article after a comma. Returns the token, -1 if none. */
+static size_t appositive_owner(const swriter *w, size_t i)
+{
+    if (!w->t[i].brk || w->sc->lang != LSLEX_EN)
+        return (size_t)-1;
+    for (size_t j = i; j-- > 1;) {
+        const swtok *t = &w->t[j];
+        if (t->first)
+            break;
+        if (!t->brk || t->tag != T_DET || t->poss)
+            continue;
+        const swtok *o = &w->t[j - 1];
+        if ((o->tag == T_CAST || o->tag == T_PROPER || (o->tag == T_NOUN && o->wi.noun_lex[0] == LSWN_N_PERSON)) &&
+            !o->poss && (j - 1 == 0 || !(w->t[j - 2].tag == T_PREP || strcmp(w->t[j - 2].low, "than") == 0)))
+            return j - 1;
+        break;
+    }
+    return (size_t)-1;
+}
+
+/* Is token k the object of a preposition or a comparison ("the son of
+ * Henry", "older than Henry", "with Henry")? Then it does not do the
+ * verb after it. */
+/* A noun that names someone by a tie to another ("son", "servant",
+ * "king"): "the son of Henry" is someone else than Henry. */
+static int relation_noun(const swtok *t)
+{
+    int sex, age;
+    const char *lemma = t->wi.noun_lemma[0] ? t->wi.noun_lemma : t->en;
+    return (t->lf & (LSLEX_PERSON | LSLEX_TITLE)) || ls_desc_kin(lemma, &sex, &age);
+}
+
+static int after_prep(const swriter *w, size_t k)
+{
+    if (w->sc->lang != LSLEX_EN || k == 0 || w->t[k].brk)
+        return 0; /* German and French: the clitic and the verb-second order make other doers */
+    const swtok *p = &w->t[k - 1];
+    if (strcmp(p->low, "of") == 0)
+        /* "the son of Henry" is the son; "the saintly soul of Elizabeth
+         * shone" is Elizabeth's own doing */
+        return k >= 2 && w->t[k - 2].tag == T_NOUN && relation_noun(&w->t[k - 2]);
+    return p->tag == T_PREP || strcmp(p->low, "than") == 0;
+}
+
+/* Does the name ending at token k (not in the cast) open its clause, as a
+ * subject does: "Pascal poured", ", and Corwin followed"? Not "bound for
+ * Fort-de-Grace", "the Dutch silver": after a preposition, an article
+ * or a word of the clause. */
+static int proper_subject(const swriter *w, size_t k)
+{
+    size_t a = k;
+    while (a > 0 && !w->t[a].brk && !w->t[a].first && (w->t[a - 1].tag == T_PROPER || w->t[a - 1].upper))
+        a--; /* "Prince Corwin", "Fort-de-Grace": the name's first word */
+    if (w->t[a].first || w->t[a].brk)
+        return 1;
+    const swtok *p = &w->t[a - 1];
+    return p->tag == T_FUNC && (!strcmp(p->low, "and") || !strcmp(p->low, "but") || !strcmp(p->low, "then") ||
+                                !strcmp(p->low, "when") || !strcmp(p->low, "while") || !strcmp(p->low, "as"));
+}
+
 static size_t doer_of(const swriter *w, size_t i, int depth)
 {
     int seen_and = 0;
+    size_t app = appositive_owner(w, i);
+    if (app != (size_t)-1)
+        return app;
     if (w->sc->lang == LSLEX_DE && i + 1 < w->n && !w->t[i + 1].brk &&
         (w->t[i + 1].tag == T_CAST || (w->t[i + 1].tag == T_PRON && (strcmp(w->t[i + 1].low, "er") == 0 ||
                                                                       strcmp(w->t[i + 1].low, "sie") == 0))))
@@ -1386,8 +1471,10 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
         if (t->tag == T_PRON && w->sc->lang != LSLEX_EN &&
             (strcmp(t->low, "se") == 0 || strcmp(t->low, "s") == 0 || strcmp(t->low, "sich") == 0))
             continue; /* "la comtesse se tenait": the reflexive is not the doer */
-        if (t->tag == T_CAST && !t->poss)
+        if (t->tag == T_CAST && !t->poss && !after_prep(w, k))
             return k; /* "the duke's room": the duke does nothing there */
+        if (t->tag == T_PROPER && !t->poss && w->sc->lang == LSLEX_EN && proper_subject(w, k))
+            return k; /* someone the cast does not hold: "Pascal poured" is not the next name's */
         if (t->tag == T_VERB && depth < 4)
             return doer_of(w, k, depth + 1);
         if (t->tag == T_PRON && !(t->poss || strcmp(t->low, "his") == 0 || strcmp(t->low, "her") == 0 ||
@@ -1559,6 +1646,8 @@ static int doer_is_subject(const swriter *w, size_t dk, const size_t *who, size_
     }
     if (fp_subject(d))
         return narr_subj;
+    if (d->tag == T_PROPER)
+        return n_who == 0 && !narr_subj; /* someone not in the cast: theirs only when no cast member is drawn */
     if (d->tag == T_PRON ||
         (d->tag == T_NOUN && (d->wi.noun_lex[0] == LSWN_N_PERSON || d->wi.noun_lex[0] == LSWN_N_ANIMAL)))
         return !narr_subj;
@@ -1584,6 +1673,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     int pron_sex = 0;
     size_t narr = narrator_of(sc);
     int fp_doer = 0; /* the first action's doer is "I" or "we" */
+    int anon_doer = 0; /* ... is a name the cast does not hold, of unknown sex: "a person" */
     for (size_t i = 0; i < w->n && n_who == 0 && doer_np_tok == (size_t)-1; i++) {
         if (w->t[i].tag != T_VERB || w->t[i].neg || !tok_visible_verb(&w->t[i]))
             continue;
@@ -1610,6 +1700,33 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             break;
         else if (w->t[k].tag == T_NOUN && w->t[k].wi.noun_lex[0] == LSWN_N_PERSON)
             doer_np_tok = k;
+        else if (w->t[k].tag == T_PROPER) {
+            /* someone the cast does not hold does it: what the text calls
+             * them ("Corwin, a tall lad, went"), else their name's
+             * sex, else a person; never a cast member named nearby */
+            for (size_t q = k + 1; q < w->n && q <= k + 8 && !w->t[q].first; q++) {
+                if (w->t[q].tag == T_NOUN && w->t[q].wi.noun_lex[0] == LSWN_N_PERSON) {
+                    if (w->t[k + 1].brk && w->t[k + 1].tag == T_DET)
+                        doer_np_tok = q;
+                    break;
+                }
+                if (w->t[q].tag == T_VERB || w->t[q].tag == T_CAST || w->t[q].tag == T_PROPER)
+                    break;
+            }
+            if (doer_np_tok == (size_t)-1) {
+                unsigned f = w->t[k].lf;
+                pron_sex = (f & LSLEX_MALE) && !(f & LSLEX_FEMALE)   ? LS_GENDER_MALE
+                           : (f & LSLEX_FEMALE) && !(f & LSLEX_MALE) ? LS_GENDER_FEMALE
+                                                                     : 0;
+                /* "Carvell shook his head": his own head says a man */
+                for (size_t q = i + 1; !pron_sex && q < w->n && q <= i + 3 && !w->t[q].first; q++)
+                    if (w->t[q].tag == T_PRON && (!strcmp(w->t[q].low, "his") || !strcmp(w->t[q].low, "her")))
+                        pron_sex = w->t[q].low[0] == 'h' && w->t[q].low[1] == 'i' ? LS_GENDER_MALE
+                                                                                   : LS_GENDER_FEMALE;
+                anon_doer = !pron_sex;
+                break;
+            }
+        }
         if (n_who == 1 && k >= 2 && w->t[k].tag == T_CAST) {
             /* "Potter and Injun Joe were carrying": the one joined by "and" */
             for (size_t q = k; q-- > 0 && !w->t[q].first;) {
@@ -1639,7 +1756,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     for (size_t i = 0; i < w->n; i++)
         if (fp_subject(&w->t[i]))
             first_person = 1;
-    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex && !fp_doer) {
+    if (n_who == 0 && doer_np_tok == (size_t)-1 && !pron_sex && !fp_doer && !anon_doer) {
         if (ref != (size_t)-1)
             who[n_who++] = ref;
         if (n_who == 0 && first_person && narr != (size_t)-1)
@@ -1660,7 +1777,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     for (size_t k = 0; k < w->n_np && doer_np_tok != (size_t)-1; k++)
         if (w->np[k].head == doer_np_tok)
             person_np = k;
-    for (size_t k = 0; k < w->n_np && person_np == (size_t)-1 && !pron_sex; k++)
+    for (size_t k = 0; k < w->n_np && person_np == (size_t)-1 && !pron_sex && !anon_doer; k++)
         if (w->t[w->np[k].head].wn && w->t[w->np[k].head].wi.noun_lex[0] == LSWN_N_PERSON &&
             !word_in(w->t[w->np[k].head].en, never_words)) {
             person_np = k;
@@ -1734,7 +1851,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         snprintf(w->parts.subject, sizeof w->parts.subject, "%s", pron_sex == LS_GENDER_MALE ? "man" : "woman");
     if (!st && sub.len == 0 && pron_sex)
         st = lsbuf_adds(&sub, pron_sex == LS_GENDER_MALE ? "a man" : "a woman");
-    if (!st && sub.len == 0 && first_person)
+    if (!st && sub.len == 0 && (first_person || anon_doer))
         st = lsbuf_adds(&sub, "a person");
     for (size_t i = 0; !st && sub.len == 0 && i < w->n; i++) {
         /* an unresolved "he" or "she" is still someone of that sex */
@@ -1792,6 +1909,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
          * the subject's action */
         if (!doer_is_subject(w, doer_of(w, i, 0), who, n_who, narr_subj))
             continue;
+        if (n_who == 0 && person_np != (size_t)-1 && sc->lang == LSLEX_EN) {
+            /* "The teacher interfered; then Tom pulled a boy's hair": the
+             * cast member's verb is not the teacher's */
+            size_t dk = doer_of(w, i, 0);
+            if (dk != (size_t)-1 && w->t[dk].tag == T_CAST)
+                continue;
+        }
         int weak = word_in(t->wi.verb_lemma, weak_verbs) || handling, completed = 0, idiom = 0;
         char ger[48];
         lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);

@@ -869,6 +869,10 @@ static longsd_status ingest_owned(const char *name, char *data, size_t n, const 
     if ((rc = ls_find_chapters(&bd)))
         goto out;
     ls_merge_heading_sentences(s);
+    if (ls_drama_detect(s)) {
+        rc = lserr_set(err, LONGSD_ERR_NOMEM, "%s: out of memory", name);
+        goto out;
+    }
     /* the language first: the title page is read with its word lists */
     const char *lang = g.language ? ls_language_code(g.language) : NULL;
     if (!lang)

@@ -49,7 +49,26 @@ struct longsd_story {
     ls_chapter *chapters;
     size_t n_chapters;
     size_t n_words;
+    int is_play;            /* a play: speaker headings, no narrator (drama.c) */
 };
+
+/* ---- drama.c: plays */
+typedef struct {
+    char *name;             /* "Mercury", "Du Croisy" */
+    size_t speeches;        /* speeches headed by the name or its abbreviation */
+    size_t headed;          /* of which under the name as the text writes it ("- Du Croisy -") */
+} ls_speaker;
+
+/* Set s->is_play from its speaker headings. LONGSD_ERR_NOMEM only. */
+longsd_status ls_drama_detect(longsd_story *s);
+/* The speakers of a play with two speeches or more, most first; none when
+ * s is no play. Free with ls_speakers_free. */
+longsd_status ls_drama_speakers(const longsd_story *s, ls_speaker **out, size_t *n);
+void ls_speakers_free(ls_speaker *v, size_t n);
+/* Bytes the speaker heading takes at the start of paragraph pi of a play
+ * ("MERC. " before the speech; the whole paragraph for "- Du Croisy -"),
+ * 0 when it has none or s is no play. */
+size_t ls_drama_heading_len(const longsd_story *s, size_t pi);
 
 /* Ingest data (copied) into a new story. On error returns NULL status code in
  * err with a message naming `name` and the byte offset when relevant. */

@@ -237,8 +237,50 @@ TEST(lone_volume_numeral_on_the_title_page)
     longsd_story_free(s);
 }
 
-RUN_TESTS(german_ordinal_before_keyword, french_chapitre_premier_not_merged, chapter_the_first, bare_roman_numerals,
-          stray_keyword_among_bare_numerals, essay_titles_named_by_the_contents,
+TEST(one_letter_numerals_in_sequence)
+{
+    /* "L" between XLIX and LI is chapter fifty */
+    longsd_story *s = ingest_str("XLVIII\n\n" PARA "XLIX\n\n" PARA "L\n\n" PARA "LI\n\n" PARA);
+    CHECK_INT(s->n_chapters, 4);
+    CHECK_STR(ch(s, 2), "L");
+    CHECK_STR(ch(s, 3), "LI");
+    longsd_story_free(s);
+    /* "C." after XCIX, the same */
+    s = ingest_str("XCVIII.\n\n" PARA "XCIX.\n\n" PARA "C.\n\n" PARA "CI.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 4);
+    CHECK_STR(ch(s, 2), "C.");
+    longsd_story_free(s);
+    /* a lone "M." or "L" that does not continue the numbers is an initial,
+     * a signature, a line of verse: no chapter */
+    s = ingest_str("I\n\n" PARA "M.\n\n" PARA "II\n\n" PARA "L\n\n" PARA "III\n\n" PARA "D\n\n" PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 1), "II");
+    CHECK_STR(ch(s, 2), "III");
+    longsd_story_free(s);
+    /* "A" and "I" the pronoun inside a run of bare numerals take no place */
+    s = ingest_str("V\n\n" PARA "VI\n\n" PARA "A\n\n" PARA "VII\n\n" PARA "I\n\n" PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 2), "VII");
+    longsd_story_free(s);
+}
+
+TEST(book_over_chapters_across_an_epigraph)
+{
+    /* "BOOK TWO", its title and an epigraph, then the numbered chapters:
+     * the book is a level above, not a chapter of 50 words */
+    longsd_story *s = ingest_str("PROLOGUE\n\n" PARA PARA "BOOK TWO\n\nTHE LONG ROAD\n\n"
+                                 " \"Who goes there in the night?\n What is it that goes?\"\n"
+                                 "                 --An old song\n\n"
+                                 "XLV\n\n" PARA PARA "XLVI\n\n" PARA PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 0), "PROLOGUE");
+    CHECK_STR(ch(s, 1), "XLV");
+    CHECK_STR(ch(s, 2), "XLVI");
+    longsd_story_free(s);
+}
+
+RUN_TESTS(one_letter_numerals_in_sequence, book_over_chapters_across_an_epigraph, german_ordinal_before_keyword, french_chapitre_premier_not_merged,
+          chapter_the_first, bare_roman_numerals, stray_keyword_among_bare_numerals, essay_titles_named_by_the_contents,
           contents_list_is_no_chapter, capital_title_under_a_bare_number,
           books_above_chapters, end_matter, roman_lookalikes_are_not_numerals,
           centred_numerals_under_parts_with_contents, lone_volume_numeral_on_the_title_page)

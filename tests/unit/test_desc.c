@@ -229,5 +229,67 @@ TEST(age_and_sex_from_the_text)
     longsd_story_free(s);
 }
 
-RUN_TESTS(eyes_wide_for_a_moment_are_no_look, plan_records_the_spans, harvested_with_spans, someone_elses_things_and_written_descriptions, german_phrases_translated,
+/* Describe one character of known sex in text; the caller frees. */
+static char *describe_one(const char *text, const char *name, int gender)
+{
+    longsd_story *s = ingest_str(text);
+    ls_character c;
+    memset(&c, 0, sizeof c);
+    c.name = c.full_name = (char *)name;
+    c.description = longsd__strdup("");
+    c.gender = gender;
+    REQUIRE(ls_cast_describe(s, &c, 1, NULL) == LONGSD_OK);
+    longsd_story_free(s);
+    return c.description;
+}
+
+TEST(whose_beard_it_is)
+{
+    /* the same mustache said twice is one, in its richer words */
+    char *d = describe_one("Marco grinned, and his thick black mustache twitched. Marco sat down.\n\n"
+                           "Marco frowned under his thick mustache.\n\n",
+                           "Marco", LS_GENDER_MALE);
+    CHECK_CONTAINS(d, "thick black mustache");
+    CHECK(strstr(d, "and a thick mustache") == NULL);
+    CHECK(strstr(strstr(d, "mustache") + 1, "mustache") == NULL);
+    longsd__free(d);
+    /* a woman who sees a beard has none: the clause after "saw that" is
+     * someone else's, and a beard never is hers */
+    d = describe_one("Lea saw that his white beard was wet with wine. Lea went out.\n\n"
+                     "Lea came in from the storm with a white beard of frost on her scarf.\n\n",
+                     "Lea", LS_GENDER_FEMALE);
+    CHECK(strstr(d, "beard") == NULL);
+    longsd__free(d);
+    /* sex unknown: "saw that his ..." is still another's clause */
+    d = describe_one("Ines saw that his white beard was wet with wine. Ines went out.\n\n", "Ines", 0);
+    CHECK(strstr(d, "beard") == NULL);
+    longsd__free(d);
+    /* named as the one acted on: the mustache after it is the subject's */
+    d = describe_one("He grinned at Idris through his spiky black mustache. Idris waited.\n\n"
+                     "The jailer walked to where Idris lay and glowered down at him, his lips under his thin "
+                     "mustache.\n\n",
+                     "Idris", LS_GENDER_MALE);
+    CHECK(strstr(d, "mustache") == NULL);
+    longsd__free(d);
+    /* "fixed Marco with his piercing eyes": the eyes of the one who fixed
+     * him; but in a clause of his own after "that", his looks are his */
+    d = describe_one("He leaned across the table and fixed Marco with his piercing dark eyes.\n\n", "Marco",
+                     LS_GENDER_MALE);
+    CHECK(strstr(d, "eyes") == NULL);
+    longsd__free(d);
+    d = describe_one("We rode on, and the dust grew so thick that Marco was ragged with it.\n\n", "Marco",
+                     LS_GENDER_MALE);
+    CHECK_CONTAINS(d, "ragged");
+    longsd__free(d);
+    /* another person the clause brings in wears their own robe */
+    d = describe_one("Marco watched a friar in his brown robe weeding the garden.\n\n", "Marco", LS_GENDER_MALE);
+    CHECK(strstr(d, "robe") == NULL);
+    longsd__free(d);
+    /* his own, said of him as the subject, stays */
+    d = describe_one("Idris stroked his spiky black mustache and waited.\n\n", "Idris", LS_GENDER_MALE);
+    CHECK_CONTAINS(d, "spiky black mustache");
+    longsd__free(d);
+}
+
+RUN_TESTS(eyes_wide_for_a_moment_are_no_look, whose_beard_it_is, plan_records_the_spans, harvested_with_spans, someone_elses_things_and_written_descriptions, german_phrases_translated,
           allocation_failures, age_and_sex_from_the_text)

@@ -228,10 +228,18 @@ TEST(config_errors)
     sdunet_cfg u;
     const char *bad = "{\"block_out_channels\": [16, 32], \"down_block_types\": [\"CrossAttnDownBlock2D\", "
                       "\"DownBlock2D\"], \"up_block_types\": [\"UpBlock2D\", \"CrossAttnUpBlock2D\"], "
-                      "\"addition_embed_type\": \"text_time\"}";
+                      "\"addition_embed_type\": \"text_image\"}";
     t_write(p, bad, strlen(bad));
     CHECK_INT(sdunet_cfg_load(p, &u, &err), LONGSD_ERR_UNSUPPORTED);
-    CHECK_CONTAINS(err.msg, "addition_embed_type is not supported (SD 1.x UNets only)");
+    CHECK_CONTAINS(err.msg, "addition_embed_type text_image is not supported (\"text_time\" only, as SDXL)");
+    /* SDXL's text_time needs its sizes */
+    const char *bad1 = "{\"block_out_channels\": [16, 32], \"down_block_types\": [\"CrossAttnDownBlock2D\", "
+                       "\"DownBlock2D\"], \"up_block_types\": [\"UpBlock2D\", \"CrossAttnUpBlock2D\"], "
+                       "\"addition_embed_type\": \"text_time\", \"addition_time_embed_dim\": 8, "
+                       "\"projection_class_embeddings_input_dim\": 48}";
+    t_write(p, bad1, strlen(bad1));
+    CHECK_INT(sdunet_cfg_load(p, &u, &err), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(err.msg, "addition_time_embed_dim (8) and projection_class_embeddings_input_dim (48) do not fit");
     const char *bad2 = "{\"block_out_channels\": [16, 32], \"down_block_types\": [\"CrossAttnDownBlock2D\"], "
                        "\"up_block_types\": [\"UpBlock2D\", \"CrossAttnUpBlock2D\"]}";
     t_write(p, bad2, strlen(bad2));

@@ -195,6 +195,39 @@ TEST(the_doer_is_the_verbs_subject)
     CHECK(strncmp(r, "a boy climbing", 14) == 0);
     CHECK(!has_word(r, "jumping"));
     free(r);
+    /* a name inside an apposition, or after a preposition, does not do the
+     * verb; someone the cast does not hold does ("Corwin, a youth") */
+    r = write_parts("Corwin, a tall, red-haired lad two years older than Henry, went around the table "
+                    "pouring red wine into every cup. Pascal poured his own wine, and Henry sat down.",
+                    cast, 3, &parts);
+    CHECK(strstr(r, "beard") == NULL);
+    CHECK_CONTAINS(r, "lad going around the table");
+    free(r);
+    r = write_parts("The son of Henry walked to the door.", cast, 3, &parts);
+    CHECK(strstr(r, "beard") == NULL);
+    CHECK_CONTAINS(r, "walking to the door");
+    free(r);
+    r = write_parts("Corwin went to the door with Henry.", cast, 3, &parts);
+    CHECK(strstr(r, "beard going") == NULL);
+    CHECK_CONTAINS(r, "going to the door");
+    free(r);
+    /* a name the cast lacks, with his own head: a man; a place name after
+     * "for" is nobody ("Grace" is also a woman's name) */
+    r = write_parts("Carvell shook his head and followed Henry into the library.", cast, 3, &parts);
+    CHECK(strncmp(r, "a man shaking his head", 22) == 0);
+    free(r);
+    r = write_parts("The ship was bound for Fort-de-Grace and sailed with a fair wind.", cast, 3, &parts);
+    CHECK(strstr(r, "woman") == NULL);
+    free(r);
+    /* a person noun the subject, a cast member's verb is not theirs */
+    r = write_parts("The teacher, a grave old man, frowned at the class; then Henry pulled the bell rope.", cast, 3,
+                    &parts);
+    CHECK(!has_word(r, "pulling"));
+    free(r);
+    /* the cast member who does it still does */
+    r = write_parts("Henry walked to the door with Corwin.", cast, 3, &parts);
+    CHECK(strncmp(r, "a man with a pointed beard walking to the door", 46) == 0);
+    free(r);
 }
 
 TEST(only_who_is_there_is_drawn)

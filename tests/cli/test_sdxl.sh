@@ -1,0 +1,65 @@
+#!/bin/sh
+# SDXL and SDXL-Turbo through the CLI (issue 12 item 7) on the tiny SDXL
+# pipeline of tests/engine/tiny-sdxl (two tokenizers and text encoders, a
+# text_time UNet): `longsd models` labels the folder sdxl; `sd` draws with
+# CFG and a negative prompt, deterministically, A1111's weights and BREAK
+# change the picture; the SDXL-Turbo way (EulerAncestral, trailing
+# timesteps, 1 step, CFG 0) draws too; a malformed second text encoder
+# and a LoRA on SDXL are clear errors.
+. tests/cli/lib.sh
+M=$TMP/models/tiny-sdxl
+mkdir -p "$TMP/models"
+cp -r "$REPO/tests/engine/tiny-sdxl" "$M"
+
+if HF_HUB_CACHE=$TMP/hf "$LONGSD_BIN" models --models-dir "$TMP/models" --json >"$TMP/models.json" 2>"$TMP/err"; then
+    pass "models on a folder with an SDXL pipeline"
+else fail "models on a folder with an SDXL pipeline" "$(cat "$TMP/err")"; fi
+check "the folder is labelled sdxl" $PY - "$TMP/models.json" <<'PYEOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert [(x["name"], x["kind"], x["family"]) for x in m] == [("tiny-sdxl", "diffusers", "sdxl")], m
+PYEOF
+
+sd() { "$LONGSD_BIN" -q sd --backend "native=$M" --size 64x64 --seed 7 "$@"; }
+if sd --steps 2 --cfg 5 --negative "blurry" "a red fox in the snow" -o "$TMP/a.png" 2>"$TMP/err" &&
+   sd --steps 2 --cfg 5 --negative "blurry" "a red fox in the snow" -o "$TMP/b.png" 2>>"$TMP/err" &&
+   sd --steps 2 --cfg 5 --negative "blurry" "a (red:1.4) fox BREAK in the snow" -o "$TMP/w.png" 2>>"$TMP/err"; then
+    pass "sd on an SDXL folder"
+else fail "sd on an SDXL folder" "$(cat "$TMP/err")"; fi
+check "same seed, same image" cmp "$TMP/a.png" "$TMP/b.png"
+check "PNG parameters; weights and BREAK change the picture" $PY - "$TMP/a.png" "$TMP/w.png" <<'PYEOF'
+import struct, sys
+a, w = (open(f, "rb").read() for f in sys.argv[1:3])
+assert a[:8] == b"\x89PNG\r\n\x1a\n"
+assert struct.unpack(">II", a[16:24]) == (64, 64)
+assert b"a red fox in the snow\nNegative prompt: blurry\nSteps: 2, Sampler: Euler a, CFG scale: 5, Seed: 7, Size: 64x64" in a, a[:400]
+assert a != w
+PYEOF
+
+# SDXL-Turbo: the same pipeline with its scheduler config
+T=$TMP/turbo
+cp -r "$REPO/tests/engine/tiny-sdxl" "$T"
+cat >"$T/scheduler/scheduler_config.json" <<'JSON'
+{"_class_name": "EulerAncestralDiscreteScheduler", "beta_start": 0.00085, "beta_end": 0.012, "beta_schedule": "scaled_linear",
+ "num_train_timesteps": 1000, "steps_offset": 1, "prediction_type": "epsilon", "timestep_spacing": "trailing",
+ "interpolation_type": "linear", "use_karras_sigmas": false, "trained_betas": null}
+JSON
+if "$LONGSD_BIN" -q sd --backend "native=$T" --size 64x64 --steps 1 --cfg 0 --seed 7 "a red fox" -o "$TMP/t.png" \
+       2>"$TMP/err" && grep -aq "Steps: 1, Sampler: Euler a, CFG scale: 0, Seed: 7, Size: 64x64" "$TMP/t.png"; then
+    pass "sd on an SDXL-Turbo folder, 1 step without CFG"
+else fail "sd on an SDXL-Turbo folder, 1 step without CFG" "$(cat "$TMP/err")"; fi
+
+# A second text encoder of the wrong shapes: file and tensor named, no PNG
+B=$TMP/bad
+cp -r "$REPO/tests/engine/tiny-sdxl" "$B"
+cp "$REPO/tests/engine/tiny-sdxl/text_encoder/model.safetensors" "$B/text_encoder_2/model.safetensors"
+"$LONGSD_BIN" -q sd --backend "native=$B" --size 64x64 --steps 1 "x" -o "$TMP/bad.png" 2>"$TMP/err"; rc=$?
+if [ "$rc" -ne 0 ] && grep -q "bad/text_encoder_2/model.safetensors: wrong size of 'embeddings.token_embedding.weight'" "$TMP/err" &&
+   [ ! -e "$TMP/bad.png" ]; then
+    pass "a malformed text_encoder_2 names the file and tensor"
+else fail "a malformed text_encoder_2 names the file and tensor" "rc=$rc $(cat "$TMP/err")"; fi
+sd --steps 1 --lora "$REPO/tests/engine/lora/kohya.safetensors" "x" -o "$TMP/l.png" 2>"$TMP/err"; rc=$?
+if [ "$rc" -ne 0 ] && grep -q "LoRA on SDXL is not supported" "$TMP/err"; then
+    pass "a LoRA on SDXL is refused, not applied to the wrong tensors"
+else fail "a LoRA on SDXL is refused" "rc=$rc $(cat "$TMP/err")"; fi
+finish
