@@ -411,7 +411,27 @@ static int caps_title(const longsd_story *s, const unsigned char *kind, size_t i
             return 0;
         letters += ch >= 'A' && ch <= 'Z';
     }
-    return letters >= 3;
+    if (letters < 3)
+        return 0;
+    /* "MERCURY, SOSIE", "AMPHITRYON": a play's list of who is on stage,
+     * names the cast finder reads, not a title */
+    size_t words = 0, most = 0, items = 1;
+    int in_word = 0;
+    for (size_t k = s->paras[i].start; k < s->paras[i].end; k++) {
+        char ch = s->data[k];
+        if (ch == ',') {
+            items++;
+            words = 0;
+            in_word = 0;
+        } else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') {
+            in_word = 0;
+        } else if (!in_word) {
+            in_word = 1;
+            if (++words > most)
+                most = words;
+        }
+    }
+    return items == 1 ? most >= 2 : most >= 3;
 }
 
 static longsd_status add_chapter(ls_builder *bd, size_t *alloc, size_t para, char *title)

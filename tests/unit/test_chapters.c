@@ -147,6 +147,13 @@ TEST(capital_title_under_a_bare_number)
     CHECK_STR(ch(s, 2), "III.");
     CHECK(s->paras[1].is_heading);
     longsd_story_free(s);
+    /* a play's list of who is on stage stays text for the cast */
+    s = ingest_str("SCENE I\n\nMERCURY, SOSIE\n\n" PARA "SCENE II\n\nAMPHITRYON\n\n" PARA);
+    CHECK_INT(s->n_chapters, 2);
+    CHECK_STR(ch(s, 0), "SCENE I");
+    CHECK_STR(ch(s, 1), "SCENE II");
+    CHECK(!s->paras[1].is_heading);
+    longsd_story_free(s);
 }
 
 TEST(books_above_chapters)
