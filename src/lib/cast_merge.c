@@ -165,6 +165,10 @@ static int single_qualifies(const cscan *c, const centry *e)
         if (e->thing * 3 >= e->total && e->speech == 0)
             return 0;
     }
+    /* "the Italian sculptors", "Latin verse": an adjective of a people or
+     * a language, however often it recurs, unless it speaks */
+    if (c->lang == LSLEX_EN && e->thing * 3 >= e->total && e->speech == 0)
+        return 0;
     if (e->mid == 0 && !(f & LSLEX_NAME))
         return 0;
     if (e->det * 2 > e->total)

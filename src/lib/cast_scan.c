@@ -100,6 +100,29 @@ static int named_thing(const cscan *c, size_t i)
     return wi.noun_lex[0] != LSWN_N_PERSON && wi.noun_lex[0] != LSWN_N_ANIMAL;
 }
 
+/* English puts a people's or a language's adjective before a noun: "the
+ * Italian sculptors", "a Greek scholar", "Florentine records". Is tok[i]
+ * such a word: one WordNet reads as an adjective rather than a noun, right
+ * before a lower-case word that is more often a noun than a verb? A name acts
+ * ("Dorian smiled") or runs on into a surname ("Dorian Gray"). */
+static int adj_before_noun(const cscan *c, size_t i)
+{
+    if (c->lang != LSLEX_EN || i + 1 >= c->n_tok)
+        return 0;
+    const ctok *t = &c->tok[i], *n = &c->tok[i + 1];
+    const char *d = c->s->data;
+    if (n->upper || n->end - n->start >= 32 || t->end - t->start >= 32 || n->start != t->end + 1 ||
+        d[t->end] != ' ' || (n->flags & (LSLEX_DET | LSLEX_PREP | LSLEX_PRONOUN | LSLEX_STOP | LSLEX_CONJ)))
+        return 0;
+    char w[32];
+    lswn_info wi;
+    lslex_lower(d + t->start, t->end - t->start, w, sizeof w, 0);
+    if (!lswn_lookup(w, &wi) || !wi.adj || (wi.noun && wi.noun_tagged >= wi.adj_tagged))
+        return 0;
+    lslex_lower(d + n->start, n->end - n->start, w, sizeof w, 0);
+    return lswn_lookup(w, &wi) && wi.noun && (!wi.verb || wi.noun_tagged > wi.verb_tagged);
+}
+
 static longsd_status count_run(cscan *c, size_t i, size_t j, int deferred)
 {
     /* tokens [i, j) form one run; key = words joined by one space, titles
@@ -140,7 +163,7 @@ static longsd_status count_run(cscan *c, size_t i, size_t j, int deferred)
         if ((pf & LSLEX_SPEECH) || (i > 1 && (pf & LSLEX_DET) && (c->tok[i - 2].flags & LSLEX_SPEECH)))
             e->speech++;
     }
-    if (j - i == 1 && !deferred && named_thing(c, i))
+    if (j - i == 1 && !deferred && (named_thing(c, i) || adj_before_noun(c, i)))
         e->thing++;
     /* acting: a verb after it ("the Widow Douglas said"), not a possessive
      * ("King Lear's outfit"); or spoken to, or naming oneself */

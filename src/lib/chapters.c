@@ -282,6 +282,24 @@ static long bare_number_ex(const char *t, int multi_line, int *initial)
     return roman_value(t, b);
 }
 
+/* The number after a keyword heading's first word ("CHAPTER XLIX": 49),
+ * -1 if it is none a bare numeral could follow. */
+static long keyword_value(const char *t)
+{
+    const char *sp = strchr(t, ' ');
+    if (!sp)
+        return -1;
+    sp++;
+    size_t b = word_end(sp, strlen(sp), 0);
+    long v = 0;
+    for (size_t j = 0; j < b; j++) {
+        if (sp[j] < '0' || sp[j] > '9')
+            return roman_value(sp, b);
+        v = v * 10 + (sp[j] - '0');
+    }
+    return b && b <= 4 ? v : -1;
+}
+
 static long bare_number(const char *t, int multi_line) { return bare_number_ex(t, multi_line, NULL); }
 
 /* "CHAPTER XXXV", "Chapter i.", "Chapter 3: Title", "CHAPTER II. THE BALLOON",
@@ -368,6 +386,54 @@ static int para_multi_line(const longsd_story *s, size_t i)
     return 0;
 }
 
+#define PROSE_PARA_WORDS 12 /* a contents line ("II  Le pour et le contre") is shorter */
+
+/* Is heading t only its number ("I.", "CHAPTER XLIX", "Chapter 3")? */
+static int number_only(const char *t)
+{
+    if (bare_number(t, 0) >= 0)
+        return 1;
+    const char *sp = strchr(t, ' ');
+    return sp && !strchr(sp + 1, ' ') && keyword_value(t) >= 0;
+}
+
+/* Is paragraph i a chapter's own title under its number: short, in
+ * capitals, no heading itself, with prose right under it? */
+static int caps_title(const longsd_story *s, const unsigned char *kind, size_t i)
+{
+    if (i + 1 >= s->n_paras || kind[i] || kind[i + 1] || s->paras[i].end - s->paras[i].start > 240 ||
+        s->paras[i + 1].n_words < PROSE_PARA_WORDS)
+        return 0;
+    size_t letters = 0;
+    for (size_t k = s->paras[i].start; k < s->paras[i].end; k++) {
+        unsigned char ch = (unsigned char)s->data[k];
+        if (ch >= 'a' && ch <= 'z')
+            return 0;
+        letters += ch >= 'A' && ch <= 'Z';
+    }
+    if (letters < 3)
+        return 0;
+    /* "MERCURY, SOSIE", "AMPHITRYON": a play's list of who is on stage,
+     * names the cast finder reads, not a title */
+    size_t words = 0, most = 0, items = 1;
+    int in_word = 0;
+    for (size_t k = s->paras[i].start; k < s->paras[i].end; k++) {
+        char ch = s->data[k];
+        if (ch == ',') {
+            items++;
+            words = 0;
+            in_word = 0;
+        } else if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') {
+            in_word = 0;
+        } else if (!in_word) {
+            in_word = 1;
+            if (++words > most)
+                most = words;
+        }
+    }
+    return items == 1 ? most >= 2 : most >= 3;
+}
+
 static longsd_status add_chapter(ls_builder *bd, size_t *alloc, size_t para, char *title)
 {
     longsd_story *s = bd->s;
@@ -391,13 +457,154 @@ static longsd_status add_chapter(ls_builder *bd, size_t *alloc, size_t para, cha
 
 /* Does the section under heading h (up to the next heading) hold prose,
  * not only the short lines of a table of contents or a title page? */
-#define PROSE_PARA_WORDS 12 /* a contents line ("II  Le pour et le contre") is shorter */
 static int section_has_prose(const longsd_story *s, const unsigned char *kind, size_t h)
 {
     size_t long_paras = 0;
     for (size_t j = h + 1; j < s->n_paras && !kind[j] && long_paras < 2; j++)
         long_paras += s->paras[j].n_words >= PROSE_PARA_WORDS;
     return long_paras >= 2;
+}
+
+/* ---- headings named by the table of contents
+ *
+ * Essays and collections head their sections with bare titles ("LUCA DELLA
+ * ROBBIA") that no keyword or number marks. Their contents list names them:
+ * a later short paragraph that repeats an entry, with prose under it, is a
+ * section heading. */
+
+#define CONTENTS_ENTRIES_MAX 200
+#define CONTENTS_ENTRY_BYTES 120
+#define CONTENTS_PROSE_WORDS 20 /* a paragraph of prose ends the contents */
+
+/* Entry or heading text s[0..n) reduced for comparing: lower-cased, page
+ * references ("Preface: vii-xv", "The Raft .... 12") and trailing dots and
+ * asterisks dropped, runs of spaces made one. Returns its length. */
+static size_t contents_key(const char *s, size_t n, char *out, size_t cap)
+{
+    char low[CONTENTS_ENTRY_BYTES * 2];
+    if (n >= CONTENTS_ENTRY_BYTES)
+        return 0;
+    size_t ln = lslex_lower(s, n, low, sizeof low, 0);
+    /* strip a trailing page reference: digits, Roman letters, "-", "end" */
+    size_t e = ln;
+    for (;;) {
+        while (e && (low[e - 1] == ' ' || low[e - 1] == '\t' || low[e - 1] == '.' || low[e - 1] == '*' ||
+                     low[e - 1] == '-' || low[e - 1] == ',' || (low[e - 1] >= '0' && low[e - 1] <= '9')))
+            e--;
+        if (e >= 3 && memcmp(low + e - 3, "end", 3) == 0 && (e == 3 || !ls_is_wordish((unsigned char)low[e - 4])))
+            e -= 3; /* "233-end" */
+        else
+            break;
+    }
+    size_t colon = e;
+    while (colon && low[colon - 1] != ':')
+        colon--;
+    if (colon) {
+        size_t k = colon;
+        while (k < ln && (low[k] == ' ' || strchr("ivxlcdm0123456789-.,", low[k])))
+            k++;
+        if (k >= ln || memcmp(low + k, "end", 3) == 0)
+            e = colon - 1; /* "Preface: vii-xv" */
+    }
+    size_t o = 0;
+    for (size_t k = 0; k < e && o + 1 < cap; k++) {
+        char c = low[k] == '\t' || low[k] == '\r' || low[k] == '\n' ? ' ' : low[k];
+        if (c == ' ' && (o == 0 || out[o - 1] == ' '))
+            continue;
+        out[o++] = c;
+    }
+    while (o && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    return o;
+}
+
+static int is_contents_word(const char *key)
+{
+    static const char *const words[] = {"contents", "table of contents", "inhalt", "inhaltsverzeichnis",
+                                        "table des matières", "table des matieres", "sommaire"};
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strcmp(key, words[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Does paragraph i repeat one of the n entries? */
+static int is_entry(const longsd_story *s, size_t i, char (*entry)[CONTENTS_ENTRY_BYTES], size_t n)
+{
+    char key[CONTENTS_ENTRY_BYTES];
+    if (s->paras[i].end - s->paras[i].start >= CONTENTS_ENTRY_BYTES)
+        return 0;
+    char *t = ls_story_text(s, s->paras[i].start, s->paras[i].end);
+    if (!t)
+        return 0; /* out of memory: no heading */
+    size_t kl = contents_key(t, strlen(t), key, sizeof key);
+    longsd__free(t);
+    for (size_t k = 0; k < n && kl; k++)
+        if (strcmp(key, entry[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Marks as chapters the paragraphs after the contents that repeat one of
+ * its entries and have prose within two paragraphs below. Returns how many
+ * it marked; marks none unless at least three match. */
+static size_t contents_headings(const longsd_story *s, unsigned char *kind)
+{
+    char (*entry)[CONTENTS_ENTRY_BYTES] = NULL;
+    size_t n_entry = 0, marked = 0, np = s->n_paras, c = 0;
+    size_t *hit = NULL;
+    char key[CONTENTS_ENTRY_BYTES];
+    const char *d = s->data;
+    for (c = 0; c < np; c++) {
+        size_t a = s->paras[c].start, b = a;
+        while (b < s->paras[c].end && d[b] != '\n' && d[b] != '\r')
+            b++;
+        if (b - a < 40 && contents_key(d + a, b - a, key, sizeof key) && is_contents_word(key))
+            break;
+    }
+    if (c >= np)
+        return 0;
+    entry = longsd__calloc(CONTENTS_ENTRIES_MAX, sizeof *entry);
+    hit = longsd__calloc(np, sizeof *hit);
+    if (!entry || !hit)
+        goto out; /* no memory: the book simply keeps no such chapters */
+    /* the entries: every line of the short paragraphs under the heading */
+    for (size_t i = c; i < np && n_entry < CONTENTS_ENTRIES_MAX; i++) {
+        if (i > c && s->paras[i].n_words >= CONTENTS_PROSE_WORDS)
+            break;
+        size_t a = s->paras[i].start;
+        while (a < s->paras[i].end && n_entry < CONTENTS_ENTRIES_MAX) {
+            size_t b = a;
+            while (b < s->paras[i].end && d[b] != '\n' && d[b] != '\r')
+                b++;
+            size_t kl = contents_key(d + a, b - a, entry[n_entry], sizeof entry[0]);
+            if (kl >= 3 && !is_contents_word(entry[n_entry]))
+                n_entry++;
+            a = b + 1;
+        }
+        if (i > c + CONTENTS_ENTRIES_MAX)
+            break;
+    }
+    /* a heading has prose right under it, or under one short line (a motto)
+     * that is no entry itself: an entry of the contents has the next entry */
+    size_t n_hit = 0;
+    for (size_t i = c + 1; i + 1 < np; i++) {
+        if (kind[i] || !is_entry(s, i, entry, n_entry))
+            continue;
+        size_t j = i + 1;
+        if (s->paras[j].n_words < CONTENTS_PROSE_WORDS && j + 1 < np && !is_entry(s, j, entry, n_entry))
+            j++;
+        if (s->paras[j].n_words >= CONTENTS_PROSE_WORDS)
+            hit[n_hit++] = i;
+    }
+    if (n_hit >= 3)
+        for (size_t k = 0; k < n_hit; k++)
+            kind[hit[k]] = HEAD_CHAPTER, marked++;
+out:
+    longsd__free(entry);
+    longsd__free(hit);
+    return marked;
 }
 
 /* Is the book or part heading h over chapters: the next heading is a
@@ -453,6 +660,7 @@ longsd_status ls_find_chapters(ls_builder *bd)
             md_count_min += lv == md_min;
         } else if (ncp < 100 && ls_is_chapter_heading(t, multi)) {
             kind[i] = HEAD_CHAPTER;
+            num[i] = keyword_value(t);
             /* "CONCLUSION" alone does not say the chapters are keyword
              * headings: bare numerals ("I", "II") may still be them */
             n_chapter += keyword_number(t, multi, chapter_kw, sizeof chapter_kw / sizeof chapter_kw[0]);
@@ -469,6 +677,18 @@ longsd_status ls_find_chapters(ls_builder *bd)
         longsd__free(t);
         t = NULL;
     }
+    /* Three keyword headings in a row with no text between them are the
+     * lines of a table of contents ("CHAPTER I.", "CHAPTER II.", ...):
+     * headings, never chapters of their own. */
+    for (size_t i = 0; i < np; i++) {
+        size_t j = i;
+        while (j < np && kind[j] == HEAD_CHAPTER)
+            j++;
+        if (j - i >= 3)
+            for (size_t k = i; k < j; k++)
+                kind[k] = HEAD_END;
+        i = j;
+    }
     /* A lone top-level "# Title" above deeper headings is the document title. */
     size_t md_title = (size_t)-1;
     if (md_total > 1 && md_count_min == 1) {
@@ -479,7 +699,10 @@ longsd_status ls_find_chapters(ls_builder *bd)
                 break;
             }
     }
-    if (n_chapter || md_total) {
+    /* Keyword headings say the bare numbers are not chapters, unless the
+     * numbers far outnumber them: one "CHAPTER XLIX" among fifty "XLVIII.",
+     * "L." lines is the printer's slip, not the book's style. */
+    if (md_total || (n_chapter && n_numbered < 4 * n_chapter)) {
         for (size_t i = 0; i < np; i++)
             if (kind[i] == HEAD_NUMBERED)
                 kind[i] = HEAD_NONE;
@@ -504,6 +727,8 @@ longsd_status ls_find_chapters(ls_builder *bd)
                 last = -1; /* "BOOK II" starts again at "I." */
                 run = 0;
                 restarted = 0;
+            } else if (kind[i] == HEAD_CHAPTER && num[i] > last) {
+                last = num[i]; /* the stray "CHAPTER XLIX" holds its place */
             } else if (kind[i] == HEAD_NUMBERED) {
                 if (num[i] == 1 && last >= 1) {
                     if (run == 1) {
@@ -538,6 +763,12 @@ longsd_status ls_find_chapters(ls_builder *bd)
                 if (kind[i] == HEAD_NUMBERED)
                     kind[i] = HEAD_NONE;
     }
+    /* No keyword, number or markdown heading: the contents may name them. */
+    int any = md_total > 0;
+    for (size_t i = 0; i < np && !any; i++)
+        any = kind[i] == HEAD_NUMBERED || kind[i] == HEAD_BOOK || (kind[i] == HEAD_CHAPTER && num[i] >= 0);
+    if (!any)
+        contents_headings(s, kind);
     /* Where some part holds chapters, a part with none is a line of the
      * contents or of the title page, not a chapter. */
     int books_over = 0;
@@ -573,6 +804,22 @@ longsd_status ls_find_chapters(ls_builder *bd)
             while (t[k] == ' ')
                 k++;
             memmove(t, t + k, strlen(t + k) + 1);
+        }
+        if ((kind[i] == HEAD_NUMBERED || kind[i] == HEAD_CHAPTER) && number_only(t) && caps_title(s, kind, i + 1)) {
+            /* "I." over "OFF--A PULLMAN CAR--THE CAPTAIN.": the title is the
+             * chapter's, not a line of its text */
+            char *sub = NULL, *both = NULL;
+            if ((rc = ls_para_clean(s, i + 1, &sub, bd->err)))
+                goto out;
+            both = longsd__asprintf("%s %s", t, sub);
+            longsd__free(sub);
+            if (!both) {
+                rc = lserr_set(bd->err, LONGSD_ERR_NOMEM, "%s: out of memory", s->name);
+                goto out;
+            }
+            longsd__free(t);
+            t = both;
+            s->paras[i + 1].is_heading = 1;
         }
         rc = add_chapter(bd, &ch_alloc, i, t);
         t = NULL;

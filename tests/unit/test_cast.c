@@ -236,6 +236,26 @@ TEST(rare_and_common_words_are_not_cast)
     longsd_story_free(s);
 }
 
+TEST(people_adjectives_are_not_cast)
+{
+    /* "Greek" and "Florentine" before nouns describe things; Dorian, whom
+     * WordNet also knows as an adjective, acts and is a character */
+    const char *text = "The Greek sculptors carved the marble. A Greek scholar read the Greek verse aloud.\n\n"
+                       "Florentine painters filled the chapel. The Florentine style spread, and Florentine "
+                       "records praise it.\n\n"
+                       "Dorian smiled. Then Dorian walked to the window, and Dorian looked at the Greek head.\n";
+    longsd_story *s = ingest_str(text);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 20, &c, &n, &err) == LONGSD_OK);
+    CHECK(find_any(c, n, "Greek") == NULL);
+    CHECK(find_any(c, n, "Florentine") == NULL);
+    CHECK(find(c, n, "Dorian") != NULL);
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+}
+
 TEST(empty_story_has_no_cast)
 {
     longsd_story *s = ingest_str("the end.\n");
@@ -373,5 +393,6 @@ TEST(apposed_noun_sets_sex)
 }
 
 RUN_TESTS(apposed_noun_sets_sex, twain_cast, fence_cast, german_cast_is_strict, french_chemistry_does_not_crash,
-          titles_full_names_and_places, rare_and_common_words_are_not_cast, empty_story_has_no_cast,
+          titles_full_names_and_places, rare_and_common_words_are_not_cast, people_adjectives_are_not_cast,
+          empty_story_has_no_cast,
           forms_longest_match_wins, lexicon_basics, alloc_failures)

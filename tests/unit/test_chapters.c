@@ -77,6 +77,85 @@ TEST(bare_roman_numerals)
     longsd_story_free(s);
 }
 
+TEST(stray_keyword_among_bare_numerals)
+{
+    /* letters numbered "I." .. "V." with one "CHAPTER IV" slipped in: all
+     * five are chapters, not only the keyword one */
+    longsd_story *s = ingest_str("LETTERS FROM THE ROAD\n\nI.\n\n" PARA "II.\n\n" PARA "III.\n\n" PARA
+                                 "CHAPTER IV\n\n" PARA "V.\n\n" PARA "VI.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 6);
+    CHECK_STR(ch(s, 0), "I.");
+    CHECK_STR(ch(s, 3), "CHAPTER IV");
+    CHECK_STR(ch(s, 5), "VI.");
+    longsd_story_free(s);
+    /* a lone "L." is chapter fifty where it follows XLIX, an initial elsewhere */
+    s = ingest_str("XLVII.\n\n" PARA "XLVIII.\n\n" PARA "CHAPTER XLIX\n\n" PARA "L.\n\n" PARA "LI.\n\n" PARA
+                   "C.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 5);
+    CHECK_STR(ch(s, 3), "L.");
+    CHECK_STR(ch(s, 4), "LI.");
+    longsd_story_free(s);
+    /* keyword chapters with a few numbered lines inside stay as they are */
+    s = ingest_str("CHAPTER I\n\n" PARA "1.\n\n" PARA "2.\n\n" PARA "CHAPTER II\n\n" PARA PARA);
+    CHECK_INT(s->n_chapters, 2);
+    CHECK_STR(ch(s, 1), "CHAPTER II");
+    longsd_story_free(s);
+}
+
+#define ESSAY_PARA "The painters of that city worked in a narrow street above the river, and their pictures " \
+                   "hung in the chapels where the light fell through coloured glass upon the floor.\n\n"
+
+TEST(essay_titles_named_by_the_contents)
+{
+    /* a collection of essays: no keyword or number, but the contents list
+     * names each section, with page references */
+    longsd_story *s = ingest_str("STUDIES IN ART\n\nCONTENTS\n\nPreface: vii-xv\n\nThe Old Masters: 1-29\n\n"
+                                 "A Painter of Venice: 30-49\n\nConclusion: 50-end\n\n"
+                                 "PREFACE\n\n" ESSAY_PARA "THE OLD MASTERS\n\nA motto in one line.\n\n" ESSAY_PARA
+                                 ESSAY_PARA "A PAINTER OF VENICE\n\n" ESSAY_PARA "CONCLUSION*\n\n" ESSAY_PARA);
+    CHECK_INT(s->n_chapters, 4);
+    CHECK_STR(ch(s, 0), "PREFACE");
+    CHECK_STR(ch(s, 1), "THE OLD MASTERS");
+    CHECK_STR(ch(s, 2), "A PAINTER OF VENICE");
+    longsd_story_free(s);
+    /* a contents entry repeated in the prose's own short line, with no
+     * prose under it, is no heading; fewer than three matches are none */
+    s = ingest_str("CONTENTS\n\nThe Mill\n\nThe River\n\n" ESSAY_PARA "The Mill\n\nThe River\n\n" ESSAY_PARA);
+    CHECK_INT(s->n_chapters, 0);
+    longsd_story_free(s);
+}
+
+TEST(contents_list_is_no_chapter)
+{
+    /* the contents, one line a chapter, is neither a chapter nor text */
+    longsd_story *s = ingest_str("Contents\n\n THE PREFACE\n CHAPTER I.\n CHAPTER II.\n CHAPTER III.\n\n" PARA
+                                 "CHAPTER I.\n\n" PARA "CHAPTER II.\n\n" PARA "CHAPTER III.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 0), "CHAPTER I.");
+    CHECK(s->paras[2].is_heading && s->paras[2].chapter < 0);
+    longsd_story_free(s);
+}
+
+TEST(capital_title_under_a_bare_number)
+{
+    /* the chapter's title in capitals in its own paragraph under the number */
+    longsd_story *s = ingest_str("I.\n\nOFF--A NIGHT ON THE TRAIN--THE\nCAPTAIN.\n\n" PARA "II.\n\nTHE MILL.\n\n" PARA
+                                 "III.\n\n" PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK_STR(ch(s, 0), "I. OFF--A NIGHT ON THE TRAIN--THE CAPTAIN.");
+    CHECK_STR(ch(s, 1), "II. THE MILL.");
+    CHECK_STR(ch(s, 2), "III.");
+    CHECK(s->paras[1].is_heading);
+    longsd_story_free(s);
+    /* a play's list of who is on stage stays text for the cast */
+    s = ingest_str("SCENE I\n\nMERCURY, SOSIE\n\n" PARA "SCENE II\n\nAMPHITRYON\n\n" PARA);
+    CHECK_INT(s->n_chapters, 2);
+    CHECK_STR(ch(s, 0), "SCENE I");
+    CHECK_STR(ch(s, 1), "SCENE II");
+    CHECK(!s->paras[1].is_heading);
+    longsd_story_free(s);
+}
+
 TEST(books_above_chapters)
 {
     longsd_story *s = ingest_str("BOOK I\n\nTHE ESCAPE\n\nCHAPTER I\n\n" PARA "CHAPTER II\n\n" PARA
@@ -207,6 +286,8 @@ TEST(book_over_chapters_across_an_epigraph)
     longsd_story_free(s);
 }
 
-RUN_TESTS(one_letter_numerals_in_sequence, book_over_chapters_across_an_epigraph, german_ordinal_before_keyword, french_chapitre_premier_not_merged, chapter_the_first, bare_roman_numerals,
+RUN_TESTS(one_letter_numerals_in_sequence, book_over_chapters_across_an_epigraph, german_ordinal_before_keyword, french_chapitre_premier_not_merged,
+          chapter_the_first, bare_roman_numerals, stray_keyword_among_bare_numerals, essay_titles_named_by_the_contents,
+          contents_list_is_no_chapter, capital_title_under_a_bare_number,
           books_above_chapters, end_matter, roman_lookalikes_are_not_numerals,
           centred_numerals_under_parts_with_contents, lone_volume_numeral_on_the_title_page)
