@@ -1151,6 +1151,28 @@ static int plural_entry(dict *d, const char *w)
     return lt && (strncmp(lt, "<pl>", 4) == 0 || strstr(lt, ", pl>") != NULL) && !strstr(lt, "sg");
 }
 
+/* The one gender named by an entry's tags ("<fem, n, sg>"): 0 masculine,
+ * 1 feminine, 2 neuter; -1 for none or several. */
+static int entry_gender(const char *head)
+{
+    const char *lt = strchr(head, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+    if (!gt)
+        return -1;
+    static const char *const tag[3] = {"masc", "fem", "neut"};
+    int g = -1, found = 0;
+    for (int k = 0; k < 3; k++) {
+        size_t tl = strlen(tag[k]);
+        for (const char *p = lt + 1; p + tl <= gt; p++)
+            if (memcmp(p, tag[k], tl) == 0 && (p[-1] == '<' || p[-1] == ' ' || p[-1] == ',') &&
+                (p[tl] == '>' || p[tl] == ',' || p[tl] == ' ')) {
+                g = k;
+                found++;
+                break;
+            }
+    }
+    return found == 1 ? g : -1;
+}
+
 int ls_translate_de_gender(const char *w, size_t n)
 {
     char low[64], head[256];
@@ -1163,35 +1185,32 @@ int ls_translate_de_gender(const char *w, size_t n)
     const hslot *hs = d ? find_head(d, low, ll) : NULL;
     if (!hs)
         goto out;
+    /* every entry of the headword that names a gender must name the same
+     * one: "See" is a lake (masculine) and the sea (feminine), and then
+     * the text's own articles have to tell */
     const char *line = d->idx + hs->line, *end = d->idx + d->idx_len;
-    const char *tab = memchr(line, '\t', (size_t)(end - line));
-    const char *nl = memchr(line, '\n', (size_t)(end - line));
-    size_t off, len;
-    const char *q;
-    if (!tab || !nl || !b64_num(tab + 1, nl, &off, &q) || q >= nl || *q != '\t' || !b64_num(q + 1, nl, &len, &q))
-        goto out;
-    read_entry(d, off, len < sizeof head ? len : sizeof head - 1, head, sizeof head);
-    char *e = strchr(head, '\n');
-    if (e)
-        *e = '\0';
-    const char *lt = strchr(head, '<'), *gt = lt ? strchr(lt, '>') : NULL;
-    if (!gt)
-        goto out;
-    /* the tags as words: "<fem, n, sg>"; a noun of two genders is none */
-    static const char *const tag[3] = {"masc", "fem", "neut"};
-    int found = 0;
-    for (int k = 0; k < 3; k++) {
-        size_t tl = strlen(tag[k]);
-        for (const char *p = lt + 1; p + tl <= gt; p++)
-            if (memcmp(p, tag[k], tl) == 0 && (p[-1] == '<' || p[-1] == ' ' || p[-1] == ',') &&
-                (p[tl] == '>' || p[tl] == ',' || p[tl] == ' ')) {
-                g = k;
-                found++;
-                break;
+    for (uint32_t k = 0; k < hs->n && k < MAX_SENSES && line < end; k++) {
+        const char *tab = memchr(line, '\t', (size_t)(end - line));
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t off, len;
+        const char *q;
+        if (!tab || !nl)
+            break;
+        if (b64_num(tab + 1, nl, &off, &q) && q < nl && *q == '\t' && b64_num(q + 1, nl, &len, &q)) {
+            read_entry(d, off, len < sizeof head ? len : sizeof head - 1, head, sizeof head);
+            char *e = strchr(head, '\n');
+            if (e)
+                *e = '\0';
+            int eg = entry_gender(head);
+            if (eg >= 0 && g >= 0 && eg != g) {
+                g = -1;
+                goto out;
             }
+            if (eg >= 0)
+                g = eg;
+        }
+        line = nl + 1;
     }
-    if (found != 1)
-        g = -1;
 out:
     pthread_mutex_unlock(&tr_mu);
     return g;

@@ -46,9 +46,9 @@ int ls_en_plural(const char *en, char *out, size_t cap);
 int ls_en_plural_only(const char *en);
 
 /* The grammatical gender FreeDict deu-eng gives German noun w[0..n) (as
- * written) in its first entry ("Wand <fem, n, sg>"): 0 masculine, 1
- * feminine, 2 neuter; -1 when it names none, or more than one, or the
- * dictionary is missing. A text's articles cannot always tell: "an der
+ * written) in its entries ("Wand <fem, n, sg>"): 0 masculine, 1
+ * feminine, 2 neuter; -1 when they name none, or disagree ("See": lake
+ * and sea), or the dictionary is missing. A text's articles cannot always tell: "an der
  * Wand" is a dative. Thread-safe. */
 int ls_translate_de_gender(const char *w, size_t n);
 

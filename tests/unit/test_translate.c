@@ -179,6 +179,19 @@ TEST(low_german_nouns_read_as_high_german)
     CHECK_STR(trn(LSLEX_DE, "Huus"), "house"); /* and the two do not share a cache slot */
 }
 
+/* A German noun's gender from every entry of the dictionary: one gender
+ * named throughout is the answer; two (a lake and the sea) are none, so
+ * the text's articles decide. */
+TEST(german_gender_from_every_entry)
+{
+    REQUIRE(dictionaries_present());
+    CHECK_INT(ls_translate_de_gender("Wand", 4), 1);
+    CHECK_INT(ls_translate_de_gender("Vater", 5), 0);
+    CHECK_INT(ls_translate_de_gender("Haus", 4), 2);
+    CHECK_INT(ls_translate_de_gender("See", 3), -1); /* der See, die See */
+    CHECK_INT(ls_translate_de_gender("Xqzv", 4), -1);
+}
+
 static const char *plural_of(const char *en)
 {
     static char out[40];
@@ -359,7 +372,7 @@ TEST(cognate_of_the_same_kind_is_kept)
     CHECK_STR(tr(LSLEX_FR, "fille", 0, NULL), "girl");
 }
 
-RUN_TESTS(every_sense_of_a_line_counts, german_compounds_keep_their_modifier, low_german_nouns_read_as_high_german, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
+RUN_TESTS(every_sense_of_a_line_counts, german_gender_from_every_entry, german_compounds_keep_their_modifier, low_german_nouns_read_as_high_german, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
           the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds,
           french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files,
           cognate_of_the_same_kind_is_kept)
