@@ -692,7 +692,7 @@ static char *thing_title(const ls_scenectx *sc, const char *base, const char *qu
         if (sc->lang == LSLEX_FR)
             lslex_lower(nouns[a], strlen(nouns[a]), nw, sizeof nw, 0);
         else
-            snprintf(nw, sizeof nw, "%s", nouns[a]);
+            snprintf(nw, sizeof nw, "%.39s", nouns[a]); /* nouns[a] is as long as nw */
         if (strstr(base, nw))
             continue;
         const char *sp = sc->lang == LSLEX_DE ? " " : "";
