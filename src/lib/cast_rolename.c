@@ -37,14 +37,7 @@
 #define CALL_REACH 40 /* words after a call where its answer may be tagged */
 #define TAG_REACH 3   /* words between a speech verb and the role it tags */
 
-typedef struct {
-    size_t start, end;
-    uint64_t h;
-    unsigned flags;
-    int quoted, upper;
-    char low[32];
-    size_t ll;
-} rword;
+typedef lslex_tword rword; /* a paragraph's words */
 
 /* determiners of a role noun: "die Schwester", "his sister", "sa soeur" */
 static int det_word(const rword *x)
@@ -385,35 +378,9 @@ longsd_status ls_cast_role_names(const longsd_story *s, lslex_lang_id lang, ls_c
             n -= cut;
         }
         size_t para_first = n;
-        lslex_scan sc;
-        lsword lw;
-        lslex_scan_init(&sc, s->data + p->start, p->end - p->start);
-        while (lslex_next_word(&sc, &lw)) {
-            if (n == cap) {
-                size_t ncap = cap ? cap * 2 : 256;
-                rword *nw = longsd__realloc(w, ncap * sizeof *nw);
-                if (!nw) {
-                    st = LONGSD_ERR_NOMEM;
-                    goto out;
-                }
-                w = nw;
-                uint64_t *nh = longsd__realloc(h, ncap * sizeof *nh);
-                if (!nh) {
-                    st = LONGSD_ERR_NOMEM;
-                    goto out;
-                }
-                h = nh;
-                cap = ncap;
-            }
-            rword *x = &w[n];
-            x->start = p->start + lw.start;
-            x->end = p->start + lw.end;
-            x->quoted = lw.quoted;
-            x->upper = lw.upper;
-            x->ll = lslex_lower(s->data + x->start, x->end - x->start, x->low, sizeof x->low, 1);
-            x->flags = lslex_lookup(lang, x->low, x->ll, NULL, NULL);
-            h[n] = lslex_word_hash(s->data + x->start, x->end - x->start);
-            n++;
+        if (!lslex_words_append(s->data, p->start, p->end, lang, &w, &h, &n, &cap, 256)) {
+            st = LONGSD_ERR_NOMEM;
+            goto out;
         }
         const char *d = s->data;
         for (size_t k = para_first; k < n; k++) {

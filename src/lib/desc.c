@@ -605,36 +605,10 @@ static longsd_status describe(const longsd_story *s, ls_character *cast, size_t 
         const ls_sentence *sn = &s->sentences[si];
         if (sn->in_quotes || (sn->para < s->n_paras && s->paras[sn->para].is_heading))
             continue;
-        lslex_scan sc;
-        lsword lw;
         size_t n = 0;
-        lslex_scan_init(&sc, s->data + sn->start, sn->end - sn->start);
-        while (lslex_next_word(&sc, &lw)) {
-            if (n == cap) {
-                size_t ncap = cap ? cap * 2 : 64;
-                dword *nw = longsd__realloc(w, ncap * sizeof *nw);
-                if (!nw) {
-                    st = LONGSD_ERR_NOMEM;
-                    goto out;
-                }
-                w = nw;
-                uint64_t *nh = longsd__realloc(h, ncap * sizeof *nh);
-                if (!nh) {
-                    st = LONGSD_ERR_NOMEM;
-                    goto out;
-                }
-                h = nh;
-                cap = ncap;
-            }
-            dword *x = &w[n];
-            x->start = sn->start + lw.start;
-            x->end = sn->start + lw.end;
-            x->quoted = lw.quoted;
-            x->upper = lw.upper;
-            x->ll = lslex_lower(s->data + x->start, x->end - x->start, x->low, sizeof x->low, 1);
-            x->flags = lslex_lookup(lang, x->low, x->ll, NULL, NULL);
-            h[n] = lslex_word_hash(s->data + x->start, x->end - x->start);
-            n++;
+        if (!lslex_words_append(s->data, sn->start, sn->end, lang, &w, &h, &n, &cap, 64)) {
+            st = LONGSD_ERR_NOMEM;
+            goto out;
         }
         /* the one character of the sentence, and where they are named */
         size_t who = (size_t)-1, at = 0, len = 0;

@@ -9,13 +9,7 @@
 #include "lexicon.h"
 #include "story.h"
 
-typedef struct {
-    size_t start, end; /* bytes in the story */
-    unsigned flags;    /* LSLEX_* in the book's language */
-    int quoted, upper;
-    char low[32];
-    size_t ll;
-} dword;
+typedef lslex_tword dword; /* a sentence's words */
 
 /* What the narration calls someone right at their name: "Jim, the small
  * colored boy", "le harponneur Ned Land", "Ned Land était un Canadien".

@@ -837,3 +837,35 @@ uint64_t lslex_word_hash(const char *w, size_t n)
         n -= 4;
     return lsfnv1a64(w, n, LSFNV_SEED);
 }
+
+int lslex_words_append(const char *text, size_t a, size_t b, lslex_lang_id lang, lslex_tword **w, uint64_t **h,
+                       size_t *n, size_t *cap, size_t first_cap)
+{
+    lslex_scan sc;
+    lsword lw;
+    lslex_scan_init(&sc, text + a, b - a);
+    while (lslex_next_word(&sc, &lw)) {
+        if (*n == *cap) {
+            size_t ncap = *cap ? *cap * 2 : first_cap;
+            lslex_tword *nw = longsd__realloc(*w, ncap * sizeof *nw);
+            if (!nw)
+                return 0;
+            *w = nw;
+            uint64_t *nh = longsd__realloc(*h, ncap * sizeof *nh);
+            if (!nh)
+                return 0;
+            *h = nh;
+            *cap = ncap;
+        }
+        lslex_tword *x = &(*w)[*n];
+        x->start = a + lw.start;
+        x->end = a + lw.end;
+        x->quoted = lw.quoted;
+        x->upper = lw.upper;
+        x->ll = lslex_lower(text + x->start, x->end - x->start, x->low, sizeof x->low, 1);
+        x->flags = lslex_lookup(lang, x->low, x->ll, NULL, NULL);
+        (*h)[*n] = lslex_word_hash(text + x->start, x->end - x->start);
+        (*n)++;
+    }
+    return 1;
+}

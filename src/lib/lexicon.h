@@ -83,6 +83,23 @@ void lslex_gerund(const char *base, size_t n, char *out, size_t cap);
  * dropped: "Tom's" and "Tom" hash the same. For matching cast names. */
 uint64_t lslex_word_hash(const char *w, size_t n);
 
+/* A word of a text with what the lexicon says of it, as the cast and
+ * description scanners read a paragraph or sentence. */
+typedef struct {
+    size_t start, end; /* bytes in the whole text */
+    unsigned flags;    /* LSLEX_* in the text's language */
+    int quoted, upper; /* from the scanner */
+    char low[32];      /* lower case, possessive 's dropped */
+    size_t ll;
+} lslex_tword;
+
+/* Append the words of text[a, b) to the growing arrays *w and *h (each
+ * word's lslex_word_hash), *n of them used of *cap (doubled as needed,
+ * from first_cap); 0 when out of memory, with the arrays still valid to
+ * free. */
+int lslex_words_append(const char *text, size_t a, size_t b, lslex_lang_id lang, lslex_tword **w, uint64_t **h,
+                       size_t *n, size_t *cap, size_t first_cap);
+
 /* 1 if the code point is a quotation mark that the scanner toggles on. */
 int lslex_is_quote(uint32_t cp);
 
