@@ -1549,6 +1549,11 @@ void ls_translate_noun(lslex_lang_id lang, const char *w, size_t n, int upper, c
         *pos_out = LS_POS_UNKNOWN;
     if (!cap)
         return;
+    out[0] = '\0';
+    /* one letter is no noun: a clipped article ("'n schönen Prinz" is
+     * "einen"), an initial, a list mark; the dictionary's "N" is nitrogen */
+    if (n == 1)
+        return;
     translate_cached(lang, w, n, upper, 1, res, sizeof res, &pos, mod, sizeof mod);
     if (mod[0] && res[0] && strlen(mod) + 1 + strlen(res) < cap)
         snprintf(out, cap, "%s %s", mod, res);

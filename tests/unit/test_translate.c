@@ -192,6 +192,20 @@ TEST(german_gender_from_every_entry)
     CHECK_INT(ls_translate_de_gender("Xqzv", 4), -1);
 }
 
+/* A single letter is never translated as a noun: "'n" is a clipped
+ * article in dialect ("'n schönen Prinz"), not the symbol of nitrogen. */
+TEST(one_letter_is_no_noun)
+{
+    REQUIRE(dictionaries_present());
+    char out[64] = "x";
+    ls_translate_noun(LSLEX_DE, "n", 1, 0, out, sizeof out, NULL);
+    CHECK_STR(out, "");
+    ls_translate_noun(LSLEX_DE, "N", 1, 1, out, sizeof out, NULL);
+    CHECK_STR(out, "");
+    ls_translate_noun(LSLEX_DE, "Prinz", 5, 1, out, sizeof out, NULL);
+    CHECK_STR(out, "prince");
+}
+
 static const char *plural_of(const char *en)
 {
     static char out[40];
@@ -372,7 +386,7 @@ TEST(cognate_of_the_same_kind_is_kept)
     CHECK_STR(tr(LSLEX_FR, "fille", 0, NULL), "girl");
 }
 
-RUN_TESTS(every_sense_of_a_line_counts, german_gender_from_every_entry, german_compounds_keep_their_modifier, low_german_nouns_read_as_high_german, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
+RUN_TESTS(every_sense_of_a_line_counts, german_gender_from_every_entry, one_letter_is_no_noun, german_compounds_keep_their_modifier, low_german_nouns_read_as_high_german, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
           the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds,
           french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files,
           cognate_of_the_same_kind_is_kept)
