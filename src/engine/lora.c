@@ -4,13 +4,17 @@
  * converts it (see lora.h). Modules are keyed by the diffusers module path
  * with '.' turned into '_', which is what kohya's names are, so one lookup
  * serves every format: the model's "down_blocks.0.attentions.0....to_q"
- * weight looks for "down_blocks_0_attentions_0_..._to_q". */
+ * weight looks for "down_blocks_0_attentions_0_..._to_q". kohya's SDXL
+ * files name the UNet's modules as the original (SGM) code does
+ * ("input_blocks_4_1_transformer_blocks_0_attn1_to_q"), so a UNet weight
+ * also looks for the key of its CompVis name (compvis.h). */
 #include "lora.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "compvis.h"
 #include "safetensors.h"
 
 #define MAX_RANK 4096
@@ -46,6 +50,14 @@ size_t sdlora_count(const sdlora *l, sdlora_net net)
     return c;
 }
 
+const char *sdlora_tensor(const sdlora *l, sdlora_net net)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->m[i].net == net)
+            return l->m[i].tensor;
+    return NULL;
+}
+
 void sdlora_free(sdlora *l)
 {
     if (!l)
@@ -74,7 +86,7 @@ static int ends_with(const char *s, size_t n, const char *suf, size_t *stem)
  * a leading "text_model" (transformers 4 and 5 name the encoder apart). */
 static char *canon(const char *p, size_t n, sdlora_net net)
 {
-    if (net == SDLORA_TE && n > 11 && (memcmp(p, "text_model.", 11) == 0 || memcmp(p, "text_model_", 11) == 0)) {
+    if (net != SDLORA_UNET && n > 11 && (memcmp(p, "text_model.", 11) == 0 || memcmp(p, "text_model_", 11) == 0)) {
         p += 11;
         n -= 11;
     }
@@ -98,12 +110,16 @@ static int classify(const char *name, sdlora_net *net, const char **mp, size_t *
     int kohya = 0;
     if (strncmp(name, "lora_unet_", 10) == 0) {
         *net = SDLORA_UNET, p += 10, kohya = 1;
-    } else if (strncmp(name, "lora_te_", 8) == 0) {
-        *net = SDLORA_TE, p += 8, kohya = 1;
+    } else if (strncmp(name, "lora_te_", 8) == 0 || strncmp(name, "lora_te1_", 9) == 0) {
+        *net = SDLORA_TE, p += name[7] == '_' ? 8 : 9, kohya = 1;
+    } else if (strncmp(name, "lora_te2_", 9) == 0) {
+        *net = SDLORA_TE2, p += 9, kohya = 1;
     } else if (strncmp(name, "unet.", 5) == 0) {
         *net = SDLORA_UNET, p += 5;
     } else if (strncmp(name, "text_encoder.", 13) == 0) {
         *net = SDLORA_TE, p += 13;
+    } else if (strncmp(name, "text_encoder_2.", 15) == 0) {
+        *net = SDLORA_TE2, p += 15;
     } else if (strncmp(name, "base_model.model.", 17) == 0) {
         p += 17;
         *net = strstr(p, "self_attn") || strstr(p, "text_model") ? SDLORA_TE : SDLORA_UNET;
@@ -237,8 +253,8 @@ longsd_status sdlora_from_st(const sdst_file *f, sdlora **out, lserr *err)
         int role, c = classify(t->name, &net, &mp, &mn, &role);
         if (c == -1) {
             rc = lserr_set(err, LONGSD_ERR_MODEL,
-                           "%s: tensor '%s' is not a LoRA tensor (expected lora_unet_* / lora_te_* or unet.* / "
-                           "text_encoder.* names)",
+                           "%s: tensor '%s' is not a LoRA tensor (expected lora_unet_* / lora_te[12]_* or unet.* "
+                           "/ text_encoder[_2].* names)",
                            label, t->name);
             break;
         }
@@ -315,6 +331,20 @@ static int weight_key(const char *name, sdlora_net net, char *key, size_t cap)
     return 1;
 }
 
+/* The module of weight name in LoRA i of the set, by its diffusers key or,
+ * for a UNet, by the key of its CompVis name; NULL if none. */
+static const module *lookup(const sdlora_set *s, int i, const char *name)
+{
+    char key[512], cv[512];
+    if (!weight_key(name, s->net, key, sizeof key))
+        return NULL;
+    const module *m = find(s->l[i], s->net, key);
+    if (!m && s->net == SDLORA_UNET && s->unet_cfg && sdcv_unet_name(s->unet_cfg, name, cv, sizeof cv) &&
+        weight_key(cv, s->net, key, sizeof key))
+        m = find(s->l[i], s->net, key);
+    return m;
+}
+
 /* SD 2.x single files keep each OpenCLIP layer's q, k and v in one packed
  * in_proj, which clip.c reads as "<layer>.self_attn.qkv_proj.weight" (q, k,
  * v stacked along the output dimension); a LoRA names q_proj, k_proj and
@@ -334,17 +364,16 @@ static int packed_part(const char *name, int j, char *out, size_t cap)
 static int set_has(void *ctx, const char *name)
 {
     sdlora_set *s = ctx;
-    char key[512], part[512];
+    char part[512];
+    s->asked++;
     if (packed_part(name, 0, part, sizeof part)) {
         for (int j = 0; j < 3; j++)
             if (packed_part(name, j, part, sizeof part) && set_has(ctx, part))
                 return 1;
         return 0;
     }
-    if (!weight_key(name, s->net, key, sizeof key))
-        return 0;
     for (int i = 0; i < s->n; i++)
-        if (find(s->l[i], s->net, key))
+        if (lookup(s, i, name))
             return 1;
     return 0;
 }
@@ -352,7 +381,7 @@ static int set_has(void *ctx, const char *name)
 static longsd_status set_add(void *ctx, const char *name, float *w, size_t numel, lserr *err)
 {
     sdlora_set *s = ctx;
-    char key[512], part[512];
+    char part[512];
     if (packed_part(name, 0, part, sizeof part)) {
         if (numel % 3)
             return lserr_set(err, LONGSD_ERR_MODEL, "the model's packed '%s' has %zu weights, not 3 equal parts",
@@ -366,10 +395,8 @@ static longsd_status set_add(void *ctx, const char *name, float *w, size_t numel
         }
         return LONGSD_OK;
     }
-    if (!weight_key(name, s->net, key, sizeof key))
-        return LONGSD_OK;
     for (int i = 0; i < s->n; i++) {
-        const module *m = find(s->l[i], s->net, key);
+        const module *m = lookup(s, i, name);
         if (!m)
             continue;
         if ((size_t)m->out * (size_t)m->rest != numel)
@@ -378,6 +405,7 @@ static longsd_status set_add(void *ctx, const char *name, float *w, size_t numel
                              sdlora_path(s->l[i]), m->tensor, m->out, m->rest, name, numel);
         float scale = s->w[i] * (m->has_alpha ? m->alpha / (float)m->r : 1.0f);
         sdk_sgemm(0, 0, m->out, m->rest, m->r, scale, m->up, m->r, m->down, m->rest, 1.0f, w, m->rest);
+        s->used[i][m - s->l[i]->m] = 1;
         s->applied++;
     }
     return LONGSD_OK;
@@ -394,12 +422,56 @@ void sdlora_set_init(sdlora_set *s, sdlora_net net)
 
 int sdlora_set_add(sdlora_set *s, const sdlora *l, float weight)
 {
-    if (s->n == SDLORA_MAX_USE)
+    if (s->n == SDLORA_MAX_USE || !(s->used[s->n] = longsd__calloc(l->n ? l->n : 1, 1)))
         return -1;
     s->l[s->n] = l;
     s->w[s->n] = weight;
     s->n++;
     return 0;
+}
+
+void sdlora_set_free(sdlora_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        longsd__free(s->used[i]);
+    sdlora_set_init(s, s->net);
+}
+
+/* Whether f has a weight under prefix whose module key is key (for a UNet
+ * also by its CompVis name): a layer the pipeline did not run. */
+static int file_has(const sdlora_set *s, const sdst_file *f, const char *prefix, const char *key)
+{
+    size_t np = strlen(prefix);
+    char k[512], cv[512];
+    for (size_t i = 0; i < sdst_count(f); i++) {
+        const char *name = sdst_at(f, i)->name;
+        if (strncmp(name, prefix, np) != 0 || !weight_key(name + np, s->net, k, sizeof k))
+            continue;
+        if (strcmp(k, key) == 0)
+            return 1;
+        if (s->unet_cfg && sdcv_unet_name(s->unet_cfg, name + np, cv, sizeof cv) &&
+            weight_key(cv, s->net, k, sizeof k) && strcmp(k, key) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+longsd_status sdlora_set_check(const sdlora_set *s, const sdst_file *f, const char *prefix, const char *what,
+                               lserr *err)
+{
+    if (!s->asked) /* the network did not run (an empty prompt's zero conditioning) */
+        return LONGSD_OK;
+    for (int i = 0; i < s->n; i++)
+        for (size_t k = 0; k < s->l[i]->n; k++) {
+            const module *m = &s->l[i]->m[k];
+            if (m->net != s->net || s->used[i][k] || (f && file_has(s, f, prefix ? prefix : "", m->key)))
+                continue;
+            return lserr_set(err, LONGSD_ERR_MODEL,
+                             "%s: tensor '%s' names no layer of the model's %s: a LoRA made for another model "
+                             "(family)? Use one trained for this model, or drop that module's tensors",
+                             sdlora_path(s->l[i]), m->tensor, what);
+        }
+    return LONGSD_OK;
 }
 
 /* ---- <lora:...> tags */

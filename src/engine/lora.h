@@ -1,8 +1,9 @@
 /* lora.h - LoRA files and their use as a weight patch. Formats: kohya /
- * A1111 safetensors (lora_unet_* and lora_te_* modules, lora_down /
- * lora_up, optional .alpha, LoCon convolutions) and diffusers / PEFT
- * (unet.* / text_encoder.* or base_model.model.*, lora_A / lora_B, or the
- * older *_lora.down / up). The base weights stay as they are on disk: the
+ * A1111 safetensors (lora_unet_* modules in diffusers' or the original
+ * (CompVis / SGM) module names, lora_te_* or SDXL's lora_te1_* / lora_te2_*,
+ * lora_down / lora_up, optional .alpha, LoCon convolutions) and diffusers /
+ * PEFT (unet.* / text_encoder.* / text_encoder_2.* or base_model.model.*,
+ * lora_A / lora_B, or the older *_lora.down / up). The base weights stay as they are on disk: the
  * deltas W += weight * alpha/rank * up @ down are added to each affected
  * layer as the engine converts it for a forward pass (sdw_patch in
  * kernels.h), so "undoing" a LoRA between jobs is using another set. */
@@ -12,9 +13,12 @@
 #include <stddef.h>
 
 #include "kernels.h"
+#include "nets.h"
 #include "util.h"
 
-typedef enum { SDLORA_UNET = 0, SDLORA_TE = 1 } sdlora_net;
+/* SDLORA_TE is SD 1.x/2.x's text encoder and SDXL's first (CLIP-L),
+ * SDLORA_TE2 SDXL's second (OpenCLIP bigG). */
+typedef enum { SDLORA_UNET = 0, SDLORA_TE = 1, SDLORA_TE2 = 2 } sdlora_net;
 
 typedef struct sdlora sdlora;
 
@@ -25,6 +29,7 @@ longsd_status sdlora_from_st(const sdst_file *f, sdlora **out /* OUT */, lserr *
 void sdlora_free(sdlora *l); /* NULL is a no-op */
 const char *sdlora_path(const sdlora *l);
 size_t sdlora_count(const sdlora *l, sdlora_net net); /* modules for a network */
+const char *sdlora_tensor(const sdlora *l, sdlora_net net); /* a tensor of the first such module, or NULL */
 
 #define SDLORA_MAX_USE 16
 
@@ -34,13 +39,26 @@ typedef struct {
     int n;
     const sdlora *l[SDLORA_MAX_USE];
     float w[SDLORA_MAX_USE];
+    unsigned char *used[SDLORA_MAX_USE]; /* per module of l[i]: its delta was added */
+    /* A UNet set with the model's config also finds modules by their
+     * original (CompVis / SGM) names, as kohya writes SDXL LoRAs. */
+    const sdunet_cfg *unet_cfg;
+    size_t asked;   /* weights the network asked about (0: it did not run) */
     size_t applied; /* module deltas added so far (for tests and messages) */
     sdw_patch patch;  /* points back at this set */
 } sdlora_set;
 
 void sdlora_set_init(sdlora_set *s, sdlora_net net);
-/* -1 when SDLORA_MAX_USE are already in the set. */
+/* -1 when SDLORA_MAX_USE are already in the set or out of memory. */
 int sdlora_set_add(sdlora_set *s, const sdlora *l, float weight);
+void sdlora_set_free(sdlora_set *s); /* what sdlora_set_add allocated; s can be set up again */
+/* After the network ran with the set: every module of the set's network
+ * was applied or names a weight of f (under prefix) that this pipeline
+ * does not read (SDXL's CLIP-L stops before its last layer). Otherwise
+ * the LoRA was made for another model: LONGSD_ERR_MODEL naming the file,
+ * the tensor and "what" (the network, for the message). */
+longsd_status sdlora_set_check(const sdlora_set *s, const sdst_file *f, const char *prefix, const char *what,
+                               lserr *err);
 
 /* ---- <lora:name:weight> in a prompt (A1111's extra-network syntax) */
 typedef struct {

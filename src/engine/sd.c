@@ -59,6 +59,7 @@ struct longsd_sd_state {
     int pool_threads; /* what pool was asked for */
     size_t released;  /* weight bytes released by the last generate (stage_done) */
     unsigned live;    /* stages in use (bit per sd_stage): released when done */
+    const sdw_patch *te2_patch; /* SDXL's second text encoder's LoRAs (arena.patch has the first's) */
     /* LoRA files read so far, by path: reused by later images */
     struct {
         char *path;
@@ -119,12 +120,13 @@ static char *resolve_tag(longsd_sd_state *st, const char *dir, const char *name)
     return NULL;
 }
 
-/* The LoRAs of an image into the two networks' sets. */
-static longsd_status prepare_loras(longsd_sd_state *st, const longsd_sd_params *p, const sdlora_tag *tags, size_t ntags,
-                                   sdlora_set *te, sdlora_set *unet)
+/* The LoRAs of an image into the networks' sets (te2: SDXL's second
+ * text encoder). */
+static longsd_status prepare_loras(const longsd_sd *sd, longsd_sd_state *st, const longsd_sd_params *p,
+                                   const sdlora_tag *tags, size_t ntags, sdlora_set *te, sdlora_set *te2,
+                                   sdlora_set *unet)
 {
-    sdlora_set_init(te, SDLORA_TE);
-    sdlora_set_init(unet, SDLORA_UNET);
+    unet->unet_cfg = &sd->unet_cfg;
     if (p->n_loras < 0 || (p->n_loras > 0 && !p->loras))
         return lserr_set(&st->err, LONGSD_ERR_PARAM, "n_loras %d without loras", p->n_loras);
     if ((size_t)p->n_loras + ntags > LONGSD_SD_MAX_LORAS)
@@ -144,10 +146,15 @@ static longsd_status prepare_loras(longsd_sd_state *st, const longsd_sd_params *
             return rc;
         if (!isfinite(w))
             return lserr_set(&st->err, LONGSD_ERR_PARAM, "%s: weight is not a finite number", sdlora_path(l));
-        if (sdlora_count(l, SDLORA_TE))
-            sdlora_set_add(te, l, w);
-        if (sdlora_count(l, SDLORA_UNET))
-            sdlora_set_add(unet, l, w);
+        if (!sd->xl && sdlora_count(l, SDLORA_TE2))
+            return lserr_set(&st->err, LONGSD_ERR_MODEL,
+                             "%s: tensor '%s' is for SDXL's second text encoder (lora_te2_ / text_encoder_2), which "
+                             "this model does not have: use a LoRA made for it",
+                             sdlora_path(l), sdlora_tensor(l, SDLORA_TE2));
+        sdlora_set *sets[3] = {unet, te, te2};
+        for (int k = 0; k < 3; k++)
+            if (sdlora_count(l, sets[k]->net) && sdlora_set_add(sets[k], l, w) != 0)
+                return lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
     }
     return LONGSD_OK;
 }
@@ -717,8 +724,8 @@ static longsd_status encode_chunk(longsd_sd *sd, longsd_sd_state *st, const int3
     int d1 = sd->xlte.c1.hidden, d2 = sd->xlte.c2.hidden;
     float *h1 = longsd__malloc((size_t)SDTOK_MAX_LEN * d1 * sizeof *h1),
           *h2 = longsd__malloc((size_t)SDTOK_MAX_LEN * d2 * sizeof *h2);
-    longsd_status rc = h1 && h2 ? sdxl_encode(&sd->xlte, &st->arena, ids1, ids2, sdtok_eos(sd->tok2), h1, h2, pooled,
-                                              &st->err)
+    longsd_status rc = h1 && h2 ? sdxl_encode(&sd->xlte, &st->arena, st->te2_patch, ids1, ids2, sdtok_eos(sd->tok2),
+                                              h1, h2, pooled, &st->err)
                                 : lserr_set(&st->err, LONGSD_ERR_NOMEM, "out of memory");
     if (rc == LONGSD_OK) {
         if (mult1)
@@ -995,8 +1002,9 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
     char *clean = NULL;
     sdlora_tag *tags = NULL;
     size_t ntags = 0;
-    sdlora_set lte, lunet;
+    sdlora_set lte, lte2, lunet;
     sdlora_set_init(&lte, SDLORA_TE);
+    sdlora_set_init(&lte2, SDLORA_TE2);
     sdlora_set_init(&lunet, SDLORA_UNET);
     longsd_status rc;
     sdsched s;
@@ -1025,19 +1033,14 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
     sdabort ab = {p->abort, p->abort_user_data}; /* also polled inside the networks */
     /* <lora:...> tags leave the prompt before it is read, as in A1111 */
     if ((rc = sdlora_tags(p->prompt ? p->prompt : "", &clean, &tags, &ntags, &st->err)) != LONGSD_OK ||
-        (rc = prepare_loras(st, p, tags, ntags, &lte, &lunet)) != LONGSD_OK)
+        (rc = prepare_loras(sd, st, p, tags, ntags, &lte, &lte2, &lunet)) != LONGSD_OK)
         goto out;
     longsd_sd_params q = *p;
     q.prompt = clean;
     st->arena.patch = lte.n ? &lte.patch : NULL;
+    st->te2_patch = lte2.n ? &lte2.patch : NULL;
     st->released = 0;
     stage_use(sd, st, STAGE_TE);
-    if (sd->xl && (lte.n || lunet.n)) {
-        rc = lserr_set(&st->err, LONGSD_ERR_UNSUPPORTED,
-                       "LoRA on SDXL is not supported by the native engine yet: drop the <lora:...> tags and --lora, or "
-                       "use a remote backend");
-        goto out;
-    }
     if (sd->xl) {
         pooled = longsd__calloc((size_t)B * sd->xlte.c2.proj, sizeof *pooled);
         if (!pooled) {
@@ -1049,6 +1052,13 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
     }
     rc = build_context(sd, st, &q, B, &ctx, &n_ctx, pooled);
     st->arena.patch = lunet.n ? &lunet.patch : NULL;
+    st->te2_patch = NULL;
+    /* a module that named no layer is a LoRA for another model: said, not ignored */
+    if (rc == LONGSD_OK)
+        rc = sdlora_set_check(&lte, sd->xl ? sd->xlte.f1 : sd->te, sd->xl ? sd->xlte.p1 : sd->te_prefix,
+                              sd->xl ? "first text encoder (CLIP ViT-L)" : "text encoder", &st->err);
+    if (rc == LONGSD_OK && sd->xl)
+        rc = sdlora_set_check(&lte2, sd->xlte.f2, sd->xlte.p2, "second text encoder (OpenCLIP bigG)", &st->err);
     if (rc != LONGSD_OK)
         goto out;
     stage_done(sd, st, STAGE_TE);
@@ -1082,6 +1092,9 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
         sdunet_extra ex = {.tcond = tcd ? wemb : NULL, .text_embeds = pooled, .time_ids = sd->xl ? tids : NULL};
         if ((rc = sdunet_forward_ex(&sd->unet_cfg, sd->unet, sd->unet_prefix, &st->arena, xin, B, h, w, t, &ex, ctx,
                                     n_ctx, eps, &ab, &st->err)) != LONGSD_OK)
+            goto out;
+        /* the first step read every UNet weight */
+        if (i == t_start && (rc = sdlora_set_check(&lunet, sd->unet, sd->unet_prefix, "UNet", &st->err)) != LONGSD_OK)
             goto out;
         float *ec = eps + (size_t)(B - 1) * n;
         if (cfg_on)
@@ -1132,6 +1145,10 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
     rc = LONGSD_OK;
 out:
     st->arena.patch = NULL; /* the next image gets the model as it is on disk */
+    st->te2_patch = NULL;
+    sdlora_set_free(&lte);
+    sdlora_set_free(&lte2);
+    sdlora_set_free(&lunet);
     /* an idle handle holds no activations and no weight pages, whichever
      * stage stopped (error and abort too) */
     stage_done(sd, st, STAGE_TE);

@@ -58,8 +58,8 @@ static longsd_status project(const sdxl_te *t, const float *x, float *out, lserr
     return rc;
 }
 
-longsd_status sdxl_encode(const sdxl_te *t, sdarena *a, const int32_t *ids1, const int32_t *ids2, int32_t eos2,
-                          float *h1, float *h2, float *pooled, lserr *err)
+longsd_status sdxl_encode(const sdxl_te *t, sdarena *a, const sdw_patch *patch2, const int32_t *ids1,
+                          const int32_t *ids2, int32_t eos2, float *h1, float *h2, float *pooled, lserr *err)
 {
     int L = t->c2.max_pos, at = -1;
     for (int i = 0; i < L && at < 0; i++)
@@ -74,8 +74,11 @@ longsd_status sdxl_encode(const sdxl_te *t, sdarena *a, const int32_t *ids1, con
         return lserr_set(err, LONGSD_ERR_NOMEM, "text encoder: out of memory");
     sdclip_taps t1 = {.penult = h1}, t2 = {.penult = h2, .pooled = fin, .pool_at = at};
     longsd_status rc = sdclip_forward_taps(&t->c1, t->f1, t->p1, a, ids1, NULL, &t1, err);
+    const sdw_patch *patch1 = a->patch;
+    a->patch = patch2;
     if (rc == LONGSD_OK)
         rc = sdclip_forward_taps(&t->c2, t->f2, t->p2, a, ids2, NULL, &t2, err);
+    a->patch = patch1;
     if (rc == LONGSD_OK && pooled)
         rc = project(t, fin, pooled, err);
     longsd__free(fin);

@@ -30,9 +30,10 @@ longsd_status sdxl_check(const sdxl_te *t, const sdunet_cfg *u, const char *labe
 /* One 77-token chunk: h1(max_pos, c1.hidden) and h2(max_pos, c2.hidden)
  * are the two encoders' penultimate hidden states, pooled(c2.proj) the
  * projected final state of the first eos2 token of ids2 (NULL: not
- * computed). */
-longsd_status sdxl_encode(const sdxl_te *t, sdarena *a, const int32_t *ids1, const int32_t *ids2, int32_t eos2,
-                          float *h1, float *h2, float *pooled, lserr *err);
+ * computed). The first encoder's weights get a->patch, the second's
+ * patch2 (their LoRAs differ: lora.h; NULL = none). */
+longsd_status sdxl_encode(const sdxl_te *t, sdarena *a, const sdw_patch *patch2, const int32_t *ids1,
+                          const int32_t *ids2, int32_t eos2, float *h1, float *h2, float *pooled, lserr *err);
 /* ctx(n, d1 + d2) from h1(n, d1) and h2(n, d2), token by token. */
 void sdxl_concat(const float *h1, int d1, const float *h2, int d2, int n, float *ctx);
 /* The time ids of an image of width x height pixels as the pipeline

@@ -61,6 +61,7 @@ static void unet_with(const char *lora, float w, float *out, size_t *applied)
     if (applied)
         *applied = s.applied;
     sdarena_free(&a);
+    sdlora_set_free(&s);
     sdlora_free(l);
     free(x);
     free(ctx);
@@ -97,6 +98,7 @@ static void te_with(const char *lora, float w, float *out, size_t *applied)
     if (applied)
         *applied = s.applied;
     sdarena_free(&a);
+    sdlora_set_free(&s);
     sdlora_free(l);
     sdtok_free(tok);
     sdst_close(f);
@@ -204,6 +206,7 @@ static void te_packed_with(const char *lora, float w, float *out, size_t *applie
     if (applied)
         *applied = s.applied;
     sdarena_free(&a);
+    sdlora_set_free(&s);
     sdlora_free(l);
     sdtok_free(tok);
     sdst_close(pf);

@@ -102,7 +102,7 @@ TEST(both_text_encoders_match_transformers)
         for (int i = 0; i < 77; i++)
             same &= a1[i] == (int32_t)i1[p * 77 + i] && a2[i] == (int32_t)i2[p * 77 + i];
         CHECK(same);
-        REQUIRE(sdxl_encode(&t, &a, a1, a2, sdtok_eos(tok2), h1, h2, pooled, &err) == LONGSD_OK);
+        REQUIRE(sdxl_encode(&t, &a, NULL, a1, a2, sdtok_eos(tok2), h1, h2, pooled, &err) == LONGSD_OK);
         double e1 = rel_err(h1, r1 + p * 77 * D1, 77 * D1), e2 = rel_err(h2, r2 + p * 77 * D2, 77 * D2),
                ep = rel_err(pooled, rp + p * PROJ, PROJ);
         printf("  prompt %d: CLIP-L penultimate %.2e, bigG penultimate %.2e, pooled %.2e\n", p, e1, e2, ep);
