@@ -425,5 +425,71 @@ TEST(malformed_files_name_file_and_tensor)
     longsd_sd_free(sd);
 }
 
-RUN_TESTS(kohya_and_locon_match_the_hand_merge, kohya_merges_into_a_packed_in_proj, diffusers_peft_matches_peft, pipeline_tags_params_and_undo, tags,
-          malformed_files_name_file_and_tensor)
+/* One generation of model (a folder) with the LoRA file of defs: the
+ * status, the message in err (cap bytes). */
+static longsd_status generate_with(const char *model, const tdef *d, int nd, char *msg, size_t cap)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/bad.safetensors", t_tmpdir());
+    write_st(path, d, nd);
+    longsd_sd *sd = longsd_sd_new();
+    REQUIRE(sd && longsd_sd_load(sd, model) == LONGSD_OK);
+    longsd_sd_params p = longsd_sd_default_params();
+    p.width = 24;
+    p.height = 16;
+    p.steps = 1;
+    p.prompt = "a fox";
+    longsd_sd_lora l = {path, 0.5f};
+    p.loras = &l;
+    p.n_loras = 1;
+    float lat[384];
+    longsd_status rc = longsd_sd_generate(sd, &p, lat, NULL);
+    snprintf(msg, cap, "%s", rc == LONGSD_OK ? "" : longsd_sd_errmsg(sd));
+    longsd_sd_free(sd);
+    return rc;
+}
+
+TEST(malformed_sdxl_loras_name_file_and_tensor)
+{
+    char msg[1024];
+    /* kohya's SGM name of a real layer, the wrong shape */
+    static const tdef shape[2] = {{"lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_down.weight", {2, 5}, 1},
+                                  {"lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_up.weight", {3, 2}, 1}};
+    CHECK_INT(generate_with("tests/engine/tiny-sdxl", shape, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_down"
+                        ".weight' makes a 3x5 update but the model's 'down_blocks.1.attentions.0.transformer_blocks.0."
+                        "attn1.to_q.weight' has 256 weights");
+    /* a transformer depth the model does not have */
+    static const tdef deep[2] = {{"lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_down.weight", {2, 16}, 1},
+                                 {"lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_up.weight", {16, 2}, 1}};
+    CHECK_INT(generate_with("tests/engine/tiny-sdxl", deep, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_");
+    CHECK_CONTAINS(msg, "names no layer of the model's UNet");
+    /* bigG has 3 layers here, not 8 */
+    static const tdef te2[2] = {{"lora_te2_text_model_encoder_layers_7_self_attn_q_proj.lora_down.weight", {2, 32}, 1},
+                                {"lora_te2_text_model_encoder_layers_7_self_attn_q_proj.lora_up.weight", {32, 2}, 1}};
+    CHECK_INT(generate_with("tests/engine/tiny-sdxl", te2, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_te2_text_model_encoder_layers_7_self_attn_q_proj.lora_");
+    CHECK_CONTAINS(msg, "names no layer of the model's second text encoder (OpenCLIP bigG)");
+    /* the same file on SD 1.x, which has one text encoder */
+    CHECK_INT(generate_with("tests/engine/tiny-sd", te2, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_te2_text_model_encoder_layers_7_self_attn_q_proj.lora_");
+    CHECK_CONTAINS(msg, "is for SDXL's second text encoder");
+    /* SDXL's added embedding on SD 1.x, which has none: not silently dropped either */
+    static const tdef label[2] = {{"lora_unet_label_emb_0_0.lora_down.weight", {2, 72}, 1},
+                                  {"lora_unet_label_emb_0_0.lora_up.weight", {32, 2}, 1}};
+    CHECK_INT(generate_with("tests/engine/tiny-sd", label, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_unet_label_emb_0_0.lora_");
+    CHECK_CONTAINS(msg, "names no layer of the model's UNet");
+    /* the original names reach SD 1.x's layers too: an SD 1.x-shaped cross
+     * attention key (context 32) on SDXL's (56) is the wrong shape there */
+    static const tdef sgm[2] = {{"lora_unet_middle_block_1_transformer_blocks_0_attn2_to_k.lora_down.weight", {2, 32}, 1},
+                                {"lora_unet_middle_block_1_transformer_blocks_0_attn2_to_k.lora_up.weight", {16, 2}, 1}};
+    CHECK_INT(generate_with("tests/engine/tiny-sdxl", sgm, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(msg, "makes a 16x32 update but the model's 'mid_block.attentions.0.transformer_blocks.0.attn2.to_k."
+                        "weight' has 896 weights");
+}
+
+RUN_TESTS(kohya_and_locon_match_the_hand_merge, kohya_merges_into_a_packed_in_proj, diffusers_peft_matches_peft,
+          pipeline_tags_params_and_undo, tags, malformed_files_name_file_and_tensor,
+          malformed_sdxl_loras_name_file_and_tensor)

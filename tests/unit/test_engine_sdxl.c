@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "compvis.h"
+#include "lora.h"
 #include "nets.h"
 #include "safetensors.h"
 #include "sampler.h"
@@ -536,17 +537,179 @@ TEST(malformed_sdxl_files_are_named)
     assemble(d, "{\"_class_name\": \"StableDiffusionXLInpaintPipeline\"}", NULL, NULL, NULL);
     CHECK_INT(longsd_sd_load(sd, d), LONGSD_ERR_UNSUPPORTED);
     CHECK_CONTAINS(longsd_sd_errmsg(sd), "model_index.json: _class_name StableDiffusionXLInpaintPipeline");
-    /* LoRA is refused for SDXL rather than applied to the wrong names */
+    /* an SD 1.x LoRA on SDXL: named, not applied to what happens to share a name */
     REQUIRE(longsd_sd_load(sd, DXL) == LONGSD_OK);
     longsd_sd_lora l = {.path = "tests/engine/lora/kohya.safetensors", .weight = 1.0f};
     p.loras = &l;
     p.n_loras = 1;
-    CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_UNSUPPORTED);
-    CHECK_CONTAINS(longsd_sd_errmsg(sd), "LoRA on SDXL is not supported");
+    CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(longsd_sd_errmsg(sd), "tests/engine/lora/kohya.safetensors: tensor 'lora_te_text_model_encoder_"
+                                         "layers_0_self_attn_");
+    CHECK_CONTAINS(longsd_sd_errmsg(sd), "update but the model's 'encoder.layers.0.self_attn.");
+    longsd_sd_free(sd);
+}
+
+/* ---- LoRA (tests/engine/make_sdxl_lora_fixtures.py): the diffusers/PEFT
+ * file and the same matrices in kohya's two layouts, at 0.7, against
+ * diffusers' fuse_lora(lora_scale=0.7) */
+#define LREF "tests/engine/ref_sdxl_lora.safetensors"
+#define XL_PEFT "tests/engine/lora/xl_diffusers.safetensors"
+#define XL_KOHYA "tests/engine/lora/xl_kohya.safetensors"
+#define XL_KOHYA_DN "tests/engine/lora/xl_kohya_dn.safetensors"
+
+static float *load_from(const char *file, const char *name)
+{
+    sdst_file *f = NULL;
+    lserr err = {0};
+    REQUIRE(sdst_open(file, &f, &err) == LONGSD_OK);
+    const sdst_tensor *t = sdst_find(f, name);
+    REQUIRE(t);
+    float *p = malloc(t->numel * sizeof *p);
+    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
+    sdst_close(f);
+    return p;
+}
+
+/* Both encoders on the three prompts' reference ids and one UNet call
+ * (ref_sdxl's inputs) with lora at weight w, from the folder or, when
+ * sgm names an original single file, from it. Errors: max rel err
+ * against LREF into e[4] (te1, te2, pooled, unet); every module of the
+ * file must have been applied. */
+static void xl_lora_run(const char *lora, float w, const char *sgm, double e[4])
+{
+    lserr err = {0};
+    sdxl_te t;
+    sdst_file *f[2] = {NULL, NULL}, *ck = NULL, *uf = NULL;
+    open_te(&t, f);
+    sdunet_cfg ucfg;
+    REQUIRE(sdunet_cfg_load(DXL "/unet/config.json", &ucfg, &err) == LONGSD_OK);
+    const char *up = "";
+    if (sgm) {
+        REQUIRE(sdst_open(sgm, &ck, &err) == LONGSD_OK);
+        t.f1 = t.f2 = uf = ck;
+        t.p1 = SDCV_XL_CLIP_PREFIX;
+        t.p2 = SDCV_XL_OPENCLIP_PREFIX;
+        t.proj_name = SDCV_XL_OPENCLIP_PREFIX "text_projection";
+        t.proj_t = 1;
+        up = SDCV_UNET_PREFIX;
+    } else {
+        REQUIRE(sdst_open(DXL "/unet/diffusion_pytorch_model.safetensors", &uf, &err) == LONGSD_OK);
+    }
+    sdlora *l = NULL;
+    REQUIRE(sdlora_load(lora, &l, &err) == LONGSD_OK);
+    sdlora_set s1, s2, su;
+    sdlora_set_init(&s1, SDLORA_TE);
+    sdlora_set_init(&s2, SDLORA_TE2);
+    sdlora_set_init(&su, SDLORA_UNET);
+    su.unet_cfg = &ucfg;
+    REQUIRE(sdlora_set_add(&s1, l, w) == 0 && sdlora_set_add(&s2, l, w) == 0 && sdlora_set_add(&su, l, w) == 0);
+    sdarena a;
+    sdarena_init(&a, 0);
+    float *i1 = load("te1.ids", NULL), *i2 = load("te2.ids", NULL);
+    float *r1 = load_from(LREF, "te1.hidden"), *r2 = load_from(LREF, "te2.hidden"), *rp = load_from(LREF, "te2.pooled");
+    static float h1[3 * 77 * D1], h2[3 * 77 * D2], pooled[3 * PROJ];
+    a.patch = &s1.patch;
+    for (int p = 0; p < 3; p++) {
+        int32_t a1[77], a2[77];
+        for (int i = 0; i < 77; i++)
+            a1[i] = (int32_t)i1[p * 77 + i], a2[i] = (int32_t)i2[p * 77 + i];
+        REQUIRE(sdxl_encode(&t, &a, &s2.patch, a1, a2, (int32_t)i1[76], h1 + p * 77 * D1, h2 + p * 77 * D2,
+                            pooled + p * PROJ, &err) == LONGSD_OK);
+    }
+    e[0] = rel_err(h1, r1, 3 * 77 * D1);
+    e[1] = rel_err(h2, r2, 3 * 77 * D2);
+    e[2] = rel_err(pooled, rp, 3 * PROJ);
+    /* CLIP-L's last layer does not run (penultimate state), its modules are in the file */
+    CHECK(sdlora_set_check(&s1, t.f1, t.p1, "first text encoder", &err) == LONGSD_OK);
+    CHECK(sdlora_set_check(&s2, t.f2, t.p2, "second text encoder", &err) == LONGSD_OK);
+    CHECK_INT(s2.applied, 3 * sdlora_count(l, SDLORA_TE2)); /* every bigG module, three prompts */
+    float *x = load("unet.sample", NULL), *ctx = load("unet.context", NULL), *ts = load("unet.timestep", NULL),
+          *te = load("unet.text_embeds", NULL), *ti = load("unet.time_ids", NULL), *ru = load_from(LREF, "unet.out");
+    float out[2 * 4 * 8 * 12];
+    sdunet_extra ex = {.text_embeds = te, .time_ids = ti};
+    a.patch = &su.patch;
+    REQUIRE(sdunet_forward_ex(&ucfg, uf, up, &a, x, 2, 8, 12, ts[0], &ex, ctx, 77, out, NULL, &err) == LONGSD_OK);
+    e[3] = rel_err(out, ru, 2 * 4 * 8 * 12);
+    CHECK_INT(su.applied, sdlora_count(l, SDLORA_UNET)); /* attention, proj_in and LoCon conv1 modules alike */
+    CHECK(sdlora_set_check(&su, uf, up, "UNet", &err) == LONGSD_OK);
+    printf("  %s%s: CLIP-L %.2e, bigG %.2e, pooled %.2e, UNet %.2e (%zu UNet modules)\n", strrchr(lora, '/') + 1,
+           sgm ? " on the single file" : "", e[0], e[1], e[2], e[3], su.applied);
+    sdarena_free(&a);
+    sdlora_set_free(&s1);
+    sdlora_set_free(&s2);
+    sdlora_set_free(&su);
+    sdlora_free(l);
+    free(i1), free(i2), free(r1), free(r2), free(rp), free(x), free(ctx), free(ts), free(te), free(ti), free(ru);
+    if (ck)
+        sdst_close(ck);
+    else
+        sdst_close(uf);
+    sdst_close(f[0]);
+    sdst_close(f[1]);
+}
+
+TEST(lora_on_both_encoders_and_unet_matches_fuse_lora)
+{
+    static const char *const files[3] = {XL_PEFT, XL_KOHYA, XL_KOHYA_DN};
+    double e[4];
+    char sgm[600];
+    snprintf(sgm, sizeof sgm, "%s/tiny-sdxl.safetensors", t_tmpdir());
+    json_t *rows = names();
+    write_rows(sgm, rows, NULL, 0);
+    json_decref(rows);
+    for (int i = 0; i < 3; i++)
+        for (int single = 0; single < 2; single++) {
+            xl_lora_run(files[i], 0.7f, single ? sgm : NULL, e);
+            CHECK(e[0] < TOL && e[1] < TOL && e[2] < TOL && e[3] < TOL);
+        }
+    /* the weight is applied: at 1.0 the answer is another */
+    xl_lora_run(XL_KOHYA, 1.0f, NULL, e);
+    CHECK(e[0] > 1e-3 && e[1] > 1e-3 && e[3] > 1e-3);
+}
+
+TEST(lora_pipeline_tags_params_and_undo)
+{
+    longsd_sd *sd = longsd_sd_new();
+    REQUIRE(sd && longsd_sd_load(sd, DXL) == LONGSD_OK);
+    longsd_sd_params p = longsd_sd_default_params();
+    p.width = 24;
+    p.height = 16;
+    p.steps = 2;
+    p.seed = 5;
+    p.prompt = "a red fox";
+    p.negative_prompt = "blurry";
+    float bare[384], tagged[384], listed[384], peft[384], after[384];
+    REQUIRE(longsd_sd_generate(sd, &p, bare, NULL) == LONGSD_OK);
+    p.prompt = "a red fox <lora:xl_kohya:0.7>";
+    p.lora_dir = "tests/engine/lora";
+    if (longsd_sd_generate(sd, &p, tagged, NULL) != LONGSD_OK)
+        fprintf(stderr, "  %s\n", longsd_sd_errmsg(sd));
+    CHECK(rel_err(tagged, bare, 384) > 1e-3);
+    longsd_sd_lora l[2] = {{XL_KOHYA, 0.7f}, {XL_PEFT, 0.7f}};
+    p.prompt = "a red fox ";
+    p.loras = l;
+    p.n_loras = 1;
+    REQUIRE(longsd_sd_generate(sd, &p, listed, NULL) == LONGSD_OK);
+    CHECK(memcmp(tagged, listed, sizeof tagged) == 0); /* the tag left the prompt's text */
+    p.loras = l + 1;
+    REQUIRE(longsd_sd_generate(sd, &p, peft, NULL) == LONGSD_OK);
+    CHECK(rel_err(peft, listed, 384) < 1e-5); /* the same matrices in the other layout */
+    /* two at once: 0.35 + 0.35 of the same delta is 0.7 of it */
+    l[0].weight = l[1].weight = 0.35f;
+    p.loras = l;
+    p.n_loras = 2;
+    REQUIRE(longsd_sd_generate(sd, &p, after, NULL) == LONGSD_OK);
+    CHECK(rel_err(after, listed, 384) < 1e-5);
+    p.loras = NULL;
+    p.n_loras = 0;
+    p.prompt = "a red fox";
+    REQUIRE(longsd_sd_generate(sd, &p, after, NULL) == LONGSD_OK);
+    CHECK(memcmp(after, bare, sizeof bare) == 0); /* undone */
     longsd_sd_free(sd);
 }
 
 RUN_TESTS(both_text_encoders_match_transformers, unet_text_time_depth_per_block_matches_diffusers,
           vae_decode_with_sdxl_scaling_matches_diffusers, sampling_with_cfg_matches_diffusers,
           turbo_one_trailing_ancestral_step_matches_diffusers, single_file_sgm_matches_folder,
-          malformed_sdxl_files_are_named)
+          malformed_sdxl_files_are_named, lora_on_both_encoders_and_unet_matches_fuse_lora,
+          lora_pipeline_tags_params_and_undo)
