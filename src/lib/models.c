@@ -137,7 +137,12 @@ void ls_model_guess(const char *path, int hint, longsd_model_kind *kind, const c
     base = base ? base + 1 : path;
     if (has_prefix(f, "lora_") || has_part(f, ".lora_down.") || has_part(f, ".lora_A.")) {
         *kind = LONGSD_MODEL_LORA;
-        *family = has_prefix(f, "lora_te2_") ? "sdxl" : has_prefix(f, "lora_te_") ? "sd1" : "unknown";
+        /* SDXL: a second text encoder, or kohya's SGM UNet names (its SD 1.x
+         * files use diffusers' down_blocks / up_blocks) */
+        int xl = has_prefix(f, "lora_te1_") || has_prefix(f, "lora_te2_") || has_prefix(f, "text_encoder_2.") ||
+                 has_prefix(f, "lora_unet_input_blocks_") || has_prefix(f, "lora_unet_output_blocks_") ||
+                 has_prefix(f, "lora_unet_middle_block_");
+        *family = xl ? "sdxl" : has_prefix(f, "lora_te_") ? "sd1" : "unknown";
     } else if (has_prefix(f, "conditioner.embedders.1.")) {
         *kind = LONGSD_MODEL_CHECKPOINT, *family = "sdxl";
     } else if (has_prefix(f, "cond_stage_model.model.")) {

@@ -189,6 +189,8 @@ st(t + "/comfy/models/checkpoints/bigxl.safetensors", ["conditioner.embedders.1.
 st(t + "/shared/ckpts/yamlone.safetensors", ["cond_stage_model.transformer.text_model.x"])
 st(t + "/shared/more/yamltwo.safetensors", ["model.diffusion_model.x"])
 st(t + "/shared/lor/yamllora.safetensors", ["lora_te2_x.lora_down.weight"])
+st(t + "/a1111/models/Lora/xlunet.safetensors", ["lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.alpha"])
+st(t + "/a1111/models/Lora/xlpeft.safetensors", ["unet.x.lora_A.weight", "text_encoder_2.y.lora_A.weight"])
 st(t + "/comfy/models/vae_approx/taesd_decoder.safetensors", ["1.weight", "3.conv.0.weight"])
 open(t + "/comfy/extra_model_paths.yaml", "w").write(
     "# ComfyUI's example shape\nother_ui:\n    base_path: ../shared\n    checkpoints: |\n        ckpts\n        more\n"
@@ -216,6 +218,8 @@ want = {
     "yamlone.safetensors": ("checkpoint", "sd1", "comfyui"),
     "yamltwo.safetensors": ("checkpoint", "unknown", "comfyui"),
     "yamllora.safetensors": ("lora", "sdxl", "comfyui"),
+    "xlunet.safetensors": ("lora", "sdxl", "models-dir"),
+    "xlpeft.safetensors": ("lora", "sdxl", "models-dir"),
     "test/tiny": ("diffusers", "sd1", "hf-cache"),
 }
 for name, (kind, fam, src) in want.items():

@@ -4,8 +4,9 @@
 # text_time UNet): `longsd models` labels the folder sdxl; `sd` draws with
 # CFG and a negative prompt, deterministically, A1111's weights and BREAK
 # change the picture; the SDXL-Turbo way (EulerAncestral, trailing
-# timesteps, 1 step, CFG 0) draws too; a malformed second text encoder
-# and a LoRA on SDXL are clear errors.
+# timesteps, 1 step, CFG 0) draws too; a kohya SDXL LoRA as a <lora:> tag
+# and as --lora changes the picture and stays in the parameters; a
+# malformed second text encoder and an SD 1.x LoRA are clear errors.
 . tests/cli/lib.sh
 M=$TMP/models/tiny-sdxl
 mkdir -p "$TMP/models"
@@ -58,8 +59,36 @@ if [ "$rc" -ne 0 ] && grep -q "bad/text_encoder_2/model.safetensors: wrong size 
    [ ! -e "$TMP/bad.png" ]; then
     pass "a malformed text_encoder_2 names the file and tensor"
 else fail "a malformed text_encoder_2 names the file and tensor" "rc=$rc $(cat "$TMP/err")"; fi
-sd --steps 1 --lora "$REPO/tests/engine/lora/kohya.safetensors" "x" -o "$TMP/l.png" 2>"$TMP/err"; rc=$?
-if [ "$rc" -ne 0 ] && grep -q "LoRA on SDXL is not supported" "$TMP/err"; then
-    pass "a LoRA on SDXL is refused, not applied to the wrong tensors"
-else fail "a LoRA on SDXL is refused" "rc=$rc $(cat "$TMP/err")"; fi
+
+# LoRA (kohya's SGM names, both text encoders, LoCon convs): a <lora:> tag
+# resolved in --lora-dir and --lora FILE:W draw the same picture, another
+# than without, and the parameters keep the tag as A1111 does
+L=$REPO/tests/engine/lora
+if sd --steps 2 --cfg 5 --negative "blurry" --lora-dir "$L" "a red fox <lora:xl_kohya:0.7>" -o "$TMP/l1.png" 2>"$TMP/err" &&
+   sd --steps 2 --cfg 5 --negative "blurry" --lora "$L/xl_kohya.safetensors:0.7" "a red fox" -o "$TMP/l2.png" 2>>"$TMP/err" &&
+   sd --steps 2 --cfg 5 --negative "blurry" "a red fox" -o "$TMP/l3.png" 2>>"$TMP/err"; then
+    pass "sd on SDXL with a <lora:> tag and with --lora"
+else fail "sd on SDXL with a <lora:> tag and with --lora" "$(cat "$TMP/err")"; fi
+check "SDXL LoRA recorded in the parameters; it changes the picture" $PY - "$TMP" "$L" <<'PYEOF'
+import sys, zlib, struct
+t, L = sys.argv[1], sys.argv[2]
+def pixels(f):
+    d = open(f, "rb").read(); i = 8; idat = b""
+    while i < len(d):
+        n, = struct.unpack(">I", d[i:i+4]); k = d[i+4:i+8]
+        if k == b"IDAT": idat += d[i+8:i+8+n]
+        i += 12 + n
+    return zlib.decompress(idat)
+l1, l2 = open(t + "/l1.png", "rb").read(), open(t + "/l2.png", "rb").read()
+assert b"a red fox <lora:xl_kohya:0.7>\nNegative prompt: blurry\n" in l1, l1[:300]
+assert ("a red fox <lora:%s/xl_kohya.safetensors:0.7>\n" % L).encode() in l2, l2[:300]
+assert pixels(t + "/l1.png") == pixels(t + "/l2.png")
+assert pixels(t + "/l1.png") != pixels(t + "/l3.png")
+PYEOF
+# an SD 1.x LoRA on SDXL: file and tensor named, no PNG
+sd --steps 1 --lora "$L/kohya.safetensors" "x" -o "$TMP/l.png" 2>"$TMP/err"; rc=$?
+if [ "$rc" -ne 0 ] && grep -q "kohya.safetensors: tensor 'lora_te_text_model_encoder_layers_0_self_attn_.*update but the model's" "$TMP/err" &&
+   [ ! -e "$TMP/l.png" ]; then
+    pass "an SD 1.x LoRA on SDXL names the file and tensor"
+else fail "an SD 1.x LoRA on SDXL names the file and tensor" "rc=$rc $(cat "$TMP/err")"; fi
 finish
