@@ -288,8 +288,12 @@ longsd_status sdlora_from_st(const sdst_file *f, sdlora **out, lserr *err)
             break;
         }
         *slot = t;
-        if (!hit->tensor && !(hit->tensor = longsd__strdup(t->name)))
-            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        /* messages name the down matrix, whichever tensor of the module comes first */
+        if (!hit->tensor || role == ROLE_DOWN) {
+            longsd__free(hit->tensor);
+            if (!(hit->tensor = longsd__strdup(t->name)))
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        }
     }
     for (size_t k = 0; k < l->n && rc == LONGSD_OK; k++)
         rc = finish_module(f, label, &l->m[k], err);

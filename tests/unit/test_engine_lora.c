@@ -460,10 +460,13 @@ TEST(malformed_sdxl_loras_name_file_and_tensor)
                         ".weight' makes a 3x5 update but the model's 'down_blocks.1.attentions.0.transformer_blocks.0."
                         "attn1.to_q.weight' has 256 weights");
     /* a transformer depth the model does not have */
-    static const tdef deep[2] = {{"lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_down.weight", {2, 16}, 1},
-                                 {"lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_up.weight", {16, 2}, 1}};
-    CHECK_INT(generate_with("tests/engine/tiny-sdxl", deep, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
-    CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_");
+    static const tdef deep[3] = {{"lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.alpha", {-1}, 2},
+                                 {"lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_up.weight", {16, 2}, 1},
+                                 {"lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_down.weight", {2, 16}, 1}};
+    CHECK_INT(generate_with("tests/engine/tiny-sdxl", deep, 3, msg, sizeof msg), LONGSD_ERR_MODEL);
+    /* the down matrix is named, though the alpha and the up come first */
+    CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_down"
+                        ".weight' names");
     CHECK_CONTAINS(msg, "names no layer of the model's UNet");
     /* bigG has 3 layers here, not 8 */
     static const tdef te2[2] = {{"lora_te2_text_model_encoder_layers_7_self_attn_q_proj.lora_down.weight", {2, 32}, 1},

@@ -544,7 +544,7 @@ TEST(malformed_sdxl_files_are_named)
     p.n_loras = 1;
     CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_MODEL);
     CHECK_CONTAINS(longsd_sd_errmsg(sd), "tests/engine/lora/kohya.safetensors: tensor 'lora_te_text_model_encoder_"
-                                         "layers_0_self_attn_");
+                                         "layers_0_self_attn_q_proj.lora_down.weight' makes a 32x32 update");
     CHECK_CONTAINS(longsd_sd_errmsg(sd), "update but the model's 'encoder.layers.0.self_attn.");
     longsd_sd_free(sd);
 }
