@@ -619,7 +619,9 @@ static void xl_lora_run(const char *lora, float w, const char *sgm, double e[4])
     e[0] = rel_err(h1, r1, 3 * 77 * D1);
     e[1] = rel_err(h2, r2, 3 * 77 * D2);
     e[2] = rel_err(pooled, rp, 3 * PROJ);
-    /* CLIP-L's last layer does not run (penultimate state), its modules are in the file */
+    /* CLIP-L's last layer does not run (penultimate state): its 5 modules
+     * are not applied, yet known, being layers of the file */
+    CHECK_INT(s1.applied, 3 * (sdlora_count(l, SDLORA_TE) - 5));
     CHECK(sdlora_set_check(&s1, t.f1, t.p1, "first text encoder", &err) == LONGSD_OK);
     CHECK(sdlora_set_check(&s2, t.f2, t.p2, "second text encoder", &err) == LONGSD_OK);
     CHECK_INT(s2.applied, 3 * sdlora_count(l, SDLORA_TE2)); /* every bigG module, three prompts */
