@@ -497,6 +497,12 @@ static void finish_job(ls_pool *p, size_t ji, int state)
 
 static void append_error(ls_pool_job *j, const char *label, const char *msg)
 {
+    /* a reason already given by the same backend is not repeated */
+    char *said = longsd__asprintf("%s: %s", label, msg);
+    int repeat = said && j->error && strstr(j->error, said);
+    longsd__free(said);
+    if (repeat)
+        return;
     char *e = longsd__asprintf("%s%s%s: %s", j->error ? j->error : "", j->error ? "; " : "", label, msg);
     if (!e)
         return;
@@ -565,10 +571,26 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
         add_msg(p, "failed %s: %s", j->id, a->msg);
         return;
     }
+    j->tried |= 1ull << bi;
+    /* this job cannot be drawn here (a LoRA the backend does not have, a
+     * size or option it refuses): the same again would fail the same way,
+     * and the backend is fine for the other jobs. Another backend may have
+     * it; else the job has failed, and the backend is not set aside. */
+    if (a->rc == LONGSD_ERR_NOT_FOUND || a->rc == LONGSD_ERR_PARAM || a->rc == LONGSD_ERR_UNSUPPORTED) {
+        int elsewhere = 0;
+        for (size_t i = 0; i < p->nb; i++)
+            elsewhere |= !p->b[i].set_aside && !(j->tried & (1ull << i));
+        if (!elsewhere) {
+            finish_job(p, ji, LS_JOB_FAILED);
+            add_msg(p, "failed %s: %s", j->id, j->error);
+            return;
+        }
+        add_msg(p, "trying %s elsewhere after %s: %s", j->id, b->label, a->msg);
+        goto requeue;
+    }
     b->failures++;
     b->consecutive_failures++;
     snprintf(b->last_error, sizeof b->last_error, "%.*s", (int)sizeof b->last_error - 1, a->msg);
-    j->tried |= 1ull << bi;
     /* nothing listens there and nothing ever did in this run: the server is
      * not started, and the next job would find the same. Set aside now (and
      * tried again later in the run like any other), said once. One that
@@ -605,6 +627,7 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
     }
     if (!refused) /* else the set-aside line said it */
         add_msg(p, "retrying %s elsewhere after %s: %s", j->id, b->label, a->msg);
+requeue:
     j->state = LS_JOB_QUEUED;
     memmove(p->queue + 1, p->queue, p->nq * sizeof *p->queue); /* to the front: it has waited already */
     p->queue[0] = ji;

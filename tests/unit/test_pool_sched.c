@@ -12,9 +12,12 @@
  *   (default 2 + backends) and not one attempt more;
  * - failover order: a retried job goes to the front of the queue;
  * - when the last backend is set aside, the queued jobs fail at once with
- *   "no backend left". */
+ *   "no backend left";
+ * - a job a backend cannot draw (it refuses the job, not the work) is
+ *   offered to each backend once and counts against none. */
 #include "plan.h"
 #include "pool.h"
+#include "png_write.h"
 #include "t.h"
 #include "t_srv.h"
 
@@ -177,6 +180,52 @@ TEST(failed_job_not_offered_again_to_its_backend)
     longsd_ctx_free(ctx);
     t_srv_stop(&f);
     t_srv_stop(&g);
+}
+
+TEST(a_job_a_backend_cannot_draw_fails_without_blaming_it)
+{
+    /* an img2img job on servers that cannot start from an image: each
+     * says so once (no second try where the answer would be the same),
+     * the job fails with both reasons, each said once, and neither
+     * backend is set aside or counted as failing: the other jobs are
+     * drawn, even with max_failures 1 */
+    t_srv g1 = good("g1.log", "0.05"), g2 = good("g2.log", "0.05");
+    longsd_backend_spec b[2] = {{.kind = "a1111", .url = g1.url}, {.kind = "a1111", .url = g2.url}};
+    longsd_render_params p = sched_params(b, 2, 1);
+    longsd_ctx *ctx = longsd_ctx_new();
+    const size_t n = 4;
+    longsd_plan *plan = plan_of(n);
+    uint8_t rgb[64 * 64 * 3] = {0}, *png = NULL;
+    size_t npng = 0;
+    REQUIRE(ls_png_encode_rgb(rgb, 64, 64, &png, &npng, NULL) == LONGSD_OK);
+    char path[400];
+    snprintf(path, sizeof path, "%s/first.png", t_tmpdir());
+    t_write(path, png, npng);
+    longsd__free(png);
+    plan->ideas[1].init_image = longsd__strdup("first.png");
+    plan->ideas[1].strength = 0.6;
+    prog pg = {0};
+    CHECK(longsd_render_plan(ctx, plan, t_tmpdir(), &p, on_progress, &pg) != LONGSD_OK);
+    for (size_t i = 0; i < n; i++) {
+        longsd_idea_info info;
+        longsd_plan_idea(plan, i, &info);
+        CHECK_INT(info.image_state, i == 1 ? LONGSD_IMAGE_FAILED : LONGSD_IMAGE_DONE);
+        if (i != 1)
+            continue;
+        const char *e = info.image_error;
+        CHECK_CONTAINS(e, "cannot start from an init image");
+        const char *first = strstr(e, "cannot start");
+        const char *second = first ? strstr(first + 1, "cannot start") : NULL;
+        CHECK(second != NULL);                                       /* once per backend... */
+        CHECK(second && !strstr(second + 1, "cannot start")); /* ...and no more */
+    }
+    CHECK_INT(pg.set_aside_events, 0);
+    CHECK_INT(pg.bp[0].failures + pg.bp[1].failures, 0);
+    CHECK_INT(pg.bp[0].done + pg.bp[1].done, n - 1);
+    longsd_plan_free(plan);
+    longsd_ctx_free(ctx);
+    t_srv_stop(&g1);
+    t_srv_stop(&g2);
 }
 
 TEST(attempts_across_the_pool_are_capped)
@@ -403,4 +452,5 @@ TEST(many_plans_share_one_queue)
 RUN_TESTS(set_aside_after_exactly_max_failures, default_sets_aside_after_two_failed_jobs, success_resets_the_failure_count, failed_job_not_offered_again_to_its_backend,
           attempts_across_the_pool_are_capped, failed_once_then_fine_is_retried_on_the_same_backend,
           retried_job_goes_to_the_front_of_the_queue, last_backend_set_aside_fails_the_queue,
-          local_write_error_fails_the_job_without_blaming_the_server, many_plans_share_one_queue)
+          local_write_error_fails_the_job_without_blaming_the_server, many_plans_share_one_queue,
+          a_job_a_backend_cannot_draw_fails_without_blaming_it)
