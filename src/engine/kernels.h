@@ -97,6 +97,11 @@ void sdk_parallel_for(void (*fn)(void *ctx, size_t begin, size_t end), void *ctx
  * in tiles that depend on the shape only (gemm.c). */
 void sdk_sgemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda, const float *B, int ldb,
                float beta, float *C, int ldc);
+/* count products of the same shape, the q-th at A + q sa, B + q sb and
+ * C + q sc, on the pool as one job: small products (Winograd's a^2 per
+ * chunk) then run whole, one call each, and pack their panels once. */
+void sdk_sgemm_batch(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda, size_t sa,
+                     const float *B, int ldb, size_t sb, float beta, float *C, int ldc, size_t sc, int count);
 
 /* ---- kernels */
 /* y(O, Ho, Wo) = conv(x(C, H, W), w(O, C, k, k)) + b; col is scratch from

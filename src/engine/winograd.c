@@ -285,28 +285,6 @@ static void output_range(void *ctx, size_t o0, size_t o1)
     output_cols(j, o0, o1, 0, j->nt);
 }
 
-static void gemms(const wino_job *j, size_t g0, size_t g1)
-{
-    int a2 = (j->m + 2) * (j->m + 2), O = j->O, C = j->C, ldn = (int)j->ldn;
-    for (int p = 0; p < a2; p++)
-        sdk_sgemm(0, 0, O, (int)(round8(g1) - g0), C, 1.0f, j->U + (size_t)p * O * C, C,
-                  j->V + (size_t)p * C * ldn + g0, ldn, 0.0f, j->M + (size_t)p * O * ldn + g0, ldn);
-}
-
-/* Blocks of WINO_COLS tiles, each taken through all three steps by one
- * thread (its sgemm runs whole there, inside the job): no thread meets
- * another inside a chunk. */
-#define WINO_COLS 16
-
-static void block_range(void *ctx, size_t k0, size_t k1)
-{
-    const wino_job *j = ctx;
-    size_t g0 = k0 * WINO_COLS, g1 = k1 * WINO_COLS < j->nt ? k1 * WINO_COLS : j->nt;
-    input_cols(j, 0, (size_t)j->C, g0, g1);
-    gemms(j, g0, g1);
-    output_cols(j, 0, (size_t)j->O, g0, g1);
-}
-
 void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b, int O, float *y,
                    float *scratch)
 {
@@ -325,23 +303,20 @@ void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const 
     j.M = j.V + (((size_t)a2 * C * ldn + 15) & ~(size_t)15);
     /* per thread at least ~64k multiply-adds of transform work */
     sdk_parallel_for(weights_range, &j, (size_t)O, 65536 / ((size_t)C * 50 + 1) + 1);
-    /* Many tiles: blocks of tiles per thread. Few (the UNet's deepest
-     * levels): each step on all threads, so the sgemm splits the output
-     * channels and U, larger than the tiles there, is read once. The
-     * choice is the shape's alone (8 blocks, four a thread on two cores),
-     * not the thread count's, so the products and the result are the
-     * same on any pool. */
-    int blocks = tiles >= (size_t)WINO_COLS * 8;
+    /* Each step on all threads in turn: the transforms split the channels,
+     * and the chunk's a^2 products go to the pool as one batch, each whole
+     * in one OpenBLAS call (gemm.c), so U is packed once per chunk. (Blocks
+     * of 16 tiles taken through all three steps by one thread kept V in
+     * cache but packed all of U again for every block: ~10 % of a UNet
+     * step went to OpenBLAS's copy routines.) The split is the shape's
+     * alone, so the result is the same on any pool. */
     for (j.t0 = 0; j.t0 < tiles; j.t0 += ldn) {
         j.nt = tiles - j.t0 < ldn ? tiles - j.t0 : ldn;
-        if (blocks) {
-            sdk_parallel_for(block_range, &j, (j.nt + WINO_COLS - 1) / WINO_COLS, 1);
-        } else {
-            size_t per = 65536 / (round8(j.nt) * 20) + 1;
-            sdk_parallel_for(input_range, &j, (size_t)C, per);
-            gemms(&j, 0, j.nt);
-            sdk_parallel_for(output_range, &j, (size_t)O, per);
-        }
+        size_t per = 65536 / (round8(j.nt) * 20) + 1, n = round8(j.nt);
+        sdk_parallel_for(input_range, &j, (size_t)C, per);
+        sdk_sgemm_batch(0, 0, O, (int)n, C, 1.0f, j.U, C, (size_t)O * C, j.V, (int)ldn, (size_t)C * ldn, 0.0f, j.M,
+                        (int)ldn, (size_t)O * ldn, a2);
+        sdk_parallel_for(output_range, &j, (size_t)O, per);
     }
 }
 

@@ -531,6 +531,64 @@ TEST(fused_products_match_double)
     free(x), free(w), free(b), free(res), free(y), free(ref);
 }
 
+/* sdk_sgemm and sdk_sgemm_batch against double loops, for each
+ * transposition and shapes that are cut into tiles along M, N or both
+ * (with ragged last tiles) or run whole; a batch's products, each against
+ * its own single product; bit-identical with no pool and a pool of 3. */
+TEST(sgemm_tiles_match_double)
+{
+    static const int shapes[][4] = {{1000, 77, 300, 1}, {70, 900, 200, 1}, {333, 517, 64, 1}, {48, 40, 320, 36}, {5, 7, 3, 2}};
+    unsigned s = 11;
+    sdpool *p3 = sdpool_new(3);
+    REQUIRE(p3);
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++)
+        for (int t = 0; t < 4; t++) {
+            int M = shapes[k][0], N = shapes[k][1], K = shapes[k][2], q = shapes[k][3], ta = t & 1, tb = t >> 1;
+            size_t sa = (size_t)M * K, sb = (size_t)K * N, sc = (size_t)M * N;
+            float *A = malloc(sa * q * 4), *B = malloc(sb * q * 4), *C1 = malloc(sc * q * 4), *C3 = malloc(sc * q * 4),
+                  *Cs = malloc(sc * 4);
+            double *ref = malloc(sc * sizeof *ref);
+            REQUIRE(A && B && C1 && C3 && Cs && ref);
+            for (size_t i = 0; i < sa * q; i++)
+                A[i] = frand(&s);
+            for (size_t i = 0; i < sb * q; i++)
+                B[i] = frand(&s);
+            for (size_t i = 0; i < sc * q; i++)
+                C1[i] = C3[i] = frand(&s);
+            int lda = ta ? M : K, ldb = tb ? K : N;
+            /* beta 0.5: C is read, so a tile written twice or not at all shows */
+            double worst = 0;
+            for (int r = 0; r < q; r++) {
+                const float *a = A + r * sa, *b = B + r * sb;
+                for (int i = 0; i < M; i++)
+                    for (int j = 0; j < N; j++) {
+                        double d = 0;
+                        for (int l = 0; l < K; l++)
+                            d += (double)(ta ? a[(size_t)l * M + i] : a[(size_t)i * K + l]) *
+                                 (tb ? b[(size_t)j * K + l] : b[(size_t)l * N + j]);
+                        ref[(size_t)i * N + j] = 1.5 * d + 0.5 * C1[r * sc + (size_t)i * N + j];
+                    }
+                memcpy(Cs, C1 + r * sc, sc * 4);
+                sdk_sgemm(ta, tb, M, N, K, 1.5f, a, lda, b, ldb, 0.5f, Cs, N);
+                double e = rel_err(Cs, ref, sc);
+                worst = e > worst ? e : worst;
+                if (r == q - 1) { /* the batch below must give each product's own bits */
+                    sdk_sgemm_batch(ta, tb, M, N, K, 1.5f, A, lda, sa, B, ldb, sb, 0.5f, C1, N, sc, q);
+                    CHECK(memcmp(C1 + r * sc, Cs, sc * 4) == 0);
+                }
+            }
+            sdpool *old = sdpool_bind(p3);
+            sdk_sgemm_batch(ta, tb, M, N, K, 1.5f, A, lda, sa, B, ldb, sb, 0.5f, C3, N, sc, q);
+            sdpool_bind(old);
+            CHECK(memcmp(C1, C3, sc * q * 4) == 0);
+            CHECK(worst < 1e-5);
+            if (worst >= 1e-5)
+                printf("  sgemm %dx%dx%d ta %d tb %d: max rel err %.2e\n", M, N, K, ta, tb, worst);
+            free(A), free(B), free(C1), free(C3), free(Cs), free(ref);
+        }
+    sdpool_free(p3);
+}
+
 TEST(arena_grows_once_then_reuses)
 {
     sdarena a;
@@ -563,4 +621,4 @@ TEST(arena_grows_once_then_reuses)
 
 RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, attention_matches_naive, norms_and_activations,
           norms_match_double, activations_match_double, fused_products_match_double,
-          arena_grows_once_then_reuses)
+          sgemm_tiles_match_double, arena_grows_once_then_reuses)
