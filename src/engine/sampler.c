@@ -263,7 +263,9 @@ longsd_status sdsched_init_cfg(sdsched *s, const sdsched_cfg *cfg, sds_kind kind
         leading(steps, SDS_TRAIN_STEPS / steps, cfg->steps_offset, s->timesteps);
     for (int i = 0; i < steps; i++) {
         if (sp != SDS_TRAILING && sp != SDS_LEADING) {
-            double v = steps > 1 ? (double)(SDS_TRAIN_STEPS - 1) * (steps - 1 - i) / (steps - 1) : 0.0;
+            double v = steps > 1     ? (double)(SDS_TRAIN_STEPS - 1) * (steps - 1 - i) / (steps - 1)
+                       : cfg->a1111 ? (double)(SDS_TRAIN_STEPS - 1)
+                                    : 0.0;
             s->timesteps[i] = (float)v;
         }
         kk[i] = interp(sig, (double)s->timesteps[i]);

@@ -33,6 +33,10 @@ typedef struct {
     float timestep_scaling;       /* LCM: boundary-condition scale of t (10) */
     int set_alpha_to_one;         /* LCM: alpha_cumprod past the last step (unused with LCM's own timesteps) */
     int v_pred;                   /* prediction_type: 0 epsilon, 1 v_prediction (SD 2.x 768-v) */
+    int a1111;                    /* no scheduler config (a single file): Euler's timesteps as A1111 and
+                                     stable-diffusion.cpp lay them, linspace(999, 0, steps) with one step
+                                     at 999, where diffusers' linspace puts it at 0 (a Turbo single file
+                                     would denoise nothing) */
 } sdsched_cfg;
 
 sdsched_cfg sdsched_sd15_cfg(void);

@@ -575,6 +575,7 @@ static longsd_status sd2_file_cfg(longsd_sd *sd, const char *ckpt)
     sd->clip_cfg.layers = n - 1;
     sd->unet_cfg.ctx_dim = sd->clip_cfg.hidden;
     sd->sched_cfg.v_pred = looks_v_pred(sd);
+    sd->sched_cfg.a1111 = 1;
     return LONGSD_OK;
 }
 
@@ -638,6 +639,7 @@ longsd_status longsd_sd_load_file(longsd_sd *sd, const char *ckpt, const char *v
         sd->unet_cfg = sdunet_sd15_cfg();
         sd->vae_cfg = sdvae_sd15_cfg();
         sd->sched_cfg = sdsched_sd15_cfg();
+        sd->sched_cfg.a1111 = 1; /* a single file is A1111's and sd.cpp's: their schedule */
     }
     {
         char *vj = longsd__asprintf("%s/vocab.json", vocab);

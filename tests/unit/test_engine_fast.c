@@ -274,6 +274,32 @@ TEST(turbo_trailing_matches_diffusers)
     longsd_sd_free(sd);
 }
 
+TEST(single_file_one_step_starts_at_999)
+{
+    /* a single file has no scheduler config: A1111 and stable-diffusion.cpp
+     * lay Euler's steps as linspace(999, 0, n), which at one step is 999;
+     * diffusers' linspace puts that one step at 0, where a Turbo model
+     * would denoise nothing. From two steps on both agree. */
+    sdsched_cfg c = sdsched_sd15_cfg();
+    sdsched s;
+    lserr err = {0};
+    REQUIRE(sdsched_init_cfg(&s, &c, SDS_EULER_A, 0, 1, &err) == LONGSD_OK);
+    CHECK(s.timesteps[0] == 0.0f);
+    c.a1111 = 1;
+    REQUIRE(sdsched_init_cfg(&s, &c, SDS_EULER_A, 0, 1, &err) == LONGSD_OK);
+    CHECK(s.timesteps[0] == 999.0f);
+    float first = s.sigmas[0];
+    for (int steps = 2; steps <= 20; steps += 18) {
+        sdsched d, a;
+        sdsched_cfg dc = sdsched_sd15_cfg();
+        REQUIRE(sdsched_init_cfg(&d, &dc, SDS_EULER, 0, steps, &err) == LONGSD_OK);
+        REQUIRE(sdsched_init_cfg(&a, &c, SDS_EULER, 0, steps, &err) == LONGSD_OK);
+        CHECK(memcmp(d.timesteps, a.timesteps, (size_t)steps * sizeof *d.timesteps) == 0);
+        CHECK(memcmp(d.sigmas, a.sigmas, (size_t)(steps + 1) * sizeof *d.sigmas) == 0);
+        CHECK(a.sigmas[0] == first); /* the one step starts from the same noise level */
+    }
+}
+
 TEST(lcm_matches_diffusers)
 {
     const char *dir = t_tmpdir(); char d1[600], d2[600];
@@ -414,5 +440,6 @@ TEST(allocation_failures)
     CHECK(ok > 0 && nomem > 0);
 }
 
-RUN_TESTS(taesd_matches_diffusers, taesd_malformed_files, turbo_trailing_matches_diffusers, lcm_matches_diffusers,
+RUN_TESTS(taesd_matches_diffusers, taesd_malformed_files, turbo_trailing_matches_diffusers, single_file_one_step_starts_at_999,
+          lcm_matches_diffusers,
           scheduler_config_errors, pipeline_decodes_with_taesd, allocation_failures)
