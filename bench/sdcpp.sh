@@ -2,7 +2,9 @@
 # bench/sdcpp.sh - longsd and stable-diffusion.cpp side by side on the same
 # full-size random weights, in one run (issues 15 and 12): SD 1.5 at 512^2,
 # CFG 7, Euler a, 1 step (the UNet CFG step, the VAE decode, the whole
-# 1-step image, peak RSS), and SD-Turbo at 512^2, 1 step, no CFG, TAESD.
+# 1-step image, peak RSS), SD-Turbo at 512^2, 1 step, no CFG, TAESD, and
+# (PARTS sdxlturbo, sdxl) SDXL-Turbo at 512^2, 1 step, no CFG, TAESD and
+# SDXL at 1024^2, one Euler step with CFG 7, TAESD decode.
 #
 #   SDCPP_SRC=/path/to/stable-diffusion.cpp sh bench/sdcpp.sh
 #
@@ -14,6 +16,15 @@
 # written by it if absent) and bench_turbo's SD-Turbo + TAESD, turned by
 # build/bench/sdcpp_convert into the single files sd.cpp reads; longsd runs
 # on the same single files through the real command (`longsd sd`).
+# The SDXL parts share one file, sdcpp_convert sdxl's random F16 weights in
+# SDXL 1.0's shapes (UNet 2567 M, CLIP-L + OpenCLIP bigG, the SDXL VAE) in
+# the original (SGM) names, 6.9 GB, written once into SDCPP_WORK/sdxl; its
+# stage figures for longsd come from bench_sdxl (the same specs and
+# generator, so the same bytes) run in the same round.
+#
+# longsd runs with --blank-retries 0: random weights draw flat pictures,
+# which longsd would otherwise redraw with two more seeds (three renders
+# after one load); the flat picture is kept and reported, one render.
 #
 # On a shared machine the wall times are mostly the neighbours: every run
 # is timed by /usr/bin/time (wall, user + system CPU, peak RSS), the two
@@ -21,8 +32,10 @@
 #
 # Knobs (environment): SDCPP_BUILD (/tmp/sdcpp-build), SDCPP_WORK
 # (/tmp/sdcpp-bench), SD15_DIR (/tmp/longsd-sd15), BUILD (build),
-# ROUNDS (2), THREADS (2), PARTS (sd15,turbo), SIZE (512), START (1: the
-# first round's number; an even one lets sd.cpp go first).
+# ROUNDS (2), THREADS (2), PARTS (sd15,turbo; also sdxlturbo, sdxl), SIZE
+# (512; SDXL base runs at XLSIZE, 1024), START (1: the first round's number;
+# an even one lets sd.cpp go first), MINFREE_MB (9000: the memory an SDXL
+# run waits for, up to 10 minutes, before it starts).
 set -eu
 
 die() {
@@ -39,7 +52,9 @@ ROUNDS=${ROUNDS:-2}
 THREADS=${THREADS:-2}
 PARTS=${PARTS:-sd15,turbo}
 SIZE=${SIZE:-512}
+XLSIZE=${XLSIZE:-1024}
 START=${START:-1}
+MINFREE_MB=${MINFREE_MB:-9000}
 PROMPT="a lighthouse at dusk, digital painting"
 
 [ -f "$SDCPP_SRC/CMakeLists.txt" ] || die "$SDCPP_SRC: no CMakeLists.txt (not a stable-diffusion.cpp checkout)"
@@ -69,7 +84,7 @@ SD=$SDCPP_BUILD/bin/sd-cli
 sdrev=$(git -C "$SDCPP_SRC" rev-parse --short HEAD 2>/dev/null || echo "not a git checkout")
 echo "== longsd: make $BUILD/longsd and the benches"
 make -j"$THREADS" BUILD="$BUILD" "$BUILD/longsd" "$BUILD/bench/bench_engine" "$BUILD/bench/bench_rss" \
-    "$BUILD/bench/bench_turbo" "$BUILD/bench/sdcpp_convert" >"$SDCPP_WORK/make.log" 2>&1 ||
+    "$BUILD/bench/bench_turbo" "$BUILD/bench/bench_sdxl" "$BUILD/bench/sdcpp_convert" >"$SDCPP_WORK/make.log" 2>&1 ||
     die "make failed, see $SDCPP_WORK/make.log"
 
 # ---- the machine
@@ -88,11 +103,10 @@ timed() {
     l0=$(load)
     T_BLANK=
     if ! /usr/bin/time -v "$@" >"$SDCPP_WORK/$name.log" 2>&1; then
-        # random weights can make a flat picture, which longsd retries with
-        # other seeds (blank_retries, 2) and then reports: the time is then
-        # that of 3 renders after one load
+        # random weights can make a flat picture, which longsd reports
+        # (exit 1) and, with --blank-retries 0, keeps after one render
         grep -q "blank image" "$SDCPP_WORK/$name.log" || die "$name failed, see $SDCPP_WORK/$name.log"
-        T_BLANK=" [blank on random weights: 3 renders, one load]"
+        T_BLANK=" [flat picture on random weights, kept: one render]"
     fi
     T_WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
         for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.1f", s }' "$SDCPP_WORK/$name.log")
@@ -129,7 +143,7 @@ sd15() {
         for who in $(if [ $((r % 2)) -eq 1 ]; then echo "longsd sdcpp"; else echo "sdcpp longsd"; fi); do
             if [ "$who" = longsd ]; then
                 timed "sd15-longsd-$r" "$BUILD/longsd" sd --backend "native=$m" --size "${SIZE}x$SIZE" --steps 1 \
-                    --cfg 7 --sampler "Euler a" --threads "$THREADS" --seed 1 -o "$SDCPP_WORK/sd15-longsd.png" "$PROMPT"
+                    --cfg 7 --sampler "Euler a" --threads "$THREADS" --seed 1 --blank-retries 0 -o "$SDCPP_WORK/sd15-longsd.png" "$PROMPT"
                 lw=$T_WALL lc=$T_CPU lr=$T_RSS
                 # the stages, on the same bytes (bench_rss's folder is weights.h's spec)
                 timed "sd15-longsd-stages-$r" env OPENBLAS_NUM_THREADS="$THREADS" "$BUILD/bench/bench_engine" \
@@ -171,7 +185,7 @@ turbo() {
         for who in $(if [ $((r % 2)) -eq 1 ]; then echo "longsd sdcpp"; else echo "sdcpp longsd"; fi); do
             if [ "$who" = longsd ]; then
                 timed "turbo-longsd-$r" "$BUILD/longsd" sd --backend "native=$m" --vae "taesd=$t" --size "${SIZE}x$SIZE" \
-                    --steps 1 --cfg 1 --sampler "Euler a" --threads "$THREADS" --seed 1 \
+                    --steps 1 --cfg 1 --sampler "Euler a" --threads "$THREADS" --seed 1 --blank-retries 0 \
                     -o "$SDCPP_WORK/turbo-longsd.png" "$PROMPT"
                 lw=$T_WALL lc=$T_CPU lr=$T_RSS
                 lb=$T_BLANK
@@ -198,6 +212,91 @@ turbo() {
     done
 }
 
+# ---- SDXL: one file for both parts, written once
+
+# memfree: wait (up to 10 minutes) until MINFREE_MB of memory is available,
+# so a neighbour's build does not push a 7 GB model into a swapless OOM
+memfree() {
+    w=0
+    while :; do
+        a=$(awk '/^MemAvailable:/ { printf "%d", $2 / 1024 }' /proc/meminfo)
+        [ "$a" -ge "$MINFREE_MB" ] && break
+        [ "$w" -ge 600 ] && die "only $a MB of memory available after 10 minutes (MINFREE_MB=$MINFREE_MB)"
+        [ "$w" -eq 0 ] && echo "  waiting for $MINFREE_MB MB of free memory ($a MB now)"
+        sleep 30
+        w=$((w + 30))
+    done
+    echo "  memory available before $1: $a MB"
+}
+
+xl_weights() {
+    XM=$SDCPP_WORK/sdxl/model.safetensors XT=$SDCPP_WORK/sdxl/taesd.safetensors
+    mkdir -p "$SDCPP_WORK/sdxl"
+    if [ ! -f "$XM" ] || [ ! -f "$XT" ]; then
+        echo "== writing the random SDXL file $XM (sdcpp_convert sdxl, 6.9 GB, once)"
+        memfree sdcpp_convert
+        "$BUILD/bench/sdcpp_convert" sdxl "$XM" "$XT" || die "writing the SDXL files failed"
+    fi
+    [ -d "$SD15_DIR/tokenizer" ] && ln -sfn "$(cd "$SD15_DIR" && pwd -P)/tokenizer" "$SDCPP_WORK/sdxl/tokenizer"
+    return 0
+}
+
+# xlstage LOG LABEL: bench_sdxl's "LABEL  W s wall, C s cpu" as "W C"
+xlstage() {
+    grep -F "$2" "$1" | tail -n 1 | sed -n 's/.* \([0-9.]*\) s wall, *\([0-9.]*\) s cpu.*/\1 \2/p'
+}
+
+# xlpart NAME: SDXL-Turbo (sdxlturbo: SIZE, 1 step, no CFG, Euler a) or
+# SDXL (sdxl: XLSIZE, 1 Euler step, CFG 7), TAESD decode in both programs
+xlpart() {
+    part=$1
+    xl_weights
+    if [ "$part" = sdxlturbo ]; then
+        sz=$SIZE cfg=1 lsamp="Euler a" ssamp=euler_a bmode=turbo what="SDXL-Turbo, ${SIZE}^2, 1 step, no CFG, TAESD"
+        bstep="UNet, 1 step, no CFG"
+    else
+        sz=$XLSIZE cfg=7 lsamp="Euler" ssamp=euler bmode=base what="SDXL, ${XLSIZE}^2, 1 Euler step, CFG 7, TAESD"
+        bstep="UNet, 1 step with CFG"
+    fi
+    echo "== $what: $XM"
+    r=$START
+    while [ "$r" -lt $((START + ROUNDS)) ]; do
+        echo "round $r"
+        for who in $(if [ $((r % 2)) -eq 1 ]; then echo "longsd sdcpp"; else echo "sdcpp longsd"; fi); do
+            if [ "$who" = longsd ]; then
+                memfree "$part-longsd-$r"
+                timed "$part-longsd-$r" "$BUILD/longsd" sd --backend "native=$XM" --vae "taesd=$XT" --size "${sz}x$sz" \
+                    --steps 1 --cfg "$cfg" --sampler "$lsamp" --threads "$THREADS" --seed 1 --blank-retries 0 \
+                    -o "$SDCPP_WORK/$part-longsd.png" "$PROMPT"
+                lw=$T_WALL lc=$T_CPU lr=$T_RSS lb=$T_BLANK
+                # the stages, in memory on the same bytes (bench_sdxl)
+                memfree "$part-longsd-stages-$r"
+                timed "$part-longsd-stages-$r" env OPENBLAS_NUM_THREADS="$THREADS" "$BUILD/bench/bench_sdxl" "$bmode" 1
+                f=$SDCPP_WORK/$part-longsd-stages-$r.log
+                sed -n 's/^/  | /p' "$f" | grep -E "sgemm|text encoders|UNet|TAESD|one image|text \+ one step"
+                lu=$(xlstage "$f" "$bstep" | cut -d' ' -f1) luc=$(xlstage "$f" "$bstep" | cut -d' ' -f2)
+            else
+                memfree "$part-sdcpp-$r"
+                timed "$part-sdcpp-$r" "$SD" -m "$XM" --taesd "$XT" -p "$PROMPT" --steps 1 --cfg-scale "$cfg" \
+                    --sampling-method "$ssamp" -W "$sz" -H "$sz" -t "$THREADS" -s 1 -o "$SDCPP_WORK/$part-sdcpp.png" -v
+                sw=$T_WALL sc=$T_CPU sr=$T_RSS
+                grep -q "Version: SDXL" "$SDCPP_WORK/$part-sdcpp-$r.log" ||
+                    die "sd.cpp did not read $XM as SDXL (see its 'Version:' line in $SDCPP_WORK/$part-sdcpp-$r.log)"
+                su=$(sdlog "$part-sdcpp-$r" "sampling completed, taking")
+                echo "  sd.cpp text encoders $(sdlog "$part-sdcpp-$r" "get_learned_condition completed, taking") s," \
+                    "UNet (sampling, 1 step) $su s, TAESD decode $(sdlog "$part-sdcpp-$r" "decode_first_stage completed, taking") s," \
+                    "image $(sdlog "$part-sdcpp-$r" "generate_image completed in") s (wall)"
+            fi
+        done
+        echo "  longsd UNet step (bench_sdxl) $lu s wall, $luc s cpu; sd.cpp UNet step (its sampling log) $su s wall"
+        echo "  ratios (sd.cpp / longsd): UNet step $(ratio "$lu" "$su") wall; whole command $(ratio "$lw" "$sw") wall," \
+            "$(ratio "$lc" "$sc") cpu$lb; peak RSS longsd $lr MB, sd.cpp $sr MB"
+        r=$((r + 1))
+    done
+}
+
 case ",$PARTS," in *,sd15,*) sd15 ;; esac
 case ",$PARTS," in *,turbo,*) turbo ;; esac
+case ",$PARTS," in *,sdxlturbo,*) xlpart sdxlturbo ;; esac
+case ",$PARTS," in *,sdxl,*) xlpart sdxl ;; esac
 echo "load average at the end: $(load)"

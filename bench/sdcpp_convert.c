@@ -15,6 +15,16 @@
  *       single files store it, the SD 2.1 UNet, the SD VAE; and the TAESD
  *       decoder as the diffusers AutoencoderTiny file names it (with a
  *       random encoder: sd.cpp's loader wants one)
+ *   sdcpp_convert sdxl OUT.safetensors TAESD_OUT.safetensors
+ *       random F16 weights in SDXL 1.0's exact shapes (bench_sdxl.c's
+ *       specs: weights.h and sdxl_default_cfg) as an original (SGM)
+ *       single file: the UNet under model.diffusion_model., CLIP ViT-L
+ *       under conditioner.embedders.0.transformer. with transformers'
+ *       names, OpenCLIP bigG under conditioner.embedders.1.model. with
+ *       q/k/v packed into in_proj and the (hidden, proj) text_projection,
+ *       the SDXL VAE (SD's shapes) under first_stage_model.; and a TAESD
+ *       file (TAESD-XL has TAESD's shapes) as for turbo.  About 7 GB,
+ *       held in memory while it is written.
  *
  * Names come from the engine's own diffusers -> CompVis table
  * (src/engine/compvis.c), which the fixtures check against diffusers'
@@ -28,6 +38,7 @@
 #include <unistd.h>
 
 #include "compvis.h"
+#include "sdxl.h"
 #include "safetensors.h"
 #include "weights.h"
 
@@ -166,13 +177,13 @@ static void taesd_encoder_spec(spec *s)
 
 /* ---- the parts of a checkpoint */
 
-static int add_clip_l(out_list *l, const sdst_file *f)
+static int add_clip_l(out_list *l, const sdst_file *f, const char *prefix)
 {
     for (size_t i = 0; i < sdst_count(f); i++) {
         const sdst_tensor *t = sdst_at(f, i);
         const char *nm = strncmp(t->name, "text_model.", 11) == 0 ? t->name + 11 : t->name;
         char out[320];
-        snprintf(out, sizeof out, SDCV_CLIP_PREFIX "%s", nm);
+        snprintf(out, sizeof out, "%s%s", prefix, nm);
         if (!push(l, out, t))
             return -1;
     }
@@ -181,7 +192,7 @@ static int add_clip_l(out_list *l, const sdst_file *f)
 
 /* OpenCLIP: q, k, v of each layer stacked along the output dimension into
  * attn.in_proj_weight / in_proj_bias; everything else renamed one to one. */
-static int add_openclip(out_list *l, const sdst_file *f)
+static int add_openclip(out_list *l, const sdst_file *f, const char *prefix)
 {
     for (size_t i = 0; i < sdst_count(f); i++) {
         const sdst_tensor *t = sdst_at(f, i);
@@ -195,7 +206,7 @@ static int add_openclip(out_list *l, const sdst_file *f)
             const char *what = nm + n + 7; /* "weight" or "bias" */
             snprintf(key, sizeof key, "encoder.layers.%d.self_attn.qkv_proj.%s", layer, what);
             sdcv_openclip_name(key, cv, sizeof cv);
-            snprintf(out, sizeof out, SDCV_OPENCLIP_PREFIX "%s", cv);
+            snprintf(out, sizeof out, "%s%s", prefix, cv);
             out_tensor *o = push(l, out, t);
             if (!o)
                 return -1;
@@ -215,8 +226,11 @@ static int add_openclip(out_list *l, const sdst_file *f)
             o->shape[0] *= 3;
             continue;
         }
-        sdcv_openclip_name(nm, cv, sizeof cv);
-        snprintf(out, sizeof out, SDCV_OPENCLIP_PREFIX "%s", cv);
+        if (strcmp(nm, "text_projection.weight") == 0)
+            snprintf(cv, sizeof cv, "text_projection"); /* open_clip's is a bare parameter */
+        else
+            sdcv_openclip_name(nm, cv, sizeof cv);
+        snprintf(out, sizeof out, "%s%s", prefix, cv);
         if (!push(l, out, t))
             return -1;
     }
@@ -384,7 +398,8 @@ static int cmd_folder(const char *dir, const char *outp)
         goto out;
     }
     /* SD 2.x's OpenCLIP runs exact GELU, SD 1.x's CLIP ViT-L quick_gelu */
-    if ((cc.gelu ? add_openclip(&l, te) : add_clip_l(&l, te)) || add_unet(&l, un, &uc) || add_vae(&l, va, &vc) ||
+    if ((cc.gelu ? add_openclip(&l, te, SDCV_OPENCLIP_PREFIX) : add_clip_l(&l, te, SDCV_CLIP_PREFIX)) ||
+        add_unet(&l, un, &uc) || add_vae(&l, va, &vc) ||
         add_encoder_if_missing(&l, va, &vc, &eimg, &ef) || write_checkpoint(outp, &l))
         goto out;
     rc = 0;
@@ -395,50 +410,112 @@ out:
     return rc;
 }
 
+/* The TAESD file both programs read: the decoder as the diffusers
+ * AutoencoderTiny file names it, with a random encoder (sd.cpp's loader
+ * wants one). TAESD-XL, for SDXL, has the same shapes. */
+static int write_taesd(const char *path)
+{
+    int rc = -1;
+    out_list l = {0};
+    spec ts = {.hdr = json_object()}, es = {.hdr = json_object()};
+    taesd_decoder_spec(&ts, 4);
+    taesd_encoder_spec(&es);
+    unsigned char *ti = NULL, *ei = NULL;
+    sdst_file *tf = NULL, *ef = NULL;
+    size_t len;
+    lserr err = {0};
+    if (!(ti = build(&ts, &len)) || sdst_open_mem(ti, len, "taesd", &tf, &err) != LONGSD_OK ||
+        !(ei = build(&es, &len)) || sdst_open_mem(ei, len, "taesd encoder", &ef, &err) != LONGSD_OK) {
+        fprintf(stderr, "sdcpp_convert: %s\n", err.msg[0] ? err.msg : "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < sdst_count(tf); i++)
+        if (!push(&l, sdst_at(tf, i)->name, sdst_at(tf, i)))
+            goto out;
+    for (size_t i = 0; i < sdst_count(ef); i++)
+        if (!push(&l, sdst_at(ef, i)->name, sdst_at(ef, i)))
+            goto out;
+    rc = write_checkpoint(path, &l);
+out:
+    sdst_close(tf), sdst_close(ef);
+    free(ti), free(ei);
+    free(l.t);
+    return rc;
+}
+
 /* The specs bench_turbo.c builds (weights.h's turbo_cfgs). */
 static int cmd_turbo(const char *outp, const char *taesd_out)
 {
     int rc = 1;
-    out_list l = {0}, lt = {0};
+    out_list l = {0};
     sdclip_cfg cc;
     sdunet_cfg uc;
     turbo_cfgs(&cc, &uc);
     sdvae_cfg vc = sdvae_sd15_cfg();
-    spec cs = {.hdr = json_object()}, us = {.hdr = json_object()}, vs = {.hdr = json_object()},
-         ts = {.hdr = json_object()}, tes = {.hdr = json_object()};
+    spec cs = {.hdr = json_object()}, us = {.hdr = json_object()}, vs = {.hdr = json_object()};
     clip_spec(&cs, &cc);
     unet_spec(&us, &uc, 1);
     vae_spec(&vs, &vc);
-    taesd_decoder_spec(&ts, 4);
-    taesd_encoder_spec(&tes);
-    unsigned char *ci = NULL, *ui = NULL, *vi = NULL, *ti = NULL, *ei = NULL, *tei = NULL;
-    sdst_file *cf = NULL, *uf = NULL, *vf = NULL, *tf = NULL, *ef = NULL, *tef = NULL;
+    unsigned char *ci = NULL, *ui = NULL, *vi = NULL, *ei = NULL;
+    sdst_file *cf = NULL, *uf = NULL, *vf = NULL, *ef = NULL;
     size_t len;
     lserr err = {0};
     if (!(ci = build(&cs, &len)) || sdst_open_mem(ci, len, "clip", &cf, &err) != LONGSD_OK ||
         !(ui = build(&us, &len)) || sdst_open_mem(ui, len, "unet", &uf, &err) != LONGSD_OK ||
-        !(vi = build(&vs, &len)) || sdst_open_mem(vi, len, "vae", &vf, &err) != LONGSD_OK ||
-        !(ti = build(&ts, &len)) || sdst_open_mem(ti, len, "taesd", &tf, &err) != LONGSD_OK ||
-        !(tei = build(&tes, &len)) || sdst_open_mem(tei, len, "taesd encoder", &tef, &err) != LONGSD_OK) {
+        !(vi = build(&vs, &len)) || sdst_open_mem(vi, len, "vae", &vf, &err) != LONGSD_OK) {
         fprintf(stderr, "sdcpp_convert: %s\n", err.msg[0] ? err.msg : "out of memory");
         goto out;
     }
-    if (add_openclip(&l, cf) || add_unet(&l, uf, &uc) || add_vae(&l, vf, &vc) ||
-        add_encoder_if_missing(&l, vf, &vc, &ei, &ef) || write_checkpoint(outp, &l))
-        goto out;
-    for (size_t i = 0; i < sdst_count(tf); i++)
-        if (!push(&lt, sdst_at(tf, i)->name, sdst_at(tf, i)))
-            goto out;
-    for (size_t i = 0; i < sdst_count(tef); i++)
-        if (!push(&lt, sdst_at(tef, i)->name, sdst_at(tef, i)))
-            goto out;
-    if (write_checkpoint(taesd_out, &lt))
+    if (add_openclip(&l, cf, SDCV_OPENCLIP_PREFIX) || add_unet(&l, uf, &uc) || add_vae(&l, vf, &vc) ||
+        add_encoder_if_missing(&l, vf, &vc, &ei, &ef) || write_checkpoint(outp, &l) || write_taesd(taesd_out))
         goto out;
     rc = 0;
 out:
-    sdst_close(cf), sdst_close(uf), sdst_close(vf), sdst_close(tf), sdst_close(ef), sdst_close(tef);
-    free(ci), free(ui), free(vi), free(ti), free(ei), free(tei);
-    free(l.t), free(lt.t);
+    sdst_close(cf), sdst_close(uf), sdst_close(vf), sdst_close(ef);
+    free(ci), free(ui), free(vi), free(ei);
+    free(l.t);
+    return rc;
+}
+
+/* SDXL 1.0's shapes, as bench_sdxl.c builds them, in SGM's names. */
+static int cmd_sdxl(const char *outp, const char *taesd_out)
+{
+    int rc = 1;
+    out_list l = {0};
+    sdxl_te te;
+    sdunet_cfg uc;
+    sdvae_cfg vc;
+    sdxl_default_cfg(&te, &uc, &vc);
+    spec s1 = {.hdr = json_object()}, s2 = {.hdr = json_object()}, us = {.hdr = json_object()},
+         vs = {.hdr = json_object()};
+    clip_spec(&s1, &te.c1);
+    clip_spec(&s2, &te.c2);
+    /* open_clip's text_projection is (hidden, proj), used as x @ P */
+    add(&s2, "text_projection.weight", 2, te.c2.hidden, te.c2.proj, 0, 0);
+    unet_spec(&us, &uc, 1);
+    vae_spec(&vs, &vc);
+    unsigned char *i1 = NULL, *i2 = NULL, *ui = NULL, *vi = NULL, *ei = NULL;
+    sdst_file *f1 = NULL, *f2 = NULL, *uf = NULL, *vf = NULL, *ef = NULL;
+    size_t len;
+    lserr err = {0};
+    printf("sdcpp_convert: SDXL, %.0f M + %.0f M text, %.0f M UNet, %.0f M VAE parameters (random F16)\n",
+           s1.off / 2e6, s2.off / 2e6, us.off / 2e6, vs.off / 2e6);
+    if (!(i1 = build(&s1, &len)) || sdst_open_mem(i1, len, "clip-l", &f1, &err) != LONGSD_OK ||
+        !(i2 = build(&s2, &len)) || sdst_open_mem(i2, len, "bigg", &f2, &err) != LONGSD_OK ||
+        !(ui = build(&us, &len)) || sdst_open_mem(ui, len, "unet", &uf, &err) != LONGSD_OK ||
+        !(vi = build(&vs, &len)) || sdst_open_mem(vi, len, "vae", &vf, &err) != LONGSD_OK) {
+        fprintf(stderr, "sdcpp_convert: %s\n", err.msg[0] ? err.msg : "out of memory");
+        goto out;
+    }
+    if (add_clip_l(&l, f1, SDCV_XL_CLIP_PREFIX) || add_openclip(&l, f2, SDCV_XL_OPENCLIP_PREFIX) ||
+        add_unet(&l, uf, &uc) || add_vae(&l, vf, &vc) || add_encoder_if_missing(&l, vf, &vc, &ei, &ef) ||
+        write_checkpoint(outp, &l) || write_taesd(taesd_out))
+        goto out;
+    rc = 0;
+out:
+    sdst_close(f1), sdst_close(f2), sdst_close(uf), sdst_close(vf), sdst_close(ef);
+    free(i1), free(i2), free(ui), free(vi), free(ei);
+    free(l.t);
     return rc;
 }
 
@@ -448,7 +525,10 @@ int main(int argc, char **argv)
         return cmd_folder(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "turbo") == 0)
         return cmd_turbo(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "sdxl") == 0)
+        return cmd_sdxl(argv[2], argv[3]);
     fprintf(stderr, "usage: sdcpp_convert folder DIFFUSERS_DIR OUT.safetensors\n"
-                    "       sdcpp_convert turbo OUT.safetensors TAESD_OUT.safetensors\n");
+                    "       sdcpp_convert turbo OUT.safetensors TAESD_OUT.safetensors\n"
+                    "       sdcpp_convert sdxl OUT.safetensors TAESD_OUT.safetensors\n");
     return 2;
 }

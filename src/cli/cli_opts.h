@@ -29,6 +29,8 @@ typedef struct {
     int per_backend;        /* --per-backend N (0 = default 1) */
     double timeout_s;       /* --timeout S (0 = default) */
     int max_failures;       /* --max-failures N (0 = default 2) */
+    int blank_retries;      /* --blank-retries N, when have_blank_retries (0 is a value: one try) */
+    int have_blank_retries;
     int threads;            /* --threads N of the native engine (0 = every core) */
     const char *negative;   /* sd: --negative TEXT */
     long long seed;         /* sd: --seed N; -1 = from the prompt */

@@ -70,6 +70,7 @@ typedef struct {
     "  --per-backend N       concurrent jobs on each backend (default 1)\n"                              \
     "  --timeout S           seconds one request may take (default 300)\n"                              \
     "  --max-failures N      failed jobs in a row that set a backend aside for a while (default 2)\n"  \
+    "  --blank-retries N     new seeds tried for a blank (safety-filtered) image, 0 to 20 (default 2)\n" \
     "  --lora-dir DIR        native: searched first for <lora:NAME:W> (NAME.safetensors, then any LoRA by name)\n"                  \
     "  --model NAME          the native engine on NAME: a path, a hub repo id (org/name[@rev]) or a\n"    \
     "                        model in a known folder (see `longsd models`); also --backend native=NAME\n"\
@@ -188,7 +189,7 @@ enum {
     OPT_SAMPLER, OPT_RNG, OPT_LORA, OPT_LORA_DIR, OPT_FORCE, OPT_JSON, OPT_VERSION, OPT_LAYOUT, OPT_FORMATS, OPT_SINGLE_FILE, OPT_COVER,
     OPT_LANGUAGE,
     OPT_LLM, OPT_LLM_URL, OPT_LLM_MODEL, OPT_LLM_CONTEXT, OPT_LLM_PARALLEL, OPT_NO_CACHE, OPT_PROMPT_WRITER,
-    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
+    OPT_BACKEND, OPT_BACKENDS, OPT_PER_BACKEND, OPT_TIMEOUT, OPT_MAX_FAILURES, OPT_BLANK_RETRIES, OPT_NEGATIVE, OPT_SEED, OPT_THREADS,
     OPT_INIT_IMAGE, OPT_STRENGTH,
     OPT_VAE, OPT_VAE_TILING, OPT_VAE_TILE,
     OPT_PROMPT_CHUNKS, OPT_MODEL, OPT_MODELS_DIR, OPT_DOWNLOAD, OPT_CANDIDATES, OPT_LISTEN, OPT_PORT
@@ -222,6 +223,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
         {"vae-tiling", no_argument, 0, OPT_VAE_TILING}, {"vae-tile", required_argument, 0, OPT_VAE_TILE},
         {"per-backend", required_argument, 0, OPT_PER_BACKEND}, {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"max-failures", required_argument, 0, OPT_MAX_FAILURES},
+        {"blank-retries", required_argument, 0, OPT_BLANK_RETRIES},
         {"negative", required_argument, 0, OPT_NEGATIVE}, {"seed", required_argument, 0, OPT_SEED},
         {"init-image", required_argument, 0, OPT_INIT_IMAGE}, {"strength", required_argument, 0, OPT_STRENGTH},
         {"model", required_argument, 0, OPT_MODEL}, {"models-dir", required_argument, 0, OPT_MODELS_DIR},
@@ -357,6 +359,10 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
                 break;
             case OPT_MAX_FAILURES:
                 if (cli_parse_int("--max-failures", optarg, 1, 100, &o->render.max_failures)) return EXIT_USAGE;
+                break;
+            case OPT_BLANK_RETRIES:
+                if (cli_parse_int("--blank-retries", optarg, 0, 20, &o->render.blank_retries)) return EXIT_USAGE;
+                o->render.have_blank_retries = 1;
                 break;
             case OPT_TIMEOUT: {
                 char *end;

@@ -157,6 +157,8 @@ longsd_render_params cli_render_params(const cli_opts *o)
         p.timeout_s = r->timeout_s;
     if (r->max_failures > 0)
         p.max_failures = r->max_failures;
+    if (r->have_blank_retries)
+        p.blank_retries = r->blank_retries;
     p.force = o->force;
     p.vae = r->vae;
     p.vae_tile = r->vae_tile;

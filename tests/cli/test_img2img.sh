@@ -48,6 +48,28 @@ if "$LONGSD_BIN" -q sd $S --vae "taesd=$T" --init-image "$I" --strength 0.75 "a 
    grep -aq "Denoising strength: 0.75, VAE: taesd" "$TMP/v.png"; then pass "img2img with --vae taesd"
 else fail "img2img with --vae taesd" "$(cat "$TMP/err")"; fi
 
+# --blank-retries: at strength 0.5 that picture is blank; by default two
+# more seeds are tried, with 0 the first picture is kept (one render, as
+# the benchmarks on random weights need)
+# shellcheck disable=SC2086
+"$LONGSD_BIN" -q sd $S --vae "taesd=$T" --init-image "$I" --strength 0.5 "a fox" -o "$TMP/k.png" 2>"$TMP/err"; rc=$?
+if [ "$rc" -eq 1 ] && grep -q "after 3 seeds" "$TMP/err" && grep -q '"blank_retries": 2,' "$TMP/k.json" &&
+   ! grep -q '"seed_used": 7,' "$TMP/k.json"; then pass "a blank picture: two more seeds by default"
+else fail "a blank picture: two more seeds by default" "exit $rc: $(cat "$TMP/err")"; fi
+# shellcheck disable=SC2086
+"$LONGSD_BIN" -q sd $S --vae "taesd=$T" --init-image "$I" --strength 0.5 --blank-retries 0 "a fox" -o "$TMP/k.png" \
+    2>"$TMP/err"; rc=$?
+if [ "$rc" -eq 1 ] && grep -q "after 1 seed " "$TMP/err" && grep -q '"blank_retries": 0,' "$TMP/k.json" &&
+   grep -q '"seed_used": 7,' "$TMP/k.json"; then pass "--blank-retries 0: the first seed's picture alone"
+else fail "--blank-retries 0" "exit $rc: $(cat "$TMP/err")"; fi
+for n in -1 21 x; do
+    # shellcheck disable=SC2086
+    "$LONGSD_BIN" -q sd $S --blank-retries "$n" "x" -o "$TMP/k2.png" 2>"$TMP/err"; rc=$?
+    if [ "$rc" -eq 2 ] && grep -q -- "--blank-retries: expected a whole number from 0 to 20" "$TMP/err" &&
+       [ ! -e "$TMP/k2.png" ]; then pass "--blank-retries '$n': usage error"
+    else fail "--blank-retries '$n'" "exit $rc: $(cat "$TMP/err")"; fi
+done
+
 # bad input: which file, what to do; no image written
 # shellcheck disable=SC2086
 "$LONGSD_BIN" -q sd $S --init-image "$TMP/nosuch.png" "x" -o "$TMP/e1.png" 2>"$TMP/err"; rc=$?
