@@ -102,7 +102,7 @@ int main(int argc, char **argv)
     for (int r = 0; r < reps; r++) {
         printf("run %d, %s at %dx%d:\n", r + 1, base ? "SDXL, one CFG step" : "SDXL-Turbo, 1 step", size, size);
         double t0 = now(), c0 = cpu_now(), s0 = now(), k0 = cpu_now();
-        if (sdxl_encode(&te, &a, ids, ids2, 49407, h1, h2, pooled + (B - 1) * te.c2.proj, &err) != LONGSD_OK)
+        if (sdxl_encode(&te, &a, NULL, ids, ids2, 49407, h1, h2, pooled + (B - 1) * te.c2.proj, &err) != LONGSD_OK)
             return fprintf(stderr, "bench: %s\n", err.msg), 1;
         sdxl_concat(h1, 768, h2, 1280, 77, ctx + (size_t)(B - 1) * 77 * D); /* the negative: zeros */
         stage("text encoders (CLIP-L + bigG)", s0, k0);
