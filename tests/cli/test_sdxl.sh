@@ -53,15 +53,18 @@ else fail "sd on an SDXL-Turbo folder, 1 step without CFG" "$(cat "$TMP/err")"; 
 # No --size: the model's own size (longsd_model_default_size). `models`
 # shows it; `sd` draws at it; a plan records it, resumes at it, and keeps
 # a size once asked for, so a later run without --size redraws nothing.
+cp "$REPO/tests/engine/gguf/tiny-sdxl-q8_0.gguf" "$TMP/models/" # stable-diffusion.cpp's file of it
 if HF_HUB_CACHE=$TMP/hf "$LONGSD_BIN" models --models-dir "$TMP" --json >"$TMP/sizes.json" 2>"$TMP/err" &&
    HF_HUB_CACHE=$TMP/hf "$LONGSD_BIN" models --models-dir "$TMP" >"$TMP/sizes.txt" 2>>"$TMP/err"; then
     pass "models lists SDXL and SDXL-Turbo"
 else fail "models lists SDXL and SDXL-Turbo" "$(cat "$TMP/err")"; fi
-check "SDXL draws at 1216x832 by default, SDXL-Turbo at 640x448" $PY - "$TMP/sizes.json" "$TMP/sizes.txt" <<'PYEOF'
+check "SDXL (folder or GGUF) draws at 1216x832 by default, SDXL-Turbo at 640x448" $PY - "$TMP/sizes.json" "$TMP/sizes.txt" <<'PYEOF'
 import json, sys
 m = {x["name"]: x for x in json.load(open(sys.argv[1]))}
 assert (m["models/tiny-sdxl"]["width"], m["models/tiny-sdxl"]["height"]) == (1216, 832), m
 assert (m["turbo"]["width"], m["turbo"]["height"]) == (640, 448), m
+g = m["models/tiny-sdxl-q8_0.gguf"]
+assert (g["kind"], g["family"], g["width"], g["height"]) == ("checkpoint", "sdxl", 1216, 832), g
 t = open(sys.argv[2]).read().splitlines()
 assert "IMAGE" in t[0].split(), t[0]
 assert any(l.split()[0] == "turbo" and "640x448" in l.split() for l in t[1:]), t
