@@ -559,7 +559,7 @@ longsd_status longsd_model_resolve(longsd_ctx *ctx, const char *name, int kind, 
  *   timesteps in the scheduler)          cannot mend a picture drawn larger
  * A single file holds no scheduler, so a single-file Turbo reads as its
  * base model. LONGSD_ERR_UNSUPPORTED (and 768x512) for a file or folder
- * that is no Stable Diffusion model. */
+ * that is no Stable Diffusion model, LONGSD_ERR_NOT_FOUND for no file. */
 longsd_status longsd_model_default_size(longsd_ctx *ctx, const char *path, int *width, int *height);
 
 /* 1 when name has the shape of a hub repo id, "org/name[@revision]". */

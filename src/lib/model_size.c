@@ -5,6 +5,7 @@
  * `run` can settle a plan's size before the engine loads the model. */
 #include <jansson.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ctx.h"
 #include "models_int.h"
@@ -68,6 +69,10 @@ void ls_model_size(const char *path, longsd_model_kind kind, const char *family,
 longsd_status longsd_model_default_size(longsd_ctx *ctx, const char *path, int *width, int *height)
 {
     lserr_clear(&ctx->err);
+    *width = 768, *height = 512;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return lserr_set(&ctx->err, LONGSD_ERR_NOT_FOUND, "%s: no such file or folder", path);
     longsd_model_kind kind;
     const char *family;
     ls_model_guess(path, -1, &kind, &family);
