@@ -635,18 +635,7 @@ TEST(malformed_sdxl_files_are_named)
 #define XL_KOHYA "tests/engine/lora/xl_kohya.safetensors"
 #define XL_KOHYA_DN "tests/engine/lora/xl_kohya_dn.safetensors"
 
-static float *load_from(const char *file, const char *name)
-{
-    sdst_file *f = NULL;
-    lserr err = {0};
-    REQUIRE(sdst_open(file, &f, &err) == LONGSD_OK);
-    const sdst_tensor *t = sdst_find(f, name);
-    REQUIRE(t);
-    float *p = malloc(t->numel * sizeof *p);
-    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
-    sdst_close(f);
-    return p;
-}
+static float *load_from(const char *file, const char *name) { return t_load_tensor(file, name, NULL, 0); }
 
 /* Both encoders on the three prompts' reference ids and one UNet call
  * (ref_sdxl's inputs) with lora at weight w, from the folder or, when
