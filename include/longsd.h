@@ -177,7 +177,11 @@ typedef struct {
     int prompt_chunks;      /* default 1: one 77-token CLIP window; 2..8: A1111-style long prompts of that
                              * many 75-token windows, joined with " BREAK " */
     const char *cast_file;  /* optional JSON file of cast descriptions */
-    int width, height;      /* default 768x512, the original's landscape */
+    int width, height;      /* default 768x512, the original's landscape (longsd_model_default_size
+                             * gives a model's own) */
+    int size_given;         /* default 1: width x height is asked for. 0: it is only a default, for a
+                             * new plan; an existing plan keeps its size, so a run that names no
+                             * size resumes its pictures instead of redrawing them at another */
     int steps;              /* default 30 */
     float cfg_scale;        /* default 7.0 */
     const char *sampler;    /* default "Euler a" */
@@ -496,6 +500,8 @@ typedef struct {
     const char *family;  /* "sd1", "sd2", "sdxl", "sd3", "flux", "taesd", "unknown" */
     longsd_model_kind kind;
     uint64_t size_bytes; /* of the file, or of every file under the folder */
+    int width, height;   /* the image size it draws when none is given (longsd_model_default_size);
+                          * 0x0 for a VAE, a LoRA or a model of another kind */
 } longsd_model_info;
 
 /* Progress of a download, for the progress callback. */
@@ -541,6 +547,20 @@ void longsd_model_list_free(longsd_model_list *l);
  * searched and what to do. */
 longsd_status longsd_model_resolve(longsd_ctx *ctx, const char *name, int kind, const longsd_model_params *params,
                                    char **path /* OUT */);
+
+/* The image size to draw with the model at path (a diffusers folder or a
+ * single-file checkpoint) when the user gives none, from its configs or
+ * tensor names, without loading it: a landscape of about the area it was
+ * trained at, in multiples of 64 (the engine's need):
+ *   SD 1.x (and SD 2 at 512)           768x512, the original's choice
+ *   SD 2 768-v (UNet sample_size 96)   960x640, 768x512 scaled to 768^2
+ *   SDXL                               1216x832, one of SDXL's own training buckets
+ *   SD-Turbo, SDXL-Turbo (trailing     640x448, their 512^2 area: one step
+ *   timesteps in the scheduler)          cannot mend a picture drawn larger
+ * A single file holds no scheduler, so a single-file Turbo reads as its
+ * base model. LONGSD_ERR_UNSUPPORTED (and 768x512) for a file or folder
+ * that is no Stable Diffusion model, LONGSD_ERR_NOT_FOUND for no file. */
+longsd_status longsd_model_default_size(longsd_ctx *ctx, const char *path, int *width, int *height);
 
 /* 1 when name has the shape of a hub repo id, "org/name[@revision]". */
 int longsd_model_is_repo_id(const char *name);

@@ -97,6 +97,14 @@ int cli_book_open(longsd_ctx *ctx, const cli_opts *o, const char *arg, cli_book 
     }
     for (size_t i = 0; i < longsd_plan_n_notes(*plan) && *saved; i++)
         cli_note(o, "note: %s", longsd_plan_note(*plan, i));
+    /* the plan kept its size (its pictures are drawn at it): say what the
+     * model's own would be, and how to get it */
+    longsd_idea_info ii;
+    if (o->size_model && longsd_plan_n_ideas(*plan) && longsd_plan_idea(*plan, 0, &ii) == LONGSD_OK &&
+        (ii.width != o->plan.width || ii.height != o->plan.height))
+        cli_note(o, "note: %s keeps its %dx%d; %s draws at %dx%d by default (--size %dx%d redraws at it)", w->plan,
+                 ii.width, ii.height, cli_safe(o->size_model), o->plan.width, o->plan.height, o->plan.width,
+                 o->plan.height);
     return EXIT_OK;
 }
 

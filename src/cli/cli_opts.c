@@ -6,6 +6,7 @@
 void cli_opts_init(cli_opts *o)
 {
     *o = (cli_opts){.workspace = ".", .plan = longsd_plan_default_params()};
+    o->plan.size_given = 0; /* until --size: the model's size, or the plan's */
     o->render.seed = -1;
 }
 

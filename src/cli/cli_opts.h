@@ -63,11 +63,13 @@ typedef struct {
     int n_models_dirs;
     int download;           /* --download: --model may pull from the hub */
     cli_serve_opts serve;
+    const char *size_model; /* no --size: the model whose own size plan.width x height is (else NULL) */
     const char **args;      /* positional arguments after the command (into argv) */
     int n_args;
 } cli_opts;
 
-/* The defaults: workspace ".", the library's plan defaults, seed -1. */
+/* The defaults: workspace ".", the library's plan defaults (the size not
+ * given), seed -1. */
 void cli_opts_init(cli_opts *o);
 /* Free what the options own (backend strings, the argument list). */
 void cli_opts_free(cli_opts *o);

@@ -153,8 +153,11 @@ int cmd_models(longsd_ctx *ctx, cli_opts *o)
             const longsd_model_info *m = longsd_model_list_at(l, i);
             fputs(i ? ",\n {\"name\": " : "\n {\"name\": ", stdout);
             cli_json_str(stdout, m->name);
-            printf(", \"kind\": \"%s\", \"family\": \"%s\", \"source\": \"%s\", \"size\": %llu, \"path\": ",
-                   kind_name(m->kind), m->family, m->source, (unsigned long long)m->size_bytes);
+            printf(", \"kind\": \"%s\", \"family\": \"%s\", \"source\": \"%s\", \"size\": %llu", kind_name(m->kind),
+                   m->family, m->source, (unsigned long long)m->size_bytes);
+            if (m->width > 0) /* the image size it draws without --size */
+                printf(", \"width\": %d, \"height\": %d", m->width, m->height);
+            printf(", \"path\": ");
             cli_json_str(stdout, m->path);
             fputs("}", stdout);
         }
@@ -164,13 +167,15 @@ int cmd_models(longsd_ctx *ctx, cli_opts *o)
         printf("no models found%s%s", *s ? "; searched:\n" : " (none of the known folders exists)\n", s);
         printf("get one with `longsd pull stabilityai/sd-turbo` or name a folder with --models-dir DIR\n");
     } else {
-        printf("%-40s %-10s %-7s %9s  %-13s %s\n", "NAME", "KIND", "FAMILY", "SIZE", "SOURCE", "PATH");
+        printf("%-40s %-10s %-7s %9s  %-9s  %-13s %s\n", "NAME", "KIND", "FAMILY", "SIZE", "IMAGE", "SOURCE", "PATH");
         for (size_t i = 0; i < n; i++) {
             const longsd_model_info *m = longsd_model_list_at(l, i);
-            char sz[32];
+            char sz[32], im[24] = "-";
             human(m->size_bytes, sz, sizeof sz);
-            printf("%-40s %-10s %-7s %9s  %-13s %s\n", cli_safe(m->name), kind_name(m->kind), m->family, sz,
-                   m->source, cli_safe(m->path));
+            if (m->width > 0)
+                snprintf(im, sizeof im, "%dx%d", m->width, m->height);
+            printf("%-40s %-10s %-7s %9s  %-9s  %-13s %s\n", cli_safe(m->name), kind_name(m->kind), m->family, sz,
+                   im, m->source, cli_safe(m->path));
         }
         if (o->verbosity > 0)
             printf("\nsearched:\n%s", longsd_model_list_searched(l));
@@ -228,6 +233,30 @@ static int resolve_one(longsd_ctx *ctx, cli_opts *o, const char *what, const cha
         return EXIT_RUNTIME;
     }
     return EXIT_OK;
+}
+
+void cli_models_default_size(longsd_ctx *ctx, cli_opts *o)
+{
+    const cli_render_opts *r = &o->render;
+    int w = 0, h = 0;
+    if (o->plan.size_given || r->n == 0)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        const longsd_backend_spec *s = &r->specs[i];
+        int mw, mh;
+        /* a server draws what it is asked and has no size of its own to ask */
+        if (strcmp(s->kind, "native") != 0 || !s->url || longsd_model_default_size(ctx, s->url, &mw, &mh))
+            return;
+        if (i && (mw != w || mh != h)) {
+            cli_note(o, "the models draw at %dx%d and %dx%d by default: all at 768x512 (--size WxH to choose)", w,
+                     h, mw, mh);
+            return;
+        }
+        w = mw, h = mh;
+    }
+    o->plan.width = w;
+    o->plan.height = h;
+    o->size_model = r->specs[0].url;
 }
 
 int cli_models_resolve(longsd_ctx *ctx, cli_opts *o)

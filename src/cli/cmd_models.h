@@ -12,5 +12,9 @@ int cmd_pull(longsd_ctx *ctx, cli_opts *o);
  * each --lora NAME is found; record where native backends look LoRAs up.
  * Returns an exit status (EXIT_OK to go on). */
 int cli_models_resolve(longsd_ctx *ctx, cli_opts *o);
+/* No --size: o->plan's size becomes the models' own when every backend is
+ * native and their models agree (longsd_model_default_size), recorded in
+ * o->size_model; a server's default stays 768x512. After resolving. */
+void cli_models_default_size(longsd_ctx *ctx, cli_opts *o);
 
 #endif

@@ -38,7 +38,9 @@ typedef struct {
     "  --prompt-chunks N     allow prompts of N x 75 CLIP tokens joined with BREAK, for AUTOMATIC1111\n"  \
     "                        (default 1: one 77-token window, what every backend reads)\n"                  \
     "  --cast FILE           JSON file of character descriptions ({\"Tom\": \"a barefoot boy ...\"})\n" \
-    "  --size WxH            image size (default 768x512, landscape)\n"                                 \
+    "  --size WxH            image size; default: a plan's own, else the model's (--model/native: SD 1.x\n"\
+    "                        768x512, SD 2 768-v 960x640, SDXL 1216x832, SD-Turbo and SDXL-Turbo\n"      \
+    "                        640x448; `longsd models` shows it), else 768x512\n"                        \
     "  --steps N             sampling steps recorded for rendering (default 30)\n"                      \
     "  --cfg X               guidance scale (default 7)\n"                                              \
     "  --sampler NAME        sampler name (default \"Euler a\")\n"                                      \
@@ -141,7 +143,7 @@ static const command commands[] = {
     {"models", cmd_models, 0, 0, "longsd models [--models-dir DIR] [--json]",
      "List the models found: --models-dir folders, $LONGSD_MODELS, the Hugging Face cache, and\n"
      "stable-diffusion-webui / ComfyUI (with its extra_model_paths.yaml) in ./ and ~/.\n"
-     "Shows each model's name (what --model accepts), kind, family, size, source and path.\n\n"
+     "Shows each model's name (what --model accepts), kind, family, size, the image size it draws without --size, source and path.\n\n"
      "Options:\n"
      "  --models-dir DIR      search DIR first (repeat for more)\n"
      "  --json                the list as JSON\n"},
@@ -278,6 +280,7 @@ static int parse_args(int argc, char **argv, cli_opts *o, const char **cmdname_o
                 }
                 o->plan.width = w;
                 o->plan.height = h;
+                o->plan.size_given = 1; /* the user's choice: neither the model's nor the plan's */
                 break;
             }
             case OPT_STEPS:
@@ -512,6 +515,8 @@ static int dispatch(cli_opts *o, const char *cmdname, int want_help)
     int rc = EXIT_OK;
     if (cmd->fn == cmd_run || cmd->fn == cmd_sd || cmd->fn == cmd_serve) /* model names become paths (maybe a download) */
         rc = cli_models_resolve(ctx, o);
+    if (rc == EXIT_OK && (cmd->fn == cmd_run || cmd->fn == cmd_sd))
+        cli_models_default_size(ctx, o);
     if (rc == EXIT_OK)
         rc = cmd->fn(ctx, o);
     longsd_ctx_free(ctx);

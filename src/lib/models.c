@@ -241,6 +241,7 @@ static longsd_status add(longsd_model_list *l, const char *name, const char *pat
     m->path = p;
     m->source = source;
     ls_model_guess(path, hint, &m->kind, &m->family);
+    ls_model_size(path, m->kind, m->family, &m->width, &m->height);
     m->size_bytes = size_under(path, 0);
     l->n++;
     return LONGSD_OK;

@@ -26,4 +26,8 @@ longsd_status ls_model_resolve(longsd_ctx *ctx, const char *name, int kind, cons
  * the kind the folder it sits in implies, or -1. */
 void ls_model_guess(const char *path, int kind_hint, longsd_model_kind *kind, const char **family);
 
+/* The image size a model of that kind and family at path draws by default
+ * (longsd_model_default_size; model_size.c); 0x0 for other kinds. */
+void ls_model_size(const char *path, longsd_model_kind kind, const char *family, int *width, int *height);
+
 #endif

@@ -27,6 +27,7 @@ longsd_plan_params longsd_plan_default_params(void)
         .cast_file = NULL,
         .width = 768,
         .height = 512,
+        .size_given = 1,
         .steps = 30,
         .cfg_scale = 7.0f,
         .sampler = "Euler a",
@@ -419,6 +420,13 @@ longsd_status longsd_plan_update(longsd_ctx *ctx, longsd_plan **planp, const cha
     longsd_plan_params pp = params ? *params : longsd_plan_default_params();
     ls_styles *styles = NULL;
     longsd_plan *plan = *planp;
+    /* a size nobody asked for is only a default (the model's own): a plan
+     * keeps the size its pictures are drawn at, so a run without --size
+     * resumes them instead of redrawing every one at another size */
+    if (!pp.size_given && plan && plan->settings.width > 0 && plan->settings.height > 0) {
+        pp.width = plan->settings.width;
+        pp.height = plan->settings.height;
+    }
     ls_llm *llm = NULL;
     int created = 0;
     unsigned did = 0;

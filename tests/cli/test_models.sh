@@ -199,6 +199,17 @@ PYEOF
 mkdir -p "$TMP/a1111/models/Stable-diffusion/tiny-diffusers" && cp -r "$M"/. "$TMP/a1111/models/Stable-diffusion/tiny-diffusers/"
 cp tests/engine/gguf/tiny-q8_0.gguf "$TMP/a1111/models/Stable-diffusion/tinyq.gguf" # a stable-diffusion.cpp file
 mkdir -p "$TMP/a1111/models/Stable-diffusion/tiny-two" && cp -r "$REPO/tests/engine/tiny-sd2"/. "$TMP/a1111/models/Stable-diffusion/tiny-two/" # SD 2 layout, 32 wide
+# the same SD 2 as a 768-v model (UNet sample_size 96) and as SD-Turbo (trailing timesteps): other default sizes
+SDD=$TMP/a1111/models/Stable-diffusion
+cp -r "$SDD/tiny-two" "$SDD/tiny-768v" && cp -r "$SDD/tiny-two" "$SDD/tiny-sdturbo"
+$PY - "$SDD" <<'PYEOF'
+import json, sys
+d = sys.argv[1]
+u = json.load(open(d + "/tiny-768v/unet/config.json")); u["sample_size"] = 96
+json.dump(u, open(d + "/tiny-768v/unet/config.json", "w"))
+s = json.load(open(d + "/tiny-sdturbo/scheduler/scheduler_config.json")); s["timestep_spacing"] = "trailing"
+json.dump(s, open(d + "/tiny-sdturbo/scheduler/scheduler_config.json", "w"))
+PYEOF
 if HF_HUB_CACHE=$C1 "$LONGSD_BIN" models --models-dir "$TMP/a1111" --models-dir "$TMP/comfy" --json >"$TMP/models.json" 2>"$TMP/err"; then
     pass "longsd models --json"
 else fail "longsd models" "$(cat "$TMP/err")"; fi
@@ -211,6 +222,8 @@ want = {
     "SD2/twos.safetensors": ("checkpoint", "sd2", "models-dir"),
     "tiny-diffusers": ("diffusers", "sd1", "models-dir"),
     "tiny-two": ("diffusers", "sd2", "models-dir"),
+    "tiny-768v": ("diffusers", "sd2", "models-dir"),
+    "tiny-sdturbo": ("diffusers", "sd2", "models-dir"),
     "inkwash.safetensors": ("lora", "sd1", "models-dir"),
     "vae-ft-mse.safetensors": ("vae", "unknown", "models-dir"),
     "bigxl.safetensors": ("checkpoint", "sdxl", "models-dir"),
@@ -228,6 +241,13 @@ for name, (kind, fam, src) in want.items():
     assert (e["kind"], e["family"], e["source"]) == (kind, fam, src), (name, e)
     assert e["size"] > 0, e
 assert len(m) == len(want), sorted(set(m) - set(want))
+# the image size each draws without --size (longsd_model_default_size); none for a VAE or a LoRA
+size = {"dreamy.safetensors": (768, 512), "tinyq.gguf": (768, 512), "SD2/twos.safetensors": (768, 512),
+        "tiny-diffusers": (768, 512), "tiny-two": (768, 512), "tiny-768v": (960, 640), "tiny-sdturbo": (640, 448),
+        "bigxl.safetensors": (1216, 832), "yamlone.safetensors": (768, 512), "yamltwo.safetensors": (768, 512), "test/tiny": (768, 512)}
+for name, e in m.items():
+    got = (e["width"], e["height"]) if "width" in e else None
+    assert got == size.get(name), (name, e)
 PYEOF
 HF_HUB_CACHE=$C1 "$LONGSD_BIN" models --models-dir "$TMP/a1111" >"$TMP/table" 2>&1
 if grep -q "^dreamy.safetensors .*checkpoint .*sd1 " "$TMP/table" && grep -q "^test/tiny .*hf-cache" "$TMP/table"; then

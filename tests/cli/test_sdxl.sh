@@ -50,6 +50,80 @@ if "$LONGSD_BIN" -q sd --backend "native=$T" --size 64x64 --steps 1 --cfg 0 --se
     pass "sd on an SDXL-Turbo folder, 1 step without CFG"
 else fail "sd on an SDXL-Turbo folder, 1 step without CFG" "$(cat "$TMP/err")"; fi
 
+# No --size: the model's own size (longsd_model_default_size). `models`
+# shows it; `sd` draws at it; a plan records it, resumes at it, and keeps
+# a size once asked for, so a later run without --size redraws nothing.
+cp "$REPO/tests/engine/gguf/tiny-sdxl-q8_0.gguf" "$TMP/models/" # stable-diffusion.cpp's file of it
+if HF_HUB_CACHE=$TMP/hf "$LONGSD_BIN" models --models-dir "$TMP" --json >"$TMP/sizes.json" 2>"$TMP/err" &&
+   HF_HUB_CACHE=$TMP/hf "$LONGSD_BIN" models --models-dir "$TMP" >"$TMP/sizes.txt" 2>>"$TMP/err"; then
+    pass "models lists SDXL and SDXL-Turbo"
+else fail "models lists SDXL and SDXL-Turbo" "$(cat "$TMP/err")"; fi
+check "SDXL (folder or GGUF) draws at 1216x832 by default, SDXL-Turbo at 640x448" $PY - "$TMP/sizes.json" "$TMP/sizes.txt" <<'PYEOF'
+import json, sys
+m = {x["name"]: x for x in json.load(open(sys.argv[1]))}
+assert (m["models/tiny-sdxl"]["width"], m["models/tiny-sdxl"]["height"]) == (1216, 832), m
+assert (m["turbo"]["width"], m["turbo"]["height"]) == (640, 448), m
+g = m["models/tiny-sdxl-q8_0.gguf"]
+assert (g["kind"], g["family"], g["width"], g["height"]) == ("checkpoint", "sdxl", 1216, 832), g
+t = open(sys.argv[2]).read().splitlines()
+assert "IMAGE" in t[0].split(), t[0]
+assert any(l.split()[0] == "turbo" and "640x448" in l.split() for l in t[1:]), t
+PYEOF
+png_is() { # FILE W H: the PNG's size and its parameters say WxH
+    $PY - "$@" <<'PYEOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+w, h = int(sys.argv[2]), int(sys.argv[3])
+assert d[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", d[16:24]) == (w, h), struct.unpack(">II", d[16:24])
+assert b", Size: %dx%d," % (w, h) in d, d[:300]
+PYEOF
+}
+if "$LONGSD_BIN" -q sd --backend "native=$T" --steps 1 --cfg 0 --seed 7 "a red fox" -o "$TMP/td.png" 2>"$TMP/err"; then
+    pass "sd on SDXL-Turbo without --size"
+else fail "sd on SDXL-Turbo without --size" "$(cat "$TMP/err")"; fi
+check "without --size the PNG is the model's 640x448, and says so" png_is "$TMP/td.png" 640 448
+check "with --size 64x64 it is 64x64" png_is "$TMP/t.png" 64 64
+
+WS=$TMP/ws
+BOOK=$REPO/tests/corpus/en-twain1-ch2-fence.txt
+run1() { "$LONGSD_BIN" -C "$WS" run --backend "native=$T" --parts 1 --ideas-per-part 1 --steps 1 --cfg 0 \
+             --formats html "$@" "$BOOK"; }
+PLAN=$WS/image_prompts/en-twain1-ch2-fence.json
+plan_size() { # W H: the plan's settings and its one idea say WxH; one PNG of that size
+    $PY - "$PLAN" "$WS" "$@" <<'PYEOF'
+import glob, json, struct, sys
+p = json.load(open(sys.argv[1]))
+w, h = int(sys.argv[3]), int(sys.argv[4])
+assert (p["settings"]["width"], p["settings"]["height"]) == (w, h), p["settings"]
+assert len(p["ideas"]) == 1
+i = p["ideas"][0]
+assert (i["prompt"]["width"], i["prompt"]["height"]) == (w, h), i["prompt"]
+assert i["image"]["state"] == "done", i["image"]
+f = sys.argv[2] + "/" + i["image"]["file"]
+d = open(f, "rb").read()
+assert struct.unpack(">II", d[16:24]) == (w, h) and b", Size: %dx%d," % (w, h) in d
+PYEOF
+}
+if run1 -q 2>"$TMP/err"; then pass "run on SDXL-Turbo without --size"
+else fail "run on SDXL-Turbo without --size" "$(cat "$TMP/err")"; fi
+check "the plan and the picture are at the model's 640x448" plan_size 640 448
+cp "$PLAN" "$TMP/plan1.json"
+if run1 >"$TMP/out" 2>&1 && grep -q "0 to draw\|nothing redone" "$TMP/out" && cmp -s "$PLAN" "$TMP/plan1.json"; then
+    pass "run again without --size: the same size, nothing redrawn"
+else fail "run again without --size: the same size, nothing redrawn" "$(cat "$TMP/out")"; fi
+if run1 -q --size 64x64 2>"$TMP/err"; then pass "run with --size 64x64 on that plan"
+else fail "run with --size 64x64 on that plan" "$(cat "$TMP/err")"; fi
+check "an asked size wins over the model's" plan_size 64 64
+cp "$PLAN" "$TMP/plan2.json"
+if run1 >"$TMP/out" 2>&1 && cmp -s "$PLAN" "$TMP/plan2.json" &&
+   grep -q "keeps its 64x64; .*turbo draws at 640x448 by default (--size 640x448" "$TMP/out"; then
+    pass "run without --size keeps the plan's 64x64, redraws nothing and says the model's size"
+else fail "run without --size keeps the plan's 64x64" "$(cat "$TMP/out")"; fi
+if "$LONGSD_BIN" -C "$WS" -q prompts --parts 1 --ideas-per-part 1 --steps 1 --cfg 0 "$BOOK" >/dev/null 2>"$TMP/err" &&
+   cmp -s "$PLAN" "$TMP/plan2.json"; then
+    pass "prompts without --size leaves the plan's size (and its pictures) alone"
+else fail "prompts without --size leaves the plan's size alone" "$(cat "$TMP/err"; diff "$PLAN" "$TMP/plan2.json" | head)"; fi
+
 # A second text encoder of the wrong shapes: file and tensor named, no PNG
 B=$TMP/bad
 cp -r "$REPO/tests/engine/tiny-sdxl" "$B"

@@ -17,6 +17,12 @@ Writes tests/engine/gguf/:
       type; 1-D tensors (biases, norms) and the rest keep their stored type.
       For f16 that means the F32 text encoder's matrices become F16, the
       F16 UNet stays as it is and the BF16 VAE stays BF16 (lossless).
+  tiny-sdxl-f16.gguf, tiny-sdxl-q8_0.gguf
+      the tiny-sdxl folder as one file with the original (SGM) names of
+      compvis_sdxl_names.json, as stable-diffusion.cpp converts an SDXL
+      checkpoint: conditioner.embedders.0.* (CLIP-L), .1.* (bigG: q/k/v
+      packed, text_projection transposed), model.diffusion_model.*,
+      first_stage_model.*; the same rule for what gets converted.
   blocks.gguf
       one [3, 64] tensor of each block type (q8_0 q4_0 q4_1 q5_0 q5_1, from
       random values with a zero row and large ones) and, beside each, the
@@ -108,6 +114,42 @@ def tiny(kind):
     print(path, os.path.getsize(path), "bytes", count)
 
 
+def tiny_sdxl(kind):
+    """tiny-sdxl as the rows of compvis_sdxl_names.json say: each tensor
+    its sources stacked along dim 0 (q, k, v), transposed when T."""
+    xl = os.path.join(HERE, "tiny-sdxl")
+    files = {
+        "unet": read_safetensors(os.path.join(xl, "unet", "diffusion_pytorch_model.safetensors")),
+        "vae": read_safetensors(os.path.join(xl, "vae", "diffusion_pytorch_model.safetensors")),
+        "text_encoder": read_safetensors(os.path.join(xl, "text_encoder", "model.safetensors")),
+        "text_encoder_2": read_safetensors(os.path.join(xl, "text_encoder_2", "model.safetensors")),
+    }
+    path = os.path.join(OUT, f"tiny-sdxl-{kind}.gguf")
+    w = gguf.GGUFWriter(path, "stable-diffusion")
+    count = {}
+    for r in json.load(open(os.path.join(HERE, "compvis_sdxl_names.json"))):
+        comp = files[r["from"][0]]
+        src = []
+        for n in r["from"][1:]:
+            # transformers' text encoders keep their layers under text_model.
+            # (the projection sits beside it)
+            if n not in comp and not n.startswith("text_projection"):
+                n = "text_model." + n
+            src.append(comp[n])
+        dt = src[0][0]
+        a = np.concatenate([x[1] for x in src], axis=0) if len(src) > 1 else src[0][1]
+        if r.get("T"):
+            a = a.T
+        a = np.ascontiguousarray(a.reshape(r["shape"]))
+        t = add(w, r["name"], dt, a, TYPES[kind])
+        count[t.name] = count.get(t.name, 0) + 1
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    print(path, os.path.getsize(path), "bytes", count)
+
+
 def convert(src, dst, kind):
     w = gguf.GGUFWriter(dst, "stable-diffusion")
     for name, (dt, a) in read_safetensors(src).items():
@@ -164,6 +206,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     for kind in TYPES:
         tiny(kind)
+    for kind in ("f16", "q8_0"):
+        tiny_sdxl(kind)
     blocks()
 
 

@@ -20,23 +20,7 @@
 #define REF_T "tests/engine/ref_taesd.safetensors"
 #define REF_F "tests/engine/ref_fast.safetensors"
 
-static float *load(const char *file, const char *name, size_t *n)
-{
-    sdst_file *f = NULL;
-    lserr err = {0};
-    REQUIRE(sdst_open(file, &f, &err) == LONGSD_OK);
-    const sdst_tensor *t = sdst_find(f, name);
-    if (!t) {
-        sdst_close(f);
-        return NULL;
-    }
-    float *p = malloc(t->numel * sizeof *p);
-    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
-    if (n)
-        *n = t->numel;
-    sdst_close(f);
-    return p;
-}
+static float *load(const char *file, const char *name, size_t *n) { return t_load_tensor(file, name, n, 1); }
 
 static void check_taesd(const char *path, const char *tag, int factor)
 {

@@ -29,20 +29,7 @@
 #define W 24
 #define NL (4 * (H / 2) * (W / 2))
 
-static float *load(const char *name, size_t *n)
-{
-    sdst_file *f = NULL;
-    lserr err = {0};
-    REQUIRE(sdst_open(REF, &f, &err) == LONGSD_OK);
-    const sdst_tensor *t = sdst_find(f, name);
-    REQUIRE(t);
-    float *p = malloc(t->numel * sizeof *p);
-    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
-    if (n)
-        *n = t->numel;
-    sdst_close(f);
-    return p;
-}
+static float *load(const char *name, size_t *n) { return t_load_tensor(REF, name, n, 0); }
 
 /* The fixture's picture as H x W RGB bytes (it is stored (3, H, W)). */
 static void init_rgb(uint8_t *rgb)

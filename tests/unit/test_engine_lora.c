@@ -24,18 +24,7 @@
 #define DIFF "tests/engine/lora/diffusers.safetensors"
 #define REF "tests/engine/ref_lora.safetensors"
 
-static float *load(const char *file, const char *name)
-{
-    sdst_file *f = NULL;
-    lserr err = {0};
-    REQUIRE(sdst_open(file, &f, &err) == LONGSD_OK);
-    const sdst_tensor *t = sdst_find(f, name);
-    REQUIRE(t);
-    float *p = malloc(t->numel * sizeof *p);
-    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
-    sdst_close(f);
-    return p;
-}
+static float *load(const char *file, const char *name) { return t_load_tensor(file, name, NULL, 0); }
 
 /* UNet output (2, 4, 8, 12) for ref_unet's inputs with lora at weight w (NULL: none). */
 static void unet_with(const char *lora, float w, float *out, size_t *applied)

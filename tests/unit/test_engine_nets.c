@@ -11,38 +11,13 @@
 #include "kernels.h"
 #include "nets.h"
 #include "t.h"
+#include "t_engine.h"
 #include "tokenizer.h"
 
 #define TOL 1e-5
 
-static double rel_err(const float *a, const float *ref, size_t n)
-{
-    double d = 0, m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs((double)a[i] - ref[i]);
-        if (!(e <= d))
-            d = e; /* NaN sticks */
-        if (fabs(ref[i]) > m)
-            m = fabs(ref[i]);
-    }
-    return m > 0 ? d / m : d;
-}
-
 /* The fixture tensor name from file as a malloc'ed f32 array. */
-static float *load(const char *file, const char *name, size_t *n)
-{
-    sdst_file *f = NULL;
-    lserr err = {0};
-    REQUIRE(sdst_open(file, &f, &err) == LONGSD_OK);
-    const sdst_tensor *t = sdst_find(f, name);
-    REQUIRE(t);
-    float *p = malloc(t->numel * sizeof *p);
-    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
-    if (n)
-        *n = t->numel;
-    sdst_close(f);
-    return p;
-}
+static float *load(const char *file, const char *name, size_t *n) { return t_load_tensor(file, name, n, 0); }
 
 TEST(clip_matches_transformers)
 {

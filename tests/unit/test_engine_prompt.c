@@ -17,19 +17,7 @@
 #define MODEL "tests/engine/tiny-sd"
 #define REF "tests/engine/ref_prompt.safetensors"
 
-static float *load(const char *name, size_t *n)
-{
-    sdst_file *f = NULL;
-    lserr err = {0};
-    REQUIRE(sdst_open(REF, &f, &err) == LONGSD_OK);
-    const sdst_tensor *t = sdst_find(f, name);
-    REQUIRE(t);
-    float *p = malloc(t->numel * sizeof *p);
-    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
-    *n = t->numel;
-    sdst_close(f);
-    return p;
-}
+static float *load(const char *name, size_t *n) { return t_load_tensor(REF, name, n, 0); }
 
 TEST(parse_matches_reference)
 {

@@ -25,23 +25,7 @@
 
 static const char *const prompts[3] = {"a photo of an astronaut riding a horse on mars", "blurry, ugly", ""};
 
-static float *load(const char *name, size_t *n)
-{
-    sdst_file *f = NULL;
-    lserr err = {0};
-    REQUIRE(sdst_open(REF, &f, &err) == LONGSD_OK);
-    const sdst_tensor *t = sdst_find(f, name);
-    if (!t) {
-        sdst_close(f);
-        return NULL;
-    }
-    float *p = malloc(t->numel * sizeof *p);
-    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
-    if (n)
-        *n = t->numel;
-    sdst_close(f);
-    return p;
-}
+static float *load(const char *name, size_t *n) { return t_load_tensor(REF, name, n, 1); }
 
 static void write_file(const char *path, const char *text)
 {

@@ -6,8 +6,9 @@
  * added embedding (per sample); the VAE with SDXL's scaling; 2-step
  * sampling with CFG (a negative prompt, and the zero conditioning of an
  * empty one), SDXL-Turbo's one trailing ancestral step without CFG; an
- * original (SGM) single file against the folder; and clear errors for
- * malformed SDXL files, naming file and tensor or key.
+ * original (SGM) single file against the folder, and its GGUF (f16, q8_0)
+ * against that file; and clear errors for malformed SDXL files and GGUFs,
+ * naming file and tensor or key.
  * Tolerance 1e-4 of the largest reference value (the issue's bar). */
 #include <jansson.h>
 #include <math.h>
@@ -34,23 +35,7 @@
 
 static const char *const prompts[3] = {"a photo of an astronaut riding a horse on mars", "blurry, ugly", ""};
 
-static float *load(const char *name, size_t *n)
-{
-    sdst_file *f = NULL;
-    lserr err = {0};
-    REQUIRE(sdst_open(REF, &f, &err) == LONGSD_OK);
-    const sdst_tensor *t = sdst_find(f, name);
-    if (!t) {
-        sdst_close(f);
-        return NULL;
-    }
-    float *p = malloc(t->numel * sizeof *p);
-    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
-    if (n)
-        *n = t->numel;
-    sdst_close(f);
-    return p;
-}
+static float *load(const char *name, size_t *n) { return t_load_tensor(REF, name, n, 1); }
 
 static void write_file(const char *path, const char *text)
 {
@@ -473,6 +458,99 @@ TEST(single_file_sgm_matches_folder)
     json_decref(rows);
 }
 
+/* Final latents of the xl_euler2 case (2 Euler steps, CFG 5, a negative
+ * prompt) and the context of prompts[0], on whatever sd has loaded. */
+static void xl_outputs(longsd_sd *sd, float ctx[77 * CTX], float lat[4 * 8 * 12])
+{
+    float *xT = load("x_T", NULL), *nz = load("xl_euler2.noise", NULL);
+    REQUIRE(xT);
+    REQUIRE(longsd_sd_encode_text(sd, prompts[0], ctx) == LONGSD_OK);
+    longsd_sd_params p = longsd_sd_default_params();
+    p.prompt = prompts[0];
+    p.negative_prompt = prompts[1];
+    p.width = 24;
+    p.height = 16;
+    p.steps = 2;
+    p.cfg_scale = 5.0f;
+    p.sampler = LONGSD_SAMPLER_EULER;
+    p.init_noise = xT;
+    p.step_noise = nz;
+    if (longsd_sd_generate(sd, &p, lat, NULL) != LONGSD_OK)
+        fprintf(stderr, "  %s\n", longsd_sd_errmsg(sd));
+    free(xT);
+    free(nz);
+}
+
+/* stable-diffusion.cpp's GGUF of an SDXL checkpoint (SGM names;
+ * tests/engine/make_gguf_fixtures.py): f16 keeps the tiny model's F16 and
+ * BF16 bits, so it is the safetensors single file within 1e-4; q8_0 within
+ * the 3e-2 of the SD 1.5 q8_0 test (test_engine_gguf.c). */
+TEST(gguf_sdxl_matches_single_file)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/tiny-sdxl.safetensors", t_tmpdir());
+    json_t *rows = names();
+    write_rows(path, rows, NULL, 0);
+    json_decref(rows);
+    longsd_sd *sd = longsd_sd_new();
+    REQUIRE(sd);
+    REQUIRE(longsd_sd_load_file(sd, path, DXL "/tokenizer", DXL) == LONGSD_OK);
+    static float c0[77 * CTX], l0[4 * 8 * 12], c1[77 * CTX], l1[4 * 8 * 12];
+    xl_outputs(sd, c0, l0);
+    const char *files[2] = {"tests/engine/gguf/tiny-sdxl-f16.gguf", "tests/engine/gguf/tiny-sdxl-q8_0.gguf"};
+    const double tol[2] = {TOL, 3e-2};
+    for (int k = 0; k < 2; k++) {
+        if (longsd_sd_load_file(sd, files[k], DXL "/tokenizer", DXL) != LONGSD_OK)
+            fprintf(stderr, "  %s\n", longsd_sd_errmsg(sd));
+        REQUIRE(longsd_sd_is_xl(sd));
+        memset(l1, 0, sizeof l1);
+        xl_outputs(sd, c1, l1);
+        double ec = rel_err(c1, c0, 77 * CTX), el = rel_err(l1, l0, 4 * 8 * 12);
+        printf("  %s: context %.2e, latents %.2e (max rel err vs the single file)\n", files[k], ec, el);
+        CHECK(ec < tol[k]);
+        CHECK(el < tol[k]);
+        if (k == 1) /* really quantised, not the f16 file again */
+            CHECK(ec > 0 && el > 0);
+    }
+    longsd_sd_free(sd);
+}
+
+/* A cut or altered SDXL GGUF: a clear error naming the file and the tensor. */
+TEST(malformed_sdxl_gguf_is_named)
+{
+    FILE *f = fopen("tests/engine/gguf/tiny-sdxl-q8_0.gguf", "rb");
+    REQUIRE(f);
+    static char d[1 << 20];
+    size_t n = fread(d, 1, sizeof d, f);
+    fclose(f);
+    REQUIRE(n > 4096 && n < sizeof d);
+    char path[600];
+    snprintf(path, sizeof path, "%s/cut-sdxl.gguf", t_tmpdir());
+    longsd_sd *sd = longsd_sd_new();
+    REQUIRE(sd);
+    /* the last tensor's data cut short */
+    f = fopen(path, "wb");
+    REQUIRE(f && fwrite(d, 1, n - 100, f) == n - 100);
+    fclose(f);
+    CHECK(longsd_sd_load_file(sd, path, DXL "/tokenizer", DXL) != LONGSD_OK);
+    printf("  cut: %s\n", longsd_sd_errmsg(sd));
+    CHECK_CONTAINS(longsd_sd_errmsg(sd), "cut-sdxl.gguf: tensor 'conditioner.embedders.1.model.");
+    CHECK_CONTAINS(longsd_sd_errmsg(sd), "run past the end of the file (");
+    /* the text projection renamed: the tensor SDXL needs is named */
+    char *t = memmem(d, n, "embedders.1.model.text_projection", 33);
+    REQUIRE(t);
+    t[32] = 'X';
+    snprintf(path, sizeof path, "%s/renamed-sdxl.gguf", t_tmpdir());
+    f = fopen(path, "wb");
+    REQUIRE(f && fwrite(d, 1, n, f) == n);
+    fclose(f);
+    CHECK_INT(longsd_sd_load_file(sd, path, DXL "/tokenizer", DXL), LONGSD_ERR_MODEL);
+    printf("  renamed: %s\n", longsd_sd_errmsg(sd));
+    CHECK_CONTAINS(longsd_sd_errmsg(sd), "renamed-sdxl.gguf: an SDXL checkpoint without the tensor "
+                                         "'conditioner.embedders.1.model.text_projection'");
+    longsd_sd_free(sd);
+}
+
 TEST(malformed_sdxl_files_are_named)
 {
     const char *tmp = t_tmpdir();
@@ -557,18 +635,7 @@ TEST(malformed_sdxl_files_are_named)
 #define XL_KOHYA "tests/engine/lora/xl_kohya.safetensors"
 #define XL_KOHYA_DN "tests/engine/lora/xl_kohya_dn.safetensors"
 
-static float *load_from(const char *file, const char *name)
-{
-    sdst_file *f = NULL;
-    lserr err = {0};
-    REQUIRE(sdst_open(file, &f, &err) == LONGSD_OK);
-    const sdst_tensor *t = sdst_find(f, name);
-    REQUIRE(t);
-    float *p = malloc(t->numel * sizeof *p);
-    REQUIRE(p && sdst_to_f32(f, t, p, t->numel, &err) == LONGSD_OK);
-    sdst_close(f);
-    return p;
-}
+static float *load_from(const char *file, const char *name) { return t_load_tensor(file, name, NULL, 0); }
 
 /* Both encoders on the three prompts' reference ids and one UNet call
  * (ref_sdxl's inputs) with lora at weight w, from the folder or, when
@@ -713,5 +780,5 @@ TEST(lora_pipeline_tags_params_and_undo)
 RUN_TESTS(both_text_encoders_match_transformers, unet_text_time_depth_per_block_matches_diffusers,
           vae_decode_with_sdxl_scaling_matches_diffusers, sampling_with_cfg_matches_diffusers,
           turbo_one_trailing_ancestral_step_matches_diffusers, single_file_sgm_matches_folder,
-          malformed_sdxl_files_are_named, lora_on_both_encoders_and_unet_matches_fuse_lora,
-          lora_pipeline_tags_params_and_undo)
+          gguf_sdxl_matches_single_file, malformed_sdxl_gguf_is_named, malformed_sdxl_files_are_named,
+          lora_on_both_encoders_and_unet_matches_fuse_lora, lora_pipeline_tags_params_and_undo)
