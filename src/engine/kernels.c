@@ -133,6 +133,11 @@ void sdarena_trim(sdarena *a)
     if (a->used)
         return;
     arena_unmap(a);
+    sdarena_trim_buffers(a);
+}
+
+void sdarena_trim_buffers(sdarena *a)
+{
     for (int i = 0; i < SDW_SLOTS; i++) {
         longsd__free(a->wbuf[i]);
         a->wbuf[i] = NULL;

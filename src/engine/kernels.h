@@ -57,6 +57,11 @@ void sdarena_reset(sdarena *a, size_t mark);
  * carried into the next and an idle handle holds none. The next stage
  * faults in its own. */
 void sdarena_trim(sdarena *a);
+/* Only the kept weight buffers: at a stage boundary where the next stage
+ * is known to need at least the activations this one did (the VAE decode
+ * after the UNet), whose pages it then reuses instead of faulting in
+ * zeroed ones. */
+void sdarena_trim_buffers(sdarena *a);
 
 /* ---- weights: name lookup with a prefix, numel check, f32 view or a
  * conversion into one of a few reusable slot buffers (per layer). The
