@@ -2,7 +2,8 @@
 # faults_ab.sh - CPU time, page faults and peak RSS of the same command
 # from two builds, alternating (old, new, old, new, ...) so drift in a
 # shared machine's load falls on both alike. Wall time is printed but is
-# noise on a busy machine; compare cycles, user+sys and faults.
+# noise on a busy machine; compare task-clock (CPU seconds), user+sys and
+# faults. Cycles are printed where the CPU counts them (not in most VMs).
 #
 #   sh bench/faults_ab.sh ROUNDS OLD_BIN NEW_BIN ARGS...
 #
@@ -19,7 +20,7 @@ rounds=$1 old=$2 new=$3
 shift 3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '%-5s %-3s %8s %8s %7s %7s %10s %9s %8s\n' round bld wall_s user_s sys_s Gcycles faults minflt maxrss_MB
+printf '%-5s %-3s %8s %8s %7s %7s %7s %10s %9s %8s\n' round bld wall_s user_s sys_s task_s Gcycles faults minflt maxrss_MB
 r=1
 while [ "$r" -le "$rounds" ]; do
     for tag in old new; do
@@ -36,13 +37,15 @@ while [ "$r" -le "$rounds" ]; do
             prev=$a
         done
         shift
-        perf stat -x, -e cycles,page-faults -o "$tmp/stat" \
+        perf stat -x, -e cycles,task-clock,page-faults -o "$tmp/stat" \
             /usr/bin/time -f '%e %U %S %R %M' -o "$tmp/time" "$bin" "$@" > "$tmp/out" 2>&1 ||
             { echo "$tag run failed:" >&2; tail -5 "$tmp/out" >&2; exit 1; }
-        cyc=$(awk -F, '$3=="cycles"{printf "%.1f", $1/1e9}' "$tmp/stat")
+        cyc=$(awk -F, '$3=="cycles"{if ($1 ~ /^[0-9]/) printf "%.1f", $1/1e9; else printf "n/a"}' "$tmp/stat")
+        tc=$(awk -F, '$3=="task-clock"{printf "%.1f", $1/1e3}' "$tmp/stat")
         pf=$(awk -F, '$3=="page-faults"{print $1}' "$tmp/stat")
         read -r wall user sys minflt rss < "$tmp/time"
-        printf '%-5s %-3s %8s %8s %7s %7s %10s %9s %8d\n' "$r" "$tag" "$wall" "$user" "$sys" "$cyc" "$pf" "$minflt" \
+        printf '%-5s %-3s %8s %8s %7s %7s %7s %10s %9s %8d\n' "$r" "$tag" "$wall" "$user" "$sys" "$tc" "$cyc" "$pf" \
+            "$minflt" \
             $((rss / 1024))
         grep -E '^(cpu|sgemm|unet|vae) ' "$tmp/out" | sed 's/^/      /' || true
     done
