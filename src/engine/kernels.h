@@ -12,13 +12,14 @@
 #include "safetensors.h"
 #include "util.h"
 
-/* ---- arena: activations are bump-allocated from one preallocated block
- * and released by resetting to a mark. What does not fit is malloc'ed
- * separately (and freed at the reset); when the arena next becomes empty,
- * the block grows to the peak seen, so from the second step on a model
- * allocates nothing. */
-typedef struct sdarena_ov sdarena_ov;
-
+/* ---- arena: activations are bump-allocated from one block and released
+ * by resetting to a mark. The block is a range of address space reserved
+ * at the first allocation (cap bytes, nothing committed) whose pages are
+ * faulted in as the bump pointer first reaches them and then kept: a reset
+ * reuses the same, already mapped pages, so a forward pass faults in only
+ * its peak once, not every layer's scratch again (a 3x3 conv's Winograd
+ * weights alone are up to 470 MB at SD 1.5's up blocks). sdarena_trim
+ * gives the pages back between stages. */
 /* An optional weight patch (LoRA, lora.h): has(ctx, name) tells whether
  * the weight of that diffusers name gets a delta, add() adds it to the
  * converted f32 weight. Set on the arena around a forward pass, because
@@ -30,14 +31,12 @@ typedef struct sdw_patch {
 } sdw_patch;
 #define SDW_SLOTS 8
 typedef struct {
-    unsigned char *base;
-    size_t size;  /* bytes of base */
-    size_t off;   /* bytes of base in use */
-    size_t used;  /* live bytes, base and overflow (the mark space) */
+    unsigned char *base; /* the reservation, or NULL before the first allocation / after a trim */
+    size_t reserved;     /* bytes of address space at base */
+    size_t size;  /* bytes of base made writable so far (what the block may hold in memory) */
+    size_t used;  /* bytes of base in use (the mark space) */
     size_t peak;  /* largest used seen (reported: bench, longsd_sd_mem_stats) */
-    size_t grow;  /* largest used since the last sdarena_trim: what the block grows to */
     size_t cap;   /* hard cap on used (0 = 64 GiB): beyond it allocations fail */
-    sdarena_ov *ov; /* overflow blocks, newest first */
     /* Weight conversion buffers kept between forward passes (see sdw), so
      * a step does not map and fault in ~100 MB of fresh pages. */
     float *wbuf[SDW_SLOTS];
@@ -51,12 +50,18 @@ void sdarena_free(sdarena *a);
 float *sdarena_alloc(sdarena *a, size_t n_floats);
 size_t sdarena_mark(const sdarena *a);
 void sdarena_reset(sdarena *a, size_t mark);
-/* Give the block and the kept weight buffers back to the system (only
- * when nothing is allocated; otherwise a no-op): between pipeline stages
- * whose activations differ in size (the VAE decode at 512^2 needs ~1 GB,
- * a UNet step a few hundred MB), so one stage's block is not carried into
- * the next and an idle handle holds none. The next stage grows its own. */
+/* Give the block's pages and the kept weight buffers back to the system
+ * (only when nothing is allocated; otherwise a no-op): between pipeline
+ * stages whose activations differ in size (the VAE decode at 512^2 needs
+ * ~1 GB, a UNet step a few hundred MB), so one stage's pages are not
+ * carried into the next and an idle handle holds none. The next stage
+ * faults in its own. */
 void sdarena_trim(sdarena *a);
+/* Only the kept weight buffers: at a stage boundary where the next stage
+ * is known to need at least the activations this one did (the VAE decode
+ * after the UNet), whose pages it then reuses instead of faulting in
+ * zeroed ones. */
+void sdarena_trim_buffers(sdarena *a);
 
 /* ---- weights: name lookup with a prefix, numel check, f32 view or a
  * conversion into one of a few reusable slot buffers (per layer). The

@@ -264,9 +264,10 @@ static void unload(longsd_sd *sd)
  * own activations. When one is done its mapped weight pages are dropped
  * from the process (sdst_release; they stay in the page cache and fault
  * back in if the stage runs again, so nothing can read a released stage
- * wrongly) and the arena gives back its block and conversion buffers, so
- * the peak is the largest stage, not their sum: at 512^2 the UNet's 1.7 GB
- * of F16 pages are gone before the VAE decode's ~1 GB of activations. */
+ * wrongly) and the arena gives back its conversion buffers (and its block,
+ * see stage_done), so the peak is the largest stage, not their sum: at
+ * 512^2 the UNet's 1.7 GB of F16 pages are gone before the VAE decode's
+ * ~1 GB of activations. */
 typedef enum { STAGE_TE, STAGE_UNET, STAGE_VAE } sd_stage;
 
 static void stage_use(longsd_sd *sd, longsd_sd_state *st, sd_stage s)
@@ -281,10 +282,20 @@ static void stage_use(longsd_sd *sd, longsd_sd_state *st, sd_stage s)
 
 /* Pages shared by several generations go when the last of them is done
  * with the stage: one finishing its UNet must not make another's next
- * step fault 1.7 GB back in. */
-static void stage_done(longsd_sd *sd, longsd_sd_state *st, sd_stage s)
+ * step fault 1.7 GB back in. keep_block: the arena keeps its activation
+ * pages for the next stage, where that stage needs at least as many (the
+ * text encoder's few MB before the UNet, the UNet's ~490 MB at 512^2
+ * before the VAE decode's ~1 GB), so it reuses them instead of having the
+ * kernel zero fresh ones. Where the decode is tiled and needs fewer, what
+ * is kept is still below the UNet stage's peak, whose weights are gone;
+ * after the VAE encoder (img2img, ~1 GB) the block is given back, since
+ * the UNet stage would carry it on top of its own weights. */
+static void stage_done(longsd_sd *sd, longsd_sd_state *st, sd_stage s, int keep_block)
 {
-    sdarena_trim(&st->arena);
+    if (keep_block)
+        sdarena_trim_buffers(&st->arena);
+    else
+        sdarena_trim(&st->arena);
     if (!(st->live & 1u << s))
         return;
     st->live &= ~(1u << s);
@@ -1063,7 +1074,7 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
         rc = sdlora_set_check(&lte2, sd->xlte.f2, sd->xlte.p2, "second text encoder (OpenCLIP bigG)", &st->err);
     if (rc != LONGSD_OK)
         goto out;
-    stage_done(sd, st, STAGE_TE);
+    stage_done(sd, st, STAGE_TE, 1);
     /* x_T is always drawn, so the ancestral noise is the same stream
      * position whether or not init_noise replaces it */
     sdrng rng;
@@ -1072,7 +1083,7 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
         stage_use(sd, st, STAGE_VAE);
         if ((rc = init_latents(sd, st, p, &s, t_start, h, w, &rng, &ab, x)) != LONGSD_OK)
             goto out;
-        stage_done(sd, st, STAGE_VAE); /* the encoder's pages; the decoder faults its own back in */
+        stage_done(sd, st, STAGE_VAE, 0); /* the encoder's pages; the decoder faults its own back in */
     } else {
         sdrng_draw(&rng, x, n);
         if (p->init_noise)
@@ -1118,7 +1129,7 @@ static longsd_status generate(longsd_sd *sd, longsd_sd_state *st, const longsd_s
     }
     if (latents)
         memcpy(latents, x, n * sizeof *x);
-    stage_done(sd, st, STAGE_UNET);
+    stage_done(sd, st, STAGE_UNET, rgb != NULL);
     if (rgb) {
         int oc = sd->taesd ? sdtaesd_config(sd->taesd)->out_ch : sd->vae_cfg.out_ch;
         img = longsd__malloc((size_t)oc * p->width * p->height * sizeof *img);
@@ -1153,9 +1164,9 @@ out:
     sdlora_set_free(&lunet);
     /* an idle handle holds no activations and no weight pages, whichever
      * stage stopped (error and abort too) */
-    stage_done(sd, st, STAGE_TE);
-    stage_done(sd, st, STAGE_UNET);
-    stage_done(sd, st, STAGE_VAE);
+    stage_done(sd, st, STAGE_TE, 0);
+    stage_done(sd, st, STAGE_UNET, 0);
+    stage_done(sd, st, STAGE_VAE, 0);
     longsd__free(clean);
     sdlora_tags_free(tags, ntags);
     sdsched_free(&s);

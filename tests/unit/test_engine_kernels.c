@@ -589,36 +589,50 @@ TEST(sgemm_tiles_match_double)
     sdpool_free(p3);
 }
 
-TEST(arena_grows_once_then_reuses)
+/* The arena hands out one contiguous block: a reset reuses the same
+ * addresses (pages already faulted in), a trim gives them back, and the
+ * cap bounds what is in use. */
+TEST(arena_reuses_its_pages)
 {
     sdarena a;
     sdarena_init(&a, 0);
+    CHECK(a.base == NULL && a.size == 0); /* nothing held before the first allocation */
     size_t m = sdarena_mark(&a);
     float *p = sdarena_alloc(&a, 1000), *q = sdarena_alloc(&a, 5000);
     REQUIRE(p && q);
     CHECK(((uintptr_t)p & 63) == 0 && ((uintptr_t)q & 63) == 0);
+    CHECK((unsigned char *)q == (unsigned char *)p + 4032); /* 1000 floats rounded to 64 bytes */
     p[999] = 1;
     q[4999] = 2;
     sdarena_reset(&a, m);
-    CHECK(a.size >= 6000 * sizeof(float)); /* grown to the peak */
-    float *p2 = sdarena_alloc(&a, 1000), *q2 = sdarena_alloc(&a, 5000);
-    CHECK(a.ov == NULL); /* now served from the block */
-    CHECK((unsigned char *)p2 == a.base);
-    (void)q2;
+    CHECK(a.used == 0 && a.peak == 4032 + 20032);
+    float *p2 = sdarena_alloc(&a, 1000);
+    CHECK(p2 == p && p2[999] == 1); /* the same page, not a fresh one */
     size_t m2 = sdarena_mark(&a);
-    float *big = sdarena_alloc(&a, 1 << 20); /* past the block: overflow */
+    float *big = sdarena_alloc(&a, (size_t)3 << 20); /* 12 MB: past the first commit step */
     REQUIRE(big);
-    CHECK(a.ov != NULL);
+    big[((size_t)3 << 20) - 1] = 3;
+    CHECK(a.size >= a.used && a.used == m2 + ((size_t)12 << 20));
     sdarena_reset(&a, m2);
-    CHECK(a.ov == NULL);
+    CHECK(sdarena_alloc(&a, 16) == big);
+    sdarena_trim(&a); /* in use: no-op */
+    CHECK(a.base != NULL);
     sdarena_reset(&a, 0);
+    sdarena_trim(&a);
+    CHECK(a.base == NULL && a.size == 0);
+    CHECK(a.peak == m2 + ((size_t)12 << 20)); /* the peak survives a trim */
+    float *again = sdarena_alloc(&a, 10);
+    REQUIRE(again);
+    CHECK(again[0] == 0); /* fresh pages after a trim */
     sdarena_free(&a);
     sdarena capped;
     sdarena_init(&capped, 4096);
     CHECK(sdarena_alloc(&capped, 2000) == NULL);
+    REQUIRE(sdarena_alloc(&capped, 1000) != NULL);
+    CHECK(sdarena_alloc(&capped, 17) == NULL); /* 4032 + 128 > 4096 */
     sdarena_free(&capped);
 }
 
 RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, attention_matches_naive, norms_and_activations,
           norms_match_double, activations_match_double, fused_products_match_double,
-          sgemm_tiles_match_double, arena_grows_once_then_reuses)
+          sgemm_tiles_match_double, arena_reuses_its_pages)
