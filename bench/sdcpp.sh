@@ -30,7 +30,22 @@
 # is timed by /usr/bin/time (wall, user + system CPU, peak RSS), the two
 # programs alternate round by round, and the load average is printed.
 #
-# Knobs (environment): SDCPP_BUILD (/tmp/sdcpp-build), SDCPP_WORK
+# ISA=avx2 runs both programs as on an AVX2-only part (the Zen 3 kind
+# these machines also come as; a goal must hold there): sd.cpp built
+# without GGML_NATIVE (SSE4.2, AVX, AVX2, FMA, F16C, BMI2; no AVX-512) into
+# its own SDCPP_BUILD, OpenBLAS held to its Haswell (AVX2) kernels by
+# OPENBLAS_CORETYPE (longsd's own kernels are AVX2 already), and glibc's
+# string functions to their AVX2 versions (GLIBC_TUNABLES) for both. Same
+# instructions, not the same microarchitecture: the sgemm of that run is
+# the roof the ratios are read against.
+#
+# The SD 1.5 part reports the UNet CFG step twice: the first step of a
+# process (1-step runs of both programs; it also faults the activation
+# memory in) and the steady step every later step of a run takes (longsd:
+# bench_engine's second step; sd.cpp: the second step of a 2-step run,
+# from its progress line, which times each step).
+#
+# Knobs (environment): ISA (native; avx2), SDCPP_BUILD (/tmp/sdcpp-build), SDCPP_WORK
 # (/tmp/sdcpp-bench), SD15_DIR (/tmp/longsd-sd15), BUILD (build),
 # ROUNDS (2), THREADS (2), PARTS (sd15,turbo; also sdxlturbo, sdxl), SIZE
 # (512; SDXL base runs at XLSIZE, 1024), START (1: the first round's number;
@@ -44,7 +59,19 @@ die() {
 }
 
 : "${SDCPP_SRC:?set SDCPP_SRC to a local stable-diffusion.cpp checkout (see bench/README.md)}"
-SDCPP_BUILD=${SDCPP_BUILD:-/tmp/sdcpp-build}
+ISA=${ISA:-native}
+case "$ISA" in
+native)
+    SDCPP_BUILD=${SDCPP_BUILD:-/tmp/sdcpp-build}
+    GGML_ISA="-DGGML_NATIVE=ON"
+    ;;
+avx2)
+    SDCPP_BUILD=${SDCPP_BUILD:-/tmp/sdcpp-build-avx2}
+    GGML_ISA="-DGGML_NATIVE=OFF"
+    export OPENBLAS_CORETYPE=Haswell GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD
+    ;;
+*) echo "sdcpp.sh: ISA=$ISA: native or avx2" >&2 && exit 1 ;;
+esac
 SDCPP_WORK=${SDCPP_WORK:-/tmp/sdcpp-bench}
 SD15_DIR=${SD15_DIR:-/tmp/longsd-sd15}
 BUILD=${BUILD:-build}
@@ -70,8 +97,8 @@ for d in "$SDCPP_BUILD" "$SDCPP_WORK"; do
 done
 
 # ---- builds
-echo "== stable-diffusion.cpp: $SDCPP_SRC -> $SDCPP_BUILD (CPU, Release, GGML_NATIVE)"
-cmake -S "$SDCPP_SRC" -B "$SDCPP_BUILD" -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DSD_CUDA=OFF \
+echo "== stable-diffusion.cpp: $SDCPP_SRC -> $SDCPP_BUILD (CPU, Release, $GGML_ISA)"
+cmake -S "$SDCPP_SRC" -B "$SDCPP_BUILD" -DCMAKE_BUILD_TYPE=Release "$GGML_ISA" -DSD_CUDA=OFF \
     -DSD_VULKAN=OFF -DSD_METAL=OFF -DSD_WEBP=OFF -DSD_WEBM=OFF >"$SDCPP_WORK/cmake.log" 2>&1 ||
     die "cmake configure failed, see $SDCPP_WORK/cmake.log"
 # the CLI is sd-cli in current checkouts, sd in older ones
@@ -89,7 +116,8 @@ make -j"$THREADS" BUILD="$BUILD" "$BUILD/longsd" "$BUILD/bench/bench_engine" "$B
 
 # ---- the machine
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
-echo "cpu    $cpu, $(nproc) cores online; threads $THREADS for both programs"
+echo "cpu    $cpu, $(nproc) cores online; threads $THREADS for both programs; ISA $ISA"
+[ "$ISA" = avx2 ] && echo "       (OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE, GLIBC_TUNABLES=$GLIBC_TUNABLES)"
 echo "sd.cpp $SD ($sdrev)"
 echo "longsd $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
@@ -147,25 +175,34 @@ sd15() {
                 lw=$T_WALL lc=$T_CPU lr=$T_RSS
                 # the stages, on the same bytes (bench_rss's folder is weights.h's spec)
                 timed "sd15-longsd-stages-$r" env OPENBLAS_NUM_THREADS="$THREADS" "$BUILD/bench/bench_engine" \
-                    "$SIZE" sgemm,unet,vae
+                    "$SIZE" sgemm,unet,warm,vae
                 f=$SDCPP_WORK/sd15-longsd-stages-$r.log
                 sed -n 's/^sgemm /  sgemm /p' "$f"
                 lu=$(sed -n 's/^unet .*: \([0-9.]*\) s .*/\1/p' "$f")
+                lu1=$(sed -n 's/^ *the first step, arena faulting in: \([0-9.]*\) s .*/\1/p' "$f")
+                lu1r=$(sed -n 's/^ *the first step, arena .*, \([0-9.]*\) of sgemm.*/\1/p' "$f")
                 luc=$(awk '/cpu .* over wall/ { print $2; exit }' "$f")
                 lv=$(sed -n 's/^vae .*: \([0-9.]*\) s .*/\1/p' "$f")
                 lvc=$(awk '/cpu .* over wall/ { n++; if (n == 2) print $2 }' "$f")
-                echo "  longsd UNet CFG step $lu s wall ($luc cpu), VAE decode $lv s wall ($lvc cpu)"
-                sed -n 's/^ *ratio to sgemm: /  longsd ratio to sgemm (UNet, then VAE): /p' "$f"
+                echo "  longsd UNet CFG step: first $lu1 s wall, steady $lu s wall ($luc cpu); VAE decode $lv s wall ($lvc cpu)"
+                awk -v first="$lu1r" '/^ *ratio to sgemm: / { r[++n] = $4 }
+                    END { printf "  longsd ratio to sgemm: UNet steady step %s, first step %s, VAE decode %s\n", r[1], first, r[2] }' "$f"
             else
                 timed "sd15-sdcpp-$r" "$SD" -m "$m" -p "$PROMPT" --steps 1 --cfg-scale 7 --sampling-method euler_a \
                     -W "$SIZE" -H "$SIZE" -t "$THREADS" -s 1 -o "$SDCPP_WORK/sd15-sdcpp.png" -v
                 sw=$T_WALL sc=$T_CPU sr=$T_RSS
                 su=$(sdlog "sd15-sdcpp-$r" "sampling completed, taking")
                 sv=$(sdlog "sd15-sdcpp-$r" "decode_first_stage completed, taking")
-                echo "  sd.cpp UNet CFG step $su s wall (sampling, 1 step), VAE decode $sv s wall"
+                # the steady step: the second of two, as its progress line times it
+                timed "sd15-sdcpp-2step-$r" "$SD" -m "$m" -p "$PROMPT" --steps 2 --cfg-scale 7 \
+                    --sampling-method euler_a -W "$SIZE" -H "$SIZE" -t "$THREADS" -s 1 -o "$SDCPP_WORK/sd15-sdcpp.png" -v
+                su2=$(tr '\r' '\n' <"$SDCPP_WORK/sd15-sdcpp-2step-$r.log" |
+                    sed -n 's|.* 2/2 - \([0-9.]*\)s/it.*|\1|p' | tail -n 1)
+                echo "  sd.cpp UNet CFG step: first $su s wall (sampling, 1 step), steady $su2 s wall" \
+                    "(2nd of 2 steps); VAE decode $sv s wall"
             fi
         done
-        echo "  ratios (sd.cpp / longsd): UNet CFG step $(ratio "$lu" "$su") wall;" \
+        echo "  ratios (sd.cpp / longsd): UNet CFG step first $(ratio "$lu1" "$su"), steady $(ratio "$lu" "$su2") wall;" \
             "VAE decode $(ratio "$lv" "$sv") wall; 1-step image $(ratio "$lw" "$sw") wall," \
             "$(ratio "$lc" "$sc") cpu; peak RSS longsd $lr MB, sd.cpp $sr MB"
         r=$((r + 1))
