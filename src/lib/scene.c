@@ -348,9 +348,65 @@ static char *replace_pronoun(const char *t, const ls_character *ref, const ls_ca
     return NULL;
 }
 
-/* The one character a pronoun at the start of sentence si may stand for:
- * named earlier in its paragraph or in the previous sentence, alone. */
-static longsd_status referent(const ls_scenectx *sc, size_t si, size_t *who, int *found)
+/* Does text open with "he" or "she", the subject of its first clause? */
+static int opens_with_pronoun(const char *t)
+{
+    size_t n = 0;
+    while (t[n] && !is_space(t[n]) && t[n] != ',')
+        n++;
+    return (n == 2 && strncasecmp(t, "he", 2) == 0) || (n == 3 && strncasecmp(t, "she", 3) == 0);
+}
+
+/* The sex the first he/him/his (male) or she/her (female) of text says,
+ * LS_GENDER_UNKNOWN when it has none among its first words. */
+static int leading_pronoun_sex(const char *t)
+{
+    lslex_scan sc;
+    lsword w;
+    lslex_scan_init(&sc, t, strlen(t));
+    for (int i = 0; i < 16 && lslex_next_word(&sc, &w); i++) {
+        char low[8];
+        size_t wl = w.end - w.start;
+        if (wl > 3)
+            continue;
+        size_t ll = lslex_lower(t + w.start, wl, low, sizeof low, 0);
+        low[ll < sizeof low ? ll : sizeof low - 1] = 0;
+        if (!strcmp(low, "he") || !strcmp(low, "him") || !strcmp(low, "his"))
+            return LS_GENDER_MALE;
+        if (!strcmp(low, "she") || !strcmp(low, "her"))
+            return LS_GENDER_FEMALE;
+    }
+    return LS_GENDER_UNKNOWN;
+}
+
+/* How many characters of ns a pronoun of sex `sex` may stand for (those
+ * of that sex or of none known); *who gets one of them. */
+static size_t of_sex(const ls_scenectx *sc, const ls_nameset *ns, int sex, size_t *who)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ns->n; i++) {
+        int g = sc->cast[ns->who[i]].gender;
+        if (sex == LS_GENDER_UNKNOWN || g == sex || g == LS_GENDER_UNKNOWN) {
+            *who = ns->who[i];
+            n++;
+        }
+    }
+    return ns->overflow ? 2 : n;
+}
+
+/* How far back a pronoun at the start of a passage looks for its name. */
+#define REFERENT_SENTENCES 10
+
+/* The one character a pronoun of sex `sex` at the start of sentence si
+ * may stand for: the one of that sex named earlier in its paragraph or in
+ * the previous sentence ("..., Tom was whitewashing, and Aunt Polly was
+ * retiring. He took up his brush": Tom), else in the nearest sentence
+ * before that names one of that sex, when the sentence opens with the
+ * pronoun (opens: "But Tom's energy did not last. He began to think ...
+ * an inspiration. / He took up his brush": Tom, though Jim was named
+ * before; not the "his" of "Hallward shook his head"). Two who fit the
+ * nearest naming leave it unresolved. */
+static longsd_status referent(const ls_scenectx *sc, size_t si, int sex, int opens, size_t *who, int *found)
 {
     const longsd_story *s = sc->s;
     const ls_sentence *sn = &s->sentences[si];
@@ -362,18 +418,27 @@ static longsd_status referent(const ls_scenectx *sc, size_t si, size_t *who, int
     longsd_status st = ls_names_in(s->data + pstart, sn->start - pstart, sc->forms, sc->n_forms, &ns);
     if (st)
         return st;
+    size_t back = si;
     if (si > 0) {
         const ls_sentence *pv = &s->sentences[si - 1];
         if (pv->start < pstart) {
             st = ls_names_in(s->data + pv->start, pv->end - pv->start, sc->forms, sc->n_forms, &ns);
             if (st)
                 return st;
+            back = si - 1;
         }
     }
-    if (ns.n == 1 && !ns.overflow) {
-        *who = ns.who[0];
-        *found = 1;
+    size_t n = of_sex(sc, &ns, sex, who);
+    while (opens && n == 0 && back > 0 && si - back < REFERENT_SENTENCES) {
+        const ls_sentence *pv = &s->sentences[--back];
+        ns.n = 0;
+        ns.overflow = 0;
+        st = ls_names_in(s->data + pv->start, pv->end - pv->start, sc->forms, sc->n_forms, &ns);
+        if (st)
+            return st;
+        n = of_sex(sc, &ns, sex, who);
     }
+    *found = n == 1;
     return LONGSD_OK;
 }
 
@@ -415,7 +480,7 @@ char *ls_scene_build(const ls_scenectx *sc, size_t first, size_t n, size_t *ref_
              * reader knows who "he" is */
             size_t who;
             int found = 0;
-            if (referent(sc, first + k, &who, &found)) {
+            if (referent(sc, first + k, leading_pronoun_sex(u), opens_with_pronoun(u), &who, &found)) {
                 longsd__free(u);
                 goto oom;
             }
@@ -674,6 +739,14 @@ static int tok_visual_adj(const swriter *w, size_t i)
 static int tok_visible_verb(const swtok *t)
 {
     return t->wn && lswn_verb_visible(&t->wi) && !(t->lf & LSLEX_SPEECH) && !word_in(t->en, never_words);
+}
+
+/* A verb of handling things ("gave up the brush", "handed him the pail"):
+ * WordNet files it under possession or contact, not motion, but whoever
+ * does it is there, holding the thing. */
+static int tok_handling_verb(const swtok *t)
+{
+    return t->wn && word_in(t->wi.verb_lemma, handling_verbs) && !(t->lf & LSLEX_SPEECH);
 }
 
 static int is_break_char(const char *p, size_t a, size_t z)
@@ -1610,7 +1683,7 @@ static int verb_shows_doer(const swriter *w, size_t i)
         return 0;
     if (t->lf & LSLEX_SPEECH)
         return !passive(w, i);
-    return tok_visible_verb(t);
+    return tok_visible_verb(t) || (tok_handling_verb(t) && !passive(w, i));
 }
 
 /* Which cast names are in the picture (ls_sceneparts.present): the doer
@@ -1640,12 +1713,41 @@ static void sw_present(swriter *w)
         if (p == 0 || w->t[p].brk)
             continue;
         const swtok *b = &w->t[p - 1];
-        if (b->tag == T_VERB && tok_visible_verb(b) && !b->neg)
-            t->present = 1; /* "grabbed Jim", "saw the king" */
+        if (b->tag == T_VERB && (tok_visible_verb(b) || tok_handling_verb(b)) && !b->neg)
+            t->present = 1; /* "grabbed Jim", "saw the king", "gave the sister the plate" */
         else if (b->tag == T_PREP && (word_in(b->en, place_preps) || strcmp(b->en, "with") == 0 ||
                                       strcmp(b->en, "to") == 0))
             t->present = 1; /* "sat beside Tom", "went with the duke" */
     }
+}
+
+/* The cast member an English "he" or "she" at token k stands for, named
+ * before it in the passage: the one of that sex (or of none known) named
+ * earlier in its sentence, else the one in the passage before it; none
+ * when two could be meant ("Tom gave Ben the brush; he smiled") or the
+ * only one is the first-person narrator. */
+static size_t pronoun_antecedent(const swriter *w, size_t k, int sex, size_t narr)
+{
+    size_t found = (size_t)-1;
+    int in_sentence = 1;
+    for (size_t q = k; q-- > 0;) {
+        const swtok *t = &w->t[q];
+        if (t->tag == T_CAST) {
+            size_t c = (size_t)t->cast - 1;
+            int g = w->sc->cast[c].gender;
+            if (c != narr && (g == sex || g == LS_GENDER_UNKNOWN)) {
+                if (found != (size_t)-1 && found != c)
+                    return (size_t)-1;
+                found = c;
+            }
+        }
+        if (t->first) {
+            if (in_sentence && found != (size_t)-1)
+                return found; /* the nearer sentence decides */
+            in_sentence = 0;
+        }
+    }
+    return found;
 }
 
 /* Is token dk, the doer of a verb, the subject drawn (who[0..n_who), the
@@ -1694,10 +1796,16 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     int fp_doer = 0; /* the first action's doer is "I" or "we" */
     int anon_doer = 0; /* ... is a name the cast does not hold, of unknown sex: "a person" */
     for (size_t i = 0; i < w->n && n_who == 0 && doer_np_tok == (size_t)-1; i++) {
-        if (w->t[i].tag != T_VERB || w->t[i].neg || !tok_visible_verb(&w->t[i]))
+        if (w->t[i].tag != T_VERB || w->t[i].neg ||
+            !(tok_visible_verb(&w->t[i]) || (tok_handling_verb(&w->t[i]) && !passive(w, i))))
             continue;
         size_t k = doer_of(w, i, 0);
         if (k == (size_t)-1)
+            continue;
+        /* handling shows its doer less than moving: a cast member or a
+         * pronoun handing a thing is the subject, a stranger ("Campbell
+         * took a chair, and Dorian sat") leaves it to the next verb */
+        if (!tok_visible_verb(&w->t[i]) && w->t[k].tag != T_CAST && w->t[k].tag != T_PRON)
             continue;
         if (w->t[k].tag == T_CAST)
             who[n_who++] = (size_t)w->t[k].cast - 1;
@@ -1713,6 +1821,11 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         else if (w->t[k].tag == T_PRON && sc->lang == LSLEX_EN && !is_first_person(&w->t[k]) &&
                  (strcmp(w->t[k].low, "he") == 0 || strcmp(w->t[k].low, "she") == 0)) {
             pron_sex = w->t[k].low[0] == 'h' ? LS_GENDER_MALE : LS_GENDER_FEMALE;
+            size_t c = pronoun_antecedent(w, k, pron_sex, narr);
+            if (c != (size_t)-1) {
+                who[n_who++] = c; /* "Tom's mouth watered, but he stuck to his work": Tom */
+                pron_sex = 0;
+            }
             break;
         }
         else if (w->t[k].tag == T_PRON && sc->lang != LSLEX_EN && (pron_sex = person_pronoun(w, k, i)) != 0)
@@ -1911,7 +2024,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         swtok *t = &w->t[i];
         /* a verb of handling shows nothing alone but a pose with its
          * object or particle: "taking up a brush", "putting down a pail" */
-        int handling = t->wn && word_in(t->wi.verb_lemma, handling_verbs) && !(t->lf & LSLEX_SPEECH);
+        int handling = tok_handling_verb(t);
         if (t->tag != T_VERB || t->neg || (!tok_visible_verb(t) && !handling) || !doer_visible(w, i) ||
             passive(w, i))
             continue;
