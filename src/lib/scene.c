@@ -1550,6 +1550,7 @@ static int proper_subject(const swriter *w, size_t k)
 
 static size_t doer_of(const swriter *w, size_t i, int depth)
 {
+    static const char *const possessives[] = {"his", "her", "its", "their", "my", "your", "our", NULL};
     int seen_and = 0;
     size_t app = appositive_owner(w, i);
     if (app != (size_t)-1)
@@ -1573,8 +1574,23 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
                                   strcmp(t->low, "its") == 0 || strcmp(t->low, "their") == 0 ||
                                   strcmp(t->low, "him") == 0 || strcmp(t->low, "them") == 0 || fp_object(t)))
             return k;
-        if (t->tag == T_NOUN && !seen_and && !(k + 1 < w->n && w->t[k + 1].tag == T_NOUN && k + 1 < i))
+        if (t->tag == T_NOUN && !seen_and && !(k + 1 < w->n && w->t[k + 1].tag == T_NOUN && k + 1 < i)) {
+            /* the object of an earlier verb in the clause is not this
+             * one's doer: "trading playthings, quarrelling" is done by
+             * whoever trades */
+            size_t b = k;
+            while (b > 0 && !w->t[b].brk &&
+                   (w->t[b - 1].tag == T_DET || w->t[b - 1].tag == T_ADJ ||
+                    (w->t[b - 1].tag == T_PRON && (w->t[b - 1].poss || word_in(w->t[b - 1].low, possessives)))))
+                b--;
+            if (b > 0 && !w->t[b].brk && !w->t[b].first && w->t[b - 1].tag == T_VERB && depth < 4)
+                return doer_of(w, b - 1, depth + 1);
+            /* "boys and girls were resting": the phrase's first noun */
+            while (k >= 2 && !w->t[k].brk && !w->t[k - 1].brk && strcmp(w->t[k - 1].low, "and") == 0 &&
+                   w->t[k - 2].tag == T_NOUN && w->t[k - 2].wi.noun_lex[0] == t->wi.noun_lex[0])
+                k -= 2;
             return k;
+        }
         if (t->tag == T_FUNC && (strcmp(t->low, "and") == 0 || strcmp(t->low, "then") == 0))
             seen_and = 1;
         if (t->first)

@@ -2,7 +2,8 @@
  * verb of handling puts in the picture (scene.c): the sex of the pronoun
  * narrows the names it may stand for, the nearest sentence that names
  * someone of that sex decides, and two who fit leave it unresolved; "Tom
- * gave up the brush" draws Tom, though giving is no motion in WordNet. */
+ * gave up the brush" draws Tom, though giving is no motion in WordNet;
+ * the object of one verb is not the doer of the next. */
 #include "scene.h"
 #include "story.h"
 #include "t.h"
@@ -136,5 +137,26 @@ TEST(who_hands_a_thing_is_there)
     free(r);
 }
 
+/* In a row of verbs the object of one is not the doer of the next: "took
+ * the brush, climbed the fence" is Tom climbing, "trading playthings,
+ * quarrelling" the children's; "boys and girls" stay one subject. */
+TEST(an_object_is_not_the_next_verbs_doer)
+{
+    REQUIRE(lswn_available());
+    ls_character cast[1] = {person("Tom", LS_GENDER_MALE, LS_AGE_CHILD, "a boy")};
+    ls_sceneparts parts;
+    memset(&parts, 0, sizeof parts);
+    char *r = written("Tom took the brush, climbed the fence and sat down.", cast, 1, &parts);
+    CHECK(strstr(r, "a boy climbing") != NULL);
+    free(r);
+    memset(&parts, 0, sizeof parts);
+    r = written("Boys and girls were always there waiting their turns, resting, trading playthings, quarrelling.",
+                cast, 1, &parts);
+    CHECK(strncmp(r, "boys and girls ", 15) == 0);
+    CHECK(parts.action[0] != 0);
+    free(r);
+}
+
 RUN_TESTS(the_pronouns_sex_picks_among_the_names_before, the_nearest_naming_sentence_decides,
-          a_pronoun_in_the_passage_is_the_name_before_it, who_hands_a_thing_is_there)
+          a_pronoun_in_the_passage_is_the_name_before_it, who_hands_a_thing_is_there,
+          an_object_is_not_the_next_verbs_doer)
