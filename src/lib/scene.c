@@ -8,6 +8,7 @@
 #include "scene.h"
 
 #include "desc_int.h"
+#include "narrator.h"
 #include "prompt.h"
 #include "translate.h"
 #include "wordnet.h"
@@ -863,6 +864,18 @@ static void sw_units(swriter *w)
     }
 }
 
+/* Is the French or German noun low[0..n) (lower case) a woman's by its
+ * grammar: hunspell's feminine singular ("comtesse", is:fem), FreeDict's
+ * <fem> or the German "-in" of a capitalised person noun ("Fürstin")? */
+static int feminine_noun(lslex_lang_id lang, const char *low, size_t n, int upper)
+{
+    if (lang == LSLEX_FR)
+        return ls_narrator_fr_agreement_noun(low) == LS_GENDER_FEMALE;
+    if (lang == LSLEX_DE && upper)
+        return ls_translate_de_gender(low, n) == 1 || (n > 4 && !memcmp(low + n - 2, "in", 2));
+    return 0;
+}
+
 /* Read the narration into tokens with their classes. */
 static void sw_scan(swriter *w)
 {
@@ -897,6 +910,16 @@ static void sw_scan(swriter *w)
             ls_translate_noun(sc->lang, w->text + lw.start, lw.end - lw.start, t->upper, t->en, sizeof t->en,
                               &t->pos); /* "breakfast table": WordNet is asked about its head */
         t->wn = t->en[0] ? lswn_lookup(ls_en_head(t->en), &t->wi) : 0;
+        if (sc->lang != LSLEX_EN && t->wn && t->pos == LS_POS_NOUN && lswn_noun_is(&t->wi, LSWN_N_PERSON) &&
+            feminine_noun(sc->lang, t->low, ll, t->upper)) {
+            /* "la marquise" is no marquis, "die Fürstin" no prince: the
+             * dictionary gave the man's word for the woman's */
+            char fem[sizeof t->en];
+            if (ls_desc_female_noun(t->en, fem, sizeof fem)) {
+                memcpy(t->en, fem, sizeof t->en);
+                t->wn = lswn_lookup(t->en, &t->wi);
+            }
+        }
         h[w->n] = lslex_word_hash(w->text + lw.start, lw.end - lw.start);
         w->n++;
     }
