@@ -1423,8 +1423,11 @@ static int fp_object(const swtok *t)
     return t->tag == T_PRON && is_first_person(t) && !fp_subject(t);
 }
 
+/* Who says "I": the speaker of a play's line, else the narrator. */
 static size_t narrator_of(const ls_scenectx *sc)
 {
+    if (sc->speaker1 && sc->speaker1 <= sc->n_cast)
+        return sc->speaker1 - 1;
     for (size_t c = 0; c < sc->n_cast; c++)
         if (sc->cast[c].narrator)
             return c;
