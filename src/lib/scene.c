@@ -530,6 +530,7 @@ typedef struct {
     swnp np[SW_MAX_NP];
     size_t n_np;
     ls_sceneparts parts; /* what the title is made of */
+    const char *owner;   /* "his", "her", "their": whose "la tête" the subject moves; NULL unknown */
 } swriter;
 
 static int word_in(const char *w, const char *const *list)
@@ -1295,6 +1296,14 @@ static const char *np_first_word(const swriter *w, const swnp *np)
     return NULL;
 }
 
+/* Is a body part followed by its owner ("la main de Marius", "le bras du
+ * grand-père", "den Kopf der Mutter")? Then it is not the subject's. */
+static int owned_after(const swriter *w, const swnp *np)
+{
+    static const char *const of[] = {"de", "d'", "d\xE2\x80\x99", "du", "des", "der", NULL}; /* "von" is "from" as often: "den Kopf von der Tür" */
+    return np->z < w->n && !w->t[np->z].brk && word_in(w->t[np->z].low, of);
+}
+
 static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsbuf *b)
 {
     longsd_status st = LONGSD_OK;
@@ -1308,7 +1317,7 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
     else if (np_body_owner(w, np))
         st = lsbuf_printf(b, "%s ", np_body_owner(w, np)); /* "shaking his head", never "a head" */
     else if (np->det && np->the && h->wi.noun_lex[0] == LSWN_N_BODY)
-        st = lsbuf_adds(b, "the "); /* "se mordait la lèvre": biting the lip */
+        st = lsbuf_printf(b, "%s ", w->owner && !np->of && !owned_after(w, np) ? w->owner : "the"); /* "se mordait la lèvre": biting her lip */
     else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
         st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "a bucket", never "a dirt" */
     int k = 0;
@@ -1587,6 +1596,32 @@ static int female_noun(const char *n)
 {
     static const char *const f[] = {"girl", "woman", "lass", "maiden", "lady", "queen", "princess", "witch", "widow", NULL};
     return word_in(n, f);
+}
+
+/* French and German say "la tête", "den Kopf" of the doer's own body
+ * ("il leva la tête", "zog den Kopf zurück"); English says whose: the
+ * subject's possessive, "raising his head". From the one character drawn,
+ * the pronoun's sex, or the passage's person noun ("la vieille femme");
+ * "their" for two or a plural. NULL when the sex is unknown ("the"). */
+static const char *body_owner(const swriter *w, const size_t *who, size_t n_who, int pron_sex, size_t person_np)
+{
+    int sex = 0;
+    if (n_who >= 2)
+        return "their";
+    if (n_who == 1)
+        sex = w->sc->cast[who[0]].gender;
+    else if (pron_sex)
+        sex = pron_sex;
+    else if (person_np != (size_t)-1) {
+        const swtok *h = &w->t[w->np[person_np].head];
+        if (h->wi.plural)
+            return "their";
+        int child;
+        if (!ls_desc_plain_noun(h->en, &sex, &child) && !(sex = ls_desc_noun_sex(h->en)) &&
+            !ls_desc_kin(h->en, &sex, &child))
+            sex = female_noun(h->en) ? LS_GENDER_FEMALE : 0;
+    }
+    return sex == LS_GENDER_MALE ? "his" : sex == LS_GENDER_FEMALE ? "her" : NULL;
 }
 
 /* A German or French "er"/"il" or "sie"/"elle" doing verb v that stands
@@ -1918,6 +1953,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         goto out;
     if (sub.len)
         st = lsbuf_add(out, sub.data, sub.len);
+    if (sc->lang != LSLEX_EN)
+        w->owner = body_owner(w, who, n_who, pron_sex, person_np);
 
     /* the action: ONE visible verb of the subject, as an -ing form. A verb
      * with its object or place ("dipping a brush", "running into the
