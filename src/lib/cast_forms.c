@@ -1,6 +1,10 @@
 /* cast_forms.c - every surface form of a cast member (name, full name,
  * aliases) as word hashes, sorted for a binary search: how every later
- * pass (sex, descriptions, narrator, ideas) finds the cast in a sentence. */
+ * pass (sex, descriptions, narrator, ideas) finds the cast in a sentence.
+ * A family name is shared: "M. Bovary" and "madame Bovary" are a husband
+ * and a wife, so a form whose character's sex is known does not match
+ * after a title of the other sex. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +24,43 @@ static size_t form_words(const char *s, uint64_t tok[4])
         tok[n++] = lslex_word_hash(s + w.start, w.end - w.start);
     }
     return n;
+}
+
+/* The sexed titles and forms of address written before a family name, in
+ * the three languages (closed classes, like the determiners): their hashes
+ * in lower case and capitalised, which is how a sentence's words are hashed. */
+static const char *const TITLE_F[] = {"mrs", "ms", "miss", "madam", "madame", "mme", "mlle", "mademoiselle",
+                                      "lady", "dame", "aunt", "widow", "frau", "fr\xC3\xA4ulein", "tante",
+                                      "signora", "senora", "se\xC3\xB1ora", "veuve", "m\xC3\xA8re",
+                                      "s\xC5\x93ur", "soeur"};
+static const char *const TITLE_M[] = {"mr", "mister", "sir", "lord", "monsieur", "m", "herr", "uncle",
+                                      "oncle", "onkel", "signor", "senor", "se\xC3\xB1or", "p\xC3\xA8re"};
+#define N_TITLE_F (sizeof TITLE_F / sizeof TITLE_F[0])
+#define N_TITLE_M (sizeof TITLE_M / sizeof TITLE_M[0])
+static uint64_t title_h[2 * (N_TITLE_F + N_TITLE_M)];
+static pthread_once_t title_once = PTHREAD_ONCE_INIT;
+
+static void title_build(void)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < N_TITLE_F + N_TITLE_M; i++) {
+        const char *w = i < N_TITLE_F ? TITLE_F[i] : TITLE_M[i - N_TITLE_F];
+        char up[24];
+        size_t n = strlen(w);
+        memcpy(up, w, n);
+        up[0] = (char)(up[0] - 'a' + 'A'); /* every entry starts with an ASCII letter */
+        title_h[k++] = lslex_word_hash(w, n);
+        title_h[k++] = lslex_word_hash(up, n);
+    }
+}
+
+int ls_cast_title_sex(uint64_t h)
+{
+    pthread_once(&title_once, title_build);
+    for (size_t k = 0; k < sizeof title_h / sizeof title_h[0]; k++)
+        if (title_h[k] == h)
+            return k < 2 * N_TITLE_F ? LS_GENDER_FEMALE : LS_GENDER_MALE;
+    return 0;
 }
 
 static int form_cmp(const void *a, const void *b)
@@ -57,7 +98,7 @@ longsd_status ls_cast_forms(const ls_character *cast, size_t n_cast, ls_cast_for
             if (cast[i].aliases[a])
                 src[ns++] = cast[i].aliases[a];
         for (size_t k = 0; k < ns; k++) {
-            ls_cast_form fm = {.character = i};
+            ls_cast_form fm = {.character = i, .sex = cast[i].gender};
             fm.n_tok = form_words(src[k], fm.tok);
             if (!fm.n_tok)
                 continue;
@@ -89,10 +130,13 @@ size_t ls_cast_match(const ls_cast_form *forms, size_t n_forms, const uint64_t *
         else
             hi = mid;
     }
+    int before = i > 0 ? ls_cast_title_sex(h[i - 1]) : 0;
     for (size_t k = lo; k < n_forms && forms[k].tok[0] == h[i]; k++) {
         const ls_cast_form *f = &forms[k];
         if (i + f->n_tok > n)
             continue;
+        if (before && f->sex && f->sex != before)
+            continue; /* "madame Bovary" is not M. Bovary */
         size_t t = 1;
         while (t < f->n_tok && h[i + t] == f->tok[t])
             t++;

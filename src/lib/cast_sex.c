@@ -1,5 +1,6 @@
 /* cast_sex.c - each character's sex from a title or known first name,
- * else from a sexed noun set right after the name as its apposition, the
+ * else from the titles the text writes before the name ("madame
+ * Lefrançois", "Mrs. Hale": a family name is no first name), else from a sexed noun set right after the name as its apposition, the
  * way a play's cast list or a heading introduces someone ("Madelon, fille
  * de Gorgibus", "Tom, son of the miller"), else what the character does
  * to their own ("shook her head", "drew his sword": English), else a clear
@@ -77,8 +78,9 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
     longsd_status st = LONGSD_OK;
     size_t prev_char = (size_t)-1; /* sole character of the previous sentence */
     struct {
-        size_t male, female;
-    } *appo = longsd__calloc(cs->n ? cs->n : 1, sizeof *appo); /* apposition votes */
+        size_t male, female;   /* apposition votes */
+        size_t tmale, tfemale; /* titles before the name: "madame Lefrançois" */
+    } *appo = longsd__calloc(cs->n ? cs->n : 1, sizeof *appo);
     if (!appo) {
         st = LONGSD_ERR_NOMEM;
         goto out;
@@ -164,6 +166,9 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             size_t ch;
             size_t m = ls_cast_match(forms, n_forms, h, n, i, &ch);
             if (m) {
+                int ts = i > 0 ? ls_cast_title_sex(h[i - 1]) : 0;
+                appo[ch].tmale += ts == LS_GENDER_MALE;
+                appo[ch].tfemale += ts == LS_GENDER_FEMALE;
                 if (only == (size_t)-1)
                     only = ch;
                 else if (only != ch)
@@ -212,10 +217,18 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             f |= (fr & LS_FR_MASC) ? LSLEX_MALE : 0;
             f |= (fr & LS_FR_FEM) ? LSLEX_FEMALE : 0;
         }
+        /* titles count when they are a fair share of the mentions: two
+         * "mademoiselle Piombo" are the daughter, not her father Piombo */
+        size_t nt = appo[i].tmale + appo[i].tfemale;
+        int titled = nt >= 2 && nt * 8 >= out[i].mentions;
         if ((f & LSLEX_MALE) && !(f & LSLEX_FEMALE))
             c->gender = LS_GENDER_MALE;
         else if ((f & LSLEX_FEMALE) && !(f & LSLEX_MALE))
             c->gender = LS_GENDER_FEMALE;
+        else if (titled && appo[i].tmale > 3 * appo[i].tfemale)
+            c->gender = LS_GENDER_MALE; /* "M. Binet" again and again */
+        else if (titled && appo[i].tfemale > 3 * appo[i].tmale)
+            c->gender = LS_GENDER_FEMALE; /* "madame Lefrançois", "la mère Lefrançois" */
         else if (appo[i].male && !appo[i].female)
             c->gender = LS_GENDER_MALE; /* "Gorgibus, père de Madelon" */
         else if (appo[i].female && !appo[i].male)

@@ -41,4 +41,11 @@ int ls_desc_kin(const char *head, int *sex, int *age);
 /* The sex an English role noun says ("widow", "king"), 0 if none. */
 int ls_desc_noun_sex(const char *head);
 
+/* The woman's form of an English man's noun, into out: "countess" for
+ * "earl" and "count", "marchioness", "landlady", and the "-ess" form
+ * WordNet knows as a person ("host" -> "hostess"). 0 (out untouched) when
+ * the noun has none. For a French or German feminine noun the dictionary
+ * gave in the masculine ("comtesse" -> "earl", "Fürstin" -> "prince"). */
+int ls_desc_female_noun(const char *male, char *out, size_t cap);
+
 #endif

@@ -9,6 +9,7 @@
  * comes out in English (WordNet for English books, the FreeDict
  * dictionaries for German and French ones); a word the dictionary cannot
  * translate is left out, a head noun that is no person drops the phrase. */
+#include <stdio.h>
 #include <string.h>
 
 #include "desc_int.h"
@@ -109,6 +110,44 @@ int ls_desc_kin(const char *head, int *sex, int *age)
         return 0;
     }
     return 1;
+}
+
+int ls_desc_female_noun(const char *male, char *out, size_t cap)
+{
+    /* English's own pairs whose woman's form is no suffix of the man's */
+    static const char *const pair[][2] = {
+        {"earl", "countess"},    {"count", "countess"},       {"duke", "duchess"},     {"king", "queen"},
+        {"marquis", "marchioness"}, {"marquess", "marchioness"}, {"lord", "lady"},    {"landlord", "landlady"},
+        {"gentleman", "lady"},   {"emperor", "empress"},      {"monk", "nun"},         {"friar", "nun"},
+        {"sir", "madam"},        {"abbot", "abbess"},         {"wizard", "witch"},     {"widower", "widow"},
+        {"master", "mistress"},  {"bridegroom", "bride"},     {"groom", "bride"},      {"husband", "wife"},
+        {"man", "woman"},        {"boy", "girl"},             {"father", "mother"},    {"son", "daughter"},
+        {"brother", "sister"},   {"uncle", "aunt"},           {"nephew", "niece"},     {"grandfather", "grandmother"},
+        {"sultan", "sultana"},   {"tsar", "tsarina"},         {"czar", "czarina"}};
+    size_t n = strlen(male);
+    if (n < 2 || ls_desc_noun_sex(male) == LS_GENDER_FEMALE)
+        return 0;
+    for (size_t i = 0; i < sizeof pair / sizeof pair[0]; i++)
+        if (!strcmp(male, pair[i][0])) {
+            snprintf(out, cap, "%s", pair[i][1]);
+            return 1;
+        }
+    /* "prince" -> "princess", "baron" -> "baroness", "actor" -> "actress" */
+    char c[48];
+    lswn_info wi;
+    for (int k = 0; k < 2 && n + 4 < sizeof c; k++) {
+        if (k == 0)
+            snprintf(c, sizeof c, "%s%s", male, male[n - 1] == 'e' ? "ss" : "ess");
+        else if (n > 3 && (!strcmp(male + n - 2, "or") || !strcmp(male + n - 2, "er")))
+            snprintf(c, sizeof c, "%.*sress", (int)(n - 2), male);
+        else
+            continue;
+        if (lswn_lookup(c, &wi) && wi.noun && lswn_noun_is(&wi, LSWN_N_PERSON)) {
+            snprintf(out, cap, "%s", c);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int ls_desc_noun_sex(const char *head)

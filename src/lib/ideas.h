@@ -65,15 +65,21 @@ typedef struct {
     uint64_t tok[4];
     size_t n_tok;
     size_t character;       /* index into the cast */
+    int sex;                /* the character's LS_GENDER_* when the forms were made */
 } ls_cast_form;
 
 /* The forms of every cast member, sorted by first word (then longest first)
  * for ls_cast_match. Free with longsd__free. */
 longsd_status ls_cast_forms(const ls_character *cast, size_t n_cast, ls_cast_form **forms, size_t *n_forms);
 /* If a form starts at word i of h[0..n), return its length in words and set
- * *character; else 0. The longest form wins ("Injun Joe" over "Joe"). */
+ * *character; else 0. The longest form wins ("Injun Joe" over "Joe"). A
+ * form is not its character's when the word before it is a title of the
+ * other sex: "madame Bovary" is not Charles, whose alias "Bovary" is. */
 size_t ls_cast_match(const ls_cast_form *forms, size_t n_forms, const uint64_t *h, size_t n, size_t i,
                      size_t *character);
+/* The sex (LS_GENDER_*) of the title or form of address whose word hash is
+ * h ("madame", "Mrs", "Herr", "M"), 0 when it is none. */
+int ls_cast_title_sex(uint64_t h);
 
 /* Paintability of a clean text (what the extractor ranks by): people, places,
  * objects, actions, light and colour count for, dialogue and abstract words

@@ -789,6 +789,50 @@ static void speakers_in(const xpart *x, size_t a, size_t e, ls_nameset *ns)
     }
 }
 
+/* The cast member who speaks paragraph pi of a play: the nearest speaker
+ * heading at or before it ("SOS. ...", or "SOSIE" alone on its line) read
+ * as the start of one name only, letters compared without case ("SOS" is
+ * Sosie). 0 when none, or s is no play; else the cast index + 1. */
+static size_t speaker_of(const xpart *x, size_t pi)
+{
+    const longsd_story *s = x->s;
+    if (!s->is_play)
+        return 0;
+    for (size_t back = 0; back <= pi && back < 40; back++) {
+        size_t q = pi - back, hl = ls_drama_heading_len(s, q);
+        if (!hl) {
+            if (s->paras[q].is_heading)
+                return 0; /* a scene's heading: nobody spoke yet */
+            continue;
+        }
+        const char *h = s->data + s->paras[q].start;
+        char key[32];
+        size_t k = 0;
+        for (size_t i = 0; i < hl && k + 1 < sizeof key; i++) {
+            unsigned char ch = (unsigned char)h[i];
+            if (ch == '.' || ch == ' ' || ch == '\n' || ch == ':' || ch == ',')
+                break;
+            key[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+        }
+        key[k] = '\0';
+        if (k < 3)
+            return 0;
+        size_t found = 0, hits = 0;
+        for (size_t c = 0; c < x->n_cast; c++) {
+            const char *nm = x->cast[c].name;
+            size_t i = 0;
+            while (nm && i < k && nm[i] && (nm[i] == key[i] || (nm[i] >= 'A' && nm[i] <= 'Z' && nm[i] - 'A' + 'a' == key[i])))
+                i++;
+            if (i == k) {
+                found = c + 1;
+                hits++;
+            }
+        }
+        return hits == 1 ? found : 0;
+    }
+    return 0;
+}
+
 static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_part *part, size_t part_index,
                                 const cand *c, size_t no, ls_idea *id)
 {
@@ -821,7 +865,9 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
     if (!id->title)
         return LONGSD_ERR_NOMEM;
     ls_sceneparts parts;
-    char *described = ls_scene_write_parts(sc, id->scene, ref, &parts);
+    ls_scenectx said = *sc; /* a play's "I" is who speaks the line */
+    said.speaker1 = speaker_of(x, f0->para);
+    char *described = ls_scene_write_parts(&said, id->scene, ref, &parts);
     if (!described)
         return LONGSD_ERR_NOMEM;
     longsd__free(id->scene);

@@ -8,6 +8,7 @@
 #include "scene.h"
 
 #include "desc_int.h"
+#include "narrator.h"
 #include "prompt.h"
 #include "translate.h"
 #include "wordnet.h"
@@ -594,6 +595,7 @@ typedef struct {
     swnp np[SW_MAX_NP];
     size_t n_np;
     ls_sceneparts parts; /* what the title is made of */
+    const char *owner;   /* "his", "her", "their": whose "la tête" the subject moves; NULL unknown */
 } swriter;
 
 static int word_in(const char *w, const char *const *list)
@@ -936,6 +938,18 @@ static void sw_units(swriter *w)
     }
 }
 
+/* Is the French or German noun low[0..n) (lower case) a woman's by its
+ * grammar: hunspell's feminine singular ("comtesse", is:fem), FreeDict's
+ * <fem> or the German "-in" of a capitalised person noun ("Fürstin")? */
+static int feminine_noun(lslex_lang_id lang, const char *low, size_t n, int upper)
+{
+    if (lang == LSLEX_FR)
+        return ls_narrator_fr_agreement_noun(low) == LS_GENDER_FEMALE;
+    if (lang == LSLEX_DE && upper)
+        return ls_translate_de_gender(low, n) == 1 || (n > 4 && !memcmp(low + n - 2, "in", 2));
+    return 0;
+}
+
 /* Read the narration into tokens with their classes. */
 static void sw_scan(swriter *w)
 {
@@ -970,6 +984,16 @@ static void sw_scan(swriter *w)
             ls_translate_noun(sc->lang, w->text + lw.start, lw.end - lw.start, t->upper, t->en, sizeof t->en,
                               &t->pos); /* "breakfast table": WordNet is asked about its head */
         t->wn = t->en[0] ? lswn_lookup(ls_en_head(t->en), &t->wi) : 0;
+        if (sc->lang != LSLEX_EN && t->wn && t->pos == LS_POS_NOUN && lswn_noun_is(&t->wi, LSWN_N_PERSON) &&
+            feminine_noun(sc->lang, t->low, ll, t->upper)) {
+            /* "la marquise" is no marquis, "die Fürstin" no prince: the
+             * dictionary gave the man's word for the woman's */
+            char fem[sizeof t->en];
+            if (ls_desc_female_noun(t->en, fem, sizeof fem)) {
+                memcpy(t->en, fem, sizeof t->en);
+                t->wn = lswn_lookup(t->en, &t->wi);
+            }
+        }
         h[w->n] = lslex_word_hash(w->text + lw.start, lw.end - lw.start);
         w->n++;
     }
@@ -1345,6 +1369,14 @@ static const char *np_first_word(const swriter *w, const swnp *np)
     return NULL;
 }
 
+/* Is a body part followed by its owner ("la main de Marius", "le bras du
+ * grand-père", "den Kopf der Mutter")? Then it is not the subject's. */
+static int owned_after(const swriter *w, const swnp *np)
+{
+    static const char *const of[] = {"de", "d'", "d\xE2\x80\x99", "du", "des", "der", NULL}; /* "von" is "from" as often: "den Kopf von der Tür" */
+    return np->z < w->n && !w->t[np->z].brk && word_in(w->t[np->z].low, of);
+}
+
 static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsbuf *b)
 {
     longsd_status st = LONGSD_OK;
@@ -1358,7 +1390,7 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
     else if (np_body_owner(w, np))
         st = lsbuf_printf(b, "%s ", np_body_owner(w, np)); /* "shaking his head", never "a head" */
     else if (np->det && np->the && h->wi.noun_lex[0] == LSWN_N_BODY)
-        st = lsbuf_adds(b, "the "); /* "se mordait la lèvre": biting the lip */
+        st = lsbuf_printf(b, "%s ", w->owner && !np->of && !owned_after(w, np) ? w->owner : "the"); /* "se mordait la lèvre": biting her lip */
     else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
         st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "a bucket", never "a dirt" */
     int k = 0;
@@ -1473,8 +1505,11 @@ static int fp_object(const swtok *t)
     return t->tag == T_PRON && is_first_person(t) && !fp_subject(t);
 }
 
+/* Who says "I": the speaker of a play's line, else the narrator. */
 static size_t narrator_of(const ls_scenectx *sc)
 {
+    if (sc->speaker1 && sc->speaker1 <= sc->n_cast)
+        return sc->speaker1 - 1;
     for (size_t c = 0; c < sc->n_cast; c++)
         if (sc->cast[c].narrator)
             return c;
@@ -1650,6 +1685,32 @@ static int female_noun(const char *n)
 {
     static const char *const f[] = {"girl", "woman", "lass", "maiden", "lady", "queen", "princess", "witch", "widow", NULL};
     return word_in(n, f);
+}
+
+/* French and German say "la tête", "den Kopf" of the doer's own body
+ * ("il leva la tête", "zog den Kopf zurück"); English says whose: the
+ * subject's possessive, "raising his head". From the one character drawn,
+ * the pronoun's sex, or the passage's person noun ("la vieille femme");
+ * "their" for two or a plural. NULL when the sex is unknown ("the"). */
+static const char *body_owner(const swriter *w, const size_t *who, size_t n_who, int pron_sex, size_t person_np)
+{
+    int sex = 0;
+    if (n_who >= 2)
+        return "their";
+    if (n_who == 1)
+        sex = w->sc->cast[who[0]].gender;
+    else if (pron_sex)
+        sex = pron_sex;
+    else if (person_np != (size_t)-1) {
+        const swtok *h = &w->t[w->np[person_np].head];
+        if (h->wi.plural)
+            return "their";
+        int child;
+        if (!ls_desc_plain_noun(h->en, &sex, &child) && !(sex = ls_desc_noun_sex(h->en)) &&
+            !ls_desc_kin(h->en, &sex, &child))
+            sex = female_noun(h->en) ? LS_GENDER_FEMALE : 0;
+    }
+    return sex == LS_GENDER_MALE ? "his" : sex == LS_GENDER_FEMALE ? "her" : NULL;
 }
 
 /* A German or French "er"/"il" or "sie"/"elle" doing verb v that stands
@@ -2021,6 +2082,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         goto out;
     if (sub.len)
         st = lsbuf_add(out, sub.data, sub.len);
+    if (sc->lang != LSLEX_EN)
+        w->owner = body_owner(w, who, n_who, pron_sex, person_np);
 
     /* the action: ONE visible verb of the subject, as an -ing form. A verb
      * with its object or place ("dipping a brush", "running into the

@@ -25,6 +25,7 @@ typedef struct {
     size_t n_cast;
     const ls_cast_form *forms;
     size_t n_forms;
+    size_t speaker1;        /* a play's line: who says "I" there, cast index + 1; 0 none */
 } ls_scenectx;
 
 /* Upper-case the first letter of b (ASCII and Latin-1). */

@@ -335,6 +335,54 @@ static char *meta_value(const char *d, const ls_line *L, size_t key_len)
     return a < b ? longsd__strndup(d + a, b - a) : NULL;
 }
 
+/* The Title:, Author: and Language: lines of d[start, end) into g. */
+static longsd_status read_meta(const char *d, size_t start, size_t end, ls_gutenberg *g)
+{
+    ls_line L;
+    for (size_t pos = start; pos < end; pos = L.next) {
+        line_at(d, pos, end, &L);
+        size_t k = L.t1 - L.t0;
+        const char *t = d + L.t0;
+        char **slot = NULL;
+        size_t key = 0;
+        if (!g->title && ls_has_prefix_ci(t, k, "Title:"))
+            slot = &g->title, key = 6;
+        else if (!g->author && ls_has_prefix_ci(t, k, "Author:"))
+            slot = &g->author, key = 7;
+        else if (!g->language && ls_has_prefix_ci(t, k, "Language:"))
+            slot = &g->language, key = 9;
+        if (slot && k <= 300) {
+            *slot = meta_value(d, &L, key);
+            if (!*slot && L.t1 - L.t0 > key)
+                return LONGSD_ERR_NOMEM;
+        }
+    }
+    return LONGSD_OK;
+}
+
+/* Where a header was cut away but its fields kept, the text opens with
+ * them: "Title: ...", "Author: ..." lines up to the first blank line. The
+ * end of that block, or start when the text opens otherwise. */
+static size_t meta_block_end(const char *d, size_t start, size_t len)
+{
+    ls_line L;
+    size_t pos = start;
+    while (pos < len) {
+        line_at(d, pos, len, &L);
+        if (L.t1 > L.t0)
+            break;
+        pos = L.next; /* blank lines before it */
+    }
+    if (pos >= len || !ls_has_prefix_ci(d + L.t0, L.t1 - L.t0, "Title:"))
+        return start;
+    for (; pos < len; pos = L.next) {
+        line_at(d, pos, len, &L);
+        if (L.t1 == L.t0)
+            return L.next;
+    }
+    return len;
+}
+
 static longsd_status find_gutenberg(const char *d, size_t start, size_t len, ls_gutenberg *g)
 {
     g->header_end = 0;
@@ -373,10 +421,11 @@ static longsd_status find_gutenberg(const char *d, size_t start, size_t len, ls_
     if (!header_end)
         header_end = small_print_end;
     if (!header_end && footer < len) {
-        /* a footer without a header: the text from the start is the book */
-        g->header_end = start;
+        /* a footer without a header: the text from the start is the book,
+         * after the header's fields where they were kept */
+        g->header_end = meta_block_end(d, start, footer);
         g->footer_start = footer;
-        return LONGSD_OK;
+        return read_meta(d, start, g->header_end, g);
     }
     if (!header_end)
         return LONGSD_OK;
@@ -384,25 +433,7 @@ static longsd_status find_gutenberg(const char *d, size_t start, size_t len, ls_
         footer = len;
     g->header_end = header_end;
     g->footer_start = footer;
-    for (size_t pos = start; pos < header_end; pos = L.next) {
-        line_at(d, pos, header_end, &L);
-        size_t k = L.t1 - L.t0;
-        const char *t = d + L.t0;
-        char **slot = NULL;
-        size_t key = 0;
-        if (!g->title && ls_has_prefix_ci(t, k, "Title:"))
-            slot = &g->title, key = 6;
-        else if (!g->author && ls_has_prefix_ci(t, k, "Author:"))
-            slot = &g->author, key = 7;
-        else if (!g->language && ls_has_prefix_ci(t, k, "Language:"))
-            slot = &g->language, key = 9;
-        if (slot && k <= 300) {
-            *slot = meta_value(d, &L, key);
-            if (!*slot && L.t1 - L.t0 > key)
-                return LONGSD_ERR_NOMEM;
-        }
-    }
-    return LONGSD_OK;
+    return read_meta(d, start, header_end, g);
 }
 
 /* ------------------------------------------------------------------------

@@ -392,7 +392,34 @@ TEST(apposed_noun_sets_sex)
     lsbuf_free(&b);
 }
 
-RUN_TESTS(apposed_noun_sets_sex, twain_cast, fence_cast, german_cast_is_strict, french_chemistry_does_not_crash,
+/* A family name is no first name: the titles the text writes before it say
+ * the sex, over the "il" of the man she speaks to in the same sentence. */
+TEST(titles_before_a_name_set_sex)
+{
+    lsbuf b;
+    lsbuf_init(&b, 4096);
+    for (int i = 0; i < 12; i++)
+        REQUIRE(lsbuf_adds(&b, "La m\xC3\xA8re Rolinde ouvrit la porte, et il entra dans la cuisine.\n\n"
+                               "Madame Rolinde lui donna du pain, et il mangea pr\xC3\xA8s du feu.\n\n"
+                               "Le soir, il dormit dans la grange.\n\n") == LONGSD_OK);
+    longsd_story *s = ingest_str(b.data);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+    const ls_character *r = find(c, n, "Rolinde");
+    if (!r)
+        r = find(c, n, "Madame Rolinde");
+    if (!r || r->gender != LS_GENDER_FEMALE)
+        dump(c, n);
+    REQUIRE(r != NULL);
+    CHECK(r->gender == LS_GENDER_FEMALE);
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+    lsbuf_free(&b);
+}
+
+RUN_TESTS(titles_before_a_name_set_sex, apposed_noun_sets_sex, twain_cast, fence_cast, german_cast_is_strict, french_chemistry_does_not_crash,
           titles_full_names_and_places, rare_and_common_words_are_not_cast, people_adjectives_are_not_cast,
           empty_story_has_no_cast,
           forms_longest_match_wins, lexicon_basics, alloc_failures)

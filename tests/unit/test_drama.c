@@ -234,6 +234,49 @@ TEST(allocation_failures)
     free(text);
 }
 
-RUN_TESTS(french_play_has_speakers_and_no_narrator, english_play_folds_abbreviated_speakers,
+/* A play has no narrator: the "I" of a line is who speaks it, drawn as
+ * that character ("a woman"), never the "a person" of an unnamed narrator. */
+TEST(a_lines_i_is_its_speaker)
+{
+    char *text = cat_n("THE LANTERN\n\nA play\n\nDRAMATIS PERSONAE\n\nMERCURY, a god.\nSOSIE, a servant.\n"
+                       "CLEANTHIS, wife of Sosie.\n\nACT I\n\nSCENE I\n\nMERCURY, SOSIE, CLEANTHIS\n\n",
+                       "MERC. Who goes there? Stand, or I will break your head.\n\n"
+                       "SOS. A friend! I am a friend to all the world.\n\n"
+                       "CLE. I open the window and I look at the dark garden under the moon.\n\n"
+                       "MERC. Go home, and be quiet.\n\n",
+                       8);
+    longsd_story *s = ingest_str(text);
+    REQUIRE(s->is_play);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+    const ls_character *cl = named(c, n, "Cleanthis");
+    REQUIRE(cl && cl->gender == LS_GENDER_FEMALE);
+    ls_part *parts = NULL;
+    size_t np = 0;
+    int fell = 0;
+    REQUIRE(ls_split(s, 1, 0, &parts, &np, &fell, &err) == LONGSD_OK);
+    ls_idea *ideas = NULL;
+    size_t ni = 0, got = 0;
+    REQUIRE(ls_ideas_extract(s, &parts[0], 0, 3, c, n, &ideas, &ni, &got, &err) == LONGSD_OK);
+    int seen = 0;
+    for (size_t i = 0; i < ni; i++) {
+        if (!strstr(ideas[i].quote, "open the window"))
+            continue;
+        seen++;
+        if (strncmp(ideas[i].scene, "a woman", 7) != 0)
+            printf("  %s -> %s\n", ideas[i].quote, ideas[i].scene);
+        CHECK(strncmp(ideas[i].scene, "a woman", 7) == 0);
+    }
+    CHECK(seen >= 1);
+    ls_ideas_free(ideas, ni);
+    ls_parts_free(parts, np);
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+    free(text);
+}
+
+RUN_TESTS(a_lines_i_is_its_speaker, french_play_has_speakers_and_no_narrator, english_play_folds_abbreviated_speakers,
           long_scenes_stay_and_acts_are_never_joined, novels_are_no_plays,
           plan_records_a_play, allocation_failures)

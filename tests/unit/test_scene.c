@@ -6,6 +6,7 @@
 #include <ctype.h>
 
 #include "scene.h"
+#include "desc_int.h"
 #include "story.h"
 #include "t.h"
 #include "translate.h"
@@ -874,6 +875,72 @@ TEST(fused_and_elided_french_articles_stay)
     free(r);
 }
 
+/* A woman's noun the dictionary gives in the man's English ("comtesse" ->
+ * "earl", "marquise" -> "marquis", "Fürstin" -> "prince", "Wirtin" ->
+ * "landlord") is drawn as the woman the grammar says she is. */
+TEST(feminine_person_nouns_stay_women)
+{
+    static const struct {
+        lslex_lang_id lang;
+        const char *text, *want, *not;
+    } rows[] = {
+        {LSLEX_FR, "La jeune comtesse rougit et regarda le jardin.", "countess", "earl"},
+        {LSLEX_FR, "La marquise ouvrit la fenêtre sur le jardin.", "marchioness", "marquis "},
+        {LSLEX_DE, "Die Fürstin öffnete das Fenster und sah in den dunklen Garten.", "princess", "prince "},
+        {LSLEX_DE, "Die Wirtin stellte einen Krug auf den Tisch.", "landlady", "landlord"},
+        {LSLEX_DE, "Der Wirt stellte einen Krug auf den Tisch.", "host", "hostess"}, /* a man stays one */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *r = write_scene(rows[i].lang, rows[i].text, NULL, 0, (size_t)-1);
+        REQUIRE(r);
+        if (!strstr(r, rows[i].want) || strstr(r, rows[i].not))
+            printf("  %s -> %s\n", rows[i].text, r);
+        CHECK(strstr(r, rows[i].want) != NULL);
+        CHECK(strstr(r, rows[i].not) == NULL);
+        free(r);
+    }
+    char out[32];
+    CHECK(ls_desc_female_noun("earl", out, sizeof out) && !strcmp(out, "countess"));
+    CHECK(ls_desc_female_noun("baron", out, sizeof out) && !strcmp(out, "baroness")); /* WordNet's -ess form */
+    CHECK(ls_desc_female_noun("waiter", out, sizeof out) && !strcmp(out, "waitress"));
+    CHECK(!ls_desc_female_noun("farmer", out, sizeof out)); /* no "farmeress" */
+    CHECK(!ls_desc_female_noun("queen", out, sizeof out));
+}
+
+/* French and German give the doer's own body the article ("il leva la
+ * tête"); English gives it the doer's possessive: "raising his head",
+ * never "raising the head". A part with its owner after it ("la main de
+ * Marie") is someone else's and keeps "the". */
+TEST(own_body_parts_take_the_doers_possessive)
+{
+    ls_character cast[2];
+    memset(cast, 0, sizeof cast);
+    cast[0].name = cast[0].full_name = "Valjean";
+    cast[0].description = "";
+    cast[0].gender = LS_GENDER_MALE;
+    cast[1].name = cast[1].full_name = "Cosette";
+    cast[1].description = "";
+    cast[1].gender = LS_GENDER_FEMALE;
+    static const struct {
+        lslex_lang_id lang;
+        const char *text, *want, *not;
+    } rows[] = {
+        {LSLEX_FR, "Valjean leva la t\xC3\xAA" "te vers la fen\xC3\xAA" "tre.", "his head", "the head"},
+        {LSLEX_FR, "Cosette leva la main vers la fen\xC3\xAA" "tre.", "her hand", "the hand"},
+        {LSLEX_DE, "Valjean zog den Kopf von der T\xC3\xBCr zur\xC3\xBC" "ck.", "his head", "the head"},
+        {LSLEX_FR, "Valjean saisit la main de Cosette, cherchant le pouls.", "the hand", "his hand"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *r = write_scene(rows[i].lang, rows[i].text, cast, 2, (size_t)-1);
+        REQUIRE(r);
+        if (!strstr(r, rows[i].want) || strstr(r, rows[i].not))
+            printf("  %s -> %s\n", rows[i].text, r);
+        CHECK(strstr(r, rows[i].want) != NULL);
+        CHECK(strstr(r, rows[i].not) == NULL);
+        free(r);
+    }
+}
+
 RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen,
@@ -882,4 +949,5 @@ RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_n
           thin_scene_gets_the_setting_around_it, titles_read_as_titles, one_action_and_seeable_things,
           titles_keep_the_texts_preposition, repeated_long_titles_stay_short_and_whole,
           source_words_translate_as_units, fused_and_elided_french_articles_stay,
-          repeated_titles_told_apart_by_a_thing)
+          repeated_titles_told_apart_by_a_thing, feminine_person_nouns_stay_women,
+          own_body_parts_take_the_doers_possessive)

@@ -558,6 +558,24 @@ TEST(gutenberg_header_footer)
     longsd_story_free(s);
 }
 
+/* The header cut away but its fields kept at the top: they are the title
+ * and author, and no paragraph of the book. */
+TEST(gutenberg_fields_without_a_header)
+{
+    const char *text = "\xEF\xBB\xBFTitle: The Red Mill (a tale)\r\nAuthor: Ann Roe\r\nTranslator: Bo Lin\r\n\r\n"
+                       "It was a dark night. The end was near.\r\n\r\nThe mill stood by the river.\r\n\r\n"
+                       "*** END OF THE PROJECT GUTENBERG EBOOK THE RED MILL ***\r\n\r\nLicence text.\r\n";
+    longsd_story *s = ingest_str(text);
+    check_spans(s);
+    CHECK_STR(s->title, "The Red Mill (a tale)");
+    CHECK_STR(s->author, "Ann Roe");
+    CHECK_INT(s->n_paras, 2);
+    char *t = para_text(s, 0);
+    CHECK_STR(t, "It was a dark night. The end was near.");
+    free(t);
+    longsd_story_free(s);
+}
+
 TEST(gutenberg_old_small_print)
 {
     const char *text = "The Project Gutenberg Etext of Old Tale\n\n**The Legal Small Print**\n\nlegal words\n\n"
@@ -806,6 +824,6 @@ RUN_TESTS(twain1_chapters_paragraphs, twain1_sentences_in_quotes, twain3_hard_wr
           grimm_fischer_single_tale, fence_and_chemie, corpus_sentence_text_matches_span, sentence_table, in_quotes,
           crlf_cr_and_lf_agree, utf8_bom_stripped_spans_original, line_per_paragraph_without_blank_lines,
           wrapped_with_indented_paragraphs, clean_text_joins_hyphenated_wraps, chapter_heading_variants,
-          markdown_headings, numbered_lists_are_not_chapters, gutenberg_header_footer, gutenberg_old_small_print,
+          markdown_headings, numbered_lists_are_not_chapters, gutenberg_header_footer, gutenberg_fields_without_a_header, gutenberg_old_small_print,
           bad_inputs, size_cap, ten_megabyte_line, hostile_patterns_linear, public_api, language_guess,
           allocation_failures)
