@@ -152,6 +152,8 @@ typedef struct {
     size_t n;           /* sentences */
     double score;
     size_t slice;
+    uint64_t look;      /* its written scene's subject and action verb (judge), 0 none */
+    int read;           /* judge has read its written scene */
 } cand;
 
 typedef struct {
@@ -523,8 +525,9 @@ static longsd_status make_candidates(xpart *x, int k, size_t max_window)
  * about in that book") nor a musing from an action; the written scene
  * can: nobody doing anything visible, nothing to put them among, people
  * named but not there. Multiplies a positive score. */
-static longsd_status judge(const xpart *x, const ls_scenectx *sc, cand *c)
+static longsd_status judge(const xpart *x, const ls_scenectx *sc, cand *c, int rescore)
 {
+    c->read = 1;
     const longsd_story *s = x->s;
     size_t ref;
     char *nar = ls_scene_build(sc, x->f[c->first].idx, c->n, &ref);
@@ -532,7 +535,8 @@ static longsd_status judge(const xpart *x, const ls_scenectx *sc, cand *c)
         return LONGSD_ERR_NOMEM;
     if (!nar[0]) {
         longsd__free(nar);
-        c->score *= c->score > 0 ? 0.5 : 1.0; /* only dialogue: nothing drawn */
+        if (rescore)
+            c->score *= c->score > 0 ? 0.5 : 1.0; /* only dialogue: nothing drawn */
         return LONGSD_OK;
     }
     ls_sceneparts parts;
@@ -562,8 +566,18 @@ static longsd_status judge(const xpart *x, const ls_scenectx *sc, cand *c)
         f *= 0.6; /* people talked about, not there: a roll call, a report */
     else if (talked > parts.present.n)
         f *= 0.85; /* more of them than people there ("where William and Elizabeth reposed" stays a scene) */
-    if (c->score > 0)
+    if (c->score > 0 && rescore)
         c->score *= f;
+    if (parts.action[0] && (parts.n_who || parts.subject[0])) {
+        /* who does what: "Henry going out into the garden" and "Henry
+         * going out to the garden" are one picture twice */
+        size_t vl = strcspn(parts.action, " ");
+        char key[96];
+        int kl = parts.n_who ? snprintf(key, sizeof key, "%zu %.*s", parts.who[0], (int)vl, parts.action)
+                             : snprintf(key, sizeof key, "%s %.*s", parts.subject, (int)vl, parts.action);
+        if (kl > 0)
+            c->look = lslex_word_hash(key, (size_t)kl < sizeof key ? (size_t)kl : sizeof key - 1) | 1;
+    }
     return LONGSD_OK;
 }
 
@@ -579,7 +593,7 @@ static longsd_status rerank(xpart *x, const ls_scenectx *sc, int k)
         cand *c = &x->c[i];
         if (c->slice < (size_t)k && seen[c->slice] < JUDGED_PER_SLICE) {
             seen[c->slice]++;
-            st = judge(x, sc, c);
+            st = judge(x, sc, c, 1);
         }
     }
     longsd__free(seen);
@@ -634,39 +648,70 @@ static double jaccard(const xpart *x, const cand *a, const cand *b)
     return uni ? (double)inter / (double)uni : 1.0;
 }
 
-static int conflicts(const xpart *x, const cand *c, const cand *chosen, size_t n_chosen, int allow_same_para)
+/* allow: 0 nothing shared; 1 a second passage of a paragraph; 2 also a
+ * picture already chosen (the part has no other passage left) */
+static int conflicts(const xpart *x, const cand *c, const cand *chosen, size_t n_chosen, int allow)
 {
     for (size_t i = 0; i < n_chosen; i++) {
         const cand *o = &chosen[i];
         if (c->first < o->first + o->n && o->first < c->first + c->n)
             return 1; /* overlapping sentences */
-        if (!allow_same_para && x->f[c->first].para == x->f[o->first].para)
+        if (!allow && x->f[c->first].para == x->f[o->first].para)
             return 1;
         if (jaccard(x, c, o) > JACCARD_MAX)
             return 1;
+        if (allow < 2 && c->look && c->look == o->look)
+            return 1; /* the same person doing the same thing: one picture twice */
     }
     return 0;
 }
 
-static size_t select_ideas(const xpart *x, int k, cand *out)
+/* Can candidate c join the n chosen? Its written scene is read first where
+ * rerank did not (its look: one picture twice is a conflict too). */
+static longsd_status fits(xpart *x, const ls_scenectx *sc, cand *c, const cand *chosen, size_t n, int allow, int *ok)
+{
+    *ok = 0;
+    if (conflicts(x, c, chosen, n, allow))
+        return LONGSD_OK;
+    if (!c->read) {
+        longsd_status st = judge(x, sc, c, 0);
+        if (st)
+            return st;
+    }
+    *ok = !conflicts(x, c, chosen, n, allow);
+    return LONGSD_OK;
+}
+
+static longsd_status select_ideas(xpart *x, const ls_scenectx *sc, int k, cand *out, size_t *n_out)
 {
     size_t n = 0;
+    longsd_status st = LONGSD_OK;
+    int ok;
     /* 1: the best passage of each slice */
-    for (size_t sl = 0; sl < (size_t)k; sl++) {
+    for (size_t sl = 0; sl < (size_t)k && !st; sl++) {
         for (size_t i = 0; i < x->n_c; i++) {
-            const cand *c = &x->c[i];
-            if (c->slice == sl && !conflicts(x, c, out, n, 0)) {
+            cand *c = &x->c[i];
+            if (c->slice != sl)
+                continue;
+            if ((st = fits(x, sc, c, out, n, 0, &ok)))
+                break;
+            if (ok) {
                 out[n++] = *c;
                 break;
             }
         }
     }
-    /* 2: fill from the best of the rest; 3: allow a second passage of a paragraph */
-    for (int allow = 0; allow <= 1 && n < (size_t)k; allow++)
-        for (size_t i = 0; i < x->n_c && n < (size_t)k; i++)
-            if (!conflicts(x, &x->c[i], out, n, allow))
+    /* 2: fill from the best of the rest; 3: allow a second passage of a
+     * paragraph; 4: a picture twice rather than fewer ideas */
+    for (int allow = 0; allow <= 2 && n < (size_t)k && !st; allow++)
+        for (size_t i = 0; i < x->n_c && n < (size_t)k; i++) {
+            if ((st = fits(x, sc, &x->c[i], out, n, allow, &ok)))
+                break;
+            if (ok)
                 out[n++] = x->c[i];
-    return n;
+        }
+    *n_out = n;
+    return st;
 }
 
 static int cand_pos_cmp(const void *a, const void *b)
@@ -946,12 +991,15 @@ longsd_status ls_ideas_extract(const longsd_story *s, const ls_part *part, size_
     ls_scenectx sc = {.s = s, .lang = x.lang, .cast = cast, .n_cast = n_cast, .forms = x.forms, .n_forms = x.n_forms};
     if ((st = make_candidates(&x, k, MAX_WINDOW)) || (st = rerank(&x, &sc, k)))
         goto out;
-    n_sel = select_ideas(&x, k, chosen);
+    if ((st = select_ideas(&x, &sc, k, chosen, &n_sel)))
+        goto out;
     if (n_sel < (size_t)k) {
         /* windows may have eaten sentences that could stand alone */
         if ((st = make_candidates(&x, k, 1)) || (st = rerank(&x, &sc, k)))
             goto out;
-        size_t n2 = select_ideas(&x, k, chosen2);
+        size_t n2 = 0;
+        if ((st = select_ideas(&x, &sc, k, chosen2, &n2)))
+            goto out;
         if (n2 > n_sel) {
             memcpy(chosen, chosen2, n2 * sizeof *chosen);
             n_sel = n2;

@@ -1,0 +1,69 @@
+/* test_ideas_looks.c - the ideas of a part are different pictures
+ * (ideas_extract.c): two passages whose written scenes show the same person
+ * doing the same thing are one picture twice, however different their
+ * words, and only the better one is chosen. */
+#include "ideas.h"
+#include "story.h"
+#include "t.h"
+#include "wordnet.h"
+
+#define CORPUS "tests/corpus/"
+
+/* "Tom sitting on the barrel" -> "Tom sitting": who and what, when the
+ * title reads as a person doing something (its second word an -ing). */
+static int title_look(const char *title, char *out, size_t cap)
+{
+    const char *sp = strchr(title, ' ');
+    if (!sp)
+        return 0;
+    size_t n = strcspn(sp + 1, " ");
+    if (n < 4 || strncmp(sp + 1 + n - 3, "ing", 3) != 0)
+        return 0;
+    snprintf(out, cap, "%.*s", (int)(sp + 1 + n - title), title);
+    return 1;
+}
+
+/* Tom Sawyer in three parts of five: its beginning held "Tom sitting on
+ * the barrel" and "Tom sitting" (with his slate), one pose twice. */
+TEST(no_part_shows_one_person_doing_one_thing_twice)
+{
+    REQUIRE(lswn_available());
+    size_t len = 0;
+    char *d = t_slurp(CORPUS "en-twain1.txt", &len);
+    REQUIRE(d != NULL);
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    REQUIRE(ls_story_ingest("en-twain1.txt", d, len, NULL, &s, &err) == LONGSD_OK);
+    free(d);
+    ls_character *cast = NULL;
+    size_t n_cast = 0;
+    REQUIRE(ls_cast_find(s, 30, &cast, &n_cast, &err) == LONGSD_OK);
+    ls_part *parts = NULL;
+    size_t np = 0;
+    int fell = 0;
+    REQUIRE(ls_split(s, 3, 0, &parts, &np, &fell, &err) == LONGSD_OK && np == 3);
+    ls_idea *ideas = NULL;
+    size_t n = 0;
+    for (size_t p = 0; p < np; p++) {
+        size_t before = n, out = 0;
+        REQUIRE(ls_ideas_extract(s, &parts[p], p, 5, cast, n_cast, &ideas, &n, &out, &err) == LONGSD_OK);
+        CHECK_INT(out, 5);
+        for (size_t i = before; i < n; i++) {
+            char a[64], b[64];
+            fprintf(stderr, "  part %zu: %s :: %s\n", p, ideas[i].title, ideas[i].scene);
+            if (!title_look(ideas[i].title, a, sizeof a))
+                continue;
+            for (size_t j = i + 1; j < n; j++)
+                if (title_look(ideas[j].title, b, sizeof b) && strcmp(a, b) == 0) {
+                    fprintf(stderr, "  twice in part %zu: \"%s\" and \"%s\"\n", p, ideas[i].title, ideas[j].title);
+                    CHECK(0);
+                }
+        }
+    }
+    ls_ideas_free(ideas, n);
+    ls_parts_free(parts, np);
+    ls_cast_free(cast, n_cast);
+    longsd_story_free(s);
+}
+
+RUN_TESTS(no_part_shows_one_person_doing_one_thing_twice)
