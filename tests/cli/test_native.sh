@@ -77,6 +77,23 @@ if [ "$rc" -ne 0 ] && grep -q "no_up: LoRA module of tensor 'lora_unet_a.lora_do
 else fail "malformed LoRA" "exit $rc: $(cat "$TMP/err")"; fi
 "$LONGSD_BIN" -q sd --backend "native=$M" --size 64x64 --lora "x:heavy" "x" -o "$TMP/l6.png" 2>"$TMP/err"; rc=$?
 if [ "$rc" -eq 2 ]; then pass "--lora x:heavy: usage error"; else fail "--lora x:heavy" "exit $rc"; fi
+# a failed image's reason is on the screen once, with the run's lines or
+# without them (-q): a LoRA for SDXL (retried, then the backend set aside)
+# and a LoRA not found (refused at once)
+for q in "" -q; do
+    "$LONGSD_BIN" $q sd --backend "native=$M" --size 64x64 --steps 1 --lora "$L/xl_kohya.safetensors" "x" \
+        -o "$TMP/l7.png" 2>"$TMP/err"; rc=$?
+    n=$(grep -c "is for SDXL's second text encoder" "$TMP/err")
+    if [ "$rc" -ne 0 ] && [ "$n" -eq 1 ] && [ ! -e "$TMP/l7.png" ] &&
+       { [ -n "$q" ] || grep -q "^longsd: error: no image written to .*l7.png (the reason above)" "$TMP/err"; }; then
+        pass "sd${q:+ $q}: a failed image's reason once ($(wc -l <"$TMP/err") lines)"
+    else fail "sd${q:+ $q}: a failed image's reason once" "exit $rc, $n times: $(cat "$TMP/err")"; fi
+    "$LONGSD_BIN" $q sd --backend "native=$M" --lora-dir "$L" --size 64x64 "x <lora:nosuch>" -o "$TMP/l8.png" \
+        2>"$TMP/err"; rc=$?
+    n=$(grep -c 'LoRA "nosuch" not found' "$TMP/err")
+    if [ "$rc" -ne 0 ] && [ "$n" -eq 1 ]; then pass "sd${q:+ $q}: a missing LoRA's reason once"
+    else fail "sd${q:+ $q}: a missing LoRA's reason once" "exit $rc, $n times: $(cat "$TMP/err")"; fi
+done
 
 "$LONGSD_BIN" -q sd --backend "native=$TMP/nope" --size 64x64 "x" -o "$TMP/c.png" 2>"$TMP/err"; rc=$?
 if [ "$rc" -ne 0 ] && grep -q "nope" "$TMP/err" && [ ! -e "$TMP/c.png" ]; then pass "missing model: clear error, no file"
