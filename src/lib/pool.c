@@ -428,6 +428,7 @@ static void run_attempt(ls_pool *p, int bi, ls_http *http, ls_pool_job *j, doubl
     if (is_png) {
         if (a->seed_used <= UINT32_MAX)
             job.seed = (uint32_t)a->seed_used;
+        job.params_extra = im.params_extra; /* the native engine's Lora hashes */
         if (!(params = ls_pool_parameters_text(&job, a->seed_used))) {
             a->rc = lserr_set(&err, LONGSD_ERR_NOMEM, "out of memory");
             goto out;
