@@ -256,6 +256,16 @@ longsd_status sdlora_from_st(const sdst_file *f, const sdpeft *cfg, sdlora **out
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
     }
     l->m = m;
+    /* diffusers keeps the LoraConfig of each component in the header (since
+     * 0.34, when the trainer passes it); a folder's adapter_config.json wins */
+    static const char *const component[3] = {"unet", "text_encoder", "text_encoder_2"};
+    sdpeft *own[3] = {NULL, NULL, NULL};
+    const sdpeft *use[3] = {cfg, cfg, cfg};
+    const char *meta = cfg ? NULL : sdst_meta(f, "lora_adapter_metadata");
+    for (int k = 0; meta && k < 3 && rc == LONGSD_OK; k++) {
+        rc = sdpeft_from_diffusers_meta(meta, component[k], label, &own[k], err);
+        use[k] = own[k];
+    }
     /* one entry per tensor first, then merged by key */
     for (size_t i = 0; i < nt && rc == LONGSD_OK; i++) {
         const sdst_tensor *t = sdst_at(f, i);
@@ -310,7 +320,9 @@ longsd_status sdlora_from_st(const sdst_file *f, const sdpeft *cfg, sdlora **out
         }
     }
     for (size_t k = 0; k < l->n && rc == LONGSD_OK; k++)
-        rc = finish_module(f, cfg, label, &l->m[k], err);
+        rc = finish_module(f, use[l->m[k].net], label, &l->m[k], err);
+    for (int k = 0; k < 3; k++)
+        sdpeft_free(own[k]);
     if (rc == LONGSD_OK && l->n == 0)
         rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: no LoRA tensors in the file", label);
     if (rc != LONGSD_OK) {

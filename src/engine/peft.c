@@ -233,6 +233,47 @@ longsd_status sdpeft_load(const char *path, sdpeft **out, lserr *err)
     return rc;
 }
 
+longsd_status sdpeft_from_diffusers_meta(const char *json, const char *component, const char *label,
+                                         sdpeft **out, lserr *err)
+{
+    *out = NULL;
+    json_error_t je;
+    json_t *o = json_loads(json, JSON_REJECT_DUPLICATES, &je), *sub = NULL;
+    char *text = NULL, *where = NULL;
+    longsd_status rc = LONGSD_OK;
+    if (!o || !json_is_object(o)) {
+        rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: metadata \"lora_adapter_metadata\" is not a JSON object%s%s", label,
+                       o ? "" : ": ", o ? "" : je.text);
+        goto out;
+    }
+    size_t pl = strlen(component);
+    const char *key;
+    json_t *v;
+    if (!(sub = json_object()))
+        goto nomem;
+    json_object_foreach(o, key, v)
+    {
+        if (strncmp(key, component, pl) == 0 && key[pl] == '.' && key[pl + 1] &&
+            json_object_set(sub, key + pl + 1, v) != 0)
+            goto nomem;
+    }
+    if (json_object_size(sub) == 0)
+        goto out;
+    if (!(text = json_dumps(sub, JSON_PRESERVE_ORDER)) ||
+        !(where = longsd__asprintf("%s (lora_adapter_metadata, %s.*)", label, component)))
+        goto nomem;
+    rc = sdpeft_parse(text, strlen(text), where, out, err);
+    goto out;
+nomem:
+    rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+out:
+    free(text);
+    longsd__free(where);
+    json_decref(sub);
+    json_decref(o);
+    return rc;
+}
+
 static const pattern *match(const pattern *p, size_t n, const char *module)
 {
     for (size_t i = 0; i < n; i++)

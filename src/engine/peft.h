@@ -20,6 +20,13 @@ typedef struct sdpeft sdpeft;
  * other than LORA, use_dora) is LONGSD_ERR_UNSUPPORTED. */
 longsd_status sdpeft_parse(const char *text, size_t len, const char *label, sdpeft **out /* OUT */, lserr *err);
 longsd_status sdpeft_load(const char *path, sdpeft **out /* OUT */, lserr *err);
+/* The config of one component ("unet", "text_encoder", "text_encoder_2")
+ * from diffusers' "lora_adapter_metadata" (a safetensors metadata value:
+ * one JSON object of "<component>.<LoraConfig field>" keys, which
+ * diffusers' load_lora_weights turns into each component's LoraConfig).
+ * *out NULL when the component has no keys there. */
+longsd_status sdpeft_from_diffusers_meta(const char *json, const char *component, const char *label,
+                                         sdpeft **out /* OUT */, lserr *err);
 void sdpeft_free(sdpeft *c); /* NULL is a no-op */
 
 /* The scale of module (dotted name, as under base_model.model.) whose

@@ -296,6 +296,46 @@ TEST(peft_folder_scales_from_adapter_config)
     free(ref);
 }
 
+/* diffusers' lora_adapter_metadata (each component's LoraConfig in the
+ * safetensors header: UNet scale 2, text encoder 1.5) against a float64
+ * pipeline after load_lora_weights; the same tensors without it
+ * (diffusers.safetensors) are scale 1, another answer. */
+TEST(diffusers_header_metadata_scales_like_load_lora_weights)
+{
+    float out[2 * 384], te[2 * 77 * 32];
+    unet_with("tests/engine/lora/diffusers_meta.safetensors", 1.0f, out, NULL);
+    float *ref = load(REF, "unet_meta");
+    double e = rel_err(out, ref, 2 * 384);
+    printf("  diffusers file with lora_adapter_metadata, UNet: max rel err %.2e\n", e);
+    CHECK(e < 1e-4);
+    float plain[2 * 384];
+    unet_with(DIFF, 1.0f, plain, NULL);
+    CHECK(rel_err(plain, ref, 2 * 384) > 1e-3);
+    free(ref);
+    te_with("tests/engine/lora/diffusers_meta.safetensors", 1.0f, te, NULL);
+    ref = load(REF, "te_meta");
+    e = rel_err(te, ref, 2 * 77 * 32);
+    printf("  diffusers file with lora_adapter_metadata, text encoder: max rel err %.2e\n", e);
+    CHECK(e < 1e-4);
+    free(ref);
+    /* the header's config malformed (r 0): the file, the metadata and the field */
+    size_t len = 0;
+    char *bytes = t_slurp("tests/engine/lora/diffusers_meta.safetensors", &len), path[300];
+    REQUIRE(bytes);
+    char *at = memmem(bytes, len, "unet.r\\\": 4", 11);
+    REQUIRE(at);
+    at[10] = '0';
+    snprintf(path, sizeof path, "%s/bad_meta.safetensors", t_tmpdir());
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f && fwrite(bytes, 1, len, f) == len && fclose(f) == 0);
+    free(bytes);
+    sdlora *l = NULL;
+    lserr err = {0};
+    CHECK_INT(sdlora_load(path, &l, &err), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(err.msg, "bad_meta.safetensors (lora_adapter_metadata, unet.*): field \"r\" is not a rank");
+    CHECK(l == NULL);
+}
+
 /* A folder whose adapter_config.json is malformed: the file and the field. */
 TEST(malformed_adapter_config_names_file_and_field)
 {
@@ -573,5 +613,6 @@ TEST(malformed_sdxl_loras_name_file_and_tensor)
 
 RUN_TESTS(kohya_and_locon_match_the_hand_merge, kohya_merges_into_a_packed_in_proj, diffusers_peft_matches_peft,
           peft_folder_scales_from_adapter_config, malformed_adapter_config_names_file_and_field,
+          diffusers_header_metadata_scales_like_load_lora_weights,
           pipeline_tags_params_and_undo, tags, malformed_files_name_file_and_tensor,
           malformed_sdxl_loras_name_file_and_tensor)
