@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (sdst_open_mem(data, size, "fuzz", &f, &err) != LONGSD_OK)
         return 0;
     sdlora *l = NULL;
-    if (sdlora_from_st(f, &l, &err) == LONGSD_OK) {
+    if (sdlora_from_st(f, NULL, &l, &err) == LONGSD_OK) {
         if (sdlora_count(l, SDLORA_UNET) + sdlora_count(l, SDLORA_TE) == 0)
             abort();
         sdlora_free(l);

@@ -76,7 +76,12 @@ int cmd_sd(longsd_ctx *ctx, cli_opts *o)
         req.seed = longsd_candidate_seed(base, (unsigned)d);
         longsd_status st = longsd_render_one(ctx, &req, path, &p, cli_render_progress, &g);
         if (st) {
-            cli_error("%s", longsd_errmsg(ctx));
+            /* the pool's "failed" line (or one before it) gave the reason:
+             * once is enough; with -q that line is not shown, so here it is */
+            if (st == LONGSD_ERR_BACKEND && g.failed_said)
+                cli_error("no image written to %s (the reason above)", path);
+            else
+                cli_error("%s", longsd_errmsg(ctx));
             return cli_exit_of(st);
         }
         if (o->json) {

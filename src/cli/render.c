@@ -235,6 +235,7 @@ void cli_render_progress(void *user, const longsd_render_progress *p)
             fputs("\r\033[K", stderr);
         fprintf(stderr, "longsd: %s\n", cli_safe(p->event)); /* quotes servers */
         g->bar_shown = 0;
+        g->failed_said |= strncmp(p->event, "failed ", 7) == 0;
     }
     if (g->tty && (p->final || mono() - g->last_draw > 0.1 || !g->bar_shown)) {
         draw_bar(g, p);

@@ -27,6 +27,7 @@ typedef struct {
     int tty;
     double last_draw;
     int bar_shown;
+    int failed_said; /* a "failed ..." line was shown: it gave the reason */
 } cli_progress;
 void cli_progress_init(cli_progress *p, const cli_opts *o);
 void cli_render_progress(void *user, const longsd_render_progress *p);

@@ -13,8 +13,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "compvis.h"
+#include "peft.h"
 #include "safetensors.h"
 
 #define MAX_RANK 4096
@@ -24,6 +26,7 @@ typedef struct {
     char *key; /* canonical module key, see the file comment */
     sdlora_net net;
     char *tensor; /* the down tensor's name, for messages */
+    char *mpath;  /* the module's dotted name in the file, for a PEFT config's patterns */
     int out, r, rest; /* up (out, r), down (r, rest = in * kh * kw) */
     float alpha;
     int has_alpha;
@@ -65,6 +68,7 @@ void sdlora_free(sdlora *l)
     for (size_t i = 0; i < l->n; i++) {
         longsd__free(l->m[i].key);
         longsd__free(l->m[i].tensor);
+        longsd__free(l->m[i].mpath);
         longsd__free(l->m[i].up);
         longsd__free(l->m[i].down);
     }
@@ -185,8 +189,9 @@ static const module *find(const sdlora *l, sdlora_net net, const char *key)
     return bsearch(&probe, l->m, l->n, sizeof *l->m, cmp_module);
 }
 
-/* One module's matrices as f32, shapes checked. */
-static longsd_status finish_module(const sdst_file *f, const char *label, module *m, lserr *err)
+/* One module's matrices as f32, shapes checked; cfg (may be NULL) is the
+ * adapter's PEFT config, whose scale stands for a missing .alpha. */
+static longsd_status finish_module(const sdst_file *f, const sdpeft *cfg, const char *label, module *m, lserr *err)
 {
     if (!m->tdown || !m->tup)
         return lserr_set(err, LONGSD_ERR_MODEL, "%s: LoRA module of tensor '%s' has no %s", label, m->tensor,
@@ -211,6 +216,13 @@ static longsd_status finish_module(const sdst_file *f, const char *label, module
                              m->talpha->name);
         m->alpha = a;
         m->has_alpha = 1;
+    } else if (cfg) {
+        float scale;
+        longsd_status rc = sdpeft_scale(cfg, m->mpath, m->r, m->tensor, &scale, err);
+        if (rc != LONGSD_OK)
+            return rc;
+        m->alpha = scale * (float)m->r;
+        m->has_alpha = 1;
     }
     m->down = longsd__malloc(d->numel * sizeof *m->down);
     m->up = longsd__malloc(u->numel * sizeof *m->up);
@@ -228,7 +240,7 @@ static longsd_status finish_module(const sdst_file *f, const char *label, module
     return rc;
 }
 
-longsd_status sdlora_from_st(const sdst_file *f, sdlora **out, lserr *err)
+longsd_status sdlora_from_st(const sdst_file *f, const sdpeft *cfg, sdlora **out, lserr *err)
 {
     *out = NULL;
     const char *label = sdst_label(f);
@@ -244,6 +256,16 @@ longsd_status sdlora_from_st(const sdst_file *f, sdlora **out, lserr *err)
         return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
     }
     l->m = m;
+    /* diffusers keeps the LoraConfig of each component in the header (since
+     * 0.34, when the trainer passes it); a folder's adapter_config.json wins */
+    static const char *const component[3] = {"unet", "text_encoder", "text_encoder_2"};
+    sdpeft *own[3] = {NULL, NULL, NULL};
+    const sdpeft *use[3] = {cfg, cfg, cfg};
+    const char *meta = cfg ? NULL : sdst_meta(f, "lora_adapter_metadata");
+    for (int k = 0; meta && k < 3 && rc == LONGSD_OK; k++) {
+        rc = sdpeft_from_diffusers_meta(meta, component[k], label, &own[k], err);
+        use[k] = own[k];
+    }
     /* one entry per tensor first, then merged by key */
     for (size_t i = 0; i < nt && rc == LONGSD_OK; i++) {
         const sdst_tensor *t = sdst_at(f, i);
@@ -278,6 +300,8 @@ longsd_status sdlora_from_st(const sdst_file *f, sdlora **out, lserr *err)
             hit = &l->m[l->n++];
             hit->key = key;
             hit->net = net;
+            if (!(hit->mpath = longsd__strndup(mp, mn)))
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
         } else {
             longsd__free(key);
         }
@@ -296,7 +320,9 @@ longsd_status sdlora_from_st(const sdst_file *f, sdlora **out, lserr *err)
         }
     }
     for (size_t k = 0; k < l->n && rc == LONGSD_OK; k++)
-        rc = finish_module(f, label, &l->m[k], err);
+        rc = finish_module(f, use[l->m[k].net], label, &l->m[k], err);
+    for (int k = 0; k < 3; k++)
+        sdpeft_free(own[k]);
     if (rc == LONGSD_OK && l->n == 0)
         rc = lserr_set(err, LONGSD_ERR_MODEL, "%s: no LoRA tensors in the file", label);
     if (rc != LONGSD_OK) {
@@ -308,14 +334,52 @@ longsd_status sdlora_from_st(const sdst_file *f, sdlora **out, lserr *err)
     return LONGSD_OK;
 }
 
+/* dir[0..dn) (which ends in '/' or is empty) + name into buf, if that
+ * file exists. */
+static int sibling(char *buf, size_t cap, const char *dir, size_t dn, const char *name)
+{
+    int n = snprintf(buf, cap, "%.*s%s", (int)dn, dir, name);
+    return n > 0 && (size_t)n < cap && lsfile_exists(buf);
+}
+
 longsd_status sdlora_load(const char *path, sdlora **out, lserr *err)
 {
     sdst_file *f = NULL;
+    sdpeft *cfg = NULL;
+    char file[4096], conf[4096], dir[4096];
+    struct stat st;
+    longsd_status rc = LONGSD_OK;
+    int has_conf = 0;
     *out = NULL;
-    longsd_status rc = sdst_open(path, &f, err);
+    /* a PEFT adapter folder (save_pretrained) or its weights file: the
+     * scale is in adapter_config.json next to adapter_model.safetensors */
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        size_t n = strlen(path);
+        int dl = snprintf(dir, sizeof dir, "%s%s", path, n && path[n - 1] == '/' ? "" : "/");
+        if (dl < 0 || (size_t)dl >= sizeof dir)
+            return lserr_set(err, LONGSD_ERR_PARAM, "LoRA path of %zu bytes is too long", n);
+        if (!sibling(file, sizeof file, dir, (size_t)dl, "adapter_model.safetensors") &&
+            !sibling(file, sizeof file, dir, (size_t)dl, "pytorch_lora_weights.safetensors"))
+            return lserr_set(err, LONGSD_ERR_NOT_FOUND,
+                             "%s: a folder without adapter_model.safetensors or pytorch_lora_weights.safetensors "
+                             "(give the LoRA's .safetensors file)", path);
+        has_conf = sibling(conf, sizeof conf, dir, (size_t)dl, "adapter_config.json");
+    } else {
+        const char *base = strrchr(path, '/');
+        size_t dn = base ? (size_t)(base - path) + 1 : 0;
+        if (snprintf(file, sizeof file, "%s", path) >= (int)sizeof file)
+            return lserr_set(err, LONGSD_ERR_PARAM, "LoRA path of %zu bytes is too long", strlen(path));
+        if (strcmp(path + dn, "adapter_model.safetensors") == 0)
+            has_conf = sibling(conf, sizeof conf, path, dn, "adapter_config.json");
+    }
+    if (has_conf)
+        rc = sdpeft_load(conf, &cfg, err);
     if (rc == LONGSD_OK)
-        rc = sdlora_from_st(f, out, err);
+        rc = sdst_open(file, &f, err);
+    if (rc == LONGSD_OK)
+        rc = sdlora_from_st(f, cfg, out, err);
     sdst_close(f);
+    sdpeft_free(cfg);
     return rc;
 }
 

@@ -22,10 +22,16 @@ typedef enum { SDLORA_UNET = 0, SDLORA_TE = 1, SDLORA_TE2 = 2 } sdlora_net;
 
 typedef struct sdlora sdlora;
 
-/* Load and check a LoRA file; errors name the file and the tensor. */
+/* Load and check a LoRA file; errors name the file and the tensor. path
+ * may also be a PEFT adapter folder (adapter_model.safetensors, else
+ * pytorch_lora_weights.safetensors, in it); a folder's or an
+ * adapter_model.safetensors file's adapter_config.json next to it gives
+ * the modules' lora_alpha / r scales (peft.h), which the file does not. */
 longsd_status sdlora_load(const char *path, sdlora **out /* OUT */, lserr *err);
-/* The same from an open safetensors file (the fuzz target's entry). */
-longsd_status sdlora_from_st(const sdst_file *f, sdlora **out /* OUT */, lserr *err);
+/* The same from an open safetensors file (the fuzz target's entry); cfg
+ * (NULL: none) scales the modules that have no .alpha tensor. */
+typedef struct sdpeft sdpeft;
+longsd_status sdlora_from_st(const sdst_file *f, const sdpeft *cfg, sdlora **out /* OUT */, lserr *err);
 void sdlora_free(sdlora *l); /* NULL is a no-op */
 const char *sdlora_path(const sdlora *l);
 size_t sdlora_count(const sdlora *l, sdlora_net net); /* modules for a network */

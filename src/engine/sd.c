@@ -103,11 +103,12 @@ static longsd_status lora_get(longsd_sd_state *st, const char *path, const sdlor
     return LONGSD_OK;
 }
 
-/* A tag's NAME: lora_dir/NAME.safetensors, else NAME as a path. */
+/* A tag's NAME: lora_dir/NAME.safetensors, else lora_dir/NAME (a PEFT
+ * adapter folder), else NAME as a path. */
 static char *resolve_tag(longsd_sd_state *st, const char *dir, const char *name)
 {
-    if (dir && *dir) {
-        char *p = longsd__asprintf("%s/%s.safetensors", dir, name);
+    for (int k = 0; dir && *dir && k < 2; k++) {
+        char *p = longsd__asprintf("%s/%s%s", dir, name, k ? "" : ".safetensors");
         if (p && lsfile_exists(p))
             return p;
         longsd__free(p);

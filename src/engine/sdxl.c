@@ -34,8 +34,13 @@ longsd_status sdxl_check(const sdxl_te *t, const sdunet_cfg *u, const char *labe
     return LONGSD_OK;
 }
 
-/* out(proj) = final state x(hidden) through the text projection. */
-static longsd_status project(const sdxl_te *t, const float *x, float *out, lserr *err)
+/* out(proj) = final state x(hidden) through the text projection. The
+ * matrix is read as a Linear's (projection_dim, hidden_size), transposed
+ * from a single file's OpenCLIP Parameter, so that a LoRA on it (kohya's
+ * lora_te2_text_projection, diffusers' text_encoder_2.text_projection,
+ * which diffusers applies) adds up @ down in the layout it was trained on. */
+#define PROJ_NAME "text_projection.weight"
+static longsd_status project(const sdxl_te *t, const sdw_patch *patch, const float *x, float *out, lserr *err)
 {
     int D = t->c2.hidden, P = t->c2.proj;
     const sdst_tensor *w = sdst_find(t->f2, t->proj_name);
@@ -44,16 +49,24 @@ static longsd_status project(const sdxl_te *t, const float *x, float *out, lserr
         return lserr_set(err, LONGSD_ERR_MODEL, "%s: %s '%s' (want %lld x %lld: projection_dim x hidden_size%s)",
                          sdst_label(t->f2), w ? "wrong shape of" : "no tensor", t->proj_name,
                          (long long)want0, (long long)want1, t->proj_t ? ", transposed" : "");
-    float *m = longsd__malloc((size_t)D * P * sizeof *m);
-    if (!m)
-        return lserr_set(err, LONGSD_ERR_NOMEM, "text projection: out of memory");
-    longsd_status rc = sdst_to_f32(t->f2, w, m, (size_t)D * P, err);
+    size_t n = (size_t)D * P;
+    float *m = longsd__malloc(n * sizeof *m), *lin = t->proj_t ? longsd__malloc(n * sizeof *lin) : m;
+    longsd_status rc = m && lin ? sdst_to_f32(t->f2, w, m, n, err)
+                                : lserr_set(err, LONGSD_ERR_NOMEM, "text projection: out of memory");
+    if (rc == LONGSD_OK && t->proj_t)
+        for (int i = 0; i < D; i++)
+            for (int j = 0; j < P; j++)
+                lin[(size_t)j * D + i] = m[(size_t)i * P + j];
+    if (rc == LONGSD_OK && patch && patch->has(patch->ctx, PROJ_NAME))
+        rc = patch->add(patch->ctx, PROJ_NAME, lin, n, err);
     for (int j = 0; rc == LONGSD_OK && j < P; j++) {
         double s = 0; /* a dot product of hidden_size terms, once per prompt */
         for (int i = 0; i < D; i++)
-            s += (double)x[i] * (t->proj_t ? m[(size_t)i * P + j] : m[(size_t)j * D + i]);
+            s += (double)x[i] * lin[(size_t)j * D + i];
         out[j] = (float)s;
     }
+    if (lin != m)
+        longsd__free(lin);
     longsd__free(m);
     return rc;
 }
@@ -80,7 +93,7 @@ longsd_status sdxl_encode(const sdxl_te *t, sdarena *a, const sdw_patch *patch2,
         rc = sdclip_forward_taps(&t->c2, t->f2, t->p2, a, ids2, NULL, &t2, err);
     a->patch = patch1;
     if (rc == LONGSD_OK && pooled)
-        rc = project(t, fin, pooled, err);
+        rc = project(t, patch2, fin, pooled, err);
     longsd__free(fin);
     return rc;
 }

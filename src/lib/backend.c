@@ -26,7 +26,9 @@ static const struct {
 void ls_render_image_free(ls_render_image *im)
 {
     longsd__free(im->data);
+    longsd__free(im->params_extra);
     im->data = NULL;
+    im->params_extra = NULL;
     im->len = 0;
 }
 

@@ -28,6 +28,7 @@ typedef struct {
     const char *rng;        /* noise source "cpu" / "cuda"; NULL = native (noise.h) */
     const char *init_image; /* img2img: the PNG to start from; NULL = txt2img */
     double strength;        /* img2img: (0, 1], the share of the steps run on it */
+    const char *params_extra; /* the backend's own fields for the PNG parameters, or NULL */
     int vae_tile;           /* native: VAE tiles of this many pixels; 0 = the engine's choice */
 } ls_render_job;
 
@@ -37,6 +38,7 @@ typedef struct {
     uint8_t *data;          /* image bytes, free with longsd__free */
     size_t len;
     int64_t seed_used;      /* as reported by the server; -1 = not reported */
+    char *params_extra;     /* optional: fields for the PNG parameters ("Lora hashes: ..."), owned */
 } ls_render_image;
 
 void ls_render_image_free(ls_render_image *im);

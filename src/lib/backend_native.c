@@ -20,6 +20,7 @@
 #include "backend.h"
 #include "init_image.h"
 #include "lora.h"
+#include "lora_hash.h"
 #include "models_int.h"
 #include "png_write.h"
 #include "sd.h"
@@ -43,6 +44,12 @@ typedef struct {
         char *name, *path;
     } known[MAX_KNOWN_LORAS];
     size_t n_known;
+    /* A1111's short hash of each LoRA file used, computed once */
+    struct {
+        char *path;
+        char hash[LS_LORA_SHORTHASH + 1]; /* "" = none (a folder) */
+    } hashed[MAX_KNOWN_LORAS];
+    size_t n_hashed;
 } native_state;
 
 static void state_free(native_state *ns)
@@ -56,6 +63,8 @@ static void state_free(native_state *ns)
     longsd__free(ns->lora_dir);
     for (size_t i = 0; i < ns->n_dirs; i++)
         longsd__free(ns->dirs[i]);
+    for (size_t i = 0; i < ns->n_hashed; i++)
+        longsd__free(ns->hashed[i].path);
     for (size_t i = 0; i < ns->n_known; i++) {
         longsd__free(ns->known[i].name);
         longsd__free(ns->known[i].path);
@@ -180,13 +189,14 @@ static int map_sampler(const char *name, longsd_sampler *s, int *karras)
 }
 
 /* The file a tag's NAME stands for: lora_dir/NAME.safetensors as before,
- * else the model resolver over lora_dir and the caller's folders. Called
- * under ns->lock. */
+ * or lora_dir/NAME/adapter_model.safetensors (a PEFT adapter folder, whose
+ * adapter_config.json the engine reads beside it), else the model
+ * resolver over lora_dir and the caller's folders. Called under ns->lock. */
 static longsd_status lora_path(native_state *ns, const char *name, char **out, lserr *err)
 {
     *out = NULL;
-    if (ns->lora_dir) {
-        char *p = longsd__asprintf("%s/%s.safetensors", ns->lora_dir, name);
+    for (int k = 0; ns->lora_dir && k < 2; k++) {
+        char *p = longsd__asprintf("%s/%s%s", ns->lora_dir, name, k ? "/adapter_model.safetensors" : ".safetensors");
         if (p && lsfile_exists(p)) {
             *out = p;
             return LONGSD_OK;
@@ -221,6 +231,37 @@ static longsd_status lora_path(native_state *ns, const char *name, char **out, l
         }
     }
     return LONGSD_OK;
+}
+
+/* The short hash of the LoRA at path into out ("" when it has none), read
+ * once per backend: hashing reads the whole file, so outside the lock
+ * (two jobs may both hash a new file; the first result is kept). A file
+ * that cannot be hashed gets none: the field is a courtesy to readers of
+ * the PNG, the image is already drawn. */
+static void lora_hash(native_state *ns, const char *path, char out[LS_LORA_SHORTHASH + 1])
+{
+    out[0] = '\0';
+    pthread_mutex_lock(&ns->lock);
+    for (size_t i = 0; i < ns->n_hashed; i++)
+        if (strcmp(ns->hashed[i].path, path) == 0) {
+            memcpy(out, ns->hashed[i].hash, LS_LORA_SHORTHASH + 1);
+            pthread_mutex_unlock(&ns->lock);
+            return;
+        }
+    pthread_mutex_unlock(&ns->lock);
+    lserr e;
+    lserr_clear(&e);
+    if (ls_lora_shorthash(path, out, &e) != LONGSD_OK)
+        out[0] = '\0';
+    pthread_mutex_lock(&ns->lock);
+    int have = 0;
+    for (size_t i = 0; i < ns->n_hashed && !have; i++)
+        have = strcmp(ns->hashed[i].path, path) == 0;
+    if (!have && ns->n_hashed < MAX_KNOWN_LORAS && (ns->hashed[ns->n_hashed].path = longsd__strdup(path))) {
+        memcpy(ns->hashed[ns->n_hashed].hash, out, LS_LORA_SHORTHASH + 1);
+        ns->n_hashed++;
+    }
+    pthread_mutex_unlock(&ns->lock);
 }
 
 /* The pool's stop (Ctrl-C, a deadline, `serve` cancelling) reaches an
@@ -312,6 +353,16 @@ static longsd_status native_render(void *state, ls_http *http, const ls_render_j
     if (!rc) {
         rc = ls_png_encode_rgb(rgb, job->width, job->height, &out->data, &out->len, err);
         out->seed_used = job->seed;
+    }
+    if (!rc && ntags > 0) { /* A1111's "Lora hashes" for the PNG parameters */
+        char h[LONGSD_SD_MAX_LORAS][LS_LORA_SHORTHASH + 1];
+        const char *names[LONGSD_SD_MAX_LORAS], *hs[LONGSD_SD_MAX_LORAS];
+        for (size_t i = 0; i < ntags; i++) {
+            lora_hash(ns, paths[i], h[i]);
+            names[i] = tags[i].name;
+            hs[i] = h[i];
+        }
+        out->params_extra = ls_lora_hashes_field(names, hs, ntags);
     }
     for (size_t i = 0; i < ntags && i < LONGSD_SD_MAX_LORAS; i++)
         longsd__free(paths[i]);

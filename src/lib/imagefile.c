@@ -149,12 +149,14 @@ char *ls_pool_parameters_text(const ls_render_job *j, uint64_t seed)
     char vt[40] = "";
     if (ls_vae_tile_used(j))
         snprintf(vt, sizeof vt, "VAE tiling: %d, ", ls_vae_tile_used(j));
+    const char *extra = j->params_extra ? j->params_extra : "";
     return longsd__asprintf("%s\n%s%s%sSteps: %d, Sampler: %s, CFG scale: %g, Seed: %llu, Size: %dx%d, %s%s%s%s%s%s%s%s"
-                            "Version: longsd %s",
+                            "%s%sVersion: longsd %s",
                             j->prompt, n[0] ? "Negative prompt: " : "", n, n[0] ? "\n" : "", j->steps,
                             j->sampler ? j->sampler : "Euler a", (double)j->cfg_scale, (unsigned long long)seed,
                             j->width, j->height, ds, vae[0] ? "VAE: " : "", vae, vae[0] ? ", " : "", vt,
-                            rng ? "RNG: " : "", rng ? rng : "", rng ? ", " : "", LONGSD_VERSION);
+                            rng ? "RNG: " : "", rng ? rng : "", rng ? ", " : "", extra, extra[0] ? ", " : "",
+                            LONGSD_VERSION);
 }
 
 longsd_status ls_sidecar_write(const ls_sidecar *sc, lserr *err)

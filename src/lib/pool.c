@@ -428,6 +428,7 @@ static void run_attempt(ls_pool *p, int bi, ls_http *http, ls_pool_job *j, doubl
     if (is_png) {
         if (a->seed_used <= UINT32_MAX)
             job.seed = (uint32_t)a->seed_used;
+        job.params_extra = im.params_extra; /* the native engine's Lora hashes */
         if (!(params = ls_pool_parameters_text(&job, a->seed_used))) {
             a->rc = lserr_set(&err, LONGSD_ERR_NOMEM, "out of memory");
             goto out;
@@ -495,6 +496,11 @@ static void finish_job(ls_pool *p, size_t ji, int state)
     p->reports[p->nreports++] = ji;
 }
 
+static size_t error_len(const ls_pool_job *j)
+{
+    return j->error ? strlen(j->error) : 0;
+}
+
 static void append_error(ls_pool_job *j, const char *label, const char *msg)
 {
     /* a reason already given by the same backend is not repeated */
@@ -512,6 +518,18 @@ static void append_error(ls_pool_job *j, const char *label, const char *msg)
     }
     longsd__free(j->error);
     j->error = e;
+}
+
+/* The line of a job that failed for good (how: " after 2 attempts" or
+ * ""). Its reasons once: a job whose every reason an earlier line of the
+ * run gave (retrying ... after B: why) points there instead of repeating
+ * them, so one failure is one reason on the screen. */
+static void say_failed(ls_pool *p, const ls_pool_job *j, const char *how)
+{
+    if (j->error && j->said == error_len(j))
+        add_msg(p, "failed %s%s (the reason above)", j->id, how);
+    else
+        add_msg(p, "failed %s%s: %s", j->id, how, j->error ? j->error : "");
 }
 
 /* Fail every queued job: no backend is left. One line for all of them
@@ -565,6 +583,7 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
         return;
     }
     j->attempts++;
+    int said_all = j->said == error_len(j); /* before this attempt's reason */
     append_error(j, b->label, a->msg);
     if (a->rc == LONGSD_ERR_IO || a->rc == LONGSD_ERR_NOMEM) { /* local trouble: no other server helps */
         finish_job(p, ji, LS_JOB_FAILED);
@@ -582,12 +601,15 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
             elsewhere |= !p->b[i].set_aside && !(j->tried & (1ull << i));
         if (!elsewhere) {
             finish_job(p, ji, LS_JOB_FAILED);
-            add_msg(p, "failed %s: %s", j->id, j->error);
+            say_failed(p, j, "");
             return;
         }
         add_msg(p, "trying %s elsewhere after %s: %s", j->id, b->label, a->msg);
+        j->said = error_len(j);
         goto requeue;
     }
+    /* the same reason as this backend's last failure: said already */
+    int again = b->consecutive_failures > 0 && strncmp(b->last_error, a->msg, sizeof b->last_error - 1) == 0;
     b->failures++;
     b->consecutive_failures++;
     snprintf(b->last_error, sizeof b->last_error, "%.*s", (int)sizeof b->last_error - 1, a->msg);
@@ -610,7 +632,9 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
             add_msg(p, "set aside %s: %s", b->label, refused);
         else
             add_msg(p, "set aside %s after %d failures in a row (last: %s)", b->label, b->consecutive_failures,
-                    a->msg);
+                    again ? "the same reason" : a->msg);
+        if (!refused && said_all) /* that line gave this attempt's reason */
+            j->said = error_len(j);
         pthread_cond_broadcast(&p->work_cv);
     }
     int max_attempts = p->prm.max_attempts > 0 ? p->prm.max_attempts : 2 + (int)p->nb;
@@ -620,13 +644,19 @@ static void report_attempt(ls_pool *p, int bi, size_t ji, attempt *a)
             fail_queue(p, 1);
             return;
         }
-        add_msg(p, "failed %s after %d attempt%s: %s", j->id, j->attempts, j->attempts > 1 ? "s" : "", j->error);
+        char n_att[48];
+        snprintf(n_att, sizeof n_att, " after %d attempt%s", j->attempts, j->attempts > 1 ? "s" : "");
+        say_failed(p, j, n_att);
         if (n_active(p) == 0)
             fail_queue(p, 0);
         return;
     }
-    if (!refused) /* else the set-aside line said it */
-        add_msg(p, "retrying %s elsewhere after %s: %s", j->id, b->label, a->msg);
+    if (!refused && j->said == error_len(j)) /* this job's lines gave the reason */
+        add_msg(p, "retrying %s elsewhere after %s (the same reason)", j->id, b->label);
+    else if (!refused)
+        add_msg(p, "retrying %s elsewhere after %s: %s", j->id, b->label, a->msg); /* else the set-aside line said it */
+    if (!refused)
+        j->said = error_len(j);
 requeue:
     j->state = LS_JOB_QUEUED;
     memmove(p->queue + 1, p->queue, p->nq * sizeof *p->queue); /* to the front: it has waited already */

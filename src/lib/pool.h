@@ -32,6 +32,7 @@ typedef struct {
     int backend;          /* index of the backend that drew it, -1 if none */
     double render_s;      /* time in the backend for the final attempt */
     uint64_t tried;       /* bit per backend that failed it */
+    size_t said;          /* bytes of error the run's messages have given already */
 } ls_pool_job;
 
 typedef struct ls_pool ls_pool;

@@ -68,6 +68,24 @@ assert ("a fox <lora:%s/kohya.safetensors:0.7>\n" % L).encode() in l1
 assert b"a fox <lora:kohya:0.7>\n" in l2
 assert pixels(t + "/l2.png") != pixels(t + "/l3.png")
 PYEOF
+# A1111's "Lora hashes": the first 12 hex digits of the SHA-256 of the
+# file's tensor data (after the 8-byte length and the JSON header), keyed
+# by the name as the prompt writes it; a PEFT folder in --lora-dir too
+"$LONGSD_BIN" -q sd --backend "native=$M" --lora-dir "$L" --size 64x64 --steps 1 --seed 3 \
+    "a fox <lora:kohya:0.7> <lora:peft:0.5> <lora:kohya:0.2>" -o "$TMP/lh.png" 2>"$TMP/err" ||
+    fail "sd with two LoRAs, one a PEFT folder" "$(cat "$TMP/err")"
+check "PNG parameters carry A1111's Lora hashes" $PY - "$TMP" "$L" <<'PYEOF'
+import hashlib, struct, sys
+t, L = sys.argv[1], sys.argv[2]
+def addnet(f):
+    d = open(f, "rb").read(); n, = struct.unpack("<Q", d[:8])
+    return hashlib.sha256(d[8 + n:]).hexdigest()[:12]
+k, p = addnet(L + "/kohya.safetensors"), addnet(L + "/peft/adapter_model.safetensors")
+lh, l1, l3 = (open(t + f, "rb").read() for f in ("/lh.png", "/l1.png", "/l3.png"))
+assert ('Lora hashes: "kohya: %s, peft: %s", Version:' % (k, p)).encode() in lh, lh[:400]
+assert ('Lora hashes: "%s/kohya.safetensors: %s"' % (L, k)).encode() in l1, l1[:400]
+assert b"Lora hashes" not in l3
+PYEOF
 "$LONGSD_BIN" -q sd --backend "native=$M" --lora-dir "$L" --size 64x64 "x <lora:nosuch>" -o "$TMP/l4.png" 2>"$TMP/err"; rc=$?
 if [ "$rc" -ne 0 ] && grep -q 'LoRA "nosuch" not found' "$TMP/err" && [ ! -e "$TMP/l4.png" ]; then pass "missing LoRA: clear error, no file"
 else fail "missing LoRA" "exit $rc: $(cat "$TMP/err")"; fi
@@ -77,6 +95,23 @@ if [ "$rc" -ne 0 ] && grep -q "no_up: LoRA module of tensor 'lora_unet_a.lora_do
 else fail "malformed LoRA" "exit $rc: $(cat "$TMP/err")"; fi
 "$LONGSD_BIN" -q sd --backend "native=$M" --size 64x64 --lora "x:heavy" "x" -o "$TMP/l6.png" 2>"$TMP/err"; rc=$?
 if [ "$rc" -eq 2 ]; then pass "--lora x:heavy: usage error"; else fail "--lora x:heavy" "exit $rc"; fi
+# a failed image's reason is on the screen once, with the run's lines or
+# without them (-q): a LoRA for SDXL (retried, then the backend set aside)
+# and a LoRA not found (refused at once)
+for q in "" -q; do
+    "$LONGSD_BIN" $q sd --backend "native=$M" --size 64x64 --steps 1 --lora "$L/xl_kohya.safetensors" "x" \
+        -o "$TMP/l7.png" 2>"$TMP/err"; rc=$?
+    n=$(grep -c "is for SDXL's second text encoder" "$TMP/err")
+    if [ "$rc" -ne 0 ] && [ "$n" -eq 1 ] && [ ! -e "$TMP/l7.png" ] &&
+       { [ -n "$q" ] || grep -q "^longsd: error: no image written to .*l7.png (the reason above)" "$TMP/err"; }; then
+        pass "sd${q:+ $q}: a failed image's reason once ($(wc -l <"$TMP/err") lines)"
+    else fail "sd${q:+ $q}: a failed image's reason once" "exit $rc, $n times: $(cat "$TMP/err")"; fi
+    "$LONGSD_BIN" $q sd --backend "native=$M" --lora-dir "$L" --size 64x64 "x <lora:nosuch>" -o "$TMP/l8.png" \
+        2>"$TMP/err"; rc=$?
+    n=$(grep -c 'LoRA "nosuch" not found' "$TMP/err")
+    if [ "$rc" -ne 0 ] && [ "$n" -eq 1 ]; then pass "sd${q:+ $q}: a missing LoRA's reason once"
+    else fail "sd${q:+ $q}: a missing LoRA's reason once" "exit $rc, $n times: $(cat "$TMP/err")"; fi
+done
 
 "$LONGSD_BIN" -q sd --backend "native=$TMP/nope" --size 64x64 "x" -o "$TMP/c.png" 2>"$TMP/err"; rc=$?
 if [ "$rc" -ne 0 ] && grep -q "nope" "$TMP/err" && [ ! -e "$TMP/c.png" ]; then pass "missing model: clear error, no file"

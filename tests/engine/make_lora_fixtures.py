@@ -13,9 +13,24 @@ Writes tests/engine/lora/:
                          .alpha) with alpha 8 on the UNet (scale 2), plus
                          LoCon entries on a 3x3 conv (resnets.0.conv1) and a
                          1x1 conv (proj_in), alpha 3 of rank 4
+  diffusers_meta.safetensors  diffusers.safetensors' tensors saved with
+                         diffusers' lora_adapter_metadata (the LoraConfig of
+                         each component in the header): UNet r 4 lora_alpha
+                         8 (scale 2), text encoder r 2 lora_alpha 3 (1.5)
+  peft/                  a PEFT adapter folder as peft's save_pretrained
+                         writes it (adapter_model.safetensors with
+                         "base_model.model.<module>.lora_A.weight" names,
+                         adapter_config.json) on the UNet's to_q/k/v/out.0:
+                         r 4, lora_alpha 6 (scale 1.5), rank_pattern
+                         attn2.to_k: 2 (scale 3), alpha_pattern one full
+                         module name: 16 and to_v: 1.5; the scales are only
+                         in the config
 and tests/engine/ref_lora.safetensors:
   unet_peft, te_peft     the UNet / text encoder run by peft with the
                          diffusers file's adapters (weight 1), float64
+  unet_peft_cfg          the UNet run by peft with the peft/ adapter
+  unet_meta, te_meta     the networks of a float64 pipeline after
+                         load_lora_weights(diffusers_meta.safetensors)
   unet_kohya, te_kohya   the networks with every kohya entry merged by hand
                          at multiplier 0.7: W + 0.7 * alpha/r * up @ down
 The UNet input is ref_unet.safetensors' (sample, timestep, context), the
@@ -129,7 +144,40 @@ def main():
         unet_base = base_unet(sample, tstep, encoder_hidden_states=ctx).sample
     print("LoRA moves the UNet output by", (unet_kohya - unet_base).abs().max().item(), "of",
           unet_base.abs().max().item())
+    # ---- a PEFT folder whose scales are only in adapter_config.json
+    from peft import get_peft_model
+    torch.manual_seed(34)
+    pcfg = LoraConfig(r=4, lora_alpha=6, init_lora_weights=False,
+                      target_modules=["to_q", "to_k", "to_v", "to_out.0"], rank_pattern={"attn2.to_k": 2},
+                      alpha_pattern={"down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q": 16,
+                                     "to_v": 1.5})
+    pm = get_peft_model(copy.deepcopy(base_unet), pcfg)
+    scales = {m.scaling["default"] for m in pm.modules() if getattr(m, "scaling", None)}
+    assert scales == {4.0, 1.5, 3.0, 0.375}, scales  # every pattern took
+    pm.float().save_pretrained(os.path.join(OUT, "peft"))
+    os.remove(os.path.join(OUT, "peft", "README.md"))  # the model card: not needed
+    pm.double()
+    with torch.no_grad():
+        unet_peft_cfg = pm(sample, tstep, encoder_hidden_states=ctx).sample
+    # ---- the diffusers file with its LoraConfig in the header, as diffusers loads it
+    StableDiffusionPipeline.save_lora_weights(
+        OUT, unet_lora_layers={k: v.float() for k, v in su.items()},
+        text_encoder_lora_layers={k: v.float() for k, v in st.items()},
+        unet_lora_adapter_metadata={"r": 4, "lora_alpha": 8, "target_modules": ["to_q", "to_k", "to_v", "to_out.0"]},
+        text_encoder_lora_adapter_metadata={"r": 2, "lora_alpha": 3,
+                                            "target_modules": ["q_proj", "k_proj", "v_proj", "out_proj"]},
+        weight_name="diffusers_meta.safetensors", safe_serialization=True)
+    pipe = StableDiffusionPipeline.from_pretrained(MODEL, torch_dtype=torch.float64, safety_checker=None)
+    pipe.load_lora_weights(OUT, weight_name="diffusers_meta.safetensors")
+    sc = {m.scaling[k] for net in (pipe.unet, pipe.text_encoder) for m in net.modules()
+          if getattr(m, "scaling", None) for k in m.scaling}
+    assert sc == {2.0, 1.5}, sc  # diffusers read the header
+    with torch.no_grad():
+        unet_meta = pipe.unet(sample, tstep, encoder_hidden_states=ctx).sample
+        te_meta = pipe.text_encoder(ids).last_hidden_state
     save_file({"unet_peft": unet_peft.float().contiguous(), "te_peft": te_peft.float().contiguous(),
+               "unet_meta": unet_meta.float().contiguous(), "te_meta": te_meta.float().contiguous(),
+               "unet_peft_cfg": unet_peft_cfg.float().contiguous(),
                "unet_kohya": unet_kohya.float().contiguous(), "te_kohya": te_kohya.float().contiguous()},
               os.path.join(HERE, "ref_lora.safetensors"), metadata={"kohya_multiplier": str(MULT)})
     print(len(kd), "kohya tensors,", len(su) + len(st), "diffusers tensors")

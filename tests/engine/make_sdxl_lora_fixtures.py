@@ -10,7 +10,9 @@ Writes tests/engine/lora/:
   xl_diffusers.safetensors  peft adapters (r 4, alpha 4, random, F16-exact
                             values) on the UNet's to_q/k/v/out.0, proj_in and
                             every resnet conv1 (3x3: a conv LoRA), on both
-                            text encoders' q/k/v/out_proj and fc1 (r 2), saved
+                            text encoders' q/k/v/out_proj and fc1 (r 2) and on
+                            bigG's text_projection (the pooled vector's
+                            Linear, r 2: diffusers loads and fuses it), saved
                             by StableDiffusionXLPipeline.save_lora_weights:
                             "unet.*", "text_encoder.*", "text_encoder_2.*",
                             lora_A / lora_B
@@ -19,7 +21,9 @@ Writes tests/engine/lora/:
                             module names (input_blocks_4_1_transformer_blocks_
                             0_attn1_to_q, input_blocks_1_0_in_layers_2 for a
                             conv1: LoCon), lora_te1_* (CLIP-L), lora_te2_*
-                            (bigG), lora_down / lora_up F16 and .alpha = 2 r
+                            (bigG; its projection lora_te2_text_projection, as
+                            diffusers' kohya converter reads it), lora_down /
+                            lora_up F16 and .alpha = 2 r
                             with the up matrix halved, so alpha / r shows
   xl_kohya_dn.safetensors   the kohya layout with diffusers' module names
                             (lora_unet_down_blocks_1_attentions_0_...), as
@@ -62,7 +66,9 @@ def main():
     tcfg = LoraConfig(r=2, lora_alpha=2, init_lora_weights=False,
                       target_modules=["q_proj", "k_proj", "v_proj", "out_proj", "fc1"])
     te1 = inject_adapter_in_model(tcfg, te1)
-    te2 = inject_adapter_in_model(copy.deepcopy(tcfg), te2)
+    tcfg2 = copy.deepcopy(tcfg)
+    tcfg2.target_modules = set(tcfg.target_modules) | {"text_projection"}
+    te2 = inject_adapter_in_model(tcfg2, te2)
     with torch.no_grad():  # F16-exact values, so the kohya files (F16) hold the same numbers
         for m in (unet, te1, te2):
             for n, p in m.named_parameters():
@@ -76,6 +82,7 @@ def main():
     # does (5: without "text_model.", which diffusers' loader needs); the
     # kohya files with it, as sd-scripts writes them
     su, s1, s2 = state(unet), state(te1), state(te2)
+    assert "text_projection.lora_A.weight" in s2
     os.makedirs(OUT, exist_ok=True)
     StableDiffusionXLPipeline.save_lora_weights(
         OUT, unet_lora_layers={k: v.float() for k, v in su.items()},
@@ -96,7 +103,7 @@ def main():
                 b = sd[mod + ".lora_B.weight"]
                 if prefix == "lora_unet_" and original:
                     mod = sgm[mod + ".weight"][len("model.diffusion_model."):-len(".weight")]
-                if prefix != "lora_unet_" and not mod.startswith("text_model."):
+                if prefix != "lora_unet_" and not mod.startswith("text_model.") and mod != "text_projection":
                     mod = "text_model." + mod
                 key = prefix + mod.replace(".", "_")
                 r = a.shape[0]

@@ -8,6 +8,7 @@
  * OpenCLIP in_proj (SD 2.x names) like into q/k/v apart. Malformed files
  * name the file and the tensor. */
 #include <math.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -23,6 +24,7 @@
 #define KOHYA "tests/engine/lora/kohya.safetensors"
 #define DIFF "tests/engine/lora/diffusers.safetensors"
 #define REF "tests/engine/ref_lora.safetensors"
+#define PEFT "tests/engine/lora/peft"
 
 static float *load(const char *file, const char *name) { return t_load_tensor(file, name, NULL, 0); }
 
@@ -262,6 +264,133 @@ TEST(diffusers_peft_matches_peft)
     CHECK(rel_err(bare, out, 2 * 384) > 1e-2);
 }
 
+/* A PEFT folder keeps the scales in adapter_config.json (lora_alpha 6 of
+ * r 4, a rank_pattern and two alpha_patterns): the folder and its
+ * adapter_model.safetensors equal peft's forward; without the config
+ * (scale 1) they would not. */
+TEST(peft_folder_scales_from_adapter_config)
+{
+    float out[2 * 384], file[2 * 384];
+    size_t n = 0;
+    unet_with(PEFT, 1.0f, out, &n);
+    float *ref = load(REF, "unet_peft_cfg");
+    double e = rel_err(out, ref, 2 * 384);
+    printf("  PEFT folder (lora_alpha 6, r 4, patterns): max rel err %.2e, %zu modules\n", e, n);
+    CHECK(e < 1e-4);
+    CHECK_INT(n, 32);
+    unet_with(PEFT "/adapter_model.safetensors", 1.0f, file, NULL);
+    CHECK(rel_err(file, ref, 2 * 384) < 1e-4);
+    /* the same tensors copied away from their config are scale 1: another answer */
+    char path[300];
+    snprintf(path, sizeof path, "%s/alone.safetensors", t_tmpdir());
+    size_t len = 0;
+    char *bytes = t_slurp(PEFT "/adapter_model.safetensors", &len);
+    REQUIRE(bytes);
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f && fwrite(bytes, 1, len, f) == len && fclose(f) == 0);
+    free(bytes);
+    unet_with(path, 1.0f, file, NULL);
+    e = rel_err(file, ref, 2 * 384);
+    printf("  the same tensors without their config (scale 1): max rel err %.2e\n", e);
+    CHECK(e > 1e-3);
+    free(ref);
+}
+
+/* diffusers' lora_adapter_metadata (each component's LoraConfig in the
+ * safetensors header: UNet scale 2, text encoder 1.5) against a float64
+ * pipeline after load_lora_weights; the same tensors without it
+ * (diffusers.safetensors) are scale 1, another answer. */
+TEST(diffusers_header_metadata_scales_like_load_lora_weights)
+{
+    float out[2 * 384], te[2 * 77 * 32];
+    unet_with("tests/engine/lora/diffusers_meta.safetensors", 1.0f, out, NULL);
+    float *ref = load(REF, "unet_meta");
+    double e = rel_err(out, ref, 2 * 384);
+    printf("  diffusers file with lora_adapter_metadata, UNet: max rel err %.2e\n", e);
+    CHECK(e < 1e-4);
+    float plain[2 * 384];
+    unet_with(DIFF, 1.0f, plain, NULL);
+    CHECK(rel_err(plain, ref, 2 * 384) > 1e-3);
+    free(ref);
+    te_with("tests/engine/lora/diffusers_meta.safetensors", 1.0f, te, NULL);
+    ref = load(REF, "te_meta");
+    e = rel_err(te, ref, 2 * 77 * 32);
+    printf("  diffusers file with lora_adapter_metadata, text encoder: max rel err %.2e\n", e);
+    CHECK(e < 1e-4);
+    free(ref);
+    /* the header's config malformed (r 0): the file, the metadata and the field */
+    size_t len = 0;
+    char *bytes = t_slurp("tests/engine/lora/diffusers_meta.safetensors", &len), path[300];
+    REQUIRE(bytes);
+    char *at = memmem(bytes, len, "unet.r\\\": 4", 11);
+    REQUIRE(at);
+    at[10] = '0';
+    snprintf(path, sizeof path, "%s/bad_meta.safetensors", t_tmpdir());
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f && fwrite(bytes, 1, len, f) == len && fclose(f) == 0);
+    free(bytes);
+    sdlora *l = NULL;
+    lserr err = {0};
+    CHECK_INT(sdlora_load(path, &l, &err), LONGSD_ERR_MODEL);
+    CHECK_CONTAINS(err.msg, "bad_meta.safetensors (lora_adapter_metadata, unet.*): field \"r\" is not a rank");
+    CHECK(l == NULL);
+}
+
+/* A folder whose adapter_config.json is malformed: the file and the field. */
+TEST(malformed_adapter_config_names_file_and_field)
+{
+    static const struct {
+        const char *json;
+        longsd_status rc;
+        const char *want;
+    } cases[] = {
+        {"{\"r\": 4, \"lora_alpha\": \"six\"}", LONGSD_ERR_MODEL, "field \"lora_alpha\" is not a finite number"},
+        {"{\"r\": 0}", LONGSD_ERR_MODEL, "field \"r\" is not a rank"},
+        {"{\"r\": 4.5}", LONGSD_ERR_MODEL, "field \"r\" is not a rank"},
+        {"{\"r\": 8, \"lora_alpha\": 6}", LONGSD_ERR_MODEL, "field \"r\" gives module"},
+        {"{\"r\": 4, \"rank_pattern\": [2]}", LONGSD_ERR_MODEL, "field \"rank_pattern\" is not an object"},
+        {"{\"r\": 4, \"rank_pattern\": {\"to_k\": 2}}", LONGSD_ERR_MODEL,
+         "field \"rank_pattern\", pattern \"to_k\", gives module"},
+        {"{\"r\": 4, \"alpha_pattern\": {\"to_(k\": 2}}", LONGSD_ERR_MODEL,
+         "field \"alpha_pattern\", pattern \"to_(k\" is not a regular expression"},
+        {"{\"r\": 4, \"alpha_pattern\": {\"to_k\": null}}", LONGSD_ERR_MODEL,
+         "field \"alpha_pattern\", pattern \"to_k\": not a finite number"},
+        {"{\"r\": 4, \"use_dora\": true}", LONGSD_ERR_UNSUPPORTED, "field \"use_dora\" is true"},
+        {"{\"peft_type\": \"LOHA\"}", LONGSD_ERR_UNSUPPORTED, "field \"peft_type\" is \"LOHA\""},
+        {"{\"r\": 4,", LONGSD_ERR_MODEL, "not a JSON object"},
+    };
+    char dir[300], path[340];
+    snprintf(dir, sizeof dir, "%s/adapter", t_tmpdir());
+    REQUIRE(mkdir(dir, 0700) == 0);
+    size_t len = 0;
+    char *bytes = t_slurp(PEFT "/adapter_model.safetensors", &len);
+    REQUIRE(bytes);
+    snprintf(path, sizeof path, "%s/adapter_model.safetensors", dir);
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f && fwrite(bytes, 1, len, f) == len && fclose(f) == 0);
+    free(bytes);
+    snprintf(path, sizeof path, "%s/adapter_config.json", dir);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        f = fopen(path, "wb");
+        REQUIRE(f && fputs(cases[i].json, f) >= 0 && fclose(f) == 0);
+        sdlora *l = NULL;
+        lserr err = {0};
+        longsd_status rc = sdlora_load(dir, &l, &err);
+        if (rc != cases[i].rc || !strstr(err.msg, cases[i].want) || !strstr(err.msg, "adapter/adapter_config.json: "))
+            fprintf(stderr, "  case %zu: rc %d \"%s\"\n", i, (int)rc, err.msg);
+        CHECK(rc == cases[i].rc && strstr(err.msg, cases[i].want) && strstr(err.msg, "adapter/adapter_config.json: "));
+        CHECK(l == NULL);
+    }
+    /* a folder without weights */
+    CHECK(remove(path) == 0);
+    snprintf(path, sizeof path, "%s/adapter_model.safetensors", dir);
+    CHECK(remove(path) == 0);
+    sdlora *l = NULL;
+    lserr err = {0};
+    CHECK_INT(sdlora_load(dir, &l, &err), LONGSD_ERR_NOT_FOUND);
+    CHECK_CONTAINS(err.msg, "a folder without adapter_model.safetensors");
+}
+
 TEST(pipeline_tags_params_and_undo)
 {
     longsd_sd *sd = longsd_sd_new();
@@ -483,5 +612,7 @@ TEST(malformed_sdxl_loras_name_file_and_tensor)
 }
 
 RUN_TESTS(kohya_and_locon_match_the_hand_merge, kohya_merges_into_a_packed_in_proj, diffusers_peft_matches_peft,
+          peft_folder_scales_from_adapter_config, malformed_adapter_config_names_file_and_field,
+          diffusers_header_metadata_scales_like_load_lora_weights,
           pipeline_tags_params_and_undo, tags, malformed_files_name_file_and_tensor,
           malformed_sdxl_loras_name_file_and_tensor)
