@@ -468,7 +468,7 @@ static longsd_status set_add(void *ctx, const char *name, float *w, size_t numel
         if (!m)
             continue;
         if ((size_t)m->out * (size_t)m->rest != numel)
-            return lserr_set(err, LONGSD_ERR_MODEL,
+            return lserr_set(err, LONGSD_ERR_UNSUPPORTED, /* a LoRA for another model: this image's, not the model's fault */
                              "%s: tensor '%s' makes a %dx%d update but the model's '%s' has %zu weights",
                              sdlora_path(s->l[i]), m->tensor, m->out, m->rest, name, numel);
         float scale = s->w[i] * (m->has_alpha ? m->alpha / (float)m->r : 1.0f);
@@ -534,7 +534,7 @@ longsd_status sdlora_set_check(const sdlora_set *s, const sdst_file *f, const ch
             const module *m = &s->l[i]->m[k];
             if (m->net != s->net || s->used[i][k] || (f && file_has(s, f, prefix ? prefix : "", m->key)))
                 continue;
-            return lserr_set(err, LONGSD_ERR_MODEL,
+            return lserr_set(err, LONGSD_ERR_UNSUPPORTED,
                              "%s: tensor '%s' names no layer of the model's %s: a LoRA made for another model "
                              "(family)? Use one trained for this model, or drop that module's tensors",
                              sdlora_path(s->l[i]), m->tensor, what);

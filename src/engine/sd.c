@@ -121,6 +121,19 @@ static char *resolve_tag(longsd_sd_state *st, const char *dir, const char *name)
     return NULL;
 }
 
+/* A LoRA belongs to the image asked for, not to the model: one that cannot
+ * be read or is malformed (LONGSD_ERR_PARAM here) or is made for another
+ * model (LONGSD_ERR_UNSUPPORTED, lora.c) fails that image alone. As LONGSD_ERR_MODEL it
+ * read as a broken model: the pool retried it and set the backend aside,
+ * so one idea with an SDXL <lora:> failed every later idea on an SD 1.5
+ * backend. The message (file and tensor) stays as it was. */
+static longsd_status lora_job_error(longsd_sd_state *st, longsd_status rc)
+{
+    if (rc == LONGSD_ERR_MODEL || rc == LONGSD_ERR_IO)
+        rc = st->err.code = LONGSD_ERR_PARAM;
+    return rc;
+}
+
 /* The LoRAs of an image into the networks' sets (te2: SDXL's second
  * text encoder). */
 static longsd_status prepare_loras(const longsd_sd *sd, longsd_sd_state *st, const longsd_sd_params *p,
@@ -144,11 +157,11 @@ static longsd_status prepare_loras(const longsd_sd *sd, longsd_sd_state *st, con
         longsd_status rc = lora_get(st, path, &l);
         longsd__free(path);
         if (rc != LONGSD_OK)
-            return rc;
+            return lora_job_error(st, rc);
         if (!isfinite(w))
             return lserr_set(&st->err, LONGSD_ERR_PARAM, "%s: weight is not a finite number", sdlora_path(l));
         if (!sd->xl && sdlora_count(l, SDLORA_TE2))
-            return lserr_set(&st->err, LONGSD_ERR_MODEL,
+            return lserr_set(&st->err, LONGSD_ERR_UNSUPPORTED,
                              "%s: tensor '%s' is for SDXL's second text encoder (lora_te2_ / text_encoder_2), which "
                              "this model does not have: use a LoRA made for it",
                              sdlora_path(l), sdlora_tensor(l, SDLORA_TE2));

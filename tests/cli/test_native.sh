@@ -96,8 +96,8 @@ else fail "malformed LoRA" "exit $rc: $(cat "$TMP/err")"; fi
 "$LONGSD_BIN" -q sd --backend "native=$M" --size 64x64 --lora "x:heavy" "x" -o "$TMP/l6.png" 2>"$TMP/err"; rc=$?
 if [ "$rc" -eq 2 ]; then pass "--lora x:heavy: usage error"; else fail "--lora x:heavy" "exit $rc"; fi
 # a failed image's reason is on the screen once, with the run's lines or
-# without them (-q): a LoRA for SDXL (retried, then the backend set aside)
-# and a LoRA not found (refused at once)
+# without them (-q): a LoRA for SDXL (refused at once: the image's fault, not the backend's)
+# and a LoRA not found (refused too)
 for q in "" -q; do
     "$LONGSD_BIN" $q sd --backend "native=$M" --size 64x64 --steps 1 --lora "$L/xl_kohya.safetensors" "x" \
         -o "$TMP/l7.png" 2>"$TMP/err"; rc=$?

@@ -523,7 +523,29 @@ TEST(malformed_files_name_file_and_tensor)
         CHECK(rc == cases[i].rc && strstr(err.msg, cases[i].want) && strstr(err.msg, "bad.safetensors: "));
         CHECK(l == NULL);
     }
-    /* a pair that fits no layer of the model: named when the layer is read */
+    /* a malformed LoRA fails the image it was asked for, not the model
+     * (LONGSD_ERR_PARAM: the pool sets no backend aside for it) */
+    {
+        static const tdef nan_up[2] = {{"lora_unet_a_b.lora_down.weight", {4, 16}, 1},
+                                       {"lora_unet_a_b.lora_up.weight", {16, 4}, NAN}};
+        write_st(path, nan_up, 2);
+        longsd_sd *sd = longsd_sd_new();
+        REQUIRE(sd && longsd_sd_load(sd, "tests/engine/tiny-sd") == LONGSD_OK);
+        longsd_sd_params p = longsd_sd_default_params();
+        p.width = 24;
+        p.height = 16;
+        p.steps = 1;
+        longsd_sd_lora l = {path, 1};
+        p.loras = &l;
+        p.n_loras = 1;
+        float lat[384];
+        CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_PARAM);
+        CHECK_CONTAINS(longsd_sd_errmsg(sd), "bad.safetensors: tensor 'lora_unet_a_b.lora_up.weight' holds a NaN");
+        longsd_sd_free(sd);
+    }
+    /* a pair that fits no layer of the model: named when the layer is read,
+     * LONGSD_ERR_UNSUPPORTED (a LoRA for another model: another backend may
+     * have the model it is for) */
     static const tdef wrong[2] = {{"lora_unet_conv_in.lora_down.weight", {2, 5}, 1},
                                   {"lora_unet_conv_in.lora_up.weight", {3, 2}, 1}};
     write_st(path, wrong, 2);
@@ -537,7 +559,7 @@ TEST(malformed_files_name_file_and_tensor)
     p.loras = &l;
     p.n_loras = 1;
     float lat[384];
-    CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_MODEL);
+    CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_UNSUPPORTED);
     CHECK_CONTAINS(longsd_sd_errmsg(sd), "bad.safetensors: tensor 'lora_unet_conv_in.lora_down.weight' makes a 3x5 "
                                          "update but the model's 'conv_in.weight' has 576 weights");
     longsd_sd_free(sd);
@@ -573,7 +595,7 @@ TEST(malformed_sdxl_loras_name_file_and_tensor)
     /* kohya's SGM name of a real layer, the wrong shape */
     static const tdef shape[2] = {{"lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_down.weight", {2, 5}, 1},
                                   {"lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_up.weight", {3, 2}, 1}};
-    CHECK_INT(generate_with("tests/engine/tiny-sdxl", shape, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_INT(generate_with("tests/engine/tiny-sdxl", shape, 2, msg, sizeof msg), LONGSD_ERR_UNSUPPORTED);
     CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q.lora_down"
                         ".weight' makes a 3x5 update but the model's 'down_blocks.1.attentions.0.transformer_blocks.0."
                         "attn1.to_q.weight' has 256 weights");
@@ -581,7 +603,7 @@ TEST(malformed_sdxl_loras_name_file_and_tensor)
     static const tdef deep[3] = {{"lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.alpha", {-1}, 2},
                                  {"lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_up.weight", {16, 2}, 1},
                                  {"lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_down.weight", {2, 16}, 1}};
-    CHECK_INT(generate_with("tests/engine/tiny-sdxl", deep, 3, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_INT(generate_with("tests/engine/tiny-sdxl", deep, 3, msg, sizeof msg), LONGSD_ERR_UNSUPPORTED);
     /* the down matrix is named, though the alpha and the up come first */
     CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_unet_input_blocks_4_1_transformer_blocks_3_attn1_to_q.lora_down"
                         ".weight' names");
@@ -589,24 +611,24 @@ TEST(malformed_sdxl_loras_name_file_and_tensor)
     /* bigG has 3 layers here, not 8 */
     static const tdef te2[2] = {{"lora_te2_text_model_encoder_layers_7_self_attn_q_proj.lora_down.weight", {2, 32}, 1},
                                 {"lora_te2_text_model_encoder_layers_7_self_attn_q_proj.lora_up.weight", {32, 2}, 1}};
-    CHECK_INT(generate_with("tests/engine/tiny-sdxl", te2, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_INT(generate_with("tests/engine/tiny-sdxl", te2, 2, msg, sizeof msg), LONGSD_ERR_UNSUPPORTED);
     CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_te2_text_model_encoder_layers_7_self_attn_q_proj.lora_");
     CHECK_CONTAINS(msg, "names no layer of the model's second text encoder (OpenCLIP bigG)");
     /* the same file on SD 1.x, which has one text encoder */
-    CHECK_INT(generate_with("tests/engine/tiny-sd", te2, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_INT(generate_with("tests/engine/tiny-sd", te2, 2, msg, sizeof msg), LONGSD_ERR_UNSUPPORTED);
     CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_te2_text_model_encoder_layers_7_self_attn_q_proj.lora_");
     CHECK_CONTAINS(msg, "is for SDXL's second text encoder");
     /* SDXL's added embedding on SD 1.x, which has none: not silently dropped either */
     static const tdef label[2] = {{"lora_unet_label_emb_0_0.lora_down.weight", {2, 72}, 1},
                                   {"lora_unet_label_emb_0_0.lora_up.weight", {32, 2}, 1}};
-    CHECK_INT(generate_with("tests/engine/tiny-sd", label, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_INT(generate_with("tests/engine/tiny-sd", label, 2, msg, sizeof msg), LONGSD_ERR_UNSUPPORTED);
     CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_unet_label_emb_0_0.lora_");
     CHECK_CONTAINS(msg, "names no layer of the model's UNet");
     /* the original names reach SD 1.x's layers too: an SD 1.x-shaped cross
      * attention key (context 32) on SDXL's (56) is the wrong shape there */
     static const tdef sgm[2] = {{"lora_unet_middle_block_1_transformer_blocks_0_attn2_to_k.lora_down.weight", {2, 32}, 1},
                                 {"lora_unet_middle_block_1_transformer_blocks_0_attn2_to_k.lora_up.weight", {16, 2}, 1}};
-    CHECK_INT(generate_with("tests/engine/tiny-sdxl", sgm, 2, msg, sizeof msg), LONGSD_ERR_MODEL);
+    CHECK_INT(generate_with("tests/engine/tiny-sdxl", sgm, 2, msg, sizeof msg), LONGSD_ERR_UNSUPPORTED);
     CHECK_CONTAINS(msg, "makes a 16x32 update but the model's 'mid_block.attentions.0.transformer_blocks.0.attn2.to_k."
                         "weight' has 896 weights");
 }

@@ -620,7 +620,7 @@ TEST(malformed_sdxl_files_are_named)
     longsd_sd_lora l = {.path = "tests/engine/lora/kohya.safetensors", .weight = 1.0f};
     p.loras = &l;
     p.n_loras = 1;
-    CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_MODEL);
+    CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_UNSUPPORTED);
     CHECK_CONTAINS(longsd_sd_errmsg(sd), "tests/engine/lora/kohya.safetensors: tensor 'lora_te_text_model_encoder_"
                                          "layers_0_self_attn_q_proj.lora_down.weight' makes a 32x32 update");
     CHECK_CONTAINS(longsd_sd_errmsg(sd), "update but the model's 'encoder.layers.0.self_attn.");
