@@ -10,6 +10,7 @@
 #include "desc_int.h"
 #include "narrator.h"
 #include "prompt.h"
+#include "dict.h"
 #include "translate.h"
 #include "wordnet.h"
 
@@ -872,6 +873,50 @@ static void sw_de_separable(swriter *w)
     }
 }
 
+/* "partit sur-le-champ" (at once): words joined by hyphens that hunspell
+ * fr lists whole as an adverb are one word, of manner or time, and draw
+ * nothing ("on the field" read part by part); one that translates whole
+ * ("au-dessus": above) is left to the parts' readers. */
+static void sw_fr_hyphen_adverbs(swriter *w)
+{
+    const char *x = w->text;
+    for (size_t i = 0; i + 1 < w->n; i++) {
+        size_t j = i;
+        while (j + 1 < w->n && x[w->t[j].e] == '-' && w->t[j + 1].s == w->t[j].e + 1)
+            j++;
+        if (j == i)
+            continue;
+        size_t a = w->t[i].s, z = w->t[j].e;
+        char en[32];
+        int ok = 1;
+        for (size_t k = i; k <= j; k++)
+            ok &= sw_free_tok(&w->t[k]);
+        if (ok && (ls_dict_fr(x + a, z - a) & LS_FR_ADV)) {
+            ls_translate_word(LSLEX_FR, x + a, z - a, 0, en, sizeof en, NULL);
+            for (size_t k = i; k <= j && !en[0]; k++)
+                sw_drop(&w->t[k]);
+        }
+        i = j;
+    }
+}
+
+/* "en pleine rue", "en plein champ": "en" and an adjective of fullness
+ * before a noun is "in the middle of", the noun's place itself ("in the
+ * street"), never "in full street". The adjective is known by its
+ * English ("full"), whatever its French ending. */
+static void sw_fr_en_plein(swriter *w)
+{
+    for (size_t i = 0; i + 2 < w->n; i++) {
+        swtok *en_t = &w->t[i], *a = &w->t[i + 1], *nn = &w->t[i + 2];
+        if (strcmp(en_t->low, "en") != 0 || a->brk || nn->brk || !sw_free_tok(a) || !sw_free_tok(nn) ||
+            a->pos != LS_POS_ADJ || strcmp(a->en, "full") != 0 || nn->pos != LS_POS_NOUN || !nn->en[0])
+            continue;
+        sw_set_en(a, "", LS_POS_UNKNOWN); /* read as the article it stands for: "in the street" */
+        snprintf(a->low, sizeof a->low, "le");
+        a->lf = LSLEX_DET;
+    }
+}
+
 /* "entra en courant": French "en" and a present participle is the verb's
  * English -ing ("running"), never "in" and the participle's noun
  * ("courant": stream). */
@@ -924,8 +969,11 @@ static void sw_units(swriter *w)
                                               "aux", "plusieurs", "quelques", "certains", "certaines", NULL};
     if (lang == LSLEX_DE)
         sw_de_separable(w);
-    if (lang == LSLEX_FR)
+    if (lang == LSLEX_FR) {
+        sw_fr_hyphen_adverbs(w);
         sw_fr_gerund(w);
+        sw_fr_en_plein(w);
+    }
     sw_temporal_preps(w);
     for (size_t i = 0; i < w->n; i++) {
         swtok *t = &w->t[i];

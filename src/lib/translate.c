@@ -1745,6 +1745,10 @@ size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const 
     } else if (de && mpos == LS_POS_NOUN && material_noun(me)) {
         /* N de N of a material: the English noun adjunct ("mahogany bed") */
         r = (size_t)snprintf(out, cap, "%s %s", me, he);
+    } else if (ln == 0 && mpos == LS_POS_ADJ && strncmp(he, me, strlen(me)) == 0) {
+        /* the English noun already says it ("culotte courte": shorts,
+         * never "short shorts") */
+        r = (size_t)snprintf(out, cap, "%s", he);
     } else if (ln == 0 && mpos == LS_POS_ADJ) {
         /* an adjective after its noun goes before it in English */
         r = (size_t)snprintf(out, cap, "%s %s", me, he);

@@ -974,7 +974,31 @@ TEST(source_grammar_units)
     free(r);
 }
 
-RUN_TESTS(source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+/* French locutions read whole: a hyphenated adverb hunspell lists
+ * ("sur-le-champ", at once) draws nothing, never "on the field"; "en
+ * pleine rue" is in the street, not "in full street"; an adjective the
+ * English noun already holds is not written twice ("culotte courte":
+ * shorts, never "short shorts"). */
+TEST(french_locutions_read_whole)
+{
+    ls_character cast[1] = {person("Quentor", LS_GENDER_MALE, 0, NULL, 0)};
+    char *r = write_scene(LSLEX_FR, "Le soldat partit sur-le-champ.", cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "field"));
+    CHECK(has_word(r, "soldier"));
+    free(r);
+    r = write_scene(LSLEX_FR, "La fille marchait en pleine rue.", cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "full"));
+    CHECK(strstr(r, "in the street") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Le musicien portait une culotte courte.", cast, 1, (size_t)-1);
+    CHECK(has_word(r, "shorts") && !has_word(r, "short"));
+    free(r);
+    r = write_scene(LSLEX_FR, "La femme portait un tablier blanc.", cast, 1, (size_t)-1);
+    CHECK(strstr(r, "white apron") != NULL); /* an adjective the noun lacks stays */
+    free(r);
+}
+
+RUN_TESTS(french_locutions_read_whole, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
