@@ -891,7 +891,10 @@ static void sw_fr_hyphen_adverbs(swriter *w)
         int ok = 1;
         for (size_t k = i; k <= j; k++)
             ok &= sw_free_tok(&w->t[k]);
-        if (ok && (ls_dict_fr(x + a, z - a) & LS_FR_ADV)) {
+        char low[64];
+        size_t ll = z - a < sizeof low ? lslex_lower(x + a, z - a, low, sizeof low, 1) : 0;
+        if (ok && ((ls_dict_fr(x + a, z - a) & LS_FR_ADV) ||
+                   (w->t[i].first && ll && (ls_dict_fr(low, ll) & LS_FR_ADV)))) { /* "Sur-le-champ, il..." */
             ls_translate_word(LSLEX_FR, x + a, z - a, 0, en, sizeof en, NULL);
             for (size_t k = i; k <= j && !en[0]; k++)
                 sw_drop(&w->t[k]);

@@ -986,6 +986,10 @@ TEST(french_locutions_read_whole)
     CHECK(!has_word(r, "field"));
     CHECK(has_word(r, "soldier"));
     free(r);
+    r = write_scene(LSLEX_FR, "Sur-le-champ le soldat quitta le village.", cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "field")); /* first in its sentence, capitalised */
+    CHECK(has_word(r, "village"));
+    free(r);
     r = write_scene(LSLEX_FR, "La fille marchait en pleine rue.", cast, 1, (size_t)-1);
     CHECK(!has_word(r, "full"));
     CHECK(strstr(r, "in the street") != NULL);
