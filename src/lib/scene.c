@@ -676,15 +676,17 @@ static const char *const rooms[] = {"room", "kitchen", "parlor", "parlour", "cha
                                     "schoolroom", "schoolhouse", "tavern", "inn", "shop", "castle", "palace",
                                     "house", "hut", "cottage", "prison", "jail", "chapel", "office", NULL};
 
-/* Is the English noun a time, an event or a meal (WordNet's class, or
- * "meal" among its kinds: "supper", "breakfast")? After such a noun a
- * preposition tells when, not where. */
-static int temporal_noun(const swtok *t)
+/* Is the English noun a time, a meal (WordNet's class, or "meal" among
+ * its kinds: "supper", "breakfast") or, with events, an event? Before
+ * such a noun a preposition tells when, not where. An event only after
+ * "after": WordNet's "fire" is an event first, and "before the fire" a
+ * place. */
+static int temporal_noun(const swtok *t, int events)
 {
     char kinds[24][32];
     if (!t->wn || !t->wi.noun)
         return 0;
-    if (t->wi.noun_lex[0] == LSWN_N_TIME || t->wi.noun_lex[0] == LSWN_N_EVENT)
+    if (t->wi.noun_lex[0] == LSWN_N_TIME || (events && t->wi.noun_lex[0] == LSWN_N_EVENT))
         return 1;
     size_t k = lswn_noun_kinds(ls_en_head(t->en), kinds, sizeof kinds / sizeof kinds[0]);
     for (size_t i = 0; i < k; i++)
@@ -708,7 +710,7 @@ static int np_idiom(const swriter *w, const swnp *np)
     /* "after supper", "before the dinner": when, not a thing on the
      * table (the time of day is read on its own, sw_assemble) */
     static const char *const when_preps[] = {"after", "before", "until", "till", "since", "during", NULL};
-    return word_in(p, when_preps) && temporal_noun(&w->t[np->head]);
+    return word_in(p, when_preps) && temporal_noun(&w->t[np->head], strcmp(p, "before") != 0);
 }
 
 /* Is the English noun drawable in a picture? */
@@ -958,7 +960,7 @@ static void sw_temporal_preps(swriter *w)
         while (j < w->n && !w->t[j].brk && (w->t[j].lf & LSLEX_DET || w->t[j].pos == LS_POS_ADJ ||
                                             (!w->t[j].upper && !w->t[j].en[0])))
             j++;
-        if (j < w->n && !w->t[j].brk && w->t[j].pos == LS_POS_NOUN && temporal_noun(&w->t[j]))
+        if (j < w->n && !w->t[j].brk && w->t[j].pos == LS_POS_NOUN && temporal_noun(&w->t[j], to[0] == 'a'))
             snprintf(pt->en, sizeof pt->en, "%s", to);
     }
 }
