@@ -22,7 +22,8 @@ enum {
     LS_FR_MASC = 8,       /* a first name's sex */
     LS_FR_FEM = 16,
     LS_FR_NOUN_MASC = 32, /* a common noun's grammatical gender: "mur" */
-    LS_FR_NOUN_FEM = 64   /* "mère" */
+    LS_FR_NOUN_FEM = 64,  /* "mère" */
+    LS_FR_ADV = 128       /* po:adv: "souvent", "sur-le-champ" */
 };
 /* The LS_FR_* tags of w[0..n) exactly as written (so "Pierre", "conseil"),
  * 0 if unknown or no dictionary is installed. The fr dictionary is read

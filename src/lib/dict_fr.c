@@ -25,7 +25,7 @@ unsigned ls_dict_fr_tags(const char *p, size_t n)
         const char *tag;
         unsigned bit;
     } known[] = {{"po:prn", LS_FR_FIRST_NAME}, {"po:npr", LS_FR_PROPER}, {"po:nom", LS_FR_NOUN},
-                 {"is:mas", LS_FR_MASC}, {"is:fem", LS_FR_FEM}};
+                 {"is:mas", LS_FR_MASC}, {"is:fem", LS_FR_FEM}, {"po:adv", LS_FR_ADV}};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         size_t tl = strlen(known[i].tag);
         for (size_t k = 0; k + tl <= n; k++)

@@ -815,9 +815,9 @@ void lslex_gerund(const char *base, size_t n, char *out, size_t cap)
     } else if (m >= 3 && tmp[m - 1] == 'e' && tmp[m - 2] != 'e' && tmp[m - 2] != 'o' &&
                tmp[m - 2] != 'y') { /* dance -> dancing; tiptoe -> tiptoeing, dye -> dyeing */
         m--;
-    } else if (m >= 3 && m <= 4 && !(m == 4 && memcmp(tmp, "open", 4) == 0) && !is_vowel(tmp[m - 1]) && is_vowel(tmp[m - 2]) && !is_vowel(tmp[m - 3]) &&
+    } else if (m >= 3 && m <= 4 && !(m == 4 && is_vowel(tmp[0])) && !is_vowel(tmp[m - 1]) && is_vowel(tmp[m - 2]) && !is_vowel(tmp[m - 3]) &&
                tmp[m - 1] != 'w' && tmp[m - 1] != 'x' && tmp[m - 1] != 'y') {
-        tmp[m] = tmp[m - 1]; /* run -> running, swim -> swimming, dig -> digging */
+        tmp[m] = tmp[m - 1]; /* run -> running, swim -> swimming, dig -> digging; not open, exit, edit */
         m++;
     }
     memcpy(tmp + m, "ing", 3);

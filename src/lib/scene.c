@@ -10,6 +10,7 @@
 #include "desc_int.h"
 #include "narrator.h"
 #include "prompt.h"
+#include "dict.h"
 #include "translate.h"
 #include "wordnet.h"
 
@@ -675,6 +676,25 @@ static const char *const rooms[] = {"room", "kitchen", "parlor", "parlour", "cha
                                     "schoolroom", "schoolhouse", "tavern", "inn", "shop", "castle", "palace",
                                     "house", "hut", "cottage", "prison", "jail", "chapel", "office", NULL};
 
+/* Is the English noun a time, a meal (WordNet's class, or "meal" among
+ * its kinds: "supper", "breakfast") or, with events, an event? Before
+ * such a noun a preposition tells when, not where. An event only after
+ * "after": WordNet's "fire" is an event first, and "before the fire" a
+ * place. */
+static int temporal_noun(const swtok *t, int events)
+{
+    char kinds[24][32];
+    if (!t->wn || !t->wi.noun)
+        return 0;
+    if (t->wi.noun_lex[0] == LSWN_N_TIME || (events && t->wi.noun_lex[0] == LSWN_N_EVENT))
+        return 1;
+    size_t k = lswn_noun_kinds(ls_en_head(t->en), kinds, sizeof kinds / sizeof kinds[0]);
+    for (size_t i = 0; i < k; i++)
+        if (strcmp(kinds[i], "meal") == 0)
+            return 1;
+    return 0;
+}
+
 /* Is phrase np an idiom ("in a new light")? */
 static int np_idiom(const swriter *w, const swnp *np)
 {
@@ -687,7 +707,10 @@ static int np_idiom(const swriter *w, const swnp *np)
     for (size_t i = 0; i < sizeof idioms / sizeof idioms[0]; i++)
         if (strcmp(p, idioms[i][0]) == 0 && strcmp(h, idioms[i][1]) == 0)
             return 1;
-    return 0;
+    /* "after supper", "before the dinner": when, not a thing on the
+     * table (the time of day is read on its own, sw_assemble) */
+    static const char *const when_preps[] = {"after", "before", "until", "till", "since", "during", NULL};
+    return word_in(p, when_preps) && temporal_noun(&w->t[np->head], strcmp(p, "before") != 0);
 }
 
 /* Is the English noun drawable in a picture? */
@@ -809,6 +832,139 @@ static int sw_free_tok(const swtok *t)
     return t->tag != T_CAST && !t->used;
 }
 
+/* German separable prefixes, written apart from their verb in a main
+ * clause ("kehrte ... zurück", "stand ... auf"): a closed class of the
+ * grammar, each also an adverb or preposition by itself. */
+static const char *const de_particles[] = {
+    "an", "auf", "aus", "ab", "ein", "mit", "nach", "vor", "zu", "zurück", "weg", "hin", "her", "hinaus",
+    "heraus", "herein", "hinein", "herauf", "hinauf", "herunter", "hinunter", "herab", "hinab", "herbei",
+    "fort", "los", "nieder", "empor", "davon", "vorbei", "entgegen", "fest", "heim", "weiter", "um", "durch",
+    "zusammen", "herum", "umher", "voran", "voraus", "wieder", NULL};
+
+/* "Er kehrte am Abend zurück": a particle ending its clause (a break, a
+ * conjunction or the end after it) belongs to the clause's finite verb;
+ * the two are one verb, looked up as the compound (zurückkehren: return),
+ * and the particle writes nothing. The first word of the clause that
+ * makes a compound the dictionary holds is the verb. */
+static void sw_de_separable(swriter *w)
+{
+    for (size_t i = 1; i < w->n; i++) {
+        swtok *pt = &w->t[i];
+        int clause_end = i + 1 == w->n || w->t[i + 1].brk || (w->t[i + 1].lf & LSLEX_CONJ);
+        if (!clause_end || pt->upper || pt->brk || !sw_free_tok(pt) || !word_in(pt->low, de_particles))
+            continue;
+        size_t a = i;
+        while (a > 0 && !w->t[a].brk && !(w->t[a - 1].lf & LSLEX_CONJ))
+            a--;
+        for (size_t j = a; j < i; j++) {
+            swtok *v = &w->t[j];
+            char en[32];
+            if (!sw_free_tok(v) || (v->upper && !v->first) ||
+                (v->lf & (LSLEX_DET | LSLEX_PRONOUN | LSLEX_PREP | LSLEX_CONJ)) ||
+                !ls_translate_de_separable(v->low, strlen(v->low), pt->low, strlen(pt->low), en, sizeof en))
+                continue;
+            swtok keep = *v;
+            sw_set_en(v, en, LS_POS_VERB);
+            if (!v->wi.verb || !(tok_visible_verb(v) || tok_handling_verb(v))) {
+                *v = keep; /* "ansehen": "view" shows less than "sah an", looking at */
+                break;
+            }
+            sw_drop(pt);
+            break;
+        }
+    }
+}
+
+/* "partit sur-le-champ" (at once): words joined by hyphens that hunspell
+ * fr lists whole as an adverb are one word, of manner or time, and draw
+ * nothing ("on the field" read part by part); one that translates whole
+ * ("au-dessus": above) is left to the parts' readers. */
+static void sw_fr_hyphen_adverbs(swriter *w)
+{
+    const char *x = w->text;
+    for (size_t i = 0; i + 1 < w->n; i++) {
+        size_t j = i;
+        while (j + 1 < w->n && x[w->t[j].e] == '-' && w->t[j + 1].s == w->t[j].e + 1)
+            j++;
+        if (j == i)
+            continue;
+        size_t a = w->t[i].s, z = w->t[j].e;
+        char en[32];
+        int ok = 1;
+        for (size_t k = i; k <= j; k++)
+            ok &= sw_free_tok(&w->t[k]);
+        char low[64];
+        size_t ll = z - a < sizeof low ? lslex_lower(x + a, z - a, low, sizeof low, 1) : 0;
+        if (ok && ((ls_dict_fr(x + a, z - a) & LS_FR_ADV) ||
+                   (w->t[i].first && ll && (ls_dict_fr(low, ll) & LS_FR_ADV)))) { /* "Sur-le-champ, il..." */
+            ls_translate_word(LSLEX_FR, x + a, z - a, 0, en, sizeof en, NULL);
+            for (size_t k = i; k <= j && !en[0]; k++)
+                sw_drop(&w->t[k]);
+        }
+        i = j;
+    }
+}
+
+/* "en pleine rue", "en plein champ": "en" and an adjective of fullness
+ * before a noun is "in the middle of", the noun's place itself ("in the
+ * street"), never "in full street". The adjective is known by its
+ * English ("full"), whatever its French ending. */
+static void sw_fr_en_plein(swriter *w)
+{
+    for (size_t i = 0; i + 2 < w->n; i++) {
+        swtok *en_t = &w->t[i], *a = &w->t[i + 1], *nn = &w->t[i + 2];
+        if (strcmp(en_t->low, "en") != 0 || a->brk || nn->brk || !sw_free_tok(a) || !sw_free_tok(nn) ||
+            a->pos != LS_POS_ADJ || strcmp(a->en, "full") != 0 || nn->pos != LS_POS_NOUN || !nn->en[0])
+            continue;
+        sw_set_en(a, "", LS_POS_UNKNOWN); /* read as the article it stands for: "in the street" */
+        snprintf(a->low, sizeof a->low, "le");
+        a->lf = LSLEX_DET;
+    }
+}
+
+/* "entra en courant": French "en" and a present participle is the verb's
+ * English -ing ("running"), never "in" and the participle's noun
+ * ("courant": stream). */
+static void sw_fr_gerund(swriter *w)
+{
+    for (size_t i = 0; i + 1 < w->n; i++) {
+        swtok *en_t = &w->t[i], *p = &w->t[i + 1];
+        char en[32];
+        size_t pl = strlen(p->low);
+        if (strcmp(en_t->low, "en") != 0 || p->brk || p->upper || !sw_free_tok(en_t) || !sw_free_tok(p) ||
+            pl < 5 || strcmp(p->low + pl - 3, "ant") != 0 ||
+            !ls_translate_fr_gerund(p->low, pl, en, sizeof en))
+            continue;
+        sw_set_en(p, en, LS_POS_VERB);
+        if (p->wi.verb)
+            sw_drop(en_t);
+    }
+}
+
+/* German "nach", "vor" and French "avant" before a time or a meal ("nach
+ * dem Nachtessen", "vor dem Frühstück") are "after" and "before", not
+ * "toward": the preposition is read by the class of its object (the noun
+ * after its determiners and adjectives). */
+static void sw_temporal_preps(swriter *w)
+{
+    for (size_t i = 0; i + 1 < w->n; i++) {
+        swtok *pt = &w->t[i];
+        const char *to = NULL;
+        if (w->sc->lang == LSLEX_DE && strcmp(pt->low, "nach") == 0)
+            to = "after";
+        else if (w->sc->lang == LSLEX_DE && strcmp(pt->low, "vor") == 0)
+            to = "before";
+        if (!to || !sw_free_tok(pt))
+            continue;
+        size_t j = i + 1;
+        while (j < w->n && !w->t[j].brk && (w->t[j].lf & LSLEX_DET || w->t[j].pos == LS_POS_ADJ ||
+                                            (!w->t[j].upper && !w->t[j].en[0])))
+            j++;
+        if (j < w->n && !w->t[j].brk && w->t[j].pos == LS_POS_NOUN && temporal_noun(&w->t[j], to[0] == 'a'))
+            snprintf(pt->en, sizeof pt->en, "%s", to);
+    }
+}
+
 static void sw_units(swriter *w)
 {
     lslex_lang_id lang = w->sc->lang;
@@ -816,6 +972,14 @@ static void sw_units(swriter *w)
     char plural[SW_MAX_TOK] = {0};
     static const char *const plural_dets[] = {"les", "des", "ces", "mes", "tes", "ses", "nos", "vos", "leurs",
                                               "aux", "plusieurs", "quelques", "certains", "certaines", NULL};
+    if (lang == LSLEX_DE)
+        sw_de_separable(w);
+    if (lang == LSLEX_FR) {
+        sw_fr_hyphen_adverbs(w);
+        sw_fr_gerund(w);
+        sw_fr_en_plein(w);
+    }
+    sw_temporal_preps(w);
     for (size_t i = 0; i < w->n; i++) {
         swtok *t = &w->t[i];
         if (!sw_free_tok(t) || !t->en[0])

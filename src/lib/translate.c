@@ -1745,6 +1745,10 @@ size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const 
     } else if (de && mpos == LS_POS_NOUN && material_noun(me)) {
         /* N de N of a material: the English noun adjunct ("mahogany bed") */
         r = (size_t)snprintf(out, cap, "%s %s", me, he);
+    } else if (ln == 0 && mpos == LS_POS_ADJ && strncmp(he, me, strlen(me)) == 0) {
+        /* the English noun already says it ("culotte courte": shorts,
+         * never "short shorts") */
+        r = (size_t)snprintf(out, cap, "%s", he);
     } else if (ln == 0 && mpos == LS_POS_ADJ) {
         /* an adjective after its noun goes before it in English */
         r = (size_t)snprintf(out, cap, "%s %s", me, he);
@@ -1885,4 +1889,155 @@ int ls_translate_idiom(lslex_lang_id lang, const char *prep, size_t pn, const ch
         return 1;
     }
     return 0;
+}
+
+/* A French present participle's verb ("courant" -> courir -> "run"): "en
+ * courant" is the English -ing of the verb, never the participle's noun or
+ * adjective ("courant": stream, current). hunspell's stems give the
+ * infinitive where it knows the form; else the infinitives its ending
+ * spells are tried ("-issant": finir, "-ant": -er, -ir, -re, -oir), and
+ * the first the dictionary holds as a verb is the word. */
+int ls_translate_fr_gerund(const char *w, size_t n, char *out, size_t cap)
+{
+    char low[40], inf[48];
+    int pos = LS_POS_UNKNOWN, ok = 0;
+    if (!cap)
+        return 0;
+    out[0] = '\0';
+    size_t ll = lslex_lower(w, n, low, sizeof low, 1);
+    if (ll < 5 || ll >= sizeof low - 1 || strcmp(low + ll - 3, "ant") != 0)
+        return 0;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(LSLEX_FR);
+    if (!d)
+        goto out;
+    if (d->hun) {
+        char **list = NULL;
+        int ns = Hunspell_stem(d->hun, &list, low);
+        for (int i = 0; i < ns && !ok; i++) {
+            size_t sn = lslex_lower(list[i], strlen(list[i]), inf, sizeof inf, 0);
+            int verb = sn > 3 && (strcmp(inf + sn - 2, "er") == 0 || strcmp(inf + sn - 2, "ir") == 0 ||
+                                  strcmp(inf + sn - 2, "re") == 0);
+            ok = verb && lookup_head(d, inf, sn, 0, out, cap, &pos) && pos == LS_POS_VERB;
+        }
+        if (ns > 0)
+            Hunspell_free_list(d->hun, &list, ns);
+    }
+    static const char *const ends[][2] = {{"issant", "ir"}, {"ant", "er"}, {"ant", "ir"}, {"ant", "re"},
+                                          {"ant", "oir"}, {"yant", "ir"}};
+    for (size_t e = 0; e < sizeof ends / sizeof ends[0] && !ok; e++) {
+        size_t el = strlen(ends[e][0]);
+        if (ll <= el + 1 || strcmp(low + ll - el, ends[e][0]) != 0)
+            continue;
+        snprintf(inf, sizeof inf, "%.*s%s", (int)(ll - el), low, ends[e][1]);
+        ok = lookup_head(d, inf, strlen(inf), 0, out, cap, &pos) && pos == LS_POS_VERB;
+    }
+out:
+    if (!ok)
+        out[0] = '\0';
+    pthread_mutex_unlock(&tr_mu);
+    return ok;
+}
+
+/* The infinitives a German finite verb form may have, most likely first:
+ * a strong past ("sah" -> sehen), a weak past ("kehrte" -> kehren,
+ * "öffnete" -> öffnen), a present ("sieht" is hunspell's). */
+static size_t de_infinitives(dict *d, const char *v, char (*out)[48], size_t max)
+{
+    size_t k = 0, vl = strlen(v);
+    if (k < max && de_past_infinitive(v, out[k], sizeof out[k]))
+        k++;
+    static const char *const weak[] = {"eten", "etest", "ete", "test", "ten", "te", "et", "st", "t", "en", "e", NULL};
+    for (size_t e = 0; weak[e] && k < max; e++) {
+        size_t el = strlen(weak[e]);
+        if (vl > el + 1 && strcmp(v + vl - el, weak[e]) == 0) {
+            snprintf(out[k], sizeof out[k], "%.*sen", (int)(vl - el), v);
+            k++;
+        }
+    }
+    if (d->hun && k < max) {
+        char **list = NULL;
+        int ns = Hunspell_stem(d->hun, &list, v);
+        for (int i = 0; i < ns && k < max; i++)
+            if (lslex_lower(list[i], strlen(list[i]), out[k], sizeof out[k], 0) > 2)
+                k++;
+        if (ns > 0)
+            Hunspell_free_list(d->hun, &list, ns);
+    }
+    return k;
+}
+
+/* Does an entry of headword w[0..n) hold the English word en, whole
+ * ("throw" in "throw out")? */
+static int entry_mentions(dict *d, const char *w, size_t n, const char *en)
+{
+    const hslot *hs = find_head(d, w, n);
+    size_t el = strlen(en);
+    int found = 0;
+    if (!hs || !el)
+        return 0;
+    char *entry = longsd__malloc(MAX_ENTRY);
+    if (!entry)
+        return 0;
+    const char *line = d->idx + hs->line, *end = d->idx + d->idx_len;
+    for (uint32_t k = 0; k < hs->n && k < MAX_SENSES && line < end && !found; k++) {
+        const char *tab = memchr(line, '\t', (size_t)(end - line)), *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t off, len;
+        const char *q;
+        if (!tab || !nl)
+            break;
+        if (b64_num(tab + 1, nl, &off, &q) && q < nl && *q == '\t' && b64_num(q + 1, nl, &len, &q)) {
+            read_entry(d, off, len, entry, MAX_ENTRY);
+            for (const char *p = entry; !found && (p = strstr(p, en)) != NULL; p++)
+                found = (p == entry || !((p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z'))) &&
+                        !((p[el] >= 'a' && p[el] <= 'z') || (p[el] >= 'A' && p[el] <= 'Z'));
+        }
+        line = nl + 1;
+    }
+    longsd__free(entry);
+    return found;
+}
+
+/* A German verb with its separable prefix at the clause's end ("kehrte
+ * ... zurück" is zurückkehren, to return; "sah ... an" ansehen, to look
+ * at): the prefix written before each infinitive the verb may have, the
+ * first compound the dictionary holds as a verb gives the English, unless
+ * the compound is the simple verb with a direction. */
+int ls_translate_de_separable(const char *verb, size_t vn, const char *prefix, size_t pn, char *out, size_t cap)
+{
+    char v[40], p[24], inf[8][48], comp[80];
+    int pos = LS_POS_UNKNOWN, ok = 0;
+    if (!cap)
+        return 0;
+    out[0] = '\0';
+    size_t vl = lslex_lower(verb, vn, v, sizeof v, 1), pl = lslex_lower(prefix, pn, p, sizeof p, 1);
+    if (vl < 2 || vl >= sizeof v - 1 || pl < 2 || pl >= sizeof p - 1)
+        return 0;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(LSLEX_DE);
+    if (!d)
+        goto out;
+    size_t k = de_infinitives(d, v, inf, sizeof inf / sizeof inf[0]);
+    for (size_t i = 0; i < k && !ok; i++) {
+        if (strncmp(inf[i], p, pl) == 0)
+            continue; /* already prefixed: "aufstand" is no "auf ... auf" */
+        int cn = snprintf(comp, sizeof comp, "%s%s", p, inf[i]);
+        if (cn <= 0 || (size_t)cn >= sizeof comp || !find_head(d, comp, (size_t)cn))
+            continue;
+        ok = lookup_head(d, comp, (size_t)cn, 0, out, cap, &pos) && pos == LS_POS_VERB;
+        /* the simple verb's English among the compound's senses ("werfen":
+         * throw, "auswerfen": throw out, eject): the prefix only gives it
+         * a direction, and the simple verb is the plainer word */
+        char simple[32];
+        int sp = LS_POS_UNKNOWN;
+        if (ok && lookup_head(d, inf[i], strlen(inf[i]), 0, simple, sizeof simple, &sp) && sp == LS_POS_VERB &&
+            strcmp(simple, out) != 0 &&
+            (entry_mentions(d, comp, (size_t)cn, simple) || clip_commonness(out) < -60))
+            ok = 0; /* nor when CLIP hardly knows the compound's word ("eject", "recede": split in pieces) */
+    }
+out:
+    if (!ok)
+        out[0] = '\0';
+    pthread_mutex_unlock(&tr_mu);
+    return ok;
 }

@@ -74,4 +74,18 @@ int ls_translate_idiom(lslex_lang_id lang, const char *prep, size_t pn, const ch
 size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const char *link, size_t ln,
                          const char *mod, size_t mn, char *out, size_t cap);
 
+/* The English verb (base form, "run") of the French present participle
+ * w[0..n) ("courant"), for "en courant", written as the verb's -ing:
+ * 1, or 0 (out "") when no infinitive its stems or ending spell is a verb
+ * FreeDict holds. Thread-safe. */
+int ls_translate_fr_gerund(const char *w, size_t n, char *out, size_t cap);
+
+/* The English verb (base form) of the German finite verb verb[0..vn) with
+ * its separable prefix prefix[0..pn) from the clause's end ("kehrte" +
+ * "zurück" -> zurückkehren -> "return"): 1, or 0 (out "") when FreeDict
+ * holds no such compound verb, or one whose senses hold the simple verb's
+ * English ("warf ... aus": auswerfen, throw out; werfen, throw): the
+ * word by word reading stands then. Thread-safe. */
+int ls_translate_de_separable(const char *verb, size_t vn, const char *prefix, size_t pn, char *out, size_t cap);
+
 #endif

@@ -340,6 +340,7 @@ TEST(french_dictionary)
     CHECK_INT(ls_dict_fr_tags(" po:nom is:mas", 14), LS_FR_NOUN | LS_FR_NOUN_MASC); /* a noun's gender is grammar */
     CHECK_INT(ls_dict_fr_tags("po:prn is:fem", 13), LS_FR_FIRST_NAME | LS_FR_FEM);
     CHECK_INT(ls_dict_fr_tags("po:prnx", 7), 0);
+    CHECK_INT(ls_dict_fr_tags("po:adv", 6), LS_FR_ADV); /* "sur-le-champ": an adverb, drawn as nothing */
     castfx f;
     cast_of(&f, NED_FR);
     CHECK_STR(f.s->lang, "fr");

@@ -941,7 +941,68 @@ TEST(own_body_parts_take_the_doers_possessive)
     }
 }
 
-RUN_TESTS(wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+/* Words that are one unit of the source grammar, not word by word: a
+ * German separable verb ("kehrte ... zurück": returning, not sweeping),
+ * French "en" and a participle ("en courant": running, not "in stream"),
+ * German "nach" before a meal (after supper: no supper on the table, no
+ * "toward"). */
+TEST(source_grammar_units)
+{
+    ls_character cast[1] = {person("Quentor", LS_GENDER_MALE, 0, NULL, 0)};
+    char *r = write_scene(LSLEX_DE, "Der Bauer kehrte am Abend in sein Haus zurück.", cast, 1, (size_t)-1);
+    CHECK(has_word(r, "returning"));
+    CHECK(!has_word(r, "sweeping"));
+    all_english(r);
+    free(r);
+    r = write_scene(LSLEX_DE, "Der Knecht ging in den Hof hinaus.", cast, 1, (size_t)-1);
+    CHECK(has_word(r, "exiting")); /* hinausgehen: exit, never "exitting" */
+    free(r);
+    r = write_scene(LSLEX_DE, "Die Frau sah den alten Mann lange an.", cast, 1, (size_t)-1);
+    CHECK(has_word(r, "woman") && has_word(r, "looking")); /* ansehen: "view" would lose her */
+    free(r);
+    r = write_scene(LSLEX_DE, "Nach dem Nachtessen saß der Knecht am Tisch.", cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "toward") && !has_word(r, "supper"));
+    CHECK(has_word(r, "table"));
+    free(r);
+    r = write_scene(LSLEX_DE, "Der Jäger ging nach dem Wald.", cast, 1, (size_t)-1);
+    CHECK(has_word(r, "toward")); /* a place: the direction stays */
+    free(r);
+    r = write_scene(LSLEX_FR, "Le garçon entra en courant dans la cuisine.", cast, 1, (size_t)-1);
+    CHECK(has_word(r, "running"));
+    CHECK(!has_word(r, "stream"));
+    CHECK(has_word(r, "kitchen"));
+    free(r);
+}
+
+/* French locutions read whole: a hyphenated adverb hunspell lists
+ * ("sur-le-champ", at once) draws nothing, never "on the field"; "en
+ * pleine rue" is in the street, not "in full street"; an adjective the
+ * English noun already holds is not written twice ("culotte courte":
+ * shorts, never "short shorts"). */
+TEST(french_locutions_read_whole)
+{
+    ls_character cast[1] = {person("Quentor", LS_GENDER_MALE, 0, NULL, 0)};
+    char *r = write_scene(LSLEX_FR, "Le soldat partit sur-le-champ.", cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "field"));
+    CHECK(has_word(r, "soldier"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Sur-le-champ le soldat quitta le village.", cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "field")); /* first in its sentence, capitalised */
+    CHECK(has_word(r, "village"));
+    free(r);
+    r = write_scene(LSLEX_FR, "La fille marchait en pleine rue.", cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "full"));
+    CHECK(strstr(r, "in the street") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Le musicien portait une culotte courte.", cast, 1, (size_t)-1);
+    CHECK(has_word(r, "shorts") && !has_word(r, "short"));
+    free(r);
+    r = write_scene(LSLEX_FR, "La femme portait un tablier blanc.", cast, 1, (size_t)-1);
+    CHECK(strstr(r, "white apron") != NULL); /* an adjective the noun lacks stays */
+    free(r);
+}
+
+RUN_TESTS(french_locutions_read_whole, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,

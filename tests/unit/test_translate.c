@@ -386,7 +386,39 @@ TEST(cognate_of_the_same_kind_is_kept)
     CHECK_STR(tr(LSLEX_FR, "fille", 0, NULL), "girl");
 }
 
-RUN_TESTS(every_sense_of_a_line_counts, german_gender_from_every_entry, one_letter_is_no_noun, german_compounds_keep_their_modifier, low_german_nouns_read_as_high_german, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
+/* "en courant" is running: the verb of a present participle, from
+ * hunspell's stem or the infinitive its ending spells, never the
+ * participle's noun ("courant": stream). */
+TEST(french_gerund_is_its_verb)
+{
+    REQUIRE(dictionaries_present());
+    char out[32];
+    CHECK(ls_translate_fr_gerund("courant", 7, out, sizeof out) == 1);
+    CHECK_STR(out, "run");
+    CHECK(ls_translate_fr_gerund("chantant", 8, out, sizeof out) == 1);
+    CHECK_STR(out, "sing");
+    CHECK(ls_translate_fr_gerund("maison", 6, out, sizeof out) == 0); /* no participle */
+    CHECK_STR(out, "");
+}
+
+/* A German verb and its separable prefix from the clause's end are one
+ * verb: "kehrte ... zurück" returns (zurückkehren), "kam ... an" arrives;
+ * a prefix the verb takes in no compound FreeDict holds gives nothing. */
+TEST(german_separable_verbs)
+{
+    REQUIRE(dictionaries_present());
+    char out[32];
+    CHECK(ls_translate_de_separable("kehrte", 6, "zurück", strlen("zurück"), out, sizeof out) == 1);
+    CHECK_STR(out, "return");
+    CHECK(ls_translate_de_separable("kam", 3, "an", 2, out, sizeof out) == 1);
+    CHECK_STR(out, "arrive");
+    CHECK(ls_translate_de_separable("Kehrten", 7, "zurück", strlen("zurück"), out, sizeof out) == 1);
+    CHECK_STR(out, "return");
+    CHECK(ls_translate_de_separable("kehrte", 6, "mit", 3, out, sizeof out) == 0);
+    CHECK_STR(out, "");
+}
+
+RUN_TESTS(french_gerund_is_its_verb, german_separable_verbs, every_sense_of_a_line_counts, german_gender_from_every_entry, one_letter_is_no_noun, german_compounds_keep_their_modifier, low_german_nouns_read_as_high_german, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
           the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds,
           french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files,
           cognate_of_the_same_kind_is_kept)
