@@ -284,6 +284,17 @@ longsd_status ls_names_in(const char *p, size_t n, const ls_cast_form *forms, si
     return LONGSD_OK;
 }
 
+/* The sex an English he/him/his (male) or she/her (female) says, of the
+ * lower-case word low[0, n); LS_GENDER_UNKNOWN for any other word. */
+static int pronoun_sex(const char *low, size_t n)
+{
+    if ((n == 2 && memcmp(low, "he", 2) == 0) || (n == 3 && (memcmp(low, "him", 3) == 0 || memcmp(low, "his", 3) == 0)))
+        return LS_GENDER_MALE;
+    if (n == 3 && (memcmp(low, "she", 3) == 0 || memcmp(low, "her", 3) == 0))
+        return LS_GENDER_FEMALE;
+    return LS_GENDER_UNKNOWN;
+}
+
 /* Replace the first he/she/him/her/his of text with the referent's name,
  * provided it comes before any cast name and the gender fits. Returns a new
  * string or NULL (no change or out of memory: *oom tells). */
@@ -312,9 +323,8 @@ static char *replace_pronoun(const char *t, const ls_character *ref, const ls_ca
         if (wl > 3)
             continue;
         size_t ll = lslex_lower(t + ws[i].start, wl, low, sizeof low, 0);
-        int male = (ll == 2 && memcmp(low, "he", 2) == 0) || (ll == 3 && memcmp(low, "him", 3) == 0) ||
-                   (ll == 3 && memcmp(low, "his", 3) == 0);
-        int female = (ll == 3 && memcmp(low, "she", 3) == 0) || (ll == 3 && memcmp(low, "her", 3) == 0);
+        int sex = pronoun_sex(low, ll);
+        int male = sex == LS_GENDER_MALE, female = sex == LS_GENDER_FEMALE;
         if (!male && !female)
             continue;
         if ((male && ref->gender == LS_GENDER_FEMALE) || (female && ref->gender == LS_GENDER_MALE))
@@ -371,12 +381,9 @@ static int leading_pronoun_sex(const char *t)
         size_t wl = w.end - w.start;
         if (wl > 3)
             continue;
-        size_t ll = lslex_lower(t + w.start, wl, low, sizeof low, 0);
-        low[ll < sizeof low ? ll : sizeof low - 1] = 0;
-        if (!strcmp(low, "he") || !strcmp(low, "him") || !strcmp(low, "his"))
-            return LS_GENDER_MALE;
-        if (!strcmp(low, "she") || !strcmp(low, "her"))
-            return LS_GENDER_FEMALE;
+        int sex = pronoun_sex(low, lslex_lower(t + w.start, wl, low, sizeof low, 0));
+        if (sex != LS_GENDER_UNKNOWN)
+            return sex;
     }
     return LS_GENDER_UNKNOWN;
 }

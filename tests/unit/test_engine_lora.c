@@ -489,6 +489,30 @@ static void write_st(const char *path, const tdef *d, int nd)
     fclose(f);
 }
 
+/* One generation of model (a folder) with the LoRA file of defs: the
+ * status, the message in err (cap bytes). */
+static longsd_status generate_with(const char *model, const tdef *d, int nd, char *msg, size_t cap)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/bad.safetensors", t_tmpdir());
+    write_st(path, d, nd);
+    longsd_sd *sd = longsd_sd_new();
+    REQUIRE(sd && longsd_sd_load(sd, model) == LONGSD_OK);
+    longsd_sd_params p = longsd_sd_default_params();
+    p.width = 24;
+    p.height = 16;
+    p.steps = 1;
+    p.prompt = "a fox";
+    longsd_sd_lora l = {path, 0.5f};
+    p.loras = &l;
+    p.n_loras = 1;
+    float lat[384];
+    longsd_status rc = longsd_sd_generate(sd, &p, lat, NULL);
+    snprintf(msg, cap, "%s", rc == LONGSD_OK ? "" : longsd_sd_errmsg(sd));
+    longsd_sd_free(sd);
+    return rc;
+}
+
 TEST(malformed_files_name_file_and_tensor)
 {
     static const struct {
@@ -528,65 +552,19 @@ TEST(malformed_files_name_file_and_tensor)
     {
         static const tdef nan_up[2] = {{"lora_unet_a_b.lora_down.weight", {4, 16}, 1},
                                        {"lora_unet_a_b.lora_up.weight", {16, 4}, NAN}};
-        write_st(path, nan_up, 2);
-        longsd_sd *sd = longsd_sd_new();
-        REQUIRE(sd && longsd_sd_load(sd, "tests/engine/tiny-sd") == LONGSD_OK);
-        longsd_sd_params p = longsd_sd_default_params();
-        p.width = 24;
-        p.height = 16;
-        p.steps = 1;
-        longsd_sd_lora l = {path, 1};
-        p.loras = &l;
-        p.n_loras = 1;
-        float lat[384];
-        CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_PARAM);
-        CHECK_CONTAINS(longsd_sd_errmsg(sd), "bad.safetensors: tensor 'lora_unet_a_b.lora_up.weight' holds a NaN");
-        longsd_sd_free(sd);
+        char msg[1024];
+        CHECK_INT(generate_with("tests/engine/tiny-sd", nan_up, 2, msg, sizeof msg), LONGSD_ERR_PARAM);
+        CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_unet_a_b.lora_up.weight' holds a NaN");
     }
     /* a pair that fits no layer of the model: named when the layer is read,
      * LONGSD_ERR_UNSUPPORTED (a LoRA for another model: another backend may
      * have the model it is for) */
     static const tdef wrong[2] = {{"lora_unet_conv_in.lora_down.weight", {2, 5}, 1},
                                   {"lora_unet_conv_in.lora_up.weight", {3, 2}, 1}};
-    write_st(path, wrong, 2);
-    longsd_sd *sd = longsd_sd_new();
-    REQUIRE(sd && longsd_sd_load(sd, "tests/engine/tiny-sd") == LONGSD_OK);
-    longsd_sd_params p = longsd_sd_default_params();
-    p.width = 24;
-    p.height = 16;
-    p.steps = 1;
-    longsd_sd_lora l = {path, 1};
-    p.loras = &l;
-    p.n_loras = 1;
-    float lat[384];
-    CHECK_INT(longsd_sd_generate(sd, &p, lat, NULL), LONGSD_ERR_UNSUPPORTED);
-    CHECK_CONTAINS(longsd_sd_errmsg(sd), "bad.safetensors: tensor 'lora_unet_conv_in.lora_down.weight' makes a 3x5 "
-                                         "update but the model's 'conv_in.weight' has 576 weights");
-    longsd_sd_free(sd);
-}
-
-/* One generation of model (a folder) with the LoRA file of defs: the
- * status, the message in err (cap bytes). */
-static longsd_status generate_with(const char *model, const tdef *d, int nd, char *msg, size_t cap)
-{
-    char path[300];
-    snprintf(path, sizeof path, "%s/bad.safetensors", t_tmpdir());
-    write_st(path, d, nd);
-    longsd_sd *sd = longsd_sd_new();
-    REQUIRE(sd && longsd_sd_load(sd, model) == LONGSD_OK);
-    longsd_sd_params p = longsd_sd_default_params();
-    p.width = 24;
-    p.height = 16;
-    p.steps = 1;
-    p.prompt = "a fox";
-    longsd_sd_lora l = {path, 0.5f};
-    p.loras = &l;
-    p.n_loras = 1;
-    float lat[384];
-    longsd_status rc = longsd_sd_generate(sd, &p, lat, NULL);
-    snprintf(msg, cap, "%s", rc == LONGSD_OK ? "" : longsd_sd_errmsg(sd));
-    longsd_sd_free(sd);
-    return rc;
+    char msg[1024];
+    CHECK_INT(generate_with("tests/engine/tiny-sd", wrong, 2, msg, sizeof msg), LONGSD_ERR_UNSUPPORTED);
+    CHECK_CONTAINS(msg, "bad.safetensors: tensor 'lora_unet_conv_in.lora_down.weight' makes a 3x5 "
+                        "update but the model's 'conv_in.weight' has 576 weights");
 }
 
 TEST(malformed_sdxl_loras_name_file_and_tensor)
