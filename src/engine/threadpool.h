@@ -1,8 +1,8 @@
 /* threadpool.h - the engine's worker threads. A generation state owns one
  * pool of its own thread count (longsd_sd_params.threads); its workers are
- * created once and sleep on a condition variable between jobs, so a UNet
- * step's hundreds of kernel calls do not each create and join threads, and
- * two generations running at once never share (or resize) each other's
+ * created once and wait between jobs (a short spin, then a condition
+ * variable), so a UNet step's ~2000 kernel calls do not each create and
+ * join threads, and two generations running at once never share (or resize) each other's
  * threads. The kernels find the pool through the calling thread's binding
  * (sdpool_bind), not through a process-wide setting: the kernel calls keep
  * their signatures, and a binding set by one generation is invisible to
@@ -32,10 +32,12 @@ sdpool *sdpool_bind(sdpool *p);
 sdpool *sdpool_current(void);
 
 /* fn(ctx, begin, end) over [0, n) on up to the pool's threads, at least
- * min_per_thread items each: slice t of T is [n t / T, n (t + 1) / T), the
- * caller taking slice 0, and the call returns when all are done. fn must
- * compute each item the same way whatever range it gets, so results do
- * not depend on T. p NULL runs fn(ctx, 0, n) here. */
+ * min_per_thread items each: every thread, the caller's included, claims
+ * ranges of consecutive items (about n / (4 T), at least min_per_thread)
+ * until none are left, so fn may be called several times per thread; the
+ * call returns when all are done. fn must compute each item the same way
+ * whatever range it gets, so results do not depend on T or on which
+ * thread ran what. p NULL runs fn(ctx, 0, n) here. */
 void sdpool_run(sdpool *p, void (*fn)(void *ctx, size_t begin, size_t end), void *ctx, size_t n,
                 size_t min_per_thread);
 
