@@ -108,6 +108,16 @@ void sdk_sgemm(int ta, int tb, int M, int N, int K, float alpha, const float *A,
 void sdk_sgemm_batch(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda, size_t sa,
                      const float *B, int ldb, size_t sb, float beta, float *C, int ldc, size_t sc, int count);
 
+/* C(r, n) for rows [m0, m1) and columns [0, N) of the product A(M, K)
+ * B(K, N), both already in panels (panel.c): A in row panels of SDK_MR,
+ * [M / MR][K][MR], B in column panels of SDK_NR, [N / NR][K][NR] (best
+ * 32-byte aligned); m0, m1 multiples of MR, N of NR (pad with zeros). Runs
+ * on the calling thread alone: callers split rows or products over the
+ * pool, and each element is summed in one order however they split. */
+#define SDK_MR 6
+#define SDK_NR 16
+void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc);
+
 /* ---- kernels */
 /* y(O, Ho, Wo) = conv(x(C, H, W), w(O, C, k, k)) + b; col is scratch from
  * the arena (sdk_conv2d_scratch floats). */

@@ -42,29 +42,36 @@ typedef float v8 __attribute__((vector_size(32))); /* one value of 8 tiles */
 #endif
 
 #define WINO_CHUNK ((size_t)4 << 20) /* floats of V + M per chunk of tiles (16 MB) */
+#define GROUP_ROWS 96                /* rows of U a product item runs past V */
 
-static size_t round8(size_t n)
+static size_t round_nr(size_t n)
 {
-    return (n + 7) & ~(size_t)7;
+    return (n + SDK_NR - 1) / SDK_NR * SDK_NR;
 }
 
-/* Tiles per chunk (a multiple of 8): as many as WINO_CHUNK allows, at
- * least 8, at most all of them. */
+/* output channels rounded up to whole row panels (zero weights past O) */
+static size_t pad_mr(int O)
+{
+    return ((size_t)O + SDK_MR - 1) / SDK_MR * SDK_MR;
+}
+
+/* Tiles per chunk (whole column panels): as many as WINO_CHUNK allows,
+ * at least one panel, at most all of them. */
 static size_t chunk_tiles(int m, int B, int C, int H, int W, int O)
 {
     size_t a2 = (size_t)(m + 2) * (m + 2);
     size_t T = (size_t)B * ((H + m - 1) / m) * ((W + m - 1) / m);
-    size_t n = WINO_CHUNK / (a2 * ((size_t)C + O)) & ~(size_t)7;
-    if (n < 8)
-        n = 8;
-    return n < round8(T) ? n : round8(T);
+    size_t n = WINO_CHUNK / (a2 * ((size_t)C + O)) / SDK_NR * SDK_NR;
+    if (n < SDK_NR)
+        n = SDK_NR;
+    return n < round_nr(T) ? n : round_nr(T);
 }
 
 size_t sdk_wino_scratch(int m, int B, int C, int H, int W, int O)
 {
-    size_t a2 = (size_t)(m + 2) * (m + 2), n = chunk_tiles(m, B, C, H, W, O);
+    size_t a2 = (size_t)(m + 2) * (m + 2), n = chunk_tiles(m, B, C, H, W, O), Op = pad_mr(O);
     /* U, V and M, each rounded up to 64 bytes */
-    return ((a2 * O * C + 15) & ~(size_t)15) + ((a2 * C * n + 15) & ~(size_t)15) + a2 * O * n;
+    return ((a2 * Op * C + 15) & ~(size_t)15) + ((a2 * C * n + 15) & ~(size_t)15) + a2 * Op * n;
 }
 
 /* ---- the three transforms, for 8 tiles (or 8 input channels) at once.
@@ -181,18 +188,29 @@ static inline __attribute__((always_inline)) void w_transform(int m, const v8 *g
 /* ---- the passes, each split over channels by sdk_parallel_for */
 typedef struct {
     int m, B, C, H, W, O, tx_n, T1; /* T1 tiles per image, tx_n per tile row */
+    int Op, groups, group; /* O in whole row panels; the products' row groups, rows per group */
     const float *x, *w, *b, *res; /* res: added to y, or NULL */
     float *y, *U, *V, *M;
     size_t t0, nt, ldn; /* this chunk's first tile and tile count; row length of V and M */
 } wino_job;
 
-/* U(a^2, O, C) from w(O, C, 3, 3), over output channels [o0, o1). */
+/* U(a^2, Op, C) from w(O, C, 3, 3), over output channels [o0, o1) of Op,
+ * each point's matrix in row panels for sdk_panel_gemm ([Op / MR][C][MR]);
+ * rows past O are zeros. */
 WINO_CLONES static void weights_range(void *ctx, size_t o0, size_t o1)
 {
     const wino_job *j = ctx;
     int m = j->m, a2 = (m + 2) * (m + 2), C = j->C;
-    size_t OC = (size_t)j->O * C;
-    for (size_t o = o0; o < o1; o++)
+    size_t OC = (size_t)j->Op * C;
+    for (size_t o = o0; o < o1; o++) {
+        /* row o of a panel: (o - o % MR) C + c MR + o % MR */
+        float *row = j->U + (o - o % SDK_MR) * C + o % SDK_MR;
+        if (o >= (size_t)j->O) {
+            for (int p = 0; p < a2; p++)
+                for (int c = 0; c < C; c++)
+                    row[p * OC + (size_t)c * SDK_MR] = 0.0f;
+            continue;
+        }
         for (int c0 = 0; c0 < C; c0 += 8) {
             int n = C - c0 < 8 ? C - c0 : 8;
             v8 g[9] = {0}, u[36];
@@ -201,24 +219,24 @@ WINO_CLONES static void weights_range(void *ctx, size_t o0, size_t o1)
                     g[i][k] = j->w[(o * C + c0 + k) * 9 + i];
             w_transform(m, g, u);
             for (int p = 0; p < a2; p++) {
-                float *dst = j->U + p * OC + o * C + c0;
-                if (n == 8)
-                    memcpy(dst, &u[p], sizeof u[p]);
-                else
-                    for (int k = 0; k < n; k++)
-                        dst[k] = u[p][k];
+                float *dst = row + p * OC + (size_t)c0 * SDK_MR;
+                for (int k = 0; k < n; k++)
+                    dst[k * SDK_MR] = u[p][k];
             }
         }
+    }
 }
 
 /* V(a^2, C, ldn) for the chunk's tiles [g0, g1) (g0 a multiple of 8),
- * input channels [c0, c1). */
+ * input channels [c0, c1), each point's matrix in column panels for
+ * sdk_panel_gemm ([ldn / NR][C][NR]); lanes past g1 up to the panel's end
+ * are zeros. */
 WINO_CLONES static void input_cols(const wino_job *j, size_t c0, size_t c1, size_t g0, size_t g1)
 {
     int m = j->m, a = m + 2, a2 = a * a, H = j->H, W = j->W;
-    size_t Cl = (size_t)j->C * j->ldn;
+    size_t Cl = (size_t)j->C * j->ldn, gend = round_nr(g1);
     for (size_t c = c0; c < c1; c++)
-        for (size_t g = g0; g < g1; g += 8) {
+        for (size_t g = g0; g < gend; g += 8) {
             v8 d[36], v[36];
             if (g + 8 > g1) /* lanes past the last tile: zeros */
                 memset(d, 0, sizeof d);
@@ -239,8 +257,9 @@ WINO_CLONES static void input_cols(const wino_job *j, size_t c0, size_t c1, size
                 }
             }
             in_transform(m, d, v);
+            float *dst = j->V + (g - g % SDK_NR) * j->C + c * SDK_NR + g % SDK_NR;
             for (int p = 0; p < a2; p++)
-                memcpy(j->V + p * Cl + c * j->ldn + g, &v[p], sizeof v[p]);
+                memcpy(dst + p * Cl, &v[p], sizeof v[p]);
         }
 }
 
@@ -249,7 +268,7 @@ WINO_CLONES static void input_cols(const wino_job *j, size_t c0, size_t c1, size
 WINO_CLONES static void output_cols(const wino_job *j, size_t o0, size_t o1, size_t g0, size_t g1)
 {
     int m = j->m, a2 = (m + 2) * (m + 2), H = j->H, W = j->W;
-    size_t Ol = (size_t)j->O * j->ldn;
+    size_t Ol = (size_t)j->Op * j->ldn;
     for (size_t o = o0; o < o1; o++) {
         float bias = j->b ? j->b[o] : 0.0f;
         for (size_t g = g0; g < g1; g += 8) {
@@ -270,6 +289,18 @@ WINO_CLONES static void output_cols(const wino_job *j, size_t o0, size_t o1, siz
                     }
             }
         }
+    }
+}
+
+/* M = U V for (point, row group) items [i0, i1) */
+static void products_range(void *ctx, size_t i0, size_t i1)
+{
+    const wino_job *j = ctx;
+    size_t OC = (size_t)j->Op * j->C, CL = (size_t)j->C * j->ldn, OL = (size_t)j->Op * j->ldn;
+    for (size_t i = i0; i < i1; i++) {
+        size_t p = i / (size_t)j->groups;
+        int r0 = (int)(i % (size_t)j->groups) * j->group, r1 = r0 + j->group < j->Op ? r0 + j->group : j->Op;
+        sdk_panel_gemm(j->C, j->U + p * OC, r0, r1, j->V + p * CL, (int)round_nr(j->nt), j->M + p * OL, j->ldn);
     }
 }
 
@@ -296,26 +327,32 @@ void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const 
 {
     int a2 = (m + 2) * (m + 2), tx_n = (W + m - 1) / m;
     size_t ldn = chunk_tiles(m, B, C, H, W, O);
-    wino_job j = {m, B, C, H, W, O, tx_n, tx_n * ((H + m - 1) / m), x, w, b, res, y, NULL, NULL, NULL, 0, 0, ldn};
+    wino_job j = {m, B, C, H, W, O, tx_n, tx_n * ((H + m - 1) / m), 0, 0, 0, x, w, b, res, y, NULL, NULL, NULL, 0, 0, ldn};
     size_t tiles = (size_t)B * j.T1;
+    j.Op = (int)pad_mr(O);
+    /* the products' rows in groups of at most GROUP_ROWS, equal and whole
+     * panels: a group's panels of U (GROUP_ROWS x 384 floats, 147 KB) stay
+     * in L2 while every column panel of V passes them */
+    int panels = j.Op / SDK_MR, ng = (j.Op + GROUP_ROWS - 1) / GROUP_ROWS;
+    j.group = (panels + ng - 1) / ng * SDK_MR;
+    j.groups = (j.Op + j.group - 1) / j.group;
     j.U = scratch;
-    j.V = j.U + (((size_t)a2 * O * C + 15) & ~(size_t)15);
+    j.V = j.U + (((size_t)a2 * j.Op * C + 15) & ~(size_t)15);
     j.M = j.V + (((size_t)a2 * C * ldn + 15) & ~(size_t)15);
     /* per thread at least ~64k multiply-adds of transform work */
-    sdk_parallel_for(weights_range, &j, (size_t)O, 65536 / ((size_t)C * 50 + 1) + 1);
+    sdk_parallel_for(weights_range, &j, (size_t)j.Op, 65536 / ((size_t)C * 50 + 1) + 1);
     /* Each step on all threads in turn: the transforms split the channels,
-     * and the chunk's a^2 products go to the pool as one batch, each whole
-     * in one OpenBLAS call (gemm.c), so U is packed once per chunk. (Blocks
-     * of 16 tiles taken through all three steps by one thread kept V in
-     * cache but packed all of U again for every block: ~10 % of a UNet
-     * step went to OpenBLAS's copy routines.) The split is the shape's
-     * alone, so the result is the same on any pool. */
+     * and the chunk's a^2 products go to the pool as (point, row group)
+     * items. U and V are written in the panels the product reads (panel.c),
+     * so nothing is copied again per chunk (through OpenBLAS, which packs
+     * both operands of every call, ~15 % of a UNet step on one core went to
+     * its copy routines). Every element is computed the same way whatever
+     * the split, so the result is the same on any pool. */
     for (j.t0 = 0; j.t0 < tiles; j.t0 += ldn) {
         j.nt = tiles - j.t0 < ldn ? tiles - j.t0 : ldn;
-        size_t per = 65536 / (round8(j.nt) * 20) + 1, n = round8(j.nt);
+        size_t per = 65536 / (round_nr(j.nt) * 20) + 1;
         sdk_parallel_for(input_range, &j, (size_t)C, per);
-        sdk_sgemm_batch(0, 0, O, (int)n, C, 1.0f, j.U, C, (size_t)O * C, j.V, (int)ldn, (size_t)C * ldn, 0.0f, j.M,
-                        (int)ldn, (size_t)O * ldn, a2);
+        sdk_parallel_for(products_range, &j, (size_t)a2 * j.groups, 1);
         sdk_parallel_for(output_range, &j, (size_t)O, per);
     }
 }

@@ -1,0 +1,128 @@
+/* panel.c - sdk_panel_gemm (kernels.h): a matrix product whose operands
+ * are already in the panel layout its register kernel reads, for callers
+ * that write them that way anyway (Winograd's transforms, winograd.c).
+ *
+ * OpenBLAS copies both operands of every call into its own panels before
+ * its kernel runs. For Winograd's a^2 products per chunk of tiles that
+ * copy read and wrote the whole transformed weight U once per chunk (and
+ * the transformed input V once more): about 15 % of a UNet step on one
+ * core went to OpenBLAS's copy routines. Here the transforms write U and V
+ * straight into panels, and the product only streams them.
+ *
+ * The kernel keeps a 6 x 16 block of C in twelve 8-float registers and,
+ * for each k, broadcasts 6 values of A's panel against two vectors of B's
+ * (the shape of the classic Haswell kernels: 12 FMAs to 2 loads and 6
+ * broadcasts). K is cut into blocks of at most PANEL_KC so that one panel
+ * of B (16 x KC floats) stays in L1 while the row panels of A run past it
+ * from L2; C is loaded and added to after the first block. Each element of
+ * C is summed in the same order whatever rows a caller asks for, so a
+ * split over threads does not change a bit. */
+#include "kernels.h"
+
+#define PANEL_KC 384 /* 16 x 384 floats of B: 24 KB, under a 32 KB L1 (256 or 128: no faster) */
+
+typedef float v8 __attribute__((vector_size(32)));
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define PANEL_X86 1
+
+/* C(6, 16) (+)= A(6 x K panel) B(K x 16 panel), FMA; pf: the next
+ * panel of A, fetched into cache meanwhile (U comes from memory the first
+ * time a row panel runs: ~15 % slower without) */
+__attribute__((target("avx2,fma"))) static void kernel_fma(int K, const float *a, const float *b, float *c,
+                                                            size_t ldc, int acc, const float *pf)
+{
+    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    if (acc) {
+        c00 = _mm256_loadu_ps(c), c01 = _mm256_loadu_ps(c + 8);
+        c10 = _mm256_loadu_ps(c + ldc), c11 = _mm256_loadu_ps(c + ldc + 8);
+        c20 = _mm256_loadu_ps(c + 2 * ldc), c21 = _mm256_loadu_ps(c + 2 * ldc + 8);
+        c30 = _mm256_loadu_ps(c + 3 * ldc), c31 = _mm256_loadu_ps(c + 3 * ldc + 8);
+        c40 = _mm256_loadu_ps(c + 4 * ldc), c41 = _mm256_loadu_ps(c + 4 * ldc + 8);
+        c50 = _mm256_loadu_ps(c + 5 * ldc), c51 = _mm256_loadu_ps(c + 5 * ldc + 8);
+    } else {
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+    }
+    for (int k = 0; k < K; k++, a += 6, b += 16, pf += 8) {
+        _mm_prefetch((const char *)pf, _MM_HINT_T0); /* 32 bytes an iteration: 24 are A's */
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), t;
+        t = _mm256_broadcast_ss(a);
+        c00 = _mm256_fmadd_ps(t, b0, c00), c01 = _mm256_fmadd_ps(t, b1, c01);
+        t = _mm256_broadcast_ss(a + 1);
+        c10 = _mm256_fmadd_ps(t, b0, c10), c11 = _mm256_fmadd_ps(t, b1, c11);
+        t = _mm256_broadcast_ss(a + 2);
+        c20 = _mm256_fmadd_ps(t, b0, c20), c21 = _mm256_fmadd_ps(t, b1, c21);
+        t = _mm256_broadcast_ss(a + 3);
+        c30 = _mm256_fmadd_ps(t, b0, c30), c31 = _mm256_fmadd_ps(t, b1, c31);
+        t = _mm256_broadcast_ss(a + 4);
+        c40 = _mm256_fmadd_ps(t, b0, c40), c41 = _mm256_fmadd_ps(t, b1, c41);
+        t = _mm256_broadcast_ss(a + 5);
+        c50 = _mm256_fmadd_ps(t, b0, c50), c51 = _mm256_fmadd_ps(t, b1, c51);
+    }
+    _mm256_storeu_ps(c, c00), _mm256_storeu_ps(c + 8, c01);
+    _mm256_storeu_ps(c + ldc, c10), _mm256_storeu_ps(c + ldc + 8, c11);
+    _mm256_storeu_ps(c + 2 * ldc, c20), _mm256_storeu_ps(c + 2 * ldc + 8, c21);
+    _mm256_storeu_ps(c + 3 * ldc, c30), _mm256_storeu_ps(c + 3 * ldc + 8, c31);
+    _mm256_storeu_ps(c + 4 * ldc, c40), _mm256_storeu_ps(c + 4 * ldc + 8, c41);
+    _mm256_storeu_ps(c + 5 * ldc, c50), _mm256_storeu_ps(c + 5 * ldc + 8, c51);
+}
+
+static int have_fma(void)
+{
+    static int known = -1;
+    if (known < 0)
+        known = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return known;
+}
+#endif
+
+/* The same block in portable vectors (SSE pairs on a baseline x86-64,
+ * NEON elsewhere): separate multiply and add, so other bits than the FMA
+ * kernel's, but the same on every thread count of one machine. */
+static void kernel_vec(int K, const float *a, const float *b, float *c, size_t ldc, int acc, const float *pf)
+{
+    (void)pf;
+    v8 s[6][2];
+    for (int r = 0; r < 6; r++)
+        for (int h = 0; h < 2; h++) {
+            if (acc)
+                __builtin_memcpy(&s[r][h], c + r * ldc + 8 * h, sizeof(v8));
+            else
+                s[r][h] = (v8){0};
+        }
+    for (int k = 0; k < K; k++, a += 6, b += 16) {
+        v8 b0, b1;
+        __builtin_memcpy(&b0, b, sizeof b0);
+        __builtin_memcpy(&b1, b + 8, sizeof b1);
+        for (int r = 0; r < 6; r++) {
+            s[r][0] += a[r] * b0;
+            s[r][1] += a[r] * b1;
+        }
+    }
+    for (int r = 0; r < 6; r++)
+        for (int h = 0; h < 2; h++)
+            __builtin_memcpy(c + r * ldc + 8 * h, &s[r][h], sizeof(v8));
+}
+
+void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc)
+{
+    void (*kern)(int, const float *, const float *, float *, size_t, int, const float *) = kernel_vec;
+#ifdef PANEL_X86
+    if (have_fma())
+        kern = kernel_fma;
+#endif
+    int nkb = (K + PANEL_KC - 1) / PANEL_KC, kc = nkb ? (K + nkb - 1) / nkb : 0;
+    for (int k0 = 0; k0 < K; k0 += kc) {
+        int kk = K - k0 < kc ? K - k0 : kc;
+        for (int n0 = 0; n0 < N; n0 += SDK_NR) {
+            const float *b = Bp + (size_t)n0 * K + (size_t)k0 * SDK_NR;
+            for (int r = m0; r < m1; r += SDK_MR) {
+                const float *a = Ap + (size_t)r * K + (size_t)k0 * SDK_MR;
+                /* the next row panel's, or this one's again at the last */
+                const float *next = r + SDK_MR < m1 ? a + (size_t)SDK_MR * K : a;
+                kern(kk, a, b, C + (size_t)r * ldc + n0, ldc, k0 > 0, next);
+            }
+        }
+    }
+}
