@@ -42,7 +42,7 @@ typedef float v8 __attribute__((vector_size(32))); /* one value of 8 tiles */
 #endif
 
 #define WINO_CHUNK ((size_t)4 << 20) /* floats of V + M per chunk of tiles (16 MB) */
-#define GROUP_ROWS 96                /* rows of U a product item runs past V */
+#define GROUP_ROWS 336               /* rows of U a product item runs past V */
 
 static size_t round_nr(size_t n)
 {
@@ -56,12 +56,15 @@ static size_t pad_mr(int O)
 }
 
 /* Tiles per chunk (whole column panels): as many as WINO_CHUNK allows,
- * at least one panel, at most all of them. */
+ * or V + M as large as half of U where U is larger (every chunk reads all
+ * of U from memory again: at SD 1.5's 16^2 level, U is 105 MB against 21
+ * MB of V + M for all 128 tiles of a CFG batch), at least one panel, at
+ * most all of them. */
 static size_t chunk_tiles(int m, int B, int C, int H, int W, int O)
 {
-    size_t a2 = (size_t)(m + 2) * (m + 2);
+    size_t a2 = (size_t)(m + 2) * (m + 2), u = a2 * pad_mr(O) * C / 2;
     size_t T = (size_t)B * ((H + m - 1) / m) * ((W + m - 1) / m);
-    size_t n = WINO_CHUNK / (a2 * ((size_t)C + O)) / SDK_NR * SDK_NR;
+    size_t n = (u > WINO_CHUNK ? u : WINO_CHUNK) / (a2 * ((size_t)C + O)) / SDK_NR * SDK_NR;
     if (n < SDK_NR)
         n = SDK_NR;
     return n < round_nr(T) ? n : round_nr(T);
@@ -331,7 +334,7 @@ void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const 
     size_t tiles = (size_t)B * j.T1;
     j.Op = (int)pad_mr(O);
     /* the products' rows in groups of at most GROUP_ROWS, equal and whole
-     * panels: a group's panels of U (GROUP_ROWS x 384 floats, 147 KB) stay
+     * panels: a group's panels of U (GROUP_ROWS x 384 floats, 516 KB) stay
      * in L2 while every column panel of V passes them */
     int panels = j.Op / SDK_MR, ng = (j.Op + GROUP_ROWS - 1) / GROUP_ROWS;
     j.group = (panels + ng - 1) / ng * SDK_MR;
