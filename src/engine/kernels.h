@@ -117,6 +117,9 @@ void sdk_sgemm_batch(int ta, int tb, int M, int N, int K, float alpha, const flo
 #define SDK_MR 6
 #define SDK_NR 16
 void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc);
+/* Tests: the portable kernel even where the CPU has FMA (non-zero), or
+ * the fastest again (0). Process-wide, not for concurrent use. */
+void sdk_panel_portable(int on);
 
 /* ---- kernels */
 /* y(O, Ho, Wo) = conv(x(C, H, W), w(O, C, k, k)) + b; col is scratch from

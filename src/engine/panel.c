@@ -105,11 +105,18 @@ static void kernel_vec(int K, const float *a, const float *b, float *c, size_t l
             __builtin_memcpy(c + r * ldc + 8 * h, &s[r][h], sizeof(v8));
 }
 
+static int portable_only;
+
+void sdk_panel_portable(int on)
+{
+    portable_only = on;
+}
+
 void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc)
 {
     void (*kern)(int, const float *, const float *, float *, size_t, int, const float *) = kernel_vec;
 #ifdef PANEL_X86
-    if (have_fma())
+    if (have_fma() && !portable_only)
         kern = kernel_fma;
 #endif
     int nkb = (K + PANEL_KC - 1) / PANEL_KC, kc = nkb ? (K + nkb - 1) / nkb : 0;

@@ -133,10 +133,14 @@ TEST(winograd_matches_naive)
     /* odd sizes and sizes that are no multiple of the tile; C and O below
      * and above the 8 lanes of a transform; a batch; a shape needing
      * several chunks of tiles (250x262 is 4158 tiles of 4x4 against 2912
-     * per chunk at C + O = 40, and 16375 of 2x2 against 6553). */
+     * per chunk at C + O = 40, and 16375 of 2x2 against 6544); O of
+     * several row groups of the products with a ragged last panel (700:
+     * three groups of 234 rows, 6 of them zero padding); C of two blocks
+     * of K (400: 2 x 200). */
     static const int shapes[][5] = {
-        {1, 1, 1, 1, 1}, {1, 3, 7, 5, 4}, {2, 5, 9, 6, 3}, {1, 8, 4, 4, 8}, {2, 200, 13, 11, 300},
-        {1, 320, 10, 10, 64}, {1, 16, 250, 262, 24},
+        {1, 1, 1, 1, 1},        {1, 3, 7, 5, 4},      {2, 5, 9, 6, 3},       {1, 8, 4, 4, 8},
+        {2, 200, 13, 11, 300},  {1, 320, 10, 10, 64}, {1, 16, 250, 262, 24}, {2, 20, 6, 7, 700},
+        {1, 400, 5, 9, 20},
     };
     double worst[5] = {0};
     for (int m = 2; m <= 4; m += 2)
@@ -148,6 +152,14 @@ TEST(winograd_matches_naive)
                 worst[m] = e;
         }
     printf("  winograd worst max rel err: F(2x2) %.2e, F(4x4) %.2e\n", worst[2], worst[4]);
+    /* the products' portable kernel (CPUs without FMA) on the shapes with
+     * row groups, ragged panels and K blocks */
+    sdk_panel_portable(1);
+    for (int m = 2; m <= 4; m += 2) {
+        CHECK(wino_case(m, 2, 20, 6, 7, 700) < (m == 2 ? 1e-5 : 5e-5));
+        CHECK(wino_case(m, 1, 400, 5, 9, 20) < (m == 2 ? 1e-5 : 5e-5));
+    }
+    sdk_panel_portable(0);
 }
 
 typedef void (*attn_fn)(const float *, const float *, const float *, int, int, int, int, int, float *, float *);
