@@ -2332,7 +2332,14 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                  * only a phrasal verb keeps its particle ("taking up",
                  * "sitting down"); "entered in time", "hove in sight",
                  * "climbed over" keep the verb alone */
-                if (phrasal && !idle) {
+                if (phrasal && !idle && !looking && lex0 != LSWN_V_MOTION &&
+                    !lswn_phrasal_moves(t->wi.verb_lemma, w->t[j].low)) {
+                    /* "when he played out", "his legs gave out": the
+                     * phrasal verb is a state (be exhausted), neither it
+                     * nor its head verb ("playing") a pose; a verb of
+                     * movement keeps its way ("going back") */
+                    idiom = 1;
+                } else if (phrasal && !idle) {
                     st = lsbuf_printf(&act, " %s", w->t[j].low);
                     if (!st)
                         st = lsbuf_printf(&tact, " %s", w->t[j].low);

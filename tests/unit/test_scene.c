@@ -544,6 +544,10 @@ TEST(action_phrases_are_english)
         {"He sat on the ferryboat, great and broad.", NULL, "a great"},
         {"He took the sun in his hands.", NULL, "taking the sun"}, /* what is handled can be held */
         {"The man came home with oven and dog.", "an oven and a dog", NULL},
+        {"When he played out, the boy bought in.", NULL, "playing"}, /* play out: be exhausted */
+        {"His legs gave out at last.", NULL, "giving"},
+        {"He set out at dawn.", "a man setting out", NULL},         /* a phrasal verb of movement */
+        {"He drew up slowly.", "a man drawing up", NULL},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *r = write_scene(LSLEX_EN, rows[i].text, NULL, 0, (size_t)-1);
