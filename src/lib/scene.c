@@ -1218,6 +1218,24 @@ static int plural_of_word(const char *w)
     return lswn_lookup(b, &wi);
 }
 
+/* Does a modal govern token i ("can bear", "could not bear", "can no
+ * longer bear"), over the adverbs that may stand between? The bare form
+ * after it is a verb. */
+static int after_modal(const swriter *w, size_t i)
+{
+    static const char *const modals[] = {"would", "should", "could", "might", "must", "will", "shall", "can",
+                                         "may", "cannot", NULL};
+    static const char *const between[] = {"not", "never", "no", "longer", "ever", "hardly", "scarcely", "still",
+                                          "only", "always", "soon", "then", "even", "also", "yet", NULL};
+    for (size_t k = i, d = 0; k-- > 0 && d < 4 && !w->t[k + 1].brk; d++) {
+        if (word_in(w->t[k].low, modals))
+            return 1;
+        if (!word_in(w->t[k].low, between))
+            return 0;
+    }
+    return 0;
+}
+
 static void sw_tag(swriter *w)
 {
     for (size_t i = 0; i < w->n; i++) {
@@ -1344,6 +1362,16 @@ static void sw_tag(swriter *w)
         if (t->tag == T_NOUN && t->wi.adj && i + 1 < w->n && !w->t[i + 1].brk && w->t[i + 1].wi.noun &&
             !(w->t[i + 1].lf & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET)))
             t->tag = T_ADJ; /* "green hill": a modifier */
+        if (t->tag == T_VERB && ing && w->sc->lang == LSLEX_EN && p && !t->brk && i + 1 < w->n &&
+            !w->t[i + 1].brk && w->t[i + 1].wi.noun && !(w->t[i + 1].lf & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET)) &&
+            (strcmp(p->low, "with") == 0 ||
+             ((strcmp(p->low, "and") == 0 || strcmp(p->low, "or") == 0) && i >= 2 && !p->brk &&
+              (w->t[i - 2].tag == T_NOUN || w->t[i - 2].tag == T_ADJ))))
+            t->tag = T_ADJ; /* "with trembling hands", "golden hair and laughing lips": a participle
+                             * before its noun says how the thing looks, no one does it */
+        if (t->tag != T_VERB && t->wi.verb && strcmp(t->wi.verb_lemma, t->en) == 0 && w->sc->lang == LSLEX_EN &&
+            after_modal(w, i))
+            t->tag = T_VERB; /* "which I can no longer bear": a verb, never the animal */
         if (t->tag == T_VERB && p && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0 ||
                                       strstr(p->low, "n't")))
             t->neg = 1;
@@ -1378,8 +1406,8 @@ static void sw_unreal(swriter *w)
             if (p->tag == T_VERB) {
                 int joined = 0;
                 for (size_t q = k + 1; q < i; q++)
-                    joined |= strcmp(w->t[q].low, "and") == 0;
-                t->neg = p->neg && joined; /* "wouldn't set down and watch" */
+                    joined |= strcmp(w->t[q].low, "and") == 0 || (q + 1 == i && strcmp(w->t[q].low, "to") == 0);
+                t->neg = p->neg && joined; /* "wouldn't set down and watch", "hadn't thought to fetch" */
                 break;
             }
             if (p->tag == T_NOUN || p->tag == T_CAST || p->tag == T_PRON)
