@@ -1218,6 +1218,10 @@ static int plural_of_word(const char *w)
     return lswn_lookup(b, &wi);
 }
 
+/* Object pronouns that no noun stands right before ("her" is a
+ * possessive too, "it" may start the next clause). */
+static const char *const object_pronouns[] = {"me", "him", "us", "them", NULL};
+
 /* Does a modal govern token i ("can bear", "could not bear", "can no
  * longer bear"), over the adverbs that may stand between? The bare form
  * after it is a verb. */
@@ -1370,8 +1374,10 @@ static void sw_tag(swriter *w)
             t->tag = T_ADJ; /* "with trembling hands", "golden hair and laughing lips": a participle
                              * before its noun says how the thing looks, no one does it */
         if (t->tag != T_VERB && t->wi.verb && strcmp(t->wi.verb_lemma, t->en) == 0 && w->sc->lang == LSLEX_EN &&
-            after_modal(w, i))
-            t->tag = T_VERB; /* "which I can no longer bear": a verb, never the animal */
+            (after_modal(w, i) || (i + 1 < w->n && !w->t[i + 1].brk && !after_det &&
+                                   word_in(w->t[i + 1].low, object_pronouns))))
+            t->tag = T_VERB; /* "which I can no longer bear": a verb, never the animal; "and
+                              * release me": no thing comes before "me" */
         if (t->tag == T_VERB && p && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0 ||
                                       strstr(p->low, "n't")))
             t->neg = 1;
@@ -2336,6 +2342,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         if (!st)
             st = lsbuf_adds(&tact, ger);
         size_t j = i + 1, took = (size_t)-1;
+        if (w->sc->lang == LSLEX_EN && j + 1 < w->n && !w->t[j].brk && !w->t[j + 1].brk &&
+            strcmp(w->t[j].low, "into") == 0 && strlen(w->t[j + 1].low) > 4 &&
+            strcmp(w->t[j + 1].low + strlen(w->t[j + 1].low) - 3, "ing") == 0)
+            idiom = 1; /* "sailed into digging", "broke into singing": the doing begins, nobody sails */
         if (!st && j < w->n && !w->t[j].brk && word_in(w->t[j].low, particles) && w->sc->lang == LSLEX_EN) {
             /* a particle unless a phrase follows it ("ran down the street" keeps it as the preposition) */
             int np_follows = j + 1 < w->n && !w->t[j + 1].brk &&

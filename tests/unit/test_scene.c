@@ -551,6 +551,8 @@ TEST(action_phrases_are_english)
         {"Release me from a penalty which I can no longer bear.", NULL, "bear"}, /* a verb after a modal */
         {"She could not bear the cold, and sat by the fire.", NULL, "bear"},
         {"He hadn't thought to fetch a lantern.", NULL, "fetching"}, /* a negated verb's infinitive */
+        {"A stroke shall end my life, and release me from this penalty.", NULL, "a release"},
+        {"They sailed into digging by the flicker of the lightning.", NULL, "sailing"},
         /* a participle before its noun is how it looks */
         {"She caught a glimpse of golden hair and laughing lips.", NULL, "laughing"},
         {"He held the letter with trembling hands.", NULL, "trembling"},
