@@ -118,6 +118,27 @@ static long roman_value(const char *w, size_t n)
     return *p || v == 0 ? -1 : v;
 }
 
+/* "Chapter i." as some transcriptions write it: a Roman numeral is
+ * upper case ("Chapter I."), never read as the word "i". Upper-cases the
+ * heading's second word when it is the lower-case numeral of value num. */
+static void roman_upper(char *t, long num)
+{
+    size_t a = 0;
+    while (t[a] && t[a] != ' ')
+        a++;
+    while (t[a] == ' ')
+        a++;
+    size_t z = a;
+    while (t[z] >= 'a' && t[z] <= 'z')
+        z++;
+    if (z == a || (t[z] && t[z] != ' ' && t[z] != '.' && t[z] != ':' && t[z] != ','))
+        return;
+    if (num <= 0 || roman_value(t + a, z - a) != num)
+        return;
+    for (size_t i = a; i < z; i++)
+        t[i] = (char)(t[i] - 'a' + 'A');
+}
+
 /* A heading's number: digits (at most 4), a Roman numeral or a number word. */
 static int is_heading_number(const char *w, size_t n)
 {
@@ -821,6 +842,8 @@ longsd_status ls_find_chapters(ls_builder *bd)
             t = both;
             s->paras[i + 1].is_heading = 1;
         }
+        if (kind[i] == HEAD_CHAPTER)
+            roman_upper(t, num[i]);
         rc = add_chapter(bd, &ch_alloc, i, t);
         t = NULL;
         if (rc)

@@ -35,6 +35,8 @@ typedef struct {
                              * plus the one a pronoun of the scene was resolved to */
     size_t n_characters;
     double score;           /* paintability, for diagnostics */
+    uint64_t look;          /* who and what its written scene shows, 0 none: the
+                             * same picture in a later part is a repeat */
 } ls_idea;
 
 /* Find recurring characters (capitalised names by frequency, with titles such
@@ -50,10 +52,17 @@ longsd_status ls_character_add_alias(ls_character *c, const char *a);
 
 /* Built-in extractor: up to k ideas for part p, spread across it, no
  * near-duplicates, deterministic. *n_out < k only when the part has fewer
- * usable passages. Ideas are appended to *ideas (realloc'ed). */
+ * usable passages. Ideas are appended to *ideas (realloc'ed); those
+ * already there (earlier parts) are not shown again where the part has
+ * another passage. */
 longsd_status ls_ideas_extract(const longsd_story *s, const ls_part *part, size_t part_index, int k,
                                const ls_character *cast, size_t n_cast, ls_idea **ideas, size_t *n_ideas,
                                size_t *n_out, lserr *err);
+/* The same, the earlier parts' pictures given as their ls_idea.look
+ * values seen[0..n_seen) (their ideas kept elsewhere). */
+longsd_status ls_ideas_extract_after(const longsd_story *s, const ls_part *part, size_t part_index, int k,
+                                     const ls_character *cast, size_t n_cast, const uint64_t *seen, size_t n_seen,
+                                     ls_idea **ideas, size_t *n_ideas, size_t *n_out, lserr *err);
 void ls_idea_clear(ls_idea *idea);
 void ls_ideas_free(ls_idea *ideas, size_t n);
 

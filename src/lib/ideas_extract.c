@@ -152,7 +152,10 @@ typedef struct {
     size_t n;           /* sentences */
     double score;
     size_t slice;
-    uint64_t look;      /* its written scene's subject and action verb (judge), 0 none */
+    uint64_t look;      /* its written scene's subject and action verb (judge), 0 none;
+                         * with no action, the subject with its thing and setting */
+    uint64_t book_look; /* the subject and the whole action ("hiding the raft"): the
+                         * same picture in another part (ls_idea.look) */
     int read;           /* judge has read its written scene */
 } cand;
 
@@ -170,6 +173,8 @@ typedef struct {
     cand *c;
     size_t n_c;
     size_t total_words;
+    const uint64_t *seen; /* book_looks of the ideas of the parts before */
+    size_t n_seen;
 } xpart;
 
 static int u64_cmp(const void *a, const void *b)
@@ -568,15 +573,30 @@ static longsd_status judge(const xpart *x, const ls_scenectx *sc, cand *c, int r
         f *= 0.85; /* more of them than people there ("where William and Elizabeth reposed" stays a scene) */
     if (c->score > 0 && rescore)
         c->score *= f;
-    if (parts.action[0] && (parts.n_who || parts.subject[0])) {
+    if (parts.n_who || parts.subject[0]) {
         /* who does what: "Henry going out into the garden" and "Henry
-         * going out to the garden" are one picture twice */
-        size_t vl = strcspn(parts.action, " ");
-        char key[96];
-        int kl = parts.n_who ? snprintf(key, sizeof key, "%zu %.*s", parts.who[0], (int)vl, parts.action)
-                             : snprintf(key, sizeof key, "%s %.*s", parts.subject, (int)vl, parts.action);
-        if (kl > 0)
-            c->look = lslex_word_hash(key, (size_t)kl < sizeof key ? (size_t)kl : sizeof key - 1) | 1;
+         * going out to the garden" are one picture twice; with nothing
+         * done, who among what ("a brother, with a table, in a house")
+         * is the picture */
+        char who[48], key[400];
+        if (parts.n_who)
+            snprintf(who, sizeof who, "%zu", parts.who[0]);
+        else
+            snprintf(who, sizeof who, "%s", parts.subject);
+        int kl = 0, bl = 0;
+        if (parts.action[0]) {
+            size_t vl = strcspn(parts.action, " ");
+            kl = snprintf(key, sizeof key, "%s %.*s", who, (int)vl, parts.action);
+            if (kl > 0)
+                c->look = lslex_word_hash(key, (size_t)kl < sizeof key ? (size_t)kl : sizeof key - 1) | 1;
+            bl = snprintf(key, sizeof key, "%s %s", who, parts.action);
+        } else if (parts.object[0] || parts.setting[0]) {
+            kl = bl = snprintf(key, sizeof key, "%s|%s|%s", who, parts.object, parts.setting);
+            if (kl > 0)
+                c->look = lslex_word_hash(key, (size_t)kl < sizeof key ? (size_t)kl : sizeof key - 1) | 1;
+        }
+        if (bl > 0)
+            c->book_look = lslex_word_hash(key, (size_t)bl < sizeof key ? (size_t)bl : sizeof key - 1) | 1;
     }
     return LONGSD_OK;
 }
@@ -663,6 +683,9 @@ static int conflicts(const xpart *x, const cand *c, const cand *chosen, size_t n
         if (allow < 2 && c->look && c->look == o->look)
             return 1; /* the same person doing the same thing: one picture twice */
     }
+    for (size_t i = 0; allow < 2 && c->book_look && i < x->n_seen; i++)
+        if (x->seen[i] == c->book_look)
+            return 1; /* an earlier part's picture ("hiding the raft" at both ends of the book) */
     return 0;
 }
 
@@ -891,6 +914,7 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
     id->start = s->sentences[f0->idx].start;
     id->end = s->sentences[f1->idx].end;
     id->score = c->score;
+    id->look = c->book_look;
     id->quote = ls_story_text(s, id->start, id->end);
     if (!id->quote)
         return LONGSD_ERR_NOMEM;
@@ -960,6 +984,23 @@ longsd_status ls_ideas_extract(const longsd_story *s, const ls_part *part, size_
                                const ls_character *cast, size_t n_cast, ls_idea **ideas, size_t *n_ideas,
                                size_t *n_out, lserr *err)
 {
+    size_t n_seen = ideas && n_ideas ? *n_ideas : 0;
+    uint64_t *seen = n_seen ? longsd__calloc(n_seen, sizeof *seen) : NULL;
+    if (n_seen && !seen)
+        return lserr_set(err, LONGSD_ERR_NOMEM, "%s: out of memory while extracting ideas",
+                         s && s->name ? s->name : "story");
+    for (size_t i = 0; i < n_seen; i++)
+        seen[i] = (*ideas)[i].look;
+    longsd_status st =
+        ls_ideas_extract_after(s, part, part_index, k, cast, n_cast, seen, n_seen, ideas, n_ideas, n_out, err);
+    longsd__free(seen);
+    return st;
+}
+
+longsd_status ls_ideas_extract_after(const longsd_story *s, const ls_part *part, size_t part_index, int k,
+                                     const ls_character *cast, size_t n_cast, const uint64_t *seen, size_t n_seen,
+                                     ls_idea **ideas, size_t *n_ideas, size_t *n_out, lserr *err)
+{
     xpart x = {0};
     cand *chosen = NULL, *chosen2 = NULL;
     ls_idea *made = NULL;
@@ -975,6 +1016,8 @@ longsd_status ls_ideas_extract(const longsd_story *s, const ls_part *part, size_
         return lserr_set(err, LONGSD_ERR_NO_IDEAS, "%s: part '%s' is empty: nothing to illustrate",
                          s->name ? s->name : "story", part->id);
     x.s = s;
+    x.seen = seen;
+    x.n_seen = n_seen;
     x.lang = lslex_lang(s->lang);
     x.cast = cast;
     x.n_cast = n_cast;

@@ -73,43 +73,63 @@ static longsd_status builtin_cast(ls_llm *b, const longsd_story *s, size_t max_c
 static longsd_status builtin_ideas(ls_llm *b, const longsd_story *s, const ls_part *parts, size_t n_parts, int k,
                                    const ls_character *cast, size_t n_cast, ls_llm_part_result *res, lserr *err)
 {
+    /* the pictures of the parts before: one is not drawn again in a later
+     * part that has another passage */
+    uint64_t *seen = NULL;
+    size_t n_seen = 0;
+    ls_idea **all = NULL;
+    longsd_status rc = LONGSD_OK;
     for (size_t i = 0; i < n_parts; i++) {
-        if (b->ctx && longsd__aborted(b->ctx))
-            return lserr_set(err, LONGSD_ERR_ABORTED, "aborted");
+        if (b->ctx && longsd__aborted(b->ctx)) {
+            rc = lserr_set(err, LONGSD_ERR_ABORTED, "aborted");
+            goto out;
+        }
         size_t got = 0;
         lserr perr = {0};
-        longsd_status rc =
-            ls_ideas_extract(s, &parts[i], i, k, cast, n_cast, &res[i].ideas, &res[i].n_ideas, &got, &perr);
-        res[i].rc = rc;
+        longsd_status prc = ls_ideas_extract_after(s, &parts[i], i, k, cast, n_cast, seen, n_seen, &res[i].ideas,
+                                                   &res[i].n_ideas, &got, &perr);
+        res[i].rc = prc;
         res[i].chunks = 1;
-        if (rc == LONGSD_ERR_NOMEM)
-            return lserr_set(err, rc, "out of memory");
-        if (rc && !(res[i].error = longsd__strdup(perr.msg[0] ? perr.msg : longsd_strerror(rc))))
-            return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        if (prc == LONGSD_ERR_NOMEM ||
+            (prc && !(res[i].error = longsd__strdup(perr.msg[0] ? perr.msg : longsd_strerror(prc))))) {
+            rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+            goto out;
+        }
         if (res[i].n_ideas) {
             res[i].anchor = longsd__calloc(res[i].n_ideas, sizeof *res[i].anchor);
-            if (!res[i].anchor)
-                return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
-            for (size_t j = 0; j < res[i].n_ideas; j++)
+            uint64_t *grown = longsd__realloc(seen, (n_seen + res[i].n_ideas) * sizeof *seen);
+            if (grown)
+                seen = grown;
+            if (!res[i].anchor || !grown) {
+                rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            for (size_t j = 0; j < res[i].n_ideas; j++) {
                 res[i].anchor[j] = LS_ANCHOR_EXACT; /* picked from the text itself */
+                seen[n_seen++] = res[i].ideas[j].look;
+            }
         }
     }
     /* titles are unique within the plan, across parts */
     size_t total = 0;
     for (size_t i = 0; i < n_parts; i++)
         total += res[i].n_ideas;
-    ls_idea **all = total ? longsd__calloc(total, sizeof *all) : NULL;
-    if (total && !all)
-        return lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+    all = total ? longsd__calloc(total, sizeof *all) : NULL;
+    if (total && !all) {
+        rc = lserr_set(err, LONGSD_ERR_NOMEM, "out of memory");
+        goto out;
+    }
     size_t k2 = 0;
     for (size_t i = 0; i < n_parts; i++)
         for (size_t j = 0; j < res[i].n_ideas; j++)
             all[k2++] = &res[i].ideas[j];
     longsd_status urc = total ? ls_titles_unique(s, cast, n_cast, all, total) : LONGSD_OK;
-    longsd__free(all);
     if (urc)
-        return lserr_set(err, urc, "out of memory");
-    return LONGSD_OK;
+        rc = lserr_set(err, urc, "out of memory");
+out:
+    longsd__free(all);
+    longsd__free(seen);
+    return rc;
 }
 
 static void builtin_destroy(ls_llm *b) { longsd__free(b); }

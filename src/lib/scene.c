@@ -1218,6 +1218,28 @@ static int plural_of_word(const char *w)
     return lswn_lookup(b, &wi);
 }
 
+/* Object pronouns that no noun stands right before ("her" is a
+ * possessive too, "it" may start the next clause). */
+static const char *const object_pronouns[] = {"me", "him", "us", "them", NULL};
+
+/* Does a modal govern token i ("can bear", "could not bear", "can no
+ * longer bear"), over the adverbs that may stand between? The bare form
+ * after it is a verb. */
+static int after_modal(const swriter *w, size_t i)
+{
+    static const char *const modals[] = {"would", "should", "could", "might", "must", "will", "shall", "can",
+                                         "may", "cannot", NULL};
+    static const char *const between[] = {"not", "never", "no", "longer", "ever", "hardly", "scarcely", "still",
+                                          "only", "always", "soon", "then", "even", "also", "yet", NULL};
+    for (size_t k = i, d = 0; k-- > 0 && d < 4 && !w->t[k + 1].brk; d++) {
+        if (word_in(w->t[k].low, modals))
+            return 1;
+        if (!word_in(w->t[k].low, between))
+            return 0;
+    }
+    return 0;
+}
+
 static void sw_tag(swriter *w)
 {
     for (size_t i = 0; i < w->n; i++) {
@@ -1344,6 +1366,18 @@ static void sw_tag(swriter *w)
         if (t->tag == T_NOUN && t->wi.adj && i + 1 < w->n && !w->t[i + 1].brk && w->t[i + 1].wi.noun &&
             !(w->t[i + 1].lf & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET)))
             t->tag = T_ADJ; /* "green hill": a modifier */
+        if (t->tag == T_VERB && ing && w->sc->lang == LSLEX_EN && p && !t->brk && i + 1 < w->n &&
+            !w->t[i + 1].brk && w->t[i + 1].wi.noun && !(w->t[i + 1].lf & (LSLEX_STOP | LSLEX_PREP | LSLEX_DET)) &&
+            (strcmp(p->low, "with") == 0 ||
+             ((strcmp(p->low, "and") == 0 || strcmp(p->low, "or") == 0) && i >= 2 && !p->brk &&
+              (w->t[i - 2].tag == T_NOUN || w->t[i - 2].tag == T_ADJ))))
+            t->tag = T_ADJ; /* "with trembling hands", "golden hair and laughing lips": a participle
+                             * before its noun says how the thing looks, no one does it */
+        if (t->tag != T_VERB && t->wi.verb && strcmp(t->wi.verb_lemma, t->en) == 0 && w->sc->lang == LSLEX_EN &&
+            (after_modal(w, i) || (i + 1 < w->n && !w->t[i + 1].brk && !after_det &&
+                                   word_in(w->t[i + 1].low, object_pronouns))))
+            t->tag = T_VERB; /* "which I can no longer bear": a verb, never the animal; "and
+                              * release me": no thing comes before "me" */
         if (t->tag == T_VERB && p && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0 ||
                                       strstr(p->low, "n't")))
             t->neg = 1;
@@ -1378,8 +1412,8 @@ static void sw_unreal(swriter *w)
             if (p->tag == T_VERB) {
                 int joined = 0;
                 for (size_t q = k + 1; q < i; q++)
-                    joined |= strcmp(w->t[q].low, "and") == 0;
-                t->neg = p->neg && joined; /* "wouldn't set down and watch" */
+                    joined |= strcmp(w->t[q].low, "and") == 0 || (q + 1 == i && strcmp(w->t[q].low, "to") == 0);
+                t->neg = p->neg && joined; /* "wouldn't set down and watch", "hadn't thought to fetch" */
                 break;
             }
             if (p->tag == T_NOUN || p->tag == T_CAST || p->tag == T_PRON)
@@ -2308,6 +2342,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         if (!st)
             st = lsbuf_adds(&tact, ger);
         size_t j = i + 1, took = (size_t)-1;
+        if (w->sc->lang == LSLEX_EN && j + 1 < w->n && !w->t[j].brk && !w->t[j + 1].brk &&
+            strcmp(w->t[j].low, "into") == 0 && strlen(w->t[j + 1].low) > 4 &&
+            strcmp(w->t[j + 1].low + strlen(w->t[j + 1].low) - 3, "ing") == 0)
+            idiom = 1; /* "sailed into digging", "broke into singing": the doing begins, nobody sails */
         if (!st && j < w->n && !w->t[j].brk && word_in(w->t[j].low, particles) && w->sc->lang == LSLEX_EN) {
             /* a particle unless a phrase follows it ("ran down the street" keeps it as the preposition) */
             int np_follows = j + 1 < w->n && !w->t[j + 1].brk &&
@@ -2332,7 +2370,14 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                  * only a phrasal verb keeps its particle ("taking up",
                  * "sitting down"); "entered in time", "hove in sight",
                  * "climbed over" keep the verb alone */
-                if (phrasal && !idle) {
+                if (phrasal && !idle && !looking && lex0 != LSWN_V_MOTION &&
+                    !lswn_phrasal_moves(t->wi.verb_lemma, w->t[j].low)) {
+                    /* "when he played out", "his legs gave out": the
+                     * phrasal verb is a state (be exhausted), neither it
+                     * nor its head verb ("playing") a pose; a verb of
+                     * movement keeps its way ("going back") */
+                    idiom = 1;
+                } else if (phrasal && !idle) {
                     st = lsbuf_printf(&act, " %s", w->t[j].low);
                     if (!st)
                         st = lsbuf_printf(&tact, " %s", w->t[j].low);

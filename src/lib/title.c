@@ -132,7 +132,7 @@ static int setting_reads(const char *setting, int with_verb)
  * or place it is done to, with the text's own preposition. Non-English
  * texts get their first concrete nouns ("Mann, See und Water"). At most 7
  * words, never empty. */
-char *ls_title_make(const ls_scenectx *sc, const char *scene)
+static char *title_make(const ls_scenectx *sc, const char *scene, int with_action)
 {
     size_t n = strlen(scene);
     tword tw[TITLE_WORDS];
@@ -197,7 +197,7 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
         size_t from = who_at == (size_t)-1 ? 0 : who_at + who_len;
         size_t to = who_at == (size_t)-1 ? nw : (from + 8 < nw ? from + 8 : nw);
         /* an inflected verb ("climbed") is surely a verb; a bare one may be a noun */
-        for (int pass = 0; pass < 2 && act_at == (size_t)-1; pass++)
+        for (int pass = 0; with_action && pass < 2 && act_at == (size_t)-1; pass++)
             for (size_t i = from; i < to; i++) {
                 const tword *t = &tw[i];
                 if (!(t->flags & LSLEX_ACTION) || (t->flags & (skip | LSLEX_SPEECH)) || t->cast)
@@ -443,6 +443,8 @@ char *ls_title_make(const ls_scenectx *sc, const char *scene)
  * title. */
 
 #define TITLE_MAX_WORDS 6
+
+char *ls_title_make(const ls_scenectx *sc, const char *scene) { return title_make(sc, scene, 1); }
 
 static int dangling_word(lslex_lang_id lang, const char *w, size_t n)
 {
@@ -817,15 +819,17 @@ static longsd_status phrase_titles(const ls_scenectx *sc, const char *narration,
  * brush at the fence"). A preposition is never made up: a title says
  * "near" only where the text did. At most cap, each 2-6 words. */
 static longsd_status parts_titles(const ls_scenectx *sc, const char *narration, char (*opts)[112], size_t cap,
-                                  size_t *n)
+                                  size_t *n, int *acted)
 {
     *n = 0;
+    *acted = 1;
     if (sc->lang != LSLEX_EN)
         return phrase_titles(sc, narration, opts, cap, n, 0);
     ls_sceneparts p;
     longsd_status st = ls_scene_parts(sc, narration, (size_t)-1, &p);
     if (st)
         return st;
+    *acted = p.action[0] != '\0';
     char who[96] = "";
     if (p.n_who == 2)
         snprintf(who, sizeof who, "%s and %s", sc->cast[p.who[0]].name, sc->cast[p.who[1]].name);
@@ -873,15 +877,19 @@ static longsd_status parts_titles(const ls_scenectx *sc, const char *narration, 
 
 char *ls_title_write(const ls_scenectx *sc, const char *narration)
 {
+    int acted = 1;
     {
         char opts[PT_MAX][112];
         size_t no = 0;
-        if (parts_titles(sc, narration, opts, PT_MAX, &no))
+        if (parts_titles(sc, narration, opts, PT_MAX, &no, &acted))
             return NULL;
         if (no)
             return longsd__strdup(opts[0]);
     }
-    char *t = ls_title_make(sc, narration);
+    /* where the scene writer read the sentence and found no action
+     * ("Tom was rolling in wealth", "when he played out"), the title
+     * makes none up from a verb it did not draw */
+    char *t = title_make(sc, narration, acted);
     if (!t)
         return NULL;
     const char *bare = sc->lang == LSLEX_DE ? "Eine Szene" : sc->lang == LSLEX_FR ? "Une sc\xC3\xA8ne" : "A scene";
@@ -1078,8 +1086,9 @@ longsd_status ls_titles_unique(const longsd_story *s, const ls_character *cast, 
             }
             char opts[PT_MAX][112];
             size_t no = 0;
+            int acted;
             if (nar[0])
-                st = parts_titles(&sc, nar, opts, PT_MAX, &no);
+                st = parts_titles(&sc, nar, opts, PT_MAX, &no, &acted);
             longsd__free(nar);
             for (size_t q = 0; !st && q < no && !alt; q++)
                 if (!title_taken(ideas, n, opts[q])) {

@@ -375,6 +375,31 @@ int lswn_phrasal(const char *verb_lemma, const char *particle)
     return r != 0;
 }
 
+int lswn_phrasal_moves(const char *verb_lemma, const char *particle)
+{
+    char key[48];
+    int n = snprintf(key, sizeof key, "%s_%s", verb_lemma ? verb_lemma : "", particle ? particle : "");
+    if (n <= 1 || (size_t)n >= sizeof key || !verb_lemma[0] || !particle[0])
+        return 0;
+    pthread_mutex_lock(&wn_mu);
+    int r = 0;
+    IndexPtr ix = ensure_init() ? index_lookup(key, VERB) : NULL;
+    /* every sense, not the commonest few: a phrasal verb's senses are
+     * rarely sense-tagged, so WordNet's order among them says little
+     * ("draw up" a document first, the carriage drawing up next) */
+    for (int i = 0; ix && !r && i < ix->off_cnt && i < 8; i++) {
+        SynsetPtr ss = read_synset(VERB, ix->offset[i], key);
+        if (ss) {
+            r = ss->fnum == LSWN_V_MOTION || ss->fnum == LSWN_V_BODY || ss->fnum == LSWN_V_CONTACT;
+            free_synset(ss);
+        }
+    }
+    if (ix)
+        free_index(ix);
+    pthread_mutex_unlock(&wn_mu);
+    return r;
+}
+
 int lswn_noun_is(const lswn_info *wi, int lex)
 {
     for (int i = 0; i < LSWN_SENSES; i++)

@@ -61,6 +61,11 @@ int lswn_noun_is(const lswn_info *wi, int lex); /* any looked-at sense in that c
  * "draw up"), rather than a verb and a stray adverb ("entered in time",
  * "hove in sight", "climbed over")? */
 int lswn_phrasal(const char *verb_lemma, const char *particle);
+/* Has that phrasal verb a sense of movement, of the body or of contact
+ * ("sit down", "set out", "draw up"), rather than only states and
+ * dealings ("play out": be exhausted, "give out", "give up", "break
+ * down")? Alone, only the first kind is a pose. */
+int lswn_phrasal_moves(const char *verb_lemma, const char *particle);
 
 /* The words that name what noun w is a kind of, in its commonest senses:
  * their hypernyms up to two levels up, lower case, spaces for WordNet's

@@ -286,7 +286,24 @@ TEST(book_over_chapters_across_an_epigraph)
     longsd_story_free(s);
 }
 
-RUN_TESTS(one_letter_numerals_in_sequence, book_over_chapters_across_an_epigraph, german_ordinal_before_keyword, french_chapitre_premier_not_merged,
+/* A transcription's "Chapter i." is chapter one: its numeral reads upper
+ * case in the contents, the title words as written; a word after the
+ * keyword that is no numeral stays as it is. */
+TEST(lower_case_roman_numeral_upper_cased)
+{
+    longsd_story *s = ingest_str("Chapter i.\nTom Seeks New Adventures\n\n" PARA "Chapter ii. The Balloon\n\n" PARA
+                                 "Chapter xiv\n\n" PARA);
+    CHECK_INT(s->n_chapters, 3);
+    CHECK(strncmp(ch(s, 0), "Chapter I.", 10) == 0);
+    CHECK_STR(ch(s, 1), "Chapter II. The Balloon");
+    CHECK_STR(ch(s, 2), "Chapter XIV");
+    longsd_story_free(s);
+    s = ingest_str("Chapter the First\n\n" PARA "Chapter the Second\n\n" PARA);
+    CHECK_STR(ch(s, 0), "Chapter the First");
+    longsd_story_free(s);
+}
+
+RUN_TESTS(lower_case_roman_numeral_upper_cased, one_letter_numerals_in_sequence, book_over_chapters_across_an_epigraph, german_ordinal_before_keyword, french_chapitre_premier_not_merged,
           chapter_the_first, bare_roman_numerals, stray_keyword_among_bare_numerals, essay_titles_named_by_the_contents,
           contents_list_is_no_chapter, capital_title_under_a_bare_number,
           books_above_chapters, end_matter, roman_lookalikes_are_not_numerals,

@@ -544,6 +544,18 @@ TEST(action_phrases_are_english)
         {"He sat on the ferryboat, great and broad.", NULL, "a great"},
         {"He took the sun in his hands.", NULL, "taking the sun"}, /* what is handled can be held */
         {"The man came home with oven and dog.", "an oven and a dog", NULL},
+        {"When he played out, the boy bought in.", NULL, "playing"}, /* play out: be exhausted */
+        {"His legs gave out at last.", NULL, "giving"},
+        {"He set out at dawn.", "a man setting out", NULL},         /* a phrasal verb of movement */
+        {"He drew up slowly.", "a man drawing up", NULL},
+        {"Release me from a penalty which I can no longer bear.", NULL, "bear"}, /* a verb after a modal */
+        {"She could not bear the cold, and sat by the fire.", NULL, "bear"},
+        {"He hadn't thought to fetch a lantern.", NULL, "fetching"}, /* a negated verb's infinitive */
+        {"A stroke shall end my life, and release me from this penalty.", NULL, "a release"},
+        {"They sailed into digging by the flicker of the lightning.", NULL, "sailing"},
+        /* a participle before its noun is how it looks */
+        {"She caught a glimpse of golden hair and laughing lips.", NULL, "laughing"},
+        {"He held the letter with trembling hands.", NULL, "trembling"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *r = write_scene(LSLEX_EN, rows[i].text, NULL, 0, (size_t)-1);

@@ -242,5 +242,23 @@ TEST(english_settings_are_places)
     }
 }
 
+/* The title draws the scene's action or none: a verb the scene writer
+ * read as a state ("rolling in wealth", "played out": be exhausted) is
+ * no action in the title either. */
+TEST(english_title_makes_up_no_action)
+{
+    static const tcast cast[] = {{"Tom", NULL, 0, LS_GENDER_MALE}};
+    static const char *const nars[] = {
+        "And when the middle of the afternoon came, Tom was literally rolling in wealth.",
+        "When Tom played out, the others bought in.",
+    };
+    for (size_t i = 0; i < sizeof nars / sizeof nars[0]; i++) {
+        char *t = title_of(LSLEX_EN, nars[i], cast, 1);
+        CHECK(strstr(t, "rolling") == NULL && strstr(t, "playing") == NULL);
+        free(t);
+    }
+}
+
 RUN_TESTS(german_titles_are_phrases, german_article_from_the_text, french_article_from_the_dictionary, french_titles_are_phrases,
-          phrase_titles_name_who_is_drawn, more_phrase_titles, english_settings_are_places)
+          phrase_titles_name_who_is_drawn, more_phrase_titles, english_settings_are_places,
+          english_title_makes_up_no_action)
