@@ -368,6 +368,31 @@ TEST(two_usable_sentences_give_two)
     longsd_story_free(s);
 }
 
+/* A paragraph opened by a dash is a reply (the French and German habit),
+ * spoken though no quotation mark says so: never an idea's passage, however
+ * many things it names. */
+TEST(dash_replies_are_dialogue)
+{
+    longsd_story *s = ingest_str("-- The horse in the stable by the river, replied the old man, and the red cart "
+                                 "with the barrels of wine near the mill!\n\n"
+                                 "Tom walked slowly down the long dusty road to the old mill by the river.\n\n"
+                                 "\xe2\x80\x94 The boat on the lake under the tall trees, said the miller. The sails "
+                                 "were white and the oars were lying on the sand.\n\n"
+                                 "The miller stood in the doorway of the mill with a white sack of flour.\n");
+    ls_part p = whole_part(s);
+    ls_idea *ideas = NULL;
+    size_t n = 0, out = 99;
+    lserr err = {0, ""};
+    REQUIRE(ls_ideas_extract(s, &p, 0, 5, NULL, 0, &ideas, &n, &out, &err) == LONGSD_OK);
+    CHECK_INT(out, 2);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(strstr(ideas[i].quote, "replied") == NULL);
+        CHECK(strstr(ideas[i].quote, "sails") == NULL);
+    }
+    ls_ideas_free(ideas, n);
+    longsd_story_free(s);
+}
+
 TEST(one_paragraph_two_sentences_give_two)
 {
     /* a short part may use one paragraph twice rather than give fewer ideas */
@@ -684,5 +709,5 @@ TEST(alloc_failures)
 
 RUN_TESTS(twain_three_parts_five_each, twain_ideas_name_characters, fence_chapter_gives_five, german_tale_utf8_intact,
           french_chemistry_ideas_or_polite_error, two_usable_sentences_give_two, one_paragraph_two_sentences_give_two,
-          nothing_to_illustrate, scene_choice_prefers_people_acting_there, scores_favour_what_can_be_painted, scene_pronouns, scene_dialogue,
+          nothing_to_illustrate, scene_choice_prefers_people_acting_there, scores_favour_what_can_be_painted, scene_pronouns, scene_dialogue, dash_replies_are_dialogue,
           appends_to_existing_ideas, fast_and_linear, alloc_failures)
