@@ -127,6 +127,33 @@ static longsd_status add_narration(lslex_lang_id lang, const char *t, size_t a, 
     return st;
 }
 
+/* Does the quotation mark at t[i] open a speech (1) or close one (-1)?
+ * German and French marks say which by their side: glued to the word after
+ * it opens, glued to the word before it closes; a mark spaced on both sides
+ * (French "« Oui »") by its language's habit (German »…« and „…“, French
+ * «…»). 0 for the straight mark, and in English, where only the order of
+ * the marks tells. */
+static int quote_role(lslex_lang_id lang, const char *t, size_t n, size_t i)
+{
+    int l = quote_at(t, n, i);
+    if (lang == LSLEX_EN || l < 2)
+        return 0;
+    uint32_t cp = lsutf8_decode((const unsigned char *)t + i, l);
+    int before = i > 0 && !is_space(t[i - 1]);
+    int after = i + (size_t)l < n && !is_space(t[i + (size_t)l]);
+    if (after && !before)
+        return 1;
+    if (before && !after)
+        return -1;
+    if (cp == 0xAB)
+        return lang == LSLEX_FR ? 1 : -1;
+    if (cp == 0xBB)
+        return lang == LSLEX_FR ? -1 : 1;
+    if (cp == 0x201E)
+        return 1;
+    return 0;
+}
+
 /* Quotes out, narration kept: "'Hello,' said Tom, climbing the fence." ->
  * "Tom, climbing the fence." A sentence that is dialogue only gives "". */
 static longsd_status strip_dialogue(lslex_lang_id lang, const char *t, lsbuf *out)
@@ -158,10 +185,18 @@ static longsd_status strip_dialogue(lslex_lang_id lang, const char *t, lsbuf *ou
     longsd_status st = LONGSD_OK;
     for (size_t i = 0; i <= nk && !st; i++) {
         size_t at = i < nk ? keep[i] : n;
+        int role = i < nk ? quote_role(lang, t, n, at) : 0;
+        if (role < 0 && !quoted) {
+            /* a closing mark with no opening one: the sentence began inside
+             * a speech opened before it ("Anna!« rief der Vater"), so what
+             * came before the mark was spoken */
+            seg = at + (size_t)quote_at(t, n, at);
+            continue;
+        }
         if (!quoted)
             st = add_narration(lang, t, seg, at, &kept, out);
         if (i < nk) {
-            quoted = !quoted;
+            quoted = role > 0 ? 1 : role < 0 ? 0 : !quoted;
             seg = at + (size_t)quote_at(t, n, at);
         }
     }

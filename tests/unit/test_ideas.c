@@ -582,6 +582,22 @@ TEST(scene_dialogue)
     CHECK_CONTAINS(r, "güng na de See");
     CHECK(strstr(r, "»") == NULL && strstr(r, "Ach") == NULL);
     free(r);
+    /* a sentence that begins inside a speech opened before it: the marks
+     * say by their side which one closes, so the speech before "«" goes
+     * and the narration after it stays (the order alone read it the other
+     * way round: the narration cut, the speech kept) */
+    r = scene_of("Die Mutter stand in der Tür und sah zum Fenster hinaus. »Mutter! Anna!« rief der Vater durch das "
+                 "Vorzimmer in die Küche, »sofort einen Schlosser holen!«\n",
+                 2, NULL, NULL, 0);
+    CHECK_CONTAINS(r, "Vater durch das Vorzimmer"); /* the speech verb goes too */
+    CHECK(strstr(r, "Anna") == NULL && strstr(r, "Schlosser") == NULL);
+    free(r);
+    r = scene_of("La mère était à la porte et regardait par la fenêtre. « Viens vite! Viens! » cria le père dans la "
+                 "cuisine, « et apporte la lampe! »\n",
+                 2, NULL, NULL, 0);
+    CHECK_CONTAINS(r, "père dans la cuisine");
+    CHECK(strstr(r, "lampe") == NULL);
+    free(r);
     /* a shouted chapter opening is put in normal case */
     r = scene_of("SATURDAY morning was come, and all the summer world was bright.\n", 0, NULL, NULL, 0);
     CHECK_STR(r, "Saturday morning was come, and all the summer world was bright.");
