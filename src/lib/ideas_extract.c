@@ -18,6 +18,7 @@
 
 #include "ideas.h"
 #include "lexicon.h"
+#include "narrator.h"
 #include "scene.h"
 #include "wordset.h"
 
@@ -339,7 +340,13 @@ static longsd_status scan_paragraph(xpart *x, size_t pi, size_t f0, size_t nf)
     for (size_t k = 0; k < nf; k++) {
         sfeat *sf = &x->f[f0 + k];
         const ls_sentence *sn = &s->sentences[sf->idx];
-        sf->dialogue = sf->words == 0 || sn->in_quotes || (double)sf->quoted > DIALOGUE_RATIO * (double)sf->words;
+        /* a paragraph opened by a dash is a reply, the French and German
+         * habit ("-- Dans le petit appartement, répliqua Conseil, ..."):
+         * every sentence of it is spoken, though no quotation mark says so */
+        const ls_para *p = sn->para < s->n_paras ? &s->paras[sn->para] : NULL;
+        int dashed = p && ls_narrator_dash_dialogue(s->data + p->start, p->end - p->start);
+        sf->dialogue = sf->words == 0 || sn->in_quotes || dashed ||
+                       (double)sf->quoted > DIALOGUE_RATIO * (double)sf->words;
     }
     goto out;
 oom:

@@ -127,6 +127,33 @@ static longsd_status add_narration(lslex_lang_id lang, const char *t, size_t a, 
     return st;
 }
 
+/* Does the quotation mark at t[i] open a speech (1) or close one (-1)?
+ * German and French marks say which by their side: glued to the word after
+ * it opens, glued to the word before it closes; a mark spaced on both sides
+ * (French "« Oui »") by its language's habit (German »…« and „…“, French
+ * «…»). 0 for the straight mark, and in English, where only the order of
+ * the marks tells. */
+static int quote_role(lslex_lang_id lang, const char *t, size_t n, size_t i)
+{
+    int l = quote_at(t, n, i);
+    if (lang == LSLEX_EN || l < 2)
+        return 0;
+    uint32_t cp = lsutf8_decode((const unsigned char *)t + i, l);
+    int before = i > 0 && !is_space(t[i - 1]);
+    int after = i + (size_t)l < n && !is_space(t[i + (size_t)l]);
+    if (after && !before)
+        return 1;
+    if (before && !after)
+        return -1;
+    if (cp == 0xAB)
+        return lang == LSLEX_FR ? 1 : -1;
+    if (cp == 0xBB)
+        return lang == LSLEX_FR ? -1 : 1;
+    if (cp == 0x201E)
+        return 1;
+    return 0;
+}
+
 /* Quotes out, narration kept: "'Hello,' said Tom, climbing the fence." ->
  * "Tom, climbing the fence." A sentence that is dialogue only gives "". */
 static longsd_status strip_dialogue(lslex_lang_id lang, const char *t, lsbuf *out)
@@ -158,10 +185,18 @@ static longsd_status strip_dialogue(lslex_lang_id lang, const char *t, lsbuf *ou
     longsd_status st = LONGSD_OK;
     for (size_t i = 0; i <= nk && !st; i++) {
         size_t at = i < nk ? keep[i] : n;
+        int role = i < nk ? quote_role(lang, t, n, at) : 0;
+        if (role < 0 && !quoted) {
+            /* a closing mark with no opening one: the sentence began inside
+             * a speech opened before it ("Anna!« rief der Vater"), so what
+             * came before the mark was spoken */
+            seg = at + (size_t)quote_at(t, n, at);
+            continue;
+        }
         if (!quoted)
             st = add_narration(lang, t, seg, at, &kept, out);
         if (i < nk) {
-            quoted = !quoted;
+            quoted = role > 0 ? 1 : role < 0 ? 0 : !quoted;
             seg = at + (size_t)quote_at(t, n, at);
         }
     }
@@ -2036,10 +2071,47 @@ static size_t pronoun_antecedent(const swriter *w, size_t k, int sex, size_t nar
  * narrator when narr_subj)? "I stood" is the narrator's; "Ben ate" is not
  * Tom's, "he laughed" not the narrator's, nor "the men jumped". No doer
  * found ("Sighing, ...") is the subject's. */
-static int doer_is_subject(const swriter *w, size_t dk, const size_t *who, size_t n_who, int narr_subj)
+static int noun_sex(const char *en)
+{
+    int sex = 0, child;
+    if (!ls_desc_plain_noun(en, &sex, &child) && !(sex = ls_desc_noun_sex(en)) && !ls_desc_kin(en, &sex, &child))
+        sex = female_noun(en) ? LS_GENDER_FEMALE : 0;
+    return sex;
+}
+
+/* Is the noun at token dk, doing a verb, someone else than the subject
+ * drawn: the subject's own noun token subj_tok, else one person of sex
+ * subj_sex (0 unknown)? An animal is never a person drawn ("les cochons
+ * mangeaient": the farmer does not eat), a plural is not one person, a
+ * noun of the other sex not them ("Madame restait tournée" is not the
+ * man of "il tira"), another person noun not the first ("le fermier
+ * regardait; le berger courait"). */
+static int other_doer(const swriter *w, size_t dk, size_t n_who, size_t subj_tok, int subj_sex)
+{
+    const swtok *d = &w->t[dk];
+    int lex = d->wi.noun_lex[0];
+    if (d->tag != T_NOUN || (lex != LSWN_N_PERSON && lex != LSWN_N_ANIMAL) || dk == subj_tok)
+        return 0;
+    if (subj_tok != (size_t)-1) {
+        const swtok *s = &w->t[subj_tok];
+        return strcmp(ls_en_head(s->en), ls_en_head(d->en)) != 0 || s->wi.plural != d->wi.plural;
+    }
+    if (n_who == 0 && !subj_sex)
+        return 0;
+    int one = n_who == 1 || n_who == 0; /* a cast member, or the person a pronoun is */
+    if (lex == LSWN_N_ANIMAL || (one && d->wi.plural))
+        return 1;
+    int sex = noun_sex(d->en);
+    return one && subj_sex && sex && sex != subj_sex;
+}
+
+static int doer_is_subject(const swriter *w, size_t dk, const size_t *who, size_t n_who, int narr_subj,
+                           size_t subj_tok, int subj_sex)
 {
     if (dk == (size_t)-1)
         return 1;
+    if (other_doer(w, dk, n_who, subj_tok, subj_sex))
+        return 0;
     const swtok *d = &w->t[dk];
     if (d->tag == T_CAST) {
         for (size_t q = 0; q < n_who; q++)
@@ -2323,7 +2395,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             continue;
         /* someone else's verb ("Tom sat down; Ben ate the apple") is not
          * the subject's action */
-        if (!doer_is_subject(w, doer_of(w, i, 0), who, n_who, narr_subj))
+        if (!doer_is_subject(w, doer_of(w, i, 0), who, n_who, narr_subj, doer_np_tok,
+                             n_who == 1 ? sc->cast[who[0]].gender : pron_sex))
             continue;
         if (n_who == 0 && person_np != (size_t)-1 && sc->lang == LSLEX_EN) {
             /* "The teacher interfered; then Tom pulled a boy's hair": the

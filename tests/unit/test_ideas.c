@@ -368,6 +368,31 @@ TEST(two_usable_sentences_give_two)
     longsd_story_free(s);
 }
 
+/* A paragraph opened by a dash is a reply (the French and German habit),
+ * spoken though no quotation mark says so: never an idea's passage, however
+ * many things it names. */
+TEST(dash_replies_are_dialogue)
+{
+    longsd_story *s = ingest_str("-- The horse in the stable by the river, replied the old man, and the red cart "
+                                 "with the barrels of wine near the mill!\n\n"
+                                 "Tom walked slowly down the long dusty road to the old mill by the river.\n\n"
+                                 "\xe2\x80\x94 The boat on the lake under the tall trees, said the miller. The sails "
+                                 "were white and the oars were lying on the sand.\n\n"
+                                 "The miller stood in the doorway of the mill with a white sack of flour.\n");
+    ls_part p = whole_part(s);
+    ls_idea *ideas = NULL;
+    size_t n = 0, out = 99;
+    lserr err = {0, ""};
+    REQUIRE(ls_ideas_extract(s, &p, 0, 5, NULL, 0, &ideas, &n, &out, &err) == LONGSD_OK);
+    CHECK_INT(out, 2);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(strstr(ideas[i].quote, "replied") == NULL);
+        CHECK(strstr(ideas[i].quote, "sails") == NULL);
+    }
+    ls_ideas_free(ideas, n);
+    longsd_story_free(s);
+}
+
 TEST(one_paragraph_two_sentences_give_two)
 {
     /* a short part may use one paragraph twice rather than give fewer ideas */
@@ -557,6 +582,22 @@ TEST(scene_dialogue)
     CHECK_CONTAINS(r, "güng na de See");
     CHECK(strstr(r, "»") == NULL && strstr(r, "Ach") == NULL);
     free(r);
+    /* a sentence that begins inside a speech opened before it: the marks
+     * say by their side which one closes, so the speech before "«" goes
+     * and the narration after it stays (the order alone read it the other
+     * way round: the narration cut, the speech kept) */
+    r = scene_of("Die Mutter stand in der Tür und sah zum Fenster hinaus. »Mutter! Anna!« rief der Vater durch das "
+                 "Vorzimmer in die Küche, »sofort einen Schlosser holen!«\n",
+                 2, NULL, NULL, 0);
+    CHECK_CONTAINS(r, "Vater durch das Vorzimmer"); /* the speech verb goes too */
+    CHECK(strstr(r, "Anna") == NULL && strstr(r, "Schlosser") == NULL);
+    free(r);
+    r = scene_of("La mère était à la porte et regardait par la fenêtre. « Viens vite! Viens! » cria le père dans la "
+                 "cuisine, « et apporte la lampe! »\n",
+                 2, NULL, NULL, 0);
+    CHECK_CONTAINS(r, "père dans la cuisine");
+    CHECK(strstr(r, "lampe") == NULL);
+    free(r);
     /* a shouted chapter opening is put in normal case */
     r = scene_of("SATURDAY morning was come, and all the summer world was bright.\n", 0, NULL, NULL, 0);
     CHECK_STR(r, "Saturday morning was come, and all the summer world was bright.");
@@ -684,5 +725,5 @@ TEST(alloc_failures)
 
 RUN_TESTS(twain_three_parts_five_each, twain_ideas_name_characters, fence_chapter_gives_five, german_tale_utf8_intact,
           french_chemistry_ideas_or_polite_error, two_usable_sentences_give_two, one_paragraph_two_sentences_give_two,
-          nothing_to_illustrate, scene_choice_prefers_people_acting_there, scores_favour_what_can_be_painted, scene_pronouns, scene_dialogue,
+          nothing_to_illustrate, scene_choice_prefers_people_acting_there, scores_favour_what_can_be_painted, scene_pronouns, scene_dialogue, dash_replies_are_dialogue,
           appends_to_existing_ideas, fast_and_linear, alloc_failures)

@@ -515,6 +515,31 @@ TEST(translation_picks_the_visual_sense)
     free(r);
 }
 
+/* A noun doing a verb is someone else than the subject when it cannot be
+ * them: an animal ("les cochons mangeaient" is not the farmer eating), a
+ * person of the other sex ("Madame restait tournée" is not the man of
+ * "il tira"), a plural for one person. Each was drawn as the subject's. */
+TEST(another_nouns_verb_is_not_the_subjects)
+{
+    ls_character cast[1] = {person("Quentor", LS_GENDER_MALE, 0, NULL, 0)};
+    char *r = write_scene(LSLEX_FR, "Le fermier regardait. Les cochons mangeaient une racine près de la ferme.", NULL,
+                          0, (size_t)-1);
+    CHECK(strncmp(r, "a farmer", 8) == 0);
+    CHECK(!has_word(r, "eating"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Quentor regardait la ferme. Les cochons mangeaient une racine.", cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "eating"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Il tira une lettre de sa poche. Madame restait tournée vers la fenêtre.", NULL, 0,
+                    (size_t)-1);
+    CHECK(strncmp(r, "a man", 5) == 0);
+    CHECK(!has_word(r, "turning"));
+    free(r);
+    r = write_scene(LSLEX_EN, "Quentor looked at the farm. The boys ran down the hill.", cast, 1, (size_t)-1);
+    CHECK(!has_word(r, "running"));
+    free(r);
+}
+
 /* The -ing phrases read as English: a particle only where WordNet lists
  * the phrasal verb, no passive drawn as an action, a hyphenated modifier
  * never a thing, a predicate adjective never an object. Each row was
@@ -1014,7 +1039,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
