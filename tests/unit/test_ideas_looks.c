@@ -23,25 +23,35 @@ static int title_look(const char *title, char *out, size_t cap)
     return 1;
 }
 
+/* A corpus text read, its cast found and split into three parts, as the
+ * plan command does; 1 on success. */
+static int corpus_in_three_parts(const char *path, longsd_story **s, ls_character **cast, size_t *n_cast,
+                                 ls_part **parts, size_t *np, lserr *err)
+{
+    size_t len = 0;
+    int fell = 0;
+    char *d = t_slurp(path, &len);
+    if (!d)
+        return 0;
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    longsd_status rc = ls_story_ingest(name, d, len, NULL, s, err);
+    free(d);
+    return rc == LONGSD_OK && ls_cast_find(*s, 30, cast, n_cast, err) == LONGSD_OK &&
+           ls_split(*s, 3, 0, parts, np, &fell, err) == LONGSD_OK && *np == 3;
+}
+
 /* Tom Sawyer in three parts of five: its beginning held "Tom sitting on
  * the barrel" and "Tom sitting" (with his slate), one pose twice. */
 TEST(no_part_shows_one_person_doing_one_thing_twice)
 {
     REQUIRE(lswn_available());
-    size_t len = 0;
-    char *d = t_slurp(CORPUS "en-twain1.txt", &len);
-    REQUIRE(d != NULL);
     lserr err = {0, ""};
     longsd_story *s = NULL;
-    REQUIRE(ls_story_ingest("en-twain1.txt", d, len, NULL, &s, &err) == LONGSD_OK);
-    free(d);
     ls_character *cast = NULL;
     size_t n_cast = 0;
-    REQUIRE(ls_cast_find(s, 30, &cast, &n_cast, &err) == LONGSD_OK);
     ls_part *parts = NULL;
     size_t np = 0;
-    int fell = 0;
-    REQUIRE(ls_split(s, 3, 0, &parts, &np, &fell, &err) == LONGSD_OK && np == 3);
+    REQUIRE(corpus_in_three_parts(CORPUS "en-twain1.txt", &s, &cast, &n_cast, &parts, &np, &err));
     ls_idea *ideas = NULL;
     size_t n = 0;
     for (size_t p = 0; p < np; p++) {
@@ -72,20 +82,13 @@ TEST(no_part_shows_one_person_doing_one_thing_twice)
 TEST(no_part_shows_one_still_scene_twice)
 {
     REQUIRE(lswn_available());
-    size_t len = 0;
-    char *d = t_slurp(CORPUS "de-grimm2.txt", &len);
-    REQUIRE(d != NULL);
     lserr err = {0, ""};
     longsd_story *s = NULL;
-    REQUIRE(ls_story_ingest("de-grimm2.txt", d, len, NULL, &s, &err) == LONGSD_OK);
-    free(d);
     ls_character *cast = NULL;
     size_t n_cast = 0;
-    REQUIRE(ls_cast_find(s, 30, &cast, &n_cast, &err) == LONGSD_OK);
     ls_part *parts = NULL;
     size_t np = 0;
-    int fell = 0;
-    REQUIRE(ls_split(s, 3, 0, &parts, &np, &fell, &err) == LONGSD_OK && np == 3);
+    REQUIRE(corpus_in_three_parts(CORPUS "de-grimm2.txt", &s, &cast, &n_cast, &parts, &np, &err));
     for (size_t p = 0; p < np; p++) {
         ls_idea *ideas = NULL;
         size_t n = 0, out = 0;
