@@ -783,6 +783,17 @@ static int tok_drawable(const swtok *t)
                                   t->wi.noun_lex[1] == LSWN_N_ANIMAL)); /* "forest": a group of trees, then land */
 }
 
+/* Are English words a and b one noun in WordNet ("evening dress",
+ * "walking stick", "dressing gown")? */
+static int wn_compound(const char *a, const char *b)
+{
+    char key[64];
+    lswn_info wi;
+    if (!a[0] || !b[0] || snprintf(key, sizeof key, "%s_%s", a, ls_en_head(b)) >= 32)
+        return 0;
+    return lswn_lookup(key, &wi) && wi.noun;
+}
+
 /* Is an adjective before a noun a painter's word? WordNet says what it
  * describes (wordnet.c: size, colour, age, shape, light...); a participle
  * ("broken", "whitewashed") and a hyphenated compound ("long-handled") show
@@ -1408,6 +1419,10 @@ static void sw_tag(swriter *w)
               (w->t[i - 2].tag == T_NOUN || w->t[i - 2].tag == T_ADJ))))
             t->tag = T_ADJ; /* "with trembling hands", "golden hair and laughing lips": a participle
                              * before its noun says how the thing looks, no one does it */
+        if (t->tag == T_VERB && ing && w->sc->lang == LSLEX_EN && i + 1 < w->n && !w->t[i + 1].brk &&
+            w->t[i + 1].wi.noun && wn_compound(t->en, w->t[i + 1].en))
+            t->tag = T_NOUN; /* "in evening dress", "a walking stick": one noun WordNet lists, no
+                              * one evens or walks */
         if (t->tag != T_VERB && t->wi.verb && strcmp(t->wi.verb_lemma, t->en) == 0 && w->sc->lang == LSLEX_EN &&
             (after_modal(w, i) || (i + 1 < w->n && !w->t[i + 1].brk && !after_det &&
                                    word_in(w->t[i + 1].low, object_pronouns))))
@@ -1595,6 +1610,24 @@ static const char *np_body_owner(const swriter *w, const swnp *np)
     return NULL;
 }
 
+/* The phrase whose head token i modifies ("evening" in "evening dress"),
+ * NULL if i is a head or in no phrase. */
+static const swnp *np_modified(const swriter *w, size_t i)
+{
+    for (size_t k = 0; k < w->n_np; k++)
+        if (w->np[k].a <= i && i < w->np[k].head)
+            return &w->np[k];
+    return NULL;
+}
+
+/* Is modifier i and the head after it one noun WordNet lists ("evening
+ * dress", "dressing gown", "top hat")? Then the modifier is kept though
+ * it is no painter's adjective: "a dress" is another garment. */
+static int compound_with_head(const swriter *w, size_t i, size_t head)
+{
+    return w->sc->lang == LSLEX_EN && i + 1 == head && wn_compound(w->t[i].en, w->t[head].en);
+}
+
 /* The first word np_core writes (for "a" or "an"), NULL if none. */
 static const char *np_first_word(const swriter *w, const swnp *np)
 {
@@ -1602,7 +1635,8 @@ static const char *np_first_word(const swriter *w, const swnp *np)
         const swtok *t = &w->t[i];
         if (t->tag != T_ADJ && t->tag != T_NOUN)
             continue;
-        if (i != np->head && ((t->lf & LSLEX_ABSTRACT) || !tok_visual_adj(w, i)))
+        if (i != np->head && ((t->lf & LSLEX_ABSTRACT) || !tok_visual_adj(w, i)) &&
+            !compound_with_head(w, i, np->head))
             continue;
         return t->en;
     }
@@ -1638,7 +1672,8 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
         const swtok *t = &w->t[i];
         if (t->tag != T_ADJ && t->tag != T_NOUN)
             continue;
-        if (i != np->head && ((t->lf & LSLEX_ABSTRACT) || !tok_visual_adj(w, i)))
+        if (i != np->head && ((t->lf & LSLEX_ABSTRACT) || !tok_visual_adj(w, i)) &&
+            !compound_with_head(w, i, np->head))
             continue;
         st = lsbuf_printf(b, "%s%s%s", k++ ? " " : "", t->en, i != np->head && t->poss ? "'s" : "");
     }
@@ -2677,7 +2712,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     const char *got_time = NULL, *got_weather = NULL, *got_mood = NULL;
     for (size_t i = 0; i < w->n; i++) {
         const swtok *t = &w->t[i];
-        if (!got_time && word_in(t->en, times_of_day))
+        /* "in evening dress", "a morning coat": a time word before another
+         * noun names a kind of that thing, not the hour of the picture (in
+         * "a summer evening" the head itself is the time) */
+        if (!got_time && word_in(t->en, times_of_day) && !np_modified(w, i))
             got_time = t->en;
         if (!got_weather && word_in(t->en, weather_words))
             got_weather = t->en;

@@ -328,8 +328,8 @@ int lswn_lookup(const char *w, lswn_info *out)
         return 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)w[i];
-        if (!((c >= 'a' && c <= 'z') || c == '-' || c == '\''))
-            return 0; /* WordNet is ASCII lower case */
+        if (!((c >= 'a' && c <= 'z') || c == '-' || c == '\'' || c == '_'))
+            return 0; /* WordNet is ASCII lower case; '_' joins a collocation */
     }
     pthread_mutex_lock(&wn_mu);
     int found = 0;

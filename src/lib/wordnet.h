@@ -45,8 +45,8 @@ typedef struct {
 
 /* Is the WordNet database readable? (Looked up once.) */
 int lswn_available(void);
-/* Look up the lower-case English word w (letters, hyphens, apostrophes;
- * at most 31 bytes). Returns 0 and zeroes *out when WordNet is missing or
+/* Look up the lower-case English word w (letters, hyphens, apostrophes,
+ * '_' between the words of a collocation: "evening_dress"; at most 31 bytes). Returns 0 and zeroes *out when WordNet is missing or
  * does not know it. Cached per process; thread-safe. */
 int lswn_lookup(const char *w, lswn_info *out);
 /* Is a noun with these classes something that can be drawn (person, animal,

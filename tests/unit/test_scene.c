@@ -281,6 +281,26 @@ TEST(settings_and_things_are_places_and_things)
     free(r);
 }
 
+/* A time word before another noun names a kind of thing ("evening
+ * dress", "morning coat"), not the hour; WordNet's compound keeps the
+ * whole noun, "a dress" being another garment. */
+TEST(time_word_as_a_modifier_is_no_time)
+{
+    char *r = write_scene(LSLEX_EN, "The old man smoked a cigarette in evening dress.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "evening dress") != NULL);
+    CHECK(!has_word(r, "evening,") && strstr(r, ", evening") == NULL);
+    free(r);
+    r = write_scene(LSLEX_EN, "The old man put on his morning coat.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "morning coat") != NULL && strstr(r, ", morning") == NULL);
+    free(r);
+    r = write_scene(LSLEX_EN, "The old man took his walking stick.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "walking stick") != NULL); /* a thing, not a second action */
+    free(r);
+    r = write_scene(LSLEX_EN, "The old man sat by the window in the evening.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, ", evening") != NULL); /* the head of its phrase is the hour */
+    free(r);
+}
+
 TEST(no_action_that_does_not_happen)
 {
     ls_character cast[1] = {person("Jim", LS_GENDER_MALE, LS_AGE_OLD, "", 0)};
@@ -1041,7 +1061,7 @@ TEST(french_locutions_read_whole)
 
 RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
-          no_action_that_does_not_happen,
+          no_action_that_does_not_happen, time_word_as_a_modifier_is_no_time,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
           survives_allocation_failures, subject_is_the_description_never_a_bare_word, seeable_words_only,
           thin_scene_gets_the_setting_around_it, titles_read_as_titles, one_action_and_seeable_things,
