@@ -2712,10 +2712,12 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     const char *got_time = NULL, *got_weather = NULL, *got_mood = NULL;
     for (size_t i = 0; i < w->n; i++) {
         const swtok *t = &w->t[i];
-        /* "in evening dress", "a morning coat": a time word before another
-         * noun names a kind of that thing, not the hour of the picture (in
-         * "a summer evening" the head itself is the time) */
-        if (!got_time && word_in(t->en, times_of_day) && !np_modified(w, i))
+        /* "in evening dress", "a morning coat": a time word before a made
+         * thing names a kind of it, not the hour of the picture ("afternoon
+         * sunlight", "a summer evening" still tell the time) */
+        const swnp *mod = np_modified(w, i);
+        if (!got_time && word_in(t->en, times_of_day) &&
+            !(mod && w->t[mod->head].wi.noun_lex[0] == LSWN_N_ARTIFACT))
             got_time = t->en;
         if (!got_weather && word_in(t->en, weather_words))
             got_weather = t->en;

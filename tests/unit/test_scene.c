@@ -299,6 +299,10 @@ TEST(time_word_as_a_modifier_is_no_time)
     r = write_scene(LSLEX_EN, "The old man sat by the window in the evening.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, ", evening") != NULL); /* the head of its phrase is the hour */
     free(r);
+    r = write_scene(LSLEX_EN, "Bars of afternoon sunlight slanted through the windows, and the old man sat behind "
+                              "his table, thinking of this morning.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "afternoon") != NULL && strstr(r, "morning") == NULL); /* light of the hour: still the time */
+    free(r);
 }
 
 TEST(no_action_that_does_not_happen)
