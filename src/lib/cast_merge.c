@@ -430,6 +430,11 @@ static longsd_status fold_titled(const cscan *c, cchars *cs)
         cchar *other = &cs->v[e->character];
         if (!other->mentions)
             continue;
+        /* "Lady Henry" is Henry's wife, not Henry: the title and the
+         * first name say two sexes */
+        int ts = word_sex(c, ch->name, fl), os = word_sex(c, other->name, strcspn(other->name, " "));
+        if (ts && os && ts != os)
+            continue;
         cchar *keep = other->mentions >= ch->mentions ? other : ch;
         st = fold_into(keep, keep == other ? ch : other);
     }
@@ -591,6 +596,50 @@ static longsd_status add_roles(const cscan *c, cchars *cs)
         cs->v[idx].mentions = e->total;
         cs->v[idx].role = role;
         cs->v[idx].title_named = 1;
+    }
+    return st;
+}
+
+/* Does character ch bear the surname sur (its full name or a form of
+ * address among its names ends in it: "Basil Hallward", "Mr. Hallward")? */
+static int bears_surname(const cchar *ch, const char *sur, size_t sl)
+{
+    const char *f = surname(ch->full_name);
+    if (strlen(f) == sl && !memcmp(f, sur, sl))
+        return 1;
+    for (size_t a = 0; a < ch->n_aliases; a++) {
+        f = surname(ch->aliases[a]);
+        if (strlen(f) == sl && !memcmp(f, sur, sl))
+            return 1;
+    }
+    return 0;
+}
+
+/* A surname left to nobody because several forms claimed it ("Basil
+ * Hallward", "Mr. Hallward") belongs, once those forms are folded into one
+ * person, to that person: "Hallward" alone is Basil, not a stranger. Still
+ * nobody's when two live characters bear it (the Thatchers). */
+static longsd_status claim_surnames(cchars *cs, centry **si, size_t n_si, cmap *owners)
+{
+    longsd_status st = LONGSD_OK;
+    for (size_t i = 0; i < n_si && !st; i++) {
+        centry *e = si[i];
+        if (e->character >= 0 || !e->qualifies)
+            continue;
+        int oom = 0;
+        const centry *own = ls_cmap_get(owners, e->key, e->klen, 0, &oom);
+        if (!own || own->qualifies != -1)
+            continue;
+        int who = -1;
+        for (size_t k = 0; k < cs->n && who != -2; k++)
+            if (cs->v[k].mentions && !cs->v[k].role && bears_surname(&cs->v[k], e->key, e->klen))
+                who = who == -1 ? (int)k : -2;
+        if (who < 0)
+            continue;
+        cchar *ch = &cs->v[who];
+        ch->mentions += e->total;
+        st = cchar_alias(ch, e->key);
+        e->character = who;
     }
     return st;
 }
@@ -773,6 +822,8 @@ longsd_status ls_cast_build(cscan *c, cchars *cs)
         st = link_full_forms(c, cs);
     if (!st)
         st = merge_short_forms(c, cs);
+    if (!st)
+        st = claim_surnames(cs, si, n_si, &owners);
 out:
     longsd__free(ph);
     longsd__free(si);

@@ -473,6 +473,38 @@ TEST(hero_named_alone_though_titled_twice)
     free(text);
 }
 
+TEST(surname_alone_is_the_full_names_bearer)
+{
+    /* "Corwin Vask" and "Mr. Vask" both claim "Vask"; once the titled form
+     * folds into Corwin, "Vask" said alone is Corwin too, not a stranger.
+     * "Lady Paul" (his wife) is not Paul: title and name say two sexes */
+    const char *parts[] = {"Corwin Vask came into the studio and set down his brushes by the easel.\n\n",
+                           "Vask painted away with that marvellous bold touch, and Vask stepped back.\n\n",
+                           "\"Good morning, Mr. Vask,\" said the maid, and Mr. Vask nodded to her.\n\n",
+                           "Paul Ashdown rode to the gate, and Paul laughed at the dogs.\n\n",
+                           "Lady Paul came down the stairs, and Lady Paul smiled at the guests.\n\n"};
+    const int times[] = {6, 8, 2, 8, 3};
+    char *text = build(parts, times, 5);
+    castfx f;
+    cast_of(&f, text);
+    const ls_character *c = who(&f, "Corwin");
+    if (!c)
+        c = who(&f, "Corwin Vask");
+    REQUIRE(c != NULL);
+    int vask = 0;
+    for (size_t a = 0; a < c->n_aliases; a++)
+        vask |= strcmp(c->aliases[a], "Vask") == 0;
+    CHECK(vask);
+    CHECK(c->mentions >= 6 + 16 + 4);
+    CHECK(who(&f, "Vask") == NULL);
+    const ls_character *r = who(&f, "Paul");
+    REQUIRE(r != NULL);
+    for (size_t a = 0; a < r->n_aliases; a++)
+        CHECK(strcmp(r->aliases[a], "Lady Paul") != 0);
+    cast_free(&f);
+    free(text);
+}
+
 TEST(own_possessive_says_the_sex)
 {
     /* a man's point of view: "he" fills the sentences that name her, but
@@ -507,6 +539,6 @@ TEST(a_people_is_no_character)
     free(text);
 }
 
-RUN_TESTS(german_role_nouns_after_an_article, a_people_is_no_character, hero_named_alone_though_titled_twice, own_possessive_says_the_sex, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
+RUN_TESTS(german_role_nouns_after_an_article, surname_alone_is_the_full_names_bearer, a_people_is_no_character, hero_named_alone_though_titled_twice, own_possessive_says_the_sex, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
           ships_and_genitives_are_not_people, full_name_ending_in_a_noun, french_dictionary, german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
           ships_and_families_are_not_characters, allocation_failures)
