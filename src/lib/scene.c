@@ -438,8 +438,55 @@ static size_t of_sex(const ls_scenectx *sc, const ls_nameset *ns, int sex, size_
     return ns->overflow ? 2 : n;
 }
 
+/* Names of the cast in the narration of s->data[a, z), quoted speech left
+ * out: "Farewell, Frankenstein!" in a speech names the one spoken to, not
+ * the "he" of the next line; a speech tag ("answered Lord Henry") counts.
+ * The marks are followed from ps, the start of the paragraph, since a
+ * speech may open sentences before a and run over several paragraphs
+ * (one that opens with a mark and never closes it is speech throughout).
+ * English curly marks say which side they are; the straight one toggles. */
+static longsd_status names_told(const ls_scenectx *sc, size_t ps, size_t a, size_t z, ls_nameset *ns)
+{
+    const char *d = sc->s->data;
+    int quoted = 0;
+    size_t seg = a;
+    for (size_t i = ps; i < z; i++) {
+        int open = 0, close = 0, l = 1;
+        unsigned char c = (unsigned char)d[i];
+        if (c == '"') {
+            open = !quoted;
+            close = quoted;
+        } else if (c == 0xE2 && i + 2 < z && (unsigned char)d[i + 1] == 0x80 &&
+                   ((unsigned char)d[i + 2] == 0x9C || (unsigned char)d[i + 2] == 0x9D)) {
+            open = (unsigned char)d[i + 2] == 0x9C;
+            close = !open;
+            l = 3;
+        }
+        if (open && !quoted && i > seg && i >= a) {
+            longsd_status st = ls_names_in(d + seg, i - seg, sc->forms, sc->n_forms, ns);
+            if (st)
+                return st;
+        }
+        if (open)
+            quoted = 1;
+        else if (close)
+            quoted = 0;
+        if (open || close)
+            seg = i + (size_t)l > a ? i + (size_t)l : a;
+        i += (size_t)l - 1;
+    }
+    return quoted || seg >= z ? LONGSD_OK : ls_names_in(d + seg, z - seg, sc->forms, sc->n_forms, ns);
+}
+
 /* How far back a pronoun at the start of a passage looks for its name. */
 #define REFERENT_SENTENCES 10
+
+/* Where the paragraph of sentence sn starts (its own start if unknown). */
+static size_t para_start(const longsd_story *s, const ls_sentence *sn)
+{
+    size_t ps = sn->para < s->n_paras ? s->paras[sn->para].start : sn->start;
+    return ps > sn->start ? sn->start : ps;
+}
 
 /* The one character a pronoun of sex `sex` at the start of sentence si
  * may stand for: the one of that sex named earlier in its paragraph or in
@@ -459,14 +506,14 @@ static longsd_status referent(const ls_scenectx *sc, size_t si, int sex, int ope
     size_t pstart = sn->para < s->n_paras ? s->paras[sn->para].start : sn->start;
     if (pstart > sn->start)
         pstart = sn->start;
-    longsd_status st = ls_names_in(s->data + pstart, sn->start - pstart, sc->forms, sc->n_forms, &ns);
+    longsd_status st = names_told(sc, pstart, pstart, sn->start, &ns);
     if (st)
         return st;
     size_t back = si;
     if (si > 0) {
         const ls_sentence *pv = &s->sentences[si - 1];
         if (pv->start < pstart) {
-            st = ls_names_in(s->data + pv->start, pv->end - pv->start, sc->forms, sc->n_forms, &ns);
+            st = names_told(sc, para_start(s, pv), pv->start, pv->end, &ns);
             if (st)
                 return st;
             back = si - 1;
@@ -477,7 +524,7 @@ static longsd_status referent(const ls_scenectx *sc, size_t si, int sex, int ope
         const ls_sentence *pv = &s->sentences[--back];
         ns.n = 0;
         ns.overflow = 0;
-        st = ls_names_in(s->data + pv->start, pv->end - pv->start, sc->forms, sc->n_forms, &ns);
+        st = names_told(sc, para_start(s, pv), pv->start, pv->end, &ns);
         if (st)
             return st;
         n = of_sex(sc, &ns, sex, who);

@@ -99,6 +99,27 @@ TEST(the_nearest_naming_sentence_decides)
     free(r);
 }
 
+/* A name inside quoted speech is the one spoken to or of, not the "he"
+ * of the narration after it; a speech tag's name is the speaker and
+ * counts. A speech over several paragraphs (each opens with a mark, only
+ * the last closes) is speech throughout. */
+TEST(a_name_in_speech_is_no_antecedent)
+{
+    ls_character cast[2] = {person("Tom", LS_GENDER_MALE, LS_AGE_CHILD, "a boy"),
+                            person("Ben", LS_GENDER_MALE, LS_AGE_CHILD, "a small boy")};
+    const char *text = "Tom sat on the fence in the sun.\n\n"
+                       "\u201CFarewell, Ben! I leave you now. The raft is waiting.\n\n"
+                       "\u201CI shall not come back. Farewell.\u201D\n\n"
+                       "He sprang from the window upon the raft.\n";
+    char *r = story_scene(text, 6, cast, 2);
+    CHECK_STR(r, "Tom sprang from the window upon the raft.");
+    free(r);
+    r = story_scene("\u201CGood-bye, Ben,\u201D said Tom, shaking his hand.\n\nAs he closed the door behind him, "
+                    "the dog barked.\n", 1, cast, 2);
+    CHECK(strstr(r, "Ben") == NULL);
+    free(r);
+}
+
 /* A "he" inside the passage stands for the one of his sex named before it
  * in his sentence: "Tom's mouth watered, but he stuck to his work" is Tom
  * (a boy), not "a man" nobody knows. */
@@ -157,6 +178,6 @@ TEST(an_object_is_not_the_next_verbs_doer)
     free(r);
 }
 
-RUN_TESTS(the_pronouns_sex_picks_among_the_names_before, the_nearest_naming_sentence_decides,
+RUN_TESTS(the_pronouns_sex_picks_among_the_names_before, a_name_in_speech_is_no_antecedent, the_nearest_naming_sentence_decides,
           a_pronoun_in_the_passage_is_the_name_before_it, who_hands_a_thing_is_there,
           an_object_is_not_the_next_verbs_doer)
