@@ -395,13 +395,49 @@ static char *replace_pronoun(const char *t, const ls_character *ref, const ls_ca
     return NULL;
 }
 
-/* Does text open with "he" or "she", the subject of its first clause? */
+static int word_in(const char *w, const char *const *list);
+
+static int is_he_she(const char *w, size_t n)
+{
+    return (n == 2 && strncasecmp(w, "he", 2) == 0) || (n == 3 && strncasecmp(w, "she", 3) == 0);
+}
+
+/* Is "he" or "she" the subject of text's first clause: its first word,
+ * after a word that opens a clause ("As he strolled home", "Suddenly he
+ * rose"), or after a short fronted phrase and its comma ("After breakfast,
+ * he walked")? Not a "his" or "him": "Hallward shook his head" names its
+ * doer. */
 static int opens_with_pronoun(const char *t)
 {
-    size_t n = 0;
-    while (t[n] && !is_space(t[n]) && t[n] != ',')
+    static const char *const openers[] = {"as", "when", "while", "then", "now", "once", "after", "before",
+                                          "until", "till", "since", "though", "although", "if", "so", NULL};
+    lslex_scan sc;
+    lsword w[7];
+    size_t n = 0, len = strlen(t);
+    lslex_scan_init(&sc, t, len);
+    while (n < 7 && lslex_next_word(&sc, &w[n]))
         n++;
-    return (n == 2 && strncasecmp(t, "he", 2) == 0) || (n == 3 && strncasecmp(t, "she", 3) == 0);
+    if (n == 0)
+        return 0;
+    if (is_he_she(t + w[0].start, w[0].end - w[0].start))
+        return 1;
+    char low[16];
+    size_t l0 = w[0].end - w[0].start;
+    size_t ll = l0 < sizeof low ? lslex_lower(t + w[0].start, l0, low, sizeof low, 0) : 0;
+    int adverb = ll > 4 && low[ll - 2] == 'l' && low[ll - 1] == 'y'; /* "Suddenly he" */
+    if (n > 1 && ll && (word_in(low, openers) || adverb) && is_he_she(t + w[1].start, w[1].end - w[1].start))
+        return 1;
+    /* a fronted phrase of a few lower-case words, then its comma */
+    for (size_t i = 1; i < n && i <= 5; i++) {
+        int comma = 0;
+        for (size_t g = w[i - 1].end; g < w[i].start; g++)
+            comma |= t[g] == ',';
+        if (comma)
+            return is_he_she(t + w[i].start, w[i].end - w[i].start);
+        if (t[w[i].start] >= 'A' && t[w[i].start] <= 'Z')
+            return 0; /* a name in the phrase: "After Tom left, he" has its own antecedent */
+    }
+    return 0;
 }
 
 /* The sex the first he/him/his (male) or she/her (female) of text says,

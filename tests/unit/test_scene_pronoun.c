@@ -120,6 +120,31 @@ TEST(a_name_in_speech_is_no_antecedent)
     free(r);
 }
 
+/* "He" after a fronted phrase or a clause-opening word is still the
+ * subject of the first clause, and looks back for its name like a "He"
+ * that opens the sentence; a "his" does not. */
+TEST(a_subject_pronoun_after_a_fronted_phrase_looks_back)
+{
+    ls_character cast[2] = {person("Tom", LS_GENDER_MALE, LS_AGE_CHILD, "a boy"),
+                            person("Polly", LS_GENDER_FEMALE, LS_AGE_OLD, "an old woman")};
+    const char *pre = "Tom sat on the fence in the sun. Nothing was said. The day was warm.\n\n";
+    const char *tails[] = {"After breakfast, he walked down to the river.\n", "As he strolled home, the dog barked.\n",
+                           "Suddenly he jumped from the fence.\n"};
+    const char *want[] = {"After breakfast, Tom walked down to the river.", "As Tom strolled home, the dog barked.",
+                          "Suddenly Tom jumped from the fence."};
+    for (size_t i = 0; i < 3; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "%s%s", pre, tails[i]);
+        char *r = story_scene(text, 3, cast, 2);
+        CHECK_STR(r, want[i]);
+        free(r);
+    }
+    char *r = story_scene("Tom sat on the fence in the sun. Nothing was said. The day was warm.\n\n"
+                          "The dog shook his head.\n", 3, cast, 2);
+    CHECK_STR(r, "The dog shook his head.");
+    free(r);
+}
+
 /* A "he" inside the passage stands for the one of his sex named before it
  * in his sentence: "Tom's mouth watered, but he stuck to his work" is Tom
  * (a boy), not "a man" nobody knows. */
@@ -178,6 +203,6 @@ TEST(an_object_is_not_the_next_verbs_doer)
     free(r);
 }
 
-RUN_TESTS(the_pronouns_sex_picks_among_the_names_before, a_name_in_speech_is_no_antecedent, the_nearest_naming_sentence_decides,
+RUN_TESTS(the_pronouns_sex_picks_among_the_names_before, a_subject_pronoun_after_a_fronted_phrase_looks_back, a_name_in_speech_is_no_antecedent, the_nearest_naming_sentence_decides,
           a_pronoun_in_the_passage_is_the_name_before_it, who_hands_a_thing_is_there,
           an_object_is_not_the_next_verbs_doer)
