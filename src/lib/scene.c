@@ -524,6 +524,36 @@ static size_t para_start(const longsd_story *s, const ls_sentence *sn)
     return ps > sn->start ? sn->start : ps;
 }
 
+/* The character sentence sn opens with as its lone subject ("Lorenzo
+ * wept"), not one of two ("Tom and Jim sat", "Tom, Jim and Ben"); 0 if
+ * it opens otherwise (speech, a phrase, a pronoun). */
+static int sentence_subject(const ls_scenectx *sc, const ls_sentence *sn, size_t *who)
+{
+    const char *t = sc->s->data + sn->start;
+    size_t len = sn->end - sn->start;
+    lslex_scan scan;
+    lsword w[5];
+    size_t m = 0;
+    lslex_scan_init(&scan, t, len);
+    while (m < 5 && lslex_next_word(&scan, &w[m]))
+        m++;
+    if (m < 2 || w[0].start != 0)
+        return 0; /* a mark or a dash before the first word */
+    uint64_t hh[4];
+    size_t k = m < 4 ? m : 4;
+    for (size_t i = 0; i < k; i++)
+        hh[i] = lslex_word_hash(t + w[i].start, w[i].end - w[i].start);
+    size_t ml = ls_cast_match(sc->forms, sc->n_forms, hh, k, 0, who);
+    if (!ml || ml >= m)
+        return 0;
+    for (size_t g = w[ml - 1].end; g < w[ml].start; g++)
+        if (t[g] == ',' || t[g] == ';' || t[g] == '&')
+            return 0;
+    size_t nl = w[ml].end - w[ml].start;
+    return !((nl == 3 && strncasecmp(t + w[ml].start, "and", 3) == 0) ||
+             (nl == 2 && strncasecmp(t + w[ml].start, "or", 2) == 0));
+}
+
 /* The one character a pronoun of sex `sex` at the start of sentence si
  * may stand for: the one of that sex named earlier in its paragraph or in
  * the previous sentence ("..., Tom was whitewashing, and Aunt Polly was
@@ -564,6 +594,31 @@ static longsd_status referent(const ls_scenectx *sc, size_t si, int sex, int ope
         if (st)
             return st;
         n = of_sex(sc, &ns, sex, who);
+    }
+    if (n >= 2 && opens) {
+        /* two of that sex: the subject of the nearest sentence naming
+         * them goes on being the subject ("Lorenzo wept and cursed himself
+         * for being too late to warn Daoud. He stood on the edge") */
+        size_t lo = back;
+        if (sn->para < s->n_paras && s->paras[sn->para].first_sentence < lo)
+            lo = s->paras[sn->para].first_sentence;
+        for (size_t k = si; k-- > lo;) {
+            const ls_sentence *pv = &s->sentences[k];
+            ns.n = 0;
+            ns.overflow = 0;
+            if ((st = names_told(sc, para_start(s, pv), pv->start, pv->end, &ns)))
+                return st;
+            size_t one;
+            if (of_sex(sc, &ns, sex, &one) == 0)
+                continue;
+            size_t subj;
+            int g = sentence_subject(sc, pv, &subj) ? sc->cast[subj].gender : -1;
+            if (g != -1 && (sex == LS_GENDER_UNKNOWN || g == sex || g == LS_GENDER_UNKNOWN)) {
+                *who = subj;
+                n = 1;
+            }
+            break;
+        }
     }
     *found = n == 1;
     return LONGSD_OK;

@@ -93,6 +93,17 @@ TEST(the_nearest_naming_sentence_decides)
     char *r = story_scene(text, 6, cast, 2);
     CHECK_STR(r, "Tom took up his brush and went to work.");
     free(r);
+    /* two of that sex, one the subject of the nearest naming sentence:
+     * the subject goes on ("Jim wept and cursed himself too late to warn
+     * Tom. He stood": Jim) */
+    r = story_scene("Jim wept and cursed himself for being too late to warn Tom. He stood on the edge of the "
+                    "field.\n", 1, cast, 2);
+    CHECK_STR(r, "Jim stood on the edge of the field.");
+    free(r);
+    r = story_scene("Tom sat by the fire. The rain fell.\n\nJim looked at Tom. Nothing was said.\n\n"
+                    "He took up his brush.\n", 4, cast, 2);
+    CHECK_STR(r, "Jim took up his brush.");
+    free(r);
     /* two of that sex in the nearest naming sentence: nobody is guessed */
     r = story_scene("Tom and Jim sat down on the steps. Nothing was said.\n\nHe took up his brush.\n", 2, cast, 2);
     CHECK_STR(r, "He took up his brush.");
