@@ -402,6 +402,42 @@ static int is_he_she(const char *w, size_t n)
     return (n == 2 && strncasecmp(w, "he", 2) == 0) || (n == 3 && strncasecmp(w, "she", 3) == 0);
 }
 
+/* Is "he" or "she" the subject of a clause joined to a first one whose
+ * subject is no person ("The headway ran almost out, and he drew up
+ * slowly")? Nobody before it that the pronoun could stand for: no
+ * capitalised word after the first, no person noun (WordNet), no other
+ * pronoun. */
+static int joined_clause_pronoun(const char *t)
+{
+    static const char *const joins[] = {"and", "but", "then", "so", "when", "as", "while", NULL};
+    lslex_scan sc;
+    lsword w;
+    size_t len = strlen(t), prev_end = 0;
+    char prev[32] = "";
+    lslex_scan_init(&sc, t, len);
+    for (int i = 0; i < 20 && lslex_next_word(&sc, &w); i++) {
+        size_t wl = w.end - w.start;
+        char low[32];
+        size_t ll = wl < sizeof low ? lslex_lower(t + w.start, wl, low, sizeof low, 0) : 0;
+        if (i > 0 && is_he_she(t + w.start, wl)) {
+            int comma = 0;
+            for (size_t g = prev_end; g < w.start; g++)
+                comma |= t[g] == ',' || t[g] == ';';
+            return word_in(prev, joins) || comma;
+        }
+        if (i > 0 && t[w.start] >= 'A' && t[w.start] <= 'Z')
+            return 0;
+        if (!ll || (lslex_lookup(LSLEX_EN, low, ll, NULL, NULL) & LSLEX_PRONOUN))
+            return 0; /* "his", "they", "it": someone already stands there */
+        lswn_info wi;
+        if (lswn_lookup(low, &wi) && wi.noun && lswn_noun_is(&wi, LSWN_N_PERSON))
+            return 0; /* "the man turned, and he": the man */
+        memcpy(prev, low, sizeof prev);
+        prev_end = w.end;
+    }
+    return 0;
+}
+
 /* Is "he" or "she" the subject of text's first clause: its first word,
  * after a word that opens a clause ("As he strolled home", "Suddenly he
  * rose"), or after a short fronted phrase and its comma ("After breakfast,
@@ -433,11 +469,11 @@ static int opens_with_pronoun(const char *t)
         for (size_t g = w[i - 1].end; g < w[i].start; g++)
             comma |= t[g] == ',';
         if (comma)
-            return is_he_she(t + w[i].start, w[i].end - w[i].start);
+            return is_he_she(t + w[i].start, w[i].end - w[i].start) || joined_clause_pronoun(t);
         if (t[w[i].start] >= 'A' && t[w[i].start] <= 'Z')
             return 0; /* a name in the phrase: "After Tom left, he" has its own antecedent */
     }
-    return 0;
+    return joined_clause_pronoun(t);
 }
 
 /* The sex the first he/him/his (male) or she/her (female) of text says,

@@ -154,6 +154,16 @@ TEST(a_subject_pronoun_after_a_fronted_phrase_looks_back)
                           "The dog shook his head.\n", 3, cast, 2);
     CHECK_STR(r, "The dog shook his head.");
     free(r);
+    /* the subject of a clause joined to one about no person */
+    r = story_scene("Tom sat on the fence in the sun. Nothing was said. The day was warm.\n\n"
+                    "The headway ran almost out, and he drew up slowly toward the sidewalk.\n", 3, cast, 2);
+    CHECK_STR(r, "The headway ran almost out, and Tom drew up slowly toward the sidewalk.");
+    free(r);
+    /* a person noun before it is his antecedent: no name is guessed */
+    r = story_scene("Tom sat on the fence in the sun. Nothing was said. The day was warm.\n\n"
+                    "The stranger turned, and he drew up slowly toward the sidewalk.\n", 3, cast, 2);
+    CHECK_STR(r, "The stranger turned, and he drew up slowly toward the sidewalk.");
+    free(r);
 }
 
 /* A "he" inside the passage stands for the one of his sex named before it
