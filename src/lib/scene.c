@@ -1124,6 +1124,9 @@ static void sw_units(swriter *w)
         }
         sw_set_en(on, head_en, LS_POS_NOUN);
         on->used = 2;
+        /* the head may sit on the "de" token: it is a noun now, no more a
+         * preposition (sw_tag reads the lexicon's flags first) */
+        on->lf &= ~(unsigned)(LSLEX_PREP | LSLEX_SPATIAL | LSLEX_STOP | LSLEX_CONJ | LSLEX_DET | LSLEX_PRONOUN);
         for (size_t k = (size_t)(on - w->t) + 1; k <= mod; k++)
             sw_drop(&w->t[k]);
         plural[i] = 0;

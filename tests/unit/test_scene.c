@@ -870,6 +870,14 @@ TEST(source_words_translate_as_units)
     char *r = write_scene(LSLEX_FR, "La vieille dormait dans un lit d'acajou.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "mahogany bed") != NULL);
     free(r);
+    /* the head on the "de" token is a noun, no preposition: "with a
+     * wool", the cap lost, was drawn */
+    r = write_scene(LSLEX_FR, "Il tira de son bonnet de laine une lettre.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "wool cap") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle posa le pain sur la table de cuisine.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "kitchen table") != NULL && !has_word(r, "of"));
+    free(r);
     r = write_scene(LSLEX_FR, "La servante portait un tablier blanc.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "white apron") != NULL && !strstr(r, "apron white"));
     free(r);

@@ -286,6 +286,14 @@ TEST(french_pairs_in_english_order)
     CHECK_STR(pair("bonnet", "de", "laine"), "wool cap");
     CHECK_STR(pair("tablier", "", "blanc"), "white apron");
     CHECK_STR(pair("salle", "de", "billard"), ""); /* a game is no material: the caller's */
+    /* a thing "de" a place or a made thing is a kind of it, the modifier
+     * first; a plural after "de" counts things, an act is no adjunct */
+    CHECK_STR(pair("table", "de", "cuisine"), "kitchen table");
+    CHECK_STR(pair("porte", "de", "jardin"), "garden door");
+    CHECK_STR(pair("feu", "de", "bois"), "wood fire"); /* the material, not "woods" */
+    CHECK_STR(pair("tas", "de", "pierres"), "");
+    CHECK_STR(pair("landau", "de", "louage"), "");
+    CHECK_STR(pair("fils", "de", "roi"), "");
     /* English writes some as one word WordNet knows, from any sense of
      * either noun: pain (bread, loaf) de sucre */
     CHECK_STR(pair("pain", "de", "sucre"), "sugarloaf");
