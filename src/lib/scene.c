@@ -615,6 +615,7 @@ typedef struct {
     int poss;             /* written with a possessive 's: "Tom's eyes" */
     int pos;              /* LS_POS_* the dictionary gave (translated words) */
     int neg;              /* negated ("did not run") */
+    int refl;             /* a French or German reflexive verb: "se jeta", "warf sich" */
     int present;          /* a cast name in the picture (sw_present) */
     int used;
 } swtok;
@@ -1233,6 +1234,17 @@ static void sw_scan(swriter *w)
             w->t[i].poss = w->t[i + m - 1].poss; /* "the duke's": the name's last word */
             i += m - 1;
         }
+    }
+    for (size_t i = 0; sc->lang != LSLEX_EN && i < w->n; i++) {
+        /* the reflexive pronoun beside its verb: French "se"/"s'" before
+         * it, German "sich" right after it in a main clause; the pronoun
+         * itself draws nothing, the verb may need it in English */
+        swtok *t = &w->t[i];
+        if (sc->lang == LSLEX_FR)
+            t->refl = (t->low[0] == 's' && (t->low[1] == '\'' || !strncmp(t->low + 1, "\xE2\x80\x99", 3))) ||
+                      (i > 0 && !t->brk && strcmp(w->t[i - 1].low, "se") == 0);
+        else if ((t->refl = i + 1 < w->n && !w->t[i + 1].brk && strcmp(w->t[i + 1].low, "sich") == 0))
+            w->t[i + 1].lf |= LSLEX_PRONOUN; /* a pronoun between the verb and its place, as "den" would be */
     }
     if (sc->lang != LSLEX_EN)
         sw_units(w);
@@ -2417,6 +2429,17 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         st = lsbuf_adds(&act, ger);
         if (!st)
             st = lsbuf_adds(&tact, ger);
+        if (!st && t->refl && t->wi.verb_trans && !t->wi.verb_bare && w->owner) {
+            /* "elle se jeta sur son lit": English says whom a verb that
+             * needs an object acts on ("throwing herself on a bed", never
+             * "throwing on a bed"); one that stands alone needs nothing
+             * ("s'assit": sitting) */
+            const char *self = strcmp(w->owner, "his") == 0 ? "himself"
+                               : strcmp(w->owner, "her") == 0 ? "herself" : "themselves";
+            st = lsbuf_printf(&act, " %s", self);
+            if (!st)
+                st = lsbuf_printf(&tact, " %s", self);
+        }
         size_t j = i + 1, took = (size_t)-1;
         if (w->sc->lang == LSLEX_EN && j + 1 < w->n && !w->t[j].brk && !w->t[j + 1].brk &&
             strcmp(w->t[j].low, "into") == 0 && strlen(w->t[j + 1].low) > 4 &&

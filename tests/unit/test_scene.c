@@ -515,6 +515,27 @@ TEST(translation_picks_the_visual_sense)
     free(r);
 }
 
+/* A French or German reflexive verb whose English needs an object says
+ * whom it acts on ("se jeta": throwing herself, once "throwing on a
+ * bed"); one English lets stand alone needs nothing ("s'assit":
+ * sitting); German "sich" between the verb and its place keeps both. */
+TEST(reflexive_verbs_act_on_the_doer)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_FR, "Elle se jeta sur son lit.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a woman throwing herself on") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Il s'assit sur la chaise.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "sitting on the chair") != NULL && !has_word(r, "himself"));
+    free(r);
+    r = write_scene(LSLEX_DE, "Er warf sich auf das Bett.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a man throwing himself on the bed") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle jeta son chapeau sur le lit.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "herself"));
+    free(r);
+}
+
 /* A noun doing a verb is someone else than the subject when it cannot be
  * them: an animal ("les cochons mangeaient" is not the farmer eating), a
  * person of the other sex ("Madame restait tournée" is not the man of
@@ -1047,7 +1068,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
