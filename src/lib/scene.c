@@ -616,6 +616,7 @@ typedef struct {
     int pos;              /* LS_POS_* the dictionary gave (translated words) */
     int neg;              /* negated ("did not run") */
     int refl;             /* a French or German reflexive verb: "se jeta", "warf sich" */
+    int num;              /* a cardinal number before its noun: "zwei", "trois" -> "two", "three" */
     int present;          /* a cast name in the picture (sw_present) */
     int used;
 } swtok;
@@ -792,8 +793,8 @@ static int tok_visual_adj(const swriter *w, size_t i)
 {
     const swtok *t = &w->t[i];
     size_t el = strlen(t->en);
-    if (t->tag != T_ADJ)
-        return 1; /* a noun modifier: "town pump" */
+    if (t->tag != T_ADJ || t->num)
+        return 1; /* a noun modifier: "town pump"; a number: "two girls" */
     if (t->wi.adj_visual || word_in(t->en, mood_words) || strchr(t->en, '-') || (i + 1 < w->n && w->text[t->e] == '-'))
         return 1;
     if (el > 3 && t->wi.verb && (strcmp(t->en + el - 2, "ed") == 0 || strcmp(t->en + el - 2, "en") == 0 ||
@@ -1008,6 +1009,49 @@ static void sw_temporal_preps(swriter *w)
     }
 }
 
+/* "die zwei Mädchen", "trois hommes": a cardinal number before its noun
+ * (an adjective may stand between) is drawn, and the noun is a plural
+ * even for people, whom a plural article alone leaves one figure: two
+ * girls run, not "a girl". "neuf" is also "new", "un" also "a": neither
+ * counts. */
+static void sw_numbers(swriter *w)
+{
+    static const char *const de[] = {"zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "zehn", "zwölf",
+                                     NULL};
+    static const char *const fr[] = {"deux", "trois", "quatre", "cinq", "six", "sept", "huit", "dix", "douze",
+                                     NULL};
+    static const char *const en[] = {"two", "three", "four", "five", "six", "seven", "eight", "ten", "twelve"};
+    const char *const *list = w->sc->lang == LSLEX_DE ? de : w->sc->lang == LSLEX_FR ? fr : NULL;
+    for (size_t i = 0; list && i + 1 < w->n; i++) {
+        swtok *t = &w->t[i];
+        size_t k = 0;
+        while (list[k] && strcmp(list[k], t->low) != 0)
+            k++;
+        if (!list[k] || !sw_free_tok(t) || (t->upper && !t->first))
+            continue;
+        size_t h = i + 1;
+        if (h + 1 < w->n && !w->t[h].brk && w->t[h].pos == LS_POS_ADJ && w->t[h + 1].pos == LS_POS_NOUN)
+            h++; /* "zwei junge Mädchen" */
+        swtok *n = &w->t[h];
+        char pl[40], full[64];
+        const char *head = ls_en_head(n->en);
+        if (n->brk || w->t[i + 1].brk || n->pos != LS_POS_NOUN || !n->wn || !n->en[0] || n->tag == T_CAST)
+            continue;
+        if (!n->wi.plural) {
+            if (!ls_en_plural(head, pl, sizeof pl))
+                continue; /* "deux lait": no plural to write, no number */
+            int fn = snprintf(full, sizeof full, "%.*s%s", (int)(head - n->en), n->en, pl);
+            if (fn <= 0 || (size_t)fn >= sizeof n->en)
+                continue;
+            sw_set_en(n, full, LS_POS_NOUN);
+        }
+        sw_set_en(t, en[k], LS_POS_ADJ);
+        t->lf = 0; /* no more a function word of the source language */
+        t->num = 1;
+        i = h;
+    }
+}
+
 static void sw_units(swriter *w)
 {
     lslex_lang_id lang = w->sc->lang;
@@ -1048,6 +1092,11 @@ static void sw_units(swriter *w)
                                           (d > 0 && (w->t[d - 1].lf & LSLEX_PREP) && !w->t[d].brk &&
                                            !word_in(w->t[d - 1].low, many_preps)));
         if (lang == LSLEX_FR && d != (size_t)-1 && !setting)
+            plural[i] = 1;
+        /* "en sabots", "en gants blancs": no article tells the number,
+         * the word's own plural does */
+        if (lang == LSLEX_FR && d == (size_t)-1 && i > 0 && !t->brk && strcmp(w->t[i - 1].low, "en") == 0 &&
+            t->pos == LS_POS_NOUN && ls_translate_fr_plural(x + t->s, t->e - t->s))
             plural[i] = 1;
     }
     /* "près du lit", "autour du feu": the "du" of a preposition that
@@ -1146,6 +1195,7 @@ static void sw_units(swriter *w)
         if (t->used == 2)
             t->used = 0;
     }
+    sw_numbers(w);
 }
 
 /* Is the French or German noun low[0..n) (lower case) a woman's by its
@@ -1296,6 +1346,10 @@ static void sw_tag(swriter *w)
         swtok *t = &w->t[i];
         if (t->tag == T_CAST || (t->tag == T_SKIP && t->used))
             continue;
+        if (t->num) {
+            t->tag = T_ADJ; /* sw_numbers: "two", before its plural noun */
+            continue;
+        }
         const swtok *p = i > 0 ? &w->t[i - 1] : NULL;
         if (p && p->brk == 0 && !t->brk && p->tag == T_FUNC && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0))
             t->neg = 1;
@@ -1648,6 +1702,9 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
         st = lsbuf_printf(b, "%s ", w->owner && !np->of && !owned_after(w, np) ? w->owner : "the"); /* "se mordait la lèvre": biting her lip */
     else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
         st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "a bucket", never "a dirt" */
+    else if (keep_the && !np->det && np->prep && w->sc->lang == LSLEX_FR && !h->wi.plural &&
+             h->wi.noun_lex[0] == LSWN_N_ARTIFACT && strcmp(w->t[np->prep - 1].low, "en") == 0)
+        st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "en blouse": in a blouse, as English counts it */
     int k = 0;
     for (size_t i = np->a; !st && i < np->z; i++) {
         const swtok *t = &w->t[i];
@@ -2532,13 +2589,18 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                                                       "veil", "apron", "uniform", "armor", "armour", "bonnet",
                                                       "trousers", "gloves", "suit", "wig", NULL};
                 const char *hn = w->t[np->head].wi.noun ? w->t[np->head].wi.noun_lemma : w->t[np->head].en;
-                if ((strcmp(t->wi.verb_lemma, "carry") == 0 || strcmp(t->wi.verb_lemma, "bear") == 0) &&
-                    !np->prep && word_in(hn, clothes) && w->sc->lang != LSLEX_EN) {
+                int worn = word_in(hn, clothes) || lswn_noun_worn(hn);
+                const char *to = NULL;
+                if ((strcmp(t->wi.verb_lemma, "carry") == 0 || strcmp(t->wi.verb_lemma, "bear") == 0) && worn)
+                    to = "wearing";
+                else if (strcmp(t->wi.verb_lemma, "wear") == 0 && !worn)
+                    to = "carrying"; /* "portait un panier": porter is carry as often as wear */
+                if (to && !np->prep && w->sc->lang != LSLEX_EN) {
                     lsbuf_reset(&act);
                     lsbuf_reset(&tact);
-                    st = lsbuf_adds(&act, "wearing");
+                    st = lsbuf_adds(&act, to);
                     if (!st)
-                        st = lsbuf_adds(&tact, "wearing");
+                        st = lsbuf_adds(&tact, to);
                 }
             }
             if (!st)

@@ -825,6 +825,16 @@ static void prefer_cognate(const char *w, size_t n, char *out, size_t cap)
     memcpy(cog, w, n);
     cog[n] = '\0';
     lswn_info a, b;
+    if (strcmp(cog, out) != 0 && lswn_lookup(cog, &a) && a.noun && lswn_lookup(out, &b) && b.noun &&
+        (b.noun_lex[0] == LSWN_N_BODY || b.noun_lex[0] == LSWN_N_ANIMAL) && a.noun_lex[0] == LSWN_N_ARTIFACT && lswn_noun_worn(cog) && n < cap) {
+        /* a thing worn spelt as in English over a part of the body
+         * ("sabot": the wooden shoe, fra-eng's only sense "hoof"): people
+         * wear sabots, a horse's hooves are its own; a false friend of
+         * the body ("chair": flesh) is no garment, nor one of an
+         * animal ("crin": horsehair) */
+        snprintf(out, cap, "%s", cog);
+        return;
+    }
     if (strcmp(cog, out) == 0 || !lswn_lookup(cog, &a) || !a.noun || !lswn_lookup(out, &b) || !b.noun ||
         a.noun_lex[0] != LSWN_N_PERSON || b.noun_lex[0] != LSWN_N_PERSON || b.noun_tagged >= 10 || (a.noun_lemma[0] && strcmp(a.noun_lemma, cog) != 0))
         return;
@@ -1601,11 +1611,9 @@ static int place_or_thing_noun(const char *w)
     return wi.noun_lex[0] == LSWN_N_ARTIFACT || wi.noun_lex[0] == LSWN_N_LOCATION;
 }
 
-/* Is the French word w[0..n) as written a plural: an -s or -x form whose
- * hunspell stem is the word without it ("pierres": pierre; "bois",
- * "prix" are their own stems)? A plural after "de" counts things ("tas
- * de pierres": a heap of stones), never a noun adjunct. */
-static int fr_plural_form(const char *w, size_t n)
+/* hunspell's stem is the singular: a plural after "de" counts things
+ * ("tas de pierres": a heap of stones), never a noun adjunct */
+int ls_translate_fr_plural(const char *w, size_t n)
 {
     char low[64];
     size_t ll = lslex_lower(w, n, low, sizeof low, 1);
@@ -1776,7 +1784,7 @@ size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const 
     int de = (lkn == 2 && memcmp(lk, "de", 2) == 0) || (lkn == 2 && memcmp(lk, "d'", 2) == 0) ||
              (lkn == 4 && memcmp(lk, "d\xE2\x80\x99", 4) == 0);
     char closed[32];
-    int mod_plural = fr_plural_form(mod, mn);
+    int mod_plural = ls_translate_fr_plural(mod, mn);
     lswn_info mi;
     if (de && !mod_plural && lswn_lookup(me, &mi) && mi.plural && mi.noun_lemma[0] &&
         strlen(mi.noun_lemma) < sizeof me && material_noun(mi.noun_lemma))

@@ -536,6 +536,35 @@ TEST(reflexive_verbs_act_on_the_doer)
     free(r);
 }
 
+/* A cardinal number before its noun is drawn and makes it a plural, a
+ * person too ("die zwei Mädchen" was one young woman); French and German
+ * carry and wear with one verb, the thing tells which ("portait un
+ * panier" was "wearing a basket"); "en" and a plural or a count noun
+ * keep English's number and article ("in sabots", "in a white hat"). */
+TEST(numbers_and_what_is_worn)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_DE, "Die zwei Mädchen liefen durch das Zimmer.", NULL, 0, (size_t)-1);
+    CHECK(strncmp(r, "two girls running", 17) == 0);
+    free(r);
+    r = write_scene(LSLEX_FR, "Trois hommes portaient une échelle.", NULL, 0, (size_t)-1);
+    CHECK(strncmp(r, "three men carrying a ladder", 27) == 0);
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle portait une robe blanche.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "wearing a white dress") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Il portait un panier.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "carrying a basket") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Un vieillard en chapeau blanc regardait les paysannes en sabots.", NULL, 0,
+                    (size_t)-1);
+    CHECK(strstr(r, "in a white hat") != NULL && !has_word(r, "hoof"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle avait un habit neuf.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "nine"));
+    free(r);
+}
+
 /* A noun doing a verb is someone else than the subject when it cannot be
  * them: an animal ("les cochons mangeaient" is not the farmer eating), a
  * person of the other sex ("Madame restait tournée" is not the man of
@@ -1068,7 +1097,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, numbers_and_what_is_worn, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
