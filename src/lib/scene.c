@@ -1035,8 +1035,9 @@ static void sw_numbers(swriter *w)
         swtok *n = &w->t[h];
         char pl[40], full[64];
         const char *head = ls_en_head(n->en);
-        if (n->brk || w->t[i + 1].brk || n->pos != LS_POS_NOUN || !n->wn || !n->en[0] || n->tag == T_CAST)
-            continue;
+        if (n->brk || w->t[i + 1].brk || n->pos != LS_POS_NOUN || !n->wn || !n->en[0] || n->tag == T_CAST ||
+            (n->lf & (LSLEX_STOP | LSLEX_DET | LSLEX_PRONOUN | LSLEX_CONJ | LSLEX_PREP)))
+            continue; /* "tous les deux tout seuls": no noun follows */
         if (!n->wi.plural) {
             if (!ls_en_plural(head, pl, sizeof pl))
                 continue; /* "deux lait": no plural to write, no number */
@@ -1093,9 +1094,10 @@ static void sw_units(swriter *w)
                                            !word_in(w->t[d - 1].low, many_preps)));
         if (lang == LSLEX_FR && d != (size_t)-1 && !setting)
             plural[i] = 1;
-        /* "en sabots", "en gants blancs": no article tells the number,
+        /* "en sabots", "tas de pierres": no article tells the number,
          * the word's own plural does */
-        if (lang == LSLEX_FR && d == (size_t)-1 && i > 0 && !t->brk && strcmp(w->t[i - 1].low, "en") == 0 &&
+        if (lang == LSLEX_FR && d == (size_t)-1 && i > 0 && !t->brk &&
+            (strcmp(w->t[i - 1].low, "en") == 0 || strcmp(w->t[i - 1].low, "de") == 0) &&
             t->pos == LS_POS_NOUN && ls_translate_fr_plural(x + t->s, t->e - t->s))
             plural[i] = 1;
     }

@@ -560,6 +560,9 @@ TEST(numbers_and_what_is_worn)
                     (size_t)-1);
     CHECK(strstr(r, "in a white hat") != NULL && !has_word(r, "hoof"));
     free(r);
+    r = write_scene(LSLEX_FR, "Le paysan courut au tas de pierres.", NULL, 0, (size_t)-1);
+    CHECK(has_word(r, "stones") && !has_word(r, "stone"));
+    free(r);
     r = write_scene(LSLEX_FR, "Elle avait un habit neuf.", NULL, 0, (size_t)-1);
     CHECK(!has_word(r, "nine"));
     free(r);
@@ -907,6 +910,34 @@ TEST(repeated_titles_told_apart_by_a_thing)
     longsd_story_free(s);
 }
 
+/* A thing that tells a title apart is no abstract noun of an adverbial
+ * phrase ("du reste": besides; "auf diese Weise": in this way). */
+TEST(adverbial_nouns_tell_no_title_apart)
+{
+    REQUIRE(lswn_available());
+    char out[32];
+    ls_translate_word(LSLEX_FR, "maison", 6, 0, out, sizeof out, NULL);
+    REQUIRE(out[0]); /* the dictionaries */
+    static const char txt[] = "Il pensait. Il pensait encore.\n";
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    REQUIRE(ls_story_ingest("t.txt", txt, strlen(txt), NULL, &s, &err) == LONGSD_OK);
+    memcpy(s->lang, "fr", 3);
+    ls_idea a[2], *ip[2];
+    memset(a, 0, sizeof a);
+    for (int i = 0; i < 2; i++) {
+        a[i].title = longsd__strdup("Le narrateur");
+        a[i].quote = i ? (char *)"Du reste, la lanterne brillait." : NULL;
+        ip[i] = &a[i];
+    }
+    CHECK_INT(ls_titles_unique(s, NULL, 0, ip, 2), LONGSD_OK);
+    fprintf(stderr, "  title 1: \"%s\"\n", a[1].title);
+    CHECK_STR(a[1].title, "Le narrateur et la lanterne");
+    for (int i = 0; i < 2; i++)
+        longsd__free(a[i].title);
+    longsd_story_free(s);
+}
+
 /* German and French words that translate as units: a French noun phrase
  * in English order, a closed English compound, a name never translated
  * piecewise, an idiom as one, a plural after its article, a plural-only
@@ -1097,7 +1128,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, numbers_and_what_is_worn, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
