@@ -1897,6 +1897,9 @@ static int proper_subject(const swriter *w, size_t k)
                                 !strcmp(p->low, "when") || !strcmp(p->low, "while") || !strcmp(p->low, "as"));
 }
 
+/* German articles a subject may take: "den", "dem", "einen" never do. */
+static const char *const de_nominatives[] = {"der", "die", "das", "ein", "eine", NULL};
+
 static size_t doer_of(const swriter *w, size_t i, int depth)
 {
     static const char *const possessives[] = {"his", "her", "its", "their", "my", "your", "our", NULL};
@@ -1908,6 +1911,28 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
         (w->t[i + 1].tag == T_CAST || (w->t[i + 1].tag == T_PRON && (strcmp(w->t[i + 1].low, "er") == 0 ||
                                                                       strcmp(w->t[i + 1].low, "sie") == 0))))
         return i + 1; /* German puts the verb second: "Am Morgen ruderte er" */
+    if (w->sc->lang == LSLEX_DE && i > 0 && !w->t[i].brk && i + 2 < w->n && !w->t[i + 1].brk &&
+        w->t[i + 1].tag == T_DET && word_in(w->t[i + 1].low, de_nominatives)) {
+        /* "Und schon liefen die zwei Mädchen": a word before the verb and
+         * none of its clause a person, the verb second, the subject after
+         * it (an accusative article, "den", is never it) */
+        int before = 0;
+        for (size_t k = i; k-- > 0 && !before;) {
+            int tg = w->t[k].tag;
+            before = tg == T_NOUN || tg == T_PRON || tg == T_CAST || tg == T_PROPER;
+            if (w->t[k].brk)
+                break;
+        }
+        for (size_t k = i + 2; !before && k < w->n && k <= i + 4 && !w->t[k].brk; k++) {
+            if (w->t[k].tag == T_NOUN) {
+                if (w->t[k].wi.noun_lex[0] == LSWN_N_PERSON)
+                    return k;
+                break;
+            }
+            if (w->t[k].tag != T_ADJ)
+                break;
+        }
+    }
     for (size_t k = i; k-- > 0;) {
         const swtok *t = &w->t[k];
         if (t->tag == T_PRON && w->sc->lang != LSLEX_EN &&

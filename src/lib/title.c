@@ -614,16 +614,22 @@ static size_t plain_nouns(const ls_scenectx *sc, const char *t, char (*out)[40],
             if (!en[0] || pos != LS_POS_NOUN)
                 continue;
             /* "auf diese Weise", "du reste", "au lieu de": an abstract
-             * noun after its preposition (a determiner between) is an
-             * adverb of the sentence, no thing of the picture */
+             * noun after its preposition (a determiner or an adjective
+             * between) is an adverb of the sentence, no thing of the
+             * picture */
             unsigned f1 = i > 0 ? title_flags(sc->lang, t, &ws[i - 1]) : 0;
             unsigned f2 = i > 1 ? title_flags(sc->lang, t, &ws[i - 2]) : 0;
             char pw[8] = "";
             if (i > 0 && ws[i - 1].end - ws[i - 1].start < sizeof pw)
                 lslex_lower(t + ws[i - 1].start, ws[i - 1].end - ws[i - 1].start, pw, sizeof pw, 0);
             int fused = sc->lang == LSLEX_FR && (!strcmp(pw, "du") || !strcmp(pw, "au") || !strcmp(pw, "aux"));
-            int after_prep = fused || (f1 & LSLEX_PREP) || ((f1 & (LSLEX_DET | LSLEX_PRONOUN)) && (f2 & LSLEX_PREP));
-            if (after_prep && (!lswn_lookup(en, &wi) || !lswn_noun_concrete(&wi)))
+            unsigned ps = LSLEX_PREP | LSLEX_SPATIAL; /* German "auf" is spatial */
+            int low_before = i > 0 && !(t[ws[i - 1].start] >= 'A' && t[ws[i - 1].start] <= 'Z');
+            int after_prep = fused || (f1 & ps) || ((f2 & ps) && low_before); /* "auf diese Weise" */
+            int l0 = lswn_lookup(en, &wi) ? wi.noun_lex[0] : 0; /* "way": an attribute first, a road third */
+            if (after_prep && !(l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_OBJECT || l0 == LSWN_N_ANIMAL ||
+                                l0 == LSWN_N_PLANT || l0 == LSWN_N_FOOD || l0 == LSWN_N_BODY ||
+                                l0 == LSWN_N_SUBSTANCE || l0 == LSWN_N_LOCATION || l0 == LSWN_N_PERSON))
                 continue;
         }
         int dup = 0;

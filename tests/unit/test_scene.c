@@ -547,6 +547,11 @@ TEST(numbers_and_what_is_worn)
     char *r = write_scene(LSLEX_DE, "Die zwei Mädchen liefen durch das Zimmer.", NULL, 0, (size_t)-1);
     CHECK(strncmp(r, "two girls running", 17) == 0);
     free(r);
+    /* the verb second, its subject after it: the girls run, not the father */
+    r = write_scene(LSLEX_DE, "Der Vater rief laut. Und schon liefen die zwei Mädchen durch das Zimmer.", NULL, 0,
+                    (size_t)-1);
+    CHECK(strncmp(r, "two girls running", 17) == 0);
+    free(r);
     r = write_scene(LSLEX_FR, "Trois hommes portaient une échelle.", NULL, 0, (size_t)-1);
     CHECK(strncmp(r, "three men carrying a ladder", 27) == 0);
     free(r);
@@ -933,6 +938,17 @@ TEST(adverbial_nouns_tell_no_title_apart)
     CHECK_INT(ls_titles_unique(s, NULL, 0, ip, 2), LONGSD_OK);
     fprintf(stderr, "  title 1: \"%s\"\n", a[1].title);
     CHECK_STR(a[1].title, "Le narrateur et la lanterne");
+    for (int i = 0; i < 2; i++)
+        longsd__free(a[i].title);
+    /* "way" is an attribute first, a road only third */
+    memcpy(s->lang, "de", 3);
+    for (int i = 0; i < 2; i++) {
+        a[i].title = longsd__strdup("Der Vater");
+        a[i].quote = i ? (char *)"Auf diese Weise bekam er die Suppe." : NULL;
+    }
+    CHECK_INT(ls_titles_unique(s, NULL, 0, ip, 2), LONGSD_OK);
+    fprintf(stderr, "  title 1: \"%s\"\n", a[1].title);
+    CHECK(strstr(a[1].title, "Weise") == NULL);
     for (int i = 0; i < 2; i++)
         longsd__free(a[i].title);
     longsd_story_free(s);
