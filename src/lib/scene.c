@@ -1198,6 +1198,15 @@ static void sw_units(swriter *w)
             t->used = 0;
     }
     sw_numbers(w);
+    /* "vom Tische", "im Hause": an article fused with its preposition is
+     * singular, whatever an old dative -e made the dictionary read */
+    static const char *const fused_one[] = {"im", "am", "ins", "zum", "zur", "vom", "beim", "ans", "aufs", NULL};
+    for (size_t i = 0; lang == LSLEX_DE && i + 1 < w->n; i++) {
+        swtok *n = &w->t[i + 1];
+        if (word_in(w->t[i].low, fused_one) && !n->brk && n->upper && n->pos == LS_POS_NOUN && n->wn &&
+            n->wi.plural && n->wi.noun_lemma[0] && !strchr(n->en, ' ') && !ls_en_plural_only(n->en))
+            sw_set_en(n, n->wi.noun_lemma, LS_POS_NOUN);
+    }
 }
 
 /* Is the French or German noun low[0..n) (lower case) a woman's by its
@@ -1367,7 +1376,11 @@ static void sw_tag(swriter *w)
             continue;
         }
         if ((t->lf & (LSLEX_PREP | LSLEX_SPATIAL)) ||
-            (w->sc->lang != LSLEX_EN && t->en[0] && (t->lf & (LSLEX_STOP | LSLEX_CONJ)))) {
+            (w->sc->lang != LSLEX_EN && t->en[0] && (t->lf & (LSLEX_STOP | LSLEX_CONJ))) ||
+            (w->sc->lang != LSLEX_EN && t->en[0] && t->pos == LS_POS_UNKNOWN && !t->upper &&
+             (lslex_lookup(LSLEX_EN, t->en, strlen(t->en), NULL, NULL) & LSLEX_PREP))) {
+            /* ... or one the lexicon lacks ("beim" -> near): never the
+             * adjective of "der Sessel beim Fenster", a "chair window" */
             /* a German or French function word that translates is one of
              * translate.c's prepositions ("am" -> at, "mit" -> with) */
             t->tag = T_PREP;

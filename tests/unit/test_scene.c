@@ -996,6 +996,15 @@ TEST(source_words_translate_as_units)
     r = write_scene(LSLEX_DE, "Die Magd stellte die Kaffeetasse auf den Tisch.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "coffee cup") != NULL);
     free(r);
+    /* a preposition the lexicon lacks is one by its English ("beim":
+     * near), never the modifier of a "chair window"; a fused article is
+     * singular ("vom Tische": the table, not tables) */
+    r = write_scene(LSLEX_DE, "Sie sah den Sessel beim Fenster.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "chair window") == NULL && has_word(r, "window"));
+    free(r);
+    r = write_scene(LSLEX_DE, "Der Vater stand vom Tische auf.", NULL, 0, (size_t)-1);
+    CHECK(has_word(r, "table") && !has_word(r, "tables"));
+    free(r);
 }
 
 /* A French article fused with its preposition ("au", "aux") or elided
