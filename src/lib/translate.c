@@ -1784,7 +1784,10 @@ size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const 
     int de = (lkn == 2 && memcmp(lk, "de", 2) == 0) || (lkn == 2 && memcmp(lk, "d'", 2) == 0) ||
              (lkn == 4 && memcmp(lk, "d\xE2\x80\x99", 4) == 0);
     char closed[32];
-    int mod_plural = ls_translate_fr_plural(mod, mn);
+    /* a plural after a separate "de" is left to the caller, who writes
+     * "of" ("tas de pierres"); "d'atomes" is one token, no "of" to write:
+     * the noun adjunct still reads better than "groups atom" */
+    int mod_plural = !elided && ls_translate_fr_plural(mod, mn);
     lswn_info mi;
     if (de && !mod_plural && lswn_lookup(me, &mi) && mi.plural && mi.noun_lemma[0] &&
         strlen(mi.noun_lemma) < sizeof me && material_noun(mi.noun_lemma))
