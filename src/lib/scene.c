@@ -1033,7 +1033,7 @@ static void sw_numbers(swriter *w)
         if (h + 1 < w->n && !w->t[h].brk && w->t[h].pos == LS_POS_ADJ && w->t[h + 1].pos == LS_POS_NOUN)
             h++; /* "zwei junge Mädchen" */
         swtok *n = &w->t[h];
-        char pl[40], full[64];
+        char pl[40], full[80]; /* en (31) and a plural (39) */
         const char *head = ls_en_head(n->en);
         if (n->brk || w->t[i + 1].brk || n->pos != LS_POS_NOUN || !n->wn || !n->en[0] || n->tag == T_CAST ||
             (n->lf & (LSLEX_STOP | LSLEX_DET | LSLEX_PRONOUN | LSLEX_CONJ | LSLEX_PREP)))
