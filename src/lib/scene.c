@@ -789,6 +789,8 @@ typedef struct {
     int poss;             /* written with a possessive 's: "Tom's eyes" */
     int pos;              /* LS_POS_* the dictionary gave (translated words) */
     int neg;              /* negated ("did not run") */
+    int refl;             /* a French or German reflexive verb: "se jeta", "warf sich" */
+    int num;              /* a cardinal number before its noun: "zwei", "trois" -> "two", "three" */
     int present;          /* a cast name in the picture (sw_present) */
     int used;
 } swtok;
@@ -976,8 +978,8 @@ static int tok_visual_adj(const swriter *w, size_t i)
 {
     const swtok *t = &w->t[i];
     size_t el = strlen(t->en);
-    if (t->tag != T_ADJ)
-        return 1; /* a noun modifier: "town pump" */
+    if (t->tag != T_ADJ || t->num)
+        return 1; /* a noun modifier: "town pump"; a number: "two girls" */
     if (t->wi.adj_visual || word_in(t->en, mood_words) || strchr(t->en, '-') || (i + 1 < w->n && w->text[t->e] == '-'))
         return 1;
     if (el > 3 && t->wi.verb && (strcmp(t->en + el - 2, "ed") == 0 || strcmp(t->en + el - 2, "en") == 0 ||
@@ -1192,6 +1194,50 @@ static void sw_temporal_preps(swriter *w)
     }
 }
 
+/* "die zwei Mädchen", "trois hommes": a cardinal number before its noun
+ * (an adjective may stand between) is drawn, and the noun is a plural
+ * even for people, whom a plural article alone leaves one figure: two
+ * girls run, not "a girl". "neuf" is also "new", "un" also "a": neither
+ * counts. */
+static void sw_numbers(swriter *w)
+{
+    static const char *const de[] = {"zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "zehn", "zwölf",
+                                     NULL};
+    static const char *const fr[] = {"deux", "trois", "quatre", "cinq", "six", "sept", "huit", "dix", "douze",
+                                     NULL};
+    static const char *const en[] = {"two", "three", "four", "five", "six", "seven", "eight", "ten", "twelve"};
+    const char *const *list = w->sc->lang == LSLEX_DE ? de : w->sc->lang == LSLEX_FR ? fr : NULL;
+    for (size_t i = 0; list && i + 1 < w->n; i++) {
+        swtok *t = &w->t[i];
+        size_t k = 0;
+        while (list[k] && strcmp(list[k], t->low) != 0)
+            k++;
+        if (!list[k] || !sw_free_tok(t) || (t->upper && !t->first))
+            continue;
+        size_t h = i + 1;
+        if (h + 1 < w->n && !w->t[h].brk && w->t[h].pos == LS_POS_ADJ && w->t[h + 1].pos == LS_POS_NOUN)
+            h++; /* "zwei junge Mädchen" */
+        swtok *n = &w->t[h];
+        char pl[40], full[80]; /* en (31) and a plural (39) */
+        const char *head = ls_en_head(n->en);
+        if (n->brk || w->t[i + 1].brk || n->pos != LS_POS_NOUN || !n->wn || !n->en[0] || n->tag == T_CAST ||
+            (n->lf & (LSLEX_STOP | LSLEX_DET | LSLEX_PRONOUN | LSLEX_CONJ | LSLEX_PREP)))
+            continue; /* "tous les deux tout seuls": no noun follows */
+        if (!n->wi.plural) {
+            if (!ls_en_plural(head, pl, sizeof pl))
+                continue; /* "deux lait": no plural to write, no number */
+            int fn = snprintf(full, sizeof full, "%.*s%s", (int)(head - n->en), n->en, pl);
+            if (fn <= 0 || (size_t)fn >= sizeof n->en)
+                continue;
+            sw_set_en(n, full, LS_POS_NOUN);
+        }
+        sw_set_en(t, en[k], LS_POS_ADJ);
+        t->lf = 0; /* no more a function word of the source language */
+        t->num = 1;
+        i = h;
+    }
+}
+
 static void sw_units(swriter *w)
 {
     lslex_lang_id lang = w->sc->lang;
@@ -1232,6 +1278,12 @@ static void sw_units(swriter *w)
                                           (d > 0 && (w->t[d - 1].lf & LSLEX_PREP) && !w->t[d].brk &&
                                            !word_in(w->t[d - 1].low, many_preps)));
         if (lang == LSLEX_FR && d != (size_t)-1 && !setting)
+            plural[i] = 1;
+        /* "en sabots", "tas de pierres": no article tells the number,
+         * the word's own plural does */
+        if (lang == LSLEX_FR && d == (size_t)-1 && i > 0 && !t->brk &&
+            (strcmp(w->t[i - 1].low, "en") == 0 || strcmp(w->t[i - 1].low, "de") == 0) &&
+            t->pos == LS_POS_NOUN && ls_translate_fr_plural(x + t->s, t->e - t->s))
             plural[i] = 1;
     }
     /* "près du lit", "autour du feu": the "du" of a preposition that
@@ -1309,6 +1361,9 @@ static void sw_units(swriter *w)
         }
         sw_set_en(on, head_en, LS_POS_NOUN);
         on->used = 2;
+        /* the head may sit on the "de" token: it is a noun now, no more a
+         * preposition (sw_tag reads the lexicon's flags first) */
+        on->lf &= ~(unsigned)(LSLEX_PREP | LSLEX_SPATIAL | LSLEX_STOP | LSLEX_CONJ | LSLEX_DET | LSLEX_PRONOUN);
         for (size_t k = (size_t)(on - w->t) + 1; k <= mod; k++)
             sw_drop(&w->t[k]);
         plural[i] = 0;
@@ -1326,6 +1381,16 @@ static void sw_units(swriter *w)
             t->wi.plural = 1;
         if (t->used == 2)
             t->used = 0;
+    }
+    sw_numbers(w);
+    /* "vom Tische", "im Hause": an article fused with its preposition is
+     * singular, whatever an old dative -e made the dictionary read */
+    static const char *const fused_one[] = {"im", "am", "ins", "zum", "zur", "vom", "beim", "ans", "aufs", NULL};
+    for (size_t i = 0; lang == LSLEX_DE && i + 1 < w->n; i++) {
+        swtok *n = &w->t[i + 1];
+        if (word_in(w->t[i].low, fused_one) && !n->brk && n->upper && n->pos == LS_POS_NOUN && n->wn &&
+            n->wi.plural && n->wi.noun_lemma[0] && !strchr(n->en, ' ') && !ls_en_plural_only(n->en))
+            sw_set_en(n, n->wi.noun_lemma, LS_POS_NOUN);
     }
 }
 
@@ -1416,6 +1481,17 @@ static void sw_scan(swriter *w)
             i += m - 1;
         }
     }
+    for (size_t i = 0; sc->lang != LSLEX_EN && i < w->n; i++) {
+        /* the reflexive pronoun beside its verb: French "se"/"s'" before
+         * it, German "sich" right after it in a main clause; the pronoun
+         * itself draws nothing, the verb may need it in English */
+        swtok *t = &w->t[i];
+        if (sc->lang == LSLEX_FR)
+            t->refl = (t->low[0] == 's' && (t->low[1] == '\'' || !strncmp(t->low + 1, "\xE2\x80\x99", 3))) ||
+                      (i > 0 && !t->brk && strcmp(w->t[i - 1].low, "se") == 0);
+        else if ((t->refl = i + 1 < w->n && !w->t[i + 1].brk && strcmp(w->t[i + 1].low, "sich") == 0))
+            w->t[i + 1].lf |= LSLEX_PRONOUN; /* a pronoun between the verb and its place, as "den" would be */
+    }
     if (sc->lang != LSLEX_EN)
         sw_units(w);
 }
@@ -1466,6 +1542,10 @@ static void sw_tag(swriter *w)
         swtok *t = &w->t[i];
         if (t->tag == T_CAST || (t->tag == T_SKIP && t->used))
             continue;
+        if (t->num) {
+            t->tag = T_ADJ; /* sw_numbers: "two", before its plural noun */
+            continue;
+        }
         const swtok *p = i > 0 ? &w->t[i - 1] : NULL;
         if (p && p->brk == 0 && !t->brk && p->tag == T_FUNC && (strcmp(p->low, "not") == 0 || strcmp(p->low, "never") == 0))
             t->neg = 1;
@@ -1481,7 +1561,11 @@ static void sw_tag(swriter *w)
             continue;
         }
         if ((t->lf & (LSLEX_PREP | LSLEX_SPATIAL)) ||
-            (w->sc->lang != LSLEX_EN && t->en[0] && (t->lf & (LSLEX_STOP | LSLEX_CONJ)))) {
+            (w->sc->lang != LSLEX_EN && t->en[0] && (t->lf & (LSLEX_STOP | LSLEX_CONJ))) ||
+            (w->sc->lang != LSLEX_EN && t->en[0] && t->pos == LS_POS_UNKNOWN && !t->upper &&
+             (lslex_lookup(LSLEX_EN, t->en, strlen(t->en), NULL, NULL) & LSLEX_PREP))) {
+            /* ... or one the lexicon lacks ("beim" -> near): never the
+             * adjective of "der Sessel beim Fenster", a "chair window" */
             /* a German or French function word that translates is one of
              * translate.c's prepositions ("am" -> at, "mit" -> with) */
             t->tag = T_PREP;
@@ -1841,6 +1925,9 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
         st = lsbuf_printf(b, "%s ", w->owner && !np->of && !owned_after(w, np) ? w->owner : "the"); /* "se mordait la lèvre": biting her lip */
     else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
         st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "a bucket", never "a dirt" */
+    else if (keep_the && !np->det && np->prep && w->sc->lang == LSLEX_FR && !h->wi.plural &&
+             h->wi.noun_lex[0] == LSWN_N_ARTIFACT && strcmp(w->t[np->prep - 1].low, "en") == 0)
+        st = lsbuf_adds(b, starts_vowel(first) ? "an " : "a "); /* "en blouse": in a blouse, as English counts it */
     int k = 0;
     for (size_t i = np->a; !st && i < np->z; i++) {
         const swtok *t = &w->t[i];
@@ -2032,6 +2119,9 @@ static int proper_subject(const swriter *w, size_t k)
                                 !strcmp(p->low, "when") || !strcmp(p->low, "while") || !strcmp(p->low, "as"));
 }
 
+/* German articles a subject may take: "den", "dem", "einen" never do. */
+static const char *const de_nominatives[] = {"der", "die", "das", "ein", "eine", NULL};
+
 static size_t doer_of(const swriter *w, size_t i, int depth)
 {
     static const char *const possessives[] = {"his", "her", "its", "their", "my", "your", "our", NULL};
@@ -2043,6 +2133,28 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
         (w->t[i + 1].tag == T_CAST || (w->t[i + 1].tag == T_PRON && (strcmp(w->t[i + 1].low, "er") == 0 ||
                                                                       strcmp(w->t[i + 1].low, "sie") == 0))))
         return i + 1; /* German puts the verb second: "Am Morgen ruderte er" */
+    if (w->sc->lang == LSLEX_DE && i > 0 && !w->t[i].brk && i + 2 < w->n && !w->t[i + 1].brk &&
+        w->t[i + 1].tag == T_DET && word_in(w->t[i + 1].low, de_nominatives)) {
+        /* "Und schon liefen die zwei Mädchen": a word before the verb and
+         * none of its clause a person, the verb second, the subject after
+         * it (an accusative article, "den", is never it) */
+        int before = 0;
+        for (size_t k = i; k-- > 0 && !before;) {
+            int tg = w->t[k].tag;
+            before = tg == T_NOUN || tg == T_PRON || tg == T_CAST || tg == T_PROPER;
+            if (w->t[k].brk)
+                break;
+        }
+        for (size_t k = i + 2; !before && k < w->n && k <= i + 4 && !w->t[k].brk; k++) {
+            if (w->t[k].tag == T_NOUN) {
+                if (w->t[k].wi.noun_lex[0] == LSWN_N_PERSON)
+                    return k;
+                break;
+            }
+            if (w->t[k].tag != T_ADJ)
+                break;
+        }
+    }
     for (size_t k = i; k-- > 0;) {
         const swtok *t = &w->t[k];
         if (t->tag == T_PRON && w->sc->lang != LSLEX_EN &&
@@ -2623,6 +2735,17 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         st = lsbuf_adds(&act, ger);
         if (!st)
             st = lsbuf_adds(&tact, ger);
+        if (!st && t->refl && t->wi.verb_trans && !t->wi.verb_bare && w->owner) {
+            /* "elle se jeta sur son lit": English says whom a verb that
+             * needs an object acts on ("throwing herself on a bed", never
+             * "throwing on a bed"); one that stands alone needs nothing
+             * ("s'assit": sitting) */
+            const char *self = strcmp(w->owner, "his") == 0 ? "himself"
+                               : strcmp(w->owner, "her") == 0 ? "herself" : "themselves";
+            st = lsbuf_printf(&act, " %s", self);
+            if (!st)
+                st = lsbuf_printf(&tact, " %s", self);
+        }
         size_t j = i + 1, took = (size_t)-1;
         if (w->sc->lang == LSLEX_EN && j + 1 < w->n && !w->t[j].brk && !w->t[j + 1].brk &&
             strcmp(w->t[j].low, "into") == 0 && strlen(w->t[j + 1].low) > 4 &&
@@ -2715,13 +2838,18 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                                                       "veil", "apron", "uniform", "armor", "armour", "bonnet",
                                                       "trousers", "gloves", "suit", "wig", NULL};
                 const char *hn = w->t[np->head].wi.noun ? w->t[np->head].wi.noun_lemma : w->t[np->head].en;
-                if ((strcmp(t->wi.verb_lemma, "carry") == 0 || strcmp(t->wi.verb_lemma, "bear") == 0) &&
-                    !np->prep && word_in(hn, clothes) && w->sc->lang != LSLEX_EN) {
+                int worn = word_in(hn, clothes) || lswn_noun_worn(hn);
+                const char *to = NULL;
+                if ((strcmp(t->wi.verb_lemma, "carry") == 0 || strcmp(t->wi.verb_lemma, "bear") == 0) && worn)
+                    to = "wearing";
+                else if (strcmp(t->wi.verb_lemma, "wear") == 0 && !worn)
+                    to = "carrying"; /* "portait un panier": porter is carry as often as wear */
+                if (to && !np->prep && w->sc->lang != LSLEX_EN) {
                     lsbuf_reset(&act);
                     lsbuf_reset(&tact);
-                    st = lsbuf_adds(&act, "wearing");
+                    st = lsbuf_adds(&act, to);
                     if (!st)
-                        st = lsbuf_adds(&tact, "wearing");
+                        st = lsbuf_adds(&tact, to);
                 }
             }
             if (!st)

@@ -559,6 +559,14 @@ static int title_tidy(const ls_scenectx *sc, char *t)
 /* The nouns of a narration the book's dictionary knows, drawable or not
  * ("position", "groupe"), in text order, at most cap, each written as in
  * the text (German capitalised, a French elision "l'" dropped). */
+/* The lexicon's flags of word w of text t. */
+static unsigned title_flags(lslex_lang_id lang, const char *t, const lsword *w)
+{
+    char low[40];
+    size_t ll = lslex_lower(t + w->start, w->end - w->start, low, sizeof low, 1);
+    return ll ? lslex_lookup(lang, low, ll, NULL, NULL) : 0;
+}
+
 static size_t plain_nouns(const ls_scenectx *sc, const char *t, char (*out)[40], size_t cap)
 {
     size_t k = 0, n = strlen(t);
@@ -604,6 +612,24 @@ static size_t plain_nouns(const ls_scenectx *sc, const char *t, char (*out)[40],
         } else {
             ls_translate_word(sc->lang, p, l, upper, en, sizeof en, &pos);
             if (!en[0] || pos != LS_POS_NOUN)
+                continue;
+            /* "auf diese Weise", "du reste", "au lieu de": an abstract
+             * noun after its preposition (a determiner or an adjective
+             * between) is an adverb of the sentence, no thing of the
+             * picture */
+            unsigned f1 = i > 0 ? title_flags(sc->lang, t, &ws[i - 1]) : 0;
+            unsigned f2 = i > 1 ? title_flags(sc->lang, t, &ws[i - 2]) : 0;
+            char pw[8] = "";
+            if (i > 0 && ws[i - 1].end - ws[i - 1].start < sizeof pw)
+                lslex_lower(t + ws[i - 1].start, ws[i - 1].end - ws[i - 1].start, pw, sizeof pw, 0);
+            int fused = sc->lang == LSLEX_FR && (!strcmp(pw, "du") || !strcmp(pw, "au") || !strcmp(pw, "aux"));
+            unsigned ps = LSLEX_PREP | LSLEX_SPATIAL; /* German "auf" is spatial */
+            int low_before = i > 0 && !(t[ws[i - 1].start] >= 'A' && t[ws[i - 1].start] <= 'Z');
+            int after_prep = fused || (f1 & ps) || ((f2 & ps) && low_before); /* "auf diese Weise" */
+            int l0 = lswn_lookup(en, &wi) ? wi.noun_lex[0] : 0; /* "way": an attribute first, a road third */
+            if (after_prep && !(l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_OBJECT || l0 == LSWN_N_ANIMAL ||
+                                l0 == LSWN_N_PLANT || l0 == LSWN_N_FOOD || l0 == LSWN_N_BODY ||
+                                l0 == LSWN_N_SUBSTANCE || l0 == LSWN_N_LOCATION || l0 == LSWN_N_PERSON))
                 continue;
         }
         int dup = 0;

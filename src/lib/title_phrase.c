@@ -1172,8 +1172,14 @@ static int first_thing(const ptext *x, size_t lo, size_t hi, const pperson *pe, 
         pnp th;
         if (pe && i >= pe->a && i <= pe->b)
             continue;
-        if (read_np(x, i, &th) && th.cls != LSWN_N_PERSON &&
-            (any ? th.cls != LSWN_N_TIME && th.cls != LSWN_N_QUANTITY : drawable_class(th.cls) && th.cls != LSWN_N_FOOD) &&
+        if (!read_np(x, i, &th) || th.cls == LSWN_N_PERSON)
+            continue;
+        /* "auf diese Weise", "au reste": a noun of no drawable class after
+         * its preposition is an adverb of the sentence, no thing */
+        static const char *const fused[] = {"au", "aux", "du", NULL};
+        if (!drawable_class(th.cls) && (after_prep(x, i) || is_one(x->w[i].low, fused)))
+            continue;
+        if ((any ? th.cls != LSWN_N_TIME && th.cls != LSWN_N_QUANTITY : drawable_class(th.cls) && th.cls != LSWN_N_FOOD) &&
             np_subject(x, &th, out, cap))
             return 1;
     }

@@ -825,6 +825,16 @@ static void prefer_cognate(const char *w, size_t n, char *out, size_t cap)
     memcpy(cog, w, n);
     cog[n] = '\0';
     lswn_info a, b;
+    if (strcmp(cog, out) != 0 && lswn_lookup(cog, &a) && a.noun && lswn_lookup(out, &b) && b.noun &&
+        (b.noun_lex[0] == LSWN_N_BODY || b.noun_lex[0] == LSWN_N_ANIMAL) && a.noun_lex[0] == LSWN_N_ARTIFACT && lswn_noun_worn(cog) && n < cap) {
+        /* a thing worn spelt as in English over a part of the body
+         * ("sabot": the wooden shoe, fra-eng's only sense "hoof"): people
+         * wear sabots, a horse's hooves are its own; a false friend of
+         * the body ("chair": flesh) is no garment, nor one of an
+         * animal ("crin": horsehair) */
+        snprintf(out, cap, "%s", cog);
+        return;
+    }
     if (strcmp(cog, out) == 0 || !lswn_lookup(cog, &a) || !a.noun || !lswn_lookup(out, &b) || !b.noun ||
         a.noun_lex[0] != LSWN_N_PERSON || b.noun_lex[0] != LSWN_N_PERSON || b.noun_tagged >= 10 || (a.noun_lemma[0] && strcmp(a.noun_lemma, cog) != 0))
         return;
@@ -1588,6 +1598,42 @@ static int material_noun(const char *w)
            lswn_noun_is(&wi, LSWN_N_PLANT);
 }
 
+/* Does English noun w name, in its commonest sense, a made thing or a
+ * place ("kitchen", "garden", "church"): what a French "N de N" without
+ * article makes a noun adjunct of ("table de cuisine": kitchen table)?
+ * An act, a quality or a person is no adjunct ("landau de louage" is no
+ * "hire landau", "fils de roi" no "king son"). */
+static int place_or_thing_noun(const char *w)
+{
+    lswn_info wi;
+    if (!lswn_lookup(w, &wi) || !wi.noun || wi.plural)
+        return 0;
+    return wi.noun_lex[0] == LSWN_N_ARTIFACT || wi.noun_lex[0] == LSWN_N_LOCATION;
+}
+
+/* hunspell's stem is the singular: a plural after "de" counts things
+ * ("tas de pierres": a heap of stones), never a noun adjunct */
+int ls_translate_fr_plural(const char *w, size_t n)
+{
+    char low[64];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 1);
+    int plural = 0;
+    if (ll < 3 || (low[ll - 1] != 's' && low[ll - 1] != 'x'))
+        return 0;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(LSLEX_FR);
+    if (d && d->hun) {
+        char **list = NULL;
+        int ns = Hunspell_stem(d->hun, &list, low);
+        for (int i = 0; i < ns && !plural; i++)
+            plural = strlen(list[i]) + 1 == ll && memcmp(list[i], low, ll - 1) == 0;
+        if (ns > 0)
+            Hunspell_free_list(d->hun, &list, ns);
+    }
+    pthread_mutex_unlock(&tr_mu);
+    return plural;
+}
+
 /* Lower-case UTF-8 w[0..n) appended to key at *k, apostrophes dropped as
  * FreeDict's index drops them ("d'acajou" -> "dacajou"). 0 if it does
  * not fit. */
@@ -1738,12 +1784,28 @@ size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const 
     int de = (lkn == 2 && memcmp(lk, "de", 2) == 0) || (lkn == 2 && memcmp(lk, "d'", 2) == 0) ||
              (lkn == 4 && memcmp(lk, "d\xE2\x80\x99", 4) == 0);
     char closed[32];
+    /* a plural after a separate "de" is left to the caller, who writes
+     * "of" ("tas de pierres"); "d'atomes" is one token, no "of" to write:
+     * the noun adjunct still reads better than "groups atom" */
+    int mod_plural = !elided && ls_translate_fr_plural(mod, mn);
+    lswn_info mi;
+    if (de && !mod_plural && lswn_lookup(me, &mi) && mi.plural && mi.noun_lemma[0] &&
+        strlen(mi.noun_lemma) < sizeof me && material_noun(mi.noun_lemma))
+        snprintf(me, sizeof me, "%s", mi.noun_lemma); /* "feu de bois": wood, the material, not "woods" */
+    lswn_info hi;
+    int head_thing = lswn_lookup(he, &hi) && hi.noun && lswn_noun_concrete(&hi) &&
+                     hi.noun_lex[0] != LSWN_N_PERSON;
     if (de && mpos == LS_POS_NOUN && closed_compound(lang, head, hn, mod, mn, closed, sizeof closed)) {
         /* English writes it as one word: "pain de sucre" -> "sugarloaf",
          * "chemise de nuit" -> "nightshirt" */
         r = (size_t)snprintf(out, cap, "%s", closed);
-    } else if (de && mpos == LS_POS_NOUN && material_noun(me)) {
+    } else if (de && mpos == LS_POS_NOUN && !mod_plural && material_noun(me)) {
         /* N de N of a material: the English noun adjunct ("mahogany bed") */
+        r = (size_t)snprintf(out, cap, "%s %s", me, he);
+    } else if (de && mpos == LS_POS_NOUN && !mod_plural && head_thing && place_or_thing_noun(me)) {
+        /* a thing "de" a place or another thing, without article, is a
+         * kind of it: English puts the modifier first ("table de
+         * cuisine": kitchen table, never "table of kitchen") */
         r = (size_t)snprintf(out, cap, "%s %s", me, he);
     } else if (ln == 0 && mpos == LS_POS_ADJ && strncmp(he, me, strlen(me)) == 0) {
         /* the English noun already says it ("culotte courte": shorts,

@@ -88,4 +88,10 @@ int ls_translate_fr_gerund(const char *w, size_t n, char *out, size_t cap);
  * word by word reading stands then. Thread-safe. */
 int ls_translate_de_separable(const char *verb, size_t vn, const char *prefix, size_t pn, char *out, size_t cap);
 
+/* Is the French word w[0..n) as written a plural: an -s or -x form whose
+ * hunspell stem is the word without it ("pierres": pierre; "bois",
+ * "prix" are their own stems)? What an article would say, for a noun
+ * written without one ("en sabots", "tas de pierres"). Thread-safe. */
+int ls_translate_fr_plural(const char *w, size_t n);
+
 #endif

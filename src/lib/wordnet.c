@@ -498,3 +498,19 @@ size_t lswn_noun_kinds(const char *w, char (*out)[32], size_t max)
     pthread_mutex_unlock(&wn_mu);
     return n;
 }
+
+int lswn_noun_worn(const char *w)
+{
+    static const char *const worn[] = {"clothing", "garment", "headdress", "footwear", "jewelry", "adornment",
+                                       "overgarment", "outerwear", NULL};
+    char (*k)[32] = longsd__malloc(sizeof(char[32]) * 64);
+    int found = 0;
+    if (!k)
+        return 0;
+    size_t n = lswn_noun_kinds(w, k, 64);
+    for (size_t i = 0; i < n && !found; i++)
+        for (size_t j = 0; worn[j] && !found; j++)
+            found = strcmp(k[i], worn[j]) == 0;
+    longsd__free(k);
+    return found;
+}

@@ -75,4 +75,10 @@ int lswn_phrasal_moves(const char *verb_lemma, const char *particle);
  * the entry's core. */
 size_t lswn_noun_kinds(const char *w, char (*out)[32], size_t max);
 
+/* Is noun w a thing worn: the kinds above it name clothing, footwear,
+ * headgear or jewellery ("frock", "sabot", "bonnet", "ring")? A French
+ * or German verb of carrying and wearing is one word ("porter",
+ * "tragen"): what it takes tells which. */
+int lswn_noun_worn(const char *w);
+
 #endif

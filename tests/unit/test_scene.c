@@ -539,6 +539,64 @@ TEST(translation_picks_the_visual_sense)
     free(r);
 }
 
+/* A French or German reflexive verb whose English needs an object says
+ * whom it acts on ("se jeta": throwing herself, once "throwing on a
+ * bed"); one English lets stand alone needs nothing ("s'assit":
+ * sitting); German "sich" between the verb and its place keeps both. */
+TEST(reflexive_verbs_act_on_the_doer)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_FR, "Elle se jeta sur son lit.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a woman throwing herself on") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Il s'assit sur la chaise.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "sitting on the chair") != NULL && !has_word(r, "himself"));
+    free(r);
+    r = write_scene(LSLEX_DE, "Er warf sich auf das Bett.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a man throwing himself on the bed") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle jeta son chapeau sur le lit.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "herself"));
+    free(r);
+}
+
+/* A cardinal number before its noun is drawn and makes it a plural, a
+ * person too ("die zwei Mädchen" was one young woman); French and German
+ * carry and wear with one verb, the thing tells which ("portait un
+ * panier" was "wearing a basket"); "en" and a plural or a count noun
+ * keep English's number and article ("in sabots", "in a white hat"). */
+TEST(numbers_and_what_is_worn)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_DE, "Die zwei Mädchen liefen durch das Zimmer.", NULL, 0, (size_t)-1);
+    CHECK(strncmp(r, "two girls running", 17) == 0);
+    free(r);
+    /* the verb second, its subject after it: the girls run, not the father */
+    r = write_scene(LSLEX_DE, "Der Vater rief laut. Und schon liefen die zwei Mädchen durch das Zimmer.", NULL, 0,
+                    (size_t)-1);
+    CHECK(strncmp(r, "two girls running", 17) == 0);
+    free(r);
+    r = write_scene(LSLEX_FR, "Trois hommes portaient une échelle.", NULL, 0, (size_t)-1);
+    CHECK(strncmp(r, "three men carrying a ladder", 27) == 0);
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle portait une robe blanche.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "wearing a white dress") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Il portait un panier.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "carrying a basket") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Un vieillard en chapeau blanc regardait les paysannes en sabots.", NULL, 0,
+                    (size_t)-1);
+    CHECK(strstr(r, "in a white hat") != NULL && !has_word(r, "hoof"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Le paysan courut au tas de pierres.", NULL, 0, (size_t)-1);
+    CHECK(has_word(r, "stones") && !has_word(r, "stone"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle avait un habit neuf.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "nine"));
+    free(r);
+}
+
 /* A noun doing a verb is someone else than the subject when it cannot be
  * them: an animal ("les cochons mangeaient" is not the farmer eating), a
  * person of the other sex ("Madame restait tournée" is not the man of
@@ -881,6 +939,45 @@ TEST(repeated_titles_told_apart_by_a_thing)
     longsd_story_free(s);
 }
 
+/* A thing that tells a title apart is no abstract noun of an adverbial
+ * phrase ("du reste": besides; "auf diese Weise": in this way). */
+TEST(adverbial_nouns_tell_no_title_apart)
+{
+    REQUIRE(lswn_available());
+    char out[32];
+    ls_translate_word(LSLEX_FR, "maison", 6, 0, out, sizeof out, NULL);
+    REQUIRE(out[0]); /* the dictionaries */
+    static const char txt[] = "Il pensait. Il pensait encore.\n";
+    lserr err = {0, ""};
+    longsd_story *s = NULL;
+    REQUIRE(ls_story_ingest("t.txt", txt, strlen(txt), NULL, &s, &err) == LONGSD_OK);
+    memcpy(s->lang, "fr", 3);
+    ls_idea a[2], *ip[2];
+    memset(a, 0, sizeof a);
+    for (int i = 0; i < 2; i++) {
+        a[i].title = longsd__strdup("Le narrateur");
+        a[i].quote = i ? (char *)"Du reste, la lanterne brillait." : NULL;
+        ip[i] = &a[i];
+    }
+    CHECK_INT(ls_titles_unique(s, NULL, 0, ip, 2), LONGSD_OK);
+    fprintf(stderr, "  title 1: \"%s\"\n", a[1].title);
+    CHECK_STR(a[1].title, "Le narrateur et la lanterne");
+    for (int i = 0; i < 2; i++)
+        longsd__free(a[i].title);
+    /* "way" is an attribute first, a road only third */
+    memcpy(s->lang, "de", 3);
+    for (int i = 0; i < 2; i++) {
+        a[i].title = longsd__strdup("Der Vater");
+        a[i].quote = i ? (char *)"Auf diese Weise bekam er die Suppe." : NULL;
+    }
+    CHECK_INT(ls_titles_unique(s, NULL, 0, ip, 2), LONGSD_OK);
+    fprintf(stderr, "  title 1: \"%s\"\n", a[1].title);
+    CHECK(strstr(a[1].title, "Weise") == NULL);
+    for (int i = 0; i < 2; i++)
+        longsd__free(a[i].title);
+    longsd_story_free(s);
+}
+
 /* German and French words that translate as units: a French noun phrase
  * in English order, a closed English compound, a name never translated
  * piecewise, an idiom as one, a plural after its article, a plural-only
@@ -893,6 +990,14 @@ TEST(source_words_translate_as_units)
     REQUIRE(out[0]); /* the dictionaries */
     char *r = write_scene(LSLEX_FR, "La vieille dormait dans un lit d'acajou.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "mahogany bed") != NULL);
+    free(r);
+    /* the head on the "de" token is a noun, no preposition: "with a
+     * wool", the cap lost, was drawn */
+    r = write_scene(LSLEX_FR, "Il tira de son bonnet de laine une lettre.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "wool cap") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle posa le pain sur la table de cuisine.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "kitchen table") != NULL && !has_word(r, "of"));
     free(r);
     r = write_scene(LSLEX_FR, "La servante portait un tablier blanc.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "white apron") != NULL && !strstr(r, "apron white"));
@@ -914,6 +1019,15 @@ TEST(source_words_translate_as_units)
     free(r);
     r = write_scene(LSLEX_DE, "Die Magd stellte die Kaffeetasse auf den Tisch.", NULL, 0, (size_t)-1);
     CHECK(strstr(r, "coffee cup") != NULL);
+    free(r);
+    /* a preposition the lexicon lacks is one by its English ("beim":
+     * near), never the modifier of a "chair window"; a fused article is
+     * singular ("vom Tische": the table, not tables) */
+    r = write_scene(LSLEX_DE, "Sie sah den Sessel beim Fenster.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "chair window") == NULL && has_word(r, "window"));
+    free(r);
+    r = write_scene(LSLEX_DE, "Der Vater stand vom Tische auf.", NULL, 0, (size_t)-1);
+    CHECK(has_word(r, "table") && !has_word(r, "tables"));
     free(r);
 }
 
@@ -1063,7 +1177,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen, time_word_as_a_modifier_is_no_time,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,

@@ -74,6 +74,8 @@ TEST(german_titles_are_phrases)
         {"Gregor gab der Schwester den Teller.", "Gregor und die Schwester", NULL},
         /* a first-person possessive becomes the article: a title is told by no one */
         {"Ich saß in meinem Zimmer, und der Vater stand am Fenster.", "Der Vater am Fenster", "mein"},
+        /* "auf diese Weise" (in this way) is an adverb, no thing to draw */
+        {"Auf diese Weise bekam das Dienstmädchen morgens das Essen.", NULL, "Weise"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         char *t = title_of(LSLEX_DE, rows[i].nar, gregor, 2);

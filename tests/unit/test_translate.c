@@ -286,6 +286,14 @@ TEST(french_pairs_in_english_order)
     CHECK_STR(pair("bonnet", "de", "laine"), "wool cap");
     CHECK_STR(pair("tablier", "", "blanc"), "white apron");
     CHECK_STR(pair("salle", "de", "billard"), ""); /* a game is no material: the caller's */
+    /* a thing "de" a place or a made thing is a kind of it, the modifier
+     * first; a plural after "de" counts things, an act is no adjunct */
+    CHECK_STR(pair("table", "de", "cuisine"), "kitchen table");
+    CHECK_STR(pair("porte", "de", "jardin"), "garden door");
+    CHECK_STR(pair("feu", "de", "bois"), "wood fire"); /* the material, not "woods" */
+    CHECK_STR(pair("tas", "de", "pierres"), "");
+    CHECK_STR(pair("landau", "de", "louage"), "");
+    CHECK_STR(pair("fils", "de", "roi"), "");
     /* English writes some as one word WordNet knows, from any sense of
      * either noun: pain (bread, loaf) de sucre */
     CHECK_STR(pair("pain", "de", "sucre"), "sugarloaf");
@@ -384,6 +392,22 @@ TEST(cognate_of_the_same_kind_is_kept)
     CHECK_STR(tr(LSLEX_FR, "bonnet", 0, NULL), "cap");
     /* nor over a common word: WordNet's archaic "fille" is no girl */
     CHECK_STR(tr(LSLEX_FR, "fille", 0, NULL), "girl");
+    /* a thing worn spelt as in English over an animal's part: people
+     * wear sabots (fra-eng: "hoof"); "chair" (flesh) is no garment */
+    CHECK_STR(tr(LSLEX_FR, "sabots", 0, NULL), "sabot");
+    CHECK_STR(tr(LSLEX_FR, "plume", 0, NULL), "feather");
+}
+
+/* A French plural as written: the -s or -x hunspell's stem drops. */
+TEST(french_plural_as_written)
+{
+    REQUIRE(dictionaries_present());
+    CHECK(ls_translate_fr_plural("pierres", 7));
+    CHECK(ls_translate_fr_plural("chevaux", 7) == 0); /* not the stem plus -x: left to the article */
+    CHECK(ls_translate_fr_plural("gants", 5));
+    CHECK(!ls_translate_fr_plural("bois", 4));
+    CHECK(!ls_translate_fr_plural("pierre", 6));
+    CHECK(!ls_translate_fr_plural("s", 1));
 }
 
 /* "en courant" is running: the verb of a present participle, from
@@ -418,7 +442,7 @@ TEST(german_separable_verbs)
     CHECK_STR(out, "");
 }
 
-RUN_TESTS(french_gerund_is_its_verb, german_separable_verbs, every_sense_of_a_line_counts, german_gender_from_every_entry, one_letter_is_no_noun, german_compounds_keep_their_modifier, low_german_nouns_read_as_high_german, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
+RUN_TESTS(french_gerund_is_its_verb, french_plural_as_written, german_separable_verbs, every_sense_of_a_line_counts, german_gender_from_every_entry, one_letter_is_no_noun, german_compounds_keep_their_modifier, low_german_nouns_read_as_high_german, english_number, prepositional_idioms, french_names_are_not_common_nouns, names_among_the_senses,
           the_person_the_others_are_kinds_of, a_stemmed_verb_is_not_reread_by_its_endings, german_compounds,
           french_pairs_in_english_order, dicset_reads_a_dic_file, dict_readers_over_hand_made_files,
           cognate_of_the_same_kind_is_kept)
