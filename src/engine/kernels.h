@@ -113,13 +113,17 @@ void sdk_sgemm_batch(int ta, int tb, int M, int N, int K, float alpha, const flo
  * [M / MR][K][MR], B in column panels of SDK_NR, [N / NR][K][NR] (best
  * 32-byte aligned); m0, m1 multiples of MR, N of NR (pad with zeros). Runs
  * on the calling thread alone: callers split rows or products over the
- * pool, and each element is summed in one order however they split. */
+ * pool, and each element is summed in one order however they split. add
+ * non-zero: C += A B, else C = A B. */
 #define SDK_MR 6
 #define SDK_NR 16
-void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc);
-/* Tests: the portable kernel even where the CPU has FMA (non-zero), or
- * the fastest again (0). Process-wide, not for concurrent use. */
+void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc, int add);
+/* Tests: the portable kernels (the panel products, attention's softmax)
+ * even where the CPU has FMA (non-zero), or the fastest again (0).
+ * Process-wide, not for concurrent use. */
 void sdk_panel_portable(int on);
+/* Whether the AVX2/FMA kernels run: the CPU has them, not turned off. */
+int sdk_panel_fma(void);
 
 /* ---- kernels */
 /* y(O, Ho, Wo) = conv(x(C, H, W), w(O, C, k, k)) + b; col is scratch from
@@ -192,11 +196,12 @@ void sdk_upsample2x(const float *x, int C, int H, int W, float *y);
 void sdk_transpose(const float *x, int rows, int cols, float *y);
 void sdk_add(float *y, const float *x, size_t n); /* y += x */
 
-/* Multi-head attention: q(nq, heads*dh), k and v (nk, heads*dh), all with
- * row stride heads*dh; out(nq, heads*dh). Scores are computed for at most
- * as many query rows at a time as fit sdk_attention_scratch floats. causal
+/* Multi-head attention (attention.c): q(nq, heads*dh), k and v (nk,
+ * heads*dh), all with row stride heads*dh; out(nq, heads*dh). scratch holds
+ * sdk_attention_scratch floats, sized on the thread that then calls (the
+ * blocks keep one slice per thread of the calling thread's pool). causal
  * masks key j > query i (CLIP). */
-size_t sdk_attention_scratch(int nq, int nk);
+size_t sdk_attention_scratch(int nq, int nk, int heads, int dh);
 void sdk_attention(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
                    float *out, float *scratch);
 /* The two ways sdk_attention chooses between (bench/bench_attn.c, tests),

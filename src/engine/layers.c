@@ -198,7 +198,7 @@ static int attention(sdrun *r, const char *pfx, const float *xq, int B, int nq, 
         v = k ? sdl_linear(r, name, xkv, B * nk, dkv, C) : NULL;
     }
     float *o = v ? sdarena_alloc(r->a, (size_t)B * nq * C) : NULL;
-    float *scr = o ? sdarena_alloc(r->a, sdk_attention_scratch(nq, nk)) : NULL;
+    float *scr = o ? sdarena_alloc(r->a, sdk_attention_scratch(nq, nk, heads, C / heads)) : NULL;
     if (!scr)
         return 0;
     for (int i = 0; i < B; i++)

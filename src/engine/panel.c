@@ -1,6 +1,7 @@
 /* panel.c - sdk_panel_gemm (kernels.h): a matrix product whose operands
  * are already in the panel layout its register kernel reads, for callers
- * that write them that way anyway (Winograd's transforms, winograd.c).
+ * that write them that way anyway (Winograd's transforms, winograd.c;
+ * attention's blocks, attention.c).
  *
  * OpenBLAS copies both operands of every call into its own panels before
  * its kernel runs. For Winograd's a^2 products per chunk of tiles that
@@ -112,11 +113,20 @@ void sdk_panel_portable(int on)
     portable_only = on;
 }
 
-void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc)
+int sdk_panel_fma(void)
+{
+#ifdef PANEL_X86
+    return have_fma() && !portable_only;
+#else
+    return 0;
+#endif
+}
+
+void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc, int add)
 {
     void (*kern)(int, const float *, const float *, float *, size_t, int, const float *) = kernel_vec;
 #ifdef PANEL_X86
-    if (have_fma() && !portable_only)
+    if (sdk_panel_fma())
         kern = kernel_fma;
 #endif
     int nkb = (K + PANEL_KC - 1) / PANEL_KC, kc = nkb ? (K + nkb - 1) / nkb : 0;
@@ -128,7 +138,7 @@ void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int
                 const float *a = Ap + (size_t)r * K + (size_t)k0 * SDK_MR;
                 /* the next row panel's, or this one's again at the last */
                 const float *next = r + SDK_MR < m1 ? a + (size_t)SDK_MR * K : a;
-                kern(kk, a, b, C + (size_t)r * ldc + n0, ldc, k0 > 0, next);
+                kern(kk, a, b, C + (size_t)r * ldc + n0, ldc, add || k0 > 0, next);
             }
         }
     }

@@ -303,7 +303,7 @@ static void products_range(void *ctx, size_t i0, size_t i1)
     for (size_t i = i0; i < i1; i++) {
         size_t p = i / (size_t)j->groups;
         int r0 = (int)(i % (size_t)j->groups) * j->group, r1 = r0 + j->group < j->Op ? r0 + j->group : j->Op;
-        sdk_panel_gemm(j->C, j->U + p * OC, r0, r1, j->V + p * CL, (int)round_nr(j->nt), j->M + p * OL, j->ldn);
+        sdk_panel_gemm(j->C, j->U + p * OC, r0, r1, j->V + p * CL, (int)round_nr(j->nt), j->M + p * OL, j->ldn, 0);
     }
 }
 

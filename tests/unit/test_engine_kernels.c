@@ -180,11 +180,23 @@ static void attention_case_with(attn_fn fn, const char *what, int nq, int nk, in
         k[i] = frand(&s) * (1.0f + 4.0f * (float)(i / ld) / (float)nk);
         v[i] = frand(&s);
     }
-    size_t scr = sdk_attention_scratch(nq, nk);
+    size_t scr = sdk_attention_scratch(nq, nk, heads, dh);
     CHECK_INT(scr / (size_t)nk < (size_t)nq, expect_chunks);
     float *sbuf = malloc(scr * 4);
     REQUIRE(sbuf);
     fn(q, k, v, nq, nk, heads, dh, causal, o, sbuf);
+    if (fn == sdk_attention_flash) {
+        /* on a pool of three (one scratch slice each, sized under the
+         * binding): the same bits as on the calling thread alone */
+        sdpool *p3 = sdpool_new(3), *old = sdpool_bind(p3);
+        float *o3 = malloc((size_t)nq * ld * 4), *s3 = malloc(sdk_attention_scratch(nq, nk, heads, dh) * 4);
+        REQUIRE(p3 && o3 && s3);
+        fn(q, k, v, nq, nk, heads, dh, causal, o3, s3);
+        sdpool_bind(old);
+        sdpool_free(p3);
+        CHECK(memcmp(o, o3, (size_t)nq * ld * 4) == 0);
+        free(o3), free(s3);
+    }
     /* Check a sample of rows, all heads: first, last and a stride through. */
     int checked = 0;
     double worst = 0, mx = 0;
@@ -242,6 +254,15 @@ TEST(attention_matches_naive)
     attention_case(65, 257, 5, 40, 0, 0);
     attention_case(1, 3, 1, 1, 0, 0);
     attention_case(70, 300, 1, 300, 0, 0); /* a head of 300: picked by rows */
+    /* the UNet's shapes in small: three key blocks of 252 (the last one
+     * ragged, off the panels of 6), a ragged last query block */
+    attention_case(300, 700, 2, 40, 0, 0);
+    attention_case(140, 77, 3, 80, 0, 0);
+    /* the softmax and products without AVX2/FMA */
+    sdk_panel_portable(1);
+    attention_case(300, 700, 2, 40, 0, 0);
+    attention_case(600, 600, 2, 24, 1, 0);
+    sdk_panel_portable(0);
 }
 
 TEST(norms_and_activations)
