@@ -118,6 +118,12 @@ void sdk_sgemm_batch(int ta, int tb, int M, int N, int K, float alpha, const flo
 #define SDK_MR 6
 #define SDK_NR 16
 void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc, int add);
+/* The same with A read in place, row-major (M, K) with stride lda, any
+ * m0 <= m1 <= M (m0 a multiple of MR when the split is to give the same
+ * bits), and C written only in its N columns (B's panels padded): the
+ * products of sdk_sgemm whose A is row-major (gemm.c). */
+void sdk_panel_gemm_rows(int K, const float *A, size_t lda, int m0, int m1, const float *Bp, int N, float *C,
+                         size_t ldc, int add);
 /* Tests: the portable kernels (the panel products, attention's softmax)
  * even where the CPU has FMA (non-zero), or the fastest again (0).
  * Process-wide, not for concurrent use. */

@@ -622,6 +622,61 @@ TEST(sgemm_tiles_match_double)
     sdpool_free(p3);
 }
 
+/* sdk_sgemm on a pool with beta 0 or 1, A not transposed and at most 128
+ * columns runs on the panel kernel (gemm.c): against double loops, with M
+ * off the panels of 6, N off the panels of 16, K in two blocks, and the
+ * same bits on pools of 1 and 3 threads, B in chunks; also with the
+ * portable kernel. */
+static void panel_sgemm_case(int M, int N, int K, int tb, float beta)
+{
+    unsigned s = 5;
+    size_t sa = (size_t)M * K, sb = (size_t)K * N, sc = (size_t)M * N;
+    float *A = malloc(sa * 4), *B = malloc(sb * 4), *C0 = malloc(sc * 4), *C1 = malloc(sc * 4),
+          *C3 = malloc(sc * 4);
+    double *ref = malloc(sc * sizeof *ref);
+    REQUIRE(A && B && C0 && C1 && C3 && ref);
+    for (size_t i = 0; i < sa; i++)
+        A[i] = frand(&s);
+    for (size_t i = 0; i < sb; i++)
+        B[i] = frand(&s);
+    for (size_t i = 0; i < sc; i++)
+        C0[i] = C1[i] = C3[i] = frand(&s);
+    int ldb = tb ? K : N;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            double d = 0;
+            for (int l = 0; l < K; l++)
+                d += (double)A[(size_t)i * K + l] * (tb ? B[(size_t)j * K + l] : B[(size_t)l * N + j]);
+            ref[(size_t)i * N + j] = 1.5 * d + beta * C0[(size_t)i * N + j];
+        }
+    sdpool *p1 = sdpool_new(1), *p3 = sdpool_new(3);
+    REQUIRE(p1 && p3);
+    sdpool *old = sdpool_bind(p1);
+    sdk_sgemm(0, tb, M, N, K, 1.5f, A, K, B, ldb, beta, C1, N);
+    sdpool_bind(p3);
+    sdk_sgemm(0, tb, M, N, K, 1.5f, A, K, B, ldb, beta, C3, N);
+    sdpool_bind(old);
+    sdpool_free(p1), sdpool_free(p3);
+    double e = rel_err(C1, ref, sc);
+    printf("  panel sgemm %dx%dx%d tb %d beta %g: max rel err %.2e\n", M, N, K, tb, beta, e);
+    CHECK(e < 1e-5);
+    CHECK(memcmp(C1, C3, sc * 4) == 0);
+    free(A), free(B), free(C0), free(C1), free(C3), free(ref);
+}
+
+TEST(panel_sgemm_matches_double)
+{
+    for (int portable = 0; portable < 2; portable++) {
+        sdk_panel_portable(portable);
+        panel_sgemm_case(1000, 77, 300, 1, 0.0f);
+        panel_sgemm_case(701, 100, 500, 0, 1.0f);
+        panel_sgemm_case(16, 16, 16, 0, 0.0f);
+        panel_sgemm_case(1280, 64, 2000, 0, 1.0f);
+    }
+    sdk_panel_portable(0);
+    panel_sgemm_case(20, 128, 40000, 1, 0.0f); /* B packed in two chunks (the 16 MB cap) */
+}
+
 /* The arena hands out one contiguous block: a reset reuses the same
  * addresses (pages already faulted in), a trim gives them back, and the
  * cap bounds what is in use. */
@@ -666,6 +721,6 @@ TEST(arena_reuses_its_pages)
     sdarena_free(&capped);
 }
 
-RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, attention_matches_naive, norms_and_activations,
+RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, attention_matches_naive, panel_sgemm_matches_double, norms_and_activations,
           norms_match_double, activations_match_double, fused_products_match_double,
           sgemm_tiles_match_double, arena_reuses_its_pages)
