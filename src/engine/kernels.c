@@ -284,6 +284,28 @@ const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...)
     return buf;
 }
 
+const sdst_tensor *sdw_tensor(sdw *w, size_t numel, const char *fmt, ...)
+{
+    char name[512], base[448];
+    va_list ap;
+    va_start(ap, fmt);
+    full_name(w, name, sizeof name, fmt, ap);
+    va_end(ap);
+    if (w->rc != LONGSD_OK)
+        return NULL;
+    if (w->patch) {
+        va_start(ap, fmt);
+        vsnprintf(base, sizeof base, fmt, ap);
+        va_end(ap);
+        if (w->patch->has(w->patch->ctx, base))
+            return NULL;
+    }
+    const sdst_tensor *t = sdst_find(w->f, name);
+    if (!t || t->numel != numel || !sdst_dtype_is_float(t->dtype) || sdst_f32_view(t))
+        return NULL;
+    return t;
+}
+
 int sdw_has(sdw *w, const char *fmt, ...)
 {
     char name[512];

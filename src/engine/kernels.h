@@ -88,6 +88,12 @@ void sdw_free(sdw *w);
 /* The tensor NAME (printf-style) with exactly numel elements, as f32,
  * borrowed until the same slot is used again. */
 const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The tensor NAME with exactly numel elements as it is in the file, for
+ * a kernel that converts as it reads (sdk_wino_conv_tensor): NULL when a
+ * copy is better or needed (F32, which sdw_get returns without a copy; a
+ * dtype that is not a float or block type; a tensor a patch changes) or
+ * when absent (then sdw_get reports it). */
+const sdst_tensor *sdw_tensor(sdw *w, size_t numel, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Non-zero when the tensor exists (no error recorded otherwise). */
 int sdw_has(sdw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -159,6 +165,11 @@ void sdk_conv2d_res(const float *x, int C, int H, int W, const float *w, const f
  * output transform writes y. */
 void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b,
                        const float *res, int O, float *y, float *scratch);
+/* The same with the weights read from f's tensor t in its own type (F16,
+ * BF16, a GGUF block type: sdst_dtype_is_float) as the transform goes, so
+ * a step does not write and read them again as f32 first (sdw_tensor). */
+void sdk_wino_conv_tensor(int m, const float *x, int B, int C, int H, int W, const sdst_file *f, const sdst_tensor *t,
+                          const float *b, const float *res, int O, float *y, float *scratch);
 /* y(n, out) = x(n, in) w(out, in)^T + b (b may be NULL); y may not alias x. */
 void sdk_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y);
 /* The same accumulated: y += x w^T + b (sgemm with beta 1: a residual

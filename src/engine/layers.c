@@ -28,16 +28,20 @@ static int conv_into(sdrun *r, const char *pfx, const float *x, int B, int C, in
         col = sdarena_alloc(r->a, sdk_conv2d_scratch(C, H, W, k, stride, pad));
     if ((!col && !(k == 1 && stride == 1 && pad == 0)) || (add_b && !bsum))
         return 0;
-    const float *w = sdw_get(&r->w, 0, (size_t)O * C * k * k, "%s.weight", pfx);
+    /* Winograd reads F16 (or BF16, GGUF) weights as it transforms them */
+    const sdst_tensor *wt = m ? sdw_tensor(&r->w, (size_t)O * C * 9, "%s.weight", pfx) : NULL;
+    const float *w = wt ? NULL : sdw_get(&r->w, 0, (size_t)O * C * k * k, "%s.weight", pfx);
     const float *b = sdw_get(&r->w, 1, (size_t)O, "%s.bias", pfx);
-    if (!w || !b)
+    if ((!w && !wt) || !b)
         return 0;
     if (add_b) {
         for (int o = 0; o < O; o++)
             bsum[o] = b[o] + add_b[o];
         b = bsum;
     }
-    if (m)
+    if (wt)
+        sdk_wino_conv_tensor(m, x, B, C, H, W, r->w.f, wt, b, res, O, y, col);
+    else if (m)
         sdk_wino_conv_res(m, x, B, C, H, W, w, b, res, O, y, col);
     else
         for (int i = 0; i < B; i++)

@@ -162,6 +162,81 @@ TEST(winograd_matches_naive)
     sdk_panel_portable(0);
 }
 
+/* Winograd reading F16 and BF16 weights straight from a file's tensor
+ * (sdk_wino_conv_tensor, through sdw_tensor as layers.c asks): the same
+ * bits as the f32 path on the same weights converted first, for both tile
+ * sizes, on a pool of three; sdw_tensor declines an F32 tensor (sdw_get
+ * returns that without a copy) and a wrong element count. */
+TEST(winograd_reads_half_weights)
+{
+    enum { O = 20, C = 80, H = 12, W = 10, B = 2 }; /* C: one chunk of 64 channels converted, and 16 */
+    size_t nw = (size_t)O * C * 9, nx = (size_t)B * C * H * W, ny = (size_t)B * O * H * W;
+    unsigned s = 3;
+    unsigned char *data = malloc(nw * 2 * 2 + nw * 4);
+    REQUIRE(data);
+    for (size_t i = 0; i < nw; i++) {
+        /* halfs of both signs, exponents 2^-6 .. 2^1; bf16 likewise */
+        uint16_t h = (uint16_t)(((rand_r(&s) & 1) << 15) | ((9 + rand_r(&s) % 8) << 10) | (rand_r(&s) & 0x3ff));
+        uint16_t bf = (uint16_t)(((rand_r(&s) & 1) << 15) | ((121 + rand_r(&s) % 8) << 7) | (rand_r(&s) & 0x7f));
+        data[2 * i] = (unsigned char)h, data[2 * i + 1] = (unsigned char)(h >> 8);
+        data[2 * nw + 2 * i] = (unsigned char)bf, data[2 * nw + 2 * i + 1] = (unsigned char)(bf >> 8);
+    }
+    for (size_t i = 0; i < nw; i++) {
+        float v = frand(&s);
+        memcpy(data + 4 * nw + 4 * i, &v, 4);
+    }
+    char hdr[512];
+    snprintf(hdr, sizeof hdr,
+             "{\"h\":{\"dtype\":\"F16\",\"shape\":[%d,%d,3,3],\"data_offsets\":[0,%zu]},"
+             "\"b\":{\"dtype\":\"BF16\",\"shape\":[%d,%d,3,3],\"data_offsets\":[%zu,%zu]},"
+             "\"f\":{\"dtype\":\"F32\",\"shape\":[%d,%d,3,3],\"data_offsets\":[%zu,%zu]}}",
+             O, C, 2 * nw, O, C, 2 * nw, 4 * nw, O, C, 4 * nw, 8 * nw);
+    size_t hl = strlen(hdr), hp = (hl + 7) / 8 * 8, len = 8 + hp + 8 * nw;
+    unsigned char *img = calloc(1, len);
+    REQUIRE(img);
+    for (int i = 0; i < 8; i++)
+        img[i] = (unsigned char)((uint64_t)hp >> (8 * i));
+    memcpy(img + 8, hdr, hl);
+    memset(img + 8 + hl, ' ', hp - hl);
+    memcpy(img + 8 + hp, data, 8 * nw);
+    sdst_file *f = NULL;
+    lserr err = {0};
+    REQUIRE(sdst_open_mem(img, len, "w.safetensors", &f, &err) == LONGSD_OK);
+    sdw w;
+    sdw_init(&w, f, "", NULL, &err);
+    CHECK(sdw_tensor(&w, nw, "f") == NULL);
+    CHECK(sdw_tensor(&w, nw + 1, "h") == NULL);
+    CHECK(sdw_tensor(&w, nw, "missing") == NULL);
+    float *x = malloc(nx * 4), *bias = malloc(O * 4), *wf = malloc(nw * 4), *y1 = malloc(ny * 4),
+          *y2 = malloc(ny * 4);
+    REQUIRE(x && bias && wf && y1 && y2);
+    for (size_t i = 0; i < nx; i++)
+        x[i] = frand(&s);
+    for (int i = 0; i < O; i++)
+        bias[i] = frand(&s);
+    const char *names[2] = {"h", "b"};
+    for (int n = 0; n < 2; n++) {
+        const sdst_tensor *t = sdw_tensor(&w, nw, "%s", names[n]);
+        REQUIRE(t);
+        REQUIRE(sdst_to_f32(f, t, wf, nw, &err) == LONGSD_OK);
+        for (int m = 2; m <= 4; m += 2) {
+            float *scr = malloc(sdk_wino_scratch(m, B, C, H, W, O) * 4);
+            REQUIRE(scr);
+            sdk_wino_conv_res(m, x, B, C, H, W, wf, bias, NULL, O, y1, scr);
+            sdpool *p3 = sdpool_new(3), *old = sdpool_bind(p3);
+            sdk_wino_conv_tensor(m, x, B, C, H, W, f, t, bias, NULL, O, y2, scr);
+            sdpool_bind(old);
+            sdpool_free(p3);
+            CHECK(memcmp(y1, y2, ny * 4) == 0);
+            free(scr);
+        }
+    }
+    CHECK_INT(w.rc, LONGSD_OK);
+    sdw_free(&w);
+    sdst_close(f);
+    free(img), free(data), free(x), free(bias), free(wf), free(y1), free(y2);
+}
+
 typedef void (*attn_fn)(const float *, const float *, const float *, int, int, int, int, int, float *, float *);
 
 static void attention_case_with(attn_fn fn, const char *what, int nq, int nk, int heads, int dh, int causal,
@@ -721,6 +796,6 @@ TEST(arena_reuses_its_pages)
     sdarena_free(&capped);
 }
 
-RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, attention_matches_naive, panel_sgemm_matches_double, norms_and_activations,
+RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, winograd_reads_half_weights, attention_matches_naive, panel_sgemm_matches_double, norms_and_activations,
           norms_match_double, activations_match_double, fused_products_match_double,
           sgemm_tiles_match_double, arena_reuses_its_pages)
