@@ -100,7 +100,7 @@ void sdk_sgemm_batch(int ta, int tb, int M, int N, int K, float alpha, const flo
  * Every element of C is summed in one order (K in blocks, then k)
  * whatever the items, so the results do not depend on the thread count. */
 #define PG_NMAX 128
-#define PG_ROWS 336                 /* rows an item: 336 x 384 floats of A, 0.5 MB, stay in L2 */
+#define PG_ROWS 336                 /* rows an item at most: 336 x 384 floats of A, 0.5 MB, stay in L2 */
 #define PG_BMAX ((size_t)4 << 20)   /* B packed at a time: at most 16 MB of panels */
 
 typedef struct {
@@ -167,9 +167,13 @@ static int panel_sgemm(sdpool *pool, int tb, int M, int N, int K, float alpha, c
     for (j.n0 = 0; j.n0 < N; j.n0 += chunk) {
         j.nn = N - j.n0 < chunk ? N - j.n0 : chunk;
         int panels = (j.nn + SDK_NR - 1) / SDK_NR, nrow;
-        /* rows in items of PG_ROWS (a multiple of MR), columns cut too
-         * when that leaves fewer than 4 items a thread */
-        j.rows = M < PG_ROWS ? (M + SDK_MR - 1) / SDK_MR * SDK_MR : PG_ROWS;
+        /* items of whole row panels, 4 a thread, PG_ROWS at most and 48
+         * at least, then the columns cut too if that leaves too few: rows
+         * first, since an item reads its rows of A (the weights, from
+         * memory) once and all of the narrow B (from L3) */
+        int want = (M + 4 * T - 1) / (4 * T);
+        want = want < 48 ? 48 : want > PG_ROWS ? PG_ROWS : want;
+        j.rows = (want + SDK_MR - 1) / SDK_MR * SDK_MR;
         nrow = (M + j.rows - 1) / j.rows;
         j.ncol = nrow >= 4 * T ? 1 : (4 * T + nrow - 1) / nrow;
         if (j.ncol > panels)

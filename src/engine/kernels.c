@@ -335,6 +335,7 @@ typedef struct {
     const float *x;
     float *col;
     int H, W, k, stride, pad, Wo, r0, nr;
+    size_t ld; /* col's row stride: nr * Wo, or more when images share its rows */
 } im2col_job;
 
 /* col(K, n): row (c, ky, kx), column (oy, ox), for channels [c0, c1). */
@@ -342,7 +343,7 @@ static void im2col_range(void *ctx, size_t c0, size_t c1)
 {
     const im2col_job *j = ctx;
     int k = j->k, Wo = j->Wo, nr = j->nr, H = j->H, W = j->W;
-    size_t n = (size_t)nr * Wo;
+    size_t n = j->ld;
     for (int c = (int)c0; c < (int)c1; c++)
         for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++) {
@@ -471,13 +472,58 @@ void sdk_conv2d_res(const float *x, int C, int H, int W, const float *w, const f
         int rows = (int)(sdk_conv2d_scratch(C, H, W, k, stride, pad) / row);
         for (int r0 = 0; r0 < Ho; r0 += rows) {
             int nr = Ho - r0 < rows ? Ho - r0 : rows, n = nr * Wo;
-            im2col_job job = {x, col, H, W, k, stride, pad, Wo, r0, nr};
+            im2col_job job = {x, col, H, W, k, stride, pad, Wo, r0, nr, (size_t)n};
             sdk_parallel_for(im2col_range, &job, (size_t)C, (size_t)(65536 / ((size_t)k * k * n + 1)) + 1);
             sdk_sgemm(0, 0, O, n, K, 1.0f, w, K, col, n, 0.0f, y + (size_t)r0 * Wo, N);
         }
     }
     /* bias and residual in the one pass that follows the product */
     sdk_rows_add(y, O, (size_t)N, b, res);
+}
+
+/* ---- a batch of small pictures in one product: im2col of every image
+ * side by side, col(K, B N), one product (O, B N), then each image's
+ * part to y with the bias and the residual */
+size_t sdk_conv2d_batch_scratch(int B, int C, int H, int W, int k, int stride, int pad, int O)
+{
+    size_t N = (size_t)((H + 2 * pad - k) / stride + 1) * (size_t)((W + 2 * pad - k) / stride + 1);
+    return ((size_t)C * k * k + (size_t)O) * (size_t)B * N;
+}
+
+typedef struct {
+    const float *t, *b, *res;
+    float *y;
+    int B, O;
+    size_t N;
+} scatter_job;
+
+static void scatter_range(void *ctx, size_t o0, size_t o1)
+{
+    const scatter_job *j = ctx;
+    size_t N = j->N, BN = (size_t)j->B * N;
+    for (size_t o = o0; o < o1; o++)
+        for (int i = 0; i < j->B; i++) {
+            const float *src = j->t + o * BN + (size_t)i * N;
+            const float *r = j->res ? j->res + ((size_t)i * j->O + o) * N : NULL;
+            float *d = j->y + ((size_t)i * j->O + o) * N, bo = j->b ? j->b[o] : 0.0f;
+            for (size_t p = 0; p < N; p++)
+                d[p] = src[p] + bo + (r ? r[p] : 0.0f);
+        }
+}
+
+void sdk_conv2d_batch_res(const float *x, int B, int C, int H, int W, const float *w, const float *b, const float *res,
+                          int O, int k, int stride, int pad, float *y, float *scratch)
+{
+    int Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1, K = C * k * k;
+    size_t N = (size_t)Ho * Wo, BN = (size_t)B * N, in = (size_t)C * H * W;
+    float *col = scratch, *t = scratch + (size_t)K * BN;
+    for (int i = 0; i < B; i++) {
+        im2col_job job = {x + i * in, col + i * N, H, W, k, stride, pad, Wo, 0, Ho, BN};
+        sdk_parallel_for(im2col_range, &job, (size_t)C, (size_t)(65536 / ((size_t)k * k * N + 1)) + 1);
+    }
+    sdk_sgemm(0, 0, O, (int)BN, K, 1.0f, w, K, col, (int)BN, 0.0f, t, (int)BN);
+    scatter_job sj = {t, b, res, y, B, O, N};
+    sdk_parallel_for(scatter_range, &sj, (size_t)O, 65536 / (BN + 1) + 1);
 }
 
 void sdk_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y)

@@ -161,6 +161,14 @@ void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const floa
  * same pass as the bias. */
 void sdk_conv2d_res(const float *x, int C, int H, int W, const float *w, const float *b, const float *res, int O, int k,
                     int stride, int pad, float *y, float *col);
+/* sdk_conv2d_res on a batch of B pictures small enough for one product
+ * (y(B, O, Ho, Wo), res like y or NULL, b may be NULL): their im2col side
+ * by side, so the weights are read once for the batch, not once a
+ * picture (the UNet's 8^2 level: 64 columns a picture). scratch holds
+ * sdk_conv2d_batch_scratch floats. */
+size_t sdk_conv2d_batch_scratch(int B, int C, int H, int W, int k, int stride, int pad, int O);
+void sdk_conv2d_batch_res(const float *x, int B, int C, int H, int W, const float *w, const float *b, const float *res,
+                          int O, int k, int stride, int pad, float *y, float *scratch);
 /* sdk_wino_conv plus a residual res(B, O, H, W) (may be NULL) added as the
  * output transform writes y. */
 void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b,

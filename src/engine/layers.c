@@ -21,9 +21,13 @@ static int conv_into(sdrun *r, const char *pfx, const float *x, int B, int C, in
     size_t mark = sdarena_mark(r->a);
     /* Winograd where it measured faster: one weight transform for the batch */
     int m = k == 3 && stride == 1 && pad == 1 ? sdk_wino_pick(B, C, H, W, O) : 0;
+    /* a batch of small pictures by im2col: one product for all of them */
+    int batched = !m && B > 1 && k > 1 && (size_t)B * Ho * Wo <= 128;
     float *col = NULL, *bsum = add_b ? sdarena_alloc(r->a, (size_t)O) : NULL;
     if (m)
         col = sdarena_alloc(r->a, sdk_wino_scratch(m, B, C, H, W, O));
+    else if (batched)
+        col = sdarena_alloc(r->a, sdk_conv2d_batch_scratch(B, C, H, W, k, stride, pad, O));
     else if (!(k == 1 && stride == 1 && pad == 0))
         col = sdarena_alloc(r->a, sdk_conv2d_scratch(C, H, W, k, stride, pad));
     if ((!col && !(k == 1 && stride == 1 && pad == 0)) || (add_b && !bsum))
@@ -43,6 +47,8 @@ static int conv_into(sdrun *r, const char *pfx, const float *x, int B, int C, in
         sdk_wino_conv_tensor(m, x, B, C, H, W, r->w.f, wt, b, res, O, y, col);
     else if (m)
         sdk_wino_conv_res(m, x, B, C, H, W, w, b, res, O, y, col);
+    else if (batched)
+        sdk_conv2d_batch_res(x, B, C, H, W, w, b, res, O, k, stride, pad, y, col);
     else
         for (int i = 0; i < B; i++)
             sdk_conv2d_res(x + i * in, C, H, W, w, b, res ? res + i * on : NULL, O, k, stride, pad, y + i * on, col);

@@ -76,6 +76,47 @@ TEST(conv2d_matches_naive)
     conv_case(128, 40, 520, 2, 3, 1, 1, 1); /* im2col in several row blocks */
 }
 
+/* A batch of small pictures in one product (sdk_conv2d_batch_res, the
+ * UNet's 8^2 convs) against each picture by sdk_conv2d_res, with bias and
+ * residual, on a pool (where the product goes to the panel kernel). */
+static void conv_batch_case(int B, int C, int H, int W, int O, int stride)
+{
+    unsigned s = 9;
+    int Ho = (H + 2 - 3) / stride + 1, Wo = (W + 2 - 3) / stride + 1;
+    size_t nx = (size_t)B * C * H * W, nw = (size_t)O * C * 9, on = (size_t)O * Ho * Wo, ny = (size_t)B * on;
+    float *x = malloc(nx * 4), *w = malloc(nw * 4), *b = malloc((size_t)O * 4), *res = malloc(ny * 4),
+          *y = malloc(ny * 4), *yb = malloc(ny * 4), *col = malloc(sdk_conv2d_scratch(C, H, W, 3, stride, 1) * 4),
+          *scr = malloc(sdk_conv2d_batch_scratch(B, C, H, W, 3, stride, 1, O) * 4);
+    double *ref = malloc(ny * sizeof *ref);
+    REQUIRE(x && w && b && res && y && yb && col && scr && ref);
+    for (size_t i = 0; i < nx; i++)
+        x[i] = frand(&s);
+    for (size_t i = 0; i < nw; i++)
+        w[i] = frand(&s);
+    for (int i = 0; i < O; i++)
+        b[i] = frand(&s);
+    for (size_t i = 0; i < ny; i++)
+        res[i] = frand(&s);
+    for (int i = 0; i < B; i++)
+        sdk_conv2d_res(x + (size_t)i * C * H * W, C, H, W, w, b, res + i * on, O, 3, stride, 1, y + i * on, col);
+    for (size_t i = 0; i < ny; i++)
+        ref[i] = y[i];
+    sdpool *p2 = sdpool_new(2), *old = sdpool_bind(p2);
+    sdk_conv2d_batch_res(x, B, C, H, W, w, b, res, O, 3, stride, 1, yb, scr);
+    sdpool_bind(old);
+    sdpool_free(p2);
+    double e = rel_err(yb, ref, ny);
+    printf("  conv batch B%d C%d %dx%d O%d s%d: max rel diff to one by one %.2e\n", B, C, H, W, O, stride, e);
+    CHECK(e < 1e-5);
+    free(x), free(w), free(b), free(res), free(y), free(yb), free(col), free(scr), free(ref);
+}
+
+TEST(conv2d_batch_matches_one_by_one)
+{
+    conv_batch_case(2, 40, 8, 8, 70, 1);
+    conv_batch_case(3, 17, 7, 5, 33, 2);
+}
+
 /* Winograd F(m x m, 3 x 3) against the double-precision loops and the
  * im2col path on the same random tensors; bit-identical with 1 and 3
  * threads. Returns the max relative error to the double reference. */
@@ -796,6 +837,6 @@ TEST(arena_reuses_its_pages)
     sdarena_free(&capped);
 }
 
-RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, winograd_reads_half_weights, attention_matches_naive, panel_sgemm_matches_double, norms_and_activations,
+RUN_TESTS(conv2d_matches_naive, conv2d_batch_matches_one_by_one, winograd_matches_naive, winograd_reads_half_weights, attention_matches_naive, panel_sgemm_matches_double, norms_and_activations,
           norms_match_double, activations_match_double, fused_products_match_double,
           sgemm_tiles_match_double, arena_reuses_its_pages)
