@@ -55,7 +55,7 @@ int main(int argc, char **argv)
         int ld = p->heads * p->dh, causal = strstr(p->what, "causal") != NULL;
         size_t nq = (size_t)p->nq * ld, nk = (size_t)p->nk * ld;
         float *q = malloc(nq * 4), *k = malloc(nk * 4), *v = malloc(nk * 4), *o1 = malloc(nq * 4),
-              *o2 = malloc(nq * 4), *scr = malloc(sdk_attention_scratch(p->nq, p->nk) * 4);
+              *o2 = malloc(nq * 4), *scr = malloc(sdk_attention_scratch(p->nq, p->nk, p->heads, p->dh) * 4);
         if (!q || !k || !v || !o1 || !o2 || !scr)
             return fprintf(stderr, "bench_attn: out of memory\n"), 1;
         unsigned s = 11;

@@ -100,7 +100,7 @@ longsd_status sdclip_forward_taps(const sdclip_cfg *cfg, const sdst_file *f, con
     int need_last = hidden || (taps && taps->pooled);
     float *x = hidden ? hidden : sdarena_alloc(a, (size_t)L * D);
     float *n = sdarena_alloc(a, (size_t)L * D), *att = sdarena_alloc(a, (size_t)L * D),
-          *scr = sdarena_alloc(a, sdk_attention_scratch(L, L));
+          *scr = sdarena_alloc(a, sdk_attention_scratch(L, L, H, D / H));
     if (!x || !n || !att || !scr) {
         rc = lserr_set(err, LONGSD_ERR_NOMEM, "text encoder: out of memory");
         goto out;

@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 
 #include "threadpool.h"
+#include "vexp.h"
 
 /* ---- arena
  *
@@ -283,6 +284,28 @@ const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...)
     return buf;
 }
 
+const sdst_tensor *sdw_tensor(sdw *w, size_t numel, const char *fmt, ...)
+{
+    char name[512], base[448];
+    va_list ap;
+    va_start(ap, fmt);
+    full_name(w, name, sizeof name, fmt, ap);
+    va_end(ap);
+    if (w->rc != LONGSD_OK)
+        return NULL;
+    if (w->patch) {
+        va_start(ap, fmt);
+        vsnprintf(base, sizeof base, fmt, ap);
+        va_end(ap);
+        if (w->patch->has(w->patch->ctx, base))
+            return NULL;
+    }
+    const sdst_tensor *t = sdst_find(w->f, name);
+    if (!t || t->numel != numel || !sdst_dtype_is_float(t->dtype) || sdst_f32_view(t))
+        return NULL;
+    return t;
+}
+
 int sdw_has(sdw *w, const char *fmt, ...)
 {
     char name[512];
@@ -312,6 +335,7 @@ typedef struct {
     const float *x;
     float *col;
     int H, W, k, stride, pad, Wo, r0, nr;
+    size_t ld; /* col's row stride: nr * Wo, or more when images share its rows */
 } im2col_job;
 
 /* col(K, n): row (c, ky, kx), column (oy, ox), for channels [c0, c1). */
@@ -319,7 +343,7 @@ static void im2col_range(void *ctx, size_t c0, size_t c1)
 {
     const im2col_job *j = ctx;
     int k = j->k, Wo = j->Wo, nr = j->nr, H = j->H, W = j->W;
-    size_t n = (size_t)nr * Wo;
+    size_t n = j->ld;
     for (int c = (int)c0; c < (int)c1; c++)
         for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++) {
@@ -341,30 +365,6 @@ static void im2col_range(void *ctx, size_t c0, size_t c1)
 }
 
 #if defined(__x86_64__)
-/* exp for 8 floats (Cephes' expf polynomial, ~1 ulp on [-87, 88]; below
- * -87.3, including -inf from the causal mask, exactly 0). The scores'
- * exponentials are the largest element-wise cost of 512x512 attention. */
-__attribute__((target("avx2,fma"))) static inline __m256 exp8(__m256 x)
-{
-    const __m256 hi = _mm256_set1_ps(88.3762626647949f), lo = _mm256_set1_ps(-87.3f);
-    __m256 zero_mask = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
-    x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
-    __m256 fx = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
-    x = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), x);
-    __m256 z = _mm256_mul_ps(x, x);
-    __m256 y = _mm256_set1_ps(1.9875691500E-4f);
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507E-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073E-3f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894E-2f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459E-1f));
-    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201E-1f));
-    y = _mm256_fmadd_ps(y, z, _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
-    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
-    y = _mm256_mul_ps(y, _mm256_castsi256_ps(e));
-    return _mm256_andnot_ps(zero_mask, y);
-}
-
 /* silu(x) = x / (1 + exp(-x)) for 8 floats */
 __attribute__((target("avx2,fma"))) static inline __m256 silu8(__m256 x)
 {
@@ -472,13 +472,58 @@ void sdk_conv2d_res(const float *x, int C, int H, int W, const float *w, const f
         int rows = (int)(sdk_conv2d_scratch(C, H, W, k, stride, pad) / row);
         for (int r0 = 0; r0 < Ho; r0 += rows) {
             int nr = Ho - r0 < rows ? Ho - r0 : rows, n = nr * Wo;
-            im2col_job job = {x, col, H, W, k, stride, pad, Wo, r0, nr};
+            im2col_job job = {x, col, H, W, k, stride, pad, Wo, r0, nr, (size_t)n};
             sdk_parallel_for(im2col_range, &job, (size_t)C, (size_t)(65536 / ((size_t)k * k * n + 1)) + 1);
             sdk_sgemm(0, 0, O, n, K, 1.0f, w, K, col, n, 0.0f, y + (size_t)r0 * Wo, N);
         }
     }
     /* bias and residual in the one pass that follows the product */
     sdk_rows_add(y, O, (size_t)N, b, res);
+}
+
+/* ---- a batch of small pictures in one product: im2col of every image
+ * side by side, col(K, B N), one product (O, B N), then each image's
+ * part to y with the bias and the residual */
+size_t sdk_conv2d_batch_scratch(int B, int C, int H, int W, int k, int stride, int pad, int O)
+{
+    size_t N = (size_t)((H + 2 * pad - k) / stride + 1) * (size_t)((W + 2 * pad - k) / stride + 1);
+    return ((size_t)C * k * k + (size_t)O) * (size_t)B * N;
+}
+
+typedef struct {
+    const float *t, *b, *res;
+    float *y;
+    int B, O;
+    size_t N;
+} scatter_job;
+
+static void scatter_range(void *ctx, size_t o0, size_t o1)
+{
+    const scatter_job *j = ctx;
+    size_t N = j->N, BN = (size_t)j->B * N;
+    for (size_t o = o0; o < o1; o++)
+        for (int i = 0; i < j->B; i++) {
+            const float *src = j->t + o * BN + (size_t)i * N;
+            const float *r = j->res ? j->res + ((size_t)i * j->O + o) * N : NULL;
+            float *d = j->y + ((size_t)i * j->O + o) * N, bo = j->b ? j->b[o] : 0.0f;
+            for (size_t p = 0; p < N; p++)
+                d[p] = src[p] + bo + (r ? r[p] : 0.0f);
+        }
+}
+
+void sdk_conv2d_batch_res(const float *x, int B, int C, int H, int W, const float *w, const float *b, const float *res,
+                          int O, int k, int stride, int pad, float *y, float *scratch)
+{
+    int Ho = (H + 2 * pad - k) / stride + 1, Wo = (W + 2 * pad - k) / stride + 1, K = C * k * k;
+    size_t N = (size_t)Ho * Wo, BN = (size_t)B * N, in = (size_t)C * H * W;
+    float *col = scratch, *t = scratch + (size_t)K * BN;
+    for (int i = 0; i < B; i++) {
+        im2col_job job = {x + i * in, col + i * N, H, W, k, stride, pad, Wo, 0, Ho, BN};
+        sdk_parallel_for(im2col_range, &job, (size_t)C, (size_t)(65536 / ((size_t)k * k * N + 1)) + 1);
+    }
+    sdk_sgemm(0, 0, O, (int)BN, K, 1.0f, w, K, col, (int)BN, 0.0f, t, (int)BN);
+    scatter_job sj = {t, b, res, y, B, O, N};
+    sdk_parallel_for(scatter_range, &sj, (size_t)O, 65536 / (BN + 1) + 1);
 }
 
 void sdk_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y)
@@ -966,222 +1011,3 @@ void sdk_add(float *y, const float *x, size_t n)
         y[i] += x[i];
 }
 
-#define ATT_MAX ((size_t)4 << 20) /* score block: at most 16 MB */
-
-/* ---- attention by score rows: (rows, nk) scores at a time in scratch,
- * softmax over them, then P V; sgemm on all BLAS threads. */
-static size_t rows_scratch(int nq, int nk)
-{
-    size_t rows = ATT_MAX / (size_t)(nk > 0 ? nk : 1);
-    if (rows < 1)
-        rows = 1;
-    if (rows > (size_t)nq)
-        rows = (size_t)nq;
-    return rows * (size_t)nk;
-}
-
-void sdk_attention_rows(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
-                        float *out, float *scratch)
-{
-    int ld = heads * dh, rows = (int)(rows_scratch(nq, nk) / (size_t)nk);
-    float scale = 1.0f / sqrtf((float)dh);
-    for (int h = 0; h < heads; h++)
-        for (int r0 = 0; r0 < nq; r0 += rows) {
-            int nr = nq - r0 < rows ? nq - r0 : rows;
-            sdk_sgemm(0, 1, nr, nk, dh, scale, q + (size_t)r0 * ld + h * dh, ld, k + h * dh, ld, 0.0f, scratch, nk);
-            if (causal)
-                for (int i = 0; i < nr; i++)
-                    for (int j = r0 + i + 1; j < nk; j++)
-                        scratch[(size_t)i * nk + j] = -INFINITY;
-            sdk_softmax_rows(scratch, nr, nk);
-            sdk_sgemm(0, 0, nr, dh, nk, 1.0f, scratch, nk, v + h * dh, ld, 0.0f, out + (size_t)r0 * ld + h * dh, ld);
-        }
-}
-
-/* ---- attention in blocks with an online softmax: each work item is one
- * head's block of FA_BQ query rows, taken through the keys FA_BK at a time
- * by one thread with a single-threaded sgemm. A row keeps its running
- * maximum m and sum l; a key block with a larger maximum rescales what the
- * row has accumulated by exp(m_old - m_new). The (FA_BQ, FA_BK) score
- * block stays in the core's cache; the full score matrix never exists.
- * Each thread claims one of FA_SLOTS scratch slices for the items it is
- * given, so the result does not depend on the split. Block sizes from
- * bench/bench_attn.c (CPU time, alternating runs): 128 query rows take
- * 5-10 % less than 64 at the UNet's 64^2 shapes (half the packing of the
- * key and value blocks), and 256 or 512 keys read the same; a (128, 256)
- * score block is 128 KB, within a core's L2. */
-#define FA_BQ 128
-#define FA_BK 256
-/* scratch slices: one per thread running at once; a pool of more threads
- * than this waits for a free slice (never seen: 64 cores) */
-#define FA_SLOTS 64
-
-static size_t fa_bk(int nk)
-{
-    size_t bk = ((size_t)(nk > 0 ? nk : 1) + 7) & ~(size_t)7;
-    return bk < FA_BK ? bk : FA_BK;
-}
-
-/* floats per slice: scores, then the running max (float) and sum (double) */
-static size_t fa_slice(int nk)
-{
-    return (FA_BQ * fa_bk(nk) + 3 * FA_BQ + 15) & ~(size_t)15;
-}
-
-typedef struct {
-    const float *q, *k, *v;
-    float *out, *scratch;
-    int nq, nk, dh, ld, causal, nqb;
-    float scale;
-    atomic_int busy[FA_SLOTS];
-} fa_job;
-
-/* One score row s[0, nc) of a key block, of which the first lim count
- * (the rest are causally masked): s becomes exp(s - m_new) (0 where
- * masked), *m the new running max, *l the rescaled sum plus this block's;
- * returns the factor the row's accumulator must be multiplied by. */
-static float fa_row_scalar(float *s, int lim, int nc, float *m, double *l)
-{
-    float mx = *m;
-    for (int j = 0; j < lim; j++)
-        mx = s[j] > mx ? s[j] : mx;
-    float alpha = *m == -INFINITY ? 0.0f : expf(*m - mx);
-    double sum = 0;
-    for (int j = 0; j < lim; j++)
-        sum += s[j] = expf(s[j] - mx);
-    for (int j = lim; j < nc; j++)
-        s[j] = 0;
-    *l = *l * alpha + sum;
-    *m = mx;
-    return alpha;
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) static float fa_row_avx2(float *s, int lim, int nc, float *m, double *l)
-{
-    __m256 vm = _mm256_set1_ps(*m);
-    int j = 0;
-    for (; j + 8 <= lim; j += 8)
-        vm = _mm256_max_ps(vm, _mm256_loadu_ps(s + j));
-    float mv[8], mx = *m;
-    _mm256_storeu_ps(mv, vm);
-    for (int t = 0; t < 8; t++)
-        mx = mv[t] > mx ? mv[t] : mx;
-    for (int t = j; t < lim; t++)
-        mx = s[t] > mx ? s[t] : mx;
-    float alpha = *m == -INFINITY ? 0.0f : expf(*m - mx);
-    __m256 vmax = _mm256_set1_ps(mx), vs = _mm256_setzero_ps();
-    for (j = 0; j + 8 <= lim; j += 8) {
-        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(s + j), vmax));
-        _mm256_storeu_ps(s + j, e);
-        vs = _mm256_add_ps(vs, e);
-    }
-    float sv[8];
-    _mm256_storeu_ps(sv, vs);
-    double sum = 0;
-    for (int t = 0; t < 8; t++)
-        sum += sv[t];
-    for (; j < lim; j++)
-        sum += s[j] = expf(s[j] - mx);
-    for (; j < nc; j++)
-        s[j] = 0;
-    *l = *l * alpha + sum;
-    *m = mx;
-    return alpha;
-}
-#endif
-
-static void fa_range(void *ctx, size_t i0, size_t i1)
-{
-    fa_job *j = ctx;
-    int slot = 0;
-    for (;; slot = (slot + 1) % FA_SLOTS) { /* a free slice: at most one per running thread */
-        int expect = 0;
-        if (atomic_compare_exchange_strong(&j->busy[slot], &expect, 1))
-            break;
-    }
-    size_t bk = fa_bk(j->nk);
-    float *S = j->scratch + (size_t)slot * fa_slice(j->nk), *m = S + FA_BQ * bk;
-    double *l = (double *)(m + FA_BQ + (FA_BQ & 1));
-    int ld = j->ld, dh = j->dh, avx = 0;
-#if defined(__x86_64__)
-    avx = have_avx2();
-#endif
-    for (size_t it = i0; it < i1; it++) {
-        int h = (int)(it / (size_t)j->nqb), r0 = (int)(it % (size_t)j->nqb) * FA_BQ;
-        int nr = j->nq - r0 < FA_BQ ? j->nq - r0 : FA_BQ;
-        int kend = j->causal && r0 + nr < j->nk ? r0 + nr : j->nk;
-        const float *qh = j->q + (size_t)r0 * ld + h * dh;
-        float *oh = j->out + (size_t)r0 * ld + h * dh;
-        for (int i = 0; i < nr; i++) {
-            m[i] = -INFINITY;
-            l[i] = 0;
-        }
-        for (int j0 = 0; j0 < kend; j0 += (int)bk) {
-            int nc = kend - j0 < (int)bk ? kend - j0 : (int)bk;
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nr, nc, dh, j->scale, qh, ld,
-                        j->k + (size_t)j0 * ld + h * dh, ld, 0.0f, S, nc);
-            for (int i = 0; i < nr; i++) {
-                float *s = S + (size_t)i * nc;
-                int lim = j->causal && r0 + i + 1 - j0 < nc ? r0 + i + 1 - j0 : nc;
-                if (lim <= 0) { /* all masked: adds nothing */
-                    memset(s, 0, (size_t)nc * sizeof *s);
-                    continue;
-                }
-#if defined(__x86_64__)
-                float alpha = avx ? fa_row_avx2(s, lim, nc, &m[i], &l[i]) : fa_row_scalar(s, lim, nc, &m[i], &l[i]);
-#else
-                float alpha = fa_row_scalar(s, lim, nc, &m[i], &l[i]);
-#endif
-                if (j0 > 0 && alpha != 1.0f)
-                    for (int t = 0; t < dh; t++)
-                        oh[(size_t)i * ld + t] *= alpha;
-            }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nr, dh, nc, 1.0f, S, nc,
-                        j->v + (size_t)j0 * ld + h * dh, ld, j0 ? 1.0f : 0.0f, oh, ld);
-        }
-        for (int i = 0; i < nr; i++) {
-            float inv = (float)(1.0 / l[i]);
-            for (int t = 0; t < dh; t++)
-                oh[(size_t)i * ld + t] *= inv;
-        }
-    }
-    (void)avx;
-    atomic_store(&j->busy[slot], 0);
-}
-
-void sdk_attention_flash(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
-                         float *out, float *scratch)
-{
-    fa_job job, *j = &job;
-    memset(j, 0, sizeof *j);
-    j->q = q, j->k = k, j->v = v, j->out = out, j->scratch = scratch;
-    j->nq = nq, j->nk = nk, j->dh = dh, j->ld = heads * dh, j->causal = causal;
-    j->nqb = (nq + FA_BQ - 1) / FA_BQ;
-    j->scale = 1.0f / sqrtf((float)dh);
-    for (int i = 0; i < FA_SLOTS; i++)
-        atomic_init(&j->busy[i], 0);
-    /* one thread per item, each with a single-threaded sgemm (threadpool.c
-     * keeps OpenBLAS itself on one thread) */
-    sdk_parallel_for(fa_range, j, (size_t)heads * j->nqb, 1);
-}
-
-size_t sdk_attention_scratch(int nq, int nk)
-{
-    size_t r = rows_scratch(nq, nk), f = (size_t)FA_SLOTS * fa_slice(nk);
-    return r > f ? r : f;
-}
-
-void sdk_attention(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
-                   float *out, float *scratch)
-{
-    /* bench/bench_attn.c (2 threads, EPYC, bench/README.md): blocks with
-     * the online softmax are 1.3-1.5x faster in CPU time at the UNet's
-     * shapes (40-160 dims a head, self and cross) and CLIP's; the VAE's
-     * one head of 512 is 1.2x faster by rows, where the products are large
-     * enough for sgemm on all threads and the softmax is a small part. */
-    if (dh >= 256)
-        sdk_attention_rows(q, k, v, nq, nk, heads, dh, causal, out, scratch);
-    else
-        sdk_attention_flash(q, k, v, nq, nk, heads, dh, causal, out, scratch);
-}

@@ -88,6 +88,12 @@ void sdw_free(sdw *w);
 /* The tensor NAME (printf-style) with exactly numel elements, as f32,
  * borrowed until the same slot is used again. */
 const float *sdw_get(sdw *w, int slot, size_t numel, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The tensor NAME with exactly numel elements as it is in the file, for
+ * a kernel that converts as it reads (sdk_wino_conv_tensor): NULL when a
+ * copy is better or needed (F32, which sdw_get returns without a copy; a
+ * dtype that is not a float or block type; a tensor a patch changes) or
+ * when absent (then sdw_get reports it). */
+const sdst_tensor *sdw_tensor(sdw *w, size_t numel, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Non-zero when the tensor exists (no error recorded otherwise). */
 int sdw_has(sdw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -113,13 +119,23 @@ void sdk_sgemm_batch(int ta, int tb, int M, int N, int K, float alpha, const flo
  * [M / MR][K][MR], B in column panels of SDK_NR, [N / NR][K][NR] (best
  * 32-byte aligned); m0, m1 multiples of MR, N of NR (pad with zeros). Runs
  * on the calling thread alone: callers split rows or products over the
- * pool, and each element is summed in one order however they split. */
+ * pool, and each element is summed in one order however they split. add
+ * non-zero: C += A B, else C = A B. */
 #define SDK_MR 6
 #define SDK_NR 16
-void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc);
-/* Tests: the portable kernel even where the CPU has FMA (non-zero), or
- * the fastest again (0). Process-wide, not for concurrent use. */
+void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc, int add);
+/* The same with A read in place, row-major (M, K) with stride lda, any
+ * m0 <= m1 <= M (m0 a multiple of MR when the split is to give the same
+ * bits), and C written only in its N columns (B's panels padded): the
+ * products of sdk_sgemm whose A is row-major (gemm.c). */
+void sdk_panel_gemm_rows(int K, const float *A, size_t lda, int m0, int m1, const float *Bp, int N, float *C,
+                         size_t ldc, int add);
+/* Tests: the portable kernels (the panel products, attention's softmax)
+ * even where the CPU has FMA (non-zero), or the fastest again (0).
+ * Process-wide, not for concurrent use. */
 void sdk_panel_portable(int on);
+/* Whether the AVX2/FMA kernels run: the CPU has them, not turned off. */
+int sdk_panel_fma(void);
 
 /* ---- kernels */
 /* y(O, Ho, Wo) = conv(x(C, H, W), w(O, C, k, k)) + b; col is scratch from
@@ -145,10 +161,23 @@ void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const floa
  * same pass as the bias. */
 void sdk_conv2d_res(const float *x, int C, int H, int W, const float *w, const float *b, const float *res, int O, int k,
                     int stride, int pad, float *y, float *col);
+/* sdk_conv2d_res on a batch of B pictures small enough for one product
+ * (y(B, O, Ho, Wo), res like y or NULL, b may be NULL): their im2col side
+ * by side, so the weights are read once for the batch, not once a
+ * picture (the UNet's 8^2 level: 64 columns a picture). scratch holds
+ * sdk_conv2d_batch_scratch floats. */
+size_t sdk_conv2d_batch_scratch(int B, int C, int H, int W, int k, int stride, int pad, int O);
+void sdk_conv2d_batch_res(const float *x, int B, int C, int H, int W, const float *w, const float *b, const float *res,
+                          int O, int k, int stride, int pad, float *y, float *scratch);
 /* sdk_wino_conv plus a residual res(B, O, H, W) (may be NULL) added as the
  * output transform writes y. */
 void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b,
                        const float *res, int O, float *y, float *scratch);
+/* The same with the weights read from f's tensor t in its own type (F16,
+ * BF16, a GGUF block type: sdst_dtype_is_float) as the transform goes, so
+ * a step does not write and read them again as f32 first (sdw_tensor). */
+void sdk_wino_conv_tensor(int m, const float *x, int B, int C, int H, int W, const sdst_file *f, const sdst_tensor *t,
+                          const float *b, const float *res, int O, float *y, float *scratch);
 /* y(n, out) = x(n, in) w(out, in)^T + b (b may be NULL); y may not alias x. */
 void sdk_linear(const float *x, int n, int in, const float *w, const float *b, int out, float *y);
 /* The same accumulated: y += x w^T + b (sgemm with beta 1: a residual
@@ -192,11 +221,12 @@ void sdk_upsample2x(const float *x, int C, int H, int W, float *y);
 void sdk_transpose(const float *x, int rows, int cols, float *y);
 void sdk_add(float *y, const float *x, size_t n); /* y += x */
 
-/* Multi-head attention: q(nq, heads*dh), k and v (nk, heads*dh), all with
- * row stride heads*dh; out(nq, heads*dh). Scores are computed for at most
- * as many query rows at a time as fit sdk_attention_scratch floats. causal
+/* Multi-head attention (attention.c): q(nq, heads*dh), k and v (nk,
+ * heads*dh), all with row stride heads*dh; out(nq, heads*dh). scratch holds
+ * sdk_attention_scratch floats, sized on the thread that then calls (the
+ * blocks keep one slice per thread of the calling thread's pool). causal
  * masks key j > query i (CLIP). */
-size_t sdk_attention_scratch(int nq, int nk);
+size_t sdk_attention_scratch(int nq, int nk, int heads, int dh);
 void sdk_attention(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
                    float *out, float *scratch);
 /* The two ways sdk_attention chooses between (bench/bench_attn.c, tests),

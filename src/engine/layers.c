@@ -21,24 +21,34 @@ static int conv_into(sdrun *r, const char *pfx, const float *x, int B, int C, in
     size_t mark = sdarena_mark(r->a);
     /* Winograd where it measured faster: one weight transform for the batch */
     int m = k == 3 && stride == 1 && pad == 1 ? sdk_wino_pick(B, C, H, W, O) : 0;
+    /* a batch of small pictures by im2col: one product for all of them */
+    int batched = !m && B > 1 && k > 1 && (size_t)B * Ho * Wo <= 128;
     float *col = NULL, *bsum = add_b ? sdarena_alloc(r->a, (size_t)O) : NULL;
     if (m)
         col = sdarena_alloc(r->a, sdk_wino_scratch(m, B, C, H, W, O));
+    else if (batched)
+        col = sdarena_alloc(r->a, sdk_conv2d_batch_scratch(B, C, H, W, k, stride, pad, O));
     else if (!(k == 1 && stride == 1 && pad == 0))
         col = sdarena_alloc(r->a, sdk_conv2d_scratch(C, H, W, k, stride, pad));
     if ((!col && !(k == 1 && stride == 1 && pad == 0)) || (add_b && !bsum))
         return 0;
-    const float *w = sdw_get(&r->w, 0, (size_t)O * C * k * k, "%s.weight", pfx);
+    /* Winograd reads F16 (or BF16, GGUF) weights as it transforms them */
+    const sdst_tensor *wt = m ? sdw_tensor(&r->w, (size_t)O * C * 9, "%s.weight", pfx) : NULL;
+    const float *w = wt ? NULL : sdw_get(&r->w, 0, (size_t)O * C * k * k, "%s.weight", pfx);
     const float *b = sdw_get(&r->w, 1, (size_t)O, "%s.bias", pfx);
-    if (!w || !b)
+    if ((!w && !wt) || !b)
         return 0;
     if (add_b) {
         for (int o = 0; o < O; o++)
             bsum[o] = b[o] + add_b[o];
         b = bsum;
     }
-    if (m)
+    if (wt)
+        sdk_wino_conv_tensor(m, x, B, C, H, W, r->w.f, wt, b, res, O, y, col);
+    else if (m)
         sdk_wino_conv_res(m, x, B, C, H, W, w, b, res, O, y, col);
+    else if (batched)
+        sdk_conv2d_batch_res(x, B, C, H, W, w, b, res, O, k, stride, pad, y, col);
     else
         for (int i = 0; i < B; i++)
             sdk_conv2d_res(x + i * in, C, H, W, w, b, res ? res + i * on : NULL, O, k, stride, pad, y + i * on, col);
@@ -198,7 +208,7 @@ static int attention(sdrun *r, const char *pfx, const float *xq, int B, int nq, 
         v = k ? sdl_linear(r, name, xkv, B * nk, dkv, C) : NULL;
     }
     float *o = v ? sdarena_alloc(r->a, (size_t)B * nq * C) : NULL;
-    float *scr = o ? sdarena_alloc(r->a, sdk_attention_scratch(nq, nk)) : NULL;
+    float *scr = o ? sdarena_alloc(r->a, sdk_attention_scratch(nq, nk, heads, C / heads)) : NULL;
     if (!scr)
         return 0;
     for (int i = 0; i < B; i++)

@@ -1,6 +1,7 @@
 /* panel.c - sdk_panel_gemm (kernels.h): a matrix product whose operands
  * are already in the panel layout its register kernel reads, for callers
- * that write them that way anyway (Winograd's transforms, winograd.c).
+ * that write them that way anyway (Winograd's transforms, winograd.c;
+ * attention's blocks, attention.c).
  *
  * OpenBLAS copies both operands of every call into its own panels before
  * its kernel runs. For Winograd's a^2 products per chunk of tiles that
@@ -18,6 +19,8 @@
  * C is summed in the same order whatever rows a caller asks for, so a
  * split over threads does not change a bit. */
 #include "kernels.h"
+
+#include <string.h>
 
 #define PANEL_KC 384 /* 16 x 384 floats of B: 24 KB, under a 32 KB L1 (256 or 128: no faster) */
 
@@ -68,6 +71,48 @@ __attribute__((target("avx2,fma"))) static void kernel_fma(int K, const float *a
     _mm256_storeu_ps(c + 5 * ldc, c50), _mm256_storeu_ps(c + 5 * ldc + 8, c51);
 }
 
+/* The same block with A read in place, row-major with stride lda: six
+ * rows walked side by side (the hardware prefetcher follows six streams),
+ * so a product whose A is already row-major (weights, activations) needs
+ * no copy of it. */
+__attribute__((target("avx2,fma"))) static void kernel_fma_rows(int K, const float *a, size_t lda, const float *b,
+                                                                 float *c, size_t ldc, int acc)
+{
+    const float *a0 = a, *a1 = a + lda, *a2 = a + 2 * lda, *a3 = a + 3 * lda, *a4 = a + 4 * lda, *a5 = a + 5 * lda;
+    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+    if (acc) {
+        c00 = _mm256_loadu_ps(c), c01 = _mm256_loadu_ps(c + 8);
+        c10 = _mm256_loadu_ps(c + ldc), c11 = _mm256_loadu_ps(c + ldc + 8);
+        c20 = _mm256_loadu_ps(c + 2 * ldc), c21 = _mm256_loadu_ps(c + 2 * ldc + 8);
+        c30 = _mm256_loadu_ps(c + 3 * ldc), c31 = _mm256_loadu_ps(c + 3 * ldc + 8);
+        c40 = _mm256_loadu_ps(c + 4 * ldc), c41 = _mm256_loadu_ps(c + 4 * ldc + 8);
+        c50 = _mm256_loadu_ps(c + 5 * ldc), c51 = _mm256_loadu_ps(c + 5 * ldc + 8);
+    } else {
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
+    }
+    for (int k = 0; k < K; k++, b += 16) {
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), t;
+        t = _mm256_broadcast_ss(a0 + k);
+        c00 = _mm256_fmadd_ps(t, b0, c00), c01 = _mm256_fmadd_ps(t, b1, c01);
+        t = _mm256_broadcast_ss(a1 + k);
+        c10 = _mm256_fmadd_ps(t, b0, c10), c11 = _mm256_fmadd_ps(t, b1, c11);
+        t = _mm256_broadcast_ss(a2 + k);
+        c20 = _mm256_fmadd_ps(t, b0, c20), c21 = _mm256_fmadd_ps(t, b1, c21);
+        t = _mm256_broadcast_ss(a3 + k);
+        c30 = _mm256_fmadd_ps(t, b0, c30), c31 = _mm256_fmadd_ps(t, b1, c31);
+        t = _mm256_broadcast_ss(a4 + k);
+        c40 = _mm256_fmadd_ps(t, b0, c40), c41 = _mm256_fmadd_ps(t, b1, c41);
+        t = _mm256_broadcast_ss(a5 + k);
+        c50 = _mm256_fmadd_ps(t, b0, c50), c51 = _mm256_fmadd_ps(t, b1, c51);
+    }
+    _mm256_storeu_ps(c, c00), _mm256_storeu_ps(c + 8, c01);
+    _mm256_storeu_ps(c + ldc, c10), _mm256_storeu_ps(c + ldc + 8, c11);
+    _mm256_storeu_ps(c + 2 * ldc, c20), _mm256_storeu_ps(c + 2 * ldc + 8, c21);
+    _mm256_storeu_ps(c + 3 * ldc, c30), _mm256_storeu_ps(c + 3 * ldc + 8, c31);
+    _mm256_storeu_ps(c + 4 * ldc, c40), _mm256_storeu_ps(c + 4 * ldc + 8, c41);
+    _mm256_storeu_ps(c + 5 * ldc, c50), _mm256_storeu_ps(c + 5 * ldc + 8, c51);
+}
+
 static int have_fma(void)
 {
     static int known = -1;
@@ -105,6 +150,30 @@ static void kernel_vec(int K, const float *a, const float *b, float *c, size_t l
             __builtin_memcpy(c + r * ldc + 8 * h, &s[r][h], sizeof(v8));
 }
 
+static void kernel_vec_rows(int K, const float *a, size_t lda, const float *b, float *c, size_t ldc, int acc)
+{
+    v8 s[6][2];
+    for (int r = 0; r < 6; r++)
+        for (int h = 0; h < 2; h++) {
+            if (acc)
+                __builtin_memcpy(&s[r][h], c + r * ldc + 8 * h, sizeof(v8));
+            else
+                s[r][h] = (v8){0};
+        }
+    for (int k = 0; k < K; k++, b += 16) {
+        v8 b0, b1;
+        __builtin_memcpy(&b0, b, sizeof b0);
+        __builtin_memcpy(&b1, b + 8, sizeof b1);
+        for (int r = 0; r < 6; r++) {
+            s[r][0] += a[r * lda + k] * b0;
+            s[r][1] += a[r * lda + k] * b1;
+        }
+    }
+    for (int r = 0; r < 6; r++)
+        for (int h = 0; h < 2; h++)
+            __builtin_memcpy(c + r * ldc + 8 * h, &s[r][h], sizeof(v8));
+}
+
 static int portable_only;
 
 void sdk_panel_portable(int on)
@@ -112,11 +181,20 @@ void sdk_panel_portable(int on)
     portable_only = on;
 }
 
-void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc)
+int sdk_panel_fma(void)
+{
+#ifdef PANEL_X86
+    return have_fma() && !portable_only;
+#else
+    return 0;
+#endif
+}
+
+void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int N, float *C, size_t ldc, int add)
 {
     void (*kern)(int, const float *, const float *, float *, size_t, int, const float *) = kernel_vec;
 #ifdef PANEL_X86
-    if (have_fma() && !portable_only)
+    if (sdk_panel_fma())
         kern = kernel_fma;
 #endif
     int nkb = (K + PANEL_KC - 1) / PANEL_KC, kc = nkb ? (K + nkb - 1) / nkb : 0;
@@ -128,7 +206,48 @@ void sdk_panel_gemm(int K, const float *Ap, int m0, int m1, const float *Bp, int
                 const float *a = Ap + (size_t)r * K + (size_t)k0 * SDK_MR;
                 /* the next row panel's, or this one's again at the last */
                 const float *next = r + SDK_MR < m1 ? a + (size_t)SDK_MR * K : a;
-                kern(kk, a, b, C + (size_t)r * ldc + n0, ldc, k0 > 0, next);
+                kern(kk, a, b, C + (size_t)r * ldc + n0, ldc, add || k0 > 0, next);
+            }
+        }
+    }
+}
+
+void sdk_panel_gemm_rows(int K, const float *A, size_t lda, int m0, int m1, const float *Bp, int N, float *C,
+                         size_t ldc, int add)
+{
+    void (*kern)(int, const float *, size_t, const float *, float *, size_t, int) = kernel_vec_rows;
+#ifdef PANEL_X86
+    if (sdk_panel_fma())
+        kern = kernel_fma_rows;
+#endif
+    int nkb = (K + PANEL_KC - 1) / PANEL_KC, kc = nkb ? (K + nkb - 1) / nkb : 0;
+    /* an edge block (rows past m1, columns past N) runs on copies: A's rows
+     * padded with zeros, C's block in a buffer (the same kernel, the same
+     * order of sums as a full block) */
+    float ea[SDK_MR * PANEL_KC], ec[SDK_MR * SDK_NR];
+    for (int k0 = 0; k0 < K; k0 += kc) {
+        int kk = K - k0 < kc ? K - k0 : kc, acc = add || k0 > 0;
+        for (int n0 = 0; n0 < N; n0 += SDK_NR) {
+            const float *b = Bp + (size_t)n0 * K + (size_t)k0 * SDK_NR;
+            int nc = N - n0 < SDK_NR ? N - n0 : SDK_NR;
+            for (int r = m0; r < m1; r += SDK_MR) {
+                int nr = m1 - r < SDK_MR ? m1 - r : SDK_MR;
+                const float *a = A + (size_t)r * lda + k0;
+                float *c = C + (size_t)r * ldc + n0;
+                if (nr == SDK_MR && nc == SDK_NR) {
+                    kern(kk, a, lda, b, c, ldc, acc);
+                    continue;
+                }
+                memset(ea, 0, sizeof ea);
+                memset(ec, 0, sizeof ec);
+                for (int i = 0; i < nr; i++) {
+                    memcpy(ea + (size_t)i * kk, a + (size_t)i * lda, (size_t)kk * sizeof *ea);
+                    if (acc)
+                        memcpy(ec + (size_t)i * SDK_NR, c + (size_t)i * ldc, (size_t)nc * sizeof *ec);
+                }
+                kern(kk, ea, (size_t)kk, b, ec, SDK_NR, acc);
+                for (int i = 0; i < nr; i++)
+                    memcpy(c + (size_t)i * ldc, ec + (size_t)i * SDK_NR, (size_t)nc * sizeof *ec);
             }
         }
     }

@@ -14,6 +14,7 @@
 #include <immintrin.h>
 #endif
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -556,9 +557,17 @@ __attribute__((target("avx,f16c"))) static void f16_to_f32_f16c(const uint8_t *p
 static int have_f16c(void)
 {
     /* clang's __builtin_cpu_supports knows no "f16c": ask CPUID (leaf 1,
-     * ECX bit 29); "avx" also checks that the OS saves the YMM state. */
-    unsigned a, b, c, d;
-    return __builtin_cpu_supports("avx") && __get_cpuid(1, &a, &b, &c, &d) && (c >> 29 & 1);
+     * ECX bit 29); "avx" also checks that the OS saves the YMM state.
+     * Asked once: in a VM CPUID traps to the hypervisor (microseconds),
+     * and Winograd's weight transform converts 72 halfs a call. */
+    static atomic_int known = -1;
+    int k = atomic_load_explicit(&known, memory_order_relaxed);
+    if (k < 0) {
+        unsigned a, b, c, d;
+        k = __builtin_cpu_supports("avx") && __get_cpuid(1, &a, &b, &c, &d) && (c >> 29 & 1);
+        atomic_store_explicit(&known, k, memory_order_relaxed);
+    }
+    return k;
 }
 #endif
 

@@ -57,6 +57,8 @@ struct sdpool {
     size_t items, chunk;
     atomic_size_t next;   /* first item nobody has claimed */
     atomic_int pending;   /* workers of this job not finished yet */
+    float *buf;           /* sdpool_buffer's, grown on demand */
+    size_t buf_cap;
 };
 
 static _Thread_local sdpool *bound;
@@ -188,7 +190,23 @@ void sdpool_free(sdpool *p)
     pthread_cond_destroy(&p->go);
     pthread_cond_destroy(&p->done);
     pthread_mutex_destroy(&p->mu);
+    longsd__free(p->buf);
     longsd__free(p);
+}
+
+float *sdpool_buffer(sdpool *p, size_t floats)
+{
+    if (!p)
+        return NULL;
+    if (floats > p->buf_cap) {
+        longsd__free(p->buf);
+        /* with slack, so that a need growing a little at a time does not
+         * free and fault the buffer in again at every call */
+        size_t cap = floats + floats / 4;
+        p->buf = longsd__malloc(cap * sizeof *p->buf);
+        p->buf_cap = p->buf ? cap : 0;
+    }
+    return p->buf;
 }
 
 int sdpool_threads(const sdpool *p)

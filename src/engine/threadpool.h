@@ -20,6 +20,12 @@ typedef struct sdpool sdpool;
 sdpool *sdpool_new(int threads);
 void sdpool_free(sdpool *p); /* NULL is a no-op; not while a job runs */
 int sdpool_threads(const sdpool *p); /* 1 for NULL */
+/* A buffer of at least `floats` floats owned by the pool, for the owner
+ * to fill between jobs and the jobs to read (gemm.c's packed operands):
+ * kept from call to call so that a step's ~1000 products do not map and
+ * fault in fresh memory each; valid until the next call or sdpool_free.
+ * NULL for a NULL pool or when out of memory. */
+float *sdpool_buffer(sdpool *p, size_t floats);
 /* The default thread count: OPENBLAS_NUM_THREADS as OpenBLAS read it at
  * start, else every core online. */
 int sdpool_default_threads(void);

@@ -193,6 +193,8 @@ typedef struct {
     int m, B, C, H, W, O, tx_n, T1; /* T1 tiles per image, tx_n per tile row */
     int Op, groups, group; /* O in whole row panels; the products' row groups, rows per group */
     const float *x, *w, *b, *res; /* res: added to y, or NULL */
+    const sdst_file *wf;          /* w == NULL: the weights are wf's tensor wt, in its own type */
+    const sdst_tensor *wt;
     float *y, *U, *V, *M;
     size_t t0, nt, ldn; /* this chunk's first tile and tile count; row length of V and M */
 } wino_job;
@@ -200,6 +202,8 @@ typedef struct {
 /* U(a^2, Op, C) from w(O, C, 3, 3), over output channels [o0, o1) of Op,
  * each point's matrix in row panels for sdk_panel_gemm ([Op / MR][C][MR]);
  * rows past O are zeros. */
+#define WCONV 64 /* a multiple of 8 */
+
 WINO_CLONES static void weights_range(void *ctx, size_t o0, size_t o1)
 {
     const wino_job *j = ctx;
@@ -214,12 +218,24 @@ WINO_CLONES static void weights_range(void *ctx, size_t o0, size_t o1)
                     row[p * OC + (size_t)c * SDK_MR] = 0.0f;
             continue;
         }
+        /* from the file's type: WCONV channels converted at a time */
+        float tmp[WCONV * 9];
+        const float *src = NULL;
         for (int c0 = 0; c0 < C; c0 += 8) {
             int n = C - c0 < 8 ? C - c0 : 8;
             v8 g[9] = {0}, u[36];
+            if (j->w) {
+                src = j->w + (o * C + c0) * 9;
+            } else if (c0 % WCONV == 0) { /* an in-range slice of a float tensor: cannot fail */
+                int nc = C - c0 < WCONV ? C - c0 : WCONV;
+                sdst_slice_to_f32(j->wf, j->wt, (uint64_t)(o * C + c0) * 9, (size_t)nc * 9, tmp, NULL);
+                src = tmp;
+            } else {
+                src += 72;
+            }
             for (int k = 0; k < n; k++)
                 for (int i = 0; i < 9; i++)
-                    g[i][k] = j->w[(o * C + c0 + k) * 9 + i];
+                    g[i][k] = src[k * 9 + i];
             w_transform(m, g, u);
             for (int p = 0; p < a2; p++) {
                 float *dst = row + p * OC + (size_t)c0 * SDK_MR;
@@ -303,7 +319,7 @@ static void products_range(void *ctx, size_t i0, size_t i1)
     for (size_t i = i0; i < i1; i++) {
         size_t p = i / (size_t)j->groups;
         int r0 = (int)(i % (size_t)j->groups) * j->group, r1 = r0 + j->group < j->Op ? r0 + j->group : j->Op;
-        sdk_panel_gemm(j->C, j->U + p * OC, r0, r1, j->V + p * CL, (int)round_nr(j->nt), j->M + p * OL, j->ldn);
+        sdk_panel_gemm(j->C, j->U + p * OC, r0, r1, j->V + p * CL, (int)round_nr(j->nt), j->M + p * OL, j->ldn, 0);
     }
 }
 
@@ -325,12 +341,13 @@ void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const floa
     sdk_wino_conv_res(m, x, B, C, H, W, w, b, NULL, O, y, scratch);
 }
 
-void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b,
-                       const float *res, int O, float *y, float *scratch)
+static void wino_run(int m, const float *x, int B, int C, int H, int W, const float *w, const sdst_file *wf,
+                     const sdst_tensor *wt, const float *b, const float *res, int O, float *y, float *scratch)
 {
     int a2 = (m + 2) * (m + 2), tx_n = (W + m - 1) / m;
     size_t ldn = chunk_tiles(m, B, C, H, W, O);
-    wino_job j = {m, B, C, H, W, O, tx_n, tx_n * ((H + m - 1) / m), 0, 0, 0, x, w, b, res, y, NULL, NULL, NULL, 0, 0, ldn};
+    wino_job j = {m, B, C, H, W, O, tx_n, tx_n * ((H + m - 1) / m), 0, 0, 0, x, w, b, res, wf, wt, y, NULL, NULL, NULL,
+                  0, 0, ldn};
     size_t tiles = (size_t)B * j.T1;
     j.Op = (int)pad_mr(O);
     /* the products' rows in groups of at most GROUP_ROWS, equal and whole
@@ -358,6 +375,18 @@ void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const 
         sdk_parallel_for(products_range, &j, (size_t)a2 * j.groups, 1);
         sdk_parallel_for(output_range, &j, (size_t)O, per);
     }
+}
+
+void sdk_wino_conv_res(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b,
+                       const float *res, int O, float *y, float *scratch)
+{
+    wino_run(m, x, B, C, H, W, w, NULL, NULL, b, res, O, y, scratch);
+}
+
+void sdk_wino_conv_tensor(int m, const float *x, int B, int C, int H, int W, const sdst_file *f, const sdst_tensor *t,
+                          const float *b, const float *res, int O, float *y, float *scratch)
+{
+    wino_run(m, x, B, C, H, W, NULL, f, t, b, res, O, y, scratch);
 }
 
 /* From bench/bench_conv.c (2 threads, AVX-512 EPYC, figures in

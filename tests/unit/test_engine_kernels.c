@@ -76,6 +76,47 @@ TEST(conv2d_matches_naive)
     conv_case(128, 40, 520, 2, 3, 1, 1, 1); /* im2col in several row blocks */
 }
 
+/* A batch of small pictures in one product (sdk_conv2d_batch_res, the
+ * UNet's 8^2 convs) against each picture by sdk_conv2d_res, with bias and
+ * residual, on a pool (where the product goes to the panel kernel). */
+static void conv_batch_case(int B, int C, int H, int W, int O, int stride)
+{
+    unsigned s = 9;
+    int Ho = (H + 2 - 3) / stride + 1, Wo = (W + 2 - 3) / stride + 1;
+    size_t nx = (size_t)B * C * H * W, nw = (size_t)O * C * 9, on = (size_t)O * Ho * Wo, ny = (size_t)B * on;
+    float *x = malloc(nx * 4), *w = malloc(nw * 4), *b = malloc((size_t)O * 4), *res = malloc(ny * 4),
+          *y = malloc(ny * 4), *yb = malloc(ny * 4), *col = malloc(sdk_conv2d_scratch(C, H, W, 3, stride, 1) * 4),
+          *scr = malloc(sdk_conv2d_batch_scratch(B, C, H, W, 3, stride, 1, O) * 4);
+    double *ref = malloc(ny * sizeof *ref);
+    REQUIRE(x && w && b && res && y && yb && col && scr && ref);
+    for (size_t i = 0; i < nx; i++)
+        x[i] = frand(&s);
+    for (size_t i = 0; i < nw; i++)
+        w[i] = frand(&s);
+    for (int i = 0; i < O; i++)
+        b[i] = frand(&s);
+    for (size_t i = 0; i < ny; i++)
+        res[i] = frand(&s);
+    for (int i = 0; i < B; i++)
+        sdk_conv2d_res(x + (size_t)i * C * H * W, C, H, W, w, b, res + i * on, O, 3, stride, 1, y + i * on, col);
+    for (size_t i = 0; i < ny; i++)
+        ref[i] = y[i];
+    sdpool *p2 = sdpool_new(2), *old = sdpool_bind(p2);
+    sdk_conv2d_batch_res(x, B, C, H, W, w, b, res, O, 3, stride, 1, yb, scr);
+    sdpool_bind(old);
+    sdpool_free(p2);
+    double e = rel_err(yb, ref, ny);
+    printf("  conv batch B%d C%d %dx%d O%d s%d: max rel diff to one by one %.2e\n", B, C, H, W, O, stride, e);
+    CHECK(e < 1e-5);
+    free(x), free(w), free(b), free(res), free(y), free(yb), free(col), free(scr), free(ref);
+}
+
+TEST(conv2d_batch_matches_one_by_one)
+{
+    conv_batch_case(2, 40, 8, 8, 70, 1);
+    conv_batch_case(3, 17, 7, 5, 33, 2);
+}
+
 /* Winograd F(m x m, 3 x 3) against the double-precision loops and the
  * im2col path on the same random tensors; bit-identical with 1 and 3
  * threads. Returns the max relative error to the double reference. */
@@ -162,6 +203,81 @@ TEST(winograd_matches_naive)
     sdk_panel_portable(0);
 }
 
+/* Winograd reading F16 and BF16 weights straight from a file's tensor
+ * (sdk_wino_conv_tensor, through sdw_tensor as layers.c asks): the same
+ * bits as the f32 path on the same weights converted first, for both tile
+ * sizes, on a pool of three; sdw_tensor declines an F32 tensor (sdw_get
+ * returns that without a copy) and a wrong element count. */
+TEST(winograd_reads_half_weights)
+{
+    enum { O = 20, C = 80, H = 12, W = 10, B = 2 }; /* C: one chunk of 64 channels converted, and 16 */
+    size_t nw = (size_t)O * C * 9, nx = (size_t)B * C * H * W, ny = (size_t)B * O * H * W;
+    unsigned s = 3;
+    unsigned char *data = malloc(nw * 2 * 2 + nw * 4);
+    REQUIRE(data);
+    for (size_t i = 0; i < nw; i++) {
+        /* halfs of both signs, exponents 2^-6 .. 2^1; bf16 likewise */
+        uint16_t h = (uint16_t)(((rand_r(&s) & 1) << 15) | ((9 + rand_r(&s) % 8) << 10) | (rand_r(&s) & 0x3ff));
+        uint16_t bf = (uint16_t)(((rand_r(&s) & 1) << 15) | ((121 + rand_r(&s) % 8) << 7) | (rand_r(&s) & 0x7f));
+        data[2 * i] = (unsigned char)h, data[2 * i + 1] = (unsigned char)(h >> 8);
+        data[2 * nw + 2 * i] = (unsigned char)bf, data[2 * nw + 2 * i + 1] = (unsigned char)(bf >> 8);
+    }
+    for (size_t i = 0; i < nw; i++) {
+        float v = frand(&s);
+        memcpy(data + 4 * nw + 4 * i, &v, 4);
+    }
+    char hdr[512];
+    snprintf(hdr, sizeof hdr,
+             "{\"h\":{\"dtype\":\"F16\",\"shape\":[%d,%d,3,3],\"data_offsets\":[0,%zu]},"
+             "\"b\":{\"dtype\":\"BF16\",\"shape\":[%d,%d,3,3],\"data_offsets\":[%zu,%zu]},"
+             "\"f\":{\"dtype\":\"F32\",\"shape\":[%d,%d,3,3],\"data_offsets\":[%zu,%zu]}}",
+             O, C, 2 * nw, O, C, 2 * nw, 4 * nw, O, C, 4 * nw, 8 * nw);
+    size_t hl = strlen(hdr), hp = (hl + 7) / 8 * 8, len = 8 + hp + 8 * nw;
+    unsigned char *img = calloc(1, len);
+    REQUIRE(img);
+    for (int i = 0; i < 8; i++)
+        img[i] = (unsigned char)((uint64_t)hp >> (8 * i));
+    memcpy(img + 8, hdr, hl);
+    memset(img + 8 + hl, ' ', hp - hl);
+    memcpy(img + 8 + hp, data, 8 * nw);
+    sdst_file *f = NULL;
+    lserr err = {0};
+    REQUIRE(sdst_open_mem(img, len, "w.safetensors", &f, &err) == LONGSD_OK);
+    sdw w;
+    sdw_init(&w, f, "", NULL, &err);
+    CHECK(sdw_tensor(&w, nw, "f") == NULL);
+    CHECK(sdw_tensor(&w, nw + 1, "h") == NULL);
+    CHECK(sdw_tensor(&w, nw, "missing") == NULL);
+    float *x = malloc(nx * 4), *bias = malloc(O * 4), *wf = malloc(nw * 4), *y1 = malloc(ny * 4),
+          *y2 = malloc(ny * 4);
+    REQUIRE(x && bias && wf && y1 && y2);
+    for (size_t i = 0; i < nx; i++)
+        x[i] = frand(&s);
+    for (int i = 0; i < O; i++)
+        bias[i] = frand(&s);
+    const char *names[2] = {"h", "b"};
+    for (int n = 0; n < 2; n++) {
+        const sdst_tensor *t = sdw_tensor(&w, nw, "%s", names[n]);
+        REQUIRE(t);
+        REQUIRE(sdst_to_f32(f, t, wf, nw, &err) == LONGSD_OK);
+        for (int m = 2; m <= 4; m += 2) {
+            float *scr = malloc(sdk_wino_scratch(m, B, C, H, W, O) * 4);
+            REQUIRE(scr);
+            sdk_wino_conv_res(m, x, B, C, H, W, wf, bias, NULL, O, y1, scr);
+            sdpool *p3 = sdpool_new(3), *old = sdpool_bind(p3);
+            sdk_wino_conv_tensor(m, x, B, C, H, W, f, t, bias, NULL, O, y2, scr);
+            sdpool_bind(old);
+            sdpool_free(p3);
+            CHECK(memcmp(y1, y2, ny * 4) == 0);
+            free(scr);
+        }
+    }
+    CHECK_INT(w.rc, LONGSD_OK);
+    sdw_free(&w);
+    sdst_close(f);
+    free(img), free(data), free(x), free(bias), free(wf), free(y1), free(y2);
+}
+
 typedef void (*attn_fn)(const float *, const float *, const float *, int, int, int, int, int, float *, float *);
 
 static void attention_case_with(attn_fn fn, const char *what, int nq, int nk, int heads, int dh, int causal,
@@ -180,11 +296,23 @@ static void attention_case_with(attn_fn fn, const char *what, int nq, int nk, in
         k[i] = frand(&s) * (1.0f + 4.0f * (float)(i / ld) / (float)nk);
         v[i] = frand(&s);
     }
-    size_t scr = sdk_attention_scratch(nq, nk);
+    size_t scr = sdk_attention_scratch(nq, nk, heads, dh);
     CHECK_INT(scr / (size_t)nk < (size_t)nq, expect_chunks);
     float *sbuf = malloc(scr * 4);
     REQUIRE(sbuf);
     fn(q, k, v, nq, nk, heads, dh, causal, o, sbuf);
+    if (fn == sdk_attention_flash) {
+        /* on a pool of three (one scratch slice each, sized under the
+         * binding): the same bits as on the calling thread alone */
+        sdpool *p3 = sdpool_new(3), *old = sdpool_bind(p3);
+        float *o3 = malloc((size_t)nq * ld * 4), *s3 = malloc(sdk_attention_scratch(nq, nk, heads, dh) * 4);
+        REQUIRE(p3 && o3 && s3);
+        fn(q, k, v, nq, nk, heads, dh, causal, o3, s3);
+        sdpool_bind(old);
+        sdpool_free(p3);
+        CHECK(memcmp(o, o3, (size_t)nq * ld * 4) == 0);
+        free(o3), free(s3);
+    }
     /* Check a sample of rows, all heads: first, last and a stride through. */
     int checked = 0;
     double worst = 0, mx = 0;
@@ -242,6 +370,15 @@ TEST(attention_matches_naive)
     attention_case(65, 257, 5, 40, 0, 0);
     attention_case(1, 3, 1, 1, 0, 0);
     attention_case(70, 300, 1, 300, 0, 0); /* a head of 300: picked by rows */
+    /* the UNet's shapes in small: three key blocks of 252 (the last one
+     * ragged, off the panels of 6), a ragged last query block */
+    attention_case(300, 700, 2, 40, 0, 0);
+    attention_case(140, 77, 3, 80, 0, 0);
+    /* the softmax and products without AVX2/FMA */
+    sdk_panel_portable(1);
+    attention_case(300, 700, 2, 40, 0, 0);
+    attention_case(600, 600, 2, 24, 1, 0);
+    sdk_panel_portable(0);
 }
 
 TEST(norms_and_activations)
@@ -601,6 +738,61 @@ TEST(sgemm_tiles_match_double)
     sdpool_free(p3);
 }
 
+/* sdk_sgemm on a pool with beta 0 or 1, A not transposed and at most 128
+ * columns runs on the panel kernel (gemm.c): against double loops, with M
+ * off the panels of 6, N off the panels of 16, K in two blocks, and the
+ * same bits on pools of 1 and 3 threads, B in chunks; also with the
+ * portable kernel. */
+static void panel_sgemm_case(int M, int N, int K, int tb, float beta)
+{
+    unsigned s = 5;
+    size_t sa = (size_t)M * K, sb = (size_t)K * N, sc = (size_t)M * N;
+    float *A = malloc(sa * 4), *B = malloc(sb * 4), *C0 = malloc(sc * 4), *C1 = malloc(sc * 4),
+          *C3 = malloc(sc * 4);
+    double *ref = malloc(sc * sizeof *ref);
+    REQUIRE(A && B && C0 && C1 && C3 && ref);
+    for (size_t i = 0; i < sa; i++)
+        A[i] = frand(&s);
+    for (size_t i = 0; i < sb; i++)
+        B[i] = frand(&s);
+    for (size_t i = 0; i < sc; i++)
+        C0[i] = C1[i] = C3[i] = frand(&s);
+    int ldb = tb ? K : N;
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) {
+            double d = 0;
+            for (int l = 0; l < K; l++)
+                d += (double)A[(size_t)i * K + l] * (tb ? B[(size_t)j * K + l] : B[(size_t)l * N + j]);
+            ref[(size_t)i * N + j] = 1.5 * d + beta * C0[(size_t)i * N + j];
+        }
+    sdpool *p1 = sdpool_new(1), *p3 = sdpool_new(3);
+    REQUIRE(p1 && p3);
+    sdpool *old = sdpool_bind(p1);
+    sdk_sgemm(0, tb, M, N, K, 1.5f, A, K, B, ldb, beta, C1, N);
+    sdpool_bind(p3);
+    sdk_sgemm(0, tb, M, N, K, 1.5f, A, K, B, ldb, beta, C3, N);
+    sdpool_bind(old);
+    sdpool_free(p1), sdpool_free(p3);
+    double e = rel_err(C1, ref, sc);
+    printf("  panel sgemm %dx%dx%d tb %d beta %g: max rel err %.2e\n", M, N, K, tb, beta, e);
+    CHECK(e < 1e-5);
+    CHECK(memcmp(C1, C3, sc * 4) == 0);
+    free(A), free(B), free(C0), free(C1), free(C3), free(ref);
+}
+
+TEST(panel_sgemm_matches_double)
+{
+    for (int portable = 0; portable < 2; portable++) {
+        sdk_panel_portable(portable);
+        panel_sgemm_case(1000, 77, 300, 1, 0.0f);
+        panel_sgemm_case(701, 100, 500, 0, 1.0f);
+        panel_sgemm_case(16, 16, 16, 0, 0.0f);
+        panel_sgemm_case(1280, 64, 2000, 0, 1.0f);
+    }
+    sdk_panel_portable(0);
+    panel_sgemm_case(20, 128, 40000, 1, 0.0f); /* B packed in two chunks (the 16 MB cap) */
+}
+
 /* The arena hands out one contiguous block: a reset reuses the same
  * addresses (pages already faulted in), a trim gives them back, and the
  * cap bounds what is in use. */
@@ -645,6 +837,6 @@ TEST(arena_reuses_its_pages)
     sdarena_free(&capped);
 }
 
-RUN_TESTS(conv2d_matches_naive, winograd_matches_naive, attention_matches_naive, norms_and_activations,
+RUN_TESTS(conv2d_matches_naive, conv2d_batch_matches_one_by_one, winograd_matches_naive, winograd_reads_half_weights, attention_matches_naive, panel_sgemm_matches_double, norms_and_activations,
           norms_match_double, activations_match_double, fused_products_match_double,
           sgemm_tiles_match_double, arena_reuses_its_pages)
