@@ -5,6 +5,11 @@
  *
  *   make bench && build/bench/bench_attn [repeats=3] [threads]
  *
+ * Both run on an engine pool of `threads` threads bound to the caller (as
+ * a generation runs them: the blocks' items and the rows' sgemm tiles on
+ * the pool, OpenBLAS itself on one thread); before, this bench bound none,
+ * so the blocks ran on one thread and the rows on OpenBLAS's own.
+ *
  * The machine is shared and noisy: the two kernels run alternately,
  * `repeats` times each per shape, and the minimum wall and CPU (process)
  * time of each is printed with their ratio, the max relative difference
@@ -45,8 +50,13 @@ int main(int argc, char **argv)
     char cpu[256];
     lscpu_model(cpu, sizeof cpu);
     double sq = sgemm_gflops(2048, 2048, 2048);
-    printf("cpu   %s, OpenBLAS %d threads; min of %d alternating runs per kernel\n", cpu,
-           openblas_get_num_threads(), reps);
+    int T = openblas_get_num_threads();
+    sdpool *pool = sdpool_new(T);
+    if (!pool)
+        return fprintf(stderr, "bench_attn: out of memory\n"), 1;
+    sdpool_bind(pool);
+    printf("cpu   %s, a pool of %d threads; min of %d alternating runs per kernel\n", cpu, sdpool_threads(pool),
+           reps);
     printf("sgemm 2048^3 %.1f GFLOP/s\n", sq);
     printf("%-24s %15s %15s %15s %15s  %6s %6s  %8s\n", "shape (B nq nk h dh)", "rows wall", "rows cpu",
            "flash wall", "flash cpu", "x wall", "x cpu", "max diff");
@@ -89,5 +99,6 @@ int main(int argc, char **argv)
                best[1][1] * 1e3, "", best[0][0] / best[1][0], best[0][1] / best[1][1], mx > 0 ? d / mx : d);
         free(q), free(k), free(v), free(o1), free(o2), free(scr);
     }
+    sdpool_free(pool);
     return 0;
 }

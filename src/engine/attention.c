@@ -304,12 +304,13 @@ size_t sdk_attention_scratch(int nq, int nk, int heads, int dh)
 void sdk_attention(const float *q, const float *k, const float *v, int nq, int nk, int heads, int dh, int causal,
                    float *out, float *scratch)
 {
-    /* bench/bench_attn.c (one core, EPYC, AVX2 code): the blocks take
-     * 15-25 % less CPU than the rows at the UNet's self-attention at 64^2
-     * and 32^2 (4096 and 1024 keys); with few keys (the 77 of a prompt,
-     * 256 at 16^2, CLIP) all scores fit the cache anyway and the rows'
-     * two products on all threads are faster, as they are for the VAE's
-     * one head of 512, where the softmax is a small part. */
+    /* bench/bench_attn.c (EPYC, AVX2 code, a pool of 2, bench/README.md):
+     * the blocks take 25-45 % less time than the rows at the UNet's
+     * self-attention at 64^2 (4096 keys); at 1024 keys the two are even;
+     * with 256 keys (16^2) the rows are 10-15 % faster; with a prompt's 77
+     * keys and CLIP's the two are within noise of each other; the VAE's
+     * one head of 512 is faster by rows (the products are large enough for
+     * sgemm on all threads and the softmax a small part). */
     if (dh >= 256 || nk < 512)
         sdk_attention_rows(q, k, v, nq, nk, heads, dh, causal, out, scratch);
     else
