@@ -1,6 +1,7 @@
 /* gemm.c - sdk_sgemm and sdk_sgemm_batch (kernels.h): matrix products
  * split into tiles of C, each a single-threaded OpenBLAS sgemm, run on the
- * calling thread's pool (threadpool.h). The tiles depend on the shape
+ * calling thread's pool (threadpool.h); narrow ones (at most 128 columns)
+ * on the engine's own panel kernel instead (below). The tiles depend on the shape
  * alone, never on the thread count, so every element of C is computed by
  * the same call whatever the pool: results are bit-identical on 1 or 16
  * threads.

@@ -105,7 +105,9 @@ void sdk_parallel_for(void (*fn)(void *ctx, size_t begin, size_t end), void *ctx
 
 /* C(M, N) = alpha op(A)(M, K) op(B)(K, N) + beta C, row-major, as
  * cblas_sgemm (ta, tb non-zero: transposed), on the calling thread's pool
- * in tiles that depend on the shape only (gemm.c). */
+ * in tiles that depend on the shape only, or for at most 128 columns (A
+ * not transposed, beta 0 or 1) on the panel kernel (gemm.c); either way
+ * the same bits on any thread count. */
 void sdk_sgemm(int ta, int tb, int M, int N, int K, float alpha, const float *A, int lda, const float *B, int ldb,
                float beta, float *C, int ldc);
 /* count products of the same shape, the q-th at A + q sa, B + q sb and
