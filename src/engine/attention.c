@@ -69,16 +69,13 @@ void sdk_attention_rows(const float *q, const float *k, const float *v, int nq, 
         }
 }
 
-/* ---- in blocks. Sizes (bench/bench_attn.c, one core, CPU time): 128
- * queries an item are 8 column panels of 16 (a key block's panels are
- * read 8 times from L1/L2 for each time they come from memory); 252 keys
- * a block are 42 row panels of 6, a (252, 128) score block of 126 KB in
- * a core's L2 beside the packed key and value blocks. */
-#ifndef FA_BQ
+/* ---- in blocks. 128 queries an item are 8 column panels of 16 (a key
+ * block's panels are read 8 times from L1/L2 for each time they come from
+ * memory; 64 and 256 measured no better, within a noisy machine's spread);
+ * 252 keys a block are 42 row panels of 6, a (252, 128) score block of
+ * 126 KB in a core's L2 beside the packed key and value blocks. */
 #define FA_BQ 128
-#endif
 #define FA_BK 252
-#define FA_NP (FA_BQ / SDK_NR)
 /* slices of scratch: one per thread of the pool at most */
 #define FA_SLOTS 64
 
@@ -119,7 +116,7 @@ static size_t fa_scratch(int nk, int heads, int dh)
 typedef struct {
     const float *q, *k, *v;
     float *out, *kp, *vp, *slices;
-    int nq, nk, dh, ld, causal, nqb, nkb;
+    int nq, nk, dh, ld, causal, nqb, nkb, slots;
     size_t kvb, slice;
     float scale;
     atomic_int busy[FA_SLOTS];
@@ -221,7 +218,7 @@ static void fa_range(void *ctx, size_t i0, size_t i1)
 {
     fa_job *j = ctx;
     int slot = 0;
-    for (;; slot = (slot + 1) % FA_SLOTS) { /* a free slice: one per running thread */
+    for (;; slot = (slot + 1) % j->slots) { /* a free slice: one per running thread */
         int expect = 0;
         if (atomic_compare_exchange_strong(&j->busy[slot], &expect, 1))
             break;
@@ -285,7 +282,7 @@ void sdk_attention_flash(const float *q, const float *k, const float *v, int nq,
     j->q = q, j->k = k, j->v = v, j->out = out;
     j->nq = nq, j->nk = nk, j->dh = dh, j->ld = heads * dh, j->causal = causal;
     j->nqb = (nq + FA_BQ - 1) / FA_BQ, j->nkb = (nk + FA_BK - 1) / FA_BK;
-    j->kvb = fa_kv_block(dh), j->slice = fa_slice(dh);
+    j->kvb = fa_kv_block(dh), j->slice = fa_slice(dh), j->slots = fa_slots();
     j->kp = scratch, j->vp = scratch + (size_t)heads * j->nkb * j->kvb;
     j->slices = j->vp + (size_t)heads * j->nkb * j->kvb;
     j->scale = 1.0f / sqrtf((float)dh);
