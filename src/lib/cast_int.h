@@ -93,6 +93,7 @@ typedef struct {
     int title_named;        /* named by its whole phrase ("Aunt Polly", "Injun Joe") */
     size_t male, female;    /* pronoun votes */
     size_t smale, sfemale;  /* "Mirela shook her head": the possessive of the name's own verb */
+    size_t nmale, nfemale;  /* of the pronoun votes, the subject "he"/"she" */
 } cchar;
 
 typedef struct {
