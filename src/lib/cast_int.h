@@ -24,6 +24,7 @@ typedef struct {
     size_t prep;    /* ... right after in/at/to/from */
     size_t speech;  /* ... right after a speech verb (+ article): "säd de Butt" */
     size_t det;     /* ... right after an article */
+    size_t adj;     /* ... right after a lower-case adjective: "the old Jew", "a fat Jew" */
     size_t acts;    /* ... followed by a verb: "the Widow Douglas said" */
     size_t thing;   /* ... naming a thing after its noun: "la lampe Ruhmkorff" */
     size_t first;   /* sentence order of first sight, for stable tie-breaks */

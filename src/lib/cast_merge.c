@@ -125,6 +125,20 @@ static int is_people_word(const cscan *c, const centry *e)
     return p && p->total >= 2;
 }
 
+/* Is the word a noun of a kind of person to WordNet, its commonest sense:
+ * a common one ("victor") or one written with a capital ("Jew", "Quaker")?
+ * Alone it is no proof: "Victor" is a name that WordNet also reads as a
+ * winner; an article or an adjective before it half the time is the rest. */
+static int is_person_noun(const centry *e)
+{
+    char low[64];
+    size_t ll = lslex_lower(e->key, e->klen, low, sizeof low, 0);
+    lswn_info wi;
+    if (!ll || ll >= sizeof low - 1)
+        return 0;
+    return (lswn_lookup(low, &wi) && wi.noun && wi.noun_lex[0] == LSWN_N_PERSON) || lswn_capitalised_person_kind(low);
+}
+
 /* May this single capitalised word name a character on its own? */
 static int single_qualifies(const cscan *c, const centry *e)
 {
@@ -173,6 +187,8 @@ static int single_qualifies(const cscan *c, const centry *e)
         return 0;
     if (e->det * 2 > e->total)
         return 0; /* "the Sloughi", "the Shepherdsons": a ship, a family, a thing */
+    if (c->lang == LSLEX_EN && !(f & LSLEX_NAME) && (e->det + e->adj) * 2 >= e->total && is_person_noun(e))
+        return 0; /* "the Jew", "the old Jew": a person noun the book capitalises, no name */
     char low[64];
     size_t ll = lslex_lower(e->key, e->klen, low, sizeof low, 1);
     int oom = 0;

@@ -538,6 +538,22 @@ TEST(subject_pronoun_says_the_sex)
     free(text);
 }
 
+TEST(a_capitalised_person_noun_is_no_name)
+{
+    /* "the old Jew": WordNet's capitalised kind of person, after an
+     * article and adjectives, is no one's name */
+    const char *parts[] = {"At noon Corvo rode to the theatre, and Corvo met the old Jew at the door. The Jew laughed, "
+                           "and a fat old Jew bowed to Corvo. The Jew said nothing, and Jew nodded.\n\n"};
+    const int times[] = {6};
+    char *text = build(parts, times, 1);
+    castfx f;
+    cast_of(&f, text);
+    CHECK(who(&f, "Corvo") != NULL);
+    CHECK(who(&f, "Jew") == NULL);
+    cast_free(&f);
+    free(text);
+}
+
 TEST(a_people_is_no_character)
 {
     /* "the Venetian merchants", "the Venetians": an adjective of the
@@ -555,6 +571,6 @@ TEST(a_people_is_no_character)
     free(text);
 }
 
-RUN_TESTS(german_role_nouns_after_an_article, surname_alone_is_the_full_names_bearer, a_people_is_no_character, hero_named_alone_though_titled_twice, own_possessive_says_the_sex, subject_pronoun_says_the_sex, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
+RUN_TESTS(german_role_nouns_after_an_article, surname_alone_is_the_full_names_bearer, a_people_is_no_character, a_capitalised_person_noun_is_no_name, hero_named_alone_though_titled_twice, own_possessive_says_the_sex, subject_pronoun_says_the_sex, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
           ships_and_genitives_are_not_people, full_name_ending_in_a_noun, french_dictionary, german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
           ships_and_families_are_not_characters, allocation_failures)
