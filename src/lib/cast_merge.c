@@ -301,6 +301,22 @@ static int by_name_ptr(const void *a, const void *b)
  * of a name follow it directly: no all-pairs loop. */
 static int word_sex(const cscan *c, const char *w, size_t n);
 
+/* Is name b = a + a feminine ending of a first name ("-a", "-ia", "-ina",
+ * "-ine", "-ette", "-e": Victor/Victoria, Paul/Pauline, Louis/Louise) to
+ * a short form a that ends in a consonant and is not itself a woman's
+ * name? "Hucky" and "Huckleberry" add no such ending. */
+static int feminine_form(const cscan *c, const char *a, size_t la, const char *b)
+{
+    static const char *const ends[] = {"a", "ia", "ina", "ine", "ette", "elle", "e"};
+    char last = (char)(a[la - 1] | 32);
+    if (strchr("aeiouy", last) || word_sex(c, a, la) == LS_GENDER_FEMALE)
+        return 0;
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+        if (!strcmp(b + la, ends[i]))
+            return 1;
+    return 0;
+}
+
 static longsd_status merge_short_forms(const cscan *c, cchars *cs)
 {
     cchar **ix = longsd__malloc((cs->n ? cs->n : 1) * sizeof *ix);
@@ -324,6 +340,10 @@ static longsd_status merge_short_forms(const cscan *c, cchars *cs)
                 continue;
             const char *sa = surname(a->full_name), *sb = surname(b->full_name);
             if (sa[0] && sb[0] && strcmp(sa, sb) != 0)
+                continue;
+            /* "Victor" and "Victoria", "Paul" and "Pauline": the feminine
+             * ending of English and Romance first names makes another person */
+            if (feminine_form(c, a->name, la, b->name))
                 continue;
             /* "König" and "Königin", "Louis" and "Louise": the words say two sexes */
             int xa = word_sex(c, a->name, la), xb = word_sex(c, b->name, strlen(b->name));
