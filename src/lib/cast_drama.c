@@ -139,6 +139,115 @@ static int listed_sex(const longsd_story *s, lslex_lang_id lang, size_t a, size_
     return 0;
 }
 
+/* ---- what a speaker says of their own spouse: "my husband" is said by a
+ * wife, "ma femme" by a husband */
+
+/* The sex of a speaker saying "POSS [word] NOUN" with w[k] the possessive:
+ * en "my (poor) husband", fr "mon mari", "ma femme", de "mein Mann",
+ * "meine Frau". 0 when w[k] starts no such phrase. */
+static int spouse_sex(lslex_lang_id lang, const char *d, const lsword *w, size_t n, size_t k)
+{
+    static const struct {
+        lslex_lang_id lang;
+        const char *poss, *noun;
+        int speaker;
+    } SPOUSE[] = {{LSLEX_EN, "my", "husband", LS_GENDER_FEMALE}, {LSLEX_EN, "my", "wife", LS_GENDER_MALE},
+                  {LSLEX_FR, "mon", "mari", LS_GENDER_FEMALE},   {LSLEX_FR, "ma", "femme", LS_GENDER_MALE},
+                  {LSLEX_DE, "mein", "mann", LS_GENDER_FEMALE},  {LSLEX_DE, "meine", "frau", LS_GENDER_MALE},
+                  {LSLEX_DE, "mein", "gatte", LS_GENDER_FEMALE}, {LSLEX_DE, "meine", "gattin", LS_GENDER_MALE}};
+    char a[16], b[16];
+    size_t al = lslex_lower(d + w[k].start, w[k].end - w[k].start, a, sizeof a, 0);
+    for (size_t gap = 1; gap <= (lang == LSLEX_EN ? 2u : 1u) && k + gap < n; gap++) {
+        size_t bl = lslex_lower(d + w[k + gap].start, w[k + gap].end - w[k + gap].start, b, sizeof b, 0);
+        if (bl > 2 && b[bl - 2] == '\'' && b[bl - 1] == 's')
+            bl -= 2; /* "for my husband's sake" */
+        else if (bl > 4 && !memcmp(b + bl - 4, "\xE2\x80\x99s", 4))
+            bl -= 4;
+        for (size_t i = 0; i < sizeof SPOUSE / sizeof SPOUSE[0]; i++)
+            if (SPOUSE[i].lang == lang && al == strlen(SPOUSE[i].poss) && !memcmp(a, SPOUSE[i].poss, al) &&
+                bl == strlen(SPOUSE[i].noun) && !memcmp(b, SPOUSE[i].noun, bl))
+                return SPOUSE[i].speaker;
+        if (gap == 1 && (w[k + 1].upper || bl < 2))
+            break; /* "my poor husband": one lower-case word between, no more */
+    }
+    return 0;
+}
+
+/* The speaker in sp[0..n) a heading "ALC." or "Alcmene" names: the one
+ * whose name it is or starts (abbreviated); -1 when none or several. */
+static long heading_speaker(const char *h, size_t hl, const ls_speaker *sp, size_t n)
+{
+    char a[64], b[64];
+    size_t i = 0;
+    while (i < hl && (h[i] == '-' || h[i] == ' '))
+        i++;
+    size_t j = i;
+    while (j < hl && h[j] != '.' && h[j] != ':' && h[j] != ',' && h[j] != '-' && h[j] != '\n' &&
+           !(h[j] == ' ' && j + 1 < hl && h[j + 1] == ' '))
+        j++;
+    while (j > i && h[j - 1] == ' ')
+        j--;
+    size_t al = lslex_lower(h + i, j - i, a, sizeof a, 0);
+    if (al < 2 || al >= sizeof a - 1)
+        return -1;
+    long who = -1;
+    for (size_t k = 0; k < n; k++) {
+        size_t bl = lslex_lower(sp[k].name, strlen(sp[k].name), b, sizeof b, 0);
+        if (bl >= al && !memcmp(a, b, al)) {
+            if (who >= 0)
+                return -1;
+            who = (long)k;
+        }
+    }
+    return who;
+}
+
+/* Votes per speaker (male, female) from what each says of their spouse
+ * in their own speeches. */
+static longsd_status spouse_votes(const longsd_story *s, lslex_lang_id lang, const ls_speaker *sp, size_t n_sp,
+                                  size_t (*votes)[2])
+{
+    lsword *w = NULL;
+    size_t cap = 0;
+    longsd_status st = LONGSD_OK;
+    for (size_t pi = 0; pi < s->n_paras; pi++) {
+        size_t hl = ls_drama_heading_len(s, pi);
+        const ls_para *p = &s->paras[pi];
+        if (!hl || hl > p->end - p->start)
+            continue;
+        long who = heading_speaker(s->data + p->start, hl, sp, n_sp);
+        if (who < 0)
+            continue;
+        size_t a = p->start + hl, n = 0;
+        lslex_scan sc;
+        lsword x;
+        lslex_scan_init(&sc, s->data + a, p->end - a);
+        while (lslex_next_word(&sc, &x)) {
+            if (n == cap) {
+                size_t nc = cap ? cap * 2 : 64;
+                lsword *nw = longsd__realloc(w, nc * sizeof *nw);
+                if (!nw) {
+                    st = LONGSD_ERR_NOMEM;
+                    goto out;
+                }
+                w = nw;
+                cap = nc;
+            }
+            w[n++] = x;
+        }
+        for (size_t k = 0; k < n; k++) {
+            if (w[k].quoted)
+                continue; /* "he said 'my wife'": words quoted inside the speech are another's */
+            int sx = spouse_sex(lang, s->data + a, w, n, k);
+            if (sx)
+                votes[who][sx == LS_GENDER_FEMALE]++;
+        }
+    }
+out:
+    longsd__free(w);
+    return st;
+}
+
 static int same_ci(const char *a, const char *b)
 {
     char x[64], y[64];
@@ -182,7 +291,7 @@ longsd_status ls_cast_drama(const longsd_story *s, lslex_lang_id lang, ls_charac
                             size_t max_cast)
 {
     ls_speaker *sp = NULL;
-    size_t n_sp = 0, k = 0;
+    size_t n_sp = 0, k = 0, (*votes)[2] = NULL;
     ls_character *in = *cast, *out = NULL;
     longsd_status st = ls_drama_speakers(s, &sp, &n_sp);
     if (st || !n_sp)
@@ -242,10 +351,23 @@ longsd_status ls_cast_drama(const longsd_story *s, lslex_lang_id lang, ls_charac
         for (size_t i = 0; i < k; i++)
             if (!out[i].gender)
                 out[i].gender = listed_sex(s, lang, la, lb, out[i].name);
+    /* "my husband" in a speaker's own speeches, where neither the name, the
+     * text around it nor the list of persons said the sex */
+    votes = longsd__calloc(n_sp, sizeof *votes);
+    if (!votes) {
+        st = LONGSD_ERR_NOMEM;
+        goto out;
+    }
+    if ((st = spouse_votes(s, lang, sp, n_sp, votes)))
+        goto out;
+    for (size_t i = 0; i < k; i++)
+        if (!out[i].gender && votes[i][0] != votes[i][1])
+            out[i].gender = votes[i][1] > votes[i][0] ? LS_GENDER_FEMALE : LS_GENDER_MALE;
     qsort(out, k, sizeof *out, by_mentions);
     while (max_cast && k > max_cast)
         clear_one(&out[--k]);
 out:
+    longsd__free(votes);
     ls_speakers_free(sp, n_sp);
     if (st) {
         ls_cast_free(out, k);

@@ -24,6 +24,7 @@ typedef struct {
     size_t prep;    /* ... right after in/at/to/from */
     size_t speech;  /* ... right after a speech verb (+ article): "säd de Butt" */
     size_t det;     /* ... right after an article */
+    size_t adj;     /* ... right after a lower-case adjective: "the old Jew", "a fat Jew" */
     size_t acts;    /* ... followed by a verb: "the Widow Douglas said" */
     size_t thing;   /* ... naming a thing after its noun: "la lampe Ruhmkorff" */
     size_t first;   /* sentence order of first sight, for stable tie-breaks */
@@ -93,6 +94,7 @@ typedef struct {
     int title_named;        /* named by its whole phrase ("Aunt Polly", "Injun Joe") */
     size_t male, female;    /* pronoun votes */
     size_t smale, sfemale;  /* "Mirela shook her head": the possessive of the name's own verb */
+    size_t nmale, nfemale;  /* of the pronoun votes, the subject "he"/"she" */
 } cchar;
 
 typedef struct {

@@ -125,6 +125,20 @@ static int is_people_word(const cscan *c, const centry *e)
     return p && p->total >= 2;
 }
 
+/* Is the word a noun of a kind of person to WordNet, its commonest sense:
+ * a common one ("victor") or one written with a capital ("Jew", "Quaker")?
+ * Alone it is no proof: "Victor" is a name that WordNet also reads as a
+ * winner; an article or an adjective before it half the time is the rest. */
+static int is_person_noun(const centry *e)
+{
+    char low[64];
+    size_t ll = lslex_lower(e->key, e->klen, low, sizeof low, 0);
+    lswn_info wi;
+    if (!ll || ll >= sizeof low - 1)
+        return 0;
+    return (lswn_lookup(low, &wi) && wi.noun && wi.noun_lex[0] == LSWN_N_PERSON) || lswn_capitalised_person_kind(low);
+}
+
 /* May this single capitalised word name a character on its own? */
 static int single_qualifies(const cscan *c, const centry *e)
 {
@@ -173,6 +187,8 @@ static int single_qualifies(const cscan *c, const centry *e)
         return 0;
     if (e->det * 2 > e->total)
         return 0; /* "the Sloughi", "the Shepherdsons": a ship, a family, a thing */
+    if (c->lang == LSLEX_EN && !(f & LSLEX_NAME) && (e->det + e->adj) * 2 >= e->total && is_person_noun(e))
+        return 0; /* "the Jew", "the old Jew": a person noun the book capitalises, no name */
     char low[64];
     size_t ll = lslex_lower(e->key, e->klen, low, sizeof low, 1);
     int oom = 0;
@@ -285,6 +301,22 @@ static int by_name_ptr(const void *a, const void *b)
  * of a name follow it directly: no all-pairs loop. */
 static int word_sex(const cscan *c, const char *w, size_t n);
 
+/* Is name b = a + a feminine ending of a first name ("-a", "-ia", "-ina",
+ * "-ine", "-ette", "-e": Victor/Victoria, Paul/Pauline, Louis/Louise) to
+ * a short form a that ends in a consonant and is not itself a woman's
+ * name? "Hucky" and "Huckleberry" add no such ending. */
+static int feminine_form(const cscan *c, const char *a, size_t la, const char *b)
+{
+    static const char *const ends[] = {"a", "ia", "ina", "ine", "ette", "elle", "e"};
+    char last = (char)(a[la - 1] | 32);
+    if (strchr("aeiouy", last) || word_sex(c, a, la) == LS_GENDER_FEMALE)
+        return 0;
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+        if (!strcmp(b + la, ends[i]))
+            return 1;
+    return 0;
+}
+
 static longsd_status merge_short_forms(const cscan *c, cchars *cs)
 {
     cchar **ix = longsd__malloc((cs->n ? cs->n : 1) * sizeof *ix);
@@ -308,6 +340,10 @@ static longsd_status merge_short_forms(const cscan *c, cchars *cs)
                 continue;
             const char *sa = surname(a->full_name), *sb = surname(b->full_name);
             if (sa[0] && sb[0] && strcmp(sa, sb) != 0)
+                continue;
+            /* "Victor" and "Victoria", "Paul" and "Pauline": the feminine
+             * ending of English and Romance first names makes another person */
+            if (feminine_form(c, a->name, la, b->name))
                 continue;
             /* "König" and "Königin", "Louis" and "Louise": the words say two sexes */
             int xa = word_sex(c, a->name, la), xb = word_sex(c, b->name, strlen(b->name));

@@ -100,6 +100,34 @@ static int named_thing(const cscan *c, size_t i)
     return wi.noun_lex[0] != LSWN_N_PERSON && wi.noun_lex[0] != LSWN_N_ANIMAL;
 }
 
+/* Does an article open a run of lower-case adjectives written straight
+ * before tok[i] ("the old Jew", "a horrid old Jew")? English, WordNet's
+ * adjectives; "my dear Victor" and "poor Tom" have no article. */
+static int after_adjective(const cscan *c, size_t i)
+{
+    if (c->lang != LSLEX_EN)
+        return 0;
+    size_t k = i, adjs = 0;
+    while (k > 0 && adjs < 3) {
+        const ctok *p = &c->tok[k - 1];
+        if (p->end + 1 != c->tok[k].start)
+            return 0;
+        if (p->flags & LSLEX_DET)
+            return adjs > 0;
+        if (p->upper || p->end - p->start >= 32 ||
+            (p->flags & (LSLEX_PREP | LSLEX_PRONOUN | LSLEX_STOP | LSLEX_CONJ | LSLEX_SPEECH)))
+            return 0;
+        char w[32];
+        lswn_info wi;
+        lslex_lower(c->s->data + p->start, p->end - p->start, w, sizeof w, 0);
+        if (!lswn_lookup(w, &wi) || !wi.adj)
+            return 0;
+        adjs++;
+        k--;
+    }
+    return 0;
+}
+
 /* English puts a people's or a language's adjective before a noun: "the
  * Italian sculptors", "a Greek scholar", "Florentine records". Is tok[i]
  * such a word: one WordNet reads as an adjective rather than a noun, right
@@ -165,6 +193,8 @@ static longsd_status count_run(cscan *c, size_t i, size_t j, int deferred)
     }
     if (j - i == 1 && !deferred && (named_thing(c, i) || adj_before_noun(c, i)))
         e->thing++;
+    if (j - i == 1 && !deferred && after_adjective(c, i))
+        e->adj++;
     /* acting: a verb after it ("the Widow Douglas said"), not a possessive
      * ("King Lear's outfit"); or spoken to, or naming oneself */
     if ((j < c->n_tok && !c->tok[j - 1].klen_cut && tok_is_verb(c, &c->tok[j - 1], &c->tok[j])) ||

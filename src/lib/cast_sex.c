@@ -68,6 +68,16 @@ static unsigned char possessive_kind(lslex_lang_id lang, const char *low, size_t
     return PK_WORD;
 }
 
+/* English "he" and "she" are the subject of their clause: in a sentence
+ * that names one person, that person is who they most likely are, where
+ * "her" and "him" are as often someone the person acts on ("Riccardo
+ * helped her down from her horse"). */
+#define SUBJ (1u << 31)
+static int is_subject_pronoun(lslex_lang_id lang, const char *low, size_t ll)
+{
+    return lang == LSLEX_EN && ((ll == 2 && !memcmp(low, "he", 2)) || (ll == 3 && !memcmp(low, "she", 3)));
+}
+
 longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars *cs, ls_character *out,
                                    const ls_cast_form *forms, size_t n_forms)
 {
@@ -77,13 +87,31 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
     size_t cap = 0;
     longsd_status st = LONGSD_OK;
     size_t prev_char = (size_t)-1; /* sole character of the previous sentence */
+    int prev_surname = 0;          /* ... named there by the family name alone */
     struct {
         size_t male, female;   /* apposition votes */
         size_t tmale, tfemale; /* titles before the name: "madame Lefrançois" */
     } *appo = longsd__calloc(cs->n ? cs->n : 1, sizeof *appo);
-    if (!appo) {
+    /* the family name alone of a full-named person ("Beaufort" of "Caroline
+     * Beaufort") is as often her father's: its sentences give no subject
+     * vote */
+    uint64_t *surname = longsd__calloc(cs->n ? cs->n : 1, sizeof *surname);
+    if (!appo || !surname) {
         st = LONGSD_ERR_NOMEM;
         goto out;
+    }
+    for (size_t i = 0; i < cs->n; i++) {
+        const char *fn = out[i].full_name ? out[i].full_name : out[i].name;
+        size_t fl0, ll, nfl;
+        const char *last;
+        ls_cast_phrase_ends(fn, strlen(fn), &fl0, &last, &ll);
+        if (last && ll && last != fn && !(ls_cast_word_flags(lang, fn, fl0) & LSLEX_TITLE)) {
+            const char *nm = out[i].name;
+            ls_cast_phrase_ends(nm, strlen(nm), &nfl, &last, &ll);
+            ls_cast_phrase_ends(fn, strlen(fn), &fl0, &last, &ll);
+            if (lslex_word_hash(last, ll) != lslex_word_hash(nm, nfl))
+                surname[i] = lslex_word_hash(last, ll);
+        }
     }
     for (size_t si = 0; si < s->n_sentences; si++) {
         const ls_sentence *sn = &s->sentences[si];
@@ -123,6 +151,8 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             size_t ll = lslex_lower(p, wl, low, sizeof low, 0);
             unsigned f = lslex_lookup(lang, low, ll, NULL, NULL);
             fl[n] = (f & LSLEX_PRONOUN) ? (f & (LSLEX_MALE | LSLEX_FEMALE)) : 0;
+            if (fl[n] && is_subject_pronoun(lang, low, ll))
+                fl[n] |= SUBJ;
             kind[n++] = possessive_kind(lang, low, ll, f, w.upper);
         }
         /* "Madelon, fille de Gorgibus": the name, a comma, a bare sexed
@@ -160,8 +190,8 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             }
         }
         size_t only = (size_t)-1;
-        int several = 0;
-        size_t male = 0, female = 0;
+        int several = 0, by_surname = 1;
+        size_t male = 0, female = 0, nmale = 0, nfemale = 0;
         for (size_t i = 0; i < n; i++) {
             size_t ch;
             size_t m = ls_cast_match(forms, n_forms, h, n, i, &ch);
@@ -169,6 +199,7 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
                 int ts = i > 0 ? ls_cast_title_sex(h[i - 1]) : 0;
                 appo[ch].tmale += ts == LS_GENDER_MALE;
                 appo[ch].tfemale += ts == LS_GENDER_FEMALE;
+                by_surname &= m == 1 && surname[ch] && h[i] == surname[ch];
                 if (only == (size_t)-1)
                     only = ch;
                 else if (only != ch)
@@ -186,17 +217,28 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             if (only != (size_t)-1 && !several) {
                 male += (fl[i] & LSLEX_MALE) != 0;
                 female += (fl[i] & LSLEX_FEMALE) != 0;
+                nmale += (fl[i] & (LSLEX_MALE | SUBJ)) == (LSLEX_MALE | SUBJ);
+                nfemale += (fl[i] & (LSLEX_FEMALE | SUBJ)) == (LSLEX_FEMALE | SUBJ);
             }
         }
         if (!several && only != (size_t)-1) {
             cs->v[only].male += male;
             cs->v[only].female += female;
+            if (!by_surname) {
+                cs->v[only].nmale += nmale;
+                cs->v[only].nfemale += nfemale;
+            }
             prev_char = only;
+            prev_surname = by_surname;
         } else if (only == (size_t)-1 && prev_char != (size_t)-1) {
             /* "Tom took the brush. He climbed ..." */
             for (size_t i = 0; i < n && i < 3; i++) {
                 cs->v[prev_char].male += (fl[i] & LSLEX_MALE) != 0;
                 cs->v[prev_char].female += (fl[i] & LSLEX_FEMALE) != 0;
+                if (!prev_surname) {
+                    cs->v[prev_char].nmale += (fl[i] & (LSLEX_MALE | SUBJ)) == (LSLEX_MALE | SUBJ);
+                    cs->v[prev_char].nfemale += (fl[i] & (LSLEX_FEMALE | SUBJ)) == (LSLEX_FEMALE | SUBJ);
+                }
             }
             prev_char = (size_t)-1;
         } else {
@@ -245,10 +287,15 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             c->gender = LS_GENDER_MALE; /* German "sie"/"ihr" are also "they", "you": they count against a man twice */
         else if (c->female >= 3 && c->female > 3 * c->male)
             c->gender = LS_GENDER_FEMALE;
+        else if (c->nmale >= 3 && c->nmale > 2 * c->nfemale)
+            c->gender = LS_GENDER_MALE; /* "he" as the clause's subject, where "her" was the one he helped */
+        else if (c->nfemale >= 3 && c->nfemale > 2 * c->nmale)
+            c->gender = LS_GENDER_FEMALE;
         out[i].gender = c->gender;
     }
 out:
     longsd__free(appo);
+    longsd__free(surname);
     longsd__free(h);
     longsd__free(fl);
     longsd__free(kind);

@@ -139,6 +139,37 @@ static int proper_sense(SynsetPtr ss, const char *lemma)
     return 0;
 }
 
+/* Is the commonest noun sense of lemma a kind of person WordNet writes
+ * with a capital ("Jew", "Quaker", "Parisian"): a class with an ordinary
+ * hypernym ('@'), not an instance of one ('@i': "Victoria" the queen)?
+ * Such a word is no one's name. */
+int lswn_capitalised_person_kind(const char *w)
+{
+    int r = 0;
+    size_t n = w ? strlen(w) : 0;
+    if (n == 0 || n >= 32)
+        return 0;
+    char lemma[32];
+    memcpy(lemma, w, n + 1);
+    pthread_mutex_lock(&wn_mu);
+    if (ensure_init()) {
+        IndexPtr ix = index_lookup(lemma, NOUN);
+        if (ix) {
+            SynsetPtr ss = ix->off_cnt > 0 ? read_synset(NOUN, ix->offset[0], lemma) : NULL;
+            if (ss) {
+                int hyper = 0;
+                for (int k = 0; k < ss->ptrcount; k++)
+                    hyper |= ss->ptrtyp[k] == HYPERPTR;
+                r = hyper && ss->fnum == LSWN_N_PERSON && proper_sense(ss, lemma);
+                free_synset(ss);
+            }
+            free_index(ix);
+        }
+    }
+    pthread_mutex_unlock(&wn_mu);
+    return r;
+}
+
 /* The lexicographer files of the commonest common-noun (or verb) senses. */
 static void senses(char *lemma, int pos, int *lex, int *tagged)
 {

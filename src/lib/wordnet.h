@@ -56,6 +56,9 @@ int lswn_noun_concrete(const lswn_info *wi);
 /* Is the verb something a picture can show (motion, contact, body...), its
  * commonest sense not thinking, speaking, feeling or being? */
 int lswn_verb_visible(const lswn_info *wi);
+/* Is the lower-case noun w, in its commonest sense, a kind of person that
+ * WordNet writes with a capital ("jew", "quaker"), not someone's name? */
+int lswn_capitalised_person_kind(const char *w);
 int lswn_noun_is(const lswn_info *wi, int lex); /* any looked-at sense in that class */
 /* Is "verb particle" a phrasal verb WordNet lists ("take up", "sit down",
  * "draw up"), rather than a verb and a stray adverb ("entered in time",

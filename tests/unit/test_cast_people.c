@@ -522,6 +522,57 @@ TEST(own_possessive_says_the_sex)
     free(text);
 }
 
+TEST(subject_pronoun_says_the_sex)
+{
+    /* a man who helps a woman: "her" is as frequent as she is near him,
+     * but "he" is the subject of the clause that names only him */
+    const char *parts[] = {"At dusk Orsolo helped her down from her horse, and he led her to the gate.\n\n"};
+    const int times[] = {5};
+    char *text = build(parts, times, 1);
+    castfx f;
+    cast_of(&f, text);
+    const ls_character *m = who(&f, "Orsolo");
+    REQUIRE(m != NULL);
+    CHECK_INT(m->gender, LS_GENDER_MALE);
+    cast_free(&f);
+    free(text);
+}
+
+TEST(a_capitalised_person_noun_is_no_name)
+{
+    /* "the old Jew": WordNet's capitalised kind of person, after an
+     * article and adjectives, is no one's name */
+    const char *parts[] = {"At noon Corvo rode to the theatre, and Corvo met the old Jew at the door. The Jew laughed, "
+                           "and a fat old Jew bowed to Corvo. The Jew said nothing, and Jew nodded.\n\n"};
+    const int times[] = {6};
+    char *text = build(parts, times, 1);
+    castfx f;
+    cast_of(&f, text);
+    CHECK(who(&f, "Corvo") != NULL);
+    CHECK(who(&f, "Jew") == NULL);
+    cast_free(&f);
+    free(text);
+}
+
+TEST(feminine_ending_is_another_person)
+{
+    /* "Victor" and "Victoria": a name with a feminine ending is not the
+     * longer form of the shorter one, as "Hucky" is of "Huck" */
+    const char *parts[] = {"At noon Corvin opened the door, and Corvin bowed to the guests.\n\n",
+                           "In the evening Corvina sang at the window, and Corvina laughed.\n\n"};
+    const int times[] = {5, 4};
+    char *text = build(parts, times, 2);
+    castfx f;
+    cast_of(&f, text);
+    const ls_character *m = who(&f, "Corvin");
+    REQUIRE(m != NULL);
+    for (size_t a = 0; a < m->n_aliases; a++)
+        CHECK(strcmp(m->aliases[a], "Corvina") != 0);
+    CHECK(who(&f, "Corvina") != NULL);
+    cast_free(&f);
+    free(text);
+}
+
 TEST(a_people_is_no_character)
 {
     /* "the Venetian merchants", "the Venetians": an adjective of the
@@ -539,6 +590,6 @@ TEST(a_people_is_no_character)
     free(text);
 }
 
-RUN_TESTS(german_role_nouns_after_an_article, surname_alone_is_the_full_names_bearer, a_people_is_no_character, hero_named_alone_though_titled_twice, own_possessive_says_the_sex, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
+RUN_TESTS(german_role_nouns_after_an_article, surname_alone_is_the_full_names_bearer, a_people_is_no_character, feminine_ending_is_another_person, a_capitalised_person_noun_is_no_name, hero_named_alone_though_titled_twice, own_possessive_says_the_sex, subject_pronoun_says_the_sex, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
           ships_and_genitives_are_not_people, full_name_ending_in_a_noun, french_dictionary, german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
           ships_and_families_are_not_characters, allocation_failures)

@@ -135,6 +135,32 @@ TEST(english_play_folds_abbreviated_speakers)
     free(text);
 }
 
+TEST(speaker_says_my_husband)
+{
+    /* no list of persons, names no dictionary knows: "my husband" in her
+     * own speeches says the speaker is a woman, "my wife" a man */
+    char *text = cat_n("THE GATE\n\nA play\n\nACT I\n\n",
+                       "SCENE I\n\nTARVIS, BRENO\n\n"
+                       "TAR. My poor husband is late again, and the supper is cold on the table.\n\n"
+                       "BRE. Come, open the gate; my wife will scold me if I stand here all night.\n\n"
+                       "TAR. Who knocks so loud at this hour? Go away from the door.\n\n"
+                       "BRE. It is only the wind in the trees, and the dog barking at the moon.\n\n",
+                       10);
+    longsd_story *s = ingest_str(text);
+    CHECK(s->is_play);
+    ls_character *c = NULL;
+    size_t n = 0;
+    lserr err = {0, ""};
+    REQUIRE(ls_cast_find(s, 0, &c, &n, &err) == LONGSD_OK);
+    const ls_character *t = named(c, n, "Tarvis"), *b = named(c, n, "Breno");
+    REQUIRE(t != NULL && b != NULL);
+    CHECK_INT(t->gender, LS_GENDER_FEMALE);
+    CHECK_INT(b->gender, LS_GENDER_MALE);
+    ls_cast_free(c, n);
+    longsd_story_free(s);
+    free(text);
+}
+
 TEST(long_scenes_stay_and_acts_are_never_joined)
 {
     /* three long scenes of act I, one short scene in act II, another in act III */
@@ -277,6 +303,6 @@ TEST(a_lines_i_is_its_speaker)
     free(text);
 }
 
-RUN_TESTS(a_lines_i_is_its_speaker, french_play_has_speakers_and_no_narrator, english_play_folds_abbreviated_speakers,
+RUN_TESTS(speaker_says_my_husband, a_lines_i_is_its_speaker, french_play_has_speakers_and_no_narrator, english_play_folds_abbreviated_speakers,
           long_scenes_stay_and_acts_are_never_joined, novels_are_no_plays,
           plan_records_a_play, allocation_failures)
