@@ -1491,6 +1491,16 @@ static void sw_scan(swriter *w)
                       (i > 0 && !t->brk && strcmp(w->t[i - 1].low, "se") == 0);
         else if ((t->refl = i + 1 < w->n && !w->t[i + 1].brk && strcmp(w->t[i + 1].low, "sich") == 0))
             w->t[i + 1].lf |= LSLEX_PRONOUN; /* a pronoun between the verb and its place, as "den" would be */
+        /* a verb of putting whose reflexive is a posture reads as the
+         * posture ("setzte sich": sitting, never "placing herself") */
+        size_t skip = t->low[0] != 's' ? 0 : t->low[1] == '\'' ? 2 : !strncmp(t->low + 1, "\xE2\x80\x99", 3) ? 4 : 0;
+        char en[sizeof t->en];
+        if (t->refl && t->pos != LS_POS_NOUN &&
+            ls_translate_reflexive(sc->lang, t->low + skip, strlen(t->low + skip), en, sizeof en)) {
+            memcpy(t->en, en, sizeof t->en);
+            t->pos = LS_POS_VERB;
+            t->wn = lswn_lookup(t->en, &t->wi);
+        }
     }
     if (sc->lang != LSLEX_EN)
         sw_units(w);

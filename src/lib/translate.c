@@ -2103,3 +2103,72 @@ out:
     pthread_mutex_unlock(&tr_mu);
     return ok;
 }
+
+/* Verbs of putting and turning whose reflexive is an English verb of its
+ * own: the body takes the posture the simple verb gives a thing ("setzte
+ * sich": sat, never "placing herself"; "se coucha": lay down, "se leva":
+ * rose). English says this with an intransitive verb, not with the
+ * transitive one and a -self ("recline" for lying down: WordNet's first
+ * "lie" is where a thing is, no pose), so the pair is looked up, as core_verb
+ * does for the plain senses FreeDict buries ("sich setzen" there is
+ * "perch" first, "se lever" "wake up"). Infinitives only. */
+static const char *reflexive_verb(lslex_lang_id lang, const char *inf)
+{
+    static const char *const de[][2] = {
+        {"setzen", "sit"},     {"legen", "recline"},      {"stellen", "stand"},  {"lehnen", "lean"},
+        {"beugen", "bend"},    {"bücken", "stoop"},   {"erheben", "rise"},   {"drehen", "turn"},
+        {"wenden", "turn"},    {"niederlassen", "sit"}, {"hinsetzen", "sit"}, {"hinlegen", "recline"},
+        {"aufrichten", "rise"}, {"strecken", "stretch"}, {"verstecken", "hide"}, {"nähern", "approach"}};
+    static const char *const fr[][2] = {
+        {"asseoir", "sit"},    {"coucher", "recline"},    {"lever", "rise"},     {"relever", "rise"},
+        {"allonger", "recline"},   {"étendre", "recline"},    {"pencher", "lean"},   {"baisser", "stoop"},
+        {"courber", "bend"},   {"tourner", "turn"},   {"retourner", "turn"}, {"cacher", "hide"},
+        {"approcher", "approach"}, {"agenouiller", "kneel"}, {"promener", "walk"}, {"redresser", "rise"}};
+    size_t m = lang == LSLEX_DE ? sizeof de / sizeof de[0] : sizeof fr / sizeof fr[0];
+    for (size_t i = 0; i < m; i++) {
+        const char *const *p = lang == LSLEX_DE ? de[i] : fr[i];
+        if (strcmp(p[0], inf) == 0)
+            return p[1];
+    }
+    return NULL;
+}
+
+int ls_translate_reflexive(lslex_lang_id lang, const char *w, size_t n, char *out, size_t cap)
+{
+    char low[40], inf[8][48];
+    size_t k = 0;
+    int ok = 0;
+    if (!cap)
+        return 0;
+    out[0] = '\0';
+    if (lang != LSLEX_DE && lang != LSLEX_FR)
+        return 0;
+    size_t ll = lslex_lower(w, n, low, sizeof low, 1);
+    if (ll < 2 || ll >= sizeof low - 1)
+        return 0;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(lang);
+    if (!d)
+        goto out;
+    if (lang == LSLEX_DE) {
+        k = de_infinitives(d, low, inf, sizeof inf / sizeof inf[0]);
+    } else if (d->hun) {
+        char **list = NULL;
+        int ns = Hunspell_stem(d->hun, &list, low);
+        for (int i = 0; i < ns && k < sizeof inf / sizeof inf[0]; i++)
+            if (lslex_lower(list[i], strlen(list[i]), inf[k], sizeof inf[k], 0) > 2)
+                k++;
+        if (ns > 0)
+            Hunspell_free_list(d->hun, &list, ns);
+    }
+    for (size_t i = 0; i < k && !ok; i++) {
+        const char *en = reflexive_verb(lang, inf[i]);
+        if (en && strlen(en) < cap) {
+            memcpy(out, en, strlen(en) + 1);
+            ok = 1;
+        }
+    }
+out:
+    pthread_mutex_unlock(&tr_mu);
+    return ok;
+}
