@@ -1504,6 +1504,23 @@ static void sw_scan(swriter *w)
     }
     if (sc->lang != LSLEX_EN)
         sw_units(w);
+    for (size_t i = 1; sc->lang == LSLEX_FR && i + 1 < w->n; i++) {
+        /* "courut à son fils": after a verb of going, "à" and a person is
+         * whom one goes to ("running to a son", once "running at a son");
+         * a place keeps "at" ("courut à la fenêtre" stands there) */
+        swtok *p = &w->t[i], *v = &w->t[i - 1];
+        if (p->brk || (strcmp(p->low, "à") != 0 && strcmp(p->low, "au") != 0 && strcmp(p->low, "aux") != 0) ||
+            !v->wn || v->pos == LS_POS_NOUN || !v->wi.verb || v->wi.verb_lex[0] != LSWN_V_MOTION)
+            continue;
+        for (size_t k = i + 1; k < w->n && k <= i + 3 && !w->t[k].brk; k++) {
+            const swtok *n = &w->t[k];
+            if (n->lf & (LSLEX_DET | LSLEX_PRONOUN | LSLEX_STOP) || n->pos == LS_POS_ADJ)
+                continue; /* "à son fils", "au vieux père" */
+            if (n->tag == T_CAST || (n->wn && n->pos == LS_POS_NOUN && n->wi.noun_lex[0] == LSWN_N_PERSON))
+                snprintf(p->en, sizeof p->en, "to");
+            break;
+        }
+    }
 }
 
 /* Part of speech, by a few rules over WordNet's answers: inflected verb

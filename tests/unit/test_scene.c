@@ -587,6 +587,22 @@ TEST(reflexive_postures_are_their_own_verbs)
     free(r);
 }
 
+/* After a verb of going, French "à" and a person is whom one goes to
+ * ("courut à son fils" drew "running at a son"); a place keeps "at". */
+TEST(going_to_a_person)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_FR, "Et il courut à son fils.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "running to a son") != NULL && !has_word(r, "at"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Le paysan alla au médecin.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "to the doctor") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle courut à la fenêtre.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "to"));
+    free(r);
+}
+
 /* A cardinal number before its noun is drawn and makes it a plural, a
  * person too ("die zwei Mädchen" was one young woman); French and German
  * carry and wear with one verb, the thing tells which ("portait un
@@ -1204,7 +1220,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_postures_are_their_own_verbs, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_postures_are_their_own_verbs, going_to_a_person, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen, time_word_as_a_modifier_is_no_time,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
