@@ -791,6 +791,7 @@ typedef struct {
     int neg;              /* negated ("did not run") */
     int refl;             /* a French or German reflexive verb: "se jeta", "warf sich" */
     int num;              /* a cardinal number before its noun: "zwei", "trois" -> "two", "three" */
+    int coll;             /* a collection drawn by its "of" phrase: "a pile of stones" */
     int present;          /* a cast name in the picture (sw_present) */
     int used;
 } swtok;
@@ -934,7 +935,7 @@ static int np_idiom(const swriter *w, const swnp *np)
 /* Is the English noun drawable in a picture? */
 static int tok_concrete(const swtok *t)
 {
-    return t->wn && lswn_noun_concrete(&t->wi) && !word_in(t->en, never_words) &&
+    return t->wn && (t->coll || lswn_noun_concrete(&t->wi)) && !word_in(t->en, never_words) &&
            !(t->wi.noun && word_in(t->wi.noun_lemma, never_words)); /* "sides" as "side" */
 }
 
@@ -949,6 +950,8 @@ static int tok_drawable(const swtok *t)
                                         "neighbourhood", "neighborhood", "vicinity", "surroundings", NULL};
     if (!tok_concrete(t) || word_in(t->en, vague) || (t->wi.noun && word_in(t->wi.noun_lemma, vague)))
         return 0;
+    if (t->coll)
+        return 1;
     int l = t->wi.noun_lex[0];
     return l == LSWN_N_ARTIFACT || l == LSWN_N_OBJECT || l == LSWN_N_ANIMAL || l == LSWN_N_PLANT ||
            l == LSWN_N_FOOD || l == LSWN_N_BODY || l == LSWN_N_SUBSTANCE || l == LSWN_N_LOCATION ||
@@ -1863,13 +1866,22 @@ static void sw_phrases(swriter *w)
         w->n_np++;
         i = z;
     }
-    /* "a bucket of whitewash": join an "of" phrase of a concrete thing */
+    /* "a bucket of whitewash": join an "of" phrase of a concrete thing;
+     * a collection or a measure ("a pile of stones", "tas de pierres",
+     * "a heap of straw") is drawn by what it gathers, once "stones" alone
+     * as WordNet files "pile" under groups, no thing to draw */
     for (size_t k = 0; k + 1 < w->n_np; k++) {
         swnp *x = &w->np[k], *y = &w->np[k + 1];
-        if (y->prep && strcmp(w->t[y->prep - 1].en, "of") == 0 && w->t[y->prep - 1].s > w->t[x->head].e &&
-            (size_t)(y->prep - 1) == x->z && tok_concrete(&w->t[x->head]) && tok_concrete(&w->t[y->head]) &&
-            w->t[y->head].wi.noun_lex[0] != LSWN_N_PERSON)
+        swtok *xh = &w->t[x->head];
+        int coll = 0; /* "mass" is a measure first, a heap next: either of its two commonest senses */
+        for (int q = 0; q < 2 && xh->wn && xh->wi.noun; q++)
+            coll |= xh->wi.noun_lex[q] == LSWN_N_GROUP || xh->wi.noun_lex[q] == LSWN_N_QUANTITY;
+        if (y->prep && strcmp(w->t[y->prep - 1].en, "of") == 0 && w->t[y->prep - 1].s > xh->e &&
+            (size_t)(y->prep - 1) == x->z && (coll || tok_concrete(xh)) && tok_concrete(&w->t[y->head]) &&
+            w->t[y->head].wi.noun_lex[0] != LSWN_N_PERSON) {
             x->of = (int)k + 2; /* not "the picture of a mother": whose it is, not a thing in it */
+            xh->coll = coll && !tok_concrete(xh);
+        }
     }
 }
 

@@ -635,6 +635,14 @@ TEST(numbers_and_what_is_worn)
     r = write_scene(LSLEX_FR, "Le paysan courut au tas de pierres.", NULL, 0, (size_t)-1);
     CHECK(has_word(r, "stones") && !has_word(r, "stone"));
     free(r);
+    /* a collection is drawn with what it gathers: "a mass of stones",
+     * once "stones" alone, as WordNet files heaps under groups */
+    r = write_scene(LSLEX_FR, "Le paysan regardait un tas de pierres.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a mass of stones") != NULL);
+    free(r);
+    r = write_scene(LSLEX_EN, "The farmer ran to a pile of stones.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a pile of stones") != NULL);
+    free(r);
     r = write_scene(LSLEX_FR, "Elle avait un habit neuf.", NULL, 0, (size_t)-1);
     CHECK(!has_word(r, "nine"));
     free(r);
