@@ -1282,6 +1282,30 @@ static int low_german(dict *d, const char *low, char *out, size_t cap, int *pos)
     return 0;
 }
 
+/* A noun whose only English is an adjective and a noun ("vieillard": old
+ * man): the noun is the word, the adjective its modifier, as a German
+ * compound's ("an old man", once nothing, so the person was lost). Only
+ * when WordNet reads them so: a phrase of other words ("put to bed")
+ * stays untranslated. */
+static void two_word_noun(dict *d, const char *low, size_t ll, char *out, size_t cap, int *pos, char *mod,
+                          size_t modcap)
+{
+    char two[64];
+    int p = LS_POS_UNKNOWN;
+    lswn_info a, b;
+    if (!lookup_head_ex(d, low, ll, 1, 1, two, sizeof two, &p) || p != LS_POS_NOUN)
+        return;
+    char *sp = strchr(two, ' ');
+    if (!sp || strchr(sp + 1, ' ') || strlen(sp + 1) >= cap || (size_t)(sp - two) >= modcap)
+        return;
+    *sp = '\0';
+    if (!lswn_lookup(two, &a) || !a.adj || !lswn_lookup(sp + 1, &b) || !b.noun || b.plural)
+        return;
+    memcpy(out, sp + 1, strlen(sp + 1) + 1); /* both fit: checked above */
+    memcpy(mod, two, (size_t)(sp - two) + 1);
+    *pos = LS_POS_NOUN;
+}
+
 static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, size_t ll, int upper, int dialect,
                                char *out, size_t cap, int *pos, char *mod, size_t modcap)
 {
@@ -1465,6 +1489,8 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
             }
         }
     }
+    if (!out[0] && want != 0 && !upper)
+        two_word_noun(d, low, ll, out, cap, pos, mod, modcap);
 }
 
 /* Is the capitalised French word w[0..n) a name? hunspell fr tags first

@@ -603,6 +603,17 @@ TEST(going_to_a_person)
     free(r);
 }
 
+/* A noun whose only English is an adjective and a noun is that noun with
+ * its adjective ("vieillard": old man; the person was lost, "horses"
+ * stood alone as the subject). */
+TEST(two_word_english_nouns)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_FR, "Un vieillard regardait les chevaux.", NULL, 0, (size_t)-1);
+    CHECK(strncmp(r, "an old man looking at horses", 28) == 0);
+    free(r);
+}
+
 /* A cardinal number before its noun is drawn and makes it a plural, a
  * person too ("die zwei Mädchen" was one young woman); French and German
  * carry and wear with one verb, the thing tells which ("portait un
@@ -1228,7 +1239,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_postures_are_their_own_verbs, going_to_a_person, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_postures_are_their_own_verbs, going_to_a_person, two_word_english_nouns, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen, time_word_as_a_modifier_is_no_time,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
