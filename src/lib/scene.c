@@ -1508,18 +1508,21 @@ static void sw_scan(swriter *w)
     if (sc->lang != LSLEX_EN)
         sw_units(w);
     for (size_t i = 1; sc->lang == LSLEX_FR && i + 1 < w->n; i++) {
-        /* "courut à son fils": after a verb of going, "à" and a person is
-         * whom one goes to ("running to a son", once "running at a son");
-         * a place keeps "at" ("courut à la fenêtre" stands there) */
+        /* "courut à son fils", "courut au jardin": after a verb of going,
+         * "à" is where or to whom one goes ("running to a son", "running
+         * to the garden", once "at", as if attacking them); a verb of
+         * coming to a stop is at its place ("arriva à la porte") */
+        static const char *const stops[] = {"arrive", "stop", "halt", "stay", "land", "wait", "remain", NULL};
         swtok *p = &w->t[i], *v = &w->t[i - 1];
         if (p->brk || (strcmp(p->low, "à") != 0 && strcmp(p->low, "au") != 0 && strcmp(p->low, "aux") != 0) ||
-            !v->wn || v->pos == LS_POS_NOUN || !v->wi.verb || v->wi.verb_lex[0] != LSWN_V_MOTION)
+            !v->wn || v->pos == LS_POS_NOUN || !v->wi.verb || v->wi.verb_lex[0] != LSWN_V_MOTION ||
+            word_in(v->wi.verb_lemma, stops))
             continue;
         for (size_t k = i + 1; k < w->n && k <= i + 3 && !w->t[k].brk; k++) {
             const swtok *n = &w->t[k];
             if (n->lf & (LSLEX_DET | LSLEX_PRONOUN | LSLEX_STOP) || n->pos == LS_POS_ADJ)
                 continue; /* "à son fils", "au vieux père" */
-            if (n->tag == T_CAST || (n->wn && n->pos == LS_POS_NOUN && n->wi.noun_lex[0] == LSWN_N_PERSON))
+            if (n->tag == T_CAST || (n->wn && n->pos == LS_POS_NOUN && n->wi.noun))
                 snprintf(p->en, sizeof p->en, "to");
             break;
         }

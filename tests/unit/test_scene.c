@@ -587,8 +587,9 @@ TEST(reflexive_postures_are_their_own_verbs)
     free(r);
 }
 
-/* After a verb of going, French "à" and a person is whom one goes to
- * ("courut à son fils" drew "running at a son"); a place keeps "at". */
+/* After a verb of going, French "à" is where or to whom one goes
+ * ("courut à son fils" drew "running at a son"); a verb of coming to a
+ * stop keeps "at". */
 TEST(going_to_a_person)
 {
     REQUIRE(lswn_available());
@@ -599,6 +600,9 @@ TEST(going_to_a_person)
     CHECK(strstr(r, "to the doctor") != NULL);
     free(r);
     r = write_scene(LSLEX_FR, "Elle courut à la fenêtre.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "running to the window") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Le paysan arriva à la porte.", NULL, 0, (size_t)-1);
     CHECK(!has_word(r, "to"));
     free(r);
 }
