@@ -791,6 +791,7 @@ typedef struct {
     int neg;              /* negated ("did not run") */
     int refl;             /* a French or German reflexive verb: "se jeta", "warf sich" */
     int num;              /* a cardinal number before its noun: "zwei", "trois" -> "two", "three" */
+    int coll;             /* a collection drawn by its "of" phrase: "a pile of stones" */
     int present;          /* a cast name in the picture (sw_present) */
     int used;
 } swtok;
@@ -934,7 +935,7 @@ static int np_idiom(const swriter *w, const swnp *np)
 /* Is the English noun drawable in a picture? */
 static int tok_concrete(const swtok *t)
 {
-    return t->wn && lswn_noun_concrete(&t->wi) && !word_in(t->en, never_words) &&
+    return t->wn && (t->coll || lswn_noun_concrete(&t->wi)) && !word_in(t->en, never_words) &&
            !(t->wi.noun && word_in(t->wi.noun_lemma, never_words)); /* "sides" as "side" */
 }
 
@@ -949,6 +950,8 @@ static int tok_drawable(const swtok *t)
                                         "neighbourhood", "neighborhood", "vicinity", "surroundings", NULL};
     if (!tok_concrete(t) || word_in(t->en, vague) || (t->wi.noun && word_in(t->wi.noun_lemma, vague)))
         return 0;
+    if (t->coll)
+        return 1;
     int l = t->wi.noun_lex[0];
     return l == LSWN_N_ARTIFACT || l == LSWN_N_OBJECT || l == LSWN_N_ANIMAL || l == LSWN_N_PLANT ||
            l == LSWN_N_FOOD || l == LSWN_N_BODY || l == LSWN_N_SUBSTANCE || l == LSWN_N_LOCATION ||
@@ -1491,9 +1494,39 @@ static void sw_scan(swriter *w)
                       (i > 0 && !t->brk && strcmp(w->t[i - 1].low, "se") == 0);
         else if ((t->refl = i + 1 < w->n && !w->t[i + 1].brk && strcmp(w->t[i + 1].low, "sich") == 0))
             w->t[i + 1].lf |= LSLEX_PRONOUN; /* a pronoun between the verb and its place, as "den" would be */
+        /* a verb of putting whose reflexive is a posture reads as the
+         * posture ("setzte sich": sitting, never "placing herself") */
+        size_t skip = t->low[0] != 's' ? 0 : t->low[1] == '\'' ? 2 : !strncmp(t->low + 1, "\xE2\x80\x99", 3) ? 4 : 0;
+        char en[sizeof t->en];
+        if (t->refl && t->pos != LS_POS_NOUN &&
+            ls_translate_reflexive(sc->lang, t->low + skip, strlen(t->low + skip), en, sizeof en)) {
+            memcpy(t->en, en, sizeof t->en);
+            t->pos = LS_POS_VERB;
+            t->wn = lswn_lookup(t->en, &t->wi);
+        }
     }
     if (sc->lang != LSLEX_EN)
         sw_units(w);
+    for (size_t i = 1; sc->lang == LSLEX_FR && i + 1 < w->n; i++) {
+        /* "courut à son fils", "courut au jardin": after a verb of going,
+         * "à" is where or to whom one goes ("running to a son", "running
+         * to the garden", once "at", as if attacking them); a verb of
+         * coming to a stop is at its place ("arriva à la porte") */
+        static const char *const stops[] = {"arrive", "stop", "halt", "stay", "land", "wait", "remain", NULL};
+        swtok *p = &w->t[i], *v = &w->t[i - 1];
+        if (p->brk || (strcmp(p->low, "à") != 0 && strcmp(p->low, "au") != 0 && strcmp(p->low, "aux") != 0) ||
+            !v->wn || v->pos == LS_POS_NOUN || !v->wi.verb || v->wi.verb_lex[0] != LSWN_V_MOTION ||
+            word_in(v->wi.verb_lemma, stops))
+            continue;
+        for (size_t k = i + 1; k < w->n && k <= i + 3 && !w->t[k].brk; k++) {
+            const swtok *n = &w->t[k];
+            if (n->lf & (LSLEX_DET | LSLEX_PRONOUN | LSLEX_STOP) || n->pos == LS_POS_ADJ)
+                continue; /* "à son fils", "au vieux père" */
+            if (n->tag == T_CAST || (n->wn && n->pos == LS_POS_NOUN && n->wi.noun))
+                snprintf(p->en, sizeof p->en, "to");
+            break;
+        }
+    }
 }
 
 /* Part of speech, by a few rules over WordNet's answers: inflected verb
@@ -1836,13 +1869,22 @@ static void sw_phrases(swriter *w)
         w->n_np++;
         i = z;
     }
-    /* "a bucket of whitewash": join an "of" phrase of a concrete thing */
+    /* "a bucket of whitewash": join an "of" phrase of a concrete thing;
+     * a collection or a measure ("a pile of stones", "tas de pierres",
+     * "a heap of straw") is drawn by what it gathers, once "stones" alone
+     * as WordNet files "pile" under groups, no thing to draw */
     for (size_t k = 0; k + 1 < w->n_np; k++) {
         swnp *x = &w->np[k], *y = &w->np[k + 1];
-        if (y->prep && strcmp(w->t[y->prep - 1].en, "of") == 0 && w->t[y->prep - 1].s > w->t[x->head].e &&
-            (size_t)(y->prep - 1) == x->z && tok_concrete(&w->t[x->head]) && tok_concrete(&w->t[y->head]) &&
-            w->t[y->head].wi.noun_lex[0] != LSWN_N_PERSON)
+        swtok *xh = &w->t[x->head];
+        int coll = 0; /* "mass" is a measure first, a heap next: either of its two commonest senses */
+        for (int q = 0; q < 2 && xh->wn && xh->wi.noun; q++)
+            coll |= xh->wi.noun_lex[q] == LSWN_N_GROUP || xh->wi.noun_lex[q] == LSWN_N_QUANTITY;
+        if (y->prep && strcmp(w->t[y->prep - 1].en, "of") == 0 && w->t[y->prep - 1].s > xh->e &&
+            (size_t)(y->prep - 1) == x->z && (coll || tok_concrete(xh)) && tok_concrete(&w->t[y->head]) &&
+            w->t[y->head].wi.noun_lex[0] != LSWN_N_PERSON) {
             x->of = (int)k + 2; /* not "the picture of a mother": whose it is, not a thing in it */
+            xh->coll = coll && !tok_concrete(xh);
+        }
     }
 }
 

@@ -1282,6 +1282,30 @@ static int low_german(dict *d, const char *low, char *out, size_t cap, int *pos)
     return 0;
 }
 
+/* A noun whose only English is an adjective and a noun ("vieillard": old
+ * man): the noun is the word, the adjective its modifier, as a German
+ * compound's ("an old man", once nothing, so the person was lost). Only
+ * when WordNet reads them so: a phrase of other words ("put to bed")
+ * stays untranslated. */
+static void two_word_noun(dict *d, const char *low, size_t ll, char *out, size_t cap, int *pos, char *mod,
+                          size_t modcap)
+{
+    char two[64];
+    int p = LS_POS_UNKNOWN;
+    lswn_info a, b;
+    if (!lookup_head_ex(d, low, ll, 1, 1, two, sizeof two, &p) || p != LS_POS_NOUN)
+        return;
+    char *sp = strchr(two, ' ');
+    if (!sp || strchr(sp + 1, ' ') || strlen(sp + 1) >= cap || (size_t)(sp - two) >= modcap)
+        return;
+    *sp = '\0';
+    if (!lswn_lookup(two, &a) || !a.adj || !lswn_lookup(sp + 1, &b) || !b.noun || b.plural)
+        return;
+    memcpy(out, sp + 1, strlen(sp + 1) + 1); /* both fit: checked above */
+    memcpy(mod, two, (size_t)(sp - two) + 1);
+    *pos = LS_POS_NOUN;
+}
+
 static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, size_t ll, int upper, int dialect,
                                char *out, size_t cap, int *pos, char *mod, size_t modcap)
 {
@@ -1465,6 +1489,8 @@ static void translate_uncached(lslex_lang_id lang, dict *d, const char *low, siz
             }
         }
     }
+    if (!out[0] && want != 0 && !upper)
+        two_word_noun(d, low, ll, out, cap, pos, mod, modcap);
 }
 
 /* Is the capitalised French word w[0..n) a name? hunspell fr tags first
@@ -2100,6 +2126,75 @@ int ls_translate_de_separable(const char *verb, size_t vn, const char *prefix, s
 out:
     if (!ok)
         out[0] = '\0';
+    pthread_mutex_unlock(&tr_mu);
+    return ok;
+}
+
+/* Verbs of putting and turning whose reflexive is an English verb of its
+ * own: the body takes the posture the simple verb gives a thing ("setzte
+ * sich": sat, never "placing herself"; "se coucha": lay down, "se leva":
+ * rose). English says this with an intransitive verb, not with the
+ * transitive one and a -self ("recline" for lying down: WordNet's first
+ * "lie" is where a thing is, no pose), so the pair is looked up, as core_verb
+ * does for the plain senses FreeDict buries ("sich setzen" there is
+ * "perch" first, "se lever" "wake up"). Infinitives only. */
+static const char *reflexive_verb(lslex_lang_id lang, const char *inf)
+{
+    static const char *const de[][2] = {
+        {"setzen", "sit"},     {"legen", "recline"},      {"stellen", "stand"},  {"lehnen", "lean"},
+        {"beugen", "bend"},    {"bücken", "stoop"},   {"erheben", "rise"},   {"drehen", "turn"},
+        {"wenden", "turn"},    {"niederlassen", "sit"}, {"hinsetzen", "sit"}, {"hinlegen", "recline"},
+        {"aufrichten", "rise"}, {"strecken", "stretch"}, {"verstecken", "hide"}, {"nähern", "approach"}};
+    static const char *const fr[][2] = {
+        {"asseoir", "sit"},    {"coucher", "recline"},    {"lever", "rise"},     {"relever", "rise"},
+        {"allonger", "recline"},   {"étendre", "recline"},    {"pencher", "lean"},   {"baisser", "stoop"},
+        {"courber", "bend"},   {"tourner", "turn"},   {"retourner", "turn"}, {"cacher", "hide"},
+        {"approcher", "approach"}, {"agenouiller", "kneel"}, {"promener", "walk"}, {"redresser", "rise"}};
+    size_t m = lang == LSLEX_DE ? sizeof de / sizeof de[0] : sizeof fr / sizeof fr[0];
+    for (size_t i = 0; i < m; i++) {
+        const char *const *p = lang == LSLEX_DE ? de[i] : fr[i];
+        if (strcmp(p[0], inf) == 0)
+            return p[1];
+    }
+    return NULL;
+}
+
+int ls_translate_reflexive(lslex_lang_id lang, const char *w, size_t n, char *out, size_t cap)
+{
+    char low[40], inf[8][48];
+    size_t k = 0;
+    int ok = 0;
+    if (!cap)
+        return 0;
+    out[0] = '\0';
+    if (lang != LSLEX_DE && lang != LSLEX_FR)
+        return 0;
+    size_t ll = lslex_lower(w, n, low, sizeof low, 1);
+    if (ll < 2 || ll >= sizeof low - 1)
+        return 0;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(lang);
+    if (!d)
+        goto out;
+    if (lang == LSLEX_DE) {
+        k = de_infinitives(d, low, inf, sizeof inf / sizeof inf[0]);
+    } else if (d->hun) {
+        char **list = NULL;
+        int ns = Hunspell_stem(d->hun, &list, low);
+        for (int i = 0; i < ns && k < sizeof inf / sizeof inf[0]; i++)
+            if (lslex_lower(list[i], strlen(list[i]), inf[k], sizeof inf[k], 0) > 2)
+                k++;
+        if (ns > 0)
+            Hunspell_free_list(d->hun, &list, ns);
+    }
+    for (size_t i = 0; i < k && !ok; i++) {
+        const char *en = reflexive_verb(lang, inf[i]);
+        if (en && strlen(en) < cap) {
+            memcpy(out, en, strlen(en) + 1);
+            ok = 1;
+        }
+    }
+out:
     pthread_mutex_unlock(&tr_mu);
     return ok;
 }

@@ -94,4 +94,12 @@ int ls_translate_de_separable(const char *verb, size_t vn, const char *prefix, s
  * written without one ("en sabots", "tas de pierres"). Thread-safe. */
 int ls_translate_fr_plural(const char *w, size_t n);
 
+/* The English intransitive verb a French or German reflexive verb w[0..n)
+ * (as written, "setzte" of "setzte sich", "coucha" of "se coucha") means
+ * when English has one of its own: a verb of putting whose reflexive is a
+ * posture ("sit", "lie", "stand", "rise"): 1, or 0 (out "") when the verb
+ * is none of those and its own English stands ("se jeta": throwing
+ * herself). Thread-safe. */
+int ls_translate_reflexive(lslex_lang_id lang, const char *w, size_t n, char *out, size_t cap);
+
 #endif

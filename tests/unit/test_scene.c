@@ -560,6 +560,64 @@ TEST(reflexive_verbs_act_on_the_doer)
     free(r);
 }
 
+/* A verb of putting whose reflexive is a posture reads as the posture:
+ * "setzte sich" was "placing herself on the chair", "se coucha" lost its
+ * verb ("coucher": put to bed), "se leva" was nothing; a thing put keeps
+ * the verb of putting. */
+TEST(reflexive_postures_are_their_own_verbs)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_DE, "Die Mutter setzte sich auf den Stuhl.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "sitting on the chair") != NULL && !has_word(r, "herself") && !has_word(r, "placing"));
+    free(r);
+    r = write_scene(LSLEX_DE, "Der Vater legte sich auf das Sofa.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "reclining on the sofa") != NULL && !has_word(r, "himself"));
+    free(r);
+    r = write_scene(LSLEX_DE, "Die Schwester stellte sich an das Fenster.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "standing at the window") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Il se coucha sur le lit.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a man reclining on the bed") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle se pencha sur la table.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "leaning on the table") != NULL);
+    free(r);
+    r = write_scene(LSLEX_DE, "Die Mutter setzte den Korb auf den Stuhl.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "sitting"));
+    free(r);
+}
+
+/* After a verb of going, French "à" is where or to whom one goes
+ * ("courut à son fils" drew "running at a son"); a verb of coming to a
+ * stop keeps "at". */
+TEST(going_to_a_person)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_FR, "Et il courut à son fils.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "running to a son") != NULL && !has_word(r, "at"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Le paysan alla au médecin.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "to the doctor") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle courut à la fenêtre.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "running to the window") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Le paysan arriva à la porte.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "to"));
+    free(r);
+}
+
+/* A noun whose only English is an adjective and a noun is that noun with
+ * its adjective ("vieillard": old man; the person was lost, "horses"
+ * stood alone as the subject). */
+TEST(two_word_english_nouns)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_FR, "Un vieillard regardait les chevaux.", NULL, 0, (size_t)-1);
+    CHECK(strncmp(r, "an old man looking at horses", 28) == 0);
+    free(r);
+}
+
 /* A cardinal number before its noun is drawn and makes it a plural, a
  * person too ("die zwei Mädchen" was one young woman); French and German
  * carry and wear with one verb, the thing tells which ("portait un
@@ -591,6 +649,14 @@ TEST(numbers_and_what_is_worn)
     free(r);
     r = write_scene(LSLEX_FR, "Le paysan courut au tas de pierres.", NULL, 0, (size_t)-1);
     CHECK(has_word(r, "stones") && !has_word(r, "stone"));
+    free(r);
+    /* a collection is drawn with what it gathers: "a mass of stones",
+     * once "stones" alone, as WordNet files heaps under groups */
+    r = write_scene(LSLEX_FR, "Le paysan regardait un tas de pierres.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a mass of stones") != NULL);
+    free(r);
+    r = write_scene(LSLEX_EN, "The farmer ran to a pile of stones.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a pile of stones") != NULL);
     free(r);
     r = write_scene(LSLEX_FR, "Elle avait un habit neuf.", NULL, 0, (size_t)-1);
     CHECK(!has_word(r, "nine"));
@@ -1177,7 +1243,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_postures_are_their_own_verbs, going_to_a_person, two_word_english_nouns, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen, time_word_as_a_modifier_is_no_time,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
