@@ -30,45 +30,60 @@ typedef float v8 __attribute__((vector_size(32)));
 #include <immintrin.h>
 #define PANEL_X86 1
 
+/* The 6 x 16 block of C both FMA kernels keep in twelve registers,
+ * c<row><half>: loaded (acc) or zeroed, one k's rank-1 update from B's
+ * 16 floats at b and A's six values at p0..p5, and stored. Macros, so the
+ * kernels stay straight-line code the compiler keeps in registers. */
+#define BLOCK_LOAD(c, ldc, acc)                                                                                        \
+    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;                                                 \
+    if (acc) {                                                                                                         \
+        c00 = _mm256_loadu_ps(c), c01 = _mm256_loadu_ps(c + 8);                                                        \
+        c10 = _mm256_loadu_ps(c + ldc), c11 = _mm256_loadu_ps(c + ldc + 8);                                            \
+        c20 = _mm256_loadu_ps(c + 2 * ldc), c21 = _mm256_loadu_ps(c + 2 * ldc + 8);                                    \
+        c30 = _mm256_loadu_ps(c + 3 * ldc), c31 = _mm256_loadu_ps(c + 3 * ldc + 8);                                    \
+        c40 = _mm256_loadu_ps(c + 4 * ldc), c41 = _mm256_loadu_ps(c + 4 * ldc + 8);                                    \
+        c50 = _mm256_loadu_ps(c + 5 * ldc), c51 = _mm256_loadu_ps(c + 5 * ldc + 8);                                    \
+    } else {                                                                                                           \
+        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();                   \
+    }
+#define BLOCK_FMA(b, p0, p1, p2, p3, p4, p5)                                                                           \
+    do {                                                                                                               \
+        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps((b) + 8), t;                                              \
+        t = _mm256_broadcast_ss(p0);                                                                                   \
+        c00 = _mm256_fmadd_ps(t, b0, c00), c01 = _mm256_fmadd_ps(t, b1, c01);                                          \
+        t = _mm256_broadcast_ss(p1);                                                                                   \
+        c10 = _mm256_fmadd_ps(t, b0, c10), c11 = _mm256_fmadd_ps(t, b1, c11);                                          \
+        t = _mm256_broadcast_ss(p2);                                                                                   \
+        c20 = _mm256_fmadd_ps(t, b0, c20), c21 = _mm256_fmadd_ps(t, b1, c21);                                          \
+        t = _mm256_broadcast_ss(p3);                                                                                   \
+        c30 = _mm256_fmadd_ps(t, b0, c30), c31 = _mm256_fmadd_ps(t, b1, c31);                                          \
+        t = _mm256_broadcast_ss(p4);                                                                                   \
+        c40 = _mm256_fmadd_ps(t, b0, c40), c41 = _mm256_fmadd_ps(t, b1, c41);                                          \
+        t = _mm256_broadcast_ss(p5);                                                                                   \
+        c50 = _mm256_fmadd_ps(t, b0, c50), c51 = _mm256_fmadd_ps(t, b1, c51);                                          \
+    } while (0)
+#define BLOCK_STORE(c, ldc)                                                                                            \
+    do {                                                                                                               \
+        _mm256_storeu_ps(c, c00), _mm256_storeu_ps(c + 8, c01);                                                        \
+        _mm256_storeu_ps(c + ldc, c10), _mm256_storeu_ps(c + ldc + 8, c11);                                            \
+        _mm256_storeu_ps(c + 2 * ldc, c20), _mm256_storeu_ps(c + 2 * ldc + 8, c21);                                    \
+        _mm256_storeu_ps(c + 3 * ldc, c30), _mm256_storeu_ps(c + 3 * ldc + 8, c31);                                    \
+        _mm256_storeu_ps(c + 4 * ldc, c40), _mm256_storeu_ps(c + 4 * ldc + 8, c41);                                    \
+        _mm256_storeu_ps(c + 5 * ldc, c50), _mm256_storeu_ps(c + 5 * ldc + 8, c51);                                    \
+    } while (0)
+
 /* C(6, 16) (+)= A(6 x K panel) B(K x 16 panel), FMA; pf: the next
  * panel of A, fetched into cache meanwhile (U comes from memory the first
  * time a row panel runs: ~15 % slower without) */
 __attribute__((target("avx2,fma"))) static void kernel_fma(int K, const float *a, const float *b, float *c,
                                                             size_t ldc, int acc, const float *pf)
 {
-    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-    if (acc) {
-        c00 = _mm256_loadu_ps(c), c01 = _mm256_loadu_ps(c + 8);
-        c10 = _mm256_loadu_ps(c + ldc), c11 = _mm256_loadu_ps(c + ldc + 8);
-        c20 = _mm256_loadu_ps(c + 2 * ldc), c21 = _mm256_loadu_ps(c + 2 * ldc + 8);
-        c30 = _mm256_loadu_ps(c + 3 * ldc), c31 = _mm256_loadu_ps(c + 3 * ldc + 8);
-        c40 = _mm256_loadu_ps(c + 4 * ldc), c41 = _mm256_loadu_ps(c + 4 * ldc + 8);
-        c50 = _mm256_loadu_ps(c + 5 * ldc), c51 = _mm256_loadu_ps(c + 5 * ldc + 8);
-    } else {
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
-    }
+    BLOCK_LOAD(c, ldc, acc);
     for (int k = 0; k < K; k++, a += 6, b += 16, pf += 8) {
         _mm_prefetch((const char *)pf, _MM_HINT_T0); /* 32 bytes an iteration: 24 are A's */
-        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), t;
-        t = _mm256_broadcast_ss(a);
-        c00 = _mm256_fmadd_ps(t, b0, c00), c01 = _mm256_fmadd_ps(t, b1, c01);
-        t = _mm256_broadcast_ss(a + 1);
-        c10 = _mm256_fmadd_ps(t, b0, c10), c11 = _mm256_fmadd_ps(t, b1, c11);
-        t = _mm256_broadcast_ss(a + 2);
-        c20 = _mm256_fmadd_ps(t, b0, c20), c21 = _mm256_fmadd_ps(t, b1, c21);
-        t = _mm256_broadcast_ss(a + 3);
-        c30 = _mm256_fmadd_ps(t, b0, c30), c31 = _mm256_fmadd_ps(t, b1, c31);
-        t = _mm256_broadcast_ss(a + 4);
-        c40 = _mm256_fmadd_ps(t, b0, c40), c41 = _mm256_fmadd_ps(t, b1, c41);
-        t = _mm256_broadcast_ss(a + 5);
-        c50 = _mm256_fmadd_ps(t, b0, c50), c51 = _mm256_fmadd_ps(t, b1, c51);
+        BLOCK_FMA(b, a, a + 1, a + 2, a + 3, a + 4, a + 5);
     }
-    _mm256_storeu_ps(c, c00), _mm256_storeu_ps(c + 8, c01);
-    _mm256_storeu_ps(c + ldc, c10), _mm256_storeu_ps(c + ldc + 8, c11);
-    _mm256_storeu_ps(c + 2 * ldc, c20), _mm256_storeu_ps(c + 2 * ldc + 8, c21);
-    _mm256_storeu_ps(c + 3 * ldc, c30), _mm256_storeu_ps(c + 3 * ldc + 8, c31);
-    _mm256_storeu_ps(c + 4 * ldc, c40), _mm256_storeu_ps(c + 4 * ldc + 8, c41);
-    _mm256_storeu_ps(c + 5 * ldc, c50), _mm256_storeu_ps(c + 5 * ldc + 8, c51);
+    BLOCK_STORE(c, ldc);
 }
 
 /* The same block with A read in place, row-major with stride lda: six
@@ -79,38 +94,11 @@ __attribute__((target("avx2,fma"))) static void kernel_fma_rows(int K, const flo
                                                                  float *c, size_t ldc, int acc)
 {
     const float *a0 = a, *a1 = a + lda, *a2 = a + 2 * lda, *a3 = a + 3 * lda, *a4 = a + 4 * lda, *a5 = a + 5 * lda;
-    __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-    if (acc) {
-        c00 = _mm256_loadu_ps(c), c01 = _mm256_loadu_ps(c + 8);
-        c10 = _mm256_loadu_ps(c + ldc), c11 = _mm256_loadu_ps(c + ldc + 8);
-        c20 = _mm256_loadu_ps(c + 2 * ldc), c21 = _mm256_loadu_ps(c + 2 * ldc + 8);
-        c30 = _mm256_loadu_ps(c + 3 * ldc), c31 = _mm256_loadu_ps(c + 3 * ldc + 8);
-        c40 = _mm256_loadu_ps(c + 4 * ldc), c41 = _mm256_loadu_ps(c + 4 * ldc + 8);
-        c50 = _mm256_loadu_ps(c + 5 * ldc), c51 = _mm256_loadu_ps(c + 5 * ldc + 8);
-    } else {
-        c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_ps();
-    }
+    BLOCK_LOAD(c, ldc, acc);
     for (int k = 0; k < K; k++, b += 16) {
-        __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), t;
-        t = _mm256_broadcast_ss(a0 + k);
-        c00 = _mm256_fmadd_ps(t, b0, c00), c01 = _mm256_fmadd_ps(t, b1, c01);
-        t = _mm256_broadcast_ss(a1 + k);
-        c10 = _mm256_fmadd_ps(t, b0, c10), c11 = _mm256_fmadd_ps(t, b1, c11);
-        t = _mm256_broadcast_ss(a2 + k);
-        c20 = _mm256_fmadd_ps(t, b0, c20), c21 = _mm256_fmadd_ps(t, b1, c21);
-        t = _mm256_broadcast_ss(a3 + k);
-        c30 = _mm256_fmadd_ps(t, b0, c30), c31 = _mm256_fmadd_ps(t, b1, c31);
-        t = _mm256_broadcast_ss(a4 + k);
-        c40 = _mm256_fmadd_ps(t, b0, c40), c41 = _mm256_fmadd_ps(t, b1, c41);
-        t = _mm256_broadcast_ss(a5 + k);
-        c50 = _mm256_fmadd_ps(t, b0, c50), c51 = _mm256_fmadd_ps(t, b1, c51);
+        BLOCK_FMA(b, a0 + k, a1 + k, a2 + k, a3 + k, a4 + k, a5 + k);
     }
-    _mm256_storeu_ps(c, c00), _mm256_storeu_ps(c + 8, c01);
-    _mm256_storeu_ps(c + ldc, c10), _mm256_storeu_ps(c + ldc + 8, c11);
-    _mm256_storeu_ps(c + 2 * ldc, c20), _mm256_storeu_ps(c + 2 * ldc + 8, c21);
-    _mm256_storeu_ps(c + 3 * ldc, c30), _mm256_storeu_ps(c + 3 * ldc + 8, c31);
-    _mm256_storeu_ps(c + 4 * ldc, c40), _mm256_storeu_ps(c + 4 * ldc + 8, c41);
-    _mm256_storeu_ps(c + 5 * ldc, c50), _mm256_storeu_ps(c + 5 * ldc + 8, c51);
+    BLOCK_STORE(c, ldc);
 }
 
 static int have_fma(void)
@@ -124,33 +112,10 @@ static int have_fma(void)
 
 /* The same block in portable vectors (SSE pairs on a baseline x86-64,
  * NEON elsewhere): separate multiply and add, so other bits than the FMA
- * kernel's, but the same on every thread count of one machine. */
-static void kernel_vec(int K, const float *a, const float *b, float *c, size_t ldc, int acc, const float *pf)
-{
-    (void)pf;
-    v8 s[6][2];
-    for (int r = 0; r < 6; r++)
-        for (int h = 0; h < 2; h++) {
-            if (acc)
-                __builtin_memcpy(&s[r][h], c + r * ldc + 8 * h, sizeof(v8));
-            else
-                s[r][h] = (v8){0};
-        }
-    for (int k = 0; k < K; k++, a += 6, b += 16) {
-        v8 b0, b1;
-        __builtin_memcpy(&b0, b, sizeof b0);
-        __builtin_memcpy(&b1, b + 8, sizeof b1);
-        for (int r = 0; r < 6; r++) {
-            s[r][0] += a[r] * b0;
-            s[r][1] += a[r] * b1;
-        }
-    }
-    for (int r = 0; r < 6; r++)
-        for (int h = 0; h < 2; h++)
-            __builtin_memcpy(c + r * ldc + 8 * h, &s[r][h], sizeof(v8));
-}
-
-static void kernel_vec_rows(int K, const float *a, size_t lda, const float *b, float *c, size_t ldc, int acc)
+ * kernel's, but the same on every thread count of one machine. A's value
+ * (r, k) is a[r rs + k ks]: a packed panel (rs 1, ks 6) or rows in place
+ * (rs lda, ks 1). */
+static void kernel_vec_at(int K, const float *a, size_t rs, size_t ks, const float *b, float *c, size_t ldc, int acc)
 {
     v8 s[6][2];
     for (int r = 0; r < 6; r++)
@@ -165,13 +130,25 @@ static void kernel_vec_rows(int K, const float *a, size_t lda, const float *b, f
         __builtin_memcpy(&b0, b, sizeof b0);
         __builtin_memcpy(&b1, b + 8, sizeof b1);
         for (int r = 0; r < 6; r++) {
-            s[r][0] += a[r * lda + k] * b0;
-            s[r][1] += a[r * lda + k] * b1;
+            float ar = a[r * rs + (size_t)k * ks];
+            s[r][0] += ar * b0;
+            s[r][1] += ar * b1;
         }
     }
     for (int r = 0; r < 6; r++)
         for (int h = 0; h < 2; h++)
             __builtin_memcpy(c + r * ldc + 8 * h, &s[r][h], sizeof(v8));
+}
+
+static void kernel_vec(int K, const float *a, const float *b, float *c, size_t ldc, int acc, const float *pf)
+{
+    (void)pf;
+    kernel_vec_at(K, a, 1, SDK_MR, b, c, ldc, acc);
+}
+
+static void kernel_vec_rows(int K, const float *a, size_t lda, const float *b, float *c, size_t ldc, int acc)
+{
+    kernel_vec_at(K, a, lda, 1, b, c, ldc, acc);
 }
 
 static int portable_only;

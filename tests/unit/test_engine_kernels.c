@@ -16,6 +16,13 @@ static float frand(unsigned *s)
     return (float)((*s >> 8) & 0xffff) / 32768.0f - 1.0f;
 }
 
+/* x[0, n) from frand */
+static void frand_fill(float *x, size_t n, unsigned *s)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = frand(s);
+}
+
 static double rel_err(const float *a, const double *ref, size_t n)
 {
     double d = 0, m = 0;
@@ -37,12 +44,9 @@ static void conv_case(int C, int H, int W, int O, int k, int stride, int pad, in
     float *x = malloc(nx * 4), *w = malloc(nw * 4), *b = malloc((size_t)O * 4), *y = malloc(ny * 4);
     double *ref = calloc(ny, sizeof *ref);
     REQUIRE(x && w && b && y && ref);
-    for (size_t i = 0; i < nx; i++)
-        x[i] = frand(&s);
-    for (size_t i = 0; i < nw; i++)
-        w[i] = frand(&s);
-    for (int i = 0; i < O; i++)
-        b[i] = frand(&s);
+    frand_fill(x, nx, &s);
+    frand_fill(w, nw, &s);
+    frand_fill(b, (size_t)O, &s);
     size_t scr = sdk_conv2d_scratch(C, H, W, k, stride, pad);
     size_t row = (size_t)C * k * k * Wo;
     CHECK_INT((Ho + (int)(scr / row) - 1) / (int)(scr / row) > 1, expect_chunks);
@@ -89,14 +93,10 @@ static void conv_batch_case(int B, int C, int H, int W, int O, int stride)
           *scr = malloc(sdk_conv2d_batch_scratch(B, C, H, W, 3, stride, 1, O) * 4);
     double *ref = malloc(ny * sizeof *ref);
     REQUIRE(x && w && b && res && y && yb && col && scr && ref);
-    for (size_t i = 0; i < nx; i++)
-        x[i] = frand(&s);
-    for (size_t i = 0; i < nw; i++)
-        w[i] = frand(&s);
-    for (int i = 0; i < O; i++)
-        b[i] = frand(&s);
-    for (size_t i = 0; i < ny; i++)
-        res[i] = frand(&s);
+    frand_fill(x, nx, &s);
+    frand_fill(w, nw, &s);
+    frand_fill(b, (size_t)O, &s);
+    frand_fill(res, ny, &s);
     for (int i = 0; i < B; i++)
         sdk_conv2d_res(x + (size_t)i * C * H * W, C, H, W, w, b, res + i * on, O, 3, stride, 1, y + i * on, col);
     for (size_t i = 0; i < ny; i++)
@@ -129,12 +129,9 @@ static double wino_case(int m, int B, int C, int H, int W, int O)
     float *scr = malloc(sdk_wino_scratch(m, B, C, H, W, O) * 4), *col = malloc(sdk_conv2d_scratch(C, H, W, 3, 1, 1) * 4);
     double *ref = calloc(ny, sizeof *ref);
     REQUIRE(x && w && b && y && y3 && yd && scr && col && ref);
-    for (size_t i = 0; i < nx; i++)
-        x[i] = frand(&s);
-    for (size_t i = 0; i < nw; i++)
-        w[i] = frand(&s);
-    for (int i = 0; i < O; i++)
-        b[i] = frand(&s);
+    frand_fill(x, nx, &s);
+    frand_fill(w, nw, &s);
+    frand_fill(b, (size_t)O, &s);
     /* one thread (no pool) against a pool of three: the same products */
     sdpool *p3 = sdpool_new(3);
     REQUIRE(p3 && sdpool_threads(p3) == 3);
@@ -251,10 +248,8 @@ TEST(winograd_reads_half_weights)
     float *x = malloc(nx * 4), *bias = malloc(O * 4), *wf = malloc(nw * 4), *y1 = malloc(ny * 4),
           *y2 = malloc(ny * 4);
     REQUIRE(x && bias && wf && y1 && y2);
-    for (size_t i = 0; i < nx; i++)
-        x[i] = frand(&s);
-    for (int i = 0; i < O; i++)
-        bias[i] = frand(&s);
+    frand_fill(x, nx, &s);
+    frand_fill(bias, (size_t)O, &s);
     const char *names[2] = {"h", "b"};
     for (int n = 0; n < 2; n++) {
         const sdst_tensor *t = sdw_tensor(&w, nw, "%s", names[n]);
@@ -289,8 +284,7 @@ static void attention_case_with(attn_fn fn, const char *what, int nq, int nk, in
           *o = malloc((size_t)nq * ld * 4);
     double *ref = malloc((size_t)nq * ld * sizeof *ref), *sc = malloc((size_t)nk * sizeof *sc);
     REQUIRE(q && k && v && o && ref && sc);
-    for (size_t i = 0; i < (size_t)nq * ld; i++)
-        q[i] = frand(&s);
+    frand_fill(q, (size_t)nq * ld, &s);
     /* keys grow along the sequence: later key blocks raise the maximum */
     for (size_t i = 0; i < (size_t)nk * ld; i++) {
         k[i] = frand(&s) * (1.0f + 4.0f * (float)(i / ld) / (float)nk);
@@ -552,8 +546,7 @@ TEST(activations_match_double)
     unsigned s = 5;
     for (int i = 0; i < n * 2 * d; i++)
         g[i] = 4.0f * frand(&s);
-    for (int i = 0; i < 2 * d; i++)
-        bias[i] = frand(&s);
+    frand_fill(bias, (size_t)(2 * d), &s);
     sdk_geglu_bias(g, bias, n, d, y1);
     for (int r = 0; r < n; r++)
         for (int i = 0; i < 2 * d; i++)
@@ -584,12 +577,9 @@ TEST(fused_products_match_double)
           *res = malloc(B * on * 4), *y = malloc(B * on * 4);
     double *ref = malloc(B * on * sizeof *ref);
     REQUIRE(x && w && b && res && y && ref);
-    for (size_t i = 0; i < B * in; i++)
-        x[i] = frand(&s);
-    for (int i = 0; i < O * C * 9; i++)
-        w[i] = frand(&s);
-    for (int i = 0; i < O; i++)
-        b[i] = frand(&s);
+    frand_fill(x, (size_t)(B * in), &s);
+    frand_fill(w, (size_t)(O * C * 9), &s);
+    frand_fill(b, (size_t)O, &s);
     for (size_t i = 0; i < B * on; i++)
         res[i] = 3.0f * frand(&s);
     for (int bi = 0; bi < B; bi++)
@@ -630,15 +620,12 @@ TEST(fused_products_match_double)
     int n = 13, K = 19, N = 10;
     float xs[13 * 19], xt[19 * 13], wl[10 * 19], bl[10], y0[13 * 10], ya[13 * 10], yc[13 * 10];
     double r0[13 * 10];
-    for (int i = 0; i < n * K; i++)
-        xs[i] = frand(&s);
+    frand_fill(xs, (size_t)(n * K), &s);
     for (int i = 0; i < n; i++)
         for (int k = 0; k < K; k++)
             xt[k * n + i] = xs[i * K + k];
-    for (int i = 0; i < N * K; i++)
-        wl[i] = frand(&s);
-    for (int i = 0; i < N; i++)
-        bl[i] = frand(&s);
+    frand_fill(wl, (size_t)(N * K), &s);
+    frand_fill(bl, N, &s);
     for (int i = 0; i < n * N; i++)
         y0[i] = ya[i] = frand(&s);
     for (int i = 0; i < n; i++)
@@ -751,10 +738,8 @@ static void panel_sgemm_case(int M, int N, int K, int tb, float beta)
           *C3 = malloc(sc * 4);
     double *ref = malloc(sc * sizeof *ref);
     REQUIRE(A && B && C0 && C1 && C3 && ref);
-    for (size_t i = 0; i < sa; i++)
-        A[i] = frand(&s);
-    for (size_t i = 0; i < sb; i++)
-        B[i] = frand(&s);
+    frand_fill(A, sa, &s);
+    frand_fill(B, sb, &s);
     for (size_t i = 0; i < sc; i++)
         C0[i] = C1[i] = C3[i] = frand(&s);
     int ldb = tb ? K : N;
