@@ -144,8 +144,9 @@ static int listed_sex(const longsd_story *s, lslex_lang_id lang, size_t a, size_
 
 /* The sex of a speaker saying "POSS [word] NOUN" with w[k] the possessive:
  * en "my (poor) husband", fr "mon mari", "ma femme", de "mein Mann",
- * "meine Frau". 0 when w[k] starts no such phrase. */
-static int spouse_sex(lslex_lang_id lang, const char *d, const lsword *w, size_t n, size_t k)
+ * "meine Frau". 0 when w[k] starts no such phrase. The words are
+ * lower-cased, a possessive "'s" dropped ("for my husband's sake"). */
+static int spouse_sex(lslex_lang_id lang, const lslex_tword *w, size_t n, size_t k)
 {
     static const struct {
         lslex_lang_id lang;
@@ -155,19 +156,12 @@ static int spouse_sex(lslex_lang_id lang, const char *d, const lsword *w, size_t
                   {LSLEX_FR, "mon", "mari", LS_GENDER_FEMALE},   {LSLEX_FR, "ma", "femme", LS_GENDER_MALE},
                   {LSLEX_DE, "mein", "mann", LS_GENDER_FEMALE},  {LSLEX_DE, "meine", "frau", LS_GENDER_MALE},
                   {LSLEX_DE, "mein", "gatte", LS_GENDER_FEMALE}, {LSLEX_DE, "meine", "gattin", LS_GENDER_MALE}};
-    char a[16], b[16];
-    size_t al = lslex_lower(d + w[k].start, w[k].end - w[k].start, a, sizeof a, 0);
     for (size_t gap = 1; gap <= (lang == LSLEX_EN ? 2u : 1u) && k + gap < n; gap++) {
-        size_t bl = lslex_lower(d + w[k + gap].start, w[k + gap].end - w[k + gap].start, b, sizeof b, 0);
-        if (bl > 2 && b[bl - 2] == '\'' && b[bl - 1] == 's')
-            bl -= 2; /* "for my husband's sake" */
-        else if (bl > 4 && !memcmp(b + bl - 4, "\xE2\x80\x99s", 4))
-            bl -= 4;
+        const lslex_tword *b = &w[k + gap];
         for (size_t i = 0; i < sizeof SPOUSE / sizeof SPOUSE[0]; i++)
-            if (SPOUSE[i].lang == lang && al == strlen(SPOUSE[i].poss) && !memcmp(a, SPOUSE[i].poss, al) &&
-                bl == strlen(SPOUSE[i].noun) && !memcmp(b, SPOUSE[i].noun, bl))
+            if (SPOUSE[i].lang == lang && !strcmp(w[k].low, SPOUSE[i].poss) && !strcmp(b->low, SPOUSE[i].noun))
                 return SPOUSE[i].speaker;
-        if (gap == 1 && (w[k + 1].upper || bl < 2))
+        if (gap == 1 && (b->upper || b->ll < 2))
             break; /* "my poor husband": one lower-case word between, no more */
     }
     return 0;
@@ -207,44 +201,33 @@ static long heading_speaker(const char *h, size_t hl, const ls_speaker *sp, size
 static longsd_status spouse_votes(const longsd_story *s, lslex_lang_id lang, const ls_speaker *sp, size_t n_sp,
                                   size_t (*votes)[2])
 {
-    lsword *w = NULL;
+    lslex_tword *w = NULL;
+    uint64_t *h = NULL;
     size_t cap = 0;
     longsd_status st = LONGSD_OK;
     for (size_t pi = 0; pi < s->n_paras; pi++) {
-        size_t hl = ls_drama_heading_len(s, pi);
+        size_t hl = ls_drama_heading_len(s, pi), n = 0;
         const ls_para *p = &s->paras[pi];
         if (!hl || hl > p->end - p->start)
             continue;
         long who = heading_speaker(s->data + p->start, hl, sp, n_sp);
         if (who < 0)
             continue;
-        size_t a = p->start + hl, n = 0;
-        lslex_scan sc;
-        lsword x;
-        lslex_scan_init(&sc, s->data + a, p->end - a);
-        while (lslex_next_word(&sc, &x)) {
-            if (n == cap) {
-                size_t nc = cap ? cap * 2 : 64;
-                lsword *nw = longsd__realloc(w, nc * sizeof *nw);
-                if (!nw) {
-                    st = LONGSD_ERR_NOMEM;
-                    goto out;
-                }
-                w = nw;
-                cap = nc;
-            }
-            w[n++] = x;
+        if (!lslex_words_append(s->data, p->start + hl, p->end, lang, &w, &h, &n, &cap, 64)) {
+            st = LONGSD_ERR_NOMEM;
+            goto out;
         }
         for (size_t k = 0; k < n; k++) {
             if (w[k].quoted)
                 continue; /* "he said 'my wife'": words quoted inside the speech are another's */
-            int sx = spouse_sex(lang, s->data + a, w, n, k);
+            int sx = spouse_sex(lang, w, n, k);
             if (sx)
                 votes[who][sx == LS_GENDER_FEMALE]++;
         }
     }
 out:
     longsd__free(w);
+    longsd__free(h);
     return st;
 }
 
