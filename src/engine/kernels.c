@@ -4,14 +4,11 @@
  * double accumulators so results do not depend on summation order. */
 #include "kernels.h"
 
-#include <cblas.h>
-
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 #include <math.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
