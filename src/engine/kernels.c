@@ -126,6 +126,16 @@ void sdarena_reset(sdarena *a, size_t mark)
         a->used = mark;
 }
 
+float *sdarena_keep(sdarena *a, size_t mark, const float *p, size_t n)
+{
+    sdarena_reset(a, mark);
+    /* within what was in use a moment ago: committed, cannot fail */
+    float *d = sdarena_alloc(a, n);
+    if (d && d != p)
+        memmove(d, p, n * sizeof *d);
+    return d;
+}
+
 void sdarena_trim(sdarena *a)
 {
     if (a->used)

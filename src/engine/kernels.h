@@ -18,7 +18,7 @@
  * faulted in as the bump pointer first reaches them and then kept: a reset
  * reuses the same, already mapped pages, so a forward pass faults in only
  * its peak once, not every layer's scratch again (a 3x3 conv's Winograd
- * weights alone are up to 470 MB at SD 1.5's up blocks). sdarena_trim
+ * scratch is up to 67 MB at SD 1.5's 64^2 level). sdarena_trim
  * gives the pages back between stages. */
 /* An optional weight patch (LoRA, lora.h): has(ctx, name) tells whether
  * the weight of that diffusers name gets a delta, add() adds it to the
@@ -50,6 +50,12 @@ void sdarena_free(sdarena *a);
 float *sdarena_alloc(sdarena *a, size_t n_floats);
 size_t sdarena_mark(const sdarena *a);
 void sdarena_reset(sdarena *a, size_t mark);
+/* Keep n floats at p, allocated above mark, and free the rest above mark:
+ * they move down to mark (memmove) and the arena ends right after them.
+ * A net's layer output kept while its inputs and the layers between die,
+ * in a bump allocator that otherwise frees only from the top. Returns the
+ * kept floats' new address. */
+float *sdarena_keep(sdarena *a, size_t mark, const float *p, size_t n);
 /* Give the block's pages and the kept weight buffers back to the system
  * (only when nothing is allocated; otherwise a no-op): between pipeline
  * stages whose activations differ in size (the VAE decode at 512^2 needs
@@ -156,6 +162,10 @@ int sdk_wino_pick(int B, int C, int H, int W, int O);
 /* Tests: make sdk_wino_pick answer m (0, 2 or 4) for every shape, or
  * measure again (-1). Process-wide, not for concurrent use. */
 void sdk_wino_force(int m);
+/* Tests: the floats of transformed weights (U) one block of output
+ * channels may take (0: the default, 32 MB), so small shapes run in
+ * several blocks. Process-wide, not for concurrent use. */
+void sdk_wino_block_floats(size_t n);
 size_t sdk_wino_scratch(int m, int B, int C, int H, int W, int O);
 void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b, int O, float *y,
                    float *scratch);

@@ -217,10 +217,16 @@ static int map_unet(const void *cfg, const char *name, char *out, size_t cap)
     return sdcv_unet_name(cfg, name, out, cap);
 }
 
-/* Skips pushed on the way down, popped on the way up. */
+/* Skips pushed on the way down, popped on the way up. They lie one after
+ * the other at the bottom of the arena (m: where each starts), with the
+ * current activation right above the last: each block's output is kept
+ * (sdarena_keep) where its dead inputs began, so the arena holds the skips,
+ * one activation and one layer's scratch, not every layer's output of the
+ * step (at 512^2 with CFG, 488 MB of arena before, most of it dead). */
 typedef struct {
     float *x[1 + SDNET_MAX_BLOCKS * 9];
     int c[1 + SDNET_MAX_BLOCKS * 9];
+    size_t m[1 + SDNET_MAX_BLOCKS * 9];
     int n;
 } skips;
 
@@ -344,13 +350,17 @@ longsd_status sdunet_forward_ex(const sdunet_cfg *cfg, const sdst_file *f, const
     }
     sdk_silu(emb, (size_t)ne * tdim); /* every resnet applies SiLU before time_emb_proj */
 
+    /* xm: where x begins in the arena */
+    size_t xm = sdarena_mark(a);
     float *x = sdl_conv(&r, "conv_in", xin, B, c->in_ch, H, W, ch0, 3, 1, 1);
     NEED(x);
     int C = ch0;
+    s.m[s.n] = xm;
     s.x[s.n] = x;
     s.c[s.n++] = C;
     for (int i = 0; i < nb; i++) {
         for (int j = 0; j < c->layers; j++) {
+            xm = sdarena_mark(a);
             snprintf(name, sizeof name, "down_blocks.%d.resnets.%d", i, j);
             NEED(x = sdl_resnet_n(&r, name, x, B, C, H, W, c->ch[i], emb, ne, tdim, G, c->eps));
             C = c->ch[i];
@@ -358,30 +368,39 @@ longsd_status sdunet_forward_ex(const sdunet_cfg *cfg, const sdst_file *f, const
                 snprintf(name, sizeof name, "down_blocks.%d.attentions.%d", i, j);
                 NEED(x = sdl_transformer(&r, name, x, B, C, H, W, c->heads[i], c->tlayers[i], ctx, n_ctx, c->ctx_dim, G));
             }
+            x = sdarena_keep(a, xm, x, (size_t)B * C * H * W);
+            s.m[s.n] = xm;
             s.x[s.n] = x;
             s.c[s.n++] = C;
         }
         if (i < nb - 1) {
+            xm = sdarena_mark(a);
             snprintf(name, sizeof name, "down_blocks.%d.downsamplers.0.conv", i);
             NEED(x = sdl_conv(&r, name, x, B, C, H, W, C, 3, 2, 1));
             H /= 2;
             W /= 2;
+            s.m[s.n] = xm;
             s.x[s.n] = x;
             s.c[s.n++] = C;
         }
     }
     int top = c->ch[nb - 1];
+    xm = sdarena_mark(a);
     NEED(x = sdl_resnet_n(&r, "mid_block.resnets.0", x, B, C, H, W, top, emb, ne, tdim, G, c->eps));
     C = top;
     NEED(x = sdl_transformer(&r, "mid_block.attentions.0", x, B, C, H, W, c->heads[nb - 1], c->tlayers[nb - 1], ctx, n_ctx,
                              c->ctx_dim, G));
     NEED(x = sdl_resnet_n(&r, "mid_block.resnets.1", x, B, C, H, W, C, emb, ne, tdim, G, c->eps));
+    x = sdarena_keep(a, xm, x, (size_t)B * C * H * W);
     for (int i = 0; i < nb; i++) {
         int co = c->ch[nb - 1 - i], heads = c->heads[nb - 1 - i], tl = c->tlayers[nb - 1 - i];
         for (int j = 0; j <= c->layers; j++) {
             s.n--;
             int cs = s.c[s.n];
             size_t hw = (size_t)H * W;
+            /* the skip is the last one pushed: it and everything above it
+             * (x, cat, the layers' outputs) are dead once this layer is done */
+            xm = s.m[s.n];
             float *cat = sdarena_alloc(a, (size_t)B * (C + cs) * hw);
             NEED(cat);
             for (int b = 0; b < B; b++) { /* per image: its channels, then its skip's */
@@ -396,6 +415,7 @@ longsd_status sdunet_forward_ex(const sdunet_cfg *cfg, const sdst_file *f, const
                 snprintf(name, sizeof name, "up_blocks.%d.attentions.%d", i, j);
                 NEED(x = sdl_transformer(&r, name, x, B, C, H, W, heads, tl, ctx, n_ctx, c->ctx_dim, G));
             }
+            x = sdarena_keep(a, xm, x, (size_t)B * C * H * W);
         }
         if (i < nb - 1) {
             float *u = sdarena_alloc(a, (size_t)B * C * 4 * H * W);
@@ -405,6 +425,7 @@ longsd_status sdunet_forward_ex(const sdunet_cfg *cfg, const sdst_file *f, const
             W *= 2;
             snprintf(name, sizeof name, "up_blocks.%d.upsamplers.0.conv", i);
             NEED(x = sdl_conv(&r, name, u, B, C, H, W, C, 3, 1, 1));
+            x = sdarena_keep(a, xm, x, (size_t)B * C * H * W);
         }
     }
     sdl_group_norm_act(&r, "conv_norm_out", x, x, B, C, H * W, G, c->eps, 1);

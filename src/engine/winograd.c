@@ -18,7 +18,8 @@
  * channel is computed by the same code whatever the thread split, so
  * results do not depend on the thread count.
  *
- * The transformed weights live in scratch for one call, not with the
+ * The transformed weights live in scratch for one call (block by block of
+ * output channels where one chunk of tiles holds them all), not with the
  * model: the engine converts every weight from its file once per forward
  * pass anyway (kernels.c, sdw), and keeping U for all of SD 1.5's 3x3
  * convolutions (~520 M parameters) would take a^2/9 times their f32 size:
@@ -42,6 +43,14 @@ typedef float v8 __attribute__((vector_size(32))); /* one value of 8 tiles */
 #endif
 
 #define WINO_CHUNK ((size_t)4 << 20) /* floats of V + M per chunk of tiles (16 MB) */
+#define WINO_UBLOCK ((size_t)8 << 20) /* floats of U per block of output channels (32 MB) */
+
+static size_t ublock = WINO_UBLOCK; /* sdk_wino_block_floats */
+
+void sdk_wino_block_floats(size_t n)
+{
+    ublock = n ? n : WINO_UBLOCK;
+}
 #define GROUP_ROWS 336               /* rows of U a product item runs past V */
 
 static size_t round_nr(size_t n)
@@ -70,11 +79,34 @@ static size_t chunk_tiles(int m, int B, int C, int H, int W, int O)
     return n < round_nr(T) ? n : round_nr(T);
 }
 
+/* Rows of U (output channels, whole panels) transformed at a time. Where
+ * one chunk holds every tile, U is used by that chunk alone, so it need
+ * not exist whole: each block of output channels is transformed, used by
+ * the products and the output transform, and its scratch reused for the
+ * next. At SD 1.5's 16^2 level a CFG batch's 2560 -> 1280 conv has a U of
+ * 210 MB against 32 MB of V + M; whole, it set the UNet step's arena peak
+ * (and the pages its first step faults in). Blocks of about WINO_UBLOCK,
+ * equal and whole panels; all of U where there are several chunks (each
+ * chunk reads all of U; transforming it again per chunk would cost more
+ * than the memory saved). */
+static size_t block_rows(int m, int B, int C, int H, int W, int O)
+{
+    size_t a2 = (size_t)(m + 2) * (m + 2), Op = pad_mr(O);
+    size_t T = (size_t)B * ((H + m - 1) / m) * ((W + m - 1) / m);
+    if (chunk_tiles(m, B, C, H, W, O) < round_nr(T) || a2 * Op * C <= ublock)
+        return Op;
+    size_t panels = Op / SDK_MR, per = ublock / (a2 * C) / SDK_MR;
+    if (per < 1)
+        per = 1;
+    size_t nb = (panels + per - 1) / per;
+    return (panels + nb - 1) / nb * SDK_MR;
+}
+
 size_t sdk_wino_scratch(int m, int B, int C, int H, int W, int O)
 {
-    size_t a2 = (size_t)(m + 2) * (m + 2), n = chunk_tiles(m, B, C, H, W, O), Op = pad_mr(O);
-    /* U, V and M, each rounded up to 64 bytes */
-    return ((a2 * Op * C + 15) & ~(size_t)15) + ((a2 * C * n + 15) & ~(size_t)15) + a2 * Op * n;
+    size_t a2 = (size_t)(m + 2) * (m + 2), n = chunk_tiles(m, B, C, H, W, O), Ob = block_rows(m, B, C, H, W, O);
+    /* U and M for one block of output channels, V, each rounded up to 64 bytes */
+    return ((a2 * Ob * C + 15) & ~(size_t)15) + ((a2 * C * n + 15) & ~(size_t)15) + a2 * Ob * n;
 }
 
 /* ---- the three transforms, for 8 tiles (or 8 input channels) at once.
@@ -192,6 +224,7 @@ static inline __attribute__((always_inline)) void w_transform(int m, const v8 *g
 typedef struct {
     int m, B, C, H, W, O, tx_n, T1; /* T1 tiles per image, tx_n per tile row */
     int Op, groups, group; /* O in whole row panels; the products' row groups, rows per group */
+    int Ob, ob0, obn;      /* rows of U and M per block; this block's first row (of Op) and row count */
     const float *x, *w, *b, *res; /* res: added to y, or NULL */
     const sdst_file *wf;          /* w == NULL: the weights are wf's tensor wt, in its own type */
     const sdst_tensor *wt;
@@ -199,19 +232,20 @@ typedef struct {
     size_t t0, nt, ldn; /* this chunk's first tile and tile count; row length of V and M */
 } wino_job;
 
-/* U(a^2, Op, C) from w(O, C, 3, 3), over output channels [o0, o1) of Op,
- * each point's matrix in row panels for sdk_panel_gemm ([Op / MR][C][MR]);
- * rows past O are zeros. */
+/* U(a^2, Ob, C) from w(O, C, 3, 3), over rows [o0, o1) of the block (its
+ * output channels ob0 + o), each point's matrix in row panels for
+ * sdk_panel_gemm ([Ob / MR][C][MR]); rows past O are zeros. */
 #define WCONV 64 /* a multiple of 8 */
 
 WINO_CLONES static void weights_range(void *ctx, size_t o0, size_t o1)
 {
     const wino_job *j = ctx;
     int m = j->m, a2 = (m + 2) * (m + 2), C = j->C;
-    size_t OC = (size_t)j->Op * C;
-    for (size_t o = o0; o < o1; o++) {
-        /* row o of a panel: (o - o % MR) C + c MR + o % MR */
-        float *row = j->U + (o - o % SDK_MR) * C + o % SDK_MR;
+    size_t OC = (size_t)j->Ob * C;
+    for (size_t r = o0; r < o1; r++) {
+        /* row r of a panel: (r - r % MR) C + c MR + r % MR */
+        float *row = j->U + (r - r % SDK_MR) * C + r % SDK_MR;
+        size_t o = (size_t)j->ob0 + r;
         if (o >= (size_t)j->O) {
             for (int p = 0; p < a2; p++)
                 for (int c = 0; c < C; c++)
@@ -282,18 +316,19 @@ WINO_CLONES static void input_cols(const wino_job *j, size_t c0, size_t c1, size
         }
 }
 
-/* y from M(a^2, O, ldn) for the chunk's tiles [g0, g1), plus bias, output
- * channels [o0, o1). */
+/* y from M(a^2, Ob, ldn) for the chunk's tiles [g0, g1), plus bias, output
+ * channels [o0, o1) (of the block's: M's row o - ob0). */
 WINO_CLONES static void output_cols(const wino_job *j, size_t o0, size_t o1, size_t g0, size_t g1)
 {
     int m = j->m, a2 = (m + 2) * (m + 2), H = j->H, W = j->W;
-    size_t Ol = (size_t)j->Op * j->ldn;
+    size_t Ol = (size_t)j->Ob * j->ldn;
     for (size_t o = o0; o < o1; o++) {
         float bias = j->b ? j->b[o] : 0.0f;
+        const float *mo = j->M + (o - (size_t)j->ob0) * j->ldn;
         for (size_t g = g0; g < g1; g += 8) {
             v8 s[36], y[16];
             for (int p = 0; p < a2; p++)
-                memcpy(&s[p], j->M + p * Ol + o * j->ldn + g, sizeof s[p]);
+                memcpy(&s[p], mo + p * Ol + g, sizeof s[p]);
             out_transform(m, s, y);
             for (int k = 0; k < 8 && g + k < g1; k++) {
                 size_t t = j->t0 + g + k, b = t / (size_t)j->T1, r = t % (size_t)j->T1;
@@ -311,14 +346,16 @@ WINO_CLONES static void output_cols(const wino_job *j, size_t o0, size_t o1, siz
     }
 }
 
-/* M = U V for (point, row group) items [i0, i1) */
+/* M = U V for (point, row group) items [i0, i1) of the block */
 static void products_range(void *ctx, size_t i0, size_t i1)
 {
     const wino_job *j = ctx;
-    size_t OC = (size_t)j->Op * j->C, CL = (size_t)j->C * j->ldn, OL = (size_t)j->Op * j->ldn;
+    size_t OC = (size_t)j->Ob * j->C, CL = (size_t)j->C * j->ldn, OL = (size_t)j->Ob * j->ldn;
     for (size_t i = i0; i < i1; i++) {
         size_t p = i / (size_t)j->groups;
-        int r0 = (int)(i % (size_t)j->groups) * j->group, r1 = r0 + j->group < j->Op ? r0 + j->group : j->Op;
+        int r0 = (int)(i % (size_t)j->groups) * j->group, r1 = r0 + j->group < j->obn ? r0 + j->group : j->obn;
+        if (r0 >= r1) /* a short last block has fewer groups */
+            continue;
         sdk_panel_gemm(j->C, j->U + p * OC, r0, r1, j->V + p * CL, (int)round_nr(j->nt), j->M + p * OL, j->ldn, 0);
     }
 }
@@ -332,7 +369,7 @@ static void input_range(void *ctx, size_t c0, size_t c1)
 static void output_range(void *ctx, size_t o0, size_t o1)
 {
     const wino_job *j = ctx;
-    output_cols(j, o0, o1, 0, j->nt);
+    output_cols(j, j->ob0 + o0, j->ob0 + o1, 0, j->nt);
 }
 
 void sdk_wino_conv(int m, const float *x, int B, int C, int H, int W, const float *w, const float *b, int O, float *y,
@@ -346,21 +383,22 @@ static void wino_run(int m, const float *x, int B, int C, int H, int W, const fl
 {
     int a2 = (m + 2) * (m + 2), tx_n = (W + m - 1) / m;
     size_t ldn = chunk_tiles(m, B, C, H, W, O);
-    wino_job j = {m, B, C, H, W, O, tx_n, tx_n * ((H + m - 1) / m), 0, 0, 0, x, w, b, res, wf, wt, y, NULL, NULL, NULL,
-                  0, 0, ldn};
+    wino_job j = {.m = m, .B = B, .C = C, .H = H, .W = W, .O = O, .tx_n = tx_n, .T1 = tx_n * ((H + m - 1) / m),
+                  .x = x, .w = w, .b = b, .res = res, .wf = wf, .wt = wt, .y = y, .ldn = ldn};
     size_t tiles = (size_t)B * j.T1;
     j.Op = (int)pad_mr(O);
+    j.Ob = (int)block_rows(m, B, C, H, W, O);
     /* the products' rows in groups of at most GROUP_ROWS, equal and whole
      * panels: a group's panels of U (GROUP_ROWS x 384 floats, 516 KB) stay
      * in L2 while every column panel of V passes them */
-    int panels = j.Op / SDK_MR, ng = (j.Op + GROUP_ROWS - 1) / GROUP_ROWS;
+    int panels = j.Ob / SDK_MR, ng = (j.Ob + GROUP_ROWS - 1) / GROUP_ROWS;
     j.group = (panels + ng - 1) / ng * SDK_MR;
-    j.groups = (j.Op + j.group - 1) / j.group;
+    j.groups = (j.Ob + j.group - 1) / j.group;
     j.U = scratch;
-    j.V = j.U + (((size_t)a2 * j.Op * C + 15) & ~(size_t)15);
+    j.V = j.U + (((size_t)a2 * j.Ob * C + 15) & ~(size_t)15);
     j.M = j.V + (((size_t)a2 * C * ldn + 15) & ~(size_t)15);
     /* per thread at least ~64k multiply-adds of transform work */
-    sdk_parallel_for(weights_range, &j, (size_t)j.Op, 65536 / ((size_t)C * 50 + 1) + 1);
+    size_t wper = 65536 / ((size_t)C * 50 + 1) + 1;
     /* Each step on all threads in turn: the transforms split the channels,
      * and the chunk's a^2 products go to the pool as (point, row group)
      * items. U and V are written in the panels the product reads (panel.c),
@@ -372,8 +410,15 @@ static void wino_run(int m, const float *x, int B, int C, int H, int W, const fl
         j.nt = tiles - j.t0 < ldn ? tiles - j.t0 : ldn;
         size_t per = 65536 / (round_nr(j.nt) * 20) + 1;
         sdk_parallel_for(input_range, &j, (size_t)C, per);
-        sdk_parallel_for(products_range, &j, (size_t)a2 * j.groups, 1);
-        sdk_parallel_for(output_range, &j, (size_t)O, per);
+        /* all of U once, before the first chunk; or (one chunk) block by block */
+        for (j.ob0 = 0; j.ob0 < j.Op; j.ob0 += j.Ob) {
+            j.obn = j.Op - j.ob0 < j.Ob ? j.Op - j.ob0 : j.Ob;
+            if (j.t0 == 0)
+                sdk_parallel_for(weights_range, &j, (size_t)j.obn, wper);
+            sdk_parallel_for(products_range, &j, (size_t)a2 * j.groups, 1);
+            int on = O - j.ob0 < j.obn ? O - j.ob0 : j.obn; /* the block's real channels */
+            sdk_parallel_for(output_range, &j, (size_t)on, per);
+        }
     }
 }
 

@@ -200,6 +200,41 @@ TEST(winograd_matches_naive)
     sdk_panel_portable(0);
 }
 
+/* U in blocks of output channels (where one chunk holds every tile, as at
+ * the UNet's 16^2 level): forced small, so a ragged last block, blocks of
+ * one panel and blocks of several row groups all run. The same bits as U
+ * whole (every output element is the same sum in the same order), on one
+ * thread and on a pool of three, and the naive convolution's values. */
+TEST(winograd_blocks_of_output_channels)
+{
+    static const int shapes[][5] = {{2, 20, 6, 7, 700}, {2, 200, 13, 11, 300}, {1, 400, 5, 9, 20}};
+    for (int m = 2; m <= 4; m += 2)
+        for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+            const int *d = shapes[i];
+            int B = d[0], C = d[1], H = d[2], W = d[3], O = d[4];
+            size_t nx = (size_t)B * C * H * W, nw = (size_t)O * C * 9, ny = (size_t)B * O * H * W;
+            unsigned s = 11;
+            float *x = malloc(nx * 4), *w = malloc(nw * 4), *b = malloc((size_t)O * 4), *y = malloc(ny * 4),
+                  *yb = malloc(ny * 4), *scr = malloc(sdk_wino_scratch(m, B, C, H, W, O) * 4);
+            REQUIRE(x && w && b && y && yb && scr);
+            frand_fill(x, nx, &s);
+            frand_fill(w, nw, &s);
+            frand_fill(b, (size_t)O, &s);
+            sdk_wino_conv(m, x, B, C, H, W, w, b, O, y, scr);
+            size_t whole = sdk_wino_scratch(m, B, C, H, W, O);
+            sdk_wino_block_floats(40000);
+            size_t part = sdk_wino_scratch(m, B, C, H, W, O);
+            CHECK(part < whole); /* it did block, and the scratch says so */
+            float *sb = malloc(part * 4);
+            REQUIRE(sb);
+            sdk_wino_conv(m, x, B, C, H, W, w, b, O, yb, sb);
+            CHECK(memcmp(y, yb, ny * 4) == 0);
+            CHECK(wino_case(m, B, C, H, W, O) < (m == 2 ? 1e-5 : 5e-5));
+            sdk_wino_block_floats(0);
+            free(x), free(w), free(b), free(y), free(yb), free(scr), free(sb);
+        }
+}
+
 /* Winograd reading F16 and BF16 weights straight from a file's tensor
  * (sdk_wino_conv_tensor, through sdw_tensor as layers.c asks): the same
  * bits as the f32 path on the same weights converted first, for both tile
@@ -822,6 +857,35 @@ TEST(arena_reuses_its_pages)
     sdarena_free(&capped);
 }
 
-RUN_TESTS(conv2d_matches_naive, conv2d_batch_matches_one_by_one, winograd_matches_naive, winograd_reads_half_weights, attention_matches_naive, panel_sgemm_matches_double, norms_and_activations,
+/* sdarena_keep: a layer's output moved down over its dead inputs, the
+ * arena ending right after it; the next allocation follows it. Overlapping
+ * source and destination (an output larger than the gap) keep every value;
+ * an output already at the mark stays where it is. */
+TEST(arena_keeps_an_output_over_dead_inputs)
+{
+    sdarena a;
+    sdarena_init(&a, 0);
+    float *live = sdarena_alloc(&a, 100);
+    REQUIRE(live);
+    live[99] = 7;
+    size_t m = sdarena_mark(&a);
+    float *dead = sdarena_alloc(&a, 48), *out = sdarena_alloc(&a, 5000);
+    REQUIRE(dead && out);
+    for (int i = 0; i < 5000; i++)
+        out[i] = (float)i;
+    float *k = sdarena_keep(&a, m, out, 5000); /* 5000 floats over a 192-byte gap: they overlap */
+    CHECK(k == dead);
+    int same = 1;
+    for (int i = 0; i < 5000; i++)
+        same &= k[i] == (float)i;
+    CHECK(same && live[99] == 7);
+    CHECK(a.used == m + 20032);
+    CHECK(sdarena_alloc(&a, 1) == (float *)((unsigned char *)k + 20032));
+    CHECK(sdarena_keep(&a, m, k, 5000) == k && k[4999] == 4999.0f && a.used == m + 20032);
+    sdarena_free(&a);
+}
+
+RUN_TESTS(conv2d_matches_naive, conv2d_batch_matches_one_by_one, winograd_matches_naive, winograd_blocks_of_output_channels,
+          winograd_reads_half_weights, attention_matches_naive, panel_sgemm_matches_double, norms_and_activations,
           norms_match_double, activations_match_double, fused_products_match_double,
-          sgemm_tiles_match_double, arena_reuses_its_pages)
+          sgemm_tiles_match_double, arena_reuses_its_pages, arena_keeps_an_output_over_dead_inputs)
