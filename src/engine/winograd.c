@@ -232,49 +232,53 @@ typedef struct {
     size_t t0, nt, ldn; /* this chunk's first tile and tile count; row length of V and M */
 } wino_job;
 
-/* U(a^2, Ob, C) from w(O, C, 3, 3), over rows [o0, o1) of the block (its
- * output channels ob0 + o), each point's matrix in row panels for
- * sdk_panel_gemm ([Ob / MR][C][MR]); rows past O are zeros. */
+/* U(a^2, Ob, C) from w(O, C, 3, 3), over row panels [q0, q1) of the block
+ * (its output channels ob0 + q MR + r), each point's matrix in row panels
+ * for sdk_panel_gemm ([Ob / MR][C][MR]); rows past O are zeros. A panel's
+ * MR rows are transformed together, 8 input channels at a time, so each
+ * point's 8 x MR floats are written as one run: row by row, the same
+ * cache lines of every point were written MR times, far apart, and at C =
+ * 1280 a row's 36 points (1.1 MB) had left L2 before the next row came. */
 #define WCONV 64 /* a multiple of 8 */
 
-WINO_CLONES static void weights_range(void *ctx, size_t o0, size_t o1)
+WINO_CLONES static void weights_range(void *ctx, size_t q0, size_t q1)
 {
     const wino_job *j = ctx;
     int m = j->m, a2 = (m + 2) * (m + 2), C = j->C;
     size_t OC = (size_t)j->Ob * C;
-    for (size_t r = o0; r < o1; r++) {
-        /* row r of a panel: (r - r % MR) C + c MR + r % MR */
-        float *row = j->U + (r - r % SDK_MR) * C + r % SDK_MR;
-        size_t o = (size_t)j->ob0 + r;
-        if (o >= (size_t)j->O) {
-            for (int p = 0; p < a2; p++)
-                for (int c = 0; c < C; c++)
-                    row[p * OC + (size_t)c * SDK_MR] = 0.0f;
-            continue;
-        }
-        /* from the file's type: WCONV channels converted at a time */
-        float tmp[WCONV * 9];
-        const float *src = NULL;
+    float tmp[SDK_MR][WCONV * 9]; /* from the file's type: WCONV channels of each row converted at a time */
+    for (size_t q = q0; q < q1; q++) {
+        float *panel = j->U + q * SDK_MR * C;
+        size_t o0 = (size_t)j->ob0 + q * SDK_MR;
+        int rows = o0 >= (size_t)j->O ? 0 : j->O - o0 < SDK_MR ? (int)(j->O - o0) : SDK_MR;
         for (int c0 = 0; c0 < C; c0 += 8) {
             int n = C - c0 < 8 ? C - c0 : 8;
-            v8 g[9] = {0}, u[36];
-            if (j->w) {
-                src = j->w + (o * C + c0) * 9;
-            } else if (c0 % WCONV == 0) { /* an in-range slice of a float tensor: cannot fail */
-                int nc = C - c0 < WCONV ? C - c0 : WCONV;
-                sdst_slice_to_f32(j->wf, j->wt, (uint64_t)(o * C + c0) * 9, (size_t)nc * 9, tmp, NULL);
-                src = tmp;
-            } else {
-                src += 72;
-            }
-            for (int k = 0; k < n; k++)
-                for (int i = 0; i < 9; i++)
-                    g[i][k] = src[k * 9 + i];
-            w_transform(m, g, u);
-            for (int p = 0; p < a2; p++) {
-                float *dst = row + p * OC + (size_t)c0 * SDK_MR;
+            v8 u[SDK_MR][36];
+            for (int r = 0; r < rows; r++) {
+                size_t o = o0 + r;
+                const float *src;
+                if (j->w) {
+                    src = j->w + (o * C + c0) * 9;
+                } else {
+                    if (c0 % WCONV == 0) { /* an in-range slice of a float tensor: cannot fail */
+                        int nc = C - c0 < WCONV ? C - c0 : WCONV;
+                        sdst_slice_to_f32(j->wf, j->wt, (uint64_t)(o * C + c0) * 9, (size_t)nc * 9, tmp[r], NULL);
+                    }
+                    src = tmp[r] + (c0 % WCONV) * 9;
+                }
+                v8 g[9] = {0};
                 for (int k = 0; k < n; k++)
-                    dst[k * SDK_MR] = u[p][k];
+                    for (int i = 0; i < 9; i++)
+                        g[i][k] = src[k * 9 + i];
+                w_transform(m, g, u[r]);
+            }
+            for (int r = rows; r < SDK_MR; r++)
+                memset(u[r], 0, (size_t)a2 * sizeof u[r][0]);
+            for (int p = 0; p < a2; p++) {
+                float *dst = panel + p * OC + (size_t)c0 * SDK_MR;
+                for (int k = 0; k < n; k++)
+                    for (int r = 0; r < SDK_MR; r++)
+                        dst[k * SDK_MR + r] = u[r][p][k];
             }
         }
     }
@@ -398,7 +402,7 @@ static void wino_run(int m, const float *x, int B, int C, int H, int W, const fl
     j.V = j.U + (((size_t)a2 * j.Ob * C + 15) & ~(size_t)15);
     j.M = j.V + (((size_t)a2 * C * ldn + 15) & ~(size_t)15);
     /* per thread at least ~64k multiply-adds of transform work */
-    size_t wper = 65536 / ((size_t)C * 50 + 1) + 1;
+    size_t wper = 65536 / ((size_t)C * 50 * SDK_MR + 1) + 1;
     /* Each step on all threads in turn: the transforms split the channels,
      * and the chunk's a^2 products go to the pool as (point, row group)
      * items. U and V are written in the panels the product reads (panel.c),
@@ -414,7 +418,7 @@ static void wino_run(int m, const float *x, int B, int C, int H, int W, const fl
         for (j.ob0 = 0; j.ob0 < j.Op; j.ob0 += j.Ob) {
             j.obn = j.Op - j.ob0 < j.Ob ? j.Op - j.ob0 : j.Ob;
             if (j.t0 == 0)
-                sdk_parallel_for(weights_range, &j, (size_t)j.obn, wper);
+                sdk_parallel_for(weights_range, &j, (size_t)j.obn / SDK_MR, wper);
             sdk_parallel_for(products_range, &j, (size_t)a2 * j.groups, 1);
             int on = O - j.ob0 < j.obn ? O - j.ob0 : j.obn; /* the block's real channels */
             sdk_parallel_for(output_range, &j, (size_t)on, per);
