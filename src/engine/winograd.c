@@ -438,12 +438,16 @@ void sdk_wino_conv_tensor(int m, const float *x, int B, int C, int H, int W, con
     wino_run(m, x, B, C, H, W, NULL, f, t, b, res, O, y, scratch);
 }
 
-/* From bench/bench_conv.c (2 threads, AVX-512 EPYC, figures in
- * bench/README.md): F(4x4) wins from about 128 tiles of 4x4 in the batch
- * (the UNet's 32^2 level with CFG and everything larger, 1.2-2.6x), F(2x2)
- * at the 16^2 level, and im2col at 8^2 (a handful of tiles against a 236
- * MB U) and for the first conv of a net (C = 4 or 3: the transforms then
- * cost as much as the product). */
+/* From bench/bench_conv.c (AVX2 code on an AMD EPYC, one thread and two):
+ * F(4x4) wins from 32 tiles of 4x4 in the batch (the UNet's 16^2 level
+ * with CFG and everything larger: 1.7-2.1x im2col at 16^2, 2.8-3.3x at
+ * 32^2 and 64^2, where F(2x2) gives 1.6-1.8x and 1.7-2.0x), F(2x2) from
+ * 64 tiles of 2x2 (16^2 without CFG: 1.2-1.4x, F(4x4) 1.1-1.2x), and
+ * im2col below (8^2: a handful of tiles against a whole U) and for the
+ * first conv of a net (C = 4 or 3: the transforms then cost as much as
+ * the product). F(4x4) took the 16^2 level from F(2x2) once its weight
+ * transform wrote whole panel runs: at 32 tiles the weights' transform is
+ * a large part of the work. */
 static int forced = -1;
 
 void sdk_wino_force(int m)
@@ -459,9 +463,9 @@ int sdk_wino_pick(int B, int C, int H, int W, int O)
         return forced;
     if (C < 16)
         return 0;
-    if (px / 16 >= 128)
+    if (px / 16 >= 32)
         return 4;
-    if (px / 4 >= 128)
+    if (px / 4 >= 64)
         return 2;
     return 0;
 }
