@@ -941,7 +941,7 @@ __attribute__((target("avx2,fma"))) static void softmax_row_avx2(float *xr, int 
         m = xr[k] > m ? xr[k] : m;
     __m256 vmax = _mm256_set1_ps(m), vs = _mm256_setzero_ps();
     for (j = 0; j + 8 <= cols; j += 8) {
-        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(xr + j), vmax));
+        __m256 e = exp8_le0(_mm256_sub_ps(_mm256_loadu_ps(xr + j), vmax));
         _mm256_storeu_ps(xr + j, e);
         vs = _mm256_add_ps(vs, e);
     }

@@ -9,6 +9,7 @@
 #include "kernels.h"
 #include "t.h"
 #include "threadpool.h"
+#include "vexp.h"
 
 static float frand(unsigned *s)
 {
@@ -198,6 +199,46 @@ TEST(winograd_matches_naive)
         CHECK(wino_case(m, 1, 400, 5, 9, 20) < (m == 2 ? 1e-5 : 5e-5));
     }
     sdk_panel_portable(0);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static void exp8_le0_of(const float *x, float *y)
+{
+    _mm256_storeu_ps(y, exp8_le0(_mm256_loadu_ps(x)));
+}
+#endif
+
+/* The softmax's exp (vexp.h) against exp in double over [-90, 0]: within
+ * 4e-7 relative down to -80; exactly 0 for -inf (a causal mask) and below
+ * 2^-125; exactly 1 at 0. */
+TEST(softmax_exp_matches_double)
+{
+#if defined(__x86_64__)
+    if (!sdk_panel_fma())
+        return;
+    double worst = 0;
+    int zeros = 1;
+    for (int i = 0; i <= 90000; i += 8) {
+        float x[8], y[8];
+        for (int k = 0; k < 8; k++)
+            x[k] = -(float)(i + k) * 1e-3f;
+        exp8_le0_of(x, y);
+        for (int k = 0; k < 8; k++) {
+            if (x[k] >= -80.0f) {
+                double e = fabs(y[k] / exp((double)x[k]) - 1);
+                worst = e > worst ? e : worst;
+            } else if (x[k] < -87.0f) {
+                zeros &= y[k] == 0.0f;
+            }
+        }
+    }
+    float x[8] = {-INFINITY, 0.0f, -1e-30f, -87.5f, -0.5f, -1.0f, -10.0f, -0.25f}, y[8];
+    exp8_le0_of(x, y);
+    printf("  softmax exp: max rel err %.2e on [-80, 0]\n", worst);
+    CHECK(worst < 4e-7);
+    CHECK(zeros && y[0] == 0.0f && y[3] == 0.0f);
+    CHECK(y[1] == 1.0f && y[2] == 1.0f);
+#endif
 }
 
 /* U in blocks of output channels (where one chunk holds every tile, as at
@@ -885,7 +926,7 @@ TEST(arena_keeps_an_output_over_dead_inputs)
     sdarena_free(&a);
 }
 
-RUN_TESTS(conv2d_matches_naive, conv2d_batch_matches_one_by_one, winograd_matches_naive, winograd_blocks_of_output_channels,
+RUN_TESTS(conv2d_matches_naive, conv2d_batch_matches_one_by_one, winograd_matches_naive, winograd_blocks_of_output_channels, softmax_exp_matches_double,
           winograd_reads_half_weights, attention_matches_naive, panel_sgemm_matches_double, norms_and_activations,
           norms_match_double, activations_match_double, fused_products_match_double,
           sgemm_tiles_match_double, arena_reuses_its_pages, arena_keeps_an_output_over_dead_inputs)
