@@ -19,6 +19,7 @@
 #include "ideas.h"
 #include "lexicon.h"
 #include "narrator.h"
+#include "desc.h"
 #include "scene.h"
 #include "wordset.h"
 
@@ -948,6 +949,21 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
         return LONGSD_ERR_NOMEM;
     longsd__free(id->scene);
     id->scene = described;
+    if (!parts.n_who && parts.subject_len && parts.subject_len <= strlen(described)) {
+        /* "the old man", no one of the cast: drawn with what the pages
+         * before say of him, as a cast member is */
+        char *looks = NULL;
+        if (ls_desc_of_phrase(s, f1->idx, parts.subject_src, &looks))
+            return LONGSD_ERR_NOMEM;
+        if (looks) {
+            char *with = longsd__asprintf("%s%s", looks, described + parts.subject_len);
+            longsd__free(looks);
+            if (!with)
+                return LONGSD_ERR_NOMEM;
+            longsd__free(id->scene);
+            id->scene = described = with;
+        }
+    }
     if (!strchr(described, ',')) {
         /* little in the passage itself: the setting of the pages around it */
         size_t lo = f0->idx, hi = f1->idx + 1;

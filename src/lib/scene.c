@@ -2761,6 +2761,21 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         if (!st)
             st = np_text(w, person_np, 0, &sub);
         w->np[person_np].used = 1;
+        if (!st && !h->wi.plural && w->np[person_np].det) {
+            /* the one person, in the text's words: "the old man" */
+            const swnp *np = &w->np[person_np];
+            size_t o = 0;
+            for (size_t i = np->a; i < np->z && o + 1 < sizeof w->parts.subject_src; i++) {
+                int n = snprintf(w->parts.subject_src + o, sizeof w->parts.subject_src - o, "%s%s", o ? " " : "",
+                                 w->t[i].low);
+                if (n < 0 || (size_t)n >= sizeof w->parts.subject_src - o) {
+                    w->parts.subject_src[0] = '\0';
+                    break;
+                }
+                o += (size_t)n;
+            }
+            w->parts.subject_len = w->parts.subject_src[0] ? sub.len : 0;
+        }
         /* "boys and girls" */
         size_t nx = person_np + 1;
         if (!st && nx < w->n_np && w->np[nx].a >= 1 && strcmp(w->t[w->np[nx].a - 1].low, "and") == 0 &&
@@ -2769,6 +2784,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (!st)
                 st = np_text(w, nx, 0, &sub);
             w->np[nx].used = 1;
+            w->parts.subject_src[0] = '\0'; /* two people */
+            w->parts.subject_len = 0;
         }
     }
     if (sub.len == 0 && pron_sex && !w->parts.subject[0])
