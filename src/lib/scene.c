@@ -2891,8 +2891,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             idiom = 1; /* "sailed into digging", "broke into singing": the doing begins, nobody sails */
         if (!st && j < w->n && !w->t[j].brk && word_in(w->t[j].low, particles) && w->sc->lang == LSLEX_EN) {
             /* a particle unless a phrase follows it ("ran down the street" keeps it as the preposition) */
+            static const char *const poss[] = {"his", "her", "my", "their", "its", "our", "your", NULL};
             int np_follows = j + 1 < w->n && !w->t[j + 1].brk &&
-                             (w->t[j + 1].tag == T_DET || w->t[j + 1].tag == T_NOUN || w->t[j + 1].tag == T_ADJ);
+                             (w->t[j + 1].tag == T_DET || w->t[j + 1].tag == T_NOUN || w->t[j + 1].tag == T_ADJ ||
+                              (w->t[j + 1].tag == T_PRON && word_in(w->t[j + 1].low, poss) &&
+                               t->wi.verb_lex[0] == LSWN_V_STATIVE));
+            /* "lay in my cabin": a posture's place, never "lie in"
+             * (childbed); "took up his brush" keeps its particle */
             int phrasal = lswn_phrasal(t->wi.verb_lemma, w->t[j].low);
             /* the phrase after it is no thing ("rolling in wealth", "in
              * sight"): neither particle nor preposition is drawn */

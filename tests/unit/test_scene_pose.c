@@ -83,6 +83,9 @@ TEST(lying_keeps_its_verb_and_place)
     CHECK(starts("Ned lay still.", "a man lying"));
     /* where a body rests, the bed is in sight */
     CHECK(starts("Ned lay in bed.", "a man lying in bed"));
+    /* "in my cabin" is a place, not the particle of "lie in" */
+    CHECK(has("Ned lay in his cabin and listened to the storm.", "lying in the cabin") ||
+          has("Ned lay in his cabin and listened to the storm.", "lying in a cabin"));
     /* a length of time is no object and no gap: the place still follows */
     CHECK(starts("Ned lay a long time on the bed.", "a man lying on the bed"));
     CHECK(starts("Ned lay the whole night on the floor.", "a man lying on the floor"));
