@@ -94,6 +94,9 @@ typedef struct {
     int title_named;        /* named by its whole phrase ("Aunt Polly", "Injun Joe") */
     size_t male, female;    /* pronoun votes */
     size_t smale, sfemale;  /* "Mirela shook her head": the possessive of the name's own verb */
+    size_t amale, afemale;  /* "Ann related that her mother ...": the first he/she/his/her after
+                             * the name, before anyone else is named */
+    size_t kmale, kfemale;  /* "my brother Tom", "his sister Ann": a kin noun right before */
     size_t nmale, nfemale;  /* of the pronoun votes, the subject "he"/"she" */
 } cchar;
 

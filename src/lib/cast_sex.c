@@ -3,11 +3,15 @@
  * Lefrançois", "Mrs. Hale": a family name is no first name), else from a sexed noun set right after the name as its apposition, the
  * way a play's cast list or a heading introduces someone ("Madelon, fille
  * de Gorgibus", "Tom, son of the miller"), else what the character does
- * to their own ("shook her head", "drew his sword": English), else a clear
+ * to their own ("shook her head", "drew his sword": English), else a kin
+ * noun that says what the name is ("my brother Tom", "his sister Ann",
+ * "Ann became his wife": English), else a clear
  * majority of the he/she pronouns of the sentences that name only them
- * (and the start of the sentence after). German's "sie" and "ihr" are she, they and you at
- * once, so a German man needs a smaller majority of "er" over them. One
- * pass: linear. */
+ * (and the start of the sentence after), else, where those are many and
+ * mixed (long sentences of several people), the first he/she/his/her of
+ * the clause right after the name ("Ann related that her mother ...").
+ * German's "sie" and "ihr" are she, they and you at once, so a German man
+ * needs a smaller majority of "er" over them. One pass: linear. */
 #include <stdio.h>
 #include <string.h>
 
@@ -68,11 +72,32 @@ static unsigned char possessive_kind(lslex_lang_id lang, const char *low, size_t
     return PK_WORD;
 }
 
+/* The sex an English kin noun says ("brother", "sister"): 1 male, 2
+ * female, 0 none or not kin. */
+#define KIN_M (1u << 28)
+#define KIN_F (1u << 29)
+#define PUNCT_BEFORE (1u << 27) /* a comma, stop or dash between this word and the one before */
+#define COPULA (1u << 26)       /* "was", "is", "became" */
+#define POSS_DET (1u << 25)     /* my, our, your, their, his, her */
+static int kin_sex(const char *low, size_t ll)
+{
+    char w[32];
+    int sex, age;
+    if (ll == 0 || ll >= sizeof w)
+        return 0;
+    memcpy(w, low, ll);
+    w[ll] = '\0';
+    if (!ls_desc_kin(w, &sex, &age))
+        return 0;
+    return sex == LS_GENDER_MALE ? 1 : sex == LS_GENDER_FEMALE ? 2 : 0;
+}
+
 /* English "he" and "she" are the subject of their clause: in a sentence
  * that names one person, that person is who they most likely are, where
  * "her" and "him" are as often someone the person acts on ("Riccardo
  * helped her down from her horse"). */
 #define SUBJ (1u << 31)
+#define OTHER_ONE (1u << 30) /* a capitalised word, a person noun: someone else may be meant after it */
 static int is_subject_pronoun(lslex_lang_id lang, const char *low, size_t ll)
 {
     return lang == LSLEX_EN && ((ll == 2 && !memcmp(low, "he", 2)) || (ll == 3 && !memcmp(low, "she", 3)));
@@ -119,7 +144,7 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             continue;
         lslex_scan sc;
         lsword w;
-        size_t n = 0;
+        size_t n = 0, prev_end = 0;
         lslex_scan_init(&sc, s->data + sn->start, sn->end - sn->start);
         while (lslex_next_word(&sc, &w)) {
             if (n == cap) {
@@ -153,6 +178,22 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             fl[n] = (f & LSLEX_PRONOUN) ? (f & (LSLEX_MALE | LSLEX_FEMALE)) : 0;
             if (fl[n] && is_subject_pronoun(lang, low, ll))
                 fl[n] |= SUBJ;
+            if ((w.upper && n > 0) || ((f & LSLEX_PERSON) && !(f & LSLEX_PRONOUN)))
+                fl[n] |= OTHER_ONE;
+            if (lang == LSLEX_EN && !(f & LSLEX_PRONOUN) && kin_sex(low, ll))
+                fl[n] |= KIN_M << (kin_sex(low, ll) - 1);
+            for (size_t b = prev_end; n > 0 && b < w.start; b++)
+                if (p[(long)b - (long)w.start] != ' ' && p[(long)b - (long)w.start] != '\n' &&
+                    p[(long)b - (long)w.start] != '\r')
+                    fl[n] |= PUNCT_BEFORE; /* "to my father, Elizabeth": no apposition */
+            prev_end = w.end;
+            if (lang == LSLEX_EN && ((ll == 2 && !memcmp(low, "my", 2)) || (ll == 3 && !memcmp(low, "our", 3)) ||
+                                     (ll == 4 && !memcmp(low, "your", 4)) || (ll == 5 && !memcmp(low, "their", 5)) ||
+                                     (ll == 3 && !memcmp(low, "his", 3)) || (ll == 3 && !memcmp(low, "her", 3))))
+                fl[n] |= POSS_DET;
+            if (lang == LSLEX_EN && ((ll == 3 && !memcmp(low, "was", 3)) || (ll == 6 && !memcmp(low, "became", 6)) ||
+                                     (ll == 2 && !memcmp(low, "is", 2))))
+                fl[n] |= COPULA;
             kind[n++] = possessive_kind(lang, low, ll, f, w.upper);
         }
         /* "Madelon, fille de Gorgibus": the name, a comma, a bare sexed
@@ -206,10 +247,40 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
                     several = 1;
                 /* "Mirela shook her head", "Oruk drew his sword": a verb, a
                  * possessive, a word: what the name does to its own */
-                if (i + m + 2 < n && kind[i + m] == PK_WORD && kind[i + m + 2] == PK_WORD &&
+                if (i + m + 2 < n && (fl[i + m] & COPULA) && (fl[i + m + 2] & (KIN_M | KIN_F)) &&
                     (kind[i + m + 1] == PK_HIS || kind[i + m + 1] == PK_HER)) {
+                    /* "Ann became his wife": what the name is to him */
+                    cs->v[ch].kmale += (fl[i + m + 2] & KIN_M) != 0;
+                    cs->v[ch].kfemale += (fl[i + m + 2] & KIN_F) != 0;
+                } else if (i + m + 2 < n && kind[i + m] == PK_WORD && kind[i + m + 2] == PK_WORD &&
+                           (kind[i + m + 1] == PK_HIS || kind[i + m + 1] == PK_HER)) {
                     cs->v[ch].smale += kind[i + m + 1] == PK_HIS;
                     cs->v[ch].sfemale += kind[i + m + 1] == PK_HER;
+                }
+                /* "my brother Tom", "his sister Ann": a kin noun after
+                 * a possessive, right before the name (not "the husband
+                 * Alcmene loves": a clause of its own) */
+                if (i >= 2 && (fl[i - 1] & (KIN_M | KIN_F)) && !(fl[i] & PUNCT_BEFORE) && (fl[i - 2] & POSS_DET) &&
+                    !(fl[i - 1] & PUNCT_BEFORE)) {
+                    cs->v[ch].kmale += (fl[i - 1] & KIN_M) != 0;
+                    cs->v[ch].kfemale += (fl[i - 1] & KIN_F) != 0;
+                }
+                /* the first pronoun of the name's own clause: "he" or
+                 * "she", a possessive before its noun, "himself"; not past
+                 * another name or person, nor "him" and "her" alone
+                 * (someone the name acts on) */
+                for (size_t k = i + m; lang == LSLEX_EN && k < n && k < i + m + 12; k++) {
+                    size_t c2;
+                    if ((fl[k] & OTHER_ONE) || ls_cast_match(forms, n_forms, h, n, k, &c2))
+                        break;
+                    if (!(fl[k] & (LSLEX_MALE | LSLEX_FEMALE)))
+                        continue;
+                    int poss = (kind[k] == PK_HIS || kind[k] == PK_HER) && k + 1 < n && kind[k + 1] == PK_WORD;
+                    if ((fl[k] & SUBJ) || poss || kind[k] == PK_HIS) {
+                        cs->v[ch].amale += (fl[k] & LSLEX_MALE) != 0;
+                        cs->v[ch].afemale += (fl[k] & LSLEX_FEMALE) != 0;
+                    }
+                    break;
                 }
                 i += m - 1;
                 continue;
@@ -275,6 +346,10 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
             c->gender = LS_GENDER_MALE; /* "Gorgibus, père de Madelon" */
         else if (appo[i].female && !appo[i].male)
             c->gender = LS_GENDER_FEMALE;
+        else if (c->kmale && !c->kfemale)
+            c->gender = LS_GENDER_MALE; /* "my brother Tom" */
+        else if (c->kfemale && !c->kmale)
+            c->gender = LS_GENDER_FEMALE; /* "his sister Ann", "Ann became his wife" */
         else if (c->smale >= 2 && c->smale >= 3 * c->sfemale)
             c->gender = LS_GENDER_MALE; /* their own head, sword, hands */
         else if (c->sfemale >= 2 && c->sfemale >= 3 * c->smale)
@@ -290,6 +365,10 @@ longsd_status ls_cast_genders(const longsd_story *s, lslex_lang_id lang, cchars 
         else if (c->nmale >= 3 && c->nmale > 2 * c->nfemale)
             c->gender = LS_GENDER_MALE; /* "he" as the clause's subject, where "her" was the one he helped */
         else if (c->nfemale >= 3 && c->nfemale > 2 * c->nmale)
+            c->gender = LS_GENDER_FEMALE;
+        else if (c->amale >= 2 && c->amale >= 3 * c->afemale)
+            c->gender = LS_GENDER_MALE; /* the pronoun of the name's own clause, in long sentences of many people */
+        else if (c->afemale >= 2 && c->afemale >= 3 * c->amale)
             c->gender = LS_GENDER_FEMALE;
         out[i].gender = c->gender;
     }

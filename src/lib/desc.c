@@ -20,7 +20,11 @@
  * one phrase per thing (the richer wording); a thing carried needs a verb
  * of holding or "in his hand"; "her old hair trunk" is a trunk. A neutral "a man" is better than
  * someone else's detail.
- * One pass over the sentences: linear in the text. */
+ * One pass over the sentences: linear in the text.
+ * Someone the cast does not hold, named by a description ("the old man"),
+ * is read the same way over the pages of their chapter before a passage
+ * (ls_desc_of_phrase), with the sentence right after a mention when it
+ * opens with their pronoun ("An old man sat by the door. He wore ..."). */
 #include <string.h>
 
 #include "desc.h"
@@ -156,7 +160,7 @@ static int is_word(const dword *x, const char *const *list, size_t n) { return i
 
 /* Words that tie a thing to the person just named: "his grey beard",
  * "with a pipe", "wore a black coat", "seine Mütze", "son chapeau". */
-static const char *const TIE[] = {"his", "her", "with", "wore", "wearing", "in", "sein", "seine", "seinen",
+static const char *const TIE[] = {"his", "her", "with", "wore", "wearing", "in", "had", "has", "sein", "seine", "seinen",
                                   "ihr", "ihre", "ihren", "mit", "trug", "son", "sa", "ses", "avec", "portait"};
 static const char *const COPULA[] = {"was", "is", "looked", "war", "ist", "sah", "\xC3\xA9tait", "est"};
 static const char *const ARTICLE[] = {"a", "an", "the", "ein", "eine", "einen", "einem", "un", "une", "le", "la"};
@@ -673,6 +677,115 @@ out:
                 longsd__free(dc[i].p[k].text);
     longsd__free(dc);
     longsd__free(forms);
+    longsd__free(w);
+    longsd__free(h);
+    return st;
+}
+
+/* How far back a person named by a description is looked for: the
+ * chapter, and no more than this many sentences of it ("the old man" of
+ * one chapter is often another man in the next). */
+#define DESC_PHRASE_BACK 400
+
+/* The sentence after one that names the person ("An old man sat by the
+ * door. He wore a red cap."): when it opens with the pronoun of their sex
+ * and names no one else, what it ties to "he" is theirs. Reads into the
+ * word buffers of the caller, which holds no words of its own then. */
+static longsd_status harvest_next(const longsd_story *s, lslex_lang_id lang, size_t si, int gender, dchar *dc,
+                                  dword **w, uint64_t **h, size_t *cap)
+{
+    static const char *const HE[] = {"he", "il", "er"};
+    static const char *const SHE[] = {"she", "elle", "sie"};
+    const ls_sentence *sn = &s->sentences[si];
+    size_t n = 0;
+    if (!gender || sn->in_quotes)
+        return LONGSD_OK;
+    if (!lslex_words_append(s->data, sn->start, sn->end, lang, w, h, &n, cap, 64))
+        return LONGSD_ERR_NOMEM;
+    const dword *x = *w;
+    if (n < 2 || x[0].quoted ||
+        !(gender == LS_GENDER_MALE ? is_word(&x[0], HE, 3) : is_word(&x[0], SHE, 3)))
+        return LONGSD_OK;
+    size_t to = 1 + DESC_WINDOW < n ? 1 + DESC_WINDOW : n;
+    return harvest(s, lang, x, n, 1, to, gender, dc);
+}
+
+longsd_status ls_desc_of_phrase(const longsd_story *s, size_t last, const char *phrase, char **out)
+{
+    lslex_lang_id lang = lslex_lang(s->lang);
+    char pw[4][32];
+    size_t np = 0;
+    dword *w = NULL;
+    uint64_t *h = NULL;
+    size_t cap = 0;
+    dchar dc;
+    memset(&dc, 0, sizeof dc);
+    longsd_status st = LONGSD_OK;
+    *out = NULL;
+    for (const char *p = phrase; *p && np < 4;) {
+        size_t l = strcspn(p, " ");
+        if (l == 0 || l >= sizeof pw[0])
+            return LONGSD_OK;
+        memcpy(pw[np], p, l);
+        pw[np++][l] = '\0';
+        p += l;
+        while (*p == ' ')
+            p++;
+    }
+    if (np == 0 || last >= s->n_sentences)
+        return LONGSD_OK;
+    /* the person: the head noun's sex, "old" or "young" before it */
+    ls_character c;
+    memset(&c, 0, sizeof c);
+    char head[32];
+    english_word(lang, pw[np - 1], strlen(pw[np - 1]), lang == LSLEX_DE, head, sizeof head);
+    lswn_info wi;
+    if (!head[0] || !lswn_lookup(head, &wi) || !lswn_noun_is(&wi, LSWN_N_PERSON))
+        return LONGSD_OK;
+    c.gender = ls_desc_noun_sex(head);
+    for (size_t k = 0; k + 1 < np; k++) {
+        char en[32];
+        english_word(lang, pw[k], strlen(pw[k]), 0, en, sizeof en);
+        if (!strcmp(en, "old"))
+            c.age = LS_AGE_OLD;
+        else if (!strcmp(en, "young"))
+            c.age = LS_AGE_YOUNG;
+    }
+    c.role = pw[np - 1];
+    int chapter = s->paras[s->sentences[last].para].chapter;
+    for (size_t si = last + 1; si-- > 0 && last - si < DESC_PHRASE_BACK && !st;) {
+        const ls_sentence *sn = &s->sentences[si];
+        if (sn->para < s->n_paras && s->paras[sn->para].chapter != chapter)
+            break;
+        if (sn->in_quotes || (sn->para < s->n_paras && s->paras[sn->para].is_heading))
+            continue;
+        size_t n = 0;
+        if (!lslex_words_append(s->data, sn->start, sn->end, lang, &w, &h, &n, &cap, 64)) {
+            st = LONGSD_ERR_NOMEM;
+            break;
+        }
+        /* the phrase after an article ("the old man", "an old man"),
+         * written as the passage writes it */
+        for (size_t k = 1; k + np <= n && !st; k++) {
+            size_t m = 0;
+            while (m < np && !w[k + m].quoted && w[k + m].ll == strlen(pw[m]) && !memcmp(w[k + m].low, pw[m], w[k + m].ll))
+                m++;
+            if (m < np || !(w[k - 1].flags & LSLEX_DET))
+                continue;
+            size_t to = k + np + DESC_WINDOW < n ? k + np + DESC_WINDOW : n;
+            if (k >= 2 && !w[k - 2].quoted && is_word(&w[k - 2], BUILD, sizeof BUILD / sizeof BUILD[0]))
+                st = add_phrase(s, &dc, w[k - 2].start, w[k - 2].end); /* "a tall old man" */
+            if (!st && !acted_on(s, lang, w, k))
+                st = harvest(s, lang, w, n, k + np, to, c.gender, &dc);
+            if (!st && si < last)
+                st = harvest_next(s, lang, si + 1, c.gender, &dc, &w, &h, &cap);
+            break;
+        }
+    }
+    if (!st && dc.n)
+        st = compose(s, &c, lang, &dc, out);
+    for (size_t k = 0; k < dc.n; k++)
+        longsd__free(dc.p[k].text);
     longsd__free(w);
     longsd__free(h);
     return st;

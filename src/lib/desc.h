@@ -32,4 +32,13 @@ longsd_status ls_cast_desc_spans(const longsd_story *s, const ls_character *cast
  * Returns LONGSD_ERR_NOMEM only. */
 longsd_status ls_cast_ages(const longsd_story *s, ls_character *cast, size_t n_cast);
 
+/* What the pages up to sentence last (back to its chapter's start, at
+ * most a few hundred sentences) say of the looks of the one person the
+ * text calls phrase: its lower-case words in the book's language after
+ * an article ("old man" of "the old man", "vieux pêcheur"), read the way
+ * a cast member's are. *out: a description ("an old man with long
+ * tangled hair"), NULL when those pages say nothing of them. Free with
+ * longsd__free. Returns LONGSD_ERR_NOMEM only. */
+longsd_status ls_desc_of_phrase(const longsd_story *s, size_t last, const char *phrase, char **out);
+
 #endif

@@ -19,6 +19,7 @@
 #include "ideas.h"
 #include "lexicon.h"
 #include "narrator.h"
+#include "desc.h"
 #include "scene.h"
 #include "wordset.h"
 
@@ -908,6 +909,90 @@ static size_t speaker_of(const xpart *x, size_t pi)
     return 0;
 }
 
+/* Who signs with paragraph lp, cast index + 1 (0 none): its last line a
+ * name of at most four capitalised words (initials too) after a
+ * valediction ending in a comma, on the line or paragraph before ("Your
+ * affectionate brother,\n\nR. Walton", as an epistolary novel signs its
+ * letters), that name one cast member's. */
+static size_t para_signer(const xpart *x, size_t lp)
+{
+    const longsd_story *s = x->s;
+    const char *d = s->data;
+    const ls_para *p = &s->paras[lp];
+    if (p->n_words > 12 || p->is_heading)
+        return 0;
+    size_t e = p->end;
+    while (e > p->start && (d[e - 1] == ' ' || d[e - 1] == '\n' || d[e - 1] == '\r' || d[e - 1] == '\t'))
+        e--;
+    size_t b = e;
+    while (b > p->start && d[b - 1] != '\n')
+        b--;
+    while (b < e && (d[b] == ' ' || d[b] == '\t'))
+        b++;
+    if (e - b < 3 || e - b > 40 || !(d[b] >= 'A' && d[b] <= 'Z'))
+        return 0;
+    int words = 1;
+    for (size_t i = b; i < e; i++) {
+        if (d[i] == ' ') {
+            words++;
+            if (i + 1 < e && !(d[i + 1] >= 'A' && d[i + 1] <= 'Z'))
+                return 0; /* "Yours truly": a signature is all names and initials */
+        } else if (!((d[i] >= 'A' && d[i] <= 'Z') || (d[i] >= 'a' && d[i] <= 'z') || d[i] == '.' ||
+                     d[i] == '-' || (unsigned char)d[i] >= 0x80))
+            return 0;
+    }
+    /* the valediction: this paragraph's line before, else a short
+     * paragraph before */
+    size_t v, floor;
+    if (b > p->start) {
+        v = b;
+        floor = p->start;
+    } else if (lp > 0 && s->paras[lp - 1].n_words <= 8 && !s->paras[lp - 1].is_heading) {
+        v = s->paras[lp - 1].end;
+        floor = s->paras[lp - 1].start;
+    } else
+        return 0;
+    while (v > floor && (d[v - 1] == ' ' || d[v - 1] == '\n' || d[v - 1] == '\r' || d[v - 1] == '\t'))
+        v--;
+    if (words > 4 || v == floor || d[v - 1] != ',')
+        return 0;
+    ls_nameset ns;
+    memset(&ns, 0, sizeof ns);
+    if (ls_names_in(d + b, e - b, x->forms, x->n_forms, &ns) || ns.n != 1 || ns.overflow)
+        return 0;
+    return ns.who[0] + 1;
+}
+
+/* The writer of the letter paragraph pi is in, where a run of letters in
+ * its chapter is signed, twice or more, by someone other than the
+ * narrator (an epistolary opening): the signature that ends pi's letter,
+ * else the last one before it. One letter a chapter quotes, signed once,
+ * leaves the chapter its narrator. Cast index + 1, 0 for the narrator. */
+static size_t letter_writer(const xpart *x, size_t pi)
+{
+    const longsd_story *s = x->s;
+    if (s->is_play || pi >= s->n_paras)
+        return 0;
+    int ch = s->paras[pi].chapter;
+    size_t a = pi, z = pi + 1;
+    while (a > 0 && s->paras[a - 1].chapter == ch)
+        a--;
+    while (z < s->n_paras && s->paras[z].chapter == ch)
+        z++;
+    size_t after = 0, before = 0, w;
+    for (size_t q = pi; q < z && !after; q++)
+        after = para_signer(x, q);
+    for (size_t q = pi; q-- > a && !before;)
+        before = para_signer(x, q);
+    w = after ? after : before;
+    if (!w || x->cast[w - 1].narrator)
+        return 0;
+    size_t times = 0;
+    for (size_t q = a; q < z && times < 2; q++)
+        times += para_signer(x, q) == w;
+    return times >= 2 ? w : 0;
+}
+
 static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_part *part, size_t part_index,
                                 const cand *c, size_t no, ls_idea *id)
 {
@@ -935,19 +1020,37 @@ static longsd_status build_idea(const xpart *x, const ls_scenectx *sc, const ls_
         if (!id->scene)
             return LONGSD_ERR_NOMEM;
     }
+    ls_sceneparts parts;
+    ls_scenectx said = *sc; /* a play's "I" is who speaks the line, a letter's who signs it */
+    said.speaker1 = speaker_of(x, f0->para);
+    size_t writer = said.speaker1 ? 0 : letter_writer(x, f0->para);
+    if (writer)
+        said.speaker1 = writer;
     /* the title reads the narration (the book's language); the scene
      * becomes the writer's English picture description */
-    id->title = ls_title_write(sc, id->scene);
+    id->title = ls_title_write(writer ? &said : sc, id->scene);
     if (!id->title)
         return LONGSD_ERR_NOMEM;
-    ls_sceneparts parts;
-    ls_scenectx said = *sc; /* a play's "I" is who speaks the line */
-    said.speaker1 = speaker_of(x, f0->para);
     char *described = ls_scene_write_parts(&said, id->scene, ref, &parts);
     if (!described)
         return LONGSD_ERR_NOMEM;
     longsd__free(id->scene);
     id->scene = described;
+    if (!parts.n_who && parts.subject_len && parts.subject_len <= strlen(described)) {
+        /* "the old man", no one of the cast: drawn with what the pages
+         * before say of him, as a cast member is */
+        char *looks = NULL;
+        if (ls_desc_of_phrase(s, f1->idx, parts.subject_src, &looks))
+            return LONGSD_ERR_NOMEM;
+        if (looks) {
+            char *with = longsd__asprintf("%s%s", looks, described + parts.subject_len);
+            longsd__free(looks);
+            if (!with)
+                return LONGSD_ERR_NOMEM;
+            longsd__free(id->scene);
+            id->scene = described = with;
+        }
+    }
     if (!strchr(described, ',')) {
         /* little in the passage itself: the setting of the pages around it */
         size_t lo = f0->idx, hi = f1->idx + 1;

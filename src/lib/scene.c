@@ -857,7 +857,7 @@ static const char *const weak_verbs[] = {"be", "have", "do", "go", "come", "get"
                                          "stop", "try", "keep", "let", "make", "take", "seem", "happen",
                                          "continue", "remain", "appear", "leave", "set", "put", "turn", "give",
                                          "bring", "move", "find", "lose", "use", "wait", "stay", "pass", "stick", "pay",
-                                         "offer", "resign", "hold", "reach", "lie", "see", "hear", "feel", "want",
+                                         "offer", "resign", "hold", "reach", "see", "hear", "feel", "want",
                                          "show", "enter", "act", NULL};
 
 /* Verbs of handling things: no pose by themselves (WordNet files "take"
@@ -1693,7 +1693,13 @@ static void sw_tag(swriter *w)
                              w->sc->lang == LSLEX_EN && t->s > 0 && w->text[t->s - 1] == ' '
                          ? T_VERB /* "and put down his pail": the past of put, set, cut, cast */
                          : T_SKIP; /* "see", "go", "stand": a verb after an auxiliary, not a thing */
-        if (t->tag == T_NOUN && t->wi.adj && !t->wi.plural && t->wi.adj_tagged > 3 * t->wi.noun_tagged + 2)
+        /* "knelt beside the grave.", "the grave of": a determiner and the
+         * word alone before the sentence's end or a preposition is a thing */
+        int det_alone = p && !t->brk && p->tag == T_DET && w->sc->lang == LSLEX_EN &&
+                        (i + 1 == w->n || w->t[i + 1].first ||
+                         (!w->t[i + 1].brk && (w->t[i + 1].lf & LSLEX_PREP)));
+        if (t->tag == T_NOUN && t->wi.adj && !t->wi.plural && t->wi.adj_tagged > 3 * t->wi.noun_tagged + 2 &&
+            !det_alone)
             t->tag = T_ADJ; /* "a great", "with pale", "by a deep": an adjective read as a thing */
         if (t->tag == T_NOUN && t->wi.adj && p && !t->brk && w->sc->lang == LSLEX_EN &&
             (strcmp(p->low, "was") == 0 || strcmp(p->low, "were") == 0 || strcmp(p->low, "is") == 0 ||
@@ -1711,9 +1717,11 @@ static void sw_tag(swriter *w)
             t->tag = T_ADJ; /* "with trembling hands", "golden hair and laughing lips": a participle
                              * before its noun says how the thing looks, no one does it */
         if (t->tag == T_VERB && ing && w->sc->lang == LSLEX_EN && i + 1 < w->n && !w->t[i + 1].brk &&
-            w->t[i + 1].wi.noun && wn_compound(t->en, w->t[i + 1].en))
+            w->t[i + 1].wi.noun && !(w->t[i + 1].lf & (LSLEX_PREP | LSLEX_SPATIAL | LSLEX_STOP | LSLEX_DET)) &&
+            wn_compound(t->en, w->t[i + 1].en))
             t->tag = T_NOUN; /* "in evening dress", "a walking stick": one noun WordNet lists, no
-                              * one evens or walks */
+                              * one evens or walks; never "looking at" (WordNet's noun for a
+                              * look, "at" a coin of Laos), a verb and its preposition */
         if (t->tag != T_VERB && t->wi.verb && strcmp(t->wi.verb_lemma, t->en) == 0 && w->sc->lang == LSLEX_EN &&
             (after_modal(w, i) || (i + 1 < w->n && !w->t[i + 1].brk && !after_det &&
                                    word_in(w->t[i + 1].low, object_pronouns))))
@@ -1761,6 +1769,72 @@ static void sw_unreal(swriter *w)
                 break;
         }
     }
+}
+
+/* An irregular past that is also another verb's present ("lay": lie's
+ * past and lay, put down) reads by what follows (English): an object
+ * ("they lay the cloth on the table", "lay his head on the pillow") makes
+ * it the verb that takes one; a place or nothing ("lay on the bed", "lay
+ * still") leaves lie, and so does a length of time ("lay a long time",
+ * "lay the whole night"), which is no object. */
+static void sw_irregular_pasts(swriter *w)
+{
+    static const char *const possessives[] = {"his", "her", "its", "their", "my", "your", "our", NULL};
+    if (w->sc->lang != LSLEX_EN)
+        return;
+    for (size_t i = 0; i + 1 < w->n; i++) {
+        swtok *t = &w->t[i];
+        const swtok *d = &w->t[i + 1];
+        if (t->tag != T_VERB || t->wi.verb_trans || !t->wi.verb || strcmp(t->wi.verb_lemma, t->en) == 0 || d->brk ||
+            !(d->tag == T_DET || (d->tag == T_PRON && word_in(d->low, possessives))))
+            continue;
+        for (size_t k = i + 2; k < w->n && k <= i + 5 && !w->t[k].brk; k++) {
+            const swtok *h = &w->t[k];
+            if (h->tag == T_ADJ || h->tag == T_ADV || h->tag == T_DET || h->tag == T_SKIP)
+                continue; /* "the whole night": "whole" is never drawn */
+            lswn_info self;
+            if (h->tag == T_NOUN && tok_concrete(h) && !temporal_noun(h, 0) && lswn_verb_self(t->en, &self) &&
+                self.verb_trans)
+                t->wi = self;
+            break;
+        }
+    }
+}
+
+/* Is verb i one WordNet files under being first ("lie": be located) that
+ * here is no body's posture (English)? A phrase right after it is its
+ * subject, put last ("on the table was lying a note", "far off lay the
+ * fog"), and a preposition with nothing after it is a ship's or a
+ * phrase's particle ("we lay to until the morning"). */
+static int stative_not_pose(const swriter *w, size_t i)
+{
+    const swtok *t = &w->t[i];
+    if (w->sc->lang != LSLEX_EN || t->wi.verb_lex[0] != LSWN_V_STATIVE || t->wi.verb_trans || i + 1 >= w->n ||
+        w->t[i + 1].brk)
+        return 0; /* "holding a candle": a verb with an object is no posture */
+    const swtok *n = &w->t[i + 1];
+    if (n->tag == T_DET || n->tag == T_NOUN || n->tag == T_PROPER) {
+        /* "lay a long time", "lay the whole night": how long, not who */
+        for (size_t k = i + 1; k < w->n && k <= i + 5 && !(k > i + 1 && w->t[k].brk); k++) {
+            const swtok *h = &w->t[k];
+            if (h->tag == T_DET || h->tag == T_ADJ)
+                continue;
+            if (h->wn && h->wi.noun && (h->wi.noun_lex[0] == LSWN_N_TIME || h->wi.noun_lex[1] == LSWN_N_TIME))
+                return 0;
+            if (h->tag != T_SKIP)
+                break;
+        }
+        return 1;
+    }
+    if (n->tag == T_PREP && word_in(n->low, particles))
+        return 0; /* "lay down under a tree" */
+    if (n->tag == T_PREP && (i + 2 >= w->n || w->t[i + 2].brk))
+        return 1;
+    if (n->tag == T_PREP) {
+        int t2 = w->t[i + 2].tag;
+        return !(t2 == T_DET || t2 == T_ADJ || t2 == T_NOUN || t2 == T_PRON || t2 == T_CAST || t2 == T_PROPER);
+    }
+    return 0;
 }
 
 /* A hyphenated modifier ("deep-toned", "long-handled") is one adjective:
@@ -2514,7 +2588,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
     int anon_doer = 0; /* ... is a name the cast does not hold, of unknown sex: "a person" */
     for (size_t i = 0; i < w->n && n_who == 0 && doer_np_tok == (size_t)-1; i++) {
         if (w->t[i].tag != T_VERB || w->t[i].neg ||
-            !(tok_visible_verb(&w->t[i]) || (tok_handling_verb(&w->t[i]) && !passive(w, i))))
+            !(tok_visible_verb(&w->t[i]) || (tok_handling_verb(&w->t[i]) && !passive(w, i))) ||
+            stative_not_pose(w, i))
             continue;
         size_t k = doer_of(w, i, 0);
         if (k == (size_t)-1)
@@ -2686,6 +2761,21 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         if (!st)
             st = np_text(w, person_np, 0, &sub);
         w->np[person_np].used = 1;
+        if (!st && !h->wi.plural && w->np[person_np].det) {
+            /* the one person, in the text's words: "the old man" */
+            const swnp *np = &w->np[person_np];
+            size_t o = 0;
+            for (size_t i = np->a; i < np->z && o + 1 < sizeof w->parts.subject_src; i++) {
+                int n = snprintf(w->parts.subject_src + o, sizeof w->parts.subject_src - o, "%s%s", o ? " " : "",
+                                 w->t[i].low);
+                if (n < 0 || (size_t)n >= sizeof w->parts.subject_src - o) {
+                    w->parts.subject_src[0] = '\0';
+                    break;
+                }
+                o += (size_t)n;
+            }
+            w->parts.subject_len = w->parts.subject_src[0] ? sub.len : 0;
+        }
         /* "boys and girls" */
         size_t nx = person_np + 1;
         if (!st && nx < w->n_np && w->np[nx].a >= 1 && strcmp(w->t[w->np[nx].a - 1].low, "and") == 0 &&
@@ -2694,6 +2784,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             if (!st)
                 st = np_text(w, nx, 0, &sub);
             w->np[nx].used = 1;
+            w->parts.subject_src[0] = '\0'; /* two people */
+            w->parts.subject_len = 0;
         }
     }
     if (sub.len == 0 && pron_sex && !w->parts.subject[0])
@@ -2745,7 +2837,7 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
          * object or particle: "taking up a brush", "putting down a pail" */
         int handling = tok_handling_verb(t);
         if (t->tag != T_VERB || t->neg || (!tok_visible_verb(t) && !handling) || !doer_visible(w, i) ||
-            passive(w, i))
+            passive(w, i) || stative_not_pose(w, i))
             continue;
         int lex0 = t->wi.verb_lex[0];
         int looking = word_in(t->wi.verb_lemma, at_verbs) || strcmp(t->wi.verb_lemma, "watch") == 0;
@@ -2769,6 +2861,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 continue;
         }
         int weak = word_in(t->wi.verb_lemma, weak_verbs) || handling, completed = 0, idiom = 0;
+        /* a posture or a fall of the body, which takes no object: "lying",
+         * "kneeling", "falling" */
+        int pose = sc->lang == LSLEX_EN && t->wi.verb_bare && !t->wi.verb_trans &&
+                   (lex0 == LSWN_V_CONTACT || lex0 == LSWN_V_BODY || lex0 == LSWN_V_MOTION || lex0 == LSWN_V_STATIVE);
         char ger[48];
         lslex_gerund(t->wi.verb_lemma, strlen(t->wi.verb_lemma), ger, sizeof ger);
         lsbuf act, tact;
@@ -2795,8 +2891,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             idiom = 1; /* "sailed into digging", "broke into singing": the doing begins, nobody sails */
         if (!st && j < w->n && !w->t[j].brk && word_in(w->t[j].low, particles) && w->sc->lang == LSLEX_EN) {
             /* a particle unless a phrase follows it ("ran down the street" keeps it as the preposition) */
+            static const char *const poss[] = {"his", "her", "my", "their", "its", "our", "your", NULL};
             int np_follows = j + 1 < w->n && !w->t[j + 1].brk &&
-                             (w->t[j + 1].tag == T_DET || w->t[j + 1].tag == T_NOUN || w->t[j + 1].tag == T_ADJ);
+                             (w->t[j + 1].tag == T_DET || w->t[j + 1].tag == T_NOUN || w->t[j + 1].tag == T_ADJ ||
+                              (w->t[j + 1].tag == T_PRON && word_in(w->t[j + 1].low, poss) &&
+                               t->wi.verb_lex[0] == LSWN_V_STATIVE));
+            /* "lay in my cabin": a posture's place, never "lie in"
+             * (childbed); "took up his brush" keeps its particle */
             int phrasal = lswn_phrasal(t->wi.verb_lemma, w->t[j].low);
             /* the phrase after it is no thing ("rolling in wealth", "in
              * sight"): neither particle nor preposition is drawn */
@@ -2841,14 +2942,47 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 start = np->lead; /* its preposition was the verb's particle: "took up his brush" */
             if (start < j || np->used)
                 continue;
+            /* "lay a long time on the bed": a length of time between the
+             * verb and its place is no thing in the picture */
+            int time_gap = 0;
+            for (size_t g = j; g < start && g <= j + 3; g++)
+                time_gap |= !w->t[g].brk && w->t[g].wn && w->t[g].wi.noun && !t->wi.verb_trans &&
+                            (w->t[g].wi.noun_lex[0] == LSWN_N_TIME || w->t[g].wi.noun_lex[1] == LSWN_N_TIME);
             int gap_ok = 1;
             for (size_t g = j; g < start; g++)
-                if (w->t[g].brk || !(w->t[g].tag == T_DET || w->t[g].tag == T_PRON || w->t[g].tag == T_ADV))
-                    gap_ok = 0;
-            if (start > j + 3 || !gap_ok || w->t[start].brk)
+                if (w->t[g].brk || !(w->t[g].tag == T_DET || w->t[g].tag == T_PRON || w->t[g].tag == T_ADV ||
+                                     (time_gap && (w->t[g].tag == T_ADJ || w->t[g].tag == T_SKIP ||
+                                                   w->t[g].tag == T_NOUN)) ||
+                                     ((w->t[g].tag == T_SKIP || w->t[g].tag == T_FUNC) && w->t[g].wi.adv &&
+                                      strcmp(w->t[g].low, "but") != 0)))
+                    gap_ok = 0; /* "lay still in the room": an adverb WordNet knows, drawn or not */
+            if (start > j + 3 + time_gap || !gap_ok || w->t[start].brk)
                 break;
-            if (!tok_drawable(&w->t[np->head]) || np_idiom(w, np))
+            if (!np->prep && !completed && !t->wi.verb_trans && temporal_noun(&w->t[np->head], 0) &&
+                np->z <= start + 4) {
+                j = np->z; /* "lay the whole night on the floor": how long, no object; the place follows */
+                continue;
+            }
+            /* "lay in bed": where a body rests, the bed is in sight */
+            int rests_in_bed = pose && np->prep && strcmp(w->t[np->head].en, "bed") == 0;
+            if (!tok_drawable(&w->t[np->head]) || (np_idiom(w, np) && !rests_in_bed))
                 break;
+            if (pose && np->prep && start != np->lead && np_body_owner(w, np) && !completed &&
+                (strcmp(w->t[np->prep - 1].en, "on") == 0 || strcmp(w->t[np->prep - 1].en, "upon") == 0)) {
+                /* "lay upon his back", "fell on his knees": the body's own
+                 * position, said whole ("lying on his back"); its place may
+                 * follow ("in the boat") */
+                st = lsbuf_printf(&act, " %s ", w->t[np->prep - 1].en);
+                if (!st)
+                    st = np_core(w, np, 0, &act);
+                if (!st)
+                    st = lsbuf_printf(&tact, " %s %s %s", w->t[np->prep - 1].en, np_body_owner(w, np),
+                                      w->t[np->head].en);
+                np->used = 1;
+                j = np->z;
+                completed = 1;
+                continue;
+            }
             if (np->prep && start != np->lead && w->t[np->head].wi.noun_lex[0] == LSWN_N_BODY)
                 break; /* "grabbed him by the hand": the hand is no place, the one grabbed is not drawn */
             int direct = !(np->prep && start != np->lead);
@@ -2859,10 +2993,11 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
             {
                 /* what is handled can be held: "taking the glass", never
                  * "taking the sun" */
-                int l0 = w->t[np->head].wi.noun_lex[0];
+                int l0 = w->t[np->head].wi.noun_lex[0], l1 = w->t[np->head].wi.noun_lex[1];
                 if (handling && !np->prep && !(l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_FOOD || l0 == LSWN_N_PLANT ||
-                                               l0 == LSWN_N_ANIMAL || l0 == LSWN_N_BODY || l0 == LSWN_N_SUBSTANCE))
-                    break;
+                                               l0 == LSWN_N_ANIMAL || l0 == LSWN_N_BODY || l0 == LSWN_N_SUBSTANCE ||
+                                               (l0 == LSWN_N_COMMUNICATION && l1 == LSWN_N_ARTIFACT)))
+                    break; /* a writing that is a thing next ("book", "letter") is held */
             }
             static const char *const sensing[] = {"see", "hear", "feel", "find", "want", "lose", NULL};
             if (weak && np->prep && word_in(t->wi.verb_lemma, sensing))
@@ -3101,6 +3236,7 @@ char *ls_scene_write_parts(const ls_scenectx *sc, const char *narration, size_t 
     w->text = narration ? narration : "";
     sw_scan(w);
     sw_tag(w);
+    sw_irregular_pasts(w);
     sw_unreal(w);
     sw_hyphens(w);
     sw_participles(w);
@@ -3140,6 +3276,7 @@ longsd_status ls_scene_parts(const ls_scenectx *sc, const char *narration, size_
     w->text = narration ? narration : "";
     sw_scan(w);
     sw_tag(w);
+    sw_irregular_pasts(w);
     sw_unreal(w);
     sw_hyphens(w);
     sw_participles(w);

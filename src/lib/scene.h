@@ -54,6 +54,13 @@ typedef struct {
     size_t who[2];      /* cast indexes of the subject */
     size_t n_who;
     char subject[40];   /* a person noun when no cast member is the subject: "professor" */
+    /* that one person as the text words them, lower case, source language
+     * ("old man", "vieux pêcheur"), and how many bytes of the written
+     * scene say them ("an old man"): a description of the same person
+     * from the pages before may take their place (ideas_extract.c);
+     * "" and 0 for a cast member, several people or a plural */
+    char subject_src[64];
+    size_t subject_len;
     char action[160];
     char setting[96];
     char object[64];

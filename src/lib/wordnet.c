@@ -394,6 +394,30 @@ int lswn_lookup(const char *w, lswn_info *out)
     return found;
 }
 
+int lswn_verb_self(const char *w, lswn_info *out)
+{
+    if (!lswn_lookup(w, out) || !out->verb || strcmp(out->verb_lemma, w) == 0)
+        return 0;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s", w);
+    pthread_mutex_lock(&wn_mu);
+    int r = ensure_init() && in_wn(buf, VERB);
+    if (r) {
+        /* the verb fields again, of w itself: "lay" (put down), not the
+         * "lie" verb.exc makes of it */
+        memset(out->verb_lex, 0, sizeof out->verb_lex);
+        out->verb_trans = out->verb_bare = out->verb_tagged = 0;
+        snprintf(out->verb_lemma, sizeof out->verb_lemma, "%s", w);
+        senses(out->verb_lemma, VERB, out->verb_lex, &out->verb_tagged);
+        verb_frames(out->verb_lemma, &out->verb_trans, &out->verb_bare);
+        r = out->verb_lex[0] != 0;
+    }
+    pthread_mutex_unlock(&wn_mu);
+    if (!r)
+        lswn_lookup(w, out); /* as it was */
+    return r;
+}
+
 int lswn_phrasal(const char *verb_lemma, const char *particle)
 {
     char key[48];
@@ -481,8 +505,16 @@ static int visible_class(int l)
 int lswn_verb_visible(const lswn_info *wi)
 {
     int l = wi->verb_lex[0];
-    if (!wi->verb || l == LSWN_V_COGNITION || l == LSWN_V_EMOTION || l == LSWN_V_STATIVE)
+    if (!wi->verb || l == LSWN_V_COGNITION || l == LSWN_V_EMOTION)
         return 0;
+    /* a posture: WordNet files "lie" under being first (be located) and
+     * the body's position next; a verb that stands alone in those senses
+     * and takes no object ("he lay on the bed") shows the body ("lying on
+     * the bed"). Others stative first are no poses: "hold", "bear" act on
+     * a thing, "stretch" (extend) reads "stretching skirts". */
+    if (l == LSWN_V_STATIVE)
+        return wi->verb_bare && !wi->verb_trans &&
+               (wi->verb_lex[1] == LSWN_V_CONTACT || wi->verb_lex[1] == LSWN_V_BODY);
     if (visible_class(l))
         return 1;
     /* a commonest sense of sound or change, a next one of the body or of

@@ -60,6 +60,12 @@ int lswn_verb_visible(const lswn_info *wi);
  * WordNet writes with a capital ("jew", "quaker"), not someone's name? */
 int lswn_capitalised_person_kind(const char *w);
 int lswn_noun_is(const lswn_info *wi, int lex); /* any looked-at sense in that class */
+/* An irregular past that is another verb's base form ("lay": lie's past
+ * by verb.exc, and lay, put down): fill *out as lswn_lookup does, its verb
+ * fields those of w itself. Returns 0 (and *out as lswn_lookup gave it)
+ * when w is no such word. The caller knows which reading the sentence
+ * wants: "lay the book" has an object, "lay on the bed" none. */
+int lswn_verb_self(const char *w, lswn_info *out);
 /* Is "verb particle" a phrasal verb WordNet lists ("take up", "sit down",
  * "draw up"), rather than a verb and a stray adverb ("entered in time",
  * "hove in sight", "climbed over")? */

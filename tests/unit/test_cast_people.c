@@ -538,6 +538,53 @@ TEST(subject_pronoun_says_the_sex)
     free(text);
 }
 
+TEST(kin_before_the_name_says_the_sex)
+{
+    /* sentences of several people give no pronoun votes; "my brother
+     * Osric", "her sister Wenna" and "Ilma became his wife" say who is
+     * what ("his" there is no possessive of Ilma's own) */
+    const char *parts[] = {"My brother Osric walked to the mill with her sister Wenna.\n\n",
+                           "Ilma became his wife, and Ilma went with Osric and Wenna to the mill.\n\n",
+                           "Wenna laughed and Osric ran.\n\n"};
+    const int times[] = {6, 6, 4};
+    char *text = build(parts, times, 3);
+    castfx f;
+    cast_of(&f, text);
+    const ls_character *o = who(&f, "Osric"), *w = who(&f, "Wenna"), *i = who(&f, "Ilma");
+    REQUIRE(o != NULL && w != NULL && i != NULL);
+    CHECK_INT(o->gender, LS_GENDER_MALE);
+    CHECK_INT(w->gender, LS_GENDER_FEMALE);
+    CHECK_INT(i->gender, LS_GENDER_FEMALE);
+    cast_free(&f);
+    free(text);
+    /* "the husband Ilma loves" is a clause of its own, no apposition */
+    const char *p2[] = {"He was the husband Ilma loves, and she smiled at him; Ilma sang.\n\n"};
+    const int t2[] = {6};
+    text = build(p2, t2, 1);
+    cast_of(&f, text);
+    i = who(&f, "Ilma");
+    REQUIRE(i != NULL);
+    CHECK(i->gender != LS_GENDER_MALE);
+    cast_free(&f);
+    free(text);
+}
+
+TEST(first_pronoun_of_the_names_clause)
+{
+    /* "he" and "her" in equal numbers near her name; the first pronoun of
+     * her own clause is hers: "Tavisha related that her father ..." */
+    const char *parts[] = {"At dusk Tavisha related that her father was ill, and she wept, for he had no bread.\n\n"};
+    const int times[] = {6};
+    char *text = build(parts, times, 1);
+    castfx f;
+    cast_of(&f, text);
+    const ls_character *t = who(&f, "Tavisha");
+    REQUIRE(t != NULL);
+    CHECK_INT(t->gender, LS_GENDER_FEMALE);
+    cast_free(&f);
+    free(text);
+}
+
 TEST(a_capitalised_person_noun_is_no_name)
 {
     /* "the old Jew": WordNet's capitalised kind of person, after an
@@ -590,6 +637,6 @@ TEST(a_people_is_no_character)
     free(text);
 }
 
-RUN_TESTS(german_role_nouns_after_an_article, surname_alone_is_the_full_names_bearer, a_people_is_no_character, feminine_ending_is_another_person, a_capitalised_person_noun_is_no_name, hero_named_alone_though_titled_twice, own_possessive_says_the_sex, subject_pronoun_says_the_sex, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
+RUN_TESTS(kin_before_the_name_says_the_sex, first_pronoun_of_the_names_clause, german_role_nouns_after_an_article, surname_alone_is_the_full_names_bearer, a_people_is_no_character, feminine_ending_is_another_person, a_capitalised_person_noun_is_no_name, hero_named_alone_though_titled_twice, own_possessive_says_the_sex, subject_pronoun_says_the_sex, things_named_after_someone_are_not_people, possessives_roles_and_things_that_never_act, full_form_once_joins_first_name_and_title,
           ships_and_genitives_are_not_people, full_name_ending_in_a_noun, french_dictionary, german_nouns_are_not_characters, first_name_needs_evidence_for_a_full_name, titles_are_one_person, role_named_characters,
           ships_and_families_are_not_characters, allocation_failures)
