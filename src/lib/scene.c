@@ -2161,6 +2161,25 @@ static int proper_subject(const swriter *w, size_t k)
                                 !strcmp(p->low, "when") || !strcmp(p->low, "while") || !strcmp(p->low, "as"));
 }
 
+/* The noun a French "qui" at token k stands for: the word before it,
+ * past its adjectives ("la lueur pâle qui"); a noun the dictionary
+ * lacks still counts when hunspell files it as a common noun. -1 when
+ * none is there ("celui qui", "ce qui"). */
+static size_t fr_antecedent(const swriter *w, size_t k)
+{
+    size_t a = k - 1;
+    while (a > 0 && w->t[a].tag == T_ADJ && !w->t[a].brk && !w->t[a].first)
+        a--;
+    const swtok *t = &w->t[a];
+    if (t->tag == T_NOUN || t->tag == T_CAST)
+        return a;
+    if (t->tag == T_SKIP && !t->used && !t->upper && a > 0 &&
+        (w->t[a - 1].tag == T_DET || w->t[a - 1].tag == T_ADJ) &&
+        (ls_dict_fr(t->low, strlen(t->low)) & LS_FR_NOUN))
+        return a;
+    return (size_t)-1;
+}
+
 /* German articles a subject may take: "den", "dem", "einen" never do. */
 static const char *const de_nominatives[] = {"der", "die", "das", "ein", "eine", NULL};
 
@@ -2202,6 +2221,14 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
         if (t->tag == T_PRON && w->sc->lang != LSLEX_EN &&
             (strcmp(t->low, "se") == 0 || strcmp(t->low, "s") == 0 || strcmp(t->low, "sich") == 0))
             continue; /* "la comtesse se tenait": the reflexive is not the doer */
+        if (w->sc->lang == LSLEX_FR && strcmp(t->low, "qui") == 0 && k > 0) {
+            /* "une lueur qui se dessinait": the relative's doer is the
+             * noun before it, a thing here, however a person of the
+             * sentence is named after it */
+            size_t a = fr_antecedent(w, k);
+            if (a != (size_t)-1)
+                return a;
+        }
         if (t->tag == T_CAST && !t->poss && !after_prep(w, k))
             return k; /* "the duke's room": the duke does nothing there */
         if (t->tag == T_PROPER && !t->poss && w->sc->lang == LSLEX_EN && proper_subject(w, k))
@@ -2281,6 +2308,8 @@ static int doer_visible(const swriter *w, size_t i)
         int l = t->wi.noun_lex[0];
         return l == LSWN_N_PERSON || l == LSWN_N_ANIMAL;
     }
+    if (t->tag == T_SKIP)
+        return 0; /* fr_antecedent: a noun the dictionary lacks, a thing as far as anyone knows */
     return 1;
 }
 
@@ -2777,11 +2806,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         st = lsbuf_adds(&act, ger);
         if (!st)
             st = lsbuf_adds(&tact, ger);
-        if (!st && t->refl && t->wi.verb_trans && !t->wi.verb_bare && w->owner) {
+        if (!st && t->refl && t->wi.verb_trans && t->wi.verb_person_obj && !t->wi.verb_bare && w->owner) {
             /* "elle se jeta sur son lit": English says whom a verb that
              * needs an object acts on ("throwing herself on a bed", never
              * "throwing on a bed"); one that stands alone needs nothing
-             * ("s'assit": sitting) */
+             * ("s'assit": sitting), nor one whose object is never a
+             * person (WordNet's frames): "se dessinait", a thing showing,
+             * is nobody "designing himself" */
             const char *self = strcmp(w->owner, "his") == 0 ? "himself"
                                : strcmp(w->owner, "her") == 0 ? "herself" : "themselves";
             st = lsbuf_printf(&act, " %s", self);

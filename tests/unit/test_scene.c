@@ -560,6 +560,32 @@ TEST(reflexive_verbs_act_on_the_doer)
     free(r);
 }
 
+/* A pronominal verb whose subject is a thing is no one acting on himself:
+ * "une lueur qui se dessinait" (a light showing) drew "a brother
+ * designing himself", the relative's noun (one the dictionary lacks)
+ * passed over for the person after it; and an English verb that never
+ * takes a person as object (WordNet's frames) takes no "himself". */
+TEST(reflexive_verbs_of_things)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_FR, "Une lueur qui se dessinait sur le mur montra que son frère travaillait.", NULL,
+                          0, (size_t)-1);
+    CHECK(!has_word(r, "himself") && !has_word(r, "designing"));
+    CHECK(strstr(r, "on the wall") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Il se dessinait sur le mur.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "himself"));
+    free(r);
+    r = write_scene(LSLEX_FR, "La femme qui se jeta sur le lit.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "throwing herself") != NULL); /* a person before "qui" still does it */
+    free(r);
+    lswn_info wi;
+    REQUIRE(lswn_lookup("throw", &wi));
+    CHECK(wi.verb_person_obj);
+    REQUIRE(lswn_lookup("design", &wi));
+    CHECK(!wi.verb_person_obj);
+}
+
 /* A verb of putting whose reflexive is a posture reads as the posture:
  * "setzte sich" was "placing herself on the chair", "se coucha" lost its
  * verb ("coucher": put to bed), "se leva" was nothing; a thing put keeps
@@ -1243,7 +1269,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_postures_are_their_own_verbs, going_to_a_person, two_word_english_nouns, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_verbs_of_things, reflexive_postures_are_their_own_verbs, going_to_a_person, two_word_english_nouns, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen, time_word_as_a_modifier_is_no_time,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
