@@ -1337,11 +1337,41 @@ static void sw_units(swriter *w)
                                               strcmp(w->t[i + 2].low, "à") == 0))) {
             continue; /* "champs pleins de fleurs": the adjective has its own complement */
         }
+        /* "une poignée de menu bois": an adjective before the noun after
+         * "de" (one FreeDict gives only as a noun: "menu") is that noun's;
+         * the pair is the head and the noun, the adjective written before
+         * the noun when the dictionary has it as one */
+        size_t adj = (size_t)-1;
+        if (link && mod == i + 2 && mod + 1 < w->n && sw_free_tok(&w->t[mod + 1]) && !w->t[mod + 1].brk &&
+            !w->t[mod + 1].upper && w->t[mod + 1].pos == LS_POS_NOUN && w->t[mod + 1].en[0] &&
+            ls_translate_fr_adjective(x + w->t[mod].s, w->t[mod].e - w->t[mod].s))
+            adj = mod++;
         swtok *m = &w->t[mod];
         size_t ms = m->s + (mod == i + 1 ? ln : 0);
         char r[64];
         if (!ls_translate_pair(lang, x + h->s, hn, link, ln, x + ms, m->e - ms, r, sizeof r))
             continue;
+        char *of = strstr(r, " of ");
+        if (of && strlen(of + 4) < sizeof m->en) {
+            /* a measure ("handful of sand"): the measure on the head, "de"
+             * the "of" it is, the noun (and its adjective) as written */
+            *of = '\0';
+            sw_set_en(h, r, LS_POS_NOUN);
+            snprintf(l->en, sizeof l->en, "of");
+            if (adj != (size_t)-1 && w->t[adj].pos != LS_POS_ADJ) {
+                /* the adjective FreeDict lacks is not written: its noun
+                 * takes its place, right after "of" */
+                sw_drop(m);
+                m = &w->t[adj];
+            }
+            sw_set_en(m, of + 4, LS_POS_NOUN);
+            h->used = m->used = 2;
+            plural[i] = plural[mod] = 0;
+            i = mod;
+            continue;
+        }
+        if (adj != (size_t)-1)
+            continue; /* no measure: the adjective and its noun are left to the words */
         /* English order: the modifier on the first token, the head on the
          * next (the run stays whole, after its determiner), the rest
          * written by neither */
@@ -1349,7 +1379,7 @@ static void sw_units(swriter *w)
         char head_en[64], pl[40];
         snprintf(head_en, sizeof head_en, "%s", sp ? sp + 1 : r);
         lswn_info hi;
-        if (plural[i] && lswn_lookup(head_en, &hi) && hi.noun_lex[0] != LSWN_N_PERSON &&
+        if (plural[i] && !strstr(r, " of ") && lswn_lookup(head_en, &hi) && hi.noun_lex[0] != LSWN_N_PERSON &&
             ls_en_plural(head_en, pl, sizeof pl))
             snprintf(head_en, sizeof head_en, "%s", pl);
         if (strlen(head_en) >= sizeof m->en)
@@ -2891,6 +2921,8 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 /* what is handled can be held: "taking the glass", never
                  * "taking the sun" */
                 int l0 = w->t[np->head].wi.noun_lex[0];
+                if (np->of && w->t[np->head].coll)
+                    l0 = w->t[w->np[np->of - 1].head].wi.noun_lex[0]; /* "bringing a handful of wood" */
                 if (handling && !np->prep && !(l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_FOOD || l0 == LSWN_N_PLANT ||
                                                l0 == LSWN_N_ANIMAL || l0 == LSWN_N_BODY || l0 == LSWN_N_SUBSTANCE))
                     break;

@@ -94,6 +94,12 @@ int ls_translate_de_separable(const char *verb, size_t vn, const char *prefix, s
  * written without one ("en sabots", "tas de pierres"). Thread-safe. */
 int ls_translate_fr_plural(const char *w, size_t n);
 
+/* Can French word w[0..n) (as written) be an adjective, by hunspell's
+ * analyses ("menu": po:adj beside po:nom)? A word FreeDict gives only a
+ * noun sense of ("menu") then stands before its noun ("menu bois") as
+ * the adjective it is. Thread-safe. */
+int ls_translate_fr_adjective(const char *w, size_t n);
+
 /* The English intransitive verb a French or German reflexive verb w[0..n)
  * (as written, "setzte" of "setzte sich", "coucha" of "se coucha") means
  * when English has one of its own: a verb of putting whose reflexive is a

@@ -560,6 +560,25 @@ TEST(reflexive_verbs_act_on_the_doer)
     free(r);
 }
 
+/* A French noun with a sense WordNet files among quantities measures
+ * a mass or a plural after its bare "de" ("une poignée de sable": a
+ * handful of sand, once "a sand handle"); a thing after it keeps the
+ * first sense; an adjective FreeDict knows only as a noun ("menu") is
+ * not written as one ("a menu handle"). */
+TEST(measure_nouns_of_a_mass)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_FR, "Elle jeta une poignée de sable dans le feu.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a handful of sand") != NULL && !has_word(r, "handle"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Elle apporta une poignée de menu bois.", NULL, 0, (size_t)-1);
+    CHECK(strstr(r, "a handful of wood") != NULL && !has_word(r, "menu"));
+    free(r);
+    r = write_scene(LSLEX_FR, "Il saisit une poignée de porte.", NULL, 0, (size_t)-1);
+    CHECK(!has_word(r, "handful"));
+    free(r);
+}
+
 /* A pronominal verb whose subject is a thing is no one acting on himself:
  * "une lueur qui se dessinait" (a light showing) drew "a brother
  * designing himself", the relative's noun (one the dictionary lacks)
@@ -1269,7 +1288,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_verbs_of_things, reflexive_postures_are_their_own_verbs, going_to_a_person, two_word_english_nouns, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_verbs_of_things, measure_nouns_of_a_mass, reflexive_postures_are_their_own_verbs, going_to_a_person, two_word_english_nouns, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen, time_word_as_a_modifier_is_no_time,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
