@@ -1981,6 +1981,36 @@ static int owned_after(const swriter *w, const swnp *np)
     return np->z < w->n && !w->t[np->z].brk && word_in(w->t[np->z].low, of);
 }
 
+/* The English possessive of a French or German possessive determiner
+ * before the phrase ("son fils", "ihre Tochter"), when the subject drawn
+ * can own it (w->owner): French "son/sa/ses" agree with the noun, never
+ * the owner, so the owner's sex is the subject's ("elle embrassa son
+ * fils": her son); German "sein" is a man's (or a thing's), "ihr" a
+ * woman's or theirs; "leur" theirs. NULL when none, or when the subject
+ * cannot be the owner ("sein Sohn" of a woman is another's son). */
+static const char *np_possessive(const swriter *w, const swnp *np)
+{
+    static const char *const fr_one[] = {"son", "sa", "ses", NULL}, *const fr_many[] = {"leur", "leurs", NULL};
+    static const char *const de_his[] = {"sein", "seine", "seinen", "seinem", "seiner", "seines", NULL};
+    static const char *const de_her[] = {"ihr", "ihre", "ihren", "ihrem", "ihrer", "ihres", NULL};
+    if (!w->owner || w->sc->lang == LSLEX_EN || np->of || owned_after(w, np))
+        return NULL;
+    for (size_t i = np->lead; i < np->a + 1 && i < np->head; i++) {
+        const char *d = w->t[i].low;
+        if (w->t[i].tag != T_DET && w->t[i].tag != T_PRON)
+            continue;
+        if (w->sc->lang == LSLEX_FR && word_in(d, fr_one) && strcmp(w->owner, "their") != 0)
+            return w->owner;
+        if (w->sc->lang == LSLEX_FR && word_in(d, fr_many) && strcmp(w->owner, "their") == 0)
+            return w->owner;
+        if (w->sc->lang == LSLEX_DE && word_in(d, de_his) && strcmp(w->owner, "his") == 0)
+            return w->owner;
+        if (w->sc->lang == LSLEX_DE && word_in(d, de_her) && strcmp(w->owner, "his") != 0)
+            return w->owner;
+    }
+    return NULL;
+}
+
 static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsbuf *b)
 {
     longsd_status st = LONGSD_OK;
@@ -1993,6 +2023,8 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
         st = lsbuf_adds(b, "the "); /* "the sun", never "a sun" */
     else if (np_body_owner(w, np))
         st = lsbuf_printf(b, "%s ", np_body_owner(w, np)); /* "shaking his head", never "a head" */
+    else if (np_possessive(w, np))
+        st = lsbuf_printf(b, "%s ", np_possessive(w, np)); /* "embrassa son fils": kissing her son */
     else if (np->det && np->the && h->wi.noun_lex[0] == LSWN_N_BODY)
         st = lsbuf_printf(b, "%s ", w->owner && !np->of && !owned_after(w, np) ? w->owner : "the"); /* "se mordait la lèvre": biting her lip */
     else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
