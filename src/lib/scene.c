@@ -1535,6 +1535,24 @@ static void sw_scan(swriter *w)
             t->wn = lswn_lookup(t->en, &t->wi);
         }
     }
+    for (size_t i = 1; sc->lang == LSLEX_FR && i < w->n; i++) {
+        /* "le lever du soleil", "un sourire": an infinitive after an
+         * article is the noun hunspell also files it as, no action ("an
+         * old woman raising sun"); its English is kept as a noun where
+         * WordNet has one ("a smile"), else nothing is drawn of it */
+        swtok *t = &w->t[i];
+        const swtok *p = &w->t[i - 1];
+        size_t ll = strlen(t->low);
+        static const char *const fused[] = {"au", "du", NULL}; /* "au lever": à le */
+        if (t->brk || t->upper || t->pos != LS_POS_VERB || !((p->lf & LSLEX_DET) || word_in(p->low, fused)) || ll < 3 ||
+            t->low[ll - 1] != 'r' || !(ls_dict_fr(t->low, ll) & LS_FR_NOUN))
+            continue;
+        lswn_info wi;
+        if (lswn_lookup(t->en, &wi) && wi.noun && wi.noun_tagged > 0)
+            sw_set_en(t, t->en, LS_POS_NOUN);
+        else
+            sw_set_en(t, "", LS_POS_UNKNOWN);
+    }
     if (sc->lang != LSLEX_EN)
         sw_units(w);
     for (size_t i = 1; sc->lang == LSLEX_FR && i + 1 < w->n; i++) {

@@ -660,6 +660,21 @@ TEST(possessives_name_the_owner)
     free(r);
 }
 
+/* A French infinitive after an article is a noun ("au lever du soleil":
+ * at sunrise), never the action: it drew "an old woman raising sun". */
+TEST(french_infinitive_after_article_is_a_noun)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_FR, "Au lever du soleil, la vieille femme regardait par la fen\xC3\xAAtre.", NULL, 0,
+                          (size_t)-1);
+    CHECK(!has_word(r, "raising"));
+    CHECK(strstr(r, "an old woman looking") != NULL);
+    free(r);
+    r = write_scene(LSLEX_FR, "Il voulut se lever de sa chaise.", NULL, 0, (size_t)-1);
+    CHECK(has_word(r, "rising")); /* a verb after its clitic stays one */
+    free(r);
+}
+
 /* After a verb of going, French "à" is where or to whom one goes
  * ("courut à son fils" drew "running at a son"); a verb of coming to a
  * stop keeps "at". */
@@ -1316,7 +1331,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_verbs_of_things, measure_nouns_of_a_mass, possessives_name_the_owner, reflexive_postures_are_their_own_verbs, going_to_a_person, two_word_english_nouns, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_verbs_of_things, measure_nouns_of_a_mass, possessives_name_the_owner, french_infinitive_after_article_is_a_noun, reflexive_postures_are_their_own_verbs, going_to_a_person, two_word_english_nouns, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen, time_word_as_a_modifier_is_no_time,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
