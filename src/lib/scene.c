@@ -1344,7 +1344,7 @@ static void sw_units(swriter *w)
         size_t adj = (size_t)-1;
         if (link && mod == i + 2 && mod + 1 < w->n && sw_free_tok(&w->t[mod + 1]) && !w->t[mod + 1].brk &&
             !w->t[mod + 1].upper && w->t[mod + 1].pos == LS_POS_NOUN && w->t[mod + 1].en[0] &&
-            ls_translate_fr_adjective(x + w->t[mod].s, w->t[mod].e - w->t[mod].s))
+            ls_translate_fr_tagged(x + w->t[mod].s, w->t[mod].e - w->t[mod].s, "po:adj"))
             adj = mod++;
         swtok *m = &w->t[mod];
         size_t ms = m->s + (mod == i + 1 ? ln : 0);
@@ -1555,6 +1555,17 @@ static void sw_scan(swriter *w)
     }
     if (sc->lang != LSLEX_EN)
         sw_units(w);
+    for (size_t i = 1; sc->lang == LSLEX_FR && i + 1 < w->n; i++) {
+        /* "les feux jetés par la pierre": "par" after a past participle
+         * names its doer, a thing seen with the scene, never a way
+         * through it ("blushing, through the stone"); a movement's
+         * participle keeps its way ("sorti par la fenêtre") */
+        swtok *p = &w->t[i], *v = &w->t[i - 1];
+        if (p->brk || strcmp(p->low, "par") != 0 || (v->wn && v->wi.verb && v->wi.verb_lex[0] == LSWN_V_MOTION) ||
+            !ls_translate_fr_tagged(w->text + v->s, v->e - v->s, "po:ppas"))
+            continue;
+        snprintf(p->en, sizeof p->en, "with");
+    }
     for (size_t i = 1; sc->lang == LSLEX_FR && i + 1 < w->n; i++) {
         /* "courut à son fils", "courut au jardin": after a verb of going,
          * "à" is where or to whom one goes ("running to a son", "running

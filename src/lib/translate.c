@@ -1660,7 +1660,7 @@ int ls_translate_fr_plural(const char *w, size_t n)
     return plural;
 }
 
-int ls_translate_fr_adjective(const char *w, size_t n)
+int ls_translate_fr_tagged(const char *w, size_t n, const char *tag)
 {
     char low[64];
     size_t ll = lslex_lower(w, n, low, sizeof low, 1);
@@ -1673,7 +1673,7 @@ int ls_translate_fr_adjective(const char *w, size_t n)
         char **list = NULL;
         int na = Hunspell_analyze(d->hun, &list, low);
         for (int i = 0; i < na && !adj; i++)
-            adj = strstr(list[i], "po:adj") != NULL;
+            adj = strstr(list[i], tag) != NULL;
         if (na > 0)
             Hunspell_free_list(d->hun, &list, na);
     }

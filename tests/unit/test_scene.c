@@ -675,6 +675,17 @@ TEST(french_infinitive_after_article_is_a_noun)
     free(r);
 }
 
+/* French "par" after a past participle names its doer ("éclairée par la
+ * lampe": lit by the lamp), no way through it ("through the lamp"). */
+TEST(french_agent_is_no_way_through)
+{
+    REQUIRE(lswn_available());
+    char *r = write_scene(LSLEX_FR, "La jeune comtesse, \xC3\xA9" "clair\xC3\xA9" "e par la lampe, rougit.", NULL, 0,
+                          (size_t)-1);
+    CHECK(!has_word(r, "through") && has_word(r, "lamp"));
+    free(r);
+}
+
 /* After a verb of going, French "à" is where or to whom one goes
  * ("courut à son fils" drew "running at a son"); a verb of coming to a
  * stop keeps "at". */
@@ -1331,7 +1342,7 @@ TEST(french_locutions_read_whole)
     free(r);
 }
 
-RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_verbs_of_things, measure_nouns_of_a_mass, possessives_name_the_owner, french_infinitive_after_article_is_a_noun, reflexive_postures_are_their_own_verbs, going_to_a_person, two_word_english_nouns, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
+RUN_TESTS(french_locutions_read_whole, another_nouns_verb_is_not_the_subjects, reflexive_verbs_act_on_the_doer, reflexive_verbs_of_things, measure_nouns_of_a_mass, possessives_name_the_owner, french_infinitive_after_article_is_a_noun, french_agent_is_no_way_through, reflexive_postures_are_their_own_verbs, going_to_a_person, two_word_english_nouns, numbers_and_what_is_worn, adverbial_nouns_tell_no_title_apart, source_grammar_units, wordnet_classes, subject_action_objects_setting, first_person_is_the_narrator_or_a_person,
           the_doer_is_the_verbs_subject, only_who_is_there_is_drawn, settings_and_things_are_places_and_things,
           no_action_that_does_not_happen, time_word_as_a_modifier_is_no_time,
           role_and_age_without_description, nothing_unseeable_or_spoken, german_and_french_become_english, translation_picks_the_visual_sense, action_phrases_are_english,
