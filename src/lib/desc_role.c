@@ -225,23 +225,26 @@ static int person_head(lslex_lang_id lang, const longsd_story *s, const dword *x
     return 1;
 }
 
-/* An adjective to keep, in English, into out; 0 when it is none, or says
- * nothing a painter can use. */
+/* An adjective to keep, in English, into out; 0 (out "") when it is
+ * none, or says nothing a painter can use: the word after a noun was
+ * once kept from a failed test ("le médecin va venir": "a walk doctor"). */
 static int visual_adj(lslex_lang_id lang, const longsd_story *s, const dword *x, char *out, size_t cap)
 {
-    int pos;
+    int pos, ok = 0;
     lswn_info wi;
+    out[0] = '\0';
     if (x->quoted || (x->flags & (LSLEX_PRONOUN | LSLEX_PREP | LSLEX_CONJ | LSLEX_DET | LSLEX_STOP | LSLEX_SPEECH)))
         return 0;
     english(lang, s, x, out, cap, &pos);
-    if (!out[0] || strchr(out, '\''))
-        return 0;
-    if (lang != LSLEX_EN && pos != LS_POS_ADJ && pos != LS_POS_UNKNOWN)
-        return 0;
-    if (is_one(out, strlen(out), LOOKS))
-        return 1;
-    /* an origin is an adjective that is also a person noun: "canadian" */
-    return lswn_lookup(out, &wi) && wi.adj && wi.noun && wi.noun_lex[0] == LSWN_N_PERSON;
+    if (!out[0] || strchr(out, '\'') || (lang != LSLEX_EN && pos != LS_POS_ADJ && pos != LS_POS_UNKNOWN))
+        ok = 0;
+    else if (is_one(out, strlen(out), LOOKS))
+        ok = 1;
+    else /* an origin is an adjective that is also a person noun: "canadian" */
+        ok = lswn_lookup(out, &wi) && wi.adj && wi.noun && wi.noun_lex[0] == LSWN_N_PERSON;
+    if (!ok)
+        out[0] = '\0';
+    return ok;
 }
 
 /* Adjectives w[a, k) and the noun w[k] (and, in French, one adjective
@@ -309,6 +312,28 @@ static int np_after(const longsd_story *s, lslex_lang_id lang, const dword *w, s
     return 0;
 }
 
+/* Does a verb follow the phrase ending at byte end, with no comma or
+ * stop between? Then its noun opens a clause of its own ("s'écria Luigi,
+ * le médecin va venir": the doctor is someone else, in his words), no
+ * apposition. */
+static int verb_follows(const longsd_story *s, lslex_lang_id lang, const dword *w, size_t n, size_t end)
+{
+    size_t j = 0;
+    while (j < n && w[j].start < end)
+        j++;
+    if (j == 0 || j >= n || w[j].upper || w[j].quoted || !tight(s, &w[j - 1], &w[j]))
+        return 0;
+    if (w[j].flags & (LSLEX_PRONOUN | LSLEX_PREP | LSLEX_CONJ | LSLEX_DET | LSLEX_STOP))
+        return 0;
+    char e[32];
+    int pos;
+    english(lang, s, &w[j], e, sizeof e, &pos);
+    if (lang != LSLEX_EN)
+        return e[0] && pos == LS_POS_VERB;
+    lswn_info wi;
+    return lswn_lookup(e, &wi) && wi.verb && wi.verb_tagged > wi.noun_tagged && wi.verb_tagged > wi.adj_tagged;
+}
+
 int ls_desc_role_at(const longsd_story *s, lslex_lang_id lang, const dword *w, size_t n, size_t at, size_t len,
                     ls_desc_role *out)
 {
@@ -320,7 +345,7 @@ int ls_desc_role_at(const longsd_story *s, lslex_lang_id lang, const dword *w, s
         /* "Jim, the small colored boy," ; "Ned Land, le harponneur canadien" */
         if (memchr(gap, ',', gl) && !memchr(gap, '.', gl) && after + 1 < n &&
             is_one(w[after].low, w[after].ll, DET[li]) && tight(s, &w[after], &w[after + 1]) &&
-            np_after(s, lang, w, n, after + 1, 0, out))
+            np_after(s, lang, w, n, after + 1, 0, out) && !verb_follows(s, lang, w, n, out->end))
             return 1;
         /* "Ned Land était un Canadien", "Nat was a tall man" */
         if (tight(s, &w[after - 1], &w[after]) && is_one(w[after].low, w[after].ll, COPULA[li]) && after + 2 < n &&

@@ -1337,11 +1337,41 @@ static void sw_units(swriter *w)
                                               strcmp(w->t[i + 2].low, "à") == 0))) {
             continue; /* "champs pleins de fleurs": the adjective has its own complement */
         }
+        /* "une poignée de menu bois": an adjective before the noun after
+         * "de" (one FreeDict gives only as a noun: "menu") is that noun's;
+         * the pair is the head and the noun, the adjective written before
+         * the noun when the dictionary has it as one */
+        size_t adj = (size_t)-1;
+        if (link && mod == i + 2 && mod + 1 < w->n && sw_free_tok(&w->t[mod + 1]) && !w->t[mod + 1].brk &&
+            !w->t[mod + 1].upper && w->t[mod + 1].pos == LS_POS_NOUN && w->t[mod + 1].en[0] &&
+            ls_translate_fr_tagged(x + w->t[mod].s, w->t[mod].e - w->t[mod].s, "po:adj"))
+            adj = mod++;
         swtok *m = &w->t[mod];
         size_t ms = m->s + (mod == i + 1 ? ln : 0);
         char r[64];
         if (!ls_translate_pair(lang, x + h->s, hn, link, ln, x + ms, m->e - ms, r, sizeof r))
             continue;
+        char *of = strstr(r, " of ");
+        if (of && strlen(of + 4) < sizeof m->en) {
+            /* a measure ("handful of sand"): the measure on the head, "de"
+             * the "of" it is, the noun (and its adjective) as written */
+            *of = '\0';
+            sw_set_en(h, r, LS_POS_NOUN);
+            snprintf(l->en, sizeof l->en, "of");
+            if (adj != (size_t)-1 && w->t[adj].pos != LS_POS_ADJ) {
+                /* the adjective FreeDict lacks is not written: its noun
+                 * takes its place, right after "of" */
+                sw_drop(m);
+                m = &w->t[adj];
+            }
+            sw_set_en(m, of + 4, LS_POS_NOUN);
+            h->used = m->used = 2;
+            plural[i] = plural[mod] = 0;
+            i = mod;
+            continue;
+        }
+        if (adj != (size_t)-1)
+            continue; /* no measure: the adjective and its noun are left to the words */
         /* English order: the modifier on the first token, the head on the
          * next (the run stays whole, after its determiner), the rest
          * written by neither */
@@ -1349,7 +1379,7 @@ static void sw_units(swriter *w)
         char head_en[64], pl[40];
         snprintf(head_en, sizeof head_en, "%s", sp ? sp + 1 : r);
         lswn_info hi;
-        if (plural[i] && lswn_lookup(head_en, &hi) && hi.noun_lex[0] != LSWN_N_PERSON &&
+        if (plural[i] && !strstr(r, " of ") && lswn_lookup(head_en, &hi) && hi.noun_lex[0] != LSWN_N_PERSON &&
             ls_en_plural(head_en, pl, sizeof pl))
             snprintf(head_en, sizeof head_en, "%s", pl);
         if (strlen(head_en) >= sizeof m->en)
@@ -1505,8 +1535,37 @@ static void sw_scan(swriter *w)
             t->wn = lswn_lookup(t->en, &t->wi);
         }
     }
+    for (size_t i = 1; sc->lang == LSLEX_FR && i < w->n; i++) {
+        /* "le lever du soleil", "un sourire": an infinitive after an
+         * article is the noun hunspell also files it as, no action ("an
+         * old woman raising sun"); its English is kept as a noun where
+         * WordNet has one ("a smile"), else nothing is drawn of it */
+        swtok *t = &w->t[i];
+        const swtok *p = &w->t[i - 1];
+        size_t ll = strlen(t->low);
+        static const char *const fused[] = {"au", "du", NULL}; /* "au lever": à le */
+        if (t->brk || t->upper || t->pos != LS_POS_VERB || !((p->lf & LSLEX_DET) || word_in(p->low, fused)) || ll < 3 ||
+            t->low[ll - 1] != 'r' || !(ls_dict_fr(t->low, ll) & LS_FR_NOUN))
+            continue;
+        lswn_info wi;
+        if (lswn_lookup(t->en, &wi) && wi.noun && wi.noun_tagged > 0)
+            sw_set_en(t, t->en, LS_POS_NOUN);
+        else
+            sw_set_en(t, "", LS_POS_UNKNOWN);
+    }
     if (sc->lang != LSLEX_EN)
         sw_units(w);
+    for (size_t i = 1; sc->lang == LSLEX_FR && i + 1 < w->n; i++) {
+        /* "les feux jetés par la pierre": "par" after a past participle
+         * names its doer, a thing seen with the scene, never a way
+         * through it ("blushing, through the stone"); a movement's
+         * participle keeps its way ("sorti par la fenêtre") */
+        swtok *p = &w->t[i], *v = &w->t[i - 1];
+        if (p->brk || strcmp(p->low, "par") != 0 || (v->wn && v->wi.verb && v->wi.verb_lex[0] == LSWN_V_MOTION) ||
+            !ls_translate_fr_tagged(w->text + v->s, v->e - v->s, "po:ppas"))
+            continue;
+        snprintf(p->en, sizeof p->en, "with");
+    }
     for (size_t i = 1; sc->lang == LSLEX_FR && i + 1 < w->n; i++) {
         /* "courut à son fils", "courut au jardin": after a verb of going,
          * "à" is where or to whom one goes ("running to a son", "running
@@ -2025,6 +2084,36 @@ static int owned_after(const swriter *w, const swnp *np)
     return np->z < w->n && !w->t[np->z].brk && word_in(w->t[np->z].low, of);
 }
 
+/* The English possessive of a French or German possessive determiner
+ * before the phrase ("son fils", "ihre Tochter"), when the subject drawn
+ * can own it (w->owner): French "son/sa/ses" agree with the noun, never
+ * the owner, so the owner's sex is the subject's ("elle embrassa son
+ * fils": her son); German "sein" is a man's (or a thing's), "ihr" a
+ * woman's or theirs; "leur" theirs. NULL when none, or when the subject
+ * cannot be the owner ("sein Sohn" of a woman is another's son). */
+static const char *np_possessive(const swriter *w, const swnp *np)
+{
+    static const char *const fr_one[] = {"son", "sa", "ses", NULL}, *const fr_many[] = {"leur", "leurs", NULL};
+    static const char *const de_his[] = {"sein", "seine", "seinen", "seinem", "seiner", "seines", NULL};
+    static const char *const de_her[] = {"ihr", "ihre", "ihren", "ihrem", "ihrer", "ihres", NULL};
+    if (!w->owner || w->sc->lang == LSLEX_EN || np->of || owned_after(w, np))
+        return NULL;
+    for (size_t i = np->lead; i < np->a + 1 && i < np->head; i++) {
+        const char *d = w->t[i].low;
+        if (w->t[i].tag != T_DET && w->t[i].tag != T_PRON)
+            continue;
+        if (w->sc->lang == LSLEX_FR && word_in(d, fr_one) && strcmp(w->owner, "their") != 0)
+            return w->owner;
+        if (w->sc->lang == LSLEX_FR && word_in(d, fr_many) && strcmp(w->owner, "their") == 0)
+            return w->owner;
+        if (w->sc->lang == LSLEX_DE && word_in(d, de_his) && strcmp(w->owner, "his") == 0)
+            return w->owner;
+        if (w->sc->lang == LSLEX_DE && word_in(d, de_her) && strcmp(w->owner, "his") != 0)
+            return w->owner;
+    }
+    return NULL;
+}
+
 static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsbuf *b)
 {
     longsd_status st = LONGSD_OK;
@@ -2037,6 +2126,8 @@ static longsd_status np_core(const swriter *w, const swnp *np, int keep_the, lsb
         st = lsbuf_adds(b, "the "); /* "the sun", never "a sun" */
     else if (np_body_owner(w, np))
         st = lsbuf_printf(b, "%s ", np_body_owner(w, np)); /* "shaking his head", never "a head" */
+    else if (np_possessive(w, np))
+        st = lsbuf_printf(b, "%s ", np_possessive(w, np)); /* "embrassa son fils": kissing her son */
     else if (np->det && np->the && h->wi.noun_lex[0] == LSWN_N_BODY)
         st = lsbuf_printf(b, "%s ", w->owner && !np->of && !owned_after(w, np) ? w->owner : "the"); /* "se mordait la lèvre": biting her lip */
     else if (np->det && !h->wi.plural && h->wi.noun_lex[0] != LSWN_N_SUBSTANCE)
@@ -2235,6 +2326,25 @@ static int proper_subject(const swriter *w, size_t k)
                                 !strcmp(p->low, "when") || !strcmp(p->low, "while") || !strcmp(p->low, "as"));
 }
 
+/* The noun a French "qui" at token k stands for: the word before it,
+ * past its adjectives ("la lueur pâle qui"); a noun the dictionary
+ * lacks still counts when hunspell files it as a common noun. -1 when
+ * none is there ("celui qui", "ce qui"). */
+static size_t fr_antecedent(const swriter *w, size_t k)
+{
+    size_t a = k - 1;
+    while (a > 0 && w->t[a].tag == T_ADJ && !w->t[a].brk && !w->t[a].first)
+        a--;
+    const swtok *t = &w->t[a];
+    if (t->tag == T_NOUN || t->tag == T_CAST)
+        return a;
+    if (t->tag == T_SKIP && !t->used && !t->upper && a > 0 &&
+        (w->t[a - 1].tag == T_DET || w->t[a - 1].tag == T_ADJ) &&
+        (ls_dict_fr(t->low, strlen(t->low)) & LS_FR_NOUN))
+        return a;
+    return (size_t)-1;
+}
+
 /* German articles a subject may take: "den", "dem", "einen" never do. */
 static const char *const de_nominatives[] = {"der", "die", "das", "ein", "eine", NULL};
 
@@ -2276,6 +2386,14 @@ static size_t doer_of(const swriter *w, size_t i, int depth)
         if (t->tag == T_PRON && w->sc->lang != LSLEX_EN &&
             (strcmp(t->low, "se") == 0 || strcmp(t->low, "s") == 0 || strcmp(t->low, "sich") == 0))
             continue; /* "la comtesse se tenait": the reflexive is not the doer */
+        if (w->sc->lang == LSLEX_FR && strcmp(t->low, "qui") == 0 && k > 0) {
+            /* "une lueur qui se dessinait": the relative's doer is the
+             * noun before it, a thing here, however a person of the
+             * sentence is named after it */
+            size_t a = fr_antecedent(w, k);
+            if (a != (size_t)-1)
+                return a;
+        }
         if (t->tag == T_CAST && !t->poss && !after_prep(w, k))
             return k; /* "the duke's room": the duke does nothing there */
         if (t->tag == T_PROPER && !t->poss && w->sc->lang == LSLEX_EN && proper_subject(w, k))
@@ -2355,6 +2473,8 @@ static int doer_visible(const swriter *w, size_t i)
         int l = t->wi.noun_lex[0];
         return l == LSWN_N_PERSON || l == LSWN_N_ANIMAL;
     }
+    if (t->tag == T_SKIP)
+        return 0; /* fr_antecedent: a noun the dictionary lacks, a thing as far as anyone knows */
     return 1;
 }
 
@@ -2873,11 +2993,13 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
         st = lsbuf_adds(&act, ger);
         if (!st)
             st = lsbuf_adds(&tact, ger);
-        if (!st && t->refl && t->wi.verb_trans && !t->wi.verb_bare && w->owner) {
+        if (!st && t->refl && t->wi.verb_trans && t->wi.verb_person_obj && !t->wi.verb_bare && w->owner) {
             /* "elle se jeta sur son lit": English says whom a verb that
              * needs an object acts on ("throwing herself on a bed", never
              * "throwing on a bed"); one that stands alone needs nothing
-             * ("s'assit": sitting) */
+             * ("s'assit": sitting), nor one whose object is never a
+             * person (WordNet's frames): "se dessinait", a thing showing,
+             * is nobody "designing himself" */
             const char *self = strcmp(w->owner, "his") == 0 ? "himself"
                                : strcmp(w->owner, "her") == 0 ? "herself" : "themselves";
             st = lsbuf_printf(&act, " %s", self);
@@ -2994,6 +3116,10 @@ static longsd_status sw_assemble(swriter *w, size_t ref, lsbuf *out)
                 /* what is handled can be held: "taking the glass", never
                  * "taking the sun" */
                 int l0 = w->t[np->head].wi.noun_lex[0], l1 = w->t[np->head].wi.noun_lex[1];
+                if (np->of && w->t[np->head].coll) { /* "bringing a handful of wood" */
+                    l0 = w->t[w->np[np->of - 1].head].wi.noun_lex[0];
+                    l1 = w->t[w->np[np->of - 1].head].wi.noun_lex[1];
+                }
                 if (handling && !np->prep && !(l0 == LSWN_N_ARTIFACT || l0 == LSWN_N_FOOD || l0 == LSWN_N_PLANT ||
                                                l0 == LSWN_N_ANIMAL || l0 == LSWN_N_BODY || l0 == LSWN_N_SUBSTANCE ||
                                                (l0 == LSWN_N_COMMUNICATION && l1 == LSWN_N_ARTIFACT)))

@@ -1660,6 +1660,27 @@ int ls_translate_fr_plural(const char *w, size_t n)
     return plural;
 }
 
+int ls_translate_fr_tagged(const char *w, size_t n, const char *tag)
+{
+    char low[64];
+    size_t ll = lslex_lower(w, n, low, sizeof low, 1);
+    int adj = 0;
+    if (ll == 0)
+        return 0;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(LSLEX_FR);
+    if (d && d->hun) {
+        char **list = NULL;
+        int na = Hunspell_analyze(d->hun, &list, low);
+        for (int i = 0; i < na && !adj; i++)
+            adj = strstr(list[i], tag) != NULL;
+        if (na > 0)
+            Hunspell_free_list(d->hun, &list, na);
+    }
+    pthread_mutex_unlock(&tr_mu);
+    return adj;
+}
+
 /* Lower-case UTF-8 w[0..n) appended to key at *k, apostrophes dropped as
  * FreeDict's index drops them ("d'acajou" -> "dacajou"). 0 if it does
  * not fit. */
@@ -1731,6 +1752,31 @@ out:
     longsd__free(entry);
     longsd__free(cs);
     return k;
+}
+
+/* The sense of French noun head[0..hn) that WordNet files among
+ * quantities ("poignée": handle, handful -> "handful"; "morceau": bit)
+ * into out, 0 if none: a measure of what follows its "de". */
+static int measure_sense(lslex_lang_id lang, const char *head, size_t hn, char *out, size_t cap)
+{
+    char (*hs)[32] = longsd__malloc(sizeof(char[32]) * 16);
+    int found = 0;
+    if (!hs)
+        return 0;
+    pthread_mutex_lock(&tr_mu);
+    dict *d = get_dict(lang);
+    size_t nh = d ? noun_senses(d, head, hn, hs, 16) : 0;
+    pthread_mutex_unlock(&tr_mu);
+    for (size_t h = 0; h < nh && !found; h++) {
+        lswn_info wi;
+        if (!strchr(hs[h], ' ') && strlen(hs[h]) < cap && lswn_lookup(hs[h], &wi) && wi.noun &&
+            !wi.plural && wi.noun_lex[0] == LSWN_N_QUANTITY) {
+            snprintf(out, cap, "%s", hs[h]);
+            found = 1;
+        }
+    }
+    longsd__free(hs);
+    return found;
 }
 
 /* A French "N de N" that English writes as one word WordNet knows: any
@@ -1821,7 +1867,19 @@ size_t ls_translate_pair(lslex_lang_id lang, const char *head, size_t hn, const 
     lswn_info hi;
     int head_thing = lswn_lookup(he, &hi) && hi.noun && lswn_noun_concrete(&hi) &&
                      hi.noun_lex[0] != LSWN_N_PERSON;
-    if (de && mpos == LS_POS_NOUN && closed_compound(lang, head, hn, mod, mn, closed, sizeof closed)) {
+    char measure[32], mpl[40];
+    int head_gathers = 0; /* "tas": mass, a measure or a heap already (the scene joins its "of") */
+    for (int q = 0; q < 2 && hi.noun; q++)
+        head_gathers |= hi.noun_lex[q] == LSWN_N_GROUP || hi.noun_lex[q] == LSWN_N_QUANTITY;
+    if (de && mpos == LS_POS_NOUN && !head_gathers && (mod_plural || material_noun(me)) &&
+        measure_sense(lang, head, hn, measure, sizeof measure)) {
+        /* a measure of a mass or of many ("une poignée de sable", "une
+         * poignée de pièces"): "a handful of sand", never "sand handle",
+         * the thing the dictionary names first; a thing after it keeps
+         * that sense ("poignée de porte") */
+        r = (size_t)snprintf(out, cap, "%s of %s", measure,
+                             mod_plural && ls_en_plural(me, mpl, sizeof mpl) ? mpl : me);
+    } else if (de && mpos == LS_POS_NOUN && closed_compound(lang, head, hn, mod, mn, closed, sizeof closed)) {
         /* English writes it as one word: "pain de sucre" -> "sugarloaf",
          * "chemise de nuit" -> "nightshirt" */
         r = (size_t)snprintf(out, cap, "%s", closed);

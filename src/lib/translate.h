@@ -94,6 +94,13 @@ int ls_translate_de_separable(const char *verb, size_t vn, const char *prefix, s
  * written without one ("en sabots", "tas de pierres"). Thread-safe. */
 int ls_translate_fr_plural(const char *w, size_t n);
 
+/* Does one of hunspell's analyses of French word w[0..n) (as written)
+ * carry tag ("po:adj": "menu" can be an adjective beside the noun;
+ * "po:ppas": "jetés" a past participle)? A word FreeDict gives only a
+ * noun sense of ("menu") then stands before its noun ("menu bois") as
+ * the adjective it is. Thread-safe. */
+int ls_translate_fr_tagged(const char *w, size_t n, const char *tag);
+
 /* The English intransitive verb a French or German reflexive verb w[0..n)
  * (as written, "setzte" of "setzte sich", "coucha" of "se coucha") means
  * when English has one of its own: a verb of putting whose reflexive is a

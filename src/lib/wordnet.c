@@ -199,10 +199,19 @@ static int frame_transitive(int f)
 
 static int frame_bare(int f) { return f == 1 || f == 2 || f == 4 || f == 22 || f == 23; }
 
+/* Frames whose object is a person: "Somebody ----s somebody", "Something
+ * ----s somebody", "... somebody something", "... somebody with/of
+ * something", "... somebody PP", "... somebody (to) INFINITIVE". */
+static int frame_person_object(int f)
+{
+    return f == 9 || f == 10 || f == 14 || f == 17 || f == 18 || f == 20 || f == 24 || f == 25;
+}
+
 /* Frames of the commonest senses of a verb lemma: a direct object from
  * the first two, a bare use from the first three (a rarer sense's frame
- * would license "sitting the coat"). */
-static void verb_frames(char *lemma, int *trans, int *bare)
+ * would license "sitting the coat"), a person as object from the first
+ * three. */
+static void verb_frames(char *lemma, int *trans, int *bare, int *person_obj)
 {
     IndexPtr ix = index_lookup(lemma, VERB);
     if (!ix)
@@ -218,6 +227,8 @@ static void verb_frames(char *lemma, int *trans, int *bare)
                 *trans = 1;
             if (frame_bare(ss->frmid[k]))
                 *bare = 1;
+            if (frame_person_object(ss->frmid[k]))
+                *person_obj = 1;
         }
         free_synset(ss);
     }
@@ -326,7 +337,7 @@ static void compute(const char *w, lswn_info *o)
     if (lemma_of(w, VERB, o->verb_lemma, sizeof o->verb_lemma)) {
         o->verb = 1;
         senses(o->verb_lemma, VERB, o->verb_lex, &o->verb_tagged);
-        verb_frames(o->verb_lemma, &o->verb_trans, &o->verb_bare);
+        verb_frames(o->verb_lemma, &o->verb_trans, &o->verb_bare, &o->verb_person_obj);
     }
     char tmp[32];
     o->adj = lemma_of(w, ADJ, tmp, sizeof tmp);

@@ -35,6 +35,9 @@ typedef struct {
                                  * something", WordNet's verb frames): "dipping a brush" */
     int verb_bare;              /* a commonest verb sense stands alone ("Somebody ----s"):
                                  * "sitting", never "sitting a coat" nor a bare "grabbing" */
+    int verb_person_obj;        /* a commonest verb sense takes a person as object ("Somebody
+                                 * ----s somebody", "... somebody PP"): "throwing herself", while
+                                 * "designing herself" is no English */
     int adj_visual;             /* the commonest adjective sense describes what the eye sees:
                                  * its attribute (WordNet's '=' pointer, from the head of a
                                  * satellite) is size, colour, age, shape, light...; or a

@@ -298,6 +298,30 @@ TEST(tom_sawyer_precision)
     longsd_story_free(s);
 }
 
+/* A noun after the name's comma that a verb follows opens a clause, no
+ * apposition ("s'écria Pierre, le médecin va venir": the doctor is who
+ * comes); and the word after a French role noun is written only when it
+ * is an adjective a painter uses (it gave "a walk doctor", from "va"). */
+TEST(apposition_is_no_new_clause)
+{
+    dfx f;
+    const char *fr[] = {"Pierre"};
+    const int male[] = {LS_GENDER_MALE};
+    run(&f,
+        "Le soir, Pierre rentra chez lui.\n\n--Non, tu ne vas pas mourir, s'\xC3\xA9" "cria Pierre, le m\xC3\xA9"
+        "decin va venir. Nous avons du pain.\n\nIl pleuvait sur la place, et le village dormait.\n\n",
+        fr, male, 1);
+    CHECK(!strstr(f.c[0].description, "walk"));
+    CHECK(!strstr(f.c[0].description, "doctor"));
+    done(&f);
+    run(&f,
+        "Le soir, Pierre rentra chez lui. Pierre, le vieux m\xC3\xA9" "decin, ouvrit la porte et regarda la rue.\n\n"
+        "Il pleuvait sur la place, et le village dormait.\n\n",
+        fr, male, 1);
+    CHECK_STR(f.c[0].description, "an old doctor");
+    done(&f);
+}
+
 RUN_TESTS(apposition_gives_the_noun_and_its_span, role_noun_before_the_name_and_in_other_languages,
-          role_against_sex_is_dropped, honorifics_make_grown_ups_of_their_sex, things_only_from_their_own_clause,
+          role_against_sex_is_dropped, apposition_is_no_new_clause, honorifics_make_grown_ups_of_their_sex, things_only_from_their_own_clause,
           stated_ages_attached_to_the_name, tom_sawyer_precision)
