@@ -420,7 +420,7 @@ int lswn_verb_self(const char *w, lswn_info *out)
         out->verb_trans = out->verb_bare = out->verb_tagged = 0;
         snprintf(out->verb_lemma, sizeof out->verb_lemma, "%s", w);
         senses(out->verb_lemma, VERB, out->verb_lex, &out->verb_tagged);
-        verb_frames(out->verb_lemma, &out->verb_trans, &out->verb_bare);
+        verb_frames(out->verb_lemma, &out->verb_trans, &out->verb_bare, &out->verb_person_obj);
         r = out->verb_lex[0] != 0;
     }
     pthread_mutex_unlock(&wn_mu);
