@@ -18,7 +18,7 @@
  * faulted in as the bump pointer first reaches them and then kept: a reset
  * reuses the same, already mapped pages, so a forward pass faults in only
  * its peak once, not every layer's scratch again (a 3x3 conv's Winograd
- * scratch is up to 67 MB at SD 1.5's 64^2 level). sdarena_trim
+ * scratch is up to 67 MB in SD 1.5 at 512^2). sdarena_trim
  * gives the pages back between stages. */
 /* An optional weight patch (LoRA, lora.h): has(ctx, name) tells whether
  * the weight of that diffusers name gets a delta, add() adds it to the
