@@ -9,23 +9,9 @@
 #include "desc_int.h"
 #include "story.h"
 #include "t.h"
+#include "t_scene.h"
 #include "translate.h"
 #include "wordnet.h"
-
-static char *write_scene(lslex_lang_id lang, const char *narration, ls_character *cast, size_t n_cast, size_t ref)
-{
-    ls_cast_form *forms = NULL;
-    size_t n_forms = 0;
-    REQUIRE(ls_cast_forms(cast, n_cast, &forms, &n_forms) == LONGSD_OK);
-    ls_scenectx sc = {.s = NULL, .lang = lang, .cast = cast, .n_cast = n_cast, .forms = forms, .n_forms = n_forms};
-    char *r = ls_scene_write(&sc, narration, ref);
-    longsd__free(forms);
-    REQUIRE(r != NULL);
-    char *copy = strdup(r);
-    longsd__free(r);
-    fprintf(stderr, "  \"%.60s\" -> \"%s\"\n", narration, copy);
-    return copy;
-}
 
 /* Is w (lower case) a whole word of s? */
 static int has_word(const char *s, const char *w)

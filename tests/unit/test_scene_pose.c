@@ -9,6 +9,7 @@
 #include "scene.h"
 #include "desc_int.h"
 #include "t.h"
+#include "t_scene.h"
 #include "wordnet.h"
 
 static char *scene_of(const char *narration)
@@ -19,17 +20,7 @@ static char *scene_of(const char *narration)
     cast[0].description = "";
     cast[0].gender = LS_GENDER_MALE;
     cast[0].age = LS_AGE_ADULT;
-    ls_cast_form *forms = NULL;
-    size_t n_forms = 0;
-    REQUIRE(ls_cast_forms(cast, 1, &forms, &n_forms) == LONGSD_OK);
-    ls_scenectx sc = {.s = NULL, .lang = LSLEX_EN, .cast = cast, .n_cast = 1, .forms = forms, .n_forms = n_forms};
-    char *r = ls_scene_write(&sc, narration, (size_t)-1);
-    longsd__free(forms);
-    REQUIRE(r != NULL);
-    char *copy = strdup(r);
-    longsd__free(r);
-    fprintf(stderr, "  \"%s\" -> \"%s\"\n", narration, copy);
-    return copy;
+    return write_scene(LSLEX_EN, narration, cast, 1, (size_t)-1);
 }
 
 /* The scene starts with want (its subject and action, whole). */
